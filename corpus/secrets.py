@@ -1,0 +1,114 @@
+"""Secret and PII detection and redaction with placeholders; pure functions.
+
+Embedded repositories leak a particular set of secrets: Wi-Fi SSID passwords / WPA PSKs in
+``#define`` s and config structs, cloud and MQTT keys/tokens, private keys pasted into TLS
+examples, and developers' e-mail addresses in headers. ``find_secrets`` returns every match
+with its kind and span; ``redact`` replaces each by a placeholder (``<EMAIL>``, ``<KEY>``,
+``<TOKEN>``, ``<PASSWORD>``, ``<PRIVATE_KEY>``), the way StarCoder's PII pipeline did, so the
+surrounding code still reads naturally. Only the secret value is replaced: in
+``#define WIFI_PSK "hunter22"`` the macro name stays.
+
+Patterns are regexes (the provider key formats are public and fixed); assignments are only
+taken when the value is a string literal, so ``char *password = buf;`` or
+``#define PASSWORD_LEN 16`` are not secrets.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+PLACEHOLDERS = {
+    "email": "<EMAIL>",
+    "private_key": "<PRIVATE_KEY>",
+    "aws_access_key": "<KEY>",
+    "aws_secret_key": "<KEY>",
+    "github_token": "<TOKEN>",
+    "slack_token": "<TOKEN>",
+    "google_api_key": "<KEY>",
+    "stripe_key": "<KEY>",
+    "jwt": "<TOKEN>",
+    "password": "<PASSWORD>",
+    "psk": "<PASSWORD>",
+    "api_key": "<KEY>",
+    "token": "<TOKEN>",
+}
+
+# (kind, pattern, group holding the secret value; 0 = whole match)
+_RULES: list[tuple[str, re.Pattern, int]] = [
+    ("private_key", re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----.*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----", re.S), 0),
+    ("aws_access_key", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"), 0),
+    ("github_token", re.compile(r"\bgh[pousr]_[A-Za-z0-9]{36,255}\b|\bgithub_pat_[A-Za-z0-9_]{60,}\b"), 0),
+    ("slack_token", re.compile(r"\bxox[abprs]-[A-Za-z0-9-]{10,}\b"), 0),
+    ("google_api_key", re.compile(r"\bAIza[0-9A-Za-z_\-]{35}\b"), 0),
+    ("stripe_key", re.compile(r"\b[sr]k_live_[0-9A-Za-z]{20,}\b"), 0),
+    ("jwt", re.compile(r"\beyJ[A-Za-z0-9_\-]{10,}\.eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}\b"), 0),
+    # name = "literal" / name: "literal" / #define NAME "literal" / .name = "literal"
+    ("aws_secret_key", re.compile(r"(?i)aws_?secret_?(?:access_?)?key\w*[\"']?\s*(?:[:=]|\s)\s*[\"']([A-Za-z0-9/+=]{40})[\"']"), 1),
+    ("psk", re.compile(r"(?i)\b\w*(?:psk|passphrase|wpa_?key|wifi_?pass(?:word)?|wlan_?pass(?:word)?|ap_?pass(?:word)?)\w*(?:\[\w*\])?[\"']?\s*(?:[:=]|\s)\s*(?:\(\s*)?(?:L|u8)?\"([^\"\\\n%]{4,63})\""), 1),
+    ("password", re.compile(r"(?i)\b\w*(?:password|passwd|pwd|secret)\w*(?:\[\w*\])?[\"']?\s*(?:[:=]|\s)\s*(?:\(\s*)?(?:L|u8)?\"([^\"\\\n%]{4,})\""), 1),
+    ("api_key", re.compile(r"(?i)\b\w*(?:api_?key|apikey|access_?key|client_?secret)\w*[\"']?\s*(?:[:=]|\s)\s*(?:\(\s*)?\"([A-Za-z0-9_\-+/=.]{12,})\""), 1),
+    ("token", re.compile(r"(?i)\b\w*(?:auth_?token|access_?token|bearer_?token|api_?token)\w*[\"']?\s*(?:[:=]|\s)\s*(?:\(\s*)?\"([A-Za-z0-9_\-+/=.]{12,})\""), 1),
+    ("email", re.compile(r"\b[A-Za-z0-9._%+\-]+@(?:[A-Za-z0-9\-]+\.)+[A-Za-z]{2,}\b"), 0),
+]
+
+# values that are obviously not secrets (documentation placeholders, empties, format strings)
+_NOT_A_SECRET = re.compile(
+    r"(?i)^(?:x+|\*+|\.+|-+|your[_\- ]?\w*|<[^>]*>|\$\{?\w+\}?|changeme|password|passwd|secret|none|null|"
+    r"example\w*|test|dummy|placeholder|todo|[a-z_]+_here)$"
+)
+_EXAMPLE_EMAIL = re.compile(r"(?i)@(?:example\.(?:com|org|net)|localhost|domain\.com|email\.com)$")
+
+
+@dataclass(frozen=True)
+class Secret:
+    kind: str
+    start: int
+    end: int
+
+    @property
+    def placeholder(self) -> str:
+        return PLACEHOLDERS[self.kind]
+
+
+def find_secrets(text: str) -> list[Secret]:
+    """Every secret / PII span in ``text``, sorted and non-overlapping (earlier rule wins)."""
+    found: list[Secret] = []
+    taken: list[tuple[int, int]] = []
+    for kind, pattern, group in _RULES:
+        for m in pattern.finditer(text):
+            start, end = m.span(group)
+            value = m.group(group)
+            if kind == "email":
+                if _EXAMPLE_EMAIL.search(value):
+                    continue
+            elif group and _NOT_A_SECRET.match(value.strip()):
+                continue
+            if any(s < end and start < e for s, e in taken):
+                continue
+            taken.append((start, end))
+            found.append(Secret(kind, start, end))
+    found.sort(key=lambda s: s.start)
+    return found
+
+
+def redact(text: str, secrets: list[Secret] | None = None) -> tuple[str, list[Secret]]:
+    """(text with every secret replaced by its placeholder, the secrets found)."""
+    secrets = find_secrets(text) if secrets is None else secrets
+    if not secrets:
+        return text, secrets
+    parts, last = [], 0
+    for s in secrets:
+        parts.append(text[last:s.start])
+        parts.append(s.placeholder)
+        last = s.end
+    parts.append(text[last:])
+    return "".join(parts), secrets
+
+
+def secret_counts(secrets: list[Secret]) -> dict[str, int]:
+    """kind -> count, sorted by kind (what the signal step stores)."""
+    counts: dict[str, int] = {}
+    for s in secrets:
+        counts[s.kind] = counts.get(s.kind, 0) + 1
+    return dict(sorted(counts.items()))
