@@ -1,0 +1,165 @@
+"""Pair checks: does a datasheet belong with its repository?
+
+Manifests pair things that do not belong together (H2LooP pairs ArduPilot with NIST's
+"Hawk" post-quantum signature spec because a GNSS module is also named "Hawk"). Once
+both sides are parsed, three signals say whether they match:
+
+* **part numbers**: identifiers of the datasheet's title/source/section titles that look
+  like part numbers (letters and at least two digits: ``BME280``, ``STM32F103xx``,
+  ``LAN8671``) searched in the repository's paths and symbol names, allowing family
+  suffixes (``STM32F103xx`` ~ ``stm32f10x``; ``LAN8671`` ~ ``lan867x``);
+* **register vocabulary**: the share of the datasheet's register and peripheral names
+  that occur as an identifier or an ``_``-separated run inside an identifier of the code
+  (``ctrl_meas`` in ``BME280_REG_CTRL_MEAS``);
+* **hardware terms**: whether the datasheet's text reads like hardware documentation at
+  all (registers, pins, clocks, voltages …), which catches specs that are not datasheets.
+
+``pair_score`` combines them into a score in [0, 1] and a verdict: ``match``, ``weak``,
+``mismatch`` or ``unknown`` (too little evidence on the datasheet side to judge).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any, Iterable, Sequence
+
+from parsers.models import CodeFile, Datasheet
+
+_PART = re.compile(r"\b([A-Za-z]{1,8}[-]?\d{2,}[A-Za-z0-9]*(?:-[A-Za-z0-9]+)?)\b")
+_IDENT_SPLIT = re.compile(r"[^A-Za-z0-9]+")
+# Words of document titles that match the part-number pattern but are not parts.
+_NOT_PARTS = re.compile(r"^(rev|v|ver|version|page|table|figure|fig|section|ds|an|um|rm|iso|iec|ieee|rfc|en|"
+                        r"ansi|jesd|aec|q)\d", re.IGNORECASE)
+HARDWARE_TERMS = frozenset("""register registers bit bits pin pins clock voltage current reset interrupt address
+i2c spi uart usart gpio adc dac pwm dma timer power supply sensor device mode enable control status configuration
+data sheet datasheet package temperature frequency mhz khz ma mv ohm serial bus peripheral memory flash""".split())
+
+VERDICTS = ("match", "weak", "mismatch", "unknown")
+
+
+@dataclass
+class PairCheck:
+    score: float  # 0..1
+    part_numbers_found: list[str]  # the datasheet's part numbers seen in the code
+    vocabulary_overlap: float  # share of register/peripheral names seen in the code (0 when none to check)
+    verdict: str  # one of VERDICTS
+    part_numbers: list[str] = field(default_factory=list)  # all part numbers read from the datasheet
+    names_checked: int = 0  # register/peripheral names compared
+    names_found: list[str] = field(default_factory=list)
+    hardware_terms: float = 0.0  # share of HARDWARE_TERMS present in the datasheet text
+    reasons: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def part_numbers(ds: Datasheet) -> list[str]:
+    """Part-number-like identifiers from the datasheet's title, source name and section titles."""
+    src = re.sub(r"\.(pdf|svd|xml)$", "", ds.source.rsplit("/", 1)[-1], flags=re.IGNORECASE)
+    texts = [ds.title, src.replace("_", " "), *(s.title for s in ds.sections[:40])]
+    found: dict[str, None] = {}
+    for t in texts:
+        for m in _PART.finditer(t or ""):
+            tok = m.group(1)
+            if _NOT_PARTS.match(tok) or len(tok) < 4 or not re.search(r"[A-Za-z]", tok):
+                continue
+            found.setdefault(tok.upper(), None)
+    return list(found)
+
+
+def _code_tokens(files: Sequence[CodeFile]) -> tuple[set[str], set[str]]:
+    """(identifier runs, alnum tokens) of paths and symbol names, upper-cased."""
+    runs: set[str] = set()
+    tokens: set[str] = set()
+    for f in files:
+        names = [f.path, *(s.name for s in f.symbols)]
+        for name in names:
+            for piece in re.split(r"[^A-Za-z0-9_]+", name):
+                if not piece:
+                    continue
+                parts = [p for p in piece.upper().split("_") if p]
+                tokens.update(parts)
+                for i in range(len(parts)):
+                    for j in range(i + 1, min(len(parts), i + 5) + 1):
+                        runs.add("_".join(parts[i:j]))
+    return runs, tokens
+
+
+def _family_match(part: str, tokens: Iterable[str]) -> bool:
+    """``part`` equals a code token up to a short suffix (package, temperature grade, 'x' wildcards)."""
+    p = part.replace("-", "").upper()
+    need = max(5, len(p) - 3)
+    for t in tokens:
+        if len(t) < 4 or not any(ch.isdigit() for ch in t):
+            continue
+        t2 = t.rstrip("X")  # stm32f10x, lan867x
+        n = 0
+        for a, b in zip(p, t):
+            if a != b:
+                break
+            n += 1
+        if n >= need and any(ch.isdigit() for ch in p[:n]):
+            return True
+        if len(t2) >= 5 and p.startswith(t2) and any(ch.isdigit() for ch in t2):
+            return True
+    return False
+
+
+def _norm_name(name: str) -> str:
+    name = re.sub(r"\[.*?\]|<.*?>", "", name)  # E[3:0], hum_lsb<7:0>
+    return "_".join(p for p in _IDENT_SPLIT.split(name.upper()) if p)
+
+
+def pair_score(datasheet: Datasheet, files: Sequence[CodeFile]) -> PairCheck:
+    """Score how well a parsed datasheet and a parsed repository belong together."""
+    runs, tokens = _code_tokens(files)
+    parts = part_numbers(datasheet)
+    parts_found = [p for p in parts if _family_match(p, tokens)]
+
+    names = {_norm_name(r.name) for r in datasheet.registers} | {_norm_name(p.name) for p in datasheet.peripherals}
+    names = {n for n in names if len(n) >= 3 and not n.startswith("RESERVED")}
+    names_found = sorted(n for n in names if n in runs)
+    overlap = len(names_found) / len(names) if names else 0.0
+
+    text = " ".join([datasheet.title, *(s.title + " " + s.text[:4000] for s in datasheet.sections)]).lower()
+    words = set(re.findall(r"[a-z0-9]+", text))
+    hw = len(HARDWARE_TERMS & words) / len(HARDWARE_TERMS) if words else 0.0
+
+    reasons: list[str] = []
+    part_signal = 1.0 if parts_found else 0.0
+    if parts:
+        reasons.append(f"part numbers {', '.join(parts_found) or 'none'} of {', '.join(parts[:8])} found in the code")
+    else:
+        reasons.append("no part number read from the datasheet")
+    if names:
+        reasons.append(f"{len(names_found)}/{len(names)} register/peripheral names found in the code")
+    else:
+        reasons.append("no register or peripheral names in the datasheet")
+    if words:
+        reasons.append(f"hardware vocabulary {hw:.0%}")
+
+    if names and parts:
+        score = 0.4 * part_signal + 0.6 * min(1.0, overlap / 0.5)
+    elif names:
+        score = min(1.0, overlap / 0.5)
+    elif parts:
+        score = part_signal
+    else:
+        score = 0.0
+    # a text that does not read like hardware documentation cannot be a good datasheet pair
+    if words and hw < 0.15:
+        score = min(score, 0.2)
+        reasons.append("the datasheet does not read like hardware documentation")
+
+    if not names and not parts and (not words or hw >= 0.15):
+        verdict = "unknown"
+    elif score >= 0.5:
+        verdict = "match"
+    elif score >= 0.2:
+        verdict = "weak"
+    else:
+        verdict = "mismatch"
+    return PairCheck(score=round(score, 4), part_numbers_found=parts_found, vocabulary_overlap=round(overlap, 4),
+                     verdict=verdict, part_numbers=parts, names_checked=len(names), names_found=names_found,
+                     hardware_terms=round(hw, 4), reasons=reasons)
