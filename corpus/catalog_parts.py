@@ -15,8 +15,12 @@ from typing import Any, Iterable
 
 
 class CatalogPartWriter:
-    def __init__(self, catalog_dir: str | os.PathLike, table: str, rank: int, sort_by: Iterable[str] = ()):
-        self.path = Path(catalog_dir) / "parts" / table / f"{rank:05d}.parquet"
+    def __init__(self, catalog_dir: str | os.PathLike, table: str, rank: int, sort_by: Iterable[str] = (),
+                 tag: str | None = None):
+        # ``tag`` separates writers of the same table in one stage (e.g. the reader's and the
+        # datasheet step's rows of ``drops``): each writes its own part file.
+        name = f"{rank:05d}-{tag}.parquet" if tag else f"{rank:05d}.parquet"
+        self.path = Path(catalog_dir) / "parts" / table / name
         self.sort_by = list(sort_by)
         self.rows: list[dict[str, Any]] = []
 

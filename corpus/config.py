@@ -1,0 +1,123 @@
+"""Every knob of ``firmcorpus build``, with documented defaults (``--print-config`` shows them).
+
+A YAML file (``--config build.yaml``) overrides any field; ``--set a.b=value`` overrides one.
+The effective config is saved as ``OUT/build.json`` with every build; a rerun into the same
+output must keep the fields that fix how work is split (``tasks``), or it is refused.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SlurmConfig(_Section):
+    partition: str = Field("cpu", description="Slurm partition")
+    time: str = Field("04:00:00", description="time limit per task")
+    cpus_per_task: int = Field(2, description="CPUs per task")
+    mem_per_cpu_gb: int = Field(4, description="memory per CPU in GB")
+    qos: str = Field("normal", description="quality of service")
+    venv_path: str | None = Field(None, description="activate script of the environment on the nodes")
+    env_command: str | None = Field(None, description="shell command that prepares the environment (overrides venv_path)")
+    sbatch_args: dict[str, str] = Field(default_factory=dict, description="extra #SBATCH directives")
+    job_name_prefix: str = Field("firmcorpus", description="prefix of every job name")
+
+
+class RayConfig(_Section):
+    cpus_per_task: int = Field(1, description="CPUs per Ray task")
+    mem_per_cpu_gb: int = Field(2, description="memory per CPU in GB")
+    address: str | None = Field(None, description="Ray cluster address (None: start a local Ray)")
+
+
+class ReadConfig(_Section):
+    max_file_bytes: int = Field(1_000_000, description="files above this size are dropped as oversized")
+
+
+class SplitConfig(_Section):
+    heldout_repos: list[str] = Field(default_factory=list, description="repositories (manifest `repo`) always held out")
+    heldout_share: float = Field(0.2, description="share of repositories held out (by a seeded hash of the repo)")
+    per_domain_quota: dict[str, int] = Field(default_factory=dict,
+                                             description="at least N held-out repositories whose main domain is D")
+
+
+class DecontamConfig(_Section):
+    ngram: int = Field(13, description="n of the code-token n-grams compared with held-out documents")
+    min_overlap: float = Field(0.2, description="flag a training document when this share of its n-grams is in held-out text")
+    min_shared_ngrams: int = Field(50, description="...or when it shares at least this many n-grams")
+    action: Literal["drop", "flag"] = Field("drop", description="drop flagged training documents, or only tag them")
+
+
+class RepoTextConfig(_Section):
+    enabled: bool = Field(True, description="join a repository's C/C++ files in include order into repository documents")
+    max_chars: int = Field(200_000, description="split repository documents above this many characters")
+    fim_rate: float = Field(0.0, description="share of repository documents turned into fill-in-the-middle examples")
+    fim_spm_rate: float = Field(0.5, description="share of FIM examples in SPM (suffix-prefix-middle) order")
+
+
+class MixtureConfig(_Section):
+    domain_weights: dict[str, float] = Field(default_factory=dict, description="token weight per domain (1 = as is)")
+    kind_weights: dict[str, float] = Field(default_factory=lambda: {"code": 1.0, "repo": 1.0, "datasheet": 1.0, "mapping": 1.0},
+                                           description="token weight per document kind")
+
+
+class TokenizeConfig(_Section):
+    tokenizer: str = Field("smollm2", description="tokenizer.json path, model folder, or 'smollm2'")
+    shuffle: bool = Field(True, description="shuffle documents inside each token shard (seeded)")
+
+
+class BuildConfig(_Section):
+    tasks: int = Field(4, description="datatrove tasks per stage (fixed for the life of an output folder)")
+    workers: int = Field(2, description="tasks run at once (local executor)")
+    executor: Literal["local", "slurm", "ray"] = Field("local", description="where stages run")
+    seed: int = Field(0, description="seed of every random choice (split hash, mixture, shuffles, FIM)")
+    read: ReadConfig = Field(default_factory=ReadConfig)
+    filters: dict[str, Any] = Field(default_factory=dict, description="QualityFilter options (see docs/dedup.md)")
+    dedup: dict[str, Any] = Field(default_factory=dict, description="DedupConfig options (see docs/dedup.md)")
+    classify_model: str | None = Field(None, description="fastText model (None: the shipped default)")
+    split: SplitConfig = Field(default_factory=SplitConfig)
+    decontam: DecontamConfig = Field(default_factory=DecontamConfig)
+    repo_text: RepoTextConfig = Field(default_factory=RepoTextConfig)
+    mixture: MixtureConfig = Field(default_factory=MixtureConfig)
+    tokenize: TokenizeConfig = Field(default_factory=TokenizeConfig)
+    slurm: SlurmConfig = Field(default_factory=SlurmConfig)
+    ray: RayConfig = Field(default_factory=RayConfig)
+
+    @classmethod
+    def load(cls, path: str | None = None, overrides: list[str] | None = None, **fields: Any) -> "BuildConfig":
+        data: dict[str, Any] = yaml.safe_load(open(path)) if path else {}
+        data = data or {}
+        for item in overrides or []:
+            if "=" not in item:
+                raise ValueError(f"--set {item!r}: expected key=value (e.g. split.heldout_share=0.3)")
+            key, value = item.split("=", 1)
+            node = data
+            parts = key.split(".")
+            for p in parts[:-1]:
+                node = node.setdefault(p, {})
+            node[parts[-1]] = yaml.safe_load(value)
+        data.update({k: v for k, v in fields.items() if v is not None})
+        return cls.model_validate(data)
+
+    def to_yaml(self) -> str:
+        return yaml.safe_dump(self.model_dump(), sort_keys=False)
+
+    def documented(self) -> list[tuple[str, Any, str]]:
+        """(dotted key, value, description) for every field, for --print-config."""
+        rows: list[tuple[str, Any, str]] = []
+
+        def walk(model: BaseModel, prefix: str) -> None:
+            for name, info in type(model).model_fields.items():
+                value = getattr(model, name)
+                if isinstance(value, BaseModel):
+                    walk(value, f"{prefix}{name}.")
+                else:
+                    rows.append((f"{prefix}{name}", value, info.description or ""))
+
+        walk(self, "")
+        return rows

@@ -1,0 +1,515 @@
+"""The fetch layer: a manifest ``repo``/``datasheet`` entry → a local, cached, content-hashed path.
+
+Source kinds (``fetch(source)``):
+
+* a local directory → itself (nothing is copied);
+* a local archive (``.tar``, ``.tar.gz``/``.tgz``, ``.tar.xz``, ``.tar.bz2``, ``.zip``) → unpacked once
+  into the cache, keyed by the archive's sha256; absolute members, ``..`` members, links that escape
+  and device files are refused;
+* a git URL (``https://…/x.git``, ``file://…``, ``git+…``), optionally ``URL@COMMIT`` → a clone
+  checked out at that commit;
+* ``deb:NAME[=VERSION]`` → ``apt-get download`` + ``dpkg-deb -x`` (no root); source tarballs the
+  package ships under ``usr/src`` are unpacked beside themselves;
+* ``debsrc:NAME`` → ``apt-get source --download-only`` against a private ``deb-src`` list and state
+  directory (no root), then the upstream and Debian tarballs are unpacked;
+* ``pip:NAME[==VERSION]`` → ``pip download --no-deps`` (wheel preferred), unpacked.
+
+Every entry is built in a temporary folder inside the cache and renamed into place only when
+complete, so a failure never leaves a partial entry. Entries are named by the sha256 of the
+downloaded artifact; an index maps the source string to its entry.
+
+Datasheet specs (``resolve_datasheet``) add a path inside a fetched tree and, for zip members,
+``!MEMBER``: ``pip:pyocd==0.46.0#pyocd/debug/svd/svd_data.zip!STM32F103xx.svd``. A
+``render:LAYOUT:SPEC`` spec renders a datasheet-like PDF from an SVD (the project's renderer).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import stat
+import subprocess
+import tarfile
+import tempfile
+import zipfile
+from pathlib import Path, PurePosixPath
+
+from corpus.paths import cache_dir, shared_data_dir
+
+ARCHIVE_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.xz", ".txz", ".tar.bz2", ".tbz2", ".zip", ".whl")
+_GIT_RE = re.compile(r"^(git\+|git://|ssh://|file://|https?://.+\.git(@|$))")
+
+
+class SourceError(Exception):
+    """A source that cannot be fetched; the message says which and what to do."""
+
+    def __init__(self, source: str, message: str):
+        super().__init__(f"source {source}: {message}")
+        self.source = source
+
+
+# --------------------------------------------------------------------------- cache plumbing
+
+
+def _sources_root() -> Path:
+    root = cache_dir() / "sources"
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+def _index_path(source: str) -> Path:
+    key = hashlib.sha1(source.encode()).hexdigest()
+    return _sources_root() / "index" / f"{key}.json"
+
+
+def _lookup(source: str) -> Path | None:
+    idx = _index_path(source)
+    if idx.exists():
+        entry = json.loads(idx.read_text())
+        path = Path(entry["path"])
+        if path.exists():
+            return path
+    return None
+
+
+def _record(source: str, path: Path, sha256: str) -> None:
+    idx = _index_path(source)
+    idx.parent.mkdir(parents=True, exist_ok=True)
+    tmp = idx.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"source": source, "path": str(path), "sha256": sha256}, sort_keys=True))
+    os.replace(tmp, idx)
+
+
+def _sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _commit_tree(kind: str, sha256: str, build) -> Path:
+    """Build an entry with ``build(tmpdir)`` and move it to ``sources/<kind>/<sha256>`` atomically."""
+    final = _sources_root() / kind / sha256[:32]
+    if final.exists():
+        return final
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=final.parent))
+    try:
+        build(tmp)
+        try:
+            os.rename(tmp, final)
+        except OSError:  # another process finished first: keep theirs
+            if not final.exists():
+                raise
+            shutil.rmtree(tmp, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return final
+
+
+def _run(cmd: list[str], source: str, what: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    try:
+        proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    except FileNotFoundError as e:
+        raise SourceError(source, f"{what}: '{cmd[0]}' is not installed ({e})") from e
+    if proc.returncode != 0:
+        err = (proc.stderr or proc.stdout).strip().splitlines()
+        raise SourceError(source, f"{what} failed: {' | '.join(err[-3:])}")
+    return proc
+
+
+# --------------------------------------------------------------------------- archives
+
+
+def is_archive(path: str | os.PathLike) -> bool:
+    name = str(path).lower()
+    return any(name.endswith(s) for s in ARCHIVE_SUFFIXES)
+
+
+def _safe_member(name: str, source: str) -> PurePosixPath:
+    p = PurePosixPath(name)
+    if p.is_absolute() or name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name):
+        raise SourceError(source, f"archive member '{name}' has an absolute path; refusing to unpack")
+    if ".." in p.parts:
+        raise SourceError(source, f"archive member '{name}' escapes the archive with '..'; refusing to unpack")
+    return p
+
+
+def _link_escapes(member: PurePosixPath, target: str) -> bool:
+    if target.startswith("/"):
+        return True
+    depth = len(member.parent.parts)
+    for part in PurePosixPath(target).parts:
+        depth = depth - 1 if part == ".." else depth + (part != ".")
+        if depth < 0:
+            return True
+    return False
+
+
+def extract_archive(archive: Path, dest: Path, source: str | None = None) -> None:
+    """Unpack ``archive`` into ``dest``, refusing hostile members (checked before anything is written)."""
+    source = source or str(archive)
+    name = archive.name.lower()
+    if name.endswith((".zip", ".whl")):
+        with zipfile.ZipFile(archive) as zf:
+            for info in zf.infolist():
+                member = _safe_member(info.filename, source)
+                mode = info.external_attr >> 16
+                if stat.S_ISLNK(mode):
+                    target = zf.read(info).decode("utf-8", "replace")
+                    if _link_escapes(member, target):
+                        raise SourceError(source, f"archive link '{info.filename}' -> '{target}' escapes the archive")
+            zf.extractall(dest)
+        return
+    try:
+        tf = tarfile.open(archive)
+    except tarfile.TarError as e:
+        raise SourceError(source, f"not a readable archive ({e})") from e
+    with tf:
+        members = tf.getmembers()
+        for m in members:
+            member = _safe_member(m.name, source)
+            if m.issym() or m.islnk():
+                target = m.linkname
+                if m.islnk():  # hard links are relative to the archive root
+                    escapes = target.startswith("/") or ".." in PurePosixPath(target).parts
+                else:
+                    escapes = _link_escapes(member, target)
+                if escapes:
+                    raise SourceError(source, f"archive link '{m.name}' -> '{target}' escapes the archive")
+            elif m.isdev() or m.isfifo():
+                raise SourceError(source, f"archive member '{m.name}' is a device or fifo; refusing to unpack")
+        tf.extractall(dest, members=members, filter="tar")
+
+
+def _fetch_archive(path: Path, source: str) -> Path:
+    sha = _sha256_file(path)
+    return _commit_tree("archive", sha, lambda tmp: extract_archive(path, tmp, source))
+
+
+# --------------------------------------------------------------------------- git
+
+
+def _fetch_git(source: str) -> Path:
+    url = source[4:] if source.startswith("git+") else source
+    commit = None
+    m = re.match(r"^(.*\.git|file://[^@]+)@([0-9A-Za-z._/-]+)$", url)
+    if m:
+        url, commit = m.group(1), m.group(2)
+    key = hashlib.sha256(f"{url}@{commit or 'HEAD'}".encode()).hexdigest()
+
+    def build(tmp: Path) -> None:
+        _run(["git", "clone", "--quiet", url, str(tmp / "repo")], source, "git clone")
+        if commit:
+            _run(["git", "-C", str(tmp / "repo"), "checkout", "--quiet", commit], source, f"git checkout {commit}")
+        shutil.rmtree(tmp / "repo" / ".git", ignore_errors=True)
+        for item in (tmp / "repo").iterdir():
+            item.rename(tmp / item.name)
+        (tmp / "repo").rmdir()
+
+    return _commit_tree("git", key, build)
+
+
+# --------------------------------------------------------------------------- Debian
+
+
+def _apt_env() -> dict[str, str]:
+    return {**os.environ, "DEBIAN_FRONTEND": "noninteractive", "LC_ALL": "C"}
+
+
+def _unpack_nested_sources(tree: Path, source: str) -> None:
+    """Packages such as linux-source/newlib-source ship their code as tarballs under usr/src."""
+    src = tree / "usr" / "src"
+    if not src.is_dir():
+        return
+    for archive in sorted(src.rglob("*")):
+        if archive.is_file() and is_archive(archive) and not archive.name.endswith((".zip", ".whl")):
+            extract_archive(archive, archive.parent, source)
+            archive.unlink()
+
+
+def _deb_package_lists() -> list[str]:
+    lists = Path("/var/lib/apt/lists")
+    return [p.name for p in lists.glob("*Packages*")] if lists.is_dir() else []
+
+
+def _fetch_deb(source: str) -> Path:
+    spec = source.split(":", 1)[1]
+    if not re.fullmatch(r"[a-z0-9][a-z0-9+.-]*(=[A-Za-z0-9.+~:-]+)?", spec):
+        raise SourceError(source, "expected deb:NAME or deb:NAME=VERSION")
+    with tempfile.TemporaryDirectory(prefix="fc-deb-") as td:
+        tmp = Path(td)
+        if not _deb_package_lists():
+            _apt_update(source)
+        try:
+            _run(["apt-get", "download", "-q", spec], source, "apt-get download", cwd=tmp)
+        except SourceError as e:
+            if "Unable to locate package" in str(e) or "Can't select" in str(e):
+                _apt_update(source)  # stale or missing lists: refresh once, then try again
+                try:
+                    _run(["apt-get", "download", "-q", spec], source, "apt-get download", cwd=tmp)
+                except SourceError as e2:
+                    if "Unable to locate package" in str(e2) or "Can't select" in str(e2):
+                        raise SourceError(source, "package not found in the Debian archive") from e2
+                    raise
+            else:
+                raise
+        debs = sorted(tmp.glob("*.deb"))
+        if not debs:
+            raise SourceError(source, "apt-get download produced no .deb")
+        deb = debs[0]
+        sha = _sha256_file(deb)
+
+        def build(out: Path) -> None:
+            _run(["dpkg-deb", "-x", str(deb), str(out)], source, "dpkg-deb -x")
+            _unpack_nested_sources(out, source)
+            (out / ".firmcorpus-source.json").write_text(json.dumps({"source": source, "deb": deb.name, "sha256": sha}))
+
+        return _commit_tree("deb", sha, build)
+
+
+def _apt_update(source: str) -> None:
+    _run(["apt-get", "update", "-qq"], source, "apt-get update (needed once on a fresh machine; are you root?)")
+
+
+def _deb_src_lines() -> list[str]:
+    """deb-src lines mirroring the machine's active 'deb' sources (deb822 or one-line format)."""
+    lines: list[str] = []
+    apt = Path("/etc/apt")
+    for f in sorted((apt / "sources.list.d").glob("*.sources")) if (apt / "sources.list.d").is_dir() else []:
+        for block in f.read_text().split("\n\n"):
+            fields = {}
+            for ln in block.splitlines():
+                if ":" in ln and not ln.lstrip().startswith("#"):
+                    k, v = ln.split(":", 1)
+                    fields[k.strip().lower()] = v.strip()
+            if "deb" in fields.get("types", "").split() and "debian" in fields.get("uris", ""):
+                for uri in fields.get("uris", "").split():
+                    for suite in fields.get("suites", "").split():
+                        lines.append(f"deb-src [trusted=yes] {uri} {suite} {fields.get('components', 'main')}")
+    plain = [apt / "sources.list"] + (sorted((apt / "sources.list.d").glob("*.list")) if (apt / "sources.list.d").is_dir() else [])
+    for f in plain:
+        if f.exists():
+            for ln in f.read_text().splitlines():
+                parts = ln.split()
+                if parts and parts[0] == "deb" and "debian" in ln:
+                    rest = [p for p in parts[1:] if not p.startswith("[")]
+                    lines.append("deb-src [trusted=yes] " + " ".join(rest))
+    if not lines:
+        codename = "bookworm"
+        osr = Path("/etc/os-release")
+        if osr.exists():
+            m = re.search(r"^VERSION_CODENAME=(\w+)", osr.read_text(), re.M)
+            codename = m.group(1) if m else codename
+        lines.append(f"deb-src [trusted=yes] http://deb.debian.org/debian {codename} main")
+    return lines
+
+
+def _fetch_debsrc(source: str) -> Path:
+    name = source.split(":", 1)[1]
+    if not re.fullmatch(r"[a-z0-9][a-z0-9+.-]*(=[A-Za-z0-9.+~:-]+)?", name):
+        raise SourceError(source, "expected debsrc:NAME or debsrc:NAME=VERSION")
+    state = _sources_root() / "apt-src-state"
+    (state / "lists" / "partial").mkdir(parents=True, exist_ok=True)
+    (state / "archives" / "partial").mkdir(parents=True, exist_ok=True)
+    slist = state / "sources.list"
+    slist.write_text("\n".join(_deb_src_lines()) + "\n")
+    opts = ["-o", f"Dir::Etc::SourceList={slist}", "-o", "Dir::Etc::SourceParts=/nonexistent",
+            "-o", f"Dir::State::Lists={state / 'lists'}", "-o", f"Dir::Cache={state}",
+            "-o", "APT::Get::AllowUnauthenticated=true"]
+    if not any((state / "lists").glob("*Sources*")):
+        _run(["apt-get", *opts, "update", "-qq"], source, "apt-get update (deb-src)")
+    proc = None
+    try:
+        proc = _run(["apt-get", *opts, "source", "--print-uris", "-q", name], source, "apt-get source --print-uris")
+    except SourceError as e:
+        if "Unable to find a source package" in str(e) or "Can't find a source" in str(e):
+            raise SourceError(source, "source package not found in the Debian archive") from e
+        raise
+    uris = re.findall(r"^'([^']+)' (\S+) (\d+) SHA256:([0-9a-f]{64})", proc.stdout, re.M)
+    if not any(f.endswith(".dsc") for _, f, _, _ in uris):
+        raise SourceError(source, "apt-get source listed no .dsc")
+    with tempfile.TemporaryDirectory(prefix="fc-debsrc-") as td:
+        tmp = Path(td)
+        for url, fname, _size, sha in uris:
+            if fname.endswith(".asc"):
+                continue
+            try:
+                _download(url, tmp / fname, sha)
+            except SourceError:
+                # The upstream tarball is required; some mirrors lack the Debian packaging tarball.
+                if ".orig." in fname or fname.endswith(".dsc") or not ".debian." in fname:
+                    raise
+        dsc = sorted(tmp.glob("*.dsc"))
+        sha = _sha256_file(dsc[0])
+
+        def build(out: Path) -> None:
+            # Upstream tarball first, then the Debian packaging into debian/ (what dpkg-source -x does,
+            # without applying patches, so no dpkg-dev is needed).
+            tarballs = sorted(p for p in tmp.iterdir() if is_archive(p) and ".debian." not in p.name)
+            for archive in tarballs:
+                extract_archive(archive, out, source)
+            # Upstream tarballs usually hold one top folder: lift it so paths start at the project root.
+            tops = [p for p in out.iterdir()]
+            if len(tops) == 1 and tops[0].is_dir():
+                for item in tops[0].iterdir():
+                    item.rename(out / item.name)
+                tops[0].rmdir()
+            for deb in sorted(tmp.glob("*.debian.tar.*")):
+                extract_archive(deb, out, source)
+            (out / ".firmcorpus-source.json").write_text(json.dumps({"source": source, "dsc": dsc[0].name, "sha256": sha}))
+
+        return _commit_tree("debsrc", sha, build)
+
+
+def _download(url: str, dest: Path, sha256: str | None = None) -> None:
+    import urllib.error
+    import urllib.request
+
+    h = hashlib.sha256()
+    try:
+        with urllib.request.urlopen(url, timeout=120) as resp, open(dest, "wb") as f:
+            for chunk in iter(lambda: resp.read(1 << 20), b""):
+                h.update(chunk)
+                f.write(chunk)
+    except (urllib.error.URLError, OSError) as e:
+        dest.unlink(missing_ok=True)
+        raise SourceError(url, f"download failed ({e})") from e
+    if sha256 and h.hexdigest() != sha256:
+        dest.unlink(missing_ok=True)
+        raise SourceError(url, f"sha256 mismatch (expected {sha256}, got {h.hexdigest()})")
+
+
+# --------------------------------------------------------------------------- PyPI
+
+
+def _fetch_pip(source: str) -> Path:
+    spec = source.split(":", 1)[1]
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*(\[[^\]]*\])?(==[A-Za-z0-9.+!-]+)?", spec):
+        raise SourceError(source, "expected pip:NAME or pip:NAME==VERSION")
+    import sys
+
+    with tempfile.TemporaryDirectory(prefix="fc-pip-") as td:
+        tmp = Path(td)
+        try:
+            _run([sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "-d", str(tmp), spec], source, "pip download")
+        except SourceError as e:
+            if "No matching distribution" in str(e) or "Could not find a version" in str(e):
+                raise SourceError(source, "no such package or version on PyPI") from e
+            raise
+        files = sorted(p for p in tmp.iterdir() if p.is_file())
+        if not files:
+            raise SourceError(source, "pip download produced no file")
+        artifact = files[0]
+        sha = _sha256_file(artifact)
+
+        def build(out: Path) -> None:
+            extract_archive(artifact, out, source)
+            tops = [p for p in out.iterdir()]
+            if artifact.suffix != ".whl" and len(tops) == 1 and tops[0].is_dir():  # sdist: lift NAME-V/
+                for item in tops[0].iterdir():
+                    item.rename(out / item.name)
+                tops[0].rmdir()
+
+        return _commit_tree("pip", sha, build)
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def source_kind(source: str) -> str:
+    if source.startswith("deb:"):
+        return "deb"
+    if source.startswith("debsrc:"):
+        return "debsrc"
+    if source.startswith("pip:"):
+        return "pip"
+    if source.startswith("shared:"):
+        return "shared"
+    if _GIT_RE.match(source):
+        return "git"
+    if re.match(r"^https?://", source):
+        return "url"
+    return "local"
+
+
+def fetch(source: str, base_dir: str | os.PathLike | None = None) -> Path:
+    """Return a local path for ``source`` (see the module docstring); cached after the first call."""
+    kind = source_kind(source)
+    if kind == "local":
+        path = Path(source).expanduser()
+        if not path.is_absolute() and base_dir is not None:
+            path = Path(base_dir) / path
+        if not path.exists():
+            raise SourceError(source, f"no such file or directory ({path})")
+        if path.is_dir():
+            return path.resolve()
+        if is_archive(path):
+            return _fetch_archive(path.resolve(), source)
+        return path.resolve()
+    if kind == "shared":
+        root = shared_data_dir()
+        if root is None:
+            raise SourceError(source, "the shared data folder (../shared/data) is not beside this checkout; set FIRMCORPUS_SHARED_DATA")
+        path = root / source.split(":", 1)[1]
+        if not path.exists():
+            raise SourceError(source, f"not found under {root}")
+        return path
+    if kind == "url":
+        raise SourceError(source, "plain URLs are not fetched (this machine reaches only package registries); download the file and give its local path")
+    cached = _lookup(source)
+    if cached is not None:
+        return cached
+    fetcher = {"deb": _fetch_deb, "debsrc": _fetch_debsrc, "pip": _fetch_pip, "git": _fetch_git}[kind]
+    path = fetcher(source)
+    _record(source, path, path.name)
+    return path
+
+
+def resolve_datasheet(spec: str, base_dir: str | os.PathLike | None = None) -> Path:
+    """A datasheet spec → a local file. ``SOURCE#PATH[!ZIP_MEMBER]`` or ``render:LAYOUT:SPEC``."""
+    if spec.startswith("render:"):
+        _, layout, inner = spec.split(":", 2)
+        svd = resolve_datasheet(inner, base_dir)
+        out = _sources_root() / "rendered" / f"{hashlib.sha256((spec + _sha256_file(svd)).encode()).hexdigest()[:32]}-{svd.stem}-{layout}.pdf"
+        if not out.exists():
+            from parsers.svd import parse_svd
+            from parsers.svd_render import render_pdf
+
+            out.parent.mkdir(parents=True, exist_ok=True)
+            tmp = out.with_suffix(".tmp.pdf")
+            render_pdf(parse_svd(svd), tmp, layout=layout)
+            os.replace(tmp, out)
+        return out
+    inner = None
+    if "#" in spec and source_kind(spec) != "local" or ("#" in spec and not Path(spec).exists()):
+        spec, inner = spec.split("#", 1)
+    root = fetch(spec, base_dir)
+    if inner is None:
+        return root
+    member = None
+    if "!" in inner:
+        inner, member = inner.split("!", 1)
+    path = root / inner
+    if not path.exists():
+        raise SourceError(spec, f"'{inner}' not found inside the fetched tree {root}")
+    if member is None:
+        return path
+    out = _sources_root() / "members" / hashlib.sha256(f"{path}!{member}".encode()).hexdigest()[:32] / PurePosixPath(member).name
+    if not out.exists():
+        _safe_member(member, spec)
+        with zipfile.ZipFile(path) as zf:
+            try:
+                data = zf.read(member)
+            except KeyError as e:
+                raise SourceError(spec, f"'{member}' is not a member of {inner}") from e
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_name(out.name + ".tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, out)
+    return out

@@ -1,0 +1,57 @@
+"""The built-in starter set: manifests of real registry pairs shipped in the package.
+
+``default`` (about 35 MB of downloads, a few minutes on 2 cores) and ``full`` (adds subtrees of
+Debian's linux-source-6.1 and the real vendor datasheets beside the checkout). A profile file may
+``include`` another; ``manifest_path(profile)`` writes the merged manifest into the cache, so the
+build reads it through the ordinary manifest loader.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import yaml
+
+from corpus.paths import cache_dir
+
+PROFILES = ("default", "full")
+_HERE = Path(__file__).resolve().parent
+
+
+def profile_rows(profile: str = "default") -> list[dict]:
+    if profile not in PROFILES:
+        raise ValueError(f"unknown starter profile {profile!r}; choose one of {', '.join(PROFILES)}")
+    return _rows(_HERE / f"{profile}.yaml")
+
+
+def _rows(path: Path) -> list[dict]:
+    doc = yaml.safe_load(path.read_text())
+    rows: list[dict] = []
+    if doc.get("include"):
+        rows.extend(_rows(path.parent / doc["include"]))
+    rows.extend(doc.get("pairs", []))
+    return rows
+
+
+def manifest_path(profile: str = "default") -> Path:
+    """A plain manifest file (YAML) for ``profile``, written atomically into the cache."""
+    rows = profile_rows(profile)
+    out = cache_dir() / "starter" / f"{profile}.yaml"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    text = yaml.safe_dump({"pairs": rows}, sort_keys=False)
+    if not out.exists() or out.read_text() != text:
+        tmp = out.with_suffix(".tmp")
+        tmp.write_text(text)
+        os.replace(tmp, out)
+    return out
+
+
+def sources(profile: str = "default") -> list[str]:
+    """Every registry source the profile needs (repos and datasheets), in first-use order."""
+    seen: dict[str, None] = {}
+    for row in profile_rows(profile):
+        seen.setdefault(row["repo"], None)
+        for ds in row.get("datasheet") or []:
+            seen.setdefault(ds, None)
+    return list(seen)
