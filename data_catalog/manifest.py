@@ -54,7 +54,9 @@ ERROR_KINDS = ("missing_id", "duplicate_id", "unknown_category", "unreachable_pa
 
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 _SCP_GIT = re.compile(r"^[\w.-]+@[\w.-]+:")  # git@github.com:org/repo.git
-_REGISTRY = re.compile(r"^(deb|debsrc|pip|npm|git|hf|apt|conda|cargo|gem|go|render|shared):", re.IGNORECASE)
+# Any "scheme:" prefix of two or more characters names a source the fetch layer interprets
+# (deb:, debsrc:, pip:, render:, shared: ...); one letter would be a Windows drive.
+_REGISTRY = re.compile(r"^[A-Za-z][A-Za-z0-9+_.-]+:")
 _CATEGORY_INDEX = {c.casefold().replace("_", " "): c for c in CATEGORIES}
 _FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".csv": "csv", ".parquet": "parquet",
             ".pq": "parquet", ".tsv": "tsv"}
