@@ -1,0 +1,246 @@
+"""Generation backends behind one interface, and the stop rules every backend shares.
+
+A backend turns a benchmark item (``prompt``, ``stop``, ``max_new_tokens``) into a
+completion. Two kinds:
+
+- ``TransformersBackend``: ``transformers`` ``generate`` on CPU/GPU for a base model, a
+  base + PEFT adapter, or the adapter merged into the base (``merge=True``);
+- ``OpenAIBackend``: an OpenAI-compatible ``/v1/completions`` endpoint (vLLM, llama.cpp
+  server, any API) for larger models, stdlib HTTP only.
+
+Decoding is greedy by default. The stop rule of an item's cut type (``apply_stop``) is applied
+to the raw text of *every* backend after generation, so all models are cut identically; the
+backends may also stop early (a stopping criterion / ``stop`` strings) only as a speed-up that
+never changes the final text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from typing import Any, Protocol, Sequence
+
+from eval.clexer import lex
+
+
+def apply_stop(text: str, stop: dict[str, Any]) -> str:
+    """Cut a raw completion by the item's stop rule.
+
+    ``newline``: up to the first newline. ``lines``: the first ``stop["lines"]`` lines (no
+    trailing newline). ``brace``: through the ``}`` that closes the block the prompt opened
+    (brace depth counted on the C lexer, so braces in strings and comments do not count).
+    ``none``: unchanged.
+    """
+    kind = stop.get("kind", "none")
+    if kind == "newline":
+        return text.split("\n", 1)[0]
+    if kind == "lines":
+        n = max(int(stop.get("lines", 1)), 1)
+        return "\n".join(text.split("\n")[:n])
+    if kind == "brace":
+        depth = 0
+        for tok in lex(text):
+            if tok.text == "{":
+                depth += 1
+            elif tok.text == "}":
+                depth -= 1
+                if depth < 0:
+                    return text[:tok.start + 1]
+        return text
+    if kind == "none":
+        return text
+    raise ValueError(f"unknown stop rule {kind!r}")
+
+
+def stop_reached(text: str, stop: dict[str, Any]) -> bool:
+    """True once more generated text cannot change ``apply_stop(text)`` (early-stop test)."""
+    kind = stop.get("kind", "none")
+    if kind == "newline":
+        return "\n" in text
+    if kind == "lines":
+        return text.count("\n") >= max(int(stop.get("lines", 1)), 1)
+    if kind == "brace":
+        return apply_stop(text, stop) != text
+    return False
+
+
+class Backend(Protocol):
+    name: str
+
+    def generate(self, items: Sequence[dict[str, Any]]) -> list[str]:
+        """Completions, already cut by each item's stop rule, in item order."""
+
+
+# ---------------------------------------------------------------- transformers
+
+@dataclass
+class TransformersBackend:
+    """Greedy (or seeded sampling) ``generate`` with a local model.
+
+    ``model``: a path, hub id in the local cache or ``smollm2-135m``; ``adapter``: a PEFT adapter
+    directory; ``merge``: merge the adapter into the base weights first (same outputs up to float
+    rounding, faster). ``loaded``: an already loaded ``(model, tokenizer)`` pair (tests, or to share
+    one model between perplexity and generation).
+    """
+
+    model: str = "smollm2-135m"
+    adapter: str | None = None
+    merge: bool = False
+    name: str = "base"
+    device: str | None = None
+    dtype: str | None = None
+    greedy: bool = True
+    temperature: float = 0.8
+    top_p: float = 0.95
+    seed: int = 0
+    loaded: tuple[Any, Any] | None = None
+
+    def _load(self):
+        if self.loaded is None:
+            from train.model import load_causal_lm
+
+            model, tok = load_causal_lm(self.model, dtype=self.dtype, device=self.device, adapter=self.adapter)
+            if self.adapter and self.merge:
+                model = model.merge_and_unload()
+                model.eval()
+            self.loaded = (model, tok)
+        return self.loaded
+
+    def generate(self, items: Sequence[dict[str, Any]]) -> list[str]:
+        import torch
+        from transformers import StoppingCriteria, StoppingCriteriaList
+
+        model, tok = self._load()
+        device = next(model.parameters()).device
+        outs: list[str] = []
+
+        class _Stop(StoppingCriteria):
+            def __init__(self, start: int, stop: dict[str, Any]):
+                self.start, self.stop = start, stop
+
+            def __call__(self, input_ids, scores, **kwargs):
+                text = tok.decode(input_ids[0, self.start:], skip_special_tokens=True)
+                return torch.full((input_ids.shape[0],), stop_reached(text, self.stop), dtype=torch.bool,
+                                  device=input_ids.device)
+
+        eos = tok.eos_token_id
+        for item in items:
+            enc = tok(item["prompt"], return_tensors="pt", add_special_tokens=False)
+            input_ids = enc["input_ids"].to(device)
+            if input_ids.shape[1] == 0:  # empty prompt: start from BOS/EOS so generate has a context
+                input_ids = torch.tensor([[tok.bos_token_id if tok.bos_token_id is not None else eos]], device=device)
+            start = input_ids.shape[1]
+            kwargs: dict[str, Any] = {
+                "max_new_tokens": int(item.get("max_new_tokens", 128)),
+                "stopping_criteria": StoppingCriteriaList([_Stop(start, item.get("stop", {}))]),
+                "pad_token_id": tok.pad_token_id if tok.pad_token_id is not None else eos,
+                "attention_mask": torch.ones_like(input_ids),
+                "use_cache": True,
+            }
+            if self.greedy:
+                kwargs.update(do_sample=False, temperature=None, top_p=None, top_k=None)
+            else:
+                torch.manual_seed(self.seed)
+                kwargs.update(do_sample=True, temperature=self.temperature, top_p=self.top_p)
+            with torch.no_grad():
+                out = model.generate(input_ids=input_ids, **kwargs)
+            raw = tok.decode(out[0, start:], skip_special_tokens=True)
+            outs.append(apply_stop(raw, item.get("stop", {})))
+        return outs
+
+
+# ---------------------------------------------------------------- OpenAI-compatible HTTP
+
+def _stop_strings(stop: dict[str, Any]) -> list[str] | None:
+    return ["\n"] if stop.get("kind") == "newline" else None
+
+
+@dataclass
+class OpenAIBackend:
+    """``POST {base_url}/completions`` with ``temperature=0`` (greedy) and the item's token budget.
+
+    ``base_url`` ends with ``/v1`` (e.g. ``http://127.0.0.1:8000/v1``); the API key, when a
+    server wants one, is read from the ``api_key_env`` environment variable, never stored.
+    """
+
+    base_url: str
+    model: str
+    name: str = "endpoint"
+    timeout: float = 120.0
+    api_key_env: str = "OPENAI_API_KEY"
+    seed: int = 0
+    retries: int = 2
+
+    def _post(self, payload: dict[str, Any]) -> dict[str, Any]:
+        import os
+
+        headers = {"Content-Type": "application/json"}
+        key = os.environ.get(self.api_key_env)
+        if key:
+            headers["Authorization"] = f"Bearer {key}"
+        url = self.base_url.rstrip("/") + "/completions"
+        last: Exception | None = None
+        for _ in range(self.retries + 1):
+            req = urllib.request.Request(url, data=json.dumps(payload).encode(), headers=headers, method="POST")
+            try:
+                with urllib.request.urlopen(req, timeout=self.timeout) as resp:
+                    return json.loads(resp.read().decode("utf-8"))
+            except urllib.error.HTTPError as exc:
+                if exc.code < 500:
+                    raise RuntimeError(f"{url}: HTTP {exc.code}: {exc.read()[:300]!r}") from exc
+                last = exc
+            except (urllib.error.URLError, TimeoutError) as exc:
+                last = exc
+        raise RuntimeError(f"{url}: no answer after {self.retries + 1} tries ({last}); is the server running?")
+
+    def generate(self, items: Sequence[dict[str, Any]]) -> list[str]:
+        outs = []
+        for item in items:
+            payload = {"model": self.model, "prompt": item["prompt"], "max_tokens": int(item.get("max_new_tokens", 128)),
+                       "temperature": 0.0, "top_p": 1.0, "n": 1, "seed": self.seed}
+            stops = _stop_strings(item.get("stop", {}))
+            if stops:
+                payload["stop"] = stops
+            resp = self._post(payload)
+            try:
+                raw = resp["choices"][0]["text"]
+            except (KeyError, IndexError, TypeError) as exc:
+                raise RuntimeError(f"{self.base_url}: unexpected completion response {str(resp)[:300]}") from exc
+            outs.append(apply_stop(raw or "", item.get("stop", {})))
+        return outs
+
+
+_ENDPOINT = re.compile(r"^(?P<url>https?://[^@\s]+?)(?:@(?P<model>[^\s]+))?$")
+
+
+def make_backend(spec: str, adapter: str | None = None, base_model: str = "smollm2-135m", device: str | None = None,
+                 seed: int = 0) -> Any:
+    """A backend from a ``--models`` entry.
+
+    ``base`` → the base model; ``adapter`` → base + ``adapter`` dir; ``merged`` → adapter merged;
+    ``hf:PATH`` → any local model; ``http(s)://HOST:PORT/v1@MODEL`` → an OpenAI-compatible endpoint.
+    ``LABEL=SPEC`` names the model in reports.
+    """
+    label, _, body = spec.partition("=") if "=" in spec.split("://")[0] else ("", "", spec)
+    body = body.strip()
+    if body in ("adapter", "merged") and not adapter:
+        raise ValueError(f"model {body!r} needs --adapter DIR (a PEFT adapter directory from `firmcorpus train`)")
+    if body == "base":
+        return TransformersBackend(model=base_model, name=label or "base", device=device, seed=seed)
+    if body == "adapter":
+        return TransformersBackend(model=base_model, adapter=adapter, name=label or "adapter", device=device, seed=seed)
+    if body == "merged":
+        return TransformersBackend(model=base_model, adapter=adapter, merge=True, name=label or "merged", device=device,
+                                   seed=seed)
+    if body.startswith("hf:"):
+        path = body[3:]
+        return TransformersBackend(model=path, name=label or path.rstrip("/").rsplit("/", 1)[-1], device=device,
+                                   seed=seed)
+    m = _ENDPOINT.match(body)
+    if m:
+        return OpenAIBackend(base_url=m.group("url"), model=m.group("model") or "default",
+                             name=label or (m.group("model") or "endpoint"), seed=seed)
+    raise ValueError(f"unknown model spec {spec!r}: use base, adapter, merged, hf:PATH or http://HOST:PORT/v1@MODEL")
