@@ -1,0 +1,112 @@
+"""Register-map extraction quality on the real datasheets under ``../shared/data/datasheets``.
+
+For every ``*.pdf`` with a hand-checked ``*.json`` beside it: register precision and recall
+(a register matches when its normalised name and its address agree; entries marked
+``uncertain`` are ignored), field recall over matched registers (normalised name without a
+bit suffix, and bits), and micro-averages. Anchor in the same run: the same scoring applied
+to a naive baseline that reads every ``find_tables()`` table with "name" and "address"
+columns (``--anchor``; slow, ~1 s/page).
+
+    python bench/datasheet_quality.py [--dir DIR] [--json] [--anchor] [-v]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from corpus.paths import shared_data_dir  # noqa: E402
+from parsers.datasheet import parse_pdf  # noqa: E402
+
+
+def norm_name(s: str) -> str:
+    s = re.sub(r"\s*(\(\d+\)|\[\d+\])$", "", s or "")
+    return re.sub(r"[^a-z0-9]", "", s.lower())
+
+
+def norm_field(s: str) -> str:
+    s = re.sub(r"[\[<(]\s*\d+\s*(?:[:\-]\s*\d+)?\s*[\]>)]$", "", s or "")
+    return re.sub(r"[^a-z0-9]", "", s.lower())
+
+
+def norm_addr(a) -> int | None:
+    if a is None:
+        return None
+    return int(str(a), 16) if isinstance(a, str) else int(a)
+
+
+def score(truth: list[dict], got: list[dict]) -> dict:
+    want = [r for r in truth if not r.get("uncertain")]
+    ignored = {(norm_name(r["name"]), norm_addr(r["address"])) for r in truth if r.get("uncertain")}
+    want_keys = {(norm_name(r["name"]), norm_addr(r["address"])): r for r in want}
+    got_keys: dict[tuple, dict] = {}
+    for r in got:
+        k = (norm_name(r["name"]), norm_addr(r["address"]))
+        if k in ignored:
+            continue
+        got_keys.setdefault(k, r)
+    tp = [k for k in got_keys if k in want_keys]
+    f_total = f_hit = 0
+    for k in want_keys:
+        tf = {(norm_field(f["name"]), f["bits"]) for f in want_keys[k].get("fields", [])}
+        f_total += len(tf)
+        if k in got_keys:
+            gf = {(norm_field(f["name"]), f["bits"]) for f in got_keys[k].get("fields", [])}
+            f_hit += len(tf & gf)
+    return {
+        "truth": len(want_keys), "extracted": len(got_keys), "matched": len(tp),
+        "fields_truth": f_total, "fields_matched": f_hit,
+        "missed": sorted(f"{k[0]}@{k[1]:#x}" for k in want_keys if k not in got_keys),
+        "spurious": sorted(f"{k[0]}@{k[1]:#x}" for k in got_keys if k not in want_keys and k[1] is not None),
+    }
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--dir", type=Path, default=None)
+    ap.add_argument("--json", action="store_true")
+    ap.add_argument("-v", "--verbose", action="store_true", help="list missed and spurious registers")
+    args = ap.parse_args()
+    root = args.dir or (shared_data_dir() / "datasheets")
+    rows = []
+    for pdf in sorted(root.glob("*.pdf")):
+        truth_path = pdf.with_suffix(".json")
+        if not truth_path.exists():
+            continue
+        truth = json.loads(truth_path.read_text())["registers"]
+        t0 = time.perf_counter()
+        ds = parse_pdf(pdf)
+        dt = time.perf_counter() - t0
+        s = score(truth, [r.__dict__ | {"fields": [f.__dict__ for f in r.fields]} for r in ds.registers])
+        s.update(pdf=pdf.name, pages=ds.pages, seconds=round(dt, 3))
+        rows.append(s)
+    tot = {k: sum(r[k] for r in rows) for k in ("truth", "extracted", "matched", "fields_truth", "fields_matched")}
+    micro_p = tot["matched"] / tot["extracted"] if tot["extracted"] else 0.0
+    micro_r = tot["matched"] / tot["truth"] if tot["truth"] else 0.0
+    field_r = tot["fields_matched"] / tot["fields_truth"] if tot["fields_truth"] else 0.0
+    if args.json:
+        print(json.dumps({"rows": rows, "micro_precision": micro_p, "micro_recall": micro_r,
+                          "field_recall": field_r}, indent=1))
+        return 0
+    print(f"{'pdf':48} {'pages':>5} {'truth':>5} {'got':>5} {'P':>6} {'R':>6} {'fieldR':>7} {'sec':>6}")
+    for r in rows:
+        p = r["matched"] / r["extracted"] if r["extracted"] else 0.0
+        rc = r["matched"] / r["truth"] if r["truth"] else 0.0
+        fr = r["fields_matched"] / r["fields_truth"] if r["fields_truth"] else float("nan")
+        print(f"{r['pdf']:48} {r['pages']:5d} {r['truth']:5d} {r['extracted']:5d} {p:6.3f} {rc:6.3f} {fr:7.3f} {r['seconds']:6.2f}")
+        if args.verbose:
+            print("    missed:  ", " ".join(r["missed"]))
+            print("    spurious:", " ".join(r["spurious"]))
+    print(f"{'micro-average':48} {'':5} {tot['truth']:5d} {tot['extracted']:5d} {micro_p:6.3f} {micro_r:6.3f} {field_r:7.3f}")
+    print(f"target: precision >= 0.95 and recall >= 0.95 -> {'MET' if micro_p >= 0.95 and micro_r >= 0.95 else 'NOT MET'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,368 @@
+"""PDF datasheet → ``Datasheet`` (sections, peripherals, registers, fields), with PyMuPDF.
+
+``parse_pdf`` is total on describable problems (they go to ``warnings``) and raises only
+``NotAPDFError`` / ``EncryptedPDFError`` for unusable input. It is built for speed and
+bounded memory on long documents:
+
+1. one cheap pass of ``page.get_text()`` over the page range (section text, cue counting);
+2. candidate pages: register vocabulary (register/offset/reset/bit/R/W) together with a
+   density of hex-looking tokens, or a per-register heading pattern;
+3. only candidate pages get word boxes and text blocks, read by ``parsers.pdf_registers``
+   (``find_tables`` is never called: it costs ~1 s per page and merges unruled rows).
+
+Sections come from the outline when there is one, else from numbered headings
+(``5.4.2 Title``) found in the text lines. ``load_datasheet`` dispatches on the suffix
+(``.pdf`` here, ``.svd``/``.xml`` to ``parsers.svd``).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from parsers.models import Datasheet, EncryptedPDFError, Field, NotAPDFError, Peripheral, Register, Section
+from parsers.pdf_layout import group_lines
+from parsers.pdf_registers import (
+    PageContext, RawRegister, blocks_of, fields_from_region, peripherals_from_table, read_tables,
+    registers_from_blocks, registers_from_table,
+)
+
+MAX_SECTION_CHARS = 200_000  # bounded memory on 1,000-page documents: section text is capped
+
+_CUE_WORDS = re.compile(r"\b(register|registers|offset|reset|default|r/w|read/write|bit\d*|bits|addr|address)\b", re.I)
+_HEXLIKE = re.compile(r"(?<![\w.])(?:0x[0-9a-f]{1,8}|[0-9][0-9a-f]{0,3}h)(?![\w.])", re.I)
+_BLOCK_CUE = re.compile(r"address offset\s*:|\(\s*(?:address|offset)\s*=|Register\s+0x[0-9a-f]+|"
+                        r"^\s*(?:\d+(?:\.\d+)*\s+)?[A-Z][A-Z0-9_]+\s*\((?:0x)?[0-9A-F]{1,8}h?\)\s*$", re.I | re.M)
+_BAREHEX = re.compile(r"^\s*[0-9A-F]{2,4}\s*$", re.M)
+_NUM_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,5})\.?\s+([A-Z][^\n]{1,90})$")
+
+
+def _open(source: str | Path | bytes):
+    import pymupdf
+
+    try:
+        if isinstance(source, (bytes, bytearray)):
+            if not bytes(source[:1024]).lstrip().startswith(b"%PDF") and b"%PDF" not in bytes(source[:1024]):
+                raise NotAPDFError("input does not start with %PDF: not a PDF file")
+            doc = pymupdf.open(stream=bytes(source), filetype="pdf")
+            name = "<bytes>"
+        else:
+            p = Path(source)
+            if not p.is_file():
+                raise NotAPDFError(f"{p}: no such file")
+            with open(p, "rb") as fh:
+                head = fh.read(1024)
+            if b"%PDF" not in head:
+                raise NotAPDFError(f"{p}: does not start with %PDF: not a PDF file (is it an SVD? use load_datasheet)")
+            doc = pymupdf.open(p, filetype="pdf")
+            name = p.name
+    except NotAPDFError:
+        raise
+    except Exception as e:  # pymupdf raises FileDataError / RuntimeError on broken files
+        raise NotAPDFError(f"cannot open as PDF: {e}") from e
+    if doc.needs_pass and not doc.authenticate(""):
+        doc.close()
+        raise EncryptedPDFError(f"{name}: encrypted PDF needs a password; decrypt it (qpdf --decrypt) and retry")
+    return doc, name
+
+
+def parse_pdf(source: str | Path | bytes, pages: tuple[int, int] | None = None) -> Datasheet:
+    """Parse a PDF datasheet. ``pages`` is an inclusive 1-based range (others are skipped)."""
+    doc, name = _open(source)
+    try:
+        return _parse(doc, name, pages)
+    finally:
+        doc.close()
+
+
+def _parse(doc, name: str, pages: tuple[int, int] | None) -> Datasheet:
+    n = doc.page_count
+    ds = Datasheet(source=name, pages=n)
+    if n == 0:
+        ds.warnings.append("document has no pages")
+        return ds
+    first, last = 1, n
+    if pages:
+        first, last = max(1, pages[0]), min(n, pages[1])
+        if first > last:
+            ds.warnings.append(f"page range {pages[0]}-{pages[1]} is outside 1-{n}")
+            return ds
+    meta = doc.metadata or {}
+    ds.title = (meta.get("title") or "").strip()
+
+    page_text: dict[int, str] = {}
+    text_chars = 0
+    image_pages = 0
+    candidates: list[int] = []
+    for pno in range(first, last + 1):
+        try:
+            page = doc[pno - 1]
+            txt = page.get_text()
+        except Exception as e:
+            ds.warnings.append(f"page {pno}: unreadable ({e.__class__.__name__}: {e})")
+            continue
+        page_text[pno] = txt
+        text_chars += len(txt.strip())
+        if len(txt.strip()) < 20:
+            try:
+                if page.get_images(full=False):
+                    image_pages += 1
+            except Exception:
+                pass
+            continue
+        cues = len(_CUE_WORDS.findall(txt))
+        hexes = len(_HEXLIKE.findall(txt))
+        if (cues >= 2 and (hexes >= 4 or len(_BAREHEX.findall(txt)) >= 6)) or _BLOCK_CUE.search(txt) or (cues >= 4 and re.search(r"\bbit\s*7\b|\bD7\b|\b15\b", txt)):
+            candidates.append(pno)
+    if not ds.title:
+        for pno in sorted(page_text):
+            for ln in page_text[pno].splitlines():
+                if len(ln.strip()) >= 3:
+                    ds.title = ln.strip()[:120]
+                    break
+            if ds.title:
+                break
+    if text_chars == 0:
+        if image_pages:
+            ds.warnings.append(f"no text layer on {image_pages} image page(s): scanned PDF? (no OCR is done)")
+        else:
+            ds.warnings.append("no text on any page")
+        ds.sections = _sections(doc, page_text, first, last, ds)
+        return ds
+    if image_pages:
+        ds.warnings.append(f"{image_pages} page(s) without a text layer (scanned images; no OCR is done)")
+
+    ds.sections = _sections(doc, page_text, first, last, ds)
+    raw, peripherals = _registers(doc, candidates, ds)
+    ds.peripherals = peripherals
+    ds.registers = _finalise(raw, ds)
+    return ds
+
+
+# --------------------------------------------------------------------------- sections
+
+
+def _sections(doc, page_text: dict[int, str], first: int, last: int, ds: Datasheet) -> list[Section]:
+    try:
+        toc = doc.get_toc(simple=True)
+    except Exception as e:
+        ds.warnings.append(f"outline unreadable: {e}")
+        toc = []
+    heads: list[tuple[str, str, int, int]] = []  # id, title, level, page
+    if toc:
+        counters: list[int] = []
+        for level, title, page in toc:
+            title = re.sub(r"\s+", " ", title).strip()
+            m = re.match(r"^(\d+(?:\.\d+)*|[A-Z](?:\.\d+)+)\.?\s+(.*)$", title)
+            if m:
+                sid, title2 = m.group(1), m.group(2)
+            else:
+                while len(counters) < level:
+                    counters.append(0)
+                counters = counters[:level]
+                counters[-1] += 1
+                sid, title2 = "s" + ".".join(map(str, counters)), title
+            heads.append((sid, title2 or title, level, max(page, 1)))
+    else:
+        last_id: tuple[int, ...] = ()
+        for pno in sorted(page_text):
+            for ln in page_text[pno].splitlines():
+                ln = ln.strip()
+                m = _NUM_HEADING.match(ln)
+                if not m or len(ln) > 100 or ln.endswith(".") and len(ln) > 60:
+                    continue
+                title = m.group(2).strip()
+                if re.search(r"\s{3,}|\.{4,}", title) or sum(c.isdigit() for c in title) > len(title) / 3:
+                    continue
+                parts = tuple(int(x) for x in m.group(1).split("."))
+                # numbered headings advance: same prefix + next number, or a new child/top-level
+                if last_id and not _follows(last_id, parts):
+                    continue
+                heads.append((m.group(1), title, len(parts), pno))
+                last_id = parts
+    heads = [h for h in heads if first <= h[3] <= last] or heads[:0]
+    sections = []
+    for i, (sid, title, level, page) in enumerate(heads):
+        end = last
+        for sid2, _t, level2, page2 in heads[i + 1:]:
+            if level2 <= level:
+                end = max(page, page2 if page2 > page else page)
+                break
+        sections.append(Section(id=sid, title=title, level=level, page_start=page, page_end=end))
+    if not sections and page_text:
+        sections.append(Section(id="1", title=ds.title or "Document", level=1, page_start=first, page_end=last))
+    # section text: the pages of the section; top-level sections only would duplicate children,
+    # so each section holds the text from its start to the next heading of any level
+    starts = [(s.page_start, k) for k, s in enumerate(sections)]
+    for k, s in enumerate(sections):
+        nxt = starts[k + 1][0] if k + 1 < len(starts) else last
+        stop = max(s.page_start, nxt if nxt > s.page_start else s.page_start)
+        chunks = []
+        size = 0
+        for p in range(s.page_start, stop + 1 if k + 1 == len(starts) else max(stop, s.page_start + 1)):
+            t = page_text.get(p, "")
+            if p == stop and k + 1 < len(starts) and p != s.page_start:
+                break
+            chunks.append(t)
+            size += len(t)
+            if size > MAX_SECTION_CHARS:
+                break
+        s.text = "".join(chunks)[:MAX_SECTION_CHARS]
+    return sections
+
+
+def _follows(prev: tuple[int, ...], cur: tuple[int, ...]) -> bool:
+    if cur[:len(prev)] == prev and len(cur) == len(prev) + 1 and cur[-1] == 1:
+        return True
+    for k in range(len(prev), 0, -1):
+        if len(cur) == k and cur[:k - 1] == prev[:k - 1] and cur[k - 1] == prev[k - 1] + 1:
+            return True
+    return False
+
+
+# --------------------------------------------------------------------------- registers
+
+
+def _registers(doc, candidates: list[int], ds: Datasheet) -> tuple[list[RawRegister], list[Peripheral]]:
+    raw: list[RawRegister] = []
+    peripherals: dict[str, Peripheral] = {}
+    ctx = PageContext()
+    for pno in candidates:
+        try:
+            page = doc[pno - 1]
+            words = page.get_text("words", sort=False)
+            blocks = blocks_of(page)
+            height = page.rect.height
+        except Exception as e:
+            ds.warnings.append(f"page {pno}: word extraction failed ({e.__class__.__name__})")
+            continue
+        lines = group_lines([w[:5] for w in words])
+        tables = read_tables(lines, height)
+        table_regs: list[RawRegister] = []
+        for t in tables:
+            for p in peripherals_from_table(t):
+                peripherals.setdefault(p.name, p)
+                ctx.bases.setdefault(p.name, int(p.base_address, 16))
+            if t.columns[t.name_col].role == "peripheral":
+                continue
+            table_regs.extend(registers_from_table(t, pno))
+        # summary tables under a "PERIPH registers/register map" heading belong to it
+        block_regs = registers_from_blocks(blocks, pno, ctx)
+        for r in table_regs:
+            r.peripheral = ctx.peripheral if _table_under_periph(blocks, ctx) else None
+        heads = sorted(y for _, y in block_regs)
+        for reg, y in block_regs:
+            nxt = next((h for h in heads if h > y + 1), height)
+            if not reg.fields:
+                reg.fields = fields_from_region(lines, y, nxt)
+            raw.append(reg)
+        raw.extend(table_regs)
+    return raw, list(peripherals.values())
+
+
+def _table_under_periph(blocks, ctx: PageContext) -> bool:
+    return ctx.peripheral is not None
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", s.lower())
+
+
+def _finalise(raw: list[RawRegister], ds: Datasheet) -> list[Register]:
+    """Merge summary rows and detail blocks of the same register; stable output order."""
+    merged: dict[tuple, RawRegister] = {}
+    order: list[tuple] = []
+    by_addr: dict[tuple, list[tuple]] = {}
+    # table rows first: they carry the printed register-map names
+    for r in sorted(raw, key=lambda r: 0 if r.source == "table" else 1):
+        key = (r.peripheral or "", r.address, _norm(r.name))
+        if key in merged:
+            _merge_into(merged[key], r)
+            continue
+        same_addr = by_addr.get((r.peripheral or "", r.address), [])
+        target = None
+        for k in same_addr:
+            m = merged[k]
+            if r.source == "block" and m.source == "table":
+                target = k  # a detail block describes the summary row at its address
+                break
+            if m.page != r.page and _compatible(m.name, r.name):
+                target = k  # a later table (programming example, field table) names it again
+                break
+        if target is not None:
+            _merge_into(merged[target], r)
+            continue
+        merged[key] = r
+        order.append(key)
+        by_addr.setdefault((r.peripheral or "", r.address), []).append(key)
+    out = []
+    for key in order:
+        r = merged[key]
+        out.append(Register(
+            name=r.name, address=f"0x{r.address:x}", peripheral=r.peripheral, address_kind=r.address_kind,
+            width_bits=r.width_bits, reset=None if r.reset is None else f"0x{r.reset:x}", access=r.access,
+            description=r.description, page=r.page, section_id=None, fields=r.fields,
+        ))
+    _attach_sections(out, ds.sections)
+    return out
+
+
+def _compatible(a: str, b: str) -> bool:
+    na, nb = _norm(a), _norm(b)
+    if not na or not nb:
+        return False
+    if na.startswith(nb) or nb.startswith(na):
+        return True
+    wa, wb = a.lower().split(), b.lower().split()
+    return bool(wa and wb and wa[0] == wb[0])
+
+
+def _merge_into(dst: RawRegister, src: RawRegister) -> None:
+    if dst.reset is None:
+        dst.reset = src.reset
+    if dst.access is None:
+        dst.access = src.access
+    if not dst.description:
+        dst.description = src.description
+    if dst.width_bits is None:
+        dst.width_bits = src.width_bits
+    # detail blocks describe fields more fully than a summary row's bit columns
+    if src.fields and (len(src.fields) >= len(dst.fields) or not dst.fields):
+        dst.fields = src.fields
+
+
+def _attach_sections(regs: list[Register], sections: list[Section]) -> None:
+    for r in regs:
+        best = None
+        for s in sections:
+            if r.page is not None and s.page_start <= r.page <= s.page_end:
+                if best is None or s.level >= best.level and s.page_start >= best.page_start:
+                    best = s
+        r.section_id = best.id if best else None
+
+
+# --------------------------------------------------------------------------- dispatch
+
+
+def load_datasheet(path: str | Path) -> Datasheet:
+    """Parse a datasheet file by suffix: ``.pdf`` → PDF, ``.svd``/``.xml`` → CMSIS-SVD."""
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix in (".svd", ".xml"):
+        from parsers.svd import parse_svd
+
+        return parse_svd(p)
+    if suffix == ".pdf":
+        return parse_pdf(p)
+    with open(p, "rb") as fh:
+        head = fh.read(2048)
+    if b"%PDF" in head[:1024]:
+        return parse_pdf(p)
+    if b"<device" in head or b"<?xml" in head:
+        from parsers.svd import parse_svd
+
+        return parse_svd(p)
+    raise NotAPDFError(f"{p}: unknown datasheet format (expected .pdf, .svd or .xml)")
+
+
+__all__ = ["parse_pdf", "load_datasheet", "Datasheet", "Register", "Field", "Peripheral", "Section"]

@@ -1,0 +1,243 @@
+"""Word-box geometry of a PDF page: lines, header labels, column assignment, value parsing.
+
+Pure helpers for ``parsers.datasheet``. PyMuPDF's ``find_tables`` costs about a second per
+page and merges rows of tables drawn without horizontal rules, so register tables are read
+here from word boxes (``page.get_text("words")``, ~200 pages/s): words are grouped into
+lines, a header band gives labelled columns, and each data word goes to the column whose
+extent holds its centre. The same primitives serve summary tables, bit-field diagrams and
+bit-description tables.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# (x0, y0, x1, y1, text)
+Word = tuple[float, float, float, float, str]
+
+
+@dataclass
+class Line:
+    words: list[Word]
+
+    @property
+    def y(self) -> float:
+        return sum((w[1] + w[3]) / 2 for w in self.words) / len(self.words)
+
+    @property
+    def top(self) -> float:
+        return min(w[1] for w in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(w[3] for w in self.words)
+
+    @property
+    def x0(self) -> float:
+        return min(w[0] for w in self.words)
+
+    @property
+    def text(self) -> str:
+        return " ".join(w[4] for w in self.words)
+
+
+def group_lines(words: list[Word], tol: float = 2.5) -> list[Line]:
+    """Words → lines by vertical centre (sorted top to bottom, words left to right)."""
+    ws = sorted(words, key=lambda w: ((w[1] + w[3]) / 2, w[0]))
+    lines: list[list[Word]] = []
+    centres: list[float] = []
+    for w in ws:
+        yc = (w[1] + w[3]) / 2
+        if lines and abs(centres[-1] - yc) <= tol:
+            lines[-1].append(w)
+        else:
+            lines.append([w])
+            centres.append(yc)
+    return [Line(sorted(ln, key=lambda w: w[0])) for ln in lines]
+
+
+@dataclass
+class Label:
+    """A column label: words of one header line that sit closer than a space apart."""
+
+    x0: float
+    x1: float
+    y: float
+    text: str
+    parents: list[str] = field(default_factory=list)
+
+    @property
+    def full(self) -> str:
+        return " ".join(self.parents + [self.text])
+
+
+def line_labels(line: Line) -> list[Label]:
+    out: list[Label] = []
+    for w in line.words:
+        h = max(w[3] - w[1], 1.0)
+        if out and w[0] - out[-1].x1 <= 0.4 * h:
+            out[-1].x1 = w[2]
+            out[-1].text += " " + w[4]
+        else:
+            out.append(Label(w[0], w[2], (w[1] + w[3]) / 2, w[4]))
+    return out
+
+
+def band_columns(lines: list[Line]) -> list[Label]:
+    """Finest column labels of a (possibly multi-line) header band.
+
+    A label that spans two or more labels of another line is a group label ("Address"
+    over "Hex" and "Dec"): it is dropped as a column and its text becomes a parent of the
+    labels under it. Labels stacked at the same x ("POINTER" / "ADDRESS" / "HEX") merge.
+    """
+    per_line = [line_labels(ln) for ln in lines]
+    all_labels = [lab for labs in per_line for lab in labs]
+
+    def overlap(a: Label, b: Label) -> float:
+        return min(a.x1, b.x1) - max(a.x0, b.x0)
+
+    groups = set()
+    for i, labs in enumerate(per_line):
+        for a in labs:
+            for j, other in enumerate(per_line):
+                if j == i:
+                    continue
+                inside = [b for b in other if overlap(a, b) > 0.5 * min(b.x1 - b.x0, a.x1 - a.x0)]
+                if len(inside) >= 2:
+                    groups.add(id(a))
+                    for b in inside:
+                        b.parents.append(a.text)
+    cols = [lab for lab in all_labels if id(lab) not in groups]
+    cols.sort(key=lambda lab: lab.x0)
+    merged: list[Label] = []
+    for lab in cols:
+        if merged and overlap(merged[-1], lab) > 0:
+            m = merged[-1]
+            first, second = (m, lab) if m.y <= lab.y else (lab, m)
+            merged[-1] = Label(min(m.x0, lab.x0), max(m.x1, lab.x1), min(m.y, lab.y),
+                               first.text + " " + second.text, m.parents + lab.parents)
+        else:
+            merged.append(lab)
+    return merged
+
+
+def column_bounds(cols: list[Label]) -> list[tuple[float, float]]:
+    """Column extents: each label's span widened to the midpoint of the gap to its neighbours."""
+    bounds = []
+    for i, c in enumerate(cols):
+        lo = -1e9 if i == 0 else (cols[i - 1].x1 + c.x0) / 2
+        hi = 1e9 if i == len(cols) - 1 else (c.x1 + cols[i + 1].x0) / 2
+        bounds.append((lo, hi))
+    return bounds
+
+
+def assign_columns(line: Line, bounds: list[tuple[float, float]]) -> list[list[Word]]:
+    cells: list[list[Word]] = [[] for _ in bounds]
+    for w in line.words:
+        xc = (w[0] + w[2]) / 2
+        for k, (lo, hi) in enumerate(bounds):
+            if lo <= xc < hi:
+                cells[k].append(w)
+                break
+    return cells
+
+
+# --------------------------------------------------------------------------- values
+
+_HEX_GROUPS = re.compile(r"\b0x([0-9a-f]{1,4})[ _']([0-9a-f]{4})\b", re.I)
+_ADDR = re.compile(r"^(?:0x([0-9a-f]+)|\$([0-9a-f]+)|([0-9a-f]+)\s*h|([0-9a-f]+))$", re.I)
+_RANGE_SEP = re.compile(r"\s*(?:\.\.+|…|–|—|-|\bto\b|:)\s*", re.I)
+
+
+def clean_text(s: str) -> str:
+    s = s.replace("\u00ad", "").replace("\u200b", "").replace("\ufb01", "fi").replace("\ufb02", "fl")
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def join_hex_groups(s: str) -> str:
+    """ST prints 32-bit values in groups: ``0x4001 1000`` → ``0x40011000``."""
+    return _HEX_GROUPS.sub(lambda m: "0x" + m.group(1) + m.group(2), s)
+
+
+def parse_hex_token(tok: str, bare_hex: bool = True) -> int | None:
+    tok = tok.strip().strip(",;").replace("_", "")
+    m = _ADDR.match(tok)
+    if not m:
+        return None
+    if m.group(4) is not None:
+        if not bare_hex:
+            return int(m.group(4)) if m.group(4).isdigit() else None
+        return int(m.group(4), 16)
+    return int(next(g for g in m.groups()[:3] if g is not None), 16)
+
+
+def parse_address(cell: str, bare_hex: bool = True) -> tuple[int | None, bool]:
+    """Address cell → (first address, is_range). ``0x01 to 0x1C``, ``00-0E``, ``0xE1…0xF0``."""
+    s = join_hex_groups(clean_text(cell))
+    s = re.sub(r"\(\d\)$", "", s).strip()
+    if not s or len(s) > 40:
+        return None, False
+    parts = [p for p in _RANGE_SEP.split(s) if p]
+    if not parts or len(parts) > 2:
+        return None, False
+    vals = [parse_hex_token(p, bare_hex) for p in parts]
+    if any(v is None for v in vals):
+        return None, False
+    return vals[0], len(vals) == 2
+
+
+def parse_reset(cell: str, prefer_binary: bool = False) -> int | None:
+    s = join_hex_groups(clean_text(cell))
+    if not s:
+        return None
+    if re.fullmatch(r"[01]{4,}(?: [01]{4,})*b?", s) and (prefer_binary or " " in s or len(s) >= 8):
+        return int(s.replace(" ", "").rstrip("b"), 2)
+    s2 = s.replace(" ", "")
+    m = re.fullmatch(r"(?:0x)?([0-9a-f]+)h?", s2, re.I)
+    if m and (s2.lower().startswith("0x") or s2.lower().endswith("h") or re.fullmatch(r"[0-9A-F]+", s2)):
+        return int(m.group(1), 16)
+    m = re.fullmatch(r"0b([01]+)", s2, re.I)
+    if m:
+        return int(m.group(1), 2)
+    return None
+
+
+def norm_access(s: str | None) -> str | None:
+    if not s:
+        return None
+    t = s.lower().replace(" ", "")
+    t = re.sub(r"\(\d\)$", "", t)
+    table = {
+        "r": "r", "ro": "r", "read": "r", "readonly": "r", "r-only": "r",
+        "w": "w", "wo": "w", "write": "w", "writeonly": "w",
+        "rw": "rw", "r/w": "rw", "read/write": "rw", "write/read": "rw", "read-write": "rw", "rw1c": "rw1c",
+        "rc_w1": "rw1c", "rc_w0": "rw0c", "rc_r": "rc", "rc": "rc", "w1c": "w1c", "rs": "rs", "rt_w": "rw",
+        "r/wc": "rw1c", "r/c": "rc", "w1": "w",
+    }
+    return table.get(t, table.get(t.rstrip("*"), None))
+
+
+def bit_spec(msb: int, lsb: int) -> str:
+    return str(msb) if msb == lsb else f"{msb}:{lsb}"
+
+
+_BITS = re.compile(r"^(?:bits?\s*)?\[?(\d{1,2})\s*(?:[:\-–]|\.\.)\s*(\d{1,2})\]?$|^(?:bits?\s*)?\[?(\d{1,2})\]?$", re.I)
+
+
+def parse_bits(s: str) -> tuple[int, int] | None:
+    """``7:5``, ``7-5``, ``[7:4]``, ``Bit 15``, ``D7``… → (msb, lsb)."""
+    t = clean_text(s).strip(",;")
+    t = re.sub(r"^D(\d+)(?:\s*[-–:]\s*D(\d+))?$", lambda m: m.group(1) + (":" + m.group(2) if m.group(2) else ""), t)
+    m = _BITS.match(t)
+    if not m:
+        m2 = re.fullmatch(r"(\d{1,2})\s*,\s*(\d{1,2})", t)  # "11, 12"
+        if m2:
+            a, b = int(m2.group(1)), int(m2.group(2))
+            return max(a, b), min(a, b)
+        return None
+    if m.group(3) is not None:
+        v = int(m.group(3))
+        return v, v
+    a, b = int(m.group(1)), int(m.group(2))
+    return max(a, b), min(a, b)

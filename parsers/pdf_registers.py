@@ -1,0 +1,653 @@
+"""Register maps from PDF pages: summary tables, per-register blocks, memory maps, bit fields.
+
+Input is one page's word boxes and text blocks (see ``parsers.pdf_layout``); output is
+plain ``Register``/``Field``/``Peripheral`` records. The rules are vendor-neutral:
+
+* **Summary tables**: a header band whose labelled columns include an address column
+  (``Address``/``Addr``/``Offset``/``Pointer``/``Register # (hex)``, not a decimal or binary
+  one) and a name column (``Name``/``Register``/``Symbol``; else ``Function``/``Description``).
+  Every line whose address cell parses is a row anchor; other lines join the nearest anchor
+  (multi-line cells are centred or top-aligned around it). Bit columns (``bit7``, ``D7``,
+  ``BIT 15``, ``15``) give fields.
+* **Per-register blocks**: headings such as ``Register 0x1D—THRESH_TAP (Read/Write)``,
+  ``5.4.3 Register 0xF2 “ctrl_hum”``, ``7.2 CTRL1 (20h)``,
+  ``Configuration Register (address = 00h) [reset = 399Fh]`` and the ST reference-manual
+  block ``… (USART_SR)`` / ``Address offset: 0x00`` / ``Reset value: 0x0000 00C0``.
+* **Bit-field tables** (``Bit | Field/Symbol/Name | Type/Access | Reset | Description``) and
+  bit diagrams (a row of bit numbers with a row of field names) under a register heading.
+* **Memory maps**: tables with a peripheral column and a (boundary/base) address column.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from parsers.models import Field, Peripheral
+from parsers.pdf_layout import (
+    Label, Line, Word, assign_columns, band_columns, bit_spec, clean_text, column_bounds, join_hex_groups,
+    line_labels, norm_access, parse_address, parse_bits, parse_hex_token, parse_reset,
+)
+
+# --------------------------------------------------------------------------- header roles
+
+_STOP_FIRST = re.compile(r"^(table|figure|fig\.|note|notes|remark|legend|\(\d+\)|\[\d+\]|\*|1\.|continued)", re.I)
+_ADDR_TOKEN = re.compile(r"^(?:0x[0-9a-f]+|[0-9][0-9a-f]*h|[0-9a-f]*[0-9][0-9a-f]*h)$", re.I)
+
+
+@dataclass
+class Column:
+    label: Label
+    role: str | None  # address | name | reset | access | desc | bit | peripheral | field
+    qual: str | None = None  # hex | dec | bin
+    bit: int | None = None
+
+
+def classify_label(lab: Label) -> Column:
+    t = clean_text(lab.full).lower()
+    own = clean_text(lab.text).lower()
+    qual = None
+    if re.search(r"\bdec(imal)?\b|\(dec\.?\)|\bdec\.", t):
+        qual = "dec"
+    elif re.search(r"\bbin(ary)?\b", t):
+        qual = "bin"
+    elif re.search(r"\bhex\b|\(hex\)", t):
+        qual = "hex"
+    m = re.fullmatch(r"(?:bit\s*|b|d)?(\d{1,2})(?:\s*\(\d\))?", own) or re.fullmatch(r"bit\s*(\d{1,2})", t)
+    if m and not re.search(r"addr|name|reset|reg", t):
+        return Column(lab, "bit", qual, int(m.group(1)))
+    if re.search(r"\bperipheral\b|\bmodule\b|\binstance\b", t):
+        return Column(lab, "peripheral", qual)
+    if re.search(r"reset|default|\bpor\b|initial|power-on", t):
+        return Column(lab, "reset", qual)
+    if re.search(r"addr|offset|pointer|location|register\s*#|reg\.?\s*#|^hex$|^\(hex\)", t):
+        return Column(lab, "address", qual)
+    if re.search(r"^bits?$|^bit\s*(no\.?|number|position|range)s?$|^position$", t):
+        return Column(lab, "bits", qual)
+    if re.search(r"\bfield\b|\bsymbol\b|\bmnemonic\b|bit\s*name", t):
+        return Column(lab, "field", qual)
+    if re.search(r"\bname\b|\bregister\b|\bacronym\b|\bregisters\b", t) and not re.search(r"content|value|data", t):
+        return Column(lab, "name", qual)
+    if re.search(r"^type|access|^r/w|^rw$|i/f|^mode$|^attr", t):
+        return Column(lab, "access", qual)
+    if re.search(r"descr|function|comment|remark|meaning|purpose", t):
+        return Column(lab, "desc", qual)
+    if re.search(r"\bbus\b", t):
+        return Column(lab, "bus", qual)
+    if re.search(r"^value$", t):
+        return Column(lab, "value", qual)
+    return Column(lab, None, qual)
+
+
+_HEADER_WORD = re.compile(
+    r"^(addr(ess)?|offset|pointer|hex|\(hex\)|name|register|registers|type|access|reset|default|description|"
+    r"function|bit\d*|bits|field|symbol|r/w|peripheral|boundary|bus|value|mnemonic|acronym|power-on|por)\b", re.I)
+_QUAL_WORD = re.compile(
+    r"^(\(?hex\)?|\(?dec\.?\)?|\(?decimal\)?|binary|bin|msb|lsb|#|i/f|serial|state|value|values|\(\d\)|"
+    r"[a-z]*\(\d\)|\(hex\)\(\d\)|no\.|number|d\d{1,2}|b\d{1,2}|bit|\d{1,2}|range|size|width|content|contents|"
+    r"reg\.?|type|mode|comment|remarks?|notes?|r/w|access|reset|default|description|register|name|address|"
+    r"addr|offset|function|field|symbol|bits)$", re.I)
+
+
+def _is_data_line(line: Line) -> bool:
+    toks = [w[4] for w in line.words]
+    if any(_ADDR_TOKEN.match(t) for t in toks):
+        return True
+    if sum(t in ("0", "1") for t in toks) >= 4:
+        return True
+    return False
+
+
+def _header_score(line: Line) -> int:
+    """Header vocabulary words in a line; 0 unless most of the line is header-like."""
+    n = sum(1 for w in line.words if _HEADER_WORD.match(w[4]))
+    q = sum(1 for w in line.words if _HEADER_WORD.match(w[4]) or _QUAL_WORD.match(w[4]))
+    return n if q >= 0.6 * len(line.words) else 0
+
+
+def _header_like(line: Line) -> bool:
+    q = sum(1 for w in line.words if _HEADER_WORD.match(w[4]) or _QUAL_WORD.match(w[4]))
+    return q >= 0.6 * len(line.words) and not _is_data_line(line)
+
+
+def find_header_bands(lines: list[Line]) -> list[tuple[int, int]]:
+    """(first, last) line indices of header bands: vocabulary-rich, non-data lines."""
+    bands = []
+    i = 0
+    n = len(lines)
+    while i < n:
+        ln = lines[i]
+        if _header_score(ln) >= 2 and not _is_data_line(ln) and len(ln.words) <= 40:
+            lo = i
+            while lo - 1 >= 0 and i - (lo - 1) <= 3 and lines[lo].top - lines[lo - 1].bottom <= 8 \
+                    and _header_like(lines[lo - 1]) and not _STOP_FIRST.match(lines[lo - 1].words[0][4]):
+                lo -= 1
+            hi = i
+            while hi + 1 < n and hi + 1 - i <= 3 and lines[hi + 1].top - lines[hi].bottom <= 8 \
+                    and _header_like(lines[hi + 1]):
+                hi += 1
+            bands.append((lo, hi))
+            i = hi + 1
+        else:
+            i += 1
+    return bands
+
+
+# --------------------------------------------------------------------------- table rows
+
+
+@dataclass
+class Row:
+    cells: dict[int, list[Word]]  # column index → words (in reading order)
+    anchor_y: float
+
+    def text(self, k: int | None) -> str:
+        if k is None:
+            return ""
+        ws = sorted(self.cells.get(k, []), key=lambda w: (round((w[1] + w[3]) / 2), w[0]))
+        return clean_text(" ".join(w[4] for w in ws))
+
+    def name_text(self, k: int) -> str:
+        """A name cell; stacked alternatives with a shared prefix ("Alarm 1 Day" over
+        "Alarm 1 Date") read as "Alarm 1 Day/Date"."""
+        ws = self.cells.get(k, [])
+        lines: dict[int, list[Word]] = {}
+        for w in ws:
+            lines.setdefault(round((w[1] + w[3]) / 2), []).append(w)
+        texts = [[w[4] for w in sorted(lines[y], key=lambda w: w[0])] for y in sorted(lines)]
+        if len(texts) == 2 and len(texts[0]) >= 2 and len(texts[0]) == len(texts[1]):
+            a, b = texts
+            if a[:-1] == b[:-1] and a[-1] != b[-1]:
+                return clean_text(" ".join(a[:-1]) + " " + a[-1] + "/" + b[-1])
+        return self.text(k)
+
+
+@dataclass
+class Table:
+    columns: list[Column]
+    rows: list[Row]
+    addr_col: int | None
+    name_col: int | None
+    y0: float
+    y1: float
+
+    def col(self, role: str, prefer_qual: str | None = None) -> int | None:
+        ks = [k for k, c in enumerate(self.columns) if c.role == role]
+        if prefer_qual:
+            pref = [k for k in ks if self.columns[k].qual == prefer_qual]
+            if pref:
+                return pref[0]
+        return ks[0] if ks else None
+
+
+def _refine_bounds(cols: list[Column], bounds: list[tuple[float, float]], lines: list[Line],
+                   page_height: float) -> list[tuple[float, float]]:
+    """Move each boundary between two labels into the nearest vertical gap of the data.
+
+    Header labels are often centred over left-aligned data (or the reverse), so the
+    midpoint between labels can cut through a column; the whitespace river between two
+    columns of data is the true boundary.
+    """
+    data = []
+    for ln in lines:
+        if _STOP_FIRST.match(ln.words[0][4]) or ln.top > 0.94 * page_height:
+            break
+        data.extend((w[0], w[2]) for w in ln.words)
+    if not data:
+        return bounds
+    out = list(bounds)
+    for k in range(len(cols) - 1):
+        a, b = cols[k].label, cols[k + 1].label
+        lo, hi = (a.x0 + a.x1) / 2, (b.x0 + b.x1) / 2
+        if hi - lo < 4:
+            continue
+        cuts = bounds[k][1]
+        step = 1.0
+        xs = [lo + step * i for i in range(int((hi - lo) / step) + 1)]
+        free = [x for x in xs if not any(x0 - 0.5 < x < x1 + 0.5 for x0, x1 in data)]
+        if not free:
+            continue
+        # runs of free x; pick the run whose middle is nearest the label midpoint
+        runs: list[list[float]] = []
+        for x in free:
+            if runs and x - runs[-1][-1] <= step + 1e-6:
+                runs[-1].append(x)
+            else:
+                runs.append([x])
+        best = min(runs, key=lambda r: abs((r[0] + r[-1]) / 2 - cuts))
+        mid = (best[0] + best[-1]) / 2
+        out[k] = (out[k][0], mid)
+        out[k + 1] = (mid, out[k + 1][1])
+    return out
+
+
+def _pick_address_col(cols: list[Column]) -> int | None:
+    cands = [k for k, c in enumerate(cols) if c.role == "address" and c.qual not in ("dec", "bin")]
+    if not cands:
+        return None
+    hexes = [k for k in cands if cols[k].qual == "hex"]
+    return (hexes or cands)[0]
+
+
+def read_tables(lines: list[Line], page_height: float, key_role: str = "address") -> list[Table]:
+    """Tables with an address column under a header band (register and memory maps)."""
+    tables: list[Table] = []
+    for lo, hi in find_header_bands(lines):
+        labs = band_columns(lines[lo:hi + 1])
+        cols = [classify_label(lab) for lab in labs]
+        addr = _pick_address_col(cols)
+        if addr is None:
+            continue
+        name = next((k for k, c in enumerate(cols) if c.role == "name" and k != addr), None)
+        if name is None:
+            name = next((k for k, c in enumerate(cols) if c.role == "peripheral" and k != addr), None)
+        if name is None:
+            name = next((k for k, c in enumerate(cols) if c.role == "desc" and k != addr), None)
+        if name is None:
+            continue
+        bounds = column_bounds([c.label for c in cols])
+        bare_hex = cols[addr].qual != "dec"
+        bounds = _refine_bounds(cols, bounds, lines[hi + 1:hi + 60], page_height)
+        # data lines below the band
+        data: list[tuple[Line, list[list[Word]]]] = []
+        prev_bottom = lines[hi].bottom
+        gaps: list[float] = []
+        for j in range(hi + 1, len(lines)):
+            ln = lines[j]
+            gap = ln.top - prev_bottom
+            limit = max(28.0, 3.0 * (sorted(gaps)[len(gaps) // 2] if gaps else 10.0))
+            if gap > limit or ln.top > 0.94 * page_height or _STOP_FIRST.match(ln.words[0][4]):
+                break
+            if _header_score(ln) >= 3 and not _is_data_line(ln) and data:
+                break
+            cells = assign_columns(ln, bounds)
+            data.append((ln, cells))
+            gaps.append(max(gap, 0.0))
+            prev_bottom = ln.bottom
+        anchors: list[int] = []
+        stoppers: list[int] = []  # rows whose address cell is text ("...", "reserved"): not registers
+        for idx, (ln, cells) in enumerate(data):
+            a_text = " ".join(w[4] for w in cells[addr])
+            val, _ = parse_address(a_text, bare_hex)
+            if val is not None:
+                anchors.append(idx)
+            elif a_text.strip() and (idx == 0 or abs(data[idx - 1][0].y - ln.y) > 0):
+                stoppers.append(idx)
+        if len(anchors) < 1 or (len(anchors) < 2 and len(data) > 6):
+            continue
+        heads = sorted(anchors + stoppers)
+        rows_all = {a: Row({}, data[a][0].y) for a in heads}
+        first_y = data[anchors[0]][0].y
+        for idx, (ln, cells) in enumerate(data):
+            y = ln.y
+            if y < first_y - 14:
+                continue
+            best = min(heads, key=lambda a: (abs(rows_all[a].anchor_y - y), a))
+            for k, ws in enumerate(cells):
+                if ws:
+                    rows_all[best].cells.setdefault(k, []).extend(ws)
+        rows = [rows_all[a] for a in anchors]
+        # only the anchor line's own address words count in the address cell (multi-line
+        # neighbours may carry a second value such as a range end)
+        for r, a in zip(rows, anchors):
+            r.cells[addr] = list(data[a][1][addr])
+        y1 = data[anchors[-1]][0].bottom if anchors else lines[hi].bottom
+        tables.append(Table(cols, rows, addr, name, lines[lo].top, y1))
+    return tables
+
+
+_FOOTNOTE = re.compile(r"\s*(\(\d+\)|\[\d+\]|\*+|\(note \d+\))$", re.I)
+_NOT_NAME = re.compile(r"^(reserved|rsvd|res\.?|-+|—|–|n/?a|unused|not used|\.\.\.|…)$", re.I)
+
+
+def clean_name(s: str) -> str:
+    s = clean_text(s)
+    s = _FOOTNOTE.sub("", s)
+    s = _FOOTNOTE.sub("", s)
+    return s.strip(" ,;:")
+
+
+@dataclass
+class RawRegister:
+    name: str
+    address: int
+    reset: int | None = None
+    access: str | None = None
+    description: str = ""
+    width_bits: int | None = None
+    page: int | None = None
+    peripheral: str | None = None
+    address_kind: str = "absolute"
+    fields: list[Field] = field(default_factory=list)
+    source: str = "table"  # table | block
+
+
+def registers_from_table(t: Table, page_no: int) -> list[RawRegister]:
+    out = []
+    cols = t.columns
+    reset_col = t.col("reset", prefer_qual="hex")
+    access_col = t.col("access")
+    desc_col = t.col("desc") if cols[t.name_col].role != "desc" else None
+    bit_cols = [k for k, c in enumerate(cols) if c.role == "bit"]
+    bare_hex = cols[t.addr_col].qual != "dec"
+    for row in t.rows:
+        addr, is_range = parse_address(row.text(t.addr_col), bare_hex)
+        name = clean_name(row.name_text(t.name_col))
+        if addr is None or not name or _NOT_NAME.match(name) or not re.search(r"[A-Za-z]", name):
+            continue
+        if name.lower().startswith("reserved"):
+            continue
+        if len(name) > 48:  # a description spilled into the name column
+            continue
+        reg = RawRegister(name=name, address=addr, page=page_no)
+        if reset_col is not None:
+            reg.reset = parse_reset(row.text(reset_col), prefer_binary=cols[reset_col].qual == "bin")
+        if access_col is not None:
+            reg.access = norm_access(row.text(access_col))
+        if desc_col is not None:
+            reg.description = row.text(desc_col)
+        if bit_cols and not is_range:
+            reg.fields = fields_from_bit_columns(row, t, bit_cols)
+            reg.width_bits = _width_from_bits(max(cols[k].bit for k in bit_cols))
+        if reg.width_bits is None and reset_col is not None:
+            raw = row.text(reset_col).replace(" ", "")
+            if re.fullmatch(r"[01]{8}|[01]{16}|[01]{32}", raw):
+                reg.width_bits = len(raw)
+        out.append(reg)
+    return out
+
+
+def _width_from_bits(top: int) -> int:
+    for w in (8, 16, 32, 64):
+        if top < w:
+            return w
+    return top + 1
+
+
+_FIELD_RANGE = re.compile(r"[\[<](\d{1,2})\s*[:\-]\s*(\d{1,2})[\]>]$|[\[<](\d{1,2})[\]>]$")
+
+
+def fields_from_bit_columns(row: Row, t: Table, bit_cols: list[int]) -> list[Field]:
+    """Field names in bit columns; a name spans the bit columns its box covers.
+
+    A name wider than one column is usually centred in a merged cell, so when the name
+    carries its own width (``osrs_t[2:0]``) that width wins around the box centre.
+    """
+    cols = t.columns
+    centres = sorted(((cols[k].label.x0 + cols[k].label.x1) / 2, cols[k].bit) for k in bit_cols)
+    pitch = (centres[-1][0] - centres[0][0]) / max(len(centres) - 1, 1) if len(centres) > 1 else 20.0
+    words = [w for k in bit_cols for w in row.cells.get(k, [])]
+    # join words of one line that sit closer than a space (multi-word names)
+    by_line: dict[int, list[Word]] = {}
+    for w in words:
+        by_line.setdefault(round((w[1] + w[3]) / 2), []).append(w)
+    labels: list[Label] = []
+    for y in sorted(by_line):
+        labels.extend(line_labels(Line(sorted(by_line[y], key=lambda w: w[0]))))
+    # stacked fragments of one name ("TEMP" over "_FIFO_EN") join when they overlap in x
+    merged: list[Label] = []
+    for lab in labels:
+        for m in merged:
+            if min(m.x1, lab.x1) - max(m.x0, lab.x0) > 0.3 * min(m.x1 - m.x0, lab.x1 - lab.x0) and abs(m.y - lab.y) < 14:
+                sep = "" if lab.text.startswith("_") or m.text.endswith("_") else " "
+                m.text = m.text + sep + lab.text
+                m.x0, m.x1 = min(m.x0, lab.x0), max(m.x1, lab.x1)
+                break
+        else:
+            merged.append(Label(lab.x0, lab.x1, lab.y, lab.text))
+    out: list[Field] = []
+    used: set[int] = set()
+    for lab in sorted(merged, key=lambda lb: lb.x0):
+        name = clean_name(lab.text)
+        if not name or _NOT_NAME.match(name) or re.fullmatch(r"[01x]|na|NA", name) or not re.search(r"[A-Za-z]", name):
+            continue
+        xc = (lab.x0 + lab.x1) / 2
+        covered = [b for c, b in centres if lab.x0 - 0.15 * pitch <= c <= lab.x1 + 0.15 * pitch]
+        m = _FIELD_RANGE.search(name)
+        width = None
+        if m:
+            if m.group(3) is not None:
+                width = 1
+            else:
+                width = abs(int(m.group(1)) - int(m.group(2))) + 1
+        if width and width <= len(centres):
+            nearest = sorted(centres, key=lambda cb: abs(cb[0] - xc))[:width]
+            covered = [b for _, b in nearest] if len(covered) != width else covered
+        if not covered:
+            covered = [min(centres, key=lambda cb: abs(cb[0] - xc))[1]]
+        msb, lsb = max(covered), min(covered)
+        if any(b in used for b in range(lsb, msb + 1)):
+            continue
+        used.update(range(lsb, msb + 1))
+        out.append(Field(name=name, bits=bit_spec(msb, lsb)))
+    out.sort(key=lambda f: -int(f.bits.split(":")[0]))
+    return out
+
+
+def peripherals_from_table(t: Table) -> list[Peripheral]:
+    if t.columns[t.name_col].role != "peripheral":
+        return []
+    out = []
+    for row in t.rows:
+        addr, _ = parse_address(join_hex_groups(row.text(t.addr_col)))
+        name = clean_name(row.text(t.name_col))
+        if addr is None or not name or not re.fullmatch(r"[A-Za-z][\w]*(?:\s*/\s*[A-Za-z][\w]*)*", name):
+            continue
+        if _NOT_NAME.match(name):
+            continue
+        out.append(Peripheral(name=name, base_address=f"0x{addr:x}"))
+    return out
+
+
+# --------------------------------------------------------------------------- blocks
+
+_H = r"(?:\d+(?:\.\d+)*\.?\s+)?"
+_ADI = re.compile(
+    r"Register\s+((?:0x[0-9A-F]{1,8}(?:\s*(?:,|and|to|through)\s*(?:Register\s+)?)?)+)\s*[—–-]\s*"
+    r"([A-Za-z_][\w]*(?:\s*(?:,|and)\s*[A-Za-z_][\w]*)*)\s*\((Read|Write)[^)]*\)", re.I)
+_BOSCH = re.compile(_H + r"Register\s+(0x[0-9A-F]{1,8})(?:\s*(?:…|\.\.+|-|to)\s*0x[0-9A-F]+)?\s*[“\"”]([^“”\"]{1,40})[”\"“]")
+_ST_SENSOR = re.compile(r"^" + _H + r"([A-Z][A-Z0-9_]{1,30})\s*\(\s*(?:0x([0-9A-F]{1,8})|([0-9A-F]{2,8})h)(?:\s*[-–]\s*(?:0x)?[0-9A-F]+h?)?\s*\)$")
+_TI = re.compile(r"^" + _H + r"(.{1,40}?)\s+(?:Register|Reg\.?)\s*\(\s*(?:address|offset|addr|pointer)\s*=\s*"
+                 r"(?:0x)?([0-9A-F]{1,8})h?\s*\)\s*(?:\[\s*reset\s*=\s*(?:0x)?([0-9A-F_]{1,9})h?\s*\])?", re.I)
+_ST_RM_NAME = re.compile(r"\(([A-Z][A-Za-z0-9_]{1,40})\)\s*$")
+_OFFSET = re.compile(r"Address\s+offset\s*:\s*(0x[0-9A-F]{1,4}(?:\s[0-9A-F]{4})?)", re.I)
+_RESETV = re.compile(r"Reset\s+value\s*:\s*(0x[0-9A-F]{1,4}(?:\s[0-9A-F]{4})?)", re.I)
+_PERIPH_HEAD = re.compile(r"^" + _H + r"([A-Z][A-Z0-9_]*[A-Z0-9])\s+(?i:registers|register map|register description)\b")
+_BASE = re.compile(r"base\s+address\s*[:=]?\s*(0x[0-9A-F]{1,4}(?:\s[0-9A-F]{4})?)", re.I)
+
+
+_LEADER = re.compile(r"(\.\s?){4,}\s*\d+\s*$|\s\d{1,4}$(?<=\.\s\d)")
+
+
+@dataclass
+class Block:
+    text: str
+    y0: float
+    y1: float
+    x0: float
+
+
+def blocks_of(page) -> list[Block]:
+    out = []
+    for b in page.get_text("blocks", sort=False):
+        if b[6] != 0:
+            continue
+        out.append(Block(clean_text(b[4]), b[1], b[3], b[0]))
+    return out
+
+
+@dataclass
+class PageContext:
+    """State carried from page to page: the current peripheral and its base address."""
+
+    peripheral: str | None = None
+    base: int | None = None
+    bases: dict[str, int] = field(default_factory=dict)
+
+
+def registers_from_blocks(blocks: list[Block], page_no: int, ctx: PageContext) -> list[tuple[RawRegister, float]]:
+    """Per-register description headings → registers (with the heading's y for field lookup)."""
+    out: list[tuple[RawRegister, float]] = []
+    for i, b in enumerate(blocks):
+        t = b.text
+        if _LEADER.search(t):  # a table-of-contents entry, not the heading itself
+            continue
+        mp = _PERIPH_HEAD.match(t)
+        if mp and len(t) < 80:
+            ctx.peripheral = mp.group(1)
+            ctx.base = ctx.bases.get(ctx.peripheral)
+        mb = _BASE.search(t)
+        if mb and ctx.peripheral:
+            base = int(join_hex_groups(mb.group(1)).replace(" ", ""), 16)
+            ctx.bases[ctx.peripheral] = base
+            ctx.base = base
+        for m in _ADI.finditer(t):
+            addrs = [int(a, 16) for a in re.findall(r"0x([0-9A-F]+)", m.group(1), re.I)]
+            names = [n for n in re.split(r"\s*(?:,|\band\b)\s*", m.group(2)) if n]
+            if len(addrs) == len(names):
+                acc = "r" if "only" in t[m.start(3):m.end()].lower() and m.group(3).lower() == "read" else None
+                for a, n in zip(addrs, names):
+                    out.append((RawRegister(n, a, access=acc, page=page_no, source="block"), b.y0))
+        if len(t) > 160:
+            continue
+        m = _BOSCH.match(t)
+        if m:
+            out.append((RawRegister(m.group(2).strip(), int(m.group(1), 16), page=page_no, source="block"), b.y0))
+            continue
+        m = _ST_SENSOR.match(t)
+        if m:
+            out.append((RawRegister(m.group(1), int(m.group(2) or m.group(3), 16), page=page_no, source="block"), b.y0))
+            continue
+        m = _TI.match(t)
+        if m:
+            name = clean_name(m.group(1))
+            if name and re.search(r"[A-Za-z]", name):
+                rst = int(m.group(3).replace("_", ""), 16) if m.group(3) else None
+                out.append((RawRegister(name, int(m.group(2), 16), reset=rst, page=page_no, source="block"), b.y0))
+            continue
+        mo = _OFFSET.search(t)
+        if mo:
+            # ST reference manual: the heading with "(NAME)" precedes "Address offset"
+            name = None
+            for back in range(i, max(i - 4, -1), -1):
+                mn = _ST_RM_NAME.search(blocks[back].text.split("Address offset")[0].strip())
+                if mn:
+                    name = mn.group(1)
+                    break
+            if not name:
+                continue
+            off = int(join_hex_groups(mo.group(1)).replace(" ", ""), 16)
+            rst = None
+            for look in blocks[i:i + 3]:
+                mr = _RESETV.search(look.text)
+                if mr:
+                    rst = int(join_hex_groups(mr.group(1)).replace(" ", ""), 16)
+                    break
+            reg = RawRegister(name, off, reset=rst, page=page_no, source="block", peripheral=ctx.peripheral,
+                              address_kind="offset")
+            if ctx.base is not None:
+                reg.address = ctx.base + off
+                reg.address_kind = "absolute"
+            out.append((reg, b.y0))
+    return out
+
+
+# --------------------------------------------------------------------------- bit fields under a heading
+
+
+def fields_from_region(lines: list[Line], y0: float, y1: float) -> list[Field]:
+    """Fields of one register between its heading (y0) and the next heading (y1).
+
+    Two forms: a bit-description table (``Bit``/``Bits`` column + ``Field``/``Symbol``/``Name``
+    column) and a bit diagram (a line of descending bit numbers with names on the next line).
+    """
+    region = [ln for ln in lines if y0 - 1 <= ln.y < y1]
+    fields = _fields_from_bit_table(region)
+    if fields:
+        return fields
+    return _fields_from_diagram(region)
+
+
+def _fields_from_bit_table(region: list[Line]) -> list[Field]:
+    for lo, hi in find_header_bands(region):
+        cols = [classify_label(lab) for lab in band_columns(region[lo:hi + 1])]
+        bits_k = next((k for k, c in enumerate(cols) if c.role == "bits"), None)
+        name_k = next((k for k, c in enumerate(cols) if c.role in ("field", "name")), None)
+        if bits_k is None or name_k is None:
+            continue
+        acc_k = next((k for k, c in enumerate(cols) if c.role == "access"), None)
+        rst_k = next((k for k, c in enumerate(cols) if c.role == "reset"), None)
+        desc_k = next((k for k, c in enumerate(cols) if c.role == "desc"), None)
+        bounds = column_bounds([c.label for c in cols])
+        out: list[Field] = []
+        cur: Field | None = None
+        for ln in region[hi + 1:]:
+            if _STOP_FIRST.match(ln.words[0][4]) and cur is not None:
+                break
+            cells = assign_columns(ln, bounds)
+            btxt = clean_text(" ".join(w[4] for w in cells[bits_k]))
+            ntxt = clean_name(" ".join(w[4] for w in cells[name_k]))
+            b = parse_bits(btxt) if btxt else None
+            if b and ntxt:
+                cur = Field(name=ntxt, bits=bit_spec(*b))
+                if acc_k is not None:
+                    cur.access = norm_access(" ".join(w[4] for w in cells[acc_k]))
+                if rst_k is not None:
+                    r = parse_reset(" ".join(w[4] for w in cells[rst_k]))
+                    cur.reset = None if r is None else f"0x{r:x}"
+                if desc_k is not None:
+                    cur.description = clean_text(" ".join(w[4] for w in cells[desc_k]))
+                if not _NOT_NAME.match(ntxt):
+                    out.append(cur)
+            elif cur is not None and desc_k is not None and cells[desc_k]:
+                cur.description = clean_text(cur.description + " " + " ".join(w[4] for w in cells[desc_k]))
+        if out:
+            return out
+    return []
+
+
+def _fields_from_diagram(region: list[Line]) -> list[Field]:
+    out: list[Field] = []
+    used: set[int] = set()
+    for i, ln in enumerate(region):
+        nums = [w for w in ln.words if re.fullmatch(r"(?:D|B|Bit\s?)?\d{1,2}", w[4])]
+        if len(nums) < 4 or len(nums) != len(ln.words):
+            continue
+        nums = [(w[0], w[1], w[2], w[3], re.sub(r"\D", "", w[4])) for w in nums]
+        vals = [int(w[4]) for w in nums]
+        if any(vals[k] - vals[k + 1] != 1 for k in range(len(vals) - 1)):
+            continue
+        centres = [((w[0] + w[2]) / 2, int(w[4])) for w in nums]
+        pitch = (centres[0][0] - centres[-1][0]) / max(len(centres) - 1, 1)
+        pitch = abs(pitch) or 20.0
+        # names: the next non-numeric line(s) below within two line heights
+        for nxt in region[i + 1:i + 3]:
+            if nxt.y - ln.y > 40:
+                break
+            if all(re.fullmatch(r"(?:D|B)?\d{1,2}", w[4]) for w in nxt.words):
+                break
+            for lab in line_labels(nxt):
+                name = clean_name(lab.text)
+                if not name or _NOT_NAME.match(name) or not re.search(r"[A-Za-z]", name):
+                    continue
+                if re.fullmatch(r"(r|w|rw|r/w|rc_w1|rc_w0|rs|rt_w|w1c)(-\d)?", name.lower()):
+                    continue
+                covered = [b for c, b in centres if lab.x0 - 0.3 * pitch <= c <= lab.x1 + 0.3 * pitch]
+                if not covered:
+                    xc = (lab.x0 + lab.x1) / 2
+                    c, b = min(centres, key=lambda cb: abs(cb[0] - xc))
+                    if abs(c - xc) > pitch:
+                        continue
+                    covered = [b]
+                msb, lsb = max(covered), min(covered)
+                if any(b in used for b in range(lsb, msb + 1)):
+                    continue
+                used.update(range(lsb, msb + 1))
+                out.append(Field(name=name, bits=bit_spec(msb, lsb)))
+            break
+    out.sort(key=lambda f: -int(f.bits.split(":")[0]))
+    return out
+
+
+def parse_hex(s: str) -> int | None:
+    return parse_hex_token(s)
