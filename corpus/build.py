@@ -1,0 +1,265 @@
+"""``firmcorpus build``: every stage, in order, as datatrove pipelines with dependencies.
+
+Stages (each its own datatrove executor with ``logging_dir = OUT/logs/<stage>``, so each is
+resumable on its own and a rerun skips completed tasks):
+
+1. ``extract``       pairs → documents: read, datasheets, code, mapping, quality signals, domain
+2. ``split_plan``    (1 task) held-out repositories → ``work/split.json``
+3. ``heldout_ngrams`` n-gram hashes of held-out documents
+4. ``filter``        split tag, decontamination, quality filter (drops go to ``OUT/excluded``)
+5. dedup stages      exact + vendored collapse, MinHash signatures/buckets/clusters/filter
+6. ``assemble``      repository-level text, mixture, token counts → ``OUT/text/{train,heldout}``
+7. ``tokens_train`` / ``tokens_heldout``  datatrove ``DocumentTokenizer`` → ``OUT/tokens/<split>``
+8. ``report``        (in-process) catalog tables, ``OUT/logs/summary.json``, ``OUT/report.html``
+
+Every stage except ``split_plan`` runs with the same ``tasks``, and a pair's documents stay in
+one task from start to end (file *i* of a stage is read by task *i* of the next). That contract
+is checked: a rerun into an output folder made with another task count is refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from corpus.config import BuildConfig
+
+STAGE_STATE = "build.json"
+
+
+class BuildError(Exception):
+    """A build that cannot start or go on; the message says what to do."""
+
+
+@dataclass
+class Stage:
+    name: str
+    pipeline: list
+    tasks: int
+    workers: int | None = None
+    outputs: list[str] = field(default_factory=list)
+
+
+@dataclass
+class BuildPaths:
+    out: Path
+
+    @property
+    def work(self) -> Path: return self.out / "work"
+    @property
+    def catalog(self) -> Path: return self.out / "catalog"
+    @property
+    def logs(self) -> Path: return self.out / "logs"
+    @property
+    def text(self) -> Path: return self.out / "text"
+    @property
+    def tokens(self) -> Path: return self.out / "tokens"
+    @property
+    def excluded(self) -> Path: return self.out / "excluded"
+    @property
+    def mappings(self) -> Path: return self.out / "mappings"
+
+
+def _parquet_reader(folder: Path):
+    from datatrove.pipeline.readers import ParquetReader
+
+    return ParquetReader(str(folder), glob_pattern="*.parquet", recursive=False)
+
+
+def _parquet_writer(folder: Path, filename: str = "${rank}.parquet"):
+    from datatrove.pipeline.writers import ParquetWriter
+
+    return ParquetWriter(str(folder), output_filename=filename, compression="zstd")
+
+
+def plan_stages(pairs: list[dict[str, Any]], config: BuildConfig, out: Path, base_dir: str | None = None) -> list[Stage]:
+    """The build as a list of stages (pipelines of configured steps; nothing runs here)."""
+    from corpus.dedup import DedupConfig, dedup_stages
+    from corpus.steps.catalog_docs import DocumentsCatalog, StripTransient
+    from corpus.steps.classify import DomainClassifier
+    from corpus.steps.code import CodeParseStep
+    from corpus.steps.datasheet import DatasheetStep
+    from corpus.steps.decontam import Decontaminator, HeldoutNgrams
+    from corpus.steps.filters import QualityFilter
+    from corpus.steps.mapping import MappingStep
+    from corpus.steps.mixture import MixtureSampler
+    from corpus.steps.reader import PairReader
+    from corpus.steps.repo_text import RepoTextAssembler
+    from corpus.steps.signals import QualitySignals
+    from corpus.steps.split import SplitPlanner, SplitTagger
+    from corpus.tokenizer import special_tokens, tokenizer_file
+    from datatrove.pipeline.tokens import DocumentTokenizer, TokensCounter
+
+    p = BuildPaths(out)
+    T = config.tasks
+    if T > max(1, len(pairs)):
+        T = max(1, len(pairs))  # never more tasks than pairs: an empty task would still be a stage file
+    catalog = str(p.catalog)
+    tok_path = str(tokenizer_file(config.tokenize.tokenizer))
+    markers = special_tokens(Path(tok_path))
+    split_plan = str(p.work / "split.json")
+    stages = [
+        Stage("extract", [
+            PairReader(pairs, catalog, max_file_bytes=config.read.max_file_bytes, base_dir=base_dir),
+            DatasheetStep(catalog),
+            CodeParseStep(catalog),
+            MappingStep(str(out)),
+            QualitySignals(),
+            DomainClassifier(config.classify_model),
+            StripTransient(),
+            _parquet_writer(p.work / "extracted"),
+        ], T, outputs=[str(p.work / "extracted")]),
+        Stage("split_plan", [
+            _parquet_reader(p.work / "extracted"),
+            SplitPlanner(split_plan, config.split.heldout_repos, config.split.heldout_share,
+                         config.split.per_domain_quota, config.seed),
+        ], 1, outputs=[split_plan]),
+        Stage("heldout_ngrams", [
+            _parquet_reader(p.work / "extracted"),
+            SplitTagger(split_plan),
+            HeldoutNgrams(str(p.work / "heldout_ngrams"), config.decontam.ngram),
+        ], T),
+        Stage("filter", [
+            _parquet_reader(p.work / "extracted"),
+            SplitTagger(split_plan),
+            Decontaminator(str(p.work / "heldout_ngrams"), config.decontam.ngram, config.decontam.min_overlap,
+                           config.decontam.min_shared_ngrams, config.decontam.action, catalog_dir=catalog,
+                           exclusion_writer=_parquet_writer(p.excluded / "contaminated")),
+            QualityFilter(**config.filters, exclusion_writer=_parquet_writer(p.excluded / "quality")),
+            _parquet_writer(p.work / "filtered"),
+        ], T),
+    ]
+    for i, pipeline in enumerate(dedup_stages(str(p.work / "filtered"), str(p.work / "dedup"), str(p.work / "deduped"),
+                                              DedupConfig(**config.dedup), tasks=T, catalog_dir=catalog)):
+        stages.append(Stage(f"dedup_{i + 1}", pipeline, T))
+    assemble: list = [_parquet_reader(p.work / "deduped")]
+    if config.repo_text.enabled:
+        assemble.append(RepoTextAssembler(config.repo_text.max_chars, markers, config.repo_text.fim_rate,
+                                          config.repo_text.fim_spm_rate, config.seed))
+    assemble += [
+        MixtureSampler(config.mixture.domain_weights, config.mixture.kind_weights, config.seed),
+        TokensCounter(tok_path, count_eos_token=True),
+        DocumentsCatalog(catalog),
+        _parquet_writer(p.text, "${split}/${rank}.parquet"),
+    ]
+    stages.append(Stage("assemble", assemble, T, outputs=[str(p.text)]))
+    for split in ("train", "heldout"):
+        stages.append(Stage(f"tokens_{split}", [
+            _parquet_reader(p.text / split),
+            DocumentTokenizer(str(p.tokens / split), tok_path, eos_token=markers["eos"],
+                              shuffle_documents=config.tokenize.shuffle, seed=config.seed),
+        ], T, outputs=[str(p.tokens / split)]))
+    return stages
+
+
+# --------------------------------------------------------------------------- executors
+
+
+def make_executor(stage: Stage, config: BuildConfig, logs: Path, depends=None, workers: int | None = None):
+    logging_dir = str(logs / stage.name)
+    if config.executor == "local":
+        from datatrove.executor import LocalPipelineExecutor
+
+        w = max(1, min(workers or config.workers, stage.tasks))
+        return LocalPipelineExecutor(stage.pipeline, tasks=stage.tasks, workers=w, logging_dir=logging_dir,
+                                     depends=depends, skip_completed=True, start_method="fork" if w > 1 else "forkserver")
+    if config.executor == "slurm":
+        from datatrove.executor import SlurmPipelineExecutor
+
+        s = config.slurm
+        return SlurmPipelineExecutor(stage.pipeline, tasks=stage.tasks, time=s.time, partition=s.partition,
+                                     cpus_per_task=s.cpus_per_task, mem_per_cpu_gb=s.mem_per_cpu_gb, qos=s.qos,
+                                     job_name=f"{s.job_name_prefix}-{stage.name}", logging_dir=logging_dir,
+                                     depends=depends, venv_path=s.venv_path, env_command=s.env_command,
+                                     sbatch_args=dict(s.sbatch_args) or None, workers=-1,
+                                     slurm_logs_folder=str(logs / "slurm" / stage.name))
+    if config.executor == "ray":
+        try:
+            import ray  # noqa: F401
+        except ImportError as e:
+            raise BuildError("the ray executor needs the ray extra: pip install 'firmcorpus[ray]'") from e
+        from datatrove.executor import RayPipelineExecutor
+
+        r = config.ray
+        return RayPipelineExecutor(stage.pipeline, tasks=stage.tasks, workers=workers or config.workers,
+                                   logging_dir=logging_dir, depends=depends, cpus_per_task=r.cpus_per_task,
+                                   mem_per_cpu_gb=r.mem_per_cpu_gb)
+    raise BuildError(f"unknown executor {config.executor!r}: use local, slurm or ray")
+
+
+def _state_key(pairs: list[dict[str, Any]]) -> str:
+    return hashlib.sha256(json.dumps([p["pair_id"] for p in pairs]).encode()).hexdigest()[:16]
+
+
+def check_resume(out: Path, config: BuildConfig, pairs: list[dict[str, Any]]) -> None:
+    """Refuse a rerun whose task count or pair list differs from the first run into ``out``."""
+    state = out / STAGE_STATE
+    if not state.exists():
+        return
+    prev = json.loads(state.read_text())
+    if prev.get("tasks") != config.tasks:
+        raise BuildError(
+            f"{out} was built with --tasks {prev.get('tasks')}, this run asks for --tasks {config.tasks}. Completed "
+            f"tasks are reused on resume, so the task count must not change (datatrove assigns files to tasks by "
+            f"rank). Rerun with --tasks {prev.get('tasks')}, or build into a new output folder.")
+    if prev.get("pairs_key") != _state_key(pairs):
+        raise BuildError(f"{out} was built from another manifest (its pair list differs). Build into a new output "
+                         f"folder, or delete {out} to start over.")
+
+
+def write_state(out: Path, config: BuildConfig, pairs: list[dict[str, Any]], manifest: str) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    state = {"tasks": config.tasks, "pairs_key": _state_key(pairs), "manifest": manifest,
+             "config": config.model_dump()}
+    tmp = out / f"{STAGE_STATE}.tmp"
+    tmp.write_text(json.dumps(state, indent=1, sort_keys=True, default=str))
+    os.replace(tmp, out / STAGE_STATE)
+
+
+def run_build(pairs: list[dict[str, Any]], out: str | os.PathLike, config: BuildConfig, manifest: str = "",
+              base_dir: str | None = None, progress: Callable[[str, int, int], None] | None = None,
+              only_stages: list[str] | None = None) -> dict[str, Any]:
+    """Run (or resume) every stage, then write the catalog, summary and report. Returns the summary."""
+    out = Path(out)
+    if not pairs:
+        raise BuildError("the manifest has no valid pair to build; see `firmcorpus catalog show MANIFEST`")
+    check_resume(out, config, pairs)
+    write_state(out, config, pairs, manifest)
+    stages = plan_stages(pairs, config, out, base_dir)
+    logs = BuildPaths(out).logs
+    timings: dict[str, float] = {}
+    if config.executor == "local":
+        for i, stage in enumerate(stages):
+            if only_stages and stage.name not in only_stages:
+                continue
+            if progress:
+                progress(stage.name, i, len(stages))
+            t0 = time.perf_counter()
+            make_executor(stage, config, logs).run()
+            _check_stage_complete(stage, logs)
+            timings[stage.name] = round(time.perf_counter() - t0, 3)
+        if progress:
+            progress("report", len(stages), len(stages))
+        from corpus.summary import finish_build
+
+        return finish_build(out, stages, timings)
+    # slurm / ray: chain the executors with depends and launch the last one
+    prev = None
+    for stage in stages:
+        prev = make_executor(stage, config, logs, depends=prev)
+    prev.run()
+    return {"launched": [s.name for s in stages], "executor": config.executor, "logs": str(logs),
+            "note": "run `firmcorpus build ... --report-only` once the jobs have finished to write the catalog and report"}
+
+
+def _check_stage_complete(stage: Stage, logs: Path) -> None:
+    done = logs / stage.name / "completions"
+    n = len(list(done.glob("*"))) if done.is_dir() else 0
+    if n < stage.tasks:
+        raise BuildError(f"stage {stage.name}: only {n}/{stage.tasks} tasks completed; see {logs / stage.name / 'logs'} "
+                         f"and rerun the same command to resume")

@@ -1,0 +1,57 @@
+"""``firmcorpus starter``: fetch the built-in starter set into the cache (and show what it holds)."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def starter(
+        profile: str = typer.Option("default", help="default (≈35 MB) or full (adds linux-source-6.1, 139 MB)"),
+        fetch_sources: bool = typer.Option(True, "--fetch/--no-fetch", help="download into the cache (else only list)"),
+        as_json: bool = typer.Option(False, "--json", help="print JSON"),
+    ):
+        """Fetch the starter set's sources into the cache and list its pairs."""
+        from rich.console import Console
+        from rich.progress import Progress
+        from rich.table import Table
+
+        from corpus.sources import SourceError, fetch, resolve_datasheet
+        from corpus.starter import manifest_path, profile_rows, sources
+
+        console = Console(stderr=True)
+        try:
+            rows = profile_rows(profile)
+        except ValueError as e:
+            raise typer.BadParameter(str(e)) from e
+        fetched: dict[str, str] = {}
+        errors: dict[str, str] = {}
+        if fetch_sources:
+            srcs = sources(profile)
+            with Progress(console=console) as bar:
+                task = bar.add_task("fetching", total=len(srcs))
+                for s in srcs:
+                    bar.update(task, description=f"fetch {s[:60]}")
+                    try:
+                        fetched[s] = str(resolve_datasheet(s) if ("#" in s or s.startswith(("render:", "shared:"))) else fetch(s))
+                    except (SourceError, OSError) as e:
+                        errors[s] = str(e)
+                    bar.advance(task)
+        result = {"profile": profile, "manifest": str(manifest_path(profile)), "pairs": rows,
+                  "fetched": fetched, "errors": errors}
+        if as_json:
+            print(json.dumps(result, indent=1))
+            return
+        t = Table(title=f"starter set '{profile}' ({len(rows)} pairs) — manifest {result['manifest']}")
+        for col in ("pair", "manufacturer", "category", "repo", "datasheets"):
+            t.add_column(col)
+        for r in rows:
+            t.add_row(r["pair_id"], r["manufacturer"], r["category"], r["repo"], str(len(r.get("datasheet") or [])))
+        console.print(t)
+        for s, e in errors.items():
+            console.print(f"[red]failed[/] {e}")
+        if errors:
+            raise typer.Exit(1)
