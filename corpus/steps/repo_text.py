@@ -36,7 +36,8 @@ def include_order(files: Iterable[str], deps: dict[str, list[str]], seed: int = 
     """Every file exactly once, dependencies (included files) before their includers when possible.
 
     ``deps[f]`` lists the repository files ``f`` includes. Repeatedly picks the file with the
-    fewest unemitted dependencies (min in-degree first), ties by a seeded rank, so a cycle is
+    fewest unemitted dependencies (min in-degree first), ties by how many files include it and
+    then a seeded rank, so a cycle is
     broken at its least-dependent member instead of dropping files.
     """
     files = sorted(set(files))
@@ -47,12 +48,14 @@ def include_order(files: Iterable[str], deps: dict[str, list[str]], seed: int = 
         for d in set(deps.get(f, ())):
             if d in fileset and d != f:
                 dependents[d].append(f)
-    heap = [(remaining[f], _rank(f, seed), f) for f in files]
+    # ties: files more others include first (headers), then a seeded rank
+    key = {f: (-len(dependents[f]), _rank(f, seed)) for f in files}
+    heap = [(remaining[f], *key[f], f) for f in files]
     heapq.heapify(heap)
     done: set[str] = set()
     order: list[str] = []
     while heap:
-        deg, _, f = heapq.heappop(heap)
+        deg, _, _, f = heapq.heappop(heap)
         if f in done or deg != remaining[f]:
             continue  # stale entry
         done.add(f)
@@ -60,7 +63,7 @@ def include_order(files: Iterable[str], deps: dict[str, list[str]], seed: int = 
         for g in dependents[f]:
             if g not in done:
                 remaining[g] -= 1
-                heapq.heappush(heap, (remaining[g], _rank(g, seed), g))
+                heapq.heappush(heap, (remaining[g], *key[g], g))
     return order
 
 

@@ -1,0 +1,199 @@
+"""Held-out split by repository, decontamination, include-ordered repository text, mixture."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from datatrove.data import Document
+
+from corpus.sources import fetch
+from corpus.steps.decontam import Decontaminator, HeldoutNgrams
+from corpus.steps.mixture import MixtureSampler, copies
+from corpus.steps.repo_text import RepoTextAssembler, include_order
+from corpus.steps.split import SplitPlanner, SplitTagger, plan_split
+
+
+@pytest.fixture(scope="module")
+def ubertooth() -> Path:
+    return fetch("deb:ubertooth-firmware-source") / "usr/src/ubertooth-firmware-source"
+
+
+def _doc(pair: str, repo: str, path: str, text: str, split: str | None = None, **md) -> Document:
+    meta = {"pair_id": pair, "repo": repo, "path": path, "kind": "code", "language": "c", "domain": "general", **md}
+    if split:
+        meta["split"] = split
+    return Document(text=text, id=f"{pair}:{path}", metadata=meta)
+
+
+# --------------------------------------------------------------------------- split
+
+
+def test_split_is_by_repository_and_deterministic(tmp_path):
+    repos = {f"deb:pkg{i}": Counter({"general": 100 + i}) for i in range(10)}
+    a = plan_split(repos, heldout_share=0.3, seed=1)
+    assert a == plan_split(dict(reversed(list(repos.items()))), heldout_share=0.3, seed=1)  # order-free
+    assert sum(v == "heldout" for v in a.values()) == 3
+    assert a != plan_split(repos, heldout_share=0.3, seed=2) or True  # another seed may differ; never errors
+    b = plan_split(repos, heldout_repos=["deb:pkg7"], heldout_share=0.0, seed=1)
+    assert [r for r, s in b.items() if s == "heldout"] == ["deb:pkg7"]
+    with pytest.raises(ValueError, match="not in this build"):
+        plan_split(repos, heldout_repos=["deb:nope"])
+    # two repositories, share 0.9: one must stay in train
+    two = plan_split({"a": Counter(), "b": Counter()}, heldout_share=0.9)
+    assert sorted(two.values()) == ["heldout", "train"]
+
+
+def test_per_domain_quota(tmp_path):
+    repos = {"r1": Counter({"crypto": 10}), "r2": Counter({"crypto": 5, "general": 1}), "r3": Counter({"general": 9}),
+             "r4": Counter({"usb_stack": 3})}
+    plan = plan_split(repos, heldout_share=0.0, per_domain_quota={"crypto": 2, "usb_stack": 1})
+    assert {r for r, s in plan.items() if s == "heldout"} == {"r1", "r2", "r4"}
+
+
+def test_planner_and_tagger_steps(tmp_path):
+    docs = [_doc(f"p{i}", f"deb:r{i % 3}", f"f{i}.c", "int x;\n") for i in range(9)]
+    plan = tmp_path / "split.json"
+    list(SplitPlanner(str(plan), heldout_share=0.34, seed=0).run(iter(docs), 0, 1))
+    data = json.loads(plan.read_text())
+    tagged = list(SplitTagger(str(plan)).run(iter(docs), 0, 1))
+    for d in tagged:  # every file of a repository is on its repository's side
+        assert d.metadata["split"] == data["repos"][d.metadata["repo"]]
+    assert Counter(data["repos"].values()) == {"train": 2, "heldout": 1}
+    with pytest.raises(ValueError, match="tasks=1"):
+        list(SplitPlanner(str(plan)).run(iter(docs), 0, 2))
+
+
+# --------------------------------------------------------------------------- decontamination
+
+
+def _near_copy(text: str) -> str:
+    """Rename identifiers, reformat, edit a line: what a vendored copy of a file looks like."""
+    out = re.sub(r"\bego_", "radio_", text)
+    out = out.replace("    ", "\t")
+    lines = out.splitlines()
+    lines.insert(len(lines) // 2, "/* local change: tuned for our board */")
+    return "\n".join(lines[:-5])
+
+
+def test_planted_copy_and_near_copy_are_flagged(tmp_path, ubertooth):
+    heldout_text = (ubertooth / "bluetooth_rxtx/ego.c").read_text()
+    unrelated = (ubertooth / "common/lpcusb/target/usbstdreq.c").read_text()
+    heldout = [_doc("hp", "deb:held", "bluetooth_rxtx/ego.c", heldout_text, "heldout")]
+    train = [
+        _doc("tp", "deb:other", "vendor/ego.c", heldout_text, "train"),
+        _doc("tp", "deb:other", "vendor/radio.c", _near_copy(heldout_text), "train"),
+        _doc("tp", "deb:other", "usb/usbstdreq.c", unrelated, "train"),
+    ]
+    ngram_dir = tmp_path / "ngrams"
+    list(HeldoutNgrams(str(ngram_dir)).run(iter(heldout + train), 0, 1))
+    assert (ngram_dir / "00000.npy").exists()
+
+    flagged = list(Decontaminator(str(ngram_dir), action="flag", catalog_dir=str(tmp_path / "cat")).run(iter(train + heldout), 0, 1))
+    by_path = {d.metadata["path"]: d.metadata for d in flagged}
+    assert by_path["vendor/ego.c"]["contaminated"] is True
+    assert by_path["vendor/ego.c"]["decontam_overlap"] == 1.0
+    assert by_path["vendor/radio.c"]["contaminated"] is True
+    assert by_path["usb/usbstdreq.c"]["contaminated"] is False
+    assert "contaminated" not in by_path["bluetooth_rxtx/ego.c"]  # held-out documents are the reference
+
+    import polars as pl
+
+    report = pl.read_parquet(tmp_path / "cat/parts/contamination/00000.parquet")
+    assert sorted(report["path"].to_list()) == ["vendor/ego.c", "vendor/radio.c"]
+
+    dropped = []
+
+    class Collect:
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *a):
+            pass
+
+        def write(self, doc, rank):
+            dropped.append(doc.metadata["path"])
+
+    kept = list(Decontaminator(str(ngram_dir), action="drop", exclusion_writer=Collect()).run(iter(train), 0, 1))
+    assert [d.metadata["path"] for d in kept] == ["usb/usbstdreq.c"]
+    assert sorted(dropped) == ["vendor/ego.c", "vendor/radio.c"]
+
+
+def test_decontaminator_needs_the_collector_stage(tmp_path):
+    with pytest.raises(FileNotFoundError, match="held-out n-gram stage"):
+        list(Decontaminator(str(tmp_path / "none")).run(iter([]), 0, 1))
+
+
+# --------------------------------------------------------------------------- include ordering
+
+
+def test_include_order_every_file_once_headers_first_and_cycles():
+    deps = {"main.c": ["a.h", "b.h"], "a.h": ["base.h"], "b.h": ["base.h"], "base.h": [],
+            "x.h": ["y.h"], "y.h": ["x.h"], "z.c": ["x.h", "missing.h"]}
+    order = include_order(deps, deps, seed=3)
+    assert sorted(order) == sorted(deps)  # every file exactly once, cycle included
+    pos = {f: i for i, f in enumerate(order)}
+    assert pos["base.h"] < pos["a.h"] < pos["main.c"] and pos["b.h"] < pos["main.c"]
+    assert pos["x.h"] < pos["z.c"] and pos["y.h"] < pos["z.c"]
+    assert order == include_order(deps, deps, seed=3)  # deterministic for a seed
+    assert any(include_order(deps, deps, seed=s) != order for s in range(10))  # ties do depend on the seed
+
+
+def test_repo_text_joins_train_c_files_in_include_order(ubertooth):
+    from parsers.code import parse_code
+
+    files = ["common/ubertooth.h", "common/ubertooth.c", "common/cc2400.h", "common/lpc17.h", "common/types.h",
+             "common/serial_fifo.h", "common/serial_fifo.c"]
+    docs = []
+    for f in files:
+        data = (ubertooth / f).read_bytes()
+        cf = parse_code(f, data)
+        docs.append(_doc("p", "deb:ubertooth-firmware-source", f, data.decode(), "train", includes=cf.includes,
+                         language=cf.language))
+    docs.append(_doc("p", "deb:ubertooth-firmware-source", "mappings/p#1", "Section 1 registers ...", "train", kind="mapping"))
+    docs.append(_doc("p", "deb:ubertooth-firmware-source", "README", "readme text", "train", language="other"))
+    out = list(RepoTextAssembler(max_chars=10**9, markers={"repo_name": "<reponame>", "file_sep": "<file_sep>"}).run(iter(docs), 0, 1))
+    repo_docs = [d for d in out if d.metadata["kind"] == "repo"]
+    assert len(repo_docs) == 1 and [d.metadata["path"] for d in out if d.metadata["kind"] != "repo"] == ["README"]
+    order = repo_docs[0].metadata["files"]
+    assert order[0].startswith("mappings/")  # mapping documents before the code they explain
+    assert sorted(order[1:]) == sorted(files)
+    assert order.index("common/serial_fifo.h") < order.index("common/serial_fifo.c")
+    assert order.index("common/ubertooth.h") < order.index("common/ubertooth.c")
+    text = repo_docs[0].text
+    assert text.startswith("<reponame>ubertooth-firmware-source<file_sep>mappings/")
+    assert text.count("<file_sep>") == len(files) + 1
+    # split at file boundaries when too long; nothing lost
+    small = list(RepoTextAssembler(max_chars=2000).run(iter(docs), 0, 1))
+    chunks = [d for d in small if d.metadata["kind"] == "repo"]
+    assert len(chunks) > 1 and sum(len(d.metadata["files"]) for d in chunks) == len(files) + 1
+
+
+def test_fim_only_with_fim_tokens():
+    doc = _doc("p", "deb:r", "a.c", "int main(void) { return 0; }\n" * 20, "train")
+    no_fim = list(RepoTextAssembler(fim_rate=1.0).run(iter([doc]), 0, 1))
+    assert no_fim[0].metadata["fim"] is None
+    toks = {"fim_prefix": "<fim_prefix>", "fim_middle": "<fim_middle>", "fim_suffix": "<fim_suffix>"}
+    fim = list(RepoTextAssembler(fim_rate=1.0, fim_spm_rate=0.0, markers=toks).run(iter([doc]), 0, 1))[0]
+    assert fim.metadata["fim"] == "psm" and fim.text.startswith("<fim_prefix>")
+    assert fim.text.index("<fim_suffix>") < fim.text.index("<fim_middle>")
+
+
+# --------------------------------------------------------------------------- mixture
+
+
+def test_mixture_weights_are_realised_deterministically():
+    docs = [_doc("p", "deb:r", f"f{i}.c", "x" * 10, "train", domain="crypto" if i % 2 else "general") for i in range(400)]
+    docs.append(_doc("h", "deb:h", "held.c", "y", "heldout", domain="crypto"))
+    out = list(MixtureSampler({"crypto": 2.0, "general": 0.25}, seed=7).run(iter(docs), 0, 1))
+    count = Counter(d.metadata["domain"] for d in out if d.metadata.get("split") == "train")
+    assert count["crypto"] == 400  # 200 documents × 2
+    assert 30 <= count["general"] <= 70  # ≈ 200 × 0.25
+    assert [d.id for d in out] == [d.id for d in MixtureSampler({"crypto": 2.0, "general": 0.25}, seed=7).run(iter(docs), 0, 1)]
+    assert any(d.metadata.get("split") == "heldout" for d in out)
+    assert copies("x", 1.0, 0) == 1 and copies("x", 0.0, 0) == 0
+    with pytest.raises(ValueError, match="≥ 0"):
+        MixtureSampler({"crypto": -1})
