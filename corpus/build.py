@@ -66,15 +66,16 @@ class BuildPaths:
 
 
 def _parquet_reader(folder: Path):
-    from datatrove.pipeline.readers import ParquetReader
+    from corpus.dedup import parquet_reader
 
-    return ParquetReader(str(folder), glob_pattern="*.parquet", recursive=False)
+    return parquet_reader(str(folder))
 
 
 def _parquet_writer(folder: Path, filename: str = "${rank}.parquet"):
-    from datatrove.pipeline.writers import ParquetWriter
+    # metadata stored as one sorted JSON column: one schema whatever keys differ between documents
+    from corpus.dedup import parquet_writer
 
-    return ParquetWriter(str(folder), output_filename=filename, compression="zstd")
+    return parquet_writer(str(folder), filename)
 
 
 def plan_stages(pairs: list[dict[str, Any]], config: BuildConfig, out: Path, base_dir: str | None = None) -> list[Stage]:
@@ -85,7 +86,8 @@ def plan_stages(pairs: list[dict[str, Any]], config: BuildConfig, out: Path, bas
     from corpus.steps.code import CodeParseStep
     from corpus.steps.datasheet import DatasheetStep
     from corpus.steps.decontam import Decontaminator, HeldoutNgrams
-    from corpus.steps.filters import QualityFilter
+    from corpus.licenses import LicensePolicy
+    from corpus.steps.filters import FilterConfig, QualityFilter
     from corpus.steps.mapping import MappingStep
     from corpus.steps.mixture import MixtureSampler
     from corpus.steps.reader import PairReader
@@ -103,6 +105,8 @@ def plan_stages(pairs: list[dict[str, Any]], config: BuildConfig, out: Path, bas
     tok_path = str(tokenizer_file(config.tokenize.tokenizer))
     markers = special_tokens(Path(tok_path))
     split_plan = str(p.work / "split.json")
+    filter_opts = dict(config.filters)
+    license_opts = dict(filter_opts.pop("license_policy", None) or {})
     stages = [
         Stage("extract", [
             PairReader(pairs, catalog, max_file_bytes=config.read.max_file_bytes, base_dir=base_dir),
@@ -130,13 +134,14 @@ def plan_stages(pairs: list[dict[str, Any]], config: BuildConfig, out: Path, bas
             Decontaminator(str(p.work / "heldout_ngrams"), config.decontam.ngram, config.decontam.min_overlap,
                            config.decontam.min_shared_ngrams, config.decontam.action, catalog_dir=catalog,
                            exclusion_writer=_parquet_writer(p.excluded / "contaminated")),
-            QualityFilter(**config.filters, exclusion_writer=_parquet_writer(p.excluded / "quality")),
+            QualityFilter(FilterConfig(**filter_opts), LicensePolicy(**license_opts),
+                          exclusion_writer=_parquet_writer(p.excluded / "quality")),
             _parquet_writer(p.work / "filtered"),
         ], T),
     ]
-    for i, pipeline in enumerate(dedup_stages(str(p.work / "filtered"), str(p.work / "dedup"), str(p.work / "deduped"),
-                                              DedupConfig(**config.dedup), tasks=T, catalog_dir=catalog)):
-        stages.append(Stage(f"dedup_{i + 1}", pipeline, T))
+    for dd in dedup_stages(str(p.work / "filtered"), str(p.work / "dedup"), str(p.work / "deduped"),
+                           DedupConfig(**config.dedup), tasks=T, catalog_dir=catalog, excluded_dir=str(p.excluded / "dedup")):
+        stages.append(Stage(f"dedup_{dd.name}", list(dd), dd.tasks))
     assemble: list = [_parquet_reader(p.work / "deduped")]
     if config.repo_text.enabled:
         assemble.append(RepoTextAssembler(config.repo_text.max_chars, markers, config.repo_text.fim_rate,

@@ -77,7 +77,7 @@ class BuildConfig(_Section):
     executor: Literal["local", "slurm", "ray"] = Field("local", description="where stages run")
     seed: int = Field(0, description="seed of every random choice (split hash, mixture, shuffles, FIM)")
     read: ReadConfig = Field(default_factory=ReadConfig)
-    filters: dict[str, Any] = Field(default_factory=dict, description="QualityFilter options (see docs/dedup.md)")
+    filters: dict[str, Any] = Field(default_factory=dict, description="FilterConfig thresholds, plus license_policy: {allow, deny, unknown, manufacturer_overrides} (see docs/dedup.md)")
     dedup: dict[str, Any] = Field(default_factory=dict, description="DedupConfig options (see docs/dedup.md)")
     classify_model: str | None = Field(None, description="fastText model (None: the shipped default)")
     split: SplitConfig = Field(default_factory=SplitConfig)

@@ -116,7 +116,7 @@ class Decontaminator(PipelineStep):
                     yield doc
                     continue
                 self.stat_update("dropped_contaminated")
-                md["drop_reason"] = "contaminated"
+                md["filter_reason"] = "contaminated"
                 if writer is not None:
                     writer.write(doc, rank)
         finally:
