@@ -5,7 +5,7 @@ STAMP  := $(VENV)/.installed-stamp
 OUT    ?= out/demo
 WORKERS ?= 2
 
-.PHONY: install demo test test-fast bench clean
+.PHONY: install demo test test-fast bench clean browser
 
 $(STAMP): pyproject.toml Makefile
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -19,6 +19,12 @@ install: $(STAMP)
 
 demo: install
 	$(VENV)/bin/firmcorpus build --starter -o $(OUT) --workers $(WORKERS)
+
+# Debian chromium for the report's browser test (tests/data_catalog/test_report.py); root on CI.
+# Without it that test skips and says why.
+browser:
+	command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
+	  || echo "chromium could not be installed (needs root and Debian apt): the browser test will skip"
 
 test: install
 	HF_HUB_OFFLINE=1 TOKENIZERS_PARALLELISM=false $(PY) -m pytest -n 2 --dist loadfile -q

@@ -253,13 +253,33 @@ def run_build(pairs: list[dict[str, Any]], out: str | os.PathLike, config: Build
         from corpus.summary import finish_build
 
         return finish_build(out, stages, timings)
-    # slurm / ray: chain the executors with depends and launch the last one
+    # slurm / ray: chain the executors with depends and launch the last one (which launches the rest)
     prev = None
     for stage in stages:
         prev = make_executor(stage, config, logs, depends=prev)
     prev.run()
+    if config.executor == "ray":  # Ray runs in this process until every stage is done
+        for stage in stages:
+            _check_stage_complete(stage, logs)
+        from corpus.summary import finish_build
+
+        return finish_build(out, stages, timings)
     return {"launched": [s.name for s in stages], "executor": config.executor, "logs": str(logs),
-            "note": "run `firmcorpus build ... --report-only` once the jobs have finished to write the catalog and report"}
+            "note": "once the jobs have finished, run the same command with --report-only to write the catalog, "
+                    "summary and report"}
+
+
+def report_only(pairs: list[dict[str, Any]], out: str | os.PathLike, config: BuildConfig,
+                base_dir: str | None = None) -> dict[str, Any]:
+    """Catalog, summary and report of a build whose stages ran elsewhere (Slurm)."""
+    out = Path(out)
+    check_resume(out, config, pairs)
+    stages = plan_stages(pairs, config, out, base_dir)
+    for stage in stages:
+        _check_stage_complete(stage, BuildPaths(out).logs)
+    from corpus.summary import finish_build
+
+    return finish_build(out, stages, {})
 
 
 def _check_stage_complete(stage: Stage, logs: Path) -> None:

@@ -111,11 +111,12 @@ def register(app: typer.Typer) -> None:
         time_limit: Optional[str] = typer.Option(None, "--time", help="Slurm time limit per task"),
         cpus_per_task: Optional[int] = typer.Option(None, help="Slurm/Ray CPUs per task"),
         dry_run: bool = typer.Option(False, "--dry-run", help="Slurm: write the sbatch scripts, submit nothing"),
+        report_only_: bool = typer.Option(False, "--report-only", help="only write catalog, summary and report (after Slurm jobs)"),
         print_config: bool = typer.Option(False, "--print-config", help="print the effective config and exit"),
         as_json: bool = typer.Option(False, "--json", help="print the summary as JSON"),
     ):
         """Build a corpus: text shards, token shards, catalog tables, mappings and the report."""
-        from corpus.build import BuildError, plan_stages, run_build
+        from corpus.build import BuildError, plan_stages, report_only, run_build
         from corpus.config import BuildConfig
 
         console = _console()
@@ -161,6 +162,14 @@ def register(app: typer.Typer) -> None:
                 for j in jobs:
                     console.print(f"[bold]job {j['job_id']}[/] sbatch {' '.join(j['args'])}")
                 console.print(f"scripts written under {out}/logs/<stage>/launch_script.slurm")
+            return
+        if report_only_:
+            try:
+                summary = report_only(pairs, out, config, base_dir)
+            except BuildError as e:
+                console.print(f"[red]report failed:[/] {e}")
+                raise typer.Exit(2)
+            print(json.dumps(summary, indent=1, default=str)) if as_json else print_summary(summary, console)
             return
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 

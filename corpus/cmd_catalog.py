@@ -27,11 +27,17 @@ def _load(path: Path, check_paths: bool):
         raise typer.Exit(2)
 
 
-def _render_manifest(load, show_pairs: int = 0) -> None:
+def _console():
     from rich.console import Console
-    from rich.table import Table
 
     con = Console()
+    return con if con.is_terminal else Console(width=200)  # piped: long lines rather than wrapped cells
+
+
+def _render_manifest(load) -> None:
+    from rich.table import Table
+
+    con = _console()
     s = load.summary()
     con.print(f"[bold]manifest[/bold] {s['manifest']} ({s['format']}): {s['rows']} rows, "
               f"[green]{s['accepted']} pairs accepted[/green], "
@@ -125,10 +131,9 @@ def show_cmd(
         if as_json:
             typer.echo(json.dumps(info, indent=1, default=str))
             return
-        from rich.console import Console
         from rich.table import Table
 
-        con = Console()
+        con = _console()
         t = Table(title=f"catalog of {info['out']}", title_justify="left")
         t.add_column("table")
         t.add_column("rows", justify="right")

@@ -26,11 +26,11 @@ from typing import Any, Iterable, Sequence
 
 from parsers.models import CodeFile, Datasheet
 
-_PART = re.compile(r"\b([A-Za-z]{1,8}[-]?\d{2,}[A-Za-z0-9]*(?:-[A-Za-z0-9]+)?)\b")
+_PART = re.compile(r"\b([A-Za-z][A-Za-z0-9]*(?:-?[A-Za-z0-9]+)*)\b")
 _IDENT_SPLIT = re.compile(r"[^A-Za-z0-9]+")
 # Words of document titles that match the part-number pattern but are not parts.
-_NOT_PARTS = re.compile(r"^(rev|v|ver|version|page|table|figure|fig|section|ds|an|um|rm|iso|iec|ieee|rfc|en|"
-                        r"ansi|jesd|aec|q)\d", re.IGNORECASE)
+_NOT_PARTS = re.compile(r"^(rev|v|ver|version|page|table|figure|fig|section|an|um|rm|iso|iec|ieee|rfc|en|"
+                        r"ansi|jesd|aec|q|x|r|p)-?\d+$", re.IGNORECASE)
 HARDWARE_TERMS = frozenset("""register registers bit bits pin pins clock voltage current reset interrupt address
 i2c spi uart usart gpio adc dac pwm dma timer power supply sensor device mode enable control status configuration
 data sheet datasheet package temperature frequency mhz khz ma mv ohm serial bus peripheral memory flash""".split())
@@ -62,10 +62,22 @@ def part_numbers(ds: Datasheet) -> list[str]:
     for t in texts:
         for m in _PART.finditer(t or ""):
             tok = m.group(1)
-            if _NOT_PARTS.match(tok) or len(tok) < 4 or not re.search(r"[A-Za-z]", tok):
+            # a part number: a letter first, at least two digits, 4+ characters (BME280, L3GD20H, MPU-6050)
+            if len(tok) < 4 or sum(ch.isdigit() for ch in tok) < 2 or _NOT_PARTS.match(tok):
                 continue
             found.setdefault(tok.upper(), None)
     return list(found)
+
+
+# Register names every device has: matching them says little about the pair.
+GENERIC_NAMES = frozenset("""STATUS CONFIG CONFIGURATION CONTROL CTRL DATA RESET ID MODE RESULT VERSION INT IRQ
+ENABLE FLAG FLAGS CMD COMMAND ADDR ADDRESS TEMP VALUE SRC CFG""".split())
+_NUM = re.compile(r"\d+")
+
+
+def _wild(name: str) -> str:
+    """Register-name shape with numbers and placeholder X as wildcards: LED0_ON_L, LEDX_ON_L -> LEDN_ON_L."""
+    return "_".join(re.sub(r"(?<=[A-Z])X$", "N", _NUM.sub("N", p)) for p in name.split("_"))
 
 
 def _code_tokens(files: Sequence[CodeFile]) -> tuple[set[str], set[str]]:
@@ -87,28 +99,44 @@ def _code_tokens(files: Sequence[CodeFile]) -> tuple[set[str], set[str]]:
 
 
 def _family_match(part: str, tokens: Iterable[str]) -> bool:
-    """``part`` equals a code token up to a short suffix (package, temperature grade, 'x' wildcards)."""
+    """``part`` equals a code token up to a short suffix (package, grade) or 'x' wildcards (ina2xx, stm32f10x)."""
     p = part.replace("-", "").upper()
     need = max(5, len(p) - 3)
     for t in tokens:
         if len(t) < 4 or not any(ch.isdigit() for ch in t):
             continue
-        t2 = t.rstrip("X")  # stm32f10x, lan867x
         n = 0
         for a, b in zip(p, t):
-            if a != b:
+            if a != b and b != "X":
                 break
             n += 1
+        if n == len(t) and n >= 4 and "X" in t[1:] and t[0] == p[0]:
+            return True  # a wildcard family name covering the whole part prefix: INA2XX ~ INA219
         if n >= need and any(ch.isdigit() for ch in p[:n]):
-            return True
-        if len(t2) >= 5 and p.startswith(t2) and any(ch.isdigit() for ch in t2):
             return True
     return False
 
 
 def _norm_name(name: str) -> str:
-    name = re.sub(r"\[.*?\]|<.*?>", "", name)  # E[3:0], hum_lsb<7:0>
+    name = re.sub(r"\[.*?\]|<.*?>|\.\..*$", "", name)  # E[3:0], hum_lsb<7:0>, calib00..calib25
     return "_".join(p for p in _IDENT_SPLIT.split(name.upper()) if p)
+
+
+def _names_found(names: set[str], runs: set[str]) -> list[str]:
+    """Names seen in the code: exactly, with numbers as wildcards, or nearly (SUBADR1 ~ SUBADDR1)."""
+    from rapidfuzz import fuzz, process
+
+    wild_runs = {_wild(r) for r in runs}
+    by_prefix: dict[str, list[str]] = {}
+    for r in runs:
+        by_prefix.setdefault(r[:2], []).append(r)
+    found = []
+    for n in sorted(names):
+        if n in runs or _wild(n) in wild_runs:
+            found.append(n)
+        elif len(n) >= 7 and process.extractOne(n, by_prefix.get(n[:2], []), scorer=fuzz.ratio, score_cutoff=88):
+            found.append(n)
+    return found
 
 
 def pair_score(datasheet: Datasheet, files: Sequence[CodeFile]) -> PairCheck:
@@ -118,8 +146,9 @@ def pair_score(datasheet: Datasheet, files: Sequence[CodeFile]) -> PairCheck:
     parts_found = [p for p in parts if _family_match(p, tokens)]
 
     names = {_norm_name(r.name) for r in datasheet.registers} | {_norm_name(p.name) for p in datasheet.peripherals}
-    names = {n for n in names if len(n) >= 3 and not n.startswith("RESERVED")}
-    names_found = sorted(n for n in names if n in runs)
+    names = {n for n in names if len(n) >= 3 and not n.startswith("RESERVED")
+             and _NUM.sub("", n) not in GENERIC_NAMES}
+    names_found = _names_found(names, runs)
     overlap = len(names_found) / len(names) if names else 0.0
 
     text = " ".join([datasheet.title, *(s.title + " " + s.text[:4000] for s in datasheet.sections)]).lower()
@@ -140,9 +169,9 @@ def pair_score(datasheet: Datasheet, files: Sequence[CodeFile]) -> PairCheck:
         reasons.append(f"hardware vocabulary {hw:.0%}")
 
     if names and parts:
-        score = 0.4 * part_signal + 0.6 * min(1.0, overlap / 0.5)
+        score = 0.4 * part_signal + 0.6 * min(1.0, overlap / 0.4)
     elif names:
-        score = min(1.0, overlap / 0.5)
+        score = min(1.0, overlap / 0.4)
     elif parts:
         score = part_signal
     else:
