@@ -11,7 +11,8 @@ The numbers come from ``data_catalog.inspect.inspect_build``; tables a build did
 are named in a note. Same catalog in, same bytes out (SVG ids are salted with a fixed
 string and carry no date).
 
-The page carries a small self-test (``report.js``) that runs only when the URL ends in
+Assets beside this module (package data): ``report_template.html`` (Jinja2), ``report.css``,
+``report.js``. The page carries a small self-test (``report.js``) that runs only when the URL ends in
 ``#selftest``: it sorts a table, checks a manufacturer plot has a size, and writes the
 result into ``<pre id="selftest-result">`` — the browser test reads it from the DOM.
 """
@@ -28,7 +29,6 @@ from typing import Any, Sequence
 
 from data_catalog.inspect import inspect_build
 
-ASSETS = "report_assets"
 CARDS = [("pairs", "pairs"), ("pages", "datasheet pages"), ("sections", "sections"), ("registers", "registers"),
          ("linked_share", "registers linked"), ("files", "files"), ("symbols", "symbols"), ("documents", "documents"),
          ("tokens", "tokens"), ("drops", "drops")]
@@ -51,7 +51,7 @@ STATUS_COLORS = {"implemented": "#1a7f37", "partial": "#d4a72c", "not_implemente
 
 
 def _asset(name: str) -> str:
-    return resources.files("data_catalog").joinpath(ASSETS, name).read_text(encoding="utf-8")
+    return resources.files("data_catalog").joinpath(name).read_text(encoding="utf-8")
 
 
 def fmt(v: Any, key: str = "") -> str:
@@ -240,7 +240,7 @@ def build_html(out_dir: str | os.PathLike, result: dict[str, Any] | None = None)
 
     env = Environment(autoescape=select_autoescape(default=True, default_for_string=True), trim_blocks=True,
                       lstrip_blocks=True)
-    tmpl = env.from_string(_asset("report.html.j2"))
+    tmpl = env.from_string(_asset("report_template.html"))
     return tmpl.render(
         title=out.name, out=str(out), totals=result["totals"], cards=CARDS, fmt=fmt,
         missing_tables=result["missing_tables"], build_summary=summary, summary_rows=summary_rows,
