@@ -1,0 +1,174 @@
+"""Identifier and register-name normalisation, and the name similarity used for links.
+
+Register names come from datasheets ("Alarm 1 Seconds", "ctrl_meas", "WHO_AM_I"), symbols from
+code ("DS1339_REG_ALARM1_SECS", "BMP280_REG_CTRL_MEAS", "ST_SENSORS_DEFAULT_WAI_ADDRESS"). Both are
+split into lower-case tokens; the code side drops its *family prefix* (the leading tokens its file
+repeats on most macros, e.g. ``inv mpu 6050 reg``) and generic words (``reg``, ``addr``). Tokens are
+then aligned allowing abbreviations (``secs``/``seconds``, ``smplrt``/``sample rate``), merged
+tokens (``whoami``/``who am i``) and acronyms (``wai``/``who am i``).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_SPLIT = re.compile(r"[^0-9A-Za-z]+")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_TRAIL_DIGITS = re.compile(r"^([a-z]+)(\d+)$")
+_PART = re.compile(r"^[a-z]{1,6}\d{2,}[a-z0-9]*$|^\d+[a-z]+\d*$")
+
+# Words that say "this is a register/address" and nothing about which one.
+GENERIC = frozenset({"reg", "regs", "register", "registers", "addr", "address", "adr", "default", "def", "r"})
+# Byte-select words: they tell apart the bytes of one multi-byte quantity; a symbol that names
+# the whole quantity (RAW_ACCEL for ACCEL_XOUT_H) still carries the register.
+BYTE_SELECT = frozenset({"h", "l", "hi", "lo", "high", "low", "msb", "lsb", "xlsb", "msw", "lsw", "upper",
+                         "lower", "u", "m"})
+
+
+@lru_cache(maxsize=200_000)
+def split_identifier(name: str) -> tuple[str, ...]:
+    """``DS1339_REG_ALARM1_SECS`` → ``('ds', '1339', 'reg', 'alarm', '1', 'secs')``.
+
+    Splits on punctuation and camelCase; a trailing number is split off a word (``alarm1``,
+    ``led0``) but inner digits stay (``i2c``, ``l3gd20h``).
+    """
+    out: list[str] = []
+    for chunk in _SPLIT.split(name):
+        if not chunk:
+            continue
+        for part in _CAMEL.split(chunk):
+            part = part.lower()
+            if not part:
+                continue
+            m = _TRAIL_DIGITS.match(part)
+            if m and len(m.group(1)) >= 2:
+                out.extend((m.group(1), m.group(2)))
+            else:
+                out.append(part)
+    return tuple(out)
+
+
+def is_part_token(tok: str) -> bool:
+    """Looks like a part number or chip family (``bmp280``, ``ina2xx``, ``1339`` after a split)."""
+    return bool(_PART.match(tok)) or (tok.isdigit() and len(tok) >= 3)
+
+
+def register_tokens(name: str, part_tokens: frozenset[str] = frozenset()) -> tuple[str, ...]:
+    """Tokens of a datasheet register name with generic words and the part number removed."""
+    toks = [t for t in split_identifier(name.replace("..", " ")) if t not in GENERIC and t not in part_tokens]
+    return tuple(toks) or split_identifier(name)
+
+
+def abbreviates(short: str, long: str) -> bool:
+    """``short`` is an abbreviation of ``long``: same first letter, a subsequence of it, and not
+    too short to mean anything (``secs``/``seconds``, ``cfg``/``config``, ``stat``/``status``)."""
+    if short == long:
+        return True
+    if len(short) >= len(long) or short[0] != long[0] or short.isdigit() or long.isdigit():
+        return False
+    if len(short) < 3 and not (len(short) == 2 and len(long) <= 3):
+        return False
+    if len(short) / len(long) < 0.3:
+        return False
+    it = iter(long)
+    return all(c in it for c in short)
+
+
+def abbreviates_merge(short: str, parts: tuple[str, ...]) -> bool:
+    """``short`` abbreviates the words ``parts`` run together, using the first letter of each
+    word in order (``smplrt`` / ``sample rate``; but not ``day`` / ``ds wday``)."""
+    def rec(s: str, k: int) -> bool:
+        if k == len(parts):
+            return not s
+        word = parts[k]
+        if not s or s[0] != word[0]:
+            return False
+        # take the word's first letter, then any subsequence of the rest of it, then the next word
+        rest = s[1:]
+        for cut in range(len(rest), -1, -1):
+            head = rest[:cut]
+            it = iter(word[1:])
+            if all(c in it for c in head) and rec(rest[cut:], k + 1):
+                return True
+        return False
+
+    return len(short) >= 3 and not short.isdigit() and rec(short, 0)
+
+
+def _units(tokens: tuple[str, ...]) -> list[tuple[str, int, int, str]]:
+    """Candidate units of a token sequence: (text, start, end, how) for single tokens, merges of
+    2–3 neighbours, and acronyms of 2–4 neighbours."""
+    units = []
+    n = len(tokens)
+    for i in range(n):
+        units.append((tokens[i], i, i + 1, "token"))
+        for k in (2, 3):
+            if i + k <= n:
+                units.append(("".join(tokens[i:i + k]), i, i + k, "merge"))
+        for k in (2, 3, 4):
+            if i + k <= n and all(t.isalpha() for t in tokens[i:i + k]):
+                units.append(("".join(t[0] for t in tokens[i:i + k]), i, i + k, "acronym"))
+    return units
+
+
+def _weight(tok: str) -> float:
+    return 0.3 if tok in BYTE_SELECT else 1.0
+
+
+def name_similarity(reg: tuple[str, ...], sym: tuple[str, ...],
+                    sym_weights: tuple[float, ...] | None = None) -> tuple[float, str]:
+    """Similarity of register tokens and (prefix-stripped) symbol tokens in [0, 1], and how it
+    matched (``exact``, ``name``, ``abbrev``, ``partial``, ``none``).
+
+    Every register token is covered at most once by a symbol unit (a token, a merge of
+    neighbours, or an acronym) and vice versa; the score mixes the covered share of the register
+    name (recall, weight 0.7) and of the symbol name (precision, 0.3). Byte-select words count half.
+    """
+    if not reg or not sym:
+        return 0.0, "none"
+    if "".join(reg) == "".join(sym):
+        return 1.0, "exact"
+    r_units = _units(reg)
+    s_units = _units(sym)
+    r_cov = [0.0] * len(reg)
+    s_cov = [0.0] * len(sym)
+    used_abbrev = False
+    # Longest units first: a merge that explains three tokens beats three loose singles.
+    pairs = []
+    for rt, ri, rj, rh in r_units:
+        for st, si, sj, sh in s_units:
+            if rh == "acronym" and sh == "acronym":
+                continue
+            if rt == st:
+                q = 1.0 if rh == sh == "token" or "acronym" not in (rh, sh) else 0.9
+            elif rh == sh == "token" and (abbreviates(rt, st) or abbreviates(st, rt)):
+                q = 0.85
+            elif rh == "token" and sh == "merge" and abbreviates_merge(rt, sym[si:sj]):
+                q = 0.85
+            elif sh == "token" and rh == "merge" and abbreviates_merge(st, reg[ri:rj]):
+                q = 0.85
+            else:
+                continue
+            pairs.append((-(rj - ri + sj - si), -q, ri, rj, si, sj, q))
+    pairs.sort()
+    for _, _, ri, rj, si, sj, q in pairs:
+        if any(r_cov[i] for i in range(ri, rj)) or any(s_cov[i] for i in range(si, sj)):
+            continue
+        for i in range(ri, rj):
+            r_cov[i] = q
+        for i in range(si, sj):
+            s_cov[i] = q
+        used_abbrev |= q < 1.0
+    rw = [_weight(t) for t in reg]
+    sw = [_weight(t) * (sym_weights[k] if sym_weights else 1.0) for k, t in enumerate(sym)]
+    recall = sum(c * w for c, w in zip(r_cov, rw)) / sum(rw)
+    precision = sum(c * w for c, w in zip(s_cov, sw)) / sum(sw)
+    score = 0.7 * recall + 0.3 * precision
+    if score == 0:
+        return 0.0, "none"
+    if recall >= 0.99 and precision >= 0.95:
+        how = "abbrev" if used_abbrev else "name"
+    else:
+        how = "partial"
+    return round(score, 4), how

@@ -1,0 +1,274 @@
+"""Repository level of the mapping: folder roles, part numbers, lexical profiles and pruning.
+
+A whole kernel tree has tens of thousands of files; a datasheet concerns a handful. The search is
+pruned before any symbol work: files that name the datasheet's part number (``bme280``,
+``mpu-6050``, ``ds3231`` for a DS3231M) are the seeds, their folders and the headers they include
+are the candidates. A datasheet whose part number no file names falls back to folder lexical
+profiles (how many of the datasheet's register names a folder's macros spell).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping, Sequence
+
+from parsers.models import CodeFile, Datasheet
+
+from .names import register_tokens, split_identifier
+
+# ----------------------------------------------------------------------------- folder roles
+
+# (role, path components that give it). First match from the deepest component wins.
+_ROLE_WORDS: tuple[tuple[str, frozenset[str]], ...] = (
+    ("tests", frozenset({"test", "tests", "testing", "unittest", "unittests", "selftests", "ztest"})),
+    ("examples", frozenset({"example", "examples", "demo", "demos", "sample", "samples", "projects", "apps"})),
+    ("docs", frozenset({"doc", "docs", "documentation", "manual"})),
+    ("generated", frozenset({"generated", "autogen", "gen", "build", "out"})),
+    ("third_party", frozenset({"third_party", "thirdparty", "3rdparty", "vendor", "vendors", "external",
+                               "extern", "deps", "contrib", "middlewares"})),
+    ("cmsis", frozenset({"cmsis", "device", "devices", "startup", "svd", "core_cm"})),
+    ("hal", frozenset({"hal", "ll", "hal_driver", "stdperiph", "periph", "peripherals", "mcal", "illd", "sdk"})),
+    ("bsp", frozenset({"bsp", "board", "boards", "platform", "platforms", "mach", "soc", "variants"})),
+    ("rtos", frozenset({"rtos", "freertos", "zephyr", "threadx", "rtx", "nuttx", "kernel", "os", "sched"})),
+    ("drivers", frozenset({"driver", "drivers", "drv", "iio", "rtc", "hwmon", "pwm", "input", "sensor",
+                           "sensors", "i2c", "spi"})),
+)
+ROLES = tuple(r for r, _ in _ROLE_WORDS) + ("source",)
+# Roles whose files rarely hold the implementation a datasheet describes.
+SECONDARY_ROLES = frozenset({"tests", "examples", "docs", "generated", "third_party"})
+
+
+def folder_role(path: str) -> str:
+    """Role of a folder (or of a file's folder) from its path components, deepest first."""
+    parts = [p.lower() for p in path.strip("/").split("/") if p]
+    for comp in reversed(parts):
+        for role, words in _ROLE_WORDS:
+            if comp in words or (role == "hal" and re.search(r"(^|_)hal(_|$)|_ll$|hal_driver", comp)) \
+                    or (role == "cmsis" and comp.startswith("cmsis")):
+                return role
+    return "source"
+
+
+def folder_of(path: str) -> str:
+    return posixpath.dirname(path) or "."
+
+
+# ----------------------------------------------------------------------------- part numbers
+
+_PART_RE = re.compile(r"\b([A-Z]{2,5}-\d{3,6}[A-Z]{0,3}|[A-Z][A-Z0-9]{2,13})\b")
+# Part-number-like tokens that are standards, packages or buses rather than products.
+_NOT_PARTS = frozenset({"iso9001", "jesd22", "aecq100", "q100", "ieee754", "ieee1149", "rfc1321", "iec61000",
+                        "en61000", "ansi", "usb2", "usb3", "ddr3", "ddr4", "lpddr4", "cmos", "rohs"})
+
+
+def _looks_like_part(tok: str) -> bool:
+    """``BME280``, ``MPU-6050``, ``DS3231M``, ``L3GD20H`` yes; ``LED15``, ``QFN24``, ``I2C`` no."""
+    core = tok.replace("-", "").lower()
+    digits = sum(c.isdigit() for c in core)
+    letters = len(core) - digits
+    interleaved = bool(re.search(r"\d[a-z]+\d", core))
+    return 4 <= len(core) <= 14 and letters >= 1 and (digits >= 3 or (digits >= 2 and interleaved)) \
+        and core not in _NOT_PARTS and not core.startswith("0x")
+
+
+def part_numbers(datasheet: Datasheet, texts: Mapping[str, str] | None = None, top: int = 4) -> list[str]:
+    """Part numbers the datasheet is about, most frequent first (lower case, no separators).
+
+    Read from the title (counted heavily), the source file name and the section texts (page
+    footers repeat the part number on every page)."""
+    counts: Counter[str] = Counter()
+    blobs: list[tuple[str, int]] = [(datasheet.title or "", 25)]
+    src = posixpath.basename(str(datasheet.source or "")).rsplit(".", 1)[0]
+    blobs.append((re.sub(r"[_.]+", " ", src).upper(), 5))
+    for s in datasheet.sections[:400]:
+        blobs.append((s.title, 2))
+        if s.text:
+            blobs.append((s.text[:20000], 1))
+    if texts:
+        for t in list(texts.values())[:200]:
+            blobs.append((t[:20000], 1))
+    for text, w in blobs:
+        for m in _PART_RE.finditer(text):
+            tok = m.group(1)
+            if _looks_like_part(tok):
+                counts[tok.lower().replace("-", "")] += w
+    if not counts:
+        return []
+    best = counts.most_common(1)[0][1]
+    keep = [t for t, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if c >= max(3, 0.2 * best)]
+    return keep[:top]
+
+
+def part_variants(parts: Sequence[str]) -> dict[str, float]:
+    """Spellings to look for in code, with a weight: the part itself (1.0) and the part without
+    a trailing variant letter (0.7: ``ds3231m`` → ``ds3231``, ``l3gd20h`` → ``l3gd20``)."""
+    out: dict[str, float] = {}
+    for i, p in enumerate(parts):
+        w = 1.0 if i == 0 else 0.8
+        out[p] = max(out.get(p, 0), w)
+        m = re.fullmatch(r"(.*\d)([a-z]{1,2})", p)
+        if m and len(m.group(1)) >= 4:
+            out.setdefault(m.group(1), 0.7 * w)
+    return out
+
+
+def part_regex(variants: Mapping[str, float]) -> re.Pattern[str] | None:
+    """One regex matching every variant, with optional ``-``/``_``/space between its letter and
+    digit groups (``mpu6050``, ``MPU-6050``, ``mpu_6050``), case-insensitive, not inside a longer
+    alphanumeric word (``ina219`` must not match ``ina2190``)."""
+    if not variants:
+        return None
+    alts = []
+    for v in sorted(variants, key=lambda s: (-len(s), s)):
+        groups = re.findall(r"[a-z]+|\d+", v)
+        alts.append("[-_ ]?".join(re.escape(g) for g in groups))
+    return re.compile(r"(?<![a-z0-9])(" + "|".join(alts) + r")(?![0-9])", re.IGNORECASE)
+
+
+def part_hits(pattern: re.Pattern[str] | None, variants: Mapping[str, float], path: str, text: str) -> float:
+    """Weighted count of part-number mentions in a file's path and text (path hits count 5×)."""
+    if pattern is None:
+        return 0.0
+    score = 0.0
+    for m in pattern.finditer(path):
+        score += 5 * variants.get(re.sub(r"[-_ ]", "", m.group(1).lower()), 0.5)
+    for m in pattern.finditer(text):
+        score += variants.get(re.sub(r"[-_ ]", "", m.group(1).lower()), 0.5)
+    return score
+
+
+# ----------------------------------------------------------------------------- profiles and pruning
+
+
+@dataclass
+class FolderProfile:
+    path: str
+    role: str
+    files: list[str] = field(default_factory=list)
+    part_score: float = 0.0
+    register_hits: int = 0  # datasheet register names its macros spell
+    score: float = 0.0
+
+
+def resolve_include(inc: str, from_path: str, by_suffix: Mapping[str, list[str]], paths: set[str]) -> str | None:
+    """Repository path an ``#include`` names: relative to the including file first, then any file
+    whose path ends with the include (``linux/iio/common/st_sensors.h`` under ``include/``)."""
+    inc = inc.strip().strip('"<>')
+    if not inc:
+        return None
+    local = posixpath.normpath(posixpath.join(folder_of(from_path), inc))
+    if local in paths:
+        return local
+    cands = by_suffix.get(posixpath.basename(inc), [])
+    hits = sorted(p for p in cands if p == inc or p.endswith("/" + inc))
+    if len(hits) == 1:
+        return hits[0]
+    if hits:  # several headers with that suffix: the closest one to the including file
+        return min(hits, key=lambda p: (-len(posixpath.commonprefix([p, from_path])), p))
+    return None
+
+
+def _part_words(path: str) -> set[str]:
+    stem = posixpath.basename(path).rsplit(".", 1)[0].lower()
+    return {w for w in re.split(r"[^a-z0-9]+", stem) if _looks_like_part(w) or re.fullmatch(r"[a-z]+\d+[a-z]*x+", w)}
+
+
+def register_name_keys(datasheet: Datasheet, parts: Iterable[str]) -> set[str]:
+    pt = frozenset(t for p in parts for t in split_identifier(p))
+    keys = set()
+    for r in datasheet.registers:
+        toks = register_tokens(r.name, pt)
+        if len("".join(toks)) >= 3:
+            keys.add("".join(toks))
+    return keys
+
+
+def prune(datasheet: Datasheet, files: Sequence[CodeFile], texts: Mapping[str, str] | None,
+          parts: Sequence[str], max_folders: int = 12) -> tuple[list[CodeFile], list[FolderProfile], dict[str, float]]:
+    """Candidate files for the datasheet, the folder profiles behind the choice, and each
+    candidate's part-number score.
+
+    Seeds are files that name the part; candidates are the seeds, the files of the seed folders
+    whose names share a part-like word with a seed's name, and the headers any of those include
+    (two levels). Without seeds, folders
+    are ranked by how many register names their macros spell and the best ones are kept."""
+    texts = texts or {}
+    variants = part_variants(parts)
+    pattern = part_regex(variants)
+    by_path = {f.path: f for f in files}
+    paths = set(by_path)
+    by_suffix: dict[str, list[str]] = defaultdict(list)
+    for p in paths:
+        by_suffix[posixpath.basename(p)].append(p)
+
+    folders: dict[str, FolderProfile] = {}
+    for f in files:
+        d = folder_of(f.path)
+        prof = folders.get(d)
+        if prof is None:
+            prof = folders[d] = FolderProfile(path=d, role=folder_role(d))
+        prof.files.append(f.path)
+
+    part_score: dict[str, float] = {}
+    for f in files:
+        s = part_hits(pattern, variants, f.path, texts.get(f.path, ""))
+        if s:
+            part_score[f.path] = s
+            folders[folder_of(f.path)].part_score += s
+
+    selected: set[str] = set()
+    if part_score:
+        seeds = set(part_score)
+        selected |= seeds
+        # siblings of a seed that share its part-like file-name word (bmp280-regmap.c beside
+        # bmp280-core.c): driver files that never spell the part number themselves
+        seed_words = defaultdict(set)
+        for p in seeds:
+            seed_words[folder_of(p)].update(_part_words(p))
+        for d, words in seed_words.items():
+            for p in folders[d].files:
+                if _part_words(p) & words:
+                    selected.add(p)
+    else:
+        keys = register_name_keys(datasheet, parts)
+        if keys:
+            for prof in folders.values():
+                hit = set()
+                for p in prof.files:
+                    for s in by_path[p].symbols:
+                        if s.kind in ("macro", "field", "enumerator"):
+                            j = "".join(split_identifier(s.name))
+                            for k in keys:
+                                if j.endswith(k):
+                                    hit.add(k)
+                prof.register_hits = len(hit)
+            ranked = sorted(folders.values(), key=lambda pr: (-pr.register_hits, pr.path))
+            best = ranked[0].register_hits if ranked else 0
+            for prof in ranked[:max_folders]:
+                if prof.register_hits and prof.register_hits >= 0.3 * best:
+                    selected.update(prof.files)
+        if not selected:
+            selected = set(paths)
+
+    # headers the candidates include, two levels deep
+    frontier = set(selected)
+    for _ in range(2):
+        new = set()
+        for p in sorted(frontier):
+            for inc in by_path[p].includes:
+                r = resolve_include(inc, p, by_suffix, paths)
+                if r and r not in selected:
+                    new.add(r)
+        selected |= new
+        frontier = new
+
+    for prof in folders.values():
+        n_sel = sum(1 for p in prof.files if p in selected)
+        prof.score = round(prof.part_score + prof.register_hits + 0.1 * n_sel, 3)
+    profiles = sorted((pr for pr in folders.values() if any(p in selected for p in pr.files)),
+                      key=lambda pr: (-pr.score, pr.path))
+    cands = [by_path[p] for p in sorted(selected)]
+    return cands, profiles, part_score

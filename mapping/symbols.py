@@ -1,0 +1,317 @@
+"""Symbol level: register ↔ symbol links and field ↔ bit-macro links, with a score and evidence.
+
+A register is linked to a symbol when the symbol *carries* it: a macro or enumerator whose
+evaluated value equals the register's address (or its peripheral base + offset), or an
+overlay-struct field at the register's offset, **and** whose name agrees with the register name
+(see ``names.name_similarity``). Registers whose names the code spells differently (``Date`` and
+``DS1307_REG_MDAY``) are still linked when the symbol sits in a *family* of macros (same file,
+same prefix) that already carries several of the datasheet's registers at the right addresses —
+the way a register map is written as one block of ``#define``s.
+
+At most one symbol per (register, file) and one register per symbol is kept, best first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from parsers.models import CodeFile, Datasheet, Register, Symbol
+
+from .models import FieldLink, Link
+from .names import GENERIC, is_part_token, name_similarity, register_tokens, split_identifier
+
+VALUE_KINDS = ("macro", "enumerator", "variable")
+MIN_NAME = 0.35  # name similarity needed beside an address match, inside a family that carries others
+STRONG_NAME = 0.75  # name similarity that needs no family support
+FAMILY_SUPPORT = 2  # other strongly named registers a family needs before its weakly named members count
+FAMILY_MIN_LINKS = 3  # links a family needs before its address-only members are trusted
+_DECIMAL = re.compile(r"^\(?\s*[1-9][0-9]*[uUlL]*\s*\)?$")
+BIT_WORDS = frozenset({"mask", "msk", "shift", "pos", "bit", "bits", "sft", "shf", "offs", "lsb", "msb", "fld",
+                       "field"})
+
+
+def parse_int(value: str | None) -> int | None:
+    if value is None:
+        return None
+    try:
+        return int(str(value).strip().lower().rstrip("h"), 16) if str(value).lower().endswith("h") \
+            else int(str(value).strip(), 0)
+    except ValueError:
+        return None
+
+
+def bits_range(bits: str) -> tuple[int, int] | None:
+    """``"7:5"`` → (7, 5), ``"3"`` → (3, 3)."""
+    try:
+        if ":" in bits:
+            a, b = bits.split(":", 1)
+            hi, lo = int(a), int(b)
+            return (hi, lo) if hi >= lo else (lo, hi)
+        n = int(bits)
+        return n, n
+    except (ValueError, AttributeError):
+        return None
+
+
+FREQUENT_WEIGHT = 0.2  # weight of a symbol word its file repeats on most definitions
+
+
+def _salient_tokens(name: str, frequent: set[str], part_toks: frozenset[str]) -> tuple[tuple[str, ...], tuple[float, ...], str]:
+    """Name tokens that can say which register a symbol is, their weights, and its family prefix.
+
+    Part numbers and generic words are dropped; words the file repeats on most definitions
+    (``inv``, ``st``, ``sensors``) stay but weigh little, because they may still be the register's
+    own words (``out`` in ``ST_GYRO_DEFAULT_OUT_{X,Y,Z}_L_ADDR``)."""
+    toks = split_identifier(name)
+    i = 0
+    while i < len(toks) - 1 and (toks[i] in frequent or toks[i] in GENERIC or toks[i] in part_toks
+                                 or is_part_token(toks[i])):
+        i += 1
+    # the family prefix: leading frequent/part/generic words, but never into the register words
+    j = i
+    while j > 0 and toks[j - 1] in frequent and toks[j - 1] not in GENERIC and not is_part_token(toks[j - 1]) \
+            and toks[j - 1] not in part_toks and sum(1 for t in toks[:j - 1] if t in frequent) >= 2:
+        j -= 1
+    prefix = "_".join(toks[:j])
+    # a part number split in two by the identifier splitter (``ds`` ``1307``) goes as a whole
+    drop = {k for k in range(len(toks) - 1) if toks[k].isalpha() and len(toks[k]) <= 6 and toks[k + 1].isdigit()
+            and len(toks[k + 1]) >= 3}
+    kept = [t for k, t in enumerate(toks) if k not in drop and t not in GENERIC and t not in part_toks
+            and not is_part_token(t)] or list(toks[-1:])
+    weights = tuple(FREQUENT_WEIGHT if t in frequent else 1.0 for t in kept)
+    return tuple(kept), weights, prefix
+
+
+@dataclass
+class SymInfo:
+    file: str
+    sym: Symbol
+    salient: tuple[str, ...]  # name tokens without part numbers and generic words
+    weights: tuple[float, ...]  # per salient token (family-prefix words weigh little)
+    family: str  # file + prefix: the block of definitions it belongs to
+
+
+def symbol_infos(files: Sequence[CodeFile], part_toks: frozenset[str]) -> list[SymInfo]:
+    """Symbols that can carry a register or a field, with their salient name tokens."""
+    out: list[SymInfo] = []
+    for f in files:
+        named = [s for s in f.symbols if s.kind in VALUE_KINDS or s.kind == "field"]
+        if not named:
+            continue
+        df: Counter[str] = Counter()
+        for s in named:
+            df.update(set(split_identifier(s.name)))
+        n = len(named)
+        frequent = {t for t, c in df.items() if c >= 3 and c >= 0.3 * n}
+        for s in named:
+            if s.kind in VALUE_KINDS and s.int_value is None:
+                continue
+            if s.kind == "field" and s.offset is None:
+                continue
+            salient, weights, prefix = _salient_tokens(s.name, frequent, part_toks)
+            fam = f"{f.path}::{s.parent or ''}::{prefix}" if s.kind == "field" else f"{f.path}::{prefix}"
+            out.append(SymInfo(f.path, s, salient, weights, fam))
+    return out
+
+
+def register_addresses(reg: Register, bases: dict[str, int]) -> list[tuple[int, str]]:
+    """Values a symbol may hold for this register, with the evidence word each gives."""
+    addr = parse_int(reg.address)
+    if addr is None:
+        return []
+    out = [(addr, "address")]
+    base = bases.get((reg.peripheral or "").lower())
+    if base is not None:
+        if reg.address_kind == "offset":
+            out.append((base + addr, "base+offset"))
+        elif addr >= base:
+            out.append((addr - base, "offset"))
+    return out
+
+
+@dataclass
+class _Cand:
+    reg_idx: int
+    info: SymInfo
+    sim: float
+    how: str
+    evidence: list[str]
+    score: float = 0.0
+
+
+def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Iterable[str] = ()) -> list[Link]:
+    part_toks = frozenset(t for p in parts for t in (p, *split_identifier(p)))
+    infos = symbol_infos(files, part_toks)
+    by_value: dict[int, list[SymInfo]] = defaultdict(list)
+    by_offset: dict[int, list[SymInfo]] = defaultdict(list)
+    for si in infos:
+        if si.sym.kind == "field":
+            by_offset[si.sym.offset].append(si)
+        else:
+            by_value[si.sym.int_value].append(si)
+    bases = {}
+    for p in datasheet.peripherals:
+        b = parse_int(p.base_address)
+        if b is not None:
+            bases[p.name.lower()] = b
+
+    regs = datasheet.registers
+    reg_toks = [register_tokens(r.name, part_toks) for r in regs]
+    per_name_seen: dict[tuple[int, str], float] = {}
+
+    primary: list[_Cand] = []
+    address_only: list[_Cand] = []
+    for i, r in enumerate(regs):
+        for value, ev in register_addresses(r, bases):
+            pool = list(by_value.get(value, ()))
+            if ev == "offset" or r.address_kind == "offset":
+                pool += by_offset.get(value, ())
+            for si in pool:
+                if si.sym.kind == "field" and ev not in ("offset",) and r.address_kind != "offset":
+                    continue
+                sim, how = name_similarity(reg_toks[i], si.salient, si.weights)
+                if si.sym.kind != "field" and _DECIMAL.match(si.sym.value or "") and sim < STRONG_NAME:
+                    continue  # decimal constants are counts and delays far more often than addresses
+                if si.sym.kind == "field":
+                    # offsets are small numbers that collide everywhere: the name must agree and the
+                    # struct must be the peripheral's (or the register has no peripheral)
+                    if sim < 0.8:
+                        continue
+                    ev_list = ["offset", "name"]
+                else:
+                    ev_list = [ev, "abbrev" if how == "abbrev" else "name" if sim >= STRONG_NAME else "partial-name"]
+                key = (i, si.sym.name + "@" + si.file)
+                if per_name_seen.get(key, -1) >= sim:
+                    continue
+                per_name_seen[key] = sim
+                cand = _Cand(i, si, sim, how, ev_list)
+                (primary if sim >= MIN_NAME else address_only).append(cand)
+
+    # family strength: registers a family carries with a convincing name
+    fam_regs: dict[str, set[int]] = defaultdict(set)
+    for c in primary:
+        if c.sim >= STRONG_NAME:
+            fam_regs[c.info.family].add(c.reg_idx)
+    supported = []
+    for c in primary:
+        support = len(fam_regs.get(c.info.family, set()) - {c.reg_idx})
+        if c.sim < STRONG_NAME and support < FAMILY_SUPPORT:
+            continue
+        c.score = round(min(0.99, 0.5 + 0.4 * c.sim + 0.02 * min(support, 5)), 4)
+        supported.append(c)
+    primary = supported
+
+    # name-only rivals: a symbol that spells another register's name is not an address-only link
+    def best_other(c: _Cand) -> float:
+        best = 0.0
+        for j, t in enumerate(reg_toks):
+            if j != c.reg_idx:
+                best = max(best, name_similarity(t, c.info.salient, c.info.weights)[0])
+                if best >= 0.6:
+                    break
+        return best
+
+    chosen: list[_Cand] = []
+    taken_rf: set[tuple[int, str]] = set()
+    taken_sym: set[tuple[str, str, int]] = set()
+
+    def take(cands: list[_Cand]) -> None:
+        for c in sorted(cands, key=lambda c: (-c.score, -c.sim, c.info.file, c.info.sym.start_line, c.info.sym.name)):
+            rf = (c.reg_idx, c.info.file)
+            sk = (c.info.file, c.info.sym.name, c.info.sym.start_line)
+            if rf in taken_rf or sk in taken_sym:
+                continue
+            taken_rf.add(rf)
+            taken_sym.add(sk)
+            chosen.append(c)
+
+    take(primary)
+    fam_links: Counter[str] = Counter(c.info.family for c in chosen)
+    # the block of lines the family's links occupy: address-only members must sit inside it
+    span: dict[str, tuple[int, int]] = {}
+    for c in chosen:
+        lo, hi = span.get(c.info.family, (c.info.sym.start_line, c.info.sym.start_line))
+        span[c.info.family] = (min(lo, c.info.sym.start_line), max(hi, c.info.sym.start_line))
+    fill = []
+    for c in address_only:
+        fam = c.info.family
+        if fam_links[fam] < FAMILY_MIN_LINKS or c.info.sym.kind == "field" or _DECIMAL.match(c.info.sym.value or ""):
+            continue
+        lo, hi = span[fam]
+        if not lo < c.info.sym.start_line < hi or best_other(c) >= 0.6:
+            continue
+        c.evidence = [c.evidence[0], "family"]
+        c.score = round(0.45 + 0.02 * min(fam_links[fam], 5), 4)
+        fill.append(c)
+    take(fill)
+
+    links = []
+    for c in chosen:
+        r = regs[c.reg_idx]
+        s = c.info.sym
+        name = f"{s.parent}.{s.name}" if s.kind == "field" and s.parent else s.name
+        links.append(Link(register=r.name, peripheral=r.peripheral, symbol=name, file=c.info.file,
+                          line=s.start_line, score=c.score, evidence=c.evidence, kind=s.kind, address=r.address,
+                          section_id=r.section_id))
+    links.sort(key=lambda lk: (lk.peripheral or "", parse_int(lk.address) or 0, lk.register, lk.file, lk.line))
+    return links
+
+
+def link_fields(datasheet: Datasheet, files: Sequence[CodeFile], links: Sequence[Link],
+                parts: Iterable[str] = ()) -> list[FieldLink]:
+    """Field ↔ bit-macro links inside the files that carry the field's register: a macro whose
+    value is the field's mask (in place or right-aligned), its bit (``BIT(n)``) or its shift, and
+    whose name (less the register's own words and ``MASK``/``SHIFT``/``POS``) spells the field."""
+    part_toks = frozenset(t for p in parts for t in (p, *split_identifier(p)))
+    by_file = {f.path: f for f in files}
+    regs = {(r.peripheral, r.name): r for r in datasheet.registers}
+    out: list[FieldLink] = []
+    seen: set[tuple[str, str, str, str]] = set()
+    for lk in links:
+        r = regs.get((lk.peripheral, lk.register))
+        if r is None or not r.fields or lk.file not in by_file:
+            continue
+        f = by_file[lk.file]
+        rtoks = set(register_tokens(r.name, part_toks))
+        macros = [s for s in f.symbols if s.kind in ("macro", "enumerator") and s.int_value is not None]
+        for fld in r.fields:
+            br = bits_range(fld.bits)
+            if br is None:
+                continue
+            hi, lo = br
+            width = hi - lo + 1
+            if width >= (r.width_bits or 32):
+                continue  # a whole-register "field" says nothing
+            mask = ((1 << width) - 1) << lo
+            ftoks = tuple(t for t in register_tokens(fld.name.split("<")[0], part_toks) if t not in rtoks) \
+                or register_tokens(fld.name.split("<")[0], part_toks)
+            best = None
+            for s in macros:
+                v = s.int_value
+                ev = "mask" if v == mask else "aligned-mask" if (v == (1 << width) - 1 and width > 1) else \
+                    "shift" if (v == lo and width > 1) else None
+                if ev is None:
+                    continue
+                stoks = tuple(t for t in split_identifier(s.name)
+                              if t not in BIT_WORDS and t not in GENERIC and t not in part_toks
+                              and not is_part_token(t) and t not in rtoks)
+                sim, _ = name_similarity(ftoks, stoks)
+                need = 0.6 if ev == "mask" else 0.8
+                if sim < need:
+                    continue
+                score = round(min(0.99, 0.45 + 0.5 * sim - (0.05 if ev != "mask" else 0)), 4)
+                key = (score, -abs(s.start_line - lk.line))
+                if best is None or key > best[0]:
+                    best = (key, s, ev, score)
+            if best:
+                _, s, ev, score = best
+                k = (r.name, fld.name, lk.file, s.name)
+                if k in seen:
+                    continue
+                seen.add(k)
+                out.append(FieldLink(register=r.name, field=fld.name, bits=fld.bits, symbol=s.name, file=lk.file,
+                                     line=s.start_line, score=score, evidence=[ev, "name"]))
+    return out
