@@ -26,7 +26,7 @@ browser:
 	command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
 	  || echo "chromium could not be installed (needs root and Debian apt): the browser test will skip"
 
-test: install
+test: install browser
 	HF_HUB_OFFLINE=1 TOKENIZERS_PARALLELISM=false $(PY) -m pytest -n 2 --dist loadfile -q
 
 test-fast: install
