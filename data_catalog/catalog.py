@@ -11,7 +11,7 @@ Columns read (any extra columns are ignored; see docs/catalog.md):
 ``datasheets`` pair_id, pages · ``sections`` pair_id, section_id|id, title ·
 ``section_status`` pair_id, section_id, status, title, score · ``registers`` pair_id, name, peripheral ·
 ``links`` pair_id, register, peripheral, symbol, file, score · ``files`` pair_id, path, language ·
-``symbols`` pair_id · ``documents`` pair_id, kind, domain, split, tokens, bytes, dropped ·
+``symbols`` pair_id · ``documents`` pair_id, kind, domain, split, token_count|tokens, bytes, dropped ·
 ``drops`` stage, pair_id, path, reason, detail · ``pair_checks`` pair_id, score, verdict.
 """
 
@@ -34,6 +34,8 @@ OPTIONAL_TABLES = ("pair_checks", "dedup_clusters", "vendored")
 STATUSES = ("implemented", "partial", "not_implemented", "not_applicable")
 # Columns that may carry a document's drop reason (null/empty when the document was kept).
 DROP_COLUMNS = ("dropped", "drop_reason", "dropped_reason")
+# The document token count (the build writes ``token_count``).
+TOKEN_COLUMNS = ("token_count", "tokens")
 
 
 class MissingTableError(KeyError):
@@ -234,8 +236,9 @@ class Catalog:
         docs = self._kept_documents(ids)
         if docs is not None:
             aggs = [pl.len().cast(pl.Int64).alias("documents")]
-            if "tokens" in self.columns("documents"):
-                aggs.append(pl.col("tokens").sum().cast(pl.Int64).alias("tokens"))
+            tok = self.col("documents", *TOKEN_COLUMNS)
+            if tok:
+                aggs.append(pl.col(tok).fill_null(0).sum().cast(pl.Int64).alias("tokens"))
             if "bytes" in self.columns("documents"):
                 aggs.append(pl.col("bytes").sum().cast(pl.Int64).alias("bytes"))
             parts.append(docs.group_by("pair_id").agg(aggs))
@@ -291,8 +294,8 @@ class Catalog:
         docs = docs.with_columns([pl.col(c).cast(pl.Utf8).fill_null("(none)") if c in cols
                                   else pl.lit("(none)").alias(c) for c in ("domain", "split")])
         aggs = [pl.len().cast(pl.Int64).alias("documents")]
-        for c in ("tokens", "bytes"):
-            aggs.append(pl.col(c).sum().cast(pl.Int64).alias(c) if c in cols else pl.lit(0, pl.Int64).alias(c))
+        for c, src in (("tokens", self.col("documents", *TOKEN_COLUMNS)), ("bytes", self.col("documents", "bytes"))):
+            aggs.append(pl.col(src).fill_null(0).sum().cast(pl.Int64).alias(c) if src else pl.lit(0, pl.Int64).alias(c))
         return docs.group_by(["domain", "split"]).agg(aggs).sort(["domain", "split"]).collect()
 
     def drops_by_reason(self, pair_ids: list[str] | None = None) -> pl.DataFrame:

@@ -20,7 +20,6 @@ result into ``<pre id="selftest-result">`` — the browser test reads it from th
 from __future__ import annotations
 
 import io
-import json
 import os
 import re
 from importlib import resources
@@ -45,6 +44,7 @@ PAIR_COLS = [("pair_id", "pair"), ("manufacturer", "manufacturer"), ("category",
 TOKEN_COLS = [("domain", "domain"), ("split", "split"), ("documents", "documents"), ("tokens", "tokens"),
               ("bytes", "bytes")]
 DROP_COLS = [("stage", "stage"), ("reason", "reason"), ("count", "count")]
+STAGE_COLS = [("stage", "stage"), ("seconds", "seconds"), ("docs_in", "documents in"), ("docs_out", "documents out")]
 PERCENT_KEYS = ("linked_share", "check_score")
 SPLIT_COLORS = {"train": "#2f5fb3", "heldout": "#e08a2c"}
 STATUS_COLORS = {"implemented": "#1a7f37", "partial": "#d4a72c", "not_implemented": "#b3261e"}
@@ -235,8 +235,12 @@ def build_html(out_dir: str | os.PathLike, result: dict[str, Any] | None = None)
     all_pairs = [p for m in result["manufacturers"] for p in m["pair_rows"]]
     all_pairs.sort(key=lambda p: p["pair_id"])
     summary = result.get("build_summary") or {}
-    summary_rows = [{"key": k, "value": json.dumps(v, sort_keys=True) if isinstance(v, (dict, list)) else v}
-                    for k, v in summary.items()]
+    # scalars of the build summary as key/value rows; per-stage numbers as their own table
+    summary_rows = [{"key": k, "value": v} for k, v in summary.items()
+                    if v is None or isinstance(v, (str, int, float, bool))]
+    stages = summary.get("stages") if isinstance(summary.get("stages"), dict) else {}
+    stage_rows = [{"stage": name, "seconds": (st or {}).get("seconds"), "docs_in": (st or {}).get("docs_in"),
+                   "docs_out": (st or {}).get("docs_out")} for name, st in stages.items()]
 
     env = Environment(autoescape=select_autoescape(default=True, default_for_string=True), trim_blocks=True,
                       lstrip_blocks=True)
@@ -244,6 +248,7 @@ def build_html(out_dir: str | os.PathLike, result: dict[str, Any] | None = None)
     return tmpl.render(
         title=out.name, out=str(out), totals=result["totals"], cards=CARDS, fmt=fmt,
         missing_tables=result["missing_tables"], build_summary=summary, summary_rows=summary_rows,
+        stage_rows=stage_rows, stage_cols=STAGE_COLS,
         overview_plots=overview_plots(result), manufacturers=manufacturers,
         manufacturer_rows=result["manufacturers"], manufacturer_cols=MANUFACTURER_COLS,
         pair_rows=all_pairs, pair_cols=PAIR_COLS, tokens_by_domain=result["tokens_by_domain"], token_cols=TOKEN_COLS,

@@ -81,11 +81,11 @@ def make_build(out: Path, skip: tuple[str, ...] = ("peripherals", "fields", "inc
             rows["documents"].append({
                 "id": f"{pid}:code:{path}", "pair_id": pid, "kind": "code", "path": path, "language": lang,
                 "manufacturer": m.canonical, "domain": DOMAINS[(n + j) % 2], "split": "heldout" if j % 5 == 4 else "train",
-                "tokens": size // 4, "bytes": size, "dropped": dropped})
+                "token_count": size // 4, "bytes": size, "dropped": dropped})
         rows["documents"].append({
             "id": f"{pid}:datasheet:{d['datasheet']['file']}", "pair_id": pid, "kind": "datasheet",
             "path": d["datasheet"]["file"], "language": None, "manufacturer": m.canonical, "domain": "register_defines",
-            "split": "train", "tokens": 300 * d["datasheet"]["pages"], "bytes": 1200 * d["datasheet"]["pages"],
+            "split": "train", "token_count": 300 * d["datasheet"]["pages"], "bytes": 1200 * d["datasheet"]["pages"],
             "dropped": None})
         rows["drops"].append({"stage": "filter", "pair_id": pid, "path": f"{code['root']}/README", "reason": "not_code",
                               "detail": "documentation file"})
@@ -110,7 +110,7 @@ def make_build(out: Path, skip: tuple[str, ...] = ("peripherals", "fields", "inc
     rows["documents"].append({"id": f"{hawk}:code:libraries/AP_GPS/AP_GPS.cpp", "pair_id": hawk, "kind": "code",
                               "path": "libraries/AP_GPS/AP_GPS.cpp", "language": "cpp",
                               "manufacturer": "LOCOSYS Technology", "domain": "general", "split": "train",
-                              "tokens": 12500, "bytes": 50000, "dropped": None})
+                              "token_count": 12500, "bytes": 50000, "dropped": None})
     rows["pair_checks"].append({"pair_id": hawk, "score": 0.05, "verdict": "mismatch"})
     rows["drops"].append({"stage": "datasheet", "pair_id": hawk, "path": "hawk-spec-web.pdf",
                           "reason": "no_register_map", "detail": "no register table found"})
@@ -126,6 +126,6 @@ def make_build(out: Path, skip: tuple[str, ...] = ("peripherals", "fields", "inc
         merge_parts(cat, table)
     kept = [d for d in rows["documents"] if not d["dropped"]]
     (out / "logs" / "summary.json").write_text(json.dumps({
-        "pairs": len(rows["pairs"]), "documents": len(kept), "tokens": sum(d["tokens"] for d in kept),
+        "pairs": len(rows["pairs"]), "documents": len(kept), "tokens": sum(d["token_count"] for d in kept),
         "seconds": 12.5}, indent=1))
     return out
