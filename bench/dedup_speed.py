@@ -1,0 +1,170 @@
+"""Dedup speed: our code-aware MinHash vs datatrove's default, same real C corpus, one run.
+
+Corpus: C/C++/asm files from /usr/include and the unpacked Debian packages under
+/tmp/fc-data/unpacked (avr-libc, msp430mcu, sdcc-libraries, arduino-core-avr, openocd, ...),
+taken round-robin across sources in sorted order up to ``--mb`` megabytes (deterministic).
+
+1. Signature throughput, one process: ``CodeMinhasher`` (ours, 25x10=250 permutations)
+   vs ``MinhashDedupSignature.get_shingles + get_signature`` (datatrove default, 14x8=112
+   permutations, spaCy English word tokenizer).
+2. End to end, the 4 MinHash stages (signatures, buckets, clusters, filter+write) with
+   ``LocalPipelineExecutor``, ``--workers`` workers and ``--tasks`` reading tasks for both;
+   datatrove's bucket stage runs its required num_buckets tasks.
+
+    python bench/dedup_speed.py --mb 6.5 --workers 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+SOURCES = ["/usr/include"] + [str(p) for p in sorted(Path("/tmp/fc-data/unpacked").glob("*"))
+                              if p.is_dir() and not p.name.startswith("linux-source")]
+EXTS = {".c", ".h", ".S", ".s", ".cpp", ".hpp", ".cc"}
+
+
+def collect(mb: float) -> list[tuple[str, str]]:
+    """(path, text) round-robin over sources until ``mb`` MB of text."""
+    lists = []
+    for src in SOURCES:
+        root = Path(src)
+        if root.is_dir():
+            files = sorted(p for p in root.rglob("*") if p.suffix in EXTS and p.is_file() and not p.is_symlink())
+            if files:
+                lists.append(files)
+    out, total, budget, i = [], 0, mb * 1e6, 0
+    while total < budget and any(i < len(lst) for lst in lists):
+        for lst in lists:
+            if i < len(lst) and total < budget:
+                text = lst[i].read_bytes().decode("utf-8", "replace")
+                if text.strip():
+                    out.append((str(lst[i]), text))
+                    total += len(text)
+        i += 1
+    return out
+
+
+def write_input(docs, folder: str, files: int) -> None:
+    from datatrove.data import Document
+
+    from corpus.dedup import parquet_writer
+
+    with parquet_writer(folder) as w:
+        for i, (path, text) in enumerate(docs):
+            w.write(Document(text=text, id=path, metadata={"path": path, "kind": "code"}), rank=i % files)
+
+
+def bench_signatures(docs) -> dict:
+    from datatrove.pipeline.dedup.minhash import MinhashDedupSignature
+
+    from corpus.steps.minhash import CodeMinhashConfig, CodeMinhasher
+
+    mb = sum(len(t) for _, t in docs) / 1e6
+    ours = CodeMinhasher(CodeMinhashConfig.for_threshold(0.7, 256))
+    t = time.perf_counter()
+    for _, text in docs:
+        ours(text)
+    t_ours = time.perf_counter() - t
+    with tempfile.TemporaryDirectory() as tmp:
+        dt = MinhashDedupSignature(tmp)
+        dt.get_shingles("warm up the spaCy tokenizer")
+        t = time.perf_counter()
+        for _, text in docs:
+            sh = dt.get_shingles(text)
+            if sh.size:
+                dt.get_signature(sh)
+        t_dt = time.perf_counter() - t
+    return {"mb": mb, "ours_s": t_ours, "datatrove_s": t_dt}
+
+
+def run_stages(stages, logging_dir: str, workers: int) -> float:
+    from datatrove.executor import LocalPipelineExecutor
+
+    t = time.perf_counter()
+    walls = []
+    for i, (steps, tasks) in enumerate(stages):
+        t0 = time.perf_counter()
+        LocalPipelineExecutor(pipeline=steps, tasks=tasks, workers=min(workers, tasks),
+                              logging_dir=f"{logging_dir}/{i}").run()
+        walls.append(time.perf_counter() - t0)
+    print(f"{logging_dir}: stage walls " + ", ".join(f"{x:.1f}s" for x in walls), file=sys.stderr)
+    return time.perf_counter() - t
+
+
+def bench_end_to_end(input_dir: str, work: str, tasks: int, workers: int) -> dict:
+    from datatrove.pipeline.dedup.minhash import (MinhashConfig, MinhashDedupBuckets, MinhashDedupCluster,
+                                                  MinhashDedupFilter, MinhashDedupSignature)
+
+    from corpus.dedup import parquet_reader, parquet_writer
+    from corpus.steps.minhash import (CodeMinhashBuckets, CodeMinhashCluster, CodeMinhashConfig, CodeMinhashFilter,
+                                      CodeMinhashSignature)
+
+    w = Path(work)
+    mh = CodeMinhashConfig.for_threshold(0.7, 256)
+    ours = [
+        ([parquet_reader(input_dir), CodeMinhashSignature(f"{w}/o/sigs", mh)], tasks),
+        ([CodeMinhashBuckets(f"{w}/o/sigs", f"{w}/o/buckets", mh)], min(tasks, mh.num_buckets)),
+        ([CodeMinhashCluster(f"{w}/o/buckets", f"{w}/o/clusters", f"{w}/o/sigs", mh)], 1),
+        ([parquet_reader(input_dir), CodeMinhashFilter(f"{w}/o/clusters", f"{w}/o/sigs"),
+          parquet_writer(f"{w}/o/out")], tasks),
+    ]
+    dc = MinhashConfig()
+    theirs = [
+        ([parquet_reader(input_dir), MinhashDedupSignature(f"{w}/d/sigs", dc)], tasks),
+        ([MinhashDedupBuckets(f"{w}/d/sigs", f"{w}/d/buckets", config=dc)], dc.num_buckets),
+        ([MinhashDedupCluster(f"{w}/d/buckets", f"{w}/d/clusters", config=dc)], 1),
+        ([parquet_reader(input_dir), MinhashDedupFilter(f"{w}/d/clusters"), parquet_writer(f"{w}/d/out")], tasks),
+    ]
+    t_ours = run_stages(ours, f"{w}/o/logs", workers)
+    t_dt = run_stages(theirs, f"{w}/d/logs", workers)
+    import polars as pl
+
+    kept_o = pl.read_parquet(f"{w}/o/out/*.parquet").height
+    kept_d = pl.read_parquet(f"{w}/d/out/*.parquet").height
+    return {"ours_s": t_ours, "datatrove_s": t_dt, "kept_ours": kept_o, "kept_datatrove": kept_d}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--mb", type=float, default=6.5, help="corpus size in MB of text")
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--tasks", type=int, default=2, help="tasks of the reading stages (input parquet files)")
+    ap.add_argument("--skip-signatures", action="store_true")
+    ap.add_argument("--skip-end-to-end", action="store_true")
+    args = ap.parse_args()
+
+    from loguru import logger
+
+    logger.remove()  # datatrove's per-task logs would bury the table
+    docs = collect(args.mb)
+    mb = sum(len(t) for _, t in docs) / 1e6
+    print(f"corpus: {len(docs)} files, {mb:.2f} MB from {len(SOURCES)} source roots")
+    rows = []
+    if not args.skip_signatures:
+        s = bench_signatures(docs)
+        rows.append(("signatures (1 process)", s["datatrove_s"], s["ours_s"], f"{s['mb'] / s['datatrove_s']:.2f}",
+                     f"{s['mb'] / s['ours_s']:.2f}"))
+    if not args.skip_end_to_end:
+        work = tempfile.mkdtemp(prefix="fc-dedup-bench-")
+        try:
+            write_input(docs, f"{work}/in", args.tasks)
+            e = bench_end_to_end(f"{work}/in", work, args.tasks, args.workers)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        rows.append((f"4 stages, {args.workers} workers", e["datatrove_s"], e["ours_s"], f"{mb / e['datatrove_s']:.2f}",
+                     f"{mb / e['ours_s']:.2f}"))
+        print(f"documents kept: ours {e['kept_ours']}, datatrove {e['kept_datatrove']} (of {len(docs)})")
+    print(f"\n{'operation':<26} {'datatrove s':>12} {'ours s':>9} {'dt MB/s':>8} {'ours MB/s':>10} {'speed-up':>9}")
+    for name, td, to, md, mo in rows:
+        print(f"{name:<26} {td:>12.2f} {to:>9.2f} {md:>8} {mo:>10} {td / to:>8.1f}x")
+
+
+if __name__ == "__main__":
+    main()

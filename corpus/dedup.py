@@ -1,0 +1,225 @@
+"""Assembly of the dedup stages (exact + vendored collapse, then code-aware MinHash).
+
+``dedup_stages(...)`` returns the stages in order; each is a ``Stage``: a plain list of
+datatrove ``PipelineStep`` s (so any executor takes it) carrying ``name`` and ``tasks`` (the
+task count that stage must run with). Run them in order, each depending on the previous one:
+``run_local`` does it with ``LocalPipelineExecutor``; Slurm/Ray executors take the same lists
+and task counts.
+
+    1 exact_hash      tasks=N  reader → ExactDedupSignature
+    2 exact_resolve   tasks=1  ExactDedupResolve (catalog: exact_duplicates)
+    3 minhash_sigs    tasks=N  reader → ExactDedupFilter → CodeMinhashSignature
+    4 minhash_buckets tasks≤B  CodeMinhashBuckets (or datatrove's MinhashDedupBuckets, tasks=B)
+    5 minhash_cluster tasks=1  CodeMinhashCluster (catalog: near_duplicates)
+    6 filter_write    tasks=N  reader → ExactDedupFilter → CodeMinhashFilter → ParquetWriter
+
+Datatrove's implicit contracts are explicit: stages 1, 3 and 6 use the same reader and the
+same N (the filters check document counts and id digests against stage 1/3); ``work_dir``
+records the plan (``plan.json``) and a second call with another N or config fails with what
+to do instead of silently mixing runs. Excluded documents go to ``<output>/../excluded``-style
+folders given by ``excluded_dir`` (default ``<work_dir>/excluded/{exact,near}``).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from corpus.licenses import LicensePolicy
+from corpus.steps.minhash import CodeMinhashConfig
+
+
+@dataclass
+class DedupConfig:
+    """Dedup settings (defaults: BigCode's near-dedup: 5-gram shingles, 256 permutations,
+    Jaccard 0.7).
+
+    Args:
+        exact: run exact dedup + vendored collapse.
+        near: run MinHash near-dedup.
+        n_grams / num_perm / threshold: shingle size, permutation budget and Jaccard threshold;
+            bands x rows are chosen with datasketch's optimiser (0.7 / 256 → 25 x 10).
+        num_buckets / hashes_per_bucket: set both to override the bands x rows choice.
+        seed, precision: permutation seed, 32/64-bit signature hashes.
+        bucket_backend: ``"numpy"`` (ours: any task count up to num_buckets) or ``"datatrove"``
+            (``MinhashDedupBuckets``: exactly num_buckets tasks).
+        bucket_tasks: tasks of the bucket stage (default min(tasks, num_buckets)).
+        license_policy: ranks exact copies when choosing the one to keep.
+    """
+
+    exact: bool = True
+    near: bool = True
+    n_grams: int = 5
+    num_perm: int = 256
+    threshold: float = 0.7
+    num_buckets: int | None = None
+    hashes_per_bucket: int | None = None
+    seed: int = 1
+    precision: int = 32
+    bucket_backend: str = "numpy"
+    bucket_tasks: int | None = None
+    license_policy: LicensePolicy = field(default_factory=LicensePolicy)
+
+    def minhash_config(self) -> CodeMinhashConfig:
+        if (self.num_buckets is None) != (self.hashes_per_bucket is None):
+            raise ValueError("set both num_buckets and hashes_per_bucket, or neither (then threshold decides)")
+        if self.num_buckets is not None:
+            if self.num_buckets * self.hashes_per_bucket > self.num_perm:
+                raise ValueError(f"num_buckets x hashes_per_bucket = {self.num_buckets * self.hashes_per_bucket} "
+                                 f"exceeds num_perm={self.num_perm}")
+            return CodeMinhashConfig(n_grams=self.n_grams, num_buckets=self.num_buckets,
+                                     hashes_per_bucket=self.hashes_per_bucket, seed=self.seed, precision=self.precision)
+        return CodeMinhashConfig.for_threshold(self.threshold, self.num_perm, n_grams=self.n_grams, seed=self.seed,
+                                               precision=self.precision)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["license_policy"] = {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(self.license_policy).items()}
+        return d
+
+
+class Stage(list):
+    """A list of pipeline steps plus the task count it must run with and a name."""
+
+    def __init__(self, name: str, tasks: int, steps):
+        super().__init__(steps)
+        self.name = name
+        self.tasks = tasks
+
+    def __repr__(self) -> str:
+        return f"Stage({self.name!r}, tasks={self.tasks}, steps={[type(s).__name__ for s in self]})"
+
+
+def _adapter(self, document) -> dict:
+    """Writer adapter: id, text and metadata as sorted JSON (transient ``_`` keys dropped).
+
+    JSON keeps one parquet schema whatever metadata keys differ between documents; datatrove's
+    readers decode a JSON ``metadata`` column back into a dict.
+    """
+    import orjson
+
+    from corpus.documents import public_metadata
+
+    return {"id": document.id, "text": document.text,
+            "metadata": orjson.dumps(public_metadata(document.metadata), option=orjson.OPT_SORT_KEYS,
+                                     default=str).decode()}
+
+
+def parquet_writer(folder: str, filename: str = "${rank}.parquet"):
+    from datatrove.pipeline.writers import ParquetWriter
+
+    # content-defined chunking and the page index are for Hub uploads and cost seconds per file
+    return ParquetWriter(str(folder), output_filename=filename, adapter=_adapter, compression="zstd",
+                         use_content_defined_chunking=False, write_page_index=False)
+
+
+def parquet_reader(folder: str):
+    from datatrove.pipeline.readers import ParquetReader
+
+    return ParquetReader(str(folder), glob_pattern="**/*.parquet", recursive=True)
+
+
+def _check_plan(work_dir: Path, plan: dict) -> None:
+    path = work_dir / "plan.json"
+    if path.is_file():
+        old = json.loads(path.read_text())
+        if old != plan:
+            diff = {k: (old.get(k), plan.get(k)) for k in set(old) | set(plan) if old.get(k) != plan.get(k)}
+            raise ValueError(
+                f"{work_dir} was started with another dedup plan ({diff}, old vs new). Stages of one dedup must "
+                f"share input, task count and config: rerun with the old settings to resume, or use a fresh work dir."
+            )
+    else:
+        work_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(plan, indent=1, sort_keys=True))
+
+
+def dedup_stages(input_folder: str, work_dir: str, output_folder: str, config: DedupConfig | None = None,
+                 tasks: int = 1, catalog_dir: str | None = None, excluded_dir: str | None = None) -> list[Stage]:
+    """The dedup stages in order (see the module docstring).
+
+    Args:
+        input_folder: parquet documents (datatrove ``Document`` s; metadata as in
+            ``corpus.documents``, signals of ``QualitySignals`` used when present).
+        work_dir: local folder for intermediate files (hashes, signatures, buckets, clusters).
+        output_folder: deduplicated parquet documents (``${rank}.parquet``).
+        config: ``DedupConfig``.
+        tasks: N, the task count of the reading stages (1, 3, 6); never change it mid-run.
+        catalog_dir: where ``exact_duplicates`` / ``near_duplicates`` table parts go
+            (``parts/<table>/00000.parquet``; ``corpus.catalog_parts.merge_parts`` merges);
+            default ``<work_dir>/catalog``.
+        excluded_dir: dropped documents, ``exact/`` and ``near/`` sub-folders, each with
+            ``metadata.filter_reason``; default ``<work_dir>/excluded``.
+
+    Metadata written on output documents: ``exact_copies``, ``dedup_cluster``,
+    ``dedup_cluster_size``.
+    """
+    from datatrove.pipeline.dedup.minhash import MinhashDedupBuckets
+
+    from corpus.steps.exact_dedup import ExactDedupFilter, ExactDedupResolve, ExactDedupSignature
+    from corpus.steps.minhash import CodeMinhashBuckets, CodeMinhashCluster, CodeMinhashFilter, CodeMinhashSignature
+
+    config = config or DedupConfig()
+    if tasks < 1:
+        raise ValueError(f"tasks must be ≥ 1, got {tasks}")
+    if not (config.exact or config.near):
+        raise ValueError("DedupConfig has exact=False and near=False: nothing to do")
+    if config.bucket_backend not in ("numpy", "datatrove"):
+        raise ValueError(f"bucket_backend must be 'numpy' or 'datatrove', got {config.bucket_backend!r}")
+    work = Path(work_dir)
+    mh = config.minhash_config()
+    catalog_dir = catalog_dir or str(work / "catalog")
+    excluded = Path(excluded_dir) if excluded_dir else work / "excluded"
+    _check_plan(work, {"input_folder": str(Path(input_folder).resolve()), "tasks": tasks,
+                       "config": config.to_dict(), "minhash": mh.to_dict()})
+    exact_dir, sig_dir = str(work / "exact"), str(work / "minhash" / "sigs")
+    bucket_dir, cluster_dir = str(work / "minhash" / "buckets"), str(work / "minhash" / "clusters")
+
+    stages: list[Stage] = []
+    pre: list = []  # steps between the reader and the MinHash steps
+    if config.exact:
+        stages.append(Stage("exact_hash", tasks, [parquet_reader(input_folder), ExactDedupSignature(exact_dir)]))
+        stages.append(Stage("exact_resolve", 1, [ExactDedupResolve(exact_dir, config.license_policy, catalog_dir)]))
+    final = [parquet_reader(input_folder)]
+    if config.exact:
+        final.append(ExactDedupFilter(exact_dir, exclusion_writer=parquet_writer(str(excluded / "exact"))))
+        pre = [ExactDedupFilter(exact_dir, annotate=False)]
+    if config.near:
+        stages.append(Stage("minhash_signatures", tasks,
+                            [parquet_reader(input_folder), *pre, CodeMinhashSignature(sig_dir, mh)]))
+        if config.bucket_backend == "numpy":
+            bt = config.bucket_tasks or min(tasks, mh.num_buckets)
+            if bt > mh.num_buckets:
+                raise ValueError(f"bucket_tasks={bt} > num_buckets={mh.num_buckets}")
+            stages.append(Stage("minhash_buckets", bt, [CodeMinhashBuckets(sig_dir, bucket_dir, mh)]))
+        else:
+            bt = config.bucket_tasks or mh.num_buckets
+            if bt % mh.num_buckets:
+                raise ValueError(f"datatrove's MinhashDedupBuckets needs a multiple of num_buckets={mh.num_buckets} "
+                                 f"tasks, got bucket_tasks={bt}")
+            stages.append(Stage("minhash_buckets", bt,
+                                [MinhashDedupBuckets(sig_dir, bucket_dir, config=mh.datatrove_config())]))
+        stages.append(Stage("minhash_cluster", 1, [CodeMinhashCluster(bucket_dir, cluster_dir, sig_dir, mh, catalog_dir)]))
+        final.append(CodeMinhashFilter(cluster_dir, sig_dir, exclusion_writer=parquet_writer(str(excluded / "near"))))
+    final.append(parquet_writer(output_folder))
+    stages.append(Stage("filter_write", tasks, final))
+    return stages
+
+
+def run_local(stages: list[Stage], logging_dir: str, workers: int = 2):
+    """Run the stages in order with ``LocalPipelineExecutor`` (each depends on the previous);
+    completed tasks are skipped on a rerun (resume). Returns the last stage's stats.
+
+    Call it under ``if __name__ == "__main__":`` in scripts (datatrove's executor spawns workers).
+    """
+    from datatrove.executor import LocalPipelineExecutor
+
+    prev = None
+    for i, stage in enumerate(stages):
+        prev = LocalPipelineExecutor(
+            pipeline=list(stage), tasks=stage.tasks, workers=min(workers, stage.tasks),
+            logging_dir=f"{logging_dir}/{i:02d}_{stage.name}", depends=prev,
+        )
+    return prev.run() if prev is not None else None
