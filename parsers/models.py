@@ -125,6 +125,10 @@ class Symbol:
     signature: str | None = None  # functions, function-like macros
     int_value: int | None = None  # value evaluated to an integer when constant (addresses, offsets, bits)
     offset: int | None = None  # byte offset of a field inside its overlay struct
+    # added by the code parser (append-only):
+    type: str | None = None  # struct type of a field / instance macro, declared type of a variable, sfr kind
+    size: int | None = None  # byte size of a field (arrays included) or of a struct
+    role: str | None = None  # register | instance | base | bit | overlay (see parsers/code.py)
 
 
 @dataclass
@@ -136,6 +140,7 @@ class CodeFile:
     flags: list[str] = field(default_factory=list)  # generated, vendored, binary, non_utf8, minified, ...
     parse_errors: int = 0
     size_bytes: int = 0
+    angle_includes: list[str] = field(default_factory=list)  # the subset of includes written <...>
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -1,0 +1,783 @@
+"""Source file → ``CodeFile``: language detection, symbols, register definitions, includes, flags.
+
+``parse_code(path, data)`` is pure and total: it never raises on bad input. C and C++ go
+through tree-sitter (``tree-sitter-c`` / ``tree-sitter-cpp``) for the structure (functions
+with signatures, structs/unions and their fields, enums and enumerators, typedefs, global
+variables); preprocessor directives (``#define``, ``#include``) are read by a line scanner,
+because a C preprocessor is line-based and tree-sitter's error recovery can swallow a
+directive that follows vendor syntax it does not know. Assembly, device trees, Kconfig and
+linker scripts have their own small modules.
+
+Register definitions are what this module is for. Every integer-valued definition gets
+``Symbol.int_value`` (``parsers.cexpr`` evaluates the text), and ``Symbol.role`` says what
+it is:
+
+* ``register`` — an address: ``#define UDR0 _SFR_MEM8(0xC6)``, ``(*(volatile uint32_t *)0x…)``,
+  SDCC ``__sfr __at (0x80) P0;``, Keil ``sfr P0 = 0x80;``, TI ``sfrb(P1OUT, P1OUT_);``,
+  ``#define FOO_REG 0x12``; also the fields of overlay structs;
+* ``instance`` — a peripheral instance macro, ``#define USART1 ((USART_TypeDef *) USART1_BASE)``
+  (``type`` = the struct, ``int_value`` = the base);
+* ``base`` — a base address macro (``*_BASE``);
+* ``bit`` — bit positions and masks (``_Pos``, ``_Msk``, ``BIT(5)``, ``GENMASK(7, 4)``, ``_bm``);
+* ``overlay`` — a struct laid over a register block (volatile/``__IO`` members, ``RESERVED``
+  padding or an instance macro pointing at it); its fields carry ``offset`` (bytes, from the
+  member types and arrays, natural alignment) and ``size``.
+
+Assumed target for sizes: 32-bit ``int``/``long``/pointers (ARM, and the fixed-width types
+of vendor headers); avr-libc's ``_SFR_IO8(x)`` is the data address ``x + 0x20``.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import PurePosixPath
+
+from parsers.cexpr import Evaluator, Macro, to_int64
+from parsers.code_flags import detect_flags, is_binary
+from parsers.models import CodeFile, Symbol
+
+__all__ = ["detect_language", "parse_code", "register_count", "REGISTER_ROLES"]
+
+REGISTER_ROLES = ("register", "instance", "base")
+
+# --------------------------------------------------------------------------- language detection
+
+_EXT_LANG = {
+    ".c": "c", ".h": "c", ".i": "c",
+    ".cc": "cpp", ".cpp": "cpp", ".cxx": "cpp", ".c++": "cpp", ".hh": "cpp", ".hpp": "cpp", ".hxx": "cpp",
+    ".h++": "cpp", ".ino": "cpp", ".ipp": "cpp", ".tpp": "cpp",
+    ".s": "asm", ".asm": "asm", ".inc": "asm", ".a51": "asm", ".s43": "asm", ".s51": "asm", ".s90": "asm",
+    ".dts": "devicetree", ".dtsi": "devicetree", ".overlay": "devicetree", ".dtso": "devicetree",
+    ".ld": "linker", ".lds": "linker", ".icf": "linker", ".sct": "linker",
+}
+_CPP_HEAD_RE = re.compile(rb"^\s*(class\s+\w+\s*[:{]|namespace\s+\w*\s*\{|template\s*<|using\s+namespace\b|"
+                          rb"public:|private:|#include\s*<(iostream|string|vector|memory|cstdint|map)>)", re.M)
+
+
+def detect_language(path: str, head: bytes = b"") -> str:
+    """One of ``parsers.models.LANGUAGES`` from the file name and, for ``.h``, its first bytes."""
+    p = PurePosixPath(path.replace("\\", "/"))
+    name = p.name
+    lower = name.lower()
+    if lower.startswith("kconfig") or lower in ("config.in",):
+        return "kconfig"
+    if lower.endswith((".ld.s", ".lds.s", ".ld.in", ".lds.in")):
+        return "linker"
+    suffix = p.suffix
+    if suffix == ".S":  # preprocessed assembly keeps its case-sensitive suffix
+        return "asm"
+    lang = _EXT_LANG.get(suffix.lower())
+    if lang is None:
+        return "other"
+    if lang == "c" and suffix.lower() == ".h" and head and _CPP_HEAD_RE.search(head[:16384]):
+        return "cpp"
+    return lang
+
+
+# --------------------------------------------------------------------------- tree-sitter setup
+
+
+@lru_cache(maxsize=None)
+def _parser(language: str):
+    import tree_sitter as ts
+
+    if language == "cpp":
+        import tree_sitter_cpp as grammar
+    elif language == "devicetree":
+        import tree_sitter_devicetree as grammar
+    else:
+        import tree_sitter_c as grammar
+    return ts.Parser(ts.Language(grammar.language()))
+
+
+def ts_parse(language: str, data: bytes):
+    """A bare tree-sitter parse (what the benchmark compares against)."""
+    return _parser(language).parse(data)
+
+
+# --------------------------------------------------------------------------- preprocessor scan
+
+# Directive lines are found by one regex over the text; the few directives that sit inside a
+# multi-line block comment (commented-out code) are dropped afterwards, which is much cheaper
+# than tokenising every comment and string of the file in Python.
+# Anchored on a literal newline (the text is scanned with one prepended) so the engine jumps
+# from line to line instead of testing "^" at every byte.
+_PP_RE = re.compile(
+    r"\n[ \t]*#[ \t]*(?:define[ \t]+([A-Za-z_]\w*)(\([^)\n]*\))?|(include|include_next|import)\b)"
+    r"((?:\\\r?\n|/\*.*?\*/|[^\n])*)", re.S)
+_MULTILINE_COMMENT_RE = re.compile(r"/\*(?:[^*\n]|\*(?!/))*\n.*?\*/", re.S)
+_COMMENT_RE = re.compile(r"/\*(?:(?!\*/)[^\n])*\n.*?\*/", re.S)
+_COMMENT_RE = re.compile(r"/\*.*?\*/|//[^\n]*", re.S)
+_WS_RE = re.compile(r"\s+")
+_INCLUDE_RE = re.compile(r"\s*(?:\"([^\"\n]+)\"|<([^>\n]+)>)")
+
+
+def _scan_directives(text: str):
+    """Yield (name, params, body, include_kind, start_line, end_line) for #define/#include lines
+    outside block comments; ``name`` is None for an include."""
+    spans = []
+    if "/*" in text:
+        spans = [(m.start(), m.end()) for m in _MULTILINE_COMMENT_RE.finditer(text)]
+    nspans = len(spans)
+    text = "\n" + text  # positions below are shifted by one: spans are compared with start - 1
+    line = 1
+    last = 0
+    count = text.count
+    si = 0
+    for m in _PP_RE.finditer(text):
+        start = m.start()  # the newline before the directive
+        if nspans:
+            while si < nspans and spans[si][1] <= start:
+                si += 1
+            if si < nspans and spans[si][0] <= start:
+                continue
+        line += count("\n", last, start)
+        last = start
+        name, params, inc, body = m.groups()
+        if "\n" in body:
+            yield name, params, body, inc, line, line + body.count("\n")
+        else:
+            yield name, params, body, inc, line, line
+
+
+def _clean_value(rest: str) -> str:
+    if "/" in rest:
+        rest = _COMMENT_RE.sub(" ", rest)
+    if "\\" in rest:
+        rest = rest.replace("\\\r\n", " ").replace("\\\n", " ")
+    value = rest.strip()
+    if "  " in value or "\t" in value or "\n" in value:
+        value = _WS_RE.sub(" ", value)
+    return value
+
+
+# --------------------------------------------------------------------------- vendor register syntax
+# SDCC/Keil 8051 and TI MSP430 declarations are not C; tree-sitter turns them into ERROR
+# nodes. They are read here and blanked (same length, newlines kept) before the parse.
+
+_SFR_AT_RE = re.compile(
+    rb"^[ \t]*(__sfr16|__sfr32|__sfr|__sbit|sfr16|sfr32|sfr|sbit)[ \t]+__at[ \t]*(\([^;\n]*?\)|[^\s;]+)[ \t]+"
+    rb"([A-Za-z_]\w*)[ \t]*;", re.M)
+_SFR_KEIL_RE = re.compile(rb"^[ \t]*(sfr16|sfr32|sfr|sbit)[ \t]+([A-Za-z_]\w*)[ \t]*=[ \t]*([^;\n]+);", re.M)
+_SFR_CALL_RE = re.compile(
+    rb"^[ \t]*((?:const_)?sfr[bwa]|(?:const_)?sfr_[bwa]|SFR|SFRX|SFR16|SFR16E|SFR16LEX|SFR32|SFR32E|SBIT)"
+    rb"[ \t]*\([ \t]*([A-Za-z_]\w*)[ \t]*,([^;\n]*)\)[ \t]*;", re.M)
+_SFR_ANY_RE = re.compile(rb"^[ \t]*(?:__sfr|__sbit|sfr|sbit|const_sfr|SFR|SBIT)", re.M)
+
+# Macros that are qualifiers or attributes to a compiler but unknown identifiers to
+# tree-sitter (which then mis-parses whole declarations); blanked before the parse.
+_BLANK_WORDS = (
+    "IOM IM OM IO I O STATIC_INLINE STATIC_FORCEINLINE INLINE WEAK weak PACKED packed NO_RETURN USED RAM_FUNC "
+    "ramfunc interrupt reentrant xdata pdata idata data code near far naked nonbanked banked ALIGN_BEGIN "
+    "ALIGN_END iomem user force must_check always_inline maybe_unused cold init exit initdata initconst "
+    "ro_after_init read_mostly devinit devexit rcu percpu noreturn IRQ irq fiq arm thumb"
+).split()
+# starting with the literal "__" lets the regex engine jump between candidates (a fast literal
+# scan) instead of trying the alternation at every byte; the lookbehind then checks the word start
+_BLANK_RE = re.compile(rb"__(?<![\w]__)(?:" + b"|".join(w.encode() for w in sorted(_BLANK_WORDS, key=len, reverse=True))
+                       + rb")(?![\w])")
+_BLANK_TABLE = bytes(10 if b == 10 else 32 for b in range(256))
+
+
+def _blank(buf: bytearray, start: int, end: int) -> None:
+    buf[start:end] = bytes(buf[start:end]).translate(_BLANK_TABLE)
+
+
+def _blank_match(m: re.Match) -> bytes:
+    return b" " * (m.end() - m.start())
+
+
+# --------------------------------------------------------------------------- roles
+
+_BIT_VALUE_RE = re.compile(r"\b(BIT|BIT_ULL|_BV|GENMASK|GENMASK_ULL|_BITUL)\s*\(|<<")
+_OVERLAY_HINT_RE = re.compile(rb"\b(volatile|__IOM?|__IM|__OM|__I|__O|RESERVED\w*|reserved\w*|register(8|16|32)_t)\b")
+_SCALAR_SIZE = {
+    "char": 1, "signed char": 1, "unsigned char": 1, "_Bool": 1, "bool": 1, "uint8_t": 1, "int8_t": 1, "u8": 1,
+    "s8": 1, "__u8": 1, "uint8": 1, "int8": 1, "BYTE": 1, "UINT8": 1, "INT8": 1, "uchar": 1,
+    "short": 2, "short int": 2, "unsigned short": 2, "unsigned short int": 2, "signed short": 2, "uint16_t": 2,
+    "int16_t": 2, "u16": 2, "s16": 2, "__u16": 2, "__le16": 2, "__be16": 2, "uint16": 2, "int16": 2, "WORD": 2,
+    "UINT16": 2, "INT16": 2, "ushort": 2,
+    "int": 4, "unsigned": 4, "unsigned int": 4, "signed": 4, "signed int": 4, "long": 4, "unsigned long": 4,
+    "long int": 4, "unsigned long int": 4, "signed long": 4, "uint32_t": 4, "int32_t": 4, "u32": 4, "s32": 4,
+    "__u32": 4, "__le32": 4, "__be32": 4, "uint32": 4, "int32": 4, "DWORD": 4, "UINT32": 4, "INT32": 4,
+    "float": 4, "uint": 4, "uintptr_t": 4, "size_t": 4, "ulong": 4,
+    "long long": 8, "unsigned long long": 8, "long long int": 8, "unsigned long long int": 8, "uint64_t": 8,
+    "int64_t": 8, "u64": 8, "s64": 8, "__u64": 8, "__le64": 8, "__be64": 8, "uint64": 8, "int64": 8,
+    "double": 8, "UINT64": 8, "INT64": 8,
+}
+_WORDREG_RE = re.compile(rb"^\s*_(WORD|DWORD)REGISTER\s*\(\s*(\w+)\s*\)")
+
+
+def _text(node) -> str:
+    return node.text.decode("utf-8", "replace")
+
+
+class _Extractor:
+    """Walks one tree and collects symbols; state is the file's macro and type tables."""
+
+    def __init__(self, original: bytes, macros: dict[str, Macro], language: str):
+        self.src = original
+        self.language = language
+        self.symbols: list[Symbol] = []
+        self.macros = macros
+        self.typedef_sizes: dict[str, tuple[int, int] | None] = {}  # name -> (size, align)
+        self.struct_names: set[str] = set()
+        self.overlays: set[str] = set()
+        self.enumerators: dict[str, int] = {}
+        self.ev = Evaluator(macros, self.struct_names)
+
+    # ------------------------------------------------------------------ walk
+    _CONTAINERS = frozenset(("preproc_if", "preproc_ifdef", "preproc_else", "preproc_elif", "preproc_elifdef",
+                             "ERROR", "declaration_list", "translation_unit"))
+
+    def walk(self, node, depth: int = 0) -> None:
+        if depth > 64:
+            return
+        for child in node.children:
+            t = child.type
+            if t in self._CONTAINERS:
+                self.walk(child, depth + 1)
+            elif t == "function_definition":
+                self.function(child, None)
+            elif t == "declaration":
+                self.declaration(child)
+            elif t == "type_definition":
+                self.typedef(child)
+            elif t in ("struct_specifier", "union_specifier", "enum_specifier", "class_specifier"):
+                self.type_spec(child, None)
+            elif t == "linkage_specification" or t == "namespace_definition":
+                body = child.child_by_field_name("body")
+                if body is not None:
+                    if body.type == "declaration_list":
+                        self.walk(body, depth + 1)
+                    else:
+                        self.walk(child, depth + 1)
+            elif t == "template_declaration":
+                self.walk(child, depth + 1)
+            elif t == "expression_statement" and self.language == "c":
+                # `struct foo {...};` after an unknown macro sometimes lands here
+                for c in child.children:
+                    if c.type in ("struct_specifier", "union_specifier", "enum_specifier"):
+                        self.type_spec(c, None)
+
+    # ------------------------------------------------------------------ helpers
+    @staticmethod
+    def _declarator_name(node):
+        """(name, kind) down a declarator chain; kind 'function', 'array', 'pointer' or 'plain'."""
+        kind = "plain"
+        while node is not None:
+            t = node.type
+            if t in ("identifier", "field_identifier", "type_identifier", "qualified_identifier",
+                     "destructor_name", "operator_name", "primitive_type"):
+                return _text(node), kind
+            if t == "function_declarator":
+                kind = "function"
+            elif t == "array_declarator" and kind == "plain":
+                kind = "array"
+            elif t == "pointer_declarator" and kind == "plain":
+                kind = "pointer"
+            nxt = node.child_by_field_name("declarator")
+            if nxt is None:
+                nxt = node.named_children[0] if node.named_child_count else None
+            node = nxt
+        return None, kind
+
+    def _add(self, kind, name, node, **kw) -> Symbol:
+        s = Symbol(kind=kind, name=name, start_line=node.start_point[0] + 1, end_line=node.end_point[0] + 1, **kw)
+        self.symbols.append(s)
+        return s
+
+    # ------------------------------------------------------------------ functions and declarations
+    def function(self, node, parent):
+        decl = node.child_by_field_name("declarator")
+        name, _ = self._declarator_name(decl)
+        if not name:
+            return
+        body = node.child_by_field_name("body")
+        end = body.start_byte if body is not None else node.end_byte
+        sig = _WS_RE.sub(" ", self.src[node.start_byte:end].decode("utf-8", "replace")).strip()
+        self._add("function", name, node, signature=sig[:500], parent=parent)
+
+    def declaration(self, node):
+        typ = node.child_by_field_name("type")
+        if typ is not None and typ.type in ("struct_specifier", "union_specifier", "enum_specifier",
+                                            "class_specifier"):
+            self.type_spec(typ, None)
+        for d in node.children_by_field_name("declarator"):
+            name, kind = self._declarator_name(d)
+            if not name:
+                continue
+            if kind == "function":
+                sig = _WS_RE.sub(" ", self.src[node.start_byte:node.end_byte].decode("utf-8", "replace"))
+                self._add("function", name, node, signature=sig.rstrip("; ").strip()[:500])
+                continue
+            value = None
+            iv = None
+            if d.type == "init_declarator":
+                v = d.child_by_field_name("value")
+                if v is not None and v.end_byte - v.start_byte <= 200:
+                    value = _text(v)
+                    ev = self.ev.value(value)
+                    iv = to_int64(ev.value) if ev is not None else None
+            self._add("variable", name, node, value=value, int_value=iv,
+                      type=_text(typ) if typ is not None and typ.end_byte - typ.start_byte < 100 else None)
+
+    def typedef(self, node):
+        typ = node.child_by_field_name("type")
+        names = [self._declarator_name(d)[0] for d in node.children_by_field_name("declarator")]
+        names = [n for n in names if n]
+        if typ is None:
+            return
+        if typ.type in ("struct_specifier", "union_specifier", "enum_specifier", "class_specifier"):
+            tag = typ.child_by_field_name("name")
+            has_body = typ.child_by_field_name("body") is not None
+            if has_body:
+                if tag is None and names:
+                    # anonymous `typedef struct {...} USART_TypeDef;`: the struct takes the typedef name
+                    info = self.type_spec(typ, names[0], node)
+                    for n in names[1:]:
+                        self._add("typedef", n, node, value=names[0])
+                        self.typedef_sizes[n] = info
+                    return
+                info = self.type_spec(typ, None)
+                for n in names:
+                    self._add("typedef", n, node, value=f"{typ.type.split('_')[0]} {_text(tag)}")
+                    self.typedef_sizes[n] = info
+                    if tag is not None and _text(tag) in self.overlays:
+                        self.overlays.add(n)
+                    self.struct_names.add(n)
+                return
+            # `typedef struct foo foo_t;`
+            tname = _text(tag) if tag is not None else None
+            for n in names:
+                self._add("typedef", n, node, value=_text(typ))
+                if tname in self.typedef_sizes:
+                    self.typedef_sizes[n] = self.typedef_sizes[tname]
+                self.struct_names.add(n)
+            return
+        base = _WS_RE.sub(" ", _text(typ))
+        for d in node.children_by_field_name("declarator"):
+            n, kind = self._declarator_name(d)
+            if not n:
+                continue
+            self._add("typedef", n, node, value=base[:200])
+            if kind == "plain":
+                self.typedef_sizes[n] = self._scalar(base)
+            elif kind == "pointer":
+                self.typedef_sizes[n] = (4, 4)
+
+    # ------------------------------------------------------------------ types
+    def _scalar(self, type_text: str):
+        t = type_text.replace("const ", "").replace("volatile ", "").strip()
+        size = _SCALAR_SIZE.get(t)
+        if size is not None:
+            return (size, min(size, 8))
+        return self.typedef_sizes.get(t)
+
+    def type_spec(self, node, name: str | None, outer=None):
+        """A struct/union/enum/class with a body; returns its (size, align) when known."""
+        t = node.type
+        tag = node.child_by_field_name("name")
+        body = node.child_by_field_name("body")
+        if name is None and tag is not None:
+            name = _text(tag)
+        if body is None:
+            return self.typedef_sizes.get(name) if name else None
+        span = outer if outer is not None else node
+        if t == "enum_specifier":
+            self._add("enum", name or "", span) if name else None
+            self.enum(body, name)
+            return (4, 4)
+        kind = "union" if t == "union_specifier" else "struct"
+        sym = self._add(kind, name or "", span) if name else None
+        overlay = bool(_OVERLAY_HINT_RE.search(self.src[body.start_byte:body.end_byte]))
+        fields: list[Symbol] = []
+        info = self.layout(body, kind == "union", name, fields)
+        if name:
+            self.struct_names.add(name)
+            self.typedef_sizes[name] = info
+            if overlay:
+                self.overlays.add(name)
+        if sym is not None and info is not None:
+            sym.size = info[0]
+        if sym is not None and overlay:
+            sym.role = "overlay"
+        if overlay:
+            for f in fields:
+                if f.offset is not None:
+                    f.role = "register"
+        return info
+
+    def enum(self, body, parent):
+        nxt = 0
+        for c in body.children:
+            if c.type != "enumerator":
+                continue
+            n = c.child_by_field_name("name")
+            v = c.child_by_field_name("value")
+            if n is None:
+                continue
+            name = _text(n)
+            value = _text(v) if v is not None else None
+            iv = None
+            if value is not None:
+                ev = self.ev.value(value)
+                iv = ev.value if ev is not None else None
+            elif nxt is not None:
+                iv = nxt
+            nxt = iv + 1 if iv is not None else None
+            if iv is not None:
+                self.macros.setdefault(name, Macro(str(iv)))
+            sym = self._add("enumerator", name, c, value=value, int_value=to_int64(iv) if iv is not None else None,
+                            parent=parent)
+            if iv is not None:
+                sym.role = _role_for_name(name, value or "")
+
+    def layout(self, body, is_union: bool, parent: str | None, out: list[Symbol]):
+        """Lay out a field list: append field symbols to ``out``; (size, align) or None."""
+        offset = 0
+        size_max = 0
+        align_max = 1
+        known = True
+        bit_unit = None  # (unit_offset, unit_size, bits_used) of the current bit-field storage unit
+        for c in body.children:
+            t = c.type
+            if t in ("preproc_if", "preproc_ifdef", "preproc_else", "preproc_elif"):
+                known = False  # conditional members: layout depends on configuration
+                continue
+            if t == "function_definition" or (t == "declaration" and self.language == "cpp"):
+                if t == "function_definition":
+                    self.function(c, parent)
+                continue
+            if t not in ("field_declaration", "ERROR"):
+                continue
+            raw = self.src[c.start_byte:c.end_byte]
+            wm = _WORDREG_RE.match(raw)
+            if wm is not None:  # avr-libc xmega: _WORDREGISTER(CNT) is a 16-bit register
+                entries = [(wm.group(2).decode(), (2 if wm.group(1) == b"WORD" else 4,) * 2, 1, None, None, None)]
+            elif t == "ERROR":
+                known = False
+                continue
+            else:
+                entries = self._field_entries(c, parent, out)
+                if entries is None:
+                    known = False
+                    continue
+            for fname, info, count, bits, tname, inner in entries:
+                if bits is not None and info is not None and not is_union:
+                    # bit-fields share a storage unit of their declared type while they fit
+                    usize = info[0]
+                    if bit_unit is not None and bit_unit[1] == usize and bit_unit[2] + bits <= usize * 8 and bits:
+                        foff = bit_unit[0]
+                        bit_unit = (bit_unit[0], usize, bit_unit[2] + bits)
+                        if fname and known:
+                            self._field(c, fname, parent, foff, None, tname, out)
+                        elif fname:
+                            self._field(c, fname, parent, None, None, tname, out)
+                        continue
+                    bit_unit = None
+                else:
+                    bit_unit = None
+                if info is None or count is None:
+                    known = False
+                if known:
+                    size, align = info
+                    total = size * count
+                    align_max = max(align_max, align)
+                    if is_union:
+                        foff = 0
+                        size_max = max(size_max, total)
+                    else:
+                        offset = (offset + align - 1) // align * align
+                        foff = offset
+                        offset += total
+                    if bits is not None and not is_union:
+                        bit_unit = (foff, size, bits)
+                    if inner is not None:
+                        self._shift(inner, foff, out)
+                    elif fname:
+                        self._field(c, fname, parent, foff, total, tname, out)
+                elif inner is not None:
+                    self._shift(inner, None, out)
+                elif fname:
+                    self._field(c, fname, parent, None, None, tname, out)
+        if not known:
+            return None
+        size = size_max if is_union else offset
+        size = (size + align_max - 1) // align_max * align_max
+        return (size, align_max)
+
+    @staticmethod
+    def _shift(inner: list[Symbol], offset: int | None, out: list[Symbol]) -> None:
+        """Fields of an anonymous member struct/union: offsets relative to the member → absolute."""
+        for f in inner:
+            f.offset = None if offset is None or f.offset is None else f.offset + offset
+            out.append(f)
+
+    def _field(self, node, name, parent, offset, size, tname, out):
+        s = self._add("field", name, node, parent=parent, offset=offset, size=size, type=tname)
+        out.append(s)
+
+    def _field_entries(self, node, parent, out):
+        """[(name, (size, align) | None, count | None, bits | None, type name, inner fields | None)] for one
+        field declaration; an anonymous member struct/union gives one entry with its inner fields."""
+        typ = node.child_by_field_name("type")
+        if typ is None:
+            return None
+        tt = typ.type
+        if tt in ("struct_specifier", "union_specifier", "class_specifier") and typ.child_by_field_name("body"):
+            inner_name = typ.child_by_field_name("name")
+            decls = node.children_by_field_name("declarator")
+            if not decls:
+                # anonymous member struct/union: its fields belong to the enclosing struct
+                inner: list[Symbol] = []
+                info = self.layout(typ.child_by_field_name("body"), tt == "union_specifier", parent, inner)
+                return [("", info, 1, None, None, inner)]
+            info = self.type_spec(typ, None)
+            tname = _text(inner_name) if inner_name is not None else None
+        elif tt == "enum_specifier":
+            self.type_spec(typ, None)
+            info, tname = (4, 4), None
+        else:
+            tname = _WS_RE.sub(" ", _text(typ))
+            info = self._scalar(tname)
+        entries = []
+        bits = None
+        for ch in node.children:
+            if ch.type == "bitfield_clause":
+                ev = self.ev.value(_text(ch)[1:])
+                bits = ev.value if ev is not None else None
+                if bits is None:
+                    return None
+        decls = node.children_by_field_name("declarator")
+        if not decls and bits is not None:
+            return [("", info, 1, bits, tname, None)]  # unnamed bit-field padding
+        for d in decls:
+            count = 1
+            finfo = info
+            name = None
+            cur = d
+            while cur is not None:
+                ct = cur.type
+                if ct in ("field_identifier", "identifier"):
+                    name = _text(cur)
+                    break
+                if ct == "array_declarator":
+                    sz = cur.child_by_field_name("size")
+                    ev = self.ev.value(_text(sz)) if sz is not None else None
+                    count = count * ev.value if (ev is not None and count is not None and ev.value >= 0) else None
+                elif ct in ("pointer_declarator", "function_declarator"):
+                    finfo = (4, 4)
+                nxt = cur.child_by_field_name("declarator")
+                if nxt is None:
+                    nxt = cur.named_children[0] if cur.named_child_count else None
+                cur = nxt
+            if name:
+                entries.append((name, finfo, count, bits, tname, None))
+        return entries
+
+
+_BIT_SUFFIXES = ("_Pos", "_Msk", "_MASK", "_Mask", "_mask", "_SHIFT", "_Shift", "_shift", "_bm", "_bp", "_gm", "_gp",
+                 "_BIT", "_BITS", "_bit", "_POS", "_MSK")
+_BASE_SUFFIXES = ("_BASE", "_BASE_ADDR", "_BASE_ADDRESS", "_BASEADDR", "_BASEADDRESS", "BASE_ADDR", "_PHYS_BASE")
+_REG_WORDS = frozenset("REG REGS REGISTER ADDR ADDRESS OFFSET OFFS OFF OFST".split())
+
+
+def _role_for_name(name: str, value: str) -> str | None:
+    """Role of an integer macro or enumerator from its name, else from its value."""
+    if name.endswith(_BIT_SUFFIXES) or (name.startswith("BIT") and name[3:].isdigit()):
+        return "bit"
+    if name.endswith(_BASE_SUFFIXES):
+        return "base"
+    if "_" in name and not _REG_WORDS.isdisjoint(name.split("_")):
+        return "register"
+    if "<<" in value or "BIT" in value or "_BV" in value or "GENMASK" in value:
+        return "bit" if _BIT_VALUE_RE.search(value) else None
+    return None
+
+
+def register_count(symbols: list[Symbol]) -> int:
+    """Register definitions in a file: addresses, instances, bases and overlay fields."""
+    return sum(1 for s in symbols if s.role in REGISTER_ROLES and (s.int_value is not None or s.offset is not None))
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def parse_code(path: str, data: bytes, language: str | None = None) -> CodeFile:
+    """Parse one source file (see module docstring). Never raises on bad input."""
+    path = path.replace("\\", "/")
+    lang = language or detect_language(path, data[:16384])
+    cf = CodeFile(path=path, language=lang, size_bytes=len(data))
+    if is_binary(data):
+        cf.flags = ["binary"]
+        return cf
+    try:
+        text = data.decode("utf-8")
+        non_utf8 = False
+    except UnicodeDecodeError:
+        text = data.decode("utf-8", "replace")
+        data = text.encode("utf-8")
+        non_utf8 = True
+    try:
+        if lang in ("c", "cpp"):
+            _parse_c(cf, text, data, lang)
+        elif lang == "asm":
+            from parsers.asm import parse_asm
+
+            parse_asm(cf, text)
+        elif lang == "devicetree":
+            from parsers.devicetree import parse_devicetree
+
+            parse_devicetree(cf, text, data)
+        elif lang == "kconfig":
+            from parsers.kconfig import parse_kconfig
+
+            parse_kconfig(cf, text)
+        elif lang == "linker":
+            from parsers.linker import parse_linker
+
+            parse_linker(cf, text)
+    except RecursionError:
+        cf.flags.append("parse_failed")
+    flags = detect_flags(path, text)
+    if non_utf8:
+        flags.append("non_utf8")
+    cf.flags = sorted(set(cf.flags) | set(flags))
+    return cf
+
+
+def _parse_c(cf: CodeFile, text: str, data: bytes, lang: str) -> None:
+    symbols: list[Symbol] = []
+    macros: dict[str, Macro] = {}
+    includes: list[str] = []
+    angle: list[str] = []
+    defines: list[tuple[str, tuple | None, str, int, int]] = []
+    for name, params, body, inc, l0, l1 in _scan_directives(text):
+        if name is not None:
+            value = _clean_value(body)
+            plist = None
+            if params is not None:
+                plist = tuple(p.strip() for p in params[1:-1].split(",") if p.strip())
+            defines.append((name, plist, value, l0, l1))
+            if name not in macros:
+                macros[name] = Macro(value, plist)
+        else:
+            m = _INCLUDE_RE.match(body)
+            if m is not None:
+                inc = m.group(1) or m.group(2)
+                includes.append(inc)
+                if m.group(2):
+                    angle.append(inc)
+
+    # vendor register declarations, then blank them and qualifier macros for tree-sitter
+    buf = None
+    regs: list[Symbol] = []
+    if _SFR_ANY_RE.search(data):
+        buf = bytearray(data)
+        ev0 = Evaluator(macros)
+        lines_at = _line_counter(data)
+        for rx, kind in ((_SFR_AT_RE, "at"), (_SFR_KEIL_RE, "keil"), (_SFR_CALL_RE, "call")):
+            for m in rx.finditer(data):
+                if kind == "at":
+                    decl, addr, name = m.group(1), m.group(2), m.group(3)
+                elif kind == "keil":
+                    decl, name, addr = m.group(1), m.group(2), m.group(3)
+                else:
+                    decl, name, addr = m.group(1), m.group(2), m.group(3)
+                    if decl == b"SBIT":  # SBIT(name, addr, bit): bit address = byte address + bit
+                        a = addr.split(b",")
+                        if len(a) == 2:
+                            addr = b"(" + a[0] + b")+(" + a[1] + b")"
+                    elif decl in (b"SFR16E", b"SFR32E"):
+                        pass
+                addr_s = addr.decode("utf-8", "replace").strip()
+                if kind == "keil" and "^" in addr_s and decl == b"sbit":
+                    base, _, bit = addr_s.partition("^")
+                    addr_s = f"({base.strip()})+({bit.strip()})"
+                ev = ev0.value(addr_s)
+                line = lines_at(m.start())
+                regs.append(Symbol(kind="variable", name=name.decode(), start_line=line, end_line=line,
+                                   value=addr_s, int_value=to_int64(ev.value) if ev is not None else None,
+                                   type=decl.decode(), role="register"))
+                _blank(buf, m.start(), m.end())
+    if _BLANK_RE.search(data):
+        src = _BLANK_RE.sub(_blank_match, bytes(buf) if buf is not None else data)
+    else:
+        src = bytes(buf) if buf is not None else data
+
+    tree = _parser(lang).parse(src)
+    root = tree.root_node
+    ex = _Extractor(data, macros, lang)
+    ex.walk(root)
+    cf.parse_errors = _count_errors(root)
+
+    # macros: values evaluated against the file's macros and enumerators
+    ev = ex.ev
+    structs = ex.struct_names
+    for name, params, value, l0, l1 in defines:
+        sym = Symbol(kind="macro", name=name, start_line=l0, end_line=l1, value=value[:1000])
+        if params is not None:
+            sym.signature = f"{name}({', '.join(params)})"
+        elif value:
+            v = ev.value(value)
+            if v is not None:
+                sym.int_value = to_int64(v.value)
+                if v.ptr_type and v.ptr_type in structs:
+                    sym.role, sym.type = "instance", v.ptr_type
+                    ex.overlays.add(v.ptr_type)
+                elif v.ptr_type and v.ptr_type not in ("void",) and not v.mmio:
+                    sym.role, sym.type = "instance", v.ptr_type
+                elif v.mmio:
+                    sym.role = "register"
+                else:
+                    sym.role = _role_for_name(name, value)
+        symbols.append(sym)
+    # register declarations whose address is a macro defined later in the file (msp430: P1OUT_)
+    for r in regs:
+        if r.int_value is None and r.value:
+            v = ev.value(r.value)
+            r.int_value = to_int64(v.value) if v is not None else None
+    # structs that an instance macro points at are overlays even without volatile members
+    for s in ex.symbols:
+        if s.kind in ("struct", "union") and s.name in ex.overlays and s.role is None:
+            s.role = "overlay"
+        elif s.kind == "field" and s.parent in ex.overlays and s.offset is not None:
+            s.role = "register"
+    symbols.extend(regs)
+    symbols.extend(ex.symbols)
+    symbols.sort(key=lambda s: (s.start_line, s.end_line))
+    cf.symbols = symbols
+    cf.includes = includes
+    cf.angle_includes = angle
+
+
+def _line_counter(data: bytes):
+    """Line number of increasing byte positions, counting only the newlines in between."""
+    state = [0, 1]
+
+    def at(pos: int) -> int:
+        if pos < state[0]:
+            state[0], state[1] = 0, 1
+        state[1] += data.count(b"\n", state[0], pos)
+        state[0] = pos
+        return state[1]
+
+    return at
+
+
+def _count_errors(root) -> int:
+    """ERROR and MISSING nodes, counted without visiting every node (subtrees without errors are skipped)."""
+    if not root.has_error:
+        return 0
+    n = 0
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.type == "ERROR" or node.is_missing:
+            n += 1
+        for c in node.children:
+            if c.has_error or c.is_missing:
+                stack.append(c)
+    return n
