@@ -31,11 +31,15 @@ _IDENT_SPLIT = re.compile(r"[^A-Za-z0-9]+")
 # Words of document titles that match the part-number pattern but are not parts.
 _NOT_PARTS = re.compile(r"^(rev|v|ver|version|page|table|figure|fig|section|an|um|rm|iso|iec|ieee|rfc|en|"
                         r"ansi|jesd|aec|q|x|r|p)-?\d+$", re.IGNORECASE)
+_PERIPHERAL_INSTANCE = re.compile(
+    r"^(I2C|I2S|SPI|QSPI|TIM|LPTIM|USART|UART|LPUART|ADC|DAC|DMA|CAN|FDCAN|GPIO|USB|OTG|ETH|SDIO|SDMMC|PWM|RTC|WDT|"
+    r"FLEXCOMM|LPI2C|LPSPI|FTM|PIT|TPM|SERCOM|TC|TCC|EUSCI|TWI|TWIM|TWIS|SPIM|SPIS|UARTE|SAADC|PDM|COMP)\d+[A-Z]?\d*$")
 HARDWARE_TERMS = frozenset("""register registers bit bits pin pins clock voltage current reset interrupt address
 i2c spi uart usart gpio adc dac pwm dma timer power supply sensor device mode enable control status configuration
 data sheet datasheet package temperature frequency mhz khz ma mv ohm serial bus peripheral memory flash""".split())
 
 VERDICTS = ("match", "weak", "mismatch", "unknown")
+ENOUGH_NAMES = 15  # distinct specific register/peripheral names that make the vocabulary evidence complete
 
 
 @dataclass
@@ -55,17 +59,21 @@ class PairCheck:
 
 
 def part_numbers(ds: Datasheet) -> list[str]:
-    """Part-number-like identifiers from the datasheet's title, source name and section titles."""
+    """Part-number-like identifiers from the datasheet's title, source name and section titles
+    (peripheral instance names such as TIM12 or I2C1 are not part numbers)."""
     src = re.sub(r"\.(pdf|svd|xml)$", "", ds.source.rsplit("/", 1)[-1], flags=re.IGNORECASE)
     texts = [ds.title, src.replace("_", " "), *(s.title for s in ds.sections[:40])]
+    peripherals = {p.name.upper() for p in ds.peripherals}
     found: dict[str, None] = {}
     for t in texts:
         for m in _PART.finditer(t or ""):
-            tok = m.group(1)
+            tok = m.group(1).upper()
             # a part number: a letter first, at least two digits, 4+ characters (BME280, L3GD20H, MPU-6050)
             if len(tok) < 4 or sum(ch.isdigit() for ch in tok) < 2 or _NOT_PARTS.match(tok):
                 continue
-            found.setdefault(tok.upper(), None)
+            if tok in peripherals or _PERIPHERAL_INSTANCE.match(tok):
+                continue
+            found.setdefault(tok, None)
     return list(found)
 
 
@@ -117,6 +125,16 @@ def _family_match(part: str, tokens: Iterable[str]) -> bool:
     return False
 
 
+def _short_family_match(part: str, tokens: Iterable[str]) -> bool:
+    """A 3-character family token with two digits that the part starts with, after at most one vendor
+    letter: K64 ~ MK64F12, L43 ~ STM32L43? is not covered (too ambiguous)."""
+    p = part.replace("-", "").upper()
+    for t in tokens:
+        if len(t) == 3 and t[0].isalpha() and t[1:].isdigit() and (p.startswith(t) or p[1:].startswith(t)):
+            return True
+    return False
+
+
 def _norm_name(name: str) -> str:
     name = re.sub(r"\[.*?\]|<.*?>|\.\..*$", "", name)  # E[3:0], hum_lsb<7:0>, calib00..calib25
     return "_".join(p for p in _IDENT_SPLIT.split(name.upper()) if p)
@@ -143,13 +161,16 @@ def pair_score(datasheet: Datasheet, files: Sequence[CodeFile]) -> PairCheck:
     """Score how well a parsed datasheet and a parsed repository belong together."""
     runs, tokens = _code_tokens(files)
     parts = part_numbers(datasheet)
-    parts_found = [p for p in parts if _family_match(p, tokens)]
+    parts_found = [p for p in parts if _family_match(p, tokens) or _short_family_match(p, tokens)]
 
     names = {_norm_name(r.name) for r in datasheet.registers} | {_norm_name(p.name) for p in datasheet.peripherals}
     names = {n for n in names if len(n) >= 3 and not n.startswith("RESERVED")
              and _NUM.sub("", n) not in GENERIC_NAMES}
     names_found = _names_found(names, runs)
     overlap = len(names_found) / len(names) if names else 0.0
+    # a driver for one peripheral names a small share of a whole-chip register map: enough distinct
+    # names found also count as full evidence
+    vocab = max(min(1.0, overlap / 0.4), min(1.0, len(names_found) / ENOUGH_NAMES))
 
     text = " ".join([datasheet.title, *(s.title + " " + s.text[:4000] for s in datasheet.sections)]).lower()
     words = set(re.findall(r"[a-z0-9]+", text))
@@ -169,9 +190,9 @@ def pair_score(datasheet: Datasheet, files: Sequence[CodeFile]) -> PairCheck:
         reasons.append(f"hardware vocabulary {hw:.0%}")
 
     if names and parts:
-        score = 0.4 * part_signal + 0.6 * min(1.0, overlap / 0.4)
+        score = 0.4 * part_signal + 0.6 * vocab
     elif names:
-        score = min(1.0, overlap / 0.4)
+        score = vocab
     elif parts:
         score = part_signal
     else:
@@ -192,3 +213,12 @@ def pair_score(datasheet: Datasheet, files: Sequence[CodeFile]) -> PairCheck:
     return PairCheck(score=round(score, 4), part_numbers_found=parts_found, vocabulary_overlap=round(overlap, 4),
                      verdict=verdict, part_numbers=parts, names_checked=len(names), names_found=names_found,
                      hardware_terms=round(hw, 4), reasons=reasons)
+
+
+def pair_check_row(pair_id: str, check: PairCheck) -> dict[str, Any]:
+    """The ``pair_checks`` catalog row (flat; lists joined) that inspect and the report read."""
+    return {"pair_id": pair_id, "score": check.score, "verdict": check.verdict,
+            "vocabulary_overlap": check.vocabulary_overlap, "names_checked": check.names_checked,
+            "names_found": len(check.names_found), "part_numbers": " ".join(check.part_numbers),
+            "part_numbers_found": " ".join(check.part_numbers_found), "hardware_terms": check.hardware_terms,
+            "reasons": "; ".join(check.reasons)}
