@@ -23,13 +23,27 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Any, Protocol, Sequence
 
-from eval.clexer import lex
+from eval.clexer import lex, strip_trailing_comment
+
+
+def _block_end(text: str) -> int | None:
+    """Offset just past the ``}`` that takes the brace depth below zero, if any."""
+    depth = 0
+    for tok in lex(text):
+        if tok.text == "{":
+            depth += 1
+        elif tok.text == "}":
+            depth -= 1
+            if depth < 0:
+                return tok.start + 1
+    return None
 
 
 def apply_stop(text: str, stop: dict[str, Any]) -> str:
     """Cut a raw completion by the item's stop rule.
 
-    ``newline``: up to the first newline. ``lines``: the first ``stop["lines"]`` lines (no
+    ``newline``: up to the first newline. ``value``: the first line without a trailing comment
+    (register definitions: the value, not its comment). ``lines``: the first ``stop["lines"]`` lines (no
     trailing newline). ``brace``: through the ``}`` that closes the block the prompt opened
     (brace depth counted on the C lexer, so braces in strings and comments do not count).
     ``none``: unchanged.
@@ -37,19 +51,14 @@ def apply_stop(text: str, stop: dict[str, Any]) -> str:
     kind = stop.get("kind", "none")
     if kind == "newline":
         return text.split("\n", 1)[0]
+    if kind == "value":
+        return strip_trailing_comment(text.split("\n", 1)[0])
     if kind == "lines":
         n = max(int(stop.get("lines", 1)), 1)
         return "\n".join(text.split("\n")[:n])
     if kind == "brace":
-        depth = 0
-        for tok in lex(text):
-            if tok.text == "{":
-                depth += 1
-            elif tok.text == "}":
-                depth -= 1
-                if depth < 0:
-                    return text[:tok.start + 1]
-        return text
+        end = _block_end(text)
+        return text if end is None else text[:end]
     if kind == "none":
         return text
     raise ValueError(f"unknown stop rule {kind!r}")
@@ -58,12 +67,12 @@ def apply_stop(text: str, stop: dict[str, Any]) -> str:
 def stop_reached(text: str, stop: dict[str, Any]) -> bool:
     """True once more generated text cannot change ``apply_stop(text)`` (early-stop test)."""
     kind = stop.get("kind", "none")
-    if kind == "newline":
+    if kind in ("newline", "value"):
         return "\n" in text
     if kind == "lines":
         return text.count("\n") >= max(int(stop.get("lines", 1)), 1)
     if kind == "brace":
-        return apply_stop(text, stop) != text
+        return _block_end(text) is not None
     return False
 
 
@@ -155,7 +164,7 @@ class TransformersBackend:
 # ---------------------------------------------------------------- OpenAI-compatible HTTP
 
 def _stop_strings(stop: dict[str, Any]) -> list[str] | None:
-    return ["\n"] if stop.get("kind") == "newline" else None
+    return ["\n"] if stop.get("kind") in ("newline", "value") else None
 
 
 @dataclass

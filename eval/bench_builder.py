@@ -4,7 +4,8 @@ Stratified over the 13 domains with a fixed seed and ``n_per_domain`` items per 
 taken round-robin over the cut types a document's language allows:
 
 - ``split75`` (Spark): a window of ``snippet_lines`` lines; prompt = its first 75% of lines,
-  target = the rest (stop rule: as many lines as the target has);
+  target = the rest (stop rule: as many lines as the target has); windows whose target has
+  fewer than 3 code tokens (licence headers, comment blocks) are skipped;
 - ``line``: one code line; prompt = the document before it plus the line's indentation,
   target = the line's content (stop rule: newline);
 - ``block`` (C/C++ via tree-sitter-c): a function body or statement block; prompt = the
@@ -12,7 +13,8 @@ taken round-robin over the cut types a document's language allows:
   depth, counted on the fixed C lexer so braces in strings/comments do not count);
 - ``register_define``: a register definition line (``#define UART_CR1 0x0C``,
   ``#define PORTB _SFR_IO8(0x05)``, device-tree ``reg = <...>;``); prompt = the document
-  through the macro name (or ``reg =``), target = the value (stop rule: newline).
+  through the macro name (or ``reg =``), target = the value without a trailing comment (stop
+  rule ``value``: first line, trailing comment removed).
 
 Prompts are capped to ``prompt_tokens`` tokens of a reference tokenizer by dropping whole
 lines from the left (the stored prompt text is what every model gets). Each item records its
@@ -31,6 +33,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Iterable, Sequence
 
 from corpus.documents import DOMAINS
+from eval.clexer import lex, strip_trailing_comment
 
 CUT_TYPES = ("split75", "line", "block", "register_define")
 C_LANGUAGES = ("c", "cpp")
@@ -85,7 +88,11 @@ def _split75_candidates(text: str, cfg: BenchConfig) -> list[tuple]:
         k = math.ceil(0.75 * len(window))
         target_lines = window[k:]
         target = "".join(target_lines).rstrip("\n")
-        if len(window) < 4 or not target.strip() or not "".join(window[:k]).strip():
+        prompt_len = len("".join(window[:k]))
+        # the target must be code, not a licence header or a comment block (lex the whole window:
+        # a comment opened in the prompt covers the target too)
+        code = [t for t in lex("".join(window)) if t.start >= prompt_len]
+        if len(window) < 4 or len(code) < 3 or not "".join(window[:k]).strip():
             continue
         cut = starts[s + k]
         out.append(("split75", starts[s], cut, cut + len(target), {"kind": "lines", "lines": len(target_lines)}, {}))
@@ -151,10 +158,10 @@ def _register_candidates(text: str, cfg: BenchConfig, language: str) -> list[tup
                         {"register": "reg"}))
         return out
     for m in _REG_DEFINE.finditer(text):
-        value = m.group("value")
+        value = strip_trailing_comment(m.group("value"))
         if not value or value.endswith("\\") or not _REG_VALUE.search(value):
             continue
-        out.append(("register_define", 0, m.start("value"), m.end("value"), {"kind": "newline"},
+        out.append(("register_define", 0, m.start("value"), m.start("value") + len(value), {"kind": "value"},
                     {"register": m.group("name")}))
     return out
 

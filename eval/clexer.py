@@ -78,3 +78,11 @@ def token_texts(text: str, keep_comments: bool = False) -> list[str]:
 def identifiers(text: str) -> list[str]:
     """Identifier tokens (keywords excluded), in order, with repeats."""
     return [t.text for t in lex(text) if t.kind == "ident"]
+
+
+def strip_trailing_comment(line: str) -> str:
+    """``line`` without a trailing ``//`` or ``/* */`` comment (and the spaces before it)."""
+    for m in _TOKEN_RE.finditer(line):
+        if m.lastgroup == "comment":
+            return line[:m.start()].rstrip()
+    return line.rstrip()

@@ -1,7 +1,7 @@
 """Decontamination of benchmark items against the training data.
 
-An item is contaminated when much of its text (prompt tail + target) already appears in the
-training split. We index only the *items'* n-grams (small) and stream the training data
+An item is contaminated when much of its target (with the few words of prompt just before it,
+so boundary n-grams count) already appears in the training split. We index only the *items'* n-grams (small) and stream the training data
 through them once, so the cost is one pass over the training data:
 
 - against text shards (parquet): whitespace-separated word 13-grams (the GPT-3 rule);
@@ -23,13 +23,14 @@ _MASK = (1 << 64) - 1
 _P = 1_000_003
 
 
-def item_text(item: dict[str, Any], prompt_chars: int = 1000) -> str:
-    """The part of an item that must not be in training: the prompt's tail and the target."""
-    return item["prompt"][-prompt_chars:] + item["target"]
+def item_words(item: dict[str, Any], n: int = WORD_N) -> list[str]:
+    """Words whose n-grams are checked: the target's, with ``n - 1`` words of prompt before it,
+    so every n-gram touches the target (a licence header shared by the prompt does not count)."""
+    head = item["prompt"].split()[-(n - 1):] if n > 1 else []
+    return head + item["target"].split()
 
 
-def word_ngrams(text: str, n: int = WORD_N) -> set[int]:
-    words = text.split()
+def _grams(words: list[str], n: int) -> set[int]:
     if len(words) < n:
         return {hash(tuple(words))} if words else set()
     return {hash(tuple(words[i:i + n])) for i in range(len(words) - n + 1)}
@@ -37,7 +38,7 @@ def word_ngrams(text: str, n: int = WORD_N) -> set[int]:
 
 def text_overlap(items: Sequence[dict[str, Any]], train_docs, n: int = WORD_N) -> list[float]:
     """Share of each item's word n-grams present in ``train_docs`` (an iterable of dicts with ``text``)."""
-    grams = [word_ngrams(item_text(it), n) for it in items]
+    grams = [_grams(item_words(it, n), n) for it in items]
     wanted = set().union(*grams) if grams else set()
     found: set[int] = set()
     for doc in train_docs:
@@ -52,6 +53,19 @@ def text_overlap(items: Sequence[dict[str, Any]], train_docs, n: int = WORD_N) -
             if h in wanted:
                 found.add(h)
     return [len(g & found) / len(g) if g else 0.0 for g in grams]
+
+
+def item_tokens(item: dict[str, Any], encode: Callable[[str], list[int]], n: int = TOKEN_N) -> list[int]:
+    """Token ids checked for an item: the target's tokens with ``n - 1`` tokens of prompt before them.
+
+    Prompt tail and target are tokenised together, as the shards tokenised the document, so
+    the n-grams across the boundary match; the boundary is where the tail alone ends.
+    """
+    tail = item["prompt"][-400:]
+    joint = list(encode(tail + item["target"]))
+    k = len(encode(tail)) if tail else 0
+    start = max(0, min(k - (n - 1), len(joint) - n))
+    return joint[start:]
 
 
 def rolling_hashes(tokens, n: int = TOKEN_N):
@@ -80,7 +94,7 @@ def token_overlap(items: Sequence[dict[str, Any]], shard_dir: str | Path, encode
 
     from eval.heldout import read_token_array, token_shard_files
 
-    grams = [np.unique(rolling_hashes(encode(item_text(it)), n)) for it in items]
+    grams = [np.unique(rolling_hashes(item_tokens(it, encode, n), n)) for it in items]
     wanted = np.unique(np.concatenate(grams)) if grams else np.zeros(0, dtype=np.uint64)
     found = np.zeros(0, dtype=np.uint64)
     if wanted.size:

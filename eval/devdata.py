@@ -22,7 +22,7 @@ def _domain(pkg: str, rel: str) -> str | None:
     low = rel.lower()
     if pkg == "deb:avr-libc":
         name = rel.rsplit("/", 1)[-1]
-        return "register_defines" if "/include/avr/io" in rel and name.startswith("io") else None
+        return "register_defines" if "/include/avr/io" in rel and name.startswith("io") and name != "io.h" else None
     if "usb" in low or "descriptors." in low or "/cdc." in low or "/hid." in low:
         return "usb_stack"
     return "general"
