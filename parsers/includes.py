@@ -1,0 +1,122 @@
+"""The include graph of one repository, and an include-respecting file order.
+
+``include_graph(files, include_dirs)`` maps each repo file to the repo files it includes.
+An include is resolved, in this order, against
+
+1. the including file's folder (quoted includes only, as a C preprocessor does),
+2. the repository's include folders: ``include_dirs`` when given, else every folder named
+   ``include``/``inc``/``Inc``/``Include``/``includes``/``api``/``headers`` plus the root,
+3. a unique path suffix among the repo's files (``#include "hal/uart.h"`` with ``-I src``
+   flags we cannot see): used only when exactly one repo file ends with the include path.
+
+Angle includes (``<stdint.h>``) go through steps 2–3 too, so a repo's own copy of a header is
+found when the repo has one; system headers it does not have stay unresolved.
+``resolve_includes`` gives the per-include detail (for the catalog's ``includes`` table) and
+``include_order`` a deterministic order with included files before their includers.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from typing import Mapping, Sequence
+
+from parsers.models import CodeFile
+
+INCLUDE_DIR_NAMES = frozenset(("include", "inc", "Inc", "Include", "includes", "api", "headers", "Headers"))
+
+
+def default_include_dirs(paths: Sequence[str]) -> list[str]:
+    """The repo's include folders when none are given: conventional names, then the root."""
+    dirs = set()
+    for p in paths:
+        parts = p.split("/")[:-1]
+        for i, part in enumerate(parts):
+            if part in INCLUDE_DIR_NAMES:
+                dirs.add("/".join(parts[: i + 1]))
+    return sorted(dirs, key=lambda d: (d.count("/"), d)) + [""]
+
+
+def _norm(path: str) -> str | None:
+    p = posixpath.normpath(path)
+    if p.startswith("../") or p == ".." or p.startswith("/"):
+        return None
+    return "" if p == "." else p
+
+
+def _suffix_index(paths: Sequence[str]) -> dict[str, list[str]]:
+    idx: dict[str, list[str]] = {}
+    for p in paths:
+        idx.setdefault(p.rsplit("/", 1)[-1], []).append(p)
+    return idx
+
+
+def resolve_includes(files: Mapping[str, CodeFile], include_dirs: Sequence[str] = ()
+                     ) -> dict[str, list[tuple[str, str | None]]]:
+    """For each file, ``[(include as written, resolved repo path or None), …]`` in file order."""
+    paths = set(files)
+    dirs = [d.strip("/") for d in include_dirs] if include_dirs else default_include_dirs(sorted(paths))
+    by_name = _suffix_index(sorted(paths))
+    out: dict[str, list[tuple[str, str | None]]] = {}
+    for path in sorted(files):
+        cf = files[path]
+        angle = set(cf.angle_includes or ())
+        here = posixpath.dirname(path)
+        rows = []
+        for inc in cf.includes:
+            inc_n = inc.replace("\\", "/")
+            found = None
+            cands = [] if inc in angle else [posixpath.join(here, inc_n)]
+            cands += [posixpath.join(d, inc_n) if d else inc_n for d in dirs]
+            for c in cands:
+                n = _norm(c)
+                if n is not None and n in paths and n != path:
+                    found = n
+                    break
+            if found is None:
+                tail = inc_n.lstrip("./")
+                hits = [p for p in by_name.get(tail.rsplit("/", 1)[-1], ()) if (p == tail or p.endswith("/" + tail))
+                        and p != path]
+                if len(hits) == 1:
+                    found = hits[0]
+            rows.append((inc, found))
+        out[path] = rows
+    return out
+
+
+def include_graph(files: Mapping[str, CodeFile], include_dirs: Sequence[str] = ()) -> dict[str, list[str]]:
+    """Edges from each repo file to the repo files it includes (first-include order, no duplicates)."""
+    graph: dict[str, list[str]] = {}
+    for path, rows in resolve_includes(files, include_dirs).items():
+        seen: list[str] = []
+        for _, r in rows:
+            if r is not None and r not in seen:
+                seen.append(r)
+        graph[path] = seen
+    return graph
+
+
+def include_order(graph: Mapping[str, Sequence[str]], paths: Sequence[str] | None = None) -> list[str]:
+    """Files ordered so that included files come before the files that include them.
+
+    Depth-first post-order from each file in sorted order; cycles are broken where met, so
+    the result is deterministic and contains every path exactly once.
+    """
+    nodes = sorted(set(paths) if paths is not None else set(graph))
+    allowed = set(nodes)
+    done: set[str] = set()
+    order: list[str] = []
+    for start in nodes:
+        if start in done:
+            continue
+        stack = [(start, iter(graph.get(start, ())))]
+        done.add(start)
+        while stack:
+            node, it = stack[-1]
+            nxt = next((n for n in it if n in allowed and n not in done), None)
+            if nxt is None:
+                order.append(node)
+                stack.pop()
+            else:
+                done.add(nxt)
+                stack.append((nxt, iter(graph.get(nxt, ()))))
+    return order
