@@ -21,9 +21,10 @@ CODE_TOKEN_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|0[xX][0-9A-Fa-f]+[uUlL]*|\d+
 
 # StarCoder's encoded-data patterns (bigcode-dataset, "filtering/encoded_data"): long base64
 # runs, long comma/space separated hex byte lists (firmware blobs pasted as C arrays) and long
-# \\u escape runs.
+# \\u escape runs. The hex pattern also accepts ", " between bytes: StarCoder's took "," or
+# spaces only and missed the usual `0x1f, 0x20` style of firmware arrays.
 _BASE64_RE = re.compile(r"[a-zA-Z0-9+/=\n]{64,}")
-_HEX_RE = re.compile(r"(?:\b(?:0x|\\x)?[0-9a-fA-F]{2}(?:,|\b\s*)){8,}")
+_HEX_RE = re.compile(r"(?:\b(?:0x|\\x)?[0-9a-fA-F]{2}(?:,\s*|\b\s*)){8,}")
 _UNICODE_RE = re.compile(r"(?:\\u[0-9a-fA-F]{4}){8,}")
 
 # Comment syntax per language (DESIGN.md languages). C-family block + line comments; the
