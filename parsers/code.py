@@ -340,6 +340,19 @@ class _Extractor:
                         self._add("typedef", n, node, value=names[0])
                         self.typedef_sizes[n] = info
                     return
+                if len(names) == 1 and typ.type != "enum_specifier":
+                    # `typedef struct PORT_struct {...} PORT_t;`: code and instance macros use the
+                    # typedef name, so the struct and its fields go by it; the tag is kept in `type`
+                    tag_name = _text(tag)
+                    before = len(self.symbols)
+                    info = self.type_spec(typ, names[0], node)
+                    if len(self.symbols) > before and self.symbols[before].name == names[0]:
+                        self.symbols[before].type = f"{typ.type.split('_')[0]} {tag_name}"
+                    self.typedef_sizes[tag_name] = info
+                    self.struct_names.add(tag_name)
+                    if names[0] in self.overlays:
+                        self.overlays.add(tag_name)
+                    return
                 info = self.type_spec(typ, None)
                 for n in names:
                     self._add("typedef", n, node, value=f"{typ.type.split('_')[0]} {_text(tag)}")

@@ -1,0 +1,58 @@
+"""Real headers for the code-parser tests, fetched once through ``corpus.sources.fetch`` (cached).
+
+Debian binary packages: avr-libc, msp430mcu, sdcc-libraries. The CMSIS-style header is Nordic's
+``nrf51.h`` from the yotta modules of Debian's ``firmware-microbit-micropython`` source package
+(no Debian binary package or PyPI package ships a CMSIS device header; this source package
+vendors the nRF51 SDK). Its register map comes from ``nrf51.svd`` in the pyocd wheel.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from functools import lru_cache
+from pathlib import Path
+
+PYOCD = "pip:pyocd==0.46.0"
+
+
+@lru_cache(maxsize=None)
+def package(source: str) -> Path:
+    from corpus.sources import fetch
+
+    return fetch(source)
+
+
+def avr_header(name: str) -> Path:
+    return _find(package("deb:avr-libc"), f"usr/lib/avr/include/avr/{name}")
+
+
+def msp430_header(name: str) -> Path:
+    return _find(package("deb:msp430mcu"), f"usr/msp430/include/{name}")
+
+
+def sdcc_header(name: str) -> Path:
+    return _find(package("deb:sdcc-libraries"), f"usr/share/sdcc/include/mcs51/{name}")
+
+
+def nrf51_header() -> Path:
+    root = package("debsrc:firmware-microbit-micropython")
+    hits = sorted(root.rglob("nordic_sdk/components/device/nrf51.h"))
+    assert hits, f"nrf51.h not found under {root}"
+    return hits[0]
+
+
+def svd_text(name: str) -> str:
+    root = package(PYOCD)
+    zips = sorted(root.rglob("svd_data.zip"))
+    assert zips, f"svd_data.zip not found under {root}"
+    with zipfile.ZipFile(zips[0]) as z:
+        return z.read(name).decode("utf-8")
+
+
+def _find(root: Path, rel: str) -> Path:
+    p = root / rel
+    if p.is_file():
+        return p
+    hits = sorted(root.rglob(Path(rel).name))
+    assert hits, f"{rel} not found under {root}"
+    return hits[0]
