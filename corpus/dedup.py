@@ -118,7 +118,11 @@ def parquet_writer(folder: str, filename: str = "${rank}.parquet"):
 def parquet_reader(folder: str):
     from datatrove.pipeline.readers import ParquetReader
 
-    return ParquetReader(str(folder), glob_pattern="**/*.parquet", recursive=True)
+    reader = ParquetReader(str(folder), glob_pattern="**/*.parquet", recursive=True)
+    # no file_path in metadata: outputs must not depend on where the input folder lives
+    # (BaseDiskReader has the switch; ParquetReader's __init__ does not pass it through)
+    reader.add_file_path = False
+    return reader
 
 
 def _check_plan(work_dir: Path, plan: dict) -> None:
