@@ -149,7 +149,7 @@ def charts(summary: dict[str, Any], out_dir: Path) -> list[Path]:
     models = summary["models"]
     gen = summary["generation"]
     doms = sorted({d for m in gen.values() for d in m["by_domain"] if d != "all"})
-    if doms and len(doms) >= 3:
+    if doms:  # with one or two domains the 'radar' is a line, still readable
         angles = np.linspace(0, 2 * np.pi, len(doms), endpoint=False).tolist()
         fig = plt.figure(figsize=(7, 7))
         ax = fig.add_subplot(111, polar=True)
