@@ -369,8 +369,12 @@ class _Extractor:
                     self.typedef_sizes[n] = self.typedef_sizes[tname]
                 self.struct_names.add(n)
             return
-        base = _WS_RE.sub(" ", _text(typ))
-        for d in node.children_by_field_name("declarator"):
+        decls = node.children_by_field_name("declarator")
+        # qualifiers (`typedef volatile uint8_t register8_t;`) are siblings of the type node
+        start = node.children[0].end_byte if node.children and node.children[0].type == "typedef" else typ.start_byte
+        end = decls[0].start_byte if decls else typ.end_byte
+        base = _WS_RE.sub(" ", self.src[start:end].decode("utf-8", "replace")).strip() or _text(typ)
+        for d in decls:
             n, kind = self._declarator_name(d)
             if not n:
                 continue
@@ -691,6 +695,7 @@ def _parse_c(cf: CodeFile, text: str, data: bytes, lang: str) -> None:
         buf = bytearray(data)
         ev0 = Evaluator(macros)
         lines_at = _line_counter(data)
+        sfr_addr: dict[str, str] = {}
         for rx, kind in ((_SFR_AT_RE, "at"), (_SFR_KEIL_RE, "keil"), (_SFR_CALL_RE, "call")):
             for m in rx.finditer(data):
                 if kind == "at":
@@ -707,9 +712,13 @@ def _parse_c(cf: CodeFile, text: str, data: bytes, lang: str) -> None:
                         pass
                 addr_s = addr.decode("utf-8", "replace").strip()
                 if kind == "keil" and "^" in addr_s and decl == b"sbit":
+                    # Keil `sbit P1_0 = P1^0;`: bit 0 of the sfr P1 declared above
                     base, _, bit = addr_s.partition("^")
-                    addr_s = f"({base.strip()})+({bit.strip()})"
+                    base = base.strip()
+                    addr_s = f"({sfr_addr.get(base, base)})+({bit.strip()})"
                 ev = ev0.value(addr_s)
+                if ev is not None:
+                    sfr_addr[name.decode()] = str(ev.value)
                 line = lines_at(m.start())
                 regs.append(Symbol(kind="variable", name=name.decode(), start_line=line, end_line=line,
                                    value=addr_s, int_value=to_int64(ev.value) if ev is not None else None,

@@ -1,0 +1,66 @@
+"""CodeParseStep over real vendor headers: metadata, pass-through order, catalog tables."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import polars as pl
+from datatrove.data import Document
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "parsers"))
+from code_data import avr_header, nrf51_header  # noqa: E402
+
+from corpus.steps.code import CodeParseStep  # noqa: E402
+
+
+def docs():
+    nrf = nrf51_header().parent
+    out = [Document(text="datasheet text", id="p1:datasheet:x", metadata={"kind": "datasheet", "pair_id": "p1"})]
+    for p in ("nrf.h", "nrf51.h", "nrf51_bitfields.h"):
+        out.append(Document(text=(nrf / p).read_text(errors="replace"), id=f"p1:code:device/{p}",
+                            metadata={"kind": "code", "pair_id": "p1", "path": f"device/{p}", "language": "c"}))
+    avr = avr_header("iom328p.h").read_text()
+    out.append(Document(text=avr, id="p2:code:avr/iom328p.h",
+                        metadata={"kind": "code", "pair_id": "p2", "path": "avr/iom328p.h"}))
+    out.append(Document(text="bad \ufffd bytes\n#define X 1\n", id="p2:code:bad.c",
+                        metadata={"kind": "code", "pair_id": "p2", "path": "bad.c", "non_utf8": True}))
+    out.append(Document(text="mapping", id="p2:mapping:x", metadata={"kind": "mapping", "pair_id": "p2"}))
+    return out
+
+
+def test_code_step(tmp_path):
+    step = CodeParseStep(str(tmp_path))
+    inp = docs()
+    out = list(step.run(iter(inp), rank=3, world_size=4))
+    assert [d.id for d in out] == [d.id for d in inp]
+    assert out[0].metadata == {"kind": "datasheet", "pair_id": "p1"}
+    nrf51 = out[2].metadata
+    assert nrf51["language"] == "c" and nrf51["_codefile"].path == "device/nrf51.h"
+    assert nrf51["n_registers"] > 600 and nrf51["n_symbols"] == len(nrf51["_codefile"].symbols)
+    assert nrf51["includes"] == ["core_cm0.h", "system_nrf51.h"]
+    assert out[5].metadata["flags"] == ["non_utf8"]
+
+    parts = tmp_path / "parts"
+    files = pl.read_parquet(parts / "files" / "00003.parquet")
+    assert files.columns[:7] == ["pair_id", "path", "language", "size_bytes", "flags", "parse_errors", "n_symbols"]
+    assert files["path"].to_list() == ["device/nrf.h", "device/nrf51.h", "device/nrf51_bitfields.h", "avr/iom328p.h",
+                                       "bad.c"]
+    syms = pl.read_parquet(parts / "symbols" / "00003.parquet")
+    udr = syms.filter((pl.col("name") == "UDR0") & (pl.col("path") == "avr/iom328p.h")).row(0, named=True)
+    assert (udr["kind"], udr["int_value"], udr["role"]) == ("macro", 0xC6, "register")
+    uart = syms.filter((pl.col("name") == "NRF_UART0")).row(0, named=True)
+    assert (uart["int_value"], uart["type"]) == (0x40002000, "NRF_UART_Type")
+    assert syms.height == sum(d.metadata.get("n_symbols", 0) for d in out)
+    inc = pl.read_parquet(parts / "includes" / "00003.parquet")
+    got = {(r["path"], r["include"]): r["resolved"] for r in inc.iter_rows(named=True)}
+    assert got[("device/nrf.h", "nrf51.h")] == "device/nrf51.h"
+    assert got[("device/nrf51.h", "core_cm0.h")] is None
+
+
+def test_symbol_rows_are_capped(tmp_path):
+    step = CodeParseStep(str(tmp_path), max_symbol_rows_per_file=10)
+    text = "".join(f"#define R{i} {i}\n" for i in range(50))
+    out = list(step.run(iter([Document(text=text, id="a", metadata={"kind": "code", "pair_id": "p", "path": "r.h"})])))
+    assert out[0].metadata["n_symbols"] == 50
+    assert pl.read_parquet(tmp_path / "parts" / "symbols" / "00000.parquet").height == 10
