@@ -101,12 +101,17 @@ def symbol_infos(files: Sequence[CodeFile], part_toks: frozenset[str]) -> list[S
         named = [s for s in f.symbols if s.kind in VALUE_KINDS or s.kind == "field"]
         if not named:
             continue
-        df: Counter[str] = Counter()
+        # family words are counted among definitions of the same sort (macros apart from
+        # struct fields and enumerators, which are named differently)
+        frequent_by: dict[bool, set[str]] = {}
+        for is_macro in (True, False):
+            group = [s for s in named if (s.kind == "macro") == is_macro]
+            df: Counter[str] = Counter()
+            for s in group:
+                df.update(set(split_identifier(s.name)))
+            frequent_by[is_macro] = {t for t, c in df.items() if c >= 3 and c >= 0.3 * len(group)}
         for s in named:
-            df.update(set(split_identifier(s.name)))
-        n = len(named)
-        frequent = {t for t, c in df.items() if c >= 3 and c >= 0.3 * n}
-        for s in named:
+            frequent = frequent_by[s.kind == "macro"]
             if s.kind in VALUE_KINDS and s.int_value is None:
                 continue
             if s.kind == "field" and s.offset is None:
