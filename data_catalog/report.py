@@ -109,7 +109,8 @@ def render_table(table_id: str, rows: Sequence[dict[str, Any]], cols: Sequence[t
 
 def _svg(fig) -> str:
     buf = io.StringIO()
-    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
+    # no bbox_inches="tight": callers already ran tight_layout, and a second layout pass doubles the cost
+    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
     import matplotlib.pyplot as plt
 
     plt.close(fig)
@@ -145,11 +146,19 @@ def _domain_bars(ax, tokens_by_domain: list[dict[str, Any]], title: str) -> None
     ax.legend(frameon=False, fontsize=8)
 
 
+MAX_PLOT_PAIRS = 40
+
+
 def _coverage_bars(ax, pair_rows: list[dict[str, Any]]) -> None:
-    rows = [r for r in pair_rows]
+    rows = list(pair_rows)
     if not rows:
         ax.set_axis_off()
         return
+    title = "mapping coverage per pair (sections by status)"
+    if len(rows) > MAX_PLOT_PAIRS:  # the least-linked pairs: the ones a reader looks for
+        rows = sorted(rows, key=lambda r: (r.get("linked_share") is not None, r.get("linked_share") or 0.0,
+                                           r["pair_id"]))[:MAX_PLOT_PAIRS]
+        title += f", {MAX_PLOT_PAIRS} least linked of {len(pair_rows)}"
     names = [r["pair_id"] if len(r["pair_id"]) <= 28 else r["pair_id"][:26] + "…" for r in rows]
     left = [0.0] * len(rows)
     any_status = False
@@ -161,7 +170,7 @@ def _coverage_bars(ax, pair_rows: list[dict[str, Any]]) -> None:
     shares = [r.get("linked_share") for r in rows]
     for y, (x, s) in enumerate(zip(left, shares)):
         ax.text(x, y, f"  {s:.0%} linked" if s is not None else "  no registers", va="center", fontsize=7)
-    ax.set_title("mapping coverage per pair (sections by status)")
+    ax.set_title(title)
     ax.set_xlabel("sections")
     ax.invert_yaxis()
     if any_status:
@@ -171,7 +180,7 @@ def _coverage_bars(ax, pair_rows: list[dict[str, Any]]) -> None:
 def manufacturer_plot(m: dict[str, Any]) -> str:
     import matplotlib.pyplot as plt
 
-    n = max(1, len(m["pair_rows"]))
+    n = max(1, min(MAX_PLOT_PAIRS, len(m["pair_rows"])))
     height = max(2.4, min(12.0, 0.9 + 0.28 * n))
     fig, axes = plt.subplots(1, 2, figsize=(11, height), gridspec_kw={"width_ratios": [1, 1.3]})
     _domain_bars(axes[0], m["tokens_by_domain"], "tokens per domain")
@@ -193,8 +202,9 @@ def overview_plots(result: dict[str, Any]) -> list[dict[str, str]]:
     if ms:
         fig, ax = plt.subplots(figsize=(5.5, max(2.4, 0.8 + 0.22 * len(ms))))
         names = [m["manufacturer"] for m in ms]
-        ax.barh(names, [m["tokens"] or m["bytes"] for m in ms], color="#2f5fb3")
-        ax.set_title("tokens per manufacturer" + (" (top 25)" if len(result["manufacturers"]) > 25 else ""))
+        what = "tokens" if any(m["tokens"] for m in ms) else "bytes" if any(m["bytes"] for m in ms) else "pairs"
+        ax.barh(names, [m[what] for m in ms], color="#2f5fb3")
+        ax.set_title(f"{what} per manufacturer" + (" (top 25)" if len(result["manufacturers"]) > 25 else ""))
         ax.invert_yaxis()
         fig.tight_layout()
         plots.append({"id": "plot-manufacturers", "svg": _svg(fig)})
@@ -207,6 +217,19 @@ def overview_plots(result: dict[str, Any]) -> list[dict[str, str]]:
             ax.invert_yaxis()
             fig.tight_layout()
             plots.append({"id": "plot-linked", "svg": _svg(fig)})
+
+    cats: dict[str, int] = {}
+    for m in result["manufacturers"]:
+        for p in m["pair_rows"]:
+            cats[p.get("category") or "(none)"] = cats.get(p.get("category") or "(none)", 0) + 1
+    if cats:
+        order = sorted(cats, key=lambda c: (-cats[c], c))
+        fig, ax = plt.subplots(figsize=(5.5, max(2.4, 0.8 + 0.22 * len(order))))
+        ax.barh(order, [cats[c] for c in order], color="#6b4fa3")
+        ax.set_title("pairs per category")
+        ax.invert_yaxis()
+        fig.tight_layout()
+        plots.append({"id": "plot-categories", "svg": _svg(fig)})
 
     drops = result["drops_by_reason"][:20]
     if drops:

@@ -98,6 +98,7 @@ def test_report_in_headless_chromium(report, tmp_path):
     # screenshot, kept as a test artifact
     ARTIFACTS.mkdir(exist_ok=True)
     shot = ARTIFACTS / "report-screenshot.png"
-    run = _run_chromium(["--window-size=1400,1800", f"--screenshot={shot}", report.resolve().as_uri()], tmp_path)
+    run = _run_chromium(["--window-size=1400,1800", "--virtual-time-budget=10000", f"--screenshot={shot}",
+                         report.resolve().as_uri()], tmp_path)
     assert run.returncode == 0 and shot.is_file() and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert shot.stat().st_size > 20_000  # a rendered page, not a blank one
