@@ -29,7 +29,8 @@ from parsers.pdf_registers import (
 
 MAX_SECTION_CHARS = 200_000  # bounded memory on 1,000-page documents: section text is capped
 
-_CUE_WORDS = re.compile(r"\b(register|registers|offset|reset|default|r/w|read/write|bit\d*|bits|addr|address)\b", re.I)
+_CUE_WORDS = re.compile(r"\b(register|registers|offset|reset|default|r/w|read/write|bit\d*|bits|addr|address|"
+                        r"peripheral|boundary|memory map)\b", re.I)
 _HEXLIKE = re.compile(r"(?<![\w.])(?:0x[0-9a-f]{1,8}|[0-9][0-9a-f]{0,3}h)(?![\w.])", re.I)
 _BLOCK_CUE = re.compile(r"address offset\s*:|\(\s*(?:address|offset)\s*=|Register\s+0x[0-9a-f]+|"
                         r"^\s*(?:\d+(?:\.\d+)*\s+)?[A-Z][A-Z0-9_]+\s*\((?:0x)?[0-9A-F]{1,8}h?\)\s*$", re.I | re.M)
@@ -238,30 +239,39 @@ def _registers(doc, candidates: list[int], ds: Datasheet) -> tuple[list[RawRegis
             continue
         lines = group_lines([w[:5] for w in words])
         tables = read_tables(lines, height)
-        table_regs: list[RawRegister] = []
+        periph_at_start = ctx.peripheral
+        block_regs = registers_from_blocks(blocks, pno, ctx)  # also updates ctx.peripheral per heading
+        heads = [(y, name) for y, name in ctx.heads]
+        ctx.heads.clear()
         for t in tables:
             for p in peripherals_from_table(t):
                 peripherals.setdefault(p.name, p)
                 ctx.bases.setdefault(p.name, int(p.base_address, 16))
             if t.columns[t.name_col].role == "peripheral":
                 continue
-            table_regs.extend(registers_from_table(t, pno))
-        # summary tables under a "PERIPH registers/register map" heading belong to it
-        block_regs = registers_from_blocks(blocks, pno, ctx)
-        for r in table_regs:
-            r.peripheral = ctx.peripheral if _table_under_periph(blocks, ctx) else None
-        heads = sorted(y for _, y in block_regs)
+            # a summary table belongs to the last "NAME registers/register map" heading above it
+            periph = periph_at_start
+            for y, name in heads:
+                if y <= t.y0:
+                    periph = name
+            for r in registers_from_table(t, pno):
+                r.peripheral = periph
+                raw.append(r)
+        starts = sorted(y for _, y in block_regs)
         for reg, y in block_regs:
-            nxt = next((h for h in heads if h > y + 1), height)
+            nxt = next((h for h in starts if h > y + 1), height)
             if not reg.fields:
                 reg.fields = fields_from_region(lines, y, nxt)
             raw.append(reg)
-        raw.extend(table_regs)
+    # offsets whose peripheral base was printed after the register (or on another page)
+    for r in raw:
+        if r.address_kind == "offset" and r.peripheral and r.peripheral in ctx.bases:
+            r.address += ctx.bases[r.peripheral]
+            r.address_kind = "absolute"
+    for name, base in ctx.bases.items():
+        if name not in peripherals:
+            peripherals[name] = Peripheral(name=name, base_address=f"0x{base:x}")
     return raw, list(peripherals.values())
-
-
-def _table_under_periph(blocks, ctx: PageContext) -> bool:
-    return ctx.peripheral is not None
 
 
 def _norm(s: str) -> str:

@@ -473,6 +473,9 @@ def blocks_of(page) -> list[Block]:
         if b[6] != 0:
             continue
         out.append(Block(clean_text(b[4]), b[1], b[3], b[0]))
+    # content-stream order is not reading order (a producer may write all bold text last);
+    # headings must precede their "Address offset" lines, so order by position
+    out.sort(key=lambda b: (round(b.y0), b.x0))
     return out
 
 
@@ -483,6 +486,7 @@ class PageContext:
     peripheral: str | None = None
     base: int | None = None
     bases: dict[str, int] = field(default_factory=dict)
+    heads: list[tuple[float, str]] = field(default_factory=list)  # (y, peripheral) headings on this page
 
 
 def registers_from_blocks(blocks: list[Block], page_no: int, ctx: PageContext) -> list[tuple[RawRegister, float]]:
@@ -496,6 +500,7 @@ def registers_from_blocks(blocks: list[Block], page_no: int, ctx: PageContext) -
         if mp and len(t) < 80:
             ctx.peripheral = mp.group(1)
             ctx.base = ctx.bases.get(ctx.peripheral)
+            ctx.heads.append((b.y0, ctx.peripheral))
         mb = _BASE.search(t)
         if mb and ctx.peripheral:
             base = int(join_hex_groups(mb.group(1)).replace(" ", ""), 16)
@@ -507,23 +512,27 @@ def registers_from_blocks(blocks: list[Block], page_no: int, ctx: PageContext) -
             if len(addrs) == len(names):
                 acc = "r" if "only" in t[m.start(3):m.end()].lower() and m.group(3).lower() == "read" else None
                 for a, n in zip(addrs, names):
-                    out.append((RawRegister(n, a, access=acc, page=page_no, source="block"), b.y0))
+                    out.append((RawRegister(n, a, access=acc, page=page_no, source="block",
+                                            peripheral=ctx.peripheral), b.y0))
         if len(t) > 160:
             continue
         m = _BOSCH.match(t)
         if m:
-            out.append((RawRegister(m.group(2).strip(), int(m.group(1), 16), page=page_no, source="block"), b.y0))
+            out.append((RawRegister(m.group(2).strip(), int(m.group(1), 16), page=page_no, source="block",
+                                    peripheral=ctx.peripheral), b.y0))
             continue
         m = _ST_SENSOR.match(t)
         if m:
-            out.append((RawRegister(m.group(1), int(m.group(2) or m.group(3), 16), page=page_no, source="block"), b.y0))
+            out.append((RawRegister(m.group(1), int(m.group(2) or m.group(3), 16), page=page_no, source="block",
+                                    peripheral=ctx.peripheral), b.y0))
             continue
         m = _TI.match(t)
         if m:
             name = clean_name(m.group(1))
             if name and re.search(r"[A-Za-z]", name):
                 rst = int(m.group(3).replace("_", ""), 16) if m.group(3) else None
-                out.append((RawRegister(name, int(m.group(2), 16), reset=rst, page=page_no, source="block"), b.y0))
+                out.append((RawRegister(name, int(m.group(2), 16), reset=rst, page=page_no, source="block",
+                                        peripheral=ctx.peripheral), b.y0))
             continue
         mo = _OFFSET.search(t)
         if mo:
@@ -545,9 +554,6 @@ def registers_from_blocks(blocks: list[Block], page_no: int, ctx: PageContext) -
                     break
             reg = RawRegister(name, off, reset=rst, page=page_no, source="block", peripheral=ctx.peripheral,
                               address_kind="offset")
-            if ctx.base is not None:
-                reg.address = ctx.base + off
-                reg.address_kind = "absolute"
             out.append((reg, b.y0))
     return out
 
