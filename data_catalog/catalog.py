@@ -284,10 +284,14 @@ class Catalog:
 
     # ------------------------------------------------------------------ breakdowns
 
-    def tokens_by_domain(self, pair_ids: list[str] | None = None) -> pl.DataFrame:
-        """domain, split, documents, tokens, bytes over kept documents."""
+    def tokens_by_domain(self, pair_ids: list[str] | None = None, per_pair: bool = False) -> pl.DataFrame:
+        """domain, split, documents, tokens, bytes over kept documents (``per_pair``: also by pair_id, so
+        one scan serves every manufacturer)."""
         docs = self._kept_documents(pair_ids)
+        keys = ["pair_id", "domain", "split"] if per_pair else ["domain", "split"]
         schema = {"domain": pl.Utf8, "split": pl.Utf8, "documents": pl.Int64, "tokens": pl.Int64, "bytes": pl.Int64}
+        if per_pair:
+            schema = {"pair_id": pl.Utf8, **schema}
         if docs is None:
             return pl.DataFrame(schema=schema)
         cols = self.columns("documents")
@@ -296,28 +300,36 @@ class Catalog:
         aggs = [pl.len().cast(pl.Int64).alias("documents")]
         for c, src in (("tokens", self.col("documents", *TOKEN_COLUMNS)), ("bytes", self.col("documents", "bytes"))):
             aggs.append(pl.col(src).fill_null(0).sum().cast(pl.Int64).alias(c) if src else pl.lit(0, pl.Int64).alias(c))
-        return docs.group_by(["domain", "split"]).agg(aggs).sort(["domain", "split"]).collect()
+        return docs.group_by(keys).agg(aggs).sort(keys).collect()
 
-    def drops_by_reason(self, pair_ids: list[str] | None = None) -> pl.DataFrame:
-        """stage, reason, count: the drops table plus documents carrying a drop reason."""
+    def drops_by_reason(self, pair_ids: list[str] | None = None, per_pair: bool = False) -> pl.DataFrame:
+        """stage, reason, count: the drops table plus documents carrying a drop reason
+        (``per_pair``: also by pair_id; drops without a pair have a null pair_id)."""
         frames = []
+
+        def pid(table: str) -> pl.Expr:
+            return (pl.col("pair_id").cast(pl.Utf8) if "pair_id" in self.columns(table)
+                    else pl.lit(None, pl.Utf8)).alias("pair_id")
+
         if self.has("drops") and "reason" in self.columns("drops"):
             lf = self.scan("drops")
             if pair_ids is not None and "pair_id" in self.columns("drops"):
                 lf = lf.filter(pl.col("pair_id").is_in(pair_ids))
             stage = pl.col("stage").cast(pl.Utf8) if "stage" in self.columns("drops") else pl.lit("(unknown)")
-            frames.append(lf.select(stage.fill_null("(unknown)").alias("stage"),
+            frames.append(lf.select(pid("drops"), stage.fill_null("(unknown)").alias("stage"),
                                     pl.col("reason").cast(pl.Utf8).fill_null("(none)").alias("reason")))
         drop = self.col("documents", *DROP_COLUMNS)
         if drop:
             lf = self._by_pair("documents", pair_ids) if pair_ids is not None else self.scan("documents")
             if lf is not None:
                 frames.append(lf.filter(pl.col(drop).is_not_null() & (pl.col(drop).cast(pl.Utf8) != ""))
-                              .select(pl.lit("documents").alias("stage"), pl.col(drop).cast(pl.Utf8).alias("reason")))
+                              .select(pid("documents"), pl.lit("documents").alias("stage"),
+                                      pl.col(drop).cast(pl.Utf8).alias("reason")))
+        keys = ["pair_id", "stage", "reason"] if per_pair else ["stage", "reason"]
         if not frames:
-            return pl.DataFrame(schema={"stage": pl.Utf8, "reason": pl.Utf8, "count": pl.Int64})
-        return (pl.concat(frames).group_by(["stage", "reason"]).agg(pl.len().cast(pl.Int64).alias("count"))
-                .sort(["count", "stage", "reason"], descending=[True, False, False]).collect())
+            return pl.DataFrame(schema={**{k: pl.Utf8 for k in keys}, "count": pl.Int64})
+        return (pl.concat(frames).group_by(keys).agg(pl.len().cast(pl.Int64).alias("count"))
+                .sort(["count", *keys], descending=[True] + [False] * len(keys), nulls_last=True).collect())
 
     def section_status_counts(self, pair_ids: list[str] | None = None) -> dict[str, int]:
         lf = self._by_pair("section_status", pair_ids)

@@ -13,7 +13,7 @@ from typing import Any
 
 import polars as pl
 
-from data_catalog.catalog import OPTIONAL_TABLES, TABLES, Catalog
+from data_catalog.catalog import OPTIONAL_TABLES, STATUSES, TABLES, Catalog
 
 PAIR_COLUMNS = ("pair_id", "manufacturer", "manufacturer_raw", "category", "component", "pages", "sections",
                 "registers", "registers_linked", "linked_share", "files", "symbols", "documents", "tokens", "bytes",
@@ -52,6 +52,25 @@ def _breakdown(cat: Catalog, ids: list[str] | None) -> dict[str, Any]:
         "tokens_by_domain": cat.tokens_by_domain(ids).to_dicts(),
         "drops_by_reason": cat.drops_by_reason(ids).to_dicts(),
     }
+
+
+class _PerPair:
+    """Per-pair breakdowns scanned once; each manufacturer's breakdown is a filter of these small frames."""
+
+    def __init__(self, cat: Catalog, pt: pl.DataFrame):
+        self.tokens = cat.tokens_by_domain(per_pair=True)
+        self.drops = cat.drops_by_reason(per_pair=True)
+        self.pt = pt
+
+    def breakdown(self, ids: list[str]) -> dict[str, Any]:
+        tok = (self.tokens.filter(pl.col("pair_id").is_in(ids)).group_by(["domain", "split"])
+               .agg(pl.col("documents").sum(), pl.col("tokens").sum(), pl.col("bytes").sum())
+               .sort(["domain", "split"]))
+        drops = (self.drops.filter(pl.col("pair_id").is_in(ids)).group_by(["stage", "reason"])
+                 .agg(pl.col("count").sum()).sort(["count", "stage", "reason"], descending=[True, False, False]))
+        pt = self.pt.filter(pl.col("pair_id").is_in(ids))
+        status = {s: int(pt[f"status_{s}"].sum()) for s in STATUSES}
+        return {"section_status": status, "tokens_by_domain": tok.to_dicts(), "drops_by_reason": drops.to_dicts()}
 
 
 def inspect_build(out_dir: str | os.PathLike, manufacturer: str | None = None, pair: str | None = None,
@@ -109,6 +128,7 @@ def inspect_build(out_dir: str | os.PathLike, manufacturer: str | None = None, p
         return result
 
     result["manufacturers"] = []
+    per_pair = _PerPair(cat, pt_all)
     for m in mt.to_dicts():
         name = m["manufacturer"]
         pt = pt_all.filter(pl.col("manufacturer").fill_null("(unknown)") == name)
@@ -117,7 +137,7 @@ def inspect_build(out_dir: str | os.PathLike, manufacturer: str | None = None, p
             "manufacturer": name,
             "raw_names": sorted({r for r in pt["manufacturer_raw"].to_list() if r}),
             **_totals(pt),
-            **_breakdown(cat, ids),
+            **per_pair.breakdown(ids),
             "pair_rows": _rows(pt, PAIR_COLUMNS),
         })
     result.update(_breakdown(cat, None))

@@ -140,3 +140,12 @@ def test_cli_catalog_show_h2loop():
     r = CliRunner().invoke(app, ["catalog", "show", str(path)])
     assert "818 pairs accepted" in r.output and "117 raw names" in r.output
 
+
+
+def test_overview_breakdowns_agree_with_per_manufacturer_queries(fake_build):
+    """The overview splits one scan per table by manufacturer; a --manufacturer query filters the scans."""
+    res = inspect_build(fake_build)
+    for m in res["manufacturers"]:
+        one = inspect_build(fake_build, manufacturer=m["manufacturer"])["manufacturer"]
+        for key in ("section_status", "tokens_by_domain", "drops_by_reason", "pairs", "tokens", "registers_linked"):
+            assert m[key] == one[key], (m["manufacturer"], key)
