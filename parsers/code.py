@@ -105,8 +105,8 @@ def ts_parse(language: str, data: bytes):
 # from line to line instead of testing "^" at every byte.
 _PP_RE = re.compile(
     r"\n[ \t]*#[ \t]*(?:define[ \t]+([A-Za-z_]\w*)(\([^)\n]*\))?|(include|include_next|import)\b)"
-    r"((?:\\\r?\n|/\*.*?\*/|[^\n])*)", re.S)
-_MULTILINE_COMMENT_RE = re.compile(r"/\*(?:[^*\n]|\*(?!/))*\n.*?\*/", re.S)
+    r"([^\n\\/]*(?:(?:\\\r?\n|/\*.*?\*/|[\\/])[^\n\\/]*)*)", re.S)
+_BLOCK_COMMENT_RE = re.compile(r"/\*[^*]*\*+(?:[^/*][^*]*\*+)*/")  # unrolled: no per-character alternation
 _COMMENT_RE = re.compile(r"/\*(?:(?!\*/)[^\n])*\n.*?\*/", re.S)
 _COMMENT_RE = re.compile(r"/\*.*?\*/|//[^\n]*", re.S)
 _WS_RE = re.compile(r"\s+")
@@ -118,7 +118,7 @@ def _scan_directives(text: str):
     outside block comments; ``name`` is None for an include."""
     spans = []
     if "/*" in text:
-        spans = [(m.start(), m.end()) for m in _MULTILINE_COMMENT_RE.finditer(text)]
+        spans = [m.span() for m in _BLOCK_COMMENT_RE.finditer(text) if "\n" in m.group()]
     nspans = len(spans)
     text = "\n" + text  # positions below are shifted by one: spans are compared with start - 1
     line = 1
