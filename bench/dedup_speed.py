@@ -28,15 +28,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 SOURCES = ["/usr/include"] + [str(p) for p in sorted(Path("/tmp/fc-data/unpacked").glob("*"))
                               if p.is_dir() and not p.name.startswith("linux-source")]
 EXTS = {".c", ".h", ".S", ".s", ".cpp", ".hpp", ".cc"}
+MAX_FILE = 256_000  # a few generated device headers are MBs; keep the corpus file-shaped
 
 
 def collect(mb: float) -> list[tuple[str, str]]:
-    """(path, text) round-robin over sources until ``mb`` MB of text."""
+    """(path, text) round-robin over sources until ``mb`` MB of text (files ≤ 256 KB)."""
     lists = []
     for src in SOURCES:
         root = Path(src)
         if root.is_dir():
-            files = sorted(p for p in root.rglob("*") if p.suffix in EXTS and p.is_file() and not p.is_symlink())
+            files = sorted(p for p in root.rglob("*") if p.suffix in EXTS and p.is_file() and not p.is_symlink()
+                           and p.stat().st_size <= MAX_FILE)
             if files:
                 lists.append(files)
     out, total, budget, i = [], 0, mb * 1e6, 0
