@@ -265,9 +265,10 @@ class Catalog:
             .otherwise(None).alias("linked_share"))
         return out.sort("pair_id")
 
-    def manufacturer_table(self) -> pl.DataFrame:
-        """One row per canonical manufacturer: sums of the pair table, linked share over all its registers."""
-        pt = self.pair_table()
+    def manufacturer_table(self, pt: pl.DataFrame | None = None) -> pl.DataFrame:
+        """One row per canonical manufacturer: sums of the pair table (``pt``, computed when not given),
+        linked share over all its registers."""
+        pt = self.pair_table() if pt is None else pt
         if pt.is_empty():
             return pl.DataFrame(schema={"manufacturer": pl.Utf8, "pairs": pl.Int64})
         sums = [c for c in pt.columns if pt.schema[c].is_integer()]

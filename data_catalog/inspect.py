@@ -62,13 +62,17 @@ class _PerPair:
         self.drops = cat.drops_by_reason(per_pair=True)
         self.pt = pt
 
-    def breakdown(self, ids: list[str]) -> dict[str, Any]:
-        tok = (self.tokens.filter(pl.col("pair_id").is_in(ids)).group_by(["domain", "split"])
+    def breakdown(self, ids: list[str] | None) -> dict[str, Any]:
+        """Breakdown of the pairs ``ids``; None: of the whole build (drops without a pair included)."""
+        def pick(df: pl.DataFrame) -> pl.DataFrame:
+            return df if ids is None else df.filter(pl.col("pair_id").is_in(ids))
+
+        tok = (pick(self.tokens).group_by(["domain", "split"])
                .agg(pl.col("documents").sum(), pl.col("tokens").sum(), pl.col("bytes").sum())
                .sort(["domain", "split"]))
-        drops = (self.drops.filter(pl.col("pair_id").is_in(ids)).group_by(["stage", "reason"])
+        drops = (pick(self.drops).group_by(["stage", "reason"])
                  .agg(pl.col("count").sum()).sort(["count", "stage", "reason"], descending=[True, False, False]))
-        pt = self.pt.filter(pl.col("pair_id").is_in(ids))
+        pt = pick(self.pt)
         status = {s: int(pt[f"status_{s}"].sum()) for s in STATUSES}
         return {"section_status": status, "tokens_by_domain": tok.to_dicts(), "drops_by_reason": drops.to_dicts()}
 
@@ -109,7 +113,7 @@ def inspect_build(out_dir: str | os.PathLike, manufacturer: str | None = None, p
         }
         return result
 
-    mt = cat.manufacturer_table()
+    mt = cat.manufacturer_table(pt_all)
     if manufacturer is not None:
         canon = cat.resolve_manufacturer(manufacturer)
         if canon is None:
@@ -140,5 +144,5 @@ def inspect_build(out_dir: str | os.PathLike, manufacturer: str | None = None, p
             **per_pair.breakdown(ids),
             "pair_rows": _rows(pt, PAIR_COLUMNS),
         })
-    result.update(_breakdown(cat, None))
+    result.update(per_pair.breakdown(None))
     return result
