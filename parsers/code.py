@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from operator import attrgetter
 from pathlib import PurePosixPath
 
 from parsers.cexpr import Evaluator, Macro, to_int64
@@ -206,6 +207,7 @@ _SCALAR_SIZE = {
     "int64_t": 8, "u64": 8, "s64": 8, "__u64": 8, "__le64": 8, "__be64": 8, "uint64": 8, "int64": 8,
     "double": 8, "UINT64": 8, "INT64": 8,
 }
+_PADDING_RE = re.compile(r"(?i)(reserved|rsvd|res\d|pad|unused|dummy)")  # layout padding, not registers
 _WORDREG_RE = re.compile(rb"^\s*_(WORD|DWORD)REGISTER\s*\(\s*(\w+)\s*\)")
 
 
@@ -422,7 +424,7 @@ class _Extractor:
             sym.role = "overlay"
         if overlay:
             for f in fields:
-                if f.offset is not None:
+                if f.offset is not None and not _PADDING_RE.match(f.name):
                     f.role = "register"
         return info
 
@@ -738,24 +740,31 @@ def _parse_c(cf: CodeFile, text: str, data: bytes, lang: str) -> None:
     # macros: values evaluated against the file's macros and enumerators
     ev = ex.ev
     structs = ex.struct_names
+    append = symbols.append
+    value_of = ev.value
     for name, params, value, l0, l1 in defines:
-        sym = Symbol(kind="macro", name=name, start_line=l0, end_line=l1, value=value[:1000])
+        # positional Symbol(kind, name, start, end, value, parent, signature, int_value, offset, type,
+        # size, role): this loop runs once per #define, the hot path of register headers
         if params is not None:
-            sym.signature = f"{name}({', '.join(params)})"
-        elif value:
-            v = ev.value(value)
-            if v is not None:
-                sym.int_value = to_int64(v.value)
-                if v.ptr_type and v.ptr_type in structs:
-                    sym.role, sym.type = "instance", v.ptr_type
-                    ex.overlays.add(v.ptr_type)
-                elif v.ptr_type and v.ptr_type not in ("void",) and not v.mmio:
-                    sym.role, sym.type = "instance", v.ptr_type
-                elif v.mmio:
-                    sym.role = "register"
-                else:
-                    sym.role = _role_for_name(name, value)
-        symbols.append(sym)
+            append(Symbol("macro", name, l0, l1, value[:1000], None, f"{name}({', '.join(params)})"))
+            continue
+        v = value_of(value) if value else None
+        if v is None:
+            append(Symbol("macro", name, l0, l1, value[:1000]))
+            continue
+        role = typ = None
+        if v.ptr_type and v.ptr_type in structs:
+            role, typ = "instance", v.ptr_type
+            ex.overlays.add(typ)
+        elif v.ptr_type and v.ptr_type != "void" and not v.mmio:
+            role, typ = "instance", v.ptr_type
+        elif v.mmio:
+            role = "register"
+        else:
+            role = _role_for_name(name, value)
+        iv = v.value
+        append(Symbol("macro", name, l0, l1, value[:1000], None, None,
+                      iv if -(1 << 63) <= iv < (1 << 63) else None, None, typ, None, role))
     # register declarations whose address is a macro defined later in the file (msp430: P1OUT_)
     for r in regs:
         if r.int_value is None and r.value:
@@ -765,14 +774,17 @@ def _parse_c(cf: CodeFile, text: str, data: bytes, lang: str) -> None:
     for s in ex.symbols:
         if s.kind in ("struct", "union") and s.name in ex.overlays and s.role is None:
             s.role = "overlay"
-        elif s.kind == "field" and s.parent in ex.overlays and s.offset is not None:
+        elif s.kind == "field" and s.parent in ex.overlays and s.offset is not None and not _PADDING_RE.match(s.name):
             s.role = "register"
     symbols.extend(regs)
     symbols.extend(ex.symbols)
-    symbols.sort(key=lambda s: (s.start_line, s.end_line))
+    symbols.sort(key=_LINE_KEY)
     cf.symbols = symbols
     cf.includes = includes
     cf.angle_includes = angle
+
+
+_LINE_KEY = attrgetter("start_line", "end_line")
 
 
 def _line_counter(data: bytes):
