@@ -10,7 +10,7 @@ Columns read (any extra columns are ignored; see docs/catalog.md):
 ``pairs`` pair_id, manufacturer, manufacturer_raw, category, component ·
 ``datasheets`` pair_id, pages · ``sections`` pair_id, section_id|id, title ·
 ``section_status`` pair_id, section_id, status, title, score · ``registers`` pair_id, name, peripheral ·
-``links`` pair_id, register, peripheral, symbol, file, score · ``files`` pair_id, path, language ·
+``links`` pair_id, register, peripheral, symbol, file, score · ``files`` pair_id, path, language, n_symbols, n_registers ·
 ``symbols`` pair_id · ``documents`` pair_id, kind, domain, split, token_count|tokens, bytes, dropped ·
 ``drops`` stage, pair_id, path, reason, detail · ``pair_checks`` pair_id, score, verdict.
 """
@@ -181,6 +181,18 @@ class Catalog:
             lf = lf.select(["pair_id", *cols]).unique()
         return lf.group_by("pair_id").agg(pl.len().cast(pl.Int64).alias(name))
 
+    def _symbols_per_pair(self, pair_ids: list[str] | None) -> pl.LazyFrame | None:
+        """Symbols per pair from ``files.n_symbols`` (the symbols table may truncate huge files), plus
+        register definitions found in code (``files.n_registers``) when the build records them."""
+        cols = self.columns("files")
+        if "n_symbols" in cols:
+            lf = self._by_pair("files", pair_ids)
+            aggs = [pl.col("n_symbols").fill_null(0).sum().cast(pl.Int64).alias("symbols")]
+            if "n_registers" in cols:
+                aggs.append(pl.col("n_registers").fill_null(0).sum().cast(pl.Int64).alias("code_registers"))
+            return lf.group_by("pair_id").agg(aggs)
+        return self._count_per_pair("symbols", "symbols", pair_ids)
+
     def _linked_per_pair(self, pair_ids: list[str] | None) -> pl.LazyFrame | None:
         """Registers of the datasheet that at least one link names (links to unknown registers don't count)."""
         links = self._by_pair("links", pair_ids)
@@ -228,7 +240,7 @@ class Catalog:
             self._count_per_pair("registers", "registers", ids, distinct=("peripheral", "name")),
             self._linked_per_pair(ids),
             self._count_per_pair("files", "files", ids),
-            self._count_per_pair("symbols", "symbols", ids),
+            self._symbols_per_pair(ids),
             self._count_per_pair("drops", "drops", ids),
         ):
             if p is not None:
@@ -255,7 +267,8 @@ class Catalog:
         for p in parts:
             df = df.join(p, on="pair_id", how="left")
         out = df.collect()
-        int_cols = ["pages", "sections", "registers", "registers_linked", "files", "symbols", "drops", "documents",
+        int_cols = ["pages", "sections", "registers", "registers_linked", "files", "symbols", "code_registers", "drops",
+                    "documents",
                     "tokens", "bytes", *[f"status_{s}" for s in STATUSES]]
         out = out.with_columns([pl.col(c).fill_null(0) if c in out.columns else pl.lit(0, pl.Int64).alias(c)
                                 for c in int_cols])

@@ -16,11 +16,12 @@ import polars as pl
 from data_catalog.catalog import OPTIONAL_TABLES, STATUSES, TABLES, Catalog
 
 PAIR_COLUMNS = ("pair_id", "manufacturer", "manufacturer_raw", "category", "component", "pages", "sections",
-                "registers", "registers_linked", "linked_share", "files", "symbols", "documents", "tokens", "bytes",
+                "registers", "registers_linked", "linked_share", "files", "symbols", "code_registers", "documents",
+                "tokens", "bytes",
                 "drops", "status_implemented", "status_partial", "status_not_implemented", "status_not_applicable",
                 "check_score", "check_verdict")
-NUMBERS = ("pairs", "pages", "sections", "registers", "registers_linked", "files", "symbols", "documents", "tokens",
-           "bytes", "drops")
+NUMBERS = ("pairs", "pages", "sections", "registers", "registers_linked", "files", "symbols", "code_registers",
+           "documents", "tokens", "bytes", "drops")
 
 
 class InspectError(LookupError):

@@ -39,8 +39,9 @@ PAIR_COLS = [("pair_id", "pair"), ("manufacturer", "manufacturer"), ("category",
              ("component", "component"), ("pages", "ds pages"), ("sections", "sections"),
              ("registers", "registers"), ("registers_linked", "linked"), ("linked_share", "linked %"),
              ("status_implemented", "impl."), ("status_partial", "partial"), ("status_not_implemented", "not impl."),
-             ("files", "files"), ("symbols", "symbols"), ("documents", "documents"), ("tokens", "tokens"),
-             ("drops", "drops"), ("check_verdict", "pair check"), ("check_score", "check score")]
+             ("files", "files"), ("symbols", "symbols"), ("code_registers", "register defs"),
+             ("documents", "documents"), ("tokens", "tokens"), ("drops", "drops"), ("check_verdict", "pair check"),
+             ("check_score", "check score")]
 TOKEN_COLS = [("domain", "domain"), ("split", "split"), ("documents", "documents"), ("tokens", "tokens"),
               ("bytes", "bytes")]
 DROP_COLS = [("stage", "stage"), ("reason", "reason"), ("count", "count")]

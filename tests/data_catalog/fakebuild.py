@@ -72,8 +72,10 @@ def make_build(out: Path, skip: tuple[str, ...] = ("peripherals", "fields", "inc
         for j, path in enumerate(code["files"]):
             lang = "c"
             size = 2000 + 137 * j + 11 * n
-            rows["files"].append({"pair_id": pid, "path": path, "language": lang, "size_bytes": size})
             syms = [lk for lk in code.get("links", []) if lk["file"] == path]
+            # as the code step writes it: symbol and register-definition counts per file
+            rows["files"].append({"pair_id": pid, "path": path, "language": lang, "size_bytes": size,
+                                  "n_symbols": len(syms) + 5, "n_registers": len(syms)})
             for lk in syms:
                 rows["symbols"].append({"pair_id": pid, "path": path, "kind": "macro", "name": lk["symbol"],
                                         "start_line": lk["line"]})

@@ -149,3 +149,14 @@ def test_overview_breakdowns_agree_with_per_manufacturer_queries(fake_build):
         one = inspect_build(fake_build, manufacturer=m["manufacturer"])["manufacturer"]
         for key in ("section_status", "tokens_by_domain", "drops_by_reason", "pairs", "tokens", "registers_linked"):
             assert m[key] == one[key], (m["manufacturer"], key)
+
+
+def test_symbols_counted_from_files_table_when_recorded(fake_build):
+    """The code step caps symbol rows per file; files.n_symbols holds the real count."""
+    pt = Catalog(fake_build).pair_table()
+    files = pl.read_parquet(fake_build / "catalog" / "files.parquet")
+    want = files.group_by("pair_id").agg(pl.col("n_symbols").sum(), pl.col("n_registers").sum())
+    got = pt.join(want, on="pair_id")
+    assert got.height == files["pair_id"].n_unique()
+    assert got["symbols"].to_list() == got["n_symbols"].to_list()
+    assert got["code_registers"].to_list() == got["n_registers"].to_list()
