@@ -236,8 +236,9 @@ class Catalog:
             parts.append(pages.group_by("pair_id").agg(pl.col("pages").sum().cast(pl.Int64).alias("pages")))
         sec_id = self.col("sections", "section_id", "id")
         for p in (
-            self._count_per_pair("sections", "sections", ids, distinct=(sec_id,) if sec_id else ()),
-            self._count_per_pair("registers", "registers", ids, distinct=("peripheral", "name")),
+            # a pair may have several datasheets (the datasheet step writes its file name per row)
+            self._count_per_pair("sections", "sections", ids, distinct=("datasheet", sec_id) if sec_id else ()),
+            self._count_per_pair("registers", "registers", ids, distinct=("datasheet", "peripheral", "name")),
             self._linked_per_pair(ids),
             self._count_per_pair("files", "files", ids),
             self._symbols_per_pair(ids),
