@@ -32,7 +32,7 @@ def _table(title: str, rows: list[dict[str, Any]], cols: list[tuple[str, str]]):
     t = Table(title=title, title_justify="left")
     for key, head in cols:
         t.add_column(head, justify="left" if key in ("manufacturer", "pair_id", "reason", "stage", "domain", "split",
-                                                     "status", "title", "section_id", "category") else "right")
+                                                     "status", "title", "section_id", "category", "reason") else "right")
     for r in rows:
         t.add_row(*[_fmt(r.get(k), k) for k, _ in cols])
     return t
@@ -77,7 +77,8 @@ def render(result: dict[str, Any]) -> None:
         if p.get("mapping_metrics"):
             con.print("mapping metrics: " + ", ".join(f"{k} {_fmt(v)}" for k, v in p["mapping_metrics"].items()))
         con.print(_table("worst-covered sections", p["worst_sections"],
-                         [("section_id", "section"), ("title", "title"), ("status", "status"), ("score", "score")]))
+                         [("section_id", "section"), ("title", "title"), ("status", "status"), ("score", "score"),
+                          ("registers", "registers"), ("linked", "linked"), ("reason", "why")]))
         breakdown(p, p["pair_id"])
         return
     if "manufacturer" in result:

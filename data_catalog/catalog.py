@@ -361,14 +361,21 @@ class Catalog:
         lf = self._by_pair("section_status", [pair_id])
         if lf is not None and "status" in self.columns("section_status"):
             rows = lf.collect().to_dicts()
+            for r in rows:
+                if r.get("score") is None and r.get("coverage") is not None:
+                    r["score"] = r["coverage"]
         else:
             m = self.mapping(pair_id)
             for s in (m or {}).get("sections", []):
                 best = max((f.get("score") or 0.0 for f in s.get("files", [])), default=0.0)
+                # the mapping's own coverage (share of the section's registers linked) when it has one
+                score = s["coverage"] if s.get("coverage") is not None else best
                 rows.append({"section_id": s.get("section_id"), "title": s.get("title"), "status": s.get("status"),
-                             "score": best, "files": len(s.get("files", [])), "symbols": len(s.get("symbols", []))})
+                             "score": score, "files": len(s.get("files", [])), "symbols": len(s.get("symbols", [])),
+                             "registers": len(s.get("registers", [])), "linked": len(s.get("linked", [])),
+                             "reason": s.get("reason")})
         order = {"not_implemented": 0, "partial": 1, "implemented": 2, "not_applicable": 3}
         rows = [r for r in rows if r.get("status") != "not_applicable"]
         rows.sort(key=lambda r: (order.get(r.get("status"), 0), r.get("score") or 0.0, str(r.get("section_id"))))
-        keep = ("section_id", "title", "status", "score", "files", "symbols")
+        keep = ("section_id", "title", "status", "score", "registers", "linked", "files", "symbols", "reason")
         return [{k: r.get(k) for k in keep if k in r} for r in rows[:n]]
