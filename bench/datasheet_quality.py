@@ -46,10 +46,12 @@ def score(truth: list[dict], got: list[dict]) -> dict:
     ignored = {(norm_name(r["name"]), norm_addr(r["address"])) for r in truth if r.get("uncertain")}
     want_keys = {(norm_name(r["name"]), norm_addr(r["address"])): r for r in want}
     got_keys: dict[tuple, dict] = {}
+    n_got = 0
     for r in got:
         k = (norm_name(r["name"]), norm_addr(r["address"]))
         if k in ignored:
             continue
+        n_got += 1  # a duplicate counts as extracted but matches once (precision drops)
         got_keys.setdefault(k, r)
     tp = [k for k in got_keys if k in want_keys]
     f_total = f_hit = 0
@@ -60,7 +62,7 @@ def score(truth: list[dict], got: list[dict]) -> dict:
             gf = {(norm_field(f["name"]), f["bits"]) for f in got_keys[k].get("fields", [])}
             f_hit += len(tf & gf)
     return {
-        "truth": len(want_keys), "extracted": len(got_keys), "matched": len(tp),
+        "truth": len(want_keys), "extracted": n_got, "matched": len(tp),
         "fields_truth": f_total, "fields_matched": f_hit,
         "missed": sorted(f"{k[0]}@{k[1]:#x}" for k in want_keys if k not in got_keys),
         "spurious": sorted(f"{k[0]}@{k[1]:#x}" for k in got_keys if k not in want_keys and k[1] is not None),

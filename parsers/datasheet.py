@@ -95,10 +95,18 @@ def _parse(doc, name: str, pages: tuple[int, int] | None) -> Datasheet:
     text_chars = 0
     image_pages = 0
     candidates: list[int] = []
+    try:
+        has_outline = bool(doc.get_toc(simple=True))
+    except Exception:
+        has_outline = False
+    styled: list[tuple[int, float, float, bool, str]] = []  # (page, y, size, bold, text) without an outline
     for pno in range(first, last + 1):
         try:
             page = doc[pno - 1]
-            txt = page.get_text()
+            if has_outline:
+                txt = page.get_text()
+            else:
+                txt = _styled_text(page, pno, styled)
         except Exception as e:
             ds.warnings.append(f"page {pno}: unreadable ({e.__class__.__name__}: {e})")
             continue
@@ -128,12 +136,12 @@ def _parse(doc, name: str, pages: tuple[int, int] | None) -> Datasheet:
             ds.warnings.append(f"no text layer on {image_pages} image page(s): scanned PDF? (no OCR is done)")
         else:
             ds.warnings.append("no text on any page")
-        ds.sections = _sections(doc, page_text, first, last, ds)
+        ds.sections = _sections(doc, page_text, first, last, ds, styled)
         return ds
     if image_pages:
         ds.warnings.append(f"{image_pages} page(s) without a text layer (scanned images; no OCR is done)")
 
-    ds.sections = _sections(doc, page_text, first, last, ds)
+    ds.sections = _sections(doc, page_text, first, last, ds, styled)
     raw, peripherals = _registers(doc, candidates, ds)
     ds.peripherals = peripherals
     ds.registers = _finalise(raw, ds)
@@ -143,7 +151,8 @@ def _parse(doc, name: str, pages: tuple[int, int] | None) -> Datasheet:
 # --------------------------------------------------------------------------- sections
 
 
-def _sections(doc, page_text: dict[int, str], first: int, last: int, ds: Datasheet) -> list[Section]:
+def _sections(doc, page_text: dict[int, str], first: int, last: int, ds: Datasheet,
+              styled: list | None = None) -> list[Section]:
     try:
         toc = doc.get_toc(simple=True)
     except Exception as e:
@@ -181,6 +190,10 @@ def _sections(doc, page_text: dict[int, str], first: int, last: int, ds: Datashe
                     continue
                 heads.append((m.group(1), title, len(parts), pno))
                 last_id = parts
+    if not toc and styled:
+        by_style = _styled_headings(styled, last - first + 1)
+        if len(by_style) >= 2:
+            heads = by_style
     heads = [h for h in heads if first <= h[3] <= last] or heads[:0]
     sections = []
     for i, (sid, title, level, page) in enumerate(heads):
@@ -192,24 +205,81 @@ def _sections(doc, page_text: dict[int, str], first: int, last: int, ds: Datashe
         sections.append(Section(id=sid, title=title, level=level, page_start=page, page_end=end))
     if not sections and page_text:
         sections.append(Section(id="1", title=ds.title or "Document", level=1, page_start=first, page_end=last))
-    # section text: the pages of the section; top-level sections only would duplicate children,
-    # so each section holds the text from its start to the next heading of any level
-    starts = [(s.page_start, k) for k, s in enumerate(sections)]
-    for k, s in enumerate(sections):
-        nxt = starts[k + 1][0] if k + 1 < len(starts) else last
-        stop = max(s.page_start, nxt if nxt > s.page_start else s.page_start)
-        chunks = []
-        size = 0
-        for p in range(s.page_start, stop + 1 if k + 1 == len(starts) else max(stop, s.page_start + 1)):
+    # section text: every page belongs to exactly one section, the last one starting on or
+    # before it (pages before the first heading go to the first section), so the sections'
+    # texts partition the document and memory stays linear in its size
+    if sections:
+        owner = 0
+        for p in range(first, last + 1):
+            while owner + 1 < len(sections) and sections[owner + 1].page_start <= p:
+                owner += 1
             t = page_text.get(p, "")
-            if p == stop and k + 1 < len(starts) and p != s.page_start:
-                break
-            chunks.append(t)
-            size += len(t)
-            if size > MAX_SECTION_CHARS:
-                break
-        s.text = "".join(chunks)[:MAX_SECTION_CHARS]
+            s = sections[owner]
+            if len(s.text) < MAX_SECTION_CHARS:
+                s.text = (s.text + t)[:MAX_SECTION_CHARS]
     return sections
+
+
+def _styled_text(page, pno: int, styled: list) -> str:
+    """Page text from ``get_text("dict")`` (same reading order as ``get_text()``), keeping each
+    line's size and weight for heading detection in PDFs without an outline."""
+    out = []
+    h = page.rect.height
+    for b in page.get_text("dict", flags=0)["blocks"]:
+        if b.get("type") != 0:
+            continue
+        for ln in b["lines"]:
+            spans = ln["spans"]
+            text = "".join(sp["text"] for sp in spans)
+            out.append(text)
+            t = text.strip()
+            if not t or not spans:
+                continue
+            y = ln["bbox"][1]
+            if y < 0.06 * h or y > 0.94 * h:  # running headers and footers
+                continue
+            size = max(sp["size"] for sp in spans)
+            bold = all((sp["flags"] & 16) or "bold" in sp["font"].lower() for sp in spans if sp["text"].strip())
+            styled.append((pno, y, round(size, 1), bold, t))
+        out.append("")
+    return "\n".join(out)
+
+
+def _styled_headings(styled: list, n_pages: int) -> list[tuple[str, str, int, int]]:
+    """Headings by font statistics: lines larger than the body text, or bold and in capitals
+    or numbered; lines repeated on many pages (running titles) are not headings."""
+    from collections import Counter
+
+    size_chars: Counter = Counter()
+    for _p, _y, size, _b, t in styled:
+        size_chars[size] += len(t)
+    if not size_chars:
+        return []
+    body = size_chars.most_common(1)[0][0]
+    repeats = Counter(t for _p, _y, _s, _b, t in styled)
+    cands = []
+    for pno, _y, size, bold, t in styled:
+        if not (3 <= len(t) <= 80) or not re.search(r"[A-Za-z]{3}", t) or repeats[t] > max(3, n_pages // 4):
+            continue
+        if re.match(r"^(table|figure|note)\b", t, re.I) or t.endswith((".", ",", ";", ":")) \
+                or re.search(r"\.{4,}|\s\d+$", t):
+            continue
+        numbered = _NUM_HEADING.match(t)
+        if size >= body + 1.5 or (bold and size >= body and (t.isupper() or numbered)):
+            cands.append((pno, size, t, numbered))
+    sizes = sorted({c[1] for c in cands}, reverse=True)[:3]
+    heads = []
+    k = 0
+    for pno, size, t, numbered in cands:
+        level = sizes.index(size) + 1 if size in sizes else 3
+        if numbered:
+            sid, title = numbered.group(1), numbered.group(2)
+            level = len(sid.split("."))
+        else:
+            k += 1
+            sid, title = f"h{k}", t
+        heads.append((sid, title, level, pno))
+    return heads
 
 
 def _follows(prev: tuple[int, ...], cur: tuple[int, ...]) -> bool:
@@ -290,6 +360,11 @@ def _finalise(raw: list[RawRegister], ds: Datasheet) -> list[Register]:
             _merge_into(merged[key], r)
             continue
         same_addr = by_addr.get((r.peripheral or "", r.address), [])
+        if not same_addr and r.source == "block":
+            # a heading-derived peripheral (a chip name in a running header) must not split a
+            # register from its summary row, which has no peripheral
+            same_addr = [k for k in by_addr.get(("", r.address), [])] or \
+                ([] if r.peripheral else [k for (p, a), ks in by_addr.items() if a == r.address for k in ks])
         target = None
         for k in same_addr:
             m = merged[k]
