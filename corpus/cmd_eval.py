@@ -74,7 +74,7 @@ def register(app: typer.Typer) -> None:
             bench=BenchConfig(n_per_domain=n_per_domain, seed=seed, cut_types=cuts, prompt_tokens=prompt_tokens),
             ppl_docs_per_domain=ppl_docs, window=window, stride=stride, max_doc_tokens=max_doc_tokens or None,
             skip_ppl=skip_ppl, skip_gen=skip_gen, device=device)
-        summary = run_eval(cfg, out, log=lambda s: err.print(s))
+        summary = run_eval(cfg, out, log=lambda s: err.print(s), show_progress=True)
         if as_json:
             typer.echo(json.dumps(summary, indent=1, sort_keys=True, default=str))
         else:

@@ -99,8 +99,32 @@ def generation_rows(items: Sequence[dict], preds: Sequence[str]) -> list[dict[st
     return rows
 
 
+class _NoProgress:
+    def add_task(self, *a, **k):
+        return 0
+
+    def advance(self, *a, **k):
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def _progress(show: bool):
+    if not show:
+        return _NoProgress()
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=Console(stderr=True))
+
+
 def run_eval(cfg: EvalConfig, out_dir: str | Path, log: Callable[[str], None] = print,
-             loaded: dict[str, tuple[Any, Any]] | None = None) -> dict[str, Any]:
+             loaded: dict[str, tuple[Any, Any]] | None = None, show_progress: bool = False) -> dict[str, Any]:
     """Run every model of ``cfg.models``; return the summary (also written with the report).
 
     ``loaded`` maps a model label to an already loaded ``(model, tokenizer)`` (tests).
@@ -142,13 +166,19 @@ def run_eval(cfg: EvalConfig, out_dir: str | Path, log: Callable[[str], None] = 
     for b in backends:
         if ppl_docs and isinstance(b, TransformersBackend):
             model, tok = b._load()
-            log(f"{b.name}: perplexity on {len(ppl_docs)} documents")
-            ppl_rows[b.name] = score_documents(model, tok, ppl_docs, window=cfg.window, stride=cfg.stride,
-                                               max_doc_tokens=cfg.max_doc_tokens)
+            with _progress(show_progress) as bar:
+                task = bar.add_task(f"{b.name}: perplexity", total=len(ppl_docs))
+                ppl_rows[b.name] = score_documents(model, tok, ppl_docs, window=cfg.window, stride=cfg.stride,
+                                                   max_doc_tokens=cfg.max_doc_tokens,
+                                                   progress=lambda: bar.advance(task))
             write_jsonl(ppl_rows[b.name], out / "perplexity" / f"{b.name}.jsonl")
         if items:
-            log(f"{b.name}: generating {len(items)} completions")
-            preds = b.generate(items)
+            preds = []
+            with _progress(show_progress) as bar:
+                task = bar.add_task(f"{b.name}: completions", total=len(items))
+                for item in items:  # one at a time: same outputs, and a live progress bar
+                    preds.extend(b.generate([item]))
+                    bar.advance(task)
             gen_rows[b.name] = generation_rows(items, preds)
             write_jsonl(gen_rows[b.name], out / "per_item" / f"{b.name}.jsonl")
         if isinstance(b, TransformersBackend) and not (loaded and b.name in loaded):

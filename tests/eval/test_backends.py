@@ -119,3 +119,24 @@ def test_openai_backend_errors_say_what_to_do(local_server):
     dead = OpenAIBackend(base_url="http://127.0.0.1:9/v1", model="m", timeout=2, retries=0)
     with pytest.raises(RuntimeError, match="is the server running"):
         dead.generate(_items()[:1])
+
+
+@pytest.mark.slow
+def test_adapter_and_merged_backends_agree(tiny_model_dir, tmp_path):
+    """A real PEFT LoRA adapter (non-zero weights) changes outputs; merging it does not."""
+    import torch
+    from peft import LoraConfig, get_peft_model
+    from transformers import AutoModelForCausalLM
+
+    torch.manual_seed(1)
+    base = AutoModelForCausalLM.from_pretrained(tiny_model_dir)
+    peft_model = get_peft_model(base, LoraConfig(r=4, lora_alpha=64, target_modules="all-linear",
+                                                 init_lora_weights=False))
+    peft_model.save_pretrained(tmp_path / "adapter")
+    items = _items()
+    spec_kw = {"adapter": str(tmp_path / "adapter"), "base_model": str(tiny_model_dir)}
+    plain = make_backend("base", **spec_kw).generate(items)
+    with_adapter = make_backend("adapter", **spec_kw).generate(items)
+    merged = make_backend("merged", **spec_kw).generate(items)
+    assert with_adapter == merged
+    assert with_adapter != plain
