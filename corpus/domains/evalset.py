@@ -1,0 +1,470 @@
+"""The labelled training and held-out evaluation sets, built from registry sources.
+
+Every label comes from *where a file comes from*: a slice names a registry source (a Debian
+binary or source package, a PyPI wheel), a set of subtrees inside it, the domain those
+subtrees are, and why (``why``). No label is read off the file's own text, so the rules and
+the model are judged against an independent oracle.
+
+Training and evaluation hold out **whole packages**: every source is either ``train`` or
+``eval``, never both. Domains with no registry code at all (``zephyr_rtos``,
+``infineon_aurix``) have no training data; their only evaluation files are the few
+vendor-port examples that wolfSSL ships (``IDE/AURIX``, ``zephyr/``), and they are reached by
+the rules alone. ``amd_gpu_registers`` and ``wireless_ble_wifi`` train on Linux only and are
+evaluated on Mesa's AMD register header and on BlueZ / iw / ubertooth / mbed BLE.
+
+Sources are located (``source_root``) in this order: an explicit ``roots`` mapping, the
+``FIRMCORPUS_CLASSIFY_DATA`` directory (``<dir>/<source name>``), the shared scratch trees
+``/tmp/fc-data`` other tools already unpacked, then ``corpus.sources.fetch`` (downloads and
+caches). Sampling inside a slice is deterministic (files ordered by the sha1 of their path).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from corpus.documents import DOMAINS
+
+MAX_FILE_BYTES = 400_000  # read at most this much of a file
+MIN_TRAIN_PER_DOMAIN = 300  # smaller training classes are repeated up to this size
+MIN_FILE_BYTES = 64
+
+C_EXT = (".c", ".h")
+CXX_EXT = (".c", ".h", ".cpp", ".cc", ".hpp")
+ASM_EXT = (".S", ".s", ".asm")
+DTS_EXT = (".dts", ".dtsi")
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    fetch: str  # corpus.sources.fetch spec
+    role: str  # "train" | "eval"
+    anchor: str  # a relative path that exists at the tree's root (used to find the root)
+    local: tuple[str, ...] = ()  # scratch locations checked before fetching
+
+
+@dataclass(frozen=True)
+class Slice:
+    source: str
+    dirs: tuple[str, ...]  # subtrees (relative to the source root); "." for the root
+    ext: tuple[str, ...]
+    domain: str
+    why: str
+    name_glob: tuple[str, ...] = ("*",)  # file-name patterns (fnmatch)
+    exclude: tuple[str, ...] = ()  # relative-path patterns (fnmatch)
+    cap: int = 400
+    max_bytes: int = 400_000  # larger files are generated tables: skipped (and counted)
+
+
+@dataclass
+class Example:
+    source: str
+    path: str  # relative to the source root
+    domain: str
+    split: str  # "train" | "eval"
+    why: str
+    sha256: str = ""
+    abspath: str = field(default="", repr=False)
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d.pop("abspath")
+        return d
+
+
+_FC = "/tmp/fc-data"
+_GENERATED = "@generated"  # a slice dir produced from the source by its own generator (see _GENERATORS)
+SOURCES: dict[str, Source] = {s.name: s for s in [
+    # ---------------------------------------------------------------- training packages
+    Source("linux-source-6.1", "deb:linux-source-6.1", "train", "drivers/usb",
+           (f"{_FC}/linux-6.1",)),
+    Source("avr-libc", "deb:avr-libc", "train", "usr/lib/avr/include", (f"{_FC}/unpacked/avr-libc",)),
+    Source("mbedtls", "debsrc:mbedtls", "train", "library", (f"{_FC}/src/mbedtls",)),
+    Source("arm-trusted-firmware", "debsrc:arm-trusted-firmware", "train", "plat",
+           (f"{_FC}/src/arm-trusted-firmware",)),
+    Source("newlib", "deb:newlib-source", "train", "libgloss", (f"{_FC}/src/newlib",)),
+    Source("arduino-core-avr", "deb:arduino-core-avr", "train", "cores",
+           (f"{_FC}/unpacked/arduino-core-avr/usr/share/arduino/hardware/arduino/avr",)),
+    # ---------------------------------------------------------------- held-out packages
+    Source("u-boot", "debsrc:u-boot", "eval", "drivers/usb", (f"{_FC}/src/u-boot",)),
+    Source("wolfssl", "debsrc:wolfssl", "eval", "wolfcrypt", (f"{_FC}/src/wolfssl",)),
+    Source("msp430mcu", "deb:msp430mcu", "eval", "usr/msp430/include", (f"{_FC}/unpacked/msp430mcu",)),
+    Source("sdcc-libraries", "deb:sdcc-libraries", "eval", "usr/share/sdcc/include",
+           (f"{_FC}/unpacked/sdcc-libraries",)),
+    Source("lwip", "debsrc:lwip", "eval", "src/core", (f"{_FC}/src/lwip",)),
+    Source("bluez", "debsrc:bluez", "eval", "monitor", (f"{_FC}/src/bluez",)),
+    Source("iw", "debsrc:iw", "eval", "nl80211.h", (f"{_FC}/src/iw",)),
+    Source("mesa", "debsrc:mesa", "eval", "src/amd", (f"{_FC}/src/mesa-amd",)),
+    Source("v4l2loopback-dkms", "deb:v4l2loopback-dkms", "eval", "usr/src", (f"{_FC}/unpacked/v4l2loopback-dkms",)),
+    Source("digimend-dkms", "deb:digimend-dkms", "eval", "usr/src", (f"{_FC}/unpacked/digimend-dkms",)),
+    Source("openrazer-driver-dkms", "deb:openrazer-driver-dkms", "eval", "usr/src",
+           (f"{_FC}/unpacked/openrazer-driver-dkms",)),
+    Source("ubertooth-firmware-source", "deb:ubertooth-firmware-source", "eval", "common",
+           (f"{_FC}/src/ubertooth/ubertooth-firmware-source",)),
+    Source("firmware-microbit-micropython", "debsrc:firmware-microbit-micropython", "eval", "yotta_modules",
+           (f"{_FC}/unpacked/debsrc-firmware-microbit-micropython",)),
+    Source("gen-stm32", "pip:gen-stm32==1.2.6", "eval", "base/includes",
+           (f"{_FC}/src/gen-stm32",)),
+    Source("openocd", "debsrc:openocd", "eval", "contrib/loaders", (f"{_FC}/src/openocd",)),
+]}
+
+_LINUX_DRIVERS = tuple(f"drivers/{d}" for d in (
+    "i2c", "spi", "iio", "gpio", "net/ethernet", "pinctrl", "hwmon", "input", "tty/serial", "mmc", "pci",
+    "rtc", "watchdog", "dma", "clk", "regulator", "leds", "pwm", "mtd", "thermal", "power", "char",
+    "media/i2c")) + ("sound/soc/codecs",)
+
+SLICES: list[Slice] = [
+    # ------------------------------------------------------------ train: linux-source-6.1
+    Slice("linux-source-6.1", _LINUX_DRIVERS, C_EXT, "linux_kernel",
+          "Linux kernel device drivers (platform/I2C/SPI/PCI/net subsystems)", cap=1500),
+    Slice("linux-source-6.1", ("arch/arm/boot/dts", "arch/arm64/boot/dts", "arch/riscv/boot/dts"), DTS_EXT,
+          "device_tree", "Linux board device trees (DTS/DTSI)", cap=700),
+    Slice("linux-source-6.1", ("Documentation/devicetree/bindings",), (".yaml",), "device_tree",
+          "Linux dt-binding schemas", cap=300),
+    Slice("linux-source-6.1", ("drivers/gpu/drm/amd/include/asic_reg",), (".h",), "amd_gpu_registers",
+          "AMD GPU register headers (DCN, SDMA, VCN, MMHUB, GC ...)", cap=500),
+    Slice("linux-source-6.1", ("drivers/net/wireless", "net/wireless", "net/mac80211", "net/bluetooth",
+                               "drivers/bluetooth"), C_EXT, "wireless_ble_wifi",
+          "Linux 802.11 (cfg80211/mac80211/nl80211, Wi-Fi drivers) and Bluetooth (HCI, L2CAP) code", cap=1200),
+    Slice("linux-source-6.1", ("drivers/usb",), C_EXT, "usb_stack",
+          "Linux USB core, host controllers (xHCI/EHCI) and gadget stack", cap=1200),
+    Slice("linux-source-6.1", ("crypto", "drivers/crypto", "lib/crypto", "arch/arm/crypto", "arch/arm64/crypto"),
+          C_EXT + ASM_EXT, "crypto", "Linux kernel crypto API, ciphers and hash implementations", cap=900),
+    Slice("linux-source-6.1", ("arch/arm/kernel", "arch/arm/lib", "arch/arm64/kernel", "arch/arm/mm"), ASM_EXT,
+          "arm_cortex_asm", "ARM assembly: exception vectors, entry code, low-level library routines", cap=300),
+    # ------------------------------------------------------------ train: other packages
+    Slice("avr-libc", ("usr/lib/avr/include/avr",), (".h",), "register_defines",
+          "AVR device I/O register headers", name_glob=("io*.h",), cap=300),
+    Slice("mbedtls", ("library", "include/mbedtls"), C_EXT, "crypto", "Mbed TLS crypto library", cap=300),
+    Slice("arm-trusted-firmware", ("drivers/st", "plat/st"), C_EXT, "stm32_hal",
+          "ST's STM32MP1 drivers and platform code (RCC clocks, GPIO, BSEC, DDR)", cap=300),
+    Slice("arm-trusted-firmware", ("plat/imx", "drivers/imx"), C_EXT, "nxp_imx",
+          "NXP i.MX platform and SoC drivers (IOMUX, GPC, SNVS, CAAM init)", cap=300),
+    Slice("arm-trusted-firmware", ("lib/cpus", "lib/aarch32", "lib/aarch64", "bl1", "bl2", "bl31", "bl32",
+                                   "lib/el3_runtime", "common"), ASM_EXT, "arm_cortex_asm",
+          "ARM exception vectors, reset handlers and CPU init assembly", cap=250),
+    Slice("arm-trusted-firmware", ("fdts",), DTS_EXT, "device_tree", "TF-A board device trees", cap=100),
+    Slice("arm-trusted-firmware", ("lib/libc", "lib/xlat_tables_v2", "drivers/io", "drivers/partition", "lib/zlib"),
+          C_EXT, "general", "TF-A's generic firmware C (libc, translation tables, I/O layer)", cap=150),
+    Slice("newlib", ("libgloss/arm", "newlib/libc/sys/arm", "newlib/libc/machine/arm"), ASM_EXT, "arm_cortex_asm",
+          "ARM C runtime start-up (crt0) and optimised assembly routines", cap=150),
+    Slice("newlib", ("newlib/libc/string", "newlib/libc/stdlib", "newlib/libc/stdio", "newlib/libm/common"),
+          C_EXT, "general", "embedded C library (strings, stdlib, stdio, libm)", cap=700),
+    Slice("arduino-core-avr", ("cores", "libraries"), CXX_EXT, "general",
+          "Arduino AVR core and libraries (portable embedded C/C++)", cap=200),
+    # ------------------------------------------------------------ eval: held-out packages
+    Slice("u-boot", ("drivers/usb",), C_EXT, "usb_stack", "U-Boot USB host (xHCI/EHCI) and gadget stack", cap=350),
+    Slice("u-boot", ("arch/arm/dts",), DTS_EXT, "device_tree", "U-Boot board device trees", cap=350),
+    Slice("u-boot", ("arch/arm/mach-imx", "board/freescale/imx*", "board/freescale/mx*"), C_EXT, "nxp_imx",
+          "NXP/Freescale i.MX SoC and board init in U-Boot", cap=250),
+    Slice("u-boot", ("arch/arm/mach-stm32", "arch/arm/mach-stm32mp", "board/st"), C_EXT, "stm32_hal",
+          "ST's STM32/STM32MP SoC and board support in U-Boot", cap=150),
+    Slice("u-boot", ("arch/arm/cpu", "arch/arm/lib"), ASM_EXT, "arm_cortex_asm",
+          "ARM start-up, vectors and low-level assembly in U-Boot", cap=150),
+    Slice("u-boot", ("lib/crypto", "lib/rsa", "lib/ecdsa", "drivers/crypto"), C_EXT, "crypto",
+          "U-Boot crypto (RSA, ECDSA, hash and accelerator drivers)", cap=150),
+    Slice("u-boot", ("common", "lib/lzma", "lib/zlib", "lib/bzip2", "lib/lz4.c"), C_EXT, "general",
+          "U-Boot's generic boot-loader C (commands, environment, console, compression)",
+          exclude=("common/usb*", "common/*bluetooth*", "common/spl/spl_usb*", "common/dfu*", "common/update*",
+                   "common/hash.c", "common/image-sig*"), cap=150),
+    Slice("wolfssl", ("wolfcrypt/src", "wolfssl/wolfcrypt"), C_EXT, "crypto", "wolfCrypt crypto library",
+          exclude=("wolfcrypt/src/port/*",), cap=250),
+    Slice("wolfssl", ("IDE/AURIX",), C_EXT, "infineon_aurix",
+          "wolfSSL's AURIX TC3xx example project (iLLD start-up and CPU code)", name_glob=("*Main*.c",), cap=10),
+    Slice("wolfssl", ("zephyr",), C_EXT, "zephyr_rtos", "wolfSSL's Zephyr module and samples",
+          name_glob=("*.c",), cap=10),
+    Slice("wolfssl", ("IDE/STM32Cube",), C_EXT, "stm32_hal", "wolfSSL's STM32Cube (HAL) example", cap=10),
+    Slice("msp430mcu", ("usr/msp430/include",), (".h",), "register_defines", "TI MSP430/CC430 device headers",
+          name_glob=("msp430?*.h", "cc430*.h"), cap=250),
+    Slice("sdcc-libraries", ("usr/share/sdcc/include/mcs51",), (".h",), "register_defines",
+          "8051-family SFR headers shipped with SDCC", cap=100),
+    Slice("lwip", ("src",), C_EXT, "general", "lwIP embedded TCP/IP stack", cap=200),
+    Slice("bluez", ("lib", "monitor", "src/shared", "emulator"), C_EXT, "wireless_ble_wifi",
+          "BlueZ Bluetooth HCI/L2CAP/ATT/GATT stack and monitor", cap=250),
+    Slice("iw", (".",), C_EXT, "wireless_ble_wifi", "iw: nl80211 wireless configuration", cap=60),
+    Slice("mesa", ("src/amd/common",), (".h",), "amd_gpu_registers", "Mesa's AMD GPU register header",
+          name_glob=("sid.h",), cap=5),
+    Slice("mesa", (_GENERATED,), (".h",), "amd_gpu_registers",
+          "AMD GFX6-GFX11 register headers, generated by Mesa's own makeregheader.py from its register database",
+          cap=10, max_bytes=2_000_000),
+    Slice("v4l2loopback-dkms", ("usr/src",), C_EXT, "linux_kernel", "out-of-tree Linux kernel module (DKMS)", cap=20),
+    Slice("digimend-dkms", ("usr/src",), C_EXT, "linux_kernel", "out-of-tree Linux kernel module (DKMS)", cap=20),
+    Slice("openrazer-driver-dkms", ("usr/src",), C_EXT, "linux_kernel", "out-of-tree Linux kernel module (DKMS)",
+          cap=20),
+    Slice("ubertooth-firmware-source", ("common",), C_EXT, "nxp_imx", "ubertooth LPC175x board init",
+          name_glob=("ubertooth.c", "ubertooth.h"), cap=5),
+    Slice("ubertooth-firmware-source", ("common",), C_EXT, "arm_cortex_asm",
+          "LPC17xx Cortex-M3 start-up and interrupt vector table", name_glob=("LPC17xx_*.c",), cap=5),
+    Slice("ubertooth-firmware-source", ("common/lpcusb",), C_EXT, "usb_stack", "lpcusb USB device stack", cap=20),
+    Slice("ubertooth-firmware-source", ("bluetooth_rxtx",), C_EXT, "wireless_ble_wifi",
+          "ubertooth Bluetooth (BR and LE) sniffing firmware", name_glob=("bluetooth*.c", "le_phy.c"), cap=10),
+    Slice("firmware-microbit-micropython", ("yotta_modules/ble", "yotta_modules/ble-nrf51822/source"),
+          CXX_EXT, "wireless_ble_wifi", "mbed BLE API and its nRF51822 port", exclude=("*/btle/*",), cap=120),
+    Slice("firmware-microbit-micropython", ("yotta_modules/mbed-classic/targets/cmsis",), (".h",) + ASM_EXT,
+          "arm_cortex_asm", "CMSIS Cortex-M core headers and start-up files",
+          name_glob=("core_cm*.h", "startup_*.S", "startup_*.s"), cap=20),
+    Slice("firmware-microbit-micropython", ("yotta_modules/nrf51-sdk",), (".h",), "register_defines",
+          "Nordic nRF51 register and bit-field headers", name_glob=("nrf51_bitfields.h", "nrf51.h"), cap=5),
+    Slice("gen-stm32", ("base/includes/STM32F4xx_StdPeriph_Driver", "base/source"), C_EXT, "stm32_hal",
+          "ST's STM32F4 Standard Peripheral Library and system file", name_glob=("stm32f4xx_*", "system_stm32*",
+                                                                                  "misc.*"), cap=80),
+    Slice("gen-stm32", ("base/includes/CMSIS", "base/source"), (".h",) + ASM_EXT, "arm_cortex_asm",
+          "CMSIS Cortex-M core headers and STM32 start-up file", name_glob=("core_cm*.h", "startup_*"), cap=10),
+    Slice("openocd", ("contrib/loaders",), ASM_EXT, "arm_cortex_asm", "OpenOCD Cortex-M flash loader assembly",
+          exclude=("*riscv*", "*mips*", "*xtensa*", "*stm8*", "*msp430*", "*xscale*", "*arc*", "*esirisc*"),
+          cap=60),
+]
+
+# The source names a split uses.
+TRAIN_SOURCES = tuple(n for n, s in SOURCES.items() if s.role == "train")
+EVAL_SOURCES = tuple(n for n, s in SOURCES.items() if s.role == "eval")
+
+
+
+def _check() -> None:
+    for sl in SLICES:
+        assert sl.source in SOURCES, sl.source
+        assert sl.domain in DOMAINS, sl.domain
+
+
+_check()
+
+
+def _find_anchor(root: Path, anchor: str, depth: int = 4) -> Path | None:
+    """The folder under ``root`` (at most ``depth`` levels down) that contains ``anchor``."""
+    frontier = [root]
+    for _ in range(depth + 1):
+        nxt = []
+        for d in frontier:
+            if (d / anchor).exists():
+                return d
+            try:
+                nxt.extend(sorted(p for p in d.iterdir() if p.is_dir() and not p.name.startswith(".")))
+            except OSError:
+                continue
+        frontier = nxt[:200]
+    return None
+
+
+def source_root(name: str, roots: dict[str, str | os.PathLike] | None = None, fetch: bool = True) -> Path | None:
+    """The root of source ``name`` (see the module docstring for the lookup order)."""
+    src = SOURCES[name]
+    candidates: list[Path] = []
+    if roots and name in roots:
+        candidates.append(Path(roots[name]))
+    env = os.environ.get("FIRMCORPUS_CLASSIFY_DATA")
+    if env:
+        candidates.append(Path(env) / name)
+    candidates += [Path(p) for p in src.local]
+    for c in candidates:
+        if c.is_dir():
+            found = _find_anchor(c, src.anchor)
+            if found is not None:
+                return found
+    if not fetch:
+        return None
+    from corpus.sources import fetch as fetch_source  # the project's cached fetch layer
+
+    tree = fetch_source(src.fetch)
+    found = _find_anchor(Path(tree), src.anchor, depth=5)
+    if found is None:
+        raise FileNotFoundError(f"{src.fetch} was fetched to {tree} but has no {src.anchor!r}; "
+                                f"point FIRMCORPUS_CLASSIFY_DATA/{name} at an unpacked copy")
+    return found
+
+
+def _mesa_register_headers(root: Path) -> Path:
+    """Run Mesa's ``makeregheader.py`` (its build step for ``amdgfxregs.h``) once per GFX generation."""
+    import subprocess
+    import sys
+
+    from corpus.paths import cache_dir
+
+    regs = root / "src/amd/registers"
+    out = cache_dir() / "classify" / "mesa-amdgfxregs"
+    if out.is_dir() and any(out.iterdir()):
+        return out
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=".mesa-"))
+    extra = [str(regs / "pkt3.json"), str(regs / "registers-manually-defined.json")]
+    for gen in ("gfx6", "gfx7", "gfx8", "gfx81", "gfx9", "gfx10", "gfx103", "gfx11"):
+        if not (regs / f"{gen}.json").exists():
+            continue
+        res = subprocess.run([sys.executable, str(regs / "makeregheader.py"), "--sort", "address", "--guard",
+                              f"AMDGFXREGS_{gen.upper()}_H", str(regs / f"{gen}.json"), *extra],
+                             capture_output=True, text=True, check=True)
+        (tmp / f"amdgfxregs_{gen}.h").write_text(res.stdout)
+    if out.exists():
+        shutil.rmtree(out)
+    tmp.rename(out)
+    return out
+
+
+_GENERATORS = {"mesa": _mesa_register_headers}
+
+
+def _expand(root: Path, dirs: tuple[str, ...]) -> list[str]:
+    out = []
+    for d in dirs:
+        if any(c in d for c in "*?["):
+            out += sorted(p.relative_to(root).as_posix() for p in root.glob(d) if p.is_dir())
+        else:
+            out.append(d)
+    return out
+
+
+def _walk(root: Path, sl: Slice) -> Iterator[Path]:
+    for d in _expand(root, sl.dirs):
+        if d == _GENERATED:
+            gen_root = _GENERATORS[sl.source](root)
+            for p in sorted(gen_root.iterdir()):
+                if p.name.endswith(sl.ext):
+                    yield p
+            continue
+        base = root / d if d != "." else root
+        if not base.is_dir():
+            continue
+        for dirpath, dirnames, filenames in os.walk(base):
+            dirnames.sort()
+            if d == "." and Path(dirpath) != root:
+                dirnames[:] = []
+                continue
+            for fn in sorted(filenames):
+                if not fn.endswith(sl.ext):
+                    continue
+                if not any(fnmatch.fnmatch(fn, g) for g in sl.name_glob):
+                    continue
+                p = Path(dirpath) / fn
+                rel = p.relative_to(root).as_posix()
+                if any(fnmatch.fnmatch(rel, x) for x in sl.exclude):
+                    continue
+                yield p
+
+
+def _order_key(rel: str) -> str:
+    return hashlib.sha1(rel.encode()).hexdigest()
+
+
+def read_text(path: str | os.PathLike, limit: int = MAX_FILE_BYTES) -> str:
+    with open(path, "rb") as f:
+        data = f.read(limit)
+    return data.decode("utf-8", errors="replace")
+
+
+def collect(split: str, roots: dict[str, str | os.PathLike] | None = None, sources: Iterable[str] | None = None,
+            cap_scale: float = 1.0, fetch: bool = True, skipped: dict[str, int] | None = None) -> list[Example]:
+    """Labelled examples of one split (``train`` or ``eval``), deterministic for the same trees.
+
+    ``cap_scale`` scales every slice's cap (e.g. 0.1 for a quick run). ``skipped`` (when given)
+    counts why files were left out.
+    """
+    assert split in ("train", "eval"), split
+    wanted = set(sources) if sources is not None else None
+    out: list[Example] = []
+    skipped = skipped if skipped is not None else {}
+    seen: set[tuple[str, str]] = set()
+    for sl in SLICES:
+        src = SOURCES[sl.source]
+        if src.role != split or (wanted is not None and sl.source not in wanted):
+            continue
+        root = source_root(sl.source, roots, fetch=fetch)
+        if root is None:
+            skipped[f"missing_source:{sl.source}"] = skipped.get(f"missing_source:{sl.source}", 0) + 1
+            continue
+        files = []
+        for p in _walk(root, sl):
+            rel = p.relative_to(root).as_posix() if p.is_relative_to(root) else f"{_GENERATED}/{p.name}"
+            if (sl.source, rel) in seen:
+                continue
+            size = p.stat().st_size
+            if size > sl.max_bytes or size < MIN_FILE_BYTES:
+                skipped["size"] = skipped.get("size", 0) + 1
+                continue
+            files.append((rel, p))
+        files.sort(key=lambda t: _order_key(t[0]))
+        cap = max(1, int(round(sl.cap * cap_scale)))
+        for rel, p in files[:cap]:
+            seen.add((sl.source, rel))
+            out.append(Example(sl.source, rel, sl.domain, split, sl.why, abspath=str(p)))
+    return out
+
+
+def _norm_hash(text: str) -> str:
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def attach_hashes(examples: list[Example]) -> None:
+    for ex in examples:
+        ex.sha256 = _norm_hash(read_text(ex.abspath))
+
+
+def drop_contaminated(eval_examples: list[Example], train_examples: list[Example]) -> tuple[list[Example], int]:
+    """Eval files whose whitespace-normalised text equals a training file's (U-Boot syncs Linux DTS)."""
+    train_hashes = {ex.sha256 for ex in train_examples}
+    kept = [ex for ex in eval_examples if ex.sha256 not in train_hashes]
+    return kept, len(eval_examples) - len(kept)
+
+
+def write_manifest(examples: list[Example], path: str | os.PathLike) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    with open(tmp, "w") as f:
+        for ex in examples:
+            f.write(json.dumps({**ex.to_dict(), "abspath": ex.abspath}, sort_keys=True) + "\n")
+    tmp.replace(path)
+
+
+def read_manifest(path: str | os.PathLike) -> list[Example]:
+    out = []
+    with open(path) as f:
+        for line in f:
+            d = json.loads(line)
+            out.append(Example(**d))
+    return out
+
+
+def default_manifest_path() -> Path:
+    from corpus.paths import cache_dir
+
+    return cache_dir() / "classify" / "labelled.jsonl"
+
+
+def training_tuples(examples: list[Example], min_per_domain: int = MIN_TRAIN_PER_DOMAIN) -> list[tuple[str, str, str, str]]:
+    """``(text, path, language, domain)`` for ``DomainModel.train``; small classes repeated (balanced)."""
+    from corpus.domains.features import language_of
+
+    by_dom: dict[str, list[tuple[str, str, str, str]]] = {}
+    for ex in examples:
+        by_dom.setdefault(ex.domain, []).append((read_text(ex.abspath), ex.path, language_of(ex.path), ex.domain))
+    out = []
+    for dom in sorted(by_dom):
+        rows = by_dom[dom]
+        reps = max(1, -(-min_per_domain // len(rows)))
+        out += (rows * reps)[: max(len(rows), min_per_domain)]
+    # interleave deterministically so SGD does not see one class at a time
+    out.sort(key=lambda r: hashlib.sha1(f"{r[3]}:{r[1]}:{len(r[0])}".encode()).hexdigest())
+    return out
+
+
+def macro_f1(gold: list[str], pred: list[str], domains: Iterable[str]) -> tuple[float, dict[str, dict[str, float]]]:
+    """Macro-F1 over ``domains`` (those present in ``gold``) and per-domain precision/recall/F1/support."""
+    per = {}
+    for d in domains:
+        tp = sum(1 for g, p in zip(gold, pred) if g == d and p == d)
+        fp = sum(1 for g, p in zip(gold, pred) if g != d and p == d)
+        fn = sum(1 for g, p in zip(gold, pred) if g == d and p != d)
+        prec = tp / (tp + fp) if tp + fp else 0.0
+        rec = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+        per[d] = {"precision": prec, "recall": rec, "f1": f1, "support": tp + fn}
+    present = [d for d in per if per[d]["support"] > 0]
+    return (sum(per[d]["f1"] for d in present) / len(present) if present else 0.0), per

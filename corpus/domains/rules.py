@@ -1,0 +1,388 @@
+"""High-precision weak labels: a document → (domain, confidence), or ``None`` to abstain.
+
+Every rule rests on what a domain *is* — the APIs it calls, the headers it includes, the shape
+of its files — never on the directory names of one corpus:
+
+* file shapes: devicetree sources and dt-binding schemas (``device_tree``); ARM assembly
+  (``arm_cortex_asm``, or ``crypto`` when it uses the ARMv8/NEON crypto instructions); headers
+  that are mostly ``#define NAME value`` (``register_defines``; ``amd_gpu_registers`` when the
+  names follow AMD's ``mmREG`` / ``FIELD__SHIFT`` / ``R_xxxxxx_`` conventions); Cortex-M vector
+  tables and CMSIS core headers (``arm_cortex_asm``).
+* API evidence: the distinct identifiers and includes a file uses from each domain's public
+  API (``HAL_*``/``LL_*`` and StdPeriph for STM32, ``Ifx*`` for AURIX iLLD, ``fsl_*``/
+  ``kCLOCK_*``/LPC and i.MX names for NXP, ``k_*``/``DT_*`` for Zephyr, ``mbedtls_*``/``wc_*``/
+  kernel crypto API, USB descriptors and host/device stacks, ieee80211/cfg80211/nl80211 and
+  Bluetooth HCI/L2CAP). A domain wins only with enough distinct hits *and* a clear margin over
+  the runner-up; otherwise the rules abstain and the model decides.
+* Linux kernel idioms (``MODULE_LICENSE``, ``module_platform_driver``, ``devm_*``,
+  ``<linux/...>`` includes) label ``linux_kernel`` when no topical domain dominates.
+
+``general`` is never given by a rule: it is what is left, and the model's call.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from parsers.models import CodeFile
+
+# How much of a document the rules read: the APIs and the shape show in the first part.
+MAX_CHARS = 200_000
+
+_IDENT_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_INCLUDE_RE = re.compile(r'^[ \t]*#[ \t]*include[ \t]*[<"]([^>"\n]+)[>"]', re.M)
+_DEFINE_RE = re.compile(r"^[ \t]*#[ \t]*define[ \t]+([A-Za-z_][A-Za-z0-9_]*)(\([^)]*\))?[ \t]*(.*)$", re.M)
+_NUMBERISH_RE = re.compile(r"^[\s(]*(\([A-Za-z_0-9 \t*]+\))?[\s(]*(0[xX][0-9A-Fa-f]+|\d+)[uUlL]*\b")
+
+# --------------------------------------------------------------------------- API vocabularies
+# (pattern over identifiers, weight). A weight-1 pattern is specific to its domain; lower
+# weights are for names that also turn up elsewhere.
+_API: dict[str, list[tuple[str, float]]] = {
+    "stm32_hal": [
+        (r"(HAL|LL)_[A-Z][A-Z0-9]*_[A-Za-z0-9_]+", 1.0),
+        (r"__HAL_[A-Z0-9_]+", 1.0),
+        (r"HAL_(Init|Delay|GetTick|IncTick|StatusTypeDef|OK|ERROR|BUSY|TIMEOUT|MAX_DELAY)", 1.0),
+        (r"SystemClock_Config|SystemCoreClockUpdate|MX_[A-Z0-9]+_Init", 1.0),
+        # Standard Peripheral Library (the HAL's predecessor): PPP_Verb names and init structs
+        (r"(RCC|GPIO|USART|TIM|ADC|DMA|SPI|I2C|EXTI|FLASH|PWR|RTC|CAN|DAC|SDIO|CRYP|HASH|RNG|IWDG|WWDG|"
+         r"SYSCFG|DCMI|FSMC|DBGMCU|CRC)_[A-Za-z0-9]*(Cmd|Config|StructInit|DeInit|GetFlagStatus|ClearFlag|"
+         r"ITConfig|GetITStatus|ClearITPendingBit|PeriphClockCmd|PeriphResetCmd)", 1.0),
+        (r"(RCC|GPIO|USART|TIM|ADC|DMA|SPI|I2C|EXTI|RTC|CAN|DAC|SDIO|CRYP|HASH|NVIC)_[A-Za-z]*InitTypeDef", 1.0),
+        (r"IS_(RCC|GPIO|USART|TIM|ADC|DMA|SPI|I2C|EXTI|FLASH|PWR|RTC|CAN|DAC|SDIO|CRYP|HASH)_[A-Z0-9_]+", 0.5),
+        (r"STM32[A-Z][0-9A-Z]+(xx|XX)?", 0.5),
+        (r"stm32(mp)?[0-9]*_[a-z0-9_]+", 0.34),
+    ],
+    "infineon_aurix": [
+        (r"Ifx[A-Z][A-Za-z0-9]*_[A-Za-z0-9_]+", 1.0),
+        (r"Ifx_[A-Z][A-Za-z0-9_]+", 1.0),
+        (r"IFX_[A-Z0-9_]+", 0.5),
+        (r"__tricore__|__TRICORE__|TriCore[A-Za-z0-9_]*", 1.0),
+    ],
+    "nxp_imx": [
+        (r"kCLOCK_[A-Za-z0-9_]+|kStatus_[A-Za-z0-9_]+|kGPIO_[A-Za-z0-9_]+|kPORT_[A-Za-z0-9_]+", 1.0),
+        (r"(CLOCK|GPIO|PORT|LPUART|LPI2C|LPSPI|FLEXCAN|ENET|USDHC|SEMC|PIT|GPT|EDMA|DMAMUX|FLEXSPI)_"
+         r"(Init|Deinit|GetDefaultConfig|EnableClock|DisableClock|SetPinMux|PinInit|WritePinOutput|"
+         r"PinWrite|SetMux|TransferCreateHandle|MasterInit|SlaveInit)", 1.0),
+        (r"IOMUXC_[A-Za-z0-9_]+|BOARD_Init[A-Za-z0-9_]*|BOARD_BootClock[A-Za-z0-9_]*", 1.0),
+        (r"MX[5-8][A-Z0-9]*_PAD_[A-Z0-9_]+|IOMUX_PAD[A-Za-z0-9_]*|imx_iomux_[a-z0-9_]+", 1.0),
+        (r"(imx|mxc|mx[5-8])[0-9a-z]*_[a-z0-9_]+", 0.5),
+        (r"(IMX|MXC)[0-9A-Z]*_[A-Z0-9_]+", 0.5),
+        (r"LPC_[A-Z][A-Z0-9_]*|LPC17[0-9x]+|LPC[0-9]{3,4}[A-Za-z0-9_]*", 1.0),
+        (r"PCONP(_[A-Z0-9_]+)?|PINSEL[0-9]+|PINMODE[0-9]+|FIO[0-9](DIR|SET|CLR|PIN|MASK)[A-Z0-9_]*", 0.5),
+    ],
+    "zephyr_rtos": [
+        (r"k_(thread|sem|mutex|work|msgq|timer|fifo|lifo|queue|poll|event|stack|pipe|mem_slab|heap|"
+         r"condvar|spinlock)_[a-z_]+", 1.0),
+        (r"k_(sleep|msleep|usleep|yield|busy_wait|uptime_get|uptime_get_32|cycle_get_32|malloc|free|"
+         r"current_get|is_in_isr|sched_lock|sched_unlock|panic|oops)", 1.0),
+        (r"K_(THREAD_DEFINE|THREAD_STACK_DEFINE|THREAD_STACK_SIZEOF|SEM_DEFINE|MUTEX_DEFINE|MSGQ_DEFINE|"
+         r"WORK_DEFINE|TIMER_DEFINE|FOREVER|NO_WAIT|MSEC|SECONDS|USEC|PRIO_PREEMPT|PRIO_COOP|KERNEL_STACK_[A-Z_]+)", 1.0),
+        (r"DT_(INST|NODELABEL|ALIAS|CHOSEN|PATH|PROP|DRV_COMPAT|NODE|REG_ADDR|IRQN|INST_[A-Z_]+|"
+         r"HAS_[A-Z0-9_]+|FOREACH_[A-Z_]+|COMPAT_[A-Z_]+|GPIO_[A-Z_]+|PHANDLE[A-Z_]*)", 1.0),
+        (r"DEVICE_DT_(GET|DEFINE|INST_DEFINE|INST_GET|GET_ONE)[A-Z_]*|DEVICE_API|SYS_INIT|"
+         r"LOG_MODULE_(REGISTER|DECLARE)|GPIO_DT_SPEC_[A-Z_]+|I2C_DT_SPEC_[A-Z_]+|SPI_DT_SPEC_[A-Z_]+", 1.0),
+        (r"(device_is_ready|gpio_pin_configure_dt|gpio_pin_set_dt|gpio_pin_toggle_dt|i2c_write_read_dt|"
+         r"sensor_sample_fetch|sensor_channel_get|printk|z_[a-z_]+)", 0.5),
+    ],
+    "crypto": [
+        (r"mbedtls_[a-z0-9_]+|MBEDTLS_[A-Z0-9_]+|psa_[a-z0-9_]+", 1.0),
+        (r"wc_[A-Z][A-Za-z0-9_]*|wolfSSL_[A-Za-z0-9_]+|WOLFSSL_[A-Z0-9_]+|wolfCrypt[A-Za-z0-9_]*", 1.0),
+        (r"crypto_(register|unregister|alloc|free|skcipher|shash|ahash|aead|akcipher|kpp|rng|"
+         r"engine|cipher|tfm)[a-z0-9_]*|(skcipher|shash|ahash|aead|akcipher|kpp)_[a-z_]+", 1.0),
+        (r"(aes|sha1|sha224|sha256|sha384|sha512|sha3|md5|des|des3|chacha20|chacha|poly1305|gcm|ccm|"
+         r"xts|hmac|rsa|ecdsa|ecdh|ecc|curve25519|ed25519|x25519|blake2s|blake2b|sm3|sm4|camellia|aria|"
+         r"blowfish|twofish|serpent|cast5|cast6|cmac|ghash|siphash|kdf|hkdf|pkcs[0-9]*|drbg)_[a-z0-9_]+", 0.5),
+        (r"(AES|SHA|SHA1|SHA256|SHA512|RSA|ECC|HMAC|DES|MD5|GCM|CCM|CMAC|CHACHA|POLY1305|ECDSA|ECDH)"
+         r"_[A-Z0-9_]+", 0.34),
+        (r"EVP_[A-Za-z0-9_]+|OPENSSL_[A-Za-z0-9_]+", 0.5),
+    ],
+    "usb_stack": [
+        # the stack itself: host controllers, hub/HCD core, gadget/composite framework, device stacks
+        (r"usb_(gadget|ep|composite|function|hcd|hub|otg|phy|role|add_hcd|remove_hcd|create_hcd|"
+         r"put_hcd|hcd_[a-z_]+|ep_[a-z_]+|gadget_[a-z_]+|string_ids_[a-z_]+|descriptor_fillbuf|"
+         r"gstrings_attach|interface_id|otg_[a-z_]+|copy_descriptors|free_all_descriptors|"
+         r"assign_descriptors|roothub_[a-z_]+|root_hub_[a-z_]+|new_device|disconnect|set_device_state)[a-z0-9_]*", 1.0),
+        (r"USB_(DT|REQ|TYPE|RECIP|DIR|CLASS|SPEED|STATE|ENDPOINT_XFER|PORT_STAT|PORT_FEAT|HUB)_[A-Z0-9_]+", 0.5),
+        (r"(xhci|ehci|ohci|uhci|dwc2|dwc3|musb|cdns3|chipidea|udc|gadget|hcd|isp1760|mtu3)_[a-z0-9_]+", 1.0),
+        (r"(tud|tuh|tusb|dcd|hcd)_[a-z0-9_]+|TUD_[A-Z0-9_]+|CFG_TUD_[A-Z0-9_]+|USBD_[A-Za-z0-9_]+|"
+         r"USBH_[A-Za-z0-9_]+|USBHw[A-Za-z0-9_]+|USB(Register|Init|HandleStandardRequest)[A-Za-z]*", 1.0),
+        (r"b(DescriptorType|EndpointAddress|mAttributes|NumEndpoints|DeviceClass|MaxPacketSize0|"
+         r"NumConfigurations|ConfigurationValue|mRequestType)|w(MaxPacketSize|TotalLength)", 0.5),
+        (r"(URB|XHCI|EHCI|OHCI|DWC3|DWC2|MUSB|TRB|GADGET|UDC)_[A-Z0-9_]+", 0.5),
+        # a class driver *using* USB (HID, serial, storage) is not a USB stack: weak evidence only
+        (r"usb_[a-z0-9_]+|urb[a-z_]*", 0.2),
+    ],
+    "wireless_ble_wifi": [
+        (r"(ieee80211|cfg80211|nl80211|mac80211|wiphy|rate_control|mesh|ath[0-9k]*|iwl|brcmf|mt76|rtw|"
+         r"wl|wlan|wifi|wpa|hostapd)_[a-z0-9_]+", 1.0),
+        (r"(IEEE80211|NL80211|CFG80211|WLAN|WIPHY|WIFI|WPA|WMM|HT|VHT|HE|EHT)_[A-Z0-9_]+", 1.0),
+        (r"(hci|l2cap|rfcomm|sco|bnep|hidp|cmtp|smp|mgmt|gatt|att|gap|ble|bt|btle|le|sdp|avdtp|avrcp|"
+         r"a2dp|hfp|mesh)_[a-z0-9_]+", 0.5),
+        (r"(HCI|L2CAP|RFCOMM|SCO|MGMT|GATT|ATT|GAP|BLE|BT|LE|SMP|SDP|BDADDR)_[A-Z0-9_]+", 0.5),
+        (r"Gap[A-Z][A-Za-z]+|Gatt[A-Z][A-Za-z]+|BLE[A-Z][A-Za-z]*|sk_buff|bdaddr_t|bdaddr", 0.5),
+    ],
+}
+_API_RE = {d: [(re.compile(rf"(?:{p})\Z"), w) for p, w in pats] for d, pats in _API.items()}
+
+_INCLUDE_HINTS: list[tuple[str, str, float]] = [
+    # (domain, include pattern matched against the include path, weight)
+    ("stm32_hal", r"(.*/)?stm32[a-z0-9]*(xx|mp[0-9]*)?(_hal|_ll)?[a-z0-9_]*\.h", 2.0),
+    ("infineon_aurix", r"(.*/)?Ifx[A-Za-z0-9_]*\.h", 2.0),
+    ("nxp_imx", r"(.*/)?(fsl_[a-z0-9_]+|MIMX[A-Z0-9]+|MK[0-9]{2}[A-Z0-9]+|LPC[0-9]{2,4}[A-Za-z0-9_]*|"
+                r"lpc[0-9]{2,4}[a-z0-9_]*|imx[0-9a-z_-]*|mxc[a-z0-9_-]*|mx[5-8][a-z0-9_-]*)\.h", 2.0),
+    ("zephyr_rtos", r"zephyr/.*\.h", 3.0),
+    ("crypto", r"(crypto|mbedtls|wolfssl|wolfcrypt|openssl|psa)/.*\.h", 2.0),
+    ("usb_stack", r"(linux/usb|usb)/.*\.h|(.*/)?(usb|usbd|usbh|tusb|ehci|xhci|ohci|ch9|usbdevice)[a-z0-9_]*\.h", 1.5),
+    ("wireless_ble_wifi", r"(net/(mac80211|cfg80211|bluetooth/.*|ieee80211.*)|(.*/)?(nl80211|ieee80211|"
+                          r"cfg80211|mac80211|hci|l2cap|bluetooth|gatt|ble|BLE)[a-z0-9_]*)\.h|bluetooth/.*\.h|ble/.*\.h", 2.0),
+]
+_INCLUDE_RE_HINTS = [(d, re.compile(rf"(?:{p})\Z"), w) for d, p, w in _INCLUDE_HINTS]
+
+_LINUX_IDENTS = re.compile(
+    r"(MODULE_LICENSE|MODULE_AUTHOR|MODULE_DESCRIPTION|MODULE_DEVICE_TABLE|module_init|module_exit|"
+    r"module_platform_driver|module_i2c_driver|module_spi_driver|module_pci_driver|module_usb_driver|"
+    r"EXPORT_SYMBOL|EXPORT_SYMBOL_GPL|platform_driver|of_device_id|of_match_ptr|net_device_ops|"
+    r"file_operations|devm_[a-z_]+|kzalloc|kfree|kmalloc|spin_lock_irqsave|mutex_lock|dev_err|dev_info|"
+    r"dev_dbg|dev_warn|pr_err|pr_info|pr_debug|printk|copy_from_user|copy_to_user|container_of|"
+    r"list_for_each_entry|GFP_KERNEL|__init|__exit|IS_ERR|PTR_ERR|ERR_PTR|regmap_[a-z_]+|"
+    r"request_irq|platform_get_resource|of_property_read_[a-z0-9_]+)\Z"
+)
+# A U-Boot/TF-A driver includes <linux/...> compat headers too; these mark it as not Linux.
+_NOT_LINUX_IDENTS = re.compile(r"(U_BOOT_DRIVER|U_BOOT_CMD|UCLASS_[A-Z_]+|udevice|DECLARE_GLOBAL_DATA_PTR|"
+                               r"mmio_write_32|mmio_read_32|DECLARE_RT_SVC|bl31_[a-z_]+|plat_[a-z_]+)\Z")
+# Headers that only boot loaders and firmware include (U-Boot's <common.h>/<dm.h>, TF-A's <lib/mmio.h>).
+_NOT_LINUX_INCLUDES = re.compile(r"(common|dm|command|env|malloc|asm/global_data|lib/mmio|platform_def|"
+                                 r"arch_helpers)\.h\Z")
+
+_ARM_ASM_RE = re.compile(
+    r"^\s*(?:[A-Za-z_.$][\w.$]*:\s*)?(ldr|str|ldrb|strb|ldrh|strh|ldm|stm|ldmia|stmia|stmdb|ldmfd|stmfd|"
+    r"bx|blx|bl|b|beq|bne|cbz|cbnz|mrs|msr|mcr|mrc|cpsid|cpsie|push|pop|adr|adrp|ret|eret|isb|dsb|dmb|"
+    r"wfi|wfe|svc|movw|movt|ldp|stp|tbz|tbnz|subs|adds|orr|bic|lsl|lsr|ubfx|bfi|it|ite|itt)\b",
+    re.M | re.I,
+)
+_ARM_DIRECTIVE_RE = re.compile(r"^\s*\.(thumb|thumb_func|syntax\s+unified|cpu\s+cortex|arch\s+armv|arm\b|fpu\b|"
+                               r"eabi_attribute|code\s+(16|32))", re.M | re.I)
+_ARM_REG_RE = re.compile(r"\b(r1[0-5]|r[0-9]|sp|lr|pc|x[0-9]{1,2}|w[0-9]{1,2}|cpsr|spsr|primask|basepri|msp|psp)\b",
+                         re.I)
+_AVR_X86_ASM_RE = re.compile(r"^\s*(rjmp|rcall|ldi|reti|sbi|cbi|sbis|sbic|lpm|movl|movq|%e?[a-d]x|pushl|popl|"
+                             r"mov\s+%|jmp\s+\*|xorl)\b", re.M | re.I)
+_CRYPTO_ASM_RE = re.compile(r"\b(aese|aesd|aesmc|aesimc|sha1c|sha1h|sha1m|sha1p|sha256h2?|sha256su[01]|"
+                            r"sha512h2?|sha512su[01]|pmull2?|vmull\.p64|eor3|rax1|xar|bcax|sm3[a-z0-9]*|sm4e[a-z]*)\b",
+                            re.I)
+_VECTOR_TABLE_RE = re.compile(r"\b(g_pfnVectors|__isr_vector|__Vectors|__vector_table|_vectors|vector_table|"
+                              r"isr_vector)\b")
+_CORTEX_HANDLERS_RE = re.compile(r"\b(Reset_Handler|NMI_Handler|HardFault_Handler|MemManage_Handler|"
+                                 r"BusFault_Handler|UsageFault_Handler|SVC_Handler|PendSV_Handler|"
+                                 r"SysTick_Handler|DebugMon_Handler)\b")
+_CMSIS_CORE_RE = re.compile(r"\b(NVIC_Type|SCB_Type|SysTick_Type|CoreDebug_Type|ITM_Type|MPU_Type|"
+                            r"__CORTEX_M|__NVIC_PRIO_BITS|__get_PRIMASK|__set_PRIMASK|__get_MSP|__set_MSP|"
+                            r"NVIC_EnableIRQ|NVIC_SetPriority|SCB_[A-Z_]+_Msk)\b")
+
+_DTS_RE = re.compile(r"^\s*/dts-v1/\s*;|^\s*/\s*\{|compatible\s*=\s*\"", re.M)
+_DT_BINDING_RE = re.compile(r"^\$(id|schema):\s*['\"]?https?://devicetree\.org/", re.M)
+_KCONFIG_ZEPHYR_RE = re.compile(r"\$\(dt_[a-z_]+|DT_HAS_[A-Z0-9_]+_ENABLED|\bDT_COMPAT_[A-Z0-9_]+")
+
+_AMD_REG_RE = re.compile(r"(mm|reg|ix|cfg|smn)[A-Z][A-Z0-9_]+(_BASE_IDX)?\Z|[A-Z0-9_]+__[A-Z0-9_]+(__SHIFT|_MASK)\Z|"
+                         r"[RSGC]_[0-9A-F]{6}_[A-Z0-9_]+\Z")
+_SFR_DECL_RE = re.compile(r"^\s*(__sfr|__sbit|__sfr16|__sfr32|SFR|SBIT|sfr|sbit|sfrb|sfrw|sfra|__at)\b.*$", re.M)
+
+_ASM_EXT = (".s", ".S", ".asm", ".inc")
+_HEADER_EXT = (".h", ".hpp", ".hh", ".inc")
+
+_MIN_EVIDENCE = 3.0  # weighted distinct hits a domain needs
+_MARGIN = 2.0  # ... and how many times the runner-up's evidence
+
+
+def _suffix(path: str) -> str:
+    name = path.rsplit("/", 1)[-1]
+    return "." + name.rsplit(".", 1)[-1] if "." in name else ""
+
+
+def includes_of(text: str, codefile: "CodeFile | None" = None) -> list[str]:
+    if codefile is not None and codefile.includes:
+        return list(codefile.includes)
+    return _INCLUDE_RE.findall(text)
+
+
+def identifiers(text: str) -> Counter:
+    return Counter(_IDENT_RE.findall(text))
+
+
+def api_evidence(idents: Counter | set, includes: list[str]) -> dict[str, float]:
+    """Weighted count of distinct API identifiers (and includes) each domain's vocabulary matches."""
+    scores = {d: 0.0 for d in _API}
+    for ident in idents:
+        if len(ident) < 4:
+            continue
+        for d, pats in _API_RE.items():
+            for rx, w in pats:
+                if rx.match(ident):
+                    scores[d] += w
+                    break
+    for inc in includes:
+        for d, rx, w in _INCLUDE_RE_HINTS:
+            if rx.match(inc):
+                scores[d] += w
+    return scores
+
+
+def define_stats(text: str) -> tuple[int, int, int]:
+    """(defines with a numeric-ish value, code lines, function-like defines) of a header."""
+    numeric = 0
+    funclike = 0
+    for name, args, value in _DEFINE_RE.findall(text):
+        if args:
+            funclike += 1
+        elif _NUMBERISH_RE.match(value) or re.match(r"\s*[A-Za-z_]\w*\s*\(\s*0[xX][0-9A-Fa-f]+", value):
+            numeric += 1
+    code_lines = 0
+    in_comment = False
+    for line in text.splitlines():
+        s = line.strip()
+        if in_comment:
+            if "*/" in s:
+                in_comment = False
+            continue
+        if not s or s.startswith("//"):
+            continue
+        if s.startswith("/*"):
+            if "*/" not in s:
+                in_comment = True
+            continue
+        code_lines += 1
+    return numeric, code_lines, funclike
+
+
+def _asm_label(text: str) -> tuple[str, float] | None:
+    if _AVR_X86_ASM_RE.search(text):
+        return None
+    mnemonics = {m.lower() for m in _ARM_ASM_RE.findall(text)}
+    directives = _ARM_DIRECTIVE_RE.findall(text)
+    regs = len(_ARM_REG_RE.findall(text))
+    if len(_CRYPTO_ASM_RE.findall(text)) >= 4:
+        return "crypto", 0.9
+    if (len(mnemonics) >= 4 and regs >= 8) or (directives and len(mnemonics) >= 2):
+        return "arm_cortex_asm", 0.9
+    if _VECTOR_TABLE_RE.search(text) or len(_CORTEX_HANDLERS_RE.findall(text)) >= 3:
+        return "arm_cortex_asm", 0.85
+    return None
+
+
+def weak_label(path: str, text: str, language: str, codefile: "CodeFile | None" = None) -> tuple[str, float] | None:
+    """A high-precision label for one document, or ``None`` to abstain.
+
+    ``path`` is used only for its file type (suffix); ``language`` is the code parser's
+    (``c|cpp|asm|devicetree|kconfig|linker|other``); ``codefile`` (optional) supplies
+    includes already parsed. Confidence is in (0, 1]; the step trusts labels ≥ 0.8.
+    """
+    text = text[:MAX_CHARS]
+    suffix = _suffix(path)
+    lang = (language or "").lower()
+
+    # --- file shapes that define a domain on their own
+    if lang == "devicetree" or suffix in (".dts", ".dtsi", ".dtso", ".overlay"):
+        return "device_tree", 0.99
+    if suffix in (".yaml", ".yml") and _DT_BINDING_RE.search(text):
+        return "device_tree", 0.99
+    if lang == "kconfig" or path.rsplit("/", 1)[-1].startswith("Kconfig"):
+        if _KCONFIG_ZEPHYR_RE.search(text):
+            return "zephyr_rtos", 0.9
+        return None
+    if lang == "asm" or suffix in (".s", ".S", ".asm"):
+        return _asm_label(text)
+    if lang not in ("c", "cpp", "") and suffix not in (".c", ".h", ".cpp", ".cc", ".hpp", ".cxx", ".hh", ".inc"):
+        return None
+
+    idents = identifiers(text)
+    includes = includes_of(text, codefile)
+
+    # --- register headers: mostly `#define NAME value`
+    if suffix in _HEADER_EXT or lang in ("c", "cpp"):
+        numeric, code_lines, funclike = define_stats(text)
+        sfr = len(_SFR_DECL_RE.findall(text))
+        # bit-field accessors (`#define S_..._FIELD(x) (((x) & 0x3) << 4)`) belong to register headers too
+        regish = numeric + sfr + funclike
+        if code_lines and numeric + sfr >= 15 and regish / code_lines >= 0.6:
+            amd = sum(1 for i in idents if _AMD_REG_RE.match(i))
+            if amd >= 20 and amd >= 0.3 * regish:
+                return "amd_gpu_registers", 0.97
+            ev = api_evidence(set(idents), includes)
+            best = max(ev, key=ev.get)
+            # a vendor library header full of defines (STM32 HAL, iLLD, fsl_) belongs to its vendor
+            if best in ("stm32_hal", "infineon_aurix", "nxp_imx", "zephyr_rtos") and ev[best] >= 10 and \
+                    _has_function_api(idents, best):
+                return best, 0.85
+            return "register_defines", 0.9 if regish / code_lines >= 0.8 else 0.85
+
+    # --- Cortex-M vector tables and CMSIS core headers written in C
+    if len(_CMSIS_CORE_RE.findall(text)) >= 6 or (
+            _VECTOR_TABLE_RE.search(text) and len(_CORTEX_HANDLERS_RE.findall(text)) >= 4):
+        return "arm_cortex_asm", 0.85
+
+    # --- API evidence
+    ev = api_evidence(set(idents), includes)
+    ranked = sorted(ev.items(), key=lambda kv: (-kv[1], kv[0]))
+    (best, top), (_, second) = ranked[0], ranked[1]
+    if top >= _MIN_EVIDENCE and top >= _MARGIN * second:
+        conf = min(0.97, 0.8 + 0.015 * top)
+        return best, round(conf, 3)
+
+    # --- Linux kernel idioms, when no topical domain dominates
+    linux_inc, linux_ids, not_linux = _linux_markers(idents, includes)
+    if not_linux == 0 and linux_inc >= 2 and linux_ids >= 4 and top < _MIN_EVIDENCE * 2:
+        return "linux_kernel", 0.85 if linux_ids >= 8 else 0.8
+    return None
+
+
+def _has_function_api(idents: Counter, domain: str) -> bool:
+    """True when a define-heavy header also names the vendor's API types/functions (not just registers)."""
+    strong = [rx for rx, w in _API_RE[domain] if w >= 1.0]
+    return sum(1 for i in idents if any(rx.match(i) for rx in strong)) >= 5
+
+
+def _linux_markers(idents, includes: list[str]) -> tuple[int, int, int]:
+    linux_inc = sum(1 for inc in includes if inc.startswith(("linux/", "asm/", "net/", "uapi/")))
+    linux_ids = sum(1 for i in idents if _LINUX_IDENTS.match(i))
+    not_linux = sum(1 for i in idents if _NOT_LINUX_IDENTS.match(i)) + \
+        sum(1 for inc in includes if _NOT_LINUX_INCLUDES.match(inc))
+    return linux_inc, linux_ids, not_linux
+
+
+def supported_domains(path: str, text: str, language: str, codefile: "CodeFile | None" = None) -> set[str]:
+    """Domains a document shows at least *some* evidence for (a necessary condition, not a label).
+
+    The step lets the model pick only among these, so a model trained on a few packages cannot
+    call a file ``stm32_hal`` that names no STM32 API, or ``linux_kernel`` code that includes no
+    kernel header. ``general`` is always supported.
+    """
+    text = text[:MAX_CHARS]
+    suffix = _suffix(path)
+    lang = (language or "").lower()
+    out = {"general"}
+    if lang == "devicetree" or suffix in (".dts", ".dtsi", ".dtso", ".overlay") or _DTS_RE.search(text) or \
+            (suffix in (".yaml", ".yml") and "compatible" in text):
+        out.add("device_tree")
+    if lang == "asm" or suffix in (".s", ".S", ".asm"):
+        out.add("arm_cortex_asm")
+        if _CRYPTO_ASM_RE.search(text):
+            out.add("crypto")
+    idents = identifiers(text)
+    includes = includes_of(text, codefile)
+    ev = api_evidence(set(idents), includes)
+    out.update(d for d, v in ev.items() if v >= 1.0)
+    numeric, code_lines, funclike = define_stats(text)
+    if numeric + len(_SFR_DECL_RE.findall(text)) >= 8:
+        out.add("register_defines")
+    if sum(1 for i in idents if _AMD_REG_RE.match(i)) >= 5:
+        out.add("amd_gpu_registers")
+    if _CMSIS_CORE_RE.search(text) or _VECTOR_TABLE_RE.search(text) or _CORTEX_HANDLERS_RE.search(text):
+        out.add("arm_cortex_asm")
+    linux_inc, linux_ids, not_linux = _linux_markers(idents, includes)
+    if not_linux == 0 and (linux_inc >= 1 or linux_ids >= 3):
+        out.add("linux_kernel")
+    if lang == "kconfig" or path.rsplit("/", 1)[-1].startswith("Kconfig"):
+        out.update({"linux_kernel", "zephyr_rtos"})
+    return out
