@@ -573,6 +573,14 @@ class _Extractor:
         if not decls and bits is not None:
             return [("", info, 1, bits, tname, None)]  # unnamed bit-field padding
         for d in decls:
+            if d.type == "function_declarator":
+                inner = d.child_by_field_name("declarator")
+                if inner is not None and inner.type in ("field_identifier", "identifier", "destructor_name",
+                                                        "operator_name", "qualified_identifier"):
+                    # a method declared in a C++ class body: a function, not a member of the layout
+                    sig = _WS_RE.sub(" ", self.src[node.start_byte:node.end_byte].decode("utf-8", "replace"))
+                    self._add("function", _text(inner), node, parent=parent, signature=sig.rstrip("; ").strip()[:500])
+                    continue
             count = 1
             finfo = info
             name = None

@@ -270,3 +270,12 @@ def test_parse_is_deterministic_and_json_round_trips():
     a = parse_code("x.h", CMSIS).to_dict()
     assert a == parse_code("x.h", CMSIS).to_dict()
     assert CodeFile.from_dict(a).to_dict() == a
+
+
+def test_cpp_class_methods_are_functions_and_members_are_fields():
+    src = b"namespace hal {\nclass Uart {\n public:\n  void write(int b) { (void)b; }\n  int read();\n" \
+          b"  void (*cb)(int);\n  unsigned x;\n};\n}\nint hal_init(void);\n"
+    cf = parse_code("uart.hpp", src)
+    got = [(s.kind, s.name, s.parent, s.offset) for s in cf.symbols]
+    assert got == [("struct", "Uart", None, None), ("function", "write", "Uart", None), ("function", "read", "Uart", None),
+                   ("field", "cb", "Uart", 0), ("field", "x", "Uart", 4), ("function", "hal_init", None, None)]
