@@ -412,7 +412,7 @@ def _merge_into(dst: RawRegister, src: RawRegister) -> None:
     if dst.width_bits is None:
         dst.width_bits = src.width_bits
     # detail blocks describe fields more fully than a summary row's bit columns
-    if src.fields and (len(src.fields) >= len(dst.fields) or not dst.fields):
+    if src.fields and (src.source == "block" or len(src.fields) >= len(dst.fields) or not dst.fields):
         dst.fields = src.fields
 
 

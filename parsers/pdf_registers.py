@@ -421,7 +421,30 @@ def fields_from_bit_columns(row: Row, t: Table, bit_cols: list[int]) -> list[Fie
         used.update(range(lsb, msb + 1))
         out.append(Field(name=name, bits=bit_spec(msb, lsb)))
     out.sort(key=lambda f: -int(f.bits.split(":")[0]))
-    return out
+    return join_bit_names(out)
+
+
+def join_bit_names(fields: list[Field]) -> list[Field]:
+    """Adjacent one-bit fields named ``E3 E2 E1 E0`` (or ``PG1 PG0``) are one field ``E[3:0]``."""
+    out: list[Field] = []
+    for f in fields:
+        m = re.fullmatch(r"([A-Za-z_]+?)(\d+)", f.name)
+        prev = out[-1] if out else None
+        if m and prev is not None and ":" not in f.bits and getattr(prev, "_stem", None) == m.group(1):
+            plsb = int(prev.bits.split(":")[-1])
+            if int(f.bits) == plsb - 1 and int(m.group(2)) == prev._lo - 1:
+                prev.bits = f"{prev.bits.split(':')[0]}:{f.bits}"
+                prev._lo = int(m.group(2))
+                prev.name = f"{m.group(1)}[{prev._hi}:{prev._lo}]"
+                continue
+        g = Field(name=f.name, bits=f.bits, access=f.access, reset=f.reset, description=f.description)
+        if m and ":" not in f.bits:
+            g._stem, g._hi, g._lo = m.group(1), int(m.group(2)), int(m.group(2))
+        out.append(g)
+    clean = []
+    for g in out:  # drop the helper attributes: Field is a plain dataclass
+        clean.append(Field(name=g.name, bits=g.bits, access=g.access, reset=g.reset, description=g.description))
+    return clean
 
 
 def peripherals_from_table(t: Table) -> list[Peripheral]:
@@ -450,10 +473,10 @@ _ST_SENSOR = re.compile(r"^" + _H + r"([A-Z][A-Z0-9_]{1,30})\s*\(\s*(?:0x([0-9A-
 _TI = re.compile(r"^" + _H + r"(.{1,40}?)\s+(?:Register|Reg\.?)\s*\(\s*(?:address|offset|addr|pointer)\s*=\s*"
                  r"(?:0x)?([0-9A-F]{1,8})h?\s*\)\s*(?:\[\s*reset\s*=\s*(?:0x)?([0-9A-F_]{1,9})h?\s*\])?", re.I)
 _ST_RM_NAME = re.compile(r"\(([A-Z][A-Za-z0-9_]{1,40})\)\s*$")
-_OFFSET = re.compile(r"Address\s+offset\s*:\s*(0x[0-9A-F]{1,4}(?:\s[0-9A-F]{4})?)", re.I)
-_RESETV = re.compile(r"Reset\s+value\s*:\s*(0x[0-9A-F]{1,4}(?:\s[0-9A-F]{4})?)", re.I)
+_OFFSET = re.compile(r"Address\s+offset\s*:\s*(0x[0-9A-F]{1,8}(?:\s[0-9A-F]{4})?)", re.I)
+_RESETV = re.compile(r"Reset\s+value\s*:\s*(0x[0-9A-F]{1,8}(?:\s[0-9A-F]{4})?)", re.I)
 _PERIPH_HEAD = re.compile(r"^" + _H + r"([A-Z][A-Z0-9_]*[A-Z0-9])\s+(?i:registers|register map|register description)\b")
-_BASE = re.compile(r"base\s+address\s*[:=]?\s*(0x[0-9A-F]{1,4}(?:\s[0-9A-F]{4})?)", re.I)
+_BASE = re.compile(r"base\s+address\s*[:=]?\s*(0x[0-9A-F]{1,8}(?:\s[0-9A-F]{4})?)", re.I)
 
 
 _LEADER = re.compile(r"(\.\s?){4,}\s*\d+\s*$|\s\d{1,4}$(?<=\.\s\d)")
@@ -652,7 +675,7 @@ def _fields_from_diagram(region: list[Line]) -> list[Field]:
                 out.append(Field(name=name, bits=bit_spec(msb, lsb)))
             break
     out.sort(key=lambda f: -int(f.bits.split(":")[0]))
-    return out
+    return join_bit_names(out)
 
 
 def parse_hex(s: str) -> int | None:

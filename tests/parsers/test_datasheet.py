@@ -1,0 +1,113 @@
+"""PDF datasheet extraction on the real vendor datasheets of ``../shared/data/datasheets``.
+
+The oracle is the hand-checked register map beside each PDF (``*.json``), independent of
+the extractor. Names are compared after lower-casing and dropping punctuation and footnote
+marks; addresses as integers.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from corpus.paths import shared_data_dir
+from parsers.datasheet import load_datasheet, parse_pdf
+
+DATA = (shared_data_dir() or Path("/nonexistent")) / "datasheets"
+PDFS = sorted(DATA.glob("*.pdf"))
+pytestmark = pytest.mark.skipif(not PDFS, reason="../shared/data/datasheets not present")
+
+
+def norm(name: str) -> str:
+    name = re.sub(r"\s*(\(\d+\)|\[\d+\])$", "", name)
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def truth(pdf: Path) -> list[dict]:
+    return [r for r in json.loads(pdf.with_suffix(".json").read_text())["registers"] if not r.get("uncertain")]
+
+
+def uncertain(pdf: Path) -> set[tuple[str, int]]:
+    regs = json.loads(pdf.with_suffix(".json").read_text())["registers"]
+    return {(norm(r["name"]), int(r["address"], 16)) for r in regs if r.get("uncertain")}
+
+
+@pytest.fixture(scope="module")
+def parsed() -> dict:
+    return {p.name: parse_pdf(p) for p in PDFS}
+
+
+@pytest.mark.parametrize("pdf", PDFS, ids=lambda p: p.stem)
+def test_registers_match_the_hand_checked_map(pdf, parsed):
+    ds = parsed[pdf.name]
+    want = {(norm(r["name"]), int(r["address"], 16)) for r in truth(pdf)}
+    got = [k for k in ((norm(r.name), int(r.address, 16)) for r in ds.registers) if k not in uncertain(pdf)]
+    hit = want & set(got)
+    assert len(hit) / len(want) >= 0.9, sorted(want - set(got))
+    assert len(hit) / len(got) >= 0.9, sorted(set(got) - want)
+
+
+def test_micro_average_meets_the_target(parsed):
+    tp = n_want = n_got = 0
+    for pdf in PDFS:
+        want = {(norm(r["name"]), int(r["address"], 16)) for r in truth(pdf)}
+        got = [k for k in ((norm(r.name), int(r.address, 16)) for r in parsed[pdf.name].registers)
+               if k not in uncertain(pdf)]
+        tp += len(want & set(got))
+        n_want += len(want)
+        n_got += len(got)
+    assert tp / n_want >= 0.95 and tp / n_got >= 0.95
+
+
+def test_contract_form_of_values(parsed):
+    for ds in parsed.values():
+        d = ds.to_dict()
+        assert set(d) >= {"source", "pages", "title", "sections", "peripherals", "registers", "warnings"}
+        for r in d["registers"]:
+            assert re.fullmatch(r"0x[0-9a-f]+", r["address"])
+            assert r["reset"] is None or re.fullmatch(r"0x[0-9a-f]+", r["reset"])
+            assert r["address_kind"] in ("absolute", "offset")
+            for f in r["fields"]:
+                assert re.fullmatch(r"\d+(:\d+)?", f["bits"])
+                if ":" in f["bits"]:
+                    msb, lsb = map(int, f["bits"].split(":"))
+                    assert msb > lsb
+
+
+def test_resets_and_fields_from_summary_and_detail(parsed):
+    bme = {r.name: r for r in parsed["bosch_bme280__boschsensortec_api.pdf"].registers}
+    assert bme["ctrl_meas"].address == "0xf4" and bme["id"].reset == "0x60"
+    assert {(f.name, f.bits) for f in bme["ctrl_meas"].fields} >= {("osrs_t[2:0]", "7:5"), ("mode[1:0]", "1:0")}
+    adxl = {r.name: r for r in parsed["adi_adxl345__libdriver.pdf"].registers}
+    assert adxl["DEVID"].reset == "0xe5" and adxl["BW_RATE"].reset == "0xa" and adxl["DEVID"].access == "r"
+    ina = {r.name: r for r in parsed["ti_ina219__libdriver.pdf"].registers}
+    assert ina["Configuration"].reset == "0x399f"
+    opt = {r.name: r for r in parsed["ti_opt3001__libdriver.pdf"].registers}
+    assert ("E[3:0]", "15:12") in {(f.name, f.bits) for f in opt["Result"].fields}
+
+
+def test_sections_from_outline_and_from_font_statistics(parsed):
+    bme = parsed["bosch_bme280__boschsensortec_api.pdf"]  # has an outline
+    titles = {s.title for s in bme.sections}
+    assert "Register description" in titles and "Memory map" in titles
+    reg = next(r for r in bme.registers if r.name == "ctrl_meas")
+    assert reg.section_id is not None
+    adxl = parsed["adi_adxl345__libdriver.pdf"]  # no outline: headings by size/weight
+    titles = {s.title for s in adxl.sections}
+    assert {"REGISTER MAP", "REGISTER DEFINITIONS"} <= titles
+    for ds in parsed.values():
+        for s in ds.sections:
+            assert 1 <= s.page_start <= s.page_end <= ds.pages
+
+
+def test_page_range_and_dispatch():
+    pdf = DATA / "adi_adxl345__libdriver.pdf"
+    ds = parse_pdf(pdf, pages=(24, 24))
+    assert ds.pages == 41
+    assert len(ds.registers) == 30 and all(r.page == 24 for r in ds.registers)
+    assert parse_pdf(pdf, pages=(50, 60)).warnings
+    assert load_datasheet(pdf).registers
+    assert parse_pdf(pdf.read_bytes(), pages=(24, 24)).registers
