@@ -99,6 +99,10 @@ def test_empty_and_absent_builds(tmp_path):
     (tmp_path / "out" / "catalog").mkdir(parents=True)
     res = inspect_build(tmp_path / "out")
     assert res["totals"]["pairs"] == 0 and "pairs" in res["missing_tables"] and res["manufacturers"] == []
+    from data_catalog.report import write_report
+
+    html = write_report(tmp_path / "out").read_text()
+    assert "did not write" in html and "pairs, datasheets" in html
     with pytest.raises(FileNotFoundError, match="firmcorpus build"):
         Catalog(tmp_path / "nope")
 
