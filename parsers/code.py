@@ -207,6 +207,7 @@ _SCALAR_SIZE = {
     "int64_t": 8, "u64": 8, "s64": 8, "__u64": 8, "__le64": 8, "__be64": 8, "uint64": 8, "int64": 8,
     "double": 8, "UINT64": 8, "INT64": 8,
 }
+_SCALAR_PTR_TYPES = frozenset(_SCALAR_SIZE) | {"void"}
 _PADDING_RE = re.compile(r"(?i)(reserved|rsvd|res\d|pad|unused|dummy)")  # layout padding, not registers
 _WORDREG_RE = re.compile(rb"^\s*_(WORD|DWORD)REGISTER\s*\(\s*(\w+)\s*\)")
 
@@ -624,6 +625,17 @@ def _role_for_name(name: str, value: str) -> str | None:
     return None
 
 
+def macro_role(name: str, value: str, v) -> tuple[str | None, str | None]:
+    """(role, type) of an object-like macro whose value evaluated to ``v`` (a ``cexpr.Value``)."""
+    pt = v.ptr_type
+    if pt and pt not in _SCALAR_PTR_TYPES:
+        return "instance", pt  # a struct laid over a peripheral: ((USART_TypeDef *) USART1_BASE)
+    if v.mmio or (pt and pt != "void"):
+        return "register", None  # (*(volatile uint32_t *) 0x…), ((volatile uint8_t *) 0x…), _SFR_MEM8(…)
+
+    return _role_for_name(name, value), None
+
+
 def register_count(symbols: list[Symbol]) -> int:
     """Register definitions in a file: addresses, instances, bases and overlay fields."""
     return sum(1 for s in symbols if s.role in REGISTER_ROLES and (s.int_value is not None or s.offset is not None))
@@ -763,16 +775,9 @@ def _parse_c(cf: CodeFile, text: str, data: bytes, lang: str) -> None:
         if v is None:
             append(Symbol("macro", name, l0, l1, value[:1000]))
             continue
-        role = typ = None
-        if v.ptr_type and v.ptr_type in structs:
-            role, typ = "instance", v.ptr_type
+        role, typ = macro_role(name, value, v)
+        if role == "instance" and typ in structs:
             ex.overlays.add(typ)
-        elif v.ptr_type and v.ptr_type != "void" and not v.mmio:
-            role, typ = "instance", v.ptr_type
-        elif v.mmio:
-            role = "register"
-        else:
-            role = _role_for_name(name, value)
         iv = v.value
         append(Symbol("macro", name, l0, l1, value[:1000], None, None,
                       iv if -(1 << 63) <= iv < (1 << 63) else None, None, typ, None, role))

@@ -12,7 +12,8 @@ An include is resolved, in this order, against
 Angle includes (``<stdint.h>``) go through steps 2–3 too, so a repo's own copy of a header is
 found when the repo has one; system headers it does not have stay unresolved.
 ``resolve_includes`` gives the per-include detail (for the catalog's ``includes`` table) and
-``include_order`` a deterministic order with included files before their includers.
+``include_order`` a deterministic order with included files before their includers;
+``resolve_macro_values`` evaluates macros whose values need macros of included files.
 """
 
 from __future__ import annotations
@@ -120,3 +121,71 @@ def include_order(graph: Mapping[str, Sequence[str]], paths: Sequence[str] | Non
                 done.add(nxt)
                 stack.append((nxt, iter(graph.get(nxt, ()))))
     return order
+
+
+def _closure(graph: Mapping[str, Sequence[str]], start: str) -> list[str]:
+    """Files reachable from ``start`` through includes, nearest first (breadth-first), without start."""
+    seen = {start}
+    order: list[str] = []
+    frontier = list(graph.get(start, ()))
+    while frontier:
+        nxt = []
+        for f in frontier:
+            if f not in seen:
+                seen.add(f)
+                order.append(f)
+                nxt.extend(graph.get(f, ()))
+        frontier = nxt
+    return order
+
+
+def resolve_macro_values(files: Mapping[str, CodeFile], graph: Mapping[str, Sequence[str]] | None = None) -> int:
+    """Evaluate macros whose value depends on macros of included repo files; returns how many resolved.
+
+    ``parse_code`` sees one file: ``#define USART1_BASE (APB2PERIPH_BASE + 0x1000UL)`` stays
+    None when ``APB2PERIPH_BASE`` lives in an included header. Here each file's unresolved
+    object-like macros are evaluated again against its own macros, then those of the files it
+    includes (transitively, nearest first), and their ``int_value``/``role``/``type`` are set as
+    ``parse_code`` would. Symbols are updated in place.
+    """
+    from parsers.cexpr import Evaluator, Macro
+    from parsers.code import macro_role  # role logic shared with parse_code
+
+    if graph is None:
+        graph = include_graph(files)
+    tables: dict[str, dict[str, Macro]] = {}
+
+    def table(path: str) -> dict[str, Macro]:
+        t = tables.get(path)
+        if t is None:
+            t = {}
+            for s in files[path].symbols:
+                if s.kind == "macro" and s.value is not None and s.name not in t:
+                    params = None
+                    if s.signature and s.signature.startswith(s.name + "("):
+                        params = tuple(p.strip() for p in s.signature[len(s.name) + 1:-1].split(",") if p.strip())
+                    t[s.name] = Macro(s.value, params)
+                elif s.kind == "enumerator" and s.int_value is not None:
+                    t.setdefault(s.name, Macro(str(s.int_value)))
+            tables[path] = t
+        return t
+
+    resolved = 0
+    for path in sorted(files):
+        todo = [s for s in files[path].symbols
+                if s.kind == "macro" and s.int_value is None and s.value and s.signature is None]
+        if not todo or not graph.get(path):
+            continue
+        env: dict[str, Macro] = {}
+        for p in [path] + _closure(graph, path):
+            for k, m in table(p).items():
+                env.setdefault(k, m)
+        ev = Evaluator(env)
+        for s in todo:
+            v = ev.value(s.value)
+            if v is None or not (-(1 << 63) <= v.value < (1 << 63)):
+                continue
+            s.int_value = v.value
+            s.role, s.type = macro_role(s.name, s.value, v)
+            resolved += 1
+    return resolved

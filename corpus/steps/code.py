@@ -1,6 +1,6 @@
 """The code step: parse every code document with ``parsers.code`` and fill the code catalog tables.
 
-``CodeParseStep(catalog_dir, max_symbol_rows_per_file=20000)``
+``CodeParseStep(catalog_dir, max_symbol_rows_per_file=20000, resolve_across_files=True)``
 
 Reads, for documents with ``metadata["kind"] == "code"``: ``text`` (the decoded file),
 ``metadata["path"]`` (relative to the repo root), ``pair_id``, ``language`` (used when the reader
@@ -21,9 +21,15 @@ Catalog tables (``corpus.catalog_parts.CatalogPartWriter``, one part per rank):
 * ``symbols``: pair_id, path, kind, name, start_line, end_line, value, int_value, parent, offset,
   type, size, role (at most ``max_symbol_rows_per_file`` rows per file; the cut is counted in the
   stat ``symbol_rows_truncated`` and the file's ``n_symbols`` keeps the true count);
-* ``includes``: pair_id, path, include, resolved (repo path or null). Includes are resolved
-  against the files of the same pair seen by this task (the reader keeps a pair in one task),
-  once the pair's last document has passed.
+* ``includes``: pair_id, path, include, resolved (repo path or null).
+
+Documents are handled a pair at a time (consecutive documents with the same ``pair_id``; the
+reader keeps a pair in one task and its documents together): the pair's code files are parsed,
+their includes resolved against each other (``parsers.includes``), and — with
+``resolve_across_files`` — macros whose values need macros of included repo files are evaluated
+(``parsers.includes.resolve_macro_values``: ``USART1_BASE`` from ``APB2PERIPH_BASE`` in another
+header). Then the pair's documents are yielded in their original order. Memory: one pair's
+documents and CodeFiles at a time.
 """
 
 from __future__ import annotations
@@ -41,37 +47,65 @@ class CodeParseStep(PipelineStep):
     name = "🧩 code parse"
     type = "🔨 - EXTRACT"
 
-    def __init__(self, catalog_dir: str, max_symbol_rows_per_file: int = 20000):
+    def __init__(self, catalog_dir: str, max_symbol_rows_per_file: int = 20000, resolve_across_files: bool = True):
         super().__init__()
         self.catalog_dir = catalog_dir
         self.max_symbol_rows_per_file = max_symbol_rows_per_file
+        self.resolve_across_files = resolve_across_files
 
     def run(self, data: DocumentsPipeline = None, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
-        from parsers.code import parse_code, register_count
-        from parsers.models import LANGUAGES, CodeFile
-
-        files_t = CatalogPartWriter(self.catalog_dir, "files", rank, sort_by=["pair_id", "path"])
-        symbols_t = CatalogPartWriter(self.catalog_dir, "symbols", rank, sort_by=["pair_id", "path", "start_line"])
-        includes_t = CatalogPartWriter(self.catalog_dir, "includes", rank, sort_by=["pair_id", "path"])
-        pending: dict[str, dict] = {}  # pair_id -> {path: CodeFile-lite} awaiting include resolution
-        current_pair = None
+        tables = {
+            "files": CatalogPartWriter(self.catalog_dir, "files", rank, sort_by=["pair_id", "path"]),
+            "symbols": CatalogPartWriter(self.catalog_dir, "symbols", rank, sort_by=["pair_id", "path", "start_line"]),
+            "includes": CatalogPartWriter(self.catalog_dir, "includes", rank, sort_by=["pair_id", "path"]),
+        }
+        group: list = []  # consecutive documents of one pair: flushed (in order) when the pair changes
+        group_pair = None
         for doc in data or []:
-            md = doc.metadata
-            if md.get("kind") != "code":
-                yield doc
-                continue
-            pair_id = md.get("pair_id", "")
-            if current_pair is not None and pair_id != current_pair and current_pair in pending:
-                self._flush_includes(current_pair, pending.pop(current_pair), includes_t)
-            current_pair = pair_id
-            path = md.get("path") or doc.id
-            lang = md.get("language")
-            with self.track_time():
+            pair_id = doc.metadata.get("pair_id", "")
+            if group and pair_id != group_pair:
+                yield from self._flush(group, group_pair, tables)
+                group = []
+            group_pair = pair_id
+            group.append(doc)
+        if group:
+            yield from self._flush(group, group_pair, tables)
+        for t in tables.values():
+            t.close()
+
+    def _flush(self, docs: list, pair_id: str, tables: dict) -> DocumentsPipeline:
+        from parsers.code import parse_code, register_count
+        from parsers.includes import include_graph, resolve_includes, resolve_macro_values
+        from parsers.models import LANGUAGES
+
+        files = {}
+        with self.track_time():
+            for doc in docs:
+                md = doc.metadata
+                if md.get("kind") != "code":
+                    continue
+                path = md.get("path") or doc.id
+                lang = md.get("language")
                 cf = parse_code(path, doc.text.encode("utf-8", "surrogatepass"),
                                 lang if lang in LANGUAGES and lang != "other" else None)
                 if md.get("non_utf8") and "non_utf8" not in cf.flags:
                     cf.flags = sorted(cf.flags + ["non_utf8"])
-                n_regs = register_count(cf.symbols)
+                files[path] = cf
+            resolved = resolve_includes(files)
+            if self.resolve_across_files and len(files) > 1:
+                graph = {p: [r for _, r in rows if r is not None] for p, rows in resolved.items()}
+                n = resolve_macro_values(files, graph)
+                if n:
+                    self.stat_update("macros_resolved_across_files", value=n)
+        limit = self.max_symbol_rows_per_file
+        for doc in docs:
+            md = doc.metadata
+            if md.get("kind") != "code":
+                yield doc
+                continue
+            path = md.get("path") or doc.id
+            cf = files[path]
+            n_regs = register_count(cf.symbols)
             md["_codefile"] = cf
             md["language"] = cf.language
             md["flags"] = list(cf.flags)
@@ -86,31 +120,17 @@ class CodeParseStep(PipelineStep):
                 self.stat_update("files_with_parse_errors")
             for f in cf.flags:
                 self.stat_update(f"flag_{f}")
-            files_t.add({"pair_id": pair_id, "path": path, "language": cf.language, "size_bytes": cf.size_bytes,
-                         "flags": ",".join(cf.flags), "parse_errors": cf.parse_errors,
-                         "n_symbols": len(cf.symbols), "n_registers": n_regs})
-            limit = self.max_symbol_rows_per_file
+            tables["files"].add({"pair_id": pair_id, "path": path, "language": cf.language,
+                                 "size_bytes": cf.size_bytes, "flags": ",".join(cf.flags),
+                                 "parse_errors": cf.parse_errors, "n_symbols": len(cf.symbols),
+                                 "n_registers": n_regs})
             if len(cf.symbols) > limit:
                 self.stat_update("symbol_rows_truncated", value=len(cf.symbols) - limit)
             for s in cf.symbols[:limit]:
                 row = {"pair_id": pair_id, "path": path}
                 for k in SYMBOL_COLUMNS:
                     row[k] = getattr(s, k)
-                symbols_t.add(row)
-            # only what include resolution needs is kept until the pair is complete
-            pending.setdefault(pair_id, {})[path] = CodeFile(path=path, language=cf.language, includes=cf.includes,
-                                                             angle_includes=cf.angle_includes)
+                tables["symbols"].add(row)
+            for inc, res in resolved.get(path, ()):
+                tables["includes"].add({"pair_id": pair_id, "path": path, "include": inc, "resolved": res})
             yield doc
-        for pid in sorted(pending):
-            self._flush_includes(pid, pending[pid], includes_t)
-        files_t.close()
-        symbols_t.close()
-        includes_t.close()
-
-    @staticmethod
-    def _flush_includes(pair_id: str, files: dict, table: CatalogPartWriter) -> None:
-        from parsers.includes import resolve_includes
-
-        for path, rows in resolve_includes(files).items():
-            for inc, resolved in rows:
-                table.add({"pair_id": pair_id, "path": path, "include": inc, "resolved": resolved})

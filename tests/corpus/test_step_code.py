@@ -64,3 +64,25 @@ def test_symbol_rows_are_capped(tmp_path):
     out = list(step.run(iter([Document(text=text, id="a", metadata={"kind": "code", "pair_id": "p", "path": "r.h"})])))
     assert out[0].metadata["n_symbols"] == 50
     assert pl.read_parquet(tmp_path / "parts" / "symbols" / "00000.parquet").height == 10
+
+
+def test_pairs_are_resolved_across_files_and_order_kept(tmp_path):
+    def code(pair, path, text):
+        return Document(text=text, id=f"{pair}:{path}", metadata={"kind": "code", "pair_id": pair, "path": path})
+
+    inp = [
+        code("a", "inc/periph.h", '#include "base.h"\n#define UART_BASE (PERIPH_BASE + 0x1000)\n'),
+        Document(text="ds", id="a:ds", metadata={"kind": "datasheet", "pair_id": "a"}),
+        code("a", "inc/base.h", "#define PERIPH_BASE 0x40000000\n"),
+        code("b", "periph.h", "#define UART_BASE (PERIPH_BASE + 0x1000)\n"),  # base.h is pair a's, not b's
+    ]
+    out = list(CodeParseStep(str(tmp_path)).run(iter(inp)))
+    assert [d.id for d in out] == [d.id for d in inp]
+    a = {s.name: s.int_value for s in out[0].metadata["_codefile"].symbols}
+    b = {s.name: s.int_value for s in out[3].metadata["_codefile"].symbols}
+    assert a["UART_BASE"] == 0x40001000 and b["UART_BASE"] is None
+    syms = pl.read_parquet(tmp_path / "parts" / "symbols" / "00000.parquet")
+    row = syms.filter((pl.col("pair_id") == "a") & (pl.col("name") == "UART_BASE")).row(0, named=True)
+    assert (row["int_value"], row["role"]) == (0x40001000, "base")
+    no = list(CodeParseStep(str(tmp_path / "off"), resolve_across_files=False).run(iter(inp)))
+    assert {s.name: s.int_value for s in no[0].metadata["_codefile"].symbols}["UART_BASE"] is None

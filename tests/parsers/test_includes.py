@@ -60,3 +60,29 @@ def test_real_nrf_sdk_device_folder():
     graph = include_graph(files)
     assert {"nrf51.h", "nrf51_bitfields.h"} <= set(graph["nrf.h"])
     assert graph["nrf51.h"] == []  # core_cm0.h and system_nrf51.h live elsewhere in the SDK
+
+
+def test_macro_values_resolved_across_included_files():
+    from parsers.includes import resolve_macro_values
+
+    files = {
+        "inc/base.h": parse_code("inc/base.h", b"#define PERIPH_BASE 0x40000000UL\n"
+                                               b"#define APB2PERIPH_BASE (PERIPH_BASE + 0x00010000UL)\n"
+                                               b"#define OFF(n) ((n) * 0x400)\n"),
+        "inc/types.h": parse_code("inc/types.h", b"typedef struct { volatile unsigned SR; } USART_TypeDef;\n"),
+        "inc/periph.h": parse_code("inc/periph.h", b'#include "base.h"\n#include "types.h"\n'
+                                                   b"#define USART1_BASE (APB2PERIPH_BASE + 0x1000UL)\n"
+                                                   b"#define USART6_BASE (APB2PERIPH_BASE + OFF(5))\n"
+                                                   b"#define USART1 ((USART_TypeDef *) USART1_BASE)\n"
+                                                   b"#define NOPE (UNKNOWN + 1)\n"),
+        "src/other.c": parse_code("src/other.c", b"#define USART1_BASE_GUESS (APB2PERIPH_BASE + 1)\n"),
+    }
+    m = {s.name: s for s in files["inc/periph.h"].symbols}
+    assert m["USART1_BASE"].int_value is None  # one file alone cannot know APB2PERIPH_BASE
+    assert resolve_macro_values(files) == 3
+    assert (m["USART1_BASE"].int_value, m["USART1_BASE"].role) == (0x40011000, "base")
+    assert m["USART6_BASE"].int_value == 0x40011400
+    assert (m["USART1"].int_value, m["USART1"].role, m["USART1"].type) == (0x40011000, "instance", "USART_TypeDef")
+    assert m["NOPE"].int_value is None
+    # a file that does not include base.h is not resolved from it
+    assert files["src/other.c"].symbols[0].int_value is None
