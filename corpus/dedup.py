@@ -62,6 +62,10 @@ class DedupConfig:
     bucket_tasks: int | None = None
     license_policy: LicensePolicy = field(default_factory=LicensePolicy)
 
+    def __post_init__(self):
+        if isinstance(self.license_policy, dict):  # from YAML / JSON build configs
+            self.license_policy = LicensePolicy(**self.license_policy)
+
     def minhash_config(self) -> CodeMinhashConfig:
         if (self.num_buckets is None) != (self.hashes_per_bucket is None):
             raise ValueError("set both num_buckets and hashes_per_bucket, or neither (then threshold decides)")

@@ -5,10 +5,11 @@ between them so either side can be swapped in:
 
 1. ``CodeMinhashSignature`` (N tasks) writes ``bucket_XXX/RANK.minhash.sig``: per document
    ``hashes_per_bucket`` unsigned ints + the uint32 document index, sorted — exactly what
-   datatrove's ``MinhashDedupBuckets`` reads. Tokens are code tokens (identifiers, numbers,
-   single operator characters; ``corpus.signals.CODE_TOKEN_RE``), not datatrove's spaCy word
-   tokenizer, which spends ~90% of its time tokenising and erases operators. Token hashing is
-   xxh3 through ``map`` (C speed), shingling and the permutations are numpy-vectorised.
+   datatrove's ``MinhashDedupBuckets`` reads. Tokens are code tokens (identifier/number runs
+   and single operator characters, as ``corpus.signals.CODE_TOKEN_RE``), not datatrove's spaCy
+   word tokenizer, which spends ~90% of its time tokenising and erases operators. Tokenising,
+   token hashing (prefix-sum polynomial hashes), shingling and the permutations are all numpy;
+   no Python object is made per token.
 2. ``CodeMinhashBuckets`` (any task count ≤ num_buckets) writes ``BBBBB_00.dups`` (``<4I``
    file, doc, file, doc) like ``MinhashDedupBuckets``, but sorts each bucket with numpy
    instead of a Python heap and does not need ``tasks == num_buckets``. Datatrove's own
@@ -111,10 +112,72 @@ class CodeMinhashConfig:
         return asdict(self)
 
 
+# Byte classes of the code tokenizer: identifier/number bytes (non-ASCII UTF-8 bytes count as
+# identifier bytes), whitespace, and everything else (one operator token per byte).
+_WORD_BYTE = np.zeros(256, dtype=bool)
+_WORD_BYTE[list(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")] = True
+_WORD_BYTE[0x80:] = True
+_SPACE_BYTE = np.zeros(256, dtype=bool)
+_SPACE_BYTE[list(b" \t\n\r\v\f")] = True
+_P = 0x100000001B3  # odd, hence invertible mod 2^64
+_POW = np.ones(1, dtype=_U64)
+_POW_INV = np.ones(1, dtype=_U64)
+
+
+def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """P^j and P^-j mod 2^64 for j <= n (grown on demand, shared by a process)."""
+    global _POW, _POW_INV
+    if len(_POW) <= n:
+        m = max(n + 1, 2 * len(_POW), 1 << 16)
+        _POW = np.concatenate([[_U64(1)], np.cumprod(np.full(m - 1, _P, dtype=_U64))])
+        _POW_INV = np.concatenate([[_U64(1)], np.cumprod(np.full(m - 1, pow(_P, -1, 2**64), dtype=_U64))])
+    return _POW, _POW_INV
+
+
+def _mix64(x: np.ndarray) -> np.ndarray:
+    """splitmix64 finaliser, in place: makes the linear polynomial hashes avalanche."""
+    x ^= x >> _U64(30)
+    x *= _U64(0xBF58476D1CE4E5B9)
+    x ^= x >> _U64(27)
+    x *= _U64(0x94D049BB133111EB)
+    x ^= x >> _U64(31)
+    return x
+
+
+def code_token_hashes(text: str) -> np.ndarray:
+    """64-bit hashes of the code tokens of ``text``, all in numpy (no Python object per token).
+
+    Tokens are the maximal runs of identifier/number bytes and every other non-space byte on its
+    own, i.e. ``corpus.signals.CODE_TOKEN_RE`` up to decimals (``1.5f`` is 3 tokens here). A token
+    hash is a polynomial hash read off a prefix sum: (H[end] - H[start]) * P^-start mod 2^64, then
+    mixed. That is ~4x faster than ``re.findall`` + xxh3 per token string.
+    """
+    b = np.frombuffer(text.encode("utf-8", "surrogatepass"), dtype=np.uint8)
+    n = len(b)
+    if n == 0:
+        return np.empty(0, dtype=_U64)
+    w = _WORD_BYTE[b]
+    prev_w = np.empty(n, dtype=bool)
+    prev_w[0] = False
+    prev_w[1:] = w[:-1]
+    next_w = np.empty(n, dtype=bool)
+    next_w[-1] = False
+    next_w[:-1] = w[1:]
+    word_start = w & ~prev_w
+    starts = np.flatnonzero(word_start | ~(w | _SPACE_BYTE[b]))
+    ends = starts + 1
+    ends[word_start[starts]] = np.flatnonzero(w & ~next_w) + 1
+    pw, pinv = _powers(n)
+    h = np.empty(n + 1, dtype=_U64)
+    h[0] = 0
+    np.cumsum((b.astype(_U64) + _U64(1)) * pw[:n], out=h[1:])
+    return _mix64((h[ends] - h[starts]) * pinv[starts])
+
+
 class CodeMinhasher:
     """Signature computation (pure numpy + xxhash), separate from the step for tests/benches."""
 
-    CHUNK = 2048  # shingles per block: block x permutations stays within L2 cache
+    CHUNK = 512  # shingles per block: block x permutations (0.5 MB) stays within L2 cache
 
     def __init__(self, config: CodeMinhashConfig):
         self.config = config
@@ -132,21 +195,16 @@ class CodeMinhasher:
 
     def shingles(self, text: str) -> np.ndarray:
         """Unique n-gram hashes of the code tokens (uint32 or uint64 by precision)."""
-        import xxhash
-
-        from corpus.signals import CODE_TOKEN_RE
-
         if self.config.lowercase:
             text = text.lower()
-        tokens = CODE_TOKEN_RE.findall(text)
-        n = len(tokens) - self.config.n_grams + 1
+        th = code_token_hashes(text)
+        n = len(th) - self.config.n_grams + 1
         if n <= 0:
             return np.empty(0, dtype=self.dtype)
-        th = np.fromiter(map(xxhash.xxh3_64_intdigest, tokens), dtype=_U64, count=len(tokens))
         s = th[:n] * _NGRAM_MULT[0]
         for k in range(1, self.config.n_grams):
             s += th[k:k + n] * _NGRAM_MULT[k]
-        s ^= s >> _U64(31)  # final mix so the high bits depend on every token
+        _mix64(s)  # so the high bits depend on every token
         if self.config.precision == 32:
             s = (s >> _U64(32)).astype(np.uint32)
         return np.unique(s)
@@ -225,38 +283,67 @@ class CodeMinhashSignature(PipelineStep):
         self.output_folder = str(output_folder)
         self.config = config or CodeMinhashConfig()
 
+    FLUSH = 4096  # signatures buffered before they are appended to the bucket files
+
     def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
         cfg = self.config
         hasher = CodeMinhasher(cfg)
         out = Path(self.output_folder)
         nb, r = cfg.num_buckets, cfg.hashes_per_bucket
         dtype = cfg.record_dtype()
+        paths = [out / f"bucket_{bi:03d}" / f"{rank:05d}.minhash.sig" for bi in range(nb)]
+        for p in paths:
+            p.parent.mkdir(parents=True, exist_ok=True)
+        # unsorted records go to .tmp files as they come (memory: FLUSH signatures), then each
+        # bucket is sorted alone (memory: one bucket) and renamed into place
+        files = [open(p.with_name(p.name + ".tmp"), "wb") for p in paths]
         sigs: list[np.ndarray] = []
         idxs: list[int] = []
         ids: list[str] = []
-        for idx, doc in enumerate(data):
-            self.stat_update("total")
-            ids.append(doc.id)
-            with self.track_time():
-                sig = hasher(doc.text)
-            if sig is None:
-                self.stat_update("too_short")
-            else:
-                sigs.append(sig)
-                idxs.append(idx)
-            yield doc
-        with self.track_time():
-            mat = np.stack(sigs) if sigs else np.empty((0, cfg.num_perm), dtype=hasher.dtype)
+        n_sigs = 0
+
+        def flush() -> None:
+            mat = np.stack(sigs)
             docs = np.asarray(idxs, dtype=np.uint32)
-            for bi in range(nb):
+            for bi, f in enumerate(files):
                 rec = np.empty(len(docs), dtype=dtype)
                 for j in range(r):
                     rec[f"h{j}"] = mat[:, bi * r + j]
                 rec["doc"] = docs
+                f.write(rec.tobytes())
+            sigs.clear()
+            idxs.clear()
+
+        try:
+            for idx, doc in enumerate(data):
+                self.stat_update("total")
+                ids.append(doc.id)
+                with self.track_time():
+                    sig = hasher(doc.text)
+                    if sig is None:
+                        self.stat_update("too_short")
+                    else:
+                        sigs.append(sig)
+                        idxs.append(idx)
+                        n_sigs += 1
+                        if len(sigs) >= self.FLUSH:
+                            flush()
+                yield doc
+            with self.track_time():
+                if sigs:
+                    flush()
+        finally:
+            for f in files:
+                f.close()
+        with self.track_time():
+            for p in paths:
+                tmp = p.with_name(p.name + ".tmp")
+                rec = np.fromfile(tmp, dtype=dtype)
                 rec.sort(order=dtype.names)  # datatrove's buckets stage merges sorted files
-                _write_atomic(out / f"bucket_{bi:03d}" / f"{rank:05d}.minhash.sig", rec.tobytes())
+                rec.tofile(tmp)
+                os.replace(tmp, p)
             _write_atomic(out / "ids" / f"{rank:05d}.txt", "\n".join(ids).encode("utf-8", "surrogatepass"))
-            meta = {"rank": rank, "world_size": world_size, "documents": len(ids), "signatures": len(docs),
+            meta = {"rank": rank, "world_size": world_size, "documents": len(ids), "signatures": n_sigs,
                     "ids_digest": ids_digest(ids), "config": cfg.to_dict()}
             _write_atomic(out / "meta" / f"{rank:05d}.json", json.dumps(meta, sort_keys=True).encode())
 

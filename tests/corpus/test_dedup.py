@@ -160,3 +160,24 @@ def test_contracts_checked(run1, tmp_path):
     # ... and a changed input stream
     with pytest.raises(ValueError, match="input folder or the steps before"):
         list(f.run(iter([Document(text="int x;", id="new")]), rank=0, world_size=2))
+
+
+def test_token_hashes_match_regex_tokens(headers):
+    """The numpy tokenizer splits like CODE_TOKEN_RE and hashes equal tokens equally (oracle: the regex)."""
+    import numpy as np
+
+    from corpus.signals import code_tokens
+    from corpus.steps.minhash import code_token_hashes
+
+    for _, text in headers[:10]:
+        text = text.encode("ascii", "ignore").decode()
+        tokens = code_tokens(text)
+        if any("." in t for t in tokens):  # decimals ("1.5") are one regex token, three here
+            continue
+        hashes = code_token_hashes(text)
+        assert len(hashes) == len(tokens)
+        by_token: dict[str, int] = {}
+        for t, h in zip(tokens, hashes.tolist()):
+            assert by_token.setdefault(t, h) == h
+        assert len(set(by_token.values())) == len(by_token)  # no collisions within a file
+        assert hashes.dtype == np.uint64
