@@ -148,7 +148,7 @@ def code_token_hashes(text: str) -> np.ndarray:
     """64-bit hashes of the code tokens of ``text``, all in numpy (no Python object per token).
 
     Tokens are the maximal runs of identifier/number bytes and every other non-space byte on its
-    own, i.e. ``corpus.signals.CODE_TOKEN_RE`` up to decimals (``1.5f`` is 3 tokens here). A token
+    own, i.e. ``corpus.signals.CODE_TOKEN_RE`` except that ``1.5f`` is 3 tokens and ``8bit`` 1. A token
     hash is a polynomial hash read off a prefix sum: (H[end] - H[start]) * P^-start mod 2^64, then
     mixed. That is ~4x faster than ``re.findall`` + xxh3 per token string.
     """
