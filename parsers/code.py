@@ -749,10 +749,9 @@ def _parse_c(cf: CodeFile, text: str, data: bytes, lang: str) -> None:
                                    value=addr_s, int_value=to_int64(ev.value) if ev is not None else None,
                                    type=decl.decode(), role="register"))
                 _blank(buf, m.start(), m.end())
-    if _BLANK_RE.search(data):
-        src = _BLANK_RE.sub(_blank_match, bytes(buf) if buf is not None else data)
-    else:
-        src = bytes(buf) if buf is not None else data
+    src = bytes(buf) if buf is not None else data
+    if _BLANK_RE.search(src):
+        src = _BLANK_RE.sub(_blank_match, src)
 
     tree = _parser(lang).parse(src)
     root = tree.root_node

@@ -279,3 +279,11 @@ def test_cpp_class_methods_are_functions_and_members_are_fields():
     got = [(s.kind, s.name, s.parent, s.offset) for s in cf.symbols]
     assert got == [("struct", "Uart", None, None), ("function", "write", "Uart", None), ("function", "read", "Uart", None),
                    ("field", "cb", "Uart", 0), ("field", "x", "Uart", 4), ("function", "hal_init", None, None)]
+
+
+def test_define_lines_inside_comments_keep_the_file_structure():
+    src = b"/* old code\n#define GONE 1 */\nstruct s { int a; };\n#define KEPT 2 /* multi\n   line */\nint f(void);\n"
+    cf = parse_code("a.h", src)
+    assert [(s.kind, s.name) for s in cf.symbols] == [("struct", "s"), ("field", "a"), ("macro", "KEPT"),
+                                                        ("function", "f")]
+    assert cf.parse_errors == 0
