@@ -468,3 +468,88 @@ def macro_f1(gold: list[str], pred: list[str], domains: Iterable[str]) -> tuple[
         per[d] = {"precision": prec, "recall": rec, "f1": f1, "support": tp + fn}
     present = [d for d in per if per[d]["support"] > 0]
     return (sum(per[d]["f1"] for d in present) / len(present) if present else 0.0), per
+
+
+def build_sets(cap_scale: float = 1.0, roots: dict | None = None, fetch: bool = True
+               ) -> tuple[list[Example], list[Example], dict[str, int]]:
+    """(train, eval, skipped): both splits with content hashes, eval cleaned of train duplicates."""
+    skipped: dict[str, int] = {}
+    train = collect("train", roots=roots, cap_scale=cap_scale, fetch=fetch, skipped=skipped)
+    evals = collect("eval", roots=roots, cap_scale=cap_scale, fetch=fetch, skipped=skipped)
+    attach_hashes(train)
+    attach_hashes(evals)
+    evals, dup = drop_contaminated(evals, train)
+    if dup:
+        skipped["eval_equal_to_train_file"] = dup
+    return train, evals, skipped
+
+
+def evaluate(evals: list[Example], model_path: str | None = None, train_domains: Iterable[str] | None = None,
+             progress=None, directory_context: bool = True) -> dict:
+    """Accuracy, macro-F1 and confusion of rules alone, model alone and the step (rules + model).
+
+    ``train_domains``: the domains the model had training data for; the headline
+    ``macro_f1_domains_with_data`` averages over those present in the eval set.
+    """
+    import time
+
+    from corpus.domains.features import language_of
+    from corpus.steps.classify import DomainClassifier
+
+    from datatrove.data import Document
+
+    step = DomainClassifier(model_path=model_path, directory_context=directory_context)
+    step._load()
+    evals = sorted(evals, key=lambda e: (e.source, e.path))
+    gold, by_rule, by_model, by_step, sources = [], [], [], [], []
+
+    def docs():
+        for ex in evals:
+            yield Document(text=read_text(ex.abspath), id=f"{ex.source}:{ex.path}",
+                           metadata={"kind": "code", "path": ex.path, "language": language_of(ex.path),
+                                     "repo": ex.source})
+
+    t0 = time.process_time()
+    for i, (ex, doc) in enumerate(zip(evals, step.run(docs()))):
+        md = doc.metadata
+        gold.append(ex.domain)
+        by_rule.append(md["domain_rule"] or "abstain")
+        by_model.append(md["domain_model"])
+        by_step.append(md["domain"])
+        sources.append(ex.source)
+        if progress:
+            progress(i + 1)
+    cpu = time.process_time() - t0
+    present = [d for d in DOMAINS if d in set(gold)]
+    with_data = [d for d in present if train_domains is None or d in set(train_domains)]
+
+    def summary(pred: list[str]) -> dict:
+        f1, per = macro_f1(gold, pred, present)
+        f1_data = sum(per[d]["f1"] for d in with_data) / len(with_data) if with_data else 0.0
+        acc = sum(g == p for g, p in zip(gold, pred)) / len(gold) if gold else 0.0
+        return {"accuracy": acc, "macro_f1": f1, "macro_f1_domains_with_data": f1_data, "per_domain": per}
+
+    fired = [i for i, r in enumerate(by_rule) if r != "abstain"]
+    confusion: dict[str, dict[str, int]] = {g: {} for g in present}
+    for g, p in zip(gold, by_step):
+        confusion[g][p] = confusion[g].get(p, 0) + 1
+    per_source: dict[str, dict[str, int]] = {}
+    for s, g, p in zip(sources, gold, by_step):
+        row = per_source.setdefault(s, {"n": 0, "correct": 0})
+        row["n"] += 1
+        row["correct"] += int(g == p)
+    return {
+        "documents": len(gold),
+        "domains_present": present,
+        "domains_with_training_data": with_data,
+        "domains_without_training_data": [d for d in present if d not in with_data],
+        "step": summary(by_step),
+        "model_only": summary(by_model),
+        "rules": {"coverage": len(fired) / len(gold) if gold else 0.0,
+                  "precision": (sum(by_rule[i] == gold[i] for i in fired) / len(fired)) if fired else 0.0},
+        "rule_model_agreement": (sum(by_rule[i] == by_model[i] for i in fired) / len(fired)) if fired else 0.0,
+        "confusion": confusion,
+        "per_source": per_source,
+        "cpu_seconds": cpu,
+        "docs_per_cpu_second": len(gold) / cpu if cpu > 0 else 0.0,
+    }

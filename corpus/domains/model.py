@@ -33,7 +33,7 @@ def default_model_path() -> Path:
 @dataclass
 class TrainConfig:
     dim: int = 32
-    epoch: int = 12
+    epoch: int = 8
     lr: float = 0.5
     word_ngrams: int = 2
     min_count: int = 2

@@ -50,6 +50,10 @@ class DomainClassifier(PipelineStep):
             train``; None loads the shipped ``corpus/domains/default_model.ftz``.
         rule_threshold: rule labels with at least this confidence are trusted over the model.
         kinds: document kinds to classify (others pass through untouched).
+        directory_context: let consecutive files of one folder of one repository (same
+            ``pair_id``/``repo``) share the domain their rule-labelled files agree on, for files the
+            model labelled ``general`` or with a score below ``model_confident``; needs at least
+            ``min_dir_votes`` rule labels, ``dir_majority`` of them for one domain.
 
     Reads metadata: ``kind`` (``code`` default), ``path``, ``language``, ``_codefile`` (optional
     parsed ``CodeFile``: its includes feed the rules). ``category`` (the manifest's 19 component
@@ -57,11 +61,11 @@ class DomainClassifier(PipelineStep):
 
     Writes metadata: ``domain``; ``domain_scores`` (dict of all 13 domains → float, sum 1: the
     model's scores, blended with the rule's one-hot by the rule's confidence when a rule fired);
-    ``domain_source`` (``rule`` | ``model`` | ``datasheet``); ``domain_rule`` (the rule's domain or
+    ``domain_source`` (``rule`` | ``model`` | ``directory`` | ``datasheet``); ``domain_rule`` (the rule's domain or
     None) and ``domain_model`` (the model's top domain), kept so a later mix can re-decide.
 
-    Stats: ``domain_<id>`` per document, ``rule_labelled`` / ``model_labelled``,
-    ``rule_model_agree`` / ``rule_model_disagree`` (where a rule fired).
+    Stats: ``domain_<id>`` per document, ``by_rule`` / ``by_model`` / ``by_directory`` /
+    ``by_datasheet``, ``rule_model_agree`` / ``rule_model_disagree`` (where a rule fired).
     Kinds: ``code`` (rules + model), ``mapping`` (its text names code symbols: rules + model),
     ``datasheet`` (vendor family or topic named in the prose, else ``register_defines`` for
     register-heavy prose, else ``general``; the model's scores fill the rest).
@@ -72,11 +76,16 @@ class DomainClassifier(PipelineStep):
     _requires_dependencies = [("fasttext", "fasttext-community")]
 
     def __init__(self, model_path: str | None = None, rule_threshold: float = 0.8,
-                 kinds: tuple[str, ...] = ("code", "mapping", "datasheet", "repo")):
+                 kinds: tuple[str, ...] = ("code", "mapping", "datasheet", "repo"), directory_context: bool = True,
+                 min_dir_votes: int = 2, dir_majority: float = 0.6, model_confident: float = 0.6):
         super().__init__()
         self.model_path = model_path
         self.rule_threshold = rule_threshold
         self.kinds = tuple(kinds)
+        self.directory_context = directory_context
+        self.min_dir_votes = min_dir_votes
+        self.dir_majority = dir_majority
+        self.model_confident = model_confident
         self._model = None
 
     def _load(self):
@@ -115,19 +124,56 @@ class DomainClassifier(PipelineStep):
         return {"domain": model_top, "domain_scores": scores, "domain_source": "model",
                 "domain_rule": None, "domain_model": model_top}
 
-    def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
-        for doc in data:
-            if (doc.metadata.get("kind") or "code") not in self.kinds:
-                yield doc
+    def apply_directory_context(self, outs: list[dict[str, Any]]) -> None:
+        """Files of one folder of one repository share a domain: a folder whose rule-labelled files
+        agree (at least ``min_dir_votes``, a ``dir_majority`` share) lends that domain to the files of
+        the folder that neither a rule nor a confident model labelled (``domain_source`` becomes
+        ``directory``)."""
+        from collections import Counter
+
+        votes = Counter(o["domain_rule"] for o in outs if o["domain_rule"] is not None and o["domain_source"] == "rule")
+        if not votes:
+            return
+        dom, n = votes.most_common(1)[0]
+        if n < self.min_dir_votes or n < self.dir_majority * sum(votes.values()):
+            return
+        for o in outs:
+            if o["domain_source"] != "model" or o["domain"] == dom:
                 continue
-            with self.track_time():
-                out = self.classify(doc.text, doc.metadata)
+            sc = o["domain_scores"]
+            if o["domain"] == "general" or sc[o["domain"]] < self.model_confident:
+                blended = {d: 0.5 * v + (0.5 if d == dom else 0.0) for d, v in sc.items()}
+                o.update(domain=dom, domain_scores=blended, domain_source="directory")
+
+    def _flush(self, group: list) -> DocumentsPipeline:
+        if self.directory_context and len(group) > 1:
+            self.apply_directory_context([out for _, out in group])
+        for doc, out in group:
             doc.metadata.update(out)
             self.stat_update(f"domain_{out['domain']}")
+            self.stat_update(f"by_{out['domain_source']}")
             if out["domain_rule"] is not None:
-                self.stat_update("rule_labelled")
                 self.stat_update("rule_model_agree" if out["domain_rule"] == out["domain_model"]
                                  else "rule_model_disagree")
-            else:
-                self.stat_update("model_labelled")
             yield doc
+
+    def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
+        # consecutive documents of one folder of one repository are classified together (the reader
+        # yields a repository's files folder by folder); other kinds pass through at once
+        group: list = []
+        key = None
+        for doc in data:
+            md = doc.metadata
+            if (md.get("kind") or "code") not in self.kinds:
+                yield from self._flush(group)
+                group, key = [], None
+                yield doc
+                continue
+            path = md.get("path") or ""
+            k = (md.get("pair_id") or md.get("repo"), md.get("kind") or "code", path.rsplit("/", 1)[0] if "/" in path else "")
+            if k != key:
+                yield from self._flush(group)
+                group, key = [], k
+            with self.track_time():
+                group.append((doc, self.classify(doc.text, md)))
+        yield from self._flush(group)

@@ -1,0 +1,66 @@
+"""The labelled set: whole packages held out, labels valid, deterministic sampling, macro-F1."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from test_classify_snippets_data import SNIPPETS  # noqa: E402
+
+from corpus.documents import DOMAINS  # noqa: E402
+from corpus.domains import evalset  # noqa: E402
+
+
+def test_packages_are_train_or_eval_never_both():
+    roles = {}
+    for sl in evalset.SLICES:
+        roles.setdefault(sl.source, set()).add(evalset.SOURCES[sl.source].role)
+    assert all(len(r) == 1 for r in roles.values())
+    assert set(evalset.TRAIN_SOURCES).isdisjoint(evalset.EVAL_SOURCES)
+
+
+def test_every_label_is_a_domain_with_a_reason():
+    for sl in evalset.SLICES:
+        assert sl.domain in DOMAINS and len(sl.why) > 10
+
+
+def test_every_domain_is_evaluated():
+    evaluated = {sl.domain for sl in evalset.SLICES if evalset.SOURCES[sl.source].role == "eval"}
+    assert evaluated == set(DOMAINS)
+
+
+def test_collect_from_a_local_tree_is_deterministic(tmp_path):
+    inc = tmp_path / "usr/lib/avr/include/avr"
+    inc.mkdir(parents=True)
+    text = SNIPPETS["register_defines"][2]
+    for i in range(5):
+        (inc / f"io{i}.h").write_text(text + f"/* {i} */\n")
+    (inc / "sfr_defs.h").write_text(text)  # not an io*.h device header: not in the slice
+    (inc / "io_tiny.h").write_text("x")  # below MIN_FILE_BYTES
+    skipped = {}
+    a = evalset.collect("train", roots={"avr-libc": tmp_path}, sources=["avr-libc"], fetch=False, skipped=skipped)
+    b = evalset.collect("train", roots={"avr-libc": tmp_path}, sources=["avr-libc"], fetch=False)
+    assert [e.path for e in a] == [e.path for e in b]
+    assert sorted(e.path.rsplit("/", 1)[-1] for e in a) == [f"io{i}.h" for i in range(5)]
+    assert {e.domain for e in a} == {"register_defines"} and skipped.get("size") == 1
+    rows = evalset.training_tuples(a, min_per_domain=12)
+    assert len(rows) == 12 and {r[3] for r in rows} == {"register_defines"}
+
+
+def test_contaminated_eval_files_dropped():
+    a = evalset.Example("s1", "a.h", "crypto", "train", "x", sha256="h1")
+    b = evalset.Example("s2", "b.h", "crypto", "eval", "x", sha256="h1")
+    c = evalset.Example("s2", "c.h", "crypto", "eval", "x", sha256="h2")
+    kept, n = evalset.drop_contaminated([b, c], [a])
+    assert kept == [c] and n == 1
+
+
+def test_macro_f1_against_hand_computed_values():
+    gold = ["a", "a", "b", "b"]
+    pred = ["a", "b", "b", "b"]
+    f1, per = evalset.macro_f1(gold, pred, ["a", "b", "c"])
+    # a: P 1, R 0.5 -> 2/3; b: P 2/3, R 1 -> 0.8; c absent from gold: not averaged
+    assert abs(per["a"]["f1"] - 2 / 3) < 1e-9 and abs(per["b"]["f1"] - 0.8) < 1e-9
+    assert abs(f1 - (2 / 3 + 0.8) / 2) < 1e-9

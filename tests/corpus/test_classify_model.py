@@ -1,0 +1,170 @@
+"""The fastText domain model and the DomainClassifier step: round trip, scores, shipped model."""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from test_classify_snippets_data import SNIPPETS  # noqa: E402
+
+from corpus.documents import DOMAINS  # noqa: E402
+from corpus.domains.features import language_of  # noqa: E402
+from corpus.domains.model import DomainModel, TrainConfig, default_model_path  # noqa: E402
+
+
+def _rows():
+    # each excerpt's halves and the whole: enough for a tiny real model
+    rows = []
+    for dom, (_, name, text) in sorted(SNIPPETS.items()):
+        lines = text.splitlines()
+        half = len(lines) // 2
+        for part in (text, "\n".join(lines[:half]), "\n".join(lines[half:])):
+            rows.append((part, name, language_of(name), dom))
+    return rows
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory):
+    cfg = TrainConfig(epoch=60, lr=1.0, bucket=20_000, dim=16, min_count=1, quantize=False)
+    model = DomainModel.train(_rows(), cfg)
+    path = model.save(tmp_path_factory.mktemp("m") / "tiny.bin")
+    return model, path, cfg
+
+
+def test_round_trip_predictions_identical(tiny_model):
+    model, path, _ = tiny_model
+    loaded = DomainModel.load(path)
+    for _, name, text in SNIPPETS.values():
+        a = model.predict(text, path=name)
+        b = loaded.predict(text, path=name)
+        assert a == b
+
+
+def test_scores_cover_all_domains_and_sum_to_one(tiny_model):
+    model, _, _ = tiny_model
+    for _, name, text in SNIPPETS.values():
+        s = model.predict(text, path=name)
+        assert list(s) == list(DOMAINS)
+        assert math.isclose(sum(s.values()), 1.0, abs_tol=1e-6)
+        assert all(0.0 <= v <= 1.0 for v in s.values())
+
+
+def test_training_is_deterministic(tiny_model, tmp_path):
+    _, path, cfg = tiny_model
+    again = DomainModel.train(_rows(), cfg).save(tmp_path / "again.bin")
+    assert again.read_bytes() == path.read_bytes()
+
+
+def test_tiny_model_learns_its_training_set(tiny_model):
+    model, _, _ = tiny_model
+    hits = sum(max(s := model.predict(t, path=n), key=s.get) == d for d, (_, n, t) in SNIPPETS.items())
+    assert hits >= 11  # of 13
+
+
+def test_unknown_domain_refused():
+    with pytest.raises(ValueError, match="unknown domain"):
+        DomainModel.train([("x", "a.c", "c", "bogus")], TrainConfig(quantize=False))
+
+
+def test_missing_model_says_how_to_get_one(tmp_path):
+    with pytest.raises(FileNotFoundError, match="classify train"):
+        DomainModel.load(tmp_path / "nope.ftz")
+
+
+# --------------------------------------------------------------------------- shipped model + step
+
+
+def test_shipped_model_small_and_complete():
+    path = default_model_path()
+    assert path.exists(), "corpus/domains/default_model.ftz is missing: run `firmcorpus classify train`"
+    assert path.stat().st_size < 10 * 1024 * 1024
+    model = DomainModel.load()
+    trained = set(model.labels)
+    # every domain with registry training data is in the shipped model
+    assert {"linux_kernel", "device_tree", "amd_gpu_registers", "wireless_ble_wifi", "usb_stack", "crypto",
+            "arm_cortex_asm", "register_defines", "stm32_hal", "nxp_imx", "general"} <= trained
+    meta = json.loads(path.with_suffix(".json").read_text())
+    assert meta["config"]["quantize"] is True and meta["files"] > 1000
+
+
+def test_step_labels_every_snippet_and_keeps_category():
+    from datatrove.data import Document
+
+    from corpus.steps.classify import DomainClassifier
+
+    docs = [Document(text=text, id=dom, metadata={"kind": "code", "path": name, "language": language_of(name),
+                                                   "category": "MCU"})
+            for dom, (_, name, text) in SNIPPETS.items()]
+    docs.append(Document(text="The STM32F4 reference manual. " * 20, id="ds",
+                         metadata={"kind": "datasheet", "path": "rm.pdf", "category": "MCU"}))
+    step = DomainClassifier()
+    out = list(step.run(iter(docs)))
+    assert len(out) == len(docs)
+    for d in out:
+        md = d.metadata
+        assert md["category"] == "MCU"
+        assert md["domain"] in DOMAINS
+        assert list(md["domain_scores"]) == list(DOMAINS)
+        assert math.isclose(sum(md["domain_scores"].values()), 1.0, abs_tol=1e-6)
+        assert max(md["domain_scores"], key=md["domain_scores"].get) == md["domain"]
+    by_id = {d.id: d.metadata for d in out}
+    for dom in SNIPPETS:
+        assert by_id[dom]["domain"] == dom, (dom, by_id[dom]["domain_source"], by_id[dom]["domain_model"])
+    assert by_id["ds"]["domain"] == "stm32_hal" and by_id["ds"]["domain_source"] == "datasheet"
+    stats = step.stats.to_dict()["stats"]
+    assert stats["by_rule"] == 12 and stats["by_datasheet"] == 1 and stats["by_model"] == 1
+    assert stats["rule_model_agree"] + stats["rule_model_disagree"] == 13  # rules and the datasheet rule
+
+
+def test_directory_context_lends_the_folder_domain():
+    from datatrove.data import Document
+
+    from corpus.steps.classify import DomainClassifier
+
+    _, name, text = SNIPPETS["usb_stack"]
+    tiny = "/* host controller helpers */\nstatic int count;\n"
+    docs = [Document(text=text, id=f"u{i}", metadata={"kind": "code", "path": f"drivers/usb/host/x{i}.c",
+                                                       "repo": "r"}) for i in range(2)]
+    docs.append(Document(text=tiny, id="small", metadata={"kind": "code", "path": "drivers/usb/host/small.h",
+                                                           "repo": "r"}))
+    docs.append(Document(text=tiny, id="alone", metadata={"kind": "code", "path": "lib/small.h", "repo": "r"}))
+    with_ctx = {d.id: d.metadata for d in DomainClassifier().run(iter(docs))}
+    assert with_ctx["small"]["domain"] == "usb_stack" and with_ctx["small"]["domain_source"] == "directory"
+    assert with_ctx["alone"]["domain_source"] == "model"
+    docs2 = [Document(text=d.text, id=d.id, metadata={k: v for k, v in d.metadata.items() if not k.startswith("domain")})
+             for d in docs]
+    no_ctx = {d.id: d.metadata for d in DomainClassifier(directory_context=False).run(iter(docs2))}
+    assert no_ctx["small"]["domain_source"] == "model"
+
+
+def test_step_passes_other_kinds_through():
+    from datatrove.data import Document
+
+    from corpus.steps.classify import DomainClassifier
+
+    doc = Document(text="x", id="r", metadata={"kind": "repo"})
+    out = list(DomainClassifier(kinds=("code",)).run(iter([doc])))
+    assert "domain" not in out[0].metadata
+
+
+def test_cli_predict_json(tmp_path):
+    from typer.testing import CliRunner
+
+    from corpus.cli import app
+
+    for dom in ("crypto", "device_tree", "usb_stack"):
+        _, name, text = SNIPPETS[dom]
+        (tmp_path / name).write_text(text)
+    res = CliRunner().invoke(app, ["classify", "predict", str(tmp_path), "--json"])
+    assert res.exit_code == 0, res.output
+    rows = {r["path"]: r for r in json.loads(res.output)}
+    assert rows[SNIPPETS["crypto"][1]]["domain"] == "crypto"
+    assert rows[SNIPPETS["device_tree"][1]]["domain"] == "device_tree"
+    assert rows[SNIPPETS["usb_stack"][1]]["domain"] == "usb_stack"
+    assert all(math.isclose(sum(r["domain_scores"].values()), 1.0, abs_tol=1e-6) for r in rows.values())
