@@ -113,6 +113,14 @@ DEFAULT_ALLOW = (
     "LicenseRef-public-domain", "Linux-syscall-note",
 )
 DEFAULT_DENY = ("LicenseRef-proprietary",)
+# Vendor EULAs that allow use with the vendor's own devices: accepted for that vendor's pairs
+# (canonical names of data_catalog/manufacturers.yaml), refused for a copy inside another
+# vendor's repository.
+DEFAULT_MANUFACTURER_OVERRIDES = {
+    "STMicroelectronics": ["LicenseRef-ST-SLA0044", "LicenseRef-ST-SLA0048"],
+    "Nordic Semiconductor": ["LicenseRef-Nordic-5-Clause"],
+    "Microchip Technology": ["LicenseRef-Microchip"],
+}
 
 
 @dataclass
@@ -125,13 +133,15 @@ class LicensePolicy:
         unknown: ``"keep"`` (default: most embedded files carry only the repo's licence) or
             ``"drop"`` for files where neither the file nor the pair has a licence.
         manufacturer_overrides: canonical manufacturer -> extra SPDX ids accepted for that
-            manufacturer's own pairs (vendor EULAs such as ``LicenseRef-ST-SLA0044``).
+            manufacturer's own pairs (vendor EULAs such as ``LicenseRef-ST-SLA0044``); default
+            ``DEFAULT_MANUFACTURER_OVERRIDES`` (ST, Nordic, Microchip EULAs for their own pairs).
     """
 
     allow: tuple[str, ...] = DEFAULT_ALLOW
     deny: tuple[str, ...] = DEFAULT_DENY
     unknown: str = "keep"
-    manufacturer_overrides: dict[str, list[str]] = field(default_factory=dict)
+    manufacturer_overrides: dict[str, list[str]] = field(
+        default_factory=lambda: {k: list(v) for k, v in DEFAULT_MANUFACTURER_OVERRIDES.items()})
 
     def __post_init__(self):
         if self.unknown not in ("keep", "drop"):

@@ -72,6 +72,8 @@ def test_policy_expressions_and_overrides():
     assert p.decide("LicenseRef-ST-SLA0044", "Nordic Semiconductor")[0] is False
     assert p.decide(None) == (True, None)
     assert LicensePolicy(unknown="drop").decide(None) == (False, "license_unknown")
+    assert LicensePolicy().decide("LicenseRef-Nordic-5-Clause", "Nordic Semiconductor")[0]  # default override
+    assert not LicensePolicy().decide("LicenseRef-Nordic-5-Clause", "Espressif Systems")[0]
     assert split_expression("A OR B") == ("OR", ["A", "B"])
     with pytest.raises(ValueError, match="unknown"):
         LicensePolicy(unknown="maybe")
