@@ -38,6 +38,10 @@ _TOKEN_RE = re.compile(
     r")"
 )
 _SFR_FAST_RE = re.compile(r"\s*_SFR_(IO|MEM)(?:8|16|32)\s*\(\s*(0[xX][0-9a-fA-F]+|[1-9][0-9]*|0)\s*\)\s*")
+_LIT = r"(?:0[xX][0-9a-fA-F]+|[1-9][0-9]*|0)[uUlL]{0,3}"
+_FAST_SHAPE_RE = re.compile(
+    rf"\s*(?:(?P<name>[A-Za-z_]\w*)|(?P<fn>[A-Za-z_]\w*)\s*\(\s*(?P<arg>{_LIT})\s*\)"
+    rf"|\(\s*(?P<a>{_LIT})\s*<<\s*(?P<b>{_LIT})\s*\))\s*")
 _INT_RE = re.compile(r"\s*\(?\s*(0[xX][0-9a-fA-F]+|[1-9][0-9]*|0)([uU]?[lL]{0,2}[uU]?)\s*\)?\s*")
 
 # Words that can appear inside a cast's parentheses.
@@ -474,6 +478,8 @@ class Evaluator:
             if m is not None:  # avr-libc _SFR_IO8(0x05) / _SFR_MEM8(0xC6)
                 n = _lit(m.group(2)).value
                 v = Value(n + 0x20 if m.group(1) == "IO" else n, True, 16, None, True)
+            elif (m := _FAST_SHAPE_RE.fullmatch(text)) is not None:
+                v = self._fast(m)
             elif not (text[:1] == '"' or "{" in text or ";" in text):
                 try:
                     v = self.eval_tokens(tokenize(text))
@@ -481,6 +487,29 @@ class Evaluator:
                     v = None
         memo[text] = v
         return v
+
+    def _fast(self, m: re.Match) -> Value | None:
+        """The three commonest shapes of register-header values, without tokenising."""
+        try:
+            name = m.group("name")
+            if name is not None:  # a reference to another macro
+                return self.lookup(name, 0, frozenset())
+            fn = m.group("fn")
+            if fn is not None:  # _BV(3), BIT(5), _VECTOR(16): a one-literal call
+                arg = _lit(m.group("arg"))
+                macro = self.macros.get(fn)
+                if isinstance(macro, str):
+                    macro = Macro(macro)
+                if isinstance(macro, Macro) and macro.params is not None:
+                    return self.expand(fn, macro, [[("num", m.group("arg"))]], 1, frozenset())
+                builtin = BUILTINS.get(fn)
+                if builtin is None or builtin[0] != 1:
+                    return None
+                return builtin[1](arg)
+            a, b = _lit(m.group("a")), _lit(m.group("b"))  # (1 << 3)
+            return _binop("<<", a, b)
+        except (_NotConst, RecursionError, IndexError, ValueError):
+            return None
 
     def macro_value(self, name: str) -> Value | None:
         try:
