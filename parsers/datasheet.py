@@ -262,7 +262,7 @@ def _styled_headings(styled: list, n_pages: int) -> list[tuple[str, str, int, in
         if not (3 <= len(t) <= 80) or not re.search(r"[A-Za-z]{3}", t) or repeats[t] > max(3, n_pages // 4):
             continue
         if re.match(r"^(table|figure|note)\b", t, re.I) or t.endswith((".", ",", ";", ":")) \
-                or re.search(r"\.{4,}|\s\d+$", t):
+                or re.search(r"\.{4,}\s*\d*$|\s{2,}\d+$", t):
             continue
         numbered = _NUM_HEADING.match(t)
         if size >= body + 1.5 or (bold and size >= body and (t.isupper() or numbered)):

@@ -180,7 +180,8 @@ class DatasheetStep(PipelineStep):
             except Exception as e:  # a parser bug must not stop a build: record it and go on
                 self._drop(tables, pair_id, name, "parser_error", f"{e.__class__.__name__}: {e}")
                 return
-            docs = datasheet_documents(ds)
+            has_content = bool(ds.registers) or any(sec.text.strip() for sec in ds.sections)
+            docs = datasheet_documents(ds) if has_content else []
         seconds = time.perf_counter() - t0
         n_fields = sum(len(r.fields) for r in ds.registers)
         tables["datasheets"].add({
