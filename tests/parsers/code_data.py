@@ -56,3 +56,16 @@ def _find(root: Path, rel: str) -> Path:
     hits = sorted(root.rglob(Path(rel).name))
     assert hits, f"{rel} not found under {root}"
     return hits[0]
+
+
+def linux_tree() -> Path:
+    """An unpacked linux-source-6.1 tree: ``FIRMCORPUS_LINUX_DIR`` when set, else fetched (139 MB)."""
+    import os
+
+    env = os.environ.get("FIRMCORPUS_LINUX_DIR")
+    if env:
+        return Path(env)
+    root = package("deb:linux-source-6.1")
+    hits = sorted(p.parent.parent for p in root.rglob("drivers/iio/pressure/bmp280.h"))
+    assert hits, f"no unpacked linux source under {root}"
+    return hits[0]
