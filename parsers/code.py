@@ -227,7 +227,6 @@ class _Extractor:
         self.typedef_sizes: dict[str, tuple[int, int] | None] = {}  # name -> (size, align)
         self.struct_names: set[str] = set()
         self.overlays: set[str] = set()
-        self.enumerators: dict[str, int] = {}
         self.ev = Evaluator(macros, self.struct_names)
 
     # ------------------------------------------------------------------ walk
@@ -267,7 +266,10 @@ class _Extractor:
     # ------------------------------------------------------------------ helpers
     @staticmethod
     def _declarator_name(node):
-        """(name, kind) down a declarator chain; kind 'function', 'array', 'pointer' or 'plain'."""
+        """(name, kind) down a declarator chain; kind 'function', 'array', 'pointer' or 'plain'.
+
+        The innermost declarator decides: ``int *f(void)`` is a function, ``int (*fp)(void)`` a
+        pointer (a variable), ``int (*tab[4])(void)`` an array."""
         kind = "plain"
         while node is not None:
             t = node.type
@@ -276,9 +278,9 @@ class _Extractor:
                 return _text(node), kind
             if t == "function_declarator":
                 kind = "function"
-            elif t == "array_declarator" and kind == "plain":
+            elif t == "array_declarator":
                 kind = "array"
-            elif t == "pointer_declarator" and kind == "plain":
+            elif t == "pointer_declarator":
                 kind = "pointer"
             nxt = node.child_by_field_name("declarator")
             if nxt is None:

@@ -75,7 +75,7 @@ class CodeParseStep(PipelineStep):
 
     def _flush(self, docs: list, pair_id: str, tables: dict) -> DocumentsPipeline:
         from parsers.code import parse_code, register_count
-        from parsers.includes import include_graph, resolve_includes, resolve_macro_values
+        from parsers.includes import resolve_includes, resolve_macro_values
         from parsers.models import LANGUAGES
 
         files = {}

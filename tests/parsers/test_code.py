@@ -287,3 +287,10 @@ def test_define_lines_inside_comments_keep_the_file_structure():
     assert [(s.kind, s.name) for s in cf.symbols] == [("struct", "s"), ("field", "a"), ("macro", "KEPT"),
                                                         ("function", "f")]
     assert cf.parse_errors == 0
+
+
+def test_function_pointers_are_variables_and_functions_returning_pointers_are_functions():
+    src = b"int *make(void);\nint (*handler)(int);\nvoid (*table[4])(void);\ntypedef int (*cb_t)(int);\n"
+    cf = parse_code("fp.c", src)
+    assert [(s.kind, s.name) for s in cf.symbols] == [("function", "make"), ("variable", "handler"),
+                                                        ("variable", "table"), ("typedef", "cb_t")]
