@@ -116,6 +116,7 @@ def _weight(tok: str) -> float:
     return 0.3 if tok in BYTE_SELECT else 1.0
 
 
+@lru_cache(maxsize=500_000)
 def name_similarity(reg: tuple[str, ...], sym: tuple[str, ...],
                     sym_weights: tuple[float, ...] | None = None) -> tuple[float, str]:
     """Similarity of register tokens and (prefix-stripped) symbol tokens in [0, 1], and how it

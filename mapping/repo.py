@@ -71,8 +71,10 @@ def _looks_like_part(tok: str) -> bool:
     digits = sum(c.isdigit() for c in core)
     letters = len(core) - digits
     interleaved = bool(re.search(r"\d[a-z]+\d", core))
+    # a number group that starts with 0 is a document or revision number (BST-BME280-DS001)
+    doc_number = bool(re.search(r"(?<!\d)0\d", core))
     return 4 <= len(core) <= 14 and letters >= 1 and (digits >= 3 or (digits >= 2 and interleaved)) \
-        and core not in _NOT_PARTS and not core.startswith("0x")
+        and core not in _NOT_PARTS and not core.startswith("0x") and not doc_number
 
 
 def part_numbers(datasheet: Datasheet, texts: Mapping[str, str] | None = None, top: int = 4) -> list[str]:
@@ -91,11 +93,15 @@ def part_numbers(datasheet: Datasheet, texts: Mapping[str, str] | None = None, t
     if texts:
         for t in list(texts.values())[:200]:
             blobs.append((t[:20000], 1))
+    # peripheral instances (I2C0, TIM16) are not the part
+    periph = {p.name.lower().replace("-", "") for p in datasheet.peripherals}
+    periph |= {(r.peripheral or "").lower() for r in datasheet.registers[:5000]}
     for text, w in blobs:
-        for m in _PART_RE.finditer(text):
+        for m in _PART_RE.finditer(text.upper() if w >= 5 else text):
             tok = m.group(1)
-            if _looks_like_part(tok):
-                counts[tok.lower().replace("-", "")] += w
+            key = tok.lower().replace("-", "")
+            if _looks_like_part(tok) and key not in periph:
+                counts[key] += w
     if not counts:
         return []
     best = counts.most_common(1)[0][1]
@@ -311,3 +317,25 @@ def prune(datasheet: Datasheet, files: Sequence[CodeFile], texts: Mapping[str, s
                       key=lambda pr: (-pr.score, pr.path))
     cands = [by_path[p] for p in sorted(selected)]
     return cands, profiles, part_score
+
+
+_INCLUDE_RE = re.compile(r'^[ \t]*#[ \t]*include[ \t]*([<"])([^>"\n]+)[>"]', re.M)
+
+
+def prefilter(datasheet: Datasheet, texts: Mapping[str, str], parts: Sequence[str] | None = None) -> set[str] | None:
+    """Paths worth parsing for this datasheet, read from raw texts before any parsing: the
+    files ``prune`` would keep, with ``#include``s read by a regex. ``None`` when no file names
+    the part number (the caller must then parse everything and let ``prune`` rank folders by
+    their register-name profiles). This is what makes a whole kernel tree map in minutes."""
+    parts = list(parts) if parts is not None else part_numbers(datasheet)
+    variants = part_variants(parts)
+    pattern = part_regex(variants)
+    if pattern is None or not any(part_hits(pattern, variants, p, t) for p, t in texts.items()):
+        return None
+    stubs = []
+    for p, t in texts.items():
+        incs = _INCLUDE_RE.findall(t) if "include" in t else []
+        stubs.append(CodeFile(path=p, language="c", includes=[i for _, i in incs],
+                              angle_includes=[i for k, i in incs if k == "<"]))
+    cands, _, _ = prune(datasheet, stubs, texts, parts)
+    return {c.path for c in cands}

@@ -170,19 +170,32 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
     primary: list[_Cand] = []
     address_only: list[_Cand] = []
     for i, r in enumerate(regs):
+        rjoin = "".join(reg_toks[i])
         for value, ev in register_addresses(r, bases):
-            pool = list(by_value.get(value, ()))
-            if ev == "offset" or r.address_kind == "offset":
-                pool += by_offset.get(value, ())
+            if ev == "offset":
+                # an offset inside the peripheral: overlay-struct fields, and offset macros
+                # (``#define UART_LCR 0x0c``) when their names agree — small numbers collide with
+                # every bit constant, so these never come from a family fill
+                pool = list(by_offset.get(value, ())) + list(by_value.get(value, ()))
+            else:
+                pool = list(by_value.get(value, ()))
+                if r.address_kind == "offset":
+                    pool += by_offset.get(value, ())
             for si in pool:
-                if si.sym.kind == "field" and ev not in ("offset",) and r.address_kind != "offset":
+                if si.sym.role == "bit":
+                    continue  # the parser recognised a bit position or mask, not an address
+                if si.sym.kind == "field" and ev != "offset" and r.address_kind != "offset":
                     continue
                 sim, how = name_similarity(reg_toks[i], si.salient, si.weights)
+                if sim < STRONG_NAME and len(rjoin) >= 2 and r.peripheral:
+                    # vendor headers glue the instance to the register name (AD0DR1 = ADC0 + DR1,
+                    # U0LCR, FIO0DIR): a symbol that ends with the register's name agrees
+                    sjoin = "".join(si.salient)
+                    if sjoin.endswith(rjoin) and len(sjoin) - len(rjoin) <= 6:
+                        sim, how = max(sim, 0.8), "suffix"
                 if si.sym.kind != "field" and _DECIMAL.match(si.sym.value or "") and sim < STRONG_NAME:
                     continue  # decimal constants are counts and delays far more often than addresses
-                if si.sym.kind == "field":
-                    # offsets are small numbers that collide everywhere: the name must agree and the
-                    # struct must be the peripheral's (or the register has no peripheral)
+                if si.sym.kind == "field" or ev == "offset":
                     if sim < 0.8:
                         continue
                     ev_list = ["offset", "name"]
@@ -210,11 +223,15 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
     primary = supported
 
     # name-only rivals: a symbol that spells another register's name is not an address-only link
+    same_periph: dict[str | None, list[int]] = defaultdict(list)
+    for j, r in enumerate(regs):
+        same_periph[r.peripheral].append(j)
+
     def best_other(c: _Cand) -> float:
         best = 0.0
-        for j, t in enumerate(reg_toks):
+        for j in same_periph[regs[c.reg_idx].peripheral]:
             if j != c.reg_idx:
-                best = max(best, name_similarity(t, c.info.salient, c.info.weights)[0])
+                best = max(best, name_similarity(reg_toks[j], c.info.salient, c.info.weights)[0])
                 if best >= 0.6:
                     break
         return best
@@ -275,13 +292,26 @@ def link_fields(datasheet: Datasheet, files: Sequence[CodeFile], links: Sequence
     regs = {(r.peripheral, r.name): r for r in datasheet.registers}
     out: list[FieldLink] = []
     seen: set[tuple[str, str, str, str]] = set()
+    # per file: value → [(symbol, name tokens less bit words and part numbers)], built once
+    index: dict[str, dict[int, list[tuple[Symbol, tuple[str, ...]]]]] = {}
+
+    def file_index(path: str) -> dict[int, list[tuple[Symbol, tuple[str, ...]]]]:
+        if path not in index:
+            idx: dict[int, list] = defaultdict(list)
+            for s in by_file[path].symbols:
+                if s.kind in ("macro", "enumerator") and s.int_value is not None:
+                    toks = tuple(t for t in split_identifier(s.name) if t not in BIT_WORDS and t not in GENERIC
+                                 and t not in part_toks and not is_part_token(t))
+                    idx[s.int_value].append((s, toks))
+            index[path] = idx
+        return index[path]
+
     for lk in links:
         r = regs.get((lk.peripheral, lk.register))
         if r is None or not r.fields or lk.file not in by_file:
             continue
-        f = by_file[lk.file]
+        idx = file_index(lk.file)
         rtoks = set(register_tokens(r.name, part_toks))
-        macros = [s for s in f.symbols if s.kind in ("macro", "enumerator") and s.int_value is not None]
         for fld in r.fields:
             br = bits_range(fld.bits)
             if br is None:
@@ -294,23 +324,20 @@ def link_fields(datasheet: Datasheet, files: Sequence[CodeFile], links: Sequence
             ftoks = tuple(t for t in register_tokens(fld.name.split("<")[0], part_toks) if t not in rtoks) \
                 or register_tokens(fld.name.split("<")[0], part_toks)
             best = None
-            for s in macros:
-                v = s.int_value
-                ev = "mask" if v == mask else "aligned-mask" if (v == (1 << width) - 1 and width > 1) else \
-                    "shift" if (v == lo and width > 1) else None
-                if ev is None:
-                    continue
-                stoks = tuple(t for t in split_identifier(s.name)
-                              if t not in BIT_WORDS and t not in GENERIC and t not in part_toks
-                              and not is_part_token(t) and t not in rtoks)
-                sim, _ = name_similarity(ftoks, stoks)
-                need = 0.6 if ev == "mask" else 0.8
-                if sim < need:
-                    continue
-                score = round(min(0.99, 0.45 + 0.5 * sim - (0.05 if ev != "mask" else 0)), 4)
-                key = (score, -abs(s.start_line - lk.line))
-                if best is None or key > best[0]:
-                    best = (key, s, ev, score)
+            wanted = [(mask, "mask")]
+            if width > 1:
+                wanted += [((1 << width) - 1, "aligned-mask"), (lo, "shift")]
+            for value, ev in wanted:
+                for s, toks in idx.get(value, ()):
+                    stoks = tuple(t for t in toks if t not in rtoks)
+                    sim, _ = name_similarity(ftoks, stoks)
+                    need = 0.6 if ev == "mask" else 0.8
+                    if sim < need:
+                        continue
+                    score = round(min(0.99, 0.45 + 0.5 * sim - (0.05 if ev != "mask" else 0)), 4)
+                    key = (score, -abs(s.start_line - lk.line), -s.start_line)
+                    if best is None or key > best[0]:
+                        best = (key, s, ev, score)
             if best:
                 _, s, ev, score = best
                 k = (r.name, fld.name, lk.file, s.name)

@@ -1,0 +1,273 @@
+"""Mapping quality on the real PDF datasheets, plus speed on kernel trees and an SVD ground truth.
+
+For every ``shared/data/datasheets/<pair>.json``: the PDF goes through ``parse_pdf``, the
+repository is a realistic kernel subset (drivers/{iio,rtc,hwmon,pwm,input,leds,power,regulator,
+mfd} + include/ of linux-source-6.1, ~8k files, parsed with ``parse_code``), and the mapping's
+links are scored against the truth (``mapping.metrics``: link precision/recall, file accuracy).
+
+Anchors in the same run:
+* a **grep baseline** — every macro anywhere in the repository whose name ends with the
+  register's name (the lexical search a person would do) — scored the same way;
+* **SpecMap**'s published file-mapping accuracy (73.3%, LLM at every step) as the literature
+  anchor for file accuracy.
+
+Speed: CPU seconds of ``map_pair`` per pair on the parsed subset, and the full CLI path
+(read every file, prefilter, parse the kept files, map) on a whole extracted kernel tree;
+peak RSS of the process.
+
+SVD ground truth (``--svd``): the ubertooth LPC175x firmware headers and the CMSIS headers of
+the SVD section, against the pyocd wheel's ``LPC176x5x_v0.2.svd`` — see ``svd_eval``.
+
+    python bench/mapping_quality.py [--kernel DIR] [--whole-tree DIR] [--svd] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import json
+import os
+import pickle
+import resource
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+SPECMAP_FILE_ACCURACY = 0.733
+SUBTREES = ("drivers/iio", "drivers/rtc", "drivers/hwmon", "drivers/pwm", "drivers/input", "drivers/leds",
+            "drivers/power", "drivers/regulator", "drivers/mfd", "include")
+
+
+def kernel_subset(arg: str | None) -> Path:
+    """The kernel subset folder: ``--kernel``, ``$FIRMCORPUS_LINUX_SUBSET``, /tmp/fc-data/linux-6.1-map,
+    or extracted once from the linux-source-6.1 package (fetched with ``corpus.sources``)."""
+    for cand in (arg, os.environ.get("FIRMCORPUS_LINUX_SUBSET"), "/tmp/fc-data/linux-6.1-map"):
+        if cand and Path(cand).is_dir():
+            return Path(cand)
+    from corpus.paths import cache_dir
+    from corpus.sources import fetch
+
+    out = cache_dir() / "bench" / "linux-6.1-map"
+    if out.is_dir():
+        return out
+    tree = fetch("deb:linux-source-6.1")
+    roots = sorted(tree.glob("**/linux-source-6.1/drivers"))
+    if not roots:
+        sys.exit("linux-source-6.1 has no drivers/ folder after fetching; give --kernel DIR")
+    src = roots[0].parent
+    tmp = out.with_name(out.name + ".tmp")
+    import shutil
+
+    shutil.rmtree(tmp, ignore_errors=True)
+    for sub in SUBTREES:
+        if (src / sub).is_dir():
+            shutil.copytree(src / sub, tmp / sub)
+    os.replace(tmp, out)
+    return out
+
+
+def load_parsed(root: Path):
+    """(CodeFiles, texts) of the subset, parsed once and cached (the parse is not what is measured)."""
+    from corpus.cmd_map import parse_selected, read_texts
+    from corpus.paths import cache_dir
+
+    key = f"{root.resolve()}".replace("/", "_")
+    cache = cache_dir() / "bench" / f"mapping_parsed{key}.pkl"
+    if cache.is_file():
+        with open(cache, "rb") as fh:
+            return pickle.load(fh)
+    t0 = time.perf_counter()
+    texts = read_texts(root, progress=True)
+    files = parse_selected(texts, None, progress=True)
+    print(f"parsed {len(files)} files ({sum(len(t) for t in texts.values()) / 1e6:.1f} MB) in "
+          f"{time.perf_counter() - t0:.0f} s (cached to {cache})", file=sys.stderr)
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    with open(cache, "wb") as fh:
+        pickle.dump((files, texts), fh)
+    return files, texts
+
+
+def grep_baseline(datasheet, files):
+    """Every macro whose name ends with the register's name (normalised), anywhere in the repo."""
+    from mapping.models import Link, MappingResult, SectionStatus
+    from mapping.names import register_tokens, split_identifier
+
+    keys = {}
+    for r in datasheet.registers:
+        k = "".join(register_tokens(r.name))
+        if len(k) >= 3:
+            keys.setdefault(k, []).append(r)
+    links = []
+    for f in files:
+        for s in f.symbols:
+            if s.kind != "macro" or s.int_value is None:
+                continue
+            j = "".join(split_identifier(s.name))
+            for k, regs in keys.items():
+                if j.endswith(k):
+                    for r in regs:
+                        links.append(Link(r.name, r.peripheral, s.name, f.path, s.start_line, 0.5, ["name"],
+                                          address=r.address))
+    files_of = {}
+    for lk in links:
+        files_of.setdefault(lk.register, set()).add(lk.file)
+    sections = [SectionStatus(section_id="all", title="all", status="partial",
+                              registers=[r.name for r in datasheet.registers])]
+    from mapping.models import FileScore
+
+    sections[0].files = [FileScore(p, 1.0) for p in sorted({lk.file for lk in links})]
+    return MappingResult(sections=sections, links=links)
+
+
+def svd_eval() -> list[dict]:
+    """Register links of LPC175x firmware (ubertooth-firmware-source) against the LPC176x SVD."""
+    import tarfile
+    import zipfile
+
+    from corpus.sources import fetch
+    from mapping import map_pair
+    from mapping.metrics import svd_evaluate
+    from parsers.code import parse_code
+    from parsers.svd import parse_svd
+
+    rows = []
+    wheel = fetch("pip:pyocd==0.46.0")
+    zips = sorted(Path(wheel).glob("**/svd_data.zip"))
+    uber = fetch("deb:ubertooth-firmware-source")
+    if not zips:
+        return rows
+    with zipfile.ZipFile(zips[0]) as z:
+        svd = parse_svd(z.read("LPC176x5x_v0.2.svd"))
+    srcs = sorted(Path(uber).glob("**/ubertooth-firmware-source*/common")) or sorted(Path(uber).glob("**/common"))
+    texts = {}
+    if not srcs:
+        tars = sorted(Path(uber).glob("**/*.tar.gz"))
+        for t in tars:
+            with tarfile.open(t) as tf:
+                for m in tf.getmembers():
+                    if m.isfile() and m.name.endswith((".h", ".c")):
+                        texts[m.name] = tf.extractfile(m).read().decode("utf-8", "replace")
+    else:
+        root = srcs[0].parent
+        for p in sorted(root.rglob("*")):
+            if p.is_file() and p.suffix in (".h", ".c"):
+                texts[p.relative_to(root).as_posix()] = p.read_text("utf-8", "replace")
+    files = [parse_code(p, t.encode()) for p, t in texts.items()]
+    t0 = time.process_time()
+    res = map_pair(svd, files, texts)
+    e = svd_evaluate(res, svd, files)
+    e.update(pair="ubertooth-firmware vs LPC176x5x.svd", seconds=round(time.process_time() - t0, 2),
+             registers=len(svd.registers), files=len(files))
+    rows.append(e)
+    return rows
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--kernel", help="kernel subset folder (drivers/... and include/)")
+    ap.add_argument("--truth", default=None, help="folder of truth JSONs (default shared/data/datasheets)")
+    ap.add_argument("--whole-tree", default="/tmp/fc-data/linux-6.1",
+                    help="a whole extracted kernel tree for the end-to-end timing ('' to skip)")
+    ap.add_argument("--svd", action="store_true", help="also run the SVD ground truth")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+
+    from corpus.paths import shared_data_dir
+    from mapping import map_pair
+    from mapping.metrics import evaluate, load_truth, micro
+    from parsers.datasheet import parse_pdf
+
+    truth_dir = Path(args.truth) if args.truth else shared_data_dir() / "datasheets"
+    root = kernel_subset(args.kernel)
+    files, texts = load_parsed(root)
+    rss_loaded = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    rows, base_rows = [], []
+    for tp in sorted(glob.glob(str(truth_dir / "*.json"))):
+        t = load_truth(tp)
+        pdf = Path(tp).parent / t["datasheet"]["file"]
+        t0 = time.process_time()
+        ds = parse_pdf(pdf)
+        t_pdf = time.process_time() - t0
+        t0 = time.process_time()
+        res = map_pair(ds, files, texts)
+        t_map = time.process_time() - t0
+        e = evaluate(res, t)
+        e.update(pair=t["pair_id"], registers=len(ds.registers), pdf_s=round(t_pdf, 2), map_cpu_s=round(t_map, 3),
+                 candidates=res.metrics["candidate_files"], status=res.metrics["status"])
+        rows.append(e)
+        b = evaluate(grep_baseline(ds, files), t)
+        b.update(pair=t["pair_id"])
+        base_rows.append(b)
+    m, mb = micro(rows), micro(base_rows)
+    out = {"repo": str(root), "repo_files": len(files), "pairs": rows, "micro": m, "grep_baseline": mb,
+           "specmap_file_accuracy": SPECMAP_FILE_ACCURACY,
+           "ratio_file_accuracy_vs_specmap": round(m["file_accuracy"] / SPECMAP_FILE_ACCURACY, 3),
+           "peak_rss_mb_after_load": round(rss_loaded)}
+
+    whole = []
+    if args.whole_tree and Path(args.whole_tree).is_dir():
+        from corpus.cmd_map import map_repo, read_texts
+
+        t0 = time.perf_counter()
+        c0 = time.process_time()
+        wt = read_texts(args.whole_tree)
+        read_s, read_cpu = time.perf_counter() - t0, time.process_time() - c0
+        for tp in sorted(glob.glob(str(truth_dir / "*.json"))):
+            t = load_truth(tp)
+            ds = parse_pdf(Path(tp).parent / t["datasheet"]["file"])
+            c0 = time.process_time()
+            res, timing = map_repo(ds, wt)
+            e = evaluate(res, t)
+            whole.append({"pair": t["pair_id"], "cpu_s": round(time.process_time() - c0, 2), **timing,
+                          "precision": e["precision"], "recall": e["recall"], "file_accuracy": e["file_accuracy"]})
+        out["whole_tree"] = {"root": args.whole_tree, "files": len(wt),
+                             "mb": round(sum(len(x) for x in wt.values()) / 1e6, 1),
+                             "read_s": round(read_s, 1), "read_cpu_s": round(read_cpu, 1), "pairs": whole}
+        del wt
+    if args.svd:
+        out["svd"] = svd_eval()
+    out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+    if args.json:
+        print(json.dumps(out, indent=1))
+        return
+    print(f"repo: {root} ({len(files)} parsed files)\n")
+    hdr = f"{'pair':46} {'regs':>4} {'P':>6} {'R':>6} {'fileacc':>7} {'tp':>4} {'fp':>3} {'fn':>3} {'cand':>5} {'map cpu s':>9}"
+    print(hdr)
+    print("-" * len(hdr))
+    for e in rows:
+        print(f"{e['pair']:46} {e['registers']:>4} {e['precision']:>6.3f} {e['recall']:>6.3f} "
+              f"{e['file_accuracy']:>7.3f} {e['tp']:>4} {e['fp']:>3} {e['fn']:>3} {e['candidates']:>5} {e['map_cpu_s']:>9.3f}")
+    print(f"{'micro (ours)':46} {'':>4} {m['precision']:>6.3f} {m['recall']:>6.3f} {m['file_accuracy']:>7.3f} "
+          f"{m['tp']:>4} {m['fp']:>3} {m['fn']:>3}")
+    print(f"{'micro (grep baseline, same run)':46} {'':>4} {mb['precision']:>6.3f} {mb['recall']:>6.3f} "
+          f"{mb['file_accuracy']:>7.3f} {mb['tp']:>4} {mb['fp']:>3} {mb['fn']:>3}")
+    print(f"\nfile accuracy {m['file_accuracy']:.3f} vs SpecMap {SPECMAP_FILE_ACCURACY:.3f}: "
+          f"ratio {out['ratio_file_accuracy_vs_specmap']:.2f}x; precision vs grep baseline: "
+          f"{m['precision'] / max(mb['precision'], 1e-9):.1f}x")
+    for e in rows:
+        for x in e["false_positives"]:
+            print(f"  FP {e['pair']}: {x}")
+        for x in e["false_negatives"]:
+            print(f"  FN {e['pair']}: {x}")
+    if whole:
+        w = out["whole_tree"]
+        print(f"\nwhole tree {w['root']}: {w['files']} files, {w['mb']} MB, read in {w['read_s']} s "
+              f"({w['read_cpu_s']} s CPU)")
+        print(f"{'pair':46} {'cpu s':>6} {'prefilter':>9} {'parse':>6} {'map':>6} {'parsed':>6} {'P':>6} {'R':>6} {'fileacc':>7}")
+        for x in whole:
+            print(f"{x['pair']:46} {x['cpu_s']:>6.2f} {x['prefilter_s']:>9.2f} {x['parse_s']:>6.2f} {x['map_s']:>6.2f} "
+                  f"{x['parsed_files']:>6} {x['precision']:>6.3f} {x['recall']:>6.3f} {x['file_accuracy']:>7.3f}")
+    if args.svd:
+        for s in out["svd"]:
+            print(f"\nSVD: {s['pair']}: {s['registers']} SVD registers, {s['files']} files; links {s['links']}, "
+                  f"precision {s['precision']:.3f}, recall {s['recall']:.3f} "
+                  f"({s['linked_registers']}/{s['linkable_registers']} linkable registers), {s['seconds']} s CPU")
+    print(f"\npeak RSS {out['peak_rss_mb']} MB (after loading the parsed subset: {out['peak_rss_mb_after_load']} MB)")
+
+
+if __name__ == "__main__":
+    main()
