@@ -93,10 +93,11 @@ def detect_license_file(text: str) -> str | None:
 def split_expression(expr: str) -> tuple[str, list[str]]:
     """('OR'|'AND'|'ONE', ids) of a flat SPDX expression; WITH exceptions keep their base id."""
     expr = re.sub(r"\s+WITH\s+\S+", "", expr.replace("(", " ").replace(")", " "))
-    if re.search(r"\bOR\b", expr, re.I):
-        return "OR", [p.strip() for p in re.split(r"\bOR\b", expr, flags=re.I) if p.strip()]
-    if re.search(r"\bAND\b", expr, re.I):
-        return "AND", [p.strip() for p in re.split(r"\bAND\b", expr, flags=re.I) if p.strip()]
+    # operators are whitespace-delimited words: the "or" of "GPL-2.0-or-later" is not one
+    if re.search(r"(?<!\S)OR(?!\S)", expr, re.I):
+        return "OR", [p.strip() for p in re.split(r"(?<!\S)OR(?!\S)", expr, flags=re.I) if p.strip()]
+    if re.search(r"(?<!\S)AND(?!\S)", expr, re.I):
+        return "AND", [p.strip() for p in re.split(r"(?<!\S)AND(?!\S)", expr, flags=re.I) if p.strip()]
     return "ONE", [expr.strip()]
 
 

@@ -85,3 +85,11 @@ def test_thresholds_configurable_and_missing_signals_explained(docs_spec):
     assert QualityFilter().filter(tagged) == (False, "max_line_length")
     with pytest.raises(KeyError, match="QualitySignals"):
         QualityFilter().filter(Document(text="int x;", id="y", metadata={"kind": "code"}))
+
+
+def test_or_later_ids_are_one_licence_not_an_or_expression():
+    from corpus.licenses import LicensePolicy, split_expression
+
+    assert split_expression("GPL-2.0-or-later") == ("ONE", ["GPL-2.0-or-later"])
+    assert split_expression("LGPL-2.1-or-later OR MIT") == ("OR", ["LGPL-2.1-or-later", "MIT"])
+    assert LicensePolicy().decide("GPL-2.0-or-later") == (True, None)
