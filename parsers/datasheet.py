@@ -327,6 +327,7 @@ def _registers(doc, candidates: list[int], ds: Datasheet) -> tuple[list[RawRegis
             for r in registers_from_table(t, pno):
                 r.peripheral = periph
                 raw.append(r)
+        raw.extend(_caption_registers(lines, raw, block_regs, pno))
         starts = sorted(y for _, y in block_regs)
         for reg, y in block_regs:
             nxt = next((h for h in starts if h > y + 1), height)
@@ -342,6 +343,35 @@ def _registers(doc, candidates: list[int], ds: Datasheet) -> tuple[list[RawRegis
         if name not in peripherals:
             peripherals[name] = Peripheral(name=name, base_address=f"0x{base:x}")
     return raw, list(peripherals.values())
+
+
+_CAPTION_ADDR = re.compile(r"address\s*(?:=\s*)?(0x[0-9a-f]+|[0-9a-f]+h)\b", re.I)
+
+
+def _caption_registers(lines, raw: list[RawRegister], block_regs, pno: int) -> list[RawRegister]:
+    """Stand-alone bit tables attach to the register their caption names (by name, else address)."""
+    from parsers.pdf_registers import caption_bit_tables, name_row_tables
+
+    known = list(raw) + [r for r, _ in block_regs]
+    out = []
+    for caption, fields, _y in caption_bit_tables(lines) + name_row_tables(lines):
+        words = set(re.findall(r"[A-Za-z_][\w]*", caption))
+        target = None
+        for r in known:
+            if r.name in words and re.fullmatch(r"[A-Za-z_]\w*", r.name) and len(r.name) >= 3:
+                target = r
+                break
+        if target is None:
+            m = _CAPTION_ADDR.search(caption)
+            if m:
+                tok = m.group(1).lower()
+                addr = int(tok[2:] if tok.startswith("0x") else tok[:-1], 16)
+                target = next((r for r in known if r.address == addr), None)
+        if target is None:
+            continue
+        out.append(RawRegister(target.name, target.address, page=pno, peripheral=target.peripheral,
+                               address_kind=target.address_kind, fields=fields, source="block"))
+    return out
 
 
 def _norm(s: str) -> str:

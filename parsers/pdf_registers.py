@@ -140,6 +140,7 @@ def find_header_bands(lines: list[Line]) -> list[tuple[int, int]]:
 class Row:
     cells: dict[int, list[Word]]  # column index → words (in reading order)
     anchor_y: float
+    line_cells: list[list[list[Word]]] = field(default_factory=list)  # per line: column → words
 
     def text(self, k: int | None) -> str:
         if k is None:
@@ -276,13 +277,22 @@ def read_tables(lines: list[Line], page_height: float, key_role: str = "address"
         if len(anchors) < 1 or (len(anchors) < 2 and len(data) > 6):
             continue
         heads = sorted(anchors + stoppers)
+        top_aligned = any(c.role == "bits" for c in cols) and any(c.role == "field" for c in cols)
         rows_all = {a: Row({}, data[a][0].y) for a in heads}
         first_y = data[anchors[0]][0].y
         for idx, (ln, cells) in enumerate(data):
             y = ln.y
             if y < first_y - 14:
                 continue
-            best = min(heads, key=lambda a: (abs(rows_all[a].anchor_y - y), a))
+            if top_aligned:
+                # rows with one line per bit field hang below their address line
+                before = [a for a in heads if rows_all[a].anchor_y <= y + 2]
+                if not before:
+                    continue
+                best = before[-1]
+            else:
+                best = min(heads, key=lambda a: (abs(rows_all[a].anchor_y - y), a))
+            rows_all[best].line_cells.append(cells)
             for k, ws in enumerate(cells):
                 if ws:
                     rows_all[best].cells.setdefault(k, []).extend(ws)
@@ -346,7 +356,11 @@ def registers_from_table(t: Table, page_no: int) -> list[RawRegister]:
             reg.access = norm_access(row.text(access_col))
         if desc_col is not None:
             reg.description = row.text(desc_col)
-        if bit_cols and not is_range:
+        bits_k, field_k = t.col("bits"), t.col("field")
+        if bits_k is not None and field_k is not None:
+            reg.fields = _fields_from_lines(row.line_cells, bits_k, field_k, t.col("access") if access_col is not None
+                                            and bits_k is not None else None)
+        elif bit_cols and not is_range:
             reg.fields = fields_from_bit_columns(row, t, bit_cols)
             reg.width_bits = _width_from_bits(max(cols[k].bit for k in bit_cols))
         if reg.width_bits is None and reset_col is not None:
@@ -354,6 +368,19 @@ def registers_from_table(t: Table, page_no: int) -> list[RawRegister]:
             if re.fullmatch(r"[01]{8}|[01]{16}|[01]{32}", raw):
                 reg.width_bits = len(raw)
         out.append(reg)
+    return out
+
+
+def _fields_from_lines(line_cells: list[list[list[Word]]], bits_k: int, field_k: int,
+                       access_k: int | None) -> list[Field]:
+    out = []
+    for cells in line_cells:
+        b = parse_bits(" ".join(w[4] for w in cells[bits_k]))
+        name = clean_name(" ".join(w[4] for w in cells[field_k]))
+        if not b or not name or _NOT_NAME.match(name) or name.lower().startswith("reserved"):
+            continue
+        acc = norm_access(" ".join(w[4] for w in cells[access_k])) if access_k is not None else None
+        out.append(Field(name=name, bits=bit_spec(*b), access=acc))
     return out
 
 
@@ -595,6 +622,51 @@ def fields_from_region(lines: list[Line], y0: float, y1: float) -> list[Field]:
     if fields:
         return fields
     return _fields_from_diagram(region)
+
+
+def caption_bit_tables(lines: list[Line]) -> list[tuple[str, list[Field], float]]:
+    """Bit-description tables that stand alone (no address column), with the caption above.
+
+    ``Table 5. MODE1 - Mode register 1 (address 00h) bit description`` names the register
+    the table describes; the caller resolves the caption against the registers it knows.
+    """
+    out = []
+    for lo, hi in find_header_bands(lines):
+        cols = [classify_label(lab) for lab in band_columns(lines[lo:hi + 1])]
+        roles = {c.role for c in cols}
+        if "bits" not in roles or not roles & {"field", "name"} or _pick_address_col(cols) is not None:
+            continue
+        top = lines[lo].top
+        caption = [ln.text for ln in lines[max(0, lo - 3):lo] if top - ln.bottom <= 45]
+        fields = _fields_from_bit_table(lines[lo:])
+        if fields and caption:
+            out.append((clean_text(" ".join(caption)), fields, top))
+    return out
+
+
+_ROW_NAME = re.compile(r"^(?:[A-Za-z_][\w/\-]{0,15}|[01x](?:\(\d\))?|-|—)$")
+
+
+def name_row_tables(lines: list[Line]) -> list[tuple[str, list[Field], float]]:
+    """One-row register tables: 8 or 16 cells of bit names, most significant first, under a
+    ``Table N. NAME register`` caption (ST sensor datasheets). Constant cells (``0``, ``1``)
+    are fixed bits; a row of only constants is a reset value, not fields."""
+    out = []
+    for i, ln in enumerate(lines):
+        labs = line_labels(ln)
+        if len(labs) not in (8, 16) or not all(_ROW_NAME.match(lab.text) for lab in labs):
+            continue
+        named = [lab for lab in labs if re.match(r"[A-Za-z_]", lab.text)]
+        if len(named) < len(labs) // 2:
+            continue
+        caption = [p.text for p in lines[max(0, i - 2):i] if ln.top - p.bottom <= 30 and re.match(r"(?i)table\b", p.text)]
+        if not caption:
+            continue
+        width = len(labs)
+        fields = [Field(name=clean_name(lab.text), bits=str(width - 1 - k)) for k, lab in enumerate(labs)
+                  if re.match(r"[A-Za-z_]", lab.text) and not _NOT_NAME.match(lab.text)]
+        out.append((caption[-1], fields, ln.top))
+    return out
 
 
 def _fields_from_bit_table(region: list[Line]) -> list[Field]:
