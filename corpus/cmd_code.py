@@ -100,7 +100,8 @@ def register(app: typer.Typer) -> None:
         for f in files[:1] if len(files) > 1 else files:
             t = Table(title=f"{f['path']} ({f['language']}, {len(f['symbols'])} symbols)")
             for col in ("line", "kind", "name", "value", "int", "parent", "offset", "type", "role"):
-                t.add_column(col, overflow="fold")
+                # numbers never wrap (a folded address is unreadable); text columns fold
+                t.add_column(col, overflow="fold", no_wrap=col in ("line", "kind", "int", "offset"))
             for s in f["symbols"][:limit]:
                 t.add_row(str(s["start_line"]), s["kind"], s["name"], (s.get("value") or s.get("signature") or "")[:60],
                           _hex(s.get("int_value")), s.get("parent") or "", _hex(s.get("offset")), s.get("type") or "",
