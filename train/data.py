@@ -15,7 +15,7 @@ so the data cursor of a checkpoint is one integer and any rank can compute its o
 
 Document masking: ``position_ids`` restart at 0 at every document start (and at the start of
 every row), and the label of a document's first token is ``-100`` (it would otherwise be
-predicted from the previous document). In transformers 5.x, ``masking_utils.
+predicted from the previous document); so is the label of every row's first token. In transformers 5.x, ``masking_utils.
 _preprocess_mask_arguments`` turns restarting ``position_ids`` into a block-diagonal causal
 mask for the eager/sdpa/flex paths **only when ``attention_mask is None`` and there is no KV
 cache** (``use_cache=False``); the flash-attention path derives ``cu_seqlens`` from
@@ -211,6 +211,7 @@ class PackedDataset:
             at += take
             k += 1
         assert hi - lo == at
+        labels[0] = IGNORE_INDEX  # never a target (nothing precedes it in the row), also when rows are flattened
         return {"input_ids": ids, "labels": labels, "position_ids": pos}
 
     def batch(self, indices: Iterable[int]) -> dict:

@@ -1,0 +1,441 @@
+"""The training loop, top to bottom: setup, data, model + adapter, optimizer, loop, eval, checkpoint, export.
+
+Launch: ``firmcorpus train …`` for one process; ``torchrun --nproc-per-node N -m corpus.cli train …``
+(or ``accelerate launch``) for several. The launcher sets ``RANK/WORLD_SIZE/LOCAL_RANK``; this module
+joins the process group (NCCL on GPU, gloo on CPU) and wraps the model in DDP, or FSDP2
+(``fully_shard`` per decoder layer) with ``run.distributed=fsdp``.
+
+Loss normalisation: an optimizer step sums token cross-entropies over every micro-batch of every
+rank and divides by the step's total count of predicted tokens (all-reduced before the first
+backward), so 1×8, 8×1 and 2 ranks×4 give the same loss and the same gradients up to float
+rounding. DDP averages gradients over ranks, hence the ``world_size`` factor on each micro loss.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import random
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from train.config import TrainConfig, lr_at
+from train.data import IGNORE_INDEX, PackedDataset, domain_folders, sample_indices
+
+
+@dataclass
+class Env:
+    rank: int
+    world_size: int
+    local_rank: int
+    device: torch.device
+
+    @property
+    def main(self) -> bool:
+        return self.rank == 0
+
+
+def setup_env(cfg: TrainConfig) -> Env:
+    """Join the process group when launched by torchrun/accelerate; choose the device."""
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    local_rank = int(os.environ.get("LOCAL_RANK", "0"))
+    want = cfg.run.device
+    if want == "auto":
+        want = "cuda" if torch.cuda.is_available() else "cpu"
+    if want == "cuda" and not torch.cuda.is_available():
+        raise RuntimeError("run.device=cuda but no CUDA device is visible; use --set run.device=cpu")
+    device = torch.device("cuda", local_rank) if want == "cuda" else torch.device("cpu")
+    if want == "cuda":
+        torch.cuda.set_device(device)
+    rank = 0
+    if world > 1:
+        import torch.distributed as dist  # noqa: PLC0415
+
+        if not dist.is_initialized():
+            dist.init_process_group(backend="nccl" if want == "cuda" else "gloo")
+        rank = dist.get_rank()
+    return Env(rank, world, local_rank, device)
+
+
+def _all_reduce(t: torch.Tensor, env: Env) -> torch.Tensor:
+    if env.world_size > 1:
+        import torch.distributed as dist  # noqa: PLC0415
+
+        dist.all_reduce(t)
+    return t
+
+
+def seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def base_dtype(cfg: TrainConfig, env: Env) -> torch.dtype:
+    name = cfg.model.dtype
+    if name == "auto":
+        return torch.bfloat16 if env.device.type == "cuda" else torch.float32
+    return getattr(torch, name)
+
+
+def autocast_ctx(cfg: TrainConfig, env: Env):
+    precision = cfg.run.precision
+    if precision == "auto":
+        precision = "bf16" if env.device.type == "cuda" else "fp32"
+    if precision == "bf16":
+        return torch.autocast(device_type=env.device.type, dtype=torch.bfloat16)
+    return contextlib.nullcontext()
+
+
+def build_model(cfg: TrainConfig, env: Env):
+    """Base model (frozen) + fresh rsLoRA adapter, on ``env.device``; returns (peft_model, tokenizer)."""
+    from transformers import AutoModelForCausalLM  # noqa: PLC0415
+
+    from train.adapter import attach_lora  # noqa: PLC0415
+    from train.model import load_tokenizer, resolve_model_path  # noqa: PLC0415
+
+    path = resolve_model_path(cfg.model.name_or_path)
+    local = Path(path).is_dir() or os.environ.get("HF_HUB_OFFLINE", "") in ("1", "true")
+    model = AutoModelForCausalLM.from_pretrained(path, dtype=base_dtype(cfg, env), local_files_only=local,
+                                                 attn_implementation=cfg.model.attn_implementation)
+    model.config.use_cache = False  # packed-document isolation needs no KV cache (see train.data)
+    if cfg.model.gradient_checkpointing:
+        model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
+    model.to(env.device)
+    peft_model = attach_lora(model, cfg.lora)
+    tokenizer = load_tokenizer(path)
+    return peft_model, tokenizer
+
+
+def wrap_distributed(peft_model: Any, cfg: TrainConfig, env: Env) -> Any:
+    if env.world_size == 1:
+        return peft_model
+    if cfg.run.distributed == "fsdp":
+        from torch.distributed.fsdp import fully_shard  # noqa: PLC0415
+
+        layer_names = set(getattr(peft_model.get_base_model(), "_no_split_modules", None) or ())
+        for module in peft_model.modules():
+            if type(module).__name__ in layer_names:
+                fully_shard(module)
+        fully_shard(peft_model)
+        return peft_model
+    from torch.nn.parallel import DistributedDataParallel as DDP  # noqa: PLC0415
+
+    return DDP(peft_model, device_ids=[env.device.index] if env.device.type == "cuda" else None)
+
+
+def _flatten_rows(cfg: TrainConfig) -> bool:
+    # flash-attention derives per-document cu_seqlens from position_ids only for batch size 1
+    return cfg.model.attn_implementation.startswith("flash")
+
+
+def forward_sums(model: Any, batch: dict, env: Env, flatten: bool) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """(sum of token cross-entropy, predicted tokens, correct top-1 predictions) of one micro-batch."""
+    ids = batch["input_ids"].to(env.device, non_blocking=True)
+    labels = batch["labels"].to(env.device, non_blocking=True)
+    pos = batch["position_ids"].to(env.device, non_blocking=True)
+    if flatten:
+        ids, labels, pos = ids.reshape(1, -1), labels.reshape(1, -1), pos.reshape(1, -1)
+    logits = model(input_ids=ids, position_ids=pos, use_cache=False).logits
+    logits = logits[:, :-1]
+    target = labels[:, 1:]
+    loss_sum = F.cross_entropy(logits.reshape(-1, logits.shape[-1]).float(), target.reshape(-1),
+                               ignore_index=IGNORE_INDEX, reduction="sum")
+    with torch.no_grad():
+        mask = target != IGNORE_INDEX
+        n_tok = mask.sum()
+        correct = ((logits.argmax(-1) == target) & mask).sum()
+    return loss_sum, n_tok, correct
+
+
+def count_targets(batch: dict) -> int:
+    """Tokens that enter the loss: labels shifted by one, ``-100`` excluded (row starts never count)."""
+    return int((batch["labels"][:, 1:] != IGNORE_INDEX).sum())
+
+
+@torch.no_grad()
+def evaluate(model: Any, datasets: dict[str, PackedDataset], cfg: TrainConfig, env: Env) -> dict[str, dict]:
+    """Held-out loss / perplexity / token accuracy per domain on the first ``run.eval_rows`` rows."""
+    was_training = model.training
+    model.eval()
+    out = {}
+    total, total_rows = None, 0
+    flatten = _flatten_rows(cfg)
+    for name, ds in datasets.items():
+        n = min(cfg.run.eval_rows, len(ds))
+        n = max(env.world_size, n - n % env.world_size)  # equal work per rank (FSDP forwards are collective)
+        mine = [i % len(ds) for i in range(env.rank, n, env.world_size)]
+        sums = torch.zeros(3, dtype=torch.float64, device=env.device)
+        for start in range(0, len(mine), cfg.run.micro_batch):
+            batch = ds.batch(mine[start:start + cfg.run.micro_batch])
+            with autocast_ctx(cfg, env):
+                loss_sum, n_tok, correct = forward_sums(model, batch, env, flatten)
+            sums += torch.stack([loss_sum.double(), n_tok.double(), correct.double()])
+        _all_reduce(sums, env)
+        out[name] = _eval_record(sums, n)
+        total = total + sums if total is not None else sums.clone()
+        total_rows += n
+    if len(out) > 1:
+        out["all"] = _eval_record(total, total_rows)
+    model.train(was_training)
+    return out
+
+
+def _eval_record(sums: torch.Tensor, rows: int) -> dict[str, Any]:
+    loss = float(sums[0] / sums[1]) if sums[1] > 0 else float("nan")
+    return {"loss": loss, "ppl": math.exp(min(loss, 50.0)), "acc": float(sums[2] / max(sums[1], 1)),
+            "tokens": int(sums[1]), "rows": rows}
+
+
+def heldout_datasets(cfg: TrainConfig) -> dict[str, PackedDataset]:
+    """One dataset per held-out folder, or per domain sub-folder of it when it has them.
+
+    ``evaluate`` adds an ``all`` entry: the token-weighted pool of every set (no extra forward passes).
+    """
+    spec = cfg.data.heldout
+    if not spec:
+        return {}
+    folders = spec if isinstance(spec, (list, dict)) else [spec]
+    out: dict[str, PackedDataset] = {}
+    for folder in folders:
+        subs = domain_folders(folder) or {("all" if len(folders) == 1 else Path(folder).name): Path(folder)}
+        for name, sub in subs.items():
+            try:
+                out[name] = PackedDataset(sub, cfg.data.seq_len, seed=cfg.data.seed + 1)
+            except ValueError:  # fewer tokens than one row: too small to evaluate on its own
+                continue
+    return out
+
+
+def accumulate(model: Any, batches: list[dict], cfg: TrainConfig, env: Env, flatten: bool) -> torch.Tensor:
+    """Forward + backward over one step's micro-batches; gradients = d(sum CE / all predicted tokens).
+
+    Returns the local ``[loss_sum, predicted_tokens, correct]`` (not yet all-reduced).
+    """
+    n_global = _all_reduce(torch.tensor([sum(count_targets(b) for b in batches)], dtype=torch.float64,
+                                        device=env.device), env).item()
+    sums = torch.zeros(3, dtype=torch.float64, device=env.device)
+    for m, batch in enumerate(batches):
+        last_micro = m == len(batches) - 1
+        with _sync_ctx(model, last_micro):
+            if last_micro and hasattr(model, "set_requires_gradient_sync"):
+                model.set_requires_gradient_sync(True)
+            with autocast_ctx(cfg, env):
+                loss_sum, n_tok, correct = forward_sums(model, batch, env, flatten)
+            # DDP/FSDP average gradients over ranks: the world_size factor turns that into a global sum
+            (loss_sum * (env.world_size / max(n_global, 1.0))).backward()
+        sums += torch.stack([loss_sum.detach().double(), n_tok.double(), correct.double()])
+    return sums
+
+
+def _modules_to_save_fingerprint(peft_model: Any) -> dict[str, float]:
+    out = {}
+    for name, p in peft_model.named_parameters():
+        if p.requires_grad and "modules_to_save" in name:
+            t = p.detach()
+            t = t.full_tensor() if hasattr(t, "full_tensor") else t
+            out[name] = float(t.float().abs().sum())
+    return out
+
+
+def _sync_ctx(model: Any, last_micro: bool):
+    """Skip the DDP gradient all-reduce on all but the last micro-batch of a step."""
+    if last_micro:
+        return contextlib.nullcontext()
+    if hasattr(model, "no_sync"):
+        return model.no_sync()
+    if hasattr(model, "set_requires_gradient_sync"):  # FSDP2
+        model.set_requires_gradient_sync(False)
+    return contextlib.nullcontext()
+
+
+def train(cfg: TrainConfig, console: Any = None) -> dict[str, Any]:
+    """Run (or resume) training as configured; returns the run summary (also in ``out_dir/summary.json``)."""
+    from rich.console import Console  # noqa: PLC0415
+
+    from train.adapter import effective_scale, parameter_table, print_parameter_table  # noqa: PLC0415
+    from train.checkpoint import latest_checkpoint, load_checkpoint, save_checkpoint, save_adapter, \
+        trainable_state_dict  # noqa: PLC0415
+    from train.metrics import FLOPS_CONVENTION, MetricsLogger, flops_per_token, peak_flops  # noqa: PLC0415
+
+    env = setup_env(cfg)
+    console = console or Console(stderr=True)
+    say = console.print if env.main else (lambda *a, **k: None)
+    if cfg.run.threads > 0 and env.device.type == "cpu":
+        torch.set_num_threads(cfg.run.threads)
+    out_dir = Path(cfg.run.out_dir)
+    if env.main:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        (out_dir / "config.yaml").write_text(cfg.to_yaml())
+
+    # ---- data -----------------------------------------------------------------------------------
+    train_ds = PackedDataset(cfg.data.train if isinstance(cfg.data.train, (list, dict)) else [cfg.data.train],
+                             cfg.data.seq_len, seed=cfg.data.seed)
+    eval_sets = heldout_datasets(cfg)
+    total = cfg.total_steps(env.world_size)
+    rows_per_step = env.world_size * cfg.run.micro_batch * cfg.run.grad_accum
+
+    # ---- model + adapter ------------------------------------------------------------------------
+    seed_everything(cfg.run.seed)
+    peft_model, _tok = build_model(cfg, env)
+    table = parameter_table(peft_model)
+    if env.main:
+        print_parameter_table(table, effective_scale(cfg.lora), cfg.lora, console)
+    fpt = flops_per_token(peft_model, peft_model.config, cfg.data.seq_len)
+    peak = peak_flops(env.device, cfg.run.peak_tflops)
+    model = wrap_distributed(peft_model, cfg, env)
+    model.train()
+
+    params = [p for p in model.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(params, lr=cfg.optim.lr, betas=tuple(cfg.optim.betas), eps=cfg.optim.eps,
+                                  weight_decay=cfg.optim.weight_decay)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: lr_at(cfg, s, total))
+
+    # ---- resume ---------------------------------------------------------------------------------
+    start_step, tokens_seen, resumed_from = 0, 0, None
+    ckpt = latest_checkpoint(out_dir) if cfg.run.resume else None
+    if ckpt is not None:
+        state = load_checkpoint(ckpt, model, peft_model, optimizer, scheduler, env.rank)
+        for key, now in (("world_size", env.world_size), ("rows_per_step", rows_per_step),
+                         ("seq_len", cfg.data.seq_len), ("data_seed", cfg.data.seed)):
+            if state.get(key) != now:
+                raise RuntimeError(f"cannot resume {ckpt}: {key} was {state.get(key)}, now {now}; "
+                                   f"use the same settings or a new run.out_dir")
+        start_step, tokens_seen, resumed_from = state["step"], state["tokens_seen"], str(ckpt)
+        say(f"[bold]resumed[/] from {ckpt} at step {start_step}")
+    metrics = MetricsLogger(out_dir / "metrics.jsonl", enabled=env.main, tensorboard=cfg.run.tensorboard,
+                            wandb=cfg.run.wandb, config=cfg.to_dict(),
+                            truncate_after_step=start_step if resumed_from else None)
+    if not resumed_from:
+        metrics.log({"kind": "header", "step": 0, "flops_convention": FLOPS_CONVENTION, "flops_per_token": fpt,
+                     "params": table, "world_size": env.world_size, "total_steps": total,
+                     "tokens_per_step": cfg.tokens_per_step(env.world_size), "rows_per_epoch": len(train_ds),
+                     "train_tokens": train_ds.n_tokens, "rsLoRA_scale": effective_scale(cfg.lora)})
+    say(f"{total} steps × {cfg.tokens_per_step(env.world_size):,} tokens/step "
+        f"({env.world_size} device(s) × {cfg.run.micro_batch} rows × {cfg.run.grad_accum} accum × {cfg.data.seq_len}); "
+        f"train set {train_ds.n_tokens:,} tokens = {len(train_ds):,} rows/epoch")
+
+    eval_first = None
+    if eval_sets and not resumed_from:
+        eval_first = evaluate(model, eval_sets, cfg, env)  # LoRA B starts at zero: this is the base model
+        metrics.log({"kind": "eval", "step": 0, "eval": eval_first})
+        say(_eval_line(0, eval_first))
+
+    # ---- loop -----------------------------------------------------------------------------------
+    flatten = _flatten_rows(cfg)
+    fingerprint = _modules_to_save_fingerprint(peft_model) if cfg.lora.modules_to_save else {}
+    last = {}
+    eval_last = eval_first
+    saved_at = start_step if resumed_from else -1
+    progress = _progress(console, env.main and cfg.run.progress)
+    task = progress.add_task("train", total=total, completed=start_step, loss=float("nan"))
+    with progress:
+        for step in range(start_step, total):
+            t0 = time.perf_counter()
+            batches = [train_ds.batch(sample_indices(step, m, cfg.run.grad_accum, cfg.run.micro_batch,
+                                                     env.rank, env.world_size))
+                       for m in range(cfg.run.grad_accum)]
+            sums = accumulate(model, batches, cfg, env, flatten)
+            if cfg.optim.max_grad_norm > 0:
+                grad_norm = torch.nn.utils.clip_grad_norm_(params, cfg.optim.max_grad_norm)
+            else:
+                grad_norm = torch.nn.utils.get_total_norm([p.grad for p in params if p.grad is not None])
+            grad_norm = float(grad_norm.full_tensor() if hasattr(grad_norm, "full_tensor") else grad_norm)
+            lr = scheduler.get_last_lr()[0]
+            optimizer.step()
+            scheduler.step()
+            optimizer.zero_grad(set_to_none=True)
+            _all_reduce(sums, env)
+            if env.device.type == "cuda":
+                torch.cuda.synchronize(env.device)
+            dt = time.perf_counter() - t0
+            step_tokens = rows_per_step * cfg.data.seq_len
+            tokens_seen += step_tokens
+            if fingerprint and step == start_step:
+                _check_modules_to_save(fingerprint, _modules_to_save_fingerprint(peft_model))
+                fingerprint = {}
+            loss = float(sums[0] / sums[1])
+            per_dev = step_tokens / dt / env.world_size
+            last = {"kind": "train", "step": step + 1, "loss": loss, "ppl": math.exp(min(loss, 50.0)),
+                    "acc": float(sums[2] / sums[1]), "grad_norm": grad_norm, "lr": lr, "tokens_seen": tokens_seen,
+                    "loss_tokens": int(sums[1]), "epoch": (step + 1) * rows_per_step / len(train_ds),
+                    "tokens_per_s_per_device": per_dev, "tokens_per_s_total": per_dev * env.world_size,
+                    "mfu": (fpt * per_dev / peak) if peak else None, "step_s": dt}
+            if (step + 1) % max(1, cfg.run.log_every) == 0 or step + 1 == total:
+                metrics.log(last)
+            progress.update(task, advance=1, loss=loss)
+            if eval_sets and cfg.run.eval_every > 0 and (step + 1) % cfg.run.eval_every == 0 and step + 1 < total:
+                eval_last = evaluate(model, eval_sets, cfg, env)
+                metrics.log({"kind": "eval", "step": step + 1, "eval": eval_last})
+                progress.console.print(_eval_line(step + 1, eval_last)) if env.main else None
+            if cfg.run.save_every > 0 and (step + 1) % cfg.run.save_every == 0:
+                _save(cfg, env, out_dir, step + 1, model, peft_model, optimizer, scheduler, tokens_seen,
+                      rows_per_step, save_checkpoint)
+                saved_at = step + 1
+
+    # ---- end: final eval, checkpoint, export ----------------------------------------------------
+    if eval_sets and total > start_step:
+        eval_last = evaluate(model, eval_sets, cfg, env)
+        metrics.log({"kind": "eval", "step": total, "eval": eval_last})
+        say(_eval_line(total, eval_last))
+    if saved_at != total:
+        _save(cfg, env, out_dir, total, model, peft_model, optimizer, scheduler, tokens_seen, rows_per_step,
+              save_checkpoint)
+    weights = trainable_state_dict(model)
+    adapter_dir = out_dir / "adapter"
+    merged_dir = None
+    if env.main:
+        save_adapter(peft_model, weights, adapter_dir)
+    if cfg.run.export_merged and env.main:
+        from train.export import export_merged  # noqa: PLC0415
+
+        merged_dir = out_dir / "merged"
+        export_merged(cfg.model.name_or_path, adapter_dir, merged_dir, dtype=cfg.run.merged_dtype)
+    metrics.close()
+    summary = {"out_dir": str(out_dir), "steps": total, "world_size": env.world_size, "resumed_from": resumed_from,
+               "tokens_seen": tokens_seen, "final": last, "eval_start": eval_first, "eval_end": eval_last,
+               "adapter": str(adapter_dir), "merged": str(merged_dir) if merged_dir else None,
+               "params": {k: table[k] for k in ("total", "trainable", "trainable_pct")},
+               "rsLoRA_scale": effective_scale(cfg.lora), "flops_convention": FLOPS_CONVENTION}
+    if env.main:
+        (out_dir / "summary.json").write_text(json.dumps(summary, indent=1, sort_keys=True))
+    if env.world_size > 1:
+        import torch.distributed as dist  # noqa: PLC0415
+
+        dist.barrier()
+    return summary
+
+
+def _save(cfg, env, out_dir, step, model, peft_model, optimizer, scheduler, tokens_seen, rows_per_step, save_fn):
+    state = {"tokens_seen": tokens_seen, "rows_consumed": step * rows_per_step, "world_size": env.world_size,
+             "rows_per_step": rows_per_step, "seq_len": cfg.data.seq_len, "data_seed": cfg.data.seed}
+    save_fn(out_dir, step, model, peft_model, optimizer, scheduler, state, cfg.to_yaml(), cfg.run.keep_last, env.rank)
+
+
+def _check_modules_to_save(before: dict[str, float], after: dict[str, float]) -> None:
+    frozen = [k for k, v in before.items() if after.get(k) == v]
+    if frozen:
+        raise RuntimeError(f"modules_to_save did not change after the first optimizer step: {frozen[:3]}; "
+                           "check that they receive gradients (tied embeddings, requires_grad)")
+
+
+def _eval_line(step: int, ev: dict[str, dict]) -> str:
+    parts = [f"{k}: ppl {v['ppl']:.3f} acc {v['acc']:.3f}" for k, v in ev.items()]
+    return f"[cyan]eval step {step}[/] " + " | ".join(parts)
+
+
+def _progress(console: Any, enabled: bool):
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,  # noqa: PLC0415
+                               TimeElapsedColumn, TimeRemainingColumn)
+
+    return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TextColumn("loss {task.fields[loss]:.4f}"), TimeElapsedColumn(), TextColumn("ETA"),
+                    TimeRemainingColumn(), console=console, disable=not enabled)
