@@ -61,49 +61,52 @@ def parse_devicetree(cf: CodeFile, text: str, data: bytes) -> None:
                 visit(child, parent, addr_cells, depth + 1)
 
     def node_symbol(node, parent: str | None, addr_cells: int, depth: int) -> None:
-        name_n = node.child_by_field_name("name")
+        # one pass over the children: dtc requires properties before subnodes, so
+        # #address-cells is known before the child nodes that depend on it
         label_n = node.child_by_field_name("label")
-        addr_n = next((c for c in node.children if c.type == "unit_address"), None)
-        if name_n is None:
-            ref = next((c for c in node.children if c.type == "reference"), None)
-            name = _text(ref) if ref is not None else "?"
-        else:
-            name = _text(name_n)
-        if addr_n is not None:
-            name = f"{name}@{_text(addr_n)}"
-        sym = Symbol(kind="node", name=name, start_line=node.start_point[0] + 1, end_line=node.end_point[0] + 1,
-                     parent=parent, type=_text(label_n) if label_n is not None else None)
+        name_n = node.child_by_field_name("name")
+        name = _text(name_n) if name_n is not None else "?"
+        sym = Symbol("node", name, node.start_point[0] + 1, node.end_point[0] + 1, None, parent,
+                     type=_text(label_n) if label_n is not None else None)
+        symbols.append(sym)
         child_cells = 1
         reg = None
+        unit = None
         for c in node.children:
-            if c.type != "property":
-                continue
-            pn = c.child_by_field_name("name")
-            if pn is None:
-                continue
-            pname = _text(pn)
-            if pname == "compatible":
-                vals = [_text(v) for v in c.children if v.type == "string_literal"]
-                sym.value = ", ".join(vals)[:500]
-            elif pname == "reg":
-                cells = [_int(_text(v)) for vc in c.children if vc.type == "integer_cells"
-                         for v in vc.children if v.type == "integer_literal"]
-                if cells and all(x is not None for x in cells[:addr_cells]):
-                    reg = 0
-                    for x in cells[:addr_cells]:
-                        reg = (reg << 32) | x
-            elif pname == "#address-cells":
-                cells = [_int(_text(v)) for vc in c.children if vc.type == "integer_cells"
-                         for v in vc.children if v.type == "integer_literal"]
-                if cells and cells[0] in (1, 2, 3):
-                    child_cells = cells[0]
-        if reg is None and addr_n is not None:
-            reg = _int("0x" + _text(addr_n).split(",")[0])
+            t = c.type
+            if t == "property":
+                pn = c.child_by_field_name("name")
+                pname = pn.text if pn is not None else b""
+                if pname == b"compatible":
+                    vals = [_text(v) for v in c.children if v.type == "string_literal"]
+                    sym.value = ", ".join(vals)[:500]
+                elif pname == b"reg":
+                    cells = [_int(_text(v)) for vc in c.children if vc.type == "integer_cells"
+                             for v in vc.children if v.type == "integer_literal"]
+                    if cells and all(x is not None for x in cells[:addr_cells]):
+                        reg = 0
+                        for x in cells[:addr_cells]:
+                            reg = (reg << 32) | x
+                elif pname == b"#address-cells":
+                    cells = [_int(_text(v)) for vc in c.children if vc.type == "integer_cells"
+                             for v in vc.children if v.type == "integer_literal"]
+                    if cells and cells[0] in (1, 2, 3):
+                        child_cells = cells[0]
+            elif t == "node":
+                if depth < 200:
+                    node_symbol(c, sym.name, child_cells, depth + 1)
+            elif t == "unit_address":
+                unit = _text(c)
+                sym.name = f"{name}@{unit}"
+            elif t == "reference" and name_n is None:
+                sym.name = name = _text(c)
+            elif t in ("ERROR", "preproc_if", "preproc_ifdef", "preproc_else", "preproc_elif"):
+                visit(c, sym.name, child_cells, depth + 1)
+        if reg is None and unit is not None:
+            reg = _int("0x" + unit.split(",")[0])
         if reg is not None and reg < (1 << 63):
             sym.int_value = reg
             sym.role = "register"
-        symbols.append(sym)
-        visit(node, name, child_cells, depth + 1)
 
     visit(root, None, 1, 0)
     symbols.sort(key=lambda s: (s.start_line, s.end_line))
