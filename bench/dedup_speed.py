@@ -9,7 +9,7 @@ taken round-robin across sources in sorted order up to ``--mb`` megabytes (deter
    permutations, spaCy English word tokenizer).
 2. End to end, the 4 MinHash stages (signatures, buckets, clusters, filter+write) with
    ``LocalPipelineExecutor``, ``--workers`` workers and ``--tasks`` reading tasks for both;
-   datatrove's bucket stage runs its required num_buckets tasks.
+   datatrove's bucket stage runs its required num_buckets tasks, ours its default single task.
 
     python bench/dedup_speed.py --mb 6.5 --workers 2
 """
@@ -112,7 +112,7 @@ def bench_end_to_end(input_dir: str, work: str, tasks: int, workers: int) -> dic
     mh = CodeMinhashConfig.for_threshold(0.7, 256)
     ours = [
         ([parquet_reader(input_dir), CodeMinhashSignature(f"{w}/o/sigs", mh)], tasks),
-        ([CodeMinhashBuckets(f"{w}/o/sigs", f"{w}/o/buckets", mh)], min(tasks, mh.num_buckets)),
+        ([CodeMinhashBuckets(f"{w}/o/sigs", f"{w}/o/buckets", mh)], 1),  # DedupConfig's default bucket_tasks
         ([CodeMinhashCluster(f"{w}/o/buckets", f"{w}/o/clusters", f"{w}/o/sigs", mh)], 1),
         ([parquet_reader(input_dir), CodeMinhashFilter(f"{w}/o/clusters", f"{w}/o/sigs"),
           parquet_writer(f"{w}/o/out")], tasks),

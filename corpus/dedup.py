@@ -8,16 +8,16 @@ and task counts.
 
     1 exact_hash      tasks=N  reader → ExactDedupSignature
     2 exact_resolve   tasks=1  ExactDedupResolve (catalog: exact_duplicates)
-    3 minhash_sigs    tasks=N  reader → ExactDedupFilter → CodeMinhashSignature
-    4 minhash_buckets tasks≤B  CodeMinhashBuckets (or datatrove's MinhashDedupBuckets, tasks=B)
+    3 minhash_signatures tasks=N  reader → ExactDedupFilter → CodeMinhashSignature
+    4 minhash_buckets tasks=1  CodeMinhashBuckets (any count ≤ B; or datatrove's MinhashDedupBuckets, tasks=B)
     5 minhash_cluster tasks=1  CodeMinhashCluster (catalog: near_duplicates)
     6 filter_write    tasks=N  reader → ExactDedupFilter → CodeMinhashFilter → ParquetWriter
 
 Datatrove's implicit contracts are explicit: stages 1, 3 and 6 use the same reader and the
 same N (the filters check document counts and id digests against stage 1/3); ``work_dir``
 records the plan (``plan.json``) and a second call with another N or config fails with what
-to do instead of silently mixing runs. Excluded documents go to ``<output>/../excluded``-style
-folders given by ``excluded_dir`` (default ``<work_dir>/excluded/{exact,near}``).
+to do instead of silently mixing runs. Excluded documents go to ``<excluded_dir>/exact`` and
+``<excluded_dir>/near`` (default ``excluded_dir``: ``<work_dir>/excluded``).
 """
 
 from __future__ import annotations
@@ -45,7 +45,10 @@ class DedupConfig:
         seed, precision: permutation seed, 32/64-bit signature hashes.
         bucket_backend: ``"numpy"`` (ours: any task count up to num_buckets) or ``"datatrove"``
             (``MinhashDedupBuckets``: exactly num_buckets tasks).
-        bucket_tasks: tasks of the bucket stage (default min(tasks, num_buckets)).
+        bucket_tasks: tasks of the bucket stage. Default for ``numpy``: 1 (a band of a million
+            documents sorts in a fraction of a second, and a one-task stage runs in-process without
+            a worker pool's start-up); raise it up to num_buckets for tens of millions of
+            documents. Default for ``datatrove``: num_buckets.
         license_policy: ranks exact copies when choosing the one to keep.
     """
 
@@ -198,7 +201,7 @@ def dedup_stages(input_folder: str, work_dir: str, output_folder: str, config: D
         stages.append(Stage("minhash_signatures", tasks,
                             [parquet_reader(input_folder), *pre, CodeMinhashSignature(sig_dir, mh)]))
         if config.bucket_backend == "numpy":
-            bt = config.bucket_tasks or min(tasks, mh.num_buckets)
+            bt = config.bucket_tasks or 1
             if bt > mh.num_buckets:
                 raise ValueError(f"bucket_tasks={bt} > num_buckets={mh.num_buckets}")
             stages.append(Stage("minhash_buckets", bt, [CodeMinhashBuckets(sig_dir, bucket_dir, mh)]))
