@@ -42,6 +42,7 @@ class FieldLink:
     line: int
     score: float
     evidence: list[str] = field(default_factory=list)
+    peripheral: str | None = None
 
 
 @dataclass

@@ -137,6 +137,19 @@ def register_addresses(reg: Register, bases: dict[str, int]) -> list[tuple[int, 
     return out
 
 
+def _names_peripheral(si: "SymInfo", peripheral: str | None) -> bool:
+    """The symbol's name contains the peripheral's kind (``uart`` for UART0, ``gpio`` for GPIOA)."""
+    if not peripheral:
+        return False
+    stem = re.sub(r"\d+$", "", peripheral.lower())
+    if len(stem) > 4 and stem[-1].isalpha() and stem[-2].isalpha() and re.search(r"[a-z]\d*[a-z]$", stem):
+        stem_short = stem[:-1]
+    else:
+        stem_short = stem
+    toks = split_identifier(si.sym.name)
+    return any(t.startswith(stem_short) or stem_short.startswith(t) and len(t) >= 3 for t in toks if t.isalpha())
+
+
 @dataclass
 class _Cand:
     reg_idx: int
@@ -187,7 +200,9 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
                 if si.sym.kind == "field" and ev != "offset" and r.address_kind != "offset":
                     continue
                 sim, how = name_similarity(reg_toks[i], si.salient, si.weights)
-                if sim < STRONG_NAME and len(rjoin) >= 2 and r.peripheral:
+                if ev == "offset" and si.sym.kind != "field" and not _names_peripheral(si, r.peripheral):
+                    continue  # an offset macro must name its peripheral (UART_IER, not DESC_INTERFACE)
+                if sim < STRONG_NAME and len(rjoin) >= 2 and r.peripheral and ev != "offset":
                     # vendor headers glue the instance to the register name (AD0DR1 = ADC0 + DR1,
                     # U0LCR, FIO0DIR): a symbol that ends with the register's name agrees
                     sjoin = "".join(si.salient)
@@ -313,6 +328,8 @@ def link_fields(datasheet: Datasheet, files: Sequence[CodeFile], links: Sequence
         idx = file_index(lk.file)
         rtoks = set(register_tokens(r.name, part_toks))
         for fld in r.fields:
+            if fld.name.lower().startswith(("reserved", "resv", "rsvd")):
+                continue
             br = bits_range(fld.bits)
             if br is None:
                 continue
@@ -340,10 +357,10 @@ def link_fields(datasheet: Datasheet, files: Sequence[CodeFile], links: Sequence
                         best = (key, s, ev, score)
             if best:
                 _, s, ev, score = best
-                k = (r.name, fld.name, lk.file, s.name)
+                k = (r.peripheral or "", r.name, fld.name, lk.file, s.name)
                 if k in seen:
                     continue
                 seen.add(k)
                 out.append(FieldLink(register=r.name, field=fld.name, bits=fld.bits, symbol=s.name, file=lk.file,
-                                     line=s.start_line, score=score, evidence=[ev, "name"]))
+                                     line=s.start_line, score=score, evidence=[ev, "name"], peripheral=r.peripheral))
     return out
