@@ -21,7 +21,6 @@ avr-libc's ``__SFR_OFFSET`` is its default 0x20, so ``_SFR_IO8(0x05)`` is data a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Callable, Mapping
 
 # Integer results are kept within C's 64-bit range; anything else is "not a constant".
@@ -180,12 +179,18 @@ BUILTINS: dict[str, tuple[int, Callable[..., Value]]] = {
 }
 
 
-@dataclass
 class Macro:
-    """A macro as the evaluator needs it: ``params`` is None for object-like macros."""
+    """A macro as the evaluator needs it: ``params`` is None for object-like macros.
+    (Macro tables may also hold a plain string for an object-like macro.)"""
 
-    body: str
-    params: tuple[str, ...] | None = None
+    __slots__ = ("body", "params")
+
+    def __init__(self, body: str, params: tuple[str, ...] | None = None):
+        self.body = body
+        self.params = params
+
+    def __repr__(self) -> str:
+        return f"Macro({self.body!r}, {self.params!r})"
 
 
 def tokenize(text: str) -> list[tuple[str, str]]:

@@ -108,8 +108,12 @@ _PP_RE = re.compile(
     r"\n[ \t]*#[ \t]*(?:define[ \t]+([A-Za-z_]\w*)(\([^)\n]*\))?|(include|include_next|import)\b)"
     r"([^\n\\/]*(?:(?:\\\r?\n|/\*.*?\*/|[\\/])[^\n\\/]*)*)", re.S)
 _BLOCK_COMMENT_RE = re.compile(r"/\*[^*]*\*+(?:[^/*][^*]*\*+)*/")  # unrolled: no per-character alternation
-_COMMENT_RE = re.compile(r"/\*(?:(?!\*/)[^\n])*\n.*?\*/", re.S)
-_COMMENT_RE = re.compile(r"/\*.*?\*/|//[^\n]*", re.S)
+_COMMENT_RE = re.compile(r"\"(?:\\.|[^\"\\\n])*\"|/\*.*?\*/|//[^\n]*", re.S)  # strings are matched to be kept
+
+
+def _uncomment(m: re.Match) -> str:
+    g = m.group()
+    return g if g[0] == '"' else " "
 _WS_RE = re.compile(r"\s+")
 _INCLUDE_RE = re.compile(r"\s*(?:\"([^\"\n]+)\"|<([^>\n]+)>)")
 
@@ -143,8 +147,17 @@ def _scan_directives(text: str):
 
 
 def _clean_value(rest: str) -> str:
+    """A directive body without comments, continuations and repeated whitespace."""
     if "/" in rest:
-        rest = _COMMENT_RE.sub(" ", rest)
+        i = rest.find("/*")
+        if i >= 0 and rest.find("//") < 0:
+            end = rest.find("*/", i + 2)
+            if end >= 0 and rest.find("/*", end) < 0 and not rest[end + 2:].strip():
+                rest = rest[:i]  # the common case: one trailing block comment
+            else:
+                rest = _COMMENT_RE.sub(_uncomment, rest)
+        else:
+            rest = _COMMENT_RE.sub(_uncomment, rest)
     if "\\" in rest:
         rest = rest.replace("\\\r\n", " ").replace("\\\n", " ")
     value = rest.strip()
@@ -608,20 +621,26 @@ class _Extractor:
         return entries
 
 
-_BIT_SUFFIXES = ("_Pos", "_Msk", "_MASK", "_Mask", "_mask", "_SHIFT", "_Shift", "_shift", "_bm", "_bp", "_gm", "_gp",
-                 "_BIT", "_BITS", "_bit", "_POS", "_MSK")
-_BASE_SUFFIXES = ("_BASE", "_BASE_ADDR", "_BASE_ADDRESS", "_BASEADDR", "_BASEADDRESS", "BASE_ADDR", "_PHYS_BASE")
+_BIT_TAILS = frozenset(("_Pos", "_Msk", "_MASK", "_Mask", "_mask", "_SHIFT", "_Shift", "_shift", "_bm", "_bp", "_gm",
+                        "_gp", "_BIT", "_BITS", "_bit", "_POS", "_MSK"))
+_BASE_TAILS = frozenset(("_BASE", "_BASEADDR", "_BASEADDRESS"))
+_BASE_SUFFIXES = ("_BASE_ADDR", "_BASE_ADDRESS", "BASE_ADDR", "_PHYS_BASE")
 _REG_WORDS = frozenset("REG REGS REGISTER ADDR ADDRESS OFFSET OFFS OFF OFST".split())
 
 
 def _role_for_name(name: str, value: str) -> str | None:
     """Role of an integer macro or enumerator from its name, else from its value."""
-    if name.endswith(_BIT_SUFFIXES) or (name.startswith("BIT") and name[3:].isdigit()):
+    cut = name.rfind("_")
+    if cut >= 0:
+        tail = name[cut:]
+        if tail in _BIT_TAILS:
+            return "bit"
+        if tail in _BASE_TAILS or name.endswith(_BASE_SUFFIXES):
+            return "base"
+        if not _REG_WORDS.isdisjoint(name.split("_")):
+            return "register"
+    elif name.startswith("BIT") and name[3:].isdigit():
         return "bit"
-    if name.endswith(_BASE_SUFFIXES):
-        return "base"
-    if "_" in name and not _REG_WORDS.isdisjoint(name.split("_")):
-        return "register"
     if "<<" in value or "BIT" in value or "_BV" in value or "GENMASK" in value:
         return "bit" if _BIT_VALUE_RE.search(value) else None
     return None
@@ -706,7 +725,8 @@ def _parse_c(cf: CodeFile, text: str, data: bytes, lang: str) -> None:
                 plist = tuple(p.strip() for p in params[1:-1].split(",") if p.strip())
             defines.append((name, plist, value, l0, l1))
             if name not in macros:
-                macros[name] = Macro(value, plist)
+                # object-like macros stay plain strings (the evaluator reads them lazily)
+                macros[name] = value if plist is None else Macro(value, plist)
         else:
             m = _INCLUDE_RE.match(body)
             if m is not None:

@@ -294,3 +294,9 @@ def test_function_pointers_are_variables_and_functions_returning_pointers_are_fu
     cf = parse_code("fp.c", src)
     assert [(s.kind, s.name) for s in cf.symbols] == [("function", "make"), ("variable", "handler"),
                                                         ("variable", "table"), ("typedef", "cb_t")]
+
+
+def test_macro_values_lose_comments_but_keep_strings():
+    src = b'#define URL "http://example.com" // where\n#define A 0x12 /* a */ + 1 /* b */\n#define B (1) // c\n'
+    m = by_name(parse_code("c.h", src))
+    assert (m["URL"].value, m["A"].value, m["A"].int_value, m["B"].int_value) == ('"http://example.com"', "0x12 + 1", 19, 1)
