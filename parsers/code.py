@@ -221,6 +221,9 @@ _SCALAR_SIZE = {
     "double": 8, "UINT64": 8, "INT64": 8,
 }
 _SCALAR_PTR_TYPES = frozenset(_SCALAR_SIZE) | {"void"}
+_VECTOR_NAME_RE = re.compile(r"(?i)^(g_pfn_?vectors|__?isr_vectors?|__?vectors?_table|__Vectors|vector_table|"
+                             r"isr_vector_table|exception_table|interrupt_vectors?)$")
+_VECTOR_SECTION_RE = re.compile(rb"section\s*\(\s*\"\.(isr_vector|vectors|vector_table|intvecs|isr_vectors)")
 _PADDING_RE = re.compile(r"(?i)(reserved|rsvd|res\d|pad|unused|dummy)")  # layout padding, not registers
 _WORDREG_RE = re.compile(rb"^\s*_(WORD|DWORD)REGISTER\s*\(\s*(\w+)\s*\)")
 
@@ -338,8 +341,12 @@ class _Extractor:
                     value = _text(v)
                     ev = self.ev.value(value)
                     iv = to_int64(ev.value) if ev is not None else None
-            self._add("variable", name, node, value=value, int_value=iv,
-                      type=_text(typ) if typ is not None and typ.end_byte - typ.start_byte < 100 else None)
+            sym = self._add("variable", name, node, value=value, int_value=iv,
+                            type=_text(typ) if typ is not None and typ.end_byte - typ.start_byte < 100 else None)
+            if kind == "array" and (_VECTOR_NAME_RE.search(name)
+                                    or _VECTOR_SECTION_RE.search(self.src, node.start_byte,
+                                                                 min(node.end_byte, node.start_byte + 300))):
+                sym.role = "vector_table"  # a C interrupt vector table (startup_*.c, CMSIS GCC startup)
 
     def typedef(self, node):
         typ = node.child_by_field_name("type")

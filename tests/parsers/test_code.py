@@ -300,3 +300,11 @@ def test_macro_values_lose_comments_but_keep_strings():
     src = b'#define URL "http://example.com" // where\n#define A 0x12 /* a */ + 1 /* b */\n#define B (1) // c\n'
     m = by_name(parse_code("c.h", src))
     assert (m["URL"].value, m["A"].value, m["A"].int_value, m["B"].int_value) == ('"http://example.com"', "0x12 + 1", 19, 1)
+
+
+def test_c_vector_tables():
+    src = b'typedef void (*pfn)(void);\nvoid Reset_Handler(void);\n' \
+          b'__attribute__((section(".isr_vector"))) const pfn vectors_here[] = { Reset_Handler, 0 };\n' \
+          b'const pfn g_pfnVectors[2] = { Reset_Handler, 0 };\nconst int table[2] = {1, 2};\n'
+    roles = {s.name: s.role for s in parse_code("startup.c", src).symbols if s.kind == "variable"}
+    assert roles == {"vectors_here": "vector_table", "g_pfnVectors": "vector_table", "table": None}
