@@ -34,6 +34,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import struct
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -63,6 +64,9 @@ class CodeMinhashConfig:
         seed: permutation seed.
         precision: 32 or 64-bit hashes in the signature files (datatrove ``HashConfig``).
         lowercase: fold case before hashing (off: ``GPIOA`` and ``gpioa`` are different code).
+        skip_license_header: leave the leading comment block out of the shingles when it is a
+            licence/copyright header (on): the same header on unrelated files of one vendor is
+            not similarity, and a copy whose licence header was swapped is still a copy.
     """
 
     n_grams: int = 5
@@ -71,6 +75,7 @@ class CodeMinhashConfig:
     seed: int = 1
     precision: int = 32
     lowercase: bool = False
+    skip_license_header: bool = True
 
     def __post_init__(self):
         if self.precision not in (32, 64):
@@ -134,6 +139,19 @@ def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
     return _POW, _POW_INV
 
 
+# leading block comments / line comments (with blank lines between), looked for in the first 16 KB
+_HEADER_RE = re.compile(r"\A(?:\s*(?:/\*.*?\*/|//[^\n]*(?:\n|\Z)))+", re.S)
+_LICENSE_WORDS_RE = re.compile(r"(?i)copyright|licen[cs]e|spdx|permission is|warrant|redistribut")
+
+
+def strip_license_header(text: str) -> str:
+    """``text`` without its leading comment block when that block is a licence/copyright header."""
+    m = _HEADER_RE.match(text[:16384])
+    if m and _LICENSE_WORDS_RE.search(m.group(0)):
+        return text[m.end():]
+    return text
+
+
 def _mix64(x: np.ndarray) -> np.ndarray:
     """splitmix64 finaliser, in place: makes the linear polynomial hashes avalanche."""
     x ^= x >> _U64(30)
@@ -195,6 +213,9 @@ class CodeMinhasher:
 
     def shingles(self, text: str) -> np.ndarray:
         """Unique n-gram hashes of the code tokens (uint32 or uint64 by precision)."""
+        if self.config.skip_license_header:
+            body = strip_license_header(text)
+            text = body if len(body) * 4 >= len(text) else text  # a file that is mostly header keeps it
         if self.config.lowercase:
             text = text.lower()
         th = code_token_hashes(text)

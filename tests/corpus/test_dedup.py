@@ -184,3 +184,18 @@ def test_token_hashes_match_regex_tokens(headers):
         for t, h in zip(tokens, hashes.tolist()):
             assert by_token.setdefault(t, h) == h
         assert len(set(by_token.values())) == len(by_token)  # no collisions within a file
+
+
+def test_licence_header_left_out_of_shingles(headers):
+    """A real header whose licence block is swapped shingles like the original; other comments count."""
+    from corpus.steps.minhash import CodeMinhashConfig, CodeMinhasher
+
+    _, text = next((p, t) for p, t in headers if t.lstrip().startswith("/*") and len(t) > 20000)
+    body = text[text.index("*/") + 2:]
+    swapped = "/* SPDX-License-Identifier: MIT\n * Copyright (c) 2024 Someone */\n" + body
+    h = CodeMinhasher(CodeMinhashConfig())
+    assert set(h.shingles(text).tolist()) == set(h.shingles(swapped).tolist())
+    plain = CodeMinhasher(CodeMinhashConfig(skip_license_header=False))
+    assert set(plain.shingles(text).tolist()) != set(plain.shingles(swapped).tolist())
+    note = "/* register map, see datasheet section 5 */\n" + body
+    assert set(h.shingles(note).tolist()) != set(h.shingles(body).tolist())
