@@ -171,8 +171,10 @@ def make_executor(stage: Stage, config: BuildConfig, logs: Path, depends=None, w
         from datatrove.executor import LocalPipelineExecutor
 
         w = max(1, min(workers or config.workers, stage.tasks))
+        # forkserver, never fork: one-task stages run in this process and start polars' thread
+        # pool, and a forked child of a process with live polars threads deadlocks in polars.
         return LocalPipelineExecutor(stage.pipeline, tasks=stage.tasks, workers=w, logging_dir=logging_dir,
-                                     depends=depends, skip_completed=True, start_method="fork" if w > 1 else "forkserver")
+                                     depends=depends, skip_completed=True, start_method="forkserver")
     if config.executor == "slurm":
         from datatrove.executor import SlurmPipelineExecutor
 
