@@ -364,6 +364,9 @@ class Catalog:
             for r in rows:
                 if r.get("score") is None and r.get("coverage") is not None:
                     r["score"] = r["coverage"]
+                for short in ("registers", "linked", "files"):  # the mapping step writes n_registers ...
+                    if short not in r and f"n_{short}" in r:
+                        r[short] = r[f"n_{short}"]
         else:
             m = self.mapping(pair_id)
             for s in (m or {}).get("sections", []):

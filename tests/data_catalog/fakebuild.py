@@ -56,12 +56,17 @@ def make_build(out: Path, skip: tuple[str, ...] = ("peripherals", "fields", "inc
                              "symbols": []})
             rows["sections"].append({"pair_id": pid, "section_id": sid, "title": f"Register description p{page}",
                                      "level": 2, "page_start": page, "page_end": page})
-            rows["section_status"].append({"pair_id": pid, "section_id": sid, "title": f"Register description p{page}",
-                                           "status": status, "score": round(hit / len(sec_regs), 3)})
+            # the columns the mapping step writes
+            rows["section_status"].append({"pair_id": pid, "datasheet": d["datasheet"]["file"], "section_id": sid,
+                                           "title": f"Register description p{page}", "status": status,
+                                           "coverage": round(hit / len(sec_regs), 3), "n_registers": len(sec_regs),
+                                           "n_linked": hit, "n_files": 1 if hit else 0,
+                                           "reason": f"{hit} of {len(sec_regs)} registers linked"})
         rows["sections"].append({"pair_id": pid, "section_id": "1", "title": "Features", "level": 1,
                                  "page_start": 1, "page_end": 1})
-        rows["section_status"].append({"pair_id": pid, "section_id": "1", "title": "Features",
-                                       "status": "not_applicable", "score": None})
+        rows["section_status"].append({"pair_id": pid, "datasheet": d["datasheet"]["file"], "section_id": "1",
+                                       "title": "Features", "status": "not_applicable", "coverage": 0.0,
+                                       "n_registers": 0, "n_linked": 0, "n_files": 0, "reason": "no registers"})
         for r in regs:
             rows["registers"].append({"pair_id": pid, "name": r["name"], "peripheral": None,
                                       "address": r["address"].lower() if r.get("address") else None,

@@ -81,6 +81,9 @@ def test_inspect_manufacturer_by_alias_and_pair(fake_build):
     statuses = [s["status"] for s in p["worst_sections"]]
     assert statuses and statuses == sorted(statuses, key=["not_implemented", "partial", "implemented"].index)
     assert "not_applicable" not in statuses
+    worst = p["worst_sections"][0]
+    assert worst["linked"] <= worst["registers"] and worst["score"] == pytest.approx(worst["linked"] / worst["registers"], abs=1e-3)
+    assert "registers linked" in worst["reason"]
     with pytest.raises(InspectError, match="did you mean"):
         inspect_build(fake_build, pair="pca9685")
     with pytest.raises(InspectError, match="no pairs"):
