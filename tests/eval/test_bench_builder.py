@@ -87,15 +87,14 @@ def test_decontamination_excludes_planted_copies(dev_docs, tmp_path):
     assert read_jsonl(tmp_path / "items.jsonl") == kept
 
 
-def test_decontamination_on_token_shards(dev_docs, tmp_path, tiny_loaded):
+def test_decontamination_on_token_shards(dev_docs, tmp_path, tiny_tokenizer, tiny_tokenizer_dir):
     from train.data import tokenize_texts_to_shards
 
-    model, tok = tiny_loaded
+    tok = tiny_tokenizer
     cfg = BenchConfig(n_per_domain=4, seed=0)
     items = build_items(dev_docs["heldout"], cfg)
     planted = [d["text"] for d in dev_docs["heldout"] if d["metadata"]["domain"] == "usb_stack"]
-    tok.save_pretrained(tmp_path / "tok")
-    tokenize_texts_to_shards(planted, tmp_path / "tok" / "tokenizer.json",
+    tokenize_texts_to_shards(planted, tiny_tokenizer_dir / "tokenizer.json",
                              tmp_path / "shards")
     encode = lambda s: tok(s, add_special_tokens=False)["input_ids"]  # noqa: E731
     kept, excluded = decontaminate(items, cfg, train_tokens=tmp_path / "shards", encode=encode)
