@@ -20,6 +20,7 @@ from eval.metrics import METRICS, aggregate
 from eval.perplexity import relative_reduction, summarize
 
 PPL_KEYS = ("ppl", "bpb", "top1", "top5")
+SPLIT_LABELS = {"heldout": "held-out", "train": "in-domain: training split"}
 
 
 def build_summary(models: Sequence[str], ppl_rows: dict[str, list[dict]], gen_rows: dict[str, list[dict]],
@@ -115,7 +116,8 @@ def tables(summary: dict[str, Any]) -> list[tuple[str, list[str], list[list[str]
                 if m in summary["deltas"]:
                     row.append(_fmt(None if not dl else dl["bpb_reduction"], pct=True))
             rows.append(row)
-        out.append((f"Perplexity, bits per byte and teacher-forced accuracy ({split}; Δ% = reduction vs {ref})",
+        label = SPLIT_LABELS.get(split, split)
+        out.append((f"Perplexity, bits per byte and teacher-forced accuracy ({label}; bpb Δ% = reduction vs {ref})",
                     header, rows))
     for m in models:
         g = summary["generation"].get(m)
@@ -197,7 +199,10 @@ def render_markdown(summary: dict[str, Any], images: Sequence[Path] = ()) -> str
     lines = [f"# Evaluation report: {', '.join(summary['models'])}", ""]
     cfg = summary.get("config") or {}
     if cfg:
-        lines += ["Configuration: " + ", ".join(f"`{k}={v}`" for k, v in sorted(cfg.items()) if not isinstance(v, (dict, list))), ""]
+        flat = {k: v for k, v in cfg.items() if not isinstance(v, (dict, list))}
+        flat.update({f"bench.{k}": v for k, v in (cfg.get("bench") or {}).items() if not isinstance(v, (dict, list))})
+        flat["models"] = ",".join(cfg.get("models") or [])
+        lines += ["Configuration: " + ", ".join(f"`{k}={v}`" for k, v in sorted(flat.items())), ""]
     lines += ["Bits per byte is tokenizer-independent; perplexity and top-k accuracy are per the model's own tokens. "
               "Completion metrics: per item, mean with a 95% percentile bootstrap interval.", ""]
     for p in images:
