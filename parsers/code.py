@@ -417,7 +417,7 @@ class _Extractor:
             return (size, min(size, 8))
         return self.typedef_sizes.get(t)
 
-    def type_spec(self, node, name: str | None, outer=None):
+    def type_spec(self, node, name: str | None, outer=None, field_parent: str | None = None):
         """A struct/union/enum/class with a body; returns its (size, align) when known."""
         t = node.type
         tag = node.child_by_field_name("name")
@@ -435,7 +435,7 @@ class _Extractor:
         sym = self._add(kind, name or "", span) if name else None
         overlay = bool(_OVERLAY_HINT_RE.search(self.src[body.start_byte:body.end_byte]))
         fields: list[Symbol] = []
-        info = self.layout(body, kind == "union", name, fields)
+        info = self.layout(body, kind == "union", field_parent or name, fields)
         if name:
             self.struct_names.add(name)
             self.typedef_sizes[name] = info
@@ -576,8 +576,12 @@ class _Extractor:
                 inner: list[Symbol] = []
                 info = self.layout(typ.child_by_field_name("body"), tt == "union_specifier", parent, inner)
                 return [("", info, 1, None, None, inner)]
-            info = self.type_spec(typ, None)
-            tname = _text(inner_name) if inner_name is not None else None
+            member = self._declarator_name(decls[0])[0]
+            # an untagged struct/union type of a named member (`union {…} PORT[32];`): its fields
+            # go by "Outer.member", with offsets inside one element of the member
+            field_parent = f"{parent}.{member}" if inner_name is None and parent and member else None
+            info = self.type_spec(typ, None, field_parent=field_parent)
+            tname = _text(inner_name) if inner_name is not None else field_parent
         elif tt == "enum_specifier":
             self.type_spec(typ, None)
             info, tname = (4, 4), None

@@ -41,6 +41,14 @@ def nrf51_header() -> Path:
     return hits[0]
 
 
+def cmsis_core_header(name: str) -> Path:
+    """ARM's CMSIS core headers (core_cm4.h, …) vendored by mbed-classic in the same source package."""
+    root = package("debsrc:firmware-microbit-micropython")
+    hits = sorted(root.rglob(f"mbed-classic/targets/cmsis/{name}"))
+    assert hits, f"{name} not found under {root}"
+    return hits[0]
+
+
 def svd_text(name: str) -> str:
     root = package(PYOCD)
     zips = sorted(root.rglob("svd_data.zip"))

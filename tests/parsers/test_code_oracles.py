@@ -170,3 +170,49 @@ def test_nrf51_overlay_offsets_match_svd():
     assert peripherals == 33
     assert compared > 450
     assert mismatched == 0
+
+
+# ----------------------------------------------------------------------------- CMSIS core (ARM)
+
+CORE_MEMBER = re.compile(r"^\s*(?:__IOM?|__IM|__OM|__I|__O)?\s*(?:u?int(?:8|16|32)_t)\s+(\w+)(?:\[[^\]]*\])?\s*;"
+                         r"\s*/\*!< Offset: 0x([0-9A-Fa-f]+)")
+CORE_END = re.compile(r"^\}\s*(\w+)\s*;")
+
+
+@pytest.mark.parametrize("name,count", [("core_cm4.h", 113), ("core_cm7.h", 139)])
+def test_cmsis_core_offsets_match_their_offset_comments(name, count):
+    """ARM annotates every core-peripheral member with `/*!< Offset: 0x… */`: an oracle in the file."""
+    from code_data import cmsis_core_header
+
+    path = cmsis_core_header(name)
+    oracle: dict[str, dict[str, int]] = {}
+    members: dict[str, int] = {}
+    nested: dict[str, int] | None = None  # members of `union { … } PORT[32];` (ITM), offsets inside PORT
+    for line in path.read_text(errors="replace").split("\n"):
+        m = CORE_MEMBER.match(line)
+        if m:
+            (nested if nested is not None else members)[m.group(1)] = int(m.group(2), 16)
+            continue
+        if re.match(r"^\s*(?:__IOM?|__OM|__O)?\s*union\s*$", line):
+            nested = {}
+            continue
+        u = re.match(r"^\s*\}\s*(\w+)\s*\[", line)
+        if u and nested is not None:
+            oracle["." + u.group(1)] = nested  # owner filled in at the struct's closing line
+            nested = None
+            continue
+        e = CORE_END.match(line)
+        if e:
+            if members:
+                oracle[e.group(1)] = members
+            for key in [k for k in oracle if k.startswith(".")]:
+                oracle[e.group(1) + key] = oracle.pop(key)
+            members = {}
+    assert sum(map(len, oracle.values())) == count  # grep -c "Offset: 0x" less the one `} PORT [32];` union line
+    cf = _parse(path)
+    got: dict[str, dict[str, int | None]] = {}
+    for s in cf.symbols:
+        if s.kind == "field":
+            got.setdefault(s.parent, {})[s.name] = s.offset
+    for struct, fields in oracle.items():
+        assert {f: got[struct].get(f) for f in fields} == fields, struct
