@@ -99,7 +99,7 @@ def tables(summary: dict[str, Any]) -> list[tuple[str, list[str], list[list[str]
     splits = sorted({s for m in summary["perplexity"].values() for s in m})
     for split in splits:
         header = ["domain"] + [f"{m} {k}" for m in models for k in PPL_KEYS if split in summary["perplexity"].get(m, {})]
-        header += [f"{m} bpb Δ%" for m in models[1:] if m in summary["deltas"]]
+        header += [f"{m} {k} Δ%" for m in models[1:] if m in summary["deltas"] for k in ("ppl", "bpb")]
         doms = sorted({d for m in models for d in summary["perplexity"].get(m, {}).get(split, {}).get("domains", {})})
         rows = []
         for dom in doms + ["micro", "macro"]:
@@ -114,10 +114,10 @@ def tables(summary: dict[str, Any]) -> list[tuple[str, list[str], list[list[str]
             for m in models[1:]:
                 dl = summary["deltas"].get(m, {}).get("perplexity", {}).get(split, {}).get(dom)
                 if m in summary["deltas"]:
-                    row.append(_fmt(None if not dl else dl["bpb_reduction"], pct=True))
+                    row += [_fmt(None if not dl else dl[f"{k}_reduction"], pct=True) for k in ("ppl", "bpb")]
             rows.append(row)
         label = SPLIT_LABELS.get(split, split)
-        out.append((f"Perplexity, bits per byte and teacher-forced accuracy ({label}; bpb Δ% = reduction vs {ref})",
+        out.append((f"Perplexity, bits per byte and teacher-forced accuracy ({label}; Δ% = relative reduction vs {ref})",
                     header, rows))
     for m in models:
         g = summary["generation"].get(m)
