@@ -91,7 +91,8 @@ def render_table(table_id: str, rows: Sequence[dict[str, Any]], cols: Sequence[t
             v = r.get(k)
             text = escape(fmt(v, k))
             if k in num:
-                sort = "" if v is None else f"{float(v):.6g}"
+                # a column is numeric when any row is; a string among numbers sorts as missing
+                sort = f"{float(v):.6g}" if isinstance(v, (int, float)) and not isinstance(v, bool) else ""
                 out.append(f'<td class="num" data-sort="{sort}">{text}</td>')
             elif k == "pair_id" and v and mapping_dir is not None and (mapping_dir / f"{v}.md").is_file():
                 out.append(f'<td><a class="mapping" href="mappings/{escape(v)}.md" '
