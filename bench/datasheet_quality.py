@@ -7,7 +7,11 @@ bit suffix, and bits), and micro-averages. Anchor in the same run: the same scor
 to a naive baseline that reads every ``find_tables()`` table with "name" and "address"
 columns (``--anchor``; slow, ~1 s/page).
 
-    python bench/datasheet_quality.py [--dir DIR] [--json] [--anchor] [-v]
+    python bench/datasheet_quality.py [--dir DIR] [--json] [-v]
+    python bench/datasheet_quality.py --svd [NAME.svd ...]   # SVD -> PDF -> registers round trip
+
+The round trip renders whole pyocd SVDs (``parsers.svd_render``) in both layouts and
+counts registers recovered with the right peripheral, name and absolute address.
 """
 
 from __future__ import annotations
@@ -69,12 +73,57 @@ def score(truth: list[dict], got: list[dict]) -> dict:
     }
 
 
+DEFAULT_SVDS = ("STM32F0xx.svd", "nrf51.svd", "LPC800_v0.3.svd", "max32660.svd", "Musca.svd")
+
+
+def svd_round_trip(names: list[str], as_json: bool) -> int:
+    import tempfile
+
+    from corpus.sources import resolve_datasheet
+    from parsers.svd import parse_svd
+    from parsers.svd_render import render_pdf
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in names:
+            ds = parse_svd(resolve_datasheet("pip:pyocd==0.46.0#pyocd/debug/svd/svd_data.zip!" + name))
+            # SVD placeholders named "Reserved" are not registers a datasheet reader should report
+            want = {(r.peripheral, r.name, int(r.address, 16)) for r in ds.registers
+                    if not r.name.lower().startswith("reserved")}
+            for layout in ("st", "summary"):
+                t0 = time.perf_counter()
+                pdf = render_pdf(ds, Path(tmp) / f"{layout}.pdf", layout)
+                t1 = time.perf_counter()
+                got = parse_pdf(pdf)
+                t2 = time.perf_counter()
+                have = [(r.peripheral, r.name, int(r.address, 16)) for r in got.registers]
+                hit = want & set(have)
+                rows.append({"svd": name, "layout": layout, "pages": got.pages, "registers": len(want),
+                             "extracted": len(have), "matched": len(hit), "recall": len(hit) / len(want),
+                             "precision": len(hit) / max(len(have), 1), "render_s": round(t1 - t0, 2),
+                             "extract_s": round(t2 - t1, 2)})
+    if as_json:
+        print(json.dumps(rows, indent=1))
+        return 0
+    print(f"{'svd':18} {'layout':8} {'pages':>5} {'regs':>5} {'got':>5} {'recall':>7} {'prec':>7} {'render s':>9} {'extract s':>9}")
+    for r in rows:
+        print(f"{r['svd']:18} {r['layout']:8} {r['pages']:5d} {r['registers']:5d} {r['extracted']:5d} "
+              f"{r['recall']:7.4f} {r['precision']:7.4f} {r['render_s']:9.2f} {r['extract_s']:9.2f}")
+    worst = min(r["recall"] for r in rows)
+    print(f"target: >= 0.99 of registers with correct addresses in both layouts -> "
+          f"{'MET' if worst >= 0.99 else 'NOT MET'} (worst {worst:.4f})")
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--dir", type=Path, default=None)
     ap.add_argument("--json", action="store_true")
     ap.add_argument("-v", "--verbose", action="store_true", help="list missed and spurious registers")
+    ap.add_argument("--svd", nargs="*", default=None, help="SVD round trip instead (pyocd SVD file names)")
     args = ap.parse_args()
+    if args.svd is not None:
+        return svd_round_trip(args.svd or list(DEFAULT_SVDS), args.json)
     root = args.dir or (shared_data_dir() / "datasheets")
     rows = []
     for pdf in sorted(root.glob("*.pdf")):

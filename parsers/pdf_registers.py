@@ -502,7 +502,16 @@ _TI = re.compile(r"^" + _H + r"(.{1,40}?)\s+(?:Register|Reg\.?)\s*\(\s*(?:addres
 _ST_RM_NAME = re.compile(r"\(([A-Z][A-Za-z0-9_]{1,40})\)\s*$")
 _OFFSET = re.compile(r"Address\s+offset\s*:\s*(0x[0-9A-F]{1,8}(?:\s[0-9A-F]{4})?)", re.I)
 _RESETV = re.compile(r"Reset\s+value\s*:\s*(0x[0-9A-F]{1,8}(?:\s[0-9A-F]{4})?)", re.I)
-_PERIPH_HEAD = re.compile(r"^" + _H + r"([A-Z][A-Z0-9_]*[A-Z0-9])\s+(?i:registers|register map|register description)\b")
+_PERIPH_HEAD = re.compile(r"^" + _H + r"([A-Za-z][A-Za-z0-9_]*[A-Za-z0-9])\s+(?i:(registers|register map|register description))\b")
+
+
+def _periph_name_ok(name: str, kind: str, known: dict) -> bool:
+    """A heading "X registers" names a peripheral when X looks like an identifier (``USART1``,
+    ``DUALTIMER_Secure``), is a peripheral of the memory map, or heads a "register map";
+    a plain word ("Status registers", "Data registers") does not."""
+    if name in known or kind.lower() == "register map":
+        return not name.lower() in ("the", "memory", "device", "internal")
+    return bool(re.search(r"[A-Z0-9_]", name[1:])) and not name[1:].islower()
 _BASE = re.compile(r"base\s+address\s*[:=]?\s*(0x[0-9A-F]{1,8}(?:\s[0-9A-F]{4})?)", re.I)
 
 
@@ -547,7 +556,7 @@ def registers_from_blocks(blocks: list[Block], page_no: int, ctx: PageContext) -
         if _LEADER.search(t):  # a table-of-contents entry, not the heading itself
             continue
         mp = _PERIPH_HEAD.match(t)
-        if mp and len(t) < 80:
+        if mp and len(t) < 80 and _periph_name_ok(mp.group(1), mp.group(2), ctx.bases):
             ctx.peripheral = mp.group(1)
             ctx.base = ctx.bases.get(ctx.peripheral)
             ctx.heads.append((b.y0, ctx.peripheral))
