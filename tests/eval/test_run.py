@@ -47,18 +47,34 @@ def test_run_writes_report_and_is_deterministic(dev_split, tiny_model_dir, tmp_p
 
 
 @pytest.mark.slow
-def test_cli_reuses_items(dev_split, tiny_model_dir, tmp_path):
+def test_cli_on_a_build_then_reusing_items(dev_split, dev_docs, tiny_model_dir, tmp_path):
+    """`--build OUT` reads OUT/text/{heldout,train} and OUT/tokens/train (token decontamination);
+    a second model then reuses the items."""
+    import shutil
+
     from typer.testing import CliRunner
 
     from corpus.cli import app
+    from train.data import tokenize_texts_to_shards
 
+    build = tmp_path / "build"
+    for split in ("train", "heldout"):
+        shutil.copytree(dev_split[split].parent, build / "text" / split)
+    tokenize_texts_to_shards([d["text"] for d in dev_docs["train"]], tiny_model_dir / "tokenizer.json",
+                             build / "tokens" / "train")
     first = tmp_path / "first"
-    run_eval(_cfg(dev_split, tiny_model_dir, skip_ppl=True), first, log=lambda s: None)
+    res = CliRunner().invoke(app, ["eval", "--build", str(build), "--base-model", str(tiny_model_dir),
+                                   "--models", "base", "--n-per-domain", "2", "--prompt-tokens", "200",
+                                   "--skip-ppl", "-o", str(first)])
+    assert res.exit_code == 0, res.output
+    items = read_jsonl(first / "items.jsonl")
+    excluded = read_jsonl(first / "items.excluded.jsonl")
+    assert items and all(i["decontam"]["checked"] == ["text", "tokens"] for i in items + excluded)
     res = CliRunner().invoke(app, ["eval", "--models", f"tiny=hf:{tiny_model_dir}", "--items",
                                    str(first / "items.jsonl"), "--skip-ppl", "-o", str(tmp_path / "cli"), "--json"])
     assert res.exit_code == 0, res.output
     summary = json.loads(res.stdout[res.stdout.index("{"):])
-    assert summary["models"] == ["tiny"] and summary["items"] == len(read_jsonl(first / "items.jsonl"))
+    assert summary["models"] == ["tiny"] and summary["items"] == len(items)
     assert read_jsonl(tmp_path / "cli" / "per_item" / "tiny.jsonl") == read_jsonl(first / "per_item" / "base.jsonl")
     bad = CliRunner().invoke(app, ["eval", "--models", "base", "-o", str(tmp_path / "x")])
     assert bad.exit_code != 0 and "--heldout" in bad.output
