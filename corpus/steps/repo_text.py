@@ -13,58 +13,17 @@ Only training documents are joined; held-out documents stay file-level for evalu
 
 from __future__ import annotations
 
-import hashlib
-import heapq
 import posixpath
 import random
-from collections import defaultdict
 from typing import Any, Iterable
 
 from datatrove.data import Document, DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
 
 from corpus.documents import doc_id, sha256_text
+from parsers.includes import include_order
 
 JOINED_LANGUAGES = ("c", "cpp")
-
-
-def _rank(path: str, seed: int) -> int:
-    return int.from_bytes(hashlib.sha256(f"{seed}:{path}".encode()).digest()[:8], "big")
-
-
-def include_order(files: Iterable[str], deps: dict[str, list[str]], seed: int = 0) -> list[str]:
-    """Every file exactly once, dependencies (included files) before their includers when possible.
-
-    ``deps[f]`` lists the repository files ``f`` includes. Repeatedly picks the file with the
-    fewest unemitted dependencies (min in-degree first), ties by how many files include it and
-    then a seeded rank, so a cycle is
-    broken at its least-dependent member instead of dropping files.
-    """
-    files = sorted(set(files))
-    fileset = set(files)
-    remaining = {f: len({d for d in deps.get(f, ()) if d in fileset and d != f}) for f in files}
-    dependents: dict[str, list[str]] = defaultdict(list)
-    for f in files:
-        for d in set(deps.get(f, ())):
-            if d in fileset and d != f:
-                dependents[d].append(f)
-    # ties: files more others include first (headers), then a seeded rank
-    key = {f: (-len(dependents[f]), _rank(f, seed)) for f in files}
-    heap = [(remaining[f], *key[f], f) for f in files]
-    heapq.heapify(heap)
-    done: set[str] = set()
-    order: list[str] = []
-    while heap:
-        deg, _, _, f = heapq.heappop(heap)
-        if f in done or deg != remaining[f]:
-            continue  # stale entry
-        done.add(f)
-        order.append(f)
-        for g in dependents[f]:
-            if g not in done:
-                remaining[g] -= 1
-                heapq.heappush(heap, (remaining[g], *key[g], g))
-    return order
 
 
 def resolve_includes(docs: list[Document]) -> dict[str, list[str]]:
@@ -141,7 +100,7 @@ class RepoTextAssembler(PipelineStep):
         with self.track_time():
             joined_ids = {id(d) for d in joinable} | {id(d) for d in mappings}
             by_path = {d.metadata["path"]: d for d in joinable}
-            order = include_order(by_path, resolve_includes(joinable), self.seed)
+            order = include_order(resolve_includes(joinable), list(by_path), self.seed)
             first = joinable[0].metadata
             repo_name = posixpath.basename(first["repo"].split(":", 1)[-1].rstrip("/")) or first["pair_id"]
             pieces = [(f"mappings/{m.metadata.get('path', '')}", m.text, m) for m in mappings]

@@ -13,7 +13,8 @@ from datatrove.data import Document
 from corpus.sources import fetch
 from corpus.steps.decontam import Decontaminator, HeldoutNgrams
 from corpus.steps.mixture import MixtureSampler, copies
-from corpus.steps.repo_text import RepoTextAssembler, include_order
+from corpus.steps.repo_text import RepoTextAssembler
+from parsers.includes import include_order
 from corpus.steps.split import SplitPlanner, SplitTagger, plan_split
 
 
@@ -133,13 +134,13 @@ def test_decontaminator_needs_the_collector_stage(tmp_path):
 def test_include_order_every_file_once_headers_first_and_cycles():
     deps = {"main.c": ["a.h", "b.h"], "a.h": ["base.h"], "b.h": ["base.h"], "base.h": [],
             "x.h": ["y.h"], "y.h": ["x.h"], "z.c": ["x.h", "missing.h"]}
-    order = include_order(deps, deps, seed=3)
+    order = include_order(deps, seed=3)
     assert sorted(order) == sorted(deps)  # every file exactly once, cycle included
     pos = {f: i for i, f in enumerate(order)}
     assert pos["base.h"] < pos["a.h"] < pos["main.c"] and pos["b.h"] < pos["main.c"]
     assert pos["x.h"] < pos["z.c"] and pos["y.h"] < pos["z.c"]
-    assert order == include_order(deps, deps, seed=3)  # deterministic for a seed
-    assert any(include_order(deps, deps, seed=s) != order for s in range(10))  # ties do depend on the seed
+    assert order == include_order(deps, seed=3)  # deterministic for a seed
+    assert any(include_order(deps, seed=s) != order for s in range(10))  # ties do depend on the seed
 
 
 def test_repo_text_joins_train_c_files_in_include_order(ubertooth):
