@@ -115,7 +115,7 @@ def train_cmd(
     model = DomainModel.train(rows, cfg)
     path = model.save(out or default_model_path())
     summary = {
-        "model": str(path), "bytes": path.stat().st_size, "sha256": file_sha256(path), "config": cfg.to_dict(),
+        "model": path.name, "bytes": path.stat().st_size, "sha256": file_sha256(path), "config": cfg.to_dict(),
         "files": len(examples), "training_rows": len(rows),
         "files_per_domain": dict(sorted(Counter(e.domain for e in examples).items())),
         "files_per_source": dict(sorted(Counter(e.source for e in examples).items())),

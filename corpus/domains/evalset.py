@@ -91,6 +91,7 @@ SOURCES: dict[str, Source] = {s.name: s for s in [
     Source("arm-trusted-firmware", "debsrc:arm-trusted-firmware", "train", "plat",
            (f"{_FC}/src/arm-trusted-firmware",)),
     Source("newlib", "deb:newlib-source", "train", "libgloss", (f"{_FC}/src/newlib",)),
+    Source("wpa", "debsrc:wpa", "train", "wpa_supplicant", (f"{_FC}/src/wpa",)),
     Source("arduino-core-avr", "deb:arduino-core-avr", "train", "cores",
            (f"{_FC}/unpacked/arduino-core-avr/usr/share/arduino/hardware/arduino/avr",)),
     # ---------------------------------------------------------------- held-out packages
@@ -135,7 +136,10 @@ SLICES: list[Slice] = [
                                "drivers/bluetooth"), C_EXT, "wireless_ble_wifi",
           "Linux 802.11 (cfg80211/mac80211/nl80211, Wi-Fi drivers) and Bluetooth (HCI, L2CAP) code", cap=1200),
     Slice("linux-source-6.1", ("drivers/usb",), C_EXT, "usb_stack",
-          "Linux USB core, host controllers (xHCI/EHCI) and gadget stack", cap=1200),
+          "Linux USB core, host controllers (xHCI/EHCI) and gadget stack",
+          # class drivers (serial adapters, storage, misc devices) use USB; they are not a USB stack
+          exclude=("drivers/usb/serial/*", "drivers/usb/misc/*", "drivers/usb/storage/*", "drivers/usb/image/*",
+                   "drivers/usb/class/*"), cap=1200),
     Slice("linux-source-6.1", ("crypto", "drivers/crypto", "lib/crypto", "arch/arm/crypto", "arch/arm64/crypto"),
           C_EXT + ASM_EXT, "crypto", "Linux kernel crypto API, ciphers and hash implementations", cap=900),
     Slice("linux-source-6.1", ("arch/arm/kernel", "arch/arm/lib", "arch/arm64/kernel", "arch/arm/mm"), ASM_EXT,
@@ -160,6 +164,11 @@ SLICES: list[Slice] = [
           C_EXT, "general", "embedded C library (strings, stdlib, stdio, libm)", cap=700),
     Slice("arduino-core-avr", ("cores", "libraries"), CXX_EXT, "general",
           "Arduino AVR core and libraries (portable embedded C/C++)", cap=200),
+    Slice("wpa", ("src/drivers", "src/common", "src/ap", "src/p2p", "src/rsn_supp"), C_EXT, "wireless_ble_wifi",
+          "hostapd / wpa_supplicant: nl80211 driver interface, IEEE 802.11 management, WPA", cap=300),
+    Slice("wpa", ("src/crypto",), C_EXT, "crypto", "hostapd / wpa_supplicant crypto wrappers and primitives", cap=80),
+    Slice("wpa", ("src/utils",), C_EXT, "general", "hostapd / wpa_supplicant portable utilities (event loop, "
+          "buffers, base64, lists)", cap=80),
     # ------------------------------------------------------------ eval: held-out packages
     Slice("u-boot", ("drivers/usb",), C_EXT, "usb_stack", "U-Boot USB host (xHCI/EHCI) and gadget stack", cap=350),
     Slice("u-boot", ("arch/arm/dts",), DTS_EXT, "device_tree", "U-Boot board device trees", cap=350),
@@ -186,7 +195,8 @@ SLICES: list[Slice] = [
           name_glob=("msp430?*.h", "cc430*.h"), cap=250),
     Slice("sdcc-libraries", ("usr/share/sdcc/include/mcs51",), (".h",), "register_defines",
           "8051-family SFR headers shipped with SDCC", cap=100),
-    Slice("lwip", ("src",), C_EXT, "general", "lwIP embedded TCP/IP stack", cap=200),
+    Slice("lwip", ("src",), C_EXT, "general", "lwIP embedded TCP/IP stack",
+          exclude=("src/netif/ppp/polarssl/*",), cap=200),  # that subtree is a PolarSSL crypto copy
     Slice("bluez", ("lib", "monitor", "src/shared", "emulator"), C_EXT, "wireless_ble_wifi",
           "BlueZ Bluetooth HCI/L2CAP/ATT/GATT stack and monitor", cap=250),
     Slice("iw", (".",), C_EXT, "wireless_ble_wifi", "iw: nl80211 wireless configuration", cap=60),

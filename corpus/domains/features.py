@@ -17,6 +17,7 @@ With ``wordNgrams=2`` fastText adds bigrams of consecutive tokens on top. Only t
 
 from __future__ import annotations
 
+import functools
 import re
 
 MAX_CHARS = 16_000
@@ -41,6 +42,17 @@ def language_of(path: str) -> str:
         return "kconfig"
     suffix = "." + name.rsplit(".", 1)[-1] if "." in name else ""
     return _SUFFIX_LANG.get(suffix, "other")
+
+
+@functools.lru_cache(maxsize=65536)
+def _ident_tokens(ident: str) -> tuple[str, ...]:
+    """An identifier's tokens: itself (lower-cased, if not absurdly long) and its sub-tokens."""
+    low = ident.lower()
+    out = [low] if len(low) <= 40 else []
+    subs = subtokens(ident)
+    if len(subs) > 1:
+        out.extend(s for s in subs if len(s) > 1 and not s.isdigit())
+    return tuple(out)
 
 
 def subtokens(ident: str) -> list[str]:
@@ -109,12 +121,7 @@ def doc_tokens(text: str, path: str = "", language: str = "") -> list[str]:
         elif c.isdigit():
             toks.append("__num")
         else:
-            low = t.lower()
-            if len(low) <= 40:
-                toks.append(low)
-            subs = subtokens(t)
-            if len(subs) > 1:
-                toks.extend(s for s in subs if len(s) > 1 and not s.isdigit())
+            toks.extend(_ident_tokens(t))
         n += 1
         if n >= MAX_TOKENS:
             break

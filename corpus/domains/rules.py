@@ -22,6 +22,7 @@ of its files — never on the directory names of one corpus:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from typing import TYPE_CHECKING
@@ -126,6 +127,13 @@ _API: dict[str, list[tuple[str, float]]] = {
     ],
 }
 _API_RE = {d: [(re.compile(rf"(?:{p})\Z"), w) for p, w in pats] for d, pats in _API.items()}
+# One alternation per domain (a named group per pattern): one match call per identifier and domain
+# instead of one per pattern; the first alternative that matches is the one the loop would take.
+_API_ALT = {d: re.compile("|".join(f"(?P<p{i}>(?:{p})\\Z)" for i, (p, _) in enumerate(pats)))
+            for d, pats in _API.items()}
+_API_W = {d: {f"p{i}": w for i, (_, w) in enumerate(pats)} for d, pats in _API.items()}
+# Any domain's pattern: most identifiers (ret, dev, buf ...) match none and cost one call.
+_API_ANY = re.compile("|".join(f"(?:{p})\\Z" for pats in _API.values() for p, _ in pats))
 
 _INCLUDE_HINTS: list[tuple[str, str, float]] = [
     # (domain, include pattern matched against the include path, weight)
@@ -172,21 +180,27 @@ _AVR_X86_ASM_RE = re.compile(r"^\s*(rjmp|rcall|ldi|reti|sbi|cbi|sbis|sbic|lpm|mo
 _CRYPTO_ASM_RE = re.compile(r"\b(aese|aesd|aesmc|aesimc|sha1c|sha1h|sha1m|sha1p|sha256h2?|sha256su[01]|"
                             r"sha512h2?|sha512su[01]|pmull2?|vmull\.p64|eor3|rax1|xar|bcax|sm3[a-z0-9]*|sm4e[a-z]*)\b",
                             re.I)
+_VECTOR_NAMES = frozenset(("g_pfnVectors", "__isr_vector", "__Vectors", "__vector_table", "_vectors", "vector_table",
+                           "isr_vector"))
+_HANDLER_NAMES = frozenset(("Reset_Handler", "NMI_Handler", "HardFault_Handler", "MemManage_Handler",
+                            "BusFault_Handler", "UsageFault_Handler", "SVC_Handler", "PendSV_Handler",
+                            "SysTick_Handler", "DebugMon_Handler"))
+_CMSIS_NAMES = frozenset(("NVIC_Type", "SCB_Type", "SysTick_Type", "CoreDebug_Type", "ITM_Type", "MPU_Type",
+                          "__CORTEX_M", "__NVIC_PRIO_BITS", "__get_PRIMASK", "__set_PRIMASK", "__get_MSP",
+                          "__set_MSP", "NVIC_EnableIRQ", "NVIC_SetPriority"))
 _VECTOR_TABLE_RE = re.compile(r"\b(g_pfnVectors|__isr_vector|__Vectors|__vector_table|_vectors|vector_table|"
                               r"isr_vector)\b")
 _CORTEX_HANDLERS_RE = re.compile(r"\b(Reset_Handler|NMI_Handler|HardFault_Handler|MemManage_Handler|"
                                  r"BusFault_Handler|UsageFault_Handler|SVC_Handler|PendSV_Handler|"
                                  r"SysTick_Handler|DebugMon_Handler)\b")
-_CMSIS_CORE_RE = re.compile(r"\b(NVIC_Type|SCB_Type|SysTick_Type|CoreDebug_Type|ITM_Type|MPU_Type|"
-                            r"__CORTEX_M|__NVIC_PRIO_BITS|__get_PRIMASK|__set_PRIMASK|__get_MSP|__set_MSP|"
-                            r"NVIC_EnableIRQ|NVIC_SetPriority|SCB_[A-Z_]+_Msk)\b")
-
 _DTS_RE = re.compile(r"^\s*/dts-v1/\s*;|^\s*/\s*\{|compatible\s*=\s*\"", re.M)
 _DT_BINDING_RE = re.compile(r"^\$(id|schema):\s*['\"]?https?://devicetree\.org/", re.M)
 _KCONFIG_ZEPHYR_RE = re.compile(r"\$\(dt_[a-z_]+|DT_HAS_[A-Z0-9_]+_ENABLED|\bDT_COMPAT_[A-Z0-9_]+")
 
 _AMD_REG_RE = re.compile(r"(mm|reg|ix|cfg|smn)[A-Z][A-Z0-9_]+(_BASE_IDX)?\Z|[A-Z0-9_]+__[A-Z0-9_]+(__SHIFT|_MASK)\Z|"
                          r"[RSGC]_[0-9A-F]{6}_[A-Z0-9_]+\Z")
+_REG_NAME_RE = re.compile(r"(_MASK|_SHIFT|_Msk|_Pos|_OFFSET|_OFS|_ADDR|_BASE|_REG|_BIT|_BM|_BP|_gp|_gm|_bp|_bm)\Z|"
+                          r"^(BIT|PIN|P)[0-9]+$|[A-Z]+[0-9]+\Z")
 _SFR_DECL_RE = re.compile(r"^\s*(__sfr|__sbit|__sfr16|__sfr32|SFR|SBIT|sfr|sbit|sfrb|sfrw|sfra|__at)\b.*$", re.M)
 
 _ASM_EXT = (".s", ".S", ".asm", ".inc")
@@ -215,13 +229,12 @@ def api_evidence(idents: Counter | set, includes: list[str]) -> dict[str, float]
     """Weighted count of distinct API identifiers (and includes) each domain's vocabulary matches."""
     scores = {d: 0.0 for d in _API}
     for ident in idents:
-        if len(ident) < 4:
+        if len(ident) < 4 or _API_ANY.match(ident) is None:
             continue
-        for d, pats in _API_RE.items():
-            for rx, w in pats:
-                if rx.match(ident):
-                    scores[d] += w
-                    break
+        for d, rx in _API_ALT.items():
+            m = rx.match(ident)
+            if m is not None:
+                scores[d] += _API_W[d][m.lastgroup]
     for inc in includes:
         for d, rx, w in _INCLUDE_RE_HINTS:
             if rx.match(inc):
@@ -229,15 +242,23 @@ def api_evidence(idents: Counter | set, includes: list[str]) -> dict[str, float]
     return scores
 
 
-def define_stats(text: str) -> tuple[int, int, int]:
-    """(defines with a numeric-ish value, code lines, function-like defines) of a header."""
+def define_stats(text: str) -> tuple[int, int, int, int]:
+    """(defines with a numeric-ish value, code lines, function-like defines, register-shaped defines).
+
+    Register-shaped: a hex value, a shift, or a register/field name suffix (``_MASK``, ``_SHIFT``,
+    ``_Msk``, ``_Pos``, ``_OFFSET``, ``_ADDR``, ``_BASE``, ``_REG``) — what separates a register
+    map from a configuration header of ``#define OPTION 1`` lines.
+    """
     numeric = 0
     funclike = 0
+    regshaped = 0
     for name, args, value in _DEFINE_RE.findall(text):
         if args:
             funclike += 1
         elif _NUMBERISH_RE.match(value) or re.match(r"\s*[A-Za-z_]\w*\s*\(\s*0[xX][0-9A-Fa-f]+", value):
             numeric += 1
+            if "0x" in value or "0X" in value or "<<" in value or _REG_NAME_RE.search(name):
+                regshaped += 1
     code_lines = 0
     in_comment = False
     for line in text.splitlines():
@@ -253,7 +274,21 @@ def define_stats(text: str) -> tuple[int, int, int]:
                 in_comment = True
             continue
         code_lines += 1
-    return numeric, code_lines, funclike
+    return numeric, code_lines, funclike, regshaped
+
+
+@functools.lru_cache(maxsize=4)
+def _analysis(text: str, includes_key: tuple[str, ...] | None) -> tuple[Counter, list[str], dict[str, float],
+                                                                      tuple[int, int, int, int]]:
+    """Identifiers, includes, API evidence and define statistics of one text (shared by both rules)."""
+    idents = identifiers(text)
+    includes = list(includes_key) if includes_key else _INCLUDE_RE.findall(text)
+    return idents, includes, api_evidence(set(idents), includes), define_stats(text)
+
+
+def _analyse(text: str, codefile: "CodeFile | None"):
+    key = tuple(codefile.includes) if codefile is not None and codefile.includes else None
+    return _analysis(text, key)
 
 
 def _asm_label(text: str) -> tuple[str, float] | None:
@@ -296,20 +331,18 @@ def weak_label(path: str, text: str, language: str, codefile: "CodeFile | None" 
     if lang not in ("c", "cpp", "") and suffix not in (".c", ".h", ".cpp", ".cc", ".hpp", ".cxx", ".hh", ".inc"):
         return None
 
-    idents = identifiers(text)
-    includes = includes_of(text, codefile)
+    idents, includes, ev, (numeric, code_lines, funclike, regshaped) = _analyse(text, codefile)
 
-    # --- register headers: mostly `#define NAME value`
+    # --- register headers: mostly `#define NAME value`, with register-shaped values or names
     if suffix in _HEADER_EXT or lang in ("c", "cpp"):
-        numeric, code_lines, funclike = define_stats(text)
         sfr = len(_SFR_DECL_RE.findall(text))
         # bit-field accessors (`#define S_..._FIELD(x) (((x) & 0x3) << 4)`) belong to register headers too
         regish = numeric + sfr + funclike
-        if code_lines and numeric + sfr >= 15 and regish / code_lines >= 0.6:
+        if code_lines and numeric + sfr >= 15 and regish / code_lines >= 0.6 and \
+                regshaped + sfr >= 0.5 * (numeric + sfr):
             amd = sum(1 for i in idents if _AMD_REG_RE.match(i))
             if amd >= 20 and amd >= 0.3 * regish:
                 return "amd_gpu_registers", 0.97
-            ev = api_evidence(set(idents), includes)
             best = max(ev, key=ev.get)
             # a vendor library header full of defines (STM32 HAL, iLLD, fsl_) belongs to its vendor
             if best in ("stm32_hal", "infineon_aurix", "nxp_imx", "zephyr_rtos") and ev[best] >= 10 and \
@@ -318,12 +351,12 @@ def weak_label(path: str, text: str, language: str, codefile: "CodeFile | None" 
             return "register_defines", 0.9 if regish / code_lines >= 0.8 else 0.85
 
     # --- Cortex-M vector tables and CMSIS core headers written in C
-    if len(_CMSIS_CORE_RE.findall(text)) >= 6 or (
-            _VECTOR_TABLE_RE.search(text) and len(_CORTEX_HANDLERS_RE.findall(text)) >= 4):
+    cmsis = len(_CMSIS_NAMES.intersection(idents)) + sum(1 for i in idents if i.startswith("SCB_") and
+                                                         i.endswith("_Msk"))
+    if cmsis >= 6 or (not _VECTOR_NAMES.isdisjoint(idents) and len(_HANDLER_NAMES.intersection(idents)) >= 4):
         return "arm_cortex_asm", 0.85
 
     # --- API evidence
-    ev = api_evidence(set(idents), includes)
     ranked = sorted(ev.items(), key=lambda kv: (-kv[1], kv[0]))
     (best, top), (_, second) = ranked[0], ranked[1]
     if top >= _MIN_EVIDENCE and top >= _MARGIN * second:
@@ -362,23 +395,23 @@ def supported_domains(path: str, text: str, language: str, codefile: "CodeFile |
     suffix = _suffix(path)
     lang = (language or "").lower()
     out = {"general"}
-    if lang == "devicetree" or suffix in (".dts", ".dtsi", ".dtso", ".overlay") or _DTS_RE.search(text) or \
+    if lang == "devicetree" or suffix in (".dts", ".dtsi", ".dtso", ".overlay") or "/dts-v1/" in text or \
             (suffix in (".yaml", ".yml") and "compatible" in text):
         out.add("device_tree")
     if lang == "asm" or suffix in (".s", ".S", ".asm"):
         out.add("arm_cortex_asm")
         if _CRYPTO_ASM_RE.search(text):
             out.add("crypto")
-    idents = identifiers(text)
-    includes = includes_of(text, codefile)
-    ev = api_evidence(set(idents), includes)
+    idents, includes, ev, (numeric, code_lines, funclike, regshaped) = _analyse(text, codefile)
+    if _DTS_RE.search(text[:20_000]) and "compatible" in idents:
+        out.add("device_tree")
     out.update(d for d, v in ev.items() if v >= 1.0)
-    numeric, code_lines, funclike = define_stats(text)
-    if numeric + len(_SFR_DECL_RE.findall(text)) >= 8:
+    if regshaped + len(_SFR_DECL_RE.findall(text)) >= 8:
         out.add("register_defines")
     if sum(1 for i in idents if _AMD_REG_RE.match(i)) >= 5:
         out.add("amd_gpu_registers")
-    if _CMSIS_CORE_RE.search(text) or _VECTOR_TABLE_RE.search(text) or _CORTEX_HANDLERS_RE.search(text):
+    if not (_CMSIS_NAMES.isdisjoint(idents) and _VECTOR_NAMES.isdisjoint(idents) and
+            _HANDLER_NAMES.isdisjoint(idents)):
         out.add("arm_cortex_asm")
     linux_inc, linux_ids, not_linux = _linux_markers(idents, includes)
     if not_linux == 0 and (linux_inc >= 1 or linux_ids >= 3):
