@@ -80,8 +80,12 @@ def render_table(table_id: str, rows: Sequence[dict[str, Any]], cols: Sequence[t
 
     if not rows:
         return '<p class="muted">(no rows)</p>'
-    num = {k for k, _ in cols if any(isinstance(r.get(k), (int, float)) and not isinstance(r.get(k), bool)
-                                     for r in rows)}
+    def numeric(v: Any) -> bool:
+        return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+    # numeric columns: every value a number (or missing), at least one number
+    num = {k for k, _ in cols if any(numeric(r.get(k)) for r in rows)
+           and all(r.get(k) is None or numeric(r.get(k)) for r in rows)}
     out = [f'<table class="sortable" id="{escape(table_id)}"><thead><tr>']
     out += [f'<th class="num">{escape(h)}</th>' if k in num else f"<th>{escape(h)}</th>" for k, h in cols]
     out.append("</tr></thead><tbody>")
