@@ -29,7 +29,10 @@ def _stage_stats(logs: Path, stage: str) -> dict[str, Any]:
     if out["steps"]:
         first, last = out["steps"][0]["stats"], out["steps"][-1]["stats"]
         out["docs_in"] = first.get("documents") or first.get("files")
-        out["docs_out"] = last.get("documents")
+        # a writer counts what it wrote in `total`; a filter what it let through in `forwarded`
+        out["docs_out"] = last.get("total") if "writer" in (steps[-1].get("name") or "").lower() else \
+            last.get("forwarded", last.get("documents"))
+        out["cpu_seconds"] = round(sum(s["seconds"] for s in out["steps"]), 3)
     return out
 
 
@@ -69,7 +72,7 @@ def build_summary(out: Path, stage_names: list[str], timings: dict[str, float]) 
     contamination = table("contamination")
     summary: dict[str, Any] = {
         "out": str(out),
-        "stages": {s: {"seconds": timings.get(s), **_stage_stats(logs, s)} for s in stage_names},
+        "stages": {s: {"seconds": timings.get(s), **_stage_stats(logs, s)} for s in stage_names},  # seconds: wall
         "pairs": pairs.height,
         "files_read": int(pairs["files_read"].sum()) if "files_read" in pairs.columns else 0,
         "bytes_read": int(pairs["bytes_read"].sum()) if "bytes_read" in pairs.columns else 0,
@@ -82,11 +85,17 @@ def build_summary(out: Path, stage_names: list[str], timings: dict[str, float]) 
         "drops": (drops.group_by(["stage", "reason"]).agg(pl.len().alias("count")).sort(["stage", "reason"]).to_dicts()
                   if not drops.is_empty() else []),
     }
+    # documents dropped after extraction, read back from the exclusion writers' output
     excluded = out / "excluded"
-    if excluded.is_dir():
-        for sub in sorted(p for p in excluded.iterdir() if p.is_dir()):
-            n = sum(pl.read_parquet(f).height for f in sorted(sub.rglob("*.parquet")))
-            summary["drops"].append({"stage": "filter", "reason": f"excluded:{sub.name}", "count": n})
+    for f in sorted(excluded.rglob("*.parquet")) if excluded.is_dir() else []:
+        sub = f.parent.relative_to(excluded).as_posix()
+        stage = "dedup" if sub.startswith("dedup") else "filter"
+        meta = pl.read_parquet(f, columns=["metadata"])["metadata"].to_list()
+        for reason in (json.loads(m).get("filter_reason") or sub for m in meta):
+            summary["drops"].append({"stage": stage, "reason": reason, "count": 1})
+    if summary["drops"]:
+        summary["drops"] = (pl.DataFrame(summary["drops"]).group_by(["stage", "reason"]).agg(pl.col("count").sum())
+                            .sort(["stage", "reason"]).to_dicts())
     summary["contamination"] = {
         "documents": contamination.height,
         "per_domain": (contamination.group_by("domain").agg(pl.len().alias("documents")).sort("domain").to_dicts()
