@@ -88,6 +88,8 @@ def _print_plan(console, cfg, plan) -> None:
         ("steps", f"{plan['steps']:,} (warmup {plan['warmup_steps']}, {plan['schedule']}), {plan['tokens']:,} tokens"),
         ("checkpoints", str(plan["checkpoints"])),
     ]
+    if plan.get("config_source", "model") != "model":
+        rows.append(("model config", f"[yellow]{plan['config_source']}[/]"))
     for k, v in plan["memory_per_device_gib"].items():
         rows.append((f"memory/{k}", f"{v:.2f} GiB"))
     data = plan["data"]

@@ -14,6 +14,7 @@ estimate, stated term by term:
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from train.config import TrainConfig
@@ -33,7 +34,18 @@ def make_plan(cfg: TrainConfig, world_size: int = 1, device: str | None = None) 
                         else "cpu")
     dtype = cfg.model.dtype if cfg.model.dtype != "auto" else ("bfloat16" if device == "cuda" else "float32")
     path = resolve_model_path(cfg.model.name_or_path)
-    mcfg = AutoConfig.from_pretrained(path, local_files_only=_offline())
+    config_source = "model"
+    try:
+        mcfg = AutoConfig.from_pretrained(path, local_files_only=_offline() or Path(path).is_dir())
+    except OSError:
+        if "olmo-3" not in path.lower():
+            raise
+        # planning an OLMo-3 run on a machine without the checkpoint: transformers' Olmo3Config
+        # defaults are the 7B architecture; the vocabulary is the dolma2 tokenizer's
+        from transformers import Olmo3Config  # noqa: PLC0415
+
+        mcfg = Olmo3Config(vocab_size=100278)
+        config_source = "built-in Olmo3Config defaults (model not in the local cache)"
     with torch.device("meta"):
         model = AutoModelForCausalLM.from_config(mcfg, dtype=getattr(torch, dtype))
     model = attach_lora(model, cfg.lora)
@@ -69,7 +81,7 @@ def make_plan(cfg: TrainConfig, world_size: int = 1, device: str | None = None) 
     }
     mem["total"] = sum(mem.values())
     return {
-        "model": cfg.model.name_or_path, "resolved": path, "model_type": mcfg.model_type, "dtype": dtype,
+        "model": cfg.model.name_or_path, "resolved": path, "config_source": config_source, "model_type": mcfg.model_type, "dtype": dtype,
         "device": device, "world_size": world_size, "distributed": cfg.run.distributed if world_size > 1 else None,
         "params": {"total": table["total"], "trainable": n_train, "trainable_pct": table["trainable_pct"],
                    "rows": table["rows"]},
