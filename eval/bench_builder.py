@@ -1,6 +1,7 @@
 """Completion benchmark builder: held-out documents → JSONL items reusable across models.
 
-Stratified over the 13 domains with a fixed seed and ``n_per_domain`` items per domain,
+Code documents only (``kind`` ``code`` or ``repo``; datasheet and mapping prose are left out),
+stratified over the 13 domains with a fixed seed and ``n_per_domain`` items per domain,
 taken round-robin over the cut types a document's language allows:
 
 - ``split75`` (Spark): a window of ``snippet_lines`` lines; prompt = its first 75% of lines,
@@ -58,6 +59,8 @@ class BenchConfig:
     suffix_chars: int = 1500
     decontam_threshold: float = 0.5
     domains: tuple[str, ...] = DOMAINS
+    # Spark's benchmark is code from held-out repositories: datasheet and mapping prose are left out
+    kinds: tuple[str, ...] = ("code", "repo")
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -257,7 +260,8 @@ def build_items(docs: Iterable[dict[str, Any]], cfg: BenchConfig,
     by_domain: dict[str, list[dict[str, Any]]] = {}
     for doc in docs:
         dom = doc["metadata"].get("domain") or "general"
-        if dom in cfg.domains and doc["text"].strip():
+        kind = doc["metadata"].get("kind")
+        if dom in cfg.domains and doc["text"].strip() and (kind is None or kind in cfg.kinds):
             by_domain.setdefault(dom, []).append(doc)
     items: list[dict[str, Any]] = []
     for dom in cfg.domains:
