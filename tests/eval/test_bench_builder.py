@@ -105,3 +105,11 @@ def test_decontamination_on_token_shards(dev_docs, tmp_path, tiny_tokenizer, tin
     assert {i["domain"] for i in kept} == {"register_defines", "general"}
     with pytest.raises(ValueError, match="tokenizer"):
         decontaminate(items, cfg, train_tokens=tmp_path / "shards")
+
+
+def test_only_code_documents_become_items(dev_docs):
+    header = next(d for d in dev_docs["heldout"] if d["metadata"]["domain"] == "register_defines")
+    prose = {"id": "ds:1", "text": header["text"], "metadata": dict(header["metadata"], kind="datasheet")}
+    items = build_items([prose], BenchConfig(n_per_domain=4))
+    assert items == []
+    assert build_items([header], BenchConfig(n_per_domain=4))  # the same text as code does
