@@ -181,6 +181,13 @@ class Catalog:
             lf = lf.select(["pair_id", *cols]).unique()
         return lf.group_by("pair_id").agg(pl.len().cast(pl.Int64).alias(name))
 
+    def _drops_per_pair(self, pair_ids: list[str] | None) -> pl.LazyFrame | None:
+        lf = self._all_drops(pair_ids)
+        if lf is None:
+            return None
+        return lf.filter(pl.col("pair_id").is_not_null()).group_by("pair_id").agg(
+            pl.len().cast(pl.Int64).alias("drops"))
+
     def _symbols_per_pair(self, pair_ids: list[str] | None) -> pl.LazyFrame | None:
         """Symbols per pair from ``files.n_symbols`` (the symbols table may truncate huge files), plus
         register definitions found in code (``files.n_registers``) when the build records them."""
@@ -242,7 +249,7 @@ class Catalog:
             self._linked_per_pair(ids),
             self._count_per_pair("files", "files", ids),
             self._symbols_per_pair(ids),
-            self._count_per_pair("drops", "drops", ids),
+            self._drops_per_pair(ids),
         ):
             if p is not None:
                 parts.append(p)
@@ -317,9 +324,38 @@ class Catalog:
             aggs.append(pl.col(src).fill_null(0).sum().cast(pl.Int64).alias(c) if src else pl.lit(0, pl.Int64).alias(c))
         return docs.group_by(keys).agg(aggs).sort(keys).collect()
 
-    def drops_by_reason(self, pair_ids: list[str] | None = None, per_pair: bool = False) -> pl.DataFrame:
-        """stage, reason, count: the drops table plus documents carrying a drop reason
-        (``per_pair``: also by pair_id; drops without a pair have a null pair_id)."""
+    def _excluded(self) -> list[pl.LazyFrame]:
+        """Documents the filters kept aside (datatrove exclusion writers under ``OUT/excluded/<stage>/``):
+        pair_id and reason read from their JSON metadata (``filter_reason``)."""
+        root = self.out_dir / "excluded"
+        if not root.is_dir():
+            return []
+        by_stage: dict[str, list[Path]] = {}
+        for f in sorted(root.rglob("*.parquet")):
+            by_stage.setdefault(f.parent.relative_to(root).as_posix(), []).append(f)
+        frames = []
+        for stage, files in by_stage.items():
+            lf = pl.scan_parquet(files)
+            schema = lf.collect_schema()
+            md = schema.get("metadata")
+            if md == pl.Utf8:
+                pid = pl.col("metadata").str.json_path_match("$.pair_id")
+                reason = pl.col("metadata").str.json_path_match("$.filter_reason")
+            elif isinstance(md, pl.Struct):
+                names = {f.name for f in md.fields}
+                pid = (pl.col("metadata").struct.field("pair_id") if "pair_id" in names
+                       else pl.lit(None)).cast(pl.Utf8)
+                reason = (pl.col("metadata").struct.field("filter_reason") if "filter_reason" in names
+                          else pl.lit(None)).cast(pl.Utf8)
+            else:
+                pid, reason = pl.lit(None, pl.Utf8), pl.lit(None, pl.Utf8)
+            frames.append(lf.select(pid.alias("pair_id"), pl.lit(f"excluded/{stage}").alias("stage"),
+                                    reason.fill_null(stage).alias("reason")))
+        return frames
+
+    def _all_drops(self, pair_ids: list[str] | None = None) -> pl.LazyFrame | None:
+        """pair_id, stage, reason of every drop: the drops table, documents carrying a drop reason,
+        and the documents under OUT/excluded/ (drops without a pair have a null pair_id)."""
         frames = []
 
         def pid(table: str) -> pl.Expr:
@@ -327,23 +363,29 @@ class Catalog:
                     else pl.lit(None, pl.Utf8)).alias("pair_id")
 
         if self.has("drops") and "reason" in self.columns("drops"):
-            lf = self.scan("drops")
-            if pair_ids is not None and "pair_id" in self.columns("drops"):
-                lf = lf.filter(pl.col("pair_id").is_in(pair_ids))
             stage = pl.col("stage").cast(pl.Utf8) if "stage" in self.columns("drops") else pl.lit("(unknown)")
-            frames.append(lf.select(pid("drops"), stage.fill_null("(unknown)").alias("stage"),
-                                    pl.col("reason").cast(pl.Utf8).fill_null("(none)").alias("reason")))
+            frames.append(self.scan("drops").select(pid("drops"), stage.fill_null("(unknown)").alias("stage"),
+                                                    pl.col("reason").cast(pl.Utf8).fill_null("(none)").alias("reason")))
         drop = self.col("documents", *DROP_COLUMNS)
         if drop:
-            lf = self._by_pair("documents", pair_ids) if pair_ids is not None else self.scan("documents")
-            if lf is not None:
-                frames.append(lf.filter(pl.col(drop).is_not_null() & (pl.col(drop).cast(pl.Utf8) != ""))
-                              .select(pid("documents"), pl.lit("documents").alias("stage"),
-                                      pl.col(drop).cast(pl.Utf8).alias("reason")))
-        keys = ["pair_id", "stage", "reason"] if per_pair else ["stage", "reason"]
+            frames.append(self.scan("documents").filter(pl.col(drop).is_not_null() & (pl.col(drop).cast(pl.Utf8) != ""))
+                          .select(pid("documents"), pl.lit("documents").alias("stage"),
+                                  pl.col(drop).cast(pl.Utf8).alias("reason")))
+        frames.extend(self._excluded())
         if not frames:
+            return None
+        lf = pl.concat(frames, how="vertical_relaxed")
+        if pair_ids is not None:
+            lf = lf.filter(pl.col("pair_id").is_in(pair_ids))
+        return lf
+
+    def drops_by_reason(self, pair_ids: list[str] | None = None, per_pair: bool = False) -> pl.DataFrame:
+        """stage, reason, count over every drop (see ``_all_drops``); ``per_pair``: also by pair_id."""
+        keys = ["pair_id", "stage", "reason"] if per_pair else ["stage", "reason"]
+        lf = self._all_drops(pair_ids)
+        if lf is None:
             return pl.DataFrame(schema={**{k: pl.Utf8 for k in keys}, "count": pl.Int64})
-        return (pl.concat(frames).group_by(keys).agg(pl.len().cast(pl.Int64).alias("count"))
+        return (lf.group_by(keys).agg(pl.len().cast(pl.Int64).alias("count"))
                 .sort(["count", *keys], descending=[True] + [False] * len(keys), nulls_last=True).collect())
 
     def section_status_counts(self, pair_ids: list[str] | None = None) -> dict[str, int]:

@@ -131,6 +131,15 @@ def make_build(out: Path, skip: tuple[str, ...] = ("peripherals", "fields", "inc
                     if k % ranks == rank:
                         w.add(r)
         merge_parts(cat, table)
+    # documents kept aside by a filter, as datatrove's exclusion writer stores them (metadata as a JSON string)
+    import polars as pl
+
+    excl = out / "excluded" / "quality"
+    excl.mkdir(parents=True, exist_ok=True)
+    ex = [{"id": f"{p['pair_id']}:code:blob{i}.h", "text": "0x00, " * 50,
+           "metadata": json.dumps({"pair_id": p["pair_id"], "kind": "code", "filter_reason": "encoded_data"})}
+          for i, p in enumerate(rows["pairs"]) if i % 2 == 0]
+    pl.DataFrame(ex).write_parquet(excl / "000_00000.parquet")
     kept = [d for d in rows["documents"] if not d["dropped"]]
     (out / "logs" / "summary.json").write_text(json.dumps({
         "pairs": len(rows["pairs"]), "documents": len(kept), "tokens": sum(d["token_count"] for d in kept),

@@ -67,6 +67,10 @@ def test_inspect_numbers(fake_build):
     reasons = {(d["stage"], d["reason"]): d["count"] for d in res["drops_by_reason"]}
     assert reasons[("documents", "too_short")] == docs.height - kept.height
     assert reasons[("datasheet", "no_register_map")] == 1
+    # documents under OUT/excluded/ (exclusion writers) count as drops of their pair
+    assert reasons[("excluded/quality", "encoded_data")] == (len(real_pairs()) + 2) // 2
+    pairs_drops = sum(m["drops"] for m in res["manufacturers"])
+    assert pairs_drops == res["totals"]["drops"] == sum(reasons.values())
     assert json.loads(json.dumps(res, default=str))  # JSON-able
 
 
