@@ -176,6 +176,9 @@ def parse_address(cell: str, bare_hex: bool = True) -> tuple[int | None, bool]:
     """Address cell → (first address, is_range). ``0x01 to 0x1C``, ``00-0E``, ``0xE1…0xF0``."""
     s = join_hex_groups(clean_text(cell))
     s = re.sub(r"\(\d\)$", "", s).strip()
+    # AVR/Microchip print the I/O address with the data-space address in parentheses:
+    # "0x3F (0x5F)"; the first is the register's address in that table's address space
+    s = re.sub(r"^(\S+)\s*\((?:0x)?[0-9a-f]+h?\)$", r"\1", s, flags=re.I)
     if not s or len(s) > 40:
         return None, False
     parts = [p for p in _RANGE_SEP.split(s) if p]
