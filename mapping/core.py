@@ -122,7 +122,10 @@ def map_pair(datasheet: Datasheet, files: Sequence[CodeFile], texts: Mapping[str
 
     sections: list[SectionStatus] = []
     for sid, title, _level, own in _assign_sections(datasheet):
-        reg_ids = sorted(set(own) | mentioned.get(sid, set()))
+        # a non-functional section (electrical characteristics, ordering ...) that merely names
+        # registers in its prose does not take them over
+        named = mentioned.get(sid, set()) if own or not validate.not_applicable(title) else set()
+        reg_ids = sorted(set(own) | named)
         sec_links = [lk for i in reg_ids for lk in links_by_reg.get(i, [])]
         linked = sorted({regs[i].name for i in reg_ids if links_by_reg.get(i)})
         # file scores: share of the section's registers a file carries, then BM25 of the query
