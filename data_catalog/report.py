@@ -132,6 +132,20 @@ def _setup_matplotlib() -> None:
                                 "axes.spines.top": False, "axes.spines.right": False})
 
 
+def _compact_ticks(ax) -> None:
+    """Few x ticks, written 250k / 1.2M rather than 250000 or an offset exponent."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    def short(v: float, _pos=None) -> str:
+        for div, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+            if abs(v) >= div:
+                return f"{v / div:g}{suffix}"
+        return f"{v:g}"
+
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
+    ax.xaxis.set_major_formatter(FuncFormatter(short))
+
+
 def _domain_bars(ax, tokens_by_domain: list[dict[str, Any]], title: str) -> None:
     domains = sorted({r["domain"] for r in tokens_by_domain})
     if not domains:
@@ -148,6 +162,7 @@ def _domain_bars(ax, tokens_by_domain: list[dict[str, Any]], title: str) -> None
         left = [a + b for a, b in zip(left, vals)]
     ax.set_title(title)
     ax.set_xlabel(use)
+    _compact_ticks(ax)
     ax.invert_yaxis()
     ax.legend(frameon=False, fontsize=8)
 
@@ -157,7 +172,9 @@ MAX_PLOT_PAIRS = 40
 
 def _coverage_bars(ax, pair_rows: list[dict[str, Any]]) -> None:
     rows = list(pair_rows)
-    if not rows:
+    if not any(r.get(f"status_{st}") for r in rows for st in STATUS_COLORS):
+        ax.text(0.5, 0.5, "no mapped sections (no datasheet, or no mapping)", ha="center", va="center",
+                transform=ax.transAxes)
         ax.set_axis_off()
         return
     title = "mapping coverage per pair (sections by status)"
@@ -179,8 +196,9 @@ def _coverage_bars(ax, pair_rows: list[dict[str, Any]]) -> None:
     ax.set_title(title)
     ax.set_xlabel("sections")
     ax.invert_yaxis()
+    ax.set_xlim(0, max(left) * 1.3 or 1)  # room for the "n% linked" labels
     if any_status:
-        ax.legend(frameon=False, fontsize=8, loc="lower right")
+        ax.legend(frameon=False, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=3)
 
 
 def manufacturer_plot(m: dict[str, Any]) -> str:
@@ -199,24 +217,25 @@ def overview_plots(result: dict[str, Any]) -> list[dict[str, str]]:
     import matplotlib.pyplot as plt
 
     plots = []
-    fig, ax = plt.subplots(figsize=(5.5, 3.2))
+    fig, ax = plt.subplots(figsize=(4.6, 3.2))
     _domain_bars(ax, result["tokens_by_domain"], "tokens per domain (kept documents)")
     fig.tight_layout()
     plots.append({"id": "plot-domains", "svg": _svg(fig)})
 
     ms = result["manufacturers"][:25]
     if ms:
-        fig, ax = plt.subplots(figsize=(5.5, max(2.4, 0.8 + 0.22 * len(ms))))
+        fig, ax = plt.subplots(figsize=(4.6, max(2.4, 0.8 + 0.22 * len(ms))))
         names = [m["manufacturer"] for m in ms]
         what = "tokens" if any(m["tokens"] for m in ms) else "bytes" if any(m["bytes"] for m in ms) else "pairs"
         ax.barh(names, [m[what] for m in ms], color="#2f5fb3")
         ax.set_title(f"{what} per manufacturer" + (" (top 25)" if len(result["manufacturers"]) > 25 else ""))
+        _compact_ticks(ax)
         ax.invert_yaxis()
         fig.tight_layout()
         plots.append({"id": "plot-manufacturers", "svg": _svg(fig)})
         shares = [(m["manufacturer"], m["linked_share"]) for m in ms if m["linked_share"] is not None]
         if shares:
-            fig, ax = plt.subplots(figsize=(5.5, max(2.4, 0.8 + 0.22 * len(shares))))
+            fig, ax = plt.subplots(figsize=(4.6, max(2.4, 0.8 + 0.22 * len(shares))))
             ax.barh([s[0] for s in shares], [s[1] for s in shares], color="#1a7f37")
             ax.set_xlim(0, 1)
             ax.set_title("share of registers linked to code")
@@ -230,7 +249,7 @@ def overview_plots(result: dict[str, Any]) -> list[dict[str, str]]:
             cats[p.get("category") or "(none)"] = cats.get(p.get("category") or "(none)", 0) + 1
     if cats:
         order = sorted(cats, key=lambda c: (-cats[c], c))
-        fig, ax = plt.subplots(figsize=(5.5, max(2.4, 0.8 + 0.22 * len(order))))
+        fig, ax = plt.subplots(figsize=(4.6, max(2.4, 0.8 + 0.22 * len(order))))
         ax.barh(order, [cats[c] for c in order], color="#6b4fa3")
         ax.set_title("pairs per category")
         ax.invert_yaxis()
@@ -239,7 +258,7 @@ def overview_plots(result: dict[str, Any]) -> list[dict[str, str]]:
 
     drops = result["drops_by_reason"][:20]
     if drops:
-        fig, ax = plt.subplots(figsize=(5.5, max(2.4, 0.8 + 0.22 * len(drops))))
+        fig, ax = plt.subplots(figsize=(4.6, max(2.4, 0.8 + 0.22 * len(drops))))
         ax.barh([f"{d['stage']}: {d['reason']}" for d in drops], [d["count"] for d in drops], color="#b3261e")
         ax.set_title("drops per reason")
         ax.invert_yaxis()
