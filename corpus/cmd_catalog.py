@@ -1,5 +1,6 @@
 """``firmcorpus catalog import FILE`` and ``firmcorpus catalog show FILE_OR_OUT``.
 
+``pair-check OUT`` scores every pair of a build from its catalog (``pair_checks`` table).
 ``import`` validates a manifest (one error per bad row, the load goes on) and, with ``-o OUT``,
 writes the accepted pairs as ``OUT/catalog/pairs.parquet``. ``show`` summarises a manifest
 (accepted rows, raw and canonical manufacturer counts, categories, rows whose files do not
@@ -149,6 +150,39 @@ def show_cmd(
                               indent=1, default=str))
     else:
         _render_manifest(load)
+
+
+@catalog_app.command("pair-check")
+def pair_check_cmd(
+    out: Path = typer.Argument(..., help="Build output folder OUT."),
+    as_json: bool = typer.Option(False, "--json", help="Print the rows as JSON."),
+) -> None:
+    """Score every pair of a build (datasheet part numbers and register vocabulary against the repository's
+    paths and symbols, from the catalog tables) and write OUT/catalog/pair_checks.parquet."""
+    from data_catalog.pair_check import write_pair_checks
+
+    try:
+        dest = write_pair_checks(out)
+    except FileNotFoundError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2)
+    import polars as pl
+
+    rows = pl.read_parquet(dest).to_dicts()
+    if as_json:
+        typer.echo(json.dumps(rows, indent=1, default=str))
+        return
+    from rich.table import Table
+
+    con = _console()
+    t = Table(title=f"pair checks → {dest}", title_justify="left")
+    for h in ("pair", "verdict", "score", "parts found", "names found", "why"):
+        t.add_column(h)
+    order = {"mismatch": 0, "weak": 1, "unknown": 2, "match": 3}
+    for r in sorted(rows, key=lambda r: (order.get(r["verdict"], 0), r["score"] or 0.0, r["pair_id"])):
+        t.add_row(r["pair_id"], r["verdict"], "–" if r["score"] is None else f"{r['score']:.2f}",
+                  r.get("part_numbers_found") or "–", str(r.get("names_found") or 0), r.get("reasons") or "")
+    con.print(t)
 
 
 def register(app: typer.Typer) -> None:

@@ -62,8 +62,9 @@ def part_numbers(ds: Datasheet) -> list[str]:
     """Part-number-like identifiers from the datasheet's title, source name and section titles
     (peripheral instance names such as TIM12 or I2C1 are not part numbers)."""
     src = re.sub(r"\.(pdf|svd|xml)$", "", ds.source.rsplit("/", 1)[-1], flags=re.IGNORECASE)
-    texts = [ds.title, src.replace("_", " "), *(s.title for s in ds.sections[:40])]
-    peripherals = {p.name.upper() for p in ds.peripherals}
+    texts = [ds.title, re.sub(r"[_-]", " ", src), *(s.title for s in ds.sections[:40])]
+    # names of the datasheet's own peripherals and registers are not part numbers (TIM12, DHR12R1)
+    peripherals = {p.name.upper() for p in ds.peripherals} | {r.name.upper() for r in ds.registers}
     found: dict[str, None] = {}
     for t in texts:
         for m in _PART.finditer(t or ""):
@@ -71,8 +72,8 @@ def part_numbers(ds: Datasheet) -> list[str]:
             # a part number: a letter first, at least two digits, 4+ characters (BME280, L3GD20H, MPU-6050)
             if len(tok) < 4 or sum(ch.isdigit() for ch in tok) < 2 or _NOT_PARTS.match(tok):
                 continue
-            if tok in peripherals or _PERIPHERAL_INSTANCE.match(tok):
-                continue
+            if tok in peripherals or _PERIPHERAL_INSTANCE.match(tok) or len(tok) > 24 or re.fullmatch(r"[0-9A-F]{12,}", tok):
+                continue  # (long hex runs are content hashes in generated file names)
             found.setdefault(tok, None)
     return list(found)
 
@@ -172,8 +173,10 @@ def pair_score(datasheet: Datasheet, files: Sequence[CodeFile]) -> PairCheck:
     # names found also count as full evidence
     vocab = max(min(1.0, overlap / 0.4), min(1.0, len(names_found) / ENOUGH_NAMES))
 
+    # the hardware-vocabulary check needs body text; titles alone (a catalog without text) do not judge it
+    has_text = sum(len(s.text) for s in datasheet.sections) >= 100
     text = " ".join([datasheet.title, *(s.title + " " + s.text[:4000] for s in datasheet.sections)]).lower()
-    words = set(re.findall(r"[a-z0-9]+", text))
+    words = set(re.findall(r"[a-z0-9]+", text)) if has_text else set()
     hw = len(HARDWARE_TERMS & words) / len(HARDWARE_TERMS) if words else 0.0
 
     reasons: list[str] = []
@@ -222,3 +225,72 @@ def pair_check_row(pair_id: str, check: PairCheck) -> dict[str, Any]:
             "names_found": len(check.names_found), "part_numbers": " ".join(check.part_numbers),
             "part_numbers_found": " ".join(check.part_numbers_found), "hardware_terms": check.hardware_terms,
             "reasons": "; ".join(check.reasons)}
+
+
+def pair_checks_from_catalog(out_dir, progress: bool = False) -> list[dict[str, Any]]:
+    """``pair_checks`` rows for every pair of a finished build, from its catalog tables alone
+    (datasheets/sections/registers/peripherals and files/symbols; no re-parsing). Section text is
+    not in the catalog, so the hardware-vocabulary signal is left out here."""
+    import polars as pl
+
+    from data_catalog.catalog import Catalog
+    from parsers.models import Peripheral, Register, Section, Symbol
+
+    cat = Catalog(out_dir)
+    ids = cat.pairs().select("pair_id").collect()["pair_id"].to_list()
+
+    def grouped(table: str, cols: list[str]) -> dict[str, list[tuple]]:
+        if not cat.has(table) or "pair_id" not in cat.columns(table):
+            return {}
+        have = [c for c in cols if c in cat.columns(table)]
+        df = cat.scan(table).select(["pair_id", *have]).collect()
+        out: dict[str, list[tuple]] = {}
+        for row in df.iter_rows():
+            out.setdefault(row[0], []).append(tuple(row[1:]) + (None,) * (len(cols) - len(have)))
+        return out
+
+    sheets = grouped("datasheets", ["datasheet", "title", "pages"])
+    sections = grouped("sections", ["id", "title"])
+    registers = grouped("registers", ["name", "peripheral"])
+    peripherals = grouped("peripherals", ["name"])
+    files = grouped("files", ["path", "language"])
+    symbols = grouped("symbols", ["path", "name"])
+    rows = []
+    for pid in ids:
+        if not sheets.get(pid):
+            rows.append({"pair_id": pid, "score": None, "verdict": "unknown", "reasons": "no parsed datasheet"})
+            continue
+        ds = Datasheet(source=" ".join(str(s[0] or "") for s in sheets[pid]),
+                       pages=sum(int(s[2] or 0) for s in sheets[pid]),
+                       title=" ".join(str(s[1] or "") for s in sheets[pid]),
+                       sections=[Section(id=str(i), title=str(t or ""), level=1, page_start=0, page_end=0)
+                                 for i, t in sections.get(pid, [])],
+                       registers=[Register(name=str(n), address=None, peripheral=p) for n, p in registers.get(pid, [])
+                                  if n],
+                       peripherals=[Peripheral(name=str(n)) for (n,) in peripherals.get(pid, []) if n])
+        by_path: dict[str, CodeFile] = {str(p): CodeFile(path=str(p), language=str(lang or "other"))
+                                        for p, lang in files.get(pid, [])}
+        for path, name in symbols.get(pid, []):
+            cf = by_path.setdefault(str(path), CodeFile(path=str(path), language="other"))
+            cf.symbols.append(Symbol(kind="other", name=str(name), start_line=0, end_line=0))
+        rows.append(pair_check_row(pid, pair_score(ds, list(by_path.values()))))
+    return rows
+
+
+def write_pair_checks(out_dir) -> "Path":
+    """Compute ``pair_checks_from_catalog`` and write ``OUT/catalog/pair_checks.parquet``."""
+    import os
+    from pathlib import Path
+
+    import polars as pl
+
+    from data_catalog.catalog import Catalog
+
+    cat = Catalog(out_dir)
+    rows = pair_checks_from_catalog(out_dir)
+    dest = cat.catalog_dir / "pair_checks.parquet"
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_suffix(".parquet.tmp")
+    pl.DataFrame(rows, infer_schema_length=None).write_parquet(tmp, statistics=False)
+    os.replace(tmp, dest)
+    return Path(dest)

@@ -81,3 +81,30 @@ def test_spec_that_is_not_a_datasheet_is_a_mismatch():
     check = pair_score(hawk, ardupilot)
     assert check.verdict == "mismatch" and check.score <= 0.2
     assert any("hardware" in r for r in check.reasons)
+
+
+def test_pair_checks_from_a_build_catalog(fake_build, tmp_path):
+    """The same check run from catalog tables alone (registers, symbols, paths), through the CLI."""
+    import json
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from corpus.cli import app
+
+    out = tmp_path / "out"
+    shutil.copytree(fake_build, out)
+    (out / "catalog" / "pair_checks.parquet").unlink()
+    r = CliRunner().invoke(app, ["catalog", "pair-check", str(out), "--json"])
+    assert r.exit_code == 0, r.output
+    rows = {row["pair_id"]: row for row in json.loads(r.output)}
+    assert (out / "catalog" / "pair_checks.parquet").is_file()
+    assert set(rows) == set(PAIRS) | {"A1Pair_22"}
+    for pid in PAIRS:
+        assert rows[pid]["verdict"] in ("match", "weak"), (pid, rows[pid]["reasons"])
+    # the Hawk pair: its "datasheet" has no register, no part number and no text in the catalog
+    assert rows["A1Pair_22"]["verdict"] == "unknown"
+    from data_catalog.inspect import inspect_build
+
+    got = inspect_build(out, pair="ti_ina219__libdriver")["pair"]
+    assert got["check_verdict"] == rows["ti_ina219__libdriver"]["verdict"]
