@@ -301,8 +301,9 @@ def _registers(doc, candidates: list[int], ds: Datasheet) -> tuple[list[RawRegis
     for pno in candidates:
         try:
             page = doc[pno - 1]
-            words = page.get_text("words", sort=False)
-            blocks = blocks_of(page)
+            tp = page.get_textpage()  # one text extraction serves words and blocks
+            words = page.get_text("words", sort=False, textpage=tp)
+            blocks = blocks_of(page, tp)
             height = page.rect.height
         except Exception as e:
             ds.warnings.append(f"page {pno}: word extraction failed ({e.__class__.__name__})")

@@ -526,9 +526,9 @@ class Block:
     x0: float
 
 
-def blocks_of(page) -> list[Block]:
+def blocks_of(page, textpage=None) -> list[Block]:
     out = []
-    for b in page.get_text("blocks", sort=False):
+    for b in page.get_text("blocks", sort=False, textpage=textpage):
         if b[6] != 0:
             continue
         out.append(Block(clean_text(b[4]), b[1], b[3], b[0]))
