@@ -27,7 +27,7 @@ from parsers.pdf_registers import (
     registers_from_blocks, registers_from_table,
 )
 
-MAX_SECTION_CHARS = 200_000  # bounded memory on 1,000-page documents: section text is capped
+MAX_SECTION_CHARS = 2_000_000  # a pathological section (no headings, huge pages) is capped
 
 _CUE_WORDS = re.compile(r"\b(register|registers|offset|reset|default|r/w|read/write|bit\d*|bits|addr|address|"
                         r"peripheral|boundary|memory map)\b", re.I)

@@ -104,7 +104,16 @@ def datasheet_documents(ds) -> list[tuple[str, str, str]]:
                 group = []
             group.append(s)
         flush()
-        return [d for d in out if d[2]]
+        # section ids can repeat (a heading number printed twice): document ids must not
+        seen: dict[str, int] = {}
+        unique = []
+        for sid, title, text in out:
+            if not text:
+                continue
+            n = seen.get(sid, 0)
+            seen[sid] = n + 1
+            unique.append((sid if n == 0 else f"{sid}~{n}", title, text))
+        return unique
     if ds.registers:
         return [("registers", "Registers", "Register map\n" + "\n".join(register_text(r) for r in ds.registers))]
     return []
