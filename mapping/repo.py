@@ -14,7 +14,7 @@ import re
 from functools import lru_cache
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 from parsers.models import CodeFile, Datasheet
 
@@ -137,29 +137,27 @@ def part_regex(variants: Mapping[str, float]) -> re.Pattern[str] | None:
 
 
 @lru_cache(maxsize=64)
-def _digit_groups_t(variants: tuple[str, ...]) -> tuple[str, ...]:
-    """The literal every spelling of a variant contains: from its first digit on (``6050`` of
-    ``mpu6050``, ``3gd20h`` of ``l3gd20h``), matched case-insensitively by trying both cases."""
+def _spellings(variants: tuple[str, ...]) -> tuple[str, ...]:
+    """Every lower-case spelling ``part_regex`` accepts, as plain strings (``bme280``, ``bme-280``,
+    ``bme_280``, ``bme 280``) for a substring test before the regex."""
     out = set()
     for v in variants:
-        m = re.fullmatch(r"[a-z]+(\d.*)", v)
-        lit = m.group(1) if m else v
-        out.update({lit, lit.upper()})
+        m = re.fullmatch(r"([a-z]+)(\d.*)", v)
+        out.add(v)
+        if m:
+            out.update(m.group(1) + sep + m.group(2) for sep in "-_ ")
     return tuple(sorted(out))
-
-
-def _digit_groups(variants: Mapping[str, float]) -> tuple[str, ...]:
-    return _digit_groups_t(tuple(sorted(variants)))
 
 
 def part_hits(pattern: re.Pattern[str] | None, variants: Mapping[str, float], path: str, text: str) -> float:
     """Weighted count of part-number mentions in a file's path and text (path hits count 5×)."""
     if pattern is None:
         return 0.0
-    # cheap literal test first (substring search is ~100x faster than any regex)
-    if not any(d in text or d in path for d in _digit_groups(variants)):
-        return 0.0
+    # substring tests first (~100x faster than the regex): most files name no spelling at all
+    spellings = _spellings(tuple(sorted(variants)))
     path, text = path.lower(), text.lower()
+    if not any(sp in text or sp in path for sp in spellings):
+        return 0.0
     score = 0.0
     for m in pattern.finditer(path):
         score += 5 * variants.get(re.sub(r"[-_ ]", "", m.group(1)), 0.5)
@@ -225,7 +223,8 @@ def register_name_keys(datasheet: Datasheet, parts: Iterable[str]) -> set[str]:
 
 
 def prune(datasheet: Datasheet, files: Sequence[CodeFile], texts: Mapping[str, str] | None,
-          parts: Sequence[str], max_folders: int = 12) -> tuple[list[CodeFile], list[FolderProfile], dict[str, float]]:
+          parts: Sequence[str], max_folders: int = 12,
+          includes_of: Callable[[str], tuple[list[str], set[str]]] | None = None) -> tuple[list[CodeFile], list[FolderProfile], dict[str, float]]:
     """Candidate files for the datasheet, the folder profiles behind the choice, and each
     candidate's part-number score.
 
@@ -298,9 +297,12 @@ def prune(datasheet: Datasheet, files: Sequence[CodeFile], texts: Mapping[str, s
     for _ in range(2):
         new = set()
         for p in sorted(frontier):
-            f = by_path[p]
-            angle = set(getattr(f, "angle_includes", ()) or ())
-            for inc in f.includes:
+            if includes_of is not None:
+                incs, angle = includes_of(p)
+            else:
+                f = by_path[p]
+                incs, angle = f.includes, set(getattr(f, "angle_includes", ()) or ())
+            for inc in incs:
                 r = resolve_include(inc, p, by_suffix, paths)
                 if not r or r in selected:
                     continue
@@ -332,10 +334,13 @@ def prefilter(datasheet: Datasheet, texts: Mapping[str, str], parts: Sequence[st
     pattern = part_regex(variants)
     if pattern is None or not any(part_hits(pattern, variants, p, t) for p, t in texts.items()):
         return None
-    stubs = []
-    for p, t in texts.items():
+    stubs = [CodeFile(path=p, language="c") for p in texts]
+
+    def includes_of(path: str) -> tuple[list[str], set[str]]:
+        # read only for the files the pruning reaches, not for all of a 20k-file tree
+        t = texts.get(path, "")
         incs = _INCLUDE_RE.findall(t) if "include" in t else []
-        stubs.append(CodeFile(path=p, language="c", includes=[i for _, i in incs],
-                              angle_includes=[i for k, i in incs if k == "<"]))
-    cands, _, _ = prune(datasheet, stubs, texts, parts)
+        return [i for _, i in incs], {i for k, i in incs if k == "<"}
+
+    cands, _, _ = prune(datasheet, stubs, texts, parts, includes_of=includes_of)
     return {c.path for c in cands}
