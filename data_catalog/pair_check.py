@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from parsers.models import CodeFile, Datasheet
@@ -227,12 +228,10 @@ def pair_check_row(pair_id: str, check: PairCheck) -> dict[str, Any]:
             "reasons": "; ".join(check.reasons)}
 
 
-def pair_checks_from_catalog(out_dir, progress: bool = False) -> list[dict[str, Any]]:
+def pair_checks_from_catalog(out_dir) -> list[dict[str, Any]]:
     """``pair_checks`` rows for every pair of a finished build, from its catalog tables alone
     (datasheets/sections/registers/peripherals and files/symbols; no re-parsing). Section text is
     not in the catalog, so the hardware-vocabulary signal is left out here."""
-    import polars as pl
-
     from data_catalog.catalog import Catalog
     from parsers.models import Peripheral, Register, Section, Symbol
 
@@ -277,10 +276,9 @@ def pair_checks_from_catalog(out_dir, progress: bool = False) -> list[dict[str, 
     return rows
 
 
-def write_pair_checks(out_dir) -> "Path":
+def write_pair_checks(out_dir) -> Path:
     """Compute ``pair_checks_from_catalog`` and write ``OUT/catalog/pair_checks.parquet``."""
     import os
-    from pathlib import Path
 
     import polars as pl
 
