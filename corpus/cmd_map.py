@@ -84,14 +84,19 @@ def load_datasheet(path: str | os.PathLike):
     p = Path(path)
     if not p.is_file():
         raise typer.BadParameter(f"{path}: no such file; give a PDF datasheet or a CMSIS-SVD file")
+    from parsers.models import ParseError
+
     head = p.read_bytes()[:512].lstrip()
-    if p.suffix.lower() in (".svd", ".xml") or head.startswith(b"<?xml") or head.startswith(b"<device"):
-        from parsers.svd import parse_svd
+    try:
+        if p.suffix.lower() in (".svd", ".xml") or head.startswith(b"<?xml") or head.startswith(b"<device"):
+            from parsers.svd import parse_svd
 
-        return parse_svd(p)
-    from parsers.datasheet import parse_pdf
+            return parse_svd(p)
+        from parsers.datasheet import parse_pdf
 
-    return parse_pdf(p)
+        return parse_pdf(p)
+    except ParseError as e:
+        raise typer.BadParameter(f"{e} — give a PDF datasheet or a CMSIS-SVD (.svd/.xml) file") from e
 
 
 def map_repo(datasheet, texts: dict[str, str], progress: bool = False, **options: Any):
@@ -192,8 +197,11 @@ def _print_summary(res) -> None:
               f"{m['field_links']}, candidate files {m['candidate_files']}/{m.get('repo_files', m['files'])}, "
               f"part numbers {', '.join(m['part_numbers']) or '-'}; sections {m['status']}")
     t = Table(title="register links")
-    for c in ("register", "symbol", "file:line", "score", "evidence"):
-        t.add_column(c)
+    for c in ("peripheral", "register", "symbol", "file:line", "score", "evidence"):
+        t.add_column(c, overflow="fold")
     for lk in res.links[:200]:
-        t.add_row(lk.register, lk.symbol, f"{lk.file}:{lk.line}", f"{lk.score:.2f}", ",".join(lk.evidence))
+        t.add_row(lk.peripheral or "", lk.register, lk.symbol, f"{lk.file}:{lk.line}", f"{lk.score:.2f}",
+                  ",".join(lk.evidence))
     con.print(t)
+    if len(res.links) > 200:
+        con.print(f"... {len(res.links) - 200} more links (--json for all)")
