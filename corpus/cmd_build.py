@@ -167,7 +167,7 @@ def register(app: typer.Typer) -> None:
             try:
                 summary = report_only(pairs, out, config, base_dir)
             except BuildError as e:
-                console.print(f"[red]report failed:[/] {e}")
+                console.print(f"[red]report failed:[/] {e}", soft_wrap=True)
                 raise typer.Exit(2)
             print(json.dumps(summary, indent=1, default=str)) if as_json else print_summary(summary, console)
             return
@@ -183,7 +183,7 @@ def register(app: typer.Typer) -> None:
             try:
                 summary = run_build(pairs, out, config, manifest=str(manifest), base_dir=base_dir, progress=progress)
             except BuildError as e:
-                console.print(f"[red]build failed:[/] {e}")
+                console.print(f"[red]build failed:[/] {e}", soft_wrap=True)
                 raise typer.Exit(2)
             bar.update(task, completed=bar.tasks[0].total or 1)
         if as_json:

@@ -116,10 +116,9 @@ def finish_build(out: Path, stages, timings: dict[str, float]) -> dict[str, Any]
         tmp = logs / f"{name}.tmp"
         tmp.write_text(json.dumps(payload, indent=1, sort_keys=True, default=str))
         os.replace(tmp, logs / name)
-    try:
-        from data_catalog.report import write_report
-    except ImportError:  # the report module lands with the catalog issue
-        summary["report"] = None
-    else:
-        summary["report"] = str(write_report(out))
+    from data_catalog.pair_check import write_pair_checks
+    from data_catalog.report import write_report
+
+    write_pair_checks(out)  # does each datasheet belong with its repository? (catalog table pair_checks)
+    summary["report"] = str(write_report(out))
     return summary
