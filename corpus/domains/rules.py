@@ -141,6 +141,9 @@ _INCLUDE_HINTS: list[tuple[str, str, float]] = [
     ("infineon_aurix", r"(.*/)?Ifx[A-Za-z0-9_]*\.h", 2.0),
     ("nxp_imx", r"(.*/)?(fsl_[a-z0-9_]+|MIMX[A-Z0-9]+|MK[0-9]{2}[A-Z0-9]+|LPC[0-9]{2,4}[A-Za-z0-9_]*|"
                 r"lpc[0-9]{2,4}[a-z0-9_]*|imx[0-9a-z_-]*|mxc[a-z0-9_-]*|mx[5-8][a-z0-9_-]*)\.h", 2.0),
+    # headers under a folder named for the SoC family (asm/mach-imx/, asm/arch-imx8m/, mach-stm32mp/)
+    ("nxp_imx", r"(.*/)?(mach-imx|arch-imx[0-9a-z]*|arch-mx[5-8][a-z0-9]*|imx[0-9][0-9a-z_-]*|mxc)/.*\.h", 2.0),
+    ("stm32_hal", r"(.*/)?(mach-stm32[a-z0-9]*|arch-stm32[a-z0-9]*|stm32[a-z0-9]*)/.*\.h", 2.0),
     ("zephyr_rtos", r"zephyr/.*\.h", 3.0),
     ("crypto", r"(crypto|mbedtls|wolfssl|wolfcrypt|openssl|psa)/.*\.h", 2.0),
     ("usb_stack", r"(linux/usb|usb)/.*\.h|(.*/)?(usb|usbd|usbh|tusb|ehci|xhci|ohci|ch9|usbdevice)[a-z0-9_]*\.h", 1.5),
@@ -207,6 +210,7 @@ _ASM_EXT = (".s", ".S", ".asm", ".inc")
 _HEADER_EXT = (".h", ".hpp", ".hh", ".inc")
 
 _MIN_EVIDENCE = 3.0  # weighted distinct hits a domain needs
+_FAINT = 0.2  # patterns this light count together as at most one hit
 _MARGIN = 2.0  # ... and how many times the runner-up's evidence
 
 
@@ -228,13 +232,21 @@ def identifiers(text: str) -> Counter:
 def api_evidence(idents: Counter | set, includes: list[str]) -> dict[str, float]:
     """Weighted count of distinct API identifiers (and includes) each domain's vocabulary matches."""
     scores = {d: 0.0 for d in _API}
+    faint = {d: 0.0 for d in _API}
     for ident in idents:
         if len(ident) < 4 or _API_ANY.match(ident) is None:
             continue
         for d, rx in _API_ALT.items():
             m = rx.match(ident)
             if m is not None:
-                scores[d] += _API_W[d][m.lastgroup]
+                w = _API_W[d][m.lastgroup]
+                if w <= _FAINT:
+                    faint[d] += w
+                else:
+                    scores[d] += w
+    for d, v in faint.items():
+        # names that merely *use* a domain (a HID driver calling usb_*) add up to one hit at most
+        scores[d] += min(v, 1.0)
     for inc in includes:
         for d, rx, w in _INCLUDE_RE_HINTS:
             if rx.match(inc):
