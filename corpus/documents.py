@@ -44,3 +44,22 @@ def doc_id(pair_id: str, kind: str, path: str, part: str | int | None = None) ->
     """Stable document id: same pair, kind and path give the same id in every run."""
     base = f"{pair_id}:{kind}:{path}"
     return base if part is None else f"{base}#{part}"
+
+
+def pair_groups(docs):
+    """``(pair_id, [documents])`` for each run of consecutive documents of one pair.
+
+    Every stage keeps a pair's documents contiguous in one task, so steps that need a whole
+    pair at once (code include resolution, mapping, repository text) buffer one pair at a time.
+    """
+    group: list = []
+    current = None
+    for doc in docs or []:
+        pid = doc.metadata.get("pair_id", "")
+        if group and pid != current:
+            yield current, group
+            group = []
+        current = pid
+        group.append(doc)
+    if group:
+        yield current, group

@@ -38,6 +38,7 @@ from datatrove.data import DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
 
 from corpus.catalog_parts import CatalogPartWriter
+from corpus.documents import pair_groups
 
 SYMBOL_COLUMNS = ("kind", "name", "start_line", "end_line", "value", "int_value", "parent", "offset", "type", "size",
                   "role")
@@ -59,17 +60,8 @@ class CodeParseStep(PipelineStep):
             "symbols": CatalogPartWriter(self.catalog_dir, "symbols", rank, sort_by=["pair_id", "path", "start_line"]),
             "includes": CatalogPartWriter(self.catalog_dir, "includes", rank, sort_by=["pair_id", "path"]),
         }
-        group: list = []  # consecutive documents of one pair: flushed (in order) when the pair changes
-        group_pair = None
-        for doc in data or []:
-            pair_id = doc.metadata.get("pair_id", "")
-            if group and pair_id != group_pair:
-                yield from self._flush(group, group_pair, tables)
-                group = []
-            group_pair = pair_id
-            group.append(doc)
-        if group:
-            yield from self._flush(group, group_pair, tables)
+        for pair_id, group in pair_groups(data):  # one pair at a time, documents kept in order
+            yield from self._flush(group, pair_id, tables)
         for t in tables.values():
             t.close()
 

@@ -20,7 +20,7 @@ from typing import Any, Iterable
 from datatrove.data import Document, DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
 
-from corpus.documents import doc_id, sha256_text
+from corpus.documents import doc_id, pair_groups, sha256_text
 from parsers.includes import include_order
 
 JOINED_LANGUAGES = ("c", "cpp")
@@ -78,17 +78,8 @@ class RepoTextAssembler(PipelineStep):
     def run(self, data: DocumentsPipeline = None, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
         if self.fim_rate == 0.0 and len(self.fim_tokens) < 3:
             self.stat_update("fim_disabled_no_tokens")
-        buf: list[Document] = []
-        current = None
-        for doc in data or []:
-            pid = doc.metadata.get("pair_id")
-            if pid != current and buf:
-                yield from self._flush(buf)
-                buf = []
-            current = pid
-            buf.append(doc)
-        if buf:
-            yield from self._flush(buf)
+        for _, group in pair_groups(data):
+            yield from self._flush(group)
 
     def _flush(self, docs: list[Document]) -> Iterable[Document]:
         joinable = [d for d in docs if d.metadata.get("split") == "train" and d.metadata.get("kind") == "code"
