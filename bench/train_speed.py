@@ -112,7 +112,7 @@ def run_trainer(args, model_path: str, data: str, out: Path) -> dict:
     timer = Timer()
     targs = TrainingArguments(
         output_dir=str(out), per_device_train_batch_size=args.micro_batch, gradient_accumulation_steps=args.grad_accum,
-        max_steps=args.steps, learning_rate=5e-4, lr_scheduler_type="cosine", warmup_ratio=0.1, max_grad_norm=1.0,
+        max_steps=args.steps, learning_rate=5e-4, lr_scheduler_type="cosine", warmup_steps=0.1, max_grad_norm=1.0,
         weight_decay=0.0, adam_beta1=0.9, adam_beta2=0.95, adam_epsilon=1e-8, logging_steps=1, save_strategy="no",
         report_to=[], use_cpu=True, dataloader_num_workers=0, seed=0, disable_tqdm=True, remove_unused_columns=False)
     trainer = Trainer(model=model, args=targs, train_dataset=Rows(), callbacks=[timer])

@@ -119,13 +119,17 @@ def wrap_distributed(peft_model: Any, cfg: TrainConfig, env: Env) -> Any:
     if env.world_size == 1:
         return peft_model
     if cfg.run.distributed == "fsdp":
-        from torch.distributed.fsdp import fully_shard  # noqa: PLC0415
+        from torch.distributed.fsdp import MixedPrecisionPolicy, fully_shard  # noqa: PLC0415
 
+        # a bf16 base with fp32 LoRA weights: all-gather in bf16 (one dtype per group), reduce in fp32
+        kw = {}
+        if base_dtype(cfg, env) != torch.float32:
+            kw["mp_policy"] = MixedPrecisionPolicy(param_dtype=base_dtype(cfg, env), reduce_dtype=torch.float32)
         layer_names = set(getattr(peft_model.get_base_model(), "_no_split_modules", None) or ())
         for module in peft_model.modules():
             if type(module).__name__ in layer_names:
-                fully_shard(module)
-        fully_shard(peft_model)
+                fully_shard(module, **kw)
+        fully_shard(peft_model, **kw)
         return peft_model
     from torch.nn.parallel import DistributedDataParallel as DDP  # noqa: PLC0415
 
