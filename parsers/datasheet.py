@@ -329,10 +329,26 @@ def _registers(doc, candidates: list[int], ds: Datasheet) -> tuple[list[RawRegis
                 r.peripheral = periph
                 raw.append(r)
         raw.extend(_caption_registers(lines, raw, block_regs, pno))
-        starts = sorted(y for _, y in block_regs)
-        for reg, y in block_regs:
-            nxt = next((h for h in starts if h > y + 1), height)
-            if not reg.fields:
+        width = page.rect.width
+        head_x = {b.y0: b.x0 for b in blocks}
+        xs = [head_x.get(y, 0.0) for _, y in block_regs]
+        # two-column detail pages (ADI): a register's bit diagram is in its heading's column,
+        # and the next heading that ends its region is the next one in that column
+        two_col = any(x > 0.4 * width for x in xs) or (
+            any(b.x0 > 0.45 * width and len(b.text) > 60 for b in blocks)
+            and any(b.x0 < 0.2 * width and len(b.text) > 60 for b in blocks))
+        for (reg, y), x in zip(block_regs, xs):
+            if reg.fields:
+                raw.append(reg)
+                continue
+            if two_col:
+                lo, hi = (0.0, width / 2) if x < width / 2 else (width / 2, width)
+                col = [(y2, x2) for (_, y2), x2 in zip(block_regs, xs) if lo <= x2 < hi]
+                nxt = next((h for h, _ in sorted(col) if h > y + 1), height)
+                col_lines = group_lines([w[:5] for w in words if lo <= (w[0] + w[2]) / 2 < hi])
+                reg.fields = fields_from_region(col_lines, y, nxt)
+            else:
+                nxt = next((h for h in sorted(y2 for _, y2 in block_regs) if h > y + 1), height)
                 reg.fields = fields_from_region(lines, y, nxt)
             raw.append(reg)
     # offsets whose peripheral base was printed after the register (or on another page)

@@ -730,19 +730,31 @@ def _fields_from_diagram(region: list[Line]) -> list[Field]:
         centres = [((w[0] + w[2]) / 2, int(w[4])) for w in nums]
         pitch = (centres[0][0] - centres[-1][0]) / max(len(centres) - 1, 1)
         pitch = abs(pitch) or 20.0
-        # names: the next non-numeric line(s) below within two line heights
-        for nxt in region[i + 1:i + 3]:
+        # names: the next non-numeric line below; a name may wrap onto the line under it
+        for j in range(i + 1, min(i + 3, len(region))):
+            nxt = region[j]
             if nxt.y - ln.y > 40:
                 break
             if all(re.fullmatch(r"(?:D|B)?\d{1,2}", w[4]) for w in nxt.words):
                 break
-            for lab in line_labels(nxt):
+            labs = line_labels(nxt)
+            if j + 1 < len(region) and region[j + 1].y - nxt.y < 14 and not any(
+                    re.fullmatch(r"(?:D|B)?\d{1,2}", w[4]) for w in region[j + 1].words):
+                for lab2 in line_labels(region[j + 1]):
+                    for lab in labs:
+                        if min(lab.x1, lab2.x1) - max(lab.x0, lab2.x0) > 0 and not re.fullmatch(
+                                r"(r|w|rw|r/w|rc_w1|rc_w0|rs|rt_w|w1c)(-\d)?", lab2.text.lower()):
+                            lab.text += " " + lab2.text
+                            break
+            for lab in labs:
                 name = clean_name(lab.text)
                 if not name or _NOT_NAME.match(name) or not re.search(r"[A-Za-z]", name):
                     continue
                 if re.fullmatch(r"(r|w|rw|r/w|rc_w1|rc_w0|rs|rt_w|w1c)(-\d)?", name.lower()):
                     continue
                 covered = [b for c, b in centres if lab.x0 - 0.3 * pitch <= c <= lab.x1 + 0.3 * pitch]
+                if lab.x1 - lab.x0 < 0.9 * pitch:
+                    covered = []  # narrower than one bit cell: the bit under its centre
                 if not covered:
                     xc = (lab.x0 + lab.x1) / 2
                     c, b = min(centres, key=lambda cb: abs(cb[0] - xc))
