@@ -110,9 +110,8 @@ def _header_like(line: Line) -> bool:
     return q >= 0.6 * len(line.words) and not _is_data_line(line)
 
 
-def find_header_bands(lines: list[Line]) -> list[tuple[int, int]]:
-    """(first, last) line indices of header bands: vocabulary-rich, non-data lines."""
-    bands = []
+def find_header_bands(lines: list[Line]):
+    """(first, last) line indices of header bands: vocabulary-rich, non-data lines (lazily)."""
     i = 0
     n = len(lines)
     while i < n:
@@ -126,11 +125,10 @@ def find_header_bands(lines: list[Line]) -> list[tuple[int, int]]:
             while hi + 1 < n and hi + 1 - i <= 3 and lines[hi + 1].top - lines[hi].bottom <= 8 \
                     and _header_like(lines[hi + 1]):
                 hi += 1
-            bands.append((lo, hi))
+            yield lo, hi
             i = hi + 1
         else:
             i += 1
-    return bands
 
 
 # --------------------------------------------------------------------------- table rows
@@ -204,8 +202,14 @@ def _refine_bounds(cols: list[Column], bounds: list[tuple[float, float]], lines:
             continue
         cuts = bounds[k][1]
         step = 1.0
-        xs = [lo + step * i for i in range(int((hi - lo) / step) + 1)]
-        free = [x for x in xs if not any(x0 - 0.5 < x < x1 + 0.5 for x0, x1 in data)]
+        n = int((hi - lo) / step) + 1
+        busy = bytearray(n)  # 1 where some data word covers x = lo + i
+        for x0, x1 in data:
+            i0 = max(0, int((x0 - 0.5 - lo) // step) + 1)
+            i1 = min(n - 1, int((x1 + 0.5 - lo) // step))
+            if i0 <= i1:
+                busy[i0:i1 + 1] = b"\x01" * (i1 - i0 + 1)
+        free = [lo + step * i for i in range(n) if not busy[i]]
         if not free:
             continue
         # runs of free x; pick the run whose middle is nearest the label midpoint
@@ -602,7 +606,7 @@ def registers_from_blocks(blocks: list[Block], page_no: int, ctx: PageContext) -
                 if mn:
                     name = mn.group(1)
                     break
-            if not name:
+            if not name or name.lower().startswith("reserved"):
                 continue
             off = int(join_hex_groups(mo.group(1)).replace(" ", ""), 16)
             rst = None
@@ -640,14 +644,16 @@ def caption_bit_tables(lines: list[Line]) -> list[tuple[str, list[Field], float]
     the table describes; the caller resolves the caption against the registers it knows.
     """
     out = []
-    for lo, hi in find_header_bands(lines):
+    bands = list(find_header_bands(lines))
+    for n, (lo, hi) in enumerate(bands):
         cols = [classify_label(lab) for lab in band_columns(lines[lo:hi + 1])]
         roles = {c.role for c in cols}
         if "bits" not in roles or not roles & {"field", "name"} or _pick_address_col(cols) is not None:
             continue
         top = lines[lo].top
         caption = [ln.text for ln in lines[max(0, lo - 3):lo] if top - ln.bottom <= 45]
-        fields = _fields_from_bit_table(lines[lo:])
+        end = bands[n + 1][0] if n + 1 < len(bands) else len(lines)
+        fields = _fields_from_bit_table(lines[lo:end])
         if fields and caption:
             out.append((clean_text(" ".join(caption)), fields, top))
     return out
