@@ -368,16 +368,19 @@ def weak_label(path: str, text: str, language: str, codefile: "CodeFile | None" 
     if cmsis >= 6 or (not _VECTOR_NAMES.isdisjoint(idents) and len(_HANDLER_NAMES.intersection(idents)) >= 4):
         return "arm_cortex_asm", 0.85
 
-    # --- API evidence
+    # --- API evidence; plainly Linux code needs twice the evidence to be called a topical domain
+    # (a kernel HID or network driver that calls some USB or crypto helpers is still a kernel driver)
     ranked = sorted(ev.items(), key=lambda kv: (-kv[1], kv[0]))
     (best, top), (_, second) = ranked[0], ranked[1]
-    if top >= _MIN_EVIDENCE and top >= _MARGIN * second:
+    linux_inc, linux_ids, not_linux = _linux_markers(idents, includes)
+    is_linux = not_linux == 0 and linux_inc >= 2 and linux_ids >= 4
+    needed = _MIN_EVIDENCE * 2 if is_linux else _MIN_EVIDENCE
+    if top >= needed and top >= _MARGIN * second:
         conf = min(0.97, 0.8 + 0.015 * top)
         return best, round(conf, 3)
 
     # --- Linux kernel idioms, when no topical domain dominates
-    linux_inc, linux_ids, not_linux = _linux_markers(idents, includes)
-    if not_linux == 0 and linux_inc >= 2 and linux_ids >= 4 and top < _MIN_EVIDENCE * 2:
+    if is_linux:
         return "linux_kernel", 0.85 if linux_ids >= 8 else 0.8
     return None
 
