@@ -231,3 +231,21 @@ def test_cli_dry_run_json(tiny_model_dir, shard_dirs, tmp_path):
     assert plan["world_size"] == 3 and plan["tokens_per_step"] == 3 * 64 and plan["steps"] == 10
     bad = CliRunner().invoke(app, ["train", "--dry-run", "--set", "lora.nope=1"])
     assert bad.exit_code == 2
+
+
+def test_flattened_rows_equal_batched_rows(tiny_model_dir, shard_dirs):
+    """The flash-attention layout (a micro-batch flattened to one row) computes the same loss."""
+    from transformers import AutoModelForCausalLM
+
+    from train.data import PackedDataset
+    from train.loop import Env, forward_sums
+
+    model = AutoModelForCausalLM.from_pretrained(tiny_model_dir, attn_implementation="sdpa").eval()
+    ds = PackedDataset(shard_dirs["train"], 64, seed=0)
+    batch = ds.batch(range(4))
+    env = Env(0, 1, 0, torch.device("cpu"))
+    with torch.no_grad():
+        rows = forward_sums(model, batch, env, flatten=False)
+        flat = forward_sums(model, batch, env, flatten=True)
+    assert rows[1] == flat[1] and rows[2] == flat[2]
+    torch.testing.assert_close(rows[0], flat[0], rtol=1e-5, atol=1e-4)
