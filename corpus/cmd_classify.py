@@ -93,6 +93,10 @@ def train_cmd(
     dim: int = typer.Option(None, help="vector size (default: TrainConfig)"),
     seed: int = typer.Option(0, help="fastText seed"),
     no_fetch: bool = typer.Option(False, help="use only sources already unpacked locally"),
+    documents: str = typer.Option(None, help="also train on a build's documents (parquet folder, e.g. "
+                                             "OUT/text/train), labelled by the rules where they are sure"),
+    registry: bool = typer.Option(True, help="train on the registry training packages (--no-registry: "
+                                             "only on --documents)"),
     as_json: bool = typer.Option(False, "--json", help="print the training summary as JSON"),
 ) -> None:
     """Rebuild the domain model from the training packages (same sources and seed → same bytes)."""
@@ -106,12 +110,17 @@ def train_cmd(
         cfg.epoch = epoch
     if dim is not None:
         cfg.dim = dim
+    from corpus.domains.evalset import weak_labelled_rows
+
     skipped: dict[str, int] = {}
-    examples = collect("train", cap_scale=cap_scale, fetch=not no_fetch, skipped=skipped)
-    if not examples:
+    examples = collect("train", cap_scale=cap_scale, fetch=not no_fetch, skipped=skipped) if registry else []
+    doc_counts: dict[str, int] = {}
+    doc_rows = weak_labelled_rows(documents, counts=doc_counts) if documents else []
+    if not examples and not doc_rows:
         raise typer.BadParameter("no training files found: fetch the training packages "
-                                 f"({', '.join(TRAIN_SOURCES)}) or set FIRMCORPUS_CLASSIFY_DATA")
-    rows = training_tuples(examples)
+                                 f"({', '.join(TRAIN_SOURCES)}), set FIRMCORPUS_CLASSIFY_DATA, or pass "
+                                 "--documents with a build's parquet documents")
+    rows = (training_tuples(examples) if examples else []) + doc_rows
     model = DomainModel.train(rows, cfg)
     path = model.save(out or default_model_path())
     summary = {
@@ -120,6 +129,8 @@ def train_cmd(
         "files_per_domain": dict(sorted(Counter(e.domain for e in examples).items())),
         "files_per_source": dict(sorted(Counter(e.source for e in examples).items())),
         "skipped": skipped, "cap_scale": cap_scale,
+        "build_documents": {"folder": str(documents), **doc_counts,
+                            "per_domain": dict(sorted(Counter(r[3] for r in doc_rows).items()))} if documents else None,
     }
     path.with_suffix(".json").write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n")
     typer.echo(json.dumps(summary, indent=2) if as_json else

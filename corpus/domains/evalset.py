@@ -564,3 +564,38 @@ def evaluate(evals: list[Example], model_path: str | None = None, train_domains:
         "cpu_seconds": cpu,
         "docs_per_cpu_second": len(gold) / cpu if cpu > 0 else 0.0,
     }
+
+
+def weak_labelled_rows(documents_dir: str | os.PathLike, min_confidence: float = 0.8,
+                       counts: dict[str, int] | None = None) -> list[tuple[str, str, str, str]]:
+    """Training rows from a build's documents (datatrove parquet): code documents the rules label
+    with at least ``min_confidence``, as ``(text, path, language, domain)``, ordered by document id.
+
+    This is how a build's own code trains the model: the rules label what they are sure of, the
+    model learns to generalise to what they abstain on. ``counts`` (when given) receives
+    ``labelled`` / ``abstained`` / ``other_kind``.
+    """
+    from datatrove.pipeline.readers import ParquetReader
+
+    from corpus.domains.features import language_of
+    from corpus.domains.rules import weak_label
+
+    counts = counts if counts is not None else {}
+    reader = ParquetReader(str(documents_dir), glob_pattern="**/*.parquet", recursive=True)
+    reader.add_file_path = False
+    rows = []
+    for doc in reader.run(None, 0, 1):
+        md = doc.metadata
+        if (md.get("kind") or "code") != "code":
+            counts["other_kind"] = counts.get("other_kind", 0) + 1
+            continue
+        path = md.get("path") or ""
+        lang = md.get("language") or language_of(path)
+        lab = weak_label(path, doc.text, lang, None)
+        if lab is None or lab[1] < min_confidence:
+            counts["abstained"] = counts.get("abstained", 0) + 1
+            continue
+        counts["labelled"] = counts.get("labelled", 0) + 1
+        rows.append((doc.id, (doc.text, path, lang, lab[0])))
+    rows.sort(key=lambda r: r[0])
+    return [r for _, r in rows]

@@ -64,3 +64,22 @@ def test_macro_f1_against_hand_computed_values():
     # a: P 1, R 0.5 -> 2/3; b: P 2/3, R 1 -> 0.8; c absent from gold: not averaged
     assert abs(per["a"]["f1"] - 2 / 3) < 1e-9 and abs(per["b"]["f1"] - 0.8) < 1e-9
     assert abs(f1 - (2 / 3 + 0.8) / 2) < 1e-9
+
+
+def test_weak_labelled_rows_from_build_documents(tmp_path):
+    from datatrove.data import Document
+    from datatrove.pipeline.writers import ParquetWriter
+
+    docs = [Document(text=text, id=f"p1:code:{name}", metadata={"kind": "code", "path": name})
+            for dom, (_, name, text) in sorted(SNIPPETS.items())]
+    docs.append(Document(text="A register map.", id="p1:datasheet:x", metadata={"kind": "datasheet", "path": "x"}))
+    with ParquetWriter(str(tmp_path)) as w:
+        for d in docs:
+            w.write(d)
+    counts = {}
+    rows = evalset.weak_labelled_rows(tmp_path, counts=counts)
+    # 12 excerpts carry a rule label; memccpy (general) abstains; the datasheet is not code
+    assert counts == {"labelled": 12, "abstained": 1, "other_kind": 1}
+    assert {r[3] for r in rows} == set(DOMAINS) - {"general"}
+    by_name = {r[1]: r[3] for r in rows}
+    assert by_name[SNIPPETS["crypto"][1]] == "crypto"

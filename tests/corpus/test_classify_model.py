@@ -168,3 +168,25 @@ def test_cli_predict_json(tmp_path):
     assert rows[SNIPPETS["device_tree"][1]]["domain"] == "device_tree"
     assert rows[SNIPPETS["usb_stack"][1]]["domain"] == "usb_stack"
     assert all(math.isclose(sum(r["domain_scores"].values()), 1.0, abs_tol=1e-6) for r in rows.values())
+
+
+def test_cli_train_on_build_documents_only(tmp_path):
+    from datatrove.data import Document
+    from datatrove.pipeline.writers import ParquetWriter
+    from typer.testing import CliRunner
+
+    from corpus.cli import app
+
+    docs_dir = tmp_path / "docs"
+    with ParquetWriter(str(docs_dir)) as w:
+        for dom, (_, name, text) in sorted(SNIPPETS.items()):
+            w.write(Document(text=text, id=f"p:code:{name}", metadata={"kind": "code", "path": name}))
+    out = tmp_path / "m.ftz"
+    res = CliRunner().invoke(app, ["classify", "train", "--no-registry", "--documents", str(docs_dir),
+                                   "--out", str(out), "--json"])
+    assert res.exit_code == 0, res.output
+    summary = json.loads(res.output)
+    assert summary["build_documents"]["labelled"] == 12 and summary["files"] == 0
+    assert out.exists() and out.with_suffix(".json").exists()
+    scores = DomainModel.load(out).predict(SNIPPETS["crypto"][2], path=SNIPPETS["crypto"][1])
+    assert math.isclose(sum(scores.values()), 1.0, abs_tol=1e-6)
