@@ -234,7 +234,7 @@ def _pick_address_col(cols: list[Column]) -> int | None:
     return (hexes or cands)[0]
 
 
-def read_tables(lines: list[Line], page_height: float, key_role: str = "address") -> list[Table]:
+def read_tables(lines: list[Line], page_height: float) -> list[Table]:
     """Tables with an address column under a header band (register and memory maps)."""
     tables: list[Table] = []
     for lo, hi in find_header_bands(lines):
