@@ -18,7 +18,7 @@ from parsers.models import CodeFile, Datasheet, Section
 
 from . import validate
 from .files import BM25, STOPWORDS, file_tokens, query_tokens, symbol_usage
-from .models import FileScore, FolderInfo, MappingResult, SectionStatus, SymbolRef
+from .models import STATUSES, FileScore, FolderInfo, MappingResult, SectionStatus, SymbolRef
 from .repo import SECONDARY_ROLES, folder_of, folder_role, part_numbers, prune
 from .symbols import link_fields, link_registers
 
@@ -193,7 +193,7 @@ def map_pair(datasheet: Datasheet, files: Sequence[CodeFile], texts: Mapping[str
         "candidate_files": len(cands),
         "part_numbers": parts,
         "sections": len(sections),
-        "status": {k: status_counts.get(k, 0) for k in validate_statuses()},
+        "status": {k: status_counts.get(k, 0) for k in STATUSES},
         "seconds": round(t_end - t0, 4),
         "seconds_prune": round(t_prune - t0, 4),
         "seconds_link": round(t_link - t_prune, 4),
@@ -201,8 +201,3 @@ def map_pair(datasheet: Datasheet, files: Sequence[CodeFile], texts: Mapping[str
     folders = [FolderInfo(p.path, p.role, p.score, len(p.files)) for p in profiles[:50]]
     return MappingResult(sections=sections, links=links, field_links=field_links, folders=folders, metrics=metrics)
 
-
-def validate_statuses() -> tuple[str, ...]:
-    from .models import STATUSES
-
-    return STATUSES
