@@ -108,3 +108,24 @@ def test_step_is_deterministic(tmp_path):
     ra = (tmp_path / "a" / "parts" / "registers" / "00000.parquet").read_bytes()
     rb = (tmp_path / "b" / "parts" / "registers" / "00000.parquet").read_bytes()
     assert ra == rb
+
+
+def test_cli_datasheet_json_tree_and_errors(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from corpus.cli import app
+
+    runner = CliRunner()
+    r = runner.invoke(app, ["datasheet", str(BME), "--json", "--pages", "27-27"])
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.output)
+    assert d["pages"] == 60 and {x["name"] for x in d["registers"]} >= {"ctrl_meas", "id", "config"}
+    assert all("text" not in s for s in d["sections"])
+    r = runner.invoke(app, ["datasheet", str(planted_svd(tmp_path)), "--registers"])
+    assert r.exit_code == 0 and "CTRL" in r.output and "EN" in r.output and "0x40000004" in r.output
+    r = runner.invoke(app, ["datasheet", str(encrypted_pdf(tmp_path))])
+    assert r.exit_code == 2 and "password" in r.output
+    r = runner.invoke(app, ["datasheet", str(BME), "--pages", "9-3"])
+    assert r.exit_code != 0
