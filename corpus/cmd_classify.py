@@ -91,6 +91,7 @@ def train_cmd(
     cap_scale: float = typer.Option(1.0, help="scale every slice's file cap (0.1 for a quick model)"),
     epoch: int = typer.Option(None, help="fastText epochs (default: TrainConfig)"),
     dim: int = typer.Option(None, help="vector size (default: TrainConfig)"),
+    bucket: int = typer.Option(None, help="hash buckets for word n-grams (default: TrainConfig)"),
     seed: int = typer.Option(0, help="fastText seed"),
     no_fetch: bool = typer.Option(False, help="use only sources already unpacked locally"),
     documents: str = typer.Option(None, help="also train on a build's documents (parquet folder, e.g. "
@@ -110,6 +111,8 @@ def train_cmd(
         cfg.epoch = epoch
     if dim is not None:
         cfg.dim = dim
+    if bucket is not None:
+        cfg.bucket = bucket
     from corpus.domains.evalset import weak_labelled_rows
 
     skipped: dict[str, int] = {}

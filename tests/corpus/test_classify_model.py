@@ -183,7 +183,7 @@ def test_cli_train_on_build_documents_only(tmp_path):
             w.write(Document(text=text, id=f"p:code:{name}", metadata={"kind": "code", "path": name}))
     out = tmp_path / "m.ftz"
     res = CliRunner().invoke(app, ["classify", "train", "--no-registry", "--documents", str(docs_dir),
-                                   "--out", str(out), "--json"])
+                                   "--out", str(out), "--bucket", "2000", "--json"])
     assert res.exit_code == 0, res.output
     summary = json.loads(res.output)
     assert summary["build_documents"]["labelled"] == 12 and summary["files"] == 0
