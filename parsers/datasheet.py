@@ -24,7 +24,7 @@ from parsers.models import Datasheet, EncryptedPDFError, Field, NotAPDFError, Pe
 from parsers.pdf_layout import group_lines
 from parsers.pdf_registers import (
     PageContext, RawRegister, blocks_of, fields_from_region, peripherals_from_table, read_tables,
-    registers_from_blocks, registers_from_table,
+    registers_from_blocks, registers_from_table, vertical_rules,
 )
 
 MAX_SECTION_CHARS = 2_000_000  # a pathological section (no headings, huge pages) is capped
@@ -311,6 +311,7 @@ def _registers(doc, candidates: list[int], ds: Datasheet) -> tuple[list[RawRegis
         lines = group_lines([w[:5] for w in words])
         tables = read_tables(lines, height)
         periph_at_start = ctx.peripheral
+        page_rules = None  # vertical rules, read only when a table has bit columns
         block_regs = registers_from_blocks(blocks, pno, ctx)  # also updates ctx.peripheral per heading
         heads = [(y, name) for y, name in ctx.heads]
         ctx.heads.clear()
@@ -325,7 +326,12 @@ def _registers(doc, candidates: list[int], ds: Datasheet) -> tuple[list[RawRegis
             for y, name in heads:
                 if y <= t.y0:
                     periph = name
-            for r in registers_from_table(t, pno):
+            rules = None
+            if any(c.role == "bit" for c in t.columns):
+                if page_rules is None:
+                    page_rules = vertical_rules(page)
+                rules = page_rules
+            for r in registers_from_table(t, pno, rules):
                 r.peripheral = periph
                 raw.append(r)
         raw.extend(_caption_registers(lines, raw, block_regs, pno))

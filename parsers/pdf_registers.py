@@ -53,7 +53,9 @@ def classify_label(lab: Label) -> Column:
         qual = "bin"
     elif re.search(r"\bhex\b|\(hex\)", t):
         qual = "hex"
-    m = re.fullmatch(r"(?:bit\s*|b|d)?(\d{1,2})(?:\s*\(\d\))?", own) or re.fullmatch(r"bit\s*(\d{1,2})", t)
+    own_b = re.sub(r"\s*\b(msb|lsb)\b\s*", " ", own).strip()  # "BIT 7" over "MSB"
+    t_b = re.sub(r"\s*\b(msb|lsb)\b\s*", " ", t).strip()
+    m = re.fullmatch(r"(?:bit\s*|b|d)?(\d{1,2})(?:\s*\(\d\))?", own_b) or re.fullmatch(r"bit\s*(\d{1,2})", t_b)
     if m and not re.search(r"addr|name|reset|reg", t):
         return Column(lab, "bit", qual, int(m.group(1)))
     if re.search(r"\bperipheral\b|\bmodule\b|\binstance\b", t):
@@ -336,7 +338,7 @@ class RawRegister:
     source: str = "table"  # table | block
 
 
-def registers_from_table(t: Table, page_no: int) -> list[RawRegister]:
+def registers_from_table(t: Table, page_no: int, rules: list[tuple[float, float, float]] | None = None) -> list[RawRegister]:
     out = []
     cols = t.columns
     reset_col = t.col("reset", prefer_qual="hex")
@@ -365,7 +367,7 @@ def registers_from_table(t: Table, page_no: int) -> list[RawRegister]:
             reg.fields = _fields_from_lines(row.line_cells, bits_k, field_k, t.col("access") if access_col is not None
                                             and bits_k is not None else None)
         elif bit_cols and not is_range:
-            reg.fields = fields_from_bit_columns(row, t, bit_cols)
+            reg.fields = fields_from_bit_columns(row, t, bit_cols, rules)
             reg.width_bits = _width_from_bits(max(cols[k].bit for k in bit_cols))
         if reg.width_bits is None and reset_col is not None:
             raw = row.text(reset_col).replace(" ", "")
@@ -398,7 +400,8 @@ def _width_from_bits(top: int) -> int:
 _FIELD_RANGE = re.compile(r"[\[<](\d{1,2})\s*[:\-]\s*(\d{1,2})[\]>]$|[\[<](\d{1,2})[\]>]$")
 
 
-def fields_from_bit_columns(row: Row, t: Table, bit_cols: list[int]) -> list[Field]:
+def fields_from_bit_columns(row: Row, t: Table, bit_cols: list[int],
+                           rules: list[tuple[float, float, float]] | None = None) -> list[Field]:
     """Field names in bit columns; a name spans the bit columns its box covers.
 
     A name wider than one column is usually centred in a merged cell, so when the name
@@ -444,6 +447,12 @@ def fields_from_bit_columns(row: Row, t: Table, bit_cols: list[int]) -> list[Fie
         if width and width <= len(centres):
             nearest = sorted(centres, key=lambda cb: abs(cb[0] - xc))[:width]
             covered = [b for _, b in nearest] if len(covered) != width else covered
+        walls = _cell_walls(lab, rules) if rules else None
+        if walls:
+            # a drawn table: the field spans the bit columns between its cell's walls
+            in_cell = [b for c, b in centres if walls[0] < c < walls[1]]
+            if in_cell:
+                covered = in_cell
         if not covered:
             covered = [min(centres, key=lambda cb: abs(cb[0] - xc))[1]]
         msb, lsb = max(covered), min(covered)
@@ -476,6 +485,38 @@ def join_bit_names(fields: list[Field]) -> list[Field]:
     for g in out:  # drop the helper attributes: Field is a plain dataclass
         clean.append(Field(name=g.name, bits=g.bits, access=g.access, reset=g.reset, description=g.description))
     return clean
+
+
+def vertical_rules(page) -> list[tuple[float, float, float]]:
+    """Vertical ruling segments (x, y_top, y_bottom) of a page: the cell walls of drawn tables."""
+    out = []
+    try:
+        drawings = page.get_cdrawings()
+    except Exception:
+        return out
+    for d in drawings:
+        for it in d.get("items", ()):
+            if it[0] == "l":
+                (x0, y0), (x1, y1) = it[1], it[2]
+                if abs(x0 - x1) < 1.0 and abs(y1 - y0) > 4:
+                    out.append(((x0 + x1) / 2, min(y0, y1), max(y0, y1)))
+            elif it[0] == "re":
+                r = it[1]
+                x0, y0, x1, y1 = (r[0], r[1], r[2], r[3]) if len(r) == 4 else (r.x0, r.y0, r.x1, r.y1)
+                if abs(x1 - x0) < 1.5 and abs(y1 - y0) > 4:
+                    out.append(((x0 + x1) / 2, min(y0, y1), max(y0, y1)))
+                elif abs(y1 - y0) > 4:  # a cell drawn as a rectangle has two walls
+                    out.append((min(x0, x1), min(y0, y1), max(y0, y1)))
+                    out.append((max(x0, x1), min(y0, y1), max(y0, y1)))
+    return out
+
+
+def _cell_walls(lab: Label, rules: list[tuple[float, float, float]]) -> tuple[float, float] | None:
+    lefts = [x for x, y0, y1 in rules if y0 - 2 <= lab.y <= y1 + 2 and x <= lab.x0 + 1]
+    rights = [x for x, y0, y1 in rules if y0 - 2 <= lab.y <= y1 + 2 and x >= lab.x1 - 1]
+    if not lefts or not rights:
+        return None
+    return max(lefts), min(rights)
 
 
 def peripherals_from_table(t: Table) -> list[Peripheral]:
