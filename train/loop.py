@@ -149,9 +149,10 @@ def forward_sums(model: Any, batch: dict, env: Env, flatten: bool) -> tuple[torc
     if flatten:
         ids, labels, pos = ids.reshape(1, -1), labels.reshape(1, -1), pos.reshape(1, -1)
     logits = model(input_ids=ids, position_ids=pos, use_cache=False).logits
-    logits = logits[:, :-1]
-    target = labels[:, 1:]
-    loss_sum = F.cross_entropy(logits.reshape(-1, logits.shape[-1]).float(), target.reshape(-1),
+    # shift the labels, not the logits: slicing [B, L, V] logits would copy them (and their gradient)
+    target = F.pad(labels[:, 1:], (0, 1), value=IGNORE_INDEX)
+    flat = logits.view(-1, logits.shape[-1])
+    loss_sum = F.cross_entropy(flat if flat.dtype == torch.float32 else flat.float(), target.reshape(-1),
                                ignore_index=IGNORE_INDEX, reduction="sum")
     with torch.no_grad():
         mask = target != IGNORE_INDEX
