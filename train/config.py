@@ -76,6 +76,7 @@ class RunConfig:
     log_every: int = 1
     eval_every: int = 0  # 0 = only at the end
     eval_rows: int = 32  # held-out rows per evaluation (per domain)
+    eval_at_start: bool = True  # evaluate before step 1 (= the base model: LoRA B starts at zero)
     save_every: int = 1000  # 0 = only at the end
     keep_last: int = 3
     resume: bool = True  # continue from the newest checkpoint in out_dir

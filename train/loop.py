@@ -329,7 +329,7 @@ def train(cfg: TrainConfig, console: Any = None) -> dict[str, Any]:
         f"train set {train_ds.n_tokens:,} tokens = {len(train_ds):,} rows/epoch")
 
     eval_first = None
-    if eval_sets and not resumed_from:
+    if eval_sets and not resumed_from and cfg.run.eval_at_start:
         eval_first = evaluate(model, eval_sets, cfg, env)  # LoRA B starts at zero: this is the base model
         metrics.log({"kind": "eval", "step": 0, "eval": eval_first})
         say(_eval_line(0, eval_first))
