@@ -21,7 +21,7 @@ from corpus.starter import profile_rows
 # A small, varied subset of the starter set: an LPC175x firmware with a rendered PDF datasheet,
 # two OpenOCD flash drivers that share one repository (so the split keeps them together) with
 # SVD datasheets, and AVR register headers with no datasheet.
-SUBSET = ("nxp_lpc1768__ubertooth_firmware", "st_stm32f103__openocd_stm32f1x", "nordic_nrf52__openocd_nrf5",
+SUBSET = ("nxp_lpc1768__ubertooth_firmware", "st_stm32f103__openocd_stm32f1x", "maxim_max32660__openocd_max32xxx",
           "microchip_atmega__avr_libc")
 COMPARED = ("text", "tokens", "catalog", "mappings")
 
