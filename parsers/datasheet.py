@@ -436,6 +436,8 @@ def _finalise(raw: list[RawRegister], ds: Datasheet) -> list[Register]:
     out = []
     for key in order:
         r = merged[key]
+        if r.width_bits:  # a field beyond the register's width is page furniture, not a field
+            r.fields = [f for f in r.fields if int(f.bits.split(":")[0]) < r.width_bits]
         out.append(Register(
             name=r.name, address=f"0x{r.address:x}", peripheral=r.peripheral, address_kind=r.address_kind,
             width_bits=r.width_bits, reset=None if r.reset is None else f"0x{r.reset:x}", access=r.access,
@@ -455,6 +457,14 @@ def _compatible(a: str, b: str) -> bool:
     return bool(wa and wb and wa[0] == wb[0])
 
 
+def _coverage(fields: list[Field]) -> int:
+    n = 0
+    for f in fields:
+        hi, _, lo = f.bits.partition(":")
+        n += int(hi) - int(lo or hi) + 1
+    return n
+
+
 def _merge_into(dst: RawRegister, src: RawRegister) -> None:
     if dst.reset is None:
         dst.reset = src.reset
@@ -465,7 +475,10 @@ def _merge_into(dst: RawRegister, src: RawRegister) -> None:
     if dst.width_bits is None:
         dst.width_bits = src.width_bits
     # detail blocks describe fields more fully than a summary row's bit columns
-    if src.fields and (src.source == "block" or len(src.fields) >= len(dst.fields) or not dst.fields):
+    # detail blocks describe fields more fully than a summary row's bit columns, unless the
+    # detail table was cut short (a page break): compare the bits each one covers
+    if src.fields and (not dst.fields or _coverage(src.fields) >= _coverage(dst.fields)
+                       or (src.source == "block" and _coverage(src.fields) >= 0.75 * _coverage(dst.fields))):
         dst.fields = src.fields
 
 

@@ -763,6 +763,9 @@ def _fields_from_bit_table(region: list[Line]) -> list[Field]:
     return []
 
 
+_ACCESS_CELL = re.compile(r"(r|w|rw|r/w|rc_w1|rc_w0|rs|rt_w|w1c|ro|wo)(-[0-9a-fx]+h?)?|—|-")
+
+
 def _fields_from_diagram(region: list[Line]) -> list[Field]:
     out: list[Field] = []
     used: set[int] = set()
@@ -777,22 +780,39 @@ def _fields_from_diagram(region: list[Line]) -> list[Field]:
         centres = [((w[0] + w[2]) / 2, int(w[4])) for w in nums]
         pitch = (centres[0][0] - centres[-1][0]) / max(len(centres) - 1, 1)
         pitch = abs(pitch) or 20.0
-        # names: the next non-numeric line below; a name may wrap onto the line under it
-        for j in range(i + 1, min(i + 3, len(region))):
-            nxt = region[j]
-            if nxt.y - ln.y > 40:
+        # names: the lines below up to the access row or the next bit-number row; cells of
+        # two lines ("BADC" over "4", "TAP_X" over "enable") are stacked in x and joined
+        labs: list[Label] = []
+        first_y = prev_y = None
+        for nxt in region[i + 1:i + 5]:
+            if nxt.y - ln.y > 40 or (prev_y is not None and nxt.y - prev_y > 14):
                 break
-            if all(re.fullmatch(r"(?:D|B)?\d{1,2}", w[4]) for w in nxt.words):
+            toks = [w[4] for w in nxt.words]
+            if all(re.fullmatch(r"(?:D|B)?\d{1,2}", t) for t in toks):
+                v = [int(re.sub(r"\D", "", t)) for t in toks]
+                if len(v) >= 4 and all(v[k] - v[k + 1] == 1 for k in range(len(v) - 1)):
+                    break  # the next diagram row
+            if all(_ACCESS_CELL.fullmatch(t.lower()) for t in toks):
                 break
-            labs = line_labels(nxt)
-            if j + 1 < len(region) and region[j + 1].y - nxt.y < 14 and not any(
-                    re.fullmatch(r"(?:D|B)?\d{1,2}", w[4]) for w in region[j + 1].words):
-                for lab2 in line_labels(region[j + 1]):
-                    for lab in labs:
-                        if min(lab.x1, lab2.x1) - max(lab.x0, lab2.x0) > 0 and not re.fullmatch(
-                                r"(r|w|rw|r/w|rc_w1|rc_w0|rs|rt_w|w1c)(-\d)?", lab2.text.lower()):
-                            lab.text += " " + lab2.text
-                            break
+            line_labs = line_labels(nxt)
+            if any(len(lab.text) > 40 or lab.text.count(" ") > 4 for lab in line_labs):
+                break  # prose under the diagram
+            if first_y is None:
+                first_y = nxt.y
+            elif nxt.y - first_y > 6 and not all(
+                    any(min(a.x1, b.x1) - max(a.x0, b.x0) > 0 for a in labs) for b in line_labs):
+                break  # not a wrap of the names above (a heading or prose below the diagram)
+            prev_y = nxt.y
+            for lab2 in line_labs:
+                for lab in labs:
+                    if min(lab.x1, lab2.x1) - max(lab.x0, lab2.x0) > 0:
+                        glue = "" if lab2.text.isdigit() and re.search(r"[A-Za-z]$", lab.text) else " "
+                        lab.text += glue + lab2.text
+                        lab.x0, lab.x1 = min(lab.x0, lab2.x0), max(lab.x1, lab2.x1)
+                        break
+                else:
+                    labs.append(Label(lab2.x0, lab2.x1, lab2.y, lab2.text))
+        if labs:
             for lab in labs:
                 name = clean_name(lab.text)
                 if not name or _NOT_NAME.match(name) or not re.search(r"[A-Za-z]", name):
@@ -813,7 +833,6 @@ def _fields_from_diagram(region: list[Line]) -> list[Field]:
                     continue
                 used.update(range(lsb, msb + 1))
                 out.append(Field(name=name, bits=bit_spec(msb, lsb)))
-            break
     out.sort(key=lambda f: -int(f.bits.split(":")[0]))
     return join_bit_names(out)
 
