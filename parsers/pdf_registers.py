@@ -316,6 +316,13 @@ _FOOTNOTE = re.compile(r"\s*(\(\d+\)|\[\d+\]|\*+|\(note \d+\))$", re.I)
 _NOT_NAME = re.compile(r"^(reserved|rsvd|res\.?|-+|—|–|n/?a|unused|not used|\.\.\.|…)$", re.I)
 
 
+def clean_field_name(s: str) -> str:
+    """Field names keep ``[4]``/``[3:0]`` (bit indices), losing only ``(1)`` and ``*`` marks."""
+    s = clean_text(s)
+    s = re.sub(r"\s*(\(\d+\)|\*+)$", "", s)
+    return s.strip(" ,;:")
+
+
 def clean_name(s: str) -> str:
     s = clean_text(s)
     s = _FOOTNOTE.sub("", s)
@@ -382,7 +389,7 @@ def _fields_from_lines(line_cells: list[list[list[Word]]], bits_k: int, field_k:
     out = []
     for cells in line_cells:
         b = parse_bits(" ".join(w[4] for w in cells[bits_k]))
-        name = clean_name(" ".join(w[4] for w in cells[field_k]))
+        name = clean_field_name(" ".join(w[4] for w in cells[field_k]))
         if not b or not name or _NOT_NAME.match(name) or name.lower().startswith("reserved"):
             continue
         acc = norm_access(" ".join(w[4] for w in cells[access_k])) if access_k is not None else None
@@ -432,7 +439,7 @@ def fields_from_bit_columns(row: Row, t: Table, bit_cols: list[int],
     out: list[Field] = []
     used: set[int] = set()
     for lab in sorted(merged, key=lambda lb: lb.x0):
-        name = clean_name(lab.text)
+        name = clean_field_name(lab.text)
         if not name or _NOT_NAME.match(name) or re.fullmatch(r"[01x]|na|NA", name) or not re.search(r"[A-Za-z]", name):
             continue
         xc = (lab.x0 + lab.x1) / 2
@@ -719,7 +726,7 @@ def name_row_tables(lines: list[Line]) -> list[tuple[str, list[Field], float]]:
         if not caption:
             continue
         width = len(labs)
-        fields = [Field(name=clean_name(lab.text), bits=str(width - 1 - k)) for k, lab in enumerate(labs)
+        fields = [Field(name=clean_field_name(lab.text), bits=str(width - 1 - k)) for k, lab in enumerate(labs)
                   if re.match(r"[A-Za-z_]", lab.text) and not _NOT_NAME.match(lab.text)]
         out.append((caption[-1], fields, ln.top))
     return out
@@ -743,7 +750,7 @@ def _fields_from_bit_table(region: list[Line]) -> list[Field]:
                 break
             cells = assign_columns(ln, bounds)
             btxt = clean_text(" ".join(w[4] for w in cells[bits_k]))
-            ntxt = clean_name(" ".join(w[4] for w in cells[name_k]))
+            ntxt = clean_field_name(" ".join(w[4] for w in cells[name_k]))
             b = parse_bits(btxt) if btxt else None
             if b and ntxt:
                 cur = Field(name=ntxt, bits=bit_spec(*b))
@@ -814,7 +821,7 @@ def _fields_from_diagram(region: list[Line]) -> list[Field]:
                     labs.append(Label(lab2.x0, lab2.x1, lab2.y, lab2.text))
         if labs:
             for lab in labs:
-                name = clean_name(lab.text)
+                name = clean_field_name(lab.text)
                 if not name or _NOT_NAME.match(name) or not re.search(r"[A-Za-z]", name):
                     continue
                 if re.fullmatch(r"(r|w|rw|r/w|rc_w1|rc_w0|rs|rt_w|w1c)(-\d)?", name.lower()):

@@ -111,3 +111,21 @@ def test_page_range_and_dispatch():
     assert parse_pdf(pdf, pages=(50, 60)).warnings
     assert load_datasheet(pdf).registers
     assert parse_pdf(pdf.read_bytes(), pages=(24, 24)).registers
+
+
+def _fields(parsed, pdf: str, reg: str) -> set[tuple[str, str]]:
+    r = next(r for r in parsed[pdf].registers if r.name == reg)
+    return {(f.name, f.bits) for f in r.fields}
+
+
+def test_fields_from_each_table_form(parsed):
+    # drawn summary table: merged bit cells found from the vertical rules
+    assert {("10 Seconds", "6:4"), ("Seconds", "3:0")} <= _fields(parsed, "maxim_ds3231m__libdriver.pdf", "Seconds")
+    # two-column detail page, bit diagram with names wrapped over two lines
+    assert {("INACT_Z enable", "0"), ("ACT ac/dc", "7")} <= _fields(parsed, "adi_adxl345__libdriver.pdf", "ACT_INACT_CTL")
+    # combined register/bit table, one line per field under the address line
+    assert {("LED0_ON_H[4]", "4"), ("LED0_ON_H[3:0]", "3:0")} <= _fields(parsed, "nxp_pca9685__adafruit_pwmservo.pdf", "LED0_ON_H")
+    # ST one-row table under "Table 19. CTRL1 register"
+    assert {("DR1", "7"), ("Yen", "0")} <= _fields(parsed, "st_l3gd20h__libdriver.pdf", "CTRL1")
+    # TI bit diagram: "BADC" over "4", one-bit cells joined into a range
+    assert ("BADC[4:1]", "10:7") in _fields(parsed, "ti_ina219__libdriver.pdf", "Configuration")
