@@ -164,7 +164,7 @@ def svd_evaluate(result: MappingResult, datasheet, files) -> dict[str, Any]:
     linkable = {k for k, v in true_pairs.items() if v}
     correct = 0
     linked_ok: set[tuple[str | None, str]] = set()
-    for lk in res_links(result):
+    for lk in result.links:
         key = (lk.peripheral, lk.register)
         if (lk.file, lk.symbol) in true_pairs.get(key, ()):
             correct += 1
@@ -174,6 +174,3 @@ def svd_evaluate(result: MappingResult, datasheet, files) -> dict[str, Any]:
             "linkable_registers": len(linkable), "linked_registers": len(linked_ok & linkable),
             "recall": len(linked_ok & linkable) / len(linkable) if linkable else 1.0}
 
-
-def res_links(result: MappingResult):
-    return result.links
