@@ -7,14 +7,15 @@ taken round-robin over the cut types a document's language allows:
 - ``split75`` (Spark): a window of ``snippet_lines`` lines; prompt = its first 75% of lines,
   target = the rest (stop rule: as many lines as the target has); windows whose target has
   fewer than 3 code tokens (licence headers, comment blocks) are skipped;
-- ``line``: one code line; prompt = the document before it plus the line's indentation,
-  target = the line's content (stop rule: newline);
+- ``line``: one code line; prompt = the document before it, target = the line with its
+  indentation (stop rule: newline); prompts never end in whitespace, which would split a token
+  the model's tokenizer merges;
 - ``block`` (C/C++ via tree-sitter-c): a function body or statement block; prompt = the
   document through its ``{``, target = the body through the matching ``}`` (stop rule: brace
   depth, counted on the fixed C lexer so braces in strings/comments do not count);
 - ``register_define``: a register definition line (``#define UART_CR1 0x0C``,
   ``#define PORTB _SFR_IO8(0x05)``, device-tree ``reg = <...>;``); prompt = the document
-  through the macro name (or ``reg =``), target = the value without a trailing comment (stop
+  through the macro name (or ``reg =``), target = the spacing and the value without a trailing comment (stop
   rule ``value``: first line, trailing comment removed).
 
 Prompts are capped to ``prompt_tokens`` tokens of a reference tokenizer by dropping whole
@@ -44,7 +45,7 @@ _REG_DEFINE = re.compile(
     re.MULTILINE,
 )
 _REG_VALUE = re.compile(r"0[xX][0-9A-Fa-f]+|_SFR_\w+\s*\(|\bBIT\s*\(|GENMASK|<<|\bvolatile\b")
-_DT_REG = re.compile(r"^(?P<head>[ \t]*reg[ \t]*=[ \t]*)(?P<value><[^\r\n;]*>;)[ \t\r]*$", re.MULTILINE)
+_DT_REG = re.compile(r"^(?P<head>[ \t]*reg[ \t]*=)(?P<value>[ \t]*<[^\r\n;]*>;)[ \t\r]*$", re.MULTILINE)
 
 
 @dataclass
@@ -116,9 +117,10 @@ def _line_candidates(text: str, cfg: BenchConfig) -> list[tuple]:
         line = text[start:end]
         if not _is_code_line(line):
             continue
-        indent = len(line) - len(line.lstrip())
+        # the prompt ends with the previous newline, the target carries the indentation: a prompt
+        # ending in whitespace splits a token the model would have merged (token-boundary artefact)
         content_end = start + len(line.rstrip())
-        out.append(("line", 0, start + indent, content_end, {"kind": "newline"}, {}))
+        out.append(("line", 0, start, content_end, {"kind": "newline"}, {}))
     return out
 
 
@@ -157,14 +159,15 @@ def _register_candidates(text: str, cfg: BenchConfig, language: str) -> list[tup
     out = []
     if language == "devicetree":
         for m in _DT_REG.finditer(text):
-            out.append(("register_define", 0, m.start("value"), m.end("value"), {"kind": "newline"},
+            out.append(("register_define", 0, m.end("head"), m.end("value"), {"kind": "newline"},
                         {"register": "reg"}))
         return out
     for m in _REG_DEFINE.finditer(text):
         value = strip_trailing_comment(m.group("value"))
         if not value or value.endswith("\\") or not _REG_VALUE.search(value):
             continue
-        out.append(("register_define", 0, m.start("value"), m.start("value") + len(value), {"kind": "value"},
+        # cut right after the name: the whitespace before the value belongs to the target (see _line_candidates)
+        out.append(("register_define", 0, m.end("name"), m.start("value") + len(value), {"kind": "value"},
                     {"register": m.group("name")}))
     return out
 

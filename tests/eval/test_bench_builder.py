@@ -53,13 +53,17 @@ def test_cut_types_on_real_code(dev_docs):
                         or "<<" in header["text"][c[2]:c[3]] for c in regs)
     line_start = header["text"].rfind("\n", 0, regs[0][2]) + 1
     assert header["text"][line_start:regs[0][2]].lstrip().startswith("#")
+    # no prompt ends in whitespace: the spacing before a value or a line's indentation is target text
+    assert all(not header["text"][c[2] - 1].isspace() for c in regs)
+    lines = candidate_cuts(usb["text"], "c", cfg, "line")
+    assert lines and all(usb["text"][c[2] - 1] == "\n" for c in lines)
     assert candidate_cuts(header["text"], "c", cfg, "block") == []
     s75 = candidate_cuts(usb["text"], "c", cfg, "split75")[0]
     prompt_lines = usb["text"][s75[1]:s75[2]].count("\n")
     assert prompt_lines == 12 and s75[4] == {"kind": "lines", "lines": 4}  # 16-line window: 12 + 4
     dts = "/dts-v1/;\n/ {\n\tuart0: serial@40011000 {\n\t\treg = <0x40011000 0x400>;\n\t};\n};\n"
     (c,) = candidate_cuts(dts, "devicetree", cfg, "register_define")
-    assert dts[c[2]:c[3]] == "<0x40011000 0x400>;"
+    assert dts[c[2]:c[3]] == " <0x40011000 0x400>;" and dts[:c[2]].endswith("reg =")
 
 
 def test_prompt_budget_drops_whole_lines():
