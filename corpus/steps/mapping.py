@@ -41,7 +41,7 @@ from datatrove.data import Document, DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
 
 from corpus.catalog_parts import CatalogPartWriter
-from corpus.documents import doc_id, sha256_text
+from corpus.documents import doc_id, pair_groups, sha256_text
 
 PAIR_KEYS = ("pair_id", "repo", "manufacturer", "manufacturer_raw", "category", "component", "license")
 # metrics that change from run to run (timings): kept out of the mapping files
@@ -66,17 +66,8 @@ class MappingStep(PipelineStep):
                                              sort_by=["pair_id", "datasheet", "register", "field"]),
             "section_status": CatalogPartWriter(catalog, "section_status", rank, sort_by=["pair_id", "datasheet"]),
         }
-        group: list[Document] = []
-        group_pair = None
-        for doc in data or []:
-            pair_id = doc.metadata.get("pair_id", "")
-            if group and pair_id != group_pair:
-                yield from self._flush(group, group_pair, tables)
-                group = []
-            group_pair = pair_id
-            group.append(doc)
-        if group:
-            yield from self._flush(group, group_pair, tables)
+        for pair_id, group in pair_groups(data):
+            yield from self._flush(group, pair_id, tables)
         for t in tables.values():
             t.close()
 
