@@ -241,6 +241,9 @@ def run_build(pairs: list[dict[str, Any]], out: str | os.PathLike, config: Build
     logs = BuildPaths(out).logs
     timings: dict[str, float] = {}
     if config.executor == "local":
+        from corpus.dedup import preload_forkserver
+
+        preload_forkserver()  # workers start from a server that already imported numpy/pyarrow/datatrove
         for i, stage in enumerate(stages):
             if only_stages and stage.name not in only_stages:
                 continue
