@@ -2,8 +2,8 @@
 
 Both train the same base model with the same rsLoRA adapter (PEFT, all linear layers) on the same
 packed, document-masked rows from datatrove token shards, with the same micro-batch, accumulation,
-AdamW, cosine schedule, clipping, precision and thread count. Runs alternate (ours, Trainer, ours,
-Trainer, …) so that load from other processes hits both alike; each side's best run counts.
+AdamW, cosine schedule, clipping, precision and thread count. Runs alternate in ABBA order (ours,
+Trainer, Trainer, ours, …) so that load from other processes hits both alike; each side's best run counts.
 tokens/s = tokens per optimizer step / median step wall time, first ``--warmup`` steps excluded.
 
     python bench/train_speed.py                       # tiny Llama-shaped model (SmolLM2 vocab), quick
@@ -145,9 +145,11 @@ def main() -> None:
     data = args.data or default_shards(work, model)
     tokens_per_step = args.seq_len * args.micro_batch * args.grad_accum
     ours, theirs = [], []
+    # ABBA order (ours, Trainer, Trainer, ours, ...): a load that drifts over time hits both alike
     for i in range(args.repeats):
-        ours.append(run_ours(args, model, data, work / f"ours{i}"))
-        theirs.append(run_trainer(args, model, data, work / f"trainer{i}"))
+        pair = [("ours", run_ours), ("trainer", run_trainer)]
+        for name, fn in (pair if i % 2 == 0 else pair[::-1]):
+            (ours if name == "ours" else theirs).append(fn(args, model, data, work / f"{name}{i}"))
     best_ours = min(r["step_s"] for r in ours)
     best_theirs = min(r["step_s"] for r in theirs)
     result = {

@@ -300,8 +300,10 @@ def train(cfg: TrainConfig, console: Any = None) -> dict[str, Any]:
     model.train()
 
     params = [p for p in model.parameters() if p.requires_grad]
+    # the fused kernel (CPU and CUDA) when parameters are plain tensors; FSDP's DTensors take foreach
     optimizer = torch.optim.AdamW(params, lr=cfg.optim.lr, betas=tuple(cfg.optim.betas), eps=cfg.optim.eps,
-                                  weight_decay=cfg.optim.weight_decay)
+                                  weight_decay=cfg.optim.weight_decay,
+                                  fused=not (env.world_size > 1 and cfg.run.distributed == "fsdp"))
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: lr_at(cfg, s, total))
 
     # ---- resume ---------------------------------------------------------------------------------
