@@ -113,6 +113,30 @@ def _commit_tree(kind: str, sha256: str, build) -> Path:
 
 
 def _run(cmd: list[str], source: str, what: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    if cmd[0] == "apt-get":
+        with _apt_lock():  # parallel builds/tests on a fresh machine would race for apt's list lock
+            return _run_unlocked(cmd, source, what, cwd)
+    return _run_unlocked(cmd, source, what, cwd)
+
+
+class _apt_lock:
+    """A process-wide lock (a file in the cache) around apt-get calls."""
+
+    def __enter__(self):
+        import fcntl
+
+        self._f = open(_sources_root() / ".apt.lock", "w")
+        fcntl.flock(self._f, fcntl.LOCK_EX)
+        return self
+
+    def __exit__(self, *exc):
+        import fcntl
+
+        fcntl.flock(self._f, fcntl.LOCK_UN)
+        self._f.close()
+
+
+def _run_unlocked(cmd: list[str], source: str, what: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     try:
         proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
     except FileNotFoundError as e:
