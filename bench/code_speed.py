@@ -25,25 +25,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from corpus.steps.reader import select_files  # noqa: E402  (the build's own file selection)
 from parsers.code import detect_language, parse_code, ts_parse  # noqa: E402
 
 TS_LANGS = ("c", "cpp", "devicetree")
-SKIP_DIRS = {".git", ".svn", "node_modules", "__pycache__"}
-
-
-def _select(root: Path, patterns: list[str]) -> list[Path]:
-    found: set[Path] = set()
-    for pat in patterns or [""]:
-        pat = pat.strip("/")
-        targets = sorted(root.glob(pat)) if any(c in pat for c in "*?[") else [root / pat if pat else root]
-        for t in targets:
-            if t.is_file():
-                found.add(t)
-            elif t.is_dir():
-                for dirpath, dirnames, filenames in os.walk(t):
-                    dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
-                    found.update(Path(dirpath) / f for f in filenames)
-    return sorted(p for p in found if not p.is_symlink())
 
 
 def starter_files(manifest: Path) -> list[tuple[str, bytes]]:
@@ -55,7 +40,7 @@ def starter_files(manifest: Path) -> list[tuple[str, bytes]]:
     seen: dict[Path, bytes] = {}
     for pair in pairs:
         tree = fetch(pair["repo"])
-        for p in _select(tree, pair.get("repo_paths") or []):
+        for p in select_files(tree, pair.get("repo_paths") or []):
             if p not in seen and detect_language(p.name) != "other" and p.stat().st_size <= 1_000_000:
                 seen[p] = p.read_bytes()
     return [(str(p), d) for p, d in sorted(seen.items())]
@@ -67,7 +52,7 @@ def linux_groups(root: Path, max_bytes: int) -> dict[str, list[tuple[str, bytes]
     out = {}
     for label, rel in subsets.items():
         files, total = [], 0
-        for p in _select(root, [rel]):
+        for p in select_files(root, [rel]):
             if detect_language(p.name) == "other":
                 continue
             d = p.read_bytes()

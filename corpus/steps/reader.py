@@ -47,7 +47,7 @@ def pair_metadata(pair: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _matches(root: Path, patterns: list[str]) -> list[Path]:
+def select_files(root: Path, patterns: list[str]) -> list[Path]:
     """Files under ``root`` selected by ``patterns`` (paths or globs relative to root), sorted, unique."""
     found: set[Path] = set()
     for pat in patterns or [""]:
@@ -177,7 +177,7 @@ class PairReader(PipelineStep):
                 row["fetch_error"] = str(e)
                 pairs_out.add(row)
                 return
-            files = _matches(tree, list(pair.get("repo_paths") or []))
+            files = select_files(tree, list(pair.get("repo_paths") or []))
             if not files:
                 self._drop(drops, pid, pair["repo"], "no_files", f"repo_paths {pair.get('repo_paths')} matched no file in {tree}")
             root = document_root(tree, files)
