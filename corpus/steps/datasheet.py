@@ -12,10 +12,13 @@ section longer than ``max_doc_chars`` is cut at line boundaries into parts):
 
 * ``text``: the section's text (its subsections included) followed by its registers rendered
   as readable text (name, peripheral, address, reset, access, width, description, and one
-  line per bit field);
+  line per bit field). Bit diagrams are cut from the section text (``strip_bit_diagrams``):
+  PyMuPDF gives their cells one per line ("31", "30", … "rw", "Res."), thousands of lines that
+  teach a model nothing the rendered register lines do not already say;
 * ``metadata``: every key of the source document except ``datasheet_path`` is copied, then
   ``kind="datasheet"``, ``language="text"``, ``path`` (datasheet file name), ``section_id``,
-  ``section_title``, ``part``, ``n_registers`` (registers in this document), ``sha256``;
+  ``section_title``, ``part``, ``n_registers`` (registers in this document),
+  ``bit_diagram_lines`` (lines of bit diagrams cut from this section), ``sha256``;
 * the first document of each datasheet also carries ``metadata["_datasheet"]``: the
   ``parsers.models.Datasheet`` (transient, for the mapping step; writers drop ``_`` keys).
 
@@ -28,6 +31,7 @@ with ``pair_id`` and ``datasheet``): ``datasheets`` (pages, title, counts, warni
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from datatrove.data import Document, DocumentsPipeline
@@ -35,6 +39,58 @@ from datatrove.pipeline.base import PipelineStep
 
 from corpus.catalog_parts import CatalogPartWriter
 from corpus.documents import KIND_DATASHEET_SOURCE, doc_id, sha256_text
+
+
+_INT_LINE = re.compile(r"\s*(\d{1,2})\s*")
+_MIN_LADDER = 8  # "7 6 5 4 3 2 1 0" is the shortest bit-number row of a register diagram
+
+
+def _ladder_len(lines: list[str], i: int) -> int:
+    """Length of the run of descending bit numbers (k, k-1, …) starting at line i; 0 if none."""
+    m = _INT_LINE.fullmatch(lines[i])
+    if not m:
+        return 0
+    k, n = int(m.group(1)), 1
+    while i + n < len(lines) and (m := _INT_LINE.fullmatch(lines[i + n])) and int(m.group(1)) == k - n:
+        n += 1
+    return n if n >= _MIN_LADDER else 0
+
+
+def _is_cell(line: str) -> bool:
+    """A bit-diagram cell as PyMuPDF prints it: a field name, an access code, "Res.", a bit number."""
+    t = line.strip()
+    return len(t) <= 16 and len(t.split()) <= 2
+
+
+def strip_bit_diagrams(text: str) -> tuple[str, int]:
+    """Cut register bit diagrams out of a section's text; returns (text, lines removed).
+
+    A diagram starts at a row of at least 8 descending bit numbers (31..16, 15..0, 7..0), one per
+    line, and runs over the short cell lines that follow (field names, ``rw``, ``Res.``, reset
+    values, the next bit-number row) up to the first line of prose. When no prose line follows
+    within a diagram's plausible size, only the bit-number rows are cut: a table of short values
+    is left alone. Ascending runs (pin numbers) are never touched.
+    """
+    lines = text.split("\n")
+    out: list[str] = []
+    removed = i = 0
+    while i < len(lines):
+        n = _ladder_len(lines, i)
+        if not n:
+            out.append(lines[i])
+            i += 1
+            continue
+        j = i + n
+        limit = j + 4 * n + 8  # cells, access codes, resets and a second row, at most
+        while j < len(lines) and j < limit and _is_cell(lines[j]):
+            j += _ladder_len(lines, j) or 1
+        if j >= limit:  # no prose ends it: drop the bit numbers, keep the cells
+            removed += n
+            i += n
+            continue
+        removed += j - i
+        i = j
+    return "\n".join(out), removed
 
 
 def register_text(r) -> str:
@@ -67,8 +123,9 @@ def register_text(r) -> str:
     return "\n".join(lines)
 
 
-def datasheet_documents(ds) -> list[tuple[str, str, str]]:
-    """(section_id, section_title, text) per top-level section, registers rendered inside."""
+def datasheet_documents(ds) -> list[tuple[str, str, str, int]]:
+    """(section_id, section_title, text, bit-diagram lines cut) per top-level section, registers
+    rendered inside."""
     secs = ds.sections
     regs_by_sec: dict[str, list] = {}
     if secs:
@@ -92,10 +149,11 @@ def datasheet_documents(ds) -> list[tuple[str, str, str]]:
                 return
             head = group[0]
             body = "\n\n".join(t for t in (f"{s.id} {s.title}\n{s.text}".strip() for s in group) if t)
+            body, cut = strip_bit_diagrams(body)
             regs = regs_by_sec.get(head.id, [])
             if regs:
                 body += "\n\nRegister map\n" + "\n".join(register_text(r) for r in regs)
-            out.append((head.id, head.title, body.strip()))
+            out.append((head.id, head.title, body.strip(), cut))
 
         for s in secs:
             if s.level <= top_level and group:
@@ -106,15 +164,15 @@ def datasheet_documents(ds) -> list[tuple[str, str, str]]:
         # section ids can repeat (a heading number printed twice): document ids must not
         seen: dict[str, int] = {}
         unique = []
-        for sid, title, text in out:
+        for sid, title, text, cut in out:
             if not text:
                 continue
             n = seen.get(sid, 0)
             seen[sid] = n + 1
-            unique.append((sid if n == 0 else f"{sid}~{n}", title, text))
+            unique.append((sid if n == 0 else f"{sid}~{n}", title, text, cut))
         return unique
     if ds.registers:
-        return [("registers", "Registers", "Register map\n" + "\n".join(register_text(r) for r in ds.registers))]
+        return [("registers", "Registers", "Register map\n" + "\n".join(register_text(r) for r in ds.registers), 0)]
     return []
 
 
@@ -221,13 +279,14 @@ class DatasheetStep(PipelineStep):
             return
         base = {k: v for k, v in md.items() if k != "datasheet_path"}
         first = True
-        for sid, title, text in docs:
+        for sid, title, text, cut in docs:
+            self.stat_update("bit_diagram_lines_cut", value=cut)
             n_regs = text.count("\nRegister ") + text.startswith("Register ")
             parts = _chunks(text, self.max_doc_chars)
             for k, part in enumerate(parts):
                 meta = {**base, "kind": "datasheet", "language": "text", "path": name, "section_id": sid,
                         "section_title": title, "part": k, "n_registers": n_regs if k == 0 else 0,
-                        "sha256": sha256_text(part)}
+                        "bit_diagram_lines": cut if k == 0 else 0, "sha256": sha256_text(part)}
                 if first:
                     meta["_datasheet"] = ds
                     first = False

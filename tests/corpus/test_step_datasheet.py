@@ -129,3 +129,35 @@ def test_cli_datasheet_json_tree_and_errors(tmp_path):
     assert r.exit_code == 2 and "password" in r.output
     r = runner.invoke(app, ["datasheet", str(BME), "--pages", "9-3"])
     assert r.exit_code != 0
+
+
+def test_bit_diagrams_are_cut_and_field_lines_kept(tmp_path):
+    """ST-style register pages: the bit-number rows and cells go, every "Bits …" line stays."""
+    from corpus.steps.datasheet import datasheet_documents, strip_bit_diagrams
+    from parsers.datasheet import parse_pdf
+    from parsers.svd import parse_svd
+    from parsers.svd_render import render_pdf
+    from tests.parsers.test_svd import pyocd_svd
+    from tests.parsers.test_svd_render import subset
+
+    ds = subset(parse_svd(pyocd_svd("STM32F0xx.svd")), ["CRC", "USART1"])
+    got = parse_pdf(render_pdf(ds, tmp_path / "st.pdf", "st"))
+    raw = "\n".join(s.text for s in got.sections)
+    docs = datasheet_documents(got)
+    text = "\n".join(d[2] for d in docs)
+    assert sum(d[3] for d in docs) > 500
+    lines = text.split("\n")
+    assert "31" not in lines and "16" not in lines and "rw" not in lines  # no diagram cell survives
+    count = lambda t: sum(1 for x in t.split("\n") if x.startswith("Bit"))  # noqa: E731
+    assert count(text) >= count(raw) > 50  # field descriptions all kept
+    assert "Address offset: 0x00" in text and "Register CR1 (USART1)" in text
+
+    # a pin table (ascending numbers) and a short-value table without prose after it are kept
+    pins = "\n".join(str(k) for k in range(1, 17))
+    assert strip_bit_diagrams(pins) == (pins, 0)
+    values = "\n".join(["7", "6", "5", "4", "3", "2", "1", "0"] + ["0x1"] * 60)
+    kept, cut = strip_bit_diagrams(values)
+    assert cut == 8 and kept == "\n".join(["0x1"] * 60)
+    diagram = "\n".join(["Register X", "7", "6", "5", "4", "3", "2", "1", "0", "EN", "rw", "Res.",
+                         "Bits 7:0 EN: enable the block."])
+    assert strip_bit_diagrams(diagram) == ("Register X\nBits 7:0 EN: enable the block.", 11)
