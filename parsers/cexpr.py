@@ -422,6 +422,7 @@ class Evaluator:
         self.types = types if types is not None else set()
         self._memo: dict[str, Value | None] = {}
         self._text_memo: dict[str, Value | None] = {}
+        self._body_tokens: dict[str, tuple[Macro, list]] = {}
 
     def eval_tokens(self, toks, depth: int = 0, stack: frozenset = frozenset()) -> Value:
         if depth > _MAX_DEPTH or not toks:
@@ -458,7 +459,10 @@ class Evaluator:
             raise _NotConst
         binding = dict(zip(params, args))
         out: list[tuple[str, str]] = []
-        for kind, tok in tokenize(macro.body):
+        body = self._body_tokens.get(name)
+        if body is None or body[0] is not macro:
+            body = self._body_tokens[name] = (macro, tokenize(macro.body))  # one tokenisation per macro
+        for kind, tok in body[1]:
             if kind == "id" and tok in binding:
                 out.append(("op", "("))
                 out.extend(binding[tok])
@@ -476,8 +480,15 @@ class Evaluator:
             return memo[text]
         v = None
         m = _INT_RE.fullmatch(text)
-        if m is not None:  # fast path: most register defines are one literal
-            v = _lit(m.group(1) + m.group(2))
+        if m is not None:  # fast path: most register defines are one literal (what _lit does, inline)
+            digits, suffix = m.groups()
+            n = int(digits, 0)  # hex, decimal or a lone 0: _INT_RE admits no octal or binary
+            if suffix:
+                suffix = suffix.lower()
+                v = Value(n, "u" in suffix or (digits[0] == "0" and n > 0x7FFFFFFF),
+                          64 if "ll" in suffix or n > 0xFFFFFFFF else 32)
+            else:
+                v = Value(n, digits[0] == "0" and n > 0x7FFFFFFF, 64 if n > 0xFFFFFFFF else 32)
         else:
             m = _SFR_FAST_RE.fullmatch(text)
             if m is not None:  # avr-libc _SFR_IO8(0x05) / _SFR_MEM8(0xC6)

@@ -291,6 +291,10 @@ class _Extractor:
         self.struct_names: set[str] = set()
         self.overlays: set[str] = set()
         self.ev = Evaluator(macros, self.struct_names)
+        # field ids (per grammar) instead of names: tree-sitter looks a name up field by field
+        lang = _parser(language).language
+        for f in ("body", "declarator", "name", "size", "type", "value"):
+            setattr(self, "F_" + f.upper(), lang.field_id_for_name(f))
 
     # ------------------------------------------------------------------ walk
     _CONTAINERS = frozenset(("preproc_if", "preproc_ifdef", "preproc_else", "preproc_elif", "preproc_elifdef",
@@ -312,7 +316,7 @@ class _Extractor:
             elif t in ("struct_specifier", "union_specifier", "enum_specifier", "class_specifier"):
                 self.type_spec(child, None)
             elif t == "linkage_specification" or t == "namespace_definition":
-                body = child.child_by_field_name("body")
+                body = child.child_by_field_id(self.F_BODY)
                 if body is not None:
                     if body.type == "declaration_list":
                         self.walk(body, depth + 1)
@@ -327,8 +331,7 @@ class _Extractor:
                         self.type_spec(c, None)
 
     # ------------------------------------------------------------------ helpers
-    @staticmethod
-    def _declarator_name(node):
+    def _declarator_name(self, node):
         """(name, kind) down a declarator chain; kind 'function', 'array', 'pointer' or 'plain'.
 
         The innermost declarator decides: ``int *f(void)`` is a function, ``int (*fp)(void)`` a
@@ -345,7 +348,7 @@ class _Extractor:
                 kind = "array"
             elif t == "pointer_declarator":
                 kind = "pointer"
-            nxt = node.child_by_field_name("declarator")
+            nxt = node.child_by_field_id(self.F_DECLARATOR)
             if nxt is None:
                 nxt = node.named_children[0] if node.named_child_count else None
             node = nxt
@@ -358,21 +361,21 @@ class _Extractor:
 
     # ------------------------------------------------------------------ functions and declarations
     def function(self, node, parent):
-        decl = node.child_by_field_name("declarator")
+        decl = node.child_by_field_id(self.F_DECLARATOR)
         name, _ = self._declarator_name(decl)
         if not name:
             return
-        body = node.child_by_field_name("body")
+        body = node.child_by_field_id(self.F_BODY)
         end = body.start_byte if body is not None else node.end_byte
         sig = _WS_RE.sub(" ", self.src[node.start_byte:end].decode("utf-8", "replace")).strip()
         self._add("function", name, node, signature=sig[:500], parent=parent)
 
     def declaration(self, node):
-        typ = node.child_by_field_name("type")
+        typ = node.child_by_field_id(self.F_TYPE)
         if typ is not None and typ.type in ("struct_specifier", "union_specifier", "enum_specifier",
                                             "class_specifier"):
             self.type_spec(typ, None)
-        for d in node.children_by_field_name("declarator"):
+        for d in node.children_by_field_id(self.F_DECLARATOR):
             name, kind = self._declarator_name(d)
             if not name:
                 continue
@@ -383,7 +386,7 @@ class _Extractor:
             value = None
             iv = None
             if d.type == "init_declarator":
-                v = d.child_by_field_name("value")
+                v = d.child_by_field_id(self.F_VALUE)
                 if v is not None and v.end_byte - v.start_byte <= 200:
                     value = _text(v)
                     ev = self.ev.value(value)
@@ -396,14 +399,14 @@ class _Extractor:
                 sym.role = "vector_table"  # a C interrupt vector table (startup_*.c, CMSIS GCC startup)
 
     def typedef(self, node):
-        typ = node.child_by_field_name("type")
-        names = [self._declarator_name(d)[0] for d in node.children_by_field_name("declarator")]
+        typ = node.child_by_field_id(self.F_TYPE)
+        names = [self._declarator_name(d)[0] for d in node.children_by_field_id(self.F_DECLARATOR)]
         names = [n for n in names if n]
         if typ is None:
             return
         if typ.type in ("struct_specifier", "union_specifier", "enum_specifier", "class_specifier"):
-            tag = typ.child_by_field_name("name")
-            has_body = typ.child_by_field_name("body") is not None
+            tag = typ.child_by_field_id(self.F_NAME)
+            has_body = typ.child_by_field_id(self.F_BODY) is not None
             if has_body:
                 if tag is None and names:
                     # anonymous `typedef struct {...} USART_TypeDef;`: the struct takes the typedef name
@@ -441,7 +444,7 @@ class _Extractor:
                     self.typedef_sizes[n] = self.typedef_sizes[tname]
                 self.struct_names.add(n)
             return
-        decls = node.children_by_field_name("declarator")
+        decls = node.children_by_field_id(self.F_DECLARATOR)
         # qualifiers (`typedef volatile uint8_t register8_t;`) are siblings of the type node
         start = node.children[0].end_byte if node.children and node.children[0].type == "typedef" else typ.start_byte
         end = decls[0].start_byte if decls else typ.end_byte
@@ -467,8 +470,8 @@ class _Extractor:
     def type_spec(self, node, name: str | None, outer=None, field_parent: str | None = None):
         """A struct/union/enum/class with a body; returns its (size, align) when known."""
         t = node.type
-        tag = node.child_by_field_name("name")
-        body = node.child_by_field_name("body")
+        tag = node.child_by_field_id(self.F_NAME)
+        body = node.child_by_field_id(self.F_BODY)
         if name is None and tag is not None:
             name = _text(tag)
         if body is None:
@@ -503,8 +506,8 @@ class _Extractor:
         for c in body.children:
             if c.type != "enumerator":
                 continue
-            n = c.child_by_field_name("name")
-            v = c.child_by_field_name("value")
+            n = c.child_by_field_id(self.F_NAME)
+            v = c.child_by_field_id(self.F_VALUE)
             if n is None:
                 continue
             name = _text(n)
@@ -605,23 +608,26 @@ class _Extractor:
             out.append(f)
 
     def _field(self, node, name, parent, offset, size, tname, out):
-        s = self._add("field", name, node, parent=parent, offset=offset, size=size, type=tname)
+        # positional Symbol(kind, name, start, end, value, parent, signature, int_value, offset, type, size, role)
+        s = Symbol("field", name, node.start_point[0] + 1, node.end_point[0] + 1, None, parent, None, None, offset,
+                   tname, size)
+        self.symbols.append(s)
         out.append(s)
 
     def _field_entries(self, node, parent, out):
         """[(name, (size, align) | None, count | None, bits | None, type name, inner fields | None)] for one
         field declaration; an anonymous member struct/union gives one entry with its inner fields."""
-        typ = node.child_by_field_name("type")
+        typ = node.child_by_field_id(self.F_TYPE)
         if typ is None:
             return None
         tt = typ.type
-        if tt in ("struct_specifier", "union_specifier", "class_specifier") and typ.child_by_field_name("body"):
-            inner_name = typ.child_by_field_name("name")
-            decls = node.children_by_field_name("declarator")
+        if tt in ("struct_specifier", "union_specifier", "class_specifier") and typ.child_by_field_id(self.F_BODY):
+            inner_name = typ.child_by_field_id(self.F_NAME)
+            decls = node.children_by_field_id(self.F_DECLARATOR)
             if not decls:
                 # anonymous member struct/union: its fields belong to the enclosing struct
                 inner: list[Symbol] = []
-                info = self.layout(typ.child_by_field_name("body"), tt == "union_specifier", parent, inner)
+                info = self.layout(typ.child_by_field_id(self.F_BODY), tt == "union_specifier", parent, inner)
                 return [("", info, 1, None, None, inner)]
             member = self._declarator_name(decls[0])[0]
             # an untagged struct/union type of a named member (`union {…} PORT[32];`): its fields
@@ -643,12 +649,12 @@ class _Extractor:
                 bits = ev.value if ev is not None else None
                 if bits is None:
                     return None
-        decls = node.children_by_field_name("declarator")
+        decls = node.children_by_field_id(self.F_DECLARATOR)
         if not decls and bits is not None:
             return [("", info, 1, bits, tname, None)]  # unnamed bit-field padding
         for d in decls:
             if d.type == "function_declarator":
-                inner = d.child_by_field_name("declarator")
+                inner = d.child_by_field_id(self.F_DECLARATOR)
                 if inner is not None and inner.type in ("field_identifier", "identifier", "destructor_name",
                                                         "operator_name", "qualified_identifier"):
                     # a method declared in a C++ class body: a function, not a member of the layout
@@ -665,12 +671,12 @@ class _Extractor:
                     name = _text(cur)
                     break
                 if ct == "array_declarator":
-                    sz = cur.child_by_field_name("size")
+                    sz = cur.child_by_field_id(self.F_SIZE)
                     ev = self.ev.value(_text(sz)) if sz is not None else None
                     count = count * ev.value if (ev is not None and count is not None and ev.value >= 0) else None
                 elif ct in ("pointer_declarator", "function_declarator"):
                     finfo = (4, 4)
-                nxt = cur.child_by_field_name("declarator")
+                nxt = cur.child_by_field_id(self.F_DECLARATOR)
                 if nxt is None:
                     nxt = cur.named_children[0] if cur.named_child_count else None
                 cur = nxt
@@ -683,6 +689,7 @@ _BIT_TAILS = frozenset(("_Pos", "_Msk", "_MASK", "_Mask", "_mask", "_SHIFT", "_S
                         "_gp", "_BIT", "_BITS", "_bit", "_POS", "_MSK"))
 _BASE_TAILS = frozenset(("_BASE", "_BASEADDR", "_BASEADDRESS"))
 _BASE_SUFFIXES = ("_BASE_ADDR", "_BASE_ADDRESS", "BASE_ADDR", "_PHYS_BASE")
+_TAIL_ROLE = {**{t: "base" for t in _BASE_TAILS}, **{t: "bit" for t in _BIT_TAILS}}  # one lookup for both
 _REG_WORDS = frozenset("REG REGS REGISTER ADDR ADDRESS OFFSET OFFS OFF OFST".split())
 
 
@@ -690,10 +697,10 @@ def _role_for_name(name: str, value: str) -> str | None:
     """Role of an integer macro or enumerator from its name, else from its value."""
     cut = name.rfind("_")
     if cut >= 0:
-        tail = name[cut:]
-        if tail in _BIT_TAILS:
-            return "bit"
-        if tail in _BASE_TAILS or name.endswith(_BASE_SUFFIXES):
+        role = _TAIL_ROLE.get(name[cut:])
+        if role is not None:
+            return role
+        if name.endswith(_BASE_SUFFIXES):
             return "base"
         if not _REG_WORDS.isdisjoint(name.split("_")):
             return "register"
@@ -852,6 +859,7 @@ def _parse_c(cf: CodeFile, text: str, data: bytes, lang: str) -> None:
     structs = ex.struct_names
     append = symbols.append
     value_of = ev.value
+    role_of = _role_for_name
     for name, params, value, l0, l1 in defines:
         # positional Symbol(kind, name, start, end, value, parent, signature, int_value, offset, type,
         # size, role): this loop runs once per #define, the hot path of register headers
@@ -862,10 +870,14 @@ def _parse_c(cf: CodeFile, text: str, data: bytes, lang: str) -> None:
         if v is None:
             append(Symbol("macro", name, l0, l1, value[:1000]))
             continue
+        iv = v.value
+        if v.ptr_type is None and not v.mmio:  # macro_role's common case, inline
+            append(Symbol("macro", name, l0, l1, value[:1000], None, None,
+                          iv if -(1 << 63) <= iv < (1 << 63) else None, None, None, None, role_of(name, value)))
+            continue
         role, typ = macro_role(name, value, v)
         if role == "instance" and typ in structs:
             ex.overlays.add(typ)
-        iv = v.value
         append(Symbol("macro", name, l0, l1, value[:1000], None, None,
                       iv if -(1 << 63) <= iv < (1 << 63) else None, None, typ, None, role))
     # register declarations whose address is a macro defined later in the file (msp430: P1OUT_)

@@ -52,6 +52,21 @@ def is_binary(data: bytes) -> bool:
     return ctrl > len(head) // 10
 
 
+def _has_line(text: str, length: int) -> bool:
+    """Whether a line of ``text`` has at least ``length`` characters: jumps from the last newline
+    of one ``length``-wide window to the next, so a file of short lines costs about
+    len(text) / length searches instead of one string per line."""
+    n = len(text)
+    rfind = text.rfind
+    i = 0
+    while i + length <= n:
+        j = rfind("\n", i, i + length)
+        if j < 0:
+            return True
+        i = j + 1
+    return False
+
+
 def detect_flags(path: str, text: str) -> list[str]:
     """Flags of a decoded file (``binary``/``non_utf8`` are added by the caller)."""
     flags = []
@@ -66,13 +81,14 @@ def detect_flags(path: str, text: str) -> list[str]:
         lines = text.count("\n") + 1
         if n / lines > 200:
             flags.append("minified")
-        longest = max(map(len, text.split("\n"))) if n > 1000 else n
         if n > 2048:
             # cheap counts first: only a file with many "0x" can be mostly a byte array
-            if text.count("0x") * 6 > n // 2 and len(_HEX_BYTE_RE.findall(text)) * 6 > n // 2:
+            # (every byte-array match holds its own comma: too few commas rule it out before the regex)
+            if (text.count("0x") * 6 > n // 2 and text.count(",") * 6 > n // 2
+                    and len(_HEX_BYTE_RE.findall(text)) * 6 > n // 2):
                 flags.append("encoded_data")
-            elif longest >= 200 and _BASE64_RE.search(text):
+            elif _has_line(text, 200) and _BASE64_RE.search(text):
                 flags.append("encoded_data")
-        if longest > 1000:
+        if n > 1000 and _has_line(text, 1001):
             flags.append("long_lines")
     return flags

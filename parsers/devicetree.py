@@ -11,14 +11,11 @@ address. ``#include`` and ``/include/`` files are the includes; ``#define`` line
 from __future__ import annotations
 
 import re
+from operator import attrgetter
 
 from parsers.models import CodeFile, Symbol
 
 _DTS_INCLUDE_RE = re.compile(r'^[ \t]*/include/[ \t]*"([^"\n]+)"', re.M)
-
-
-def _text(node) -> str:
-    return node.text.decode("utf-8", "replace")
 
 
 def _int(tok: str) -> int | None:
@@ -28,11 +25,34 @@ def _int(tok: str) -> int | None:
         return None
 
 
+# Only three properties matter (compatible, reg, #address-cells): a property node is looked into
+# only when its source starts with one of these names; a file with a labelled one of them
+# (`lbl: reg = <…>;`, the label starts the node) is read with the exact check on every property.
+_WANTED = (b"compatible", b"reg", b"#address-cells")
+_LABELLED_RE = re.compile(rb":(?<=\w:)(?:[ \t\r\n]|/\*.*?\*/|//[^\n]*)*(?:compatible|reg|#address-cells)"
+                          rb"(?![\w,.+*#?@-])", re.S)
+_CONTAINERS = frozenset(("ERROR", "preproc_if", "preproc_ifdef", "preproc_else", "preproc_elif"))
+
+
+def _cells(prop, n: int) -> list[int | None]:
+    """The first ``n`` integer literals of a property's ``<…>`` cells (callers read no more)."""
+    out = []
+    for vc in prop.children:
+        if vc.type == "integer_cells":
+            for v in vc.children:
+                if v.type == "integer_literal":
+                    out.append(_int(v.text.decode("utf-8", "replace")))
+                    if len(out) == n:
+                        return out
+    return out
+
+
 def parse_devicetree(cf: CodeFile, text: str, data: bytes) -> None:
-    from parsers.code import _clean_value, _parser, _scan_directives, _count_errors
+    from parsers.code import _clean_value, _count_errors, _directives, _parse_outside, _parser
 
     symbols: list[Symbol] = []
-    for name, params, body, inc, l0, l1 in _scan_directives(text):
+    directives = _directives(text)
+    for name, params, body, inc, l0, l1, _, _ in directives:
         if name is not None:
             sym = Symbol(kind="macro", name=name, start_line=l0, end_line=l1, value=_clean_value(body)[:1000])
             if params is not None:
@@ -44,11 +64,20 @@ def parse_devicetree(cf: CodeFile, text: str, data: bytes) -> None:
                 cf.includes.append(m.group(1) or m.group(2))
                 if m.group(2):
                     cf.angle_includes.append(m.group(2))
-    cf.includes.extend(m.group(1) for m in _DTS_INCLUDE_RE.finditer(text))
+    if "/include/" in text:
+        cf.includes.extend(m.group(1) for m in _DTS_INCLUDE_RE.finditer(text))
 
-    tree = _parser("devicetree").parse(data)
+    # the directive lines were read above: tree-sitter skips them (see parsers.code._parse_outside)
+    tree = _parse_outside("devicetree", data, directives) if len(data) == len(text) else _parser("devicetree").parse(data)
     root = tree.root_node
     cf.parse_errors = _count_errors(root)
+    language = tree.language
+    f_name = language.field_id_for_name("name")
+    f_label = language.field_id_for_name("label")
+    exact = _LABELLED_RE.search(data) is not None
+    wanted = _WANTED
+    starts = data.startswith
+    add = symbols.append
 
     def visit(node, parent: str | None, addr_cells: int, depth: int) -> None:
         if depth > 200:
@@ -57,50 +86,50 @@ def parse_devicetree(cf: CodeFile, text: str, data: bytes) -> None:
             t = child.type
             if t == "node":
                 node_symbol(child, parent, addr_cells, depth)
-            elif t in ("ERROR", "preproc_if", "preproc_ifdef", "preproc_else", "preproc_elif"):
+            elif t in _CONTAINERS:
                 visit(child, parent, addr_cells, depth + 1)
 
     def node_symbol(node, parent: str | None, addr_cells: int, depth: int) -> None:
         # one pass over the children: dtc requires properties before subnodes, so
         # #address-cells is known before the child nodes that depend on it
-        label_n = node.child_by_field_name("label")
-        name_n = node.child_by_field_name("name")
-        name = _text(name_n) if name_n is not None else "?"
-        sym = Symbol("node", name, node.start_point[0] + 1, node.end_point[0] + 1, None, parent,
-                     type=_text(label_n) if label_n is not None else None)
-        symbols.append(sym)
+        label_n = node.child_by_field_id(f_label)
+        name_n = node.child_by_field_id(f_name)
+        name = name_n.text.decode("utf-8", "replace") if name_n is not None else "?"
+        sym = Symbol("node", name, node.start_point[0] + 1, node.end_point[0] + 1, None, parent, None, None, None,
+                     label_n.text.decode("utf-8", "replace") if label_n is not None else None)
+        add(sym)
         child_cells = 1
         reg = None
         unit = None
         for c in node.children:
             t = c.type
             if t == "property":
-                pn = c.child_by_field_name("name")
+                if not exact and not starts(wanted, c.start_byte):
+                    continue
+                pn = c.child_by_field_id(f_name)
                 pname = pn.text if pn is not None else b""
                 if pname == b"compatible":
-                    vals = [_text(v) for v in c.children if v.type == "string_literal"]
+                    vals = [v.text.decode("utf-8", "replace") for v in c.children if v.type == "string_literal"]
                     sym.value = ", ".join(vals)[:500]
                 elif pname == b"reg":
-                    cells = [_int(_text(v)) for vc in c.children if vc.type == "integer_cells"
-                             for v in vc.children if v.type == "integer_literal"]
-                    if cells and all(x is not None for x in cells[:addr_cells]):
+                    cells = _cells(c, addr_cells)
+                    if cells and all(x is not None for x in cells):
                         reg = 0
-                        for x in cells[:addr_cells]:
+                        for x in cells:
                             reg = (reg << 32) | x
                 elif pname == b"#address-cells":
-                    cells = [_int(_text(v)) for vc in c.children if vc.type == "integer_cells"
-                             for v in vc.children if v.type == "integer_literal"]
+                    cells = _cells(c, 1)
                     if cells and cells[0] in (1, 2, 3):
                         child_cells = cells[0]
             elif t == "node":
                 if depth < 200:
                     node_symbol(c, sym.name, child_cells, depth + 1)
             elif t == "unit_address":
-                unit = _text(c)
+                unit = c.text.decode("utf-8", "replace")
                 sym.name = f"{name}@{unit}"
             elif t == "reference" and name_n is None:
-                sym.name = name = _text(c)
-            elif t in ("ERROR", "preproc_if", "preproc_ifdef", "preproc_else", "preproc_elif"):
+                sym.name = name = c.text.decode("utf-8", "replace")
+            elif t in _CONTAINERS:
                 visit(c, sym.name, child_cells, depth + 1)
         if reg is None and unit is not None:
             reg = _int("0x" + unit.split(",")[0])
@@ -109,5 +138,8 @@ def parse_devicetree(cf: CodeFile, text: str, data: bytes) -> None:
             sym.role = "register"
 
     visit(root, None, 1, 0)
-    symbols.sort(key=lambda s: (s.start_line, s.end_line))
+    symbols.sort(key=_LINE_KEY)
     cf.symbols = symbols
+
+
+_LINE_KEY = attrgetter("start_line", "end_line")
