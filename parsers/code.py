@@ -272,7 +272,7 @@ _VECTOR_NAME_RE = re.compile(r"(?i)^(g_pfn_?vectors|__?isr_vectors?|__?vectors?_
                              r"isr_vector_table|exception_table|interrupt_vectors?)$")
 _VECTOR_SECTION_RE = re.compile(rb"section\s*\(\s*\"\.(isr_vector|vectors|vector_table|intvecs|isr_vectors)")
 _PADDING_RE = re.compile(r"(?i)(reserved|rsvd|res\d|pad|unused|dummy)")  # layout padding, not registers
-_WORDREG_RE = re.compile(rb"^\s*_(WORD|DWORD)REGISTER\s*\(\s*(\w+)\s*\)")
+_WORDREG_RE = re.compile(rb"\s*_(WORD|DWORD)REGISTER\s*\(\s*(\w+)\s*\)")  # match()ed at a field's start
 
 
 def _text(node) -> str:
@@ -483,7 +483,7 @@ class _Extractor:
             return (4, 4)
         kind = "union" if t == "union_specifier" else "struct"
         sym = self._add(kind, name or "", span) if name else None
-        overlay = bool(_OVERLAY_HINT_RE.search(self.src[body.start_byte:body.end_byte]))
+        overlay = _OVERLAY_HINT_RE.search(self.src, body.start_byte, body.end_byte) is not None
         fields: list[Symbol] = []
         info = self.layout(body, kind == "union", field_parent or name, fields)
         if name:
@@ -521,10 +521,9 @@ class _Extractor:
             nxt = iv + 1 if iv is not None else None
             if iv is not None:
                 self.macros.setdefault(name, Macro(str(iv)))
-            sym = self._add("enumerator", name, c, value=value, int_value=to_int64(iv) if iv is not None else None,
-                            parent=parent)
-            if iv is not None:
-                sym.role = _role_for_name(name, value or "")
+            self.symbols.append(Symbol("enumerator", name, c.start_point[0] + 1, c.end_point[0] + 1, value, parent,
+                                       None, to_int64(iv) if iv is not None else None, None, None, None,
+                                       _role_for_name(name, value or "") if iv is not None else None))
 
     def layout(self, body, is_union: bool, parent: str | None, out: list[Symbol]):
         """Lay out a field list: append field symbols to ``out``; (size, align) or None."""
@@ -544,8 +543,7 @@ class _Extractor:
                 continue
             if t not in ("field_declaration", "ERROR"):
                 continue
-            raw = self.src[c.start_byte:c.end_byte]
-            wm = _WORDREG_RE.match(raw)
+            wm = _WORDREG_RE.match(self.src, c.start_byte, c.end_byte)
             if wm is not None:  # avr-libc xmega: _WORDREGISTER(CNT) is a 16-bit register
                 entries = [(wm.group(2).decode(), (2 if wm.group(1) == b"WORD" else 4,) * 2, 1, None, None, None)]
             elif t == "ERROR":
@@ -639,11 +637,14 @@ class _Extractor:
             self.type_spec(typ, None)
             info, tname = (4, 4), None
         else:
-            tname = _WS_RE.sub(" ", _text(typ))
+            tname = _text(typ)
+            if not tname.isidentifier():  # an identifier has no whitespace to squeeze
+                tname = _WS_RE.sub(" ", tname)
             info = self._scalar(tname)
         entries = []
         bits = None
-        for ch in node.children:
+        # a bit-field clause starts with ':': most fields have none, and then their children are not visited
+        for ch in node.children if self.src.find(b":", node.start_byte, node.end_byte) >= 0 else ():
             if ch.type == "bitfield_clause":
                 ev = self.ev.value(_text(ch)[1:])
                 bits = ev.value if ev is not None else None

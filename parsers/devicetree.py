@@ -11,6 +11,7 @@ address. ``#include`` and ``/include/`` files are the includes; ``#define`` line
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from operator import attrgetter
 
 from parsers.models import CodeFile, Symbol
@@ -34,13 +35,32 @@ _LABELLED_RE = re.compile(rb":(?<=\w:)(?:[ \t\r\n]|/\*.*?\*/|//[^\n]*)*(?:compat
 _CONTAINERS = frozenset(("ERROR", "preproc_if", "preproc_ifdef", "preproc_else", "preproc_elif"))
 
 
-def _cells(prop, n: int) -> list[int | None]:
+@lru_cache(maxsize=None)
+def _kinds(language) -> dict[str, int | frozenset[int]]:
+    """Symbol ids of the node types the walk tests (an int compare instead of a type string per
+    child); a name with several ids (aliases) gets them all."""
+    ids: dict[str, set[int]] = {}
+    for i in range(language.node_kind_count):
+        if language.node_kind_is_named(i):
+            ids.setdefault(language.node_kind_for_id(i), set()).add(i)
+    one = {}
+    for name in ("node", "property", "unit_address", "reference", "string_literal", "integer_cells",
+                 "integer_literal"):
+        (one[name],) = ids[name]  # unique in tree-sitter-devicetree; fails loudly if a grammar update aliases one
+    containers = {0xFFFF}  # ERROR nodes report the builtin error symbol
+    for name in _CONTAINERS:
+        containers |= ids.get(name, set())
+    one["containers"] = frozenset(containers)
+    return one
+
+
+def _cells(prop, n: int, k_cells: int, k_int: int) -> list[int | None]:
     """The first ``n`` integer literals of a property's ``<…>`` cells (callers read no more)."""
     out = []
     for vc in prop.children:
-        if vc.type == "integer_cells":
+        if vc.kind_id == k_cells:
             for v in vc.children:
-                if v.type == "integer_literal":
+                if v.kind_id == k_int:
                     out.append(_int(v.text.decode("utf-8", "replace")))
                     if len(out) == n:
                         return out
@@ -75,6 +95,10 @@ def parse_devicetree(cf: CodeFile, text: str, data: bytes) -> None:
     f_name = language.field_id_for_name("name")
     f_label = language.field_id_for_name("label")
     exact = _LABELLED_RE.search(data) is not None
+    kinds = _kinds(language)
+    k_node, k_prop, k_unit, k_ref = kinds["node"], kinds["property"], kinds["unit_address"], kinds["reference"]
+    k_str, k_cells, k_int, k_cont = kinds["string_literal"], kinds["integer_cells"], kinds["integer_literal"], \
+        kinds["containers"]
     wanted = _WANTED
     starts = data.startswith
     add = symbols.append
@@ -83,10 +107,10 @@ def parse_devicetree(cf: CodeFile, text: str, data: bytes) -> None:
         if depth > 200:
             return
         for child in node.children:
-            t = child.type
-            if t == "node":
+            k = child.kind_id
+            if k == k_node:
                 node_symbol(child, parent, addr_cells, depth)
-            elif t in _CONTAINERS:
+            elif k in k_cont:
                 visit(child, parent, addr_cells, depth + 1)
 
     def node_symbol(node, parent: str | None, addr_cells: int, depth: int) -> None:
@@ -102,34 +126,34 @@ def parse_devicetree(cf: CodeFile, text: str, data: bytes) -> None:
         reg = None
         unit = None
         for c in node.children:
-            t = c.type
-            if t == "property":
+            k = c.kind_id
+            if k == k_prop:
                 if not exact and not starts(wanted, c.start_byte):
                     continue
                 pn = c.child_by_field_id(f_name)
                 pname = pn.text if pn is not None else b""
                 if pname == b"compatible":
-                    vals = [v.text.decode("utf-8", "replace") for v in c.children if v.type == "string_literal"]
+                    vals = [v.text.decode("utf-8", "replace") for v in c.children if v.kind_id == k_str]
                     sym.value = ", ".join(vals)[:500]
                 elif pname == b"reg":
-                    cells = _cells(c, addr_cells)
+                    cells = _cells(c, addr_cells, k_cells, k_int)
                     if cells and all(x is not None for x in cells):
                         reg = 0
                         for x in cells:
                             reg = (reg << 32) | x
                 elif pname == b"#address-cells":
-                    cells = _cells(c, 1)
+                    cells = _cells(c, 1, k_cells, k_int)
                     if cells and cells[0] in (1, 2, 3):
                         child_cells = cells[0]
-            elif t == "node":
+            elif k == k_node:
                 if depth < 200:
                     node_symbol(c, sym.name, child_cells, depth + 1)
-            elif t == "unit_address":
+            elif k == k_unit:
                 unit = c.text.decode("utf-8", "replace")
                 sym.name = f"{name}@{unit}"
-            elif t == "reference" and name_n is None:
+            elif k == k_ref and name_n is None:
                 sym.name = name = c.text.decode("utf-8", "replace")
-            elif t in _CONTAINERS:
+            elif k in k_cont:
                 visit(c, sym.name, child_cells, depth + 1)
         if reg is None and unit is not None:
             reg = _int("0x" + unit.split(",")[0])
