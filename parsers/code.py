@@ -217,14 +217,15 @@ def _clean_value(rest: str) -> str:
 # SDCC/Keil 8051 and TI MSP430 declarations are not C; tree-sitter turns them into ERROR
 # nodes. They are read here and blanked (same length, newlines kept) before the parse.
 
+# Anchored on a literal newline (matched over the text with one prepended), as _PP_RE is.
 _SFR_AT_RE = re.compile(
-    rb"^[ \t]*(__sfr16|__sfr32|__sfr|__sbit|sfr16|sfr32|sfr|sbit)[ \t]+__at[ \t]*(\([^;\n]*?\)|[^\s;]+)[ \t]+"
-    rb"([A-Za-z_]\w*)[ \t]*;", re.M)
-_SFR_KEIL_RE = re.compile(rb"^[ \t]*(sfr16|sfr32|sfr|sbit)[ \t]+([A-Za-z_]\w*)[ \t]*=[ \t]*([^;\n]+);", re.M)
+    rb"\n[ \t]*(__sfr16|__sfr32|__sfr|__sbit|sfr16|sfr32|sfr|sbit)[ \t]+__at[ \t]*(\([^;\n]*?\)|[^\s;]+)[ \t]+"
+    rb"([A-Za-z_]\w*)[ \t]*;")
+_SFR_KEIL_RE = re.compile(rb"\n[ \t]*(sfr16|sfr32|sfr|sbit)[ \t]+([A-Za-z_]\w*)[ \t]*=[ \t]*([^;\n]+);")
 _SFR_CALL_RE = re.compile(
-    rb"^[ \t]*((?:const_)?sfr[bwa]|(?:const_)?sfr_[bwa]|SFR|SFRX|SFR16|SFR16E|SFR16LEX|SFR32|SFR32E|SBIT)"
-    rb"[ \t]*\([ \t]*([A-Za-z_]\w*)[ \t]*,([^;\n]*)\)[ \t]*;", re.M)
-_SFR_ANY_RE = re.compile(rb"^[ \t]*(?:__sfr|__sbit|sfr|sbit|const_sfr|SFR|SBIT)", re.M)
+    rb"\n[ \t]*((?:const_)?sfr[bwa]|(?:const_)?sfr_[bwa]|SFR|SFRX|SFR16|SFR16E|SFR16LEX|SFR32|SFR32E|SBIT)"
+    rb"[ \t]*\([ \t]*([A-Za-z_]\w*)[ \t]*,([^;\n]*)\)[ \t]*;")
+_SFR_ANY_RE = re.compile(rb"\n[ \t]*(?:__sfr|__sbit|sfr|sbit|const_sfr|SFR|SBIT)")
 
 # Macros that are qualifiers or attributes to a compiler but unknown identifiers to
 # tree-sitter (which then mis-parses whole declarations); blanked before the parse.
@@ -811,13 +812,13 @@ def _parse_c(cf: CodeFile, text: str, data: bytes, lang: str) -> None:
     buf = None
     regs: list[Symbol] = []
     if ((b"sfr" in data or b"sbit" in data or b"SFR" in data or b"SBIT" in data)  # literal scans first
-            and _SFR_ANY_RE.search(data)):
+            and _SFR_ANY_RE.search(nl_data := b"\n" + data)):
         buf = bytearray(data)
         ev0 = Evaluator(macros)
         lines_at = _line_counter(data)
         sfr_addr: dict[str, str] = {}
         for rx, kind in ((_SFR_AT_RE, "at"), (_SFR_KEIL_RE, "keil"), (_SFR_CALL_RE, "call")):
-            for m in rx.finditer(data):
+            for m in rx.finditer(nl_data):  # m.start() = the line's start in data, m.end() - 1 its end
                 if kind == "at":
                     decl, addr, name = m.group(1), m.group(2), m.group(3)
                 elif kind == "keil":
@@ -843,7 +844,7 @@ def _parse_c(cf: CodeFile, text: str, data: bytes, lang: str) -> None:
                 regs.append(Symbol(kind="variable", name=name.decode(), start_line=line, end_line=line,
                                    value=addr_s, int_value=to_int64(ev.value) if ev is not None else None,
                                    type=decl.decode(), role="register"))
-                _blank(buf, m.start(), m.end())
+                _blank(buf, m.start(), m.end() - 1)
     src = bytes(buf) if buf is not None else data
     if _BLANK_RE.search(src):
         src = _BLANK_RE.sub(_blank_match, src)
