@@ -308,3 +308,48 @@ def test_c_vector_tables():
           b'const pfn g_pfnVectors[2] = { Reset_Handler, 0 };\nconst int table[2] = {1, 2};\n'
     roles = {s.name: s.role for s in parse_code("startup.c", src).symbols if s.kind == "variable"}
     assert roles == {"vectors_here": "vector_table", "g_pfnVectors": "vector_table", "table": None}
+
+
+def test_define_lines_inside_code_do_not_break_the_parse():
+    # tree-sitter parses the file without the #define/#include lines (read by the directive scanner):
+    # a define inside an initializer no longer leaves an ERROR node, and the code around it keeps
+    # its structure; line numbers are those of the file
+    src = (b"static int lut_size(int speed)\n{\n\tstatic const int lut[] = {\n#define MB(x) ((x) * 1000)\n"
+           b"\t\tMB(1), MB(10),\n\t};\n\treturn lut[speed];\n}\n\n#include \"after.h\"\nint after(void) { return 0; }\n")
+    cf = parse_code("lut.c", src)
+    assert cf.parse_errors == 0 and cf.includes == ["after.h"]
+    got = [(s.kind, s.name, s.start_line, s.end_line, s.signature) for s in cf.symbols]
+    assert got == [("function", "lut_size", 1, 8, "static int lut_size(int speed)"), ("macro", "MB", 4, 4, "MB(x)"),
+                   ("function", "after", 11, 11, "int after(void)")]
+    # non-ASCII text: character offsets are not byte offsets, the whole file is parsed (same symbols)
+    cf2 = parse_code("lut.c", src.replace(b"return 0;", "return 0; /* \u00b5s */".encode()))
+    assert [(s.kind, s.name, s.start_line, s.end_line) for s in cf2.symbols] == [g[:4] for g in got]
+
+
+@pytest.mark.parametrize("labelled", [False, True])
+def test_devicetree_reg_compatible_and_address_cells_by_exact_name(labelled):
+    # properties are looked into only when their text starts with compatible/reg/#address-cells, or
+    # in a file where one of them carries a label: both paths give the same symbols
+    lbl = b"r0: " if labelled else b""
+    dts = (b"/ {\n  soc {\n    #address-cells = <2>;\n    #size-cells = <1>;\n"
+           b"    uart: serial@0 {\n      " + lbl + b"reg = <0x1 0x40000000 0x100>;\n"
+           b"      compatible = \"x,uart\", \"x,generic\";\n    };\n"
+           b"    dev@5 {\n      regulator-name = \"vdd\";\n      reg-names = \"a\";\n      reg = <0 0x50 4>;\n    };\n"
+           b"    bus {\n      #address-cells-x = <3>;\n      child@7 { };\n    };\n  };\n};\n")
+    cf = parse_code("t.dts", dts)
+    n = by_name(cf, "node")
+    assert n["serial@0"].int_value == (1 << 32) | 0x40000000 and n["serial@0"].type == "uart"
+    assert n["serial@0"].value == '"x,uart", "x,generic"'
+    assert n["dev@5"].int_value == 0x50 and n["dev@5"].role == "register"
+    assert n["child@7"].int_value == 7 and n["child@7"].parent == "bus"  # unit address; bus keeps 1 cell
+    assert cf.parse_errors == 0
+
+
+def test_long_line_flags_at_the_limits():
+    from parsers.code_flags import _has_line
+
+    for text, length in (("a" * 1000 + "\n" + "b" * 5, 1001), ("x\n" * 700, 3), ("\n" * 50 + "y" * 7, 7)):
+        assert _has_line(text, length) == (max(map(len, text.split("\n"))) >= length)
+        assert _has_line(text, length + 1) is False
+    assert "long_lines" not in detect_flags("a.c", ("a" * 1000 + "\n") * 3)
+    assert "long_lines" in detect_flags("a.c", ("a" * 1001 + "\n") * 3)
