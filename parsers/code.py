@@ -276,6 +276,12 @@ _PADDING_RE = re.compile(r"(?i)(reserved|rsvd|res\d|pad|unused|dummy)")  # layou
 _WORDREG_RE = re.compile(rb"\s*_(WORD|DWORD)REGISTER\s*\(\s*(\w+)\s*\)")  # match()ed at a field's start
 
 
+@lru_cache(maxsize=None)
+def _field_ids(language: str) -> tuple[int, ...]:
+    lang = _parser(language).language
+    return tuple(lang.field_id_for_name(f) for f in ("body", "declarator", "name", "size", "type", "value"))
+
+
 def _text(node) -> str:
     return node.text.decode("utf-8", "replace")
 
@@ -293,9 +299,7 @@ class _Extractor:
         self.overlays: set[str] = set()
         self.ev = Evaluator(macros, self.struct_names)
         # field ids (per grammar) instead of names: tree-sitter looks a name up field by field
-        lang = _parser(language).language
-        for f in ("body", "declarator", "name", "size", "type", "value"):
-            setattr(self, "F_" + f.upper(), lang.field_id_for_name(f))
+        (self.F_BODY, self.F_DECLARATOR, self.F_NAME, self.F_SIZE, self.F_TYPE, self.F_VALUE) = _field_ids(language)
 
     # ------------------------------------------------------------------ walk
     _CONTAINERS = frozenset(("preproc_if", "preproc_ifdef", "preproc_else", "preproc_elif", "preproc_elifdef",
