@@ -85,7 +85,7 @@ def measure(files: list[tuple[str, bytes]], rounds: int) -> dict:
     skipped = []
     for _, data, lang in ts_files:
         text = data.decode("utf-8", "replace")
-        skipped.append((data, lang, _directives(text) if len(text) == len(data) else None))
+        skipped.append((data, lang, [d[4:] for d in _directives(text)] if len(text) == len(data) else None))
     best_bare = best_skip = best_full_ts = best_full_all = float("inf")
     n_symbols = n_registers = 0
     for _ in range(rounds):

@@ -34,7 +34,7 @@ from functools import lru_cache
 from operator import attrgetter
 from pathlib import PurePosixPath
 
-from parsers.cexpr import Evaluator, Macro, to_int64
+from parsers.cexpr import _INT_RE, Evaluator, Macro, to_int64
 from parsers.code_flags import detect_flags, is_binary
 from parsers.models import CodeFile, Symbol
 
@@ -101,9 +101,10 @@ def _ranged_parser(language: str):
     return ts.Parser(_parser(language).language)
 
 
-def _parse_outside(language: str, src: bytes, directives: list[tuple]):
-    """Parse ``src`` without the lines of ``directives`` (from ``_directives`` over the same text,
-    ASCII so character offsets are byte offsets), through tree-sitter's ``included_ranges``:
+def _parse_outside(language: str, src: bytes, skips: list[tuple[int, int, int, int]]):
+    """Parse ``src`` without the directive lines ``skips`` ((start line, end line, start offset,
+    end offset) as ``_directives`` finds them in the same text, ASCII so character offsets are
+    byte offsets), through tree-sitter's ``included_ranges``:
     node offsets and line numbers stay those of ``src``. The directive scanner has already read
     these lines; a header of register ``#define``s then costs tree-sitter a third less."""
     import tree_sitter as ts
@@ -111,12 +112,11 @@ def _parse_outside(language: str, src: bytes, directives: list[tuple]):
     Range = ts.Range
     ranges = []
     pos = row = 0
-    for d in directives:
-        start = d[6]
+    for l0, l1, start, end in skips:
         if start > pos:
-            ranges.append(Range((row, 0), (d[4] - 1, 0), pos, start))
-        pos = d[7] + 1  # past the directive's newline: the next range starts at column 0
-        row = d[5]
+            ranges.append(Range((row, 0), (l0 - 1, 0), pos, start))
+        pos = end + 1  # past the directive's newline: the next range starts at column 0
+        row = l1
     if pos < len(src):
         last_nl = src.rfind(b"\n")
         ranges.append(Range((row, 0), (row + src.count(b"\n", pos), len(src) - last_nl - 1 if last_nl >= pos
@@ -783,34 +783,76 @@ def parse_code(path: str, data: bytes, language: str | None = None) -> CodeFile:
 
 
 def _parse_c(cf: CodeFile, text: str, data: bytes, lang: str) -> None:
-    symbols: list[Symbol] = []
     macros: dict[str, Macro] = {}
     includes: list[str] = []
     angle: list[str] = []
-    defines: list[tuple[str, tuple | None, str, int, int]] = []
-    directives = _directives(text)
-    for name, params, body, inc, l0, l1, _, _ in directives:
-        if name is not None:
-            if "/" in body or "\\" in body:
-                value = _clean_value(body)
-            else:  # _clean_value's result for a body without comments or continuations, inline
-                value = body.strip()
-                if "  " in value or "\t" in value:
-                    value = _WS_RE.sub(" ", value)
-            plist = None
-            if params is not None:
-                plist = tuple(p.strip() for p in params[1:-1].split(",") if p.strip())
-            defines.append((name, plist, value, l0, l1))
-            if name not in macros:
-                # object-like macros stay plain strings (the evaluator reads them lazily)
-                macros[name] = value if plist is None else Macro(value, plist)
-        else:
-            m = _INCLUDE_RE.match(body)
-            if m is not None:
-                inc = m.group(1) or m.group(2)
+    # One pass over the directive lines (the loop of _directives, fused with what is done with
+    # each line: a register header is mostly #defines, and this is their whole Python cost).
+    # A define whose value is one integer literal depends on nothing else in the file: its
+    # Symbol is final here. The others wait for the walk (enumerators and struct names feed
+    # their evaluation); ``msyms`` keeps the file order, with None where one waits.
+    msyms: list[Symbol | None] = []
+    deferred: list[tuple[int, str, str, int, int]] = []
+    skips: list[tuple[int, int, int, int]] = []  # (start line, end line, start, end) for _parse_outside
+    spans = []
+    if "/*" in text:
+        spans = [m.span() for m in _BLOCK_COMMENT_RE.finditer(text) if "\n" in m.group()]
+    nspans = len(spans)
+    si = 0
+    ntext = "\n" + text  # positions below are shifted by one: m.start() is the directive's line start in text
+    count = ntext.count
+    line = 1
+    last = 0
+    append = msyms.append
+    int_match = _INT_RE.fullmatch
+    role_of = _role_for_name
+    for m in _PP_RE.finditer(ntext):
+        start = m.start()
+        if nspans:
+            while si < nspans and spans[si][1] <= start:
+                si += 1
+            if si < nspans and spans[si][0] <= start:
+                continue  # inside a multi-line block comment
+        line += count("\n", last, start)
+        last = start
+        name, params, inc, body = m.groups()
+        l1 = line + body.count("\n") if "\n" in body else line
+        skips.append((line, l1, start, m.end() - 1))
+        if name is None:
+            im = _INCLUDE_RE.match(body)
+            if im is not None:
+                inc = im.group(1) or im.group(2)
                 includes.append(inc)
-                if m.group(2):
+                if im.group(2):
                     angle.append(inc)
+            continue
+        if "/" in body or "\\" in body:
+            value = _clean_value(body)
+        else:  # _clean_value's result for a body without comments or continuations, inline
+            value = body.strip()
+            if "  " in value or "\t" in value:
+                value = _WS_RE.sub(" ", value)
+        # positional Symbol(kind, name, start, end, value, parent, signature, int_value, offset, type, size, role)
+        if params is not None:
+            plist = tuple(p.strip() for p in params[1:-1].split(",") if p.strip())
+            if name not in macros:
+                macros[name] = Macro(value, plist)
+            append(Symbol("macro", name, line, l1, value[:1000], None, f"{name}({', '.join(plist)})"))
+            continue
+        if name not in macros:
+            macros[name] = value  # object-like macros stay plain strings (the evaluator reads them lazily)
+        if not value:
+            append(Symbol("macro", name, line, l1, value))
+            continue
+        lm = int_match(value)
+        if lm is None:
+            deferred.append((len(msyms), name, value, line, l1))
+            append(None)
+            continue
+        # Evaluator.value's literal fast path (cexpr), and macro_role of a plain integer
+        n = int(lm.group(1), 0)
+        append(Symbol("macro", name, line, l1, value[:1000], None, None, n if n < (1 << 63) else None, None, None,
+                      None, role_of(name, value)))
 
     # vendor register declarations, then blank them and qualifier macros for tree-sitter
     buf = None
@@ -854,38 +896,31 @@ def _parse_c(cf: CodeFile, text: str, data: bytes, lang: str) -> None:
         src = _BLANK_RE.sub(_blank_match, src)
 
     # the directive lines were read above: tree-sitter skips them (same offsets and line numbers)
-    tree = _parse_outside(lang, src, directives) if len(src) == len(text) else _parser(lang).parse(src)
+    tree = _parse_outside(lang, src, skips) if len(src) == len(text) else _parser(lang).parse(src)
     root = tree.root_node
     ex = _Extractor(data, macros, lang)
     ex.walk(root)
     cf.parse_errors = _count_errors(root)
 
-    # macros: values evaluated against the file's macros and enumerators
+    # macros that waited for the walk: values evaluated against the file's macros and enumerators
     ev = ex.ev
     structs = ex.struct_names
-    append = symbols.append
     value_of = ev.value
-    role_of = _role_for_name
-    for name, params, value, l0, l1 in defines:
-        # positional Symbol(kind, name, start, end, value, parent, signature, int_value, offset, type,
-        # size, role): this loop runs once per #define, the hot path of register headers
-        if params is not None:
-            append(Symbol("macro", name, l0, l1, value[:1000], None, f"{name}({', '.join(params)})"))
-            continue
-        v = value_of(value) if value else None
+    for idx, name, value, l0, l1 in deferred:
+        v = value_of(value)
         if v is None:
-            append(Symbol("macro", name, l0, l1, value[:1000]))
+            msyms[idx] = Symbol("macro", name, l0, l1, value[:1000])
             continue
         iv = v.value
         if v.ptr_type is None and not v.mmio:  # macro_role's common case, inline
-            append(Symbol("macro", name, l0, l1, value[:1000], None, None,
-                          iv if -(1 << 63) <= iv < (1 << 63) else None, None, None, None, role_of(name, value)))
+            msyms[idx] = Symbol("macro", name, l0, l1, value[:1000], None, None,
+                                iv if -(1 << 63) <= iv < (1 << 63) else None, None, None, None, role_of(name, value))
             continue
         role, typ = macro_role(name, value, v)
         if role == "instance" and typ in structs:
             ex.overlays.add(typ)
-        append(Symbol("macro", name, l0, l1, value[:1000], None, None,
-                      iv if -(1 << 63) <= iv < (1 << 63) else None, None, typ, None, role))
+        msyms[idx] = Symbol("macro", name, l0, l1, value[:1000], None, None,
+                            iv if -(1 << 63) <= iv < (1 << 63) else None, None, typ, None, role)
     # register declarations whose address is a macro defined later in the file (msp430: P1OUT_)
     for r in regs:
         if r.int_value is None and r.value:
@@ -897,6 +932,7 @@ def _parse_c(cf: CodeFile, text: str, data: bytes, lang: str) -> None:
             s.role = "overlay"
         elif s.kind == "field" and s.parent in ex.overlays and s.offset is not None and not _PADDING_RE.match(s.name):
             s.role = "register"
+    symbols = msyms
     symbols.extend(regs)
     symbols.extend(ex.symbols)
     symbols.sort(key=_LINE_KEY)

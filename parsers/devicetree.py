@@ -88,7 +88,8 @@ def parse_devicetree(cf: CodeFile, text: str, data: bytes) -> None:
         cf.includes.extend(m.group(1) for m in _DTS_INCLUDE_RE.finditer(text))
 
     # the directive lines were read above: tree-sitter skips them (see parsers.code._parse_outside)
-    tree = _parse_outside("devicetree", data, directives) if len(data) == len(text) else _parser("devicetree").parse(data)
+    tree = (_parse_outside("devicetree", data, [d[4:] for d in directives]) if len(data) == len(text)
+            else _parser("devicetree").parse(data))
     root = tree.root_node
     cf.parse_errors = _count_errors(root)
     language = tree.language
