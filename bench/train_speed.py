@@ -5,6 +5,10 @@ packed, document-masked rows from datatrove token shards, with the same micro-ba
 AdamW, cosine schedule, clipping, precision and thread count. Runs alternate in ABBA order (ours,
 Trainer, Trainer, ours, …) so that load from other processes hits both alike; each side's best run counts.
 tokens/s = tokens per optimizer step / median step wall time, first ``--warmup`` steps excluded.
+A step's wall time is the interval between two consecutive step ends (ours: the train record
+reaching the metrics log; Trainer: ``on_step_end``), so both sides pay for fetching and collating
+their batches, the optimizer, and their per-step logging alike. (Trainer's ``on_step_begin`` fires
+after it has prefetched the step's batches, so begin→end intervals would leave its data loading out.)
 
     python bench/train_speed.py                       # tiny Llama-shaped model (SmolLM2 vocab), quick
     python bench/train_speed.py --model smollm2-135m --steps 6 --seq-len 256
@@ -61,18 +65,35 @@ def default_shards(work: Path, tokenizer: str) -> str:
 def run_ours(args, model: str, data: str, out: Path) -> dict:
     from train.config import load_config
     from train.loop import train
-    from train.metrics import read_metrics
+    from train.metrics import MetricsLogger, read_metrics
 
     cfg = load_config(overrides=[
         f"model.name_or_path={model}", f"data.train={data}", "data.heldout=", f"data.seq_len={args.seq_len}",
         f"run.steps={args.steps}", f"run.micro_batch={args.micro_batch}", f"run.grad_accum={args.grad_accum}",
         f"run.out_dir={out}", "run.save_every=0", f"run.threads={args.threads}", "run.progress=false",
         f"lora.r={args.r}", f"lora.alpha={args.alpha}", "optim.lr=5e-4", "optim.warmup_ratio=0.1",
-        "run.device=cpu", "run.precision=fp32", "model.dtype=float32"])
-    train(cfg)
+        "run.device=cpu", "run.precision=fp32", "model.dtype=float32", "run.log_every=1"])
+    ends: list[float] = []
+    log = MetricsLogger.log
+
+    def timed_log(self, rec):  # a train record is logged once per step, right after the optimizer step
+        if rec.get("kind") == "train":
+            ends.append(time.perf_counter())
+        return log(self, rec)
+
+    MetricsLogger.log = timed_log
+    try:
+        train(cfg)
+    finally:
+        MetricsLogger.log = log
     rows = read_metrics(out / "metrics.jsonl", "train")
-    times = [r["step_s"] for r in rows][args.warmup:]
-    return {"step_s": statistics.median(times), "final_loss": rows[-1]["loss"]}
+    return {"step_s": _median_interval(ends, args.warmup), "final_loss": rows[-1]["loss"]}
+
+
+def _median_interval(ends: list[float], warmup: int) -> float:
+    """Median time between consecutive step ends, the first ``warmup`` steps excluded."""
+    gaps = [b - a for a, b in zip(ends, ends[1:])][max(warmup - 1, 0):]
+    return statistics.median(gaps)
 
 
 def run_trainer(args, model_path: str, data: str, out: Path) -> dict:
@@ -101,13 +122,10 @@ def run_trainer(args, model_path: str, data: str, out: Path) -> dict:
 
     class Timer(TrainerCallback):
         def __init__(self):
-            self.times, self.t0 = [], 0.0
-
-        def on_step_begin(self, *a, **k):
-            self.t0 = time.perf_counter()
+            self.ends = []
 
         def on_step_end(self, *a, **k):
-            self.times.append(time.perf_counter() - self.t0)
+            self.ends.append(time.perf_counter())
 
     timer = Timer()
     targs = TrainingArguments(
@@ -118,7 +136,7 @@ def run_trainer(args, model_path: str, data: str, out: Path) -> dict:
     trainer = Trainer(model=model, args=targs, train_dataset=Rows(), callbacks=[timer])
     result = trainer.train()
     losses = [h["loss"] for h in trainer.state.log_history if "loss" in h]
-    return {"step_s": statistics.median(timer.times[args.warmup:]), "final_loss": losses[-1] if losses else None,
+    return {"step_s": _median_interval(timer.ends, args.warmup), "final_loss": losses[-1] if losses else None,
             "train_runtime": result.metrics.get("train_runtime")}
 
 

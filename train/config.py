@@ -73,6 +73,7 @@ class RunConfig:
     device: str = "auto"  # auto | cpu | cuda
     precision: str = "auto"  # auto = bf16 autocast on GPU, fp32 on CPU | bf16 | fp32
     distributed: str = "ddp"  # ddp | fsdp (used when launched with torchrun/accelerate, WORLD_SIZE > 1)
+    loss_chunk_tokens: int = 1024  # fused LM-head cross-entropy per chunk of tokens (train.lm_loss); 0 = plain logits
     log_every: int = 1
     eval_every: int = 0  # 0 = only at the end
     eval_rows: int = 32  # held-out rows per evaluation (per domain)

@@ -141,23 +141,37 @@ def _flatten_rows(cfg: TrainConfig) -> bool:
     return cfg.model.attn_implementation.startswith("flash")
 
 
-def forward_sums(model: Any, batch: dict, env: Env, flatten: bool) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """(sum of token cross-entropy, predicted tokens, correct top-1 predictions) of one micro-batch."""
+def forward_sums(model: Any, batch: dict, env: Env, flatten: bool, head: torch.Tensor | None = None,
+                 chunk: int = 1024) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """(sum of token cross-entropy, predicted tokens, correct top-1 predictions) of one micro-batch.
+
+    With ``head`` (the LM head's weight, see ``train.lm_loss.use_fused_head``) the model returns its
+    last hidden states and the loss is the chunked fused cross-entropy; otherwise plain logits.
+    """
     ids = batch["input_ids"].to(env.device, non_blocking=True)
     labels = batch["labels"].to(env.device, non_blocking=True)
     pos = batch["position_ids"].to(env.device, non_blocking=True)
     if flatten:
         ids, labels, pos = ids.reshape(1, -1), labels.reshape(1, -1), pos.reshape(1, -1)
-    logits = model(input_ids=ids, position_ids=pos, use_cache=False).logits
+    out = model(input_ids=ids, position_ids=pos, use_cache=False).logits
     # shift the labels, not the logits: slicing [B, L, V] logits would copy them (and their gradient)
     target = F.pad(labels[:, 1:], (0, 1), value=IGNORE_INDEX)
+    mask = target != IGNORE_INDEX
+    n_tok = mask.sum()
+    if head is not None:
+        from train.lm_loss import fused_head_loss  # noqa: PLC0415
+
+        loss_sum, correct = fused_head_loss(out, head, target, chunk)
+        return loss_sum, n_tok, correct
+    logits = out
     flat = logits.view(-1, logits.shape[-1])
     loss_sum = F.cross_entropy(flat if flat.dtype == torch.float32 else flat.float(), target.reshape(-1),
                                ignore_index=IGNORE_INDEX, reduction="sum")
     with torch.no_grad():
-        mask = target != IGNORE_INDEX
-        n_tok = mask.sum()
-        correct = ((logits.argmax(-1) == target) & mask).sum()
+        # top-1 hit = the target's logit is the row maximum; amax + gather is ~4x faster than argmax
+        # on CPU (argmax is a scalar loop there), and an exact tie with another token is a hit too
+        picked = logits.gather(-1, target.clamp_min(0).unsqueeze(-1)).squeeze(-1)
+        correct = ((picked >= logits.amax(-1)) & mask).sum()
     return loss_sum, n_tok, correct
 
 
@@ -167,7 +181,8 @@ def count_targets(batch: dict) -> int:
 
 
 @torch.no_grad()
-def evaluate(model: Any, datasets: dict[str, PackedDataset], cfg: TrainConfig, env: Env) -> dict[str, dict]:
+def evaluate(model: Any, datasets: dict[str, PackedDataset], cfg: TrainConfig, env: Env,
+             head: torch.Tensor | None = None) -> dict[str, dict]:
     """Held-out loss / perplexity / token accuracy per domain on the first ``run.eval_rows`` rows."""
     was_training = model.training
     model.eval()
@@ -182,7 +197,7 @@ def evaluate(model: Any, datasets: dict[str, PackedDataset], cfg: TrainConfig, e
         for start in range(0, len(mine), cfg.run.micro_batch):
             batch = ds.batch(mine[start:start + cfg.run.micro_batch])
             with autocast_ctx(cfg, env):
-                loss_sum, n_tok, correct = forward_sums(model, batch, env, flatten)
+                loss_sum, n_tok, correct = forward_sums(model, batch, env, flatten, head, cfg.run.loss_chunk_tokens)
             sums += torch.stack([loss_sum.double(), n_tok.double(), correct.double()])
         _all_reduce(sums, env)
         out[name] = _eval_record(sums, n)
@@ -220,7 +235,8 @@ def heldout_datasets(cfg: TrainConfig) -> dict[str, PackedDataset]:
     return out
 
 
-def accumulate(model: Any, batches: list[dict], cfg: TrainConfig, env: Env, flatten: bool) -> torch.Tensor:
+def accumulate(model: Any, batches: list[dict], cfg: TrainConfig, env: Env, flatten: bool,
+               head: torch.Tensor | None = None) -> torch.Tensor:
     """Forward + backward over one step's micro-batches; gradients = d(sum CE / all predicted tokens).
 
     Returns the local ``[loss_sum, predicted_tokens, correct]`` (not yet all-reduced).
@@ -234,7 +250,7 @@ def accumulate(model: Any, batches: list[dict], cfg: TrainConfig, env: Env, flat
             if last_micro and hasattr(model, "set_requires_gradient_sync"):
                 model.set_requires_gradient_sync(True)
             with autocast_ctx(cfg, env):
-                loss_sum, n_tok, correct = forward_sums(model, batch, env, flatten)
+                loss_sum, n_tok, correct = forward_sums(model, batch, env, flatten, head, cfg.run.loss_chunk_tokens)
             # DDP/FSDP average gradients over ranks: the world_size factor turns that into a global sum
             (loss_sum * (env.world_size / max(n_global, 1.0))).backward()
         sums += torch.stack([loss_sum.detach().double(), n_tok.double(), correct.double()])
@@ -296,6 +312,11 @@ def train(cfg: TrainConfig, console: Any = None) -> dict[str, Any]:
         print_parameter_table(table, effective_scale(cfg.lora), cfg.lora, console)
     fpt = flops_per_token(peft_model, peft_model.config, cfg.data.seq_len)
     peak = peak_flops(env.device, cfg.run.peak_tflops)
+    head, loss_impl = None, "plain (run.loss_chunk_tokens = 0)"
+    if cfg.run.loss_chunk_tokens > 0:
+        from train.lm_loss import use_fused_head  # noqa: PLC0415
+
+        head, loss_impl = use_fused_head(peft_model, cfg.run.distributed, env.world_size)
     model = wrap_distributed(peft_model, cfg, env)
     model.train()
 
@@ -325,14 +346,15 @@ def train(cfg: TrainConfig, console: Any = None) -> dict[str, Any]:
         metrics.log({"kind": "header", "step": 0, "flops_convention": FLOPS_CONVENTION, "flops_per_token": fpt,
                      "params": table, "world_size": env.world_size, "total_steps": total,
                      "tokens_per_step": cfg.tokens_per_step(env.world_size), "rows_per_epoch": len(train_ds),
-                     "train_tokens": train_ds.n_tokens, "rsLoRA_scale": effective_scale(cfg.lora)})
+                     "train_tokens": train_ds.n_tokens, "rsLoRA_scale": effective_scale(cfg.lora),
+                     "lm_loss": loss_impl})
     say(f"{total} steps × {cfg.tokens_per_step(env.world_size):,} tokens/step "
         f"({env.world_size} device(s) × {cfg.run.micro_batch} rows × {cfg.run.grad_accum} accum × {cfg.data.seq_len}); "
         f"train set {train_ds.n_tokens:,} tokens = {len(train_ds):,} rows/epoch")
 
     eval_first = None
     if eval_sets and not resumed_from and cfg.run.eval_at_start:
-        eval_first = evaluate(model, eval_sets, cfg, env)  # LoRA B starts at zero: this is the base model
+        eval_first = evaluate(model, eval_sets, cfg, env, head)  # LoRA B starts at zero: this is the base model
         metrics.log({"kind": "eval", "step": 0, "eval": eval_first})
         say(_eval_line(0, eval_first))
 
@@ -350,7 +372,7 @@ def train(cfg: TrainConfig, console: Any = None) -> dict[str, Any]:
             batches = [train_ds.batch(sample_indices(step, m, cfg.run.grad_accum, cfg.run.micro_batch,
                                                      env.rank, env.world_size))
                        for m in range(cfg.run.grad_accum)]
-            sums = accumulate(model, batches, cfg, env, flatten)
+            sums = accumulate(model, batches, cfg, env, flatten, head)
             if cfg.optim.max_grad_norm > 0:
                 grad_norm = torch.nn.utils.clip_grad_norm_(params, cfg.optim.max_grad_norm)
             else:
@@ -380,7 +402,7 @@ def train(cfg: TrainConfig, console: Any = None) -> dict[str, Any]:
                 metrics.log(last)
             progress.update(task, advance=1, loss=loss)
             if eval_sets and cfg.run.eval_every > 0 and (step + 1) % cfg.run.eval_every == 0 and step + 1 < total:
-                eval_last = evaluate(model, eval_sets, cfg, env)
+                eval_last = evaluate(model, eval_sets, cfg, env, head)
                 metrics.log({"kind": "eval", "step": step + 1, "eval": eval_last})
                 progress.console.print(_eval_line(step + 1, eval_last)) if env.main else None
             if cfg.run.save_every > 0 and (step + 1) % cfg.run.save_every == 0:
@@ -390,7 +412,7 @@ def train(cfg: TrainConfig, console: Any = None) -> dict[str, Any]:
 
     # ---- end: final eval, checkpoint, export ----------------------------------------------------
     if eval_sets and total > start_step:
-        eval_last = evaluate(model, eval_sets, cfg, env)
+        eval_last = evaluate(model, eval_sets, cfg, env, head)
         metrics.log({"kind": "eval", "step": total, "eval": eval_last})
         say(_eval_line(total, eval_last))
     if saved_at != total:
