@@ -41,6 +41,9 @@ _LIT = r"(?:0[xX][0-9a-fA-F]+|[1-9][0-9]*|0)[uUlL]{0,3}"
 _FAST_SHAPE_RE = re.compile(
     rf"\s*(?:(?P<name>[A-Za-z_]\w*)|(?P<fn>[A-Za-z_]\w*)\s*\(\s*(?P<arg>{_LIT})\s*\)"
     rf"|\(\s*(?P<a>{_LIT})\s*<<\s*(?P<b>{_LIT})\s*\))\s*")
+# one `num` token exactly as _TOKEN_RE reads it
+_NUM = r"(?:0[xX][0-9a-fA-F]+|0[bB][01]+|[0-9]+)(?:[uU](?:ll|LL|l|L)?|(?:ll|LL|l|L)[uU]?)?(?![\w.])"
+_SUM_RE = re.compile(rf"\s*(?:\(\s*(?P<a>[A-Za-z_]\w*)\s*\+\s*(?P<b>{_NUM})\s*\)|(?P<c>[A-Za-z_]\w*)\s*\+\s*(?P<d>{_NUM}))\s*")
 _INT_RE = re.compile(r"\s*\(?\s*(0[xX][0-9a-fA-F]+|[1-9][0-9]*|0)([uU]?[lL]{0,2}[uU]?)\s*\)?\s*")
 
 # Words that can appear inside a cast's parentheses.
@@ -222,16 +225,19 @@ class _Parser:
         return self.toks[j] if j < len(self.toks) else (None, None)
 
     def take(self):
-        t = self.peek()
-        if t[0] is None:
+        i = self.i
+        toks = self.toks
+        if i >= len(toks):
             raise _NotConst
-        self.i += 1
-        return t
+        self.i = i + 1
+        return toks[i]
 
     def expect(self, op: str):
-        t = self.take()
-        if t[1] != op:
+        i = self.i
+        toks = self.toks
+        if i >= len(toks) or toks[i][1] != op:
             raise _NotConst
+        self.i = i + 1
 
     # ----------------------------------------------------------------- casts
     def _cast_end(self) -> int | None:
@@ -292,7 +298,8 @@ class _Parser:
         if kind == "id":
             if tok == "sizeof":
                 raise _NotConst
-            if self.peek()[1] == "(":
+            i = self.i
+            if i < len(self.toks) and self.toks[i][1] == "(":
                 return self._call(tok)
             return self.env.lookup(tok, self.depth + 1, self.stack)
         raise _NotConst
@@ -346,8 +353,11 @@ class _Parser:
     # ----------------------------------------------------------------- binary
     def expr(self, min_prec: int) -> Value:
         left = self.unary()
+        toks = self.toks
+        n = len(toks)
         while True:
-            tok = self.peek()[1]
+            i = self.i
+            tok = toks[i][1] if i < n else None
             prec = _PREC.get(tok)
             if prec is None or prec < min_prec:
                 return left
@@ -496,6 +506,15 @@ class Evaluator:
                 v = Value(n + 0x20 if m.group(1) == "IO" else n, True, 16, None, True)
             elif (m := _FAST_SHAPE_RE.fullmatch(text)) is not None:
                 v = self._fast(m)
+            elif (m := _SUM_RE.fullmatch(text)) is not None:  # BASE + 0x10, (BASE + 0x10)
+                try:
+                    name = m.group("a") or m.group("c")
+                    if name == "sizeof":
+                        raise _NotConst
+                    # what the Pratt parser does with these tokens: lookup at depth 1, a literal, '+'
+                    v = _binop("+", self.lookup(name, 1, frozenset()), _lit(m.group("b") or m.group("d")))
+                except (_NotConst, RecursionError, IndexError, ValueError):
+                    v = None
             elif not (text[:1] == '"' or "{" in text or ";" in text):
                 try:
                     v = self.eval_tokens(tokenize(text))

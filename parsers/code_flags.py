@@ -67,6 +67,25 @@ def _has_line(text: str, length: int) -> bool:
     return False
 
 
+def _long_lines(text: str, length: int):
+    """(start, end) of each line of ``text`` with at least ``length`` characters, found as in
+    ``_has_line``."""
+    n = len(text)
+    rfind = text.rfind
+    i = 0
+    while i + length <= n:
+        j = rfind("\n", i, i + length)
+        if j >= 0:
+            i = j + 1
+            continue
+        start = rfind("\n", 0, i) + 1
+        end = text.find("\n", i + length)
+        if end < 0:
+            end = n
+        yield start, end
+        i = end + 1
+
+
 def detect_flags(path: str, text: str) -> list[str]:
     """Flags of a decoded file (``binary``/``non_utf8`` are added by the caller)."""
     flags = []
@@ -88,8 +107,8 @@ def detect_flags(path: str, text: str) -> list[str]:
             if (text.count("0x") * 6 > n // 2 and text.count(",") * 6 > n // 2
                     and len(_HEX_BYTE_RE.findall(text)) * 6 > n // 2):
                 flags.append("encoded_data")
-            elif _has_line(text, 200) and _BASE64_RE.search(text):
-                flags.append("encoded_data")
+            elif any(_BASE64_RE.search(text, s, e) for s, e in _long_lines(text, 200)):
+                flags.append("encoded_data")  # (a base64 run holds no newline: only lines of 200+ are searched)
         if n > 1000 and _has_line(text, 1001):
             flags.append("long_lines")
     return flags
