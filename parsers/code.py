@@ -5,8 +5,11 @@ through tree-sitter (``tree-sitter-c`` / ``tree-sitter-cpp``) for the structure 
 with signatures, structs/unions and their fields, enums and enumerators, typedefs, global
 variables); preprocessor directives (``#define``, ``#include``) are read by a line scanner,
 because a C preprocessor is line-based and tree-sitter's error recovery can swallow a
-directive that follows vendor syntax it does not know. Assembly, device trees, Kconfig and
-linker scripts have their own small modules.
+directive that follows vendor syntax it does not know. tree-sitter then parses the file
+without those lines (``included_ranges``: offsets and line numbers stay the file's), which
+saves it a third of a register header and keeps a ``#define`` in the middle of an initializer
+from breaking the code around it. Assembly, device trees, Kconfig and linker scripts have
+their own small modules.
 
 Register definitions are what this module is for. Every integer-valued definition gets
 ``Symbol.int_value`` (``parsers.cexpr`` evaluates the text), and ``Symbol.role`` says what
@@ -359,8 +362,9 @@ class _Extractor:
             node = nxt
         return None, kind
 
-    def _add(self, kind, name, node, **kw) -> Symbol:
-        s = Symbol(kind=kind, name=name, start_line=node.start_point[0] + 1, end_line=node.end_point[0] + 1, **kw)
+    def _add(self, kind, name, node, value=None, parent=None, signature=None, int_value=None, type=None) -> Symbol:
+        s = Symbol(kind, name, node.start_point[0] + 1, node.end_point[0] + 1, value, parent, signature, int_value, None,
+                   type)
         self.symbols.append(s)
         return s
 

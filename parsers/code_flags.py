@@ -91,7 +91,7 @@ def detect_flags(path: str, text: str) -> list[str]:
     flags = []
     head = text[:4096]
     low = head.lower()
-    if (("gen" in low or "edit" in low or "svdconv" in low)  # every marker holds one of these
+    if (("generat" in low or "autogen" in low or " edit" in low or "svdconv" in low)  # every marker holds one
             and any(m in low for m in _GENERATED_MARKERS)) or "USER CODE BEGIN" in text:
         flags.append("generated")
     if _VENDOR_DIR_RE.search(path) or _VENDOR_FILE_RE.search(path):
