@@ -7,9 +7,9 @@ variables); preprocessor directives (``#define``, ``#include``) are read by a li
 because a C preprocessor is line-based and tree-sitter's error recovery can swallow a
 directive that follows vendor syntax it does not know. tree-sitter then parses the file
 without those lines (``included_ranges``: offsets and line numbers stay the file's), which
-saves it a third of a register header and keeps a ``#define`` in the middle of an initializer
-from breaking the code around it. Assembly, device trees, Kconfig and linker scripts have
-their own small modules.
+saves it about a quarter of a register header and keeps a ``#define`` in the middle of an
+initializer from breaking the code around it. Assembly, device trees, Kconfig and linker
+scripts have their own small modules.
 
 Register definitions are what this module is for. Every integer-valued definition gets
 ``Symbol.int_value`` (``parsers.cexpr`` evaluates the text), and ``Symbol.role`` says what
@@ -107,9 +107,9 @@ def _ranged_parser(language: str):
 def _parse_outside(language: str, src: bytes, skips: list[tuple[int, int, int, int]]):
     """Parse ``src`` without the directive lines ``skips`` ((start line, end line, start offset,
     end offset) as ``_directives`` finds them in the same text, ASCII so character offsets are
-    byte offsets), through tree-sitter's ``included_ranges``:
-    node offsets and line numbers stay those of ``src``. The directive scanner has already read
-    these lines; a header of register ``#define``s then costs tree-sitter a third less."""
+    byte offsets), through tree-sitter's ``included_ranges``: node offsets and line numbers stay
+    those of ``src``. The directive scanner has already read these lines; a header of register
+    ``#define``s then costs tree-sitter about a quarter less."""
     import tree_sitter as ts
 
     Range = ts.Range
