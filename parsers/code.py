@@ -257,6 +257,7 @@ def _blank_match(m: re.Match) -> bytes:
 
 _BIT_VALUE_RE = re.compile(r"\b(BIT|BIT_ULL|_BV|GENMASK|GENMASK_ULL|_BITUL)\s*\(|<<")
 _OVERLAY_HINT_RE = re.compile(rb"\b(volatile|__IOM?|__IM|__OM|__I|__O|RESERVED\w*|reserved\w*|register(8|16|32)_t)\b")
+_OVERLAY_HINT_PARTS = (b"volatile", b"__I", b"__O", b"RESERVED", b"reserved", b"register")
 _SCALAR_SIZE = {
     "char": 1, "signed char": 1, "unsigned char": 1, "_Bool": 1, "bool": 1, "uint8_t": 1, "int8_t": 1, "u8": 1,
     "s8": 1, "__u8": 1, "uint8": 1, "int8": 1, "BYTE": 1, "UINT8": 1, "INT8": 1, "uchar": 1,
@@ -289,6 +290,13 @@ def _text(node) -> str:
     return node.text.decode("utf-8", "replace")
 
 
+# node types the top-level walk acts on (anything else is skipped with one set lookup)
+_WALKED = frozenset(("preproc_if", "preproc_ifdef", "preproc_else", "preproc_elif", "preproc_elifdef", "ERROR",
+                     "declaration_list", "translation_unit", "function_definition", "declaration", "type_definition",
+                     "struct_specifier", "union_specifier", "enum_specifier", "class_specifier",
+                     "linkage_specification", "namespace_definition", "template_declaration", "expression_statement"))
+
+
 class _Extractor:
     """Walks one tree and collects symbols; state is the file's macro and type tables."""
 
@@ -313,6 +321,8 @@ class _Extractor:
             return
         for child in node.children:
             t = child.type
+            if t not in _WALKED:  # comments, preprocessor calls, stray tokens: most top-level children
+                continue
             if t in self._CONTAINERS:
                 self.walk(child, depth + 1)
             elif t == "function_definition":
@@ -492,7 +502,10 @@ class _Extractor:
             return (4, 4)
         kind = "union" if t == "union_specifier" else "struct"
         sym = self._add(kind, name or "", span) if name else None
-        overlay = _OVERLAY_HINT_RE.search(self.src, body.start_byte, body.end_byte) is not None
+        src, b0, b1 = self.src, body.start_byte, body.end_byte
+        # every hint word holds one of these substrings: the regex only runs on a body that has one
+        overlay = (any(src.find(w, b0, b1) >= 0 for w in _OVERLAY_HINT_PARTS)
+                   and _OVERLAY_HINT_RE.search(src, b0, b1) is not None)
         fields: list[Symbol] = []
         info = self.layout(body, kind == "union", field_parent or name, fields)
         if name:
