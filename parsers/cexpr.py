@@ -44,6 +44,7 @@ _FAST_SHAPE_RE = re.compile(
 # one `num` token exactly as _TOKEN_RE reads it
 _NUM = r"(?:0[xX][0-9a-fA-F]+|0[bB][01]+|[0-9]+)(?:[uU](?:ll|LL|l|L)?|(?:ll|LL|l|L)[uU]?)?(?![\w.])"
 _SUM_RE = re.compile(rf"\s*(?:\(\s*(?P<a>[A-Za-z_]\w*)\s*\+\s*(?P<b>{_NUM})\s*\)|(?P<c>[A-Za-z_]\w*)\s*\+\s*(?P<d>{_NUM}))\s*")
+_CALL2_RE = re.compile(rf"\s*([A-Za-z_]\w*)\s*\(\s*({_NUM})\s*,\s*({_NUM})\s*\)\s*")
 _INT_RE = re.compile(r"\s*\(?\s*(0[xX][0-9a-fA-F]+|[1-9][0-9]*|0)([uU]?[lL]{0,2}[uU]?)\s*\)?\s*")
 
 # Words that can appear inside a cast's parentheses.
@@ -506,6 +507,22 @@ class Evaluator:
                 v = Value(n + 0x20 if m.group(1) == "IO" else n, True, 16, None, True)
             elif (m := _FAST_SHAPE_RE.fullmatch(text)) is not None:
                 v = self._fast(m)
+            elif (m := _CALL2_RE.fullmatch(text)) is not None:  # GENMASK(7, 4): a call with two literals
+                try:
+                    name = m.group(1)
+                    if name == "sizeof":
+                        raise _NotConst
+                    # what _Parser._call does with these tokens
+                    macro = self.macros.get(name)
+                    if isinstance(macro, Macro) and macro.params is not None:
+                        v = self.expand(name, macro, [[("num", m.group(2))], [("num", m.group(3))]], 1, frozenset())
+                    else:
+                        builtin = BUILTINS.get(name)
+                        if builtin is None or builtin[0] != 2:
+                            raise _NotConst
+                        v = builtin[1](_lit(m.group(2)), _lit(m.group(3)))
+                except (_NotConst, RecursionError, IndexError, ValueError):
+                    v = None
             elif (m := _SUM_RE.fullmatch(text)) is not None:  # BASE + 0x10, (BASE + 0x10)
                 try:
                     name = m.group("a") or m.group("c")
