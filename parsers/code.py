@@ -944,7 +944,7 @@ def _parse_c(cf: CodeFile, text: str, data: bytes, lang: str) -> None:
             v = ev.value(r.value)
             r.int_value = to_int64(v.value) if v is not None else None
     # structs that an instance macro points at are overlays even without volatile members
-    for s in ex.symbols:
+    for s in ex.symbols if ex.overlays else ():
         if s.kind in ("struct", "union") and s.name in ex.overlays and s.role is None:
             s.role = "overlay"
         elif s.kind == "field" and s.parent in ex.overlays and s.offset is not None and not _PADDING_RE.match(s.name):
