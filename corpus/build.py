@@ -121,7 +121,7 @@ def plan_stages(pairs: list[dict[str, Any]], config: BuildConfig, out: Path, bas
         Stage("split_plan", [
             _parquet_reader(p.work / "extracted"),
             SplitPlanner(split_plan, config.split.heldout_repos, config.split.heldout_share,
-                         config.split.per_domain_quota, config.seed),
+                         config.split.per_domain_quota, config.seed, config.split.heldout_unit),
         ], 1, outputs=[split_plan]),
         Stage("heldout_ngrams", [
             _parquet_reader(p.work / "extracted"),

@@ -41,7 +41,10 @@ class ReadConfig(_Section):
 
 class SplitConfig(_Section):
     heldout_repos: list[str] = Field(default_factory=list, description="repositories (manifest `repo`) always held out")
-    heldout_share: float = Field(0.2, description="share of repositories held out (by a seeded hash of the repo)")
+    heldout_share: float = Field(0.2, description="share held out, counted in `heldout_unit` (repositories picked by a seeded hash)")
+    heldout_unit: Literal["repos", "chars"] = Field(
+        "repos", description="what heldout_share counts: repositories, or characters of text (no single repository "
+                             "may push the held-out side past 1.5x the share)")
     per_domain_quota: dict[str, int] = Field(default_factory=dict,
                                              description="at least N held-out repositories whose main domain is D")
 

@@ -26,13 +26,20 @@ def repo_rank(repo: str, seed: int) -> float:
 
 
 def plan_split(repo_domains: dict[str, Counter], heldout_repos: list[str] = (), heldout_share: float = 0.2,
-               per_domain_quota: dict[str, int] | None = None, seed: int = 0) -> dict[str, str]:
+               per_domain_quota: dict[str, int] | None = None, seed: int = 0,
+               heldout_unit: str = "repos") -> dict[str, str]:
     """``repo → "train"|"heldout"``.
 
     ``repo_domains`` holds, per repository, characters per domain (its main domain is the largest).
-    Order of choice: the explicit list, then per-domain quotas, then the seeded share of all
-    repositories. At least one repository stays in train whenever there are two or more.
+    Order of choice: the explicit list, then per-domain quotas, then the seeded share. The share
+    counts repositories (``heldout_unit="repos"``) or characters (``"chars"``): then repositories
+    are taken in seeded order until the held-out side reaches the share of all characters,
+    skipping any that would push it past 1.5× the share, so that one large repository cannot
+    take a third of a small build. At least one repository stays in train whenever there are two
+    or more.
     """
+    if heldout_unit not in ("repos", "chars"):
+        raise ValueError(f"split.heldout_unit must be 'repos' or 'chars', not {heldout_unit!r}")
     repos = sorted(repo_domains, key=lambda r: (repo_rank(r, seed), r))
     unknown = [r for r in heldout_repos if r not in repo_domains]
     if unknown:
@@ -48,14 +55,25 @@ def plan_split(repo_domains: dict[str, Counter], heldout_repos: list[str] = (), 
             if main[r] == domain and r not in held:
                 held.append(r)
                 have += 1
-    target = round(heldout_share * len(repos))
-    if heldout_share > 0 and len(repos) >= 2:
-        target = max(target, 1)
-    for r in repos:
-        if len(held) >= target:
-            break
-        if r not in held:
-            held.append(r)
+    if heldout_unit == "chars":
+        size = {r: sum(c.values()) for r, c in repo_domains.items()}
+        want = heldout_share * sum(size.values())
+        have = sum(size[r] for r in held)
+        for r in repos:
+            if have >= want:
+                break
+            if r not in held and have + size[r] <= 1.5 * want:
+                held.append(r)
+                have += size[r]
+    else:
+        target = round(heldout_share * len(repos))
+        if heldout_share > 0 and len(repos) >= 2:
+            target = max(target, 1)
+        for r in repos:
+            if len(held) >= target:
+                break
+            if r not in held:
+                held.append(r)
     if len(held) >= len(repos) >= 2:  # never hold out everything
         held = held[: len(repos) - 1]
     return {r: ("heldout" if r in held else "train") for r in sorted(repo_domains)}
@@ -66,7 +84,7 @@ class SplitPlanner(PipelineStep):
 
     Args:
         plan_path: where the plan goes (``{"repos": {repo: split}, "main_domain": {...}}``).
-        heldout_repos, heldout_share, per_domain_quota, seed: see ``plan_split``.
+        heldout_repos, heldout_share, per_domain_quota, seed, heldout_unit: see ``plan_split``.
     Reads metadata ``repo``, ``domain`` (``general`` when absent). Yields nothing.
     """
 
@@ -74,8 +92,9 @@ class SplitPlanner(PipelineStep):
     type = "🔀 - SPLIT"
 
     def __init__(self, plan_path: str, heldout_repos: list[str] = (), heldout_share: float = 0.2,
-                 per_domain_quota: dict[str, int] | None = None, seed: int = 0):
+                 per_domain_quota: dict[str, int] | None = None, seed: int = 0, heldout_unit: str = "repos"):
         super().__init__()
+        self.heldout_unit = heldout_unit
         self.plan_path = plan_path
         self.heldout_repos = list(heldout_repos)
         self.heldout_share = heldout_share
@@ -88,7 +107,8 @@ class SplitPlanner(PipelineStep):
         repo_domains: dict[str, Counter] = defaultdict(Counter)
         for doc in data or []:
             repo_domains[doc.metadata["repo"]][doc.metadata.get("domain") or "general"] += len(doc.text)
-        plan = plan_split(repo_domains, self.heldout_repos, self.heldout_share, self.per_domain_quota, self.seed)
+        plan = plan_split(repo_domains, self.heldout_repos, self.heldout_share, self.per_domain_quota, self.seed,
+                          self.heldout_unit)
         out = {"seed": self.seed, "repos": plan,
                "main_domain": {r: (c.most_common(1)[0][0] if c else "general") for r, c in sorted(repo_domains.items())}}
         Path(self.plan_path).parent.mkdir(parents=True, exist_ok=True)

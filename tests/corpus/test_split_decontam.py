@@ -38,7 +38,8 @@ def test_split_is_by_repository_and_deterministic(tmp_path):
     a = plan_split(repos, heldout_share=0.3, seed=1)
     assert a == plan_split(dict(reversed(list(repos.items()))), heldout_share=0.3, seed=1)  # order-free
     assert sum(v == "heldout" for v in a.values()) == 3
-    assert a != plan_split(repos, heldout_share=0.3, seed=2) or True  # another seed may differ; never errors
+    plans = {tuple(sorted(plan_split(repos, heldout_share=0.3, seed=k).items())) for k in range(8)}
+    assert len(plans) > 1  # the seed moves the choice
     b = plan_split(repos, heldout_repos=["deb:pkg7"], heldout_share=0.0, seed=1)
     assert [r for r, s in b.items() if s == "heldout"] == ["deb:pkg7"]
     with pytest.raises(ValueError, match="not in this build"):
@@ -46,6 +47,21 @@ def test_split_is_by_repository_and_deterministic(tmp_path):
     # two repositories, share 0.9: one must stay in train
     two = plan_split({"a": Counter(), "b": Counter()}, heldout_share=0.9)
     assert sorted(two.values()) == ["heldout", "train"]
+
+
+def test_split_share_in_characters_skips_a_dominant_repository():
+    sizes = {"deb:big": 6000, "deb:a": 1000, "deb:b": 900, "deb:c": 800, "deb:d": 700, "deb:e": 600}
+    repos = {r: Counter({"general": n}) for r, n in sizes.items()}
+    total = sum(sizes.values())
+    for seed in range(12):
+        plan = plan_split(repos, heldout_share=0.2, seed=seed, heldout_unit="chars")
+        held = sum(sizes[r] for r, s in plan.items() if s == "heldout")
+        assert plan["deb:big"] == "train"  # 60 % of the text: never held out for a 20 % share
+        assert 0.2 * total <= held <= 1.5 * 0.2 * total
+    by_repos = [plan_split(repos, heldout_share=0.2, seed=k) for k in range(12)]
+    assert any(p["deb:big"] == "heldout" for p in by_repos)  # counting repositories, it can be
+    with pytest.raises(ValueError, match="heldout_unit"):
+        plan_split(repos, heldout_unit="tokens")
 
 
 def test_per_domain_quota(tmp_path):
