@@ -74,6 +74,9 @@ def linux_tree() -> Path:
     if env:
         return Path(env)
     root = package("deb:linux-source-6.1")
-    hits = sorted(p.parent.parent for p in root.rglob("drivers/iio/pressure/bmp280.h"))
+    # the kernel tree is the folder holding drivers/iio/pressure/bmp280.h (4 levels up) and a
+    # Makefile; the shortest such path, so a stray nested copy of a subtree is never taken
+    hits = sorted((p.parents[3] for p in root.rglob("drivers/iio/pressure/bmp280.h")
+                   if (p.parents[3] / "Makefile").is_file()), key=lambda t: (len(t.parts), str(t)))
     assert hits, f"no unpacked linux source under {root}"
     return hits[0]
