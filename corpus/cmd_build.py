@@ -121,12 +121,20 @@ def register(app: typer.Typer) -> None:
 
         console = _console()
         overrides = list(set_)
+        defaults: list[str] = []
+        if starter:  # the profile's build defaults: the user's --config and --set win over them
+            from corpus.starter import build_defaults
+
+            try:
+                defaults = build_defaults(profile)
+            except ValueError as e:
+                raise typer.BadParameter(str(e)) from e
         for key, val in (("executor", executor), ("tasks", tasks), ("workers", workers), ("slurm.partition", partition),
                          ("slurm.time", time_limit), ("slurm.cpus_per_task", cpus_per_task)):
             if val is not None:
                 overrides.append(f"{key}={val}")
         try:
-            config = BuildConfig.load(str(config_file) if config_file else None, overrides)
+            config = BuildConfig.load(str(config_file) if config_file else None, overrides, defaults)
         except (ValueError, OSError) as e:
             raise typer.BadParameter(str(e)) from e
         if print_config:

@@ -92,18 +92,12 @@ class BuildConfig(_Section):
     ray: RayConfig = Field(default_factory=RayConfig)
 
     @classmethod
-    def load(cls, path: str | None = None, overrides: list[str] | None = None, **fields: Any) -> "BuildConfig":
-        data: dict[str, Any] = yaml.safe_load(open(path)) if path else {}
-        data = data or {}
-        for item in overrides or []:
-            if "=" not in item:
-                raise ValueError(f"--set {item!r}: expected key=value (e.g. split.heldout_share=0.3)")
-            key, value = item.split("=", 1)
-            node = data
-            parts = key.split(".")
-            for p in parts[:-1]:
-                node = node.setdefault(p, {})
-            node[parts[-1]] = yaml.safe_load(value)
+    def load(cls, path: str | None = None, overrides: list[str] | None = None, defaults: list[str] | None = None,
+             **fields: Any) -> "BuildConfig":
+        """``defaults`` (``key=value``, e.g. a starter profile's) < the ``path`` file < ``overrides`` < ``fields``."""
+        data = _apply({}, defaults or [])
+        file_data: dict[str, Any] = (yaml.safe_load(open(path)) if path else {}) or {}
+        data = _apply(deep_merge(data, file_data), overrides or [])
         data.update({k: v for k, v in fields.items() if v is not None})
         return cls.model_validate(data)
 
@@ -124,3 +118,23 @@ class BuildConfig(_Section):
 
         walk(self, "")
         return rows
+
+
+def _apply(data: dict[str, Any], items: list[str]) -> dict[str, Any]:
+    for item in items:
+        if "=" not in item:
+            raise ValueError(f"--set {item!r}: expected key=value (e.g. split.heldout_share=0.3)")
+        key, value = item.split("=", 1)
+        node = data
+        parts = key.split(".")
+        for p in parts[:-1]:
+            node = node.setdefault(p, {})
+        node[parts[-1]] = yaml.safe_load(value)
+    return data
+
+
+def deep_merge(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    out = dict(a)
+    for k, v in b.items():
+        out[k] = deep_merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out

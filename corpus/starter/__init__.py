@@ -3,16 +3,19 @@
 ``default`` (about 35 MB of downloads, a few minutes on 2 cores) and ``full`` (adds subtrees of
 Debian's linux-source-6.1 and the real vendor datasheets beside the checkout). A profile file may
 ``include`` another; ``manifest_path(profile)`` writes the merged manifest into the cache, so the
-build reads it through the ordinary manifest loader.
+build reads it through the ordinary manifest loader. A profile's ``build:`` mapping holds its
+build-config defaults (``build_defaults``), applied before any ``--config``/``--set`` of the user.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 import yaml
 
+from corpus.config import deep_merge
 from corpus.paths import cache_dir
 
 PROFILES = ("default", "full")
@@ -32,6 +35,29 @@ def _rows(path: Path) -> list[dict]:
         rows.extend(_rows(path.parent / doc["include"]))
     rows.extend(doc.get("pairs", []))
     return rows
+
+
+def build_defaults(profile: str = "default") -> list[str]:
+    """The profile's ``build:`` defaults as ``key=value`` overrides (an included profile's first)."""
+    if profile not in PROFILES:
+        raise ValueError(f"unknown starter profile {profile!r}; choose one of {', '.join(PROFILES)}")
+    return [f"{k}={json.dumps(v)}" for k, v in _flat(_build(_HERE / f"{profile}.yaml")).items()]
+
+
+def _build(path: Path) -> dict:
+    doc = yaml.safe_load(path.read_text())
+    merged = _build(path.parent / doc["include"]) if doc.get("include") else {}
+    return deep_merge(merged, doc.get("build") or {})
+
+
+def _flat(d: dict, prefix: str = "") -> dict:
+    out = {}
+    for k, v in d.items():
+        if isinstance(v, dict) and v:
+            out.update(_flat(v, f"{prefix}{k}."))
+        else:
+            out[f"{prefix}{k}"] = v
+    return out
 
 
 def manifest_path(profile: str = "default") -> Path:

@@ -25,3 +25,29 @@ def test_unknown_or_malformed_knobs_are_refused():
         BuildConfig.load(None, ["decontam.action=delete"])
     with pytest.raises(ValueError, match="key=value"):
         BuildConfig.load(None, ["tasks"])
+
+
+def test_starter_profile_defaults_rank_below_file_and_set(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from corpus.cli import app
+    from corpus.starter import build_defaults
+
+    defaults = build_defaults("default")
+    assert 'split.heldout_repos=["deb:ubertooth-firmware-source"]' in defaults
+    assert build_defaults("full") == defaults  # inherited through `include`
+    cfg = BuildConfig.load(None, [], defaults)
+    assert cfg.split.heldout_repos == ["deb:ubertooth-firmware-source"] and cfg.split.heldout_share == 0.0
+    f = tmp_path / "build.yaml"
+    f.write_text("split:\n  heldout_share: 0.3\n")
+    cfg = BuildConfig.load(str(f), ["split.heldout_repos=[]"], defaults)
+    assert cfg.split.heldout_repos == [] and cfg.split.heldout_share == 0.3
+    with pytest.raises(ValueError, match="unknown starter profile"):
+        build_defaults("huge")
+    res = CliRunner().invoke(app, ["build", "--starter", "--print-config", "--json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.output)["split"]["heldout_repos"] == ["deb:ubertooth-firmware-source"]
+    res = CliRunner().invoke(app, ["build", "--starter", "--print-config", "--json", "--set", "split.heldout_share=0.5"])
+    assert json.loads(res.output)["split"]["heldout_share"] == 0.5
