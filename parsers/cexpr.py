@@ -43,6 +43,9 @@ _FAST_SHAPE_RE = re.compile(
     rf"|\(\s*(?P<a>{_LIT})\s*<<\s*(?P<b>{_LIT})\s*\))\s*")
 # one `num` token exactly as _TOKEN_RE reads it
 _NUM = r"(?:0[xX][0-9a-fA-F]+|0[bB][01]+|[0-9]+)(?:[uU](?:ll|LL|l|L)?|(?:ll|LL|l|L)[uU]?)?(?![\w.])"
+# a macro body that is one literal, alone or in one pair of parentheses (what the parser would
+# read as that literal: lookup() skips tokenising it)
+_LIT_BODY_RE = re.compile(rf"\s*(?:\(\s*(?P<p>{_NUM})\s*\)|(?P<n>{_NUM}))\s*")
 _SUM_RE = re.compile(rf"\s*(?:\(\s*(?P<a>[A-Za-z_]\w*)\s*\+\s*(?P<b>{_NUM})\s*\)|(?P<c>[A-Za-z_]\w*)\s*\+\s*(?P<d>{_NUM}))\s*")
 _CALL2_RE = re.compile(rf"\s*([A-Za-z_]\w*)\s*\(\s*({_NUM})\s*,\s*({_NUM})\s*\)\s*")
 _INT_RE = re.compile(r"\s*\(?\s*(0[xX][0-9a-fA-F]+|[1-9][0-9]*|0)([uU]?[lL]{0,2}[uU]?)\s*\)?\s*")
@@ -455,6 +458,11 @@ class Evaluator:
             macro = Macro(macro)
         if macro is None or macro.params is not None or name in stack:
             raise _NotConst
+        lit = _LIT_BODY_RE.fullmatch(macro.body) if depth <= _MAX_DEPTH else None
+        if lit is not None:  # `#define P1OUT_ 0x0021`: what eval_tokens gives for one literal token
+            v = _lit(lit.group("p") or lit.group("n"))
+            self._memo[name] = v
+            return v
         try:
             v = self.eval_tokens(tokenize(macro.body), depth, stack | {name})
         except (_NotConst, RecursionError):

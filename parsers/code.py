@@ -32,6 +32,7 @@ of vendor headers); avr-libc's ``_SFR_IO8(x)`` is the data address ``x + 0x20``.
 
 from __future__ import annotations
 
+import os
 import re
 from functools import lru_cache
 from operator import attrgetter
@@ -160,7 +161,17 @@ _INCLUDE_RE = re.compile(r"\s*(?:\"([^\"\n]+)\"|<([^>\n]+)>)")
 def _directives(text: str) -> list[tuple]:
     """(name, params, body, include_kind, start_line, end_line, start, end) for each #define/#include
     line outside block comments; ``name`` is None for an include. ``start`` is the offset of the
-    directive's line in ``text``, ``end`` the offset just past its body (its newline or the end)."""
+    directive's line in ``text``, ``end`` the offset just past its body (its newline or the end).
+    In C for ASCII text when ``parsers/_cscan.c`` is built."""
+    if _cscan is not None:
+        found = _cscan.directives(text)
+        if found is not None:
+            return found
+    return _directives_py(text)
+
+
+def _directives_py(text: str) -> list[tuple]:
+    """``_directives`` in Python (the reference for ``parsers/_cscan.c``)."""
     spans = []
     if "/*" in text:
         spans = [m.span() for m in _BLOCK_COMMENT_RE.finditer(text) if "\n" in m.group()]
@@ -799,18 +810,22 @@ def parse_code(path: str, data: bytes, language: str | None = None) -> CodeFile:
     return cf
 
 
-def _parse_c(cf: CodeFile, text: str, data: bytes, lang: str) -> None:
-    macros: dict[str, Macro] = {}
-    includes: list[str] = []
-    angle: list[str] = []
-    # One pass over the directive lines (the loop of _directives, fused with what is done with
-    # each line: a register header is mostly #defines, and this is their whole Python cost).
-    # A define whose value is one integer literal depends on nothing else in the file: its
-    # Symbol is final here. The others wait for the walk (enumerators and struct names feed
-    # their evaluation); ``msyms`` keeps the file order, with None where one waits.
+def _c_directives_py(text: str, macros: dict) -> tuple[list, list, list, list, list]:
+    """The directive lines of a C file, in one pass: (symbols, deferred, includes,
+    angle_includes, skips), and ``macros`` filled (function-like macros as ``Macro``, object-like
+    ones as their text).
+
+    A define whose value is one integer literal depends on nothing else in the file: its Symbol
+    is final here. The others wait for the tree walk (enumerators and struct names feed their
+    evaluation): ``symbols`` keeps the file order with None where one waits, and ``deferred``
+    holds (index, name, value, start line, end line) for each. ``skips`` are the (start line,
+    end line, start offset, end offset) of every directive for ``_parse_outside``.
+    ``parsers/_cscan.c`` is this function in C (``_c_directives`` picks it for ASCII text)."""
     msyms: list[Symbol | None] = []
     deferred: list[tuple[int, str, str, int, int]] = []
-    skips: list[tuple[int, int, int, int]] = []  # (start line, end line, start, end) for _parse_outside
+    includes: list[str] = []
+    angle: list[str] = []
+    skips: list[tuple[int, int, int, int]] = []
     spans = []
     if "/*" in text:
         spans = [m.span() for m in _BLOCK_COMMENT_RE.finditer(text) if "\n" in m.group()]
@@ -870,6 +885,23 @@ def _parse_c(cf: CodeFile, text: str, data: bytes, lang: str) -> None:
         n = int(lm.group(1), 0)
         append(Symbol("macro", name, line, l1, value[:1000], None, None, n if n < (1 << 63) else None, None, None,
                       None, role_of(name, value)))
+
+    return msyms, deferred, includes, angle, skips
+
+
+def _c_directives(text: str, macros: dict) -> tuple[list, list, list, list, list]:
+    """``_c_directives_py``, through the C scanner when it is built and the text is ASCII."""
+    if _cscan is not None:
+        scanned = _cscan.scan(text, macros, Symbol, Macro)
+        if scanned is not None:
+            return scanned
+    return _c_directives_py(text, macros)
+
+
+def _parse_c(cf: CodeFile, text: str, data: bytes, lang: str) -> None:
+    macros: dict[str, Macro] = {}
+    msyms, deferred, includes, angle, skips = _c_directives(text, macros)
+    role_of = _role_for_name
 
     # vendor register declarations, then blank them and qualifier macros for tree-sitter
     buf = None
@@ -989,3 +1021,27 @@ def _count_errors(root) -> int:
             if c.has_error or c.is_missing:
                 stack.append(c)
     return n
+
+
+# --------------------------------------------------------------------------- the C scanner
+
+_CSCAN_VERSION = 1  # parsers/_cscan.c's CSCAN_VERSION: a build from other sources is not used
+
+
+def _load_cscan():
+    """``parsers._cscan`` (built by ``pip install``/``make install`` from ``parsers/_cscan.c``), or
+    None: not built (no C compiler), built from another version, or ``FIRMCORPUS_PURE_PYTHON=1``.
+    Either way the output is the same; the Python path is only slower."""
+    if os.environ.get("FIRMCORPUS_PURE_PYTHON", "") not in ("", "0"):
+        return None
+    try:
+        from parsers import _cscan as mod
+    except ImportError:
+        return None
+    if getattr(mod, "VERSION", None) != _CSCAN_VERSION:
+        return None
+    mod.configure(_TAIL_ROLE, _BASE_SUFFIXES, _REG_WORDS)
+    return mod
+
+
+_cscan = _load_cscan()
