@@ -7,7 +7,7 @@ WORKERS ?= 2
 
 .PHONY: install demo test test-fast bench clean browser
 
-$(STAMP): pyproject.toml Makefile setup.py parsers/_cscan.c
+$(STAMP): pyproject.toml Makefile setup.py parsers/_cscan.c parsers/_tswalk.c
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip setuptools wheel
 	$(PY) -m pip install -q -e '.[dev]'

@@ -22,7 +22,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#define CSCAN_VERSION 1 /* parsers/code.py uses this module only when its _CSCAN_VERSION matches */
+#define CSCAN_VERSION 2 /* parsers/code.py uses this module only when its _CSCAN_VERSION matches */
 
 static PyObject *tail_role;     /* dict "_Pos" -> "bit", "_BASE" -> "base", ... (code._TAIL_ROLE) */
 static PyObject *base_suffixes; /* tuple of str (code._BASE_SUFFIXES) */
@@ -680,6 +680,42 @@ static PyObject *py_clean_value(PyObject *self, PyObject *text) {
     return res;
 }
 
+/* long_lines(text, length) -> [(start, end)] of the lines with at least length characters
+ * (parsers.code_flags._long_lines); None for non-ASCII text */
+static PyObject *py_long_lines(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "long_lines(text, length)");
+        return NULL;
+    }
+    int ok = text_ok(args[0]);
+    if (ok <= 0) {
+        if (ok < 0) return NULL;
+        Py_RETURN_NONE;
+    }
+    Py_ssize_t length = PyLong_AsSsize_t(args[1]);
+    if (length == -1 && PyErr_Occurred()) return NULL;
+    const char *s = (const char *)PyUnicode_1BYTE_DATA(args[0]);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(args[0]), start = 0;
+    PyObject *out = PyList_New(0);
+    if (out == NULL) return NULL;
+    while (start <= n) {
+        const char *nl = memchr(s + start, '\n', (size_t)(n - start));
+        Py_ssize_t end = nl != NULL ? nl - s : n;
+        if (end - start >= length && length >= 0) {
+            PyObject *span = Py_BuildValue("(nn)", start, end);
+            if (span == NULL || PyList_Append(out, span) < 0) {
+                Py_XDECREF(span);
+                Py_DECREF(out);
+                return NULL;
+            }
+            Py_DECREF(span);
+        }
+        if (nl == NULL) break;
+        start = end + 1;
+    }
+    return out;
+}
+
 /* configure(tail_role, base_suffixes, reg_words): the naming tables of parsers.code */
 static PyObject *py_configure(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
     if (nargs != 3 || !PyDict_Check(args[0]) || !PyTuple_Check(args[1]) || !PyAnySet_Check(args[2])) {
@@ -703,6 +739,7 @@ static PyMethodDef methods[] = {
     {"scan", (PyCFunction)(void (*)(void))py_scan, METH_FASTCALL, "The directive loop of parsers.code._parse_c."},
     {"directives", (PyCFunction)py_directives, METH_O, "parsers.code._directives."},
     {"clean_value", (PyCFunction)py_clean_value, METH_O, "parsers.code._clean_value."},
+    {"long_lines", (PyCFunction)(void (*)(void))py_long_lines, METH_FASTCALL, "parsers.code_flags._long_lines."},
     {"configure", (PyCFunction)(void (*)(void))py_configure, METH_FASTCALL, "Set the naming tables."},
     {NULL, NULL, 0, NULL},
 };

@@ -32,12 +32,12 @@ of vendor headers); avr-libc's ``_SFR_IO8(x)`` is the data address ``x + 0x20``.
 
 from __future__ import annotations
 
-import os
 import re
 from functools import lru_cache
 from operator import attrgetter
 from pathlib import PurePosixPath
 
+from parsers import _native
 from parsers.cexpr import _INT_RE, Evaluator, Macro, to_int64
 from parsers.code_flags import detect_flags, is_binary
 from parsers.models import CodeFile, Symbol
@@ -105,6 +105,23 @@ def _ranged_parser(language: str):
     return ts.Parser(_parser(language).language)
 
 
+def _outside_ranges(src: bytes, skips: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int, int, int]]:
+    """The included ranges of ``_parse_outside`` as (start row, start column, end row, end column,
+    start byte, end byte): the text between the directive lines ``skips``."""
+    ranges = []
+    pos = row = 0
+    for l0, l1, start, end in skips:
+        if start > pos:
+            ranges.append((row, 0, l0 - 1, 0, pos, start))
+        pos = end + 1  # past the directive's newline: the next range starts at column 0
+        row = l1
+    if pos < len(src):
+        last_nl = src.rfind(b"\n")
+        ranges.append((row, 0, row + src.count(b"\n", pos), len(src) - last_nl - 1 if last_nl >= pos else len(src) - pos,
+                       pos, len(src)))
+    return ranges
+
+
 def _parse_outside(language: str, src: bytes, skips: list[tuple[int, int, int, int]]):
     """Parse ``src`` without the directive lines ``skips`` ((start line, end line, start offset,
     end offset) as ``_directives`` finds them in the same text, ASCII so character offsets are
@@ -113,18 +130,7 @@ def _parse_outside(language: str, src: bytes, skips: list[tuple[int, int, int, i
     ``#define``s then costs tree-sitter about a quarter less."""
     import tree_sitter as ts
 
-    Range = ts.Range
-    ranges = []
-    pos = row = 0
-    for l0, l1, start, end in skips:
-        if start > pos:
-            ranges.append(Range((row, 0), (l0 - 1, 0), pos, start))
-        pos = end + 1  # past the directive's newline: the next range starts at column 0
-        row = l1
-    if pos < len(src):
-        last_nl = src.rfind(b"\n")
-        ranges.append(Range((row, 0), (row + src.count(b"\n", pos), len(src) - last_nl - 1 if last_nl >= pos
-                                       else len(src) - pos), pos, len(src)))
+    ranges = [ts.Range((r0, c0), (r1, c1), b0, b1) for r0, c0, r1, c1, b0, b1 in _outside_ranges(src, skips)]
     if not ranges:
         return _parser(language).parse(src)
     parser = _ranged_parser(language)
@@ -1025,23 +1031,7 @@ def _count_errors(root) -> int:
 
 # --------------------------------------------------------------------------- the C scanner
 
-_CSCAN_VERSION = 1  # parsers/_cscan.c's CSCAN_VERSION: a build from other sources is not used
-
-
-def _load_cscan():
-    """``parsers._cscan`` (built by ``pip install``/``make install`` from ``parsers/_cscan.c``), or
-    None: not built (no C compiler), built from another version, or ``FIRMCORPUS_PURE_PYTHON=1``.
-    Either way the output is the same; the Python path is only slower."""
-    if os.environ.get("FIRMCORPUS_PURE_PYTHON", "") not in ("", "0"):
-        return None
-    try:
-        from parsers import _cscan as mod
-    except ImportError:
-        return None
-    if getattr(mod, "VERSION", None) != _CSCAN_VERSION:
-        return None
-    mod.configure(_TAIL_ROLE, _BASE_SUFFIXES, _REG_WORDS)
-    return mod
-
-
-_cscan = _load_cscan()
+_CSCAN_VERSION = _native.CSCAN_VERSION
+_cscan = _native.cscan  # parsers/_cscan.c, or None (see parsers._native)
+if _cscan is not None:
+    _cscan.configure(_TAIL_ROLE, _BASE_SUFFIXES, _REG_WORDS)

@@ -14,6 +14,7 @@ import re
 from functools import lru_cache
 from operator import attrgetter
 
+from parsers import _native
 from parsers.models import CodeFile, Symbol
 
 _DTS_INCLUDE_RE = re.compile(r'^[ \t]*/include/[ \t]*"([^"\n]+)"', re.M)
@@ -68,7 +69,7 @@ def _cells(prop, n: int, k_cells: int, k_int: int) -> list[int | None]:
 
 
 def parse_devicetree(cf: CodeFile, text: str, data: bytes) -> None:
-    from parsers.code import _clean_value, _count_errors, _directives, _parse_outside, _parser
+    from parsers.code import _clean_value, _directives, _outside_ranges, _parser
 
     symbols: list[Symbol] = []
     directives = _directives(text)
@@ -87,15 +88,33 @@ def parse_devicetree(cf: CodeFile, text: str, data: bytes) -> None:
     if "/include/" in text:
         cf.includes.extend(m.group(1) for m in _DTS_INCLUDE_RE.finditer(text))
 
+    exact = _LABELLED_RE.search(data) is not None
+    ascii_text = len(data) == len(text)
+    if _tswalk is not None:
+        capsule, kinds, fields = _walk_tables()
+        nodes, cf.parse_errors = _tswalk.devicetree(
+            data, capsule, _outside_ranges(data, [d[4:] for d in directives]) if ascii_text else None, exact,
+            kinds, fields, Symbol)
+        symbols.extend(nodes)
+    else:
+        _walk_python(cf, data, directives, ascii_text, exact, symbols)
+    symbols.sort(key=_LINE_KEY)
+    cf.symbols = symbols
+
+
+def _walk_python(cf: CodeFile, data: bytes, directives: list, ascii_text: bool, exact: bool,
+                 symbols: list[Symbol]) -> None:
+    """Parse and walk in Python (``parsers/_tswalk.c`` does the same in C)."""
+    from parsers.code import _count_errors, _parse_outside, _parser
+
     # the directive lines were read above: tree-sitter skips them (see parsers.code._parse_outside)
-    tree = (_parse_outside("devicetree", data, [d[4:] for d in directives]) if len(data) == len(text)
+    tree = (_parse_outside("devicetree", data, [d[4:] for d in directives]) if ascii_text
             else _parser("devicetree").parse(data))
     root = tree.root_node
     cf.parse_errors = _count_errors(root)
     language = tree.language
     f_name = language.field_id_for_name("name")
     f_label = language.field_id_for_name("label")
-    exact = _LABELLED_RE.search(data) is not None
     kinds = _kinds(language)
     k_node, k_prop, k_unit, k_ref = kinds["node"], kinds["property"], kinds["unit_address"], kinds["reference"]
     k_str, k_cells, k_int, k_cont = kinds["string_literal"], kinds["integer_cells"], kinds["integer_literal"], \
@@ -163,8 +182,29 @@ def parse_devicetree(cf: CodeFile, text: str, data: bytes) -> None:
             sym.role = "register"
 
     visit(root, None, 1, 0)
-    symbols.sort(key=_LINE_KEY)
-    cf.symbols = symbols
 
 
 _LINE_KEY = attrgetter("start_line", "end_line")
+
+
+# --------------------------------------------------------------------------- the C walker
+
+_TSWALK_VERSION = _native.TSWALK_VERSION
+_tswalk = _native.tswalk  # parsers/_tswalk.c, or None (see parsers._native)
+
+
+@lru_cache(maxsize=None)
+def _walk_tables():
+    """What ``_tswalk.devicetree`` needs of the grammar: its language capsule, the node kinds of
+    ``_kinds`` and the field ids of name and label."""
+    import tree_sitter_devicetree
+
+    from parsers.code import _parser
+
+    language = _parser("devicetree").language
+    k = _kinds(language)
+    kinds = (k["node"], k["property"], k["unit_address"], k["reference"], k["string_literal"], k["integer_cells"],
+             k["integer_literal"], tuple(sorted(k["containers"])))
+    return (tree_sitter_devicetree.language(), kinds,
+            (language.field_id_for_name("name"), language.field_id_for_name("label")))
+

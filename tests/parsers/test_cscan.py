@@ -153,3 +153,16 @@ def test_parse_code_same_with_and_without_the_extension(monkeypatch):
     with_ext = code.parse_code("iom328p.h", data).to_dict()
     monkeypatch.setattr(code, "_cscan", None)
     assert code.parse_code("iom328p.h", data).to_dict() == with_ext
+
+
+@needs_cscan
+def test_long_lines_same_as_python():
+    from parsers.code_flags import _long_lines_py
+
+    rng = random.Random(5)
+    for _ in range(3000):
+        text = "".join(rng.choice(["\n", "\n\n", "ab", "x" * 7, "y" * 40, "z" * 199, "w" * 200, "\r\n", " "])
+                       for _ in range(rng.randint(0, 40)))
+        for length in (1, 5, 40, 200, 1001):
+            assert cscan.long_lines(text, length) == list(_long_lines_py(text, length)), (text, length)
+    assert cscan.long_lines("caf\u00e9\n" * 300, 3) is None  # non-ASCII: the Python loop runs
