@@ -437,6 +437,7 @@ class Evaluator:
         self._memo: dict[str, Value | None] = {}
         self._text_memo: dict[str, Value | None] = {}
         self._body_tokens: dict[str, tuple[Macro, list]] = {}
+        self._deref_shapes: dict[str, list] = {}
 
     def eval_tokens(self, toks, depth: int = 0, stack: frozenset = frozenset()) -> Value:
         if depth > _MAX_DEPTH or not toks:
@@ -476,11 +477,22 @@ class Evaluator:
         variadic = params[-1:] == ("...",)
         if name in stack or (len(args) != len(params) and not variadic):
             raise _NotConst
-        binding = dict(zip(params, args))
-        out: list[tuple[str, str]] = []
         body = self._body_tokens.get(name)
         if body is None or body[0] is not macro:
             body = self._body_tokens[name] = (macro, tokenize(macro.body))  # one tokenisation per macro
+        if len(args) == 1 and len(params) == 1 and len(args[0]) == 1 and args[0][0][0] == "num":
+            # `REG32(0x40011000)` with `#define REG32(a) (*(volatile uint32_t *)(a))`, the commonest
+            # register accessor: what the parser makes of it, without parsing the body per call
+            shape = self._deref_shapes.get(name)
+            if shape is None or shape[0] is not macro:
+                shape = self._deref_shapes[name] = [macro, *_deref_cast_shape(body[1], params[0]), False]
+            if shape[1] is not None and (shape[3] or self._is_cast(shape[1])):
+                shape[3] = True  # a type name stays one (types are only ever added)
+                if depth > _MAX_DEPTH:
+                    raise _NotConst
+                return Value(_lit(args[0][0][1]).value, True, 32, shape[2], True)
+        binding = dict(zip(params, args))
+        out: list[tuple[str, str]] = []
         for kind, tok in body[1]:
             if kind == "id" and tok in binding:
                 out.append(("op", "("))
@@ -491,6 +503,21 @@ class Evaluator:
             else:
                 out.append((kind, tok))
         return self.eval_tokens(out, depth, stack | {name})
+
+    def _is_cast(self, words: list[tuple[str, str]]) -> bool:
+        """Whether these tokens between parentheses are a type name (``_Parser._cast_end``'s rule)."""
+        saw_type = False
+        for j, (kind, tok) in enumerate(words):
+            if kind == "id":
+                if tok in TYPE_WORDS or _TYPE_NAME_RE.match(tok) or tok in self.types:
+                    saw_type = True
+                elif j > 0 and words[j - 1][1] in ("struct", "union", "enum"):
+                    saw_type = True
+                else:
+                    return False
+            elif tok != "*":
+                return False
+        return saw_type
 
     def value(self, text: str) -> Value | None:
         """Evaluate an expression text; None when it is not an integer constant."""
@@ -556,12 +583,10 @@ class Evaluator:
                 return self.lookup(name, 0, frozenset())
             fn = m.group("fn")
             if fn is not None:  # _BV(3), BIT(5), _VECTOR(16): a one-literal call
-                arg = _lit(m.group("arg"))
                 macro = self.macros.get(fn)
-                if isinstance(macro, str):
-                    macro = Macro(macro)
                 if isinstance(macro, Macro) and macro.params is not None:
                     return self.expand(fn, macro, [[("num", m.group("arg"))]], 1, frozenset())
+                arg = _lit(m.group("arg"))  # (a plain-string macro has no parameters: never expanded)
                 builtin = BUILTINS.get(fn)
                 if builtin is None or builtin[0] != 1:
                     return None
@@ -576,6 +601,27 @@ class Evaluator:
             return self.lookup(name, 0, frozenset())
         except (_NotConst, RecursionError, IndexError):
             return None
+
+
+def _deref_cast_shape(toks: list[tuple[str, str]], param: str) -> tuple[list | None, str | None]:
+    """For a one-parameter macro body ``(*(TYPE *)(param))`` or ``(*(TYPE *)param)`` (words and at
+    least one ``*`` in the cast, the parameter not among them): the cast's tokens and the pointee
+    type the dereference keeps (``_Parser._cast`` then the ``*`` of ``_Parser.unary``); else
+    (None, None)."""
+    n = len(toks)
+    if n < 7 or param == "..." or toks[0][1] != "(" or toks[1][1] != "*" or toks[2][1] != "(" or toks[-1][1] != ")":
+        return None, None
+    j = 3
+    while j < n and toks[j][1] != ")":
+        j += 1
+    words = toks[3:j]
+    rest = [t for _, t in toks[j + 1:-1]]
+    if not words or rest not in ([param], ["(", param, ")"]):
+        return None, None
+    if any(not (k == "id" or t == "*") or t == param for k, t in words) or not any(t == "*" for _, t in words):
+        return None, None
+    pointee = _Parser._cast(None, [t for _, t in words], Value(0)).ptr_type
+    return words, pointee if pointee not in _SCALAR_PTR else None
 
 
 def evaluate(text: str, macros: Mapping[str, "Macro | str"] | None = None) -> int | None:

@@ -45,6 +45,29 @@ def test_evaluate_refuses_non_constants(text):
     assert evaluate(text, {"A": "A + 1"}) is None
 
 
+def _value_tuple(v):
+    return None if v is None else (v.value, v.unsigned, v.bits, v.ptr_type, v.mmio)
+
+
+@pytest.mark.parametrize("body", [
+    "(*(volatile uint32_t *)(a))", "(*(volatile uint8_t *)a)", "( * ( volatile struct foo * ) ( a ) )",
+    "(*(USART_TypeDef *)(a))", "(*(volatile mytype *)(a))", "(*(volatile uint32_t)(a))", "(*(a *)(a))",
+    "(*(volatile uint16_t * const)(a))", "(*(void **)(a))", "(*(volatile Known *)(a))", "(*(volatile uint32_t *)(a) + 1)",
+])
+@pytest.mark.parametrize("arg", ["0x40011000", "7", "08", "1ULL", "0xFFFFFFFFFFFFFFFFFF"])
+def test_register_accessor_macros_evaluate_as_their_expansion(body, arg):
+    # Evaluator.expand reads `(*(TYPE *)(a))` bodies without parsing them per call; the result must
+    # be what the parser gives for the expanded text
+    from parsers.cexpr import Evaluator, Macro
+
+    fast = Evaluator({"REG": Macro(body, ("a",))}, {"Known"}).value(f"REG({arg})")
+    import re
+
+    expanded = re.sub(r"\ba\b", f"({arg})", body)  # what expand does: each parameter becomes (argument)
+    slow = Evaluator({}, {"Known"}).value(expanded)
+    assert _value_tuple(fast) == _value_tuple(slow)
+
+
 CMSIS = b"""
 #include "core_cm4.h"
 #include <stdint.h>
