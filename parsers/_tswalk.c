@@ -400,23 +400,32 @@ static PyObject *py_devicetree(PyObject *self, PyObject *const *args, Py_ssize_t
         }
         Py_DECREF(rs);
     }
-    TSParser *parser = ts_parser_new();
-    if (!ts_parser_set_language(parser, lang)) {
-        ts_parser_delete(parser);
+    /* one parser for the process, as py-tree-sitter's cached Parser: creating one per file costs
+     * about as much as parsing a small file (the GIL is held throughout, nothing re-enters) */
+    static TSParser *parser = NULL;
+    static const TSLanguage *parser_lang = NULL;
+    if (parser == NULL && (parser = ts_parser_new()) == NULL) {
         PyMem_Free(tr);
-        PyErr_SetString(PyExc_ValueError, "incompatible tree-sitter language");
-        return NULL;
+        return PyErr_NoMemory();
     }
-    if (ntr && !ts_parser_set_included_ranges(parser, tr, ntr)) {
-        ts_parser_delete(parser);
+    if (parser_lang != lang) {
+        if (!ts_parser_set_language(parser, lang)) {
+            PyMem_Free(tr);
+            PyErr_SetString(PyExc_ValueError, "incompatible tree-sitter language");
+            return NULL;
+        }
+        parser_lang = lang;
+    }
+    if (!ts_parser_set_included_ranges(parser, tr, ntr)) {
         PyMem_Free(tr);
         PyErr_SetString(PyExc_ValueError, "included ranges must be ordered and not overlap");
         return NULL;
     }
     PyMem_Free(tr);
     TSTree *tree = ts_parser_parse_string_encoding(parser, NULL, w.src, (uint32_t)w.n, TSInputEncodingUTF8);
-    ts_parser_delete(parser);
+    ts_parser_set_included_ranges(parser, NULL, 0);
     if (tree == NULL) {
+        ts_parser_reset(parser);
         PyErr_SetString(PyExc_RuntimeError, "tree-sitter returned no tree");
         return NULL;
     }
