@@ -19,8 +19,11 @@ bytes, with the ``#define``/``#include`` lines its directive scanner reads left 
 ``included_ranges``): it shows how much of ``parse_code``'s rate comes from that skip. The
 ratio stays against the plain parse of the whole file.
 
-The directive scan runs in C (``parsers/_cscan.c``) when the extension is built; set
-``FIRMCORPUS_PURE_PYTHON=1`` to time the Python path instead (same output, slower).
+The directive scan runs in C (``parsers/_cscan.c``) and device trees are parsed and walked in C
+(``parsers/_tswalk.c``, with the vendored tree-sitter runtime) when the extensions are built; set
+``FIRMCORPUS_PURE_PYTHON=1`` to time the Python path instead (same output, slower). For device
+trees the "directives skipped" column is then py-tree-sitter's time, not the parse inside
+``parse_code``.
 """
 
 from __future__ import annotations
@@ -163,10 +166,11 @@ def main() -> None:
     Console(width=160).print(table)
     print("targets: parse_code >= 2 MB/s per core; ratio (parse_code / bare tree-sitter) >= 0.7")
     print("'directives skipped' = the tree-sitter call inside parse_code alone (not part of the ratio)")
-    import parsers.code as code
+    from parsers import _native
 
-    print("directive scan: " + ("C (parsers._cscan)" if code._cscan is not None else
-                                "Python (parsers._cscan not built, or FIRMCORPUS_PURE_PYTHON=1)"))
+    print("C extensions: " + ", ".join(f"{name} {'yes' if mod is not None else 'no'}"
+                                       for name, mod in (("_cscan", _native.cscan), ("_tswalk", _native.tswalk)))
+          + ("" if _native.cscan and _native.tswalk else " (not built, or FIRMCORPUS_PURE_PYTHON=1)"))
 
 
 if __name__ == "__main__":
