@@ -69,7 +69,7 @@ def _cells(prop, n: int, k_cells: int, k_int: int) -> list[int | None]:
 
 
 def parse_devicetree(cf: CodeFile, text: str, data: bytes) -> None:
-    from parsers.code import _clean_value, _directives, _outside_ranges, _parser
+    from parsers.code import _clean_value, _directives, _outside_ranges
 
     symbols: list[Symbol] = []
     directives = _directives(text)

@@ -80,3 +80,18 @@ def linux_tree() -> Path:
                    if (p.parents[3] / "Makefile").is_file()), key=lambda t: (len(t.parts), str(t)))
     assert hits, f"no unpacked linux source under {root}"
     return hits[0]
+
+
+def require_extension(module, name: str, version: int) -> None:
+    """Fail when a C extension of the parsers is missing: `make install` compiles them, but a failed
+    compile is silent there (they are optional), so the tests are where it shows up. Skips when
+    FIRMCORPUS_PURE_PYTHON=1 runs the suite on the Python path on purpose."""
+    import os
+
+    import pytest
+
+    if os.environ.get("FIRMCORPUS_PURE_PYTHON", "") not in ("", "0"):
+        pytest.skip("FIRMCORPUS_PURE_PYTHON is set: the Python path is under test")
+    assert module is not None, (f"parsers.{name} is not built (or not at version {version}): "
+                                "run `make install` (needs gcc and the Python headers)")
+    assert module.VERSION == version

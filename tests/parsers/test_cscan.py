@@ -4,7 +4,6 @@ built from the pieces the scanner treats specially. Both must give equal results
 
 from __future__ import annotations
 
-import os
 import random
 
 import pytest
@@ -13,20 +12,13 @@ import parsers.code as code
 from parsers.cexpr import Macro
 from parsers.models import Symbol
 
-from code_data import package
+from code_data import package, require_extension
 
 cscan = code._cscan
 
 
 def test_extension_is_built_and_used():
-    # `make install` / `pip install -e .` compiles it; a failed compile is silent there (the extension
-    # is optional), so this test is where a missing build shows up. FIRMCORPUS_PURE_PYTHON=1 runs
-    # the suite on the Python path on purpose.
-    if os.environ.get("FIRMCORPUS_PURE_PYTHON", "") not in ("", "0"):
-        pytest.skip("FIRMCORPUS_PURE_PYTHON is set: the Python path is under test")
-    assert cscan is not None, ("parsers._cscan is not built (or not at version "
-                               f"{code._CSCAN_VERSION}): run `make install` (needs a C compiler)")
-    assert cscan.VERSION == code._CSCAN_VERSION
+    require_extension(cscan, "_cscan", code._CSCAN_VERSION)
 
 
 needs_cscan = pytest.mark.skipif(cscan is None, reason="parsers._cscan is not built (see test_extension_is_built_and_used)")

@@ -10,17 +10,14 @@ import random
 import pytest
 
 import parsers.devicetree as devicetree
+from code_data import require_extension
 from parsers.code import parse_code
 
 tswalk = devicetree._tswalk
 
 
 def test_extension_is_built_and_used():
-    if os.environ.get("FIRMCORPUS_PURE_PYTHON", "") not in ("", "0"):
-        pytest.skip("FIRMCORPUS_PURE_PYTHON is set: the Python path is under test")
-    assert tswalk is not None, ("parsers._tswalk is not built (or not at version "
-                                f"{devicetree._TSWALK_VERSION}): run `make install` (needs a C compiler)")
-    assert tswalk.VERSION == devicetree._TSWALK_VERSION
+    require_extension(tswalk, "_tswalk", devicetree._TSWALK_VERSION)
 
 
 def test_vendored_runtime_is_the_installed_py_tree_sitter_version():
