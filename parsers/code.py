@@ -9,7 +9,8 @@ directive that follows vendor syntax it does not know. tree-sitter then parses t
 without those lines (``included_ranges``: offsets and line numbers stay the file's), which
 saves it about a quarter of a register header and keeps a ``#define`` in the middle of an
 initializer from breaking the code around it. Assembly, device trees, Kconfig and linker
-scripts have their own small modules.
+scripts have their own small modules. The directive scan also exists in C (``parsers/_cscan.c``,
+used for ASCII text when built; ``parsers._native``), with the same output.
 
 Register definitions are what this module is for. Every integer-valued definition gets
 ``Symbol.int_value`` (``parsers.cexpr`` evaluates the text), and ``Symbol.role`` says what

@@ -6,6 +6,9 @@ enclosing node's name, ``value`` the raw ``compatible`` list, ``int_value`` the 
 of ``reg`` (two cells when the node's parent says ``#address-cells = <2>``), else the unit
 address, ``type`` the node's label (``usart1``), ``role`` ``"register"`` when the node has an
 address. ``#include`` and ``/include/`` files are the includes; ``#define`` lines are macros.
+
+When ``parsers/_tswalk.c`` is built, the parse and the walk run in C (same included ranges, same
+rules, same symbols; see ``parsers._native``); ``_walk_python`` is the reference and the fallback.
 """
 
 from __future__ import annotations
