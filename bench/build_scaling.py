@@ -31,7 +31,7 @@ def main() -> None:
     from corpus.cmd_build import load_pairs
     from corpus.config import BuildConfig
     from corpus.sources import fetch, resolve_datasheet
-    from corpus.starter import manifest_path, sources
+    from corpus.starter import build_defaults, manifest_path, sources
 
     for s in sources(args.profile):  # warm the cache: the benchmark times building, not downloading
         resolve_datasheet(s) if ("#" in s or s.startswith(("render:", "shared:"))) else fetch(s)
@@ -42,7 +42,8 @@ def main() -> None:
         outs = []
         for w in args.workers:
             out = Path(td) / f"w{w}"
-            cfg = BuildConfig.load(None, [f"tasks={args.tasks}", f"workers={w}"])
+            # the profile's build defaults (held-out choice, …), as `firmcorpus build --starter` applies them
+            cfg = BuildConfig.load(None, [f"tasks={args.tasks}", f"workers={w}"], build_defaults(args.profile))
             t0 = time.perf_counter()
             summary = run_build(pairs, out, cfg, manifest=str(manifest), base_dir=base)
             wall = time.perf_counter() - t0
