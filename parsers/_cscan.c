@@ -346,7 +346,7 @@ static int int_literal(const char *v, Py_ssize_t n, long long *value, int *big) 
 }
 
 /* _role_for_name(name, value) for a value that is one integer literal; borrowed or NULL */
-static PyObject *literal_role(PyObject *name, const char *s, Py_ssize_t len) {
+static PyObject *literal_role(const char *s, Py_ssize_t len) {
     Py_ssize_t cut = -1;
     for (Py_ssize_t k = len - 1; k >= 0; k--)
         if (s[k] == '_') {
@@ -384,7 +384,6 @@ static PyObject *literal_role(PyObject *name, const char *s, Py_ssize_t len) {
         while (k < len && s[k] >= '0' && s[k] <= '9') k++;
         if (k == len) return s_bit;
     }
-    (void)name;
     return NULL;
 }
 
@@ -629,7 +628,7 @@ static PyObject *py_scan(PyObject *self, PyObject *const *args, Py_ssize_t nargs
             } else if (int_literal(buf + v0, vlen, &iv, &big)) {
                 PyObject *ival = big ? Py_NewRef(Py_None) : PyLong_FromLongLong(iv);
                 if (ival == NULL) goto fail;
-                PyObject *role = literal_role(name, s + m.name0, m.name1 - m.name0);
+                PyObject *role = literal_role(s + m.name0, m.name1 - m.name0);
                 if (role == NULL && PyErr_Occurred()) {
                     Py_DECREF(ival);
                     goto fail;
