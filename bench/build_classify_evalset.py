@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from corpus.domains.evalset import SLICES, SOURCES, build_sets, default_manifest_path, write_manifest  # noqa: E402
+from firmcorpus.corpus.domains.evalset import SLICES, SOURCES, build_sets, default_manifest_path, write_manifest  # noqa: E402
 
 
 def main() -> None:

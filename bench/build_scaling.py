@@ -27,11 +27,11 @@ def main() -> None:
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     args = ap.parse_args()
 
-    from corpus.build import run_build
-    from corpus.cmd_build import load_pairs
-    from corpus.config import BuildConfig
-    from corpus.sources import fetch, resolve_datasheet
-    from corpus.starter import build_defaults, manifest_path, sources
+    from firmcorpus.corpus.build import run_build
+    from firmcorpus.cli.cmd_build import load_pairs
+    from firmcorpus.corpus.config import BuildConfig
+    from firmcorpus.core.sources import fetch, resolve_datasheet
+    from firmcorpus.corpus.starter import build_defaults, manifest_path, sources
 
     for s in sources(args.profile):  # warm the cache: the benchmark times building, not downloading
         resolve_datasheet(s) if ("#" in s or s.startswith(("render:", "shared:"))) else fetch(s)

@@ -19,11 +19,11 @@ from pathlib import Path
 
 import polars as pl
 
-from corpus.documents import DOMAINS
-from corpus.paths import shared_data_dir
-from data_catalog.catalog import Catalog
-from data_catalog.inspect import inspect_build
-from data_catalog.manifest import load_manifest, pairs_to_rows
+from firmcorpus.core.documents import DOMAINS
+from firmcorpus.core.paths import shared_data_dir
+from firmcorpus.data_catalog.catalog import Catalog
+from firmcorpus.data_catalog.inspect import inspect_build
+from firmcorpus.data_catalog.manifest import load_manifest, pairs_to_rows
 
 PER_PAIR = {"files": 250, "symbols": 3000, "registers": 400, "links": 120, "sections": 60, "documents": 750,
             "drops": 120}

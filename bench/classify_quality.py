@@ -28,15 +28,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from corpus.cmd_classify import format_eval  # noqa: E402
-from corpus.domains.evalset import build_sets, evaluate, macro_f1, read_text  # noqa: E402
+from firmcorpus.cli.cmd_classify import format_eval  # noqa: E402
+from firmcorpus.corpus.domains.evalset import build_sets, evaluate, macro_f1, read_text  # noqa: E402
 
 
 def throughput(evals, model_path, limit: int = 600) -> dict:
     """Documents per CPU-second of the step and of the raw-text fastText anchor (same docs, same model)."""
-    from corpus.domains.features import language_of
-    from corpus.domains.model import DomainModel
-    from corpus.steps.classify import DomainClassifier
+    from firmcorpus.corpus.domains.features import language_of
+    from firmcorpus.corpus.domains.model import DomainModel
+    from firmcorpus.corpus.steps.classify import DomainClassifier
 
     docs = [(read_text(e.abspath), e.path) for e in evals[:limit]]
     step = DomainClassifier(model_path=model_path)

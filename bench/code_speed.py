@@ -36,8 +36,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from corpus.steps.reader import select_files  # noqa: E402  (the build's own file selection)
-from parsers.code import _directives, _parse_outside, detect_language, parse_code, ts_parse  # noqa: E402
+from firmcorpus.corpus.steps.reader import select_files  # noqa: E402  (the build's own file selection)
+from firmcorpus.parsers.code import _directives, _parse_outside, detect_language, parse_code, ts_parse  # noqa: E402
 
 TS_LANGS = ("c", "cpp", "devicetree")
 
@@ -45,7 +45,7 @@ TS_LANGS = ("c", "cpp", "devicetree")
 def starter_files(manifest: Path) -> list[tuple[str, bytes]]:
     import yaml
 
-    from corpus.sources import fetch
+    from firmcorpus.core.sources import fetch
 
     pairs = yaml.safe_load(manifest.read_text())["pairs"]
     seen: dict[Path, bytes] = {}
@@ -166,7 +166,7 @@ def main() -> None:
     Console(width=160).print(table)
     print("targets: parse_code >= 2 MB/s per core; ratio (parse_code / bare tree-sitter) >= 0.7")
     print("'directives skipped' = the tree-sitter call inside parse_code alone (not part of the ratio)")
-    from parsers import _native
+    from firmcorpus.parsers import _native
 
     print("C extensions: " + ", ".join(f"{name} {'yes' if mod is not None else 'no'}"
                                        for name, mod in (("_cscan", _native.cscan), ("_tswalk", _native.tswalk)))

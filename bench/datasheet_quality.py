@@ -25,8 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from corpus.paths import shared_data_dir  # noqa: E402
-from parsers.datasheet import parse_pdf  # noqa: E402
+from firmcorpus.core.paths import shared_data_dir  # noqa: E402
+from firmcorpus.parsers.datasheet import parse_pdf  # noqa: E402
 
 
 def norm_name(s: str) -> str:
@@ -79,9 +79,9 @@ DEFAULT_SVDS = ("STM32F0xx.svd", "nrf51.svd", "LPC800_v0.3.svd", "max32660.svd",
 def svd_round_trip(names: list[str], as_json: bool) -> int:
     import tempfile
 
-    from corpus.sources import resolve_datasheet
-    from parsers.svd import parse_svd
-    from parsers.svd_render import render_pdf
+    from firmcorpus.core.sources import resolve_datasheet
+    from firmcorpus.parsers.svd import parse_svd
+    from firmcorpus.parsers.svd_render import render_pdf
 
     rows = []
     with tempfile.TemporaryDirectory() as tmp:

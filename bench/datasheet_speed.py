@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from corpus.paths import shared_data_dir  # noqa: E402
+from firmcorpus.core.paths import shared_data_dir  # noqa: E402
 
 
 def main() -> int:
@@ -34,7 +34,7 @@ def main() -> int:
     import pymupdf
 
     import_s = time.perf_counter() - t0
-    from parsers.datasheet import parse_pdf
+    from firmcorpus.parsers.datasheet import parse_pdf
 
     root = args.dir or (shared_data_dir() / "datasheets")
     pdfs = sorted(root.glob("*.pdf"))

@@ -155,7 +155,7 @@ def run(docs, work: str, workers: int, tasks: int) -> dict:
     from datatrove.pipeline.dedup.minhash import (MinhashConfig, MinhashDedupBuckets, MinhashDedupCluster,
                                                   MinhashDedupFilter, MinhashDedupSignature)
 
-    from corpus.dedup import DedupConfig, dedup_stages, parquet_reader, parquet_writer, run_local
+    from firmcorpus.corpus.dedup import DedupConfig, dedup_stages, parquet_reader, parquet_writer, run_local
 
     w = Path(work)
     with parquet_writer(f"{w}/in") as wr:

@@ -58,7 +58,7 @@ def collect(mb: float) -> list[tuple[str, str]]:
 def write_input(docs, folder: str, files: int) -> None:
     from datatrove.data import Document
 
-    from corpus.dedup import parquet_writer
+    from firmcorpus.corpus.dedup import parquet_writer
 
     with parquet_writer(folder) as w:
         for i, (path, text) in enumerate(docs):
@@ -68,7 +68,7 @@ def write_input(docs, folder: str, files: int) -> None:
 def bench_signatures(docs) -> dict:
     from datatrove.pipeline.dedup.minhash import MinhashDedupSignature
 
-    from corpus.steps.minhash import CodeMinhashConfig, CodeMinhasher
+    from firmcorpus.corpus.steps.minhash import CodeMinhashConfig, CodeMinhasher
 
     mb = sum(len(t) for _, t in docs) / 1e6
     ours = CodeMinhasher(CodeMinhashConfig.for_threshold(0.7, 256))
@@ -106,8 +106,8 @@ def bench_end_to_end(input_dir: str, work: str, tasks: int, workers: int, start_
     from datatrove.pipeline.dedup.minhash import (MinhashConfig, MinhashDedupBuckets, MinhashDedupCluster,
                                                   MinhashDedupFilter, MinhashDedupSignature)
 
-    from corpus.dedup import parquet_reader, parquet_writer
-    from corpus.steps.minhash import (CodeMinhashBuckets, CodeMinhashCluster, CodeMinhashConfig, CodeMinhashFilter,
+    from firmcorpus.corpus.dedup import parquet_reader, parquet_writer
+    from firmcorpus.corpus.steps.minhash import (CodeMinhashBuckets, CodeMinhashCluster, CodeMinhashConfig, CodeMinhashFilter,
                                       CodeMinhashSignature)
 
     w = Path(work)
@@ -150,7 +150,7 @@ def main() -> None:
 
     from loguru import logger
 
-    from corpus.dedup import preload_forkserver
+    from firmcorpus.corpus.dedup import preload_forkserver
 
     logger.remove()  # datatrove's per-task logs would bury the table
     if not args.no_preload:

@@ -14,7 +14,7 @@ import time
 
 
 def _corpus(limit_bytes: int) -> list[str]:
-    from eval.devdata import dev_documents
+    from firmcorpus.eval.devdata import dev_documents
 
     texts, total = [], 0
     for doc in dev_documents(per_domain=200):
@@ -29,8 +29,8 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--mb", type=float, default=2.0, help="MB of C to process")
     args = ap.parse_args()
-    from eval.clexer import lex
-    from eval.metrics import _parser, item_metrics
+    from firmcorpus.eval.clexer import lex
+    from firmcorpus.eval.metrics import _parser, item_metrics
 
     texts = _corpus(int(args.mb * 1e6))
     nbytes = sum(len(t.encode()) for t in texts)

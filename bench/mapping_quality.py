@@ -47,8 +47,8 @@ def kernel_subset(arg: str | None) -> Path:
     for cand in (arg, os.environ.get("FIRMCORPUS_LINUX_SUBSET"), "/tmp/fc-data/linux-6.1-map"):
         if cand and Path(cand).is_dir():
             return Path(cand)
-    from corpus.paths import cache_dir
-    from corpus.sources import fetch
+    from firmcorpus.core.paths import cache_dir
+    from firmcorpus.core.sources import fetch
 
     out = cache_dir() / "bench" / "linux-6.1-map"
     if out.is_dir():
@@ -71,8 +71,8 @@ def kernel_subset(arg: str | None) -> Path:
 
 def load_parsed(root: Path):
     """(CodeFiles, texts) of the subset, parsed once and cached (the parse is not what is measured)."""
-    from corpus.cmd_map import parse_selected, read_texts
-    from corpus.paths import cache_dir
+    from firmcorpus.cli.cmd_map import parse_selected, read_texts
+    from firmcorpus.core.paths import cache_dir
 
     key = f"{root.resolve()}".replace("/", "_")
     cache = cache_dir() / "bench" / f"mapping_parsed{key}.pkl"
@@ -92,8 +92,8 @@ def load_parsed(root: Path):
 
 def grep_baseline(datasheet, files):
     """Every macro whose name ends with the register's name (normalised), anywhere in the repo."""
-    from mapping.models import Link, MappingResult, SectionStatus
-    from mapping.names import register_tokens, split_identifier
+    from firmcorpus.mapping.models import Link, MappingResult, SectionStatus
+    from firmcorpus.mapping.names import register_tokens, split_identifier
 
     keys = {}
     for r in datasheet.registers:
@@ -116,7 +116,7 @@ def grep_baseline(datasheet, files):
         files_of.setdefault(lk.register, set()).add(lk.file)
     sections = [SectionStatus(section_id="all", title="all", status="partial",
                               registers=[r.name for r in datasheet.registers])]
-    from mapping.models import FileScore
+    from firmcorpus.mapping.models import FileScore
 
     sections[0].files = [FileScore(p, 1.0) for p in sorted({lk.file for lk in links})]
     return MappingResult(sections=sections, links=links)
@@ -137,7 +137,7 @@ def svd_pairs() -> list[tuple[str, str, dict[str, str]]]:
     """(label, SVD member of pyocd's svd_data.zip, code texts) for the SVD ground truth:
     LPC175x firmware of ubertooth-firmware-source (Debian; register address macros) and the
     CMSIS STM32F4xx headers + StdPeriph library of the gen-stm32 wheel (overlay structs)."""
-    from corpus.sources import fetch
+    from firmcorpus.core.sources import fetch
 
     pairs = []
     uber = Path(fetch("deb:ubertooth-firmware-source"))
@@ -159,11 +159,11 @@ def svd_eval() -> list[dict]:
     """Register links against SVDs, scored with ``mapping.metrics.svd_evaluate``."""
     import zipfile
 
-    from corpus.sources import fetch
-    from mapping import map_pair
-    from mapping.metrics import svd_evaluate
-    from parsers.code import parse_code
-    from parsers.svd import parse_svd
+    from firmcorpus.core.sources import fetch
+    from firmcorpus.mapping import map_pair
+    from firmcorpus.mapping.metrics import svd_evaluate
+    from firmcorpus.parsers.code import parse_code
+    from firmcorpus.parsers.svd import parse_svd
 
     rows = []
     zips = sorted(Path(fetch("pip:pyocd==0.46.0")).glob("**/svd_data.zip"))
@@ -192,10 +192,10 @@ def main() -> None:
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
 
-    from corpus.paths import shared_data_dir
-    from mapping import map_pair
-    from mapping.metrics import evaluate, load_truth, micro
-    from parsers.datasheet import parse_pdf
+    from firmcorpus.core.paths import shared_data_dir
+    from firmcorpus.mapping import map_pair
+    from firmcorpus.mapping.metrics import evaluate, load_truth, micro
+    from firmcorpus.parsers.datasheet import parse_pdf
 
     truth_dir = Path(args.truth) if args.truth else shared_data_dir() / "datasheets"
     root = kernel_subset(args.kernel)
@@ -227,7 +227,7 @@ def main() -> None:
 
     whole = []
     if args.whole_tree and Path(args.whole_tree).is_dir():
-        from corpus.cmd_map import map_repo, read_texts
+        from firmcorpus.cli.cmd_map import map_repo, read_texts
 
         t0 = time.perf_counter()
         c0 = time.process_time()

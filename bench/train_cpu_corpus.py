@@ -71,7 +71,7 @@ def main() -> None:
     work = out.parent
     work.mkdir(parents=True, exist_ok=True)
 
-    from train.data import tokenize_texts_to_shards
+    from firmcorpus.train.data import tokenize_texts_to_shards
 
     heldout: dict[str, list[tuple[str, str]]] = {}
     for domain, roots in HELDOUT.items():

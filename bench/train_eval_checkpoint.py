@@ -25,10 +25,10 @@ def main() -> None:
 
     import torch
 
-    from train.checkpoint import latest_checkpoint
-    from train.config import from_dict
-    from train.loop import Env, evaluate, heldout_datasets
-    from train.model import load_causal_lm
+    from firmcorpus.train.checkpoint import latest_checkpoint
+    from firmcorpus.train.config import from_dict
+    from firmcorpus.train.loop import Env, evaluate, heldout_datasets
+    from firmcorpus.train.model import load_causal_lm
 
     run = Path(args.run_dir)
     import yaml

@@ -34,7 +34,7 @@ def tiny_model_dir(work: Path) -> str:
     import torch
     from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
 
-    from train.model import smollm2_path
+    from firmcorpus.train.model import smollm2_path
 
     src = smollm2_path()
     cfg = AutoConfig.from_pretrained(src)
@@ -54,7 +54,7 @@ def default_shards(work: Path, tokenizer: str) -> str:
         return str(real)
     import torch
 
-    from train.data import tokenize_texts_to_shards
+    from firmcorpus.train.data import tokenize_texts_to_shards
 
     root = Path(torch.__file__).parent / "include" / "c10"
     texts = [p.read_text(errors="replace") for p in sorted(root.rglob("*.h"))[:400]]
@@ -63,9 +63,9 @@ def default_shards(work: Path, tokenizer: str) -> str:
 
 
 def run_ours(args, model: str, data: str, out: Path) -> dict:
-    from train.config import load_config
-    from train.loop import train
-    from train.metrics import MetricsLogger, read_metrics
+    from firmcorpus.train.config import load_config
+    from firmcorpus.train.loop import train
+    from firmcorpus.train.metrics import MetricsLogger, read_metrics
 
     cfg = load_config(overrides=[
         f"model.name_or_path={model}", f"data.train={data}", "data.heldout=", f"data.seq_len={args.seq_len}",
@@ -100,9 +100,9 @@ def run_trainer(args, model_path: str, data: str, out: Path) -> dict:
     import torch
     from transformers import AutoModelForCausalLM, Trainer, TrainerCallback, TrainingArguments
 
-    from train.adapter import attach_lora
-    from train.config import LoraSection
-    from train.data import PackedDataset
+    from firmcorpus.train.adapter import attach_lora
+    from firmcorpus.train.config import LoraSection
+    from firmcorpus.train.data import PackedDataset
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
@@ -156,7 +156,7 @@ def main() -> None:
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
 
-    from train.model import resolve_model_path
+    from firmcorpus.train.model import resolve_model_path
 
     work = Path(tempfile.mkdtemp(prefix="fc-train-speed-"))
     model = tiny_model_dir(work) if args.model == "tiny" else resolve_model_path(args.model)

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from corpus.config import BuildConfig
+from firmcorpus.corpus.config import BuildConfig
 
 STAGE_STATE = "build.json"
 
@@ -66,35 +66,35 @@ class BuildPaths:
 
 
 def _parquet_reader(folder: Path):
-    from corpus.dedup import parquet_reader
+    from firmcorpus.corpus.dedup import parquet_reader
 
     return parquet_reader(str(folder))
 
 
 def _parquet_writer(folder: Path, filename: str = "${rank}.parquet"):
     # metadata stored as one sorted JSON column: one schema whatever keys differ between documents
-    from corpus.dedup import parquet_writer
+    from firmcorpus.corpus.dedup import parquet_writer
 
     return parquet_writer(str(folder), filename)
 
 
 def plan_stages(pairs: list[dict[str, Any]], config: BuildConfig, out: Path, base_dir: str | None = None) -> list[Stage]:
     """The build as a list of stages (pipelines of configured steps; nothing runs here)."""
-    from corpus.dedup import DedupConfig, dedup_stages
-    from corpus.steps.catalog_docs import DocumentsCatalog, StripTransient
-    from corpus.steps.classify import DomainClassifier
-    from corpus.steps.code import CodeParseStep
-    from corpus.steps.datasheet import DatasheetStep
-    from corpus.steps.decontam import Decontaminator, HeldoutNgrams
-    from corpus.licenses import LicensePolicy
-    from corpus.steps.filters import FilterConfig, QualityFilter
-    from corpus.steps.mapping import MappingStep
-    from corpus.steps.mixture import MixtureSampler
-    from corpus.steps.reader import PairReader
-    from corpus.steps.repo_text import RepoTextAssembler
-    from corpus.steps.signals import QualitySignals
-    from corpus.steps.split import SplitPlanner, SplitTagger
-    from corpus.tokenizer import special_tokens, tokenizer_file
+    from firmcorpus.corpus.dedup import DedupConfig, dedup_stages
+    from firmcorpus.corpus.steps.catalog_docs import DocumentsCatalog, StripTransient
+    from firmcorpus.corpus.steps.classify import DomainClassifier
+    from firmcorpus.corpus.steps.code import CodeParseStep
+    from firmcorpus.corpus.steps.datasheet import DatasheetStep
+    from firmcorpus.corpus.steps.decontam import Decontaminator, HeldoutNgrams
+    from firmcorpus.corpus.licenses import LicensePolicy
+    from firmcorpus.corpus.steps.filters import FilterConfig, QualityFilter
+    from firmcorpus.corpus.steps.mapping import MappingStep
+    from firmcorpus.corpus.steps.mixture import MixtureSampler
+    from firmcorpus.corpus.steps.reader import PairReader
+    from firmcorpus.corpus.steps.repo_text import RepoTextAssembler
+    from firmcorpus.corpus.steps.signals import QualitySignals
+    from firmcorpus.corpus.steps.split import SplitPlanner, SplitTagger
+    from firmcorpus.core.tokenizer import special_tokens, tokenizer_file
     from datatrove.pipeline.tokens import DocumentTokenizer, TokensCounter
 
     p = BuildPaths(out)
@@ -241,7 +241,7 @@ def run_build(pairs: list[dict[str, Any]], out: str | os.PathLike, config: Build
     logs = BuildPaths(out).logs
     timings: dict[str, float] = {}
     if config.executor == "local":
-        from corpus.dedup import preload_forkserver
+        from firmcorpus.corpus.dedup import preload_forkserver
 
         preload_forkserver()  # workers start from a server that already imported numpy/pyarrow/datatrove
         for i, stage in enumerate(stages):
@@ -255,7 +255,7 @@ def run_build(pairs: list[dict[str, Any]], out: str | os.PathLike, config: Build
             timings[stage.name] = round(time.perf_counter() - t0, 3)
         if progress:
             progress("report", len(stages), len(stages))
-        from corpus.summary import finish_build
+        from firmcorpus.data_catalog.build_summary import finish_build
 
         return finish_build(out, stages, timings)
     # slurm / ray: chain the executors with depends and launch the last one (which launches the rest)
@@ -266,7 +266,7 @@ def run_build(pairs: list[dict[str, Any]], out: str | os.PathLike, config: Build
     if config.executor == "ray":  # Ray runs in this process until every stage is done
         for stage in stages:
             _check_stage_complete(stage, logs)
-        from corpus.summary import finish_build
+        from firmcorpus.data_catalog.build_summary import finish_build
 
         return finish_build(out, stages, timings)
     return {"launched": [s.name for s in stages], "executor": config.executor, "logs": str(logs),
@@ -282,7 +282,7 @@ def report_only(pairs: list[dict[str, Any]], out: str | os.PathLike, config: Bui
     stages = plan_stages(pairs, config, out, base_dir)
     for stage in stages:
         _check_stage_complete(stage, BuildPaths(out).logs)
-    from corpus.summary import finish_build
+    from firmcorpus.data_catalog.build_summary import finish_build
 
     return finish_build(out, stages, {})
 

@@ -27,8 +27,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from corpus.licenses import LicensePolicy
-from corpus.steps.minhash import CodeMinhashConfig
+from firmcorpus.corpus.licenses import LicensePolicy
+from firmcorpus.corpus.steps.minhash import CodeMinhashConfig
 
 
 @dataclass
@@ -107,7 +107,7 @@ def _adapter(self, document) -> dict:
     """
     import orjson
 
-    from corpus.documents import public_metadata
+    from firmcorpus.core.documents import public_metadata
 
     return {"id": document.id, "text": document.text,
             "metadata": orjson.dumps(public_metadata(document.metadata), option=orjson.OPT_SORT_KEYS,
@@ -169,8 +169,8 @@ def dedup_stages(input_folder: str, work_dir: str, output_folder: str, config: D
     """
     from datatrove.pipeline.dedup.minhash import MinhashDedupBuckets
 
-    from corpus.steps.exact_dedup import ExactDedupFilter, ExactDedupResolve, ExactDedupSignature
-    from corpus.steps.minhash import CodeMinhashBuckets, CodeMinhashCluster, CodeMinhashFilter, CodeMinhashSignature
+    from firmcorpus.corpus.steps.exact_dedup import ExactDedupFilter, ExactDedupResolve, ExactDedupSignature
+    from firmcorpus.corpus.steps.minhash import CodeMinhashBuckets, CodeMinhashCluster, CodeMinhashFilter, CodeMinhashSignature
 
     config = config or DedupConfig()
     if tasks < 1:
@@ -222,8 +222,8 @@ def dedup_stages(input_folder: str, work_dir: str, output_folder: str, config: D
 # Modules the forkserver imports once, so each worker forked from it starts in ~0.5 s instead of
 # importing numpy/pyarrow/datatrove again (~4 s per multi-worker stage on the 2-core machine).
 FORKSERVER_PRELOAD = ("__main__", "numpy", "pyarrow", "pyarrow.parquet", "datatrove.executor.local",
-                      "datatrove.pipeline.readers", "datatrove.pipeline.writers", "corpus.dedup",
-                      "corpus.steps.minhash", "corpus.steps.exact_dedup")
+                      "datatrove.pipeline.readers", "datatrove.pipeline.writers", "firmcorpus.corpus.dedup",
+                      "firmcorpus.corpus.steps.minhash", "firmcorpus.corpus.steps.exact_dedup")
 
 
 def preload_forkserver(modules=FORKSERVER_PRELOAD) -> None:

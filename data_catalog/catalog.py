@@ -24,7 +24,7 @@ from typing import Any, Iterable
 
 import polars as pl
 
-from data_catalog.manufacturers import canonical_manufacturer
+from firmcorpus.data_catalog.manufacturers import canonical_manufacturer
 
 # The tables a complete build writes (DESIGN.md "Build output" plus the pipeline's extras).
 TABLES = ("pairs", "datasheets", "sections", "section_status", "peripherals", "registers", "fields", "links",

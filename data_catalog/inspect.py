@@ -13,7 +13,7 @@ from typing import Any
 
 import polars as pl
 
-from data_catalog.catalog import OPTIONAL_TABLES, STATUSES, TABLES, Catalog
+from firmcorpus.data_catalog.catalog import OPTIONAL_TABLES, STATUSES, TABLES, Catalog
 
 PAIR_COLUMNS = ("pair_id", "manufacturer", "manufacturer_raw", "category", "component", "pages", "sections",
                 "registers", "registers_linked", "linked_share", "files", "symbols", "code_registers", "documents",

@@ -29,8 +29,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from corpus.documents import CATEGORIES
-from data_catalog.manufacturers import ManufacturerTable, canonical_manufacturer, default_table
+from firmcorpus.core.documents import CATEGORIES
+from firmcorpus.data_catalog.manufacturers import ManufacturerTable, canonical_manufacturer, default_table
 
 # contract field -> accepted column spellings (compared case-insensitively, spaces/dashes as '_')
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {

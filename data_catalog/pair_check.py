@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from parsers.models import CodeFile, Datasheet
+from firmcorpus.parsers.models import CodeFile, Datasheet
 
 _PART = re.compile(r"\b([A-Za-z][A-Za-z0-9]*(?:-?[A-Za-z0-9]+)*)\b")
 _IDENT_SPLIT = re.compile(r"[^A-Za-z0-9]+")
@@ -232,8 +232,8 @@ def pair_checks_from_catalog(out_dir) -> list[dict[str, Any]]:
     """``pair_checks`` rows for every pair of a finished build, from its catalog tables alone
     (datasheets/sections/registers/peripherals and files/symbols; no re-parsing). Section text is
     not in the catalog, so the hardware-vocabulary signal is left out here."""
-    from data_catalog.catalog import Catalog
-    from parsers.models import Peripheral, Register, Section, Symbol
+    from firmcorpus.data_catalog.catalog import Catalog
+    from firmcorpus.parsers.models import Peripheral, Register, Section, Symbol
 
     cat = Catalog(out_dir)
     ids = cat.pairs().select("pair_id").collect()["pair_id"].to_list()
@@ -282,7 +282,7 @@ def write_pair_checks(out_dir) -> Path:
 
     import polars as pl
 
-    from data_catalog.catalog import Catalog
+    from firmcorpus.data_catalog.catalog import Catalog
 
     cat = Catalog(out_dir)
     rows = pair_checks_from_catalog(out_dir)

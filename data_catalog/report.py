@@ -26,7 +26,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Sequence
 
-from data_catalog.inspect import inspect_build
+from firmcorpus.data_catalog.inspect import inspect_build
 
 CARDS = [("pairs", "pairs"), ("pages", "datasheet pages"), ("sections", "sections"), ("registers", "registers"),
          ("linked_share", "registers linked"), ("files", "files"), ("symbols", "symbols"), ("documents", "documents"),
@@ -308,7 +308,7 @@ def build_html(out_dir: str | os.PathLike, result: dict[str, Any] | None = None)
 
 def write_report(out_dir: str | os.PathLike, path: str | os.PathLike | None = None) -> Path:
     """Write ``OUT/report.html`` (or ``path``) and return its path."""
-    from data_catalog.catalog import resolve_out
+    from firmcorpus.data_catalog.catalog import resolve_out
 
     out, _ = resolve_out(out_dir)
     html = build_html(out)

@@ -23,7 +23,7 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Any, Protocol, Sequence
 
-from eval.clexer import lex, strip_trailing_comment
+from firmcorpus.eval.clexer import lex, strip_trailing_comment
 
 
 def _block_end(text: str) -> int | None:
@@ -109,7 +109,7 @@ class TransformersBackend:
 
     def _load(self):
         if self.loaded is None:
-            from train.model import load_causal_lm
+            from firmcorpus.train.model import load_causal_lm
 
             model, tok = load_causal_lm(self.model, dtype=self.dtype, device=self.device, adapter=self.adapter)
             if self.adapter and self.merge:

@@ -34,8 +34,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Iterable, Sequence
 
-from corpus.documents import DOMAINS
-from eval.clexer import lex, strip_trailing_comment
+from firmcorpus.core.documents import DOMAINS
+from firmcorpus.eval.clexer import lex, strip_trailing_comment
 
 CUT_TYPES = ("split75", "line", "block", "register_define")
 C_LANGUAGES = ("c", "cpp")
@@ -125,7 +125,7 @@ def _line_candidates(text: str, cfg: BenchConfig) -> list[tuple]:
 
 
 def _block_candidates(text: str, cfg: BenchConfig, language: str) -> list[tuple]:
-    from eval.metrics import _parser
+    from firmcorpus.eval.metrics import _parser
 
     data = text.encode("utf-8", "surrogatepass")
     try:
@@ -315,7 +315,7 @@ def decontaminate(items: Sequence[dict[str, Any]], cfg: BenchConfig, train_text=
     a folder of ``.ds`` shards (needs ``encode``, the shards' tokenizer). Every item gets a
     ``decontam`` record; excluded items also get ``excluded_reason``.
     """
-    from eval import decontam
+    from firmcorpus.eval import decontam
 
     text_ov = decontam.text_overlap(items, train_text) if train_text is not None else None
     tok_ov = None

@@ -92,7 +92,7 @@ def token_overlap(items: Sequence[dict[str, Any]], shard_dir: str | Path, encode
     """
     import numpy as np
 
-    from eval.heldout import read_token_array, token_shard_files
+    from firmcorpus.eval.heldout import read_token_array, token_shard_files
 
     grams = [np.unique(rolling_hashes(item_tokens(it, encode, n), n)) for it in items]
     wanted = np.unique(np.concatenate(grams)) if grams else np.zeros(0, dtype=np.uint64)

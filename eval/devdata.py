@@ -29,7 +29,7 @@ def _domain(pkg: str, rel: str) -> str | None:
 
 
 def dev_documents(per_domain: int = 30) -> list[dict[str, Any]]:
-    from corpus.sources import fetch
+    from firmcorpus.core.sources import fetch
 
     docs: list[dict[str, Any]] = []
     counts: dict[str, int] = {}
@@ -56,7 +56,7 @@ def dev_documents(per_domain: int = 30) -> list[dict[str, Any]]:
 
 
 def make_dev_split(out: str | Path, per_domain: int = 30) -> dict[str, Path]:
-    from eval.heldout import write_documents
+    from firmcorpus.eval.heldout import write_documents
 
     out = Path(out)
     docs = dev_documents(per_domain)

@@ -28,7 +28,7 @@ from collections import Counter
 from functools import lru_cache
 from typing import Any, Iterable, Sequence
 
-from eval.clexer import identifiers, token_texts
+from firmcorpus.eval.clexer import identifiers, token_texts
 
 METRICS = ("exact", "exact_ws", "edit_sim", "bleu4", "token_acc", "lcp", "ident_f1", "syntax_valid")
 

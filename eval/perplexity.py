@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 from typing import Any, Iterable, Sequence
 
-from eval.teacher_forced import KS, topk_hits
+from firmcorpus.eval.teacher_forced import KS, topk_hits
 
 LN2 = math.log(2)
 

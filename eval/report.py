@@ -16,8 +16,8 @@ import json
 from pathlib import Path
 from typing import Any, Sequence
 
-from eval.metrics import METRICS, aggregate
-from eval.perplexity import relative_reduction, summarize
+from firmcorpus.eval.metrics import METRICS, aggregate
+from firmcorpus.eval.perplexity import relative_reduction, summarize
 
 PPL_KEYS = ("ppl", "bpb", "top1", "top5")
 SPLIT_LABELS = {"heldout": "held-out", "train": "in-domain: training split"}
@@ -67,7 +67,7 @@ def build_summary(models: Sequence[str], ppl_rows: dict[str, list[dict]], gen_ro
 
 def _paired_delta(ref_rows, rows, domain: str, n_boot: int, seed: int) -> dict[str, Any]:
     """Bootstrap CI of the per-item token-accuracy difference (same items for both models)."""
-    from eval.metrics import bootstrap_ci
+    from firmcorpus.eval.metrics import bootstrap_ci
 
     a = {r["item_id"]: r for r in ref_rows if domain == "all" or r["domain"] == domain}
     diffs = [r["metrics"]["token_acc"] - a[r["item_id"]]["metrics"]["token_acc"]

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from eval.bench_builder import BenchConfig, build_items, decontaminate, read_jsonl, write_jsonl
+from firmcorpus.eval.bench_builder import BenchConfig, build_items, decontaminate, read_jsonl, write_jsonl
 
 
 @dataclass
@@ -58,7 +58,7 @@ def sample_docs(docs: Sequence[dict[str, Any]], per_domain: int, seed: int, spli
 
 
 def _reference_tokenizer(cfg: EvalConfig):
-    from train.model import load_tokenizer
+    from firmcorpus.train.model import load_tokenizer
 
     return load_tokenizer(cfg.base_model)
 
@@ -68,7 +68,7 @@ def prepare_items(cfg: EvalConfig, out: Path, tokenizer=None, log: Callable[[str
         items = read_jsonl(cfg.items)
         log(f"items: {len(items)} read from {cfg.items}")
         return items
-    from eval.heldout import read_documents
+    from firmcorpus.eval.heldout import read_documents
 
     if not cfg.heldout:
         raise ValueError("give --heldout OUT/text/heldout (to build items) or --items items.jsonl")
@@ -88,7 +88,7 @@ def prepare_items(cfg: EvalConfig, out: Path, tokenizer=None, log: Callable[[str
 
 
 def generation_rows(items: Sequence[dict], preds: Sequence[str]) -> list[dict[str, Any]]:
-    from eval.metrics import item_metrics
+    from firmcorpus.eval.metrics import item_metrics
 
     rows = []
     for item, pred in zip(items, preds):
@@ -129,10 +129,10 @@ def run_eval(cfg: EvalConfig, out_dir: str | Path, log: Callable[[str], None] = 
 
     ``loaded`` maps a model label to an already loaded ``(model, tokenizer)`` (tests).
     """
-    from eval.backends import TransformersBackend, make_backend
-    from eval.heldout import read_documents
-    from eval.perplexity import score_documents
-    from eval.report import build_summary, write_report
+    from firmcorpus.eval.backends import TransformersBackend, make_backend
+    from firmcorpus.eval.heldout import read_documents
+    from firmcorpus.eval.perplexity import score_documents
+    from firmcorpus.eval.report import build_summary, write_report
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from typing import Iterable, Mapping, Sequence
 
-from parsers.models import CodeFile
+from firmcorpus.parsers.models import CodeFile
 
 from .names import split_identifier
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Mapping
 
-from parsers.models import Datasheet
+from firmcorpus.parsers.models import Datasheet
 
 from .models import MappingResult, SectionStatus
 

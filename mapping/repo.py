@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Mapping, Sequence
 
-from parsers.models import CodeFile, Datasheet
+from firmcorpus.parsers.models import CodeFile, Datasheet
 
 from .names import register_tokens, split_identifier
 

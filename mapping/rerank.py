@@ -16,7 +16,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
-from parsers.models import Datasheet
+from firmcorpus.parsers.models import Datasheet
 
 from .models import STATUSES, SectionStatus
 

@@ -18,7 +18,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from parsers.models import CodeFile, Datasheet, Register, Symbol
+from firmcorpus.parsers.models import CodeFile, Datasheet, Register, Symbol
 
 from .models import FieldLink, Link
 from .names import GENERIC, is_part_token, name_similarity, register_tokens, split_identifier

@@ -23,7 +23,7 @@ def _load(name: str, version: int):
     if os.environ.get("FIRMCORPUS_PURE_PYTHON", "") not in ("", "0"):
         return None
     try:
-        mod = importlib.import_module(f"parsers.{name}")
+        mod = importlib.import_module(f".{name}", __package__)
     except ImportError:
         return None
     return mod if getattr(mod, "VERSION", None) == version else None

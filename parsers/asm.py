@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import re
 
-from parsers.cexpr import Evaluator, Macro, to_int64
-from parsers.models import CodeFile, Symbol
+from firmcorpus.parsers.cexpr import Evaluator, Macro, to_int64
+from firmcorpus.parsers.models import CodeFile, Symbol
 
 _LABEL_RE = re.compile(r"^[ \t]*([A-Za-z_$][\w.$]*)[ \t]*:(?!:)")
 _EQU_RE = re.compile(r"^[ \t]*\.(?:equ|set|equiv|eqv)[ \t]+([A-Za-z_.$][\w.$]*)[ \t]*[,=][ \t]*([^;@\n]+)", re.I)
@@ -34,7 +34,7 @@ _COMMENT_TAIL_RE = re.compile(r"\s*(?:;|@|//|/\*).*$")
 
 
 def parse_asm(cf: CodeFile, text: str) -> None:
-    from parsers.code import _clean_value, _scan_directives
+    from firmcorpus.parsers.code import _clean_value, _scan_directives
 
     symbols: list[Symbol] = []
     macros: dict[str, Macro] = {}

@@ -38,10 +38,10 @@ from functools import lru_cache
 from operator import attrgetter
 from pathlib import PurePosixPath
 
-from parsers import _native
-from parsers.cexpr import _INT_RE, Evaluator, Macro, to_int64
-from parsers.code_flags import detect_flags, is_binary
-from parsers.models import CodeFile, Symbol
+from firmcorpus.parsers import _native
+from firmcorpus.parsers.cexpr import _INT_RE, Evaluator, Macro, to_int64
+from firmcorpus.parsers.code_flags import detect_flags, is_binary
+from firmcorpus.parsers.models import CodeFile, Symbol
 
 __all__ = ["detect_language", "parse_code", "register_count", "REGISTER_ROLES"]
 
@@ -790,19 +790,19 @@ def parse_code(path: str, data: bytes, language: str | None = None) -> CodeFile:
         if lang in ("c", "cpp"):
             _parse_c(cf, text, data, lang)
         elif lang == "asm":
-            from parsers.asm import parse_asm
+            from firmcorpus.parsers.asm import parse_asm
 
             parse_asm(cf, text)
         elif lang == "devicetree":
-            from parsers.devicetree import parse_devicetree
+            from firmcorpus.parsers.devicetree import parse_devicetree
 
             parse_devicetree(cf, text, data)
         elif lang == "kconfig":
-            from parsers.kconfig import parse_kconfig
+            from firmcorpus.parsers.kconfig import parse_kconfig
 
             parse_kconfig(cf, text)
         elif lang == "linker":
-            from parsers.linker import parse_linker
+            from firmcorpus.parsers.linker import parse_linker
 
             parse_linker(cf, text)
     except RecursionError:

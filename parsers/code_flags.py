@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from parsers import _native
+from firmcorpus.parsers import _native
 
 # generator markers, matched on the lower-cased head with plain substring search (much faster
 # than one case-insensitive alternation tried at every position)

@@ -20,9 +20,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from parsers.models import Datasheet, EncryptedPDFError, Field, NotAPDFError, Peripheral, Register, Section
-from parsers.pdf_layout import group_lines
-from parsers.pdf_registers import (
+from firmcorpus.parsers.models import Datasheet, EncryptedPDFError, Field, NotAPDFError, Peripheral, Register, Section
+from firmcorpus.parsers.pdf_layout import group_lines
+from firmcorpus.parsers.pdf_registers import (
     PageContext, RawRegister, blocks_of, fields_from_region, peripherals_from_table, read_tables,
     registers_from_blocks, registers_from_table, vertical_rules,
 )
@@ -373,7 +373,7 @@ _CAPTION_ADDR = re.compile(r"address\s*(?:=\s*)?(0x[0-9a-f]+|[0-9a-f]+h)\b", re.
 
 def _caption_registers(lines, raw: list[RawRegister], block_regs, pno: int) -> list[RawRegister]:
     """Stand-alone bit tables attach to the register their caption names (by name, else address)."""
-    from parsers.pdf_registers import caption_bit_tables, name_row_tables
+    from firmcorpus.parsers.pdf_registers import caption_bit_tables, name_row_tables
 
     known = list(raw) + [r for r, _ in block_regs]
     out = []
@@ -500,7 +500,7 @@ def load_datasheet(path: str | Path) -> Datasheet:
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix in (".svd", ".xml"):
-        from parsers.svd import parse_svd
+        from firmcorpus.parsers.svd import parse_svd
 
         return parse_svd(p)
     if suffix == ".pdf":
@@ -510,7 +510,7 @@ def load_datasheet(path: str | Path) -> Datasheet:
     if b"%PDF" in head[:1024]:
         return parse_pdf(p)
     if b"<device" in head or b"<?xml" in head:
-        from parsers.svd import parse_svd
+        from firmcorpus.parsers.svd import parse_svd
 
         return parse_svd(p)
     raise NotAPDFError(f"{p}: unknown datasheet format (expected .pdf, .svd or .xml)")

@@ -17,8 +17,8 @@ import re
 from functools import lru_cache
 from operator import attrgetter
 
-from parsers import _native
-from parsers.models import CodeFile, Symbol
+from firmcorpus.parsers import _native
+from firmcorpus.parsers.models import CodeFile, Symbol
 
 _DTS_INCLUDE_RE = re.compile(r'^[ \t]*/include/[ \t]*"([^"\n]+)"', re.M)
 
@@ -72,7 +72,7 @@ def _cells(prop, n: int, k_cells: int, k_int: int) -> list[int | None]:
 
 
 def parse_devicetree(cf: CodeFile, text: str, data: bytes) -> None:
-    from parsers.code import _clean_value, _directives, _outside_ranges
+    from firmcorpus.parsers.code import _clean_value, _directives, _outside_ranges
 
     symbols: list[Symbol] = []
     directives = _directives(text)
@@ -108,7 +108,7 @@ def parse_devicetree(cf: CodeFile, text: str, data: bytes) -> None:
 def _walk_python(cf: CodeFile, data: bytes, directives: list, ascii_text: bool, exact: bool,
                  symbols: list[Symbol]) -> None:
     """Parse and walk in Python (``parsers/_tswalk.c`` does the same in C)."""
-    from parsers.code import _count_errors, _parse_outside, _parser
+    from firmcorpus.parsers.code import _count_errors, _parse_outside, _parser
 
     # the directive lines were read above: tree-sitter skips them (see parsers.code._parse_outside)
     tree = (_parse_outside("devicetree", data, [d[4:] for d in directives]) if ascii_text
@@ -202,7 +202,7 @@ def _walk_tables():
     ``_kinds`` and the field ids of name and label."""
     import tree_sitter_devicetree
 
-    from parsers.code import _parser
+    from firmcorpus.parsers.code import _parser
 
     language = _parser("devicetree").language
     k = _kinds(language)

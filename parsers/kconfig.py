@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from parsers.models import CodeFile, Symbol
+from firmcorpus.parsers.models import CodeFile, Symbol
 
 _ENTRY_RE = re.compile(r"^[ \t]*(config|menuconfig)[ \t]+(\w+)", re.M)
 _MENU_RE = re.compile(r'^[ \t]*(menu|choice)\b[ \t]*(?:"([^"\n]*)"|(\w+))?', re.M)

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 
-from parsers.cexpr import Evaluator, to_int64
-from parsers.models import CodeFile, Symbol
+from firmcorpus.parsers.cexpr import Evaluator, to_int64
+from firmcorpus.parsers.models import CodeFile, Symbol
 
 _COMMENT_RE = re.compile(r"/\*.*?\*/", re.S)
 _REGION_RE = re.compile(

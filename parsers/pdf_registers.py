@@ -23,8 +23,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from parsers.models import Field, Peripheral
-from parsers.pdf_layout import (
+from firmcorpus.parsers.models import Field, Peripheral
+from firmcorpus.parsers.pdf_layout import (
     Label, Line, Word, assign_columns, band_columns, bit_spec, clean_text, column_bounds, join_hex_groups,
     line_labels, norm_access, parse_address, parse_bits, parse_hex_token, parse_reset,
 )

@@ -23,7 +23,7 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from parsers.models import Datasheet, Field, ParseError, Peripheral, Register, Section
+from firmcorpus.parsers.models import Datasheet, Field, ParseError, Peripheral, Register, Section
 
 _ACCESS = {
     "read-only": "r", "write-only": "w", "read-write": "rw", "writeonce": "w", "read-writeonce": "rw",

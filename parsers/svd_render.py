@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from parsers.models import Datasheet, Register
+from firmcorpus.parsers.models import Datasheet, Register
 
 PAGE_W, PAGE_H = 595.0, 842.0  # A4 points
 MARGIN_X, TOP, BOTTOM = 50.0, 60.0, 790.0

@@ -11,7 +11,7 @@ import math
 from collections import defaultdict
 from typing import Any
 
-from train.config import LoraSection
+from firmcorpus.train.config import LoraSection
 
 
 def effective_scale(lora: LoraSection) -> float:

@@ -245,7 +245,7 @@ def tokenize_texts_to_shards(texts: Iterable[str], tokenizer_path: str | Path, o
     from datatrove.data import Document  # noqa: PLC0415
     from datatrove.pipeline.tokens.tokenizer import DocumentTokenizer  # noqa: PLC0415
 
-    from train.model import tokenizer_json  # noqa: PLC0415
+    from firmcorpus.train.model import tokenizer_json  # noqa: PLC0415
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -36,7 +36,7 @@ def export_merged(base: str, adapter_dir: str | Path, out: str | Path, dtype: st
     import torch  # noqa: PLC0415
     from peft import PeftModel  # noqa: PLC0415
 
-    from train.model import load_causal_lm  # noqa: PLC0415
+    from firmcorpus.train.model import load_causal_lm  # noqa: PLC0415
 
     model, tokenizer = load_causal_lm(base, dtype=torch.float32)
     peft_model = PeftModel.from_pretrained(model, str(adapter_dir), is_trainable=False).eval()

@@ -21,7 +21,7 @@ from typing import Any
 
 import torch
 
-from train.data import IGNORE_INDEX
+from firmcorpus.train.data import IGNORE_INDEX
 
 
 class _FusedHeadCE(torch.autograd.Function):

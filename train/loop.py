@@ -1,6 +1,6 @@
 """The training loop, top to bottom: setup, data, model + adapter, optimizer, loop, eval, checkpoint, export.
 
-Launch: ``firmcorpus train …`` for one process; ``torchrun --nproc-per-node N -m corpus.cli train …``
+Launch: ``firmcorpus train …`` for one process; ``torchrun --nproc-per-node N -m firmcorpus train …``
 (or ``accelerate launch``) for several. The launcher sets ``RANK/WORLD_SIZE/LOCAL_RANK``; this module
 joins the process group (NCCL on GPU, gloo on CPU) and wraps the model in DDP, or FSDP2
 (``fully_shard`` per decoder layer) with ``run.distributed=fsdp``.
@@ -27,8 +27,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from train.config import TrainConfig, lr_at
-from train.data import IGNORE_INDEX, PackedDataset, domain_folders, sample_indices
+from firmcorpus.train.config import TrainConfig, lr_at
+from firmcorpus.train.data import IGNORE_INDEX, PackedDataset, domain_folders, sample_indices
 
 
 @dataclass
@@ -99,8 +99,8 @@ def build_model(cfg: TrainConfig, env: Env):
     """Base model (frozen) + fresh rsLoRA adapter, on ``env.device``; returns (peft_model, tokenizer)."""
     from transformers import AutoModelForCausalLM  # noqa: PLC0415
 
-    from train.adapter import attach_lora  # noqa: PLC0415
-    from train.model import load_tokenizer, resolve_model_path  # noqa: PLC0415
+    from firmcorpus.train.adapter import attach_lora  # noqa: PLC0415
+    from firmcorpus.train.model import load_tokenizer, resolve_model_path  # noqa: PLC0415
 
     path = resolve_model_path(cfg.model.name_or_path)
     local = Path(path).is_dir() or os.environ.get("HF_HUB_OFFLINE", "") in ("1", "true")
@@ -159,7 +159,7 @@ def forward_sums(model: Any, batch: dict, env: Env, flatten: bool, head: torch.T
     mask = target != IGNORE_INDEX
     n_tok = mask.sum()
     if head is not None:
-        from train.lm_loss import fused_head_loss  # noqa: PLC0415
+        from firmcorpus.train.lm_loss import fused_head_loss  # noqa: PLC0415
 
         loss_sum, correct = fused_head_loss(out, head, target, chunk)
         return loss_sum, n_tok, correct
@@ -282,10 +282,10 @@ def train(cfg: TrainConfig, console: Any = None) -> dict[str, Any]:
     """Run (or resume) training as configured; returns the run summary (also in ``out_dir/summary.json``)."""
     from rich.console import Console  # noqa: PLC0415
 
-    from train.adapter import effective_scale, parameter_table, print_parameter_table  # noqa: PLC0415
-    from train.checkpoint import latest_checkpoint, load_checkpoint, save_checkpoint, save_adapter, \
+    from firmcorpus.train.adapter import effective_scale, parameter_table, print_parameter_table  # noqa: PLC0415
+    from firmcorpus.train.checkpoint import latest_checkpoint, load_checkpoint, save_checkpoint, save_adapter, \
         trainable_state_dict  # noqa: PLC0415
-    from train.metrics import FLOPS_CONVENTION, MetricsLogger, flops_per_token, peak_flops  # noqa: PLC0415
+    from firmcorpus.train.metrics import FLOPS_CONVENTION, MetricsLogger, flops_per_token, peak_flops  # noqa: PLC0415
 
     env = setup_env(cfg)
     console = console or Console(stderr=True)
@@ -314,7 +314,7 @@ def train(cfg: TrainConfig, console: Any = None) -> dict[str, Any]:
     peak = peak_flops(env.device, cfg.run.peak_tflops)
     head, loss_impl = None, "plain (run.loss_chunk_tokens = 0)"
     if cfg.run.loss_chunk_tokens > 0:
-        from train.lm_loss import use_fused_head  # noqa: PLC0415
+        from firmcorpus.train.lm_loss import use_fused_head  # noqa: PLC0415
 
         head, loss_impl = use_fused_head(peft_model, cfg.run.distributed, env.world_size)
     model = wrap_distributed(peft_model, cfg, env)
@@ -424,7 +424,7 @@ def train(cfg: TrainConfig, console: Any = None) -> dict[str, Any]:
     if env.main:
         save_adapter(peft_model, weights, adapter_dir)
     if cfg.run.export_merged and env.main:
-        from train.export import export_merged  # noqa: PLC0415
+        from firmcorpus.train.export import export_merged  # noqa: PLC0415
 
         merged_dir = out_dir / "merged"
         export_merged(cfg.model.name_or_path, adapter_dir, merged_dir, dtype=cfg.run.merged_dtype)

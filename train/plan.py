@@ -17,7 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from train.config import TrainConfig
+from firmcorpus.train.config import TrainConfig
 
 _DTYPE_BYTES = {"float32": 4, "bfloat16": 2, "float16": 2}
 
@@ -26,9 +26,9 @@ def make_plan(cfg: TrainConfig, world_size: int = 1, device: str | None = None) 
     import torch  # noqa: PLC0415
     from transformers import AutoConfig, AutoModelForCausalLM  # noqa: PLC0415
 
-    from train.adapter import attach_lora, effective_scale, parameter_table  # noqa: PLC0415
-    from train.data import PackedDataset  # noqa: PLC0415
-    from train.model import _offline, resolve_model_path  # noqa: PLC0415
+    from firmcorpus.train.adapter import attach_lora, effective_scale, parameter_table  # noqa: PLC0415
+    from firmcorpus.train.data import PackedDataset  # noqa: PLC0415
+    from firmcorpus.train.model import _offline, resolve_model_path  # noqa: PLC0415
 
     device = device or ("cuda" if cfg.run.device == "cuda" or (cfg.run.device == "auto" and torch.cuda.is_available())
                         else "cpu")

@@ -7,6 +7,6 @@ labelled training and held-out evaluation sets from registry sources. The pipeli
 ``corpus.steps.classify.DomainClassifier``.
 """
 
-from corpus.documents import DOMAINS
+from firmcorpus.core.documents import DOMAINS
 
 __all__ = ["DOMAINS"]

@@ -30,7 +30,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from corpus.documents import DOMAINS
+from firmcorpus.core.documents import DOMAINS
 
 MAX_FILE_BYTES = 400_000  # read at most this much of a file
 MIN_TRAIN_PER_DOMAIN = 300  # smaller training classes are repeated up to this size
@@ -282,7 +282,7 @@ def source_root(name: str, roots: dict[str, str | os.PathLike] | None = None, fe
                 return found
     if not fetch:
         return None
-    from corpus.sources import fetch as fetch_source  # the project's cached fetch layer
+    from firmcorpus.core.sources import fetch as fetch_source  # the project's cached fetch layer
 
     tree = fetch_source(src.fetch)
     found = _find_anchor(Path(tree), src.anchor, depth=5)
@@ -297,7 +297,7 @@ def _mesa_register_headers(root: Path) -> Path:
     import subprocess
     import sys
 
-    from corpus.paths import cache_dir
+    from firmcorpus.core.paths import cache_dir
 
     regs = root / "src/amd/registers"
     out = cache_dir() / "classify" / "mesa-amdgfxregs"
@@ -444,14 +444,14 @@ def read_manifest(path: str | os.PathLike) -> list[Example]:
 
 
 def default_manifest_path() -> Path:
-    from corpus.paths import cache_dir
+    from firmcorpus.core.paths import cache_dir
 
     return cache_dir() / "classify" / "labelled.jsonl"
 
 
 def training_tuples(examples: list[Example], min_per_domain: int = MIN_TRAIN_PER_DOMAIN) -> list[tuple[str, str, str, str]]:
     """``(text, path, language, domain)`` for ``DomainModel.train``; small classes repeated (balanced)."""
-    from corpus.domains.features import language_of
+    from firmcorpus.corpus.domains.features import language_of
 
     by_dom: dict[str, list[tuple[str, str, str, str]]] = {}
     for ex in examples:
@@ -504,8 +504,8 @@ def evaluate(evals: list[Example], model_path: str | None = None, train_domains:
     """
     import time
 
-    from corpus.domains.features import language_of
-    from corpus.steps.classify import DomainClassifier
+    from firmcorpus.corpus.domains.features import language_of
+    from firmcorpus.corpus.steps.classify import DomainClassifier
 
     from datatrove.data import Document
 
@@ -577,8 +577,8 @@ def weak_labelled_rows(documents_dir: str | os.PathLike, min_confidence: float =
     """
     from datatrove.pipeline.readers import ParquetReader
 
-    from corpus.domains.features import language_of
-    from corpus.domains.rules import weak_label
+    from firmcorpus.corpus.domains.features import language_of
+    from firmcorpus.corpus.domains.rules import weak_label
 
     counts = counts if counts is not None else {}
     reader = ParquetReader(str(documents_dir), glob_pattern="**/*.parquet", recursive=True)

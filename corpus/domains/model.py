@@ -18,8 +18,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Iterable
 
-from corpus.documents import DOMAINS
-from corpus.domains.features import doc_line, language_of
+from firmcorpus.core.documents import DOMAINS
+from firmcorpus.corpus.domains.features import doc_line, language_of
 
 _LABEL = "__label__"
 DEFAULT_MODEL_NAME = "default_model.ftz"

@@ -28,7 +28,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
-    from parsers.models import CodeFile
+    from firmcorpus.parsers.models import CodeFile
 
 # How much of a document the rules read: the APIs and the shape show in the first part.
 MAX_CHARS = 200_000

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import yaml
 
-from corpus.config import deep_merge
-from corpus.paths import cache_dir
+from firmcorpus.corpus.config import deep_merge
+from firmcorpus.core.paths import cache_dir
 
 PROFILES = ("default", "full")
 _HERE = Path(__file__).resolve().parent

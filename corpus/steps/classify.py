@@ -15,7 +15,7 @@ from typing import Any
 from datatrove.data import DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
 
-from corpus.documents import DOMAINS
+from firmcorpus.core.documents import DOMAINS
 
 _VENDOR_PROSE = [
     # datasheet prose: which vendor family a datasheet documents (counted, case-sensitive names)
@@ -90,15 +90,15 @@ class DomainClassifier(PipelineStep):
 
     def _load(self):
         if self._model is None:
-            from corpus.domains.model import DomainModel
+            from firmcorpus.corpus.domains.model import DomainModel
 
             self._model = DomainModel.load(self.model_path)
         return self._model
 
     def classify(self, text: str, metadata: dict[str, Any]) -> dict[str, Any]:
         """The metadata this step would add for one document (also used by the CLI)."""
-        from corpus.domains.features import language_of
-        from corpus.domains.rules import supported_domains, weak_label
+        from firmcorpus.corpus.domains.features import language_of
+        from firmcorpus.corpus.domains.rules import supported_domains, weak_label
 
         model = self._load()
         kind = metadata.get("kind") or "code"

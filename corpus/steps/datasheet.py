@@ -37,8 +37,8 @@ from pathlib import Path
 from datatrove.data import Document, DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
 
-from corpus.catalog_parts import CatalogPartWriter
-from corpus.documents import KIND_DATASHEET_SOURCE, doc_id, sha256_text
+from firmcorpus.corpus.catalog_parts import CatalogPartWriter
+from firmcorpus.core.documents import KIND_DATASHEET_SOURCE, doc_id, sha256_text
 
 
 _INT_LINE = re.compile(r"\s*(\d{1,2})\s*")
@@ -226,8 +226,8 @@ class DatasheetStep(PipelineStep):
                              "detail": detail[:2000]})
 
     def _one(self, src: Document, tables) -> DocumentsPipeline:
-        from parsers.datasheet import load_datasheet
-        from parsers.models import ParseError
+        from firmcorpus.parsers.datasheet import load_datasheet
+        from firmcorpus.parsers.models import ParseError
 
         md = src.metadata
         pair_id = md.get("pair_id", "")

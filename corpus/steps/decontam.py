@@ -17,8 +17,8 @@ import numpy as np
 from datatrove.data import DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
 
-from corpus.catalog_parts import CatalogPartWriter
-from corpus.ngrams import ngram_hashes, shared_count
+from firmcorpus.corpus.catalog_parts import CatalogPartWriter
+from firmcorpus.corpus.ngrams import ngram_hashes, shared_count
 
 
 class HeldoutNgrams(PipelineStep):

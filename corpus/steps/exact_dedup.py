@@ -29,7 +29,7 @@ from pathlib import Path
 from datatrove.data import DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
 
-from corpus.steps.minhash import _write_atomic, ids_digest
+from firmcorpus.corpus.steps.minhash import _write_atomic, ids_digest
 
 _WS_RE = re.compile(r"\s+")
 
@@ -76,7 +76,7 @@ class ExactDedupSignature(PipelineStep):
     def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
         import polars as pl
 
-        from corpus.steps.signals import _flag
+        from firmcorpus.corpus.steps.signals import _flag
 
         rows, ids = [], []
         for idx, doc in enumerate(data):
@@ -133,8 +133,8 @@ class ExactDedupResolve(PipelineStep):
             raise ValueError(f"ExactDedupResolve must run with tasks=1 (got {world_size}).")
         import polars as pl
 
-        from corpus.catalog_parts import CatalogPartWriter
-        from corpus.licenses import LicensePolicy
+        from firmcorpus.corpus.catalog_parts import CatalogPartWriter
+        from firmcorpus.corpus.licenses import LicensePolicy
 
         policy = self.license_policy or LicensePolicy()
         meta0 = json.loads(_meta_path(self.work_folder, 0).read_text()) if _meta_path(self.work_folder, 0).is_file() \

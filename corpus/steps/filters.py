@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 
 from datatrove.pipeline.filters.base_filter import BaseFilter
 
-from corpus.licenses import LicensePolicy
+from firmcorpus.corpus.licenses import LicensePolicy
 
 
 @dataclass

@@ -40,8 +40,8 @@ from pathlib import Path
 from datatrove.data import Document, DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
 
-from corpus.catalog_parts import CatalogPartWriter
-from corpus.documents import doc_id, pair_groups, sha256_text
+from firmcorpus.corpus.catalog_parts import CatalogPartWriter
+from firmcorpus.core.documents import doc_id, pair_groups, sha256_text
 
 PAIR_KEYS = ("pair_id", "repo", "manufacturer", "manufacturer_raw", "category", "component", "license")
 # metrics that change from run to run (timings): kept out of the mapping files
@@ -77,8 +77,8 @@ class MappingStep(PipelineStep):
             self.stat_update("pairs_without_datasheet")
             yield from docs
             return
-        from mapping import map_pair
-        from mapping.render import mapping_documents, render_markdown
+        from firmcorpus.mapping import map_pair
+        from firmcorpus.mapping.render import mapping_documents, render_markdown
 
         files, texts = [], {}
         for d in docs:

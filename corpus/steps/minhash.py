@@ -503,7 +503,7 @@ class CodeMinhashCluster(PipelineStep):
         yield
 
     def _write_catalog(self, nodes, ranks, idx, node_cluster, sizes, kept) -> None:
-        from corpus.catalog_parts import CatalogPartWriter
+        from firmcorpus.corpus.catalog_parts import CatalogPartWriter
 
         ids_cache: dict[int, list[str]] = {}
 

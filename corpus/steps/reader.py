@@ -22,8 +22,8 @@ from typing import Any, Iterable
 from datatrove.data import Document, DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
 
-from corpus.catalog_parts import CatalogPartWriter
-from corpus.documents import KIND_DATASHEET_SOURCE, doc_id, sha256_text
+from firmcorpus.corpus.catalog_parts import CatalogPartWriter
+from firmcorpus.core.documents import KIND_DATASHEET_SOURCE, doc_id, sha256_text
 
 # Extensions that are never text worth training on (checked before reading the file).
 BINARY_SUFFIXES = frozenset(
@@ -148,8 +148,8 @@ class PairReader(PipelineStep):
         drops.add({"stage": "read", "pair_id": pair_id, "path": path, "reason": reason, "detail": detail})
 
     def _read_pair(self, pair: dict[str, Any], pairs_out: CatalogPartWriter, drops: CatalogPartWriter) -> Iterable[Document]:
-        from corpus.sources import SourceError, fetch, resolve_datasheet
-        from parsers.code import detect_language
+        from firmcorpus.core.sources import SourceError, fetch, resolve_datasheet
+        from firmcorpus.parsers.code import detect_language
 
         meta = pair_metadata(pair)
         pid = pair["pair_id"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datatrove.data import DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
 
-from corpus.documents import sha256_text
+from firmcorpus.core.documents import sha256_text
 
 # metadata keys this step writes (QualityFilter and the catalog read them)
 SIGNAL_KEYS = (
@@ -63,9 +63,9 @@ class QualitySignals(PipelineStep):
         self.kinds = tuple(kinds) if kinds else None
 
     def tag(self, doc) -> None:
-        from corpus.licenses import detect_license
-        from corpus.secrets import find_secrets, redact, secret_counts
-        from corpus.signals import text_signals
+        from firmcorpus.corpus.licenses import detect_license
+        from firmcorpus.corpus.secrets import find_secrets, redact, secret_counts
+        from firmcorpus.corpus.signals import text_signals
 
         md = doc.metadata
         secrets = find_secrets(doc.text)

@@ -16,7 +16,7 @@ import polars as pl
 import pytest
 import yaml
 
-from corpus.starter import profile_rows
+from firmcorpus.corpus.starter import profile_rows
 
 # A small, varied subset of the starter set: an LPC175x firmware with a rendered PDF datasheet,
 # two OpenOCD flash drivers that share one repository (so the split keeps them together) with
@@ -37,7 +37,7 @@ def manifest(tmp_path_factory) -> Path:
 
 def _cli(*args: str, **kw) -> subprocess.CompletedProcess:
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
-    return subprocess.run([sys.executable, "-m", "corpus", *args], capture_output=True, text=True, env=env, **kw)
+    return subprocess.run([sys.executable, "-m", "firmcorpus", *args], capture_output=True, text=True, env=env, **kw)
 
 
 def _files(root: Path) -> list[str]:
@@ -82,7 +82,7 @@ def test_token_shards_round_trip(built):
     from datatrove.utils.dataset import DatatroveFolderDataset
     from tokenizers import Tokenizer
 
-    from corpus.tokenizer import tokenizer_file
+    from firmcorpus.core.tokenizer import tokenizer_file
 
     tok = Tokenizer.from_file(str(tokenizer_file("smollm2")))
     ds = DatatroveFolderDataset(str(built / "tokens" / "heldout"), seq_len=128, recursive=True, token_size=2)
@@ -106,7 +106,7 @@ def test_rerun_with_other_task_count_is_refused(manifest, built):
 def test_killed_build_resumes_to_identical_bytes(manifest, built, tmp_path):
     out = tmp_path / "b"
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "corpus", "build", str(manifest), "-o", str(out), "--tasks", "2",
+    proc = subprocess.Popen([sys.executable, "-m", "firmcorpus", "build", str(manifest), "-o", str(out), "--tasks", "2",
                              "--workers", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
                             start_new_session=True)
     deadline = time.time() + 600

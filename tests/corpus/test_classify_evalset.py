@@ -9,8 +9,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from test_classify_snippets_data import SNIPPETS  # noqa: E402
 
-from corpus.documents import DOMAINS  # noqa: E402
-from corpus.domains import evalset  # noqa: E402
+from firmcorpus.core.documents import DOMAINS  # noqa: E402
+from firmcorpus.corpus.domains import evalset  # noqa: E402
 
 
 def test_packages_are_train_or_eval_never_both():

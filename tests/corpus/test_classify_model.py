@@ -13,9 +13,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from test_classify_snippets_data import SNIPPETS  # noqa: E402
 
-from corpus.documents import DOMAINS  # noqa: E402
-from corpus.domains.features import language_of  # noqa: E402
-from corpus.domains.model import DomainModel, TrainConfig, default_model_path  # noqa: E402
+from firmcorpus.core.documents import DOMAINS  # noqa: E402
+from firmcorpus.corpus.domains.features import language_of  # noqa: E402
+from firmcorpus.corpus.domains.model import DomainModel, TrainConfig, default_model_path  # noqa: E402
 
 
 def _rows():
@@ -96,7 +96,7 @@ def test_shipped_model_small_and_complete():
 def test_step_labels_every_snippet_and_keeps_category():
     from datatrove.data import Document
 
-    from corpus.steps.classify import DomainClassifier
+    from firmcorpus.corpus.steps.classify import DomainClassifier
 
     docs = [Document(text=text, id=dom, metadata={"kind": "code", "path": name, "language": language_of(name),
                                                    "category": "MCU"})
@@ -125,7 +125,7 @@ def test_step_labels_every_snippet_and_keeps_category():
 def test_directory_context_lends_the_folder_domain():
     from datatrove.data import Document
 
-    from corpus.steps.classify import DomainClassifier
+    from firmcorpus.corpus.steps.classify import DomainClassifier
 
     _, name, text = SNIPPETS["usb_stack"]
     tiny = "/* host controller helpers */\nstatic int count;\n"
@@ -146,7 +146,7 @@ def test_directory_context_lends_the_folder_domain():
 def test_step_passes_other_kinds_through():
     from datatrove.data import Document
 
-    from corpus.steps.classify import DomainClassifier
+    from firmcorpus.corpus.steps.classify import DomainClassifier
 
     doc = Document(text="x", id="r", metadata={"kind": "repo"})
     out = list(DomainClassifier(kinds=("code",)).run(iter([doc])))
@@ -156,7 +156,7 @@ def test_step_passes_other_kinds_through():
 def test_cli_predict_json(tmp_path):
     from typer.testing import CliRunner
 
-    from corpus.cli import app
+    from firmcorpus.cli import app
 
     for dom in ("crypto", "device_tree", "usb_stack"):
         _, name, text = SNIPPETS[dom]
@@ -175,7 +175,7 @@ def test_cli_train_on_build_documents_only(tmp_path):
     from datatrove.pipeline.writers import ParquetWriter
     from typer.testing import CliRunner
 
-    from corpus.cli import app
+    from firmcorpus.cli import app
 
     docs_dir = tmp_path / "docs"
     with ParquetWriter(str(docs_dir)) as w:

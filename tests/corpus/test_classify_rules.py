@@ -11,10 +11,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from test_classify_snippets_data import SNIPPETS  # noqa: E402
 
-from corpus.documents import DOMAINS  # noqa: E402
-from corpus.domains.features import doc_tokens, language_of  # noqa: E402
-from corpus.domains.rules import supported_domains, weak_label  # noqa: E402
-from corpus.steps.classify import datasheet_label  # noqa: E402
+from firmcorpus.core.documents import DOMAINS  # noqa: E402
+from firmcorpus.corpus.domains.features import doc_tokens, language_of  # noqa: E402
+from firmcorpus.corpus.domains.rules import supported_domains, weak_label  # noqa: E402
+from firmcorpus.corpus.steps.classify import datasheet_label  # noqa: E402
 
 
 def test_every_domain_has_a_snippet():
@@ -60,7 +60,7 @@ def test_rules_ignore_directory_names():
 
 
 def test_codefile_includes_are_used():
-    from parsers.models import CodeFile
+    from firmcorpus.parsers.models import CodeFile
 
     text = "int main(void)\n{\n    HAL_Init();\n    return 0;\n}\n"
     cf = CodeFile(path="main.c", language="c", includes=["stm32f4xx_hal.h", "stm32f4xx_hal_gpio.h"])

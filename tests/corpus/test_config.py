@@ -3,7 +3,7 @@
 import pytest
 from pydantic import ValidationError
 
-from corpus.config import BuildConfig
+from firmcorpus.corpus.config import BuildConfig
 
 
 def test_defaults_file_and_overrides(tmp_path):
@@ -32,8 +32,8 @@ def test_starter_profile_defaults_rank_below_file_and_set(tmp_path):
 
     from typer.testing import CliRunner
 
-    from corpus.cli import app
-    from corpus.starter import build_defaults
+    from firmcorpus.cli import app
+    from firmcorpus.corpus.starter import build_defaults
 
     defaults = build_defaults("default")
     assert 'split.heldout_repos=["deb:ubertooth-firmware-source"]' in defaults

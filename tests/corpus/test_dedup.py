@@ -18,12 +18,12 @@ import polars as pl
 import pytest
 from datatrove.data import Document
 
-from corpus.dedup import DedupConfig, dedup_stages, parquet_writer, run_local
+from firmcorpus.corpus.dedup import DedupConfig, dedup_stages, parquet_writer, run_local
 
 
 @pytest.fixture(scope="module")
 def headers() -> list[tuple[str, str]]:
-    from corpus.sources import fetch
+    from firmcorpus.core.sources import fetch
 
     inc = fetch("deb:avr-libc") / "usr/lib/avr/include/avr"
     files = sorted(inc.glob("io*.h"))[:60] + sorted(inc.glob("[a-h]*.h"))[:20]
@@ -153,7 +153,7 @@ def test_contracts_checked(run1, tmp_path):
     with pytest.raises(ValueError, match="another dedup plan"):
         dedup_stages(str(tmp / "in"), str(tmp / "work"), str(tmp / "out2"), DedupConfig(), tasks=3)
     # the MinHash filter refuses a task count different from the signature stage's
-    from corpus.steps.minhash import CodeMinhashFilter
+    from firmcorpus.corpus.steps.minhash import CodeMinhashFilter
 
     f = CodeMinhashFilter(str(tmp / "work" / "minhash" / "clusters"), str(tmp / "work" / "minhash" / "sigs"))
     with pytest.raises(ValueError, match="tasks=2"):
@@ -171,7 +171,7 @@ def test_token_hashes_match_regex_tokens(headers):
     """
     import numpy as np
 
-    from corpus.steps.minhash import code_token_hashes
+    from firmcorpus.corpus.steps.minhash import code_token_hashes
 
     oracle = re.compile(r"[A-Za-z0-9_]+|[^\sA-Za-z0-9_]")
     for _, text in headers[:10]:
@@ -188,7 +188,7 @@ def test_token_hashes_match_regex_tokens(headers):
 
 def test_licence_header_left_out_of_shingles(headers):
     """A real header whose licence block is swapped shingles like the original; other comments count."""
-    from corpus.steps.minhash import CodeMinhashConfig, CodeMinhasher
+    from firmcorpus.corpus.steps.minhash import CodeMinhashConfig, CodeMinhasher
 
     _, text = next((p, t) for p, t in headers if t.lstrip().startswith("/*") and len(t) > 20000)
     body = text[text.index("*/") + 2:]

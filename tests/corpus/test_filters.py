@@ -8,9 +8,9 @@ import polars as pl
 import pytest
 from datatrove.data import Document
 
-from corpus.licenses import LicensePolicy
-from corpus.steps.filters import FilterConfig, QualityFilter
-from corpus.steps.signals import QualitySignals
+from firmcorpus.corpus.licenses import LicensePolicy
+from firmcorpus.corpus.steps.filters import FilterConfig, QualityFilter
+from firmcorpus.corpus.steps.signals import QualitySignals
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +19,7 @@ def docs_spec() -> list[tuple[str, str, dict, str | None]]:
 
     The expected reason is worked out here from the planted property, independently of the filter.
     """
-    from corpus.sources import fetch
+    from firmcorpus.core.sources import fetch
 
     inc = fetch("deb:avr-libc") / "usr/lib/avr/include/avr"
     spec = []
@@ -47,7 +47,7 @@ def docs_spec() -> list[tuple[str, str, dict, str | None]]:
 
 
 def _run(spec, out: Path) -> tuple[list[str], pl.DataFrame]:
-    from corpus.dedup import parquet_writer
+    from firmcorpus.corpus.dedup import parquet_writer
 
     docs = [Document(text=t, id=i, metadata={"kind": "code", "language": "c", **md}) for i, t, md, _ in spec]
     policy = LicensePolicy(manufacturer_overrides={"STMicroelectronics": ["LicenseRef-ST-SLA0044"]})
@@ -88,7 +88,7 @@ def test_thresholds_configurable_and_missing_signals_explained(docs_spec):
 
 
 def test_or_later_ids_are_one_licence_not_an_or_expression():
-    from corpus.licenses import LicensePolicy, split_expression
+    from firmcorpus.corpus.licenses import LicensePolicy, split_expression
 
     assert split_expression("GPL-2.0-or-later") == ("ONE", ["GPL-2.0-or-later"])
     assert split_expression("LGPL-2.1-or-later OR MIT") == ("OR", ["LGPL-2.1-or-later", "MIT"])

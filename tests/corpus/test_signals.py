@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from corpus.licenses import LicensePolicy, detect_license, split_expression
-from corpus.secrets import find_secrets, redact
-from corpus.signals import code_tokens, comment_ratio, encoded_data, text_signals
+from firmcorpus.corpus.licenses import LicensePolicy, detect_license, split_expression
+from firmcorpus.corpus.secrets import find_secrets, redact
+from firmcorpus.corpus.signals import code_tokens, comment_ratio, encoded_data, text_signals
 
 
 @pytest.fixture(scope="module")
 def avr_include() -> Path:
-    from corpus.sources import fetch
+    from firmcorpus.core.sources import fetch
 
     return fetch("deb:avr-libc") / "usr/lib/avr/include"
 
@@ -102,8 +102,8 @@ def test_secrets_redacted_in_real_file(avr_include):
 def test_quality_signals_step_tags_and_redacts(avr_include):
     from datatrove.data import Document
 
-    from corpus.documents import sha256_text
-    from corpus.steps.signals import SIGNAL_KEYS, QualitySignals
+    from firmcorpus.core.documents import sha256_text
+    from firmcorpus.corpus.steps.signals import SIGNAL_KEYS, QualitySignals
 
     text = (avr_include / "avr/wdt.h").read_text(errors="replace") + '\n#define AP_PASS "letmein99"\n'
     doc = Document(text=text, id="d1", metadata={"language": "c", "kind": "code", "flags": ["vendored"],

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from corpus import sources
-from corpus.sources import SourceError, extract_archive, fetch, resolve_datasheet
+from firmcorpus.core import sources
+from firmcorpus.core.sources import SourceError, extract_archive, fetch, resolve_datasheet
 
 
 @pytest.fixture()

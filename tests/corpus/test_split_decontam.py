@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from datatrove.data import Document
 
-from corpus.sources import fetch
-from corpus.steps.decontam import Decontaminator, HeldoutNgrams
-from corpus.steps.mixture import MixtureSampler, copies
-from corpus.steps.repo_text import RepoTextAssembler
-from parsers.includes import include_order
-from corpus.steps.split import SplitPlanner, SplitTagger, plan_split
+from firmcorpus.core.sources import fetch
+from firmcorpus.corpus.steps.decontam import Decontaminator, HeldoutNgrams
+from firmcorpus.corpus.steps.mixture import MixtureSampler, copies
+from firmcorpus.corpus.steps.repo_text import RepoTextAssembler
+from firmcorpus.parsers.includes import include_order
+from firmcorpus.corpus.steps.split import SplitPlanner, SplitTagger, plan_split
 
 
 @pytest.fixture(scope="module")
@@ -160,7 +160,7 @@ def test_include_order_every_file_once_headers_first_and_cycles():
 
 
 def test_repo_text_joins_train_c_files_in_include_order(ubertooth):
-    from parsers.code import parse_code
+    from firmcorpus.parsers.code import parse_code
 
     files = ["common/ubertooth.h", "common/ubertooth.c", "common/cc2400.h", "common/lpc17.h", "common/types.h",
              "common/serial_fifo.h", "common/serial_fifo.c"]

@@ -11,7 +11,7 @@ from datatrove.data import Document
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "parsers"))
 from code_data import avr_header, nrf51_header  # noqa: E402
 
-from corpus.steps.code import CodeParseStep  # noqa: E402
+from firmcorpus.corpus.steps.code import CodeParseStep  # noqa: E402
 
 
 def docs():

@@ -9,9 +9,9 @@ import pymupdf
 import pytest
 from datatrove.data import Document
 
-from corpus.paths import shared_data_dir
-from corpus.steps.datasheet import DatasheetStep
-from parsers.models import Datasheet
+from firmcorpus.core.paths import shared_data_dir
+from firmcorpus.corpus.steps.datasheet import DatasheetStep
+from firmcorpus.parsers.models import Datasheet
 
 DATA = (shared_data_dir() or Path("/nonexistent")) / "datasheets"
 BME = DATA / "bosch_bme280__boschsensortec_api.pdf"
@@ -115,7 +115,7 @@ def test_cli_datasheet_json_tree_and_errors(tmp_path):
 
     from typer.testing import CliRunner
 
-    from corpus.cli import app
+    from firmcorpus.cli import app
 
     runner = CliRunner()
     r = runner.invoke(app, ["datasheet", str(BME), "--json", "--pages", "27-27"])
@@ -133,10 +133,10 @@ def test_cli_datasheet_json_tree_and_errors(tmp_path):
 
 def test_bit_diagrams_are_cut_and_field_lines_kept(tmp_path):
     """ST-style register pages: the bit-number rows and cells go, every "Bits …" line stays."""
-    from corpus.steps.datasheet import datasheet_documents, strip_bit_diagrams
-    from parsers.datasheet import parse_pdf
-    from parsers.svd import parse_svd
-    from parsers.svd_render import render_pdf
+    from firmcorpus.corpus.steps.datasheet import datasheet_documents, strip_bit_diagrams
+    from firmcorpus.parsers.datasheet import parse_pdf
+    from firmcorpus.parsers.svd import parse_svd
+    from firmcorpus.parsers.svd_render import render_pdf
     from tests.parsers.test_svd import pyocd_svd
     from tests.parsers.test_svd_render import subset
 

@@ -10,13 +10,13 @@ import json
 import pytest
 from datatrove.data import Document
 
-from corpus.steps.mapping import MappingStep
+from firmcorpus.corpus.steps.mapping import MappingStep
 
 
 @pytest.fixture(scope="module")
 def svd():
-    from corpus.sources import SourceError, resolve_datasheet
-    from parsers.svd import parse_svd
+    from firmcorpus.core.sources import SourceError, resolve_datasheet
+    from firmcorpus.parsers.svd import parse_svd
 
     try:
         return parse_svd(resolve_datasheet("pip:pyocd==0.46.0#pyocd/debug/svd/svd_data.zip!STM32F0xx.svd"))
@@ -25,7 +25,7 @@ def svd():
 
 
 def _pair_docs(svd, pair_id="st_stm32f0__demo"):
-    from parsers.code import parse_code
+    from firmcorpus.parsers.code import parse_code
 
     regs = [r for r in svd.registers if r.peripheral in ("USART1", "SPI1")]
     hdr = "/* STM32F0xx registers */\n" + "".join(

@@ -9,10 +9,10 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
-from corpus.cli import app
-from corpus.paths import shared_data_dir
-from data_catalog.catalog import Catalog, MissingTableError
-from data_catalog.inspect import InspectError, inspect_build
+from firmcorpus.cli import app
+from firmcorpus.core.paths import shared_data_dir
+from firmcorpus.data_catalog.catalog import Catalog, MissingTableError
+from firmcorpus.data_catalog.inspect import InspectError, inspect_build
 from fakebuild import make_build, real_pairs
 
 
@@ -108,7 +108,7 @@ def test_empty_and_absent_builds(tmp_path):
     (tmp_path / "out" / "catalog").mkdir(parents=True)
     res = inspect_build(tmp_path / "out")
     assert res["totals"]["pairs"] == 0 and "pairs" in res["missing_tables"] and res["manufacturers"] == []
-    from data_catalog.report import write_report
+    from firmcorpus.data_catalog.report import write_report
 
     html = write_report(tmp_path / "out").read_text()
     assert "did not write" in html and "pairs, datasheets" in html

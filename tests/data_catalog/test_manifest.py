@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from corpus.documents import CATEGORIES
-from corpus.paths import shared_data_dir
-from data_catalog.manifest import ManifestError, Pair, load_manifest, pairs_to_rows
+from firmcorpus.core.documents import CATEGORIES
+from firmcorpus.core.paths import shared_data_dir
+from firmcorpus.data_catalog.manifest import ManifestError, Pair, load_manifest, pairs_to_rows
 
 H2LOOP = (shared_data_dir() or Path("/nonexistent")) / "h2loop_manifest.csv"
 needs_h2loop = pytest.mark.skipif(not H2LOOP.is_file(), reason="../shared/data/h2loop_manifest.csv not present")

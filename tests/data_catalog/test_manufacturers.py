@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from data_catalog.manufacturers import ManufacturerTable, ManufacturerTableError, canonical_manufacturer
+from firmcorpus.data_catalog.manufacturers import ManufacturerTable, ManufacturerTableError, canonical_manufacturer
 
 
 @pytest.mark.parametrize("raw,canonical", [

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from data_catalog.pair_check import pair_score, part_numbers
+from firmcorpus.data_catalog.pair_check import pair_score, part_numbers
 from fakebuild import real_pairs
-from parsers.models import CodeFile, Datasheet, Register, Section, Symbol
+from firmcorpus.parsers.models import CodeFile, Datasheet, Register, Section, Symbol
 
 PAIRS = {d["pair_id"]: d for d in real_pairs()}
 pytestmark = pytest.mark.skipif(not PAIRS, reason="../shared/data/datasheets not present")
@@ -90,7 +90,7 @@ def test_pair_checks_from_a_build_catalog(fake_build, tmp_path):
 
     from typer.testing import CliRunner
 
-    from corpus.cli import app
+    from firmcorpus.cli import app
 
     out = tmp_path / "out"
     shutil.copytree(fake_build, out)
@@ -104,7 +104,7 @@ def test_pair_checks_from_a_build_catalog(fake_build, tmp_path):
         assert rows[pid]["verdict"] in ("match", "weak"), (pid, rows[pid]["reasons"])
     # the Hawk pair: its "datasheet" has no register, no part number and no text in the catalog
     assert rows["A1Pair_22"]["verdict"] == "unknown"
-    from data_catalog.inspect import inspect_build
+    from firmcorpus.data_catalog.inspect import inspect_build
 
     got = inspect_build(out, pair="ti_ina219__libdriver")["pair"]
     assert got["check_verdict"] == rows["ti_ina219__libdriver"]["verdict"]

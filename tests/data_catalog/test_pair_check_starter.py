@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from data_catalog.manifest import load_manifest
-from data_catalog.pair_check import pair_score
+from firmcorpus.data_catalog.manifest import load_manifest
+from firmcorpus.data_catalog.pair_check import pair_score
 
 STARTER = Path(__file__).resolve().parents[2] / "corpus" / "starter" / "default.yaml"
 
@@ -18,9 +18,9 @@ STARTER = Path(__file__).resolve().parents[2] / "corpus" / "starter" / "default.
 def parsed():
     if not STARTER.is_file():
         pytest.skip("corpus/starter/default.yaml not present")
-    from corpus.sources import fetch, resolve_datasheet
-    from parsers.code import detect_language, parse_code
-    from parsers.svd import parse_svd
+    from firmcorpus.core.sources import fetch, resolve_datasheet
+    from firmcorpus.parsers.code import detect_language, parse_code
+    from firmcorpus.parsers.svd import parse_svd
 
     load = load_manifest(STARTER, check_paths=False)
     pairs = [p for p in load.pairs if p.datasheet and p.datasheet[0].startswith("pip:")

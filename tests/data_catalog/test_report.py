@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from data_catalog.report import write_report
+from firmcorpus.data_catalog.report import write_report
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -40,7 +40,7 @@ def test_report_is_self_contained_and_deterministic(report, fake_build):
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", text), "external resource in the report"
     assert "<script src" not in text and "<link " not in text
     # every manufacturer of the build has a section with an inline SVG plot
-    from data_catalog.inspect import inspect_build
+    from firmcorpus.data_catalog.inspect import inspect_build
 
     res = inspect_build(fake_build)
     for m in res["manufacturers"]:

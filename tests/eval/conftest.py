@@ -18,7 +18,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 @pytest.fixture(scope="session")
 def dev_split(tmp_path_factory):
-    from eval.devdata import make_dev_split
+    from firmcorpus.eval.devdata import make_dev_split
 
     out = tmp_path_factory.mktemp("devsplit")
     return make_dev_split(out, per_domain=12)
@@ -26,7 +26,7 @@ def dev_split(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def dev_docs(dev_split):
-    from eval.heldout import read_documents
+    from firmcorpus.eval.heldout import read_documents
 
     return {split: list(read_documents(path)) for split, path in dev_split.items()}
 
@@ -77,6 +77,6 @@ def tiny_model_dir(tmp_path_factory, tiny_tokenizer_dir, tiny_tokenizer):
 
 @pytest.fixture(scope="session")
 def tiny_loaded(tiny_model_dir):
-    from train.model import load_causal_lm
+    from firmcorpus.train.model import load_causal_lm
 
     return load_causal_lm(str(tiny_model_dir))

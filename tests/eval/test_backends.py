@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from eval.backends import OpenAIBackend, TransformersBackend, apply_stop, make_backend, stop_reached
+from firmcorpus.eval.backends import OpenAIBackend, TransformersBackend, apply_stop, make_backend, stop_reached
 
 
 def test_stop_rules():

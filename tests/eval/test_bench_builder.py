@@ -7,9 +7,9 @@ from collections import Counter
 
 import pytest
 
-from eval.bench_builder import (
+from firmcorpus.eval.bench_builder import (
     BenchConfig, build_items, candidate_cuts, cap_prompt, decontaminate, read_jsonl, write_jsonl)
-from eval.heldout import read_documents, write_documents
+from firmcorpus.eval.heldout import read_documents, write_documents
 
 
 def _sha(s: str) -> str:
@@ -92,7 +92,7 @@ def test_decontamination_excludes_planted_copies(dev_docs, tmp_path):
 
 
 def test_decontamination_on_token_shards(dev_docs, tmp_path, tiny_tokenizer, tiny_tokenizer_dir):
-    from train.data import tokenize_texts_to_shards
+    from firmcorpus.train.data import tokenize_texts_to_shards
 
     tok = tiny_tokenizer
     cfg = BenchConfig(n_per_domain=4, seed=0)

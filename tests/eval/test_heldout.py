@@ -8,7 +8,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from eval.heldout import read_documents, read_token_documents, write_documents
+from firmcorpus.eval.heldout import read_documents, read_token_documents, write_documents
 
 META = {"domain": "usb_stack", "split": "heldout", "path": "src/usb.c", "pair_id": "p1", "language": "c"}
 
@@ -35,7 +35,7 @@ def test_missing_inputs_say_what_to_do(tmp_path):
 
 
 def test_token_shards_round_trip(tmp_path, tiny_tokenizer, tiny_tokenizer_dir):
-    from train.data import tokenize_texts_to_shards
+    from firmcorpus.train.data import tokenize_texts_to_shards
 
     tok = tiny_tokenizer
     texts = ["#define PORTB _SFR_IO8(0x05)\n", "void f(void) { }\n", "int main(void) { return 0; }\n"]

@@ -7,8 +7,8 @@ import math
 
 import pytest
 
-from eval import metrics
-from eval.clexer import identifiers, lex, token_texts
+from firmcorpus.eval import metrics
+from firmcorpus.eval.clexer import identifiers, lex, token_texts
 
 
 def test_lexer_tokens_of_a_register_write():

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from eval.perplexity import encode_document, score_ids, summarize, window_plan
+from firmcorpus.eval.perplexity import encode_document, score_ids, summarize, window_plan
 
 
 @pytest.mark.parametrize("n,window,stride", [(10, 4, 2), (10, 4, 3), (7, 16, 8), (33, 8, 1), (2, 2, 1)])
@@ -58,7 +58,7 @@ def test_sliding_windows_are_consistent(tiny_loaded, dev_docs):
 
 
 def test_bits_per_byte_and_summary(tiny_loaded, dev_docs):
-    from eval.perplexity import score_documents
+    from firmcorpus.eval.perplexity import score_documents
 
     model, tok = tiny_loaded
     docs = [d for d in dev_docs["heldout"]][:6]

@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from eval.metrics import item_metrics
-from eval.report import build_summary, render_markdown, write_report
+from firmcorpus.eval.metrics import item_metrics
+from firmcorpus.eval.report import build_summary, render_markdown, write_report
 
 
 def _ppl_rows(scale: float):

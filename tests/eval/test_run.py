@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from eval.bench_builder import BenchConfig, read_jsonl
-from eval.run import EvalConfig, run_eval
+from firmcorpus.eval.bench_builder import BenchConfig, read_jsonl
+from firmcorpus.eval.run import EvalConfig, run_eval
 
 
 def _cfg(dev_split, tiny_model_dir, **kw):
@@ -54,8 +54,8 @@ def test_cli_on_a_build_then_reusing_items(dev_split, dev_docs, tiny_model_dir, 
 
     from typer.testing import CliRunner
 
-    from corpus.cli import app
-    from train.data import tokenize_texts_to_shards
+    from firmcorpus.cli import app
+    from firmcorpus.train.data import tokenize_texts_to_shards
 
     build = tmp_path / "build"
     for split in ("train", "heldout"):

@@ -11,8 +11,8 @@ import pytest
 
 @pytest.fixture(scope="session")
 def lpc_svd():
-    from corpus.sources import SourceError, resolve_datasheet
-    from parsers.svd import parse_svd
+    from firmcorpus.core.sources import SourceError, resolve_datasheet
+    from firmcorpus.parsers.svd import parse_svd
 
     try:
         path = resolve_datasheet("pip:pyocd==0.46.0#pyocd/debug/svd/svd_data.zip!LPC176x5x_v0.2.svd")
@@ -23,7 +23,7 @@ def lpc_svd():
 
 @pytest.fixture(scope="session")
 def ubertooth_root() -> Path:
-    from corpus.sources import SourceError, fetch
+    from firmcorpus.core.sources import SourceError, fetch
 
     try:
         tree = fetch("deb:ubertooth-firmware-source")
@@ -37,7 +37,7 @@ def ubertooth_root() -> Path:
 @pytest.fixture(scope="session")
 def ubertooth_code(ubertooth_root):
     """(CodeFiles, texts) of the firmware's C sources and headers."""
-    from parsers.code import parse_code
+    from firmcorpus.parsers.code import parse_code
 
     texts = {}
     for p in sorted(ubertooth_root.rglob("*")):
@@ -49,7 +49,7 @@ def ubertooth_code(ubertooth_root):
 
 @pytest.fixture(scope="session")
 def lpc_mapping(lpc_svd, ubertooth_code):
-    from mapping import map_pair
+    from firmcorpus.mapping import map_pair
 
     files, texts = ubertooth_code
     return map_pair(lpc_svd, files, texts)
@@ -64,9 +64,9 @@ def cmsis_stm32f4():
     """(STM32F41x SVD, CodeFiles, texts) of the gen-stm32 wheel's CMSIS/StdPeriph headers."""
     import tarfile
 
-    from corpus.sources import SourceError, fetch, resolve_datasheet
-    from parsers.code import parse_code
-    from parsers.svd import parse_svd
+    from firmcorpus.core.sources import SourceError, fetch, resolve_datasheet
+    from firmcorpus.parsers.code import parse_code
+    from firmcorpus.parsers.svd import parse_svd
 
     try:
         svd = parse_svd(resolve_datasheet("pip:pyocd==0.46.0#pyocd/debug/svd/svd_data.zip!STM32F41x.svd"))

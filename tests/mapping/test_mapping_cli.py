@@ -6,11 +6,11 @@ import json
 
 from typer.testing import CliRunner
 
-from corpus.cli import app
+from firmcorpus.cli import app
 
 
 def test_map_json(ubertooth_root, tmp_path):
-    from corpus.sources import resolve_datasheet
+    from firmcorpus.core.sources import resolve_datasheet
 
     svd = resolve_datasheet("pip:pyocd==0.46.0#pyocd/debug/svd/svd_data.zip!LPC176x5x_v0.2.svd")
     md = tmp_path / "m.md"

@@ -21,7 +21,7 @@ def _kernel_root() -> Path:
     env = os.environ.get("FIRMCORPUS_LINUX_DIR")
     if env:
         return Path(env)
-    from corpus.sources import fetch
+    from firmcorpus.core.sources import fetch
 
     tree = fetch("deb:linux-source-6.1")
     hits = sorted(p.parent.parent.parent.parent for p in Path(tree).rglob("drivers/iio/pressure/bmp280.h"))
@@ -30,10 +30,10 @@ def _kernel_root() -> Path:
 
 
 def test_real_pdfs_against_the_kernel():
-    from corpus.cmd_map import map_repo
-    from corpus.paths import shared_data_dir
-    from mapping.metrics import evaluate, load_truth, micro
-    from parsers.datasheet import parse_pdf
+    from firmcorpus.cli.cmd_map import map_repo
+    from firmcorpus.core.paths import shared_data_dir
+    from firmcorpus.mapping.metrics import evaluate, load_truth, micro
+    from firmcorpus.parsers.datasheet import parse_pdf
 
     root = _kernel_root()
     texts = {}

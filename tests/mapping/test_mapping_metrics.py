@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from corpus.paths import shared_data_dir
-from mapping.metrics import evaluate, micro
-from mapping.models import FileScore, Link, MappingResult, SectionStatus
+from firmcorpus.core.paths import shared_data_dir
+from firmcorpus.mapping.metrics import evaluate, micro
+from firmcorpus.mapping.models import FileScore, Link, MappingResult, SectionStatus
 
 
 @pytest.fixture(scope="module")
@@ -14,7 +14,7 @@ def bme280_truth():
     d = shared_data_dir()
     if d is None or not (d / "datasheets/bosch_bme280__boschsensortec_api.json").is_file():
         pytest.skip("shared/data/datasheets not available")
-    from mapping.metrics import load_truth
+    from firmcorpus.mapping.metrics import load_truth
 
     return load_truth(d / "datasheets/bosch_bme280__boschsensortec_api.json")
 

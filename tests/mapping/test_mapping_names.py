@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mapping.names import abbreviates, abbreviates_merge, name_similarity, register_tokens, split_identifier
+from firmcorpus.mapping.names import abbreviates, abbreviates_merge, name_similarity, register_tokens, split_identifier
 
 
 def test_split_identifier():

@@ -11,8 +11,8 @@ import pytest
 
 @pytest.fixture(scope="module")
 def stm32f0():
-    from corpus.sources import SourceError, resolve_datasheet
-    from parsers.svd import parse_svd
+    from firmcorpus.core.sources import SourceError, resolve_datasheet
+    from firmcorpus.parsers.svd import parse_svd
 
     try:
         return parse_svd(resolve_datasheet("pip:pyocd==0.46.0#pyocd/debug/svd/svd_data.zip!STM32F0xx.svd"))
@@ -61,7 +61,7 @@ def planted(stm32f0, tmp_path_factory):
 
 
 def _map(stm32f0, root: Path):
-    from corpus.cmd_map import map_repo, read_texts
+    from firmcorpus.cli.cmd_map import map_repo, read_texts
 
     texts = read_texts(root)
     res, _ = map_repo(stm32f0, texts)
@@ -104,7 +104,7 @@ def test_deterministic(stm32f0, planted):
     a, _ = _map(stm32f0, root)
     b, _ = _map(stm32f0, root)
     da, db = a.to_dict(), b.to_dict()
-    from corpus.steps.mapping import VOLATILE_METRICS
+    from firmcorpus.corpus.steps.mapping import VOLATILE_METRICS
 
     for d in (da, db):
         d["metrics"] = {k: v for k, v in d["metrics"].items() if k not in VOLATILE_METRICS}

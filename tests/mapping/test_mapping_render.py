@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mapping.render import mapping_documents, render_markdown
+from firmcorpus.mapping.render import mapping_documents, render_markdown
 
 
 def test_markdown_has_sections_registers_and_code(lpc_mapping, lpc_svd, ubertooth_code):

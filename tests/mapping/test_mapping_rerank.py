@@ -8,9 +8,9 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
-from mapping.models import FileScore, SectionStatus
-from mapping.rerank import Reranker
-from parsers.models import Datasheet
+from firmcorpus.mapping.models import FileScore, SectionStatus
+from firmcorpus.mapping.rerank import Reranker
+from firmcorpus.parsers.models import Datasheet
 
 
 @pytest.fixture()

@@ -7,7 +7,7 @@ links are checked against masks computed here from the SVD's bit ranges.
 
 from __future__ import annotations
 
-from mapping.metrics import svd_evaluate
+from firmcorpus.mapping.metrics import svd_evaluate
 
 
 def test_register_links_against_the_svd(lpc_mapping, lpc_svd, ubertooth_code):
@@ -61,14 +61,14 @@ def test_contract_json(lpc_mapping):
     lk = d["links"][0]
     assert set(lk) >= {"register", "peripheral", "symbol", "file", "line", "score", "evidence"}
     assert set(d["metrics"]) >= {"registers", "linked", "seconds"}
-    from mapping.models import MappingResult
+    from firmcorpus.mapping.models import MappingResult
 
     assert MappingResult.from_dict(d).to_dict() == d
 
 
 def test_cmsis_overlay_structs_against_the_svd(cmsis_stm32f4):
     """CMSIS style: registers are fields of ``*_TypeDef`` structs laid at each peripheral's base."""
-    from mapping import map_pair
+    from firmcorpus.mapping import map_pair
 
     svd, files, texts = cmsis_stm32f4
     res = map_pair(svd, files, texts)

@@ -17,7 +17,7 @@ PYOCD = "pip:pyocd==0.46.0"
 
 @lru_cache(maxsize=None)
 def package(source: str) -> Path:
-    from corpus.sources import fetch
+    from firmcorpus.core.sources import fetch
 
     return fetch(source)
 

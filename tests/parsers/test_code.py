@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from parsers.cexpr import evaluate
-from parsers.code import detect_language, parse_code, register_count
-from parsers.code_flags import detect_flags
-from parsers.models import LANGUAGES, CodeFile
+from firmcorpus.parsers.cexpr import evaluate
+from firmcorpus.parsers.code import detect_language, parse_code, register_count
+from firmcorpus.parsers.code_flags import detect_flags
+from firmcorpus.parsers.models import LANGUAGES, CodeFile
 
 
 def by_name(cf: CodeFile, kind: str | None = None):
@@ -58,7 +58,7 @@ def _value_tuple(v):
 def test_register_accessor_macros_evaluate_as_their_expansion(body, arg):
     # Evaluator.expand reads `(*(TYPE *)(a))` bodies without parsing them per call; the result must
     # be what the parser gives for the expanded text
-    from parsers.cexpr import Evaluator, Macro
+    from firmcorpus.parsers.cexpr import Evaluator, Macro
 
     fast = Evaluator({"REG": Macro(body, ("a",))}, {"Known"}).value(f"REG({arg})")
     import re
@@ -369,7 +369,7 @@ def test_devicetree_reg_compatible_and_address_cells_by_exact_name(labelled):
 
 
 def test_long_line_flags_at_the_limits():
-    from parsers.code_flags import _has_line
+    from firmcorpus.parsers.code_flags import _has_line
 
     for text, length in (("a" * 1000 + "\n" + "b" * 5, 1001), ("x\n" * 700, 3), ("\n" * 50 + "y" * 7, 7)):
         assert _has_line(text, length) == (max(map(len, text.split("\n"))) >= length)

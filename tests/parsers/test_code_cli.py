@@ -6,7 +6,7 @@ import json
 
 from typer.testing import CliRunner
 
-from corpus.cli import app
+from firmcorpus.cli import app
 
 
 def _tree(tmp_path):

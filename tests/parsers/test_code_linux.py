@@ -8,7 +8,7 @@ import re
 import pytest
 
 from code_data import linux_tree
-from parsers.code import parse_code
+from firmcorpus.parsers.code import parse_code
 
 pytestmark = [pytest.mark.linux,
               pytest.mark.skipif(os.environ.get("FIRMCORPUS_LINUX") != "1", reason="set FIRMCORPUS_LINUX=1")]

@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from code_data import avr_header, msp430_header, nrf51_header, sdcc_header, svd_text
-from parsers.code import parse_code, register_count
+from firmcorpus.parsers.code import parse_code, register_count
 
 
 def _parse(path):

@@ -8,9 +8,9 @@ import random
 
 import pytest
 
-import parsers.code as code
-from parsers.cexpr import Macro
-from parsers.models import Symbol
+import firmcorpus.parsers.code as code
+from firmcorpus.parsers.cexpr import Macro
+from firmcorpus.parsers.models import Symbol
 
 from code_data import package, require_extension
 
@@ -149,7 +149,7 @@ def test_parse_code_same_with_and_without_the_extension(monkeypatch):
 
 @needs_cscan
 def test_long_lines_same_as_python():
-    from parsers.code_flags import _long_lines_py
+    from firmcorpus.parsers.code_flags import _long_lines_py
 
     rng = random.Random(5)
     for _ in range(3000):

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from corpus.paths import shared_data_dir
-from parsers.datasheet import load_datasheet, parse_pdf
+from firmcorpus.core.paths import shared_data_dir
+from firmcorpus.parsers.datasheet import load_datasheet, parse_pdf
 
 DATA = (shared_data_dir() or Path("/nonexistent")) / "datasheets"
 PDFS = sorted(DATA.glob("*.pdf"))

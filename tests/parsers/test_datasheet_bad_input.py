@@ -14,9 +14,9 @@ from pathlib import Path
 import pymupdf
 import pytest
 
-from corpus.paths import shared_data_dir
-from parsers.datasheet import load_datasheet, parse_pdf
-from parsers.models import Datasheet, EncryptedPDFError, NotAPDFError, ParseError
+from firmcorpus.core.paths import shared_data_dir
+from firmcorpus.parsers.datasheet import load_datasheet, parse_pdf
+from firmcorpus.parsers.models import Datasheet, EncryptedPDFError, NotAPDFError, ParseError
 
 DATA = (shared_data_dir() or Path("/nonexistent")) / "datasheets"
 REAL = DATA / "adi_adxl345__libdriver.pdf"

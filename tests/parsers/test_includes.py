@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from code_data import nrf51_header
-from parsers.code import parse_code
-from parsers.includes import default_include_dirs, include_graph, include_order, resolve_includes
+from firmcorpus.parsers.code import parse_code
+from firmcorpus.parsers.includes import default_include_dirs, include_graph, include_order, resolve_includes
 
 REPO = {
     "src/main.c": b'#include "uart.h"\n#include "drivers/spi.h"\n#include <stdint.h>\n#include <board.h>\n'
@@ -63,7 +63,7 @@ def test_real_nrf_sdk_device_folder():
 
 
 def test_macro_values_resolved_across_included_files():
-    from parsers.includes import resolve_macro_values
+    from firmcorpus.parsers.includes import resolve_macro_values
 
     files = {
         "inc/base.h": parse_code("inc/base.h", b"#define PERIPH_BASE 0x40000000UL\n"

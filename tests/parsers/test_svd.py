@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from parsers.models import Datasheet, ParseError
-from parsers.svd import parse_svd
+from firmcorpus.parsers.models import Datasheet, ParseError
+from firmcorpus.parsers.svd import parse_svd
 
 PYOCD = "pip:pyocd==0.46.0#pyocd/debug/svd/svd_data.zip!"
 
 
 def pyocd_svd(name: str):
-    from corpus.sources import SourceError, resolve_datasheet
+    from firmcorpus.core.sources import SourceError, resolve_datasheet
 
     try:
         return resolve_datasheet(PYOCD + name)

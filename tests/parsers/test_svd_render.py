@@ -5,10 +5,10 @@ from __future__ import annotations
 import pymupdf
 import pytest
 
-from parsers.datasheet import parse_pdf
-from parsers.models import Datasheet
-from parsers.svd import parse_svd
-from parsers.svd_render import render_pdf
+from firmcorpus.parsers.datasheet import parse_pdf
+from firmcorpus.parsers.models import Datasheet
+from firmcorpus.parsers.svd import parse_svd
+from firmcorpus.parsers.svd_render import render_pdf
 from tests.parsers.test_svd import pyocd_svd
 
 

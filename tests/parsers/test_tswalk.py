@@ -9,9 +9,9 @@ import random
 
 import pytest
 
-import parsers.devicetree as devicetree
+import firmcorpus.parsers.devicetree as devicetree
 from code_data import require_extension
-from parsers.code import parse_code
+from firmcorpus.parsers.code import parse_code
 
 tswalk = devicetree._tswalk
 

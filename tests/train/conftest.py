@@ -83,7 +83,7 @@ def tiny_model_dir(tmp_path_factory, code_texts) -> Path:
 @pytest.fixture(scope="session")
 def shard_dirs(tmp_path_factory, tiny_model_dir, code_texts) -> dict[str, Path]:
     """``train`` (first 140 headers) and ``heldout`` (last 20) token shard folders."""
-    from train.data import tokenize_texts_to_shards
+    from firmcorpus.train.data import tokenize_texts_to_shards
 
     root = tmp_path_factory.mktemp("tokens")
     tokenize_texts_to_shards(code_texts[:140], tiny_model_dir, root / "train")

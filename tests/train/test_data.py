@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from train.data import IGNORE_INDEX, PackedDataset, find_shards, open_shard, sample_indices
+from firmcorpus.train.data import IGNORE_INDEX, PackedDataset, find_shards, open_shard, sample_indices
 
 
 def test_shards_roundtrip_against_tokenizer(shard_dirs, tiny_model_dir, code_texts):

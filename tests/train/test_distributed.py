@@ -16,7 +16,7 @@ import pytest
 import torch
 import yaml
 
-from train.metrics import read_metrics
+from firmcorpus.train.metrics import read_metrics
 
 
 def _free_port() -> int:
@@ -41,7 +41,7 @@ def _run(args, nproc=None):
     env = dict(os.environ, HF_HUB_OFFLINE="1", OMP_NUM_THREADS="1", TOKENIZERS_PARALLELISM="false")
     launcher = [sys.executable, "-m", "torch.distributed.run", f"--nproc-per-node={nproc}",
                 f"--master-port={_free_port()}"] if nproc else [sys.executable]
-    res = subprocess.run([*launcher, "-m", "corpus.cli", "train", *args], env=env, capture_output=True, text=True,
+    res = subprocess.run([*launcher, "-m", "firmcorpus", "train", *args], env=env, capture_output=True, text=True,
                          timeout=600, cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
     assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
     return res

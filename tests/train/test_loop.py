@@ -10,8 +10,8 @@ import shutil
 import pytest
 import torch
 
-from train.config import load_config, lr_at
-from train.metrics import read_metrics
+from firmcorpus.train.config import load_config, lr_at
+from firmcorpus.train.metrics import read_metrics
 
 
 def _cfg(tiny_model_dir, shard_dirs, out, *extra):
@@ -30,8 +30,8 @@ def _losses(out):
 def test_rslora_scale_matches_alpha_over_sqrt_r(tiny_model_dir):
     from transformers import AutoModelForCausalLM
 
-    from train.adapter import attach_lora, check_scale, effective_scale
-    from train.config import LoraSection
+    from firmcorpus.train.adapter import attach_lora, check_scale, effective_scale
+    from firmcorpus.train.config import LoraSection
 
     lora = LoraSection(r=16, alpha=8.0)
     model = attach_lora(AutoModelForCausalLM.from_pretrained(tiny_model_dir), lora)
@@ -49,8 +49,8 @@ def test_rslora_scale_matches_alpha_over_sqrt_r(tiny_model_dir):
 
 def test_accumulation_invariance_1x8_vs_8x1(tiny_model_dir, shard_dirs, tmp_path):
     """Same rows, same loss and gradients whether a step is 8 micro-batches of 1 or 1 of 8."""
-    from train.data import PackedDataset, sample_indices
-    from train.loop import Env, accumulate, build_model
+    from firmcorpus.train.data import PackedDataset, sample_indices
+    from firmcorpus.train.loop import Env, accumulate, build_model
 
     cfg = _cfg(tiny_model_dir, shard_dirs, tmp_path)
     env = Env(0, 1, 0, torch.device("cpu"))
@@ -78,7 +78,7 @@ def test_accumulation_invariance_1x8_vs_8x1(tiny_model_dir, shard_dirs, tmp_path
 
 @pytest.fixture(scope="module")
 def full_run(tiny_model_dir, shard_dirs, tmp_path_factory):
-    from train.loop import train
+    from firmcorpus.train.loop import train
 
     out = tmp_path_factory.mktemp("run-full")
     summary = train(_cfg(tiny_model_dir, shard_dirs, out))
@@ -110,7 +110,7 @@ def test_exact_resume(full_run, tiny_model_dir, shard_dirs, tmp_path):
     """Interrupted after step 2 and resumed: the loss curve is the uninterrupted one, bit for bit."""
     from safetensors.torch import load_file
 
-    from train.loop import train
+    from firmcorpus.train.loop import train
 
     out_full, _ = full_run
     out = tmp_path / "resumed"
@@ -130,7 +130,7 @@ def test_exact_resume(full_run, tiny_model_dir, shard_dirs, tmp_path):
 
 
 def test_resume_refuses_changed_batch_shape(full_run, tiny_model_dir, shard_dirs, tmp_path):
-    from train.loop import train
+    from firmcorpus.train.loop import train
 
     out_full, _ = full_run
     out = tmp_path / "changed"
@@ -140,8 +140,8 @@ def test_resume_refuses_changed_batch_shape(full_run, tiny_model_dir, shard_dirs
 
 
 def test_adapter_load_and_merge_equivalence(full_run, tiny_model_dir, tmp_path, monkeypatch):
-    from train.export import export_merged, probe_batch
-    from train.model import load_causal_lm
+    from firmcorpus.train.export import export_merged, probe_batch
+    from firmcorpus.train.model import load_causal_lm
 
     out, _ = full_run
     base, tok = load_causal_lm(str(tiny_model_dir))
@@ -169,7 +169,7 @@ def test_modules_to_save_really_train(tiny_model_dir, shard_dirs, tmp_path):
     from safetensors.torch import load_file
     from transformers import AutoModelForCausalLM
 
-    from train.loop import _check_modules_to_save, train
+    from firmcorpus.train.loop import _check_modules_to_save, train
 
     out = tmp_path / "mts"
     train(_cfg(tiny_model_dir, shard_dirs, out, "run.steps=2", "lora.modules_to_save=[lm_head]"))
@@ -199,8 +199,8 @@ def test_schedules():
 
 
 def test_presets_load_and_plan(tiny_model_dir, shard_dirs):
-    from train.config import presets
-    from train.plan import make_plan
+    from firmcorpus.train.config import presets
+    from firmcorpus.train.plan import make_plan
 
     assert {"cpu-smollm2", "olmo3-7b-8xh100"} <= set(presets())
     big = load_config(preset="olmo3-7b-8xh100")
@@ -221,7 +221,7 @@ def test_presets_load_and_plan(tiny_model_dir, shard_dirs):
 def test_cli_dry_run_json(tiny_model_dir, shard_dirs, tmp_path):
     from typer.testing import CliRunner
 
-    from corpus.cli import app
+    from firmcorpus.cli import app
 
     res = CliRunner().invoke(app, ["train", "--dry-run", "--json", "--set", f"model.name_or_path={tiny_model_dir}",
                                    "--set", f"data.train={shard_dirs['train']}", "--set", "data.seq_len=64",
@@ -237,8 +237,8 @@ def test_flattened_rows_equal_batched_rows(tiny_model_dir, shard_dirs):
     """The flash-attention layout (a micro-batch flattened to one row) computes the same loss."""
     from transformers import AutoModelForCausalLM
 
-    from train.data import PackedDataset
-    from train.loop import Env, forward_sums
+    from firmcorpus.train.data import PackedDataset
+    from firmcorpus.train.loop import Env, forward_sums
 
     model = AutoModelForCausalLM.from_pretrained(tiny_model_dir, attn_implementation="sdpa").eval()
     ds = PackedDataset(shard_dirs["train"], 64, seed=0)

@@ -9,7 +9,7 @@ import torch
 
 
 def test_load_local_model_offline(tiny_model_dir):
-    from train.model import load_causal_lm, tokenizer_json
+    from firmcorpus.train.model import load_causal_lm, tokenizer_json
 
     model, tok = load_causal_lm(str(tiny_model_dir), dtype="float32")
     assert type(model).__name__ == "Olmo3ForCausalLM" and not model.training
@@ -18,7 +18,7 @@ def test_load_local_model_offline(tiny_model_dir):
 
 
 def test_unknown_model_fails_with_guidance(monkeypatch):
-    from train.model import load_causal_lm
+    from firmcorpus.train.model import load_causal_lm
 
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     with pytest.raises(RuntimeError, match="offline"):
@@ -31,7 +31,7 @@ def test_smollm2_conversion_matches_gguf(tmp_path, monkeypatch):
     """The cached safetensors model computes what the GGUF-loaded model computes."""
     from transformers import AutoModelForCausalLM
 
-    from train.model import _gguf_file, load_causal_lm, smollm2_path
+    from firmcorpus.train.model import _gguf_file, load_causal_lm, smollm2_path
 
     monkeypatch.setenv("FIRMCORPUS_CACHE", str(tmp_path))
     path = smollm2_path()

@@ -18,7 +18,7 @@ def _console():
 
 def load_pairs(manifest: Path, console=None) -> tuple[list[dict], str]:
     """Manifest → pair dicts; bad rows are reported and skipped (the build goes on without them)."""
-    from data_catalog.manifest import ManifestError, load_manifest
+    from firmcorpus.data_catalog.manifest import ManifestError, load_manifest
 
     try:
         loaded = load_manifest(manifest)
@@ -74,7 +74,7 @@ def slurm_dry_run(stages, config, logs: Path) -> list[dict]:
     """Build the Slurm executors and capture the sbatch scripts datatrove would submit (no sbatch is run)."""
     import datatrove.executor.slurm as slurm_mod
 
-    from corpus.build import make_executor
+    from firmcorpus.corpus.build import make_executor
 
     submitted: list[dict] = []
 
@@ -116,14 +116,14 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="print the summary as JSON"),
     ):
         """Build a corpus: text shards, token shards, catalog tables, mappings and the report."""
-        from corpus.build import BuildError, plan_stages, report_only, run_build
-        from corpus.config import BuildConfig
+        from firmcorpus.corpus.build import BuildError, plan_stages, report_only, run_build
+        from firmcorpus.corpus.config import BuildConfig
 
         console = _console()
         overrides = list(set_)
         defaults: list[str] = []
         if starter:  # the profile's build defaults: the user's --config and --set win over them
-            from corpus.starter import build_defaults
+            from firmcorpus.corpus.starter import build_defaults
 
             try:
                 defaults = build_defaults(profile)
@@ -153,14 +153,14 @@ def register(app: typer.Typer) -> None:
         if starter == (manifest is not None):
             raise typer.BadParameter("give a MANIFEST or --starter (not both)")
         if starter:
-            from corpus.starter import manifest_path
+            from firmcorpus.corpus.starter import manifest_path
 
             manifest = manifest_path(profile)
         pairs, base_dir = load_pairs(manifest, console)
         if dry_run:
             if config.executor != "slurm":
                 raise typer.BadParameter("--dry-run is for --executor slurm")
-            from corpus.build import BuildPaths
+            from firmcorpus.corpus.build import BuildPaths
 
             stages = plan_stages(pairs, config, out, base_dir)
             jobs = slurm_dry_run(stages, config, BuildPaths(out).logs)

@@ -37,7 +37,7 @@ def _stage_stats(logs: Path, stage: str) -> dict[str, Any]:
 
 
 def merge_catalog(catalog: Path) -> list[str]:
-    from corpus.catalog_parts import merge_parts
+    from firmcorpus.corpus.catalog_parts import merge_parts
 
     parts = catalog / "parts"
     tables = sorted(p.name for p in parts.iterdir() if p.is_dir()) if parts.is_dir() else []
@@ -116,8 +116,8 @@ def finish_build(out: Path, stages, timings: dict[str, float]) -> dict[str, Any]
         tmp = logs / f"{name}.tmp"
         tmp.write_text(json.dumps(payload, indent=1, sort_keys=True, default=str))
         os.replace(tmp, logs / name)
-    from data_catalog.pair_check import write_pair_checks
-    from data_catalog.report import write_report
+    from firmcorpus.data_catalog.pair_check import write_pair_checks
+    from firmcorpus.data_catalog.report import write_report
 
     write_pair_checks(out)  # does each datasheet belong with its repository? (catalog table pair_checks)
     summary["report"] = str(write_report(out))

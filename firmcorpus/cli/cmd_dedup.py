@@ -18,8 +18,8 @@ def dedup_folder(input_dir: str, out: str, tasks: int = 2, workers: int = 2, thr
     """
     import polars as pl
 
-    from corpus.catalog_parts import merge_parts
-    from corpus.dedup import DedupConfig, dedup_stages, run_local
+    from firmcorpus.corpus.catalog_parts import merge_parts
+    from firmcorpus.corpus.dedup import DedupConfig, dedup_stages, run_local
 
     inp = Path(input_dir)
     if not inp.is_dir() or not any(inp.rglob("*.parquet")):

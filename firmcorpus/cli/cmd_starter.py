@@ -19,8 +19,8 @@ def register(app: typer.Typer) -> None:
         from rich.progress import Progress
         from rich.table import Table
 
-        from corpus.sources import SourceError, fetch, resolve_datasheet
-        from corpus.starter import manifest_path, profile_rows, sources
+        from firmcorpus.core.sources import SourceError, fetch, resolve_datasheet
+        from firmcorpus.corpus.starter import manifest_path, profile_rows, sources
 
         console = Console(stderr=True)
         try:

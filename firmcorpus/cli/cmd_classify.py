@@ -39,9 +39,9 @@ def _files(target: Path) -> list[Path]:
 
 def classify_paths(target: str, model: str | None = None, directory_context: bool = True) -> list[dict]:
     """What ``classify predict --json`` prints: one record per file."""
-    from corpus.domains.evalset import read_text
-    from corpus.domains.features import language_of
-    from corpus.steps.classify import DomainClassifier
+    from firmcorpus.corpus.domains.evalset import read_text
+    from firmcorpus.corpus.domains.features import language_of
+    from firmcorpus.corpus.steps.classify import DomainClassifier
 
     from datatrove.data import Document
 
@@ -103,8 +103,8 @@ def train_cmd(
     """Rebuild the domain model from the training packages (same sources and seed → same bytes)."""
     from collections import Counter
 
-    from corpus.domains.evalset import TRAIN_SOURCES, collect, training_tuples
-    from corpus.domains.model import DomainModel, TrainConfig, default_model_path, file_sha256
+    from firmcorpus.corpus.domains.evalset import TRAIN_SOURCES, collect, training_tuples
+    from firmcorpus.corpus.domains.model import DomainModel, TrainConfig, default_model_path, file_sha256
 
     cfg = TrainConfig(seed=seed)
     if epoch is not None:
@@ -113,7 +113,7 @@ def train_cmd(
         cfg.dim = dim
     if bucket is not None:
         cfg.bucket = bucket
-    from corpus.domains.evalset import weak_labelled_rows
+    from firmcorpus.corpus.domains.evalset import weak_labelled_rows
 
     skipped: dict[str, int] = {}
     examples = collect("train", cap_scale=cap_scale, fetch=not no_fetch, skipped=skipped) if registry else []
@@ -143,7 +143,7 @@ def train_cmd(
 
 def run_eval(model: str | None = None, cap_scale: float = 1.0, fetch: bool = True, show_progress: bool = True
              ) -> dict:
-    from corpus.domains.evalset import build_sets, evaluate
+    from firmcorpus.corpus.domains.evalset import build_sets, evaluate
 
     train, evals, skipped = build_sets(cap_scale=cap_scale, fetch=fetch)
     train_domains = sorted({e.domain for e in train})
@@ -208,7 +208,7 @@ def labelled_set_cmd(
     """Write the labelled training + held-out set: source, path, domain, split, why, sha256."""
     from collections import Counter
 
-    from corpus.domains.evalset import build_sets, default_manifest_path, write_manifest
+    from firmcorpus.corpus.domains.evalset import build_sets, default_manifest_path, write_manifest
 
     train, evals, skipped = build_sets(cap_scale=cap_scale, fetch=not no_fetch)
     path = Path(out) if out else default_manifest_path()

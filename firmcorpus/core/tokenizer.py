@@ -14,7 +14,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from corpus.paths import cache_dir
+from firmcorpus.core.paths import cache_dir
 
 SMOLLM2 = ("smollm2", "smollm2-135m")
 

@@ -103,7 +103,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Per-manufacturer numbers of a build: pairs, datasheet pages, sections, registers (linked share),
         section status, files, symbols, documents and tokens per domain/split, drops by reason."""
-        from data_catalog.inspect import InspectError, inspect_build
+        from firmcorpus.data_catalog.inspect import InspectError, inspect_build
 
         try:
             result = inspect_build(out, manufacturer=manufacturer, pair=pair, worst=worst)

@@ -1,7 +1,7 @@
 """``firmcorpus train``: rsLoRA continual pretraining over token shards (see docs/train.md).
 
 One process:       firmcorpus train --preset cpu-smollm2 --set data.train=OUT/tokens/train
-Several (DDP/FSDP): torchrun --nproc-per-node 8 -m corpus.cli train --preset olmo3-7b-8xh100
+Several (DDP/FSDP): torchrun --nproc-per-node 8 -m firmcorpus train --preset olmo3-7b-8xh100
 Plan only:         firmcorpus train --preset olmo3-7b-8xh100 --dry-run --world-size 8 [--json]
 Merge an adapter:  firmcorpus train --merge-adapter RUN/adapter --merged-out RUN/merged --set model.name_or_path=…
 """
@@ -31,7 +31,7 @@ def register(app: typer.Typer) -> None:
         """Train a rank-stabilised LoRA adapter on datatrove token shards (or plan / merge one)."""
         from rich.console import Console
 
-        from train.config import load_config, presets
+        from firmcorpus.train.config import load_config, presets
 
         console = Console(stderr=True)
         try:
@@ -42,7 +42,7 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(2) from exc
 
         if merge_adapter is not None:
-            from train.export import export_merged
+            from firmcorpus.train.export import export_merged
 
             if merged_out is None:
                 console.print("[red]--merge-adapter needs --merged-out DIR[/]")
@@ -53,7 +53,7 @@ def register(app: typer.Typer) -> None:
             return
 
         if dry_run:
-            from train.plan import make_plan
+            from firmcorpus.train.plan import make_plan
 
             ws = world_size or int(os.environ.get("WORLD_SIZE", "1"))
             plan = make_plan(cfg, world_size=ws)
@@ -63,7 +63,7 @@ def register(app: typer.Typer) -> None:
                 _print_plan(console, cfg, plan)
             return
 
-        from train.loop import train
+        from firmcorpus.train.loop import train
 
         summary = train(cfg, console=console)
         if int(os.environ.get("RANK", "0")) == 0:

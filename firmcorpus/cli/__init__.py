@@ -22,17 +22,17 @@ app = typer.Typer(
 
 # Order here is the order of `firmcorpus --help`.
 COMMAND_MODULES = (
-    "corpus.cmd_build",
-    "corpus.cmd_starter",
-    "corpus.cmd_catalog",
-    "corpus.cmd_datasheet",
-    "corpus.cmd_code",
-    "corpus.cmd_map",
-    "corpus.cmd_dedup",
-    "corpus.cmd_classify",
-    "corpus.cmd_inspect",
-    "corpus.cmd_train",
-    "corpus.cmd_eval",
+    "firmcorpus.cli.cmd_build",
+    "firmcorpus.cli.cmd_starter",
+    "firmcorpus.cli.cmd_catalog",
+    "firmcorpus.cli.cmd_datasheet",
+    "firmcorpus.cli.cmd_code",
+    "firmcorpus.cli.cmd_map",
+    "firmcorpus.cli.cmd_dedup",
+    "firmcorpus.cli.cmd_classify",
+    "firmcorpus.cli.cmd_inspect",
+    "firmcorpus.cli.cmd_train",
+    "firmcorpus.cli.cmd_eval",
 )
 
 for _name in COMMAND_MODULES:

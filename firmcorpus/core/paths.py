@@ -21,7 +21,7 @@ def shared_data_dir() -> Path | None:
     env = os.environ.get("FIRMCORPUS_SHARED_DATA")
     if env:
         return Path(env)
-    here = Path(__file__).resolve().parent.parent
+    here = Path(__file__).resolve().parents[2]  # firmcorpus/core/paths.py → the checkout
     for cand in (here.parent / "shared" / "data", here / "shared" / "data"):
         if cand.is_dir():
             return cand

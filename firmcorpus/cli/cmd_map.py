@@ -24,7 +24,7 @@ MAX_FILE_BYTES = 2_000_000
 def read_texts(root: str | os.PathLike, progress: bool = False) -> dict[str, str]:
     """Texts of every file of ``root`` the code parser has a language for (relative '/' paths,
     sorted, files over 2 MB and binary files left out)."""
-    from parsers.code import detect_language
+    from firmcorpus.parsers.code import detect_language
 
     root = Path(root)
     paths = []
@@ -62,7 +62,7 @@ def read_texts(root: str | os.PathLike, progress: bool = False) -> dict[str, str
 
 def parse_selected(texts: dict[str, str], selected: set[str] | None, progress: bool = False) -> list:
     """``CodeFile``s of the selected paths (all when ``selected`` is None)."""
-    from parsers.code import parse_code
+    from firmcorpus.parsers.code import parse_code
 
     paths = [p for p in texts if selected is None or p in selected]
     out = []
@@ -84,15 +84,15 @@ def load_datasheet(path: str | os.PathLike):
     p = Path(path)
     if not p.is_file():
         raise typer.BadParameter(f"{path}: no such file; give a PDF datasheet or a CMSIS-SVD file")
-    from parsers.models import ParseError
+    from firmcorpus.parsers.models import ParseError
 
     head = p.read_bytes()[:512].lstrip()
     try:
         if p.suffix.lower() in (".svd", ".xml") or head.startswith(b"<?xml") or head.startswith(b"<device"):
-            from parsers.svd import parse_svd
+            from firmcorpus.parsers.svd import parse_svd
 
             return parse_svd(p)
-        from parsers.datasheet import parse_pdf
+        from firmcorpus.parsers.datasheet import parse_pdf
 
         return parse_pdf(p)
     except ParseError as e:
@@ -101,8 +101,8 @@ def load_datasheet(path: str | os.PathLike):
 
 def map_repo(datasheet, texts: dict[str, str], progress: bool = False, **options: Any):
     """Prefilter, parse the kept files, map. Returns (MappingResult, timing dict)."""
-    from mapping import map_pair
-    from mapping.repo import part_numbers, prefilter
+    from firmcorpus.mapping import map_pair
+    from firmcorpus.mapping.repo import part_numbers, prefilter
 
     t0 = time.perf_counter()
     parts = part_numbers(datasheet)
@@ -135,7 +135,7 @@ def register(app: typer.Typer) -> None:
         texts = read_texts(repo, progress=not as_json)
         res, _ = map_repo(ds, texts, progress=not as_json)
         if markdown:
-            from mapping.render import render_markdown
+            from firmcorpus.mapping.render import render_markdown
 
             markdown.write_text(render_markdown(res, ds, texts))
         if as_json:
@@ -152,7 +152,7 @@ def register(app: typer.Typer) -> None:
         """Link precision/recall and file accuracy of the mapping against hand-checked truth files.
 
         Each truth's datasheet is the PDF named by its ``datasheet.file`` beside it."""
-        from mapping.metrics import evaluate, load_truth, micro
+        from firmcorpus.mapping.metrics import evaluate, load_truth, micro
 
         truths = sorted(truth.glob("*.json")) if truth.is_dir() else [truth]
         if not truths:

@@ -46,8 +46,8 @@ def register(app: typer.Typer) -> None:
         and a generative completion benchmark; writes per-item JSONL, summary.json, report.md/.html."""
         from rich.console import Console
 
-        from eval.bench_builder import CUT_TYPES, BenchConfig
-        from eval.run import EvalConfig, run_eval
+        from firmcorpus.eval.bench_builder import CUT_TYPES, BenchConfig
+        from firmcorpus.eval.run import EvalConfig, run_eval
 
         err = Console(stderr=True)
         if build is not None:

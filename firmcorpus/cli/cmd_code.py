@@ -13,7 +13,7 @@ SKIP_DIRS = frozenset((".git", ".hg", ".svn", "node_modules", "__pycache__", ".v
 
 def code_files(root: Path) -> list[Path]:
     """Files of a tree that the code parser has a language for, sorted (deterministic output)."""
-    from parsers.code import detect_language
+    from firmcorpus.parsers.code import detect_language
 
     out = []
     for dirpath, dirnames, filenames in os.walk(root):
@@ -28,8 +28,8 @@ def code_files(root: Path) -> list[Path]:
 def inspect_code(path: str, kind: str | None = None, progress: bool = False) -> dict:
     """The ``--json`` object: one CodeFile dict for a file; ``{"root", "files", "include_graph"}``
     for a directory (paths relative to it). ``kind`` keeps only symbols of that kind."""
-    from parsers.code import parse_code
-    from parsers.includes import include_graph
+    from firmcorpus.parsers.code import parse_code
+    from firmcorpus.parsers.includes import include_graph
 
     p = Path(path)
     if not p.exists():
@@ -75,7 +75,7 @@ def register(app: typer.Typer) -> None:
         limit: int = typer.Option(200, "--limit", help="table rows shown per file (JSON is never cut)"),
     ):
         """Parse code: symbols with evaluated register addresses and offsets, includes, flags."""
-        from parsers.models import SYMBOL_KINDS
+        from firmcorpus.parsers.models import SYMBOL_KINDS
 
         if kind and kind not in SYMBOL_KINDS:
             raise typer.BadParameter(f"--kind must be one of {', '.join(SYMBOL_KINDS)}")

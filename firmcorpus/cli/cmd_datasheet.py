@@ -24,7 +24,7 @@ def _page_range(spec: str | None) -> tuple[int, int] | None:
 
 def inspect_datasheet(path: str, pages: tuple[int, int] | None = None) -> dict:
     """The ``--json`` object: the Datasheet contract of DESIGN.md."""
-    from parsers.datasheet import load_datasheet, parse_pdf
+    from firmcorpus.parsers.datasheet import load_datasheet, parse_pdf
 
     p = Path(path)
     if not p.is_file():
@@ -88,7 +88,7 @@ def register(app: typer.Typer) -> None:
         pages: str = typer.Option(None, "--pages", help="only pages A-B (1-based, inclusive) of a PDF"),
     ) -> None:
         """Show a datasheet's sections, peripherals and register map (PDF or CMSIS-SVD)."""
-        from parsers.models import ParseError
+        from firmcorpus.parsers.models import ParseError
 
         try:
             d = inspect_datasheet(file, _page_range(pages))

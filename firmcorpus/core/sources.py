@@ -37,7 +37,7 @@ import tempfile
 import zipfile
 from pathlib import Path, PurePosixPath
 
-from corpus.paths import cache_dir, shared_data_dir
+from firmcorpus.core.paths import cache_dir, shared_data_dir
 
 ARCHIVE_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.xz", ".txz", ".tar.bz2", ".tbz2", ".zip", ".whl")
 _GIT_RE = re.compile(r"^(git\+|git://|ssh://|file://|https?://.+\.git(@|$))")
@@ -502,8 +502,8 @@ def resolve_datasheet(spec: str, base_dir: str | os.PathLike | None = None) -> P
         svd = resolve_datasheet(inner, base_dir)
         out = _sources_root() / "rendered" / f"{hashlib.sha256((spec + _sha256_file(svd)).encode()).hexdigest()[:32]}-{svd.stem}-{layout}.pdf"
         if not out.exists():
-            from parsers.svd import parse_svd
-            from parsers.svd_render import render_pdf
+            from firmcorpus.parsers.svd import parse_svd
+            from firmcorpus.parsers.svd_render import render_pdf
 
             out.parent.mkdir(parents=True, exist_ok=True)
             tmp = out.with_suffix(".tmp.pdf")

@@ -19,7 +19,7 @@ catalog_app = typer.Typer(help="Manifests and the catalog tables of a build.", n
 
 
 def _load(path: Path, check_paths: bool):
-    from data_catalog.manifest import ManifestError, load_manifest
+    from firmcorpus.data_catalog.manifest import ManifestError, load_manifest
 
     try:
         return load_manifest(path, check_paths=check_paths)
@@ -74,7 +74,7 @@ def _render_manifest(load) -> None:
 
 
 def _render_build(out: Path) -> dict[str, Any]:
-    from data_catalog.catalog import TABLES, Catalog
+    from firmcorpus.data_catalog.catalog import TABLES, Catalog
 
     cat = Catalog(out)
     counts = cat.table_counts()
@@ -97,7 +97,7 @@ def import_cmd(
     if out is not None:
         import polars as pl
 
-        from data_catalog.manifest import pairs_to_rows
+        from firmcorpus.data_catalog.manifest import pairs_to_rows
 
         dest = out / "catalog" / "pairs.parquet"
         dest.parent.mkdir(parents=True, exist_ok=True)
@@ -159,7 +159,7 @@ def pair_check_cmd(
 ) -> None:
     """Score every pair of a build (datasheet part numbers and register vocabulary against the repository's
     paths and symbols, from the catalog tables) and write OUT/catalog/pair_checks.parquet."""
-    from data_catalog.pair_check import write_pair_checks
+    from firmcorpus.data_catalog.pair_check import write_pair_checks
 
     try:
         dest = write_pair_checks(out)
