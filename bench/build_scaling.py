@@ -27,25 +27,21 @@ def main() -> None:
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     args = ap.parse_args()
 
-    from firmcorpus.corpus.build import run_build
-    from firmcorpus.cli.cmd_build import load_pairs
-    from firmcorpus.corpus.config import BuildConfig
-    from firmcorpus.core.sources import fetch, resolve_datasheet
-    from firmcorpus.corpus.starter import build_defaults, manifest_path, sources
+    from firmcorpus.corpus.starter import fetch_profile
+    from firmcorpus.workflows import build_corpus, load_build_config, load_pairs, starter_manifest
 
-    for s in sources(args.profile):  # warm the cache: the benchmark times building, not downloading
-        resolve_datasheet(s) if ("#" in s or s.startswith(("render:", "shared:"))) else fetch(s)
-    manifest = manifest_path(args.profile)
-    pairs, base = load_pairs(manifest)
+    fetch_profile(args.profile)  # warm the cache: the benchmark times building, not downloading
+    manifest = starter_manifest(args.profile)
+    pairs, base, _ = load_pairs(manifest)
     results = []
     with tempfile.TemporaryDirectory(prefix="fc-bench-build-") as td:
         outs = []
         for w in args.workers:
             out = Path(td) / f"w{w}"
             # the profile's build defaults (held-out choice, …), as `firmcorpus build --starter` applies them
-            cfg = BuildConfig.load(None, [f"tasks={args.tasks}", f"workers={w}"], build_defaults(args.profile))
+            cfg = load_build_config(None, [f"tasks={args.tasks}", f"workers={w}"], args.profile)
             t0 = time.perf_counter()
-            summary = run_build(pairs, out, cfg, manifest=str(manifest), base_dir=base)
+            summary = build_corpus(pairs, out, cfg, manifest=str(manifest), base_dir=base)
             wall = time.perf_counter() - t0
             stages = {k: v.get("seconds") or 0.0 for k, v in summary["stages"].items()}
             results.append({"workers": w, "tasks": args.tasks, "wall_s": round(wall, 1), "documents": summary["documents"],

@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from firmcorpus.cli.cmd_classify import format_eval  # noqa: E402
+from firmcorpus.corpus.domains.evalset import format_eval  # noqa: E402
 from firmcorpus.corpus.domains.evalset import build_sets, evaluate, macro_f1, read_text  # noqa: E402
 
 

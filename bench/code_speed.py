@@ -37,7 +37,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from firmcorpus.corpus.steps.reader import select_files  # noqa: E402  (the build's own file selection)
-from firmcorpus.parsers.code import _directives, _parse_outside, detect_language, parse_code, ts_parse  # noqa: E402
+from firmcorpus.parsers.code import detect_language, parse_code  # noqa: E402
+from firmcorpus.parsers.directives import directives  # noqa: E402
+from firmcorpus.parsers.treesitter import parse_outside, ts_parse  # noqa: E402
 
 TS_LANGS = ("c", "cpp", "devicetree")
 
@@ -91,7 +93,7 @@ def measure(files: list[tuple[str, bytes]], rounds: int) -> dict:
     skipped = []
     for _, data, lang in ts_files:
         text = data.decode("utf-8", "replace")
-        skipped.append((data, lang, [d[4:] for d in _directives(text)] if len(text) == len(data) else None))
+        skipped.append((data, lang, [d[4:] for d in directives(text)] if len(text) == len(data) else None))
     best_bare = best_skip = best_full_ts = best_full_all = float("inf")
     n_symbols = n_registers = 0
     for _ in range(rounds):
@@ -104,7 +106,7 @@ def measure(files: list[tuple[str, bytes]], rounds: int) -> dict:
             if dirs is None:
                 ts_parse(lang, data)
             else:
-                _parse_outside(lang, data, dirs)
+                parse_outside(lang, data, dirs)
         best_skip = min(best_skip, time.process_time() - t)
         t = time.process_time()
         for path, data, lang in ts_files:

@@ -79,7 +79,7 @@ DEFAULT_SVDS = ("STM32F0xx.svd", "nrf51.svd", "LPC800_v0.3.svd", "max32660.svd",
 def svd_round_trip(names: list[str], as_json: bool) -> int:
     import tempfile
 
-    from firmcorpus.core.sources import resolve_datasheet
+    from firmcorpus.corpus.datasheet_sources import resolve_datasheet
     from firmcorpus.parsers.svd import parse_svd
     from firmcorpus.parsers.svd_render import render_pdf
 

@@ -11,7 +11,7 @@ taken round-robin across sources in sorted order up to ``--mb`` megabytes (deter
    ``LocalPipelineExecutor``, ``--workers`` workers and ``--tasks`` reading tasks for both;
    datatrove's bucket stage runs its required num_buckets tasks, ours its default single task.
    Both use the same executor settings: forkserver workers preloaded with numpy/pyarrow/datatrove
-   (``corpus.dedup.preload_forkserver``; ``--no-preload`` for datatrove's bare default).
+   (``corpus.stages.preload_forkserver``; ``--no-preload`` for datatrove's bare default).
 
     python bench/dedup_speed.py --mb 6.5 --workers 2 [--no-preload]
 """
@@ -150,7 +150,7 @@ def main() -> None:
 
     from loguru import logger
 
-    from firmcorpus.corpus.dedup import preload_forkserver
+    from firmcorpus.corpus.stages import preload_forkserver
 
     logger.remove()  # datatrove's per-task logs would bury the table
     if not args.no_preload:

@@ -30,11 +30,12 @@ def main() -> None:
     ap.add_argument("--mb", type=float, default=2.0, help="MB of C to process")
     args = ap.parse_args()
     from firmcorpus.eval.clexer import lex
-    from firmcorpus.eval.metrics import _parser, item_metrics
+    from firmcorpus.eval.metrics import item_metrics
+    from firmcorpus.parsers.treesitter import get_parser
 
     texts = _corpus(int(args.mb * 1e6))
     nbytes = sum(len(t.encode()) for t in texts)
-    parser = _parser("c")
+    parser = get_parser("c")
 
     def timed(fn):
         t0 = time.perf_counter()

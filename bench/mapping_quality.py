@@ -71,7 +71,7 @@ def kernel_subset(arg: str | None) -> Path:
 
 def load_parsed(root: Path):
     """(CodeFiles, texts) of the subset, parsed once and cached (the parse is not what is measured)."""
-    from firmcorpus.cli.cmd_map import parse_selected, read_texts
+    from firmcorpus.parsers.tree import parse_selected, read_texts
     from firmcorpus.core.paths import cache_dir
 
     key = f"{root.resolve()}".replace("/", "_")
@@ -80,8 +80,8 @@ def load_parsed(root: Path):
         with open(cache, "rb") as fh:
             return pickle.load(fh)
     t0 = time.perf_counter()
-    texts = read_texts(root, progress=True)
-    files = parse_selected(texts, None, progress=True)
+    texts = read_texts(root)
+    files = parse_selected(texts, None)
     print(f"parsed {len(files)} files ({sum(len(t) for t in texts.values()) / 1e6:.1f} MB) in "
           f"{time.perf_counter() - t0:.0f} s (cached to {cache})", file=sys.stderr)
     cache.parent.mkdir(parents=True, exist_ok=True)
@@ -227,7 +227,8 @@ def main() -> None:
 
     whole = []
     if args.whole_tree and Path(args.whole_tree).is_dir():
-        from firmcorpus.cli.cmd_map import map_repo, read_texts
+        from firmcorpus.mapping.repo_map import map_repo
+        from firmcorpus.parsers.tree import read_texts
 
         t0 = time.perf_counter()
         c0 = time.process_time()

@@ -10,7 +10,8 @@ resumable on its own and a rerun skips completed tasks):
 5. dedup stages      exact + vendored collapse, MinHash signatures/buckets/clusters/filter
 6. ``assemble``      repository-level text, mixture, token counts → ``OUT/text/{train,heldout}``
 7. ``tokens_train`` / ``tokens_heldout``  datatrove ``DocumentTokenizer`` → ``OUT/tokens/<split>``
-8. ``report``        (in-process) catalog tables, ``OUT/logs/summary.json``, ``OUT/report.html``
+8. ``report``        (in-process, ``firmcorpus.workflows``) catalog tables, ``OUT/logs/summary.json``,
+                     ``OUT/report.html``
 
 Every stage except ``split_plan`` runs with the same ``tasks``, and a pair's documents stay in
 one task from start to end (file *i* of a stage is read by task *i* of the next). That contract
@@ -26,23 +27,20 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
+from unittest import mock
 
+import datatrove.executor.slurm as datatrove_slurm
+
+from firmcorpus.core.errors import UserError
 from firmcorpus.corpus.config import BuildConfig
+from firmcorpus.corpus.stages import Stage, check_stage_complete, local_executor, run_local
+from firmcorpus.core.io import atomic_write_json
 
 STAGE_STATE = "build.json"
 
 
-class BuildError(Exception):
+class BuildError(UserError):
     """A build that cannot start or go on; the message says what to do."""
-
-
-@dataclass
-class Stage:
-    name: str
-    pipeline: list
-    tasks: int
-    workers: int | None = None
-    outputs: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -105,8 +103,6 @@ def plan_stages(pairs: list[dict[str, Any]], config: BuildConfig, out: Path, bas
     tok_path = str(tokenizer_file(config.tokenize.tokenizer))
     markers = special_tokens(Path(tok_path))
     split_plan = str(p.work / "split.json")
-    filter_opts = dict(config.filters)
-    license_opts = dict(filter_opts.pop("license_policy", None) or {})
     stages = [
         Stage("extract", [
             PairReader(pairs, catalog, max_file_bytes=config.read.max_file_bytes, base_dir=base_dir),
@@ -134,14 +130,14 @@ def plan_stages(pairs: list[dict[str, Any]], config: BuildConfig, out: Path, bas
             Decontaminator(str(p.work / "heldout_ngrams"), config.decontam.ngram, config.decontam.min_overlap,
                            config.decontam.min_shared_ngrams, config.decontam.action, catalog_dir=catalog,
                            exclusion_writer=_parquet_writer(p.excluded / "contaminated")),
-            QualityFilter(FilterConfig(**filter_opts), LicensePolicy(**license_opts),
+            QualityFilter(config.filters.filter_config(), config.filters.license_policy.policy(),
                           exclusion_writer=_parquet_writer(p.excluded / "quality")),
             _parquet_writer(p.work / "filtered"),
         ], T),
     ]
     for dd in dedup_stages(str(p.work / "filtered"), str(p.work / "dedup"), str(p.work / "deduped"),
-                           DedupConfig(**config.dedup), tasks=T, catalog_dir=catalog, excluded_dir=str(p.excluded / "dedup")):
-        stages.append(Stage(f"dedup_{dd.name}", list(dd), dd.tasks))
+                           config.dedup.dedup_config(), tasks=T, catalog_dir=catalog, excluded_dir=str(p.excluded / "dedup")):
+        stages.append(Stage(f"dedup_{dd.name}", dd.pipeline, dd.tasks))
     assemble: list = [_parquet_reader(p.work / "deduped")]
     if config.repo_text.enabled:
         assemble.append(RepoTextAssembler(config.repo_text.max_chars, markers, config.repo_text.fim_rate,
@@ -168,13 +164,7 @@ def plan_stages(pairs: list[dict[str, Any]], config: BuildConfig, out: Path, bas
 def make_executor(stage: Stage, config: BuildConfig, logs: Path, depends=None, workers: int | None = None):
     logging_dir = str(logs / stage.name)
     if config.executor == "local":
-        from datatrove.executor import LocalPipelineExecutor
-
-        w = max(1, min(workers or config.workers, stage.tasks))
-        # forkserver, never fork: one-task stages run in this process and start polars' thread
-        # pool, and a forked child of a process with live polars threads deadlocks in polars.
-        return LocalPipelineExecutor(stage.pipeline, tasks=stage.tasks, workers=w, logging_dir=logging_dir,
-                                     depends=depends, skip_completed=True, start_method="forkserver")
+        return local_executor(stage, logging_dir, workers or config.workers, depends)
     if config.executor == "slurm":
         from datatrove.executor import SlurmPipelineExecutor
 
@@ -220,18 +210,25 @@ def check_resume(out: Path, config: BuildConfig, pairs: list[dict[str, Any]]) ->
 
 
 def write_state(out: Path, config: BuildConfig, pairs: list[dict[str, Any]], manifest: str) -> None:
-    out.mkdir(parents=True, exist_ok=True)
     state = {"tasks": config.tasks, "pairs_key": _state_key(pairs), "manifest": manifest,
              "config": config.model_dump()}
-    tmp = out / f"{STAGE_STATE}.tmp"
-    tmp.write_text(json.dumps(state, indent=1, sort_keys=True, default=str))
-    os.replace(tmp, out / STAGE_STATE)
+    atomic_write_json(out / STAGE_STATE, state, indent=1, sort_keys=True)
 
 
-def run_build(pairs: list[dict[str, Any]], out: str | os.PathLike, config: BuildConfig, manifest: str = "",
-              base_dir: str | None = None, progress: Callable[[str, int, int], None] | None = None,
-              only_stages: list[str] | None = None) -> dict[str, Any]:
-    """Run (or resume) every stage, then write the catalog, summary and report. Returns the summary."""
+@dataclass
+class StagesRun:
+    """What ``run_stages`` did: the planned stages, seconds per stage run here, and whether the stages
+    were only submitted (Slurm) rather than run to completion."""
+
+    stages: list[Stage]
+    timings: dict[str, float]
+    submitted: bool = False
+
+
+def run_stages(pairs: list[dict[str, Any]], out: str | os.PathLike, config: BuildConfig, manifest: str = "",
+               base_dir: str | None = None, progress: Callable[[str, int, int], None] | None = None,
+               only_stages: list[str] | None = None) -> StagesRun:
+    """Run (or resume) every stage; on Slurm, submit the chain and return at once."""
     out = Path(out)
     if not pairs:
         raise BuildError("the manifest has no valid pair to build; see `firmcorpus catalog show MANIFEST`")
@@ -241,23 +238,10 @@ def run_build(pairs: list[dict[str, Any]], out: str | os.PathLike, config: Build
     logs = BuildPaths(out).logs
     timings: dict[str, float] = {}
     if config.executor == "local":
-        from firmcorpus.corpus.dedup import preload_forkserver
-
-        preload_forkserver()  # workers start from a server that already imported numpy/pyarrow/datatrove
-        for i, stage in enumerate(stages):
-            if only_stages and stage.name not in only_stages:
-                continue
-            if progress:
-                progress(stage.name, i, len(stages))
-            t0 = time.perf_counter()
-            make_executor(stage, config, logs).run()
-            _check_stage_complete(stage, logs)
-            timings[stage.name] = round(time.perf_counter() - t0, 3)
+        timings = run_local(stages, logs, config.workers, progress, only=only_stages)
         if progress:
             progress("report", len(stages), len(stages))
-        from firmcorpus.data_catalog.build_summary import finish_build
-
-        return finish_build(out, stages, timings)
+        return StagesRun(stages, timings)
     # slurm / ray: chain the executors with depends and launch the last one (which launches the rest)
     prev = None
     for stage in stages:
@@ -265,31 +249,37 @@ def run_build(pairs: list[dict[str, Any]], out: str | os.PathLike, config: Build
     prev.run()
     if config.executor == "ray":  # Ray runs in this process until every stage is done
         for stage in stages:
-            _check_stage_complete(stage, logs)
-        from firmcorpus.data_catalog.build_summary import finish_build
-
-        return finish_build(out, stages, timings)
-    return {"launched": [s.name for s in stages], "executor": config.executor, "logs": str(logs),
-            "note": "once the jobs have finished, run the same command with --report-only to write the catalog, "
-                    "summary and report"}
+            check_stage_complete(stage, logs)
+        return StagesRun(stages, timings)
+    return StagesRun(stages, timings, submitted=True)
 
 
-def report_only(pairs: list[dict[str, Any]], out: str | os.PathLike, config: BuildConfig,
-                base_dir: str | None = None) -> dict[str, Any]:
-    """Catalog, summary and report of a build whose stages ran elsewhere (Slurm)."""
+def completed_stages(pairs: list[dict[str, Any]], out: str | os.PathLike, config: BuildConfig,
+                     base_dir: str | None = None) -> list[Stage]:
+    """The stages of a build whose tasks ran elsewhere (Slurm), checked complete."""
     out = Path(out)
     check_resume(out, config, pairs)
     stages = plan_stages(pairs, config, out, base_dir)
     for stage in stages:
-        _check_stage_complete(stage, BuildPaths(out).logs)
-    from firmcorpus.data_catalog.build_summary import finish_build
-
-    return finish_build(out, stages, {})
+        check_stage_complete(stage, BuildPaths(out).logs)
+    return stages
 
 
-def _check_stage_complete(stage: Stage, logs: Path) -> None:
-    done = logs / stage.name / "completions"
-    n = len(list(done.glob("*"))) if done.is_dir() else 0
-    if n < stage.tasks:
-        raise BuildError(f"stage {stage.name}: only {n}/{stage.tasks} tasks completed; see {logs / stage.name / 'logs'} "
-                         f"and rerun the same command to resume")
+def slurm_dry_run(stages: list[Stage], config: BuildConfig, logs: Path) -> list[dict]:
+    """Build the Slurm executors and capture the sbatch scripts datatrove would submit (no sbatch is run).
+
+    datatrove submits through its module-level ``launch_slurm_job``; it is replaced for the duration
+    of this call only, so nothing else sees the change."""
+    submitted: list[dict] = []
+
+    def record(contents: str, _retriever, *args) -> str:
+        job_id = str(1000 + len(submitted))
+        submitted.append({"job_id": job_id, "args": list(args), "script": contents})
+        return job_id
+
+    with mock.patch.object(datatrove_slurm, "launch_slurm_job", record):
+        prev = None
+        for stage in stages:
+            prev = make_executor(stage, config, logs, depends=prev)
+        prev.run()
+    return submitted

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Any, Iterable
+from firmcorpus.core.io import atomic_path
 
 
 class CatalogPartWriter:
@@ -30,13 +31,11 @@ class CatalogPartWriter:
     def close(self) -> Path:
         import polars as pl
 
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         df = pl.DataFrame(self.rows, infer_schema_length=None) if self.rows else pl.DataFrame()
         if self.sort_by and self.rows:
             df = df.sort(self.sort_by, maintain_order=True)
-        tmp = self.path.with_suffix(".parquet.tmp")
-        df.write_parquet(tmp, statistics=False)
-        os.replace(tmp, self.path)  # atomic: a killed task never leaves half a part
+        with atomic_path(self.path) as tmp:  # a killed task never leaves half a part
+            df.write_parquet(tmp, statistics=False)
         return self.path
 
     def __enter__(self) -> "CatalogPartWriter":
@@ -57,7 +56,6 @@ def merge_parts(catalog_dir: str | os.PathLike, table: str) -> Path | None:
     frames = [f for f in frames if f.height]
     out = catalog_dir / f"{table}.parquet"
     df = pl.concat(frames, how="diagonal_relaxed") if frames else pl.DataFrame()
-    tmp = out.with_suffix(".parquet.tmp")
-    df.write_parquet(tmp, statistics=False)
-    os.replace(tmp, out)
+    with atomic_path(out) as tmp:
+        df.write_parquet(tmp, statistics=False)
     return out

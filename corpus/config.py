@@ -12,6 +12,10 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from firmcorpus.corpus.dedup import DedupConfig
+from firmcorpus.corpus.licenses import DEFAULT_ALLOW, DEFAULT_DENY, DEFAULT_MANUFACTURER_OVERRIDES, LicensePolicy
+from firmcorpus.corpus.steps.filters import FilterConfig
+
 
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -74,14 +78,67 @@ class TokenizeConfig(_Section):
     shuffle: bool = Field(True, description="shuffle documents inside each token shard (seeded)")
 
 
+class LicenseSection(_Section):
+    allow: list[str] = Field(default_factory=lambda: list(DEFAULT_ALLOW), description="SPDX ids accepted for every manufacturer")
+    deny: list[str] = Field(default_factory=lambda: list(DEFAULT_DENY), description="SPDX ids always refused (wins over allow)")
+    unknown: Literal["keep", "drop"] = Field("keep", description="files whose licence is unknown: keep or drop")
+    manufacturer_overrides: dict[str, list[str]] = Field(
+        default_factory=lambda: {k: list(v) for k, v in DEFAULT_MANUFACTURER_OVERRIDES.items()},
+        description="canonical manufacturer -> extra SPDX ids accepted for its own pairs (vendor EULAs)")
+
+    def policy(self) -> LicensePolicy:
+        return LicensePolicy(allow=tuple(self.allow), deny=tuple(self.deny), unknown=self.unknown,
+                             manufacturer_overrides=self.manufacturer_overrides)
+
+
+_F = FilterConfig  # defaults come from the step's own config (one source of truth)
+
+
+class FiltersSection(_Section):
+    max_line_length: int | None = Field(_F.max_line_length, description="drop if the longest line is longer (The Stack: 1000)")
+    max_mean_line_length: float | None = Field(_F.max_mean_line_length, description="drop if the mean line length is larger")
+    min_alnum_fraction: float | None = Field(_F.min_alnum_fraction, description="drop if fewer alphanumeric characters")
+    max_encoded_fraction: float | None = Field(_F.max_encoded_fraction, description="StarCoder's encoded-data fraction limit")
+    max_encoded_longest: int | None = Field(_F.max_encoded_longest, description="longest encoded-data run allowed")
+    min_alpha_per_token: float | None = Field(_F.min_alpha_per_token, description="StarCoder's alpha-per-token floor (off)")
+    drop_generated: bool = Field(_F.drop_generated, description="drop files the code parser flagged as generated")
+    drop_binary: bool = Field(_F.drop_binary, description="drop files flagged as binary")
+    kinds: list[str] = Field(default_factory=lambda: list(_F.kinds), description="document kinds the text thresholds apply to")
+    license_policy: LicenseSection = Field(default_factory=LicenseSection)
+
+    def filter_config(self) -> FilterConfig:
+        return FilterConfig(**{**self.model_dump(exclude={"license_policy"}), "kinds": tuple(self.kinds)})
+
+
+_D = DedupConfig
+
+
+class DedupSection(_Section):
+    exact: bool = Field(_D.exact, description="exact dedup + vendored collapse")
+    near: bool = Field(_D.near, description="MinHash near-dedup")
+    n_grams: int = Field(_D.n_grams, description="shingle size in code tokens")
+    num_perm: int = Field(_D.num_perm, description="MinHash permutation budget")
+    threshold: float = Field(_D.threshold, description="Jaccard threshold (bands x rows chosen for it)")
+    num_buckets: int | None = Field(_D.num_buckets, description="bands (set with hashes_per_bucket to override)")
+    hashes_per_bucket: int | None = Field(_D.hashes_per_bucket, description="rows per band")
+    seed: int = Field(_D.seed, description="permutation seed")
+    precision: Literal[32, 64] = Field(_D.precision, description="signature hash bits")
+    bucket_backend: Literal["numpy", "datatrove"] = Field(_D.bucket_backend, description="bucket stage implementation")
+    bucket_tasks: int | None = Field(_D.bucket_tasks, description="tasks of the bucket stage (None: 1 numpy / num_buckets datatrove)")
+    license_policy: LicenseSection = Field(default_factory=LicenseSection, description="ranks exact copies")
+
+    def dedup_config(self) -> DedupConfig:
+        return DedupConfig(**self.model_dump(exclude={"license_policy"}), license_policy=self.license_policy.policy())
+
+
 class BuildConfig(_Section):
     tasks: int = Field(4, description="datatrove tasks per stage (fixed for the life of an output folder)")
     workers: int = Field(2, description="tasks run at once (local executor)")
     executor: Literal["local", "slurm", "ray"] = Field("local", description="where stages run")
     seed: int = Field(0, description="seed of every random choice (split hash, mixture, shuffles, FIM)")
     read: ReadConfig = Field(default_factory=ReadConfig)
-    filters: dict[str, Any] = Field(default_factory=dict, description="FilterConfig thresholds, plus license_policy: {allow, deny, unknown, manufacturer_overrides} (see docs/dedup.md)")
-    dedup: dict[str, Any] = Field(default_factory=dict, description="DedupConfig options (see docs/dedup.md)")
+    filters: FiltersSection = Field(default_factory=FiltersSection)
+    dedup: DedupSection = Field(default_factory=DedupSection)
     classify_model: str | None = Field(None, description="fastText model (None: the shipped default)")
     split: SplitConfig = Field(default_factory=SplitConfig)
     decontam: DecontamConfig = Field(default_factory=DecontamConfig)

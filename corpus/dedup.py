@@ -1,10 +1,9 @@
 """Assembly of the dedup stages (exact + vendored collapse, then code-aware MinHash).
 
-``dedup_stages(...)`` returns the stages in order; each is a ``Stage``: a plain list of
-datatrove ``PipelineStep`` s (so any executor takes it) carrying ``name`` and ``tasks`` (the
-task count that stage must run with). Run them in order, each depending on the previous one:
-``run_local`` does it with ``LocalPipelineExecutor``; Slurm/Ray executors take the same lists
-and task counts.
+``dedup_stages(...)`` returns the stages in order; each is a ``corpus.stages.Stage``: its
+datatrove ``PipelineStep`` s (so any executor takes them), ``name`` and ``tasks`` (the task count
+that stage must run with). Run them in order: ``corpus.stages.run_local`` does it locally (the
+build runs the same stages on any executor).
 
     1 exact_hash      tasks=N  reader → ExactDedupSignature
     2 exact_resolve   tasks=1  ExactDedupResolve (catalog: exact_duplicates)
@@ -28,6 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from firmcorpus.corpus.licenses import LicensePolicy
+from firmcorpus.core.errors import UserError
+from firmcorpus.corpus.stages import Stage, run_local
 from firmcorpus.corpus.steps.minhash import CodeMinhashConfig
 
 
@@ -85,18 +86,6 @@ class DedupConfig:
         d = asdict(self)
         d["license_policy"] = {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(self.license_policy).items()}
         return d
-
-
-class Stage(list):
-    """A list of pipeline steps plus the task count it must run with and a name."""
-
-    def __init__(self, name: str, tasks: int, steps):
-        super().__init__(steps)
-        self.name = name
-        self.tasks = tasks
-
-    def __repr__(self) -> str:
-        return f"Stage({self.name!r}, tasks={self.tasks}, steps={[type(s).__name__ for s in self]})"
 
 
 def _adapter(self, document) -> dict:
@@ -191,68 +180,79 @@ def dedup_stages(input_folder: str, work_dir: str, output_folder: str, config: D
     stages: list[Stage] = []
     pre: list = []  # steps between the reader and the MinHash steps
     if config.exact:
-        stages.append(Stage("exact_hash", tasks, [parquet_reader(input_folder), ExactDedupSignature(exact_dir)]))
-        stages.append(Stage("exact_resolve", 1, [ExactDedupResolve(exact_dir, config.license_policy, catalog_dir)]))
+        stages.append(Stage("exact_hash", [parquet_reader(input_folder), ExactDedupSignature(exact_dir)], tasks))
+        stages.append(Stage("exact_resolve", [ExactDedupResolve(exact_dir, config.license_policy, catalog_dir)], 1))
     final = [parquet_reader(input_folder)]
     if config.exact:
         final.append(ExactDedupFilter(exact_dir, exclusion_writer=parquet_writer(str(excluded / "exact"))))
         pre = [ExactDedupFilter(exact_dir, annotate=False)]
     if config.near:
-        stages.append(Stage("minhash_signatures", tasks,
-                            [parquet_reader(input_folder), *pre, CodeMinhashSignature(sig_dir, mh)]))
+        stages.append(Stage("minhash_signatures",
+                            [parquet_reader(input_folder), *pre, CodeMinhashSignature(sig_dir, mh)], tasks))
         if config.bucket_backend == "numpy":
             bt = config.bucket_tasks or 1
             if bt > mh.num_buckets:
                 raise ValueError(f"bucket_tasks={bt} > num_buckets={mh.num_buckets}")
-            stages.append(Stage("minhash_buckets", bt, [CodeMinhashBuckets(sig_dir, bucket_dir, mh)]))
+            stages.append(Stage("minhash_buckets", [CodeMinhashBuckets(sig_dir, bucket_dir, mh)], bt))
         else:
             bt = config.bucket_tasks or mh.num_buckets
             if bt % mh.num_buckets:
                 raise ValueError(f"datatrove's MinhashDedupBuckets needs a multiple of num_buckets={mh.num_buckets} "
                                  f"tasks, got bucket_tasks={bt}")
-            stages.append(Stage("minhash_buckets", bt,
-                                [MinhashDedupBuckets(sig_dir, bucket_dir, config=mh.datatrove_config())]))
-        stages.append(Stage("minhash_cluster", 1, [CodeMinhashCluster(bucket_dir, cluster_dir, sig_dir, mh, catalog_dir)]))
+            stages.append(Stage("minhash_buckets",
+                                [MinhashDedupBuckets(sig_dir, bucket_dir, config=mh.datatrove_config())], bt))
+        stages.append(Stage("minhash_cluster", [CodeMinhashCluster(bucket_dir, cluster_dir, sig_dir, mh, catalog_dir)], 1))
         final.append(CodeMinhashFilter(cluster_dir, sig_dir, exclusion_writer=parquet_writer(str(excluded / "near"))))
     final.append(parquet_writer(output_folder))
-    stages.append(Stage("filter_write", tasks, final))
+    stages.append(Stage("filter_write", final, tasks))
     return stages
 
 
-# Modules the forkserver imports once, so each worker forked from it starts in ~0.5 s instead of
-# importing numpy/pyarrow/datatrove again (~4 s per multi-worker stage on the 2-core machine).
-FORKSERVER_PRELOAD = ("__main__", "numpy", "pyarrow", "pyarrow.parquet", "datatrove.executor.local",
-                      "datatrove.pipeline.readers", "datatrove.pipeline.writers", "firmcorpus.corpus.dedup",
-                      "firmcorpus.corpus.steps.minhash", "firmcorpus.corpus.steps.exact_dedup")
+def dedup_folder(input_dir: str, out: str, tasks: int = 2, workers: int = 2, threshold: float = 0.7,
+                 num_perm: int = 256, n_grams: int = 5, exact: bool = True, near: bool = True) -> dict:
+    """Run the dedup stages locally; returns the summary printed by ``--json``.
 
-
-def preload_forkserver(modules=FORKSERVER_PRELOAD) -> None:
-    """Have datatrove's ``forkserver`` workers start from a server that already imported ``modules``.
-
-    Takes effect if called before the first multi-worker stage of the process. ``fork`` would be
-    faster still but deadlocks when an in-process stage (tasks=1) has started polars/arrow threads.
+    Layout: ``OUT/text/`` deduplicated documents, ``OUT/excluded/{exact,near}/`` dropped
+    documents with ``filter_reason``, ``OUT/catalog/{exact,near}_duplicates.parquet``,
+    ``OUT/work/`` intermediates (plan, hashes, signatures), ``OUT/logs/`` datatrove logs.
+    Rerunning with the same arguments resumes (completed tasks are skipped).
     """
-    import multiprocess
+    import polars as pl
 
-    multiprocess.get_context("forkserver").set_forkserver_preload(list(modules))
+    from firmcorpus.corpus.catalog_parts import merge_parts
 
+    inp = Path(input_dir)
+    if not inp.is_dir() or not any(inp.rglob("*.parquet")):
+        raise UserError(f"{input_dir} holds no .parquet documents (expected the output of a build's "
+                                 "document stage, or any datatrove parquet with id/text/metadata)")
+    o = Path(out)
+    cfg = DedupConfig(exact=exact, near=near, threshold=threshold, num_perm=num_perm, n_grams=n_grams)
+    stages = dedup_stages(str(inp), str(o / "work"), str(o / "text"), cfg, tasks=tasks,
+                          catalog_dir=str(o / "catalog"), excluded_dir=str(o / "excluded"))
+    run_local(stages, str(o / "logs"), workers=workers)
 
-def run_local(stages: list[Stage], logging_dir: str, workers: int = 2, start_method: str = "forkserver"):
-    """Run the stages in order with ``LocalPipelineExecutor`` (each depends on the previous);
-    completed tasks are skipped on a rerun (resume). Returns the last stage's stats.
+    def count(folder: Path) -> int:
+        files = sorted(folder.rglob("*.parquet")) if folder.is_dir() else []
+        return sum(pl.scan_parquet(f).select(pl.len()).collect().item() for f in files)
 
-    ``start_method``: keep datatrove's ``forkserver`` (workers preloaded with
-    ``preload_forkserver``); ``fork`` can deadlock after an in-process stage used polars.
-    Call it under ``if __name__ == "__main__":`` in scripts (datatrove's executor spawns workers).
-    """
-    from datatrove.executor import LocalPipelineExecutor
-
-    if start_method == "forkserver":
-        preload_forkserver()
-    prev = None
-    for i, stage in enumerate(stages):
-        prev = LocalPipelineExecutor(
-            pipeline=list(stage), tasks=stage.tasks, workers=min(workers, stage.tasks),
-            logging_dir=f"{logging_dir}/{i:02d}_{stage.name}", depends=prev, start_method=start_method,
-        )
-    return prev.run() if prev is not None else None
+    tables = {}
+    for table in ("exact_duplicates", "near_duplicates"):
+        if (o / "catalog" / "parts" / table).is_dir():
+            path = merge_parts(o / "catalog", table)
+            tables[table] = str(path)
+    summary = {
+        "input": str(inp), "out": str(o), "tasks": tasks,
+        "documents_in": count(inp), "documents_out": count(o / "text"),
+        "exact_removed": count(o / "excluded" / "exact"), "near_removed": count(o / "excluded" / "near"),
+        "minhash": cfg.minhash_config().to_dict() if near else None,
+        "catalog": tables,
+    }
+    near_tab = tables.get("near_duplicates")
+    if near_tab:
+        df = pl.read_parquet(near_tab)
+        summary["near_clusters"] = int(df["cluster"].n_unique()) if df.height else 0
+    exact_tab = tables.get("exact_duplicates")
+    if exact_tab:
+        df = pl.read_parquet(exact_tab)
+        summary["exact_groups"] = int(df["hash"].n_unique()) if df.height else 0
+    return summary

@@ -1,7 +1,7 @@
 """Code-token n-gram hashes, shared by decontamination and any overlap check.
 
-Tokens are identifiers, numbers and single punctuation characters (operators survive, unlike in
-an English word tokenizer); whitespace and layout do not count, so reformatted copies still match.
+Tokens are ``corpus.code_tokens.ngram_tokens`` (identifiers, numbers and single punctuation
+characters); whitespace and layout do not count, so reformatted copies still match.
 Each n-gram becomes one 64-bit hash, computed vectorised with numpy from per-token hashes.
 """
 
@@ -12,17 +12,14 @@ import re
 import numpy as np
 import xxhash
 
-CODE_TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|0[xX][0-9a-fA-F]+|\d+|[^\sA-Za-z0-9_]")
+from firmcorpus.corpus.code_tokens import ngram_tokens
+
 _MULT = np.uint64(0x9E3779B97F4A7C15)
-
-
-def code_tokens(text: str) -> list[str]:
-    return CODE_TOKEN.findall(text)
 
 
 def ngram_hashes(text: str, n: int = 13) -> np.ndarray:
     """Unique sorted uint64 hashes of the n-grams of code tokens (empty when fewer than n tokens)."""
-    toks = code_tokens(text)
+    toks = ngram_tokens(text)
     if len(toks) < n:
         return np.empty(0, dtype=np.uint64)
     th = np.fromiter((xxhash.xxh64_intdigest(t) for t in toks), dtype=np.uint64, count=len(toks))

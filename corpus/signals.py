@@ -6,9 +6,8 @@ so trying another threshold never recomputes anything. Definitions follow StarCo
 The Stack (line lengths, alphanumeric fraction, alpha-per-token, encoded data) so their
 published defaults mean the same thing here.
 
-The code tokenizer (``code_tokens``) is shared with the MinHash signature step: identifiers,
-numbers and single operator characters, which keeps ``a->b`` and ``a.b`` apart where an English
-word tokenizer would erase both to ``a b``.
+Tokens are ``corpus.code_tokens.signal_tokens`` (identifiers, numbers with their C suffixes,
+single operator characters).
 """
 
 from __future__ import annotations
@@ -16,8 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
-# identifiers, hex/binary/decimal numbers (with C suffixes), then any other non-space char.
-CODE_TOKEN_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|0[xX][0-9A-Fa-f]+[uUlL]*|\d+(?:\.\d+)?[uUlLfF]*|[^\sA-Za-z0-9_]")
+from firmcorpus.corpus.code_tokens import signal_tokens
+
 
 # StarCoder's encoded-data patterns (bigcode-dataset, "filtering/encoded_data"): long base64
 # runs, long comma/space separated hex byte lists (firmware blobs pasted as C arrays) and long
@@ -58,11 +57,6 @@ class TextSignals:
         return asdict(self)
 
 
-def code_tokens(text: str) -> list[str]:
-    """Identifier / number / operator tokens of code (whitespace and nothing else is dropped)."""
-    return CODE_TOKEN_RE.findall(text)
-
-
 def line_lengths(text: str) -> tuple[int, float, int]:
     """(max line length, mean line length, line count); an empty text has one empty line."""
     lines = text.split("\n")
@@ -80,7 +74,7 @@ def alnum_fraction(text: str) -> float:
 
 def alpha_per_token(text: str, tokens: list[str] | None = None) -> float:
     """Alphabetic characters per code token (StarCoder keeps data files with ≥ 1.5)."""
-    tokens = code_tokens(text) if tokens is None else tokens
+    tokens = signal_tokens(text) if tokens is None else tokens
     if not tokens:
         return 0.0
     return sum(map(str.isalpha, text)) / len(tokens)
@@ -126,7 +120,7 @@ def encoded_data(text: str) -> tuple[float, int]:
 def text_signals(text: str, language: str | None = None) -> TextSignals:
     """All numeric signals of one document."""
     max_len, mean_len, n_lines = line_lengths(text)
-    tokens = code_tokens(text)
+    tokens = signal_tokens(text)
     enc_frac, enc_longest = encoded_data(text)
     return TextSignals(
         n_chars=len(text),

@@ -11,6 +11,7 @@ import json
 import os
 from pathlib import Path
 from typing import Any
+from firmcorpus.core.io import atomic_write_json
 
 
 def _stage_stats(logs: Path, stage: str) -> dict[str, Any]:
@@ -111,11 +112,8 @@ def finish_build(out: Path, stages, timings: dict[str, float]) -> dict[str, Any]
     merge_catalog(out / "catalog")
     summary = build_summary(out, [s.name for s in stages], timings)
     logs = out / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
     for name, payload in (("summary.json", summary), ("contamination.json", summary["contamination"])):
-        tmp = logs / f"{name}.tmp"
-        tmp.write_text(json.dumps(payload, indent=1, sort_keys=True, default=str))
-        os.replace(tmp, logs / name)
+        atomic_write_json(logs / name, payload, indent=1, sort_keys=True)
     from firmcorpus.data_catalog.pair_check import write_pair_checks
     from firmcorpus.data_catalog.report import write_report
 

@@ -424,3 +424,12 @@ class Catalog:
         rows.sort(key=lambda r: (order.get(r.get("status"), 0), r.get("score") or 0.0, str(r.get("section_id"))))
         keep = ("section_id", "title", "status", "score", "registers", "linked", "files", "symbols", "reason")
         return [{k: r.get(k) for k in keep if k in r} for r in rows[:n]]
+
+
+def catalog_info(out: str | Path) -> dict[str, Any]:
+    """``firmcorpus catalog show OUT``: the catalog tables of a build, their row counts and columns."""
+    cat = Catalog(out)
+    counts = cat.table_counts()
+    return {"out": str(cat.out_dir), "catalog": str(cat.catalog_dir), "tables": counts,
+            "columns": {t: cat.columns(t) for t, n in counts.items() if n is not None},
+            "missing_tables": cat.missing(TABLES), "build_summary": cat.build_summary()}

@@ -29,7 +29,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+import polars as pl
+
 from firmcorpus.core.documents import CATEGORIES
+from firmcorpus.core.errors import UserError
+from firmcorpus.core.io import atomic_path
 from firmcorpus.data_catalog.manufacturers import ManufacturerTable, canonical_manufacturer, default_table
 
 # contract field -> accepted column spellings (compared case-insensitively, spaces/dashes as '_')
@@ -62,7 +66,7 @@ _FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".csv": "csv", ".p
             ".pq": "parquet", ".tsv": "tsv"}
 
 
-class ManifestError(ValueError):
+class ManifestError(UserError, ValueError):
     """The manifest as a whole cannot be read (missing file, unknown format, not a table)."""
 
 
@@ -396,3 +400,11 @@ def pairs_to_rows(pairs: Iterable[Pair]) -> list[dict[str, Any]]:
         d["extra"] = json.dumps(d["extra"], sort_keys=True, default=str)
         out.append(d)
     return out
+
+
+def write_pairs_table(pairs: list[Pair], out: str | Path) -> Path:
+    """``catalog import -o OUT``: the accepted pairs as ``OUT/catalog/pairs.parquet``."""
+    dest = Path(out) / "catalog" / "pairs.parquet"
+    with atomic_path(dest) as tmp:
+        pl.DataFrame(pairs_to_rows(pairs), infer_schema_length=None).write_parquet(tmp, statistics=False)
+    return dest

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from firmcorpus.parsers.models import CodeFile, Datasheet
+from firmcorpus.core.io import atomic_path
 
 _PART = re.compile(r"\b([A-Za-z][A-Za-z0-9]*(?:-?[A-Za-z0-9]+)*)\b")
 _IDENT_SPLIT = re.compile(r"[^A-Za-z0-9]+")
@@ -287,8 +288,6 @@ def write_pair_checks(out_dir) -> Path:
     cat = Catalog(out_dir)
     rows = pair_checks_from_catalog(out_dir)
     dest = cat.catalog_dir / "pair_checks.parquet"
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_suffix(".parquet.tmp")
-    pl.DataFrame(rows, infer_schema_length=None).write_parquet(tmp, statistics=False)
-    os.replace(tmp, dest)
+    with atomic_path(dest) as tmp:
+        pl.DataFrame(rows, infer_schema_length=None).write_parquet(tmp, statistics=False)
     return Path(dest)

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from firmcorpus.data_catalog.inspect import inspect_build
+from firmcorpus.core.io import atomic_write_text
 
 CARDS = [("pairs", "pairs"), ("pages", "datasheet pages"), ("sections", "sections"), ("registers", "registers"),
          ("linked_share", "registers linked"), ("files", "files"), ("symbols", "symbols"), ("documents", "documents"),
@@ -313,7 +314,5 @@ def write_report(out_dir: str | os.PathLike, path: str | os.PathLike | None = No
     out, _ = resolve_out(out_dir)
     html = build_html(out)
     dest = Path(path) if path is not None else out / "report.html"
-    tmp = dest.with_suffix(dest.suffix + ".tmp")
-    tmp.write_text(html, encoding="utf-8")
-    os.replace(tmp, dest)
+    atomic_write_text(dest, html)
     return dest

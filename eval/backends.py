@@ -107,7 +107,7 @@ class TransformersBackend:
     seed: int = 0
     loaded: tuple[Any, Any] | None = None
 
-    def _load(self):
+    def load(self):
         if self.loaded is None:
             from firmcorpus.train.model import load_causal_lm
 
@@ -122,7 +122,7 @@ class TransformersBackend:
         import torch
         from transformers import StoppingCriteria, StoppingCriteriaList
 
-        model, tok = self._load()
+        model, tok = self.load()
         device = next(model.parameters()).device
         outs: list[str] = []
 

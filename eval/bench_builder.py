@@ -36,6 +36,8 @@ from typing import Any, Callable, Iterable, Sequence
 
 from firmcorpus.core.documents import DOMAINS
 from firmcorpus.eval.clexer import lex, strip_trailing_comment
+from firmcorpus.parsers.treesitter import get_parser
+from firmcorpus.core.io import atomic_write_text
 
 CUT_TYPES = ("split75", "line", "block", "register_define")
 C_LANGUAGES = ("c", "cpp")
@@ -125,11 +127,10 @@ def _line_candidates(text: str, cfg: BenchConfig) -> list[tuple]:
 
 
 def _block_candidates(text: str, cfg: BenchConfig, language: str) -> list[tuple]:
-    from firmcorpus.eval.metrics import _parser
 
     data = text.encode("utf-8", "surrogatepass")
     try:
-        tree = _parser("cpp" if language == "cpp" else "c").parse(data)
+        tree = get_parser("cpp" if language == "cpp" else "c").parse(data)
     except Exception:  # noqa: BLE001 - a grammar failure only means no block cuts for this document
         return []
     out = []
@@ -346,13 +347,7 @@ def write_jsonl(rows: Iterable[dict[str, Any]], path) -> None:
     import json
     from pathlib import Path
 
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        for row in rows:
-            fh.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
-    tmp.rename(path)
+    atomic_write_text(path, "".join(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n" for row in rows))
 
 
 def read_jsonl(path) -> list[dict[str, Any]]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any, Iterable, Iterator
+from firmcorpus.core.io import atomic_path
 
 RESERVED = ("id", "text", "media", "metadata")
 
@@ -64,11 +65,8 @@ def write_documents(docs: Iterable[dict[str, Any]], path: str | Path) -> Path:
     import pyarrow.parquet as pq
 
     rows = [{"text": d["text"], "id": d["id"], "metadata": d.get("metadata") or {}} for d in docs]
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    pq.write_table(pa.Table.from_pylist(rows), tmp)
-    tmp.rename(path)
+    with atomic_path(path) as tmp:
+        pq.write_table(pa.Table.from_pylist(rows), tmp)
     return path
 
 

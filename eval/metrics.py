@@ -29,6 +29,7 @@ from functools import lru_cache
 from typing import Any, Iterable, Sequence
 
 from firmcorpus.eval.clexer import identifiers, token_texts
+from firmcorpus.parsers.treesitter import LANGUAGES, count_errors, get_parser
 
 METRICS = ("exact", "exact_ws", "edit_sim", "bleu4", "token_acc", "lcp", "ident_f1", "syntax_valid")
 
@@ -103,33 +104,11 @@ def identifier_f1(pred: str, ref: str) -> float:
 
 # ---------------------------------------------------------------- syntax
 
-_GRAMMARS = {"c": "tree_sitter_c", "cpp": "tree_sitter_cpp", "devicetree": "tree_sitter_devicetree"}
-
-
-@lru_cache(maxsize=None)
-def _parser(language: str):
-    import importlib
-
-    import tree_sitter
-
-    mod = importlib.import_module(_GRAMMARS[language])
-    return tree_sitter.Parser(tree_sitter.Language(mod.language()))
-
-
 def syntax_error_count(code: str, language: str = "c") -> int | None:
     """Number of ERROR and MISSING nodes tree-sitter finds; ``None`` without a grammar."""
-    if language not in _GRAMMARS:
+    if language not in LANGUAGES:
         return None
-    tree = _parser(language).parse(code.encode("utf-8", "replace"))
-    count = 0
-    stack = [tree.root_node]
-    while stack:
-        node = stack.pop()
-        if node.is_error or node.is_missing:
-            count += 1
-        if node.has_error:  # only descend into subtrees that contain an error
-            stack.extend(node.children)
-    return count
+    return count_errors(get_parser(language).parse(code.encode("utf-8", "replace")).root_node)
 
 
 def syntax_valid(prompt: str, pred: str, ref: str, suffix: str = "", language: str = "c") -> float | None:

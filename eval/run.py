@@ -165,7 +165,7 @@ def run_eval(cfg: EvalConfig, out_dir: str | Path, log: Callable[[str], None] = 
     gen_rows: dict[str, list[dict]] = {}
     for b in backends:
         if ppl_docs and isinstance(b, TransformersBackend):
-            model, tok = b._load()
+            model, tok = b.load()
             with _progress(show_progress) as bar:
                 task = bar.add_task(f"{b.name}: perplexity", total=len(ppl_docs))
                 ppl_rows[b.name] = score_documents(model, tok, ppl_docs, window=cfg.window, stride=cfg.stride,

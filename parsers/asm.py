@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 
 from firmcorpus.parsers.cexpr import Evaluator, Macro, to_int64
+from firmcorpus.parsers.directives import clean_value, scan_directives
 from firmcorpus.parsers.models import CodeFile, Symbol
 
 _LABEL_RE = re.compile(r"^[ \t]*([A-Za-z_$][\w.$]*)[ \t]*:(?!:)")
@@ -34,14 +35,13 @@ _COMMENT_TAIL_RE = re.compile(r"\s*(?:;|@|//|/\*).*$")
 
 
 def parse_asm(cf: CodeFile, text: str) -> None:
-    from firmcorpus.parsers.code import _clean_value, _scan_directives
 
     symbols: list[Symbol] = []
     macros: dict[str, Macro] = {}
     pending: list[tuple[Symbol, str]] = []
-    for name, params, body, inc, l0, l1 in _scan_directives(text):
+    for name, params, body, inc, l0, l1 in scan_directives(text):
         if name is not None:
-            value = _clean_value(body)
+            value = clean_value(body)
             sym = Symbol(kind="macro", name=name, start_line=l0, end_line=l1, value=value[:1000])
             if params is not None:
                 sym.signature = f"{name}{params}"

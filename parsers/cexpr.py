@@ -48,7 +48,7 @@ _NUM = r"(?:0[xX][0-9a-fA-F]+|0[bB][01]+|[0-9]+)(?:[uU](?:ll|LL|l|L)?|(?:ll|LL|l
 _LIT_BODY_RE = re.compile(rf"\s*(?:\(\s*(?P<p>{_NUM})\s*\)|(?P<n>{_NUM}))\s*")
 _SUM_RE = re.compile(rf"\s*(?:\(\s*(?P<a>[A-Za-z_]\w*)\s*\+\s*(?P<b>{_NUM})\s*\)|(?P<c>[A-Za-z_]\w*)\s*\+\s*(?P<d>{_NUM}))\s*")
 _CALL2_RE = re.compile(rf"\s*([A-Za-z_]\w*)\s*\(\s*({_NUM})\s*,\s*({_NUM})\s*\)\s*")
-_INT_RE = re.compile(r"\s*\(?\s*(0[xX][0-9a-fA-F]+|[1-9][0-9]*|0)([uU]?[lL]{0,2}[uU]?)\s*\)?\s*")
+INT_LITERAL_RE = re.compile(r"\s*\(?\s*(0[xX][0-9a-fA-F]+|[1-9][0-9]*|0)([uU]?[lL]{0,2}[uU]?)\s*\)?\s*")
 
 # Words that can appear inside a cast's parentheses.
 TYPE_WORDS = frozenset(
@@ -525,10 +525,10 @@ class Evaluator:
         if text in memo:
             return memo[text]
         v = None
-        m = _INT_RE.fullmatch(text)
+        m = INT_LITERAL_RE.fullmatch(text)
         if m is not None:  # fast path: most register defines are one literal (what _lit does, inline)
             digits, suffix = m.groups()
-            n = int(digits, 0)  # hex, decimal or a lone 0: _INT_RE admits no octal or binary
+            n = int(digits, 0)  # hex, decimal or a lone 0: INT_LITERAL_RE admits no octal or binary
             if suffix:
                 suffix = suffix.lower()
                 v = Value(n, "u" in suffix or (digits[0] == "0" and n > 0x7FFFFFFF),

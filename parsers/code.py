@@ -39,9 +39,11 @@ from operator import attrgetter
 from pathlib import PurePosixPath
 
 from firmcorpus.parsers import _native
-from firmcorpus.parsers.cexpr import _INT_RE, Evaluator, Macro, to_int64
+from firmcorpus.parsers.cexpr import INT_LITERAL_RE, Evaluator, Macro, to_int64
 from firmcorpus.parsers.code_flags import detect_flags, is_binary
+from firmcorpus.parsers.directives import BLOCK_COMMENT_RE, INCLUDE_RE, PP_RE, WS_RE, clean_value
 from firmcorpus.parsers.models import CodeFile, Symbol
+from firmcorpus.parsers.treesitter import count_errors, get_parser, parse_outside
 
 __all__ = ["detect_language", "parse_code", "register_count", "REGISTER_ROLES"]
 
@@ -81,164 +83,11 @@ def detect_language(path: str, head: bytes = b"") -> str:
     return lang
 
 
-# --------------------------------------------------------------------------- tree-sitter setup
-
-
-@lru_cache(maxsize=None)
-def _parser(language: str):
-    import tree_sitter as ts
-
-    if language == "cpp":
-        import tree_sitter_cpp as grammar
-    elif language == "devicetree":
-        import tree_sitter_devicetree as grammar
-    else:
-        import tree_sitter_c as grammar
-    return ts.Parser(ts.Language(grammar.language()))
-
-
-@lru_cache(maxsize=None)
-def _ranged_parser(language: str):
-    """A second parser per language for ``_parse_outside`` (which sets ``included_ranges``), so
-    the plain one keeps parsing whole documents."""
-    import tree_sitter as ts
-
-    return ts.Parser(_parser(language).language)
-
-
-def _outside_ranges(src: bytes, skips: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int, int, int]]:
-    """The included ranges of ``_parse_outside`` as (start row, start column, end row, end column,
-    start byte, end byte): the text between the directive lines ``skips``."""
-    ranges = []
-    pos = row = 0
-    for l0, l1, start, end in skips:
-        if start > pos:
-            ranges.append((row, 0, l0 - 1, 0, pos, start))
-        pos = end + 1  # past the directive's newline: the next range starts at column 0
-        row = l1
-    if pos < len(src):
-        last_nl = src.rfind(b"\n")
-        ranges.append((row, 0, row + src.count(b"\n", pos), len(src) - last_nl - 1 if last_nl >= pos else len(src) - pos,
-                       pos, len(src)))
-    return ranges
-
-
-def _parse_outside(language: str, src: bytes, skips: list[tuple[int, int, int, int]]):
-    """Parse ``src`` without the directive lines ``skips`` ((start line, end line, start offset,
-    end offset) as ``_directives`` finds them in the same text, ASCII so character offsets are
-    byte offsets), through tree-sitter's ``included_ranges``: node offsets and line numbers stay
-    those of ``src``. The directive scanner has already read these lines; a header of register
-    ``#define``s then costs tree-sitter about a quarter less."""
-    import tree_sitter as ts
-
-    ranges = [ts.Range((r0, c0), (r1, c1), b0, b1) for r0, c0, r1, c1, b0, b1 in _outside_ranges(src, skips)]
-    if not ranges:
-        return _parser(language).parse(src)
-    parser = _ranged_parser(language)
-    parser.included_ranges = ranges
-    return parser.parse(src)
-
-
-def ts_parse(language: str, data: bytes):
-    """A bare tree-sitter parse (what the benchmark compares against)."""
-    return _parser(language).parse(data)
-
-
-# --------------------------------------------------------------------------- preprocessor scan
-
-# Directive lines are found by one regex over the text; the few directives that sit inside a
-# multi-line block comment (commented-out code) are dropped afterwards, which is much cheaper
-# than tokenising every comment and string of the file in Python.
-# Anchored on a literal newline (the text is scanned with one prepended) so the engine jumps
-# from line to line instead of testing "^" at every byte.
-_PP_RE = re.compile(
-    r"\n[ \t]*#[ \t]*(?:define[ \t]+([A-Za-z_]\w*)(\([^)\n]*\))?|(include|include_next|import)\b)"
-    r"([^\n\\/]*(?:(?:\\\r?\n|/\*.*?\*/|[\\/])[^\n\\/]*)*)", re.S)
-_BLOCK_COMMENT_RE = re.compile(r"/\*[^*]*\*+(?:[^/*][^*]*\*+)*/")  # unrolled: no per-character alternation
-_COMMENT_RE = re.compile(r"\"(?:\\.|[^\"\\\n])*\"|/\*.*?\*/|//[^\n]*", re.S)  # strings are matched to be kept
-
-
-def _uncomment(m: re.Match) -> str:
-    g = m.group()
-    return g if g[0] == '"' else " "
-_WS_RE = re.compile(r"\s+")
-_INCLUDE_RE = re.compile(r"\s*(?:\"([^\"\n]+)\"|<([^>\n]+)>)")
-
-
-def _directives(text: str) -> list[tuple]:
-    """(name, params, body, include_kind, start_line, end_line, start, end) for each #define/#include
-    line outside block comments; ``name`` is None for an include. ``start`` is the offset of the
-    directive's line in ``text``, ``end`` the offset just past its body (its newline or the end).
-    In C for ASCII text when ``parsers/_cscan.c`` is built."""
-    if _cscan is not None:
-        found = _cscan.directives(text)
-        if found is not None:
-            return found
-    return _directives_py(text)
-
-
-def _directives_py(text: str) -> list[tuple]:
-    """``_directives`` in Python (the reference for ``parsers/_cscan.c``)."""
-    spans = []
-    if "/*" in text:
-        spans = [m.span() for m in _BLOCK_COMMENT_RE.finditer(text) if "\n" in m.group()]
-    nspans = len(spans)
-    text = "\n" + text  # positions below are shifted by one: spans are compared with start - 1
-    line = 1
-    last = 0
-    count = text.count
-    si = 0
-    out = []
-    append = out.append
-    for m in _PP_RE.finditer(text):
-        start = m.start()  # the newline before the directive = the directive's line start in the unshifted text
-        if nspans:
-            while si < nspans and spans[si][1] <= start:
-                si += 1
-            if si < nspans and spans[si][0] <= start:
-                continue
-        line += count("\n", last, start)
-        last = start
-        name, params, inc, body = m.groups()
-        if "\n" in body:
-            append((name, params, body, inc, line, line + body.count("\n"), start, m.end() - 1))
-        else:
-            append((name, params, body, inc, line, line, start, m.end() - 1))
-    return out
-
-
-def _scan_directives(text: str):
-    """Yield (name, params, body, include_kind, start_line, end_line) for #define/#include lines
-    outside block comments; ``name`` is None for an include."""
-    for d in _directives(text):
-        yield d[:6]
-
-
-def _clean_value(rest: str) -> str:
-    """A directive body without comments, continuations and repeated whitespace."""
-    if "/" in rest:
-        i = rest.find("/*")
-        if i >= 0 and rest.find("//") < 0:
-            end = rest.find("*/", i + 2)
-            if end >= 0 and rest.find("/*", end) < 0 and not rest[end + 2:].strip():
-                rest = rest[:i]  # the common case: one trailing block comment
-            else:
-                rest = _COMMENT_RE.sub(_uncomment, rest)
-        else:
-            rest = _COMMENT_RE.sub(_uncomment, rest)
-    if "\\" in rest:
-        rest = rest.replace("\\\r\n", " ").replace("\\\n", " ")
-    value = rest.strip()
-    if "  " in value or "\t" in value or "\n" in value:
-        value = _WS_RE.sub(" ", value)
-    return value
-
-
 # --------------------------------------------------------------------------- vendor register syntax
 # SDCC/Keil 8051 and TI MSP430 declarations are not C; tree-sitter turns them into ERROR
 # nodes. They are read here and blanked (same length, newlines kept) before the parse.
 
-# Anchored on a literal newline (matched over the text with one prepended), as _PP_RE is.
+# Anchored on a literal newline (matched over the text with one prepended), as PP_RE is.
 _SFR_AT_RE = re.compile(
     rb"\n[ \t]*(__sfr16|__sfr32|__sfr|__sbit|sfr16|sfr32|sfr|sbit)[ \t]+__at[ \t]*(\([^;\n]*?\)|[^\s;]+)[ \t]+"
     rb"([A-Za-z_]\w*)[ \t]*;")
@@ -300,7 +149,7 @@ _WORDREG_RE = re.compile(rb"\s*_(WORD|DWORD)REGISTER\s*\(\s*(\w+)\s*\)")  # matc
 
 @lru_cache(maxsize=None)
 def _field_ids(language: str) -> tuple[int, ...]:
-    lang = _parser(language).language
+    lang = get_parser(language).language
     return tuple(lang.field_id_for_name(f) for f in ("body", "declarator", "name", "size", "type", "value"))
 
 
@@ -404,7 +253,7 @@ class _Extractor:
             return
         body = node.child_by_field_id(self.F_BODY)
         end = body.start_byte if body is not None else node.end_byte
-        sig = _WS_RE.sub(" ", self.src[node.start_byte:end].decode("utf-8", "replace")).strip()
+        sig = WS_RE.sub(" ", self.src[node.start_byte:end].decode("utf-8", "replace")).strip()
         self._add("function", name, node, signature=sig[:500], parent=parent)
 
     def declaration(self, node):
@@ -417,7 +266,7 @@ class _Extractor:
             if not name:
                 continue
             if kind == "function":
-                sig = _WS_RE.sub(" ", self.src[node.start_byte:node.end_byte].decode("utf-8", "replace"))
+                sig = WS_RE.sub(" ", self.src[node.start_byte:node.end_byte].decode("utf-8", "replace"))
                 self._add("function", name, node, signature=sig.rstrip("; ").strip()[:500])
                 continue
             value = None
@@ -485,7 +334,7 @@ class _Extractor:
         # qualifiers (`typedef volatile uint8_t register8_t;`) are siblings of the type node
         start = node.children[0].end_byte if node.children and node.children[0].type == "typedef" else typ.start_byte
         end = decls[0].start_byte if decls else typ.end_byte
-        base = _WS_RE.sub(" ", self.src[start:end].decode("utf-8", "replace")).strip() or _text(typ)
+        base = WS_RE.sub(" ", self.src[start:end].decode("utf-8", "replace")).strip() or _text(typ)
         for d in decls:
             n, kind = self._declarator_name(d)
             if not n:
@@ -679,7 +528,7 @@ class _Extractor:
         else:
             tname = _text(typ)
             if not tname.isidentifier():  # an identifier has no whitespace to squeeze
-                tname = _WS_RE.sub(" ", tname)
+                tname = WS_RE.sub(" ", tname)
             info = self._scalar(tname)
         entries = []
         bits = None
@@ -699,7 +548,7 @@ class _Extractor:
                 if inner is not None and inner.type in ("field_identifier", "identifier", "destructor_name",
                                                         "operator_name", "qualified_identifier"):
                     # a method declared in a C++ class body: a function, not a member of the layout
-                    sig = _WS_RE.sub(" ", self.src[node.start_byte:node.end_byte].decode("utf-8", "replace"))
+                    sig = WS_RE.sub(" ", self.src[node.start_byte:node.end_byte].decode("utf-8", "replace"))
                     self._add("function", _text(inner), node, parent=parent, signature=sig.rstrip("; ").strip()[:500])
                     continue
             count = 1
@@ -826,7 +675,7 @@ def _c_directives_py(text: str, macros: dict) -> tuple[list, list, list, list, l
     is final here. The others wait for the tree walk (enumerators and struct names feed their
     evaluation): ``symbols`` keeps the file order with None where one waits, and ``deferred``
     holds (index, name, value, start line, end line) for each. ``skips`` are the (start line,
-    end line, start offset, end offset) of every directive for ``_parse_outside``.
+    end line, start offset, end offset) of every directive for ``parse_outside``.
     ``parsers/_cscan.c`` is this function in C (``_c_directives`` picks it for ASCII text)."""
     msyms: list[Symbol | None] = []
     deferred: list[tuple[int, str, str, int, int]] = []
@@ -835,7 +684,7 @@ def _c_directives_py(text: str, macros: dict) -> tuple[list, list, list, list, l
     skips: list[tuple[int, int, int, int]] = []
     spans = []
     if "/*" in text:
-        spans = [m.span() for m in _BLOCK_COMMENT_RE.finditer(text) if "\n" in m.group()]
+        spans = [m.span() for m in BLOCK_COMMENT_RE.finditer(text) if "\n" in m.group()]
     nspans = len(spans)
     si = 0
     ntext = "\n" + text  # positions below are shifted by one: m.start() is the directive's line start in text
@@ -843,9 +692,9 @@ def _c_directives_py(text: str, macros: dict) -> tuple[list, list, list, list, l
     line = 1
     last = 0
     append = msyms.append
-    int_match = _INT_RE.fullmatch
+    int_match = INT_LITERAL_RE.fullmatch
     role_of = _role_for_name
-    for m in _PP_RE.finditer(ntext):
+    for m in PP_RE.finditer(ntext):
         start = m.start()
         if nspans:
             while si < nspans and spans[si][1] <= start:
@@ -858,7 +707,7 @@ def _c_directives_py(text: str, macros: dict) -> tuple[list, list, list, list, l
         l1 = line + body.count("\n") if "\n" in body else line
         skips.append((line, l1, start, m.end() - 1))
         if name is None:
-            im = _INCLUDE_RE.match(body)
+            im = INCLUDE_RE.match(body)
             if im is not None:
                 inc = im.group(1) or im.group(2)
                 includes.append(inc)
@@ -866,11 +715,11 @@ def _c_directives_py(text: str, macros: dict) -> tuple[list, list, list, list, l
                     angle.append(inc)
             continue
         if "/" in body or "\\" in body:
-            value = _clean_value(body)
-        else:  # _clean_value's result for a body without comments or continuations, inline
+            value = clean_value(body)
+        else:  # clean_value's result for a body without comments or continuations, inline
             value = body.strip()
             if "  " in value or "\t" in value:
-                value = _WS_RE.sub(" ", value)
+                value = WS_RE.sub(" ", value)
         # positional Symbol(kind, name, start, end, value, parent, signature, int_value, offset, type, size, role)
         if params is not None:
             plist = tuple(p.strip() for p in params[1:-1].split(",") if p.strip())
@@ -952,11 +801,11 @@ def _parse_c(cf: CodeFile, text: str, data: bytes, lang: str) -> None:
         src = _BLANK_RE.sub(_blank_match, src)
 
     # the directive lines were read above: tree-sitter skips them (same offsets and line numbers)
-    tree = _parse_outside(lang, src, skips) if len(src) == len(text) else _parser(lang).parse(src)
+    tree = parse_outside(lang, src, skips) if len(src) == len(text) else get_parser(lang).parse(src)
     root = tree.root_node
     ex = _Extractor(data, macros, lang)
     ex.walk(root)
-    cf.parse_errors = _count_errors(root)
+    cf.parse_errors = count_errors(root)
 
     # macros that waited for the walk: values evaluated against the file's macros and enumerators
     ev = ex.ev
@@ -1014,20 +863,6 @@ def _line_counter(data: bytes):
     return at
 
 
-def _count_errors(root) -> int:
-    """ERROR and MISSING nodes, counted without visiting every node (subtrees without errors are skipped)."""
-    if not root.has_error:
-        return 0
-    n = 0
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if node.type == "ERROR" or node.is_missing:
-            n += 1
-        for c in node.children:
-            if c.has_error or c.is_missing:
-                stack.append(c)
-    return n
 
 
 # --------------------------------------------------------------------------- the C scanner

@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from firmcorpus.core.errors import UserError
+
 from firmcorpus.parsers.models import Datasheet, EncryptedPDFError, Field, NotAPDFError, Peripheral, Register, Section
 from firmcorpus.parsers.pdf_layout import group_lines
 from firmcorpus.parsers.pdf_registers import (
@@ -516,4 +518,19 @@ def load_datasheet(path: str | Path) -> Datasheet:
     raise NotAPDFError(f"{p}: unknown datasheet format (expected .pdf, .svd or .xml)")
 
 
-__all__ = ["parse_pdf", "load_datasheet", "Datasheet", "Register", "Field", "Peripheral", "Section"]
+
+
+def inspect_datasheet(path: str, pages: tuple[int, int] | None = None) -> dict:
+    """``firmcorpus datasheet --json``: the Datasheet contract (docs/datasheets.md)."""
+    p = Path(path)
+    if not p.is_file():
+        raise UserError(f"{path} does not exist: give a PDF datasheet or a CMSIS-SVD (.svd/.xml) file")
+    if pages and p.suffix.lower() == ".pdf":
+        ds = parse_pdf(p, pages=pages)
+    else:
+        ds = load_datasheet(p)
+    return ds.to_dict()
+
+
+__all__ = ["parse_pdf", "load_datasheet", "inspect_datasheet", "Datasheet", "Register", "Field", "Peripheral",
+           "Section"]

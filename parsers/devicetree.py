@@ -18,7 +18,10 @@ from functools import lru_cache
 from operator import attrgetter
 
 from firmcorpus.parsers import _native
+from firmcorpus.parsers.directives import clean_value
+from firmcorpus.parsers.directives import directives as find_directives
 from firmcorpus.parsers.models import CodeFile, Symbol
+from firmcorpus.parsers.treesitter import count_errors, get_parser, outside_ranges, parse_outside
 
 _DTS_INCLUDE_RE = re.compile(r'^[ \t]*/include/[ \t]*"([^"\n]+)"', re.M)
 
@@ -72,13 +75,12 @@ def _cells(prop, n: int, k_cells: int, k_int: int) -> list[int | None]:
 
 
 def parse_devicetree(cf: CodeFile, text: str, data: bytes) -> None:
-    from firmcorpus.parsers.code import _clean_value, _directives, _outside_ranges
 
     symbols: list[Symbol] = []
-    directives = _directives(text)
+    directives = find_directives(text)
     for name, params, body, inc, l0, l1, _, _ in directives:
         if name is not None:
-            sym = Symbol(kind="macro", name=name, start_line=l0, end_line=l1, value=_clean_value(body)[:1000])
+            sym = Symbol(kind="macro", name=name, start_line=l0, end_line=l1, value=clean_value(body)[:1000])
             if params is not None:
                 sym.signature = f"{name}{params}"
             symbols.append(sym)
@@ -96,7 +98,7 @@ def parse_devicetree(cf: CodeFile, text: str, data: bytes) -> None:
     if _tswalk is not None:
         capsule, kinds, fields = _walk_tables()
         nodes, cf.parse_errors = _tswalk.devicetree(
-            data, capsule, _outside_ranges(data, [d[4:] for d in directives]) if ascii_text else None, exact,
+            data, capsule, outside_ranges(data, [d[4:] for d in directives]) if ascii_text else None, exact,
             kinds, fields, Symbol)
         symbols.extend(nodes)
     else:
@@ -108,13 +110,12 @@ def parse_devicetree(cf: CodeFile, text: str, data: bytes) -> None:
 def _walk_python(cf: CodeFile, data: bytes, directives: list, ascii_text: bool, exact: bool,
                  symbols: list[Symbol]) -> None:
     """Parse and walk in Python (``parsers/_tswalk.c`` does the same in C)."""
-    from firmcorpus.parsers.code import _count_errors, _parse_outside, _parser
 
-    # the directive lines were read above: tree-sitter skips them (see parsers.code._parse_outside)
-    tree = (_parse_outside("devicetree", data, [d[4:] for d in directives]) if ascii_text
-            else _parser("devicetree").parse(data))
+    # the directive lines were read above: tree-sitter skips them (see parsers.treesitter.parse_outside)
+    tree = (parse_outside("devicetree", data, [d[4:] for d in directives]) if ascii_text
+            else get_parser("devicetree").parse(data))
     root = tree.root_node
-    cf.parse_errors = _count_errors(root)
+    cf.parse_errors = count_errors(root)
     language = tree.language
     f_name = language.field_id_for_name("name")
     f_label = language.field_id_for_name("label")
@@ -202,9 +203,8 @@ def _walk_tables():
     ``_kinds`` and the field ids of name and label."""
     import tree_sitter_devicetree
 
-    from firmcorpus.parsers.code import _parser
 
-    language = _parser("devicetree").language
+    language = get_parser("devicetree").language
     k = _kinds(language)
     kinds = (k["node"], k["property"], k["unit_address"], k["reference"], k["string_literal"], k["integer_cells"],
              k["integer_literal"], tuple(sorted(k["containers"])))

@@ -20,6 +20,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from firmcorpus.parsers.models import Datasheet, Register
+from firmcorpus.core.io import atomic_path
 
 PAGE_W, PAGE_H = 595.0, 842.0  # A4 points
 MARGIN_X, TOP, BOTTOM = 50.0, 60.0, 790.0
@@ -156,11 +157,9 @@ class _Writer:
             self.doc.set_toc(self.toc)
         self.doc.set_metadata({"title": self.title, "producer": "firmcorpus svd_render", "creator": "firmcorpus",
                                "creationDate": "", "modDate": ""})
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_suffix(out.suffix + ".tmp")
-        self.doc.save(tmp, garbage=3, deflate=True, no_new_id=True)
-        self.doc.close()
-        tmp.replace(out)
+        with atomic_path(out) as tmp:
+            self.doc.save(tmp, garbage=3, deflate=True, no_new_id=True)
+            self.doc.close()
         return out
 
 

@@ -101,7 +101,7 @@ def resolve_model_path(name_or_path: str) -> str:
     return name_or_path
 
 
-def _offline() -> bool:
+def offline() -> bool:
     return os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes", "on")
 
 
@@ -109,7 +109,7 @@ def load_tokenizer(name_or_path: str):
     from transformers import AutoTokenizer  # noqa: PLC0415
 
     path = resolve_model_path(name_or_path)
-    return AutoTokenizer.from_pretrained(path, local_files_only=_offline() or Path(path).is_dir())
+    return AutoTokenizer.from_pretrained(path, local_files_only=offline() or Path(path).is_dir())
 
 
 def load_causal_lm(name_or_path: str, dtype: Any = None, device: Any = None,
@@ -124,7 +124,7 @@ def load_causal_lm(name_or_path: str, dtype: Any = None, device: Any = None,
     from transformers import AutoModelForCausalLM  # noqa: PLC0415
 
     path = resolve_model_path(name_or_path)
-    local = _offline() or Path(path).is_dir()
+    local = offline() or Path(path).is_dir()
     if isinstance(dtype, str):
         dtype = getattr(torch, dtype)
     dtype = dtype or torch.float32

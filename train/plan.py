@@ -28,7 +28,7 @@ def make_plan(cfg: TrainConfig, world_size: int = 1, device: str | None = None) 
 
     from firmcorpus.train.adapter import attach_lora, effective_scale, parameter_table  # noqa: PLC0415
     from firmcorpus.train.data import PackedDataset  # noqa: PLC0415
-    from firmcorpus.train.model import _offline, resolve_model_path  # noqa: PLC0415
+    from firmcorpus.train.model import offline, resolve_model_path  # noqa: PLC0415
 
     device = device or ("cuda" if cfg.run.device == "cuda" or (cfg.run.device == "auto" and torch.cuda.is_available())
                         else "cpu")
@@ -36,7 +36,7 @@ def make_plan(cfg: TrainConfig, world_size: int = 1, device: str | None = None) 
     path = resolve_model_path(cfg.model.name_or_path)
     config_source = "model"
     try:
-        mcfg = AutoConfig.from_pretrained(path, local_files_only=_offline() or Path(path).is_dir())
+        mcfg = AutoConfig.from_pretrained(path, local_files_only=offline() or Path(path).is_dir())
     except OSError:
         if "olmo-3" not in path.lower():
             raise

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from firmcorpus.core.documents import DOMAINS
+from firmcorpus.core.io import atomic_write_text
 
 MAX_FILE_BYTES = 400_000  # read at most this much of a file
 MIN_TRAIN_PER_DOMAIN = 300  # smaller training classes are repeated up to this size
@@ -426,12 +427,8 @@ def drop_contaminated(eval_examples: list[Example], train_examples: list[Example
 
 def write_manifest(examples: list[Example], path: str | os.PathLike) -> None:
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    with open(tmp, "w") as f:
-        for ex in examples:
-            f.write(json.dumps({**ex.to_dict(), "abspath": ex.abspath}, sort_keys=True) + "\n")
-    tmp.replace(path)
+    atomic_write_text(path, "".join(json.dumps({**ex.to_dict(), "abspath": ex.abspath}, sort_keys=True) + "\n"
+                                    for ex in examples))
 
 
 def read_manifest(path: str | os.PathLike) -> list[Example]:
@@ -599,3 +596,28 @@ def weak_labelled_rows(documents_dir: str | os.PathLike, min_confidence: float =
         rows.append((doc.id, (doc.text, path, lang, lab[0])))
     rows.sort(key=lambda r: r[0])
     return [r for _, r in rows]
+
+
+def format_eval(res: dict) -> str:
+    lines = [f"held-out documents: {res['documents']} from {', '.join(res['eval_sources'])}"]
+    lines.append(f"{'':22s}{'accuracy':>10s}{'macro-F1':>10s}{'F1 (data)':>11s}")
+    for name in ("step", "model_only"):
+        r = res[name]
+        lines.append(f"{name:22s}{r['accuracy']:10.3f}{r['macro_f1']:10.3f}{r['macro_f1_domains_with_data']:11.3f}")
+    lines.append(f"rules: coverage {res['rules']['coverage']:.3f}, precision {res['rules']['precision']:.3f}, "
+                 f"rule/model agreement {res['rule_model_agreement']:.3f}")
+    lines.append("")
+    lines.append(f"{'domain':22s}{'P':>6s}{'R':>6s}{'F1':>6s}{'n':>6s}")
+    for d, m in res["step"]["per_domain"].items():
+        mark = "" if d in res["domains_with_training_data"] else "  (no training data: rules only)"
+        lines.append(f"{d:22s}{m['precision']:6.2f}{m['recall']:6.2f}{m['f1']:6.2f}{m['support']:6d}{mark}")
+    doms = res["domains_present"]
+    short = {d: d[:6] for d in doms}
+    lines.append("")
+    lines.append("confusion (rows gold, columns predicted):")
+    lines.append(f"{'':22s}" + "".join(f"{short[d]:>7s}" for d in doms) + "  other")
+    for g in doms:
+        row = res["confusion"][g]
+        other = sum(v for p, v in row.items() if p not in doms)
+        lines.append(f"{g:22s}" + "".join(f"{row.get(p, 0):7d}" for p in doms) + f"{other:7d}")
+    return "\n".join(lines)

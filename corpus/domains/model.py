@@ -20,6 +20,7 @@ from typing import Iterable
 
 from firmcorpus.core.documents import DOMAINS
 from firmcorpus.corpus.domains.features import doc_line, language_of
+from firmcorpus.core.io import atomic_path
 
 _LABEL = "__label__"
 DEFAULT_MODEL_NAME = "default_model.ftz"
@@ -86,10 +87,8 @@ class DomainModel:
     # ------------------------------------------------------------------ persistence
     def save(self, path: str | os.PathLike) -> Path:
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        self._ft.save_model(str(tmp))
-        tmp.replace(path)
+        with atomic_path(path) as tmp:
+            self._ft.save_model(str(tmp))
         return path
 
     @classmethod

@@ -10,6 +10,7 @@ build-config defaults (``build_defaults``), applied before any ``--config``/``--
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 import os
 from pathlib import Path
 
@@ -17,6 +18,9 @@ import yaml
 
 from firmcorpus.corpus.config import deep_merge
 from firmcorpus.core.paths import cache_dir
+from firmcorpus.core.sources import SourceError, fetch
+from firmcorpus.corpus.datasheet_sources import resolve_datasheet
+from firmcorpus.core.io import atomic_write_text
 
 PROFILES = ("default", "full")
 _HERE = Path(__file__).resolve().parent
@@ -64,12 +68,9 @@ def manifest_path(profile: str = "default") -> Path:
     """A plain manifest file (YAML) for ``profile``, written atomically into the cache."""
     rows = profile_rows(profile)
     out = cache_dir() / "starter" / f"{profile}.yaml"
-    out.parent.mkdir(parents=True, exist_ok=True)
     text = yaml.safe_dump({"pairs": rows}, sort_keys=False)
     if not out.exists() or out.read_text() != text:
-        tmp = out.with_suffix(".tmp")
-        tmp.write_text(text)
-        os.replace(tmp, out)
+        atomic_write_text(out, text)
     return out
 
 
@@ -81,3 +82,19 @@ def sources(profile: str = "default") -> list[str]:
         for ds in row.get("datasheet") or []:
             seen.setdefault(ds, None)
     return list(seen)
+
+
+def fetch_profile(profile: str = "default", progress: Callable[[int, int], None] | None = None
+                  ) -> tuple[dict[str, str], dict[str, str]]:
+    """Fetch every source of a profile into the cache: (source → local path, source → error)."""
+    fetched: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    srcs = sources(profile)
+    for i, s in enumerate(srcs):
+        try:
+            fetched[s] = str(resolve_datasheet(s) if ("#" in s or s.startswith(("render:", "shared:"))) else fetch(s))
+        except (SourceError, OSError) as e:
+            errors[s] = str(e)
+        if progress:
+            progress(i + 1, len(srcs))
+    return fetched, errors

@@ -10,12 +10,17 @@ build checks its rules against the model and the model against the rules.
 from __future__ import annotations
 
 import re
+import os
+from pathlib import Path
 from typing import Any
 
 from datatrove.data import DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
 
 from firmcorpus.core.documents import DOMAINS
+from firmcorpus.core.errors import UserError
+from firmcorpus.corpus.domains.evalset import read_text
+from firmcorpus.corpus.domains.features import language_of
 
 _VENDOR_PROSE = [
     # datasheet prose: which vendor family a datasheet documents (counted, case-sensitive names)
@@ -177,3 +182,42 @@ class DomainClassifier(PipelineStep):
             with self.track_time():
                 group.append((doc, self.classify(doc.text, md)))
         yield from self._flush(group)
+
+
+CODE_SUFFIXES = (".c", ".h", ".cpp", ".cc", ".hpp", ".hh", ".cxx", ".s", ".S", ".asm", ".dts", ".dtsi", ".dtso",
+                 ".overlay", ".yaml", ".yml", ".ld", ".lds", ".inc")
+
+
+def _files(target: Path) -> list[Path]:
+    if target.is_file():
+        return [target]
+    if not target.is_dir():
+        raise UserError(f"{target} is neither a file nor a directory")
+    out = []
+    for dirpath, dirnames, filenames in os.walk(target):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for fn in sorted(filenames):
+            if fn.endswith(CODE_SUFFIXES) or fn.startswith("Kconfig"):
+                out.append(Path(dirpath) / fn)
+    return out
+
+
+def classify_paths(target: str, model: str | None = None, directory_context: bool = True) -> list[dict]:
+    """What ``classify predict --json`` prints: one record per file."""
+    from datatrove.data import Document
+
+    root = Path(target)
+    step = DomainClassifier(model_path=model, directory_context=directory_context)
+    files = _files(root)
+
+    def docs():
+        for p in files:
+            rel = p.relative_to(root).as_posix() if root.is_dir() else p.name
+            yield Document(text=read_text(p), id=rel, metadata={"kind": "code", "path": rel,
+                                                                "language": language_of(rel), "repo": str(root)})
+
+    rows = []
+    keys = ("domain", "domain_scores", "domain_source", "domain_rule", "domain_model")
+    for doc in step.run(docs()):
+        rows.append({"path": doc.id, **{k: doc.metadata[k] for k in keys}})
+    return rows

@@ -19,6 +19,7 @@ from datatrove.pipeline.base import PipelineStep
 
 from firmcorpus.corpus.catalog_parts import CatalogPartWriter
 from firmcorpus.corpus.ngrams import ngram_hashes, shared_count
+from firmcorpus.core.io import atomic_path
 
 
 class HeldoutNgrams(PipelineStep):
@@ -40,11 +41,8 @@ class HeldoutNgrams(PipelineStep):
                     parts.append(ngram_hashes(doc.text, self.ngram))
                 self.stat_update("heldout_docs")
         arr = np.unique(np.concatenate(parts)) if parts else np.empty(0, dtype=np.uint64)
-        out = Path(self.out_dir)
-        out.mkdir(parents=True, exist_ok=True)
-        tmp = out / f"{rank:05d}.tmp.npy"
-        np.save(tmp, arr)
-        tmp.replace(out / f"{rank:05d}.npy")
+        with atomic_path(Path(self.out_dir) / f"{rank:05d}.npy") as tmp, open(tmp, "wb") as fh:
+            np.save(fh, arr)
         self.stat_update("ngrams", value=int(arr.size))
         return
         yield

@@ -29,7 +29,8 @@ from pathlib import Path
 from datatrove.data import DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
 
-from firmcorpus.corpus.steps.minhash import _write_atomic, ids_digest
+from firmcorpus.corpus.steps.minhash import filter_by_index, ids_digest
+from firmcorpus.core.io import atomic_path, atomic_write_bytes
 
 _WS_RE = re.compile(r"\s+")
 
@@ -76,7 +77,7 @@ class ExactDedupSignature(PipelineStep):
     def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
         import polars as pl
 
-        from firmcorpus.corpus.steps.signals import _flag
+        from firmcorpus.corpus.steps.signals import has_flag
 
         rows, ids = [], []
         for idx, doc in enumerate(data):
@@ -89,7 +90,7 @@ class ExactDedupSignature(PipelineStep):
                     "pair_id": md.get("pair_id"), "repo": md.get("repo"), "path": path,
                     "manufacturer": md.get("manufacturer"),
                     "license": md.get("license_spdx") or md.get("license"),
-                    "is_vendored": bool(md.get("is_vendored")) or _flag(md, "vendored"),
+                    "is_vendored": bool(md.get("is_vendored")) or has_flag(md, "vendored"),
                     "owner": owns_file(md.get("manufacturer"), path, doc.text),
                     "depth": path.count("/"),
                 })
@@ -100,12 +101,10 @@ class ExactDedupSignature(PipelineStep):
                   "owner": pl.Boolean, "depth": pl.Int64}
         df = pl.DataFrame(rows, schema=schema)
         out = Path(self.output_folder) / "hashes" / f"{rank:05d}.parquet"
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_name(out.name + ".tmp")
-        df.write_parquet(tmp, statistics=False)
-        os.replace(tmp, out)
+        with atomic_path(out) as tmp:
+            df.write_parquet(tmp, statistics=False)
         meta = {"rank": rank, "world_size": world_size, "documents": len(ids), "ids_digest": ids_digest(ids)}
-        _write_atomic(_meta_path(self.output_folder, rank), json.dumps(meta, sort_keys=True).encode())
+        atomic_write_bytes(_meta_path(self.output_folder, rank), json.dumps(meta, sort_keys=True).encode())
 
 
 class ExactDedupResolve(PipelineStep):
@@ -164,9 +163,8 @@ class ExactDedupResolve(PipelineStep):
         out.mkdir(parents=True, exist_ok=True)
         for r in range(world):
             part = df.filter(pl.col("rank") == r).select(["index", "kept", "kept_id", "copies"]).sort("index")
-            tmp = out / f"{r:05d}.parquet.tmp"
-            part.write_parquet(tmp, statistics=False)
-            os.replace(tmp, out / f"{r:05d}.parquet")
+            with atomic_path(out / f"{r:05d}.parquet") as tmp:
+                part.write_parquet(tmp, statistics=False)
         n_removed = int((~df["kept"]).sum()) if df.height else 0
         self.stat_update("duplicate_groups", value=int(df["hash"].n_unique()) if df.height else 0)
         self.stat_update("to_remove", value=n_removed)
@@ -216,26 +214,15 @@ class ExactDedupFilter(PipelineStep):
         if not dp.is_file():
             raise FileNotFoundError(f"{dp} missing: run the exact-dedup resolve stage before the filter.")
         decisions = {r["index"]: r for r in pl.read_parquet(dp).iter_rows(named=True)}
-        ids: list[str] = []
-        with self.exclusion_writer if self.exclusion_writer else contextlib.nullcontext() as writer:
-            for idx, doc in enumerate(data):
-                self.stat_update("total")
-                ids.append(doc.id)
-                d = decisions.get(idx)
-                if self.annotate:
-                    doc.metadata["exact_copies"] = d["copies"] if d else 1
-                if d is not None and not d["kept"]:
-                    self.stat_update("dropped")
-                    self.stat_update("dropped_exact_duplicate")
-                    if writer is not None:
-                        doc.metadata["filter_reason"] = "exact_duplicate"
-                        doc.metadata["exact_duplicate_of"] = d["kept_id"]
-                        writer.write(doc, rank)
-                    continue
-                self.stat_update("forwarded")
-                yield doc
-        if len(ids) != meta["documents"] or ids_digest(ids) != meta["ids_digest"]:
-            raise ValueError(
-                f"rank {rank}: the documents seen here ({len(ids)}) differ from those hashed ({meta['documents']}): "
-                "the input changed between dedup stages. Rerun every dedup stage on the same input (fresh work dir)."
-            )
+
+        def tag(idx: int, doc) -> bool:
+            d = decisions.get(idx)
+            if self.annotate:
+                doc.metadata["exact_copies"] = d["copies"] if d else 1
+            if d is not None and not d["kept"]:
+                doc.metadata["exact_duplicate_of"] = d["kept_id"]
+                return True
+            return False
+
+        yield from filter_by_index(self, data, rank, meta, "exact_duplicate", tag, self.exclusion_writer,
+                                   "exact-dedup hash stage")

@@ -42,6 +42,7 @@ from datatrove.pipeline.base import PipelineStep
 
 from firmcorpus.corpus.catalog_parts import CatalogPartWriter
 from firmcorpus.core.documents import doc_id, pair_groups, sha256_text
+from firmcorpus.core.io import atomic_write_text
 
 PAIR_KEYS = ("pair_id", "repo", "manufacturer", "manufacturer_raw", "category", "component", "license")
 # metrics that change from run to run (timings): kept out of the mapping files
@@ -97,9 +98,9 @@ class MappingStep(PipelineStep):
             d = res.to_dict()
             d["metrics"] = {key: v for key, v in d["metrics"].items() if key not in VOLATILE_METRICS}
             d["pair_id"], d["datasheet"] = pair_id, ds.source
-            _write_atomic(mdir / f"{stem}.json", json.dumps(d, indent=1, sort_keys=True))
+            atomic_write_text(mdir / f"{stem}.json", json.dumps(d, indent=1, sort_keys=True))
             if self.write_markdown:
-                _write_atomic(mdir / f"{stem}.md", render_markdown(res, ds, texts))
+                atomic_write_text(mdir / f"{stem}.md", render_markdown(res, ds, texts))
             self.stat_update("mappings")
             self.stat_update("links", value=len(res.links))
             self.stat_update("registers", value=len(ds.registers))
@@ -133,7 +134,3 @@ class MappingStep(PipelineStep):
         yield from out_docs
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text)
-    os.replace(tmp, path)

@@ -6,7 +6,7 @@ between them so either side can be swapped in:
 1. ``CodeMinhashSignature`` (N tasks) writes ``bucket_XXX/RANK.minhash.sig``: per document
    ``hashes_per_bucket`` unsigned ints + the uint32 document index, sorted — exactly what
    datatrove's ``MinhashDedupBuckets`` reads. Tokens are code tokens (identifier/number runs
-   and single operator characters, as ``corpus.signals.CODE_TOKEN_RE``), not datatrove's spaCy
+   and single operator characters, as ``corpus.code_tokens.token_hashes``), not datatrove's spaCy
    word tokenizer, which spends ~90% of its time tokenising and erases operators. Tokenising,
    token hashing (prefix-sum polynomial hashes), shingling and the permutations are all numpy;
    no Python object is made per token.
@@ -32,6 +32,7 @@ error saying what to do.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 import json
 import os
 import re
@@ -40,8 +41,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
-from datatrove.data import DocumentsPipeline
+from datatrove.data import Document, DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
+from firmcorpus.core.io import atomic_write_bytes
+from firmcorpus.corpus.code_tokens import mix64, token_hashes
 
 _U64 = np.uint64
 # odd 64-bit multipliers for combining token hashes into an n-gram hash (position-dependent,
@@ -117,28 +120,6 @@ class CodeMinhashConfig:
         return asdict(self)
 
 
-# Byte classes of the code tokenizer: identifier/number bytes (non-ASCII UTF-8 bytes count as
-# identifier bytes), whitespace, and everything else (one operator token per byte).
-_WORD_BYTE = np.zeros(256, dtype=bool)
-_WORD_BYTE[list(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")] = True
-_WORD_BYTE[0x80:] = True
-_SPACE_BYTE = np.zeros(256, dtype=bool)
-_SPACE_BYTE[list(b" \t\n\r\v\f")] = True
-_P = 0x100000001B3  # odd, hence invertible mod 2^64
-_POW = np.ones(1, dtype=_U64)
-_POW_INV = np.ones(1, dtype=_U64)
-
-
-def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
-    """P^j and P^-j mod 2^64 for j <= n (grown on demand, shared by a process)."""
-    global _POW, _POW_INV
-    if len(_POW) <= n:
-        m = max(n + 1, 2 * len(_POW), 1 << 16)
-        _POW = np.concatenate([[_U64(1)], np.cumprod(np.full(m - 1, _P, dtype=_U64))])
-        _POW_INV = np.concatenate([[_U64(1)], np.cumprod(np.full(m - 1, pow(_P, -1, 2**64), dtype=_U64))])
-    return _POW, _POW_INV
-
-
 # leading block comments / line comments (with blank lines between), looked for in the first 16 KB
 _HEADER_RE = re.compile(r"\A(?:\s*(?:/\*.*?\*/|//[^\n]*(?:\n|\Z)))+", re.S)
 _LICENSE_WORDS_RE = re.compile(r"(?i)copyright|licen[cs]e|spdx|permission is|warrant|redistribut")
@@ -150,46 +131,6 @@ def strip_license_header(text: str) -> str:
     if m and _LICENSE_WORDS_RE.search(m.group(0)):
         return text[m.end():]
     return text
-
-
-def _mix64(x: np.ndarray) -> np.ndarray:
-    """splitmix64 finaliser, in place: makes the linear polynomial hashes avalanche."""
-    x ^= x >> _U64(30)
-    x *= _U64(0xBF58476D1CE4E5B9)
-    x ^= x >> _U64(27)
-    x *= _U64(0x94D049BB133111EB)
-    x ^= x >> _U64(31)
-    return x
-
-
-def code_token_hashes(text: str) -> np.ndarray:
-    """64-bit hashes of the code tokens of ``text``, all in numpy (no Python object per token).
-
-    Tokens are the maximal runs of identifier/number bytes and every other non-space byte on its
-    own, i.e. ``corpus.signals.CODE_TOKEN_RE`` except that ``1.5f`` is 3 tokens and ``8bit`` 1. A token
-    hash is a polynomial hash read off a prefix sum: (H[end] - H[start]) * P^-start mod 2^64, then
-    mixed. That is ~4x faster than ``re.findall`` + xxh3 per token string.
-    """
-    b = np.frombuffer(text.encode("utf-8", "surrogatepass"), dtype=np.uint8)
-    n = len(b)
-    if n == 0:
-        return np.empty(0, dtype=_U64)
-    w = _WORD_BYTE[b]
-    prev_w = np.empty(n, dtype=bool)
-    prev_w[0] = False
-    prev_w[1:] = w[:-1]
-    next_w = np.empty(n, dtype=bool)
-    next_w[-1] = False
-    next_w[:-1] = w[1:]
-    word_start = w & ~prev_w
-    starts = np.flatnonzero(word_start | ~(w | _SPACE_BYTE[b]))
-    ends = starts + 1
-    ends[word_start[starts]] = np.flatnonzero(w & ~next_w) + 1
-    pw, pinv = _powers(n)
-    h = np.empty(n + 1, dtype=_U64)
-    h[0] = 0
-    np.cumsum((b.astype(_U64) + _U64(1)) * pw[:n], out=h[1:])
-    return _mix64((h[ends] - h[starts]) * pinv[starts])
 
 
 class CodeMinhasher:
@@ -218,14 +159,14 @@ class CodeMinhasher:
             text = body if len(body) * 4 >= len(text) else text  # a file that is mostly header keeps it
         if self.config.lowercase:
             text = text.lower()
-        th = code_token_hashes(text)
+        th = token_hashes(text)
         n = len(th) - self.config.n_grams + 1
         if n <= 0:
             return np.empty(0, dtype=self.dtype)
         s = th[:n] * _NGRAM_MULT[0]
         for k in range(1, self.config.n_grams):
             s += th[k:k + n] * _NGRAM_MULT[k]
-        _mix64(s)  # so the high bits depend on every token
+        mix64(s)  # so the high bits depend on every token
         if self.config.precision == 32:
             s = (s >> _U64(32)).astype(np.uint32)
         return np.unique(s)
@@ -255,11 +196,31 @@ def ids_digest(ids: list[str]) -> str:
     return h.hexdigest()
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+def filter_by_index(step: PipelineStep, data: DocumentsPipeline, rank: int, meta: dict, reason: str,
+                    tag: Callable[[int, Document], bool], exclusion_writer, earlier_stage: str) -> DocumentsPipeline:
+    """The loop both dedup filters share. A document is matched to an earlier stage's decision by its
+    index in this task's input; ``tag(index, doc)`` annotates it and returns True to drop it (kept,
+    with ``filter_reason``, by the exclusion writer). At the end, the ids seen must be the ones the
+    earlier stage recorded in ``meta``: otherwise the input changed between stages and indices lie."""
+    ids: list[str] = []
+    with exclusion_writer if exclusion_writer else contextlib.nullcontext() as writer:
+        for idx, doc in enumerate(data):
+            step.stat_update("total")
+            ids.append(doc.id)
+            if tag(idx, doc):
+                step.stat_update("dropped")
+                step.stat_update(f"dropped_{reason}")
+                if writer is not None:
+                    doc.metadata["filter_reason"] = reason
+                    writer.write(doc, rank)
+                continue
+            step.stat_update("forwarded")
+            yield doc
+    if len(ids) != meta["documents"] or ids_digest(ids) != meta["ids_digest"]:
+        raise ValueError(
+            f"rank {rank}: the documents seen here ({len(ids)}) are not the ones the {earlier_stage} saw "
+            f"({meta['documents']}): the input folder or the steps before this filter changed between stages. "
+            "Rerun every dedup stage on the same input (fresh work dir).")
 
 
 def read_stage1_meta(sig_folder: str | os.PathLike, rank: int) -> dict:
@@ -363,10 +324,10 @@ class CodeMinhashSignature(PipelineStep):
                 rec.sort(order=dtype.names)  # datatrove's buckets stage merges sorted files
                 rec.tofile(tmp)
                 os.replace(tmp, p)
-            _write_atomic(out / "ids" / f"{rank:05d}.txt", "\n".join(ids).encode("utf-8", "surrogatepass"))
+            atomic_write_bytes(out / "ids" / f"{rank:05d}.txt", "\n".join(ids).encode("utf-8", "surrogatepass"))
             meta = {"rank": rank, "world_size": world_size, "documents": len(ids), "signatures": n_sigs,
                     "ids_digest": ids_digest(ids), "config": cfg.to_dict()}
-            _write_atomic(out / "meta" / f"{rank:05d}.json", json.dumps(meta, sort_keys=True).encode())
+            atomic_write_bytes(out / "meta" / f"{rank:05d}.json", json.dumps(meta, sort_keys=True).encode())
 
 
 class CodeMinhashBuckets(PipelineStep):
@@ -420,7 +381,7 @@ class CodeMinhashBuckets(PipelineStep):
                 pairs = np.empty((len(k), 4), dtype="<u4")
                 pairs[:, 0], pairs[:, 1] = fid[k], rec["doc"][k]
                 pairs[:, 2], pairs[:, 3] = fid[k + 1], rec["doc"][k + 1]
-                _write_atomic(Path(self.output_folder) / f"{bi:05d}_00.dups", pairs.tobytes())
+                atomic_write_bytes(Path(self.output_folder) / f"{bi:05d}_00.dups", pairs.tobytes())
                 self.stat_update("total_matches", value=len(k))
         return
         yield
@@ -491,9 +452,9 @@ class CodeMinhashCluster(PipelineStep):
         for f in range(sig_world):
             sel = ranks == f  # nodes are sorted by (rank, index): slices are in index order
             d = idx[sel].astype("<u4")
-            _write_atomic(out / f"{f:06d}.remove", d[~kept[sel]].tobytes())
-            _write_atomic(out / f"{f:06d}.clusters", np.stack([d, node_cluster[sel].astype("<u4")], 1).tobytes())
-            _write_atomic(out / f"{f:06d}.sizes", np.stack([d, sizes[sel].astype("<u4")], 1).tobytes())
+            atomic_write_bytes(out / f"{f:06d}.remove", d[~kept[sel]].tobytes())
+            atomic_write_bytes(out / f"{f:06d}.clusters", np.stack([d, node_cluster[sel].astype("<u4")], 1).tobytes())
+            atomic_write_bytes(out / f"{f:06d}.sizes", np.stack([d, sizes[sel].astype("<u4")], 1).tobytes())
         self.stat_update("clusters", value=int(len(first)))
         self.stat_update("duplicates", value=int(n))
         self.stat_update("to_remove", value=int(n - kept.sum()))
@@ -560,28 +521,14 @@ class CodeMinhashFilter(PipelineStep):
         remove = set(self._load(f"{rank:06d}.remove", 1).tolist())
         clusters = dict(map(tuple, self._load(f"{rank:06d}.clusters", 2).tolist()))
         sizes = dict(map(tuple, self._load(f"{rank:06d}.sizes", 2).tolist()))
-        ids: list[str] = []
-        with self.exclusion_writer if self.exclusion_writer else contextlib.nullcontext() as writer:
-            for idx, doc in enumerate(data):
-                self.stat_update("total")
-                ids.append(doc.id)
-                doc.metadata["dedup_cluster"] = int(clusters.get(idx, -1))
-                doc.metadata["dedup_cluster_size"] = int(sizes.get(idx, 1))
-                if idx in remove:
-                    self.stat_update("dropped")
-                    self.stat_update("dropped_near_duplicate")
-                    if writer is not None:
-                        doc.metadata["filter_reason"] = "near_duplicate"
-                        writer.write(doc, rank)
-                    continue
-                self.stat_update("forwarded")
-                yield doc
-        if len(ids) != meta["documents"] or ids_digest(ids) != meta["ids_digest"]:
-            raise ValueError(
-                f"rank {rank}: the documents seen here ({len(ids)}) are not the ones the signature stage saw "
-                f"({meta['documents']}): the input folder or the steps before the MinHash filter changed "
-                "between stages. Rerun every dedup stage on the same input (fresh work dir)."
-            )
+
+        def tag(idx: int, doc) -> bool:
+            doc.metadata["dedup_cluster"] = int(clusters.get(idx, -1))
+            doc.metadata["dedup_cluster_size"] = int(sizes.get(idx, 1))
+            return idx in remove
+
+        yield from filter_by_index(self, data, rank, meta, "near_duplicate", tag, self.exclusion_writer,
+                                   "signature stage")
 
 
 def pack_sig_record(hashes, doc_idx: int, config: CodeMinhashConfig) -> bytes:

@@ -148,7 +148,8 @@ class PairReader(PipelineStep):
         drops.add({"stage": "read", "pair_id": pair_id, "path": path, "reason": reason, "detail": detail})
 
     def _read_pair(self, pair: dict[str, Any], pairs_out: CatalogPartWriter, drops: CatalogPartWriter) -> Iterable[Document]:
-        from firmcorpus.core.sources import SourceError, fetch, resolve_datasheet
+        from firmcorpus.core.sources import SourceError, fetch
+        from firmcorpus.corpus.datasheet_sources import resolve_datasheet
         from firmcorpus.parsers.code import detect_language
 
         meta = pair_metadata(pair)

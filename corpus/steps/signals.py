@@ -20,7 +20,7 @@ SIGNAL_KEYS = (
 )
 
 
-def _flag(metadata: dict, name: str) -> bool:
+def has_flag(metadata: dict, name: str) -> bool:
     flags = metadata.get("flags")
     if isinstance(flags, dict):
         return bool(flags.get(name))
@@ -76,9 +76,9 @@ class QualitySignals(PipelineStep):
         counts = secret_counts(secrets)
         md.update(text_signals(doc.text, md.get("language")).to_dict())
         md["license_spdx"] = detect_license(doc.text) if self.detect_licenses else None
-        md["is_generated"] = _flag(md, "generated")
-        md["is_vendored"] = _flag(md, "vendored")
-        md["is_binary"] = _flag(md, "binary")
+        md["is_generated"] = has_flag(md, "generated")
+        md["is_vendored"] = has_flag(md, "vendored")
+        md["is_binary"] = has_flag(md, "binary")
         md["secrets_found"] = len(secrets)
         md["secret_kinds"] = list(counts)
         for kind, n in counts.items():

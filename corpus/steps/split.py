@@ -17,6 +17,7 @@ from typing import Any
 
 from datatrove.data import DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
+from firmcorpus.core.io import atomic_write_json
 
 
 def repo_rank(repo: str, seed: int) -> float:
@@ -111,11 +112,7 @@ class SplitPlanner(PipelineStep):
                           self.heldout_unit)
         out = {"seed": self.seed, "repos": plan,
                "main_domain": {r: (c.most_common(1)[0][0] if c else "general") for r, c in sorted(repo_domains.items())}}
-        Path(self.plan_path).parent.mkdir(parents=True, exist_ok=True)
-        tmp = f"{self.plan_path}.tmp"
-        with open(tmp, "w") as f:
-            json.dump(out, f, indent=1, sort_keys=True)
-        os.replace(tmp, self.plan_path)
+        atomic_write_json(self.plan_path, out, indent=1, sort_keys=True)
         for split in plan.values():
             self.stat_update(f"repos_{split}")
         return

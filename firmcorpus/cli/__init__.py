@@ -1,43 +1,66 @@
-"""The ``firmcorpus`` command line: one typer app, sub-commands registered by small modules.
+"""The ``firmcorpus`` command line: a thin layer over the library.
 
-Each ``corpus/cmd_*.py`` module defines ``register(app)``; a module that does not exist yet
-adds no command, so there are never placeholder commands. Heavy imports stay inside the
-command functions so ``firmcorpus --help`` is instant.
+``COMMANDS`` is the whole map: each command, the module that parses its arguments, and the library
+function it calls (``tests/test_layers.py`` checks that every entry resolves). Command modules
+parse arguments, call that function and render its result; nothing else. Their imports of the
+library stay inside the command functions so ``firmcorpus --help`` is instant.
+
+A ``UserError`` raised by the library (a missing file, a refused rerun, a bad config) ends the
+command with its one-line message and exit status 2, never a traceback.
 """
 
 from __future__ import annotations
 
 import importlib
-import importlib.util
 
+import click
 import typer
+from typer.core import TyperGroup
+
+from firmcorpus.core.errors import UserError
+
+# command → (module under firmcorpus.cli, the library function behind it). Order = `firmcorpus --help`.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "build": ("cmd_build", "firmcorpus.workflows:build_corpus"),
+    "starter": ("cmd_starter", "firmcorpus.corpus.starter:fetch_profile"),
+    "catalog": ("cmd_catalog", "firmcorpus.data_catalog.manifest:load_manifest"),
+    "datasheet": ("cmd_datasheet", "firmcorpus.parsers.datasheet:inspect_datasheet"),
+    "code": ("cmd_code", "firmcorpus.parsers.tree:inspect_code"),
+    "map": ("cmd_map", "firmcorpus.mapping.repo_map:map_folder"),
+    "map-eval": ("cmd_map", "firmcorpus.mapping.repo_map:evaluate_truths"),
+    "dedup": ("cmd_dedup", "firmcorpus.corpus.dedup:dedup_folder"),
+    "classify": ("cmd_classify", "firmcorpus.corpus.steps.classify:classify_paths"),
+    "inspect": ("cmd_inspect", "firmcorpus.data_catalog.inspect:inspect_build"),
+    "train": ("cmd_train", "firmcorpus.train.loop:train"),
+    "eval": ("cmd_eval", "firmcorpus.eval.run:run_eval"),
+}
+
+
+class UserFailure(click.ClickException):
+    """A ``UserError`` shown the way click shows a bad option: one message, exit status 2."""
+
+    exit_code = 2
+
+
+class _Group(TyperGroup):
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except UserError as e:
+            raise UserFailure(str(e)) from e
+
 
 app = typer.Typer(
     name="firmcorpus",
+    cls=_Group,
     help="Build embedded-systems pretraining corpora from repository–datasheet pairs; train and evaluate on them.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_show_locals=False,
 )
 
-# Order here is the order of `firmcorpus --help`.
-COMMAND_MODULES = (
-    "firmcorpus.cli.cmd_build",
-    "firmcorpus.cli.cmd_starter",
-    "firmcorpus.cli.cmd_catalog",
-    "firmcorpus.cli.cmd_datasheet",
-    "firmcorpus.cli.cmd_code",
-    "firmcorpus.cli.cmd_map",
-    "firmcorpus.cli.cmd_dedup",
-    "firmcorpus.cli.cmd_classify",
-    "firmcorpus.cli.cmd_inspect",
-    "firmcorpus.cli.cmd_train",
-    "firmcorpus.cli.cmd_eval",
-)
-
-for _name in COMMAND_MODULES:
-    if importlib.util.find_spec(_name) is not None:
-        importlib.import_module(_name).register(app)
+for _module in dict.fromkeys(module for module, _ in COMMANDS.values()):
+    importlib.import_module(f"{__name__}.{_module}").register(app)
 
 
 def main() -> None:

@@ -1,32 +1,15 @@
-"""``firmcorpus build`` and ``firmcorpus starter``."""
+"""``firmcorpus build`` (library: ``firmcorpus.workflows``)."""
 
 from __future__ import annotations
 
 import json
-import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
 
 import typer
 
-
-def _console():
-    from rich.console import Console
-
-    return Console(stderr=True)
-
-
-def load_pairs(manifest: Path, console=None) -> tuple[list[dict], str]:
-    """Manifest → pair dicts; bad rows are reported and skipped (the build goes on without them)."""
-    from firmcorpus.data_catalog.manifest import ManifestError, load_manifest
-
-    try:
-        loaded = load_manifest(manifest)
-    except ManifestError as e:
-        raise typer.BadParameter(str(e)) from e
-    for err in loaded.errors:
-        (console or _console()).print(f"[yellow]manifest row skipped:[/] {err}")
-    return [p.to_dict() for p in loaded.pairs], str(Path(manifest).resolve().parent)
+from firmcorpus.cli._ui import console
 
 
 def print_summary(summary: dict, console) -> None:
@@ -70,31 +53,6 @@ def print_summary(summary: dict, console) -> None:
     console.print(f"[bold]output[/]: {summary['out']}   [bold]report[/]: {summary.get('report')}")
 
 
-def slurm_dry_run(stages, config, logs: Path) -> list[dict]:
-    """Build the Slurm executors and capture the sbatch scripts datatrove would submit (no sbatch is run)."""
-    import datatrove.executor.slurm as slurm_mod
-
-    from firmcorpus.corpus.build import make_executor
-
-    submitted: list[dict] = []
-
-    def fake_launch(contents: str, _retriever, *args) -> str:
-        job_id = str(1000 + len(submitted))
-        submitted.append({"job_id": job_id, "args": list(args), "script": contents})
-        return job_id
-
-    original = slurm_mod.launch_slurm_job
-    slurm_mod.launch_slurm_job = fake_launch
-    try:
-        prev = None
-        for stage in stages:
-            prev = make_executor(stage, config, logs, depends=prev)
-        prev.run()
-    finally:
-        slurm_mod.launch_slurm_job = original
-    return submitted
-
-
 def register(app: typer.Typer) -> None:
     @app.command()
     def build(
@@ -116,87 +74,73 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="print the summary as JSON"),
     ):
         """Build a corpus: text shards, token shards, catalog tables, mappings and the report."""
-        from firmcorpus.corpus.build import BuildError, plan_stages, report_only, run_build
-        from firmcorpus.corpus.config import BuildConfig
+        from firmcorpus import workflows
 
-        console = _console()
+        err = console()
         overrides = list(set_)
-        defaults: list[str] = []
-        if starter:  # the profile's build defaults: the user's --config and --set win over them
-            from firmcorpus.corpus.starter import build_defaults
-
-            try:
-                defaults = build_defaults(profile)
-            except ValueError as e:
-                raise typer.BadParameter(str(e)) from e
         for key, val in (("executor", executor), ("tasks", tasks), ("workers", workers), ("slurm.partition", partition),
                          ("slurm.time", time_limit), ("slurm.cpus_per_task", cpus_per_task)):
             if val is not None:
                 overrides.append(f"{key}={val}")
-        try:
-            config = BuildConfig.load(str(config_file) if config_file else None, overrides, defaults)
-        except (ValueError, OSError) as e:
-            raise typer.BadParameter(str(e)) from e
+        config = workflows.load_build_config(config_file, overrides, profile if starter else None)
         if print_config:
-            if as_json:
-                print(json.dumps(config.model_dump(), indent=1, default=str))
-            else:
-                from rich.table import Table
-
-                t = Table(title="effective build config")
-                for col in ("key", "value", "meaning"):
-                    t.add_column(col)
-                for k, v, d in config.documented():
-                    t.add_row(k, json.dumps(v, default=str), d)
-                _console().print(t)
+            _print_config(config, as_json)
             return
         if starter == (manifest is not None):
             raise typer.BadParameter("give a MANIFEST or --starter (not both)")
         if starter:
-            from firmcorpus.corpus.starter import manifest_path
-
-            manifest = manifest_path(profile)
-        pairs, base_dir = load_pairs(manifest, console)
+            manifest = workflows.starter_manifest(profile)
+        pairs, base_dir, rejected = workflows.load_pairs(manifest)
+        for row in rejected:
+            err.print(f"[yellow]manifest row skipped:[/] {row}")
         if dry_run:
-            if config.executor != "slurm":
-                raise typer.BadParameter("--dry-run is for --executor slurm")
-            from firmcorpus.corpus.build import BuildPaths
-
-            stages = plan_stages(pairs, config, out, base_dir)
-            jobs = slurm_dry_run(stages, config, BuildPaths(out).logs)
+            jobs = workflows.dry_run_slurm(pairs, out, config, base_dir)
             if as_json:
                 print(json.dumps(jobs, indent=1))
-            else:
-                for j in jobs:
-                    console.print(f"[bold]job {j['job_id']}[/] sbatch {' '.join(j['args'])}")
-                console.print(f"scripts written under {out}/logs/<stage>/launch_script.slurm")
+                return
+            for j in jobs:
+                err.print(f"[bold]job {j['job_id']}[/] sbatch {' '.join(j['args'])}")
+            err.print(f"scripts written under {out}/logs/<stage>/launch_script.slurm")
             return
         if report_only_:
-            try:
-                summary = report_only(pairs, out, config, base_dir)
-            except BuildError as e:
-                console.print(f"[red]report failed:[/] {e}", soft_wrap=True)
-                raise typer.Exit(2)
-            print(json.dumps(summary, indent=1, default=str)) if as_json else print_summary(summary, console)
-            return
-        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-        with Progress(TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total} stages"),
-                      TimeElapsedColumn(), console=console, transient=False) as bar:
-            task = bar.add_task("build", total=None)
-
-            def progress(name: str, i: int, n: int) -> None:
-                bar.update(task, description=f"stage {name}", completed=i, total=n + 1)
-
-            try:
-                summary = run_build(pairs, out, config, manifest=str(manifest), base_dir=base_dir, progress=progress)
-            except BuildError as e:
-                console.print(f"[red]build failed:[/] {e}", soft_wrap=True)
-                raise typer.Exit(2)
-            bar.update(task, completed=bar.tasks[0].total or 1)
+            summary = workflows.report_only(pairs, out, config, base_dir)
+        else:
+            with stage_bar(err) as progress:
+                summary = workflows.build_corpus(pairs, out, config, manifest=str(manifest), base_dir=base_dir,
+                                                 progress=progress)
         if as_json:
             print(json.dumps(summary, indent=1, default=str))
         elif "launched" in summary:
-            console.print(summary)
+            err.print(summary)
         else:
-            print_summary(summary, console)
+            print_summary(summary, err)
+
+
+def _print_config(config, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(config.model_dump(), indent=1, default=str))
+        return
+    from rich.table import Table
+
+    t = Table(title="effective build config")
+    for col in ("key", "value", "meaning"):
+        t.add_column(col)
+    for k, v, d in config.documented():
+        t.add_row(k, json.dumps(v, default=str), d)
+    console().print(t)
+
+
+@contextmanager
+def stage_bar(err):
+    """A bar over the build's stages; yields the ``progress(stage, i, n)`` callback."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total} stages"),
+                  TimeElapsedColumn(), console=err, transient=False) as bar:
+        task = bar.add_task("build", total=None)
+
+        def progress(name: str, i: int, n: int) -> None:
+            bar.update(task, description=f"stage {name}", completed=i, total=n + 1)
+
+        yield progress
+        bar.update(task, completed=bar.tasks[0].total or 1)

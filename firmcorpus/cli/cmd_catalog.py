@@ -73,16 +73,6 @@ def _render_manifest(load) -> None:
         con.print(t)
 
 
-def _render_build(out: Path) -> dict[str, Any]:
-    from firmcorpus.data_catalog.catalog import TABLES, Catalog
-
-    cat = Catalog(out)
-    counts = cat.table_counts()
-    return {"out": str(cat.out_dir), "catalog": str(cat.catalog_dir), "tables": counts,
-            "columns": {t: cat.columns(t) for t, n in counts.items() if n is not None},
-            "missing_tables": cat.missing(TABLES), "build_summary": cat.build_summary()}
-
-
 @catalog_app.command("import")
 def import_cmd(
     file: Path = typer.Argument(..., help="Manifest: YAML, JSON, CSV or parquet."),
@@ -95,15 +85,9 @@ def import_cmd(
     """Validate a manifest: typed pairs, one clear error per bad row."""
     load = _load(file, check_paths)
     if out is not None:
-        import polars as pl
+        from firmcorpus.data_catalog.manifest import write_pairs_table
 
-        from firmcorpus.data_catalog.manifest import pairs_to_rows
-
-        dest = out / "catalog" / "pairs.parquet"
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        tmp = dest.with_suffix(".parquet.tmp")
-        pl.DataFrame(pairs_to_rows(load.pairs), infer_schema_length=None).write_parquet(tmp, statistics=False)
-        tmp.replace(dest)
+        write_pairs_table(load.pairs, out)
     if as_json:
         typer.echo(json.dumps(load.to_dict(), indent=1, default=str))
     else:
@@ -124,8 +108,10 @@ def show_cmd(
     """Summarise a manifest (accepted pairs, manufacturers raw → canonical, categories, missing files)
     or list the catalog tables of a build."""
     if target.is_dir():
+        from firmcorpus.data_catalog.catalog import catalog_info
+
         try:
-            info = _render_build(target)
+            info = catalog_info(target)
         except FileNotFoundError as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(2)

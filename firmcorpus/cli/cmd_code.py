@@ -3,64 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import typer
 
-SKIP_DIRS = frozenset((".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv"))
-
-
-def code_files(root: Path) -> list[Path]:
-    """Files of a tree that the code parser has a language for, sorted (deterministic output)."""
-    from firmcorpus.parsers.code import detect_language
-
-    out = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
-        for f in sorted(filenames):
-            p = Path(dirpath) / f
-            if detect_language(f) != "other" and p.is_file():
-                out.append(p)
-    return sorted(out)
-
-
-def inspect_code(path: str, kind: str | None = None, progress: bool = False) -> dict:
-    """The ``--json`` object: one CodeFile dict for a file; ``{"root", "files", "include_graph"}``
-    for a directory (paths relative to it). ``kind`` keeps only symbols of that kind."""
-    from firmcorpus.parsers.code import parse_code
-    from firmcorpus.parsers.includes import include_graph
-
-    p = Path(path)
-    if not p.exists():
-        raise typer.BadParameter(f"{path} does not exist: give a source file or a folder of sources")
-
-    def keep(cf):
-        if kind:
-            cf.symbols = [s for s in cf.symbols if s.kind == kind]
-        return cf
-
-    if p.is_file():
-        return keep(parse_code(p.name, p.read_bytes())).to_dict()
-    files = code_files(p)
-    parsed = {}
-    if progress and files:
-        from rich.progress import Progress
-
-        with Progress(transient=True) as bar:
-            task = bar.add_task("parsing", total=len(files))
-            for f in files:
-                rel = f.relative_to(p).as_posix()
-                parsed[rel] = parse_code(rel, f.read_bytes())
-                bar.advance(task)
-    else:
-        for f in files:
-            rel = f.relative_to(p).as_posix()
-            parsed[rel] = parse_code(rel, f.read_bytes())
-    graph = include_graph(parsed)
-    return {"root": str(p), "files": [keep(cf).to_dict() for cf in parsed.values()],
-            "include_graph": {k: v for k, v in graph.items() if v}}
-
+from firmcorpus.cli._ui import progress_bar
 
 def _hex(v):
     return "" if v is None else (f"0x{v:x}" if v >= 0 else str(v))
@@ -79,7 +26,10 @@ def register(app: typer.Typer) -> None:
 
         if kind and kind not in SYMBOL_KINDS:
             raise typer.BadParameter(f"--kind must be one of {', '.join(SYMBOL_KINDS)}")
-        result = inspect_code(str(path), kind, progress=not as_json)
+        from firmcorpus.parsers.tree import inspect_code
+
+        with progress_bar("parsing", enabled=not as_json) as progress:
+            result = inspect_code(path, kind, progress=progress)
         if as_json:
             typer.echo(json.dumps(result, indent=1, sort_keys=True))
             return

@@ -22,20 +22,6 @@ def _page_range(spec: str | None) -> tuple[int, int] | None:
     return a, b
 
 
-def inspect_datasheet(path: str, pages: tuple[int, int] | None = None) -> dict:
-    """The ``--json`` object: the Datasheet contract of DESIGN.md."""
-    from firmcorpus.parsers.datasheet import load_datasheet, parse_pdf
-
-    p = Path(path)
-    if not p.is_file():
-        raise typer.BadParameter(f"{path} does not exist: give a PDF datasheet or a CMSIS-SVD (.svd/.xml) file")
-    if pages and p.suffix.lower() == ".pdf":
-        ds = parse_pdf(p, pages=pages)
-    else:
-        ds = load_datasheet(p)
-    return ds.to_dict()
-
-
 def _print_tree(d: dict, registers: bool) -> None:
     from rich.console import Console
     from rich.tree import Tree
@@ -88,6 +74,7 @@ def register(app: typer.Typer) -> None:
         pages: str = typer.Option(None, "--pages", help="only pages A-B (1-based, inclusive) of a PDF"),
     ) -> None:
         """Show a datasheet's sections, peripherals and register map (PDF or CMSIS-SVD)."""
+        from firmcorpus.parsers.datasheet import inspect_datasheet
         from firmcorpus.parsers.models import ParseError
 
         try:

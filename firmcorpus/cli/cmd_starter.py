@@ -6,6 +6,8 @@ import json
 
 import typer
 
+from firmcorpus.cli._ui import console, progress_bar
+
 
 def register(app: typer.Typer) -> None:
     @app.command()
@@ -15,14 +17,11 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="print JSON"),
     ):
         """Fetch the starter set's sources into the cache and list its pairs."""
-        from rich.console import Console
-        from rich.progress import Progress
         from rich.table import Table
 
-        from firmcorpus.core.sources import SourceError, fetch, resolve_datasheet
-        from firmcorpus.corpus.starter import manifest_path, profile_rows, sources
+        from firmcorpus.corpus.starter import fetch_profile, manifest_path, profile_rows
 
-        console = Console(stderr=True)
+        err = console()
         try:
             rows = profile_rows(profile)
         except ValueError as e:
@@ -30,16 +29,8 @@ def register(app: typer.Typer) -> None:
         fetched: dict[str, str] = {}
         errors: dict[str, str] = {}
         if fetch_sources:
-            srcs = sources(profile)
-            with Progress(console=console) as bar:
-                task = bar.add_task("fetching", total=len(srcs))
-                for s in srcs:
-                    bar.update(task, description=f"fetch {s[:60]}")
-                    try:
-                        fetched[s] = str(resolve_datasheet(s) if ("#" in s or s.startswith(("render:", "shared:"))) else fetch(s))
-                    except (SourceError, OSError) as e:
-                        errors[s] = str(e)
-                    bar.advance(task)
+            with progress_bar("fetching", enabled=not as_json) as progress:
+                fetched, errors = fetch_profile(profile, progress)
         result = {"profile": profile, "manifest": str(manifest_path(profile)), "pairs": rows,
                   "fetched": fetched, "errors": errors}
         if as_json:
@@ -50,8 +41,8 @@ def register(app: typer.Typer) -> None:
             t.add_column(col)
         for r in rows:
             t.add_row(r["pair_id"], r["manufacturer"], r["category"], r["repo"], str(len(r.get("datasheet") or [])))
-        console.print(t)
+        err.print(t)
         for s, e in errors.items():
-            console.print(f"[red]failed[/] {e}")
+            err.print(f"[red]failed[/] {e}")
         if errors:
             raise typer.Exit(1)

@@ -54,7 +54,7 @@ class SourceError(Exception):
 # --------------------------------------------------------------------------- cache plumbing
 
 
-def _sources_root() -> Path:
+def sources_root() -> Path:
     root = cache_dir() / "sources"
     root.mkdir(parents=True, exist_ok=True)
     return root
@@ -62,7 +62,7 @@ def _sources_root() -> Path:
 
 def _index_path(source: str) -> Path:
     key = hashlib.sha1(source.encode()).hexdigest()
-    return _sources_root() / "index" / f"{key}.json"
+    return sources_root() / "index" / f"{key}.json"
 
 
 def _lookup(source: str) -> Path | None:
@@ -83,7 +83,7 @@ def _record(source: str, path: Path, sha256: str) -> None:
     os.replace(tmp, idx)
 
 
-def _sha256_file(path: Path) -> str:
+def sha256_file(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
@@ -93,7 +93,7 @@ def _sha256_file(path: Path) -> str:
 
 def _commit_tree(kind: str, sha256: str, build) -> Path:
     """Build an entry with ``build(tmpdir)`` and move it to ``sources/<kind>/<sha256>`` atomically."""
-    final = _sources_root() / kind / sha256[:32]
+    final = sources_root() / kind / sha256[:32]
     if final.exists():
         return final
     final.parent.mkdir(parents=True, exist_ok=True)
@@ -125,7 +125,7 @@ class _apt_lock:
     def __enter__(self):
         import fcntl
 
-        self._f = open(_sources_root() / ".apt.lock", "w")
+        self._f = open(sources_root() / ".apt.lock", "w")
         fcntl.flock(self._f, fcntl.LOCK_EX)
         return self
 
@@ -212,7 +212,7 @@ def extract_archive(archive: Path, dest: Path, source: str | None = None) -> Non
 
 
 def _fetch_archive(path: Path, source: str) -> Path:
-    sha = _sha256_file(path)
+    sha = sha256_file(path)
     return _commit_tree("archive", sha, lambda tmp: extract_archive(path, tmp, source))
 
 
@@ -287,7 +287,7 @@ def _fetch_deb(source: str) -> Path:
         if not debs:
             raise SourceError(source, "apt-get download produced no .deb")
         deb = debs[0]
-        sha = _sha256_file(deb)
+        sha = sha256_file(deb)
 
         def build(out: Path) -> None:
             _run(["dpkg-deb", "-x", str(deb), str(out)], source, "dpkg-deb -x")
@@ -338,7 +338,7 @@ def _fetch_debsrc(source: str) -> Path:
     name = source.split(":", 1)[1]
     if not re.fullmatch(r"[a-z0-9][a-z0-9+.-]*(=[A-Za-z0-9.+~:-]+)?", name):
         raise SourceError(source, "expected debsrc:NAME or debsrc:NAME=VERSION")
-    state = _sources_root() / "apt-src-state"
+    state = sources_root() / "apt-src-state"
     (state / "lists" / "partial").mkdir(parents=True, exist_ok=True)
     (state / "archives" / "partial").mkdir(parents=True, exist_ok=True)
     slist = state / "sources.list"
@@ -370,7 +370,7 @@ def _fetch_debsrc(source: str) -> Path:
                 if ".orig." in fname or fname.endswith(".dsc") or not ".debian." in fname:
                     raise
         dsc = sorted(tmp.glob("*.dsc"))
-        sha = _sha256_file(dsc[0])
+        sha = sha256_file(dsc[0])
 
         def build(out: Path) -> None:
             # Upstream tarball first, then the Debian packaging into debian/ (what dpkg-source -x does,
@@ -430,7 +430,7 @@ def _fetch_pip(source: str) -> Path:
         if not files:
             raise SourceError(source, "pip download produced no file")
         artifact = files[0]
-        sha = _sha256_file(artifact)
+        sha = sha256_file(artifact)
 
         def build(out: Path) -> None:
             extract_archive(artifact, out, source)
@@ -495,21 +495,13 @@ def fetch(source: str, base_dir: str | os.PathLike | None = None) -> Path:
     return path
 
 
-def resolve_datasheet(spec: str, base_dir: str | os.PathLike | None = None) -> Path:
-    """A datasheet spec → a local file. ``SOURCE#PATH[!ZIP_MEMBER]`` or ``render:LAYOUT:SPEC``."""
+def resolve_file(spec: str, base_dir: str | os.PathLike | None = None) -> Path:
+    """A file spec → a local file: ``SOURCE#PATH[!ZIP_MEMBER]`` (a file inside a fetched tree, or a
+    member of a zip inside it), or a plain source. Rendered datasheets (``render:``) are resolved a
+    layer up, by ``firmcorpus.corpus.datasheet_sources``, since rendering needs the parsers.
+    """
     if spec.startswith("render:"):
-        _, layout, inner = spec.split(":", 2)
-        svd = resolve_datasheet(inner, base_dir)
-        out = _sources_root() / "rendered" / f"{hashlib.sha256((spec + _sha256_file(svd)).encode()).hexdigest()[:32]}-{svd.stem}-{layout}.pdf"
-        if not out.exists():
-            from firmcorpus.parsers.svd import parse_svd
-            from firmcorpus.parsers.svd_render import render_pdf
-
-            out.parent.mkdir(parents=True, exist_ok=True)
-            tmp = out.with_suffix(".tmp.pdf")
-            render_pdf(parse_svd(svd), tmp, layout=layout)
-            os.replace(tmp, out)
-        return out
+        raise SourceError(spec, "a render: spec needs firmcorpus.corpus.datasheet_sources.resolve_datasheet")
     inner = None
     if "#" in spec and source_kind(spec) != "local" or ("#" in spec and not Path(spec).exists()):
         spec, inner = spec.split("#", 1)
@@ -524,7 +516,7 @@ def resolve_datasheet(spec: str, base_dir: str | os.PathLike | None = None) -> P
         raise SourceError(spec, f"'{inner}' not found inside the fetched tree {root}")
     if member is None:
         return path
-    out = _sources_root() / "members" / hashlib.sha256(f"{path}!{member}".encode()).hexdigest()[:32] / PurePosixPath(member).name
+    out = sources_root() / "members" / hashlib.sha256(f"{path}!{member}".encode()).hexdigest()[:32] / PurePosixPath(member).name
     if not out.exists():
         _safe_member(member, spec)
         with zipfile.ZipFile(path) as zf:

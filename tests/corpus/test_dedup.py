@@ -171,13 +171,13 @@ def test_token_hashes_match_regex_tokens(headers):
     """
     import numpy as np
 
-    from firmcorpus.corpus.steps.minhash import code_token_hashes
+    from firmcorpus.corpus.code_tokens import token_hashes
 
     oracle = re.compile(r"[A-Za-z0-9_]+|[^\sA-Za-z0-9_]")
     for _, text in headers[:10]:
         text = text.encode("ascii", "ignore").decode()
         tokens = oracle.findall(text)
-        hashes = code_token_hashes(text)
+        hashes = token_hashes(text)
         assert hashes.dtype == np.uint64
         assert len(hashes) == len(tokens)
         by_token: dict[str, int] = {}

@@ -8,7 +8,8 @@ import pytest
 
 from firmcorpus.corpus.licenses import LicensePolicy, detect_license, split_expression
 from firmcorpus.corpus.secrets import find_secrets, redact
-from firmcorpus.corpus.signals import code_tokens, comment_ratio, encoded_data, text_signals
+from firmcorpus.corpus.code_tokens import signal_tokens
+from firmcorpus.corpus.signals import comment_ratio, encoded_data, text_signals
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +41,7 @@ def test_comment_ratio_counts_only_comments():
 
 
 def test_code_tokens_keep_operators():
-    assert code_tokens("p->x = 0x1Fu;") == ["p", "-", ">", "x", "=", "0x1Fu", ";"]
+    assert signal_tokens("p->x = 0x1Fu;") == ["p", "-", ">", "x", "=", "0x1Fu", ";"]
 
 
 def test_encoded_blob_detected():

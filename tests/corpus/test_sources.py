@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from firmcorpus.core import sources
-from firmcorpus.core.sources import SourceError, extract_archive, fetch, resolve_datasheet
+from firmcorpus.core.sources import SourceError, extract_archive, fetch
+from firmcorpus.corpus.datasheet_sources import resolve_datasheet
 
 
 @pytest.fixture()
@@ -63,7 +64,7 @@ def test_local_tar_and_zip_are_unpacked_once_by_content(tmp_path, cache):
     assert (out / "proj" / "a.c").read_text() == "int a;\n"
     assert (out / "proj" / "inc" / "alias.h").is_symlink()
     assert fetch(str(arc)) == out  # cached: same entry
-    assert out.name == sources._sha256_file(arc)[:32]  # named by content
+    assert out.name == sources.sha256_file(arc)[:32]  # named by content
     z = tmp_path / "r.zip"
     with zipfile.ZipFile(z, "w") as zf:
         zf.writestr("drv/x.h", "#define X 2\n")

@@ -15,7 +15,8 @@ from firmcorpus.corpus.steps.mapping import MappingStep
 
 @pytest.fixture(scope="module")
 def svd():
-    from firmcorpus.core.sources import SourceError, resolve_datasheet
+    from firmcorpus.core.sources import SourceError
+    from firmcorpus.corpus.datasheet_sources import resolve_datasheet
     from firmcorpus.parsers.svd import parse_svd
 
     try:

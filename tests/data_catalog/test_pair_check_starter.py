@@ -18,7 +18,8 @@ STARTER = Path(__file__).resolve().parents[2] / "corpus" / "starter" / "default.
 def parsed():
     if not STARTER.is_file():
         pytest.skip("corpus/starter/default.yaml not present")
-    from firmcorpus.core.sources import fetch, resolve_datasheet
+    from firmcorpus.core.sources import fetch
+    from firmcorpus.corpus.datasheet_sources import resolve_datasheet
     from firmcorpus.parsers.code import detect_language, parse_code
     from firmcorpus.parsers.svd import parse_svd
 

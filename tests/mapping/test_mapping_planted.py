@@ -11,7 +11,8 @@ import pytest
 
 @pytest.fixture(scope="module")
 def stm32f0():
-    from firmcorpus.core.sources import SourceError, resolve_datasheet
+    from firmcorpus.core.sources import SourceError
+    from firmcorpus.corpus.datasheet_sources import resolve_datasheet
     from firmcorpus.parsers.svd import parse_svd
 
     try:
@@ -61,7 +62,8 @@ def planted(stm32f0, tmp_path_factory):
 
 
 def _map(stm32f0, root: Path):
-    from firmcorpus.cli.cmd_map import map_repo, read_texts
+    from firmcorpus.mapping.repo_map import map_repo
+    from firmcorpus.parsers.tree import read_texts
 
     texts = read_texts(root)
     res, _ = map_repo(stm32f0, texts)

@@ -9,6 +9,7 @@ import random
 import pytest
 
 import firmcorpus.parsers.code as code
+import firmcorpus.parsers.directives as directives
 from firmcorpus.parsers.cexpr import Macro
 from firmcorpus.parsers.models import Symbol
 
@@ -37,7 +38,7 @@ def _assert_same(text: str) -> None:
     assert [list(x) for x in got] == [list(x) for x in want], repr(text[:200])
     assert _macros_view(m_c) == _macros_view(m_py), repr(text[:200])
     assert list(m_c) == list(m_py)  # same insertion order
-    assert cscan.directives(text) == code._directives_py(text), repr(text[:200])
+    assert cscan.directives(text) == directives.directives_py(text), repr(text[:200])
 
 
 def _real_files() -> list[bytes]:
@@ -66,7 +67,7 @@ def test_same_results_on_real_files():
         if not text.isascii():
             continue
         _assert_same(text)
-        n_dirs += len(code._directives_py(text))
+        n_dirs += len(directives.directives_py(text))
     assert n_dirs > 20_000  # the register headers are in there
 
 
@@ -127,7 +128,7 @@ def test_clean_value_same_on_random_bodies():
     rng = random.Random(99)
     for _ in range(40_000):
         body = "".join(rng.choice(PIECES) for _ in range(rng.randint(0, 30)))
-        assert cscan.clean_value(body) == code._clean_value(body), repr(body)
+        assert cscan.clean_value(body) == directives.clean_value(body), repr(body)
 
 
 @needs_cscan

@@ -11,7 +11,8 @@ PYOCD = "pip:pyocd==0.46.0#pyocd/debug/svd/svd_data.zip!"
 
 
 def pyocd_svd(name: str):
-    from firmcorpus.core.sources import SourceError, resolve_datasheet
+    from firmcorpus.core.sources import SourceError
+    from firmcorpus.corpus.datasheet_sources import resolve_datasheet
 
     try:
         return resolve_datasheet(PYOCD + name)

@@ -1,0 +1,255 @@
+#!/usr/bin/env python3
+"""Materialise the development-set files listed in the recipe CSVs.
+
+Standalone: standard library only, does not import the project.
+
+Recipes (relative to this file):
+  datasheets/SOURCES.csv  id,repo,commit,path,sha256,bytes,split
+      -> cache/datasheets/<id>.pdf
+  mapping/SOURCES.csv     id,kind,repo,commit,path,sha256,bytes,split   (optional)
+      kind=datasheet -> cache/mapping/<id>.pdf
+      kind=code      -> `git archive COMMIT PATH` unpacked into cache/mapping/<id>/code/
+                        (an empty PATH means the whole repository)
+
+Sources, tried in order for every line:
+  1. --mirror-root DIR: git directories named `owner+name*` under DIR (as the fetch
+     tool creates them, e.g. DIR/owner+name/repo); read with `git show COMMIT:PATH`.
+  2. `git clone --filter=blob:none --no-checkout https://github.com/owner/name`
+     into a temporary directory, then `git show` / `git archive` (skip with --offline).
+
+Nothing from a fetched repository is ever executed: no checkout, no submodules,
+hooks disabled, archives are unpacked with path checks.
+
+Verification: for files, sha256 and size of the bytes. A `code` line whose PATH
+is a single file is checked the same way (sha256/bytes of the file) and written to
+code/PATH. For a folder (or the whole repo) the sha256 column may hold a 40-hex
+git tree id (compared with `git rev-parse COMMIT:PATH`), a 64-hex sha256 of the
+`git archive --format=tar` stream, or be empty (reported as `ok (unverified)`).
+Several rows may share one id; they fill the same code/ folder.
+
+Prints one line per recipe line: `ok`, `missing` or `sha mismatch`; exits 1 if
+any line is not ok.
+
+Usage: python bench/devset/materialise.py --mirror-root /work/.mirror
+"""
+import argparse
+import csv
+import hashlib
+import io
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+GIT_SAFE = ["-c", "core.hooksPath=/dev/null", "-c", "protocol.ext.allow=never",
+            "-c", "core.fsmonitor=false"]
+
+
+def run_git(args, gitdir=None, check=True):
+    cmd = ["git"] + GIT_SAFE
+    if gitdir:
+        cmd += ["--git-dir", gitdir]
+    cmd += args
+    env = dict(os.environ, GIT_TERMINAL_PROMPT="0", GIT_CONFIG_NOSYSTEM="1")
+    return subprocess.run(cmd, capture_output=True, check=check, env=env)
+
+
+def is_gitdir(d):
+    return os.path.isfile(os.path.join(d, "HEAD")) and os.path.isdir(os.path.join(d, "objects"))
+
+
+def mirror_gitdirs(root, repo):
+    """Git directories under root whose top folder is named owner+name*."""
+    if not root or not os.path.isdir(root):
+        return []
+    prefix = repo.replace("/", "+")
+    found = []
+    # exact name first; other owner+name* entries are only used if they hold the commit
+    for entry in sorted(os.listdir(root), key=lambda e: (e != prefix, e)):
+        if not entry.startswith(prefix):
+            continue
+        top = os.path.join(root, entry)
+        for cand in (top, os.path.join(top, "repo"), os.path.join(top, ".git")):
+            if os.path.isdir(cand) and is_gitdir(cand):
+                found.append(cand)
+                break
+        else:
+            for sub in sorted(os.listdir(top)) if os.path.isdir(top) else []:
+                cand = os.path.join(top, sub)
+                if os.path.isdir(cand) and is_gitdir(cand):
+                    found.append(cand)
+    return found
+
+
+def has_commit(gitdir, commit):
+    return run_git(["cat-file", "-e", commit + "^{commit}"], gitdir, check=False).returncode == 0
+
+
+class Sources:
+    def __init__(self, mirror_root, offline, clone_base="https://github.com"):
+        self.clone_base = clone_base.rstrip("/")
+        self.mirror_root = mirror_root
+        self.offline = offline
+        self.clones = {}
+        self.tmp = None
+
+    def gitdir_for(self, repo, commit):
+        for g in mirror_gitdirs(self.mirror_root, repo):
+            if has_commit(g, commit):
+                return g
+        if self.offline:
+            return None
+        if repo not in self.clones:
+            if self.tmp is None:
+                self.tmp = tempfile.mkdtemp(prefix="devset-clone-")
+            dest = os.path.join(self.tmp, repo.replace("/", "+"))
+            r = run_git(["clone", "--quiet", "--bare", "--filter=blob:none",
+                         "%s/%s" % (self.clone_base, repo), dest], check=False)
+            self.clones[repo] = dest if r.returncode == 0 else None
+        g = self.clones[repo]
+        if g and not has_commit(g, commit):
+            run_git(["fetch", "--quiet", "--filter=blob:none", "origin", commit], g, check=False)
+        return g if g and has_commit(g, commit) else None
+
+    def close(self):
+        if self.tmp:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def read_blob(src, repo, commit, path):
+    g = src.gitdir_for(repo, commit)
+    if not g:
+        return None
+    r = run_git(["show", "%s:%s" % (commit, path)], g, check=False)
+    return r.stdout if r.returncode == 0 else None
+
+
+def safe_extract(tar_bytes, dest):
+    dest = os.path.realpath(dest)
+    with tarfile.open(fileobj=io.BytesIO(tar_bytes)) as tf:
+        members = []
+        for m in tf.getmembers():
+            target = os.path.realpath(os.path.join(dest, m.name))
+            if os.path.isabs(m.name) or not (target == dest or target.startswith(dest + os.sep)):
+                continue
+            if m.issym() or m.islnk():
+                continue  # links are not needed for reading code
+            if not (m.isfile() or m.isdir()):
+                continue
+            m.mode = (m.mode & 0o644) | (0o755 if m.isdir() else 0)
+            members.append(m)
+        kwargs = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
+        tf.extractall(dest, members=members, **kwargs)
+
+
+def do_file(src, row, out_path):
+    data = read_blob(src, row["repo"], row["commit"], row["path"])
+    if data is None:
+        return "missing"
+    sha = hashlib.sha256(data).hexdigest()
+    if sha != row["sha256"].strip().lower() or (row.get("bytes") and int(row["bytes"]) != len(data)):
+        return "sha mismatch"
+    os.makedirs(os.path.dirname(out_path), exist_ok=True)
+    with open(out_path, "wb") as f:
+        f.write(data)
+    return "ok"
+
+
+def do_code(src, row, out_dir):
+    """Export PATH (a folder, a single file, or the whole repo) of COMMIT into out_dir."""
+    g = src.gitdir_for(row["repo"], row["commit"])
+    if not g:
+        return "missing"
+    path = (row.get("path") or "").strip().strip("/")
+    want = (row.get("sha256") or "").strip().lower()
+    spec = "%s:%s" % (row["commit"], path)
+    otype = run_git(["cat-file", "-t", spec], g, check=False).stdout.decode().strip()
+    if otype == "blob":
+        data = run_git(["show", spec], g, check=False).stdout
+        if want and (hashlib.sha256(data).hexdigest() != want
+                     or (row.get("bytes") and int(row["bytes"]) != len(data))):
+            return "sha mismatch"
+        dest = os.path.realpath(os.path.join(out_dir, path))
+        if not dest.startswith(os.path.realpath(out_dir) + os.sep):
+            return "missing (bad path)"
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        with open(dest, "wb") as f:
+            f.write(data)
+        return "ok" if want else "ok (unverified)"
+    if otype not in ("tree", "") or (otype == "" and path):
+        return "missing"
+    args = ["archive", "--format=tar", row["commit"]]
+    if path:
+        args.append(path)
+    r = run_git(args, g, check=False)
+    if r.returncode != 0 or not r.stdout:
+        return "missing"
+    status = "ok"
+    if len(want) == 40:
+        tree = run_git(["rev-parse", spec], g, check=False).stdout.decode().strip()
+        if tree != want:
+            return "sha mismatch"
+    elif len(want) == 64:
+        if hashlib.sha256(r.stdout).hexdigest() != want:
+            return "sha mismatch"
+    else:
+        status = "ok (unverified)"
+    os.makedirs(out_dir, exist_ok=True)
+    safe_extract(r.stdout, out_dir)
+    return status
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--mirror-root", help="folder holding owner+name* git snapshots (e.g. /work/.mirror)")
+    ap.add_argument("--cache", default=os.path.join(HERE, "cache"), help="output folder (default: bench/devset/cache)")
+    ap.add_argument("--offline", action="store_true", help="never clone from GitHub")
+    ap.add_argument("--only", nargs="*", help="ids to materialise (default: all)")
+    ap.add_argument("--clone-base", default="https://github.com", help=argparse.SUPPRESS)  # for tests
+    a = ap.parse_args()
+
+    src = Sources(a.mirror_root, a.offline, a.clone_base)
+    bad = 0
+    cleaned = set()  # code folders are emptied once per run, then filled by every row of that id
+    try:
+        recipes = [(os.path.join(HERE, "datasheets", "SOURCES.csv"), "datasheets"),
+                   (os.path.join(HERE, "mapping", "SOURCES.csv"), "mapping")]
+        for csv_path, sub in recipes:
+            if not os.path.isfile(csv_path):
+                if sub == "mapping":
+                    print("(no %s, skipped)" % os.path.relpath(csv_path, HERE))
+                    continue
+                print("missing recipe %s" % csv_path)
+                bad += 1
+                continue
+            with open(csv_path, newline="") as f:
+                for row in csv.DictReader(f):
+                    if a.only and row["id"] not in a.only:
+                        continue
+                    kind = (row.get("kind") or "datasheet").strip()
+                    try:
+                        if kind == "code":
+                            out = os.path.join(a.cache, sub, row["id"], "code")
+                            if out not in cleaned:
+                                shutil.rmtree(out, ignore_errors=True)
+                                cleaned.add(out)
+                            status = do_code(src, row, out)
+                        else:
+                            out = os.path.join(a.cache, sub, row["id"] + ".pdf")
+                            status = do_file(src, row, out)
+                    except Exception as e:  # report and continue
+                        status = "missing (%s)" % e.__class__.__name__
+                    if not status.startswith("ok"):
+                        bad += 1
+                    print("%-16s %s/%s  %s@%s:%s" % (status, sub, row["id"], row["repo"], row["commit"][:12], row.get("path", "")))
+    finally:
+        src.close()
+    print("%d problem(s)" % bad)
+    sys.exit(1 if bad else 0)
+
+
+if __name__ == "__main__":
+    main()

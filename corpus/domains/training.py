@@ -1,0 +1,73 @@
+"""Whole classifier jobs behind ``firmcorpus classify train|eval|labelled-set``: rebuild the domain
+model from its training sources (same sources and seed → same bytes), score it on the held-out
+sources, and write the labelled set."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+from firmcorpus.core.errors import UserError
+from firmcorpus.corpus.domains.evalset import (TRAIN_SOURCES, build_sets, collect, default_manifest_path, evaluate,
+                                               training_tuples, weak_labelled_rows, write_manifest)
+from firmcorpus.corpus.domains.model import DomainModel, TrainConfig, default_model_path, file_sha256
+
+
+def train_model(out: str | None = None, cap_scale: float = 1.0, epoch: int | None = None, dim: int | None = None,
+                bucket: int | None = None, seed: int = 0, fetch: bool = True, documents: str | None = None,
+                registry: bool = True) -> dict:
+    """Train and save the model (default: the shipped one) and its provenance JSON beside it."""
+    cfg = TrainConfig(seed=seed)
+    if epoch is not None:
+        cfg.epoch = epoch
+    if dim is not None:
+        cfg.dim = dim
+    if bucket is not None:
+        cfg.bucket = bucket
+    skipped: dict[str, int] = {}
+    examples = collect("train", cap_scale=cap_scale, fetch=fetch, skipped=skipped) if registry else []
+    doc_counts: dict[str, int] = {}
+    doc_rows = weak_labelled_rows(documents, counts=doc_counts) if documents else []
+    if not examples and not doc_rows:
+        raise UserError("no training files found: fetch the training packages "
+                        f"({', '.join(TRAIN_SOURCES)}), set FIRMCORPUS_CLASSIFY_DATA, or pass "
+                        "--documents with a build's parquet documents")
+    rows = (training_tuples(examples) if examples else []) + doc_rows
+    model = DomainModel.train(rows, cfg)
+    path = model.save(out or default_model_path())
+    summary = {
+        "model": path.name, "path": str(path), "bytes": path.stat().st_size, "sha256": file_sha256(path),
+        "config": cfg.to_dict(), "files": len(examples), "training_rows": len(rows),
+        "files_per_domain": dict(sorted(Counter(e.domain for e in examples).items())),
+        "files_per_source": dict(sorted(Counter(e.source for e in examples).items())),
+        "skipped": skipped, "cap_scale": cap_scale,
+        "build_documents": {"folder": str(documents), **doc_counts,
+                            "per_domain": dict(sorted(Counter(r[3] for r in doc_rows).items()))} if documents else None,
+    }
+    provenance = {k: v for k, v in summary.items() if k != "path"}
+    path.with_suffix(".json").write_text(json.dumps(provenance, indent=2, sort_keys=True) + "\n")
+    return summary
+
+
+def evaluate_model(model: str | None = None, cap_scale: float = 1.0, fetch: bool = True,
+                   progress: Callable[[int, int], None] | None = None) -> dict:
+    """The classifier step and the bare model on the held-out sources."""
+    train, evals, skipped = build_sets(cap_scale=cap_scale, fetch=fetch)
+    train_domains = sorted({e.domain for e in train})
+    res = evaluate(evals, model, train_domains, progress=(lambda n: progress(n, len(evals))) if progress else None)
+    res["skipped"] = skipped
+    res["eval_sources"] = sorted({e.source for e in evals})
+    res["train_sources"] = sorted({e.source for e in train})
+    return res
+
+
+def write_labelled_set(out: str | None = None, cap_scale: float = 1.0, fetch: bool = True) -> dict:
+    """The labelled training + held-out set as JSONL: source, path, domain, split, why, sha256."""
+    train, evals, skipped = build_sets(cap_scale=cap_scale, fetch=fetch)
+    path = Path(out) if out else default_manifest_path()
+    write_manifest(train + evals, path)
+    return {"path": str(path), "train": len(train), "eval": len(evals), "skipped": skipped,
+            "eval_per_domain": dict(sorted(Counter(e.domain for e in evals).items())),
+            "train_per_domain": dict(sorted(Counter(e.domain for e in train).items()))}

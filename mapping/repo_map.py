@@ -1,0 +1,85 @@
+"""Map one datasheet onto one repository folder, and score that against truth files.
+
+Loading a repository is two passes: every source file's text is read (cheap), then
+``mapping.repo.prefilter`` keeps the files that name the datasheet's part number, their driver
+siblings and the headers they include, and only those are parsed. A whole kernel tree therefore
+maps in about the time it takes to read it.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from firmcorpus.core.errors import UserError
+from firmcorpus.mapping.core import map_pair
+from firmcorpus.mapping.metrics import evaluate, load_truth, micro
+from firmcorpus.mapping.models import MappingResult
+from firmcorpus.mapping.repo import part_numbers, prefilter
+from firmcorpus.parsers.datasheet import load_datasheet
+from firmcorpus.parsers.models import Datasheet, ParseError
+from firmcorpus.parsers.tree import Progress, parse_selected, read_texts
+
+
+def open_datasheet(path: str | os.PathLike) -> Datasheet:
+    """A PDF or CMSIS-SVD datasheet the user named; a missing or unreadable file is a ``UserError``."""
+    p = Path(path)
+    if not p.is_file():
+        raise UserError(f"{path}: no such file; give a PDF datasheet or a CMSIS-SVD file")
+    try:
+        return load_datasheet(p)
+    except ParseError as e:
+        raise UserError(f"{e} — give a PDF datasheet or a CMSIS-SVD (.svd/.xml) file") from e
+
+
+def map_repo(datasheet: Datasheet, texts: dict[str, str], progress: Progress | None = None,
+             **options: Any) -> tuple[MappingResult, dict[str, Any]]:
+    """Prefilter, parse the kept files, map. Returns (MappingResult, timing dict)."""
+    t0 = time.perf_counter()
+    parts = part_numbers(datasheet)
+    selected = prefilter(datasheet, texts, parts)
+    t1 = time.perf_counter()
+    files = parse_selected(texts, selected, progress)
+    t2 = time.perf_counter()
+    sub_texts = {f.path: texts[f.path] for f in files}
+    res = map_pair(datasheet, files, sub_texts, parts=parts, **options)
+    t3 = time.perf_counter()
+    res.metrics["repo_files"] = len(texts)
+    timing = {"prefilter_s": round(t1 - t0, 3), "parse_s": round(t2 - t1, 3), "map_s": round(t3 - t2, 3),
+              "parsed_files": len(files)}
+    res.metrics.update(timing)
+    return res, timing
+
+
+def map_folder(datasheet: str | os.PathLike, repo: str | os.PathLike,
+               progress: Progress | None = None) -> tuple[MappingResult, Datasheet, dict[str, str]]:
+    """``firmcorpus map``: the mapping of a datasheet file onto a repository folder."""
+    if not Path(repo).is_dir():
+        raise UserError(f"{repo}: not a folder; give the repository's root folder")
+    ds = open_datasheet(datasheet)
+    texts = read_texts(repo, progress)
+    res, _ = map_repo(ds, texts, progress)
+    return res, ds, texts
+
+
+def evaluate_truths(truth: str | os.PathLike, repo: str | os.PathLike,
+                    progress: Progress | None = None) -> dict[str, Any]:
+    """``firmcorpus map-eval``: link precision/recall and file accuracy against truth files (one JSON or
+    a folder of them); each truth's datasheet is the PDF its ``datasheet.file`` names beside it."""
+    truth = Path(truth)
+    truths = sorted(truth.glob("*.json")) if truth.is_dir() else [truth]
+    if not truths or not truths[0].is_file():
+        raise UserError(f"{truth}: no *.json truth files there")
+    texts = read_texts(repo, progress)
+    rows = []
+    for tp in truths:
+        t = load_truth(tp)
+        pdf = tp.parent / t.get("datasheet", {}).get("file", tp.with_suffix(".pdf").name)
+        res, timing = map_repo(open_datasheet(pdf), texts)
+        e = evaluate(res, t)
+        e.update(pair_id=t.get("pair_id", tp.stem),
+                 seconds=round(sum(v for k, v in timing.items() if k.endswith("_s")), 3))
+        rows.append(e)
+    return {"pairs": rows, "micro": micro(rows)}
