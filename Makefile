@@ -5,7 +5,7 @@ STAMP  := $(VENV)/.installed-stamp
 OUT    ?= out/demo
 WORKERS ?= 2
 
-.PHONY: install demo test test-fast bench clean browser
+.PHONY: install demo test test-fast lint bench clean browser
 
 $(STAMP): pyproject.toml Makefile setup.py parsers/_cscan.c parsers/_tswalk.c
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -31,6 +31,10 @@ test: install browser
 
 test-fast: install
 	HF_HUB_OFFLINE=1 $(PY) -m pytest -q -x -m "not slow"
+
+# ruff's rules are in pyproject.toml ([tool.ruff]); the layer rules are tests/test_layers.py.
+lint: install
+	$(VENV)/bin/ruff check .
 
 clean:
 	rm -rf out .pytest_cache

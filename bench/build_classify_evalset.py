@@ -10,13 +10,10 @@ where a file comes from (``corpus.domains.evalset.SLICES``), never from its text
 from __future__ import annotations
 
 import argparse
-import sys
 from collections import Counter
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from firmcorpus.corpus.domains.evalset import SLICES, SOURCES, build_sets, default_manifest_path, write_manifest  # noqa: E402
+from firmcorpus.corpus.domains.evalset import SLICES, SOURCES, build_sets, default_manifest_path, write_manifest
 
 
 def main() -> None:

@@ -12,12 +12,9 @@ from __future__ import annotations
 import argparse
 import filecmp
 import json
-import sys
 import tempfile
 import time
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 def main() -> None:

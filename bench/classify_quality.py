@@ -21,15 +21,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from collections import Counter
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from firmcorpus.corpus.domains.evalset import format_eval  # noqa: E402
-from firmcorpus.corpus.domains.evalset import build_sets, evaluate, macro_f1, read_text  # noqa: E402
+from firmcorpus.corpus.domains.evalset import build_sets, evaluate, format_eval, macro_f1, read_text
 
 
 def throughput(evals, model_path, limit: int = 600) -> dict:

@@ -30,16 +30,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from firmcorpus.corpus.steps.reader import select_files  # noqa: E402  (the build's own file selection)
-from firmcorpus.parsers.code import detect_language, parse_code  # noqa: E402
-from firmcorpus.parsers.directives import directives  # noqa: E402
-from firmcorpus.parsers.treesitter import parse_outside, ts_parse  # noqa: E402
+from firmcorpus.corpus.steps.reader import select_files
+from firmcorpus.parsers.code import detect_language, parse_code
+from firmcorpus.parsers.directives import directives
+from firmcorpus.parsers.treesitter import parse_outside, ts_parse
 
 TS_LANGS = ("c", "cpp", "devicetree")
 

@@ -19,14 +19,11 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from firmcorpus.core.paths import shared_data_dir  # noqa: E402
-from firmcorpus.parsers.datasheet import parse_pdf  # noqa: E402
+from firmcorpus.core.paths import shared_data_dir
+from firmcorpus.parsers.datasheet import parse_pdf
 
 
 def norm_name(s: str) -> str:

@@ -13,13 +13,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from firmcorpus.core.paths import shared_data_dir  # noqa: E402
+from firmcorpus.core.paths import shared_data_dir
 
 
 def main() -> int:

@@ -25,15 +25,12 @@ import json
 import random
 import re
 import shutil
-import sys
 import tempfile
 import time
 from itertools import combinations
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from bench.dedup_speed import EXTS, SOURCES  # noqa: E402
+from bench.dedup_speed import EXTS, SOURCES
 
 LICENCES = [
     "/*\n * Copyright (c) 2024 Example Devices Ltd.\n *\n * Licensed under the Apache License, Version 2.0 (the \"License\");\n"
@@ -152,8 +149,13 @@ def score(pred: set, truth: set) -> dict:
 def run(docs, work: str, workers: int, tasks: int) -> dict:
     from datatrove.data import Document
     from datatrove.executor import LocalPipelineExecutor
-    from datatrove.pipeline.dedup.minhash import (MinhashConfig, MinhashDedupBuckets, MinhashDedupCluster,
-                                                  MinhashDedupFilter, MinhashDedupSignature)
+    from datatrove.pipeline.dedup.minhash import (
+        MinhashConfig,
+        MinhashDedupBuckets,
+        MinhashDedupCluster,
+        MinhashDedupFilter,
+        MinhashDedupSignature,
+    )
 
     from firmcorpus.corpus.dedup import DedupConfig, dedup_stages, parquet_reader, parquet_writer, run_local
 

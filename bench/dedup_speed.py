@@ -25,8 +25,6 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 SOURCES = ["/usr/include"] + [str(p) for p in sorted(Path("/tmp/fc-data/unpacked").glob("*"))
                               if p.is_dir() and not p.name.startswith("linux-source")]
 EXTS = {".c", ".h", ".S", ".s", ".cpp", ".hpp", ".cc"}
@@ -103,12 +101,22 @@ def run_stages(stages, logging_dir: str, workers: int, start_method: str) -> flo
 
 
 def bench_end_to_end(input_dir: str, work: str, tasks: int, workers: int, start_method: str) -> dict:
-    from datatrove.pipeline.dedup.minhash import (MinhashConfig, MinhashDedupBuckets, MinhashDedupCluster,
-                                                  MinhashDedupFilter, MinhashDedupSignature)
+    from datatrove.pipeline.dedup.minhash import (
+        MinhashConfig,
+        MinhashDedupBuckets,
+        MinhashDedupCluster,
+        MinhashDedupFilter,
+        MinhashDedupSignature,
+    )
 
     from firmcorpus.corpus.dedup import parquet_reader, parquet_writer
-    from firmcorpus.corpus.steps.minhash import (CodeMinhashBuckets, CodeMinhashCluster, CodeMinhashConfig, CodeMinhashFilter,
-                                      CodeMinhashSignature)
+    from firmcorpus.corpus.steps.minhash import (
+        CodeMinhashBuckets,
+        CodeMinhashCluster,
+        CodeMinhashConfig,
+        CodeMinhashFilter,
+        CodeMinhashSignature,
+    )
 
     w = Path(work)
     mh = CodeMinhashConfig.for_threshold(0.7, 256)

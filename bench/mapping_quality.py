@@ -34,8 +34,6 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 SPECMAP_FILE_ACCURACY = 0.733
 SUBTREES = ("drivers/iio", "drivers/rtc", "drivers/hwmon", "drivers/pwm", "drivers/input", "drivers/leds",
             "drivers/power", "drivers/regulator", "drivers/mfd", "include")
@@ -71,8 +69,8 @@ def kernel_subset(arg: str | None) -> Path:
 
 def load_parsed(root: Path):
     """(CodeFiles, texts) of the subset, parsed once and cached (the parse is not what is measured)."""
-    from firmcorpus.parsers.tree import parse_selected, read_texts
     from firmcorpus.core.paths import cache_dir
+    from firmcorpus.parsers.tree import parse_selected, read_texts
 
     key = f"{root.resolve()}".replace("/", "_")
     cache = cache_dir() / "bench" / f"mapping_parsed{key}.pkl"

@@ -23,18 +23,33 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 from unittest import mock
 
 import datatrove.executor.slurm as datatrove_slurm
+from datatrove.executor import RayPipelineExecutor, SlurmPipelineExecutor
+from datatrove.pipeline.tokens import DocumentTokenizer, TokensCounter
 
 from firmcorpus.core.errors import UserError
-from firmcorpus.corpus.config import BuildConfig
-from firmcorpus.corpus.stages import Stage, check_stage_complete, local_executor, run_local
 from firmcorpus.core.io import atomic_write_json
+from firmcorpus.core.tokenizer import special_tokens, tokenizer_file
+from firmcorpus.corpus.config import BuildConfig
+from firmcorpus.corpus.dedup import dedup_stages, parquet_reader, parquet_writer
+from firmcorpus.corpus.stages import Stage, check_stage_complete, local_executor, run_local
+from firmcorpus.corpus.steps.catalog_docs import DocumentsCatalog, StripTransient
+from firmcorpus.corpus.steps.classify import DomainClassifier
+from firmcorpus.corpus.steps.code import CodeParseStep
+from firmcorpus.corpus.steps.datasheet import DatasheetStep
+from firmcorpus.corpus.steps.decontam import Decontaminator, HeldoutNgrams
+from firmcorpus.corpus.steps.filters import QualityFilter
+from firmcorpus.corpus.steps.mapping import MappingStep
+from firmcorpus.corpus.steps.mixture import MixtureSampler
+from firmcorpus.corpus.steps.reader import PairReader
+from firmcorpus.corpus.steps.repo_text import RepoTextAssembler
+from firmcorpus.corpus.steps.signals import QualitySignals
+from firmcorpus.corpus.steps.split import SplitPlanner, SplitTagger
 
 STAGE_STATE = "build.json"
 
@@ -64,36 +79,18 @@ class BuildPaths:
 
 
 def _parquet_reader(folder: Path):
-    from firmcorpus.corpus.dedup import parquet_reader
 
     return parquet_reader(str(folder))
 
 
 def _parquet_writer(folder: Path, filename: str = "${rank}.parquet"):
     # metadata stored as one sorted JSON column: one schema whatever keys differ between documents
-    from firmcorpus.corpus.dedup import parquet_writer
 
     return parquet_writer(str(folder), filename)
 
 
 def plan_stages(pairs: list[dict[str, Any]], config: BuildConfig, out: Path, base_dir: str | None = None) -> list[Stage]:
     """The build as a list of stages (pipelines of configured steps; nothing runs here)."""
-    from firmcorpus.corpus.dedup import DedupConfig, dedup_stages
-    from firmcorpus.corpus.steps.catalog_docs import DocumentsCatalog, StripTransient
-    from firmcorpus.corpus.steps.classify import DomainClassifier
-    from firmcorpus.corpus.steps.code import CodeParseStep
-    from firmcorpus.corpus.steps.datasheet import DatasheetStep
-    from firmcorpus.corpus.steps.decontam import Decontaminator, HeldoutNgrams
-    from firmcorpus.corpus.licenses import LicensePolicy
-    from firmcorpus.corpus.steps.filters import FilterConfig, QualityFilter
-    from firmcorpus.corpus.steps.mapping import MappingStep
-    from firmcorpus.corpus.steps.mixture import MixtureSampler
-    from firmcorpus.corpus.steps.reader import PairReader
-    from firmcorpus.corpus.steps.repo_text import RepoTextAssembler
-    from firmcorpus.corpus.steps.signals import QualitySignals
-    from firmcorpus.corpus.steps.split import SplitPlanner, SplitTagger
-    from firmcorpus.core.tokenizer import special_tokens, tokenizer_file
-    from datatrove.pipeline.tokens import DocumentTokenizer, TokensCounter
 
     p = BuildPaths(out)
     T = config.tasks
@@ -166,7 +163,6 @@ def make_executor(stage: Stage, config: BuildConfig, logs: Path, depends=None, w
     if config.executor == "local":
         return local_executor(stage, logging_dir, workers or config.workers, depends)
     if config.executor == "slurm":
-        from datatrove.executor import SlurmPipelineExecutor
 
         s = config.slurm
         return SlurmPipelineExecutor(stage.pipeline, tasks=stage.tasks, time=s.time, partition=s.partition,
@@ -180,7 +176,6 @@ def make_executor(stage: Stage, config: BuildConfig, logs: Path, depends=None, w
             import ray  # noqa: F401
         except ImportError as e:
             raise BuildError("the ray executor needs the ray extra: pip install 'firmcorpus[ray]'") from e
-        from datatrove.executor import RayPipelineExecutor
 
         r = config.ray
         return RayPipelineExecutor(stage.pipeline, tasks=stage.tasks, workers=workers or config.workers,

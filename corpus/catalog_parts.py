@@ -12,6 +12,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Any, Iterable
+
+import polars as pl
+
 from firmcorpus.core.io import atomic_path
 
 
@@ -29,7 +32,6 @@ class CatalogPartWriter:
         self.rows.append(row)
 
     def close(self) -> Path:
-        import polars as pl
 
         df = pl.DataFrame(self.rows, infer_schema_length=None) if self.rows else pl.DataFrame()
         if self.sort_by and self.rows:
@@ -48,7 +50,6 @@ class CatalogPartWriter:
 
 def merge_parts(catalog_dir: str | os.PathLike, table: str) -> Path | None:
     """Concatenate ``parts/<table>/*.parquet`` (rank order) into ``<table>.parquet``."""
-    import polars as pl
 
     catalog_dir = Path(catalog_dir)
     parts = sorted((catalog_dir / "parts" / table).glob("*.parquet"))

@@ -26,10 +26,25 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from firmcorpus.corpus.licenses import LicensePolicy
+import orjson
+import polars as pl
+from datatrove.pipeline.dedup.minhash import MinhashDedupBuckets
+from datatrove.pipeline.readers import ParquetReader
+from datatrove.pipeline.writers import ParquetWriter
+
+from firmcorpus.core.documents import public_metadata
 from firmcorpus.core.errors import UserError
+from firmcorpus.corpus.catalog_parts import merge_parts
+from firmcorpus.corpus.licenses import LicensePolicy
 from firmcorpus.corpus.stages import Stage, run_local
-from firmcorpus.corpus.steps.minhash import CodeMinhashConfig
+from firmcorpus.corpus.steps.exact_dedup import ExactDedupFilter, ExactDedupResolve, ExactDedupSignature
+from firmcorpus.corpus.steps.minhash import (
+    CodeMinhashBuckets,
+    CodeMinhashCluster,
+    CodeMinhashConfig,
+    CodeMinhashFilter,
+    CodeMinhashSignature,
+)
 
 
 @dataclass
@@ -94,9 +109,7 @@ def _adapter(self, document) -> dict:
     JSON keeps one parquet schema whatever metadata keys differ between documents; datatrove's
     readers decode a JSON ``metadata`` column back into a dict.
     """
-    import orjson
 
-    from firmcorpus.core.documents import public_metadata
 
     return {"id": document.id, "text": document.text,
             "metadata": orjson.dumps(public_metadata(document.metadata), option=orjson.OPT_SORT_KEYS,
@@ -104,7 +117,6 @@ def _adapter(self, document) -> dict:
 
 
 def parquet_writer(folder: str, filename: str = "${rank}.parquet"):
-    from datatrove.pipeline.writers import ParquetWriter
 
     # content-defined chunking and the page index are for Hub uploads and cost seconds per file
     return ParquetWriter(str(folder), output_filename=filename, adapter=_adapter, compression="zstd",
@@ -112,7 +124,6 @@ def parquet_writer(folder: str, filename: str = "${rank}.parquet"):
 
 
 def parquet_reader(folder: str):
-    from datatrove.pipeline.readers import ParquetReader
 
     reader = ParquetReader(str(folder), glob_pattern="**/*.parquet", recursive=True)
     # no file_path in metadata: outputs must not depend on where the input folder lives
@@ -156,10 +167,7 @@ def dedup_stages(input_folder: str, work_dir: str, output_folder: str, config: D
     Metadata written on output documents: ``exact_copies``, ``dedup_cluster``,
     ``dedup_cluster_size``.
     """
-    from datatrove.pipeline.dedup.minhash import MinhashDedupBuckets
 
-    from firmcorpus.corpus.steps.exact_dedup import ExactDedupFilter, ExactDedupResolve, ExactDedupSignature
-    from firmcorpus.corpus.steps.minhash import CodeMinhashBuckets, CodeMinhashCluster, CodeMinhashFilter, CodeMinhashSignature
 
     config = config or DedupConfig()
     if tasks < 1:
@@ -217,9 +225,7 @@ def dedup_folder(input_dir: str, out: str, tasks: int = 2, workers: int = 2, thr
     ``OUT/work/`` intermediates (plan, hashes, signatures), ``OUT/logs/`` datatrove logs.
     Rerunning with the same arguments resumes (completed tasks are skipped).
     """
-    import polars as pl
 
-    from firmcorpus.corpus.catalog_parts import merge_parts
 
     inp = Path(input_dir)
     if not inp.is_dir() or not any(inp.rglob("*.parquet")):

@@ -7,8 +7,6 @@ Each n-gram becomes one 64-bit hash, computed vectorised with numpy from per-tok
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import xxhash
 

@@ -17,7 +17,6 @@ from dataclasses import asdict, dataclass
 
 from firmcorpus.corpus.code_tokens import signal_tokens
 
-
 # StarCoder's encoded-data patterns (bigcode-dataset, "filtering/encoded_data"): long base64
 # runs, long comma/space separated hex byte lists (firmware blobs pasted as C arrays) and long
 # \\u escape runs. The hex pattern also accepts ", " between bytes: StarCoder's took "," or

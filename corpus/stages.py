@@ -17,7 +17,6 @@ from datatrove.executor import LocalPipelineExecutor
 
 from firmcorpus.core.errors import UserError
 
-
 # Modules the forkserver imports once, so each worker forked from it starts in ~0.5 s instead of
 # importing numpy/pyarrow/datatrove again (~4 s per multi-worker stage on the 2-core machine).
 FORKSERVER_PRELOAD = ("__main__", "numpy", "pyarrow", "pyarrow.parquet", "datatrove.executor.local",

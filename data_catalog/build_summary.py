@@ -8,10 +8,15 @@ table), plus the contamination report. It is what ``make demo`` prints.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
+
+import polars as pl
+
 from firmcorpus.core.io import atomic_write_json
+from firmcorpus.corpus.catalog_parts import merge_parts
+from firmcorpus.data_catalog.pair_check import write_pair_checks
+from firmcorpus.data_catalog.report import write_report
 
 
 def _stage_stats(logs: Path, stage: str) -> dict[str, Any]:
@@ -38,7 +43,6 @@ def _stage_stats(logs: Path, stage: str) -> dict[str, Any]:
 
 
 def merge_catalog(catalog: Path) -> list[str]:
-    from firmcorpus.corpus.catalog_parts import merge_parts
 
     parts = catalog / "parts"
     tables = sorted(p.name for p in parts.iterdir() if p.is_dir()) if parts.is_dir() else []
@@ -48,7 +52,6 @@ def merge_catalog(catalog: Path) -> list[str]:
 
 
 def _group(df, by: str) -> list[dict[str, Any]]:
-    import polars as pl
 
     if df.is_empty() or by not in df.columns:
         return []
@@ -58,7 +61,6 @@ def _group(df, by: str) -> list[dict[str, Any]]:
 
 
 def build_summary(out: Path, stage_names: list[str], timings: dict[str, float]) -> dict[str, Any]:
-    import polars as pl
 
     catalog = out / "catalog"
     logs = out / "logs"
@@ -114,8 +116,6 @@ def finish_build(out: Path, stages, timings: dict[str, float]) -> dict[str, Any]
     logs = out / "logs"
     for name, payload in (("summary.json", summary), ("contamination.json", summary["contamination"])):
         atomic_write_json(logs / name, payload, indent=1, sort_keys=True)
-    from firmcorpus.data_catalog.pair_check import write_pair_checks
-    from firmcorpus.data_catalog.report import write_report
 
     write_pair_checks(out)  # does each datasheet belong with its repository? (catalog table pair_checks)
     summary["report"] = str(write_report(out))

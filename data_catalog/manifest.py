@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 import polars as pl
+import yaml
 
 from firmcorpus.core.documents import CATEGORIES
 from firmcorpus.core.errors import UserError
@@ -186,13 +187,11 @@ def _read_rows(path: Path, fmt: str) -> tuple[list[Any], list[str]]:
             rows = [_coerce_csv_row(r) for r in reader]
             return rows, [c.strip() for c in reader.fieldnames or []]
     if fmt == "parquet":
-        import polars as pl
 
         df = pl.read_parquet(path)
         return df.to_dicts(), df.columns
     text = path.read_text(encoding="utf-8")
     if fmt == "yaml":
-        import yaml
 
         try:
             data = yaml.safe_load(text)

@@ -17,6 +17,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable
 
+import yaml
+
 TABLE_FILE = "manufacturers.yaml"
 
 
@@ -105,7 +107,6 @@ class ManufacturerTable:
 
 
 def load_table(path: str | Path) -> ManufacturerTable:
-    import yaml
 
     path = Path(path)
     return ManufacturerTable(yaml.safe_load(path.read_text(encoding="utf-8")) or {}, source=str(path))
@@ -113,7 +114,6 @@ def load_table(path: str | Path) -> ManufacturerTable:
 
 @functools.lru_cache(maxsize=1)
 def default_table() -> ManufacturerTable:
-    import yaml
 
     text = resources.files("data_catalog").joinpath(TABLE_FILE).read_text(encoding="utf-8")
     return ManufacturerTable(yaml.safe_load(text) or {}, source=TABLE_FILE)

@@ -25,8 +25,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from firmcorpus.parsers.models import CodeFile, Datasheet
+import polars as pl
+from rapidfuzz import fuzz, process
+
 from firmcorpus.core.io import atomic_path
+from firmcorpus.data_catalog.catalog import Catalog
+from firmcorpus.parsers.models import CodeFile, Datasheet, Peripheral, Register, Section, Symbol
 
 _PART = re.compile(r"\b([A-Za-z][A-Za-z0-9]*(?:-?[A-Za-z0-9]+)*)\b")
 _IDENT_SPLIT = re.compile(r"[^A-Za-z0-9]+")
@@ -145,7 +149,6 @@ def _norm_name(name: str) -> str:
 
 def _names_found(names: set[str], runs: set[str]) -> list[str]:
     """Names seen in the code: exactly, with numbers as wildcards, or nearly (SUBADR1 ~ SUBADDR1)."""
-    from rapidfuzz import fuzz, process
 
     wild_runs = {_wild(r) for r in runs}
     by_prefix: dict[str, list[str]] = {}
@@ -233,8 +236,6 @@ def pair_checks_from_catalog(out_dir) -> list[dict[str, Any]]:
     """``pair_checks`` rows for every pair of a finished build, from its catalog tables alone
     (datasheets/sections/registers/peripherals and files/symbols; no re-parsing). Section text is
     not in the catalog, so the hardware-vocabulary signal is left out here."""
-    from firmcorpus.data_catalog.catalog import Catalog
-    from firmcorpus.parsers.models import Peripheral, Register, Section, Symbol
 
     cat = Catalog(out_dir)
     ids = cat.pairs().select("pair_id").collect()["pair_id"].to_list()
@@ -279,11 +280,8 @@ def pair_checks_from_catalog(out_dir) -> list[dict[str, Any]]:
 
 def write_pair_checks(out_dir) -> Path:
     """Compute ``pair_checks_from_catalog`` and write ``OUT/catalog/pair_checks.parquet``."""
-    import os
 
-    import polars as pl
 
-    from firmcorpus.data_catalog.catalog import Catalog
 
     cat = Catalog(out_dir)
     rows = pair_checks_from_catalog(out_dir)

@@ -26,8 +26,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Sequence
 
-from firmcorpus.data_catalog.inspect import inspect_build
+from jinja2 import Environment, select_autoescape
+from markupsafe import escape
+
 from firmcorpus.core.io import atomic_write_text
+from firmcorpus.data_catalog.catalog import resolve_out
+from firmcorpus.data_catalog.inspect import inspect_build
 
 CARDS = [("pairs", "pairs"), ("pages", "datasheet pages"), ("sections", "sections"), ("registers", "registers"),
          ("linked_share", "registers linked"), ("files", "files"), ("symbols", "symbols"), ("documents", "documents"),
@@ -77,7 +81,6 @@ def anchor(name: str) -> str:
 def render_table(table_id: str, rows: Sequence[dict[str, Any]], cols: Sequence[tuple[str, str]],
                  mapping_dir: Path | None = None) -> str:
     """A sortable table; numeric cells carry ``data-sort`` so sorting is by value, not by text."""
-    from markupsafe import escape
 
     if not rows:
         return '<p class="muted">(no rows)</p>'
@@ -272,7 +275,6 @@ def overview_plots(result: dict[str, Any]) -> list[dict[str, str]]:
 
 
 def build_html(out_dir: str | os.PathLike, result: dict[str, Any] | None = None) -> str:
-    from jinja2 import Environment, select_autoescape
 
     _setup_matplotlib()
     result = result or inspect_build(out_dir)
@@ -309,7 +311,6 @@ def build_html(out_dir: str | os.PathLike, result: dict[str, Any] | None = None)
 
 def write_report(out_dir: str | os.PathLike, path: str | os.PathLike | None = None) -> Path:
     """Write ``OUT/report.html`` (or ``path``) and return its path."""
-    from firmcorpus.data_catalog.catalog import resolve_out
 
     out, _ = resolve_out(out_dir)
     html = build_html(out)

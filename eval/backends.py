@@ -17,6 +17,7 @@ never changes the final text.
 from __future__ import annotations
 
 import json
+import os
 import re
 import urllib.error
 import urllib.request
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol, Sequence
 
 from firmcorpus.eval.clexer import lex, strip_trailing_comment
+from firmcorpus.train.model import load_causal_lm
 
 
 def _block_end(text: str) -> int | None:
@@ -109,7 +111,6 @@ class TransformersBackend:
 
     def load(self):
         if self.loaded is None:
-            from firmcorpus.train.model import load_causal_lm
 
             model, tok = load_causal_lm(self.model, dtype=self.dtype, device=self.device, adapter=self.adapter)
             if self.adapter and self.merge:
@@ -184,7 +185,6 @@ class OpenAIBackend:
     retries: int = 2
 
     def _post(self, payload: dict[str, Any]) -> dict[str, Any]:
-        import os
 
         headers = {"Content-Type": "application/json"}
         key = os.environ.get(self.api_key_env)

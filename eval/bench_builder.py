@@ -28,6 +28,7 @@ excluded with their overlap recorded.
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import random
 import re
@@ -35,9 +36,10 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Iterable, Sequence
 
 from firmcorpus.core.documents import DOMAINS
+from firmcorpus.core.io import atomic_write_text
+from firmcorpus.eval import decontam
 from firmcorpus.eval.clexer import lex, strip_trailing_comment
 from firmcorpus.parsers.treesitter import get_parser
-from firmcorpus.core.io import atomic_write_text
 
 CUT_TYPES = ("split75", "line", "block", "register_define")
 C_LANGUAGES = ("c", "cpp")
@@ -316,7 +318,6 @@ def decontaminate(items: Sequence[dict[str, Any]], cfg: BenchConfig, train_text=
     a folder of ``.ds`` shards (needs ``encode``, the shards' tokenizer). Every item gets a
     ``decontam`` record; excluded items also get ``excluded_reason``.
     """
-    from firmcorpus.eval import decontam
 
     text_ov = decontam.text_overlap(items, train_text) if train_text is not None else None
     tok_ov = None
@@ -344,14 +345,11 @@ def decontaminate(items: Sequence[dict[str, Any]], cfg: BenchConfig, train_text=
 
 
 def write_jsonl(rows: Iterable[dict[str, Any]], path) -> None:
-    import json
-    from pathlib import Path
 
     atomic_write_text(path, "".join(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n" for row in rows))
 
 
 def read_jsonl(path) -> list[dict[str, Any]]:
-    import json
 
     with open(path, encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]

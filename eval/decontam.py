@@ -17,6 +17,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+import numpy as np
+
+from firmcorpus.eval.heldout import read_token_array, token_shard_files
+
 WORD_N = 13
 TOKEN_N = 16
 _MASK = (1 << 64) - 1
@@ -70,7 +74,6 @@ def item_tokens(item: dict[str, Any], encode: Callable[[str], list[int]], n: int
 
 def rolling_hashes(tokens, n: int = TOKEN_N):
     """uint64 polynomial hash of every length-``n`` window of a 1-D token array."""
-    import numpy as np
 
     t = np.asarray(tokens, dtype=np.uint64)
     if t.size < n:
@@ -90,9 +93,7 @@ def token_overlap(items: Sequence[dict[str, Any]], shard_dir: str | Path, encode
 
     ``encode`` must be the tokenizer that wrote the shards (see the shards' ``.metadata``).
     """
-    import numpy as np
 
-    from firmcorpus.eval.heldout import read_token_array, token_shard_files
 
     grams = [np.unique(rolling_hashes(item_tokens(it, encode, n), n)) for it in items]
     wanted = np.unique(np.concatenate(grams)) if grams else np.zeros(0, dtype=np.uint64)

@@ -14,6 +14,9 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+from firmcorpus.core.sources import fetch
+from firmcorpus.eval.heldout import write_documents
+
 PACKAGES = ("deb:avr-libc", "deb:arduino-core-avr")
 _MAX_BYTES = 60_000
 
@@ -29,7 +32,6 @@ def _domain(pkg: str, rel: str) -> str | None:
 
 
 def dev_documents(per_domain: int = 30) -> list[dict[str, Any]]:
-    from firmcorpus.core.sources import fetch
 
     docs: list[dict[str, Any]] = []
     counts: dict[str, int] = {}
@@ -56,7 +58,6 @@ def dev_documents(per_domain: int = 30) -> list[dict[str, Any]]:
 
 
 def make_dev_split(out: str | Path, per_domain: int = 30) -> dict[str, Path]:
-    from firmcorpus.eval.heldout import write_documents
 
     out = Path(out)
     docs = dev_documents(per_domain)

@@ -18,6 +18,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any, Iterable, Iterator
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
 from firmcorpus.core.io import atomic_path
 
 RESERVED = ("id", "text", "media", "metadata")
@@ -37,7 +42,6 @@ def _parquet_files(path: str | Path) -> list[Path]:
 
 def read_documents(path: str | Path, domains: Iterable[str] | None = None) -> Iterator[dict[str, Any]]:
     """Yield ``{"id", "text", "metadata"}`` for every document in a parquet file or folder, in file order."""
-    import pyarrow.parquet as pq
 
     wanted = set(domains) if domains else None
     for file in _parquet_files(path):
@@ -61,8 +65,6 @@ def read_documents(path: str | Path, domains: Iterable[str] | None = None) -> It
 
 def write_documents(docs: Iterable[dict[str, Any]], path: str | Path) -> Path:
     """Write documents as one datatrove-style parquet file (``id``, ``text``, ``metadata`` struct)."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
 
     rows = [{"text": d["text"], "id": d["id"], "metadata": d.get("metadata") or {}} for d in docs]
     with atomic_path(path) as tmp:
@@ -101,7 +103,6 @@ def shard_tokenizer_name(ds_file: Path) -> str | None:
 
 def read_token_array(ds_file: Path):
     """The whole shard as a read-only numpy memmap of uint16/uint32 tokens."""
-    import numpy as np
 
     size = shard_token_size(ds_file)
     dtype = np.uint32 if size == 4 else np.uint16
@@ -112,7 +113,6 @@ def read_token_array(ds_file: Path):
 
 def read_token_documents(path: str | Path) -> Iterator:
     """Yield each document's tokens (numpy array, EOS included as the tokenizer wrote it)."""
-    import numpy as np
 
     for ds in token_shard_files(path):
         tokens = read_token_array(ds)

@@ -25,8 +25,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import lru_cache
 from typing import Any, Iterable, Sequence
+
+import numpy as np
+from rapidfuzz.distance import Levenshtein
 
 from firmcorpus.eval.clexer import identifiers, token_texts
 from firmcorpus.parsers.treesitter import LANGUAGES, count_errors, get_parser
@@ -45,7 +47,6 @@ def exact_match_ws(pred: str, ref: str) -> float:
 
 
 def edit_similarity(pred: str, ref: str) -> float:
-    from rapidfuzz.distance import Levenshtein
 
     return float(Levenshtein.normalized_similarity(pred, ref))
 
@@ -137,7 +138,6 @@ def item_metrics(pred: str, ref: str, prompt: str = "", suffix: str = "", langua
 def bootstrap_ci(values: Iterable[float | None], n_boot: int = 1000, seed: int = 0,
                  alpha: float = 0.05) -> dict[str, float | int | None]:
     """Mean with a percentile bootstrap interval; ``None`` values (not applicable) are left out."""
-    import numpy as np
 
     xs = np.asarray([v for v in values if v is not None], dtype=np.float64)
     if xs.size == 0:

@@ -16,7 +16,9 @@ import json
 from pathlib import Path
 from typing import Any, Sequence
 
-from firmcorpus.eval.metrics import METRICS, aggregate
+import numpy as np
+
+from firmcorpus.eval.metrics import METRICS, aggregate, bootstrap_ci
 from firmcorpus.eval.perplexity import relative_reduction, summarize
 
 PPL_KEYS = ("ppl", "bpb", "top1", "top5")
@@ -67,7 +69,6 @@ def build_summary(models: Sequence[str], ppl_rows: dict[str, list[dict]], gen_ro
 
 def _paired_delta(ref_rows, rows, domain: str, n_boot: int, seed: int) -> dict[str, Any]:
     """Bootstrap CI of the per-item token-accuracy difference (same items for both models)."""
-    from firmcorpus.eval.metrics import bootstrap_ci
 
     a = {r["item_id"]: r for r in ref_rows if domain == "all" or r["domain"] == domain}
     diffs = [r["metrics"]["token_acc"] - a[r["item_id"]]["metrics"]["token_acc"]
@@ -144,7 +145,6 @@ def charts(summary: dict[str, Any], out_dir: Path) -> list[Path]:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    import numpy as np
 
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []

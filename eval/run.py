@@ -19,7 +19,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from firmcorpus.eval.backends import TransformersBackend, make_backend
 from firmcorpus.eval.bench_builder import BenchConfig, build_items, decontaminate, read_jsonl, write_jsonl
+from firmcorpus.eval.heldout import read_documents
+from firmcorpus.eval.metrics import item_metrics
+from firmcorpus.eval.perplexity import score_documents
+from firmcorpus.eval.report import build_summary, write_report
+from firmcorpus.train.model import load_tokenizer
 
 
 @dataclass
@@ -58,7 +67,6 @@ def sample_docs(docs: Sequence[dict[str, Any]], per_domain: int, seed: int, spli
 
 
 def _reference_tokenizer(cfg: EvalConfig):
-    from firmcorpus.train.model import load_tokenizer
 
     return load_tokenizer(cfg.base_model)
 
@@ -68,7 +76,6 @@ def prepare_items(cfg: EvalConfig, out: Path, tokenizer=None, log: Callable[[str
         items = read_jsonl(cfg.items)
         log(f"items: {len(items)} read from {cfg.items}")
         return items
-    from firmcorpus.eval.heldout import read_documents
 
     if not cfg.heldout:
         raise ValueError("give --heldout OUT/text/heldout (to build items) or --items items.jsonl")
@@ -88,7 +95,6 @@ def prepare_items(cfg: EvalConfig, out: Path, tokenizer=None, log: Callable[[str
 
 
 def generation_rows(items: Sequence[dict], preds: Sequence[str]) -> list[dict[str, Any]]:
-    from firmcorpus.eval.metrics import item_metrics
 
     rows = []
     for item, pred in zip(items, preds):
@@ -116,8 +122,6 @@ class _NoProgress:
 def _progress(show: bool):
     if not show:
         return _NoProgress()
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                     console=Console(stderr=True))
@@ -129,10 +133,6 @@ def run_eval(cfg: EvalConfig, out_dir: str | Path, log: Callable[[str], None] = 
 
     ``loaded`` maps a model label to an already loaded ``(model, tokenizer)`` (tests).
     """
-    from firmcorpus.eval.backends import TransformersBackend, make_backend
-    from firmcorpus.eval.heldout import read_documents
-    from firmcorpus.eval.perplexity import score_documents
-    from firmcorpus.eval.report import build_summary, write_report
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

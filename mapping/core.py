@@ -14,7 +14,7 @@ import time
 from collections import Counter, defaultdict
 from typing import Any, Mapping, Sequence
 
-from firmcorpus.parsers.models import CodeFile, Datasheet, Section
+from firmcorpus.parsers.models import CodeFile, Datasheet
 
 from . import validate
 from .files import BM25, STOPWORDS, file_tokens, query_tokens, symbol_usage

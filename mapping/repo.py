@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import posixpath
 import re
-from functools import lru_cache
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Callable, Iterable, Mapping, Sequence
 
 from firmcorpus.parsers.models import CodeFile, Datasheet

@@ -136,10 +136,10 @@ def _mk(v: int, a: Value, b: Value | None = None) -> Value:
 
 # Register helpers that live in headers outside the file being parsed (avr-libc sfr_defs.h,
 # Linux bits.h, CMSIS, TI): name -> (arity, function over evaluated arguments).
-def _genmask(h: Value, l: Value) -> Value:
-    if not (0 <= l.value <= h.value < 64):
+def _genmask(h: Value, lo: Value) -> Value:
+    if not (0 <= lo.value <= h.value < 64):
         raise _NotConst
-    return Value(((1 << (h.value - l.value + 1)) - 1) << l.value, True, 64 if h.value >= 32 else 32)
+    return Value(((1 << (h.value - lo.value + 1)) - 1) << lo.value, True, 64 if h.value >= 32 else 32)
 
 
 def _bit(n: Value, bits: int = 32) -> Value:

@@ -39,9 +39,13 @@ from operator import attrgetter
 from pathlib import PurePosixPath
 
 from firmcorpus.parsers import _native
+from firmcorpus.parsers.asm import parse_asm
 from firmcorpus.parsers.cexpr import INT_LITERAL_RE, Evaluator, Macro, to_int64
 from firmcorpus.parsers.code_flags import detect_flags, is_binary
+from firmcorpus.parsers.devicetree import parse_devicetree
 from firmcorpus.parsers.directives import BLOCK_COMMENT_RE, INCLUDE_RE, PP_RE, WS_RE, clean_value
+from firmcorpus.parsers.kconfig import parse_kconfig
+from firmcorpus.parsers.linker import parse_linker
 from firmcorpus.parsers.models import CodeFile, Symbol
 from firmcorpus.parsers.treesitter import count_errors, get_parser, parse_outside
 
@@ -639,19 +643,15 @@ def parse_code(path: str, data: bytes, language: str | None = None) -> CodeFile:
         if lang in ("c", "cpp"):
             _parse_c(cf, text, data, lang)
         elif lang == "asm":
-            from firmcorpus.parsers.asm import parse_asm
 
             parse_asm(cf, text)
         elif lang == "devicetree":
-            from firmcorpus.parsers.devicetree import parse_devicetree
 
             parse_devicetree(cf, text, data)
         elif lang == "kconfig":
-            from firmcorpus.parsers.kconfig import parse_kconfig
 
             parse_kconfig(cf, text)
         elif lang == "linker":
-            from firmcorpus.parsers.linker import parse_linker
 
             parse_linker(cf, text)
     except RecursionError:

@@ -18,16 +18,28 @@ Sections come from the outline when there is one, else from numbered headings
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 
-from firmcorpus.core.errors import UserError
+import pymupdf
 
+from firmcorpus.core.errors import UserError
 from firmcorpus.parsers.models import Datasheet, EncryptedPDFError, Field, NotAPDFError, Peripheral, Register, Section
 from firmcorpus.parsers.pdf_layout import group_lines
 from firmcorpus.parsers.pdf_registers import (
-    PageContext, RawRegister, blocks_of, fields_from_region, peripherals_from_table, read_tables,
-    registers_from_blocks, registers_from_table, vertical_rules,
+    PageContext,
+    RawRegister,
+    blocks_of,
+    caption_bit_tables,
+    fields_from_region,
+    name_row_tables,
+    peripherals_from_table,
+    read_tables,
+    registers_from_blocks,
+    registers_from_table,
+    vertical_rules,
 )
+from firmcorpus.parsers.svd import parse_svd
 
 MAX_SECTION_CHARS = 2_000_000  # a pathological section (no headings, huge pages) is capped
 
@@ -41,7 +53,6 @@ _NUM_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,5})\.?\s+([A-Z][^\n]{1,90})
 
 
 def _open(source: str | Path | bytes):
-    import pymupdf
 
     try:
         if isinstance(source, (bytes, bytearray)):
@@ -250,7 +261,6 @@ def _styled_text(page, pno: int, styled: list) -> str:
 def _styled_headings(styled: list, n_pages: int) -> list[tuple[str, str, int, int]]:
     """Headings by font statistics: lines larger than the body text, or bold and in capitals
     or numbered; lines repeated on many pages (running titles) are not headings."""
-    from collections import Counter
 
     size_chars: Counter = Counter()
     for _p, _y, size, _b, t in styled:
@@ -375,7 +385,6 @@ _CAPTION_ADDR = re.compile(r"address\s*(?:=\s*)?(0x[0-9a-f]+|[0-9a-f]+h)\b", re.
 
 def _caption_registers(lines, raw: list[RawRegister], block_regs, pno: int) -> list[RawRegister]:
     """Stand-alone bit tables attach to the register their caption names (by name, else address)."""
-    from firmcorpus.parsers.pdf_registers import caption_bit_tables, name_row_tables
 
     known = list(raw) + [r for r, _ in block_regs]
     out = []
@@ -502,7 +511,6 @@ def load_datasheet(path: str | Path) -> Datasheet:
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix in (".svd", ".xml"):
-        from firmcorpus.parsers.svd import parse_svd
 
         return parse_svd(p)
     if suffix == ".pdf":
@@ -512,7 +520,6 @@ def load_datasheet(path: str | Path) -> Datasheet:
     if b"%PDF" in head[:1024]:
         return parse_pdf(p)
     if b"<device" in head or b"<?xml" in head:
-        from firmcorpus.parsers.svd import parse_svd
 
         return parse_svd(p)
     raise NotAPDFError(f"{p}: unknown datasheet format (expected .pdf, .svd or .xml)")

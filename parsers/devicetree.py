@@ -17,6 +17,8 @@ import re
 from functools import lru_cache
 from operator import attrgetter
 
+import tree_sitter_devicetree
+
 from firmcorpus.parsers import _native
 from firmcorpus.parsers.directives import clean_value
 from firmcorpus.parsers.directives import directives as find_directives
@@ -201,7 +203,6 @@ _tswalk = _native.tswalk  # parsers/_tswalk.c, or None (see parsers._native)
 def _walk_tables():
     """What ``_tswalk.devicetree`` needs of the grammar: its language capsule, the node kinds of
     ``_kinds`` and the field ids of name and label."""
-    import tree_sitter_devicetree
 
 
     language = get_parser("devicetree").language

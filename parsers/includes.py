@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import hashlib
 import heapq
-
 import posixpath
 from typing import Mapping, Sequence
 
+from firmcorpus.parsers.cexpr import Evaluator, Macro
+from firmcorpus.parsers.code import macro_role  # role logic shared with parse_code
 from firmcorpus.parsers.models import CodeFile
 
 INCLUDE_DIR_NAMES = frozenset(("include", "inc", "Inc", "Include", "includes", "api", "headers", "Headers"))
@@ -162,8 +163,6 @@ def resolve_macro_values(files: Mapping[str, CodeFile], graph: Mapping[str, Sequ
     includes (transitively, nearest first), and their ``int_value``/``role``/``type`` are set as
     ``parse_code`` would. Symbols are updated in place.
     """
-    from firmcorpus.parsers.cexpr import Evaluator, Macro
-    from firmcorpus.parsers.code import macro_role  # role logic shared with parse_code
 
     if graph is None:
         graph = include_graph(files)

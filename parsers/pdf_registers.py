@@ -25,8 +25,21 @@ from dataclasses import dataclass, field
 
 from firmcorpus.parsers.models import Field, Peripheral
 from firmcorpus.parsers.pdf_layout import (
-    Label, Line, Word, assign_columns, band_columns, bit_spec, clean_text, column_bounds, join_hex_groups,
-    line_labels, norm_access, parse_address, parse_bits, parse_hex_token, parse_reset,
+    Label,
+    Line,
+    Word,
+    assign_columns,
+    band_columns,
+    bit_spec,
+    clean_text,
+    column_bounds,
+    join_hex_groups,
+    line_labels,
+    norm_access,
+    parse_address,
+    parse_bits,
+    parse_hex_token,
+    parse_reset,
 )
 
 # --------------------------------------------------------------------------- header roles
@@ -562,7 +575,7 @@ def _periph_name_ok(name: str, kind: str, known: dict) -> bool:
     ``DUALTIMER_Secure``), is a peripheral of the memory map, or heads a "register map";
     a plain word ("Status registers", "Data registers") does not."""
     if name in known or kind.lower() == "register map":
-        return not name.lower() in ("the", "memory", "device", "internal")
+        return name.lower() not in ("the", "memory", "device", "internal")
     return bool(re.search(r"[A-Z0-9_]", name[1:])) and not name[1:].islower()
 _BASE = re.compile(r"base\s+address\s*[:=]?\s*(0x[0-9A-F]{1,8}(?:\s[0-9A-F]{4})?)", re.I)
 

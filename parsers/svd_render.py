@@ -19,8 +19,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from firmcorpus.parsers.models import Datasheet, Register
+import pymupdf
+
 from firmcorpus.core.io import atomic_path
+from firmcorpus.parsers.models import Datasheet, Register
 
 PAGE_W, PAGE_H = 595.0, 842.0  # A4 points
 MARGIN_X, TOP, BOTTOM = 50.0, 60.0, 790.0
@@ -36,7 +38,6 @@ _FONTS: dict[str, object] = {}
 
 
 def _font(name: str):
-    import pymupdf
 
     if name not in _FONTS:
         _FONTS[name] = pymupdf.Font(name)
@@ -85,7 +86,6 @@ class _Writer:
     """
 
     def __init__(self, title: str):
-        import pymupdf
 
         self.doc = pymupdf.open()
         self.title = title

@@ -32,7 +32,8 @@ RANK = {"core": 0, "parsers": 1, "mapping": 2, "corpus": 3, "data_catalog": 4, "
 OLD_TOP_LEVEL = set(LAYER_DIRS)
 # third-party modules a library function may import lazily: optional or heavy, and only needed there
 LAZY_OK = {"torch", "transformers", "peft", "accelerate", "ray", "fasttext", "spacy", "nltk", "matplotlib",
-           "safetensors", "gguf", "datasets", "sacrebleu", "optuna", "hypothesis", "multiprocess", "rich"}
+           "safetensors", "gguf", "datasets", "sacrebleu", "optuna", "hypothesis", "multiprocess", "rich",
+           "wandb"}
 
 
 def module_files() -> dict[str, Path]:
@@ -107,11 +108,12 @@ def violations(name: str, source: str, is_package: bool, known: set[str]) -> lis
             private_name = n.startswith("_") and not n.startswith("__")
             if private_name and f"{mod}.{n}" not in known and mod != name:
                 bad.append(f"{where}: imports the private name {n} from {mod}")
-        if any(part.startswith("_") and not part.startswith("__") for part in mod.split(".")):
-            # a private module (parsers._native) is for its own package only
-            owner = mod.rsplit(".", 1)[0]
-            if not name.startswith(owner):
-                bad.append(f"{where}: imports the private module {mod} from outside {owner}")
+        for target in targets:
+            if any(part.startswith("_") and not part.startswith("__") for part in target.split(".")):
+                # a private module (parsers._native) is for its own package only
+                owner = target.rsplit(".", 1)[0]
+                if not name.startswith(owner + "."):
+                    bad.append(f"{where}: imports the private module {target} from outside {owner}")
     return bad
 
 

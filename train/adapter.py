@@ -11,6 +11,9 @@ import math
 from collections import defaultdict
 from typing import Any
 
+from rich.console import Console
+from rich.table import Table
+
 from firmcorpus.train.config import LoraSection
 
 
@@ -19,7 +22,7 @@ def effective_scale(lora: LoraSection) -> float:
 
 
 def lora_config(lora: LoraSection):
-    from peft import LoraConfig  # noqa: PLC0415
+    from peft import LoraConfig
 
     return LoraConfig(
         r=lora.r, lora_alpha=lora.alpha, lora_dropout=lora.dropout, use_rslora=lora.use_rslora,
@@ -30,7 +33,7 @@ def lora_config(lora: LoraSection):
 
 def attach_lora(model: Any, lora: LoraSection) -> Any:
     """Wrap ``model`` with a fresh LoRA adapter; verify the rsLoRA scale on every LoRA layer."""
-    from peft import get_peft_model  # noqa: PLC0415
+    from peft import get_peft_model
 
     peft_model = get_peft_model(model, lora_config(lora))
     check_scale(peft_model, effective_scale(lora))
@@ -82,8 +85,6 @@ def parameter_table(model: Any) -> dict[str, Any]:
 
 
 def print_parameter_table(table: dict[str, Any], scale: float, lora: LoraSection, console: Any = None) -> None:
-    from rich.console import Console  # noqa: PLC0415
-    from rich.table import Table  # noqa: PLC0415
 
     console = console or Console(stderr=True)
     t = Table(title=f"parameters (rsLoRA r={lora.r}, alpha={lora.alpha}, scale alpha/sqrt(r) = {scale:.4f})")

@@ -17,6 +17,7 @@ and FSDP alike, so one code path serves single-process, DDP and FSDP runs.
 
 from __future__ import annotations
 
+import importlib.metadata as md
 import json
 import os
 import platform
@@ -33,7 +34,7 @@ STEP_RE = re.compile(r"^step-(\d+)$")
 
 
 def _dist():
-    import torch.distributed as dist  # noqa: PLC0415
+    import torch.distributed as dist
 
     return dist if dist.is_available() and dist.is_initialized() else None
 
@@ -45,7 +46,6 @@ def _barrier() -> None:
 
 
 def versions() -> dict[str, str]:
-    import importlib.metadata as md  # noqa: PLC0415
 
     out = {"python": platform.python_version()}
     for pkg in ("torch", "transformers", "peft", "datatrove", "accelerate", "firmcorpus"):
@@ -71,21 +71,21 @@ def latest_checkpoint(out_dir: str | Path) -> Path | None:
 
 
 def _options(**kw):
-    from torch.distributed.checkpoint.state_dict import StateDictOptions  # noqa: PLC0415
+    from torch.distributed.checkpoint.state_dict import StateDictOptions
 
     return StateDictOptions(full_state_dict=True, **kw)
 
 
 def trainable_state_dict(model: Any) -> dict[str, torch.Tensor]:
     """Full trainable (adapter) state, FQN-keyed, on CPU (complete on rank 0 under FSDP)."""
-    from torch.distributed.checkpoint.state_dict import get_model_state_dict  # noqa: PLC0415
+    from torch.distributed.checkpoint.state_dict import get_model_state_dict
 
     return get_model_state_dict(model, options=_options(cpu_offload=True, ignore_frozen_params=True))
 
 
 def _peft_key_map(peft_model: Any, fqns: list[str]) -> dict[str, str]:
     """FQN of a trainable parameter → its key in the PEFT adapter file (adapter name stripped)."""
-    from peft import get_peft_model_state_dict  # noqa: PLC0415
+    from peft import get_peft_model_state_dict
 
     probe = {k: torch.tensor(i) for i, k in enumerate(fqns)}
     mapped = get_peft_model_state_dict(peft_model, state_dict=probe, save_embedding_layers=False)
@@ -94,7 +94,7 @@ def _peft_key_map(peft_model: Any, fqns: list[str]) -> dict[str, str]:
 
 def save_adapter(peft_model: Any, state: dict[str, torch.Tensor], out: Path) -> None:
     """Write ``state`` (FQN-keyed trainable weights) as a PEFT adapter directory."""
-    from safetensors.torch import save_file  # noqa: PLC0415
+    from safetensors.torch import save_file
 
     out.mkdir(parents=True, exist_ok=True)
     keymap = _peft_key_map(peft_model, list(state))
@@ -107,8 +107,8 @@ def save_adapter(peft_model: Any, state: dict[str, torch.Tensor], out: Path) -> 
 
 def load_adapter_into(model: Any, peft_model: Any, adapter_dir: Path) -> None:
     """Load a PEFT adapter file into the (possibly DDP/FSDP-wrapped) training model, exactly."""
-    from safetensors.torch import load_file  # noqa: PLC0415
-    from torch.distributed.checkpoint.state_dict import set_model_state_dict  # noqa: PLC0415
+    from safetensors.torch import load_file
+    from torch.distributed.checkpoint.state_dict import set_model_state_dict
 
     saved = load_file(str(adapter_dir / "adapter_model.safetensors"))
     fqns = [n for n, p in peft_model.named_parameters() if p.requires_grad]
@@ -123,7 +123,7 @@ def load_adapter_into(model: Any, peft_model: Any, adapter_dir: Path) -> None:
 def save_checkpoint(out_dir: str | Path, step: int, model: Any, peft_model: Any, optimizer: Any, scheduler: Any,
                     state: dict[str, Any], config_yaml: str, keep_last: int, rank: int = 0) -> Path:
     """Write checkpoint ``step`` atomically (all ranks must call it); prune to ``keep_last``."""
-    from torch.distributed.checkpoint.state_dict import get_optimizer_state_dict  # noqa: PLC0415
+    from torch.distributed.checkpoint.state_dict import get_optimizer_state_dict
 
     root = Path(out_dir) / "checkpoints"
     final = root / f"step-{step:06d}"
@@ -160,7 +160,7 @@ def save_checkpoint(out_dir: str | Path, step: int, model: Any, peft_model: Any,
 def load_checkpoint(path: Path, model: Any, peft_model: Any, optimizer: Any, scheduler: Any,
                     rank: int = 0) -> dict[str, Any]:
     """Restore adapter, optimizer, scheduler and this rank's RNG; return the trainer state."""
-    from torch.distributed.checkpoint.state_dict import set_optimizer_state_dict  # noqa: PLC0415
+    from torch.distributed.checkpoint.state_dict import set_optimizer_state_dict
 
     state = json.loads((path / "trainer_state.json").read_text())
     load_adapter_into(model, peft_model, path / "adapter")

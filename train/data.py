@@ -31,6 +31,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from datatrove.data import Document
+from datatrove.pipeline.tokens.tokenizer import DocumentTokenizer
+
+from firmcorpus.train.model import tokenizer_json
 
 IGNORE_INDEX = -100
 
@@ -216,7 +220,7 @@ class PackedDataset:
 
     def batch(self, indices: Iterable[int]) -> dict:
         """Stack rows into int64 torch tensors ``[len(indices), seq_len]``."""
-        import torch  # noqa: PLC0415
+        import torch
 
         rows = [self[i] for i in indices]
         return {k: torch.from_numpy(np.stack([r[k] for r in rows])) for k in ("input_ids", "labels", "position_ids")}
@@ -242,10 +246,7 @@ def tokenize_texts_to_shards(texts: Iterable[str], tokenizer_path: str | Path, o
     ``tokenizer_path`` is a ``tokenizer.json`` file or a model directory holding one (or the
     ``smollm2-135m`` alias). Returns the ``.ds`` paths written.
     """
-    from datatrove.data import Document  # noqa: PLC0415
-    from datatrove.pipeline.tokens.tokenizer import DocumentTokenizer  # noqa: PLC0415
 
-    from firmcorpus.train.model import tokenizer_json  # noqa: PLC0415
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -15,13 +15,15 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from firmcorpus.train.model import load_causal_lm
+
 PROBE_TEXT = ("#define RCC_BASE 0x40023800UL\nstatic inline void gpio_set(volatile uint32_t *odr, int pin)\n"
               "{\n    *odr |= (1U << pin);\n}\n")
 
 
 def probe_batch(tokenizer: Any, vocab_size: int, rows: int = 2, length: int = 64):
     """A fixed C snippet plus seeded random ids: deterministic, touches many embedding rows."""
-    import torch  # noqa: PLC0415
+    import torch
 
     g = torch.Generator().manual_seed(1234)
     text_ids = tokenizer(PROBE_TEXT, add_special_tokens=False)["input_ids"][:length]
@@ -33,10 +35,9 @@ def probe_batch(tokenizer: Any, vocab_size: int, rows: int = 2, length: int = 64
 def export_merged(base: str, adapter_dir: str | Path, out: str | Path, dtype: str = "auto",
                   atol: float = 1e-3, rtol: float = 1e-3) -> dict[str, Any]:
     """Merge ``adapter_dir`` into ``base`` in fp32, verify, cast, write to ``out``; returns the report."""
-    import torch  # noqa: PLC0415
-    from peft import PeftModel  # noqa: PLC0415
+    import torch
+    from peft import PeftModel
 
-    from firmcorpus.train.model import load_causal_lm  # noqa: PLC0415
 
     model, tokenizer = load_causal_lm(base, dtype=torch.float32)
     peft_model = PeftModel.from_pretrained(model, str(adapter_dir), is_trainable=False).eval()

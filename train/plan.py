@@ -17,18 +17,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from firmcorpus.train.adapter import attach_lora, effective_scale, parameter_table
 from firmcorpus.train.config import TrainConfig
+from firmcorpus.train.data import PackedDataset
+from firmcorpus.train.model import offline, resolve_model_path
 
 _DTYPE_BYTES = {"float32": 4, "bfloat16": 2, "float16": 2}
 
 
 def make_plan(cfg: TrainConfig, world_size: int = 1, device: str | None = None) -> dict[str, Any]:
-    import torch  # noqa: PLC0415
-    from transformers import AutoConfig, AutoModelForCausalLM  # noqa: PLC0415
+    import torch
+    from transformers import AutoConfig, AutoModelForCausalLM
 
-    from firmcorpus.train.adapter import attach_lora, effective_scale, parameter_table  # noqa: PLC0415
-    from firmcorpus.train.data import PackedDataset  # noqa: PLC0415
-    from firmcorpus.train.model import offline, resolve_model_path  # noqa: PLC0415
 
     device = device or ("cuda" if cfg.run.device == "cuda" or (cfg.run.device == "auto" and torch.cuda.is_available())
                         else "cpu")
@@ -42,7 +42,7 @@ def make_plan(cfg: TrainConfig, world_size: int = 1, device: str | None = None) 
             raise
         # planning an OLMo-3 run on a machine without the checkpoint: transformers' Olmo3Config
         # defaults are the 7B architecture; the vocabulary is the dolma2 tokenizer's
-        from transformers import Olmo3Config  # noqa: PLC0415
+        from transformers import Olmo3Config
 
         mcfg = Olmo3Config(vocab_size=100278)
         config_source = "built-in Olmo3Config defaults (model not in the local cache)"

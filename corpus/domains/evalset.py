@@ -25,13 +25,24 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from datatrove.data import Document
+from datatrove.pipeline.readers import ParquetReader
+
 from firmcorpus.core.documents import DOMAINS
 from firmcorpus.core.io import atomic_write_text
+from firmcorpus.core.paths import cache_dir
+from firmcorpus.core.sources import fetch as fetch_source  # the project's cached fetch layer
+from firmcorpus.corpus.domains.features import language_of
+from firmcorpus.corpus.domains.rules import weak_label
+from firmcorpus.corpus.steps.classify import DomainClassifier
 
 MAX_FILE_BYTES = 400_000  # read at most this much of a file
 MIN_TRAIN_PER_DOMAIN = 300  # smaller training classes are repeated up to this size
@@ -283,7 +294,6 @@ def source_root(name: str, roots: dict[str, str | os.PathLike] | None = None, fe
                 return found
     if not fetch:
         return None
-    from firmcorpus.core.sources import fetch as fetch_source  # the project's cached fetch layer
 
     tree = fetch_source(src.fetch)
     found = _find_anchor(Path(tree), src.anchor, depth=5)
@@ -295,10 +305,7 @@ def source_root(name: str, roots: dict[str, str | os.PathLike] | None = None, fe
 
 def _mesa_register_headers(root: Path) -> Path:
     """Run Mesa's ``makeregheader.py`` (its build step for ``amdgfxregs.h``) once per GFX generation."""
-    import subprocess
-    import sys
 
-    from firmcorpus.core.paths import cache_dir
 
     regs = root / "src/amd/registers"
     out = cache_dir() / "classify" / "mesa-amdgfxregs"
@@ -441,14 +448,12 @@ def read_manifest(path: str | os.PathLike) -> list[Example]:
 
 
 def default_manifest_path() -> Path:
-    from firmcorpus.core.paths import cache_dir
 
     return cache_dir() / "classify" / "labelled.jsonl"
 
 
 def training_tuples(examples: list[Example], min_per_domain: int = MIN_TRAIN_PER_DOMAIN) -> list[tuple[str, str, str, str]]:
     """``(text, path, language, domain)`` for ``DomainModel.train``; small classes repeated (balanced)."""
-    from firmcorpus.corpus.domains.features import language_of
 
     by_dom: dict[str, list[tuple[str, str, str, str]]] = {}
     for ex in examples:
@@ -499,12 +504,8 @@ def evaluate(evals: list[Example], model_path: str | None = None, train_domains:
     ``train_domains``: the domains the model had training data for; the headline
     ``macro_f1_domains_with_data`` averages over those present in the eval set.
     """
-    import time
 
-    from firmcorpus.corpus.domains.features import language_of
-    from firmcorpus.corpus.steps.classify import DomainClassifier
 
-    from datatrove.data import Document
 
     step = DomainClassifier(model_path=model_path, directory_context=directory_context)
     step._load()
@@ -572,10 +573,7 @@ def weak_labelled_rows(documents_dir: str | os.PathLike, min_confidence: float =
     model learns to generalise to what they abstain on. ``counts`` (when given) receives
     ``labelled`` / ``abstained`` / ``other_kind``.
     """
-    from datatrove.pipeline.readers import ParquetReader
 
-    from firmcorpus.corpus.domains.features import language_of
-    from firmcorpus.corpus.domains.rules import weak_label
 
     counts = counts if counts is not None else {}
     reader = ParquetReader(str(documents_dir), glob_pattern="**/*.parquet", recursive=True)

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Iterable
 
 from firmcorpus.core.documents import DOMAINS
-from firmcorpus.corpus.domains.features import doc_line, language_of
 from firmcorpus.core.io import atomic_path
+from firmcorpus.corpus.domains.features import doc_line, language_of
 
 _LABEL = "__label__"
 DEFAULT_MODEL_NAME = "default_model.ftz"

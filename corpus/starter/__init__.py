@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-import os
 from pathlib import Path
 
 import yaml
 
-from firmcorpus.corpus.config import deep_merge
+from firmcorpus.core.io import atomic_write_text
 from firmcorpus.core.paths import cache_dir
 from firmcorpus.core.sources import SourceError, fetch
+from firmcorpus.corpus.config import deep_merge
 from firmcorpus.corpus.datasheet_sources import resolve_datasheet
-from firmcorpus.core.io import atomic_write_text
 
 PROFILES = ("default", "full")
 _HERE = Path(__file__).resolve().parent

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datatrove.data import DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
 
-from firmcorpus.corpus.catalog_parts import CatalogPartWriter
 from firmcorpus.core.documents import public_metadata
+from firmcorpus.corpus.catalog_parts import CatalogPartWriter
 
 DOCUMENT_COLUMNS = ("pair_id", "kind", "path", "language", "manufacturer", "manufacturer_raw", "category", "domain",
                     "split", "license", "dedup_cluster", "dedup_cluster_size", "token_count", "contaminated")

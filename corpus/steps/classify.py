@@ -10,17 +10,16 @@ build checks its rules against the model and the model against the rules.
 from __future__ import annotations
 
 import re
-import os
-from pathlib import Path
+from collections import Counter
 from typing import Any
 
 from datatrove.data import DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
 
 from firmcorpus.core.documents import DOMAINS
-from firmcorpus.core.errors import UserError
-from firmcorpus.corpus.domains.evalset import read_text
 from firmcorpus.corpus.domains.features import language_of
+from firmcorpus.corpus.domains.model import DomainModel
+from firmcorpus.corpus.domains.rules import supported_domains, weak_label
 
 _VENDOR_PROSE = [
     # datasheet prose: which vendor family a datasheet documents (counted, case-sensitive names)
@@ -95,15 +94,12 @@ class DomainClassifier(PipelineStep):
 
     def _load(self):
         if self._model is None:
-            from firmcorpus.corpus.domains.model import DomainModel
 
             self._model = DomainModel.load(self.model_path)
         return self._model
 
     def classify(self, text: str, metadata: dict[str, Any]) -> dict[str, Any]:
         """The metadata this step would add for one document (also used by the CLI)."""
-        from firmcorpus.corpus.domains.features import language_of
-        from firmcorpus.corpus.domains.rules import supported_domains, weak_label
 
         model = self._load()
         kind = metadata.get("kind") or "code"
@@ -134,7 +130,6 @@ class DomainClassifier(PipelineStep):
         agree (at least ``min_dir_votes``, a ``dir_majority`` share) lends that domain to the files of
         the folder that neither a rule nor a confident model labelled (``domain_source`` becomes
         ``directory``)."""
-        from collections import Counter
 
         votes = Counter(o["domain_rule"] for o in outs if o["domain_rule"] is not None and o["domain_source"] == "rule")
         if not votes:
@@ -184,40 +179,4 @@ class DomainClassifier(PipelineStep):
         yield from self._flush(group)
 
 
-CODE_SUFFIXES = (".c", ".h", ".cpp", ".cc", ".hpp", ".hh", ".cxx", ".s", ".S", ".asm", ".dts", ".dtsi", ".dtso",
-                 ".overlay", ".yaml", ".yml", ".ld", ".lds", ".inc")
 
-
-def _files(target: Path) -> list[Path]:
-    if target.is_file():
-        return [target]
-    if not target.is_dir():
-        raise UserError(f"{target} is neither a file nor a directory")
-    out = []
-    for dirpath, dirnames, filenames in os.walk(target):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for fn in sorted(filenames):
-            if fn.endswith(CODE_SUFFIXES) or fn.startswith("Kconfig"):
-                out.append(Path(dirpath) / fn)
-    return out
-
-
-def classify_paths(target: str, model: str | None = None, directory_context: bool = True) -> list[dict]:
-    """What ``classify predict --json`` prints: one record per file."""
-    from datatrove.data import Document
-
-    root = Path(target)
-    step = DomainClassifier(model_path=model, directory_context=directory_context)
-    files = _files(root)
-
-    def docs():
-        for p in files:
-            rel = p.relative_to(root).as_posix() if root.is_dir() else p.name
-            yield Document(text=read_text(p), id=rel, metadata={"kind": "code", "path": rel,
-                                                                "language": language_of(rel), "repo": str(root)})
-
-    rows = []
-    keys = ("domain", "domain_scores", "domain_source", "domain_rule", "domain_model")
-    for doc in step.run(docs()):
-        rows.append({"path": doc.id, **{k: doc.metadata[k] for k in keys}})
-    return rows

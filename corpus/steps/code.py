@@ -37,8 +37,11 @@ from __future__ import annotations
 from datatrove.data import DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
 
-from firmcorpus.corpus.catalog_parts import CatalogPartWriter
 from firmcorpus.core.documents import pair_groups
+from firmcorpus.corpus.catalog_parts import CatalogPartWriter
+from firmcorpus.parsers.code import parse_code, register_count
+from firmcorpus.parsers.includes import resolve_includes, resolve_macro_values
+from firmcorpus.parsers.models import LANGUAGES
 
 SYMBOL_COLUMNS = ("kind", "name", "start_line", "end_line", "value", "int_value", "parent", "offset", "type", "size",
                   "role")
@@ -66,9 +69,6 @@ class CodeParseStep(PipelineStep):
             t.close()
 
     def _flush(self, docs: list, pair_id: str, tables: dict) -> DocumentsPipeline:
-        from firmcorpus.parsers.code import parse_code, register_count
-        from firmcorpus.parsers.includes import resolve_includes, resolve_macro_values
-        from firmcorpus.parsers.models import LANGUAGES
 
         files = {}
         with self.track_time():

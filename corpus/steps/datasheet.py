@@ -37,9 +37,10 @@ from pathlib import Path
 from datatrove.data import Document, DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
 
-from firmcorpus.corpus.catalog_parts import CatalogPartWriter
 from firmcorpus.core.documents import KIND_DATASHEET_SOURCE, doc_id, sha256_text
-
+from firmcorpus.corpus.catalog_parts import CatalogPartWriter
+from firmcorpus.parsers.datasheet import load_datasheet
+from firmcorpus.parsers.models import ParseError
 
 _INT_LINE = re.compile(r"\s*(\d{1,2})\s*")
 _MIN_LADDER = 8  # "7 6 5 4 3 2 1 0" is the shortest bit-number row of a register diagram
@@ -226,8 +227,6 @@ class DatasheetStep(PipelineStep):
                              "detail": detail[:2000]})
 
     def _one(self, src: Document, tables) -> DocumentsPipeline:
-        from firmcorpus.parsers.datasheet import load_datasheet
-        from firmcorpus.parsers.models import ParseError
 
         md = src.metadata
         pair_id = md.get("pair_id", "")

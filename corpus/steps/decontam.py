@@ -17,9 +17,9 @@ import numpy as np
 from datatrove.data import DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
 
+from firmcorpus.core.io import atomic_path
 from firmcorpus.corpus.catalog_parts import CatalogPartWriter
 from firmcorpus.corpus.ngrams import ngram_hashes, shared_count
-from firmcorpus.core.io import atomic_path
 
 
 class HeldoutNgrams(PipelineStep):

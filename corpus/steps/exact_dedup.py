@@ -20,24 +20,26 @@ copy, chosen from the best source, and record where every copy came from:
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import re
 from pathlib import Path
 
+import polars as pl
+import xxhash
 from datatrove.data import DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
 
-from firmcorpus.corpus.steps.minhash import filter_by_index, ids_digest
 from firmcorpus.core.io import atomic_path, atomic_write_bytes
+from firmcorpus.corpus.catalog_parts import CatalogPartWriter
+from firmcorpus.corpus.licenses import LicensePolicy
+from firmcorpus.corpus.steps.minhash import filter_by_index, ids_digest
+from firmcorpus.corpus.steps.signals import has_flag
 
 _WS_RE = re.compile(r"\s+")
 
 
 def normalised_hash(text: str) -> str:
     """Hex xxh3-128 of the text with whitespace runs collapsed (the exact-dedup key)."""
-    import xxhash
 
     return xxhash.xxh3_128_hexdigest(_WS_RE.sub(" ", text).strip().encode("utf-8", "surrogatepass"))
 
@@ -75,9 +77,7 @@ class ExactDedupSignature(PipelineStep):
         self.output_folder = str(output_folder)
 
     def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
-        import polars as pl
 
-        from firmcorpus.corpus.steps.signals import has_flag
 
         rows, ids = [], []
         for idx, doc in enumerate(data):
@@ -130,10 +130,7 @@ class ExactDedupResolve(PipelineStep):
     def run(self, data: DocumentsPipeline = None, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
         if world_size != 1:
             raise ValueError(f"ExactDedupResolve must run with tasks=1 (got {world_size}).")
-        import polars as pl
 
-        from firmcorpus.corpus.catalog_parts import CatalogPartWriter
-        from firmcorpus.corpus.licenses import LicensePolicy
 
         policy = self.license_policy or LicensePolicy()
         meta0 = json.loads(_meta_path(self.work_folder, 0).read_text()) if _meta_path(self.work_folder, 0).is_file() \
@@ -199,7 +196,6 @@ class ExactDedupFilter(PipelineStep):
         self.annotate = annotate
 
     def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
-        import polars as pl
 
         mp = _meta_path(self.work_folder, rank)
         if not mp.is_file():

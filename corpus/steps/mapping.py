@@ -34,15 +34,16 @@ n_linked, n_files, top_file, reason).
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 from datatrove.data import Document, DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
 
-from firmcorpus.corpus.catalog_parts import CatalogPartWriter
 from firmcorpus.core.documents import doc_id, pair_groups, sha256_text
 from firmcorpus.core.io import atomic_write_text
+from firmcorpus.corpus.catalog_parts import CatalogPartWriter
+from firmcorpus.mapping import map_pair
+from firmcorpus.mapping.render import mapping_documents, render_markdown
 
 PAIR_KEYS = ("pair_id", "repo", "manufacturer", "manufacturer_raw", "category", "component", "license")
 # metrics that change from run to run (timings): kept out of the mapping files
@@ -78,8 +79,6 @@ class MappingStep(PipelineStep):
             self.stat_update("pairs_without_datasheet")
             yield from docs
             return
-        from firmcorpus.mapping import map_pair
-        from firmcorpus.mapping.render import mapping_documents, render_markdown
 
         files, texts = [], {}
         for d in docs:

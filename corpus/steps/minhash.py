@@ -32,18 +32,26 @@ error saying what to do.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
 import json
 import os
 import re
 import struct
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
+import xxhash
+from datasketch.lsh import _optimal_param
 from datatrove.data import Document, DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
+from datatrove.pipeline.dedup.minhash import MinhashConfig
+from datatrove.utils.hashing import HashConfig
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
 from firmcorpus.core.io import atomic_write_bytes
+from firmcorpus.corpus.catalog_parts import CatalogPartWriter
 from firmcorpus.corpus.code_tokens import mix64, token_hashes
 
 _U64 = np.uint64
@@ -90,7 +98,6 @@ class CodeMinhashConfig:
     def for_threshold(cls, threshold: float = 0.7, num_perm: int = 256, **kw) -> "CodeMinhashConfig":
         """Bands/rows minimising false positives + negatives at ``threshold`` (datasketch's
         optimiser, weights 0.5/0.5), using at most ``num_perm`` permutations."""
-        from datasketch.lsh import _optimal_param
 
         b, r = _optimal_param(threshold, num_perm, 0.5, 0.5)
         return cls(num_buckets=b, hashes_per_bucket=r, **kw)
@@ -105,8 +112,6 @@ class CodeMinhashConfig:
 
     def datatrove_config(self):
         """The equivalent ``datatrove`` ``MinhashConfig`` (for its bucket/cluster stages)."""
-        from datatrove.pipeline.dedup.minhash import MinhashConfig
-        from datatrove.utils.hashing import HashConfig
 
         return MinhashConfig(n_grams=self.n_grams, num_buckets=self.num_buckets,
                              hashes_per_bucket=self.hashes_per_bucket, seed=self.seed,
@@ -187,7 +192,6 @@ class CodeMinhasher:
 
 
 def ids_digest(ids: list[str]) -> str:
-    import xxhash
 
     h = xxhash.xxh3_128()
     for i in ids:
@@ -418,8 +422,6 @@ class CodeMinhashCluster(PipelineStep):
     def run(self, data: DocumentsPipeline = None, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
         if world_size != 1:
             raise ValueError(f"CodeMinhashCluster must run with tasks=1 (got {world_size}).")
-        from scipy.sparse import coo_matrix
-        from scipy.sparse.csgraph import connected_components
 
         sig_world, _ = check_config(self.sig_folder, self.config)
         dups = sorted(Path(self.input_folder).glob("*.dups"))
@@ -464,7 +466,6 @@ class CodeMinhashCluster(PipelineStep):
         yield
 
     def _write_catalog(self, nodes, ranks, idx, node_cluster, sizes, kept) -> None:
-        from firmcorpus.corpus.catalog_parts import CatalogPartWriter
 
         ids_cache: dict[int, list[str]] = {}
 

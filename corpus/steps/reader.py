@@ -14,7 +14,6 @@ datasheets that cannot be fetched; the run goes on.
 
 from __future__ import annotations
 
-import fnmatch
 import os
 from pathlib import Path
 from typing import Any, Iterable
@@ -22,8 +21,11 @@ from typing import Any, Iterable
 from datatrove.data import Document, DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
 
-from firmcorpus.corpus.catalog_parts import CatalogPartWriter
 from firmcorpus.core.documents import KIND_DATASHEET_SOURCE, doc_id, sha256_text
+from firmcorpus.core.sources import SourceError, fetch
+from firmcorpus.corpus.catalog_parts import CatalogPartWriter
+from firmcorpus.corpus.datasheet_sources import resolve_datasheet
+from firmcorpus.parsers.code import detect_language
 
 # Extensions that are never text worth training on (checked before reading the file).
 BINARY_SUFFIXES = frozenset(
@@ -148,9 +150,6 @@ class PairReader(PipelineStep):
         drops.add({"stage": "read", "pair_id": pair_id, "path": path, "reason": reason, "detail": detail})
 
     def _read_pair(self, pair: dict[str, Any], pairs_out: CatalogPartWriter, drops: CatalogPartWriter) -> Iterable[Document]:
-        from firmcorpus.core.sources import SourceError, fetch
-        from firmcorpus.corpus.datasheet_sources import resolve_datasheet
-        from firmcorpus.parsers.code import detect_language
 
         meta = pair_metadata(pair)
         pid = pair["pair_id"]

@@ -21,15 +21,14 @@ from datatrove.data import Document, DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
 
 from firmcorpus.core.documents import doc_id, pair_groups, sha256_text
-from firmcorpus.parsers.includes import include_order
+from firmcorpus.parsers.includes import include_graph, include_order
+from firmcorpus.parsers.models import CodeFile
 
 JOINED_LANGUAGES = ("c", "cpp")
 
 
 def resolve_includes(docs: list[Document]) -> dict[str, list[str]]:
     """Repository files each document includes, resolved with the code parser's include graph."""
-    from firmcorpus.parsers.includes import include_graph
-    from firmcorpus.parsers.models import CodeFile
 
     files = {d.metadata["path"]: CodeFile(path=d.metadata["path"], language=d.metadata.get("language", "c"),
                                           includes=list(d.metadata.get("includes") or []))

@@ -11,6 +11,9 @@ from datatrove.data import DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
 
 from firmcorpus.core.documents import sha256_text
+from firmcorpus.corpus.licenses import detect_license
+from firmcorpus.corpus.secrets import find_secrets, redact, secret_counts
+from firmcorpus.corpus.signals import text_signals
 
 # metadata keys this step writes (QualityFilter and the catalog read them)
 SIGNAL_KEYS = (
@@ -63,9 +66,6 @@ class QualitySignals(PipelineStep):
         self.kinds = tuple(kinds) if kinds else None
 
     def tag(self, doc) -> None:
-        from firmcorpus.corpus.licenses import detect_license
-        from firmcorpus.corpus.secrets import find_secrets, redact, secret_counts
-        from firmcorpus.corpus.signals import text_signals
 
         md = doc.metadata
         secrets = find_secrets(doc.text)

@@ -29,7 +29,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "map": ("cmd_map", "firmcorpus.mapping.repo_map:map_folder"),
     "map-eval": ("cmd_map", "firmcorpus.mapping.repo_map:evaluate_truths"),
     "dedup": ("cmd_dedup", "firmcorpus.corpus.dedup:dedup_folder"),
-    "classify": ("cmd_classify", "firmcorpus.corpus.steps.classify:classify_paths"),
+    "classify": ("cmd_classify", "firmcorpus.corpus.domains.jobs:classify_paths"),
     "inspect": ("cmd_inspect", "firmcorpus.data_catalog.inspect:inspect_build"),
     "train": ("cmd_train", "firmcorpus.train.loop:train"),
     "eval": ("cmd_eval", "firmcorpus.eval.run:run_eval"),

@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import typer
@@ -30,7 +29,7 @@ def predict_cmd(
     no_context: bool = typer.Option(False, help="classify each file alone (no folder context)"),
 ) -> None:
     """Domain (and all 13 scores) of each file."""
-    from firmcorpus.corpus.steps.classify import classify_paths
+    from firmcorpus.corpus.domains.jobs import classify_paths
 
     rows = classify_paths(target, model, directory_context=not no_context)
     if as_json:
@@ -63,7 +62,7 @@ def train_cmd(
     as_json: bool = typer.Option(False, "--json", help="print the training summary as JSON"),
 ) -> None:
     """Rebuild the domain model from the training packages (same sources and seed → same bytes)."""
-    from firmcorpus.corpus.domains.training import train_model
+    from firmcorpus.corpus.domains.jobs import train_model
 
     summary = train_model(out, cap_scale, epoch, dim, bucket, seed, fetch=not no_fetch, documents=documents,
                           registry=registry)
@@ -82,7 +81,7 @@ def eval_cmd(
 ) -> None:
     """Accuracy, macro-F1 and confusion matrix on the held-out packages."""
     from firmcorpus.corpus.domains.evalset import format_eval
-    from firmcorpus.corpus.domains.training import evaluate_model
+    from firmcorpus.corpus.domains.jobs import evaluate_model
 
     with progress_bar("classifying held-out files", enabled=not as_json) as progress:
         res = evaluate_model(model, cap_scale, fetch=not no_fetch, progress=progress)
@@ -97,7 +96,7 @@ def labelled_set_cmd(
     as_json: bool = typer.Option(False, "--json", help="print the summary as JSON"),
 ) -> None:
     """Write the labelled training + held-out set: source, path, domain, split, why, sha256."""
-    from firmcorpus.corpus.domains.training import write_labelled_set
+    from firmcorpus.corpus.domains.jobs import write_labelled_set
 
     summary = write_labelled_set(out, cap_scale, fetch=not no_fetch)
     typer.echo(json.dumps(summary, indent=2) if as_json else

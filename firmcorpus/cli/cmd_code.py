@@ -9,6 +9,7 @@ import typer
 
 from firmcorpus.cli._ui import progress_bar
 
+
 def _hex(v):
     return "" if v is None else (f"0x{v:x}" if v >= 0 else str(v))
 

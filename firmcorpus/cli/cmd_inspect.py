@@ -12,7 +12,6 @@ from typing import Any, Optional
 
 import typer
 
-
 PERCENT_KEYS = ("linked_share", "score", "check_score")
 
 

@@ -9,6 +9,7 @@ import typer
 
 from firmcorpus.cli._ui import progress_bar
 
+
 def register(app: typer.Typer) -> None:
     @app.command("map")
     def map_cmd(

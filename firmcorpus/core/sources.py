@@ -25,6 +25,7 @@ Datasheet specs (``resolve_datasheet``) add a path inside a fetched tree and, fo
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -32,8 +33,11 @@ import re
 import shutil
 import stat
 import subprocess
+import sys
 import tarfile
 import tempfile
+import urllib.error
+import urllib.request
 import zipfile
 from pathlib import Path, PurePosixPath
 
@@ -123,14 +127,12 @@ class _apt_lock:
     """A process-wide lock (a file in the cache) around apt-get calls."""
 
     def __enter__(self):
-        import fcntl
 
         self._f = open(sources_root() / ".apt.lock", "w")
         fcntl.flock(self._f, fcntl.LOCK_EX)
         return self
 
     def __exit__(self, *exc):
-        import fcntl
 
         fcntl.flock(self._f, fcntl.LOCK_UN)
         self._f.close()
@@ -367,7 +369,7 @@ def _fetch_debsrc(source: str) -> Path:
                 _download(url, tmp / fname, sha)
             except SourceError:
                 # The upstream tarball is required; some mirrors lack the Debian packaging tarball.
-                if ".orig." in fname or fname.endswith(".dsc") or not ".debian." in fname:
+                if ".orig." in fname or fname.endswith(".dsc") or ".debian." not in fname:
                     raise
         dsc = sorted(tmp.glob("*.dsc"))
         sha = sha256_file(dsc[0])
@@ -392,8 +394,6 @@ def _fetch_debsrc(source: str) -> Path:
 
 
 def _download(url: str, dest: Path, sha256: str | None = None) -> None:
-    import urllib.error
-    import urllib.request
 
     h = hashlib.sha256()
     try:
@@ -416,7 +416,6 @@ def _fetch_pip(source: str) -> Path:
     spec = source.split(":", 1)[1]
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*(\[[^\]]*\])?(==[A-Za-z0-9.+!-]+)?", spec):
         raise SourceError(source, "expected pip:NAME or pip:NAME==VERSION")
-    import sys
 
     with tempfile.TemporaryDirectory(prefix="fc-pip-") as td:
         tmp = Path(td)

@@ -14,6 +14,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from tokenizers import Tokenizer
+
 from firmcorpus.core.paths import cache_dir
 
 SMOLLM2 = ("smollm2", "smollm2-135m")
@@ -60,7 +62,6 @@ def tokenizer_file(spec: str = "smollm2") -> Path:
 
 def special_tokens(path: Path) -> dict[str, str | None]:
     """EOS and fill-in-the-middle tokens of a tokenizer (None where it has none)."""
-    from tokenizers import Tokenizer
 
     tok = Tokenizer.from_file(str(path))
     vocab = tok.get_vocab()

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from firmcorpus.corpus.code_tokens import signal_tokens
 from firmcorpus.corpus.licenses import LicensePolicy, detect_license, split_expression
 from firmcorpus.corpus.secrets import find_secrets, redact
-from firmcorpus.corpus.code_tokens import signal_tokens
 from firmcorpus.corpus.signals import comment_ratio, encoded_data, text_signals
 
 

@@ -14,8 +14,8 @@ from firmcorpus.core.sources import fetch
 from firmcorpus.corpus.steps.decontam import Decontaminator, HeldoutNgrams
 from firmcorpus.corpus.steps.mixture import MixtureSampler, copies
 from firmcorpus.corpus.steps.repo_text import RepoTextAssembler
-from firmcorpus.parsers.includes import include_order
 from firmcorpus.corpus.steps.split import SplitPlanner, SplitTagger, plan_split
+from firmcorpus.parsers.includes import include_order
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from firmcorpus.corpus.catalog_parts import CatalogPartWriter, merge_parts
 from firmcorpus.core.paths import shared_data_dir
+from firmcorpus.corpus.catalog_parts import CatalogPartWriter, merge_parts
 from firmcorpus.data_catalog.manufacturers import canonical_manufacturer
 
 DOMAINS = ("linux_kernel", "register_defines", "device_tree", "general")

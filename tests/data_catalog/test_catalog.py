@@ -7,13 +7,13 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from fakebuild import make_build, real_pairs
 from typer.testing import CliRunner
 
 from firmcorpus.cli import app
 from firmcorpus.core.paths import shared_data_dir
 from firmcorpus.data_catalog.catalog import Catalog, MissingTableError
 from firmcorpus.data_catalog.inspect import InspectError, inspect_build
-from fakebuild import make_build, real_pairs
 
 
 def _oracle():

@@ -4,9 +4,9 @@ that is not a datasheet (the H2LooP "Hawk" pair) score low."""
 from __future__ import annotations
 
 import pytest
+from fakebuild import real_pairs
 
 from firmcorpus.data_catalog.pair_check import pair_score, part_numbers
-from fakebuild import real_pairs
 from firmcorpus.parsers.models import CodeFile, Datasheet, Register, Section, Symbol
 
 PAIRS = {d["pair_id"]: d for d in real_pairs()}

@@ -8,7 +8,14 @@ from collections import Counter
 import pytest
 
 from firmcorpus.eval.bench_builder import (
-    BenchConfig, build_items, candidate_cuts, cap_prompt, decontaminate, read_jsonl, write_jsonl)
+    BenchConfig,
+    build_items,
+    candidate_cuts,
+    cap_prompt,
+    decontaminate,
+    read_jsonl,
+    write_jsonl,
+)
 from firmcorpus.eval.heldout import read_documents, write_documents
 
 

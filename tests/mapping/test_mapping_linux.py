@@ -30,9 +30,9 @@ def _kernel_root() -> Path:
 
 
 def test_real_pdfs_against_the_kernel():
-    from firmcorpus.mapping.repo_map import map_repo
     from firmcorpus.core.paths import shared_data_dir
     from firmcorpus.mapping.metrics import evaluate, load_truth, micro
+    from firmcorpus.mapping.repo_map import map_repo
     from firmcorpus.parsers.datasheet import parse_pdf
 
     root = _kernel_root()

@@ -6,8 +6,8 @@ import os
 import re
 
 import pytest
-
 from code_data import linux_tree
+
 from firmcorpus.parsers.code import parse_code
 
 pytestmark = [pytest.mark.linux,

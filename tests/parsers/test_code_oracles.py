@@ -11,8 +11,8 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
-
 from code_data import avr_header, msp430_header, nrf51_header, sdcc_header, svd_text
+
 from firmcorpus.parsers.code import parse_code, register_count
 
 

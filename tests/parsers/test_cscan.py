@@ -7,13 +7,12 @@ from __future__ import annotations
 import random
 
 import pytest
+from code_data import package, require_extension
 
 import firmcorpus.parsers.code as code
 import firmcorpus.parsers.directives as directives
 from firmcorpus.parsers.cexpr import Macro
 from firmcorpus.parsers.models import Symbol
-
-from code_data import package, require_extension
 
 cscan = code._cscan
 

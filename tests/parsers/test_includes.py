@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from code_data import nrf51_header
+
 from firmcorpus.parsers.code import parse_code
 from firmcorpus.parsers.includes import default_include_dirs, include_graph, include_order, resolve_includes
 

@@ -8,9 +8,9 @@ import os
 import random
 
 import pytest
+from code_data import require_extension
 
 import firmcorpus.parsers.devicetree as devicetree
-from code_data import require_extension
 from firmcorpus.parsers.code import parse_code
 
 tswalk = devicetree._tswalk

@@ -6,8 +6,8 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from tests.train.test_loop import _cfg, _losses
 from firmcorpus.train.lm_loss import fused_head_loss, use_fused_head
+from tests.train.test_loop import _cfg, _losses
 
 
 @pytest.mark.parametrize("chunk", [1, 4, 1000])

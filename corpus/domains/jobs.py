@@ -1,18 +1,32 @@
-"""Whole classifier jobs behind ``firmcorpus classify train|eval|labelled-set``: rebuild the domain
-model from its training sources (same sources and seed → same bytes), score it on the held-out
-sources, and write the labelled set."""
+"""Whole classifier jobs behind ``firmcorpus classify predict|train|eval|labelled-set``: classify the
+files of a folder as the pipeline step does, rebuild the domain model from its training sources
+(same sources and seed → same bytes), score it on the held-out sources, and write the labelled set."""
 
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
+from datatrove.data import Document
+
 from firmcorpus.core.errors import UserError
-from firmcorpus.corpus.domains.evalset import (TRAIN_SOURCES, build_sets, collect, default_manifest_path, evaluate,
-                                               training_tuples, weak_labelled_rows, write_manifest)
+from firmcorpus.corpus.domains.evalset import (
+    TRAIN_SOURCES,
+    build_sets,
+    collect,
+    default_manifest_path,
+    evaluate,
+    read_text,
+    training_tuples,
+    weak_labelled_rows,
+    write_manifest,
+)
+from firmcorpus.corpus.domains.features import language_of
 from firmcorpus.corpus.domains.model import DomainModel, TrainConfig, default_model_path, file_sha256
+from firmcorpus.corpus.steps.classify import DomainClassifier
 
 
 def train_model(out: str | None = None, cap_scale: float = 1.0, epoch: int | None = None, dim: int | None = None,
@@ -71,3 +85,41 @@ def write_labelled_set(out: str | None = None, cap_scale: float = 1.0, fetch: bo
     return {"path": str(path), "train": len(train), "eval": len(evals), "skipped": skipped,
             "eval_per_domain": dict(sorted(Counter(e.domain for e in evals).items())),
             "train_per_domain": dict(sorted(Counter(e.domain for e in train).items()))}
+
+
+CODE_SUFFIXES = (".c", ".h", ".cpp", ".cc", ".hpp", ".hh", ".cxx", ".s", ".S", ".asm", ".dts", ".dtsi", ".dtso",
+                 ".overlay", ".yaml", ".yml", ".ld", ".lds", ".inc")
+
+
+def _files(target: Path) -> list[Path]:
+    if target.is_file():
+        return [target]
+    if not target.is_dir():
+        raise UserError(f"{target} is neither a file nor a directory")
+    out = []
+    for dirpath, dirnames, filenames in os.walk(target):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for fn in sorted(filenames):
+            if fn.endswith(CODE_SUFFIXES) or fn.startswith("Kconfig"):
+                out.append(Path(dirpath) / fn)
+    return out
+
+
+def classify_paths(target: str, model: str | None = None, directory_context: bool = True) -> list[dict]:
+    """What ``classify predict --json`` prints: one record per file."""
+
+    root = Path(target)
+    step = DomainClassifier(model_path=model, directory_context=directory_context)
+    files = _files(root)
+
+    def docs():
+        for p in files:
+            rel = p.relative_to(root).as_posix() if root.is_dir() else p.name
+            yield Document(text=read_text(p), id=rel, metadata={"kind": "code", "path": rel,
+                                                                "language": language_of(rel), "repo": str(root)})
+
+    rows = []
+    keys = ("domain", "domain_scores", "domain_source", "domain_rule", "domain_model")
+    for doc in step.run(docs()):
+        rows.append({"path": doc.id, **{k: doc.metadata[k] for k in keys}})
+    return rows
