@@ -14,15 +14,8 @@ from firmcorpus.corpus.steps.mapping import MappingStep
 
 
 @pytest.fixture(scope="module")
-def svd():
-    from firmcorpus.core.sources import SourceError
-    from firmcorpus.corpus.datasheet_sources import resolve_datasheet
-    from firmcorpus.parsers.svd import parse_svd
-
-    try:
-        return parse_svd(resolve_datasheet("pip:pyocd==0.46.0#pyocd/debug/svd/svd_data.zip!STM32F0xx.svd"))
-    except SourceError as e:
-        pytest.skip(f"pyocd wheel not available: {e}")
+def svd(stm32f0_svd):
+    return stm32f0_svd
 
 
 def _pair_docs(svd, pair_id="st_stm32f0__demo"):

@@ -10,15 +10,8 @@ import pytest
 
 
 @pytest.fixture(scope="module")
-def stm32f0():
-    from firmcorpus.core.sources import SourceError
-    from firmcorpus.corpus.datasheet_sources import resolve_datasheet
-    from firmcorpus.parsers.svd import parse_svd
-
-    try:
-        return parse_svd(resolve_datasheet("pip:pyocd==0.46.0#pyocd/debug/svd/svd_data.zip!STM32F0xx.svd"))
-    except SourceError as e:
-        pytest.skip(f"pyocd wheel not available: {e}")
+def stm32f0(stm32f0_svd):
+    return stm32f0_svd
 
 
 @pytest.fixture(scope="module")

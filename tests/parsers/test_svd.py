@@ -6,18 +6,7 @@ import pytest
 
 from firmcorpus.parsers.models import Datasheet, ParseError
 from firmcorpus.parsers.svd import parse_svd
-
-PYOCD = "pip:pyocd==0.46.0#pyocd/debug/svd/svd_data.zip!"
-
-
-def pyocd_svd(name: str):
-    from firmcorpus.core.sources import SourceError
-    from firmcorpus.corpus.datasheet_sources import resolve_datasheet
-
-    try:
-        return resolve_datasheet(PYOCD + name)
-    except SourceError as e:  # no PyPI: the planted SVD tests still run
-        pytest.skip(f"pyocd wheel not available: {e}")
+from tests.conftest import pyocd_svd_file
 
 
 def regs(ds: Datasheet) -> dict[tuple[str, str], str]:
@@ -25,7 +14,7 @@ def regs(ds: Datasheet) -> dict[tuple[str, str], str]:
 
 
 def test_stm32f0_addresses_match_the_reference_manual():
-    ds = parse_svd(pyocd_svd("STM32F0xx.svd"))
+    ds = parse_svd(pyocd_svd_file("STM32F0xx.svd"))
     bases = {p.name: p.base_address for p in ds.peripherals}
     # RM0091 memory map
     assert bases["USART1"] == "0x40013800"
@@ -44,7 +33,7 @@ def test_stm32f0_addresses_match_the_reference_manual():
 
 
 def test_nrf52_clusters_and_dim_arrays_are_expanded():
-    ds = parse_svd(pyocd_svd("nrf52.svd"))
+    ds = parse_svd(pyocd_svd_file("nrf52.svd"))
     r = regs(ds)
     # nRF52832 product specification: PPI CH[n].EEP at 0x510 + 8n, GPIOTE CONFIG[n] at 0x510 + 4n
     assert r[("PPI", "CH0_EEP")] == "0x4001f510"
