@@ -115,7 +115,7 @@ def load_table(path: str | Path) -> ManufacturerTable:
 @functools.lru_cache(maxsize=1)
 def default_table() -> ManufacturerTable:
 
-    text = resources.files("data_catalog").joinpath(TABLE_FILE).read_text(encoding="utf-8")
+    text = resources.files(__package__).joinpath(TABLE_FILE).read_text(encoding="utf-8")
     return ManufacturerTable(yaml.safe_load(text) or {}, source=TABLE_FILE)
 
 

@@ -57,7 +57,7 @@ STATUS_COLORS = {"implemented": "#1a7f37", "partial": "#d4a72c", "not_implemente
 
 
 def _asset(name: str) -> str:
-    return resources.files("data_catalog").joinpath(name).read_text(encoding="utf-8")
+    return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
 
 
 def fmt(v: Any, key: str = "") -> str:

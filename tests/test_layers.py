@@ -30,6 +30,7 @@ LAYER_DIRS = {"corpus": "corpus", "parsers": "parsers", "mapping": "mapping", "t
 RANK = {"core": 0, "parsers": 1, "mapping": 2, "corpus": 3, "data_catalog": 4, "train": 4, "eval": 5,
         "workflows": 6, "cli": 7, "": 7}
 OLD_TOP_LEVEL = set(LAYER_DIRS)
+DYNAMIC = {"import_module", "find_spec", "files", "__import__", "resource_filename"}
 # third-party modules a library function may import lazily: optional or heavy, and only needed there
 LAZY_OK = {"torch", "transformers", "peft", "accelerate", "ray", "fasttext", "spacy", "nltk", "matplotlib",
            "safetensors", "gguf", "datasets", "sacrebleu", "optuna", "hypothesis", "multiprocess", "rich",
@@ -114,6 +115,15 @@ def violations(name: str, source: str, is_package: bool, known: set[str]) -> lis
                 owner = target.rsplit(".", 1)[0]
                 if not name.startswith(owner + "."):
                     bad.append(f"{where}: imports the private module {target} from outside {owner}")
+    # modules named by string (importlib, importlib.resources): the old top-level names only resolve
+    # from a checkout's root, never in an installed environment
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) in DYNAMIC:
+            for arg in node.args[:1]:
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and \
+                        arg.value.split(".")[0] in OLD_TOP_LEVEL:
+                    bad.append(f"{name}:{node.lineno}: names the module {arg.value!r} by string; "
+                               f"use firmcorpus.{arg.value} or __package__")
     return bad
 
 
@@ -205,6 +215,8 @@ def test_the_checker_catches_what_it_forbids():
     assert violations("firmcorpus.mapping.x", private, False, known)
     assert violations("firmcorpus.corpus.x", "import parsers.code\n", False, known)
     assert violations("firmcorpus.mapping.x", "from firmcorpus.parsers import _native\n", False, known)
+    assert violations("firmcorpus.data_catalog.x", 'resources.files("data_catalog")\n', False, known)
+    assert not violations("firmcorpus.data_catalog.x", "resources.files(__package__)\n", False, known)
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == [["a", "b", "c"]]
     assert cycles({"a": {"b"}, "b": set()}) == []
 
