@@ -19,7 +19,15 @@ SVD ground truth (``--svd``): the ubertooth LPC175x firmware (Debian) against th
 ``LPC176x5x_v0.2.svd``, and the CMSIS STM32F4xx headers of the gen-stm32 wheel against
 ``STM32F41x.svd`` — see ``svd_pairs``/``svd_eval``.
 
+Development set of vendor driver code (``--devset bench/devset``): every pair of
+``bench/devset/mapping/*.json`` is mapped with ``map_repo`` onto its materialised code folder in
+two modes — **extracted** (its datasheet PDF through ``parse_pdf``, where the pair has one) and
+**oracle** (the truth's register list given as the datasheet, i.e. perfect extraction) — and
+scored per pair and micro-averaged for the ``dev`` and ``aside`` halves apart. The aside half is
+only scored: ``--halves dev`` hides its per-pair rows (the default prints aside totals only).
+
     python bench/mapping_quality.py [--kernel DIR] [--whole-tree DIR] [--svd] [--json]
+    python bench/mapping_quality.py --devset bench/devset [--mode oracle|extracted|both] [--only ID]
 """
 
 from __future__ import annotations
@@ -29,6 +37,7 @@ import glob
 import json
 import os
 import pickle
+import re
 import resource
 import sys
 import time
@@ -180,8 +189,120 @@ def svd_eval() -> list[dict]:
     return rows
 
 
+def devset_truth(pair: dict) -> dict:
+    """A devset pair's truth in the ``mapping.metrics`` layout (one code source)."""
+    return {"pair_id": pair["id"], "registers": pair["registers"],
+            "code": [{"repo": pair["code"]["repo"], "links": pair["links"]}]}
+
+
+def same_site(res, pair: dict):
+    """The truth spells a symbol qualified (``REG::WHO_AM_I``, ``I2C_TypeDef.CR1``) only where the
+    bare name is ambiguous; a predicted link at the very definition (same file and line, same
+    last name component) is that symbol."""
+    def bare(name: str) -> str:
+        return re.split(r"::|\.", name)[-1]
+
+    at = {(lk["file"], lk["line"], bare(lk["symbol"])): lk["symbol"] for lk in pair["links"]}
+    for lk in res.links:
+        q = at.get((lk.file, lk.line, bare(lk.symbol)))
+        if q:
+            lk.symbol = q
+    return res
+
+
+def oracle_datasheet(pair: dict):
+    """The truth register list as a ``Datasheet`` (perfect extraction): names and addresses as
+    printed, a register bank (``space``) as its peripheral, the component as the title."""
+    from firmcorpus.parsers.models import Datasheet, Register
+
+    regs = [Register(name=r["name"], address=r["address"], peripheral=r.get("space"),
+                     width_bits=r.get("width_bits")) for r in pair["registers"]]
+    return Datasheet(source="", pages=0, title=pair.get("component", ""), registers=regs)
+
+
+def devset_eval(devset: Path, modes: tuple[str, ...], only: str | None = None) -> list[dict]:
+    """One row per (pair, mode): link P/R, file accuracy, seconds (CPU) and RSS growth."""
+    from firmcorpus.mapping.metrics import evaluate
+    from firmcorpus.mapping.repo_map import map_repo, read_repo
+    from firmcorpus.parsers.datasheet import parse_pdf
+
+    rows = []
+    for tp in sorted((devset / "mapping").glob("*.json")):
+        pair = json.loads(tp.read_text())
+        if only and pair["id"] != only:
+            continue
+        code = devset / "cache" / "mapping" / pair["id"] / "code"
+        if not code.is_dir():
+            print(f"{pair['id']}: code not materialised under {code}; run bench/devset/materialise.py",
+                  file=sys.stderr)
+            continue
+        texts = read_repo(code)
+        truth = devset_truth(pair)
+        for mode in modes:
+            pdf = devset / "cache" / "mapping" / f"{pair['id']}.pdf"
+            c0 = time.process_time()
+            if mode == "extracted":
+                if not pair.get("datasheet") or not pdf.is_file():
+                    continue
+                ds = parse_pdf(pdf)
+                # the datasheet's own file name, not the cache name (which spells the pair id)
+                ds.source = pair["datasheet"]["path"]
+            else:
+                ds = oracle_datasheet(pair)
+            c1 = time.process_time()
+            res, _ = map_repo(ds, texts)
+            c2 = time.process_time()
+            e = evaluate(same_site(res, pair), truth)
+            e.update(pair=pair["id"], split=pair["split"], mode=mode, style=pair.get("style", ""),
+                     registers=len(ds.registers), pdf_s=round(c1 - c0, 2), map_s=round(c2 - c1, 3),
+                     rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+                     parts=res.metrics.get("part_numbers", []))
+            rows.append(e)
+    return rows
+
+
+def print_devset(rows: list[dict], show_aside: bool, verbose: bool) -> None:
+    from firmcorpus.mapping.metrics import micro
+
+    hdr = (f"{'pair':44} {'mode':9} {'regs':>4} {'P':>6} {'R':>6} {'fileacc':>7} {'tp':>4} {'fp':>3} {'fn':>3} "
+           f"{'pdf s':>6} {'map s':>6}")
+    for split in ("dev", "aside"):
+        part = [e for e in rows if e["split"] == split]
+        if not part:
+            continue
+        print(f"\n== {split} half ==")
+        if split == "dev" or show_aside:
+            print(hdr)
+            print("-" * len(hdr))
+            for e in part:
+                print(f"{e['pair']:44} {e['mode']:9} {e['registers']:>4} {e['precision']:>6.3f} {e['recall']:>6.3f} "
+                      f"{e['file_accuracy']:>7.3f} {e['tp']:>4} {e['fp']:>3} {e['fn']:>3} {e['pdf_s']:>6.2f} "
+                      f"{e['map_s']:>6.3f}")
+        for mode in ("extracted", "oracle"):
+            mrows = [e for e in part if e["mode"] == mode]
+            if not mrows:
+                continue
+            m = micro(mrows)
+            secs = sum(e["pdf_s"] + e["map_s"] for e in mrows) / len(mrows)
+            print(f"{'micro ' + split + ' (' + str(len(mrows)) + ' pairs)':44} {mode:9} {'':>4} {m['precision']:>6.3f} "
+                  f"{m['recall']:>6.3f} {m['file_accuracy']:>7.3f} {m['tp']:>4} {m['fp']:>3} {m['fn']:>3}"
+                  f"   {secs:.2f} s/pair")
+        if verbose and split == "dev":
+            for e in part:
+                for x in e["false_positives"]:
+                    print(f"  FP {e['pair']} [{e['mode']}]: {x}")
+                for x in e["false_negatives"]:
+                    print(f"  FN {e['pair']} [{e['mode']}]: {x}")
+    print(f"\npeak RSS {round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)} MB")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--devset", help="score the vendor-code development set under this folder instead")
+    ap.add_argument("--mode", default="both", choices=("both", "oracle", "extracted"))
+    ap.add_argument("--only", help="one devset pair id")
+    ap.add_argument("--show-aside", action="store_true", help="print the aside half's per-pair rows too")
+    ap.add_argument("--verbose", action="store_true", help="list false positives/negatives of the dev half")
     ap.add_argument("--kernel", help="kernel subset folder (drivers/... and include/)")
     ap.add_argument("--truth", default=None, help="folder of truth JSONs (default shared/data/datasheets)")
     ap.add_argument("--whole-tree", default="/tmp/fc-data/linux-6.1",
@@ -189,6 +310,17 @@ def main() -> None:
     ap.add_argument("--svd", action="store_true", help="also run the SVD ground truth")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
+
+    if args.devset:
+        modes = ("extracted", "oracle") if args.mode == "both" else (args.mode,)
+        rows = devset_eval(Path(args.devset), modes, args.only)
+        if args.json:
+            print(json.dumps([{k: v for k, v in e.items() if e["split"] == "dev" or args.show_aside
+                               or k in ("split", "mode", "tp", "fp", "fn", "truth_files", "files_hit")}
+                              for e in rows], indent=1))
+        else:
+            print_devset(rows, args.show_aside, args.verbose)
+        return
 
     from firmcorpus.core.paths import shared_data_dir
     from firmcorpus.mapping import map_pair

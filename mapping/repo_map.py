@@ -14,13 +14,37 @@ from pathlib import Path
 from typing import Any
 
 from firmcorpus.core.errors import UserError
+from firmcorpus.mapping.constants import language_of, parse_constants
 from firmcorpus.mapping.core import map_pair
 from firmcorpus.mapping.metrics import evaluate, load_truth, micro
 from firmcorpus.mapping.models import MappingResult
 from firmcorpus.mapping.repo import part_numbers, prefilter
 from firmcorpus.parsers.datasheet import load_datasheet
 from firmcorpus.parsers.models import Datasheet, ParseError
-from firmcorpus.parsers.tree import Progress, parse_selected, read_texts
+from firmcorpus.parsers.tree import MAX_FILE_BYTES, SKIP_DIRS, Progress, parse_selected, read_texts
+
+
+def read_repo(root: str | os.PathLike, progress: Progress | None = None) -> dict[str, str]:
+    """Texts of a repository for the mapping: every file the code parser reads, plus the
+    Python/Rust/C# sources whose constants ``mapping.constants`` reads (symbolic links, files over
+    the parser's size limit and binary files left out; nothing outside ``root`` is read)."""
+    texts = read_texts(root, progress)
+    root = Path(root)
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
+        for name in sorted(filenames):
+            p = Path(dirpath) / name
+            if language_of(name) is None or p.is_symlink():
+                continue
+            try:
+                if not p.is_file() or p.stat().st_size > MAX_FILE_BYTES:
+                    continue
+                data = p.read_bytes()
+            except OSError:
+                continue
+            if b"\0" not in data[:8192]:
+                texts[p.relative_to(root).as_posix()] = data.decode("utf-8", "replace")
+    return dict(sorted(texts.items()))
 
 
 def open_datasheet(path: str | os.PathLike) -> Datasheet:
@@ -41,7 +65,9 @@ def map_repo(datasheet: Datasheet, texts: dict[str, str], progress: Progress | N
     parts = part_numbers(datasheet)
     selected = prefilter(datasheet, texts, parts)
     t1 = time.perf_counter()
-    files = parse_selected(texts, selected, progress)
+    keep = [p for p in texts if selected is None or p in selected]
+    files = parse_selected({p: texts[p] for p in keep if language_of(p) is None}, None, progress)
+    files += [parse_constants(p, texts[p]) for p in keep if language_of(p) is not None]
     t2 = time.perf_counter()
     sub_texts = {f.path: texts[f.path] for f in files}
     res = map_pair(datasheet, files, sub_texts, parts=parts, **options)
@@ -59,7 +85,7 @@ def map_folder(datasheet: str | os.PathLike, repo: str | os.PathLike,
     if not Path(repo).is_dir():
         raise UserError(f"{repo}: not a folder; give the repository's root folder")
     ds = open_datasheet(datasheet)
-    texts = read_texts(repo, progress)
+    texts = read_repo(repo, progress)
     res, _ = map_repo(ds, texts, progress)
     return res, ds, texts
 
@@ -72,7 +98,7 @@ def evaluate_truths(truth: str | os.PathLike, repo: str | os.PathLike,
     truths = sorted(truth.glob("*.json")) if truth.is_dir() else [truth]
     if not truths or not truths[0].is_file():
         raise UserError(f"{truth}: no *.json truth files there")
-    texts = read_texts(repo, progress)
+    texts = read_repo(repo, progress)
     rows = []
     for tp in truths:
         t = load_truth(tp)

@@ -1,0 +1,165 @@
+"""Register constants in languages the code parser does not read: Python, Rust and C#.
+
+``parsers.code`` covers C/C++, assembly, device trees, Kconfig and linker scripts. Driver code
+for the same chips is also written as
+
+* Python module or class constants: ``_REG_CTRL = const(0x20)``, ``CHIP_ID_ADDR = 0xD0``, and
+  descriptor objects named by a string, ``Register('CONTROL', 0x04, fields=...)``;
+* Rust: ``pub enum Register { CTRL_REG1_A = 0x20, }`` and ``impl Register { pub const CONTROL: u8 = 0x07; }``
+  or module ``const``s;
+* C#: ``internal enum Register : byte { Config = 0x00, }`` and ``const byte NAME = 0x12;``.
+
+This module reads those definitions with a line scanner (a full grammar is not needed for one
+line of ``NAME = literal``) into the same ``Symbol``s the C parser gives: ``enumerator`` (parent =
+the enum), ``variable`` (parent = the enclosing class/impl/struct) with ``int_value``. Values are
+evaluated by ``parsers.cexpr`` after the language's own literal spellings are made C-like
+(``0x1Cu8``, ``0b0011_0010``, ``const(...)``). Pure: text in, ``CodeFile`` out, never raises.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+
+from firmcorpus.parsers.cexpr import evaluate
+from firmcorpus.parsers.models import CodeFile, Symbol
+
+CONSTANT_LANGUAGES = {".py": "python", ".pyi": "python", ".rs": "rust", ".cs": "csharp"}
+MAX_LINES = 200_000
+
+_PY_CONST = re.compile(r"^([ \t]*)([A-Za-z_]\w*)[ \t]*(?::[ \t]*[\w.\[\]]+[ \t]*)?=[ \t]*(?!=)(.+?)[ \t]*(?:#.*)?$")
+_PY_DESCRIPTOR = re.compile(r"""\b[A-Za-z_][\w.]*\(\s*(['"])([A-Za-z_]\w*)\1\s*,\s*(0[xX][0-9a-fA-F]+|0[bB][01]+|\d+)\b""")
+_PY_CLASS = re.compile(r"^([ \t]*)class[ \t]+([A-Za-z_]\w*)")
+_RS_CONST = re.compile(r"^\s*(?:pub(?:\([\w ]+\))?\s+)?(?:const|static)\s+([A-Za-z_]\w*)\s*:\s*[\w:<>]+\s*=\s*([^;]+);")
+_CS_CONST = re.compile(r"^\s*(?:(?:public|private|internal|protected|static|readonly|new)\s+)*const\s+\w+\s+"
+                       r"([A-Za-z_]\w*)\s*=\s*([^;]+);")
+_ENUM_HEAD = re.compile(r"^\s*(?:(?:pub(?:\([\w ]+\))?|public|private|internal|protected)\s+)*enum\s+([A-Za-z_]\w*)")
+_CONTAINER_HEAD = re.compile(r"^\s*(?:(?:pub(?:\([\w ]+\))?|public|private|internal|protected|static|sealed|partial)"
+                             r"\s+)*(?:impl(?:<[^>]*>)?|struct|class|mod|namespace)\s+(?:[\w:<>]+\s+for\s+)?([A-Za-z_]\w*)")
+_ENUM_MEMBER = re.compile(r"^\s*([A-Za-z_]\w*)\s*=\s*([^,}]+?)\s*(?:,|\}|$)")
+_RS_SUFFIX = re.compile(r"\b(0[xX][0-9a-fA-F_]+?|0[bB][01_]+?|0[oO][0-7_]+|\d[\d_]*?)(?:_?(?:u8|u16|u32|u64|usize|i8|i16|i32|i64|isize))?\b")
+
+
+def language_of(path: str) -> str | None:
+    """``python``/``rust``/``csharp`` for a file this module reads, else None."""
+    return CONSTANT_LANGUAGES.get(PurePosixPath(path).suffix.lower())
+
+
+def _c_like(text: str, lang: str) -> str:
+    t = text.strip()
+    if lang == "python":
+        m = re.fullmatch(r"(?:micropython\.)?const\((.*)\)", t)
+        if m:
+            t = m.group(1)
+    if lang == "rust":
+        t = re.sub(r"\bas\s+\w+", "", t)
+    if lang == "csharp":
+        t = re.sub(r"\((?:byte|ushort|uint|int|short|sbyte)\)", "", t)
+    t = _RS_SUFFIX.sub(lambda m: m.group(1), t)
+    if re.fullmatch(r"0[oO][0-7_]+", t):
+        return str(int(t.replace("_", ""), 8))
+    return re.sub(r"(?<=[0-9a-fA-F])_(?=[0-9a-fA-F])", "", t)
+
+
+def _value(text: str, lang: str, known: dict[str, str]) -> int | None:
+    t = _c_like(text, lang)
+    if not t or len(t) > 200 or t[0] in "\"'[{":
+        return None
+    try:
+        v = evaluate(t, known)
+    except Exception:  # noqa: BLE001 - total by contract: any odd text is simply not a constant
+        return None
+    return v if isinstance(v, int) and not isinstance(v, bool) else None
+
+
+def parse_constants(path: str, text: str) -> CodeFile:
+    """``CodeFile`` of a Python/Rust/C# source with its integer constants, enumerators and
+    string-named descriptors. An unknown extension gives an empty file."""
+    lang = language_of(path) or "other"
+    cf = CodeFile(path=path, language="other", size_bytes=len(text.encode("utf-8", "surrogatepass")))
+    if lang == "other":
+        return cf
+    cf.flags.append(f"language:{lang}")
+    known: dict[str, str] = {}
+    lines = text.splitlines()[:MAX_LINES]
+    # (indent or brace depth where it ends, kind, name)
+    stack: list[tuple[int, str, str]] = []
+    depth = 0
+    in_doc = None
+    for no, line in enumerate(lines, 1):
+        if lang == "python":
+            s = line.strip()
+            if in_doc:
+                if in_doc in s:
+                    in_doc = None
+                continue
+            for q in ('"""', "'''"):
+                if s.startswith(q) and not (len(s) >= 6 and s.endswith(q)):
+                    in_doc = q
+            if in_doc or not s or s.startswith("#"):
+                continue
+            indent = len(line) - len(line.lstrip())
+            while stack and indent <= stack[-1][0]:
+                stack.pop()
+            m = _PY_CLASS.match(line)
+            if m:
+                stack.append((len(m.group(1)), "class", m.group(2)))
+                continue
+            if s.startswith(("def ", "async def ")):
+                stack.append((indent, "def", ""))
+                continue
+            if any(k == "def" for _, k, _ in stack):
+                continue
+            for d in _PY_DESCRIPTOR.finditer(line):
+                v = _value(d.group(3), lang, known)
+                if v is not None:
+                    cf.symbols.append(Symbol(kind="variable", name=d.group(2), start_line=no, end_line=no,
+                                             value=d.group(3), int_value=v, parent=stack[-1][2] if stack else None,
+                                             type="descriptor"))
+            m = _PY_CONST.match(line)
+            if m and "(" not in m.group(2):
+                v = _value(m.group(3), lang, known)
+                if v is not None:
+                    known[m.group(2)] = _c_like(m.group(3), lang)
+                    cf.symbols.append(Symbol(kind="variable", name=m.group(2), start_line=no, end_line=no,
+                                             value=m.group(3).strip(), int_value=v,
+                                             parent=stack[-1][2] if stack else None))
+            continue
+        # Rust and C#: braces give the nesting
+        code = re.sub(r"//.*", "", line)
+        m = _ENUM_HEAD.match(code)
+        head = None
+        if m:
+            head = ("enum", m.group(1))
+        else:
+            m = _CONTAINER_HEAD.match(code)
+            if m:
+                head = ("container", m.group(1))
+        if head:
+            stack.append((depth, head[0], head[1]))
+        enum = next((n for d, k, n in reversed(stack) if k == "enum" and depth == d + 1), None)
+        if enum is not None and not m:
+            for part in code.split(","):
+                em = _ENUM_MEMBER.match(part)
+                if em:
+                    v = _value(em.group(2), lang, known)
+                    if v is not None:
+                        cf.symbols.append(Symbol(kind="enumerator", name=em.group(1), start_line=no, end_line=no,
+                                                 value=em.group(2).strip(), int_value=v, parent=enum))
+        else:
+            cm = (_RS_CONST if lang == "rust" else _CS_CONST).match(code)
+            if cm:
+                v = _value(cm.group(2), lang, known)
+                if v is not None:
+                    known[cm.group(1)] = _c_like(cm.group(2), lang)
+                    parent = next((n for _, k, n in reversed(stack) if k in ("container", "enum")), None)
+                    cf.symbols.append(Symbol(kind="variable", name=cm.group(1), start_line=no, end_line=no,
+                                             value=cm.group(2).strip(), int_value=v, parent=parent))
+        for ch in code:
+            if ch == "{":
+                depth += 1
+            elif ch == "}":
+                depth -= 1
+                while stack and stack[-1][0] >= depth:
+                    stack.pop()
+    return cf
