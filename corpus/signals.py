@@ -25,7 +25,7 @@ _BASE64_RE = re.compile(r"[a-zA-Z0-9+/=\n]{64,}")
 _HEX_RE = re.compile(r"(?:\b(?:0x|\\x)?[0-9a-fA-F]{2}(?:,\s*|\b\s*)){8,}")
 _UNICODE_RE = re.compile(r"(?:\\u[0-9a-fA-F]{4}){8,}")
 
-# Comment syntax per language (DESIGN.md languages). C-family block + line comments; the
+# Comment syntax per language (docs/contracts.md languages). C-family block + line comments; the
 # string alternative is matched first so "//" inside a string literal is not a comment.
 _C_COMMENT_RE = re.compile(r'"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|(/\*.*?\*/|//[^\n]*)', re.S)
 _HASH_COMMENT_RE = re.compile(r'"(?:\\.|[^"\\\n])*"|(#[^\n]*)')

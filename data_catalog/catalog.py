@@ -26,7 +26,7 @@ import polars as pl
 
 from firmcorpus.data_catalog.manufacturers import canonical_manufacturer
 
-# The tables a complete build writes (DESIGN.md "Build output" plus the pipeline's extras).
+# The tables a complete build writes (docs/contracts.md "Build output" plus the pipeline's extras).
 TABLES = ("pairs", "datasheets", "sections", "section_status", "peripherals", "registers", "fields", "links",
           "files", "symbols", "includes", "documents", "drops")
 # Optional tables: shown when present, never reported as missing.

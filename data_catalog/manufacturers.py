@@ -107,14 +107,12 @@ class ManufacturerTable:
 
 
 def load_table(path: str | Path) -> ManufacturerTable:
-
     path = Path(path)
     return ManufacturerTable(yaml.safe_load(path.read_text(encoding="utf-8")) or {}, source=str(path))
 
 
 @functools.lru_cache(maxsize=1)
 def default_table() -> ManufacturerTable:
-
     text = resources.files(__package__).joinpath(TABLE_FILE).read_text(encoding="utf-8")
     return ManufacturerTable(yaml.safe_load(text) or {}, source=TABLE_FILE)
 

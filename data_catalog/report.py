@@ -275,7 +275,6 @@ def overview_plots(result: dict[str, Any]) -> list[dict[str, str]]:
 
 
 def build_html(out_dir: str | os.PathLike, result: dict[str, Any] | None = None) -> str:
-
     _setup_matplotlib()
     result = result or inspect_build(out_dir)
     out = Path(result["out"])

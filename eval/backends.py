@@ -111,7 +111,6 @@ class TransformersBackend:
 
     def load(self):
         if self.loaded is None:
-
             model, tok = load_causal_lm(self.model, dtype=self.dtype, device=self.device, adapter=self.adapter)
             if self.adapter and self.merge:
                 model = model.merge_and_unload()
@@ -185,7 +184,6 @@ class OpenAIBackend:
     retries: int = 2
 
     def _post(self, payload: dict[str, Any]) -> dict[str, Any]:
-
         headers = {"Content-Type": "application/json"}
         key = os.environ.get(self.api_key_env)
         if key:

@@ -129,7 +129,6 @@ def _line_candidates(text: str, cfg: BenchConfig) -> list[tuple]:
 
 
 def _block_candidates(text: str, cfg: BenchConfig, language: str) -> list[tuple]:
-
     data = text.encode("utf-8", "surrogatepass")
     try:
         tree = get_parser("cpp" if language == "cpp" else "c").parse(data)
@@ -345,12 +344,10 @@ def decontaminate(items: Sequence[dict[str, Any]], cfg: BenchConfig, train_text=
 
 
 def write_jsonl(rows: Iterable[dict[str, Any]], path) -> None:
-
     atomic_write_text(path, "".join(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n" for row in rows))
 
 
 def read_jsonl(path) -> list[dict[str, Any]]:
-
     with open(path, encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]
 

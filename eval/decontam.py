@@ -94,7 +94,6 @@ def token_overlap(items: Sequence[dict[str, Any]], shard_dir: str | Path, encode
     ``encode`` must be the tokenizer that wrote the shards (see the shards' ``.metadata``).
     """
 
-
     grams = [np.unique(rolling_hashes(item_tokens(it, encode, n), n)) for it in items]
     wanted = np.unique(np.concatenate(grams)) if grams else np.zeros(0, dtype=np.uint64)
     found = np.zeros(0, dtype=np.uint64)

@@ -1,7 +1,7 @@
 """Stand-in train/held-out text shards from real Debian code, for tests and CPU runs without a build.
 
 ``make_dev_split(out)`` writes ``out/text/{train,heldout}/part.parquet`` in the build's layout
-(datatrove parquet rows, DESIGN.md document metadata) from three real packages, with domains
+(datatrove parquet rows, docs/contracts.md document metadata) from three real packages, with domains
 assigned by path: avr-libc device headers → ``register_defines``; the Arduino AVR core's USB
 stack and LUFA-based USB firmwares → ``usb_stack``; the rest of the Arduino core, libraries and
 bootloaders → ``general``. Held-out = every third file of a
@@ -32,7 +32,6 @@ def _domain(pkg: str, rel: str) -> str | None:
 
 
 def dev_documents(per_domain: int = 30) -> list[dict[str, Any]]:
-
     docs: list[dict[str, Any]] = []
     counts: dict[str, int] = {}
     for pkg in PACKAGES:
@@ -58,7 +57,6 @@ def dev_documents(per_domain: int = 30) -> list[dict[str, Any]]:
 
 
 def make_dev_split(out: str | Path, per_domain: int = 30) -> dict[str, Path]:
-
     out = Path(out)
     docs = dev_documents(per_domain)
     paths = {}

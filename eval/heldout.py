@@ -1,6 +1,6 @@
 """Readers for the corpus build's evaluation inputs, and a small writer for making them.
 
-Reads what ``firmcorpus build`` writes (DESIGN.md, "Build output"):
+Reads what ``firmcorpus build`` writes (docs/contracts.md, "Build output"):
 
 - text shards ``OUT/text/{train,heldout}/*.parquet``: datatrove ``ParquetWriter`` rows with
   ``id``, ``text`` and ``metadata`` (a struct, a JSON string, or expanded columns when the

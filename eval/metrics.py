@@ -47,7 +47,6 @@ def exact_match_ws(pred: str, ref: str) -> float:
 
 
 def edit_similarity(pred: str, ref: str) -> float:
-
     return float(Levenshtein.normalized_similarity(pred, ref))
 
 

@@ -1,7 +1,6 @@
 """The evaluation run behind ``firmcorpus eval``: inputs → per-model outputs → report.
 
 Layout of ``out_dir``::
-
     items.jsonl               benchmark items (reused with --items on the next run)
     items.excluded.jsonl      items dropped by decontamination, with the overlap and reason
     ppl_docs.jsonl            which documents perplexity was measured on (id, domain, split)
@@ -67,7 +66,6 @@ def sample_docs(docs: Sequence[dict[str, Any]], per_domain: int, seed: int, spli
 
 
 def _reference_tokenizer(cfg: EvalConfig):
-
     return load_tokenizer(cfg.base_model)
 
 
@@ -95,7 +93,6 @@ def prepare_items(cfg: EvalConfig, out: Path, tokenizer=None, log: Callable[[str
 
 
 def generation_rows(items: Sequence[dict], preds: Sequence[str]) -> list[dict[str, Any]]:
-
     rows = []
     for item, pred in zip(items, preds):
         rows.append({"item_id": item["item_id"], "domain": item["domain"], "cut_type": item["cut_type"],

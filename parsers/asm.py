@@ -35,7 +35,6 @@ _COMMENT_TAIL_RE = re.compile(r"\s*(?:;|@|//|/\*).*$")
 
 
 def parse_asm(cf: CodeFile, text: str) -> None:
-
     symbols: list[Symbol] = []
     macros: dict[str, Macro] = {}
     pending: list[tuple[Symbol, str]] = []

@@ -77,7 +77,6 @@ def _cells(prop, n: int, k_cells: int, k_int: int) -> list[int | None]:
 
 
 def parse_devicetree(cf: CodeFile, text: str, data: bytes) -> None:
-
     symbols: list[Symbol] = []
     directives = find_directives(text)
     for name, params, body, inc, l0, l1, _, _ in directives:
@@ -203,7 +202,6 @@ _tswalk = _native.tswalk  # parsers/_tswalk.c, or None (see parsers._native)
 def _walk_tables():
     """What ``_tswalk.devicetree`` needs of the grammar: its language capsule, the node kinds of
     ``_kinds`` and the field ids of name and label."""
-
 
     language = get_parser("devicetree").language
     k = _kinds(language)

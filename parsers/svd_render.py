@@ -38,7 +38,6 @@ _FONTS: dict[str, object] = {}
 
 
 def _font(name: str):
-
     if name not in _FONTS:
         _FONTS[name] = pymupdf.Font(name)
     return _FONTS[name]
@@ -86,7 +85,6 @@ class _Writer:
     """
 
     def __init__(self, title: str):
-
         self.doc = pymupdf.open()
         self.title = title
         self.page = None

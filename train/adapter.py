@@ -85,7 +85,6 @@ def parameter_table(model: Any) -> dict[str, Any]:
 
 
 def print_parameter_table(table: dict[str, Any], scale: float, lora: LoraSection, console: Any = None) -> None:
-
     console = console or Console(stderr=True)
     t = Table(title=f"parameters (rsLoRA r={lora.r}, alpha={lora.alpha}, scale alpha/sqrt(r) = {scale:.4f})")
     t.add_column("kind")

@@ -247,7 +247,6 @@ def tokenize_texts_to_shards(texts: Iterable[str], tokenizer_path: str | Path, o
     ``smollm2-135m`` alias). Returns the ``.ds`` paths written.
     """
 
-
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     texts = list(texts)

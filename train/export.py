@@ -38,7 +38,6 @@ def export_merged(base: str, adapter_dir: str | Path, out: str | Path, dtype: st
     import torch
     from peft import PeftModel
 
-
     model, tokenizer = load_causal_lm(base, dtype=torch.float32)
     peft_model = PeftModel.from_pretrained(model, str(adapter_dir), is_trainable=False).eval()
     ids = probe_batch(tokenizer, model.config.vocab_size)

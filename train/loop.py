@@ -113,7 +113,6 @@ def build_model(cfg: TrainConfig, env: Env):
     """Base model (frozen) + fresh rsLoRA adapter, on ``env.device``; returns (peft_model, tokenizer)."""
     from transformers import AutoModelForCausalLM
 
-
     path = resolve_model_path(cfg.model.name_or_path)
     local = Path(path).is_dir() or os.environ.get("HF_HUB_OFFLINE", "") in ("1", "true")
     model = AutoModelForCausalLM.from_pretrained(path, dtype=base_dtype(cfg, env), local_files_only=local,
@@ -171,7 +170,6 @@ def forward_sums(model: Any, batch: dict, env: Env, flatten: bool, head: torch.T
     mask = target != IGNORE_INDEX
     n_tok = mask.sum()
     if head is not None:
-
         loss_sum, correct = fused_head_loss(out, head, target, chunk)
         return loss_sum, n_tok, correct
     logits = out
@@ -292,7 +290,6 @@ def _sync_ctx(model: Any, last_micro: bool):
 def train(cfg: TrainConfig, console: Any = None) -> dict[str, Any]:
     """Run (or resume) training as configured; returns the run summary (also in ``out_dir/summary.json``)."""
 
-
     env = setup_env(cfg)
     console = console or Console(stderr=True)
     say = console.print if env.main else (lambda *a, **k: None)
@@ -320,7 +317,6 @@ def train(cfg: TrainConfig, console: Any = None) -> dict[str, Any]:
     peak = peak_flops(env.device, cfg.run.peak_tflops)
     head, loss_impl = None, "plain (run.loss_chunk_tokens = 0)"
     if cfg.run.loss_chunk_tokens > 0:
-
         head, loss_impl = use_fused_head(peft_model, cfg.run.distributed, env.world_size)
     model = wrap_distributed(peft_model, cfg, env)
     model.train()
@@ -429,7 +425,6 @@ def train(cfg: TrainConfig, console: Any = None) -> dict[str, Any]:
     if env.main:
         save_adapter(peft_model, weights, adapter_dir)
     if cfg.run.export_merged and env.main:
-
         merged_dir = out_dir / "merged"
         export_merged(cfg.model.name_or_path, adapter_dir, merged_dir, dtype=cfg.run.merged_dtype)
     metrics.close()
@@ -466,7 +461,6 @@ def _eval_line(step: int, ev: dict[str, dict]) -> str:
 
 
 def _progress(console: Any, enabled: bool):
-
     return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                     TextColumn("loss {task.fields[loss]:.4f}"), TimeElapsedColumn(), TextColumn("ETA"),
                     TimeRemainingColumn(), console=console, disable=not enabled)

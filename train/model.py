@@ -29,7 +29,6 @@ _CONVERSION_VERSION = 1
 
 
 def _gguf_file() -> Path:
-
     return smollm2_gguf()
 
 

@@ -29,7 +29,6 @@ def make_plan(cfg: TrainConfig, world_size: int = 1, device: str | None = None) 
     import torch
     from transformers import AutoConfig, AutoModelForCausalLM
 
-
     device = device or ("cuda" if cfg.run.device == "cuda" or (cfg.run.device == "auto" and torch.cuda.is_available())
                         else "cpu")
     dtype = cfg.model.dtype if cfg.model.dtype != "auto" else ("bfloat16" if device == "cuda" else "float32")

@@ -69,7 +69,6 @@ class CodeParseStep(PipelineStep):
             t.close()
 
     def _flush(self, docs: list, pair_id: str, tables: dict) -> DocumentsPipeline:
-
         files = {}
         with self.track_time():
             for doc in docs:

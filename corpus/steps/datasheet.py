@@ -227,7 +227,6 @@ class DatasheetStep(PipelineStep):
                              "detail": detail[:2000]})
 
     def _one(self, src: Document, tables) -> DocumentsPipeline:
-
         md = src.metadata
         pair_id = md.get("pair_id", "")
         path = Path(md.get("datasheet_path") or "")

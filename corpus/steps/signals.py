@@ -66,7 +66,6 @@ class QualitySignals(PipelineStep):
         self.kinds = tuple(kinds) if kinds else None
 
     def tag(self, doc) -> None:
-
         md = doc.metadata
         secrets = find_secrets(doc.text)
         if secrets and self.redact_secrets:

@@ -1,4 +1,4 @@
-"""The document contract of the corpus (DESIGN.md, "Documents").
+"""The document contract of the corpus (docs/contracts.md, "Documents").
 
 Every pipeline document is a datatrove ``Document`` whose ``metadata`` carries the keys
 below. Keys that start with ``_`` are *transient*: in-memory parser outputs passed between
