@@ -37,12 +37,35 @@ _ENUM_HEAD = re.compile(r"^\s*(?:(?:pub(?:\([\w ]+\))?|public|private|internal|p
 _CONTAINER_HEAD = re.compile(r"^\s*(?:(?:pub(?:\([\w ]+\))?|public|private|internal|protected|static|sealed|partial)"
                              r"\s+)*(?:impl(?:<[^>]*>)?|struct|class|mod|namespace)\s+(?:[\w:<>]+\s+for\s+)?([A-Za-z_]\w*)")
 _ENUM_MEMBER = re.compile(r"^\s*([A-Za-z_]\w*)\s*=\s*([^,}]+?)\s*(?:,|\}|$)")
+_RS_MOD = re.compile(r"^\s*(?:pub(?:\([\w ]+\))?\s+)?mod\s+([A-Za-z_]\w*)\s*;", re.M)
+_PY_FROM = re.compile(r"^\s*from\s+(\.*)([\w.]*)\s+import\s+([\w, ()*]+)", re.M)
+_PY_IMPORT = re.compile(r"^\s*import\s+([\w.]+)", re.M)
 _RS_SUFFIX = re.compile(r"\b(0[xX][0-9a-fA-F_]+?|0[bB][01_]+?|0[oO][0-7_]+|\d[\d_]*?)(?:_?(?:u8|u16|u32|u64|usize|i8|i16|i32|i64|isize))?\b")
 
 
 def language_of(path: str) -> str | None:
     """``python``/``rust``/``csharp`` for a file this module reads, else None."""
     return CONSTANT_LANGUAGES.get(PurePosixPath(path).suffix.lower())
+
+
+def module_includes(text: str, lang: str) -> list[str]:
+    """Files a module names as its own parts (``mod accel;``, ``from .constants import *``),
+    written as ``#include`` paths relative to the file, so include resolution finds them."""
+    out: list[str] = []
+    if lang == "rust":
+        for m in _RS_MOD.finditer(text):
+            out += [m.group(1) + ".rs", m.group(1) + "/mod.rs"]
+    elif lang == "python":
+        for m in _PY_FROM.finditer(text):
+            dots, mod, names = m.group(1), m.group(2), m.group(3)
+            up = "../" * max(0, len(dots) - 1)
+            if mod:
+                out.append(up + mod.replace(".", "/") + ".py")
+            elif dots:
+                out += [up + n.strip() + ".py" for n in names.strip("()").split(",") if n.strip().isidentifier()]
+        for m in _PY_IMPORT.finditer(text):
+            out.append(m.group(1).replace(".", "/") + ".py")
+    return list(dict.fromkeys(out))
 
 
 def _c_like(text: str, lang: str) -> str:
@@ -80,6 +103,7 @@ def parse_constants(path: str, text: str) -> CodeFile:
     if lang == "other":
         return cf
     cf.flags.append(f"language:{lang}")
+    cf.includes = module_includes(text, lang)
     known: dict[str, str] = {}
     lines = text.splitlines()[:MAX_LINES]
     # (indent or brace depth where it ends, kind, name)

@@ -16,8 +16,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, Iterable, Mapping, Sequence
 
+from firmcorpus.parsers.includes import resolve_include, suffix_index
 from firmcorpus.parsers.models import CodeFile, Datasheet
 
+from .constants import language_of, module_includes
 from .names import register_tokens, split_identifier
 
 # ----------------------------------------------------------------------------- folder roles
@@ -179,24 +181,6 @@ class FolderProfile:
     score: float = 0.0
 
 
-def resolve_include(inc: str, from_path: str, by_suffix: Mapping[str, list[str]], paths: set[str]) -> str | None:
-    """Repository path an ``#include`` names: relative to the including file first, then any file
-    whose path ends with the include (``linux/iio/common/st_sensors.h`` under ``include/``)."""
-    inc = inc.strip().strip('"<>')
-    if not inc:
-        return None
-    local = posixpath.normpath(posixpath.join(folder_of(from_path), inc))
-    if local in paths:
-        return local
-    cands = by_suffix.get(posixpath.basename(inc), [])
-    hits = sorted(p for p in cands if p == inc or p.endswith("/" + inc))
-    if len(hits) == 1:
-        return hits[0]
-    if hits:  # several headers with that suffix: the closest one to the including file
-        return min(hits, key=lambda p: (-len(posixpath.commonprefix([p, from_path])), p))
-    return None
-
-
 def _part_words(path: str) -> set[str]:
     stem = posixpath.basename(path).rsplit(".", 1)[0].lower()
     return {w for w in re.split(r"[^a-z0-9]+", stem) if _looks_like_part(w) or re.fullmatch(r"[a-z]+\d+[a-z]*x+", w)}
@@ -237,9 +221,7 @@ def prune(datasheet: Datasheet, files: Sequence[CodeFile], texts: Mapping[str, s
     pattern = part_regex(variants)
     by_path = {f.path: f for f in files}
     paths = set(by_path)
-    by_suffix: dict[str, list[str]] = defaultdict(list)
-    for p in paths:
-        by_suffix[posixpath.basename(p)].append(p)
+    by_suffix = suffix_index(sorted(paths))
 
     folders: dict[str, FolderProfile] = {}
     for f in files:
@@ -338,6 +320,9 @@ def prefilter(datasheet: Datasheet, texts: Mapping[str, str], parts: Sequence[st
     def includes_of(path: str) -> tuple[list[str], set[str]]:
         # read only for the files the pruning reaches, not for all of a 20k-file tree
         t = texts.get(path, "")
+        lang = language_of(path)
+        if lang is not None:
+            return module_includes(t, lang), set()
         incs = _INCLUDE_RE.findall(t) if "include" in t else []
         return [i for _, i in incs], {i for k, i in incs if k == "<"}
 

@@ -21,7 +21,8 @@ from __future__ import annotations
 import hashlib
 import heapq
 import posixpath
-from typing import Mapping, Sequence
+from typing import AbstractSet as Set
+from typing import Iterable, Mapping, Sequence
 
 from firmcorpus.parsers.cexpr import Evaluator, Macro
 from firmcorpus.parsers.code import macro_role  # role logic shared with parse_code
@@ -48,11 +49,34 @@ def _norm(path: str) -> str | None:
     return "" if p == "." else p
 
 
-def _suffix_index(paths: Sequence[str]) -> dict[str, list[str]]:
+def suffix_index(paths: Iterable[str]) -> dict[str, list[str]]:
+    """File name → the repository paths with that name (for resolving includes by suffix)."""
     idx: dict[str, list[str]] = {}
     for p in paths:
         idx.setdefault(p.rsplit("/", 1)[-1], []).append(p)
     return idx
+
+
+
+def resolve_include(inc: str, from_path: str, by_name: Mapping[str, Sequence[str]], paths: Set[str]) -> str | None:
+    """Repository path one ``#include`` names, without include directories: relative to the
+    including file first, then any file whose path ends with the include
+    (``linux/iio/common/st_sensors.h`` under ``include/``); of several such files the one sharing
+    the longest path prefix with the includer. ``by_name`` is ``suffix_index(paths)``."""
+    inc = inc.strip().strip('"<>').replace("\\", "/")
+    if not inc:
+        return None
+    local = _norm(posixpath.join(posixpath.dirname(from_path), inc))
+    if local is not None and local in paths and local != from_path:
+        return local
+    tail = inc.lstrip("./") if inc.startswith("./") else inc
+    hits = sorted(p for p in by_name.get(posixpath.basename(tail), ()) if (p == tail or p.endswith("/" + tail))
+                  and p != from_path)
+    if len(hits) == 1:
+        return hits[0]
+    if hits:
+        return min(hits, key=lambda p: (-len(posixpath.commonprefix([p, from_path])), p))
+    return None
 
 
 def resolve_includes(files: Mapping[str, CodeFile], include_dirs: Sequence[str] = ()
@@ -60,7 +84,7 @@ def resolve_includes(files: Mapping[str, CodeFile], include_dirs: Sequence[str] 
     """For each file, ``[(include as written, resolved repo path or None), …]`` in file order."""
     paths = set(files)
     dirs = [d.strip("/") for d in include_dirs] if include_dirs else default_include_dirs(sorted(paths))
-    by_name = _suffix_index(sorted(paths))
+    by_name = suffix_index(sorted(paths))
     out: dict[str, list[tuple[str, str | None]]] = {}
     for path in sorted(files):
         cf = files[path]
