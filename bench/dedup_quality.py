@@ -1,21 +1,31 @@
 """Dedup quality: planted near-duplicates with known truth, ours vs datatrove's default MinHash.
 
-Corpus: real C files (/usr/include and the Debian packages under /tmp/fc-data/unpacked), 3-200 KB,
-made mutually distinct first: pairs that datasketch's MinHashLSH (an independent implementation,
-whitespace tokens) finds above Jaccard 0.4 lose one member. Then, for a share of those base files, one
-planted near-duplicate each, of one of four kinds (generated here, seeded):
+Corpus: real C files (/usr/include, the unpacked Debian packages under /tmp/fc-data/unpacked when
+present, and the vendor repositories of the mapping development set in bench/devset/cache/mapping),
+3-200 KB, made mutually distinct first: pairs that datasketch's MinHashLSH (an independent
+implementation, whitespace tokens) finds above Jaccard 0.4 lose one member. Then, for a share of
+those base files, one planted near-duplicate each, the edit kinds taken in turn (generated here,
+seeded):
 
 * ``edits``: ~4% of the lines deleted, duplicated or changed;
 * ``renamed``: two identifiers that occur at most three times renamed everywhere;
-* ``reordered``: top-level blocks (split at blank lines) of the file shuffled in two places;
-* ``licence``: the leading comment block replaced by another licence header.
+* ``reordered``: top-level blocks (functions, split at blank lines) swapped in two places;
+* ``licence``: the leading comment block replaced by another licence header;
+* ``guard``: the header guard macro renamed (one added where the file has none);
+* ``crlf``: CRLF line endings;
+* ``whitespace``: re-indented (tabs to spaces), runs of spaces changed, trailing blanks;
+* ``inserted``: ~4% new lines (register macros and comments) inserted at random places;
+* ``cut_tail``: the last ~12% of the lines cut;
+* ``moved_block``: the leading comment block (the licence header where there is one) moved to
+  the middle of the file.
 
 Truth: each (base, variant) pair is a duplicate; any other pair is distinct. Both methods run
 their 4 MinHash stages with ``LocalPipelineExecutor`` and keep cluster ids; predicted pairs are the
 pairs within a cluster. Recall = planted pairs predicted / planted; precision = predicted pairs that
-are planted / predicted.
+are planted / predicted. Base files are split into two halves by a hash of their path: ``dev``
+(what the stripping rules were looked at on) and ``aside`` (only scored); both are printed.
 
-    python bench/dedup_quality.py --base 400 --workers 2
+    python bench/dedup_quality.py --base 600 --workers 2
 """
 
 from __future__ import annotations
@@ -25,13 +35,19 @@ import json
 import random
 import re
 import shutil
+import sys
 import tempfile
 import time
+import zlib
 from itertools import combinations
 from pathlib import Path
 
-from bench.dedup_speed import EXTS, SOURCES
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script: bench/ is not installed
+from bench.dedup_speed import EXTS, SOURCES  # noqa: E402
 
+KINDS = ("edits", "renamed", "reordered", "licence", "guard", "crlf", "whitespace", "inserted", "cut_tail",
+         "moved_block")
+DEVSET_MAPPING = Path(__file__).resolve().parent / "devset" / "cache" / "mapping"
 LICENCES = [
     "/*\n * Copyright (c) 2024 Example Devices Ltd.\n *\n * Licensed under the Apache License, Version 2.0 (the \"License\");\n"
     " * you may not use this file except in compliance with the License.\n * You may obtain a copy of the License at\n"
@@ -41,11 +57,15 @@ LICENCES = [
 ]
 
 
+def split_of(path: str) -> str:
+    return "aside" if zlib.crc32(path.encode()) % 2 else "dev"
+
+
 def base_files(n: int, seed: int) -> list[tuple[str, str]]:
     from datasketch import MinHash, MinHashLSH
 
     cands = []
-    for src in SOURCES:
+    for src in [*SOURCES, str(DEVSET_MAPPING)]:
         root = Path(src)
         if root.is_dir():
             files = sorted(p for p in root.rglob("*") if p.suffix in EXTS and p.is_file() and not p.is_symlink()
@@ -70,6 +90,10 @@ def base_files(n: int, seed: int) -> list[tuple[str, str]]:
         if len(chosen) >= n:
             break
     return chosen
+
+
+_LEAD_COMMENT_RE = re.compile(r"\s*(?:/\*.*?\*/|(?://[^\n]*\n)+)\s*", re.S)
+_GUARD_RE = re.compile(r"#\s*ifndef\s+(\w+)\s*\n\s*#\s*define\s+(\w+)")
 
 
 def plant(text: str, kind: str, rng: random.Random) -> str:
@@ -104,6 +128,41 @@ def plant(text: str, kind: str, rng: random.Random) -> str:
         m = re.match(r"\s*/\*.*?\*/\s*", text, re.S)
         body = text[m.end():] if m else text
         return rng.choice(LICENCES) + body
+    if kind == "guard":
+        m = _GUARD_RE.search(text)
+        if m and m.group(1) == m.group(2):
+            return re.sub(rf"\b{m.group(1)}\b", f"FC_{rng.randrange(10**6)}_INCLUDED", text)
+        g = f"FC_{rng.randrange(10**6)}_H"
+        return f"#ifndef {g}\n#define {g}\n{text}\n#endif /* {g} */\n"
+    if kind == "crlf":
+        return text.replace("\r\n", "\n").replace("\n", "\r\n")
+    if kind == "whitespace":
+        out = []
+        for ln in lines:
+            ln = ln.replace("\t", "    ")
+            ln = re.sub(r"(?<=\S)  +(?=\S)", " ", ln) if rng.random() < 0.5 else ln.replace(" = ", "  =  ")
+            out.append(ln + ("  " if rng.random() < 0.2 else ""))
+        return "\n".join(out)
+    if kind == "inserted":
+        for k in range(max(1, len(lines) // 25)):
+            i = rng.randrange(len(lines) + 1)
+            new = (f"#define FC_EXTRA_{rng.randrange(10**4)}_OFFSET (0x{rng.randrange(2**16):04X}U)" if k % 2
+                   else f"/* note {rng.randrange(10**4)}: see the reference manual */")
+            lines.insert(i, new)
+        return "\n".join(lines)
+    if kind == "cut_tail":
+        return "\n".join(lines[:max(1, int(len(lines) * 0.88))])
+    if kind == "moved_block":
+        m = _LEAD_COMMENT_RE.match(text)
+        if m and m.end() > 0 and m.group(0).strip():
+            block, body = m.group(0).strip() + "\n", text[m.end():]
+        else:  # no leading comment: move the first blank-line block instead
+            parts = text.split("\n\n", 1)
+            block, body = parts[0] + "\n", parts[1] if len(parts) > 1 else ""
+        cut = body.find("\n\n", len(body) // 2)
+        cut = len(body) // 2 if cut == -1 else cut + 1
+        cut = body.rfind("\n", 0, cut) + 1 if body[cut - 1:cut] != "\n" else cut
+        return body[:cut] + block + body[cut:]
     raise ValueError(kind)
 
 
@@ -111,13 +170,13 @@ def build(n_base: int, share: float, seed: int):
     rng = random.Random(seed)
     base = base_files(n_base, seed)
     docs, truth = [], set()
-    kinds = ("edits", "renamed", "reordered", "licence")
     for k, (path, text) in enumerate(base):
-        bid = f"base:{k}"
+        sp = split_of(path)
+        bid = f"base:{sp}:{k}"
         docs.append((bid, text))
         if rng.random() < share:
-            kind = kinds[len(truth) % len(kinds)]
-            vid = f"{kind}:{k}"
+            kind = KINDS[len(truth) % len(KINDS)]
+            vid = f"{kind}:{sp}:{k}"
             docs.append((vid, plant(text, kind, rng)))
             truth.add(tuple(sorted((bid, vid))))
     rng.shuffle(docs)
@@ -136,14 +195,20 @@ def predicted_pairs(out_folder: str, key: str) -> set[tuple[str, str]]:
     return {tuple(sorted(p)) for members in clusters.values() for p in combinations(members, 2)}
 
 
-def score(pred: set, truth: set) -> dict:
+def score(pred: set, truth: set, split: str | None = None) -> dict:
+    """Recall/precision over the pairs whose first member is in ``split`` (all when None)."""
+    def mine(p) -> bool:
+        return split is None or p[0].split(":")[1] == split
+
+    pred = {p for p in pred if mine(p)}
+    truth = {p for p in truth if mine(p)}
     tp = len(pred & truth)
     by_kind = {}
-    for kind in ("edits", "renamed", "reordered", "licence"):
+    for kind in KINDS:
         t = {p for p in truth if any(x.startswith(kind + ":") for x in p)}
-        by_kind[kind] = len(t & pred) / len(t) if t else float("nan")
+        by_kind[kind] = (len(t & pred), len(t))
     return {"recall": tp / len(truth) if truth else float("nan"), "precision": tp / len(pred) if pred else 1.0,
-            "predicted": len(pred), "true_positives": tp, "by_kind": by_kind}
+            "predicted": len(pred), "true_positives": tp, "planted": len(truth), "by_kind": by_kind}
 
 
 def run(docs, work: str, workers: int, tasks: int) -> dict:
@@ -191,29 +256,43 @@ def run(docs, work: str, workers: int, tasks: int) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--base", type=int, default=400, help="distinct real base files")
+    ap.add_argument("--base", type=int, default=600, help="distinct real base files")
     ap.add_argument("--share", type=float, default=0.5, help="share of base files that get a planted variant")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--tasks", type=int, default=2)
     args = ap.parse_args()
 
+    from loguru import logger
+
+    logger.remove()  # datatrove's per-task logs would bury the tables
     docs, truth = build(args.base, args.share, args.seed)
     mb = sum(len(t) for _, t in docs) / 1e6
-    print(f"corpus: {len(docs)} documents ({mb:.2f} MB), {len(truth)} planted near-duplicate pairs")
+    print(f"corpus: {len(docs)} documents ({mb:.2f} MB), {len(truth)} planted near-duplicate pairs "
+          f"({sum(p[0].split(':')[1] == 'dev' for p in truth)} dev, "
+          f"{sum(p[0].split(':')[1] == 'aside' for p in truth)} aside)")
     work = tempfile.mkdtemp(prefix="fc-dedup-quality-")
     try:
         res = run(docs, work, args.workers, args.tasks)
-        rows = {name: (score(predicted_pairs(folder, key), truth), secs) for name, (folder, key, secs) in res.items()}
+        preds = {name: (predicted_pairs(folder, key), secs) for name, (folder, key, secs) in res.items()}
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print(f"\n{'method':<34} {'recall':>7} {'precision':>9} {'pairs':>6} {'edits':>6} {'renamed':>8} "
-          f"{'reorder':>8} {'licence':>8} {'wall s':>7}")
     names = {"ours": "ours (code tokens, 25x10, J=0.7)", "datatrove": "datatrove default (words, 14x8)"}
-    for name, (s, secs) in rows.items():
-        k = s["by_kind"]
-        print(f"{names[name]:<34} {s['recall']:>7.3f} {s['precision']:>9.3f} {s['predicted']:>6} {k['edits']:>6.2f} "
-              f"{k['renamed']:>8.2f} {k['reordered']:>8.2f} {k['licence']:>8.2f} {secs:>7.1f}")
+    for split in ("dev", "aside", None):
+        print(f"\n[{split or 'all'}]")
+        print(f"{'method':<34} {'recall':>7} {'precision':>9} {'pairs':>6} {'planted':>8} {'wall s':>7}")
+        rows = {name: score(pred, truth, split) for name, (pred, _) in preds.items()}
+        for name, s in rows.items():
+            print(f"{names[name]:<34} {s['recall']:>7.3f} {s['precision']:>9.3f} {s['predicted']:>6} "
+                  f"{s['planted']:>8} {preds[name][1]:>7.1f}")
+        print(f"recall per edit kind ({split or 'all'}):")
+        print(f"{'kind':<12} " + " ".join(f"{names[n].split(' ')[0]:>14}" for n in rows))
+        for kind in KINDS:
+            cells = []
+            for n in rows:
+                hit, tot = rows[n]["by_kind"][kind]
+                cells.append(f"{hit / tot if tot else float('nan'):>6.3f} ({hit:>2}/{tot:>2})")
+            print(f"{kind:<12} " + " ".join(f"{c:>14}" for c in cells))
 
 
 if __name__ == "__main__":

@@ -75,9 +75,10 @@ class CodeMinhashConfig:
         seed: permutation seed.
         precision: 32 or 64-bit hashes in the signature files (datatrove ``HashConfig``).
         lowercase: fold case before hashing (off: ``GPIOA`` and ``gpioa`` are different code).
-        skip_license_header: leave the leading comment block out of the shingles when it is a
-            licence/copyright header (on): the same header on unrelated files of one vendor is
-            not similarity, and a copy whose licence header was swapped is still a copy.
+        skip_license_header: leave every licence/copyright/generated-file comment block out of the
+            shingles, wherever it sits in the file (on; the name is kept from when only the
+            leading block was left out): the same header on unrelated files of one vendor is
+            not similarity, and a copy whose licence block was swapped or moved is still a copy.
     """
 
     n_grams: int = 5
@@ -125,17 +126,79 @@ class CodeMinhashConfig:
         return asdict(self)
 
 
-# leading block comments / line comments (with blank lines between), looked for in the first 16 KB
-_HEADER_RE = re.compile(r"\A(?:\s*(?:/\*.*?\*/|//[^\n]*(?:\n|\Z)))+", re.S)
-_LICENSE_WORDS_RE = re.compile(r"(?i)copyright|licen[cs]e|spdx|permission is|warrant|redistribut")
+# licence/copyright/generated-file banners: the words that make a comment block boilerplate
+_LICENSE_WORDS_RE = re.compile(
+    r"(?i)copyright|licen[cs]e|spdx|permission is|warrant|redistribut|all rights reserved"
+    r"|do not (?:edit|modify)|auto-?generated|automatically generated")
+# a line comment (``//``, ``;``, or ``#`` that is not a preprocessor directive) from its leader on
+_LINE_COMMENT_RE = re.compile(
+    r"[ \t]*(?://|;|#(?![ \t]*(?:if|ifdef|ifndef|else|elif|endif|define|undef|include|include_next|pragma"
+    r"|error|warning|line|import)\b))")
 
 
-def strip_license_header(text: str) -> str:
-    """``text`` without its leading comment block when that block is a licence/copyright header."""
-    m = _HEADER_RE.match(text[:16384])
-    if m and _LICENSE_WORDS_RE.search(m.group(0)):
-        return text[m.end():]
-    return text
+def _line_comment_leader(text: str, start: int) -> str | None:
+    """The comment leader (``//``, ``;`` or ``#``) of the line starting at ``start``, or None."""
+    m = _LINE_COMMENT_RE.match(text, start)
+    if not m:
+        return None
+    return m.group(0).strip()
+
+
+def license_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every comment block that holds licence/copyright/generated-file words,
+    wherever it sits: a ``/* ... */`` comment or a run of line comments with one leader.
+
+    Found from the words outward (not by scanning every comment), so a file without those words
+    costs one regex search."""
+    spans: list[tuple[int, int]] = []
+    covered = -1
+    for m in _LICENSE_WORDS_RE.finditer(text):
+        p = m.start()
+        if p < covered:
+            continue
+        s = text.rfind("/*", 0, p)
+        if s != -1 and text.find("*/", s + 2, p) == -1:
+            e = text.find("*/", p)
+            e = len(text) if e == -1 else e + 2
+            spans.append((s, e))
+            covered = e
+            continue
+        ls = text.rfind("\n", 0, p) + 1
+        lead = _line_comment_leader(text, ls)
+        if lead is None:
+            continue
+        # the hit must sit inside the comment, not in code before a trailing comment
+        if text.find(lead, ls, p) == -1:
+            continue
+        s = ls
+        while s > 0:  # grow upwards over lines with the same leader
+            prev = text.rfind("\n", 0, s - 1) + 1
+            if _line_comment_leader(text, prev) != lead:
+                break
+            s = prev
+        e = text.find("\n", p)
+        e = len(text) if e == -1 else e + 1
+        while e < len(text) and _line_comment_leader(text, e) == lead:
+            nxt = text.find("\n", e)
+            e = len(text) if nxt == -1 else nxt + 1
+        spans.append((s, e))
+        covered = e
+    return spans
+
+
+def strip_license_blocks(text: str) -> str:
+    """``text`` without its licence/copyright/generated-file comment blocks, wherever they sit
+    (each block becomes one newline, so the tokens on either side do not join)."""
+    spans = license_spans(text)
+    if not spans:
+        return text
+    parts, last = [], 0
+    for s, e in spans:
+        parts.append(text[last:s])
+        parts.append("\n")
+        last = e
+    parts.append(text[last:])
+    return "".join(parts)
 
 
 class CodeMinhasher:
@@ -160,7 +223,7 @@ class CodeMinhasher:
     def shingles(self, text: str) -> np.ndarray:
         """Unique n-gram hashes of the code tokens (uint32 or uint64 by precision)."""
         if self.config.skip_license_header:
-            body = strip_license_header(text)
+            body = strip_license_blocks(text)
             text = body if len(body) * 4 >= len(text) else text  # a file that is mostly header keeps it
         if self.config.lowercase:
             text = text.lower()
@@ -192,7 +255,6 @@ class CodeMinhasher:
 
 
 def ids_digest(ids: list[str]) -> str:
-
     h = xxhash.xxh3_128()
     for i in ids:
         h.update(i.encode("utf-8", "surrogatepass"))
@@ -466,7 +528,6 @@ class CodeMinhashCluster(PipelineStep):
         yield
 
     def _write_catalog(self, nodes, ranks, idx, node_cluster, sizes, kept) -> None:
-
         ids_cache: dict[int, list[str]] = {}
 
         def doc_id(r: int, i: int) -> str:

@@ -199,3 +199,68 @@ def test_licence_header_left_out_of_shingles(headers):
     assert set(plain.shingles(text).tolist()) != set(plain.shingles(swapped).tolist())
     note = "/* register map, see datasheet section 5 */\n" + body
     assert set(h.shingles(note).tolist()) != set(h.shingles(body).tolist())
+
+
+def _edit_kinds(text: str) -> dict[str, str]:
+    """One planted copy of ``text`` per edit kind (independent of the code under test)."""
+    lines = text.split("\n")
+    lic = ("/*\n * Copyright (c) 2024 Example Devices Ltd.\n * SPDX-License-Identifier: Apache-2.0\n *\n"
+           " * Licensed under the Apache License, Version 2.0; you may not use this file except in\n"
+           " * compliance with the License. Distributed WITHOUT WARRANTIES OF ANY KIND.\n */\n")
+    blocks = text.split("\n\n")
+    reordered = blocks[:1] + blocks[1:][::-1]
+    half = len(lines) // 2
+    guard = re.search(r"#\s*ifndef\s+(\w+)", text)
+    return {
+        "moved_licence": "\n".join(lines[:half]) + "\n" + lic + "\n".join(lines[half:]),
+        "licence_at_end": text + "\n" + lic,
+        "reordered": "\n\n".join(reordered),
+        "guard": re.sub(rf"\b{guard.group(1)}\b", "VENDOR_SDK_GUARD_H", text) if guard else text,
+        "crlf": text.replace("\n", "\r\n"),
+        "whitespace": "\n".join("    " + ln.replace("\t", "  ") + "  " for ln in lines),
+        "inserted": "\n".join(ln + (f"\n#define EXTRA_{i}_OFFSET 0x{i:04X}U" if i % 30 == 0 else "")
+                              for i, ln in enumerate(lines)),
+        "cut_tail": "\n".join(lines[:int(len(lines) * 0.9)]),
+    }
+
+
+def test_licence_block_left_out_wherever_it_sits(headers):
+    """A licence comment in the middle or at the end of a file leaves the shingles unchanged; an
+    ordinary comment in the same place does not."""
+    from firmcorpus.corpus.steps.minhash import CodeMinhashConfig, CodeMinhasher, strip_license_blocks
+
+    h = CodeMinhasher(CodeMinhashConfig())
+    _, text = next((p, t) for p, t in headers if len(t) > 20000)
+    kinds = _edit_kinds(text)
+    base = set(h.shingles(text).tolist())
+    for kind in ("moved_licence", "licence_at_end"):
+        assert "Apache License" not in strip_license_blocks(kinds[kind])
+        got = set(h.shingles(kinds[kind]).tolist())
+        # at most the n-grams that span the one cut differ
+        assert len(got ^ base) <= 2 * h.config.n_grams, kind
+    plain_note = kinds["moved_licence"].replace("Copyright", "Written").replace("License", "Text") \
+        .replace("SPDX-", "").replace("WARRANTIES", "promises").replace("Licensed", "Given")
+    assert len(set(h.shingles(plain_note).tolist()) - base) > 2 * h.config.n_grams
+    # a licence-word outside a comment (code) is kept
+    code = 'MODULE_LICENSE("GPL");\nint copyright_year = 2024;\n'
+    assert strip_license_blocks(code) == code
+    # line-comment licence blocks (//, #) go as one block; preprocessor lines stay
+    hashes = "int a;\n// Copyright 2020 X\n// Licensed under MIT\nint b;\n# Copyright 2021 Y\n# define B 1\n"
+    assert strip_license_blocks(hashes) == "int a;\n\nint b;\n\n# define B 1\n"
+
+
+def test_edit_kinds_stay_near_duplicates(headers, tmp_path):
+    """Every planted edit kind of real headers lands in its original's cluster end to end."""
+    picked = [(p, t) for p, t in headers if len(t) > 4000][20:26]
+    docs, truth = [], {}
+    for k, (path, text) in enumerate(picked):
+        docs.append((f"orig:{k}", text, {"path": path}))
+        for kind, variant in _edit_kinds(text).items():
+            vid = f"{kind}:{k}"
+            docs.append((vid, variant, {"path": f"copy/{kind}/{path}"}))
+            truth[vid] = f"orig:{k}"
+    _run(tmp_path, docs, exact=False)
+    every = pl.concat([_read(tmp_path / "out"), _read(tmp_path / "excluded" / "near")])
+    cluster = {i: json.loads(m)["dedup_cluster"] for i, m in zip(every["id"], every["metadata"])}
+    missed = [vid for vid, orig in truth.items() if cluster[vid] == -1 or cluster[vid] != cluster[orig]]
+    assert not missed
