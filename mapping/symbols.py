@@ -291,10 +291,20 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
     for c in chosen:
         lo, hi = span.get(c.info.family, (c.info.sym.start_line, c.info.sym.start_line))
         span[c.info.family] = (min(lo, c.info.sym.start_line), max(hi, c.info.sym.start_line))
+    # the register marker of a family: generic words (``reg``, ``addr``) that nearly all its linked
+    # names carry (``BMI160_..._ADDR``); an address-only member must carry them too, so the value
+    # macros that share the family's prefix (``..._ODR_100HZ``) stay out
+    marker: dict[str, set[str]] = {}
+    for fam in fam_links:
+        words = Counter(t for c in chosen if c.info.family == fam
+                        for t in set(split_identifier(c.info.sym.name)) if t in GENERIC)
+        marker[fam] = {t for t, n in words.items() if n >= 0.8 * fam_links[fam]}
     fill = []
     for c in address_only:
         fam = c.info.family
         if fam_links[fam] < FAMILY_MIN_LINKS or c.info.sym.kind == "field" or _DECIMAL.match(c.info.sym.value or ""):
+            continue
+        if not marker[fam] <= set(split_identifier(c.info.sym.name)):
             continue
         lo, hi = span[fam]
         if not lo < c.info.sym.start_line < hi or best_other(c) >= 0.6:

@@ -346,9 +346,9 @@ class _Parser:
     def _call(self, name: str) -> Value:
         args = self._args()
         macro = self.env.macros.get(name)
+        builtin = BUILTINS.get(name)
         if isinstance(macro, Macro) and macro.params is not None:
             return self.env.expand(name, macro, args, self.depth + 1, self.stack)
-        builtin = BUILTINS.get(name)
         if builtin is None or builtin[0] != len(args):
             raise _NotConst
         vals = [self.env.eval_tokens(a, self.depth + 1, self.stack) for a in args]
@@ -473,6 +473,18 @@ class Evaluator:
         return v
 
     def expand(self, name: str, macro: Macro, args, depth: int, stack: frozenset) -> Value:
+        """A function-like macro call. A local definition of a standard macro (``#if
+        !defined(UINT8_C)`` / ``#define UINT8_C(x) U8_C(x)`` with ``U8_C`` defined nowhere) whose
+        expansion is not a constant takes the standard meaning instead."""
+        builtin = BUILTINS.get(name)
+        if builtin is None or builtin[0] != len(args):
+            return self._expand(name, macro, args, depth, stack)
+        try:
+            return self._expand(name, macro, args, depth, stack)
+        except _NotConst:
+            return builtin[1](*[self.eval_tokens(a, depth + 1, stack) for a in args])
+
+    def _expand(self, name: str, macro: Macro, args, depth: int, stack: frozenset) -> Value:
         params = macro.params or ()
         variadic = params[-1:] == ("...",)
         if name in stack or (len(args) != len(params) and not variadic):
