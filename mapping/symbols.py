@@ -25,9 +25,11 @@ from .names import GENERIC, is_part_token, name_similarity, register_tokens, spl
 
 VALUE_KINDS = ("macro", "enumerator", "variable")
 MIN_NAME = 0.35  # name similarity needed beside an address match, inside a family that carries others
+WEAK_NAME = 0.5  # below this, a name match counts no more than an address-only family member
 STRONG_NAME = 0.75  # name similarity that needs no family support
 FAMILY_SUPPORT = 2  # other strongly named registers a family needs before its weakly named members count
 FAMILY_MIN_LINKS = 3  # links a family needs before its address-only members are trusted
+RUN_GAP = 16  # address distance to a linked neighbour that still makes a run of register definitions
 _DECIMAL = re.compile(r"^\(?\s*[1-9][0-9]*[uUlL]*\s*\)?$")
 BIT_WORDS = frozenset({"mask", "msk", "shift", "pos", "bit", "bits", "sft", "shf", "offs", "lsb", "msb", "fld",
                        "field"})
@@ -249,6 +251,9 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
         support = len(fam_regs.get(c.info.family, set()) - {c.reg_idx})
         if c.sim < STRONG_NAME and support < FAMILY_SUPPORT:
             continue
+        if c.sim < WEAK_NAME:
+            address_only.append(c)  # one shared word (``ACCEL_INTEL_MODE`` / ``ACCEL_ZOUT_L``) is no name
+            continue
         c.score = round(min(0.99, 0.5 + 0.4 * c.sim + 0.02 * min(support, 5)), 4)
         supported.append(c)
     primary = supported
@@ -299,20 +304,54 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
         words = Counter(t for c in chosen if c.info.family == fam
                         for t in set(split_identifier(c.info.sym.name)) if t in GENERIC)
         marker[fam] = {t for t, n in words.items() if n >= 0.8 * fam_links[fam]}
-    fill = []
-    for c in address_only:
-        fam = c.info.family
-        if fam_links[fam] < FAMILY_MIN_LINKS or c.info.sym.kind == "field" or _DECIMAL.match(c.info.sym.value or ""):
-            continue
-        if not marker[fam] <= set(split_identifier(c.info.sym.name)):
-            continue
-        lo, hi = span[fam]
-        if not lo < c.info.sym.start_line < hi or best_other(c) >= 0.6:
-            continue
-        c.evidence = [c.evidence[0], "family"]
-        c.score = round(0.45 + 0.02 * min(fam_links[fam], 5), 4)
-        fill.append(c)
-    take(fill)
+    # a family's definitions in line order: an address-only member must stand in a run of
+    # register definitions (a linked neighbour at a nearby address), not among bit values
+    chosen_at = {(c.info.file, c.info.sym.start_line, c.info.sym.name): parse_int(regs[c.reg_idx].address)
+                 for c in chosen}
+    order: dict[str, list[SymInfo]] = defaultdict(list)
+    for si in infos:
+        if si.family in fam_links and si.sym.kind != "field":
+            order[si.family].append(si)
+    position: dict[tuple[str, int, str], tuple[str, int]] = {}
+    for fam, members in order.items():
+        members.sort(key=lambda si: (si.sym.start_line, si.sym.name))
+        for k, si in enumerate(members):
+            position[(si.file, si.sym.start_line, si.sym.name)] = (fam, k)
+
+    def in_register_run(c: _Cand) -> bool:
+        fam, k = position[(c.info.file, c.info.sym.start_line, c.info.sym.name)]
+        members = order[fam]
+        for j in (k - 1, k + 1):
+            if 0 <= j < len(members):
+                nb = members[j]
+                a = chosen_at.get((nb.file, nb.sym.start_line, nb.sym.name))
+                if a is not None and abs(a - (c.info.sym.int_value or 0)) <= RUN_GAP:
+                    return True
+        return False
+
+    # family members whose names do not say which register they are, in rounds: a member next
+    # to one linked in the previous round is in the run too
+    for _round in range(8):
+        fill = []
+        for c in address_only:
+            fam = c.info.family
+            if fam_links[fam] < FAMILY_MIN_LINKS or c.info.sym.kind == "field" \
+                    or _DECIMAL.match(c.info.sym.value or ""):
+                continue
+            if not marker[fam] <= set(split_identifier(c.info.sym.name)) or not in_register_run(c):
+                continue
+            lo, hi = span[fam]
+            if not lo < c.info.sym.start_line < hi or best_other(c) >= 0.6:
+                continue
+            c.evidence = [c.evidence[0], "family"]
+            c.score = round(0.45 + 0.02 * min(fam_links[fam], 5), 4)
+            fill.append(c)
+        n = len(chosen)
+        take(fill)
+        if len(chosen) == n:
+            break
+        for c in chosen[n:]:
+            chosen_at[(c.info.file, c.info.sym.start_line, c.info.sym.name)] = parse_int(regs[c.reg_idx].address)
 
     links = []
     for c in chosen:

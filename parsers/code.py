@@ -436,6 +436,8 @@ class _Extractor:
                 continue
             if t not in ("field_declaration", "ERROR"):
                 continue
+            if t == "field_declaration" and self._static_member(c, parent):
+                continue  # a static/constexpr class constant takes no room in the layout
             wm = _WORDREG_RE.match(self.src, c.start_byte, c.end_byte)
             if wm is not None:  # avr-libc xmega: _WORDREGISTER(CNT) is a 16-bit register
                 entries = [(wm.group(2).decode(), (2 if wm.group(1) == b"WORD" else 4,) * 2, 1, None, None, None)]
@@ -497,6 +499,26 @@ class _Extractor:
         for f in inner:
             f.offset = None if offset is None or f.offset is None else f.offset + offset
             out.append(f)
+
+    def _static_member(self, node, parent) -> bool:
+        """``static constexpr uint8_t ACCEL_CONFIG_ = 0x1C;`` in a class: a named constant
+        (``variable`` with its value, parent = the class), not a member of the layout."""
+        words = {_text(ch) for ch in node.children if ch.type in ("storage_class_specifier", "type_qualifier")}
+        if not words & {"static", "constexpr"}:
+            return False
+        decl = node.child_by_field_id(self.F_DECLARATOR)
+        init = node.child_by_field_name("default_value")
+        if decl is None or decl.type != "field_identifier":
+            return bool(words & {"static"})  # a static member without a plain name: not in the layout either
+        value, iv = None, None
+        if init is not None and init.end_byte - init.start_byte <= 200:
+            value = _text(init)
+            ev = self.ev.value(value)
+            iv = to_int64(ev.value) if ev is not None else None
+        typ = node.child_by_field_id(self.F_TYPE)
+        self._add("variable", _text(decl), node, value=value, parent=parent, int_value=iv,
+                  type=_text(typ) if typ is not None and typ.end_byte - typ.start_byte < 100 else None)
+        return True
 
     def _field(self, node, name, parent, offset, size, tname, out):
         # positional Symbol(kind, name, start, end, value, parent, signature, int_value, offset, type, size, role)
@@ -643,16 +665,12 @@ def parse_code(path: str, data: bytes, language: str | None = None) -> CodeFile:
         if lang in ("c", "cpp"):
             _parse_c(cf, text, data, lang)
         elif lang == "asm":
-
             parse_asm(cf, text)
         elif lang == "devicetree":
-
             parse_devicetree(cf, text, data)
         elif lang == "kconfig":
-
             parse_kconfig(cf, text)
         elif lang == "linker":
-
             parse_linker(cf, text)
     except RecursionError:
         cf.flags.append("parse_failed")
