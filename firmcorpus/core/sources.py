@@ -4,15 +4,19 @@ Source kinds (``fetch(source)``):
 
 * a local directory → itself (nothing is copied);
 * a local archive (``.tar``, ``.tar.gz``/``.tgz``, ``.tar.xz``, ``.tar.bz2``, ``.zip``) → unpacked once
-  into the cache, keyed by the archive's sha256; absolute members, ``..`` members, links that escape
-  and device files are refused;
+  into the cache, keyed by the archive's sha256; absolute members, ``..`` members, links that resolve
+  outside the archive (also through chains of its own links), device files, bombs (size and ratio
+  bounds, enforced while unpacking) and truncated archives are refused with a ``SourceError``;
 * a git URL (``https://…/x.git``, ``file://…``, ``git+…``), optionally ``URL@COMMIT`` → a clone
-  checked out at that commit;
+  checked out at that commit (the URL after ``--``, the commit validated; no hooks, submodules,
+  ``ext::`` transports or prompts);
 * ``deb:NAME[=VERSION]`` → ``apt-get download`` + ``dpkg-deb -x`` (no root); source tarballs the
   package ships under ``usr/src`` are unpacked beside themselves;
 * ``debsrc:NAME`` → ``apt-get source --download-only`` against a private ``deb-src`` list and state
   directory (no root), then the upstream and Debian tarballs are unpacked;
-* ``pip:NAME[==VERSION]`` → ``pip download --no-deps`` (wheel preferred), unpacked.
+* ``pip:NAME[==VERSION]`` → ``pip download --no-deps --only-binary :all:`` (a wheel), unpacked; a release
+  with no wheel has its sdist downloaded from PyPI and unpacked as an archive. Nothing is ever built:
+  no package code runs while fetching.
 
 Every entry is built in a temporary folder inside the cache and renamed into place only when
 complete, so a failure never leaves a partial entry. Entries are named by the sha256 of the
@@ -25,9 +29,11 @@ Datasheet specs (``resolve_datasheet``) add a path inside a fetched tree and, fo
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import json
+import lzma
 import os
 import re
 import shutil
@@ -39,6 +45,9 @@ import tempfile
 import urllib.error
 import urllib.request
 import zipfile
+import zlib
+from collections import deque
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from firmcorpus.core.paths import cache_dir, shared_data_dir
@@ -116,31 +125,31 @@ def _commit_tree(kind: str, sha256: str, build) -> Path:
     return final
 
 
-def _run(cmd: list[str], source: str, what: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+def _run(cmd: list[str], source: str, what: str, cwd: Path | None = None,
+         env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     if cmd[0] == "apt-get":
         with _apt_lock():  # parallel builds/tests on a fresh machine would race for apt's list lock
-            return _run_unlocked(cmd, source, what, cwd)
-    return _run_unlocked(cmd, source, what, cwd)
+            return _run_unlocked(cmd, source, what, cwd, env)
+    return _run_unlocked(cmd, source, what, cwd, env)
 
 
 class _apt_lock:
     """A process-wide lock (a file in the cache) around apt-get calls."""
 
     def __enter__(self):
-
         self._f = open(sources_root() / ".apt.lock", "w")
         fcntl.flock(self._f, fcntl.LOCK_EX)
         return self
 
     def __exit__(self, *exc):
-
         fcntl.flock(self._f, fcntl.LOCK_UN)
         self._f.close()
 
 
-def _run_unlocked(cmd: list[str], source: str, what: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+def _run_unlocked(cmd: list[str], source: str, what: str, cwd: Path | None = None,
+                  env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     try:
-        proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+        proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL)
     except FileNotFoundError as e:
         raise SourceError(source, f"{what}: '{cmd[0]}' is not installed ({e})") from e
     if proc.returncode != 0:
@@ -150,6 +159,18 @@ def _run_unlocked(cmd: list[str], source: str, what: str, cwd: Path | None = Non
 
 
 # --------------------------------------------------------------------------- archives
+
+# Bounds on what one archive may unpack to (a zip/tar bomb is refused while unpacking, before the
+# cache fills): total bytes, members, and the unpacked/packed ratio once past RATIO_FLOOR bytes.
+MAX_UNPACKED_BYTES = int(os.environ.get("FIRMCORPUS_MAX_UNPACKED_BYTES", 8 << 30))
+MAX_MEMBERS = 1_000_000
+MAX_RATIO = 200
+RATIO_FLOOR = 64 << 20
+MAX_MEMBER_BYTES = 256 << 20  # one datasheet read out of a zip (SOURCE#x.zip!MEMBER)
+_MAX_LINK_HOPS = 40
+# what a truncated or corrupt archive raises from tarfile/zipfile and the decompressors
+_CORRUPT = (tarfile.TarError, zipfile.BadZipFile, EOFError, zlib.error, lzma.LZMAError, OSError, RuntimeError,
+            NotImplementedError, ValueError)
 
 
 def is_archive(path: str | os.PathLike) -> bool:
@@ -163,54 +184,222 @@ def _safe_member(name: str, source: str) -> PurePosixPath:
         raise SourceError(source, f"archive member '{name}' has an absolute path; refusing to unpack")
     if ".." in p.parts:
         raise SourceError(source, f"archive member '{name}' escapes the archive with '..'; refusing to unpack")
+    if "\x00" in name:
+        raise SourceError(source, f"archive member {name!r} has a NUL byte in its name; refusing to unpack")
     return p
 
 
-def _link_escapes(member: PurePosixPath, target: str) -> bool:
-    if target.startswith("/"):
-        return True
-    depth = len(member.parent.parts)
-    for part in PurePosixPath(target).parts:
-        depth = depth - 1 if part == ".." else depth + (part != ".")
-        if depth < 0:
-            return True
-    return False
+def resolve_in_archive(parts: tuple[str, ...] | list[str], links: dict[tuple[str, ...], str]) -> tuple[str, ...] | None:
+    """Where ``parts`` (a path inside the archive) resolves when the archive's own symbolic links
+    (``links``: member parts → link target) are followed the way the kernel would follow them on
+    disk; None when it leaves the archive root (a ``..`` above it, an absolute target, a loop)."""
+    out: list[str] = []
+    todo = deque(parts)
+    hops = 0
+    while todo:
+        part = todo.popleft()
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if not out:
+                return None
+            out.pop()
+            continue
+        out.append(part)
+        target = links.get(tuple(out))
+        if target is not None:
+            hops += 1
+            if hops > _MAX_LINK_HOPS or _absolute(target):
+                return None
+            out.pop()
+            todo.extendleft(reversed(PurePosixPath(target).parts))
+    return tuple(out)
 
 
-def extract_archive(archive: Path, dest: Path, source: str | None = None) -> None:
-    """Unpack ``archive`` into ``dest``, refusing hostile members (checked before anything is written)."""
+def _absolute(target: str) -> bool:
+    return target.startswith(("/", "\\")) or bool(re.match(r"^[A-Za-z]:", target))
+
+
+class _Budget:
+    """Counts unpacked bytes and members; refuses the archive past the bounds (a bomb)."""
+
+    def __init__(self, source: str, packed: int, max_bytes: int, max_ratio: float):
+        self.source, self.packed, self.max_bytes, self.max_ratio = source, max(packed, 1), max_bytes, max_ratio
+        self.total = 0
+        self.members = 0
+
+    def member(self) -> None:
+        self.members += 1
+        if self.members > MAX_MEMBERS:
+            raise SourceError(self.source, f"archive has more than {MAX_MEMBERS} members; refusing to unpack")
+
+    def add(self, n: int) -> None:
+        self.total += n
+        if self.total > self.max_bytes:
+            raise SourceError(self.source, f"archive unpacks to more than {self.max_bytes} bytes; refusing to unpack "
+                                           "(a decompression bomb, or raise FIRMCORPUS_MAX_UNPACKED_BYTES)")
+        if self.total > RATIO_FLOOR and self.total > self.max_ratio * self.packed:
+            raise SourceError(self.source, f"archive unpacks to more than {self.max_ratio:g}x its size "
+                                           f"({self.packed} bytes packed); refusing to unpack (a decompression bomb)")
+
+
+@dataclass
+class _Member:
+    parts: tuple[str, ...]
+    kind: str  # file, dir, symlink, hardlink
+    target: str = ""
+    ref: object = None  # the TarInfo / ZipInfo
+    size: int = 0
+
+
+def _check_members(members: list[_Member], source: str) -> dict[tuple[str, ...], str]:
+    """Refuse the archive if any member or link resolves outside it (checked before anything is written)."""
+    links = {m.parts: m.target for m in members if m.kind == "symlink"}
+    for m in members:
+        name = "/".join(m.parts)
+        if m.kind == "symlink":
+            if _absolute(m.target) or resolve_in_archive(m.parts[:-1] + PurePosixPath(m.target).parts, links) is None:
+                raise SourceError(source, f"archive link '{name}' -> '{m.target}' escapes the archive")
+        elif m.kind == "hardlink":
+            if _absolute(m.target) or resolve_in_archive(PurePosixPath(m.target).parts, links) is None:
+                raise SourceError(source, f"archive link '{name}' -> '{m.target}' escapes the archive")
+        if resolve_in_archive(m.parts[:-1], links) is None:
+            raise SourceError(source, f"archive member '{name}' is written through a link that escapes the archive")
+    return links
+
+
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _unpack(members: list[_Member], links: dict, dest: Path, open_member, budget: _Budget, source: str) -> None:
+    """Write the checked members: files at the place their folder resolves to (never through a link
+    on disk), streamed under the byte budget; then hard links as copies, then the symbolic links."""
+    dest.mkdir(parents=True, exist_ok=True)
+    root = os.path.realpath(dest)
+    written: dict[tuple[str, ...], Path] = {}
+
+    def place(parts: tuple[str, ...]) -> Path:
+        folder = resolve_in_archive(parts[:-1], links)
+        path = dest.joinpath(*folder, parts[-1]) if parts else dest
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not _inside(os.path.realpath(path.parent), root):  # defence in depth: checked on disk too
+            raise SourceError(source, f"archive member '{'/'.join(parts)}' resolves outside the archive")
+        if path.is_symlink() or (path.exists() and not path.is_dir()):
+            path.unlink()
+        return path
+
+    for m in members:
+        budget.member()
+        if m.kind == "dir":
+            d = dest.joinpath(*(resolve_in_archive(m.parts, links) or ()))
+            if not d.is_symlink():
+                d.mkdir(parents=True, exist_ok=True)
+        elif m.kind == "file":
+            path = place(m.parts)
+            if path.is_dir():
+                continue
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+            with os.fdopen(fd, "wb") as out, open_member(m) as src:
+                for chunk in iter(lambda: src.read(1 << 20), b""):
+                    budget.add(len(chunk))
+                    out.write(chunk)
+            written[m.parts] = path
+    for m in members:
+        if m.kind == "hardlink":
+            target = written.get(resolve_in_archive(PurePosixPath(m.target).parts, links) or ())
+            if target is not None and target.is_file():
+                path = place(m.parts)
+                budget.add(target.stat().st_size)
+                shutil.copyfile(target, path, follow_symlinks=False)
+                written[m.parts] = path
+    for m in members:
+        if m.kind == "symlink":
+            path = dest.joinpath(*(resolve_in_archive(m.parts[:-1], links) or ()), m.parts[-1])
+            if not os.path.lexists(path):
+                path.parent.mkdir(parents=True, exist_ok=True)
+                os.symlink(m.target, path)
+
+
+def _zip_members(zf: zipfile.ZipFile, source: str, budget: _Budget) -> list[_Member]:
+    members = []
+    declared = 0
+    for info in zf.infolist():
+        p = _safe_member(info.filename, source)
+        mode = info.external_attr >> 16
+        if stat.S_ISLNK(mode):
+            if info.file_size > 4096:
+                raise SourceError(source, f"archive link '{info.filename}' has a {info.file_size}-byte target")
+            members.append(_Member(p.parts, "symlink", zf.read(info).decode("utf-8", "replace"), info))
+        elif info.is_dir():
+            members.append(_Member(p.parts, "dir", ref=info))
+        elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode) or stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
+            raise SourceError(source, f"archive member '{info.filename}' is a device or fifo; refusing to unpack")
+        elif p.parts:
+            declared += info.file_size
+            members.append(_Member(p.parts, "file", ref=info, size=info.file_size))
+    _check_declared(declared, budget)
+    return members
+
+
+def _tar_members(tf: tarfile.TarFile, source: str, budget: _Budget) -> list[_Member]:
+    members = []
+    declared = 0
+    for m in tf:  # lazily: a bomb is refused from the headers before the whole stream is read
+        p = _safe_member(m.name, source)
+        if m.issym():
+            members.append(_Member(p.parts, "symlink", m.linkname, m))
+        elif m.islnk():
+            if ".." in PurePosixPath(m.linkname).parts:
+                raise SourceError(source, f"archive link '{m.name}' -> '{m.linkname}' escapes the archive")
+            members.append(_Member(p.parts, "hardlink", m.linkname, m))
+        elif m.isdev() or m.isfifo():
+            raise SourceError(source, f"archive member '{m.name}' is a device or fifo; refusing to unpack")
+        elif m.isdir():
+            members.append(_Member(p.parts, "dir", ref=m))
+        elif m.isreg() and p.parts:
+            declared += m.size
+            _check_declared(declared, budget)
+            members.append(_Member(p.parts, "file", ref=m, size=m.size))
+        if len(members) > MAX_MEMBERS:
+            raise SourceError(source, f"archive has more than {MAX_MEMBERS} members; refusing to unpack")
+    _check_declared(declared, budget)
+    return members
+
+
+def _check_declared(declared: int, budget: _Budget) -> None:
+    probe = _Budget(budget.source, budget.packed, budget.max_bytes, budget.max_ratio)
+    probe.add(declared)
+
+
+def extract_archive(archive: Path, dest: Path, source: str | None = None, max_bytes: int | None = None,
+                    max_ratio: float = MAX_RATIO) -> None:
+    """Unpack ``archive`` into ``dest``. Refused with a ``SourceError``, before anything is written:
+    absolute or ``..`` members, links (symbolic or hard) that resolve outside the archive, also
+    through chains of the archive's own links, devices and fifos, more than ``max_bytes`` unpacked
+    or a ratio above ``max_ratio`` (a bomb; also enforced while the bytes are written), and
+    truncated or corrupt archives."""
     source = source or str(archive)
+    archive = Path(archive)
+    budget = _Budget(source, archive.stat().st_size, MAX_UNPACKED_BYTES if max_bytes is None else max_bytes, max_ratio)
     name = archive.name.lower()
-    if name.endswith((".zip", ".whl")):
-        with zipfile.ZipFile(archive) as zf:
-            for info in zf.infolist():
-                member = _safe_member(info.filename, source)
-                mode = info.external_attr >> 16
-                if stat.S_ISLNK(mode):
-                    target = zf.read(info).decode("utf-8", "replace")
-                    if _link_escapes(member, target):
-                        raise SourceError(source, f"archive link '{info.filename}' -> '{target}' escapes the archive")
-            zf.extractall(dest)
-        return
     try:
-        tf = tarfile.open(archive)
-    except tarfile.TarError as e:
-        raise SourceError(source, f"not a readable archive ({e})") from e
-    with tf:
-        members = tf.getmembers()
-        for m in members:
-            member = _safe_member(m.name, source)
-            if m.issym() or m.islnk():
-                target = m.linkname
-                if m.islnk():  # hard links are relative to the archive root
-                    escapes = target.startswith("/") or ".." in PurePosixPath(target).parts
-                else:
-                    escapes = _link_escapes(member, target)
-                if escapes:
-                    raise SourceError(source, f"archive link '{m.name}' -> '{target}' escapes the archive")
-            elif m.isdev() or m.isfifo():
-                raise SourceError(source, f"archive member '{m.name}' is a device or fifo; refusing to unpack")
-        tf.extractall(dest, members=members, filter="tar")
+        if name.endswith((".zip", ".whl")):
+            with zipfile.ZipFile(archive) as zf:
+                members = _zip_members(zf, source, budget)
+                links = _check_members(members, source)
+                _unpack(members, links, Path(dest), lambda m: zf.open(m.ref), budget, source)
+            return
+        with tarfile.open(archive) as tf:
+            members = _tar_members(tf, source, budget)
+            links = _check_members(members, source)
+            _unpack(members, links, Path(dest), lambda m: tf.extractfile(m.ref), budget, source)
+    except SourceError:
+        raise
+    except _CORRUPT as e:
+        if isinstance(e, OSError) and e.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise  # a full disk is not the archive's fault
+        raise SourceError(source, f"truncated or corrupt archive, not unpacked ({type(e).__name__}: {e})") from e
 
 
 def _fetch_archive(path: Path, source: str) -> Path:
@@ -221,22 +410,40 @@ def _fetch_archive(path: Path, source: str) -> Path:
 # --------------------------------------------------------------------------- git
 
 
+_GIT_REF = re.compile(r"[0-9A-Za-z][0-9A-Za-z._/-]{0,199}")
+# git never asks for a password, never runs a transport helper (ext::) and never fetches submodules
+_GIT_SAFE = ["git", "-c", "protocol.ext.allow=never", "-c", "protocol.fd.allow=never", "-c", "core.hooksPath=/dev/null"]
+
+
+def _check_git_source(source: str, url: str, commit: str | None) -> None:
+    if not url or url.startswith("-") or any(c.isspace() or ord(c) < 32 for c in url) or url.startswith("ext::"):
+        raise SourceError(source, "not a git URL this build fetches (no options, spaces or ext:: transports)")
+    if commit is not None and (not _GIT_REF.fullmatch(commit) or ".." in commit or commit.endswith((".lock", "/"))):
+        raise SourceError(source, f"'{commit}' is not a commit or ref name; give URL@COMMIT with a hex commit "
+                                  "or a plain branch/tag name")
+
+
 def _fetch_git(source: str) -> Path:
     url = source[4:] if source.startswith("git+") else source
     commit = None
-    m = re.match(r"^(.*\.git|file://[^@]+)@([0-9A-Za-z._/-]+)$", url)
+    m = re.match(r"^(.*\.git|file://[^@]+)@([^@]*)$", url)
     if m:
         url, commit = m.group(1), m.group(2)
+    _check_git_source(source, url, commit)
     key = hashlib.sha256(f"{url}@{commit or 'HEAD'}".encode()).hexdigest()
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "true", "GIT_LFS_SKIP_SMUDGE": "1"}
 
     def build(tmp: Path) -> None:
-        _run(["git", "clone", "--quiet", url, str(tmp / "repo")], source, "git clone")
+        repo = tmp / "repo"
+        _run([*_GIT_SAFE, "clone", "--quiet", "--no-recurse-submodules", "--", url, str(repo)], source, "git clone",
+             env=env)
         if commit:
-            _run(["git", "-C", str(tmp / "repo"), "checkout", "--quiet", commit], source, f"git checkout {commit}")
-        shutil.rmtree(tmp / "repo" / ".git", ignore_errors=True)
-        for item in (tmp / "repo").iterdir():
+            _run([*_GIT_SAFE, "-C", str(repo), "-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach",
+                  commit, "--"], source, f"git checkout {commit}", env=env)
+        shutil.rmtree(repo / ".git", ignore_errors=True)
+        for item in repo.iterdir():
             item.rename(tmp / item.name)
-        (tmp / "repo").rmdir()
+        repo.rmdir()
 
     return _commit_tree("git", key, build)
 
@@ -394,7 +601,6 @@ def _fetch_debsrc(source: str) -> Path:
 
 
 def _download(url: str, dest: Path, sha256: str | None = None) -> None:
-
     h = hashlib.sha256()
     try:
         with urllib.request.urlopen(url, timeout=120) as resp, open(dest, "wb") as f:
@@ -412,22 +618,51 @@ def _download(url: str, dest: Path, sha256: str | None = None) -> None:
 # --------------------------------------------------------------------------- PyPI
 
 
-def _fetch_pip(source: str) -> Path:
-    spec = source.split(":", 1)[1]
-    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*(\[[^\]]*\])?(==[A-Za-z0-9.+!-]+)?", spec):
-        raise SourceError(source, "expected pip:NAME or pip:NAME==VERSION")
+PYPI_JSON = os.environ.get("FIRMCORPUS_PYPI_JSON", "https://pypi.org/pypi")
 
+
+def _pypi_sdist(source: str, name: str, version: str | None) -> tuple[str, str, str]:
+    """(url, file name, sha256) of a release's sdist, from PyPI's JSON API (nothing is built)."""
+    url = f"{PYPI_JSON}/{name}/{version}/json" if version else f"{PYPI_JSON}/{name}/json"
+    try:
+        with urllib.request.urlopen(url, timeout=60) as resp:
+            info = json.loads(resp.read())
+    except urllib.error.HTTPError as e:
+        if e.code == 404:
+            raise SourceError(source, "no such package or version on PyPI") from e
+        raise SourceError(source, f"PyPI lookup failed ({e})") from e
+    except (urllib.error.URLError, OSError, ValueError) as e:
+        raise SourceError(source, f"PyPI lookup failed ({e})") from e
+    for f in info.get("urls") or []:
+        fname = str(f.get("filename", ""))
+        if f.get("packagetype") == "sdist" and is_archive(fname) and "/" not in fname:
+            return f["url"], fname, (f.get("digests") or {}).get("sha256", "")
+    raise SourceError(source, "no such package or version on PyPI (neither a wheel nor an sdist archive)")
+
+
+def _fetch_pip(source: str) -> Path:
+    """A wheel (``pip download --only-binary :all:``); a release without one has its sdist downloaded
+    from PyPI and unpacked as an archive. pip never builds: no package code runs while fetching."""
+    spec = source.split(":", 1)[1]
+    m = re.fullmatch(r"([A-Za-z0-9][A-Za-z0-9._-]*)(\[[A-Za-z0-9_,.-]*\])?(?:==([A-Za-z0-9.+!-]+))?", spec)
+    if not m:
+        raise SourceError(source, "expected pip:NAME or pip:NAME==VERSION")
+    name, version = m.group(1), m.group(3)
+    pin = f"{name}=={version}" if version else name
+    env = {**os.environ, "PIP_NO_INPUT": "1"}
     with tempfile.TemporaryDirectory(prefix="fc-pip-") as td:
         tmp = Path(td)
         try:
-            _run([sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "-d", str(tmp), spec], source, "pip download")
+            _run([sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "--quiet", "-d",
+                  str(tmp), pin], source, "pip download", env=env)
         except SourceError as e:
-            if "No matching distribution" in str(e) or "Could not find a version" in str(e):
-                raise SourceError(source, "no such package or version on PyPI") from e
-            raise
-        files = sorted(p for p in tmp.iterdir() if p.is_file())
+            if "No matching distribution" not in str(e) and "Could not find a version" not in str(e):
+                raise
+            url, fname, sha = _pypi_sdist(source, name, version)
+            _download(url, tmp / fname, sha or None)
+        files = sorted(p for p in tmp.iterdir() if p.is_file() and is_archive(p))
         if not files:
-            raise SourceError(source, "pip download produced no file")
+            raise SourceError(source, "pip download produced no wheel or archive")
         artifact = files[0]
         sha = sha256_file(artifact)
 
@@ -511,6 +746,8 @@ def resolve_file(spec: str, base_dir: str | os.PathLike | None = None) -> Path:
     if "!" in inner:
         inner, member = inner.split("!", 1)
     path = root / inner
+    if PurePosixPath(inner).is_absolute() or not _inside(os.path.realpath(path), os.path.realpath(root)):
+        raise SourceError(spec, f"'{inner}' resolves outside the fetched tree {root}; refusing to read it")
     if not path.exists():
         raise SourceError(spec, f"'{inner}' not found inside the fetched tree {root}")
     if member is None:
@@ -518,11 +755,17 @@ def resolve_file(spec: str, base_dir: str | os.PathLike | None = None) -> Path:
     out = sources_root() / "members" / hashlib.sha256(f"{path}!{member}".encode()).hexdigest()[:32] / PurePosixPath(member).name
     if not out.exists():
         _safe_member(member, spec)
-        with zipfile.ZipFile(path) as zf:
-            try:
-                data = zf.read(member)
-            except KeyError as e:
-                raise SourceError(spec, f"'{member}' is not a member of {inner}") from e
+        try:
+            with zipfile.ZipFile(path) as zf:
+                info = zf.getinfo(member)
+                if info.file_size > MAX_MEMBER_BYTES:
+                    raise SourceError(spec, f"'{member}' unpacks to {info.file_size} bytes (more than "
+                                            f"{MAX_MEMBER_BYTES}); refusing to read it")
+                data = zf.read(info)
+        except KeyError as e:
+            raise SourceError(spec, f"'{member}' is not a member of {inner}") from e
+        except (zipfile.BadZipFile, EOFError, zlib.error, RuntimeError, NotImplementedError, OSError) as e:
+            raise SourceError(spec, f"{inner} is a truncated or corrupt zip ({type(e).__name__}: {e})") from e
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = out.with_name(out.name + ".tmp")
         tmp.write_bytes(data)
