@@ -34,23 +34,53 @@ PLACEHOLDERS = {
     "token": "<TOKEN>",
 }
 
-# (kind, pattern, group holding the secret value; 0 = whole match)
-_RULES: list[tuple[str, re.Pattern, int]] = [
-    ("private_key", re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----.*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----", re.S), 0),
-    ("aws_access_key", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"), 0),
-    ("github_token", re.compile(r"\bgh[pousr]_[A-Za-z0-9]{36,255}\b|\bgithub_pat_[A-Za-z0-9_]{60,}\b"), 0),
-    ("slack_token", re.compile(r"\bxox[abprs]-[A-Za-z0-9-]{10,}\b"), 0),
-    ("google_api_key", re.compile(r"\bAIza[0-9A-Za-z_\-]{35}\b"), 0),
-    ("stripe_key", re.compile(r"\b[sr]k_live_[0-9A-Za-z]{20,}\b"), 0),
-    ("jwt", re.compile(r"\beyJ[A-Za-z0-9_\-]{10,}\.eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}\b"), 0),
+# (kind, pattern, group holding the secret value (0 = whole match), literal prefilter).
+# The prefilter is a tuple of groups of literals: the regex can only match a text that holds one
+# literal of every group (compared lower-cased when the pattern is case-insensitive). Checking
+# that with ``in`` first skips most regexes on most files; the results are the same (see
+# ``find_secrets``), which tests/hostile/test_secrets.py checks against the unfiltered scan.
+_VALUE = r"(?:\(\s*)?(?:L|u8)?\"([^\"\\\n]{4,})\""
+_RULES: list[tuple[str, re.Pattern, int, tuple[tuple[str, ...], ...]]] = [
+    ("private_key", re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----.*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----", re.S), 0,
+     (("PRIVATE KEY-----",),)),
+    ("aws_access_key", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"), 0, (("AKIA", "ASIA"),)),
+    ("github_token", re.compile(r"\bgh[pousr]_[A-Za-z0-9]{36,255}\b|\bgithub_pat_[A-Za-z0-9_]{60,}\b"), 0,
+     (("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),)),
+    ("slack_token", re.compile(r"\bxox[abprs]-[A-Za-z0-9-]{10,}\b"), 0, (("xox",),)),
+    ("google_api_key", re.compile(r"\bAIza[0-9A-Za-z_\-]{35}\b"), 0, (("AIza",),)),
+    ("stripe_key", re.compile(r"\b[sr]k_live_[0-9A-Za-z]{20,}\b"), 0, (("k_live_",),)),
+    ("jwt", re.compile(r"\beyJ[A-Za-z0-9_\-]{10,}\.eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}\b"), 0, (("eyJ",),)),
     # name = "literal" / name: "literal" / #define NAME "literal" / .name = "literal"
-    ("aws_secret_key", re.compile(r"(?i)aws_?secret_?(?:access_?)?key\w*[\"']?\s*(?:[:=]|\s)\s*[\"']([A-Za-z0-9/+=]{40})[\"']"), 1),
-    ("psk", re.compile(r"(?i)\b\w*(?:psk|passphrase|wpa_?key|wifi_?pass(?:word)?|wlan_?pass(?:word)?|ap_?pass(?:word)?)\w*(?:\[\w*\])?[\"']?\s*(?:[:=]|\s)\s*(?:\(\s*)?(?:L|u8)?\"([^\"\\\n%]{4,63})\""), 1),
-    ("password", re.compile(r"(?i)\b\w*(?:password|passwd|pwd|secret)\w*(?:\[\w*\])?[\"']?\s*(?:[:=]|\s)\s*(?:\(\s*)?(?:L|u8)?\"([^\"\\\n%]{4,})\""), 1),
-    ("api_key", re.compile(r"(?i)\b\w*(?:api_?key|apikey|access_?key|client_?secret)\w*[\"']?\s*(?:[:=]|\s)\s*(?:\(\s*)?\"([A-Za-z0-9_\-+/=.]{12,})\""), 1),
-    ("token", re.compile(r"(?i)\b\w*(?:auth_?token|access_?token|bearer_?token|api_?token)\w*[\"']?\s*(?:[:=]|\s)\s*(?:\(\s*)?\"([A-Za-z0-9_\-+/=.]{12,})\""), 1),
-    ("email", re.compile(r"\b[A-Za-z0-9._%+\-]+@(?:[A-Za-z0-9\-]+\.)+[A-Za-z]{2,}\b"), 0),
+    ("aws_secret_key", re.compile(r"(?i)aws_?secret_?(?:access_?)?key\w*[\"']?\s*(?:[:=]|\s)\s*[\"']([A-Za-z0-9/+=]{40})[\"']"), 1,
+     (("aws",), ("secret",))),
+    ("psk", re.compile(r"(?i)\b\w*(?:psk|passphrase|wpa_?key|wifi_?pass(?:word)?|wlan_?pass(?:word)?|ap_?pass(?:word)?)\w*(?:\[\w*\])?[\"']?\s*(?:[:=]|\s)\s*(?:\(\s*)?(?:L|u8)?\"([^\"\\\n]{4,63})\""), 1,
+     (("psk", "pass", "wpa"),)),
+    # WiFi.begin("ssid", "pass"), WiFi.softAP(...), wifi_connect("ssid", "pass"), wifiMulti.addAP(...)
+    ("psk", re.compile(r"(?i)\b\w*(?:wi_?fi|wlan|softap)\w*?(?:\.|->|::|_)?\w*?(?:begin|softap|connect|join|addap)\w*\s*\(\s*(?:L|u8)?\"[^\"\\\n]*\"\s*,\s*(?:L|u8)?\"([^\"\\\n]{4,63})\""), 1,
+     (("wifi", "wi_fi", "wlan", "softap"), ("begin", "softap", "connect", "join", "addap"))),
+    ("password", re.compile(r"(?i)\b\w*(?:password|passwd|pwd|secret)\w*(?:\[\w*\])?[\"']?\s*(?:[:=]|\s)\s*" + _VALUE), 1,
+     (("pass", "pwd", "secret"),)),
+    # const char *mqtt_pass = "…" / char pass[] = "…" / #define MQTT_PASS "…"
+    ("password", re.compile(r"(?i)\b(?:(?:\w+_pass(?:_\w*)?|pass_\w+)(?:\[\w*\])?[\"']?\s*(?:[:=]|\s)|pass(?:\[\w*\])?\s*[:=])\s*" + _VALUE), 1,
+     (("pass",),)),
+    # strcpy(cfg->password, "…") / strncpy(wifi.psk, "…", n) / memcpy(pass, "…", n)
+    ("password", re.compile(r"(?i)\b(?:str[nl]?cpy(?:_s)?|memcpy|strcat)\s*\(\s*[\w.\->\[\]]*(?:pass|pwd|psk|secret)[\w.\->\[\]]*\s*,\s*(?:\w+\s*,\s*)?" + _VALUE), 1,
+     (("cpy", "strcat"), ("pass", "pwd", "psk", "secret"))),
+    ("api_key", re.compile(r"(?i)\b\w*(?:api_?key|apikey|access_?key|client_?secret)\w*[\"']?\s*(?:[:=]|\s)\s*(?:\(\s*)?\"([A-Za-z0-9_\-+/=.]{12,})\""), 1,
+     (("api", "access", "secret"),)),
+    ("token", re.compile(r"(?i)\b\w*(?:auth_?token|access_?token|bearer_?token|api_?token)\w*[\"']?\s*(?:[:=]|\s)\s*(?:\(\s*)?\"([A-Za-z0-9_\-+/=.]{12,})\""), 1,
+     (("token",),)),
+    ("email", re.compile(r"\b[A-Za-z0-9._%+\-]+@(?:[A-Za-z0-9\-]+\.)+[A-Za-z]{2,}\b"), 0, (("@",),)),
 ]
+_ICASE = [bool(p.flags & re.IGNORECASE) for _, p, _, _ in _RULES]
+# kinds whose value may be a printf format string rather than a secret ("Password: %s")
+_FORMAT_CHECKED = frozenset({"psk", "password"})
+_FORMAT_SPEC = re.compile(r"%[-+ #0]*(?:\d+|\*)?(?:\.(?:\d+|\*))?(?:hh|h|ll|l|z|j|t|L)?[diouxXeEfFgGcsp]")
+_PLAIN_SPECS = frozenset({"%s", "%d", "%i", "%u", "%x", "%X", "%c", "%p", "%f", "%ld", "%lu", "%lx"})
+
+# Where find_secrets stops: the reader redacts code as it reads it and leaves the counts here for
+# the signal step (metadata key), which then does not scan that document again.
+READ_SECRETS_KEY = "secrets_read"
 
 # values that are obviously not secrets (documentation placeholders, empties, format strings)
 _NOT_A_SECRET = re.compile(
@@ -71,11 +101,32 @@ class Secret:
         return PLACEHOLDERS[self.kind]
 
 
-def find_secrets(text: str) -> list[Secret]:
-    """Every secret / PII span in ``text``, sorted and non-overlapping (earlier rule wins)."""
+def looks_like_format(value: str) -> bool:
+    """A printf format ("Password: %s", "%02x%02x") rather than a secret that holds a '%'."""
+    specs = _FORMAT_SPEC.findall(value)
+    if not specs:
+        return False
+    if any(c.isspace() for c in value) or any(sp in _PLAIN_SPECS for sp in specs):
+        return True
+    return sum(c.isalnum() for c in _FORMAT_SPEC.sub("", value)) < 2
+
+
+def find_secrets(text: str, prefilter: bool = True) -> list[Secret]:
+    """Every secret / PII span in ``text``, sorted and non-overlapping (earlier rule wins).
+
+    ``prefilter`` skips a rule whose literals are absent from an ASCII text (the same result,
+    faster); a non-ASCII text is always scanned in full, since case-insensitive matching of
+    non-ASCII letters (the Kelvin sign matches ``k``) is not what ``str.lower`` does.
+    """
     found: list[Secret] = []
     taken: list[tuple[int, int]] = []
-    for kind, pattern, group in _RULES:
+    filtered = prefilter and text.isascii()
+    lower = text.lower() if filtered else ""
+    for (kind, pattern, group, literals), icase in zip(_RULES, _ICASE):
+        if filtered:
+            hay = lower if icase else text
+            if not all(any(lit in hay for lit in alts) for alts in literals):
+                continue
         for m in pattern.finditer(text):
             start, end = m.span(group)
             value = m.group(group)
@@ -83,6 +134,8 @@ def find_secrets(text: str) -> list[Secret]:
                 if _EXAMPLE_EMAIL.search(value):
                     continue
             elif group and _NOT_A_SECRET.match(value.strip()):
+                continue
+            if kind in _FORMAT_CHECKED and "%" in value and looks_like_format(value):
                 continue
             if any(s < end and start < e for s, e in taken):
                 continue

@@ -24,6 +24,7 @@ from typing import Any, Iterable
 
 import polars as pl
 
+from firmcorpus.core.names import safe_file_stem
 from firmcorpus.data_catalog.manufacturers import canonical_manufacturer
 
 # The tables a complete build writes (docs/contracts.md "Build output" plus the pipeline's extras).
@@ -121,13 +122,13 @@ class Catalog:
             return {"error": f"{p} is not valid JSON"}
 
     def mapping(self, pair_id: str) -> dict[str, Any] | None:
-        p = self.out_dir / "mappings" / f"{pair_id}.json"
+        p = self.out_dir / "mappings" / f"{safe_file_stem(pair_id)}.json"
         if not p.is_file():
             return None
         return json.loads(p.read_text(encoding="utf-8"))
 
     def mapping_md(self, pair_id: str) -> Path | None:
-        p = self.out_dir / "mappings" / f"{pair_id}.md"
+        p = self.out_dir / "mappings" / f"{safe_file_stem(pair_id)}.md"
         return p if p.is_file() else None
 
     # ------------------------------------------------------------------ pairs and manufacturers

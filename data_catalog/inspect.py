@@ -13,6 +13,7 @@ from typing import Any
 
 import polars as pl
 
+from firmcorpus.core.names import safe_file_stem
 from firmcorpus.data_catalog.catalog import OPTIONAL_TABLES, STATUSES, TABLES, Catalog
 
 PAIR_COLUMNS = ("pair_id", "manufacturer", "manufacturer_raw", "category", "component", "pages", "sections",
@@ -107,7 +108,7 @@ def inspect_build(out_dir: str | os.PathLike, manufacturer: str | None = None, p
         result["pair"] = {
             **info,
             "mapping_metrics": (mapping or {}).get("metrics"),
-            "mapping_json": str(cat.out_dir / "mappings" / f"{pair}.json") if mapping is not None else None,
+            "mapping_json": str(cat.out_dir / "mappings" / f"{safe_file_stem(pair)}.json") if mapping is not None else None,
             "mapping_md": str(md) if md else None,
             "worst_sections": cat.worst_sections(pair, worst),
             **_breakdown(cat, [pair]),

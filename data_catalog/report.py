@@ -30,6 +30,7 @@ from jinja2 import Environment, select_autoescape
 from markupsafe import escape
 
 from firmcorpus.core.io import atomic_write_text
+from firmcorpus.core.names import safe_file_stem
 from firmcorpus.data_catalog.catalog import resolve_out
 from firmcorpus.data_catalog.inspect import inspect_build
 
@@ -102,8 +103,8 @@ def render_table(table_id: str, rows: Sequence[dict[str, Any]], cols: Sequence[t
                 # a column is numeric when any row is; a string among numbers sorts as missing
                 sort = f"{float(v):.6g}" if isinstance(v, (int, float)) and not isinstance(v, bool) else ""
                 out.append(f'<td class="num" data-sort="{sort}">{text}</td>')
-            elif k == "pair_id" and v and mapping_dir is not None and (mapping_dir / f"{v}.md").is_file():
-                out.append(f'<td><a class="mapping" href="mappings/{escape(v)}.md" '
+            elif k == "pair_id" and v and mapping_dir is not None and (mapping_dir / f"{safe_file_stem(v)}.md").is_file():
+                out.append(f'<td><a class="mapping" href="mappings/{escape(safe_file_stem(v))}.md" '
                            f'title="mapping document">{text}</a></td>')
             elif k == "check_verdict" and v:
                 out.append(f'<td class="verdict-{escape(v)}">{text}</td>')

@@ -12,7 +12,8 @@ then:
   ``CodeFile``) with the document ``text`` and ``metadata["path"]``;
 * maps each datasheet with ``mapping.map_pair`` and writes ``OUT/mappings/<pair_id>.json`` (the
   Mapping contract; timing keys are left out so a rebuild writes the same bytes) and
-  ``OUT/mappings/<pair_id>.md``; a pair's second and later datasheets go to
+  ``OUT/mappings/<pair_id>.md`` (``core.names.safe_file_stem(pair_id)``: an id that is not a plain
+  file name is mapped to one; secrets redacted); a pair's second and later datasheets go to
   ``<pair_id>.<k>.json``/``.md`` (k = 1, 2, ...);
 * yields the pair's documents unchanged and in order, then one mapping document per
   implemented/partial section with code: ``text`` from ``mapping.render.mapping_documents``,
@@ -41,7 +42,9 @@ from datatrove.pipeline.base import PipelineStep
 
 from firmcorpus.core.documents import doc_id, pair_groups, sha256_text
 from firmcorpus.core.io import atomic_write_text
+from firmcorpus.core.names import safe_file_stem
 from firmcorpus.corpus.catalog_parts import CatalogPartWriter
+from firmcorpus.corpus.secrets import redact
 from firmcorpus.mapping import map_pair
 from firmcorpus.mapping.render import mapping_documents, render_markdown
 
@@ -93,13 +96,14 @@ class MappingStep(PipelineStep):
         for k, ds in enumerate(datasheets):
             with self.track_time():
                 res = map_pair(ds, files, texts)
-            stem = pair_id if k == 0 else f"{pair_id}.{k}"
+            stem = safe_file_stem(pair_id) if k == 0 else f"{safe_file_stem(pair_id)}.{k}"
             d = res.to_dict()
             d["metrics"] = {key: v for key, v in d["metrics"].items() if key not in VOLATILE_METRICS}
             d["pair_id"], d["datasheet"] = pair_id, ds.source
-            atomic_write_text(mdir / f"{stem}.json", json.dumps(d, indent=1, sort_keys=True))
+            # code text was redacted when read; the datasheet's text is redacted here, before it is written
+            atomic_write_text(mdir / f"{stem}.json", redact(json.dumps(d, indent=1, sort_keys=True))[0])
             if self.write_markdown:
-                atomic_write_text(mdir / f"{stem}.md", render_markdown(res, ds, texts))
+                atomic_write_text(mdir / f"{stem}.md", redact(render_markdown(res, ds, texts))[0])
             self.stat_update("mappings")
             self.stat_update("links", value=len(res.links))
             self.stat_update("registers", value=len(ds.registers))

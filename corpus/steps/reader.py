@@ -14,8 +14,12 @@ datasheets that cannot be fetched; the run goes on.
 
 from __future__ import annotations
 
+import codecs
+import errno
 import os
-from pathlib import Path
+import re
+import stat
+from pathlib import Path, PurePosixPath
 from typing import Any, Iterable
 
 from datatrove.data import Document, DocumentsPipeline
@@ -25,6 +29,7 @@ from firmcorpus.core.documents import KIND_DATASHEET_SOURCE, doc_id, sha256_text
 from firmcorpus.core.sources import SourceError, fetch
 from firmcorpus.corpus.catalog_parts import CatalogPartWriter
 from firmcorpus.corpus.datasheet_sources import resolve_datasheet
+from firmcorpus.corpus.secrets import READ_SECRETS_KEY, redact, secret_counts
 from firmcorpus.parsers.code import detect_language
 
 # Extensions that are never text worth training on (checked before reading the file).
@@ -34,6 +39,16 @@ BINARY_SUFFIXES = frozenset(
 )
 SKIP_DIRS = frozenset({".git", ".svn", ".hg", "__pycache__", ".pc"})
 MAX_NON_UTF8_FRACTION = 0.01  # above this share of undecodable bytes a file is dropped, below it is flagged
+
+
+def _reraise_disk_full(e: BaseException) -> None:
+    """A full disk ends the build (a rerun resumes); it must not turn every later pair into a drop."""
+    if isinstance(e, OSError) and e.errno in (errno.ENOSPC, errno.EDQUOT):
+        raise e
+
+
+def _why(e: BaseException) -> str:
+    return str(e) if isinstance(e, SourceError) else f"{type(e).__name__}: {e}"
 
 
 def pair_metadata(pair: dict[str, Any]) -> dict[str, Any]:
@@ -49,23 +64,118 @@ def pair_metadata(pair: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def select_files(root: Path, patterns: list[str]) -> list[Path]:
-    """Files under ``root`` selected by ``patterns`` (paths or globs relative to root), sorted, unique."""
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def printable_path(path: str) -> str:
+    """A file name as text any writer accepts: bytes that are not UTF-8 as ``\\xNN`` escapes."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _not_regular(mode: int) -> str | None:
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISLNK(mode):
+        return "symlink"
+    if stat.S_ISFIFO(mode):
+        return "fifo"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    return "not_regular"
+
+
+def select_files_checked(root: Path, patterns: list[str]) -> tuple[list[Path], list[tuple[str, str, str]]]:
+    """(regular files under ``root`` selected by ``patterns``, sorted and unique; what was skipped).
+
+    ``patterns`` are paths or globs relative to ``root``. Every selected path must resolve
+    (``realpath``) inside ``root``: a ``..`` pattern, a symlinked folder (``src -> /etc``) or a file
+    reached through one is skipped, and so are symbolic links, FIFOs, devices and sockets (read
+    regular files only). Each skip is ``(path relative to root, reason, detail)``, reason one of
+    ``outside_source``, ``symlink``, ``fifo``, ``device``, ``socket``, ``not_regular``.
+    """
+    real_root = os.path.realpath(root)
     found: set[Path] = set()
+    skipped: dict[str, tuple[str, str]] = {}
+
+    def rel(p: Path | str) -> str:
+        return printable_path(os.path.relpath(p, root))
+
+    def consider(p: Path, st: os.stat_result | None = None) -> None:
+        try:
+            st = st or os.lstat(p)
+        except OSError as e:
+            skipped[rel(p)] = ("unreadable", str(e))
+            return
+        kind = _not_regular(st.st_mode)
+        if kind == "symlink":
+            skipped[rel(p)] = ("symlink", f"-> {printable_path(os.readlink(p))}")
+        elif kind is not None and not stat.S_ISDIR(st.st_mode):
+            skipped[rel(p)] = (kind, "not a regular file")
+        elif not _inside(os.path.realpath(p), real_root):
+            skipped[rel(p)] = ("outside_source", f"resolves to {printable_path(os.path.realpath(p))}, outside the source")
+        elif kind is None:
+            found.add(p)
+
     for pat in patterns or [""]:
         pat = pat.strip("/")
+        if ".." in PurePosixPath(pat).parts or os.path.isabs(pat):
+            skipped[printable_path(pat)] = ("outside_source", f"repo_paths entry {printable_path(pat)!r} leaves the source")
+            continue
         targets = sorted(root.glob(pat)) if any(c in pat for c in "*?[") else [root / pat if pat else root]
         for t in targets:
-            if t.is_file() and not t.is_symlink():
-                found.add(t)
-            elif t.is_dir():
-                for dirpath, dirnames, filenames in os.walk(t):
-                    dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
-                    for fn in filenames:
-                        p = Path(dirpath) / fn
-                        if not p.is_symlink():
-                            found.add(p)
-    return sorted(found)
+            if not os.path.lexists(t):
+                continue
+            if not _inside(os.path.realpath(t), real_root) or t.is_symlink():
+                consider(t)
+                continue
+            if not t.is_dir():
+                consider(t)
+                continue
+            for dirpath, dirnames, filenames in os.walk(t):  # never follows a symlinked folder
+                keep = []
+                for d in sorted(dirnames):
+                    if d in SKIP_DIRS:
+                        continue
+                    if os.path.islink(os.path.join(dirpath, d)):
+                        consider(Path(dirpath) / d)
+                    else:
+                        keep.append(d)
+                dirnames[:] = keep
+                for fn in filenames:
+                    consider(Path(dirpath) / fn)
+    return sorted(found), sorted((k, *v) for k, v in skipped.items())
+
+
+def select_files(root: Path, patterns: list[str]) -> list[Path]:
+    """Files under ``root`` selected by ``patterns`` (paths or globs relative to root), sorted, unique;
+    regular files inside ``root`` only (see ``select_files_checked`` for what is skipped)."""
+    return select_files_checked(root, patterns)[0]
+
+
+def read_regular(path: Path, max_bytes: int) -> tuple[bytes | None, str | None, str]:
+    """(bytes, None, "") of a regular file of at most ``max_bytes``, or (None, reason, detail).
+
+    Opened without following a symlink and without blocking (a FIFO swapped in after the listing
+    cannot hang the read); the size is checked on the open file and the read is bounded.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    except OSError as e:
+        return None, ("symlink" if e.errno == errno.ELOOP else "unreadable"), str(e)
+    with os.fdopen(fd, "rb") as f:
+        st = os.fstat(fd)
+        kind = _not_regular(st.st_mode)
+        if kind is not None:
+            return None, kind, "not a regular file"
+        if st.st_size > max_bytes:
+            return None, "oversized", f"{st.st_size} bytes > {max_bytes}"
+        data = f.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        return None, "oversized", f"more than {max_bytes} bytes"
+    return data, None, ""
 
 
 def document_root(tree: Path, files: list[Path]) -> Path:
@@ -92,20 +202,65 @@ def document_root(tree: Path, files: list[Path]) -> Path:
     return Path(os.path.commonpath(parents)) if len(parents) > 1 else files[0].parent
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f-\x9f]")
+_NON_ASCII_DECODED = re.compile(r"[^\x00-\x7f\ufffd]")
+
+
+def _utf16_encoding(data: bytes) -> str | None:
+    """``utf-16`` (BOM), ``utf-16-le``/``-be`` (NULs on every other byte of mostly-ASCII text), or None."""
+    if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return "utf-16"
+    head = data[:8192]
+    n = len(head) // 2
+    if n < 4:
+        return None
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    if odd > 0.4 * n and even < 0.05 * n:
+        return "utf-16-le"
+    if even > 0.4 * n and odd < 0.05 * n:
+        return "utf-16-be"
+    return None
+
+
 def decode_text(data: bytes) -> tuple[str | None, str | None, bool]:
-    """(text, drop_reason, non_utf8). Mostly-UTF-8 files keep their text, flagged; the rest drop."""
+    """(text, drop_reason, non_utf8).
+
+    UTF-8 is read as is. UTF-16 (a BOM, or NULs on every other byte) is decoded and flagged
+    ``non_utf8``. A file with a NUL byte anywhere else is ``binary``. A mostly-UTF-8 file keeps its
+    text with U+FFFD for the few bad bytes (flagged; above ``MAX_NON_UTF8_FRACTION`` it drops as
+    ``non_utf8``); a legacy 8-bit file (no UTF-8 sequence at all: latin-1 / cp1252 comments) is
+    decoded as cp1252, or latin-1 where cp1252 leaves a byte undefined, and flagged, so its accents
+    survive; one with many control characters drops as ``binary``.
+    """
     if not data:
         return None, "empty", False
-    if b"\x00" in data[:8192]:
+    enc = _utf16_encoding(data)
+    if enc is not None:
+        try:
+            text = data.decode(enc).lstrip("\ufeff")
+        except UnicodeDecodeError:
+            return None, "binary", False
+        if "\x00" in text or len(_CONTROL.findall(text)) > 0.01 * max(len(text), 1):
+            return None, "binary", False
+        return (text, None, True) if text else (None, "empty", True)
+    if b"\x00" in data:
         return None, "binary", False
     try:
         return data.decode("utf-8"), None, False
     except UnicodeDecodeError:
-        text = data.decode("utf-8", errors="replace")
-        bad = text.count("\ufffd")
-        if bad > MAX_NON_UTF8_FRACTION * len(data):
+        pass
+    text = data.decode("utf-8", errors="replace")
+    if _NON_ASCII_DECODED.search(text):  # real UTF-8 sequences: a UTF-8 file with a few bad bytes
+        if text.count("\ufffd") > MAX_NON_UTF8_FRACTION * len(data):
             return None, "non_utf8", True
         return text, None, True
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+    if len(_CONTROL.findall(text)) > 0.01 * len(text):
+        return None, "binary", True
+    return text, None, True
 
 
 class PairReader(PipelineStep):
@@ -116,6 +271,9 @@ class PairReader(PipelineStep):
         catalog_dir: where the ``pairs`` and ``drops`` catalog parts go.
         max_file_bytes: files above this size are dropped as ``oversized`` (StarCoder used 1 MB).
         base_dir: folder that relative local sources are resolved against (the manifest's).
+        redact_secrets: replace secrets/PII in code by placeholders as it is read (``corpus.secrets``),
+            so no later step writes one anywhere; the counts go to ``metadata[READ_SECRETS_KEY]``
+            for the signal step.
 
     Writes metadata: the pair metadata (``pair_metadata``) plus ``kind``, ``path`` (relative to the
     repository root), ``sha256``, ``size_bytes``, ``non_utf8``; ``datasheet_path``/``datasheet_spec``
@@ -126,8 +284,9 @@ class PairReader(PipelineStep):
     type = "📖 - READER"
 
     def __init__(self, pairs: list[dict[str, Any]], catalog_dir: str, max_file_bytes: int = 1_000_000,
-                 base_dir: str | None = None):
+                 base_dir: str | None = None, redact_secrets: bool = True):
         super().__init__()
+        self.redact_secrets = redact_secrets
         self.pairs = pairs
         self.catalog_dir = catalog_dir
         self.max_file_bytes = max_file_bytes
@@ -149,8 +308,45 @@ class PairReader(PipelineStep):
         self.stat_update(f"dropped_{reason}")
         drops.add({"stage": "read", "pair_id": pair_id, "path": path, "reason": reason, "detail": detail})
 
-    def _read_pair(self, pair: dict[str, Any], pairs_out: CatalogPartWriter, drops: CatalogPartWriter) -> Iterable[Document]:
+    def _read_file(self, f: Path, root: Path, pid: str, meta: dict, row: dict,
+                   drops: CatalogPartWriter) -> Document | None:
+        rel = f.relative_to(root).as_posix()
+        shown = printable_path(rel)
 
+        def drop(reason: str, detail: str = "") -> None:
+            self._drop(drops, pid, shown, reason, detail)
+            row["files_dropped"] += 1
+
+        if shown != rel:
+            drop("non_utf8_name", "the file name is not UTF-8")
+            return None
+        if f.suffix.lower() in BINARY_SUFFIXES:
+            drop("binary", f"suffix {f.suffix}")
+            return None
+        data, reason, detail = read_regular(f, self.max_file_bytes)
+        if data is None:
+            drop(reason, detail)
+            return None
+        text, reason, non_utf8 = decode_text(data)
+        if text is None:
+            drop(reason)
+            return None
+        secrets: dict[str, int] = {}
+        if self.redact_secrets:  # before any later step can write the text anywhere (catalog, mappings)
+            text, found = redact(text)
+            secrets = secret_counts(found)
+        row["files_read"] += 1
+        row["bytes_read"] += len(data)
+        self.stat_update("files")
+        self.update_doc_stats(Document(text=text, id=""))
+        head = text.encode("utf-8", "surrogatepass")[:4096] if non_utf8 else data[:4096]
+        md = {**meta, "kind": "code", "path": rel, "language": detect_language(rel, head),
+              "sha256": sha256_text(text), "size_bytes": len(data), "non_utf8": non_utf8}
+        if self.redact_secrets:
+            md[READ_SECRETS_KEY] = secrets
+        return Document(text=text, id=doc_id(pid, "code", rel), metadata=md)
+
+    def _read_pair(self, pair: dict[str, Any], pairs_out: CatalogPartWriter, drops: CatalogPartWriter) -> Iterable[Document]:
         meta = pair_metadata(pair)
         pid = pair["pair_id"]
         row = {"pair_id": pid, "repo": pair["repo"], "manufacturer": meta["manufacturer"],
@@ -163,8 +359,9 @@ class PairReader(PipelineStep):
             for spec in pair.get("datasheet") or []:
                 try:
                     path = resolve_datasheet(spec, self.base_dir)
-                except (SourceError, OSError, ValueError) as e:
-                    self._drop(drops, pid, spec, "datasheet_fetch_failed", str(e))
+                except Exception as e:  # one bad datasheet is a recorded drop, never the end of the build
+                    _reraise_disk_full(e)
+                    self._drop(drops, pid, spec, "datasheet_fetch_failed", _why(e))
                     continue
                 self.stat_update("datasheets")
                 yield Document(text="", id=doc_id(pid, KIND_DATASHEET_SOURCE, path.name),
@@ -172,40 +369,23 @@ class PairReader(PipelineStep):
                                          "datasheet_path": str(path), "datasheet_spec": spec, "language": "text"})
             try:
                 tree = fetch(pair["repo"], self.base_dir)
-            except (SourceError, OSError) as e:
-                self._drop(drops, pid, pair["repo"], "repo_fetch_failed", str(e))
-                row["fetch_error"] = str(e)
+            except Exception as e:  # one bad repository is a recorded drop, never the end of the build
+                _reraise_disk_full(e)
+                self._drop(drops, pid, pair["repo"], "repo_fetch_failed", _why(e))
+                row["fetch_error"] = _why(e)
                 pairs_out.add(row)
                 return
-            files = select_files(tree, list(pair.get("repo_paths") or []))
+            files, skipped = select_files_checked(tree, list(pair.get("repo_paths") or []))
+            for path, reason, detail in skipped:
+                self._drop(drops, pid, path, reason, detail)
+                row["files_dropped"] += 1
             if not files:
-                self._drop(drops, pid, pair["repo"], "no_files", f"repo_paths {pair.get('repo_paths')} matched no file in {tree}")
+                self._drop(drops, pid, pair["repo"], "no_files",
+                           f"repo_paths {pair.get('repo_paths')} matched no regular file in {tree}")
             root = document_root(tree, files)
         for f in files:
             with self.track_time():
-                rel = f.relative_to(root).as_posix()
-                if f.suffix.lower() in BINARY_SUFFIXES:
-                    self._drop(drops, pid, rel, "binary", f"suffix {f.suffix}")
-                    row["files_dropped"] += 1
-                    continue
-                size = f.stat().st_size
-                if size > self.max_file_bytes:
-                    self._drop(drops, pid, rel, "oversized", f"{size} bytes > {self.max_file_bytes}")
-                    row["files_dropped"] += 1
-                    continue
-                data = f.read_bytes()
-                text, reason, non_utf8 = decode_text(data)
-                if text is None:
-                    self._drop(drops, pid, rel, reason, "")
-                    row["files_dropped"] += 1
-                    continue
-                row["files_read"] += 1
-                row["bytes_read"] += size
-                self.stat_update("files")
-                self.update_doc_stats(Document(text=text, id=""))
-                doc = Document(text=text, id=doc_id(pid, "code", rel),
-                               metadata={**meta, "kind": "code", "path": rel,
-                                         "language": detect_language(rel, data[:4096]),
-                                         "sha256": sha256_text(text), "size_bytes": size, "non_utf8": non_utf8})
-            yield doc
+                doc = self._read_file(f, root, pid, meta, row, drops)
+            if doc is not None:
+                yield doc
         pairs_out.add(row)

@@ -12,7 +12,7 @@ from datatrove.pipeline.base import PipelineStep
 
 from firmcorpus.core.documents import sha256_text
 from firmcorpus.corpus.licenses import detect_license
-from firmcorpus.corpus.secrets import find_secrets, redact, secret_counts
+from firmcorpus.corpus.secrets import READ_SECRETS_KEY, find_secrets, redact, secret_counts
 from firmcorpus.corpus.signals import text_signals
 
 # metadata keys this step writes (QualityFilter and the catalog read them)
@@ -67,12 +67,17 @@ class QualitySignals(PipelineStep):
 
     def tag(self, doc) -> None:
         md = doc.metadata
-        secrets = find_secrets(doc.text)
-        if secrets and self.redact_secrets:
-            doc.text, _ = redact(doc.text, secrets)
-            if "sha256" in md:
-                md["sha256"] = sha256_text(doc.text)
-        counts = secret_counts(secrets)
+        read = md.pop(READ_SECRETS_KEY, None)  # the reader already redacted this text and counted its secrets
+        if read is not None:
+            counts = dict(sorted(read.items()))
+            secrets = [None] * sum(counts.values())
+        else:
+            secrets = find_secrets(doc.text)
+            if secrets and self.redact_secrets:
+                doc.text, _ = redact(doc.text, secrets)
+                if "sha256" in md:
+                    md["sha256"] = sha256_text(doc.text)
+            counts = secret_counts(secrets)
         md.update(text_signals(doc.text, md.get("language")).to_dict())
         md["license_spdx"] = detect_license(doc.text) if self.detect_licenses else None
         md["is_generated"] = has_flag(md, "generated")
