@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable, Sequence
 
+from firmcorpus.parsers.cexpr import Evaluator, Macro
 from firmcorpus.parsers.models import CodeFile, Datasheet, Register, Symbol
 
 from .models import FieldLink, Link
@@ -94,6 +95,62 @@ class SymInfo:
     salient: tuple[str, ...]  # name tokens without part numbers and generic words
     weights: tuple[float, ...]  # per salient token (family-prefix words weigh little)
     family: str  # file + prefix: the block of definitions it belongs to
+    instance: int | None = None  # the argument of a per-instance function-like macro
+
+
+MAX_INSTANCES = 8
+_PARAMS = re.compile(r"^\w+\(\s*([A-Za-z_]\w*)\s*\)$")
+
+
+def _instance_name(name: str, param: str, k: int) -> str | None:
+    """``REG_RXBnCTRL`` with instance 1 → ``REG_RXB1CTRL``: the parameter (or a lone lower-case
+    ``n``/``x``) written inside an upper-case name stands for the instance number."""
+    for ph in dict.fromkeys((param, param.lower(), "n", "x")):
+        pat = re.compile(r"(?<=[A-Z0-9_])" + re.escape(ph) + r"(?=[A-Z0-9_]|$)")
+        if ph.islower() and pat.search(name):
+            return pat.sub(str(k), name, count=1)
+    return None
+
+
+def _instance_symbols(f: CodeFile) -> dict[str, list[tuple[Symbol, str, int]]]:
+    """Per-instance function-like macros of one parameter (``#define REG_TXBnCTRL(n) (0x30 +
+    (n * 0x10))``, ``Sn_MR(N)``) evaluated at instances 0, 1, …: (a copy of the symbol with that
+    value, the name the instance goes by). Instance 0 also goes by the macro's own name, as a
+    datasheet that prints one generic register (``Sn_MR``) names it."""
+    table: dict[str, Macro] = {}
+    cands = []
+    for s in f.symbols:
+        if s.kind != "macro" or s.value is None:
+            continue
+        m = _PARAMS.match(s.signature or "")
+        params = None
+        if s.signature and s.signature.startswith(s.name + "("):
+            params = tuple(p.strip() for p in s.signature[len(s.name) + 1:-1].split(",") if p.strip())
+        table.setdefault(s.name, Macro(s.value, params))
+        if m and s.int_value is None:
+            cands.append((s, m.group(1)))
+    if not cands:
+        return {}
+    ev = Evaluator(table)
+    out: dict[str, list[tuple[Symbol, str, int]]] = {}
+    for s, param in cands:
+        rows = []
+        for k in range(MAX_INSTANCES):
+            v = ev.value(re.sub(r"\b" + re.escape(param) + r"\b", f"({k})", s.value))
+            if v is None or v.value < 0:
+                break
+            iv = v.value
+            name = _instance_name(s.name, param, k)
+            if k == 0:
+                rows.append((replace(s, int_value=iv), s.name, 0))
+            if name:
+                rows.append((replace(s, int_value=iv), name, k))
+            elif k > 0:
+                break  # no placeholder in the name: only instance 0 can be told apart
+        if len({r[2] for r in rows}) > 1 and len({r[0].int_value for r in rows}) == 1:
+            continue  # the argument does not change the value: not a per-instance address
+        out[s.name] = rows
+    return out
 
 
 def symbol_infos(files: Sequence[CodeFile], part_toks: frozenset[str]) -> list[SymInfo]:
@@ -112,8 +169,14 @@ def symbol_infos(files: Sequence[CodeFile], part_toks: frozenset[str]) -> list[S
             for s in group:
                 df.update(set(split_identifier(s.name)))
             frequent_by[is_macro] = {t for t, c in df.items() if c >= 3 and c >= 0.3 * len(group)}
+        instances = _instance_symbols(f)
         for s in named:
             frequent = frequent_by[s.kind == "macro"]
+            if s.kind == "macro" and s.int_value is None and s.name in instances:
+                for inst_sym, inst_name, k in instances[s.name]:
+                    salient, weights, prefix = _salient_tokens(inst_name, frequent, part_toks)
+                    out.append(SymInfo(f.path, inst_sym, salient, weights, f"{f.path}::{prefix}", k))
+                continue
             if s.kind in VALUE_KINDS and s.int_value is None:
                 continue
             if s.kind == "field" and s.offset is None:
@@ -234,6 +297,8 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
                     ev_list = ["offset", "name"]
                 else:
                     ev_list = [ev, "abbrev" if how == "abbrev" else "name" if sim >= STRONG_NAME else "partial-name"]
+                if si.instance is not None and sim < STRONG_NAME:
+                    continue  # an instance of a per-instance macro is told apart by its name only
                 key = (i, si.sym.name + "@" + si.file)
                 if per_name_seen.get(key, -1) >= sim:
                     continue
@@ -282,7 +347,7 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
             # a struct field serves every instance of its peripheral kind (ADC_TypeDef.SR for
             # ADC1, ADC2, ADC3); a macro carries one register
             sk = (c.info.file, c.info.sym.name, c.info.sym.start_line,
-                  regs[c.reg_idx].peripheral if c.info.sym.kind == "field" else None)
+                  regs[c.reg_idx].peripheral if c.info.sym.kind == "field" else c.info.instance)
             if rf in taken_rf or sk in taken_sym:
                 continue
             taken_rf.add(rf)
