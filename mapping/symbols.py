@@ -187,6 +187,52 @@ def symbol_infos(files: Sequence[CodeFile], part_toks: frozenset[str]) -> list[S
     return out
 
 
+MIN_FIT = 3  # exact name matches a family needs before its value transform is trusted
+
+
+def encoded_members(infos: Sequence[SymInfo], regs: Sequence[Register],
+                    part_toks: frozenset[str]) -> list[SymInfo]:
+    """Family members whose value *encodes* the address (``RegName = 0x01 << 1`` in an SPI command
+    enum, ``(offset << 8) | (block << 3)``): per family (one enum, or one macro-prefix block), the
+    transform value = a·addr + b that at least ``MIN_FIT`` members with exactly the register's
+    name agree on; every member of the family is then offered at the address it decodes to
+    (a copy of its symbol with that ``int_value``)."""
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for r in regs:
+        a = parse_int(r.address)
+        if a is not None:
+            by_key["".join(register_tokens(r.name, part_toks))].append(a)
+    fams: dict[str, list[SymInfo]] = defaultdict(list)
+    for si in infos:
+        if si.sym.kind != "field" and si.instance is None and si.sym.int_value is not None:
+            fams[si.family].append(si)
+    out: list[SymInfo] = []
+    for fam, members in fams.items():
+        pairs = sorted({(a, si.sym.int_value) for si in members
+                        for a in by_key.get("".join(si.salient), ())[:1]})
+        if len(pairs) < MIN_FIT or sum(1 for a, v in pairs if a == v) * 2 >= len(pairs):
+            continue
+        votes: Counter[tuple[int, int]] = Counter()
+        sample = pairs[:40]
+        for x, (a1, v1) in enumerate(sample):
+            for a2, v2 in sample[x + 1:]:
+                if a2 != a1 and (v2 - v1) % (a2 - a1) == 0:
+                    k = (v2 - v1) // (a2 - a1)
+                    if k >= 1:
+                        votes[(k, v1 - k * a1)] += 1
+        if not votes:
+            continue
+        (k, b), _ = max(votes.items(), key=lambda kv: (kv[1], -kv[0][0], kv[0]))
+        fit = sum(1 for a, v in pairs if v == k * a + b)
+        if (k, b) == (1, 0) or fit < MIN_FIT or fit < 0.6 * len(pairs):
+            continue
+        for si in members:
+            d, rem = divmod(si.sym.int_value - b, k)
+            if rem == 0 and d >= 0:
+                out.append(SymInfo(si.file, replace(si.sym, int_value=d, role=None), si.salient, si.weights, si.family))
+    return out
+
+
 def register_addresses(reg: Register, bases: dict[str, int]) -> list[tuple[int, str]]:
     """Values a symbol may hold for this register, with the evidence word each gives."""
     addr = parse_int(reg.address)
@@ -236,6 +282,9 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
             by_offset[si.sym.offset].append(si)
         else:
             by_value[si.sym.int_value].append(si)
+    regs0 = datasheet.registers
+    for si in encoded_members(infos, regs0, part_toks):
+        by_value[si.sym.int_value].append(si)
     # overlay structs the code instantiates at a base address (USART1 → USART_TypeDef at 0x40011000)
     instance_types: dict[int, set[str]] = defaultdict(set)
     for f in files:

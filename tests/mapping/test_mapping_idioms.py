@@ -1,0 +1,183 @@
+"""Register-naming idioms of vendor driver code, each in a few hand-written lines (written for
+these tests, no vendor code copied), each asserting the exact link the mapping makes."""
+
+from __future__ import annotations
+
+from firmcorpus.mapping.constants import parse_constants
+from firmcorpus.mapping.core import map_pair
+from firmcorpus.parsers.code import parse_code
+from firmcorpus.parsers.models import Datasheet, Register
+
+REGS = [("CONFIG", "0x00"), ("STATUS", "0x01"), ("DATA_LSB", "0x02"), ("DATA_MSB", "0x03"), ("THRESHOLD", "0x04"),
+        ("CHIP_ID", "0x0f")]
+
+
+def _sheet(regs=REGS, title="ZQ4711 sensor") -> Datasheet:
+    return Datasheet(source="zq4711.pdf", pages=1, title=title,
+                     registers=[Register(name=n, address=a) for n, a in regs])
+
+
+def _links(path: str, text: str, regs=REGS) -> dict[str, tuple[str, str, int]]:
+    f = parse_constants(path, text) if path.endswith((".py", ".rs", ".cs")) else parse_code(path, text.encode())
+    res = map_pair(_sheet(regs), [f], {path: text})
+    return {lk.register: (lk.symbol, lk.file, lk.line) for lk in res.links}
+
+
+def test_local_fallback_of_a_standard_macro_takes_the_standard_meaning():
+    text = """/* zq4711 */
+#if !defined(UINT8_C) && !defined(INT8_C)
+#define UINT8_C(x) U8_C(x)
+#endif
+#define ZQ4711_CONFIG_ADDR UINT8_C(0x00)
+#define ZQ4711_STATUS_ADDR UINT8_C(0x01)
+#define ZQ4711_CHIP_ID_ADDR UINT8_C(0x0F)
+"""
+    links = _links("zq4711_defs.h", text)
+    assert links["STATUS"] == ("ZQ4711_STATUS_ADDR", "zq4711_defs.h", 6)
+    assert links["CHIP_ID"] == ("ZQ4711_CHIP_ID_ADDR", "zq4711_defs.h", 7)
+
+
+def test_static_constexpr_class_members_with_bit_values_between():
+    text = """// zq4711 driver
+#include <cstdint>
+class Zq4711 {
+ private:
+  static constexpr uint8_t CONFIG_ = 0x00;
+  static constexpr uint8_t STATUS_ = 0x01;
+  static constexpr uint8_t SOFT_RESET_ = 0x80;
+  static constexpr uint8_t DATA_LSB_ = 0x02;
+  static constexpr uint8_t CHIP_ID_ = 0x0F;
+  static constexpr uint8_t WHOAMI_VALUE_ = 0x03;
+  int32_t bus_;
+};
+"""
+    links = _links("zq4711.h", text)
+    assert links["STATUS"] == ("STATUS_", "zq4711.h", 6)
+    assert links["CHIP_ID"] == ("CHIP_ID_", "zq4711.h", 9)
+    assert "DATA_MSB" not in links  # WHOAMI_VALUE_ = 0x03 is a value, not DATA_MSB
+
+
+def test_enum_class_with_underlying_type_inside_a_class():
+    text = """// zq4711
+class Zq4711 {
+ public:
+  enum class Reg : uint8_t {
+    Config = 0x00,
+    Status = 0x01,
+    DataLsb = 0x02,
+    DataMsb = 0x03,
+  };
+};
+"""
+    links = _links("zq4711.hpp", text)
+    assert links["DATA_MSB"] == ("DataMsb", "zq4711.hpp", 8)
+    assert links["CONFIG"] == ("Config", "zq4711.hpp", 5)
+
+
+def test_namespace_constants():
+    text = """// zq4711
+namespace zq4711 {
+namespace REG {
+constexpr uint8_t CONFIG = 0x00;
+constexpr uint8_t STATUS = 0x01;
+constexpr uint8_t THRESHOLD = 0x04;
+}
+}
+"""
+    links = _links("zq4711_regs.hpp", text)
+    assert links["THRESHOLD"] == ("THRESHOLD", "zq4711_regs.hpp", 6)
+
+
+def test_per_instance_function_like_macro_links_each_instance_by_name():
+    regs = [("BUF0CTRL", "0x30"), ("BUF1CTRL", "0x40"), ("BUF2CTRL", "0x50"), ("BUF0DATA", "0x36"),
+            ("BUF1DATA", "0x46"), ("MODE", "0x0f")]
+    text = """// zq4711 buffers
+#define REG_MODE 0x0F
+#define REG_BUFnCTRL(n) (0x30 + (n * 0x10))
+#define REG_BUFnDATA(n) (0x36 + (n * 0x10))
+"""
+    links = _links("zq4711.cpp", text, regs)
+    assert links["BUF1CTRL"] == ("REG_BUFnCTRL", "zq4711.cpp", 3)
+    assert links["BUF2CTRL"] == ("REG_BUFnCTRL", "zq4711.cpp", 3)
+    assert links["BUF1DATA"] == ("REG_BUFnDATA", "zq4711.cpp", 4)
+
+
+def test_encoded_addresses_in_a_command_enum():
+    text = """// zq4711 SPI commands: the address sits in bits 6..1
+enum Zq4711Command {
+  ConfigReg = 0x00 << 1,
+  StatusReg = 0x01 << 1,
+  DataLsbReg = 0x02 << 1,
+  DataMsbReg = 0x03 << 1,
+  ThresholdReg = 0x04 << 1,
+};
+"""
+    links = _links("zq4711.h", text)
+    assert links["DATA_MSB"] == ("DataMsbReg", "zq4711.h", 6)
+    assert links["THRESHOLD"] == ("ThresholdReg", "zq4711.h", 7)
+
+
+def test_micropython_const_and_plain_python_constants():
+    text = '''"""zq4711 driver."""
+from micropython import const
+
+_ZQ_ADDRESS = const(0x48)
+_REG_CONFIG = const(0x00)
+_REG_STATUS = const(0x01)
+_REG_CHIP_ID = const(0x0F)
+THRESHOLD_ADDR = 0x04
+
+
+class ZQ4711:
+    def __init__(self, i2c):
+        self._reg = 0x02
+'''
+    links = _links("zq4711.py", text)
+    assert links["STATUS"] == ("_REG_STATUS", "zq4711.py", 6)
+    assert links["THRESHOLD"] == ("THRESHOLD_ADDR", "zq4711.py", 8)
+    assert "DATA_LSB" not in links  # an attribute set inside a method is not a constant
+
+
+def test_rust_enum_and_associated_constants():
+    enum_text = """//! zq4711
+pub enum Register {
+    CONFIG = 0x00,
+    STATUS = 0x01,
+    CHIP_ID = 0x0F,
+}
+"""
+    assoc_text = """struct Register;
+impl Register {
+    pub const CONFIG: u8 = 0x00;
+    pub const STATUS: u8 = 0x01;
+    pub const THRESHOLD: u8 = 0x04;
+}
+pub const DEVICE_ADDRESS: u8 = 0b100_1000;
+"""
+    assert _links("src/lib.rs", enum_text)["CHIP_ID"] == ("CHIP_ID", "src/lib.rs", 5)
+    assert _links("src/register.rs", assoc_text)["THRESHOLD"] == ("THRESHOLD", "src/register.rs", 5)
+
+
+def test_csharp_enum_byte():
+    text = """namespace Zq4711
+{
+    internal enum Register : byte
+    {
+        Config = 0x00,
+        Status = 0x01,
+        ChipId = 0x0F,
+    }
+}
+"""
+    assert _links("Register.cs", text)["CHIP_ID"] == ("ChipId", "Register.cs", 7)
+
+
+def test_rust_modules_are_reached_from_the_crate_root():
+    from firmcorpus.mapping.repo_map import map_repo
+
+    texts = {"src/lib.rs": "//! Driver for the ZQ4711.\nmod regs;\n",
+             "src/regs.rs": "pub enum Register {\n    CONFIG = 0x00,\n    STATUS = 0x01,\n    CHIP_ID = 0x0F,\n}\n",
+             "other/unrelated.rs": "pub const STATUS: u8 = 0x01;\n"}
+    res, _ = map_repo(_sheet(), texts)
+    assert {(lk.register, lk.symbol, lk.file) for lk in res.links} == {
+        ("CONFIG", "CONFIG", "src/regs.rs"), ("STATUS", "STATUS", "src/regs.rs"), ("CHIP_ID", "CHIP_ID", "src/regs.rs")}
