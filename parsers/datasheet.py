@@ -25,6 +25,7 @@ import pymupdf
 
 from firmcorpus.core.errors import UserError
 from firmcorpus.parsers.models import Datasheet, EncryptedPDFError, Field, NotAPDFError, Peripheral, Register, Section
+from firmcorpus.parsers.pdf_grid import grids, read_grid, ruling_segments
 from firmcorpus.parsers.pdf_layout import group_lines
 from firmcorpus.parsers.pdf_registers import (
     PageContext,
@@ -49,11 +50,13 @@ _HEXLIKE = re.compile(r"(?<![\w.])(?:0x[0-9a-f]{1,8}|[0-9][0-9a-f]{0,3}h)(?![\w.
 _BLOCK_CUE = re.compile(r"address offset\s*:|\(\s*(?:address|offset)\s*=|Register\s+0x[0-9a-f]+|"
                         r"^\s*(?:\d+(?:\.\d+)*\s+)?[A-Z][A-Z0-9_]+\s*\((?:0x)?[0-9A-F]{1,8}h?\)\s*$", re.I | re.M)
 _BAREHEX = re.compile(r"^\s*[0-9A-F]{2,4}\s*$", re.M)
+# structural candidacy for the grid reader: address-like tokens in any printed form
+# (``0x1F``, ``1Fh``, letter-first ``B0h``, ``(04h)``, bare two-digit hex cells, binary bytes)
+_ANYHEX = re.compile(r"(?<![\w.])(?:0x[0-9a-f]{1,8}|[0-9a-f]{1,4}h|[0-9A-F]{2}|[01]{4}\s?[01]{4}b?)(?![\w.])", re.I)
 _NUM_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,5})\.?\s+([A-Z][^\n]{1,90})$")
 
 
 def _open(source: str | Path | bytes):
-
     try:
         if isinstance(source, (bytes, bytearray)):
             if not bytes(source[:1024]).lstrip().startswith(b"%PDF") and b"%PDF" not in bytes(source[:1024]):
@@ -108,6 +111,7 @@ def _parse(doc, name: str, pages: tuple[int, int] | None) -> Datasheet:
     text_chars = 0
     image_pages = 0
     candidates: list[int] = []
+    grid_only: set[int] = set()  # pages only the grid reader looks at (no register vocabulary)
     try:
         has_outline = bool(doc.get_toc(simple=True))
     except Exception:
@@ -136,6 +140,8 @@ def _parse(doc, name: str, pages: tuple[int, int] | None) -> Datasheet:
         hexes = len(_HEXLIKE.findall(txt))
         if (cues >= 2 and (hexes >= 4 or len(_BAREHEX.findall(txt)) >= 6)) or _BLOCK_CUE.search(txt) or (cues >= 4 and re.search(r"\bbit\s*7\b|\bD7\b|\b15\b", txt)):
             candidates.append(pno)
+        elif len(_ANYHEX.findall(txt)) >= 6:
+            grid_only.add(pno)
     if not ds.title:
         for pno in sorted(page_text):
             for ln in page_text[pno].splitlines():
@@ -155,7 +161,7 @@ def _parse(doc, name: str, pages: tuple[int, int] | None) -> Datasheet:
         ds.warnings.append(f"{image_pages} page(s) without a text layer (scanned images; no OCR is done)")
 
     ds.sections = _sections(doc, page_text, first, last, ds, styled)
-    raw, peripherals = _registers(doc, candidates, ds)
+    raw, peripherals = _registers(doc, sorted(set(candidates) | grid_only), ds, grid_only)
     ds.peripherals = peripherals
     ds.registers = _finalise(raw, ds)
     return ds
@@ -306,7 +312,8 @@ def _follows(prev: tuple[int, ...], cur: tuple[int, ...]) -> bool:
 # --------------------------------------------------------------------------- registers
 
 
-def _registers(doc, candidates: list[int], ds: Datasheet) -> tuple[list[RawRegister], list[Peripheral]]:
+def _registers(doc, candidates: list[int], ds: Datasheet,
+               grid_only: set[int] | frozenset = frozenset()) -> tuple[list[RawRegister], list[Peripheral]]:
     raw: list[RawRegister] = []
     peripherals: dict[str, Peripheral] = {}
     ctx = PageContext()
@@ -315,10 +322,14 @@ def _registers(doc, candidates: list[int], ds: Datasheet) -> tuple[list[RawRegis
             page = doc[pno - 1]
             tp = page.get_textpage()  # one text extraction serves words and blocks
             words = page.get_text("words", sort=False, textpage=tp)
-            blocks = blocks_of(page, tp)
+            blocks = blocks_of(page, tp) if pno not in grid_only else []
             height = page.rect.height
         except Exception as e:
             ds.warnings.append(f"page {pno}: word extraction failed ({e.__class__.__name__})")
+            continue
+        n_before = len(raw)
+        if pno in grid_only:
+            raw.extend(_grid_registers(page, pno, [w[:5] for w in words], [], ds))
             continue
         lines = group_lines([w[:5] for w in words])
         tables = read_tables(lines, height)
@@ -345,7 +356,17 @@ def _registers(doc, candidates: list[int], ds: Datasheet) -> tuple[list[RawRegis
                 rules = page_rules
             for r in registers_from_table(t, pno, rules):
                 r.peripheral = periph
+                r.confidence = 0.9
+                r.table = f"p{pno}.w{tables.index(t) + 1}"
+                r.region = (t.y0, t.y1)
                 raw.append(r)
+        # the grid reader: drawn tables typed by content; where it and the header reader read
+        # the same region, the one with more register rows wins
+        page_word = [r for r in raw[n_before:]]
+        grid_regs = _grid_registers(page, pno, [w[:5] for w in words], page_word, ds)
+        if grid_regs:
+            raw[n_before:] = [r for r in page_word if not r.replaced]
+            raw.extend(grid_regs)
         raw.extend(_caption_registers(lines, raw, block_regs, pno))
         width = page.rect.width
         head_x = {b.y0: b.x0 for b in blocks}
@@ -356,6 +377,7 @@ def _registers(doc, candidates: list[int], ds: Datasheet) -> tuple[list[RawRegis
             any(b.x0 > 0.45 * width and len(b.text) > 60 for b in blocks)
             and any(b.x0 < 0.2 * width and len(b.text) > 60 for b in blocks))
         for (reg, y), x in zip(block_regs, xs):
+            reg.confidence, reg.table = 0.8, f"p{pno}.h"
             if reg.fields:
                 raw.append(reg)
                 continue
@@ -378,6 +400,34 @@ def _registers(doc, candidates: list[int], ds: Datasheet) -> tuple[list[RawRegis
         if name not in peripherals:
             peripherals[name] = Peripheral(name=name, base_address=f"0x{base:x}")
     return raw, list(peripherals.values())
+
+
+def _grid_registers(page, pno: int, words, word_regs: list[RawRegister], ds: Datasheet) -> list[RawRegister]:
+    """Registers of the drawn tables of one page (``parsers.pdf_grid``); rejected candidate
+    tables become warnings. Header-reader rows in a region the grid reads better are marked
+    ``replaced``."""
+    segs = ruling_segments(page)
+    if len(segs) < 6:
+        return []
+    out: list[RawRegister] = []
+    for n, g in enumerate(grids(segs), 1):
+        t = read_grid(g, words)
+        tid = f"p{pno}.t{n}"
+        if t.rejected:
+            if t.rejected not in ("empty",) and t.addr_header:
+                ds.warnings.append(f"page {pno} table {n}: not read as a register map ({t.rejected})")
+            continue
+        y0, y1 = t.bbox[1], t.bbox[3]
+        same = [r for r in word_regs if r.region and
+                min(y1, r.region[1]) - max(y0, r.region[0]) > 0.3 * min(y1 - y0, r.region[1] - r.region[0] + 1)]
+        if same and len(same) >= len(t.registers):
+            continue
+        for r in same:
+            r.replaced = True
+        for gr in t.registers:
+            out.append(RawRegister(gr.name, gr.address, page=pno, source="table", confidence=gr.confidence,
+                                   table=tid))
+    return out
 
 
 _CAPTION_ADDR = re.compile(r"address\s*(?:=\s*)?(0x[0-9a-f]+|[0-9a-f]+h)\b", re.I)
@@ -453,6 +503,7 @@ def _finalise(raw: list[RawRegister], ds: Datasheet) -> list[Register]:
             name=r.name, address=f"0x{r.address:x}", peripheral=r.peripheral, address_kind=r.address_kind,
             width_bits=r.width_bits, reset=None if r.reset is None else f"0x{r.reset:x}", access=r.access,
             description=r.description, page=r.page, section_id=None, fields=r.fields,
+            confidence=r.confidence, table=r.table,
         ))
     _attach_sections(out, ds.sections)
     return out
@@ -511,7 +562,6 @@ def load_datasheet(path: str | Path) -> Datasheet:
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix in (".svd", ".xml"):
-
         return parse_svd(p)
     if suffix == ".pdf":
         return parse_pdf(p)
@@ -520,7 +570,6 @@ def load_datasheet(path: str | Path) -> Datasheet:
     if b"%PDF" in head[:1024]:
         return parse_pdf(p)
     if b"<device" in head or b"<?xml" in head:
-
         return parse_svd(p)
     raise NotAPDFError(f"{p}: unknown datasheet format (expected .pdf, .svd or .xml)")
 

@@ -1,6 +1,6 @@
 """Shared record types: the one module every top-level folder may import.
 
-The dataclasses mirror the JSON contracts of ``DESIGN.md`` (``Datasheet``, ``CodeFile``);
+The dataclasses mirror the JSON contracts of ``docs/contracts.md`` (``Datasheet``, ``CodeFile``);
 ``to_dict()`` gives exactly the contract JSON (keys may be added, never renamed).
 Parsers return these; mapping, corpus and catalog only pass them along.
 """
@@ -55,6 +55,10 @@ class Register:
     page: int | None = None
     section_id: str | None = None
     fields: list[Field] = field(default_factory=list)
+    # added by the PDF reader (optional): how sure the reader is (0-1) and where the row came
+    # from ("p12.t2": page 12, second table read there; "p12.h": a heading)
+    confidence: float | None = None
+    table: str | None = None
 
 
 @dataclass

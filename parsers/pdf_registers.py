@@ -356,6 +356,10 @@ class RawRegister:
     address_kind: str = "absolute"
     fields: list[Field] = field(default_factory=list)
     source: str = "table"  # table | block
+    confidence: float | None = None
+    table: str | None = None  # provenance: "p12.t2" (page 12, second table), "p12.h" (heading)
+    region: tuple[float, float] | None = None  # y extent of the table the row came from
+    replaced: bool = False  # a better reading of the same region exists
 
 
 def registers_from_table(t: Table, page_no: int, rules: list[tuple[float, float, float]] | None = None) -> list[RawRegister]:

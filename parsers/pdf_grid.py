@@ -1,0 +1,469 @@
+"""Cell-grid reader for ruled register tables, with columns typed by their content.
+
+``parsers.pdf_registers`` reads tables under a header band whose words name the columns;
+many real datasheets print register maps whose headers say "Reg", "COMMAND CODE",
+"Register Index" or nothing recognisable. This module reads the *drawn* table instead:
+
+1. **Rulings** (``ruling_segments``): stroked lines and thin filled rectangles from
+   ``page.get_cdrawings()`` (a few ms per page, unlike ``find_tables`` at ~0.3-0.4 s), and
+   the walls of cell rectangles.
+2. **Grids** (``grids``): segments that touch form one table; its column walls are the
+   clustered x of its vertical segments, its row bands the clustered y of its horizontal
+   ones. Words go to the (band, column) their centre falls in; a band holding several text
+   lines is split into lines later, at the lines whose address cell parses.
+3. **Column typing by content** (``read_grid``): an address column is one whose cells
+   parse under a tolerant grammar (``0x1F``, ``1Fh``, ``B0h``, ``(04h)``, ``0x02, 0x03``,
+   ``00h/80h``, ``20[4:0]``, binary ``0000 0110b``, bare ``0F``), with few repeats and mostly
+   monotonic values; the number base is decided per column from the evidence (a ``dec`` /
+   ``index`` header; cells of equal width made of 0/1 only; a bare run that crosses 09 -> 10
+   with no A-F digit is decimal, one with an A-F digit is hex). A name column holds short,
+   mostly unique cells with letters. Header words only break ties (and veto the columns
+   that hold bit numbers, reset values, sizes).
+4. **Consistency checks** reject tables that are not register maps (bit-description
+   tables, value -> meaning tables, memory maps with repeated names): each rejection is
+   reported as a warning with its reason.
+
+Nothing here names a vendor, a part or a file; everything is a property of the page.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+
+from firmcorpus.parsers.pdf_layout import Line, Word, clean_text, group_lines
+
+# --------------------------------------------------------------------------- rulings
+
+
+@dataclass
+class Seg:
+    horiz: bool
+    pos: float  # y of a horizontal segment, x of a vertical one
+    a: float  # start along the segment
+    b: float  # end along the segment
+
+
+def ruling_segments(page) -> list[Seg]:
+    """Horizontal and vertical ruling segments of a page (lines, thin rectangles, cell walls)."""
+    out: list[Seg] = []
+    try:
+        drawings = page.get_cdrawings()
+        prect = page.rect
+    except Exception:
+        return out
+    pw, ph = prect.width, prect.height
+    for d in drawings:
+        for it in d.get("items", ()):
+            kind = it[0]
+            if kind == "l":
+                (x0, y0), (x1, y1) = it[1], it[2]
+                if abs(y0 - y1) < 1.0 and abs(x1 - x0) > 3:
+                    out.append(Seg(True, (y0 + y1) / 2, min(x0, x1), max(x0, x1)))
+                elif abs(x0 - x1) < 1.0 and abs(y1 - y0) > 3:
+                    out.append(Seg(False, (x0 + x1) / 2, min(y0, y1), max(y0, y1)))
+            elif kind == "re":
+                r = it[1]
+                x0, y0, x1, y1 = (r[0], r[1], r[2], r[3]) if len(r) == 4 else (r.x0, r.y0, r.x1, r.y1)
+                x0, x1 = min(x0, x1), max(x0, x1)
+                y0, y1 = min(y0, y1), max(y0, y1)
+                w, h = x1 - x0, y1 - y0
+                if w > 0.9 * pw and h > 0.9 * ph:
+                    continue  # page background
+                if h < 2.5 and w > 3:
+                    out.append(Seg(True, (y0 + y1) / 2, x0, x1))
+                elif w < 2.5 and h > 3:
+                    out.append(Seg(False, (x0 + x1) / 2, y0, y1))
+                elif w > 3 and h > 3:
+                    out.append(Seg(True, y0, x0, x1))
+                    out.append(Seg(True, y1, x0, x1))
+                    out.append(Seg(False, x0, y0, y1))
+                    out.append(Seg(False, x1, y0, y1))
+    return out
+
+
+def count_rulings(segs: list[Seg]) -> tuple[int, int]:
+    return sum(1 for s in segs if s.horiz), sum(1 for s in segs if not s.horiz)
+
+
+def _cluster(vals: list[float], tol: float) -> list[float]:
+    out: list[list[float]] = []
+    for v in sorted(vals):
+        if out and v - out[-1][-1] <= tol:
+            out[-1].append(v)
+        else:
+            out.append([v])
+    return [sum(c) / len(c) for c in out]
+
+
+@dataclass
+class Grid:
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    xs: list[float]  # column walls
+    ys: list[float]  # row walls
+    vsegs: list[Seg] = field(default_factory=list)
+
+
+def grids(segs: list[Seg], tol: float = 2.0) -> list[Grid]:
+    """Tables as connected sets of ruling segments with at least two columns and two rows."""
+    hs = sorted((s for s in segs if s.horiz), key=lambda s: s.pos)
+    vs = [s for s in segs if not s.horiz]
+    if not hs or not vs:
+        return []
+    n = len(hs) + len(vs)
+    parent = list(range(n))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(i: int, j: int) -> None:
+        ri, rj = find(i), find(j)
+        if ri != rj:
+            parent[ri] = rj
+
+    hy = [s.pos for s in hs]
+    for j, v in enumerate(vs):
+        lo = bisect_left(hy, v.a - tol)
+        hi = bisect_right(hy, v.b + tol)
+        for i in range(lo, hi):
+            h = hs[i]
+            if h.a - tol <= v.pos <= h.b + tol:
+                union(i, len(hs) + j)
+    comps: dict[int, list[int]] = {}
+    for i in range(n):
+        comps.setdefault(find(i), []).append(i)
+    out = []
+    for members in comps.values():
+        ch = [hs[i] for i in members if i < len(hs)]
+        cv = [vs[i - len(hs)] for i in members if i >= len(hs)]
+        if len(ch) < 2 or len(cv) < 2:
+            continue
+        x0 = min(min(s.a for s in ch), min(s.pos for s in cv))
+        x1 = max(max(s.b for s in ch), max(s.pos for s in cv))
+        y0 = min(min(s.pos for s in ch), min(s.a for s in cv))
+        y1 = max(max(s.pos for s in ch), max(s.b for s in cv))
+        if x1 - x0 < 40 or y1 - y0 < 20:
+            continue
+        # double-drawn walls and per-cell rectangles put several segments within a few
+        # points of one wall: no real column or row is that narrow
+        xs = _cluster([s.pos for s in cv] + [x0, x1], 4.5)
+        ys = _cluster([s.pos for s in ch] + [y0, y1], 4.0)
+        if len(xs) < 3 or len(ys) < 2:
+            continue
+        out.append(Grid(x0, y0, x1, y1, xs, ys, cv))
+    out.sort(key=lambda g: (g.y0, g.x0))
+    return out
+
+
+# --------------------------------------------------------------------------- address grammar
+
+_FOOT = re.compile(r"\s*(?:\(\d\)|\[\d\]|\*+|\d\))$")
+_BITSUFFIX = re.compile(r"\s*\[\d{1,2}(?::\d{1,2})?\]$")
+_TOK_0X = re.compile(r"^0x([0-9a-f]{1,8})$", re.I)
+_TOK_H = re.compile(r"^([0-9a-f]{1,8})h$", re.I)
+_TOK_BIN = re.compile(r"^([01]{4}(?:[ _]?[01]{4}){0,3})\s*b?$", re.I)
+_TOK_BARE = re.compile(r"^[0-9a-f]{1,4}$", re.I)
+
+
+@dataclass
+class AddrCell:
+    kind: str  # "0x" | "h" | "bin" | "bare"
+    text: str  # the digits of the first value
+    is_range: bool = False
+
+
+def parse_addr_cell(cell: str) -> AddrCell | None:
+    """One address cell under the tolerant grammar; the number base of bare cells is decided
+    per column (``column_base``)."""
+    s = clean_text(cell)
+    if not s or len(s) > 40:
+        return None
+    for _ in range(2):
+        s = _FOOT.sub("", s).strip()
+        s = _BITSUFFIX.sub("", s).strip()
+    if s.startswith("(") and s.endswith(")"):
+        s = s[1:-1].strip()
+    # binary with separators first ("0000 0110b", "1001_1111")
+    m = _TOK_BIN.match(s)
+    if m and (len(m.group(1).replace(" ", "").replace("_", "")) >= 8 or s.lower().endswith("b")):
+        return AddrCell("bin", m.group(1).replace(" ", "").replace("_", ""))
+    # the first of a pair / list / range: "00h/80h", "0x02, 0x03", "00-0E", "0x01 to 0x1C"
+    parts = [p for p in re.split(r"\s*(?:/|,|\.\.+|…|–|—|~|-|\bto\b|\band\b)\s*", s, flags=re.I) if p]
+    if not parts or len(parts) > 4:
+        return None
+    rng = len(parts) > 1
+    first = parts[0].replace(" ", "")
+    # a trailing aliased form "0x3F (0x5F)": the first is the address
+    first = re.sub(r"\(.*$", "", first)
+    for pat, kind in ((_TOK_0X, "0x"), (_TOK_H, "h")):
+        mm = pat.match(first)
+        if mm:
+            if any(not (_TOK_0X.match(p.replace(" ", "")) or _TOK_H.match(p.replace(" ", ""))
+                        or _TOK_BARE.match(p)) for p in parts[1:]):
+                return None
+            return AddrCell(kind, mm.group(1), rng)
+    if _TOK_BARE.match(first) and all(_TOK_BARE.match(p) for p in parts):
+        return AddrCell("bare", first, rng)
+    return None
+
+
+def column_base(cells: list[AddrCell], header: str) -> str:
+    """'hex' | 'dec' | 'bin' for the bare cells of one column, from the column's evidence."""
+    h = header.lower()
+    kinds = {c.kind for c in cells}
+    bare = [c.text for c in cells if c.kind == "bare"]
+    if re.search(r"\bdec(imal)?\b|\bindex\b|\bno\.|\bnumber\b|#", h) and not re.search(r"\bhex\b", h):
+        if all(t.isdigit() for t in bare):
+            return "dec"
+    if bare and all(re.fullmatch(r"[01]+", t) for t in bare) and len({len(t) for t in bare}) == 1 \
+            and len(bare[0]) >= 3:
+        return "bin"
+    if kinds & {"0x", "h"} or re.search(r"\bhex\b", h):
+        return "hex"
+    if any(re.search(r"[a-f]", t, re.I) for t in bare):
+        return "hex"
+    vals = [int(t) for t in bare if t.isdigit()]
+    for a, b in zip(vals, vals[1:]):
+        if a == 9 and b == 10:
+            return "dec"
+    if vals and max(vals) >= 10 and not any(len(t) >= 2 and t.startswith("0") for t in bare):
+        return "dec"  # unpadded numbers past 9 with no A-F digit anywhere: a decimal count
+    return "hex"
+
+
+def addr_value(c: AddrCell, base: str) -> int:
+    if c.kind == "bin":
+        return int(c.text, 2)
+    if c.kind in ("0x", "h"):
+        return int(c.text, 16)
+    if base == "dec":
+        return int(c.text) if c.text.isdigit() else int(c.text, 16)
+    if base == "bin" and re.fullmatch(r"[01]+", c.text):
+        return int(c.text, 2)
+    return int(c.text, 16)
+
+
+# --------------------------------------------------------------------------- reading a grid
+
+
+@dataclass
+class GridRegister:
+    name: str
+    address: int
+    y: float
+    confidence: float
+    row_text: str = ""
+
+
+@dataclass
+class GridTable:
+    bbox: tuple[float, float, float, float]
+    registers: list[GridRegister]
+    addr_header: str = ""
+    name_header: str = ""
+    rejected: str | None = None  # why the table is not a register map
+
+
+_IDENT = re.compile(r"^[A-Za-z][\w.\-/\[\]<>:]*$")
+_NOT_NAME = re.compile(r"^(reserved|rsvd|res\.?|-+|—|–|n/?a|unused|not used|\.\.\.|…|none|x)$", re.I)
+_NO_ADDR_HEAD = re.compile(r"^(bits?|bit\s*\w*|default|reset|value|values|size|width|length|len|"
+                           r"page|pin|por|init\w*|data|byte\s*\d*|d\d|db\d|qty|count|#\s*of.*|"
+                           r"min|max|typ|unit|units|r/w|access|type)\b", re.I)
+_ADDR_HEAD = re.compile(r"addr|offset|pointer|index|reg\b|^reg(ister)?s?$|register\s*(#|no|num|0x|addr|index)|\bhex\b|"
+                        r"\bcode\b|op-?code|command|cmd|instruction|sub-?address|location|\bloc\b", re.I)
+_NAME_HEAD = re.compile(r"name|register|symbol|mnemonic|abbrev|acronym|command|instruction|function|"
+                        r"description|\bmode\b", re.I)
+_NO_NAME_HEAD = re.compile(r"content|value|data\s*type|default|reset|access|\bunits?\b|\bbits?\b|r/w", re.I)
+_PROSE = re.compile(r"\b(the|is|are|be|to|of|when|this|will|shall|if)\b", re.I)
+
+
+def _cell_text(ws: list[Word]) -> str:
+    ws = sorted(ws, key=lambda w: (round((w[1] + w[3]) / 2 / 3), w[0]))
+    return clean_text(" ".join(w[4] for w in ws))
+
+
+def read_grid(g: Grid, words: list[Word]) -> GridTable:
+    """Type the columns of one drawn table by content and read its register rows."""
+    inside = [w for w in words if g.x0 - 1 <= (w[0] + w[2]) / 2 <= g.x1 + 1
+              and g.y0 - 1 <= (w[1] + w[3]) / 2 <= g.y1 + 1]
+    bbox = (g.x0, g.y0, g.x1, g.y1)
+    if not inside:
+        return GridTable(bbox, [], rejected="empty")
+    ncol = len(g.xs) - 1
+    # text lines of the table, each split at the column walls
+    lines = group_lines(inside)
+    xs = g.xs
+    ys = g.ys
+    line_cells: list[tuple[Line, int, list[list[Word]]]] = []  # line, band index, cells
+    for ln in lines:
+        band = max(0, min(len(ys) - 2, bisect_right(ys, ln.y) - 1))
+        cells: list[list[Word]] = [[] for _ in range(ncol)]
+        for w in ln.words:
+            xc = (w[0] + w[2]) / 2
+            k = max(0, min(ncol - 1, bisect_right(xs, xc) - 1))
+            cells[k].append(w)
+        line_cells.append((ln, band, cells))
+    # band-level cell text (a multi-line cell of one row reads as one)
+    bands: dict[int, list[tuple[Line, list[list[Word]]]]] = {}
+    for ln, b, cells in line_cells:
+        bands.setdefault(b, []).append((ln, cells))
+    # column statistics over lines (one row per line when bands hold several register lines)
+    best_addr = None
+    col_cells: list[list[tuple[int, AddrCell | None, str]]] = [[] for _ in range(ncol)]
+    for idx, (_ln, _b, cells) in enumerate(line_cells):
+        for k in range(ncol):
+            t = _cell_text(cells[k])
+            if t:
+                col_cells[k].append((idx, parse_addr_cell(t), t))
+    header_of = _headers(line_cells, ncol)
+    scores = []
+    for k in range(ncol):
+        cs = col_cells[k]
+        parsed = [c for _, c, _ in cs if c is not None]
+        if len(parsed) < 2:
+            continue
+        head = header_of[k]
+        if _NO_ADDR_HEAD.match(head.strip()) and not _ADDR_HEAD.search(head):
+            continue
+        rate = len(parsed) / max(1, len([1 for _, c, t in cs if not _NOT_NAME.match(t)]))
+        base = column_base(parsed, head)
+        vals = [addr_value(c, base) for c in parsed]
+        uniq = len(set(vals)) / len(vals)
+        if uniq < 0.75:
+            # paged maps reuse addresses: unique together with a short block column ("Page")
+            idx_val = {i: addr_value(c, base) for i, c, _t in cs if c is not None}
+            for k2 in range(ncol):
+                if k2 == k:
+                    continue
+                blk = {i: t for i, _c, t in col_cells[k2] if len(t) <= 8}
+                pairs = [(blk.get(i, ""), v) for i, v in idx_val.items()]
+                if sum(1 for i in idx_val if i in blk) >= 0.5 * len(idx_val):
+                    uniq = max(uniq, len(set(pairs)) / len(pairs))
+        inc = sum(1 for a, b in zip(vals, vals[1:]) if b > a)
+        dec = sum(1 for a, b in zip(vals, vals[1:]) if b < a)
+        mono = max(inc, dec) / max(1, len(vals) - 1)
+        # bit-number columns (7, 6, 5 .. 0) describe fields, not registers
+        bitlike = base != "hex" or all(c.kind == "bare" for c in parsed)
+        if bitlike and vals and max(vals) <= 31 and dec > inc:
+            continue
+        if base == "bin" or all(c.kind == "bin" or re.fullmatch(r"[01]{1,7}", c.text) for c in parsed):
+            if not any(c.kind == "bin" for c in parsed) and not _ADDR_HEAD.search(head):
+                continue  # short 0/1 codes: a value -> meaning table
+        marked = sum(1 for c in parsed if c.kind in ("0x", "h", "bin")) / len(parsed)
+        if marked < 0.5 and not _ADDR_HEAD.search(head):
+            continue  # bare numbers under no address header: pin numbers, values, counts
+        s = rate * 0.4 + uniq * 0.3 + mono * 0.2 + marked * 0.1 + (0.15 if _ADDR_HEAD.search(head) else 0.0)
+        if rate >= 0.6 and uniq >= 0.75 and mono >= 0.6:
+            scores.append((s, -k, k, base))
+    if not scores:
+        return GridTable(bbox, [], rejected="no address column (cells that parse, unique, mostly increasing)")
+    scores.sort(reverse=True)
+    _s, _nk, best_addr, base = scores[0]
+    # name column: short, unique text cells with letters; header words break ties
+    name_scores = []
+    for k in range(ncol):
+        if k == best_addr:
+            continue
+        ts = [t for _, c, t in col_cells[k] if c is None or re.search(r"[g-zG-Z]", t)]
+        ts = [t for t in ts if not _NOT_NAME.match(t)]
+        if len(ts) < 2:
+            continue
+        letters = [t for t in ts if re.search(r"[A-Za-z]{2}", t)]
+        if len(letters) < 0.6 * len(ts):
+            continue
+        ident = sum(1 for t in letters if _IDENT.match(t)) / len(letters)
+        short = sum(1 for t in letters if len(t.split()) <= 6 and len(t) <= 48) / len(letters)
+        prose = sum(1 for t in letters if _PROSE.search(t)) / len(letters)
+        uniq = len(set(letters)) / len(letters)
+        head = header_of[k]
+        if _NO_NAME_HEAD.search(head) and not _NAME_HEAD.search(re.sub(r"register\s+content", "", head, flags=re.I)):
+            continue
+        s = ident * 0.4 + short * 0.3 + uniq * 0.3 - prose * 0.5 + (0.2 if _NAME_HEAD.search(head) else 0.0) \
+            - 0.02 * abs(k - best_addr)
+        if short >= 0.6 and uniq >= 0.6:
+            name_scores.append((s, k))
+    if not name_scores:
+        return GridTable(bbox, [], addr_header=header_of[best_addr], rejected="no name column")
+    name_scores.sort(reverse=True)
+    name_col = name_scores[0][1]
+    conf = max(0.0, min(1.0, 0.5 * scores[0][0] + 0.5 * name_scores[0][0]))
+    regs = _rows(bands, best_addr, name_col, base)
+    t = GridTable(bbox, [], addr_header=header_of[best_addr], name_header=header_of[name_col])
+    # consistency: unique names and unique addresses within one table
+    if len(regs) < 2:
+        t.rejected = f"{len(regs)} register row(s)"
+        return t
+    names = [r.name.lower() for r in regs]
+    if len(set(names)) < 0.7 * len(names):
+        t.rejected = "names repeat (not a register map)"
+        return t
+    for r in regs:
+        r.confidence = round(conf, 3)
+    t.registers = regs
+    return t
+
+
+def _headers(line_cells, ncol: int) -> list[str]:
+    """Header text per column: the lines above the first line with a parsing cell."""
+    out = [""] * ncol
+    for _ln, _b, cells in line_cells[:4]:
+        texts = [_cell_text(c) for c in cells]
+        if any(t and parse_addr_cell(t) is not None for t in texts):
+            break
+        for k, t in enumerate(texts):
+            if t:
+                out[k] = (out[k] + " " + t).strip()
+    return out
+
+
+def _rows(bands, addr_col: int, name_col: int, base: str) -> list[GridRegister]:
+    out: list[GridRegister] = []
+    for b in sorted(bands):
+        lines = bands[b]
+        anchors = []
+        for i, (ln, cells) in enumerate(lines):
+            c = parse_addr_cell(_cell_text(cells[addr_col]))
+            if c is not None:
+                anchors.append((i, c))
+        if not anchors:
+            continue
+        if len(anchors) == 1:
+            i, c = anchors[0]
+            name = _cell_text([w for _ln, cells in lines for w in cells[name_col]])
+            out.append(GridRegister(name, addr_value(c, base), lines[i][0].y, 0.0))
+            continue
+        # several register lines in one band (no rule between rows): each line joins the
+        # nearest anchor line
+        groups: dict[int, list[Word]] = {i: [] for i, _ in anchors}
+        for j, (ln, cells) in enumerate(lines):
+            near = min(anchors, key=lambda a: (abs(lines[a[0]][0].y - ln.y), a[0]))[0]
+            groups[near].extend(cells[name_col])
+        for i, c in anchors:
+            out.append(GridRegister(_cell_text(groups[i]), addr_value(c, base), lines[i][0].y, 0.0))
+    res = []
+    for r in out:
+        name = _clean_name(r.name)
+        if not name or _NOT_NAME.match(name) or not re.match(r"[A-Za-z_]", name) or \
+                len(re.findall(r"[A-Za-z]", name)) < 2 or name.lower().startswith("reserved") or len(name) > 60:
+            continue
+        r.name = name
+        res.append(r)
+    return res
+
+
+def _clean_name(s: str) -> str:
+    s = clean_text(s)
+    for _ in range(2):
+        s = re.sub(r"\s*(\(\d+\)|\[\d+\]|\*+|\(note \d+\))$", "", s, flags=re.I)
+    # identifiers wrapped mid-token over two lines ("W_TX_PAYLO AD") join without the space
+    m = re.fullmatch(r"([A-Z0-9_]{3,})\s([A-Z0-9_]{1,4})", s)
+    if m and ("_" in m.group(1)):
+        s = m.group(1) + m.group(2)
+    return s.strip(" ,;:")
