@@ -68,7 +68,7 @@ def mix64(x: np.ndarray) -> np.ndarray:
     return x
 
 
-def token_hashes(text: str) -> np.ndarray:
+def token_hashes(text: str | bytes) -> np.ndarray:
     """64-bit hashes of the code tokens of ``text``, all in numpy (no Python object per token).
 
     Tokens are the maximal runs of identifier/number bytes and every other non-space byte on its
@@ -76,7 +76,8 @@ def token_hashes(text: str) -> np.ndarray:
     hash is a polynomial hash read off a prefix sum: (H[end] - H[start]) * P^-start mod 2^64, then
     mixed. That is ~4x faster than ``re.findall`` + xxh3 per token string.
     """
-    b = np.frombuffer(text.encode("utf-8", "surrogatepass"), dtype=np.uint8)
+    raw = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")  # bytes: UTF-8 already
+    b = np.frombuffer(raw, dtype=np.uint8)
     n = len(b)
     if n == 0:
         return np.empty(0, dtype=_U64)
