@@ -1,6 +1,6 @@
 """Manifest schema and loading: one typed ``Pair`` per accepted row, one ``RowError`` per bad row.
 
-A manifest lists repository–datasheet pairs (DESIGN.md, "Manifest") as YAML (a list of
+A manifest lists repository–datasheet pairs (docs/contracts.md, "Manifest") as YAML (a list of
 rows or ``{pairs: [...]}``), JSON (same shapes), CSV or parquet. The H2LooP manifest is
 read as is: its columns map onto the contract (``repo_url`` → ``repo``, ``pdf_url`` →
 ``datasheet``, ``Category`` → ``category`` …) and the columns the contract does not know
@@ -22,6 +22,7 @@ Interpreting sources (fetching, unpacking) is the fetch layer's job, not this mo
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 from collections import Counter
@@ -182,17 +183,22 @@ def resolve_local(source: str, base: Path) -> Path:
 def _read_rows(path: Path, fmt: str) -> tuple[list[Any], list[str]]:
     """Raw rows (dicts, or anything else the row check will reject) and the column names."""
     if fmt in ("csv", "tsv"):
-        with path.open(newline="", encoding="utf-8-sig") as fh:
-            reader = csv.DictReader(fh, delimiter="\t" if fmt == "tsv" else ",")
+        text = _decode(path.read_bytes(), path, legacy_ok=True)
+        try:
+            reader = csv.DictReader(io.StringIO(text, newline=""), delimiter="\t" if fmt == "tsv" else ",")
             rows = [_coerce_csv_row(r) for r in reader]
-            return rows, [c.strip() for c in reader.fieldnames or []]
+        except csv.Error as exc:
+            raise ManifestError(f"{path}: not a readable {fmt.upper()} file ({exc}); fix it and retry") from exc
+        return rows, [c.strip() for c in reader.fieldnames or []]
     if fmt == "parquet":
-
-        df = pl.read_parquet(path)
+        try:
+            df = pl.read_parquet(path)
+        except Exception as exc:  # polars raises its own ComputeError/OSError variants for a bad file
+            raise ManifestError(f"{path}: not a readable parquet file ({type(exc).__name__}: "
+                                f"{str(exc).splitlines()[0] if str(exc) else ''}); fix it and retry") from exc
         return df.to_dicts(), df.columns
-    text = path.read_text(encoding="utf-8")
+    text = _decode(path.read_bytes(), path, legacy_ok=False)
     if fmt == "yaml":
-
         try:
             data = yaml.safe_load(text)
         except yaml.YAMLError as exc:
@@ -214,6 +220,19 @@ def _read_rows(path: Path, fmt: str) -> tuple[list[Any], list[str]]:
         if isinstance(r, dict):
             cols.extend(str(k) for k in r if str(k) not in cols)
     return data, cols
+
+
+def _decode(data: bytes, path: Path, legacy_ok: bool) -> str:
+    """UTF-8 (a BOM allowed); a CSV that is not UTF-8 is read as cp1252/latin-1 (spreadsheet exports)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if not legacy_ok:
+            raise ManifestError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8 and retry") from exc
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
 
 
 def _coerce_csv_row(row: dict[str | None, Any]) -> dict[str, Any]:
@@ -292,6 +311,22 @@ def _scalar(v: Any, what: str, problems: list[tuple[str, str]]) -> str | None:
     return str(v).strip()
 
 
+MAX_PAIR_ID = 200
+
+
+def _bad_pair_id(pair_id: str) -> str | None:
+    """Why ``pair_id`` cannot be an id, or None. Ids name files (``OUT/mappings/<id>.json``, through
+    ``core.names.safe_file_stem``, which maps ``vendor/chip`` or ``../x`` to a plain name); what is
+    refused here is what no file name or report line should carry."""
+    if len(pair_id) > MAX_PAIR_ID:
+        return f"is longer than {MAX_PAIR_ID} characters; use a shorter id"
+    if any(ord(c) < 32 or ord(c) == 127 or 0xD800 <= ord(c) <= 0xDFFF for c in pair_id):
+        return "has control characters; use letters, digits and ._-/"
+    if pair_id.strip(". /\\") == "":
+        return "is only dots or slashes; use a name"
+    return None
+
+
 def _category(v: str | None, problems: list[tuple[str, str]]) -> str:
     if v is None:
         return "Unknown"
@@ -321,6 +356,8 @@ def _check_row(i: int, raw: Any, base: Path, check_paths: bool, seen: dict[str, 
         problems.append(("malformed_field", f"more cells than header columns: {extra.pop('_overflow')!r}"))
 
     pair_id = _scalar(fields.get("pair_id"), "pair_id", problems)
+    if pair_id is not None and (bad := _bad_pair_id(pair_id)):
+        problems.append(("malformed_field", f"pair_id {pair_id[:80]!r} {bad}"))
     if pair_id is None:
         problems.insert(0, ("missing_id", "missing pair_id; give every row a unique pair_id"))
     elif pair_id in seen:
@@ -379,7 +416,10 @@ def load_manifest(path: str | Path, check_paths: bool = True, fmt: str | None = 
     fmt = fmt or _FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise ManifestError(f"{path}: unknown manifest format {path.suffix!r}; use .yaml, .json, .csv or .parquet")
-    rows, columns = _read_rows(path, fmt)
+    try:
+        rows, columns = _read_rows(path, fmt)
+    except OSError as exc:
+        raise ManifestError(f"manifest {path} cannot be read ({exc.strerror or exc})") from exc
     base = path.resolve().parent
     seen: dict[str, int] = {}
     table = table or default_table()

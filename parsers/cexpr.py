@@ -26,6 +26,9 @@ from typing import Callable, Mapping
 # Integer results are kept within C's 64-bit range; anything else is "not a constant".
 _MIN, _MAX = -(1 << 63), (1 << 64) - 1
 _MAX_DEPTH = 24  # macro expansion depth; real headers nest < 10
+# Tokens one Evaluator (one file) may evaluate: nested function-like macros can double the work per
+# level (1.2 KB of them took > 300 s). The largest devset header (stm32f103xb.h) needs 27k.
+WORK_BUDGET = 1_000_000
 
 _TOKEN_RE = re.compile(
     r"\s*(?:"
@@ -438,9 +441,15 @@ class Evaluator:
         self._text_memo: dict[str, Value | None] = {}
         self._body_tokens: dict[str, tuple[Macro, list]] = {}
         self._deref_shapes: dict[str, list] = {}
+        self.work = 0  # tokens evaluated; past WORK_BUDGET every further evaluation is "not a constant"
+        self.overrun = False
 
     def eval_tokens(self, toks, depth: int = 0, stack: frozenset = frozenset()) -> Value:
         if depth > _MAX_DEPTH or not toks:
+            raise _NotConst
+        self.work += len(toks)
+        if self.work > WORK_BUDGET:
+            self.overrun = True
             raise _NotConst
         p = _Parser(toks, self, depth, stack)
         v = p.expr(0)

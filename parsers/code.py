@@ -855,6 +855,8 @@ def _parse_c(cf: CodeFile, text: str, data: bytes, lang: str) -> None:
             s.role = "overlay"
         elif s.kind == "field" and s.parent in ex.overlays and s.offset is not None and not _PADDING_RE.match(s.name):
             s.role = "register"
+    if ev.overrun:  # the file's macro work budget ran out (exponential macros): values left unevaluated
+        cf.flags.append("macro_budget")
     symbols = msyms
     symbols.extend(regs)
     symbols.extend(ex.symbols)
