@@ -35,6 +35,7 @@ from datatrove.pipeline.tokens import DocumentTokenizer, TokensCounter
 from firmcorpus.core.errors import UserError
 from firmcorpus.core.io import atomic_write_json
 from firmcorpus.core.tokenizer import special_tokens, tokenizer_file
+from firmcorpus.corpus import out_state
 from firmcorpus.corpus.config import BuildConfig
 from firmcorpus.corpus.dedup import dedup_stages, parquet_reader, parquet_writer
 from firmcorpus.corpus.stages import Stage, check_stage_complete, local_executor, run_local
@@ -202,9 +203,12 @@ def check_resume(out: Path, config: BuildConfig, pairs: list[dict[str, Any]]) ->
     if prev.get("pairs_key") != _state_key(pairs):
         raise BuildError(f"{out} was built from another manifest (its pair list differs). Build into a new output "
                          f"folder, or delete {out} to start over.")
+    out_state.check_settings(out, config.model_dump(), STAGE_STATE)  # never resume with settings not applied
 
 
 def write_state(out: Path, config: BuildConfig, pairs: list[dict[str, Any]], manifest: str) -> None:
+    if (out / STAGE_STATE).exists():  # a resume (checked by check_resume): keep the settings that were applied
+        return
     state = {"tasks": config.tasks, "pairs_key": _state_key(pairs), "manifest": manifest,
              "config": config.model_dump()}
     atomic_write_json(out / STAGE_STATE, state, indent=1, sort_keys=True)
@@ -233,7 +237,10 @@ def run_stages(pairs: list[dict[str, Any]], out: str | os.PathLike, config: Buil
     logs = BuildPaths(out).logs
     timings: dict[str, float] = {}
     if config.executor == "local":
-        timings = run_local(stages, logs, config.workers, progress, only=only_stages)
+        with out_state.out_lock(out):  # one build at a time into OUT; it says who holds it
+            before = out_state.complete_stages(stages, logs)
+            timings = out_state.stage_timings(out, run_local(stages, logs, config.workers, progress, only=only_stages),
+                                              before)
         if progress:
             progress("report", len(stages), len(stages))
         return StagesRun(stages, timings)

@@ -7,13 +7,19 @@ the catalog and report written after it (``firmcorpus.data_catalog``).
 
 from __future__ import annotations
 
+import errno
 import os
+import shutil
 from pathlib import Path
 from typing import Any, Callable
+
+import yaml
 
 from firmcorpus.core.errors import UserError
 from firmcorpus.corpus.build import BuildPaths, completed_stages, plan_stages, run_stages, slurm_dry_run
 from firmcorpus.corpus.config import BuildConfig
+from firmcorpus.corpus.out_state import out_lock, record_rejected_rows
+from firmcorpus.corpus.stages import StageIncomplete
 from firmcorpus.corpus.starter import build_defaults, manifest_path
 from firmcorpus.data_catalog.build_summary import finish_build
 from firmcorpus.data_catalog.manifest import RowError, load_manifest
@@ -25,8 +31,14 @@ def load_build_config(config_file: str | os.PathLike | None = None, overrides: l
     try:
         defaults = build_defaults(starter_profile) if starter_profile else []
         return BuildConfig.load(str(config_file) if config_file else None, list(overrides or []), defaults)
-    except (ValueError, OSError) as e:
-        raise UserError(str(e)) from e
+    except (ValueError, OSError, yaml.YAMLError) as e:  # pydantic's ValidationError is a ValueError
+        where = f"{config_file}: " if config_file else ""
+        raise UserError(f"{where}{one_line(e)}; fix the config (see firmcorpus build --print-config)") from e
+
+
+def one_line(e: BaseException) -> str:
+    """An exception's message on one line (YAML and pydantic errors span several)."""
+    return " ".join(ln.strip() for ln in str(e).splitlines() if ln.strip()) or type(e).__name__
 
 
 def starter_manifest(profile: str) -> Path:
@@ -43,10 +55,42 @@ def load_pairs(manifest: str | os.PathLike) -> tuple[list[dict], str, list[RowEr
 
 
 def build_corpus(pairs: list[dict[str, Any]], out: str | os.PathLike, config: BuildConfig, manifest: str = "",
-                 base_dir: str | None = None, progress: Callable[[str, int, int], None] | None = None
-                 ) -> dict[str, Any]:
+                 base_dir: str | None = None, progress: Callable[[str, int, int], None] | None = None,
+                 rejected: list[RowError] | None = None) -> dict[str, Any]:
     """Run (or resume) every stage, then write the catalog, summary and report; returns the summary.
-    On Slurm the stages are only submitted: the summary says so, and ``report_only`` finishes later."""
+    On Slurm the stages are only submitted: the summary says so, and ``report_only`` finishes later.
+
+    The output folder is locked for the whole run (``corpus.out_state.out_lock``); ``rejected``
+    manifest rows are recorded in its ``drops`` table; a full disk ends in one line saying that a
+    rerun resumes."""
+    try:
+        with out_lock(out):
+            if rejected is not None:
+                record_rejected_rows(Path(out), rejected)
+            return _build(pairs, out, config, manifest, base_dir, progress)
+    except OSError as e:
+        if e.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise UserError(_DISK_FULL.format(out=out, what=one_line(e))) from e
+        raise
+    except StageIncomplete as e:
+        if _disk_nearly_full(Path(out)):
+            raise UserError(_DISK_FULL.format(out=out, what=one_line(e))) from e
+        raise
+
+
+_DISK_FULL = ("the disk is full under {out} ({what}); free some space and rerun the same command: it resumes "
+              "where it stopped")
+
+
+def _disk_nearly_full(out: Path) -> bool:
+    try:
+        return shutil.disk_usage(out).free < (64 << 20)
+    except OSError:
+        return False
+
+
+def _build(pairs: list[dict[str, Any]], out: str | os.PathLike, config: BuildConfig, manifest: str,
+           base_dir: str | None, progress: Callable[[str, int, int], None] | None) -> dict[str, Any]:
     run = run_stages(pairs, out, config, manifest=manifest, base_dir=base_dir, progress=progress)
     if run.submitted:
         return {"launched": [s.name for s in run.stages], "executor": config.executor,

@@ -107,7 +107,7 @@ def register(app: typer.Typer) -> None:
         else:
             with stage_bar(err) as progress:
                 summary = workflows.build_corpus(pairs, out, config, manifest=str(manifest), base_dir=base_dir,
-                                                 progress=progress)
+                                                 progress=progress, rejected=rejected)
         if as_json:
             print(json.dumps(summary, indent=1, default=str))
         elif "launched" in summary:
