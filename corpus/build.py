@@ -47,7 +47,7 @@ from firmcorpus.corpus.steps.decontam import Decontaminator, HeldoutNgrams
 from firmcorpus.corpus.steps.filters import QualityFilter
 from firmcorpus.corpus.steps.mapping import MappingStep
 from firmcorpus.corpus.steps.mixture import MixtureSampler
-from firmcorpus.corpus.steps.reader import PairReader
+from firmcorpus.corpus.steps.reader import PairReader, SplitShardReader
 from firmcorpus.corpus.steps.repo_text import RepoTextAssembler
 from firmcorpus.corpus.steps.signals import QualitySignals
 from firmcorpus.corpus.steps.split import SplitPlanner, SplitTagger
@@ -149,7 +149,7 @@ def plan_stages(pairs: list[dict[str, Any]], config: BuildConfig, out: Path, bas
     stages.append(Stage("assemble", assemble, T, outputs=[str(p.text)]))
     for split in ("train", "heldout"):
         stages.append(Stage(f"tokens_{split}", [
-            _parquet_reader(p.text / split),
+            SplitShardReader(str(p.text / split)),  # a split with no document tokenizes to nothing
             DocumentTokenizer(str(p.tokens / split), tok_path, eos_token=markers["eos"],
                               shuffle_documents=config.tokenize.shuffle, seed=config.seed),
         ], T, outputs=[str(p.tokens / split)]))

@@ -63,6 +63,7 @@ def build_corpus(pairs: list[dict[str, Any]], out: str | os.PathLike, config: Bu
     The output folder is locked for the whole run (``corpus.out_state.out_lock``); ``rejected``
     manifest rows are recorded in its ``drops`` table; a full disk ends in one line saying that a
     rerun resumes."""
+    check_heldout_repos(pairs, config)
     try:
         with out_lock(out):
             if rejected is not None:
@@ -76,6 +77,16 @@ def build_corpus(pairs: list[dict[str, Any]], out: str | os.PathLike, config: Bu
         if _disk_nearly_full(Path(out)):
             raise UserError(_DISK_FULL.format(out=out, what=one_line(e))) from e
         raise
+
+
+def check_heldout_repos(pairs: list[dict[str, Any]], config: BuildConfig) -> None:
+    """``split.heldout_repos`` must name repositories of the manifest (before any stage runs)."""
+    repos = {p.get("repo") for p in pairs}
+    unknown = [r for r in config.split.heldout_repos if r not in repos]
+    if unknown:
+        known = sorted(str(r) for r in repos)[:3]
+        raise UserError(f"split.heldout_repos names repositories that are not in the manifest: {unknown}; use the "
+                        f"manifest's `repo` values as the build resolves them (e.g. {known})")
 
 
 _DISK_FULL = ("the disk is full under {out} ({what}); free some space and rerun the same command: it resumes "

@@ -24,6 +24,7 @@ from typing import Any, Iterable
 
 from datatrove.data import Document, DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
+from datatrove.pipeline.readers import ParquetReader
 
 from firmcorpus.core.documents import KIND_DATASHEET_SOURCE, doc_id, sha256_text
 from firmcorpus.core.sources import SourceError, fetch
@@ -389,3 +390,23 @@ class PairReader(PipelineStep):
             if doc is not None:
                 yield doc
         pairs_out.add(row)
+
+
+class SplitShardReader(ParquetReader):
+    """datatrove's ``ParquetReader`` over one split's text shards, where the split may hold no
+    document at all (a one-pair manifest, or every held-out candidate refused): that split's stage
+    then reads nothing (stat ``empty_split``) instead of failing with "No files found"."""
+
+    name = "📒 Split shards"
+
+    def __init__(self, folder: str):
+        super().__init__(str(folder), glob_pattern="**/*.parquet", recursive=True)
+        self.add_file_path = False  # outputs must not depend on where the folder lives
+
+    def run(self, data: DocumentsPipeline = None, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
+        if data:
+            yield from data
+        if not self.data_folder.list_files(recursive=self.recursive, glob_pattern=self.glob_pattern):
+            self.stat_update("empty_split")
+            return
+        yield from super().run(None, rank, world_size)
