@@ -30,7 +30,7 @@ WEAK_NAME = 0.5  # below this, a name match counts no more than an address-only 
 STRONG_NAME = 0.75  # name similarity that needs no family support
 FAMILY_SUPPORT = 2  # other strongly named registers a family needs before its weakly named members count
 FAMILY_MIN_LINKS = 3  # links a family needs before its address-only members are trusted
-RUN_GAP = 16  # address distance to a linked neighbour that still makes a run of register definitions
+RUN_GAP = 64  # largest address step between neighbouring definitions of one register block
 _DECIMAL = re.compile(r"^\(?\s*[1-9][0-9]*[uUlL]*\s*\)?$")
 BIT_WORDS = frozenset({"mask", "msk", "shift", "pos", "bit", "bits", "sft", "shf", "offs", "lsb", "msb", "fld",
                        "field"})
@@ -433,14 +433,19 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
             position[(si.file, si.sym.start_line, si.sym.name)] = (fam, k)
 
     def in_register_run(c: _Cand) -> bool:
+        """A linked member within two definitions, and the values from it to the candidate
+        increase in line order by at most ``RUN_GAP`` a step (a register block, not bit values)."""
         fam, k = position[(c.info.file, c.info.sym.start_line, c.info.sym.name)]
         members = order[fam]
-        for j in (k - 1, k + 1):
-            if 0 <= j < len(members):
-                nb = members[j]
-                a = chosen_at.get((nb.file, nb.sym.start_line, nb.sym.name))
-                if a is not None and abs(a - (c.info.sym.int_value or 0)) <= RUN_GAP:
-                    return True
+        for j in (k - 1, k + 1, k - 2, k + 2):
+            if not 0 <= j < len(members):
+                continue
+            nb = members[j]
+            if chosen_at.get((nb.file, nb.sym.start_line, nb.sym.name)) is None:
+                continue
+            run = [m.sym.int_value or 0 for m in members[min(j, k):max(j, k) + 1]]
+            if all(0 < b - a <= RUN_GAP for a, b in zip(run, run[1:])):
+                return True
         return False
 
     # family members whose names do not say which register they are, in rounds: a member next
