@@ -23,19 +23,23 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass
+import sys
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 from unittest import mock
 
 import datatrove.executor.slurm as datatrove_slurm
-from datatrove.executor import RayPipelineExecutor, SlurmPipelineExecutor
 from datatrove.pipeline.tokens import DocumentTokenizer, TokensCounter
+from datatrove.utils.logging import logger as datatrove_logger
 
 from firmcorpus.core.errors import UserError
 from firmcorpus.core.io import atomic_write_json
+from firmcorpus.core.paths import cache_dir
 from firmcorpus.core.tokenizer import special_tokens, tokenizer_file
-from firmcorpus.corpus import out_state
+from firmcorpus.corpus import cluster, out_state
+from firmcorpus.corpus.cluster import FirmcorpusRayExecutor, FirmcorpusSlurmExecutor
 from firmcorpus.corpus.config import BuildConfig
 from firmcorpus.corpus.dedup import dedup_stages, parquet_reader, parquet_writer
 from firmcorpus.corpus.stages import Stage, check_stage_complete, local_executor, run_local
@@ -159,19 +163,27 @@ def plan_stages(pairs: list[dict[str, Any]], config: BuildConfig, out: Path, bas
 # --------------------------------------------------------------------------- executors
 
 
-def make_executor(stage: Stage, config: BuildConfig, logs: Path, depends=None, workers: int | None = None):
+def make_executor(stage: Stage, config: BuildConfig, logs: Path, depends=None, workers: int | None = None,
+                  require: Stage | None = None, env_command: str | None = None):
+    """The datatrove executor of one stage. On Slurm and Ray each task first checks that ``require``
+    (the stage before it) completed, and ``env_command`` is what a Slurm task runs before the
+    pipeline (``cluster.slurm_environment``; the configured venv_path/env_command when None)."""
     logging_dir = str(logs / stage.name)
+    guard = (str(logs), require.name, require.tasks) if require else None
     if config.executor == "local":
         return local_executor(stage, logging_dir, workers or config.workers, depends)
     if config.executor == "slurm":
-
         s = config.slurm
-        return SlurmPipelineExecutor(stage.pipeline, tasks=stage.tasks, time=s.time, partition=s.partition,
-                                     cpus_per_task=s.cpus_per_task, mem_per_cpu_gb=s.mem_per_cpu_gb, qos=s.qos,
+        # --workers is the array's % throttle on Slurm, only when it was set (the default runs them all)
+        throttle = (workers or config.workers) if (workers or "workers" in config.model_fields_set) else -1
+        ex = FirmcorpusSlurmExecutor(stage.pipeline, tasks=stage.tasks, time=s.time, partition=s.partition,
+                                     cpus_per_task=s.cpus_per_task, mem_per_cpu_gb=s.mem_per_cpu_gb, qos=s.qos or "",
                                      job_name=f"{s.job_name_prefix}-{stage.name}", logging_dir=logging_dir,
-                                     depends=depends, venv_path=s.venv_path, env_command=s.env_command,
-                                     sbatch_args=dict(s.sbatch_args) or None, workers=-1,
-                                     slurm_logs_folder=str(logs / "slurm" / stage.name))
+                                     depends=depends, venv_path=s.venv_path, env_command=env_command or s.env_command,
+                                     sbatch_args=dict(s.sbatch_args) or None, workers=throttle,
+                                     slurm_logs_folder=str(logs / "slurm" / stage.name), mail_user=None)
+        ex.require = guard
+        return ex
     if config.executor == "ray":
         try:
             import ray  # noqa: F401
@@ -179,9 +191,11 @@ def make_executor(stage: Stage, config: BuildConfig, logs: Path, depends=None, w
             raise BuildError("the ray executor needs the ray extra: pip install 'firmcorpus[ray]'") from e
 
         r = config.ray
-        return RayPipelineExecutor(stage.pipeline, tasks=stage.tasks, workers=workers or config.workers,
+        ex = FirmcorpusRayExecutor(stage.pipeline, tasks=stage.tasks, workers=workers or config.workers,
                                    logging_dir=logging_dir, depends=depends, cpus_per_task=r.cpus_per_task,
                                    mem_per_cpu_gb=r.mem_per_cpu_gb)
+        ex.require = guard
+        return ex
     raise BuildError(f"unknown executor {config.executor!r}: use local, slurm or ray")
 
 
@@ -216,12 +230,16 @@ def write_state(out: Path, config: BuildConfig, pairs: list[dict[str, Any]], man
 
 @dataclass
 class StagesRun:
-    """What ``run_stages`` did: the planned stages, seconds per stage run here, and whether the stages
-    were only submitted (Slurm) rather than run to completion."""
+    """What ``run_stages`` did: the planned stages, seconds per stage run here, whether the stages
+    were only submitted (Slurm) rather than run to completion, the submitted jobs, and the
+    environment and cache the tasks use (cluster executors)."""
 
     stages: list[Stage]
     timings: dict[str, float]
     submitted: bool = False
+    jobs: list[dict[str, Any]] = field(default_factory=list)
+    environment: str = ""
+    cache: str = ""
 
 
 def run_stages(pairs: list[dict[str, Any]], out: str | os.PathLike, config: BuildConfig, manifest: str = "",
@@ -231,10 +249,15 @@ def run_stages(pairs: list[dict[str, Any]], out: str | os.PathLike, config: Buil
     out = Path(out)
     if not pairs:
         raise BuildError("the manifest has no valid pair to build; see `firmcorpus catalog show MANIFEST`")
+    logs = BuildPaths(out).logs
+    cache = None
+    if config.executor in ("slurm", "ray"):
+        refuse_running_chain(logs)
+        shared = config.slurm.shared_cache if config.executor == "slurm" else config.ray.shared_cache
+        cache = cluster.prepare_cache(shared, cache_dir())  # before planning: task paths point into it
     check_resume(out, config, pairs)
     write_state(out, config, pairs, manifest)
     stages = plan_stages(pairs, config, out, base_dir)
-    logs = BuildPaths(out).logs
     timings: dict[str, float] = {}
     if config.executor == "local":
         with out_state.out_lock(out):  # one build at a time into OUT; it says who holds it
@@ -244,27 +267,171 @@ def run_stages(pairs: list[dict[str, Any]], out: str | os.PathLike, config: Buil
         if progress:
             progress("report", len(stages), len(stages))
         return StagesRun(stages, timings)
-    # slurm / ray: chain the executors with depends and launch the last one (which launches the rest)
-    prev = None
-    for stage in stages:
-        prev = make_executor(stage, config, logs, depends=prev)
-    prev.run()
-    if config.executor == "ray":  # Ray runs in this process until every stage is done
-        for stage in stages:
+    shared_paths = {"output": out, "cache": cache, **({"manifest folder": Path(base_dir)} if base_dir else {})}
+    if config.executor == "ray":
+        return _run_ray(stages, config, logs, cache, shared_paths, progress)
+    return _submit_slurm(stages, config, logs, cache, shared_paths)
+
+
+def refuse_running_chain(logs: Path) -> None:
+    """A build already queued or running into this output folder (``logs/cluster.json``) is refused
+    with its job ids; a finished or cancelled one's record is replaced by the new submit."""
+    lock = cluster.read_lock(logs)
+    if not lock:
+        return
+    lock.setdefault("logs", str(logs))
+    active = cluster.active_jobs(lock)
+    if not active:
+        return
+    out = logs.parent
+    failed = ""
+    if lock.get("executor") == "slurm":
+        failed = cluster.failure_summary(cluster.stage_status(_lock_stages(lock), logs, lock))
+    what = f"failed: {failed}; its later jobs will never run. " if failed else ""
+    raise BuildError(f"a build into {out} is already queued or running ({', '.join(active[:12])}"
+                     f"{' ...' if len(active) > 12 else ''}; recorded in {cluster.lock_path(logs)}). {what}"
+                     f"Watch it with `firmcorpus build ... -o {out} --status`, cancel it with `--cancel`, "
+                     f"and rerun the same command once it has ended to resume")
+
+
+def _lock_stages(lock: dict[str, Any]) -> list[Stage]:
+    return [Stage(s["name"], [], s["tasks"]) for s in lock.get("stages", [])]
+
+
+def _submit_slurm(stages: list[Stage], config: BuildConfig, logs: Path, cache: Path,
+                  shared_paths: dict[str, Path]) -> StagesRun:
+    s = config.slurm
+    env_command, environment = cluster.slurm_environment(s.venv_path, s.env_command, cache)
+    nodes = cluster.check_slurm_resources(s.partition, s.cpus_per_task)
+    env_root = Path(environment.split()[0]) if environment.startswith("/") else None
+    cluster.check_shared({**shared_paths, **({"environment": env_root} if env_root else {})}, nodes)
+    submitter = cluster.SlurmSubmitter()
+    datatrove_logger.disable("datatrove.executor.slurm")  # one line per job: the build prints the ids once
+    try:
+        with mock.patch.object(datatrove_slurm, "launch_slurm_job", submitter):
+            prev = None
+            for i, stage in enumerate(stages):
+                prev = make_executor(stage, config, logs, depends=prev, require=stages[i - 1] if i else None,
+                                     env_command=env_command)
+            prev.run()
+    except BaseException:
+        cluster.cancel_jobs([j["job_id"] for j in submitter.jobs])  # never leave half a chain queued
+        raise
+    finally:
+        datatrove_logger.enable("datatrove.executor.slurm")
+    lock = {"executor": "slurm", "logs": str(logs), "jobs": submitter.jobs, "job_name_prefix": s.job_name_prefix,
+            "stages": [{"name": st.name, "tasks": st.tasks} for st in stages], "environment": environment,
+            "cache": str(cache), "submitted": time.strftime("%Y-%m-%dT%H:%M:%S")}
+    if submitter.jobs:
+        cluster.write_lock(logs, lock)
+    return StagesRun(stages, {}, submitted=True, jobs=submitter.jobs, environment=environment, cache=str(cache))
+
+
+def _run_ray(stages: list[Stage], config: BuildConfig, logs: Path, cache: Path, shared_paths: dict[str, Path],
+             progress: Callable[[str, int, int], None] | None) -> StagesRun:
+    """Every stage in turn on Ray, in this process; a stage with a failed task ends the build with
+    that task's error and log (the next stage is not started)."""
+    import ray
+
+    env = {"FIRMCORPUS_CACHE": str(cache), **{k: os.environ[k] for k in ("HF_HUB_OFFLINE",) if k in os.environ}}
+    started = cluster.ray_connect(config.ray.address, config.ray.connect_timeout_s, env)
+    lock = cluster.ray_lock(logs)
+    try:
+        nodes = len([n for n in ray.nodes() if n.get("Alive")])
+        cluster.check_shared(shared_paths, nodes)
+        cluster.write_lock(logs, lock)
+        timings: dict[str, float] = {}
+        for i, stage in enumerate(stages):
+            if progress:
+                progress(stage.name, i, len(stages))
+            t0 = time.perf_counter()
+            make_executor(stage, config, logs, require=stages[i - 1] if i else None).run()
             check_stage_complete(stage, logs)
-        return StagesRun(stages, timings)
-    return StagesRun(stages, timings, submitted=True)
+            timings[stage.name] = round(time.perf_counter() - t0, 3)
+        if progress:
+            progress("report", len(stages), len(stages))
+    finally:
+        cluster.remove_lock(logs, pid=lock["pid"])
+        if started:
+            ray.shutdown()
+    return StagesRun(stages, timings, environment=sys.prefix, cache=str(cache))
 
 
 def completed_stages(pairs: list[dict[str, Any]], out: str | os.PathLike, config: BuildConfig,
                      base_dir: str | None = None) -> list[Stage]:
-    """The stages of a build whose tasks ran elsewhere (Slurm), checked complete."""
+    """The stages of a build whose tasks ran elsewhere (Slurm), checked complete (and not still
+    queued or running)."""
     out = Path(out)
+    logs = BuildPaths(out).logs
+    refuse_running_chain(logs)
     check_resume(out, config, pairs)
     stages = plan_stages(pairs, config, out, base_dir)
+    lock = cluster.read_lock(logs)
     for stage in stages:
-        check_stage_complete(stage, BuildPaths(out).logs)
+        check_stage_complete(stage, logs, _slurm_log_hint(lock, logs, stage.name))
     return stages
+
+
+def _slurm_log_hint(lock: dict[str, Any] | None, logs: Path, stage_name: str):
+    """rank → the Slurm output files of that rank's array task(s) in the recorded chain."""
+    if not lock or lock.get("executor") != "slurm":
+        return None
+    job = next((j for j in lock.get("jobs", []) if j["name"] == f"{lock.get('job_name_prefix')}-{stage_name}"), None)
+    if not job:
+        return None
+
+    try:
+        ranks = json.loads((logs / stage_name / "ranks_to_run.json").read_text())
+    except (OSError, ValueError):
+        ranks = []
+
+    def hint(rank: int) -> list[Path]:
+        return [logs / "slurm" / stage_name / f"{job['job_id']}_{ranks.index(rank)}.out"] if rank in ranks else []
+
+    return hint
+
+
+def cluster_status(pairs: list[dict[str, Any]], out: str | os.PathLike, config: BuildConfig,
+                   base_dir: str | None = None) -> dict[str, Any]:
+    """Stages done/running/pending/failed with task counts, from the completion markers and (for
+    a Slurm chain) the scheduler; ``state`` sums it up."""
+    out = Path(out)
+    logs = BuildPaths(out).logs
+    check_resume(out, config, pairs)
+    stages = plan_stages(pairs, config, out, base_dir)
+    lock = cluster.read_lock(logs)
+    if lock:
+        lock.setdefault("logs", str(logs))
+    rows = cluster.stage_status(stages, logs, lock)
+    active = cluster.active_jobs(lock) if lock else []
+    if all(r["state"] == "done" for r in rows):
+        state = "done"
+    elif any(r["failed"] for r in rows):
+        state = "failed"
+    elif active:
+        state = "running"
+    else:
+        state = "incomplete"
+    return {"out": str(out), "executor": (lock or {}).get("executor", config.executor), "state": state,
+            "active_jobs": active, "failure": cluster.failure_summary(rows), "stages": rows,
+            "report": (out / "report.html").exists() and str(out / "report.html") or None,
+            "lock": str(cluster.lock_path(logs)) if lock else None}
+
+
+def cancel_chain(out: str | os.PathLike) -> dict[str, Any]:
+    """Cancel every job of the chain recorded for ``out`` (Slurm) and drop the record."""
+    logs = BuildPaths(Path(out)).logs
+    lock = cluster.read_lock(logs)
+    if not lock:
+        raise BuildError(f"no submitted build recorded in {cluster.lock_path(logs)}: nothing to cancel")
+    if lock.get("executor") != "slurm":
+        raise BuildError(f"{cluster.lock_path(logs)} records a Ray driver (pid {lock.get('pid')} on "
+                         f"{lock.get('host')}): stop that process (Ctrl-C) to cancel a Ray build")
+    lock.setdefault("logs", str(logs))
+    active = cluster.active_jobs(lock)
+    cluster.cancel_jobs(active)
+    cluster.remove_lock(logs)
+    return {"out": str(out), "cancelled": active, "jobs": cluster.lock_job_ids(lock)}
 
 
 def slurm_dry_run(stages: list[Stage], config: BuildConfig, logs: Path) -> list[dict]:
@@ -279,9 +446,12 @@ def slurm_dry_run(stages: list[Stage], config: BuildConfig, logs: Path) -> list[
         submitted.append({"job_id": job_id, "args": list(args), "script": contents})
         return job_id
 
+    env_command, _ = cluster.slurm_environment(config.slurm.venv_path, config.slurm.env_command,
+                                               cluster.prepare_cache(config.slurm.shared_cache, cache_dir()))
     with mock.patch.object(datatrove_slurm, "launch_slurm_job", record):
         prev = None
-        for stage in stages:
-            prev = make_executor(stage, config, logs, depends=prev)
+        for i, stage in enumerate(stages):
+            prev = make_executor(stage, config, logs, depends=prev, require=stages[i - 1] if i else None,
+                                 env_command=env_command)
         prev.run()
     return submitted

@@ -24,19 +24,29 @@ class _Section(BaseModel):
 class SlurmConfig(_Section):
     partition: str = Field("cpu", description="Slurm partition")
     time: str = Field("04:00:00", description="time limit per task")
-    cpus_per_task: int = Field(2, description="CPUs per task")
+    cpus_per_task: int = Field(2, description="CPUs per task (checked against sinfo at submit)")
     mem_per_cpu_gb: int = Field(4, description="memory per CPU in GB")
-    qos: str = Field("normal", description="quality of service")
-    venv_path: str | None = Field(None, description="activate script of the environment on the nodes")
+    qos: str | None = Field(None, description="quality of service (None: the partition's default)")
+    venv_path: str | None = Field(None, description="activate script of the environment on the nodes (None: the "
+                                                    "environment of the interpreter that submits)")
     env_command: str | None = Field(None, description="shell command that prepares the environment (overrides venv_path)")
-    sbatch_args: dict[str, str] = Field(default_factory=dict, description="extra #SBATCH directives")
+    shared_cache: str | None = Field(None, description="firmcorpus cache the tasks use (starter sources, tokenizer, "
+                                                       "models), on a file system every node sees (None: this "
+                                                       "machine's FIRMCORPUS_CACHE or ~/.cache/firmcorpus)")
+    sbatch_args: dict[str, str] = Field(default_factory=lambda: {"kill-on-invalid-dep": "yes"},
+                                        description="extra #SBATCH directives (default: a job whose dependency "
+                                                    "failed is cancelled, not left pending)")
     job_name_prefix: str = Field("firmcorpus", description="prefix of every job name")
 
 
 class RayConfig(_Section):
     cpus_per_task: int = Field(1, description="CPUs per Ray task")
-    mem_per_cpu_gb: int = Field(2, description="memory per CPU in GB")
-    address: str | None = Field(None, description="Ray cluster address (None: start a local Ray)")
+    mem_per_cpu_gb: float = Field(2, description="memory per CPU in GB")
+    address: str | None = Field(None, description="Ray cluster to attach to (ray://host:10001, host:6379 or 'auto'; "
+                                                  "None: start a local Ray)")
+    connect_timeout_s: float = Field(120, description="give up attaching to Ray after this many seconds")
+    shared_cache: str | None = Field(None, description="firmcorpus cache the tasks use, on a file system every "
+                                                       "node sees (None: this machine's)")
 
 
 class ReadConfig(_Section):
@@ -133,7 +143,7 @@ class DedupSection(_Section):
 
 class BuildConfig(_Section):
     tasks: int = Field(4, description="datatrove tasks per stage (fixed for the life of an output folder)")
-    workers: int = Field(2, description="tasks run at once (local executor)")
+    workers: int = Field(2, description="tasks run at once (local, Ray; on Slurm the array's % throttle when set)")
     executor: Literal["local", "slurm", "ray"] = Field("local", description="where stages run")
     seed: int = Field(0, description="seed of every random choice (split hash, mixture, shuffles, FIM)")
     read: ReadConfig = Field(default_factory=ReadConfig)

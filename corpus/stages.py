@@ -57,12 +57,64 @@ def local_executor(stage: Stage, logging_dir: str | Path, workers: int, depends=
                                  depends=depends, skip_completed=True, start_method="forkserver")
 
 
-def check_stage_complete(stage: Stage, logs: Path) -> None:
-    done = logs / stage.name / "completions"
-    n = len(list(done.glob("*"))) if done.is_dir() else 0
-    if n < stage.tasks:
-        raise StageIncomplete(f"stage {stage.name}: only {n}/{stage.tasks} tasks completed; see "
-                              f"{logs / stage.name / 'logs'} and rerun the same command to resume")
+def completed_ranks(logs: Path, stage_name: str) -> set[int]:
+    """The ranks of ``stage_name`` with a datatrove completion marker under ``logs/<stage>/completions``."""
+    done = Path(logs) / stage_name / "completions"
+    if not done.is_dir():
+        return set()
+    return {int(p.name) for p in done.iterdir() if p.name.isdigit()}
+
+
+def last_error_line(log: Path) -> str:
+    """The last line of a task log that names an error (``...Error: ...``), or ''."""
+    try:
+        lines = log.read_text(errors="replace").splitlines()
+    except OSError:
+        return ""
+    for line in reversed(lines):
+        text = line.strip()
+        if ("Error" in text or "Exception" in text) and ":" in text and not text.startswith("File "):
+            return text[:300]
+    return ""
+
+
+def task_log(logs: Path, stage_name: str, rank: int) -> Path:
+    """Where datatrove writes the log of task ``rank`` of a stage (every executor)."""
+    return Path(logs) / stage_name / "logs" / f"task_{rank:05d}.log"
+
+
+def check_stage_complete(stage: Stage, logs: Path, log_hint: Callable[[int], list[Path]] | None = None) -> None:
+    """Raise ``StageIncomplete`` naming each missing task, its last error line and its log file(s).
+
+    ``log_hint(rank)`` adds scheduler logs (Slurm's ``logs/slurm/<stage>/<job>_<task>.out``)."""
+    logs = Path(logs)
+    done = completed_ranks(logs, stage.name)
+    missing = [r for r in range(stage.tasks) if r not in done]
+    if not missing:
+        return
+    parts = []
+    for rank in missing[:5]:
+        paths = [p for p in [task_log(logs, stage.name, rank), *(log_hint(rank) if log_hint else [])] if p.exists()]
+        error = next((e for e in (last_error_line(p) for p in paths) if e), "")
+        where = ", ".join(str(p) for p in paths) or f"no log yet under {logs / stage.name / 'logs'}"
+        parts.append(f"task {rank}" + (f" ({error})" if error else "") + f": {where}")
+    more = f" (+{len(missing) - 5} more)" if len(missing) > 5 else ""
+    raise StageIncomplete(f"stage {stage.name}: {stage.tasks - len(missing)}/{stage.tasks} tasks completed; "
+                          f"{'; '.join(parts)}{more}. Fix the cause and rerun the same command to resume")
+
+
+def missing_input(logs: Path, stage_name: str, tasks: int) -> str:
+    """Why a task must not run on the output of ``stage_name`` ('' when all its tasks completed).
+
+    On Slurm and Ray a task can start although its input is incomplete (a chain submitted twice,
+    a dependency that exited 0 without doing its work); it must fail then, never mark itself
+    complete on a partial input."""
+    done = completed_ranks(Path(logs), stage_name)
+    missing = [r for r in range(tasks) if r not in done]
+    if not missing:
+        return ""
+    return (f"input stage {stage_name} is incomplete ({tasks - len(missing)}/{tasks} tasks done, missing "
+            f"{missing[:10]}): refusing to run on a partial input; rerun the build once that stage has completed")
 
 
 def run_local(stages: list[Stage], logs: str | Path, workers: int = 2,

@@ -16,7 +16,15 @@ from typing import Any, Callable
 import yaml
 
 from firmcorpus.core.errors import UserError
-from firmcorpus.corpus.build import BuildPaths, completed_stages, plan_stages, run_stages, slurm_dry_run
+from firmcorpus.corpus.build import (
+    BuildPaths,
+    cancel_chain,
+    cluster_status,
+    completed_stages,
+    plan_stages,
+    run_stages,
+    slurm_dry_run,
+)
 from firmcorpus.corpus.config import BuildConfig
 from firmcorpus.corpus.out_state import out_lock, record_rejected_rows
 from firmcorpus.corpus.stages import StageIncomplete
@@ -105,9 +113,12 @@ def _build(pairs: list[dict[str, Any]], out: str | os.PathLike, config: BuildCon
     run = run_stages(pairs, out, config, manifest=manifest, base_dir=base_dir, progress=progress)
     if run.submitted:
         return {"launched": [s.name for s in run.stages], "executor": config.executor,
+                "jobs": [f"{j['name']}={j['job_id']}" for j in run.jobs if j["kind"] == "stage"],
+                "environment": run.environment, "cache": run.cache,
                 "logs": str(BuildPaths(Path(out)).logs),
-                "note": "once the jobs have finished, run the same command with --report-only to write the "
-                        "catalog, summary and report"}
+                "note": "watch with --status (add --json for a machine-readable view), cancel with --cancel; once "
+                        "every stage is done, run the same command with --report-only to write the catalog, "
+                        "summary and report"}
     return finish_build(Path(out), run.stages, run.timings)
 
 
@@ -124,3 +135,15 @@ def dry_run_slurm(pairs: list[dict[str, Any]], out: str | os.PathLike, config: B
         raise UserError("--dry-run is for --executor slurm")
     stages = plan_stages(pairs, config, Path(out), base_dir)
     return slurm_dry_run(stages, config, BuildPaths(Path(out)).logs)
+
+
+def build_status(pairs: list[dict[str, Any]], out: str | os.PathLike, config: BuildConfig,
+                 base_dir: str | None = None) -> dict[str, Any]:
+    """Where a build stands: per stage done/running/pending/failed with task counts, from the
+    completion markers and (Slurm) the scheduler; the first failed task with its log."""
+    return cluster_status(pairs, out, config, base_dir)
+
+
+def cancel_build(out: str | os.PathLike) -> dict[str, Any]:
+    """Cancel the Slurm jobs still queued or running for ``out``."""
+    return cancel_chain(out)

@@ -64,13 +64,16 @@ def register(app: typer.Typer) -> None:
         set_: list[str] = typer.Option([], "--set", help="override one knob: key=value (e.g. split.heldout_share=0.3)"),
         executor: Optional[str] = typer.Option(None, help="local (default), slurm or ray"),
         tasks: Optional[int] = typer.Option(None, help="datatrove tasks per stage"),
-        workers: Optional[int] = typer.Option(None, help="tasks run at once (local)"),
+        workers: Optional[int] = typer.Option(None, help="tasks run at once (local, Ray; Slurm: the array's % throttle)"),
         partition: Optional[str] = typer.Option(None, help="Slurm partition"),
         time_limit: Optional[str] = typer.Option(None, "--time", help="Slurm time limit per task"),
         cpus_per_task: Optional[int] = typer.Option(None, help="Slurm/Ray CPUs per task"),
         dry_run: bool = typer.Option(False, "--dry-run", help="Slurm: write the sbatch scripts, submit nothing"),
         report_only_: bool = typer.Option(False, "--report-only", help="only write catalog, summary and report (after Slurm jobs)"),
         print_config: bool = typer.Option(False, "--print-config", help="print the effective config and exit"),
+        status: bool = typer.Option(False, "--status", help="where the build into -o stands: stages done/running/"
+                                                              "pending/failed with task counts (Slurm: with the scheduler)"),
+        cancel: bool = typer.Option(False, "--cancel", help="Slurm: cancel the jobs still queued or running for -o"),
         as_json: bool = typer.Option(False, "--json", help="print the summary as JSON"),
     ):
         """Build a corpus: text shards, token shards, catalog tables, mappings and the report."""
@@ -86,6 +89,15 @@ def register(app: typer.Typer) -> None:
         if print_config:
             _print_config(config, as_json)
             return
+        if cancel:
+            done = workflows.cancel_build(out)
+            if as_json:
+                print(json.dumps(done, indent=1))
+            else:
+                err.print(f"cancelled {len(done['cancelled'])} job(s) of the build into {out}: "
+                          f"{' '.join(done['cancelled']) or '(none was still queued or running)'}; rerun the same "
+                          f"command to resume")
+            return
         if starter == (manifest is not None):
             raise typer.BadParameter("give a MANIFEST or --starter (not both)")
         if starter:
@@ -93,6 +105,13 @@ def register(app: typer.Typer) -> None:
         pairs, base_dir, rejected = workflows.load_pairs(manifest)
         for row in rejected:
             err.print(f"[yellow]manifest row skipped:[/] {row}")
+        if status:
+            st = workflows.build_status(pairs, out, config, base_dir)
+            if as_json:
+                print(json.dumps(st, indent=1, default=str))
+            else:
+                print_status(st, err)
+            return
         if dry_run:
             jobs = workflows.dry_run_slurm(pairs, out, config, base_dir)
             if as_json:
@@ -105,15 +124,39 @@ def register(app: typer.Typer) -> None:
         if report_only_:
             summary = workflows.report_only(pairs, out, config, base_dir)
         else:
-            with stage_bar(err) as progress:
+            with stage_bar(err, config.executor != "slurm") as progress:  # Slurm only submits: no bar
                 summary = workflows.build_corpus(pairs, out, config, manifest=str(manifest), base_dir=base_dir,
                                                  progress=progress, rejected=rejected)
         if as_json:
             print(json.dumps(summary, indent=1, default=str))
         elif "launched" in summary:
-            err.print(summary)
+            err.print(f"submitted {len(summary['jobs'])} Slurm job arrays ({' '.join(summary['jobs'])}); tasks "
+                      f"activate {summary['environment']} and use the cache {summary['cache']}; logs under "
+                      f"{summary['logs']}")
+            err.print(summary["note"])
         else:
             print_summary(summary, err)
+
+
+def print_status(st: dict, console) -> None:
+    from rich.table import Table
+
+    t = Table(title=f"build {st['out']} ({st['executor']}): {st['state']}")
+    for col in ("stage", "state", "done", "running", "pending", "job", "failed tasks"):
+        t.add_column(col)
+    for r in st["stages"]:
+        failed = ", ".join(f"{f['task']} {f['state']}" for f in r["failed"][:4])
+        t.add_row(r["stage"], r["state"], f"{r['done']}/{r['tasks']}", str(r["running"] or ""),
+                  str(r["pending"] or ""), str(r["job_id"] or ""), failed)
+    console.print(t)
+    if st.get("failure"):
+        console.print(f"[red]failed[/]: {st['failure']}")
+    if st.get("active_jobs"):
+        console.print(f"queued or running: {' '.join(st['active_jobs'])} (cancel with --cancel)")
+    elif st["state"] == "failed":
+        console.print("fix the cause, then rerun the same command: completed tasks are kept")
+    if st.get("report"):
+        console.print(f"report: {st['report']}")
 
 
 def _print_config(config, as_json: bool) -> None:
@@ -131,9 +174,13 @@ def _print_config(config, as_json: bool) -> None:
 
 
 @contextmanager
-def stage_bar(err):
-    """A bar over the build's stages; yields the ``progress(stage, i, n)`` callback."""
+def stage_bar(err, show: bool = True):
+    """A bar over the build's stages; yields the ``progress(stage, i, n)`` callback (None when not ``show``)."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    if not show:
+        yield None
+        return
 
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total} stages"),
                   TimeElapsedColumn(), console=err, transient=False) as bar:
