@@ -115,8 +115,9 @@ def _instance_name(name: str, param: str, k: int) -> str | None:
 def _instance_symbols(f: CodeFile) -> dict[str, list[tuple[Symbol, str, int]]]:
     """Per-instance function-like macros of one parameter (``#define REG_TXBnCTRL(n) (0x30 +
     (n * 0x10))``, ``Sn_MR(N)``) evaluated at instances 0, 1, …: (a copy of the symbol with that
-    value, the name the instance goes by). Instance 0 also goes by the macro's own name, as a
-    datasheet that prints one generic register (``Sn_MR``) names it."""
+    value, the name the instance goes by). Only macros whose name carries the placeholder; their
+    instance 0 also goes by the macro's own name, as a datasheet that prints one generic register
+    (``Sn_MR``) names it."""
     table: dict[str, Macro] = {}
     cands = []
     for s in f.symbols:
@@ -141,12 +142,11 @@ def _instance_symbols(f: CodeFile) -> dict[str, list[tuple[Symbol, str, int]]]:
                 break
             iv = v.value
             name = _instance_name(s.name, param, k)
+            if name is None:
+                break  # no placeholder in the name: the instances cannot be told apart by name
             if k == 0:
                 rows.append((replace(s, int_value=iv), s.name, 0))
-            if name:
-                rows.append((replace(s, int_value=iv), name, k))
-            elif k > 0:
-                break  # no placeholder in the name: only instance 0 can be told apart
+            rows.append((replace(s, int_value=iv), name, k))
         if len({r[2] for r in rows}) > 1 and len({r[0].int_value for r in rows}) == 1:
             continue  # the argument does not change the value: not a per-instance address
         out[s.name] = rows
