@@ -24,8 +24,9 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Any, Protocol, Sequence
 
+from firmcorpus.core.errors import UserError
 from firmcorpus.eval.clexer import lex, strip_trailing_comment
-from firmcorpus.train.model import load_causal_lm
+from firmcorpus.train.model import check_adapter_dir, check_model_source, load_causal_lm
 
 
 def _block_end(text: str) -> int | None:
@@ -107,6 +108,7 @@ class TransformersBackend:
     temperature: float = 0.8
     top_p: float = 0.95
     seed: int = 0
+    batch_size: int = 8
     loaded: tuple[Any, Any] | None = None
 
     def load(self):
@@ -119,46 +121,62 @@ class TransformersBackend:
         return self.loaded
 
     def generate(self, items: Sequence[dict[str, Any]]) -> list[str]:
+        """Completions in item order. Greedy decoding runs ``batch_size`` prompts at once (left-padded,
+        sorted by length); sampling runs one item at a time so each item's draw depends only on the seed."""
+        model, tok = self.load()
+        bs = max(1, int(self.batch_size)) if self.greedy else 1
+        order = sorted(range(len(items)), key=lambda i: len(items[i]["prompt"]))
+        outs: list[str] = [""] * len(items)
+        for start in range(0, len(order), bs):
+            chunk = order[start:start + bs]
+            for i, text in zip(chunk, self._generate_batch(model, tok, [items[i] for i in chunk])):
+                outs[i] = text
+        return outs
+
+    def _generate_batch(self, model: Any, tok: Any, items: Sequence[dict[str, Any]]) -> list[str]:
         import torch
         from transformers import StoppingCriteria, StoppingCriteriaList
 
-        model, tok = self.load()
         device = next(model.parameters()).device
-        outs: list[str] = []
+        eos = tok.eos_token_id
+        pad = tok.pad_token_id if tok.pad_token_id is not None else eos
+        seqs = []
+        for item in items:
+            ids = tok(item["prompt"], add_special_tokens=False)["input_ids"]
+            if not ids:  # empty prompt: start from BOS/EOS so generate has a context
+                ids = [tok.bos_token_id if tok.bos_token_id is not None else eos]
+            seqs.append(list(ids))
+        width = max(len(x) for x in seqs)
+        input_ids = torch.tensor([[pad] * (width - len(x)) + x for x in seqs], device=device)
+        mask = torch.tensor([[0] * (width - len(x)) + [1] * len(x) for x in seqs], device=device)
+        stops = [item.get("stop", {}) for item in items]
 
         class _Stop(StoppingCriteria):
-            def __init__(self, start: int, stop: dict[str, Any]):
-                self.start, self.stop = start, stop
+            def __call__(self, ids, scores, **kwargs):
+                done = [stop_reached(tok.decode(ids[r, width:], skip_special_tokens=True), stops[r])
+                        for r in range(ids.shape[0])]
+                return torch.tensor(done, dtype=torch.bool, device=ids.device)
 
-            def __call__(self, input_ids, scores, **kwargs):
-                text = tok.decode(input_ids[0, self.start:], skip_special_tokens=True)
-                return torch.full((input_ids.shape[0],), stop_reached(text, self.stop), dtype=torch.bool,
-                                  device=input_ids.device)
-
-        eos = tok.eos_token_id
-        for item in items:
-            enc = tok(item["prompt"], return_tensors="pt", add_special_tokens=False)
-            input_ids = enc["input_ids"].to(device)
-            if input_ids.shape[1] == 0:  # empty prompt: start from BOS/EOS so generate has a context
-                input_ids = torch.tensor([[tok.bos_token_id if tok.bos_token_id is not None else eos]], device=device)
-            start = input_ids.shape[1]
-            kwargs: dict[str, Any] = {
-                "max_new_tokens": int(item.get("max_new_tokens", 128)),
-                "stopping_criteria": StoppingCriteriaList([_Stop(start, item.get("stop", {}))]),
-                "pad_token_id": tok.pad_token_id if tok.pad_token_id is not None else eos,
-                "attention_mask": torch.ones_like(input_ids),
-                "use_cache": True,
-            }
-            if self.greedy:
-                kwargs.update(do_sample=False, temperature=None, top_p=None, top_k=None)
-            else:
-                torch.manual_seed(self.seed)
-                kwargs.update(do_sample=True, temperature=self.temperature, top_p=self.top_p)
-            with torch.no_grad():
-                out = model.generate(input_ids=input_ids, **kwargs)
-            raw = tok.decode(out[0, start:], skip_special_tokens=True)
-            outs.append(apply_stop(raw, item.get("stop", {})))
-        return outs
+        kwargs: dict[str, Any] = {
+            "max_new_tokens": max(int(item.get("max_new_tokens", 128)) for item in items),
+            "stopping_criteria": StoppingCriteriaList([_Stop()]),
+            "pad_token_id": pad,
+            "attention_mask": mask,
+            "use_cache": True,
+        }
+        if self.greedy:
+            kwargs.update(do_sample=False, temperature=None, top_p=None, top_k=None)
+        else:
+            torch.manual_seed(self.seed)
+            kwargs.update(do_sample=True, temperature=self.temperature, top_p=self.top_p)
+        with torch.no_grad():
+            out = model.generate(input_ids=input_ids, **kwargs)
+        texts = []
+        for r, item in enumerate(items):
+            # each row keeps only its own token budget, so batching cannot lengthen a completion
+            new = out[r, width:width + int(item.get("max_new_tokens", 128))]
+            texts.append(apply_stop(tok.decode(new, skip_special_tokens=True), stops[r]))
+        return texts
 
 
 # ---------------------------------------------------------------- OpenAI-compatible HTTP
@@ -183,12 +201,14 @@ class OpenAIBackend:
     seed: int = 0
     retries: int = 2
 
+    endpoint = "/completions"
+
     def _post(self, payload: dict[str, Any]) -> dict[str, Any]:
         headers = {"Content-Type": "application/json"}
         key = os.environ.get(self.api_key_env)
         if key:
             headers["Authorization"] = f"Bearer {key}"
-        url = self.base_url.rstrip("/") + "/completions"
+        url = self.base_url.rstrip("/") + self.endpoint
         last: Exception | None = None
         for _ in range(self.retries + 1):
             req = urllib.request.Request(url, data=json.dumps(payload).encode(), headers=headers, method="POST")
@@ -220,34 +240,84 @@ class OpenAIBackend:
         return outs
 
 
-_ENDPOINT = re.compile(r"^(?P<url>https?://[^@\s]+?)(?:@(?P<model>[^\s]+))?$")
+CHAT_SYSTEM = ("You are a code completion engine. The user message is source code cut at some point. Reply with "
+               "the text that continues it exactly from that point: no explanation, no Markdown fences, and do not "
+               "repeat the code you were given.")
+_FENCE = re.compile(r"^\s*```[A-Za-z0-9_+-]*[ \t]*\n(?P<body>.*?)(?:\n?```\s*)?$", re.DOTALL)
+
+
+def strip_fences(text: str) -> str:
+    """A chat model's answer without a surrounding Markdown code fence (kept as is when there is none)."""
+    m = _FENCE.match(text)
+    return m.group("body") if m else text
+
+
+@dataclass
+class OpenAIChatBackend(OpenAIBackend):
+    """``POST {base_url}/chat/completions`` (how hosted frontier models are offered).
+
+    The prompt is the user message under a fixed system message (``CHAT_SYSTEM``) asking for the
+    continuation only; a surrounding code fence is removed, then the item's stop rule cuts the text
+    like any other backend's. ``temperature=0``, the item's token budget, the same ``stop`` strings.
+    """
+
+    name: str = "chat"
+    endpoint = "/chat/completions"
+
+    def generate(self, items: Sequence[dict[str, Any]]) -> list[str]:
+        outs = []
+        for item in items:
+            payload = {"model": self.model, "max_tokens": int(item.get("max_new_tokens", 128)),
+                       "messages": [{"role": "system", "content": CHAT_SYSTEM},
+                                    {"role": "user", "content": item["prompt"]}],
+                       "temperature": 0.0, "top_p": 1.0, "n": 1, "seed": self.seed}
+            stops = _stop_strings(item.get("stop", {}))
+            if stops:
+                payload["stop"] = stops
+            resp = self._post(payload)
+            try:
+                raw = resp["choices"][0]["message"]["content"]
+            except (KeyError, IndexError, TypeError) as exc:
+                raise RuntimeError(f"{self.base_url}: unexpected chat response {str(resp)[:300]}") from exc
+            outs.append(apply_stop(strip_fences(raw or ""), item.get("stop", {})))
+        return outs
+
+
+_ENDPOINT = re.compile(r"^(?P<chat>chat\+)?(?P<url>https?://[^@\s]+?)(?:@(?P<model>[^\s]+))?$")
 
 
 def make_backend(spec: str, adapter: str | None = None, base_model: str = "smollm2-135m", device: str | None = None,
-                 seed: int = 0) -> Any:
-    """A backend from a ``--models`` entry.
+                 seed: int = 0, dtype: str | None = None, batch_size: int = 8) -> Any:
+    """A backend from a ``--models`` entry; model and adapter paths are checked here, before anything loads.
 
     ``base`` → the base model; ``adapter`` → base + ``adapter`` dir; ``merged`` → adapter merged;
-    ``hf:PATH`` → any local model; ``http(s)://HOST:PORT/v1@MODEL`` → an OpenAI-compatible endpoint.
+    ``hf:PATH`` → any local model; ``http(s)://HOST:PORT/v1@MODEL`` → an OpenAI-compatible
+    ``/v1/completions`` endpoint; ``chat+http(s)://HOST:PORT/v1@MODEL`` → ``/v1/chat/completions``.
     ``LABEL=SPEC`` names the model in reports.
     """
     label, _, body = spec.partition("=") if "=" in spec.split("://")[0] else ("", "", spec)
     body = body.strip()
-    if body in ("adapter", "merged") and not adapter:
-        raise ValueError(f"model {body!r} needs --adapter DIR (a PEFT adapter directory from `firmcorpus train`)")
+    local = {"device": device, "seed": seed, "dtype": dtype, "batch_size": batch_size}
+    if body in ("adapter", "merged"):
+        if not adapter:
+            raise UserError(f"model {body!r} needs --adapter DIR (the RUN/adapter folder `firmcorpus train` writes)")
+        check_adapter_dir(adapter)
+    if body in ("base", "adapter", "merged"):
+        check_model_source(base_model)
     if body == "base":
-        return TransformersBackend(model=base_model, name=label or "base", device=device, seed=seed)
+        return TransformersBackend(model=base_model, name=label or "base", **local)
     if body == "adapter":
-        return TransformersBackend(model=base_model, adapter=adapter, name=label or "adapter", device=device, seed=seed)
+        return TransformersBackend(model=base_model, adapter=adapter, name=label or "adapter", **local)
     if body == "merged":
-        return TransformersBackend(model=base_model, adapter=adapter, merge=True, name=label or "merged", device=device,
-                                   seed=seed)
+        return TransformersBackend(model=base_model, adapter=adapter, merge=True, name=label or "merged", **local)
     if body.startswith("hf:"):
         path = body[3:]
-        return TransformersBackend(model=path, name=label or path.rstrip("/").rsplit("/", 1)[-1], device=device,
-                                   seed=seed)
+        check_model_source(path)
+        return TransformersBackend(model=path, name=label or path.rstrip("/").rsplit("/", 1)[-1], **local)
     m = _ENDPOINT.match(body)
     if m:
-        return OpenAIBackend(base_url=m.group("url"), model=m.group("model") or "default",
-                             name=label or (m.group("model") or "endpoint"), seed=seed)
-    raise ValueError(f"unknown model spec {spec!r}: use base, adapter, merged, hf:PATH or http://HOST:PORT/v1@MODEL")
+        cls = OpenAIChatBackend if m.group("chat") else OpenAIBackend
+        return cls(base_url=m.group("url"), model=m.group("model") or "default",
+                   name=label or (m.group("model") or "endpoint"), seed=seed)
+    raise UserError(f"unknown model spec {spec!r}: use base, adapter, merged, hf:PATH, http://HOST:PORT/v1@MODEL "
+                    "or chat+http://HOST:PORT/v1@MODEL")

@@ -21,12 +21,34 @@ def effective_scale(lora: LoraSection) -> float:
     return lora.alpha / math.sqrt(lora.r) if lora.use_rslora else lora.alpha / lora.r
 
 
-def lora_config(lora: LoraSection):
+def attention_modules(model: Any) -> list[str]:
+    """Names of the linear layers inside the attention blocks (a module path part containing ``attn``
+    or ``attention``): what ``lora.target_modules: attention`` means (Spark's "attention-only")."""
+    import torch
+
+    names = set()
+    for qual, module in model.named_modules():
+        parts = qual.split(".")
+        if isinstance(module, torch.nn.Linear) and any("attn" in p.lower() or "attention" in p.lower()
+                                                       for p in parts[:-1]):
+            names.add(parts[-1])
+    if not names:
+        raise ValueError("lora.target_modules=attention: this model has no linear layer inside a module named "
+                         "*attn*/*attention*; list the module names instead")
+    return sorted(names)
+
+
+def lora_config(lora: LoraSection, model: Any = None):
     from peft import LoraConfig
 
+    targets = lora.target_modules
+    if targets == "attention":
+        if model is None:
+            raise ValueError("lora.target_modules=attention is resolved on the model; pass it")
+        targets = attention_modules(model)
     return LoraConfig(
         r=lora.r, lora_alpha=lora.alpha, lora_dropout=lora.dropout, use_rslora=lora.use_rslora,
-        target_modules=lora.target_modules, modules_to_save=list(lora.modules_to_save) or None,
+        target_modules=targets, modules_to_save=list(lora.modules_to_save) or None,
         bias="none", task_type="CAUSAL_LM",
     )
 
@@ -35,7 +57,7 @@ def attach_lora(model: Any, lora: LoraSection) -> Any:
     """Wrap ``model`` with a fresh LoRA adapter; verify the rsLoRA scale on every LoRA layer."""
     from peft import get_peft_model
 
-    peft_model = get_peft_model(model, lora_config(lora))
+    peft_model = get_peft_model(model, lora_config(lora, model))
     check_scale(peft_model, effective_scale(lora))
     if lora.modules_to_save:
         names = [n for n, p in peft_model.named_parameters() if p.requires_grad and "modules_to_save" in n]

@@ -43,6 +43,9 @@ class DataConfig:
     # shard folders: a path, a list, or {path: weight} (weight repeats a folder's documents per epoch)
     train: Any = "out/demo/tokens/train"
     heldout: Any = "out/demo/tokens/heldout"  # folder (sub-folders with shards = per-domain evaluation) or null
+    # held-out *text* (OUT/text/heldout): the evaluation set shared with `firmcorpus eval` (train.evalset);
+    # when set, the loop's evaluation scores it (documents per domain, every token) instead of token rows
+    heldout_text: Any = None
     seq_len: int = 2048
     seed: int = 0
 
@@ -77,6 +80,8 @@ class RunConfig:
     log_every: int = 1
     eval_every: int = 0  # 0 = only at the end
     eval_rows: int = 32  # held-out rows per evaluation (per domain)
+    eval_docs: int = 8  # with data.heldout_text: documents per domain (seeded by data.seed)
+    eval_max_doc_tokens: int = 1024  # with data.heldout_text: tokens scored per document (prefix; 0 = all)
     eval_at_start: bool = True  # evaluate before step 1 (= the base model: LoRA B starts at zero)
     save_every: int = 1000  # 0 = only at the end
     keep_last: int = 3

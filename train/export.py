@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from firmcorpus.train.model import load_causal_lm
+from firmcorpus.train.model import base_dtype_name, check_adapter_dir, check_model_source, load_causal_lm
 
 PROBE_TEXT = ("#define RCC_BASE 0x40023800UL\nstatic inline void gpio_set(volatile uint32_t *odr, int pin)\n"
               "{\n    *odr |= (1U << pin);\n}\n")
@@ -38,6 +38,12 @@ def export_merged(base: str, adapter_dir: str | Path, out: str | Path, dtype: st
     import torch
     from peft import PeftModel
 
+    check_model_source(base)
+    check_adapter_dir(adapter_dir)
+    if dtype == "auto":  # the dtype the base was saved in (the model below is loaded in fp32 to merge)
+        dtype = base_dtype_name(base)
+    if dtype not in ("float32", "bfloat16", "float16"):
+        raise ValueError(f"merged dtype must be auto, float32, bfloat16 or float16, got {dtype!r}")
     model, tokenizer = load_causal_lm(base, dtype=torch.float32)
     peft_model = PeftModel.from_pretrained(model, str(adapter_dir), is_trainable=False).eval()
     ids = probe_batch(tokenizer, model.config.vocab_size)
@@ -50,9 +56,6 @@ def export_merged(base: str, adapter_dir: str | Path, out: str | Path, dtype: st
               "max_abs_logit": float(ref.abs().max()), "atol": atol, "rtol": rtol}
     if not torch.allclose(got, ref, atol=atol, rtol=rtol):
         raise RuntimeError(f"merged model disagrees with the adapter (max |Δlogit| = {diff:.3g}); not written")
-    if dtype == "auto":
-        src = getattr(model.config, "dtype", None) or "float32"
-        dtype = str(src).replace("torch.", "")
     target = getattr(torch, dtype)
     if target != torch.float32:
         merged = merged.to(target)
@@ -63,6 +66,9 @@ def export_merged(base: str, adapter_dir: str | Path, out: str | Path, dtype: st
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes 0700; the export is an ordinary folder
     try:
         merged.config.use_cache = True  # a merged model is for generation too
         merged.save_pretrained(tmp, safe_serialization=True)

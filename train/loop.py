@@ -39,6 +39,7 @@ from firmcorpus.train.checkpoint import (
 )
 from firmcorpus.train.config import TrainConfig, lr_at
 from firmcorpus.train.data import IGNORE_INDEX, PackedDataset, domain_folders, sample_indices
+from firmcorpus.train.evalset import load_eval_set, paired_doc_deltas, score_documents, stats_by_domain
 from firmcorpus.train.export import export_merged
 from firmcorpus.train.lm_loss import fused_head_loss, use_fused_head
 from firmcorpus.train.metrics import FLOPS_CONVENTION, MetricsLogger, flops_per_token, peak_flops
@@ -224,6 +225,37 @@ def _eval_record(sums: torch.Tensor, rows: int) -> dict[str, Any]:
             "tokens": int(sums[1]), "rows": rows}
 
 
+class DocEvalSet:
+    """The shared held-out evaluation set (``train.evalset``): documents per domain, every token scored."""
+
+    def __init__(self, cfg: TrainConfig, tokenizer: Any):
+        self.docs = load_eval_set(cfg.data.heldout_text, cfg.run.eval_docs, cfg.data.seed)
+        if not self.docs:
+            raise ValueError(f"data.heldout_text={cfg.data.heldout_text}: no non-empty documents")
+        self.tokenizer = tokenizer
+        self.rows: list[dict] = []  # per-document rows of the latest evaluation
+
+    def __bool__(self) -> bool:
+        return True
+
+    @torch.no_grad()
+    def evaluate(self, peft_model: Any, cfg: TrainConfig, env: Env, head: torch.Tensor | None = None,
+                 n_boot: int = 200) -> dict[str, dict]:
+        """Every rank scores every document (FSDP forwards are collective; the set is small)."""
+        was_training = peft_model.training
+        peft_model.eval()
+        window = cfg.data.seq_len
+        self.rows = score_documents(peft_model, self.tokenizer, self.docs, window=window, stride=max(1, window // 2),
+                                    max_doc_tokens=cfg.run.eval_max_doc_tokens or None, head=head,
+                                    autocast=lambda: autocast_ctx(cfg, env))
+        peft_model.train(was_training)
+        out = stats_by_domain(self.rows, n_boot=n_boot, seed=cfg.data.seed)
+        for rec in out.values():
+            rec["acc"] = rec["top1"]
+            rec["rows"] = rec["docs"]
+        return out
+
+
 def heldout_datasets(cfg: TrainConfig) -> dict[str, PackedDataset]:
     """One dataset per held-out folder, or per domain sub-folder of it when it has them.
 
@@ -303,16 +335,22 @@ def train(cfg: TrainConfig, console: Any = None) -> dict[str, Any]:
     # ---- data -----------------------------------------------------------------------------------
     train_ds = PackedDataset(cfg.data.train if isinstance(cfg.data.train, (list, dict)) else [cfg.data.train],
                              cfg.data.seq_len, seed=cfg.data.seed)
-    eval_sets = heldout_datasets(cfg)
+    eval_sets = heldout_datasets(cfg) if not cfg.data.heldout_text else {}
     total = cfg.total_steps(env.world_size)
     rows_per_step = env.world_size * cfg.run.micro_batch * cfg.run.grad_accum
 
     # ---- model + adapter ------------------------------------------------------------------------
     seed_everything(cfg.run.seed)
-    peft_model, _tok = build_model(cfg, env)
+    peft_model, tokenizer = build_model(cfg, env)
+    doc_set = DocEvalSet(cfg, tokenizer) if cfg.data.heldout_text else None
     table = parameter_table(peft_model)
     if env.main:
         print_parameter_table(table, effective_scale(cfg.lora), cfg.lora, console)
+    def run_eval() -> dict[str, dict]:
+        if doc_set is not None:
+            return doc_set.evaluate(peft_model, cfg, env, head)
+        return evaluate(model, eval_sets, cfg, env, head)
+
     fpt = flops_per_token(peft_model, peft_model.config, cfg.data.seq_len)
     peak = peak_flops(env.device, cfg.run.peak_tflops)
     head, loss_impl = None, "plain (run.loss_chunk_tokens = 0)"
@@ -354,10 +392,15 @@ def train(cfg: TrainConfig, console: Any = None) -> dict[str, Any]:
         f"train set {train_ds.n_tokens:,} tokens = {len(train_ds):,} rows/epoch")
 
     eval_first = None
-    if eval_sets and not resumed_from and cfg.run.eval_at_start:
-        eval_first = evaluate(model, eval_sets, cfg, env, head)  # LoRA B starts at zero: this is the base model
+    has_eval = bool(eval_sets) or doc_set is not None
+    if has_eval and not resumed_from and cfg.run.eval_at_start:
+        eval_first = run_eval()  # LoRA B starts at zero: this is the base model
         metrics.log({"kind": "eval", "step": 0, "eval": eval_first})
         say(_eval_line(0, eval_first))
+        if doc_set is not None and env.main:
+            _write_rows(out_dir / "eval_docs_start.jsonl", doc_set.rows)
+    elif resumed_from:
+        eval_first = _first_eval(out_dir / "metrics.jsonl")  # the summary keeps the base model's evaluation
 
     # ---- loop -----------------------------------------------------------------------------------
     flatten = _flatten_rows(cfg)
@@ -402,8 +445,8 @@ def train(cfg: TrainConfig, console: Any = None) -> dict[str, Any]:
             if (step + 1) % max(1, cfg.run.log_every) == 0 or step + 1 == total:
                 metrics.log(last)
             progress.update(task, advance=1, loss=loss)
-            if eval_sets and cfg.run.eval_every > 0 and (step + 1) % cfg.run.eval_every == 0 and step + 1 < total:
-                eval_last = evaluate(model, eval_sets, cfg, env, head)
+            if has_eval and cfg.run.eval_every > 0 and (step + 1) % cfg.run.eval_every == 0 and step + 1 < total:
+                eval_last = run_eval()
                 metrics.log({"kind": "eval", "step": step + 1, "eval": eval_last})
                 progress.console.print(_eval_line(step + 1, eval_last)) if env.main else None
             if cfg.run.save_every > 0 and (step + 1) % cfg.run.save_every == 0:
@@ -412,10 +455,20 @@ def train(cfg: TrainConfig, console: Any = None) -> dict[str, Any]:
                 saved_at = step + 1
 
     # ---- end: final eval, checkpoint, export ----------------------------------------------------
-    if eval_sets and total > start_step:
-        eval_last = evaluate(model, eval_sets, cfg, env, head)
+    eval_delta = None
+    if has_eval and total > start_step:
+        eval_last = run_eval()
         metrics.log({"kind": "eval", "step": total, "eval": eval_last})
         say(_eval_line(total, eval_last))
+        if doc_set is not None and env.main:
+            _write_rows(out_dir / "eval_docs_end.jsonl", doc_set.rows)
+    if doc_set is not None and env.main and (out_dir / "eval_docs_start.jsonl").is_file() \
+            and (out_dir / "eval_docs_end.jsonl").is_file():
+        start_rows = _read_rows(out_dir / "eval_docs_start.jsonl")
+        end_rows = _read_rows(out_dir / "eval_docs_end.jsonl")
+        eval_delta = {dom: paired_doc_deltas([r for r in start_rows if dom in ("all", r["domain"])],
+                                             [r for r in end_rows if dom in ("all", r["domain"])], seed=cfg.data.seed)
+                      for dom in sorted({r["domain"] for r in end_rows}) + ["all"]}
     if saved_at != total:
         _save(cfg, env, out_dir, total, model, peft_model, optimizer, scheduler, tokens_seen, rows_per_step,
               save_checkpoint)
@@ -430,6 +483,7 @@ def train(cfg: TrainConfig, console: Any = None) -> dict[str, Any]:
     metrics.close()
     summary = {"out_dir": str(out_dir), "steps": total, "world_size": env.world_size, "resumed_from": resumed_from,
                "tokens_seen": tokens_seen, "final": last, "eval_start": eval_first, "eval_end": eval_last,
+               "eval_delta": eval_delta,
                "adapter": str(adapter_dir), "merged": str(merged_dir) if merged_dir else None,
                "params": {k: table[k] for k in ("total", "trainable", "trainable_pct")},
                "rsLoRA_scale": effective_scale(cfg.lora), "flops_convention": FLOPS_CONVENTION}
@@ -448,6 +502,30 @@ def _save(cfg, env, out_dir, step, model, peft_model, optimizer, scheduler, toke
     save_fn(out_dir, step, model, peft_model, optimizer, scheduler, state, cfg.to_yaml(), cfg.run.keep_last, env.rank)
 
 
+def _write_rows(path: Path, rows: list[dict]) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text("".join(json.dumps(r, sort_keys=True) + "\n" for r in rows))
+    os.replace(tmp, path)
+
+
+def _read_rows(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def _first_eval(metrics_path: Path) -> dict | None:
+    """The step-0 evaluation logged by the first run (kept in the summary after a resume)."""
+    if not metrics_path.is_file():
+        return None
+    for line in metrics_path.read_text().splitlines():
+        try:
+            rec = json.loads(line)
+        except ValueError:
+            continue
+        if rec.get("kind") == "eval" and rec.get("step") == 0:
+            return rec.get("eval")
+    return None
+
+
 def _check_modules_to_save(before: dict[str, float], after: dict[str, float]) -> None:
     frozen = [k for k, v in before.items() if after.get(k) == v]
     if frozen:
@@ -456,7 +534,8 @@ def _check_modules_to_save(before: dict[str, float], after: dict[str, float]) ->
 
 
 def _eval_line(step: int, ev: dict[str, dict]) -> str:
-    parts = [f"{k}: ppl {v['ppl']:.3f} acc {v['acc']:.3f}" for k, v in ev.items()]
+    parts = [f"{k}: ppl {v['ppl']:.3f} acc {v['acc']:.3f}" + (f" bpb {v['bpb']:.4f}" if v.get("bpb") else "")
+             for k, v in ev.items()]
     return f"[cyan]eval step {step}[/] " + " | ".join(parts)
 
 

@@ -20,6 +20,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from firmcorpus.core.errors import UserError
 from firmcorpus.core.paths import cache_dir
 from firmcorpus.core.tokenizer import smollm2_gguf
 
@@ -103,6 +104,58 @@ def resolve_model_path(name_or_path: str) -> str:
 
 def offline() -> bool:
     return os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes", "on")
+
+
+def check_model_source(name_or_path: str) -> None:
+    """Fail at once, in one line, when a model cannot be loaded offline (before any weights load).
+
+    Accepts the ``smollm2-135m`` alias, a local directory with a ``config.json``, or a hub id whose
+    ``config.json`` is already in the local HF cache.
+    """
+    if name_or_path.lower() in (SMOLLM2_ALIAS, "smollm2"):
+        return
+    p = Path(name_or_path).expanduser()
+    if p.is_dir():
+        if not (p / "config.json").is_file():
+            hint = " (it is a PEFT adapter: give it as --adapter)" if (p / "adapter_config.json").is_file() else ""
+            raise UserError(f"model folder {p} has no config.json{hint}")
+        return
+    looks_like_path = name_or_path.startswith((".", "/", "~")) or name_or_path.count("/") != 1 or p.exists()
+    if looks_like_path:
+        raise UserError(f"model {name_or_path!r}: no such folder; give a local model folder, a hub id already in "
+                        f"the HF cache, or {SMOLLM2_ALIAS!r}")
+    from huggingface_hub import try_to_load_from_cache
+
+    if not isinstance(try_to_load_from_cache(name_or_path, "config.json"), str):
+        raise UserError(f"model {name_or_path!r} is not in the local HF cache and nothing is downloaded at run "
+                        f"time; download it first or give a local folder")
+
+
+def check_adapter_dir(path: str | os.PathLike) -> None:
+    """A PEFT adapter folder (``adapter_config.json`` inside), checked before any model loads."""
+    p = Path(path).expanduser()
+    if not p.is_dir():
+        hint = f" (training writes RUN/adapter: try {p.parent / 'adapter'})" if (p.parent / "adapter").is_dir() else ""
+        raise UserError(f"adapter folder {p} does not exist{hint}")
+    if not (p / "adapter_config.json").is_file():
+        sub = p / "adapter"
+        hint = f"; the run's adapter is {sub}" if (sub / "adapter_config.json").is_file() else ""
+        raise UserError(f"{p} is not a PEFT adapter folder (no adapter_config.json){hint}")
+
+
+def base_dtype_name(name_or_path: str) -> str:
+    """The dtype a model was saved in (``config.json``'s ``dtype``/``torch_dtype``), default float32."""
+    path = Path(resolve_model_path(name_or_path))
+    cfg = path / "config.json"
+    if cfg.is_file():
+        try:
+            d = json.loads(cfg.read_text())
+        except ValueError:
+            d = {}
+        name = d.get("dtype") or d.get("torch_dtype")
+        if isinstance(name, str) and name in ("float32", "bfloat16", "float16"):
+            return name
+    return "float32"
 
 
 def load_tokenizer(name_or_path: str):

@@ -33,6 +33,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "inspect": ("cmd_inspect", "firmcorpus.data_catalog.inspect:inspect_build"),
     "train": ("cmd_train", "firmcorpus.train.loop:train"),
     "eval": ("cmd_eval", "firmcorpus.eval.run:run_eval"),
+    "sweep": ("cmd_sweep", "firmcorpus.train.sweep:run_sweep"),
 }
 
 

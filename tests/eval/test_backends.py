@@ -8,7 +8,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from firmcorpus.eval.backends import OpenAIBackend, TransformersBackend, apply_stop, make_backend, stop_reached
+from firmcorpus.core.errors import UserError
+from firmcorpus.eval.backends import (
+    OpenAIBackend,
+    OpenAIChatBackend,
+    TransformersBackend,
+    apply_stop,
+    make_backend,
+    stop_reached,
+    strip_fences,
+)
 
 
 def test_stop_rules():
@@ -25,16 +34,30 @@ def test_stop_rules():
         apply_stop("x", {"kind": "bogus"})
 
 
-def test_model_specs():
+def test_model_specs(tmp_path):
+    adapter = tmp_path / "run" / "adapter"
+    adapter.mkdir(parents=True)
+    (adapter / "adapter_config.json").write_text("{}")
     assert make_backend("base").name == "base"
-    b = make_backend("tuned=adapter", adapter="/tmp/a")
-    assert (b.name, b.adapter, b.merge) == ("tuned", "/tmp/a", False)
-    assert make_backend("merged", adapter="/tmp/a").merge
+    b = make_backend("tuned=adapter", adapter=str(adapter), dtype="bfloat16", batch_size=4)
+    assert (b.name, b.adapter, b.merge, b.dtype, b.batch_size) == ("tuned", str(adapter), False, "bfloat16", 4)
+    assert make_backend("merged", adapter=str(adapter)).merge
     e = make_backend("big=http://127.0.0.1:8000/v1@Qwen/Qwen2.5-Coder-7B")
     assert isinstance(e, OpenAIBackend) and e.model == "Qwen/Qwen2.5-Coder-7B" and e.name == "big"
-    with pytest.raises(ValueError, match="--adapter"):
+    c = make_backend("chat+https://api.example.org/v1@some-model")
+    assert isinstance(c, OpenAIChatBackend) and c.base_url == "https://api.example.org/v1"
+    # wrong paths fail at once, in one line, before any model loads
+    with pytest.raises(UserError, match="try .*run/adapter"):
+        make_backend("adapter", adapter=str(tmp_path / "run" / "final"))
+    with pytest.raises(UserError, match="the run's adapter is"):
+        make_backend("adapter", adapter=str(tmp_path / "run"))
+    with pytest.raises(UserError, match="no such folder"):
+        make_backend("base", base_model=str(tmp_path / "nope"))
+    with pytest.raises(UserError, match="PEFT adapter: give it as --adapter"):
+        make_backend("hf:" + str(adapter))
+    with pytest.raises(UserError, match="--adapter"):
         make_backend("adapter")
-    with pytest.raises(ValueError, match="unknown model spec"):
+    with pytest.raises(UserError, match="unknown model spec"):
         make_backend("gpt")
 
 
@@ -62,6 +85,16 @@ def test_transformers_backend_is_deterministic(tiny_loaded, tiny_model_dir):
     assert s1 == s2
 
 
+def test_batched_generation_equals_one_at_a_time(tiny_loaded):
+    """Left-padded batches (prompts of different lengths, stop rules and budgets) = one item at a time."""
+    items = _items() + [dict(it, item_id=it["item_id"] + "2", prompt=it["prompt"] * 3, max_new_tokens=7)
+                        for it in _items()]
+    one = TransformersBackend(loaded=tiny_loaded, batch_size=1).generate(items)
+    batched = TransformersBackend(loaded=tiny_loaded, batch_size=4).generate(items)
+    assert batched == one
+    assert len({len(x) for x in one}) > 1  # the completions really differ in length
+
+
 class _Handler(BaseHTTPRequestHandler):
     requests: list = []
 
@@ -85,6 +118,56 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
+
+
+class _ChatHandler(BaseHTTPRequestHandler):
+    requests: list = []
+
+    def do_POST(self):  # noqa: N802 - http.server naming
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        type(self).requests.append((self.path, body))
+        if self.path != "/v1/chat/completions":
+            self.send_response(404)
+            self.end_headers()
+            return
+        # a chat model that wraps its answer in a Markdown fence and ignores `stop`
+        text = "```c\n |= _BV(PB5);\nnext line\n```" if "DDRB" in body["messages"][-1]["content"] else "x = 1;\ny;\nz;"
+        data = json.dumps({"id": "c", "object": "chat.completion",
+                           "choices": [{"index": 0, "message": {"role": "assistant", "content": text}}]}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture()
+def chat_server():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _ChatHandler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    _ChatHandler.requests = []
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def test_chat_backend_against_local_server(chat_server):
+    items = [_items()[0], _items()[2]]
+    outs = make_backend(f"frontier=chat+{chat_server}@big-model").generate(items)
+    assert outs == [" |= _BV(PB5);", "x = 1;\ny;"]  # fence removed, then the item's stop rule
+    (path, req), _ = _ChatHandler.requests
+    assert path == "/v1/chat/completions" and req["model"] == "big-model" and req["temperature"] == 0.0
+    assert req["messages"][0]["role"] == "system" and req["messages"][1] == {"role": "user",
+                                                                              "content": items[0]["prompt"]}
+    assert req["max_tokens"] == 12 and req["stop"] == ["\n"]
+    assert strip_fences("no fence\n") == "no fence\n" and strip_fences("```\na\n```") == "a"
 
 
 @pytest.fixture()
