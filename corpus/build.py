@@ -5,7 +5,8 @@ resumable on its own and a rerun skips completed tasks):
 
 1. ``extract``       pairs → documents: read, datasheets, code, mapping, quality signals, domain
 2. ``split_plan``    (1 task) held-out repositories → ``work/split.json``
-3. ``heldout_ngrams`` n-gram hashes of held-out documents
+3. ``heldout_ngrams`` n-gram hashes of held-out documents; ``heldout_index`` (1 task) their sorted union;
+   ``ngram_repos`` / ``ngram_repos_index`` (1 task) in how many repositories each occurs
 4. ``filter``        split tag, decontamination, quality filter (drops go to ``OUT/excluded``)
 5. dedup stages      exact + vendored collapse, MinHash signatures/buckets/clusters/filter
 6. ``assemble``      repository-level text, mixture, token counts → ``OUT/text/{train,heldout}``
@@ -47,7 +48,7 @@ from firmcorpus.corpus.steps.catalog_docs import DocumentsCatalog, StripTransien
 from firmcorpus.corpus.steps.classify import DomainClassifier
 from firmcorpus.corpus.steps.code import CodeParseStep
 from firmcorpus.corpus.steps.datasheet import DatasheetStep
-from firmcorpus.corpus.steps.decontam import Decontaminator, HeldoutNgrams
+from firmcorpus.corpus.steps.decontam import Decontaminator, HeldoutIndex, HeldoutNgrams, NgramRepoCount, RepoCountIndex
 from firmcorpus.corpus.steps.filters import QualityFilter
 from firmcorpus.corpus.steps.mapping import MappingStep
 from firmcorpus.corpus.steps.mixture import MixtureSampler
@@ -105,6 +106,7 @@ def plan_stages(pairs: list[dict[str, Any]], config: BuildConfig, out: Path, bas
     tok_path = str(tokenizer_file(config.tokenize.tokenizer))
     markers = special_tokens(Path(tok_path))
     split_plan = str(p.work / "split.json")
+    ngrams, dc = str(p.work / "heldout_ngrams"), config.decontam
     stages = [
         Stage("extract", [
             PairReader(pairs, catalog, max_file_bytes=config.read.max_file_bytes, base_dir=base_dir),
@@ -116,22 +118,29 @@ def plan_stages(pairs: list[dict[str, Any]], config: BuildConfig, out: Path, bas
             StripTransient(),
             _parquet_writer(p.work / "extracted"),
         ], T, outputs=[str(p.work / "extracted")]),
-        Stage("split_plan", [
-            _parquet_reader(p.work / "extracted"),
+        Stage("split_plan", [  # one task: reads two metadata fields and text lengths, streaming
             SplitPlanner(split_plan, config.split.heldout_repos, config.split.heldout_share,
-                         config.split.per_domain_quota, config.seed, config.split.heldout_unit),
+                         config.split.per_domain_quota, config.seed, config.split.heldout_unit,
+                         source_dir=str(p.work / "extracted")),
         ], 1, outputs=[split_plan]),
         Stage("heldout_ngrams", [
             _parquet_reader(p.work / "extracted"),
             SplitTagger(split_plan),
-            HeldoutNgrams(str(p.work / "heldout_ngrams"), config.decontam.ngram),
+            HeldoutNgrams(ngrams, dc.ngram),
         ], T),
+        # one sorted, memory-mapped held-out n-gram index (and its repository counts), built once
+        Stage("heldout_index", [HeldoutIndex(ngrams)], 1),
+    ]
+    if config.decontam.idiom_repos:
+        stages += [Stage("ngram_repos", [_parquet_reader(p.work / "extracted"), NgramRepoCount(ngrams, dc.ngram)], T),
+                   Stage("ngram_repos_index", [RepoCountIndex(ngrams)], 1)]
+    stages += [
         Stage("filter", [
             _parquet_reader(p.work / "extracted"),
             SplitTagger(split_plan),
-            Decontaminator(str(p.work / "heldout_ngrams"), config.decontam.ngram, config.decontam.min_overlap,
-                           config.decontam.min_shared_ngrams, config.decontam.action, catalog_dir=catalog,
-                           exclusion_writer=_parquet_writer(p.excluded / "contaminated")),
+            Decontaminator(ngrams, dc.ngram, dc.min_overlap, dc.min_shared_ngrams, dc.action, catalog_dir=catalog,
+                           exclusion_writer=_parquet_writer(p.excluded / "contaminated"),
+                           min_shared_share=dc.min_shared_share, idiom_repos=dc.idiom_repos),
             QualityFilter(config.filters.filter_config(), config.filters.license_policy.policy(),
                           exclusion_writer=_parquet_writer(p.excluded / "quality")),
             _parquet_writer(p.work / "filtered"),

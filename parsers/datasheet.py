@@ -25,7 +25,7 @@ import pymupdf
 
 from firmcorpus.core.errors import UserError
 from firmcorpus.parsers.models import Datasheet, EncryptedPDFError, Field, NotAPDFError, Peripheral, Register, Section
-from firmcorpus.parsers.pdf_grid import grids, read_grid, ruling_segments
+from firmcorpus.parsers.pdf_grid import GridContext, grids, read_grid, ruling_segments
 from firmcorpus.parsers.pdf_layout import group_lines
 from firmcorpus.parsers.pdf_registers import (
     PageContext,
@@ -317,6 +317,7 @@ def _registers(doc, candidates: list[int], ds: Datasheet,
     raw: list[RawRegister] = []
     peripherals: dict[str, Peripheral] = {}
     ctx = PageContext()
+    gctx = GridContext()
     for pno in candidates:
         try:
             page = doc[pno - 1]
@@ -329,7 +330,7 @@ def _registers(doc, candidates: list[int], ds: Datasheet,
             continue
         n_before = len(raw)
         if pno in grid_only:
-            raw.extend(_grid_registers(page, pno, [w[:5] for w in words], [], ds))
+            raw.extend(_grid_registers(page, pno, [w[:5] for w in words], [], ds, gctx))
             continue
         lines = group_lines([w[:5] for w in words])
         tables = read_tables(lines, height)
@@ -363,7 +364,7 @@ def _registers(doc, candidates: list[int], ds: Datasheet,
         # the grid reader: drawn tables typed by content; where it and the header reader read
         # the same region, the one with more register rows wins
         page_word = [r for r in raw[n_before:]]
-        grid_regs = _grid_registers(page, pno, [w[:5] for w in words], page_word, ds)
+        grid_regs = _grid_registers(page, pno, [w[:5] for w in words], page_word, ds, gctx)
         if grid_regs:
             raw[n_before:] = [r for r in page_word if not r.replaced]
             raw.extend(grid_regs)
@@ -391,6 +392,7 @@ def _registers(doc, candidates: list[int], ds: Datasheet,
                 nxt = next((h for h in sorted(y2 for _, y2 in block_regs) if h > y + 1), height)
                 reg.fields = fields_from_region(lines, y, nxt)
             raw.append(reg)
+    raw = _drop_redescribed(raw, ds)
     # offsets whose peripheral base was printed after the register (or on another page)
     for r in raw:
         if r.address_kind == "offset" and r.peripheral and r.peripheral in ctx.bases:
@@ -402,7 +404,29 @@ def _registers(doc, candidates: list[int], ds: Datasheet,
     return raw, list(peripherals.values())
 
 
-def _grid_registers(page, pno: int, words, word_regs: list[RawRegister], ds: Datasheet) -> list[RawRegister]:
+def _drop_redescribed(raw: list[RawRegister], ds: Datasheet) -> list[RawRegister]:
+    """A drawn table most of whose addresses already belong to differently named registers of
+    the header reader or of headings describes those registers again (a field, parameter or
+    detail table): its rows are dropped with a warning."""
+    held: dict[int, set[str]] = {}
+    for r in raw:
+        if r.table and ".t" not in r.table:
+            held.setdefault(r.address, set()).add(_norm(r.name))
+    by_table: dict[str, list[RawRegister]] = {}
+    for r in raw:
+        if r.table and ".t" in r.table:
+            by_table.setdefault(r.table, []).append(r)
+    drop: set[str] = set()
+    for tid, rs in by_table.items():
+        clash = sum(1 for r in rs if r.address in held and _norm(r.name) not in held[r.address])
+        if clash >= 0.6 * len(rs):
+            drop.add(tid)
+            ds.warnings.append(f"table {tid}: dropped, {clash} of {len(rs)} addresses already named otherwise")
+    return [r for r in raw if r.table not in drop]
+
+
+def _grid_registers(page, pno: int, words, word_regs: list[RawRegister], ds: Datasheet,
+                    gctx: GridContext) -> list[RawRegister]:
     """Registers of the drawn tables of one page (``parsers.pdf_grid``); rejected candidate
     tables become warnings. Header-reader rows in a region the grid reads better are marked
     ``replaced``."""
@@ -411,7 +435,7 @@ def _grid_registers(page, pno: int, words, word_regs: list[RawRegister], ds: Dat
         return []
     out: list[RawRegister] = []
     for n, g in enumerate(grids(segs), 1):
-        t = read_grid(g, words)
+        t = read_grid(g, words, gctx, pno)
         tid = f"p{pno}.t{n}"
         if t.rejected:
             if t.rejected not in ("empty",) and t.addr_header:

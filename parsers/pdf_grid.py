@@ -106,6 +106,7 @@ class Grid:
     xs: list[float]  # column walls
     ys: list[float]  # row walls
     vsegs: list[Seg] = field(default_factory=list)
+    hsegs: list[Seg] = field(default_factory=list)
 
 
 def grids(segs: list[Seg], tol: float = 2.0) -> list[Grid]:
@@ -157,7 +158,7 @@ def grids(segs: list[Seg], tol: float = 2.0) -> list[Grid]:
         ys = _cluster([s.pos for s in ch] + [y0, y1], 4.0)
         if len(xs) < 3 or len(ys) < 2:
             continue
-        out.append(Grid(x0, y0, x1, y1, xs, ys, cv))
+        out.append(Grid(x0, y0, x1, y1, xs, ys, cv, ch))
     out.sort(key=lambda g: (g.y0, g.x0))
     return out
 
@@ -277,10 +278,11 @@ _NO_ADDR_HEAD = re.compile(r"^(bits?|bit\s*\w*|default|reset|value|values|size|w
                            r"page|pin|por|init\w*|data|byte\s*\d*|d\d|db\d|qty|count|#\s*of.*|"
                            r"min|max|typ|unit|units|r/w|access|type)\b", re.I)
 _ADDR_HEAD = re.compile(r"addr|offset|pointer|index|reg\b|^reg(ister)?s?$|register\s*(#|no|num|0x|addr|index)|\bhex\b|"
-                        r"\bcode\b|op-?code|command|cmd|instruction|sub-?address|location|\bloc\b", re.I)
+                        r"\bcode\b|op-?code|command|cmd|instruction|sub-?address", re.I)
 _NAME_HEAD = re.compile(r"name|register|symbol|mnemonic|abbrev|acronym|command|instruction|function|"
                         r"description|\bmode\b", re.I)
 _NO_NAME_HEAD = re.compile(r"content|value|data\s*type|default|reset|access|\bunits?\b|\bbits?\b|r/w", re.I)
+_HEAD_VOCAB = re.compile(_ADDR_HEAD.pattern + "|" + _NAME_HEAD.pattern + "|" + _NO_ADDR_HEAD.pattern[1:] + r"|descr|r/w", re.I)
 _PROSE = re.compile(r"\b(the|is|are|be|to|of|when|this|will|shall|if)\b", re.I)
 
 
@@ -289,7 +291,24 @@ def _cell_text(ws: list[Word]) -> str:
     return clean_text(" ".join(w[4] for w in ws))
 
 
-def read_grid(g: Grid, words: list[Word]) -> GridTable:
+@dataclass
+class GridContext:
+    """The column roles of the last register table read, for its continuation on the next
+    page (same column walls): a one-row continuation cannot be typed by its content."""
+
+    xs: list[float] | None = None
+    addr_col: int = 0
+    name_col: int = 0
+    base: str = "hex"
+    conf: float = 0.0
+    page: int = 0
+
+
+def _same_walls(a: list[float], b: list[float]) -> bool:
+    return len(a) == len(b) and all(abs(x - y) <= 3.0 for x, y in zip(a, b))
+
+
+def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: int = 0) -> GridTable:
     """Type the columns of one drawn table by content and read its register rows."""
     inside = [w for w in words if g.x0 - 1 <= (w[0] + w[2]) / 2 <= g.x1 + 1
               and g.y0 - 1 <= (w[1] + w[3]) / 2 <= g.y1 + 1]
@@ -317,12 +336,14 @@ def read_grid(g: Grid, words: list[Word]) -> GridTable:
     # column statistics over lines (one row per line when bands hold several register lines)
     best_addr = None
     col_cells: list[list[tuple[int, AddrCell | None, str]]] = [[] for _ in range(ncol)]
+    header_of, n_head = _headers(line_cells, ncol)
     for idx, (_ln, _b, cells) in enumerate(line_cells):
+        if idx < n_head:
+            continue
         for k in range(ncol):
             t = _cell_text(cells[k])
             if t:
                 col_cells[k].append((idx, parse_addr_cell(t), t))
-    header_of = _headers(line_cells, ncol)
     scores = []
     for k in range(ncol):
         cs = col_cells[k]
@@ -336,7 +357,8 @@ def read_grid(g: Grid, words: list[Word]) -> GridTable:
         base = column_base(parsed, head)
         vals = [addr_value(c, base) for c in parsed]
         uniq = len(set(vals)) / len(vals)
-        if uniq < 0.75:
+        paged = False
+        if 0.4 <= uniq < 0.75 and len(set(vals)) >= 3:
             # paged maps reuse addresses: unique together with a short block column ("Page")
             idx_val = {i: addr_value(c, base) for i, c, _t in cs if c is not None}
             for k2 in range(ncol):
@@ -344,8 +366,12 @@ def read_grid(g: Grid, words: list[Word]) -> GridTable:
                     continue
                 blk = {i: t for i, _c, t in col_cells[k2] if len(t) <= 8}
                 pairs = [(blk.get(i, ""), v) for i, v in idx_val.items()]
-                if sum(1 for i in idx_val if i in blk) >= 0.5 * len(idx_val):
-                    uniq = max(uniq, len(set(pairs)) / len(pairs))
+                seq = [blk[i] for i in sorted(idx_val) if i in blk]
+                changes = sum(1 for a, b in zip(seq, seq[1:]) if a != b)
+                # a block column changes rarely (a page or bank number), unlike a bit column
+                if len(seq) >= 0.5 * len(idx_val) and changes <= 0.34 * len(seq):
+                    if len(set(pairs)) / len(pairs) > uniq:
+                        uniq, paged = len(set(pairs)) / len(pairs), True
         inc = sum(1 for a, b in zip(vals, vals[1:]) if b > a)
         dec = sum(1 for a, b in zip(vals, vals[1:]) if b < a)
         mono = max(inc, dec) / max(1, len(vals) - 1)
@@ -356,16 +382,25 @@ def read_grid(g: Grid, words: list[Word]) -> GridTable:
         if base == "bin" or all(c.kind == "bin" or re.fullmatch(r"[01]{1,7}", c.text) for c in parsed):
             if not any(c.kind == "bin" for c in parsed) and not _ADDR_HEAD.search(head):
                 continue  # short 0/1 codes: a value -> meaning table
+        if sum(1 for c in parsed if c.is_range) > 0.5 * len(parsed):
+            continue  # mostly ranges ("0 - 50", "51 - 100"): a value scale, not an address list
         marked = sum(1 for c in parsed if c.kind in ("0x", "h", "bin")) / len(parsed)
         if marked < 0.5 and not _ADDR_HEAD.search(head):
             continue  # bare numbers under no address header: pin numbers, values, counts
         s = rate * 0.4 + uniq * 0.3 + mono * 0.2 + marked * 0.1 + (0.15 if _ADDR_HEAD.search(head) else 0.0)
         if rate >= 0.6 and uniq >= 0.75 and mono >= 0.6:
-            scores.append((s, -k, k, base))
+            scores.append((s, -k, k, base, paged))
+    if ctx is not None and ctx.xs is not None and page - ctx.page <= 1 and _same_walls(ctx.xs, g.xs):
+        # the table goes on from the previous page: keep its column roles
+        regs = _rows(bands, ctx.addr_col, ctx.name_col, ctx.base, _open_below(g, ctx.name_col))
+        for r in regs:
+            r.confidence = round(ctx.conf * 0.95, 3)
+        ctx.page = page
+        return GridTable(bbox, regs, addr_header=header_of[ctx.addr_col], name_header=header_of[ctx.name_col])
     if not scores:
         return GridTable(bbox, [], rejected="no address column (cells that parse, unique, mostly increasing)")
     scores.sort(reverse=True)
-    _s, _nk, best_addr, base = scores[0]
+    _s, _nk, best_addr, base, paged = scores[0]
     # name column: short, unique text cells with letters; header words break ties
     name_scores = []
     for k in range(ncol):
@@ -386,7 +421,7 @@ def read_grid(g: Grid, words: list[Word]) -> GridTable:
         if _NO_NAME_HEAD.search(head) and not _NAME_HEAD.search(re.sub(r"register\s+content", "", head, flags=re.I)):
             continue
         s = ident * 0.4 + short * 0.3 + uniq * 0.3 - prose * 0.5 + (0.2 if _NAME_HEAD.search(head) else 0.0) \
-            - 0.02 * abs(k - best_addr)
+            - 0.06 * abs(k - best_addr)
         if short >= 0.6 and uniq >= 0.6:
             name_scores.append((s, k))
     if not name_scores:
@@ -394,7 +429,7 @@ def read_grid(g: Grid, words: list[Word]) -> GridTable:
     name_scores.sort(reverse=True)
     name_col = name_scores[0][1]
     conf = max(0.0, min(1.0, 0.5 * scores[0][0] + 0.5 * name_scores[0][0]))
-    regs = _rows(bands, best_addr, name_col, base)
+    regs = _rows(bands, best_addr, name_col, base, _open_below(g, name_col))
     t = GridTable(bbox, [], addr_header=header_of[best_addr], name_header=header_of[name_col])
     # consistency: unique names and unique addresses within one table
     if len(regs) < 2:
@@ -404,27 +439,52 @@ def read_grid(g: Grid, words: list[Word]) -> GridTable:
     if len(set(names)) < 0.7 * len(names):
         t.rejected = "names repeat (not a register map)"
         return t
+    if sum(1 for r in regs if re.search(r"\[[^\]]*[:\-][^\]]*\]|,", r.name)) > 0.4 * len(regs):
+        t.rejected = "names are bit fields or lists (a parameter or data-layout table)"
+        return t
+    if not paged and len({r.address for r in regs}) < 0.8 * len(regs):
+        t.rejected = "addresses repeat (a field or value table)"
+        return t
     for r in regs:
         r.confidence = round(conf, 3)
     t.registers = regs
+    if ctx is not None:
+        ctx.xs, ctx.addr_col, ctx.name_col, ctx.base, ctx.conf, ctx.page = g.xs, best_addr, name_col, base, conf, page
     return t
 
 
-def _headers(line_cells, ncol: int) -> list[str]:
-    """Header text per column: the lines above the first line with a parsing cell."""
+def _headers(line_cells, ncol: int) -> tuple[list[str], int]:
+    """Header text per column (the lines above the first line with a parsing cell, unless the
+    line is made of header words) and the number of header lines."""
     out = [""] * ncol
+    n = 0
     for _ln, _b, cells in line_cells[:4]:
         texts = [_cell_text(c) for c in cells]
-        if any(t and parse_addr_cell(t) is not None for t in texts):
+        vocab = sum(1 for t in texts if t and _HEAD_VOCAB.search(t))
+        if any(t and parse_addr_cell(t) is not None for t in texts) and vocab < 2:
             break
+        n += 1
         for k, t in enumerate(texts):
             if t:
                 out[k] = (out[k] + " " + t).strip()
+    return out, n
+
+
+def _open_below(g: Grid, k: int) -> set[int]:
+    """Row bands whose lower wall is not drawn across column ``k`` (the cell continues)."""
+    lo, hi = g.xs[k], g.xs[k + 1]
+    mid = (lo + hi) / 2
+    out = set()
+    for b in range(len(g.ys) - 2):
+        y = g.ys[b + 1]
+        if not any(abs(h.pos - y) <= 4.0 and h.a - 1 <= mid <= h.b + 1 for h in g.hsegs):
+            out.add(b)
     return out
 
 
-def _rows(bands, addr_col: int, name_col: int, base: str) -> list[GridRegister]:
+def _rows(bands, addr_col: int, name_col: int, base: str, open_below: set[int]) -> list[GridRegister]:
     out: list[GridRegister] = []
+    last_band: int | None = None
     for b in sorted(bands):
         lines = bands[b]
         anchors = []
@@ -433,7 +493,14 @@ def _rows(bands, addr_col: int, name_col: int, base: str) -> list[GridRegister]:
             if c is not None:
                 anchors.append((i, c))
         if not anchors:
+            # a name cell merged across row bands (no wall drawn under the previous band)
+            if out and last_band is not None and (b - 1) in open_below and last_band == b - 1:
+                extra = _cell_text([w for _ln, cells in lines for w in cells[name_col]])
+                if extra:
+                    out[-1].name = out[-1].name + " " + extra
+                last_band = b
             continue
+        last_band = b
         if len(anchors) == 1:
             i, c = anchors[0]
             name = _cell_text([w for _ln, cells in lines for w in cells[name_col]])
