@@ -365,10 +365,10 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
         support = len(fam_regs.get(c.info.family, set()) - {c.reg_idx})
         if c.sim < STRONG_NAME and support < FAMILY_SUPPORT:
             continue
+        c.score = round(min(0.99, 0.5 + 0.4 * c.sim + 0.02 * min(support, 5)), 4)
         if c.sim < WEAK_NAME:
             address_only.append(c)  # one shared word (``ACCEL_INTEL_MODE`` / ``ACCEL_ZOUT_L``) is no name
             continue
-        c.score = round(min(0.99, 0.5 + 0.4 * c.sim + 0.02 * min(support, 5)), 4)
         supported.append(c)
     primary = supported
 
@@ -433,10 +433,15 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
             position[(si.file, si.sym.start_line, si.sym.name)] = (fam, k)
 
     def in_register_run(c: _Cand) -> bool:
-        """A linked member within two definitions, and the values from it to the candidate
-        increase in line order by at most ``RUN_GAP`` a step (a register block, not bit values)."""
+        """The candidate's value lies between its neighbours', a linked member is within two
+        definitions, and the values from it to the candidate increase in line order by at most
+        ``RUN_GAP`` a step (a register block, not bit values)."""
         fam, k = position[(c.info.file, c.info.sym.start_line, c.info.sym.name)]
         members = order[fam]
+        v = c.info.sym.int_value or 0
+        # inside a block, the candidate lies between its two neighbours (a bit value breaks the order)
+        if 0 < k < len(members) - 1 and not (members[k - 1].sym.int_value or 0) < v < (members[k + 1].sym.int_value or 0):
+            return False
         for j in (k - 1, k + 1, k - 2, k + 2):
             if not 0 <= j < len(members):
                 continue
@@ -457,7 +462,15 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
             if fam_links[fam] < FAMILY_MIN_LINKS or c.info.sym.kind == "field" \
                     or _DECIMAL.match(c.info.sym.value or ""):
                 continue
-            if not marker[fam] <= set(split_identifier(c.info.sym.name)) or not in_register_run(c):
+            marked = marker[fam] <= set(split_identifier(c.info.sym.name))
+            if c.sim >= MIN_NAME:
+                # a weak name match: the family's register marker on it (``..._REG_RAW_ACCEL``), or
+                # a place in a run of register definitions
+                if not ((marker[fam] and marked) or in_register_run(c)):
+                    continue
+                fill.append(c)
+                continue
+            if not marked or not in_register_run(c):
                 continue
             lo, hi = span[fam]
             if not lo < c.info.sym.start_line < hi or best_other(c) >= 0.6:
