@@ -55,19 +55,39 @@ class ReadConfig(_Section):
 
 class SplitConfig(_Section):
     heldout_repos: list[str] = Field(default_factory=list, description="repositories (manifest `repo`) always held out")
-    heldout_share: float = Field(0.2, description="share held out, counted in `heldout_unit` (repositories picked by a seeded hash)")
+    heldout_share: float = Field(0.03, description="share held out, counted in `heldout_unit` (repositories picked by a "
+                                                   "seeded hash); a few percent keeps a large corpus for training")
     heldout_unit: Literal["repos", "chars"] = Field(
-        "repos", description="what heldout_share counts: repositories, or characters of text (no single repository "
-                             "may push the held-out side past 1.5x the share)")
+        "chars", description="what heldout_share counts: characters of text (no single repository may push the "
+                             "held-out side past 1.5x the share), or repositories")
     per_domain_quota: dict[str, int] = Field(default_factory=dict,
                                              description="at least N held-out repositories whose main domain is D")
+    warn_share: float = Field(0.1, description="warn in the summary when the held-out side holds more than this "
+                                               "share of the characters")
+
+    def describe(self) -> str:
+        """One line for the start of a build: what will be held out."""
+        parts = []
+        if self.heldout_repos:
+            parts.append(f"repositories {', '.join(self.heldout_repos)}")
+        if self.per_domain_quota:
+            parts.append("per-domain quota " + ", ".join(f"{k}={v}" for k, v in sorted(self.per_domain_quota.items())))
+        if self.heldout_share:
+            unit = "of the characters" if self.heldout_unit == "chars" else "of the repositories"
+            parts.append(f"{100 * self.heldout_share:g} % {unit} (seeded choice of whole repositories)")
+        return "held out: " + ("; ".join(parts) if parts else "nothing (no held-out split, no decontamination)")
 
 
 class DecontamConfig(_Section):
     ngram: int = Field(13, description="n of the code-token n-grams compared with held-out documents")
     min_overlap: float = Field(0.2, description="flag a training document when this share of its n-grams is in held-out text")
     min_shared_ngrams: int = Field(50, description="...or when it shares at least this many n-grams")
+    min_shared_share: float = Field(0.05, description="...that are also at least this share of its n-grams (long files)")
+    idiom_repos: int = Field(4, description="n-grams found in at least this many repositories of the build are shared "
+                                            "idiom, not counted (0: count every n-gram)")
     action: Literal["drop", "flag"] = Field("drop", description="drop flagged training documents, or only tag them")
+    warn_share: float = Field(0.05, description="warn in the summary when decontamination drops more than this share "
+                                                "of the training characters")
 
 
 class RepoTextConfig(_Section):

@@ -12,7 +12,7 @@ def test_defaults_file_and_overrides(tmp_path):
     cfg = BuildConfig.load(str(f), ["split.heldout_repos=[deb:avr-libc]", "decontam.action=flag", "tasks=16"])
     assert cfg.tasks == 16 and cfg.split.heldout_share == 0.5 and cfg.split.heldout_repos == ["deb:avr-libc"]
     assert cfg.decontam.action == "flag" and cfg.mixture.domain_weights == {"crypto": 2.0}
-    assert BuildConfig().decontam.ngram == 13 and BuildConfig().split.heldout_share == 0.2
+    assert BuildConfig().decontam.ngram == 13 and BuildConfig().split.heldout_share == 0.03
     keys = {k for k, _, _ in cfg.documented()}
     assert {"tasks", "split.heldout_share", "slurm.partition", "repo_text.fim_rate"} <= keys
     assert all(desc for _, _, desc in BuildConfig().documented())  # every knob says what it does

@@ -7,11 +7,14 @@ import re
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 from datatrove.data import Document
 
 from firmcorpus.core.sources import fetch
-from firmcorpus.corpus.steps.decontam import Decontaminator, HeldoutNgrams
+from firmcorpus.corpus.dedup import parquet_writer
+from firmcorpus.corpus.ngrams import lookup, merge_sorted_files, ngram_hashes, open_sorted, shared_count
+from firmcorpus.corpus.steps.decontam import Decontaminator, HeldoutIndex, HeldoutNgrams, NgramRepoCount, RepoCountIndex
 from firmcorpus.corpus.steps.mixture import MixtureSampler, copies
 from firmcorpus.corpus.steps.repo_text import RepoTextAssembler
 from firmcorpus.corpus.steps.split import SplitPlanner, SplitTagger, plan_split
@@ -35,17 +38,17 @@ def _doc(pair: str, repo: str, path: str, text: str, split: str | None = None, *
 
 def test_split_is_by_repository_and_deterministic(tmp_path):
     repos = {f"deb:pkg{i}": Counter({"general": 100 + i}) for i in range(10)}
-    a = plan_split(repos, heldout_share=0.3, seed=1)
-    assert a == plan_split(dict(reversed(list(repos.items()))), heldout_share=0.3, seed=1)  # order-free
+    a = plan_split(repos, heldout_share=0.3, seed=1, heldout_unit="repos")
+    assert a == plan_split(dict(reversed(list(repos.items()))), heldout_share=0.3, seed=1, heldout_unit="repos")  # order-free
     assert sum(v == "heldout" for v in a.values()) == 3
-    plans = {tuple(sorted(plan_split(repos, heldout_share=0.3, seed=k).items())) for k in range(8)}
+    plans = {tuple(sorted(plan_split(repos, heldout_share=0.3, seed=k, heldout_unit="repos").items())) for k in range(8)}
     assert len(plans) > 1  # the seed moves the choice
     b = plan_split(repos, heldout_repos=["deb:pkg7"], heldout_share=0.0, seed=1)
     assert [r for r, s in b.items() if s == "heldout"] == ["deb:pkg7"]
     with pytest.raises(ValueError, match="not in this build"):
         plan_split(repos, heldout_repos=["deb:nope"])
     # two repositories, share 0.9: one must stay in train
-    two = plan_split({"a": Counter(), "b": Counter()}, heldout_share=0.9)
+    two = plan_split({"a": Counter(), "b": Counter()}, heldout_share=0.9, heldout_unit="repos")
     assert sorted(two.values()) == ["heldout", "train"]
 
 
@@ -58,7 +61,7 @@ def test_split_share_in_characters_skips_a_dominant_repository():
         held = sum(sizes[r] for r, s in plan.items() if s == "heldout")
         assert plan["deb:big"] == "train"  # 60 % of the text: never held out for a 20 % share
         assert 0.2 * total <= held <= 1.5 * 0.2 * total
-    by_repos = [plan_split(repos, heldout_share=0.2, seed=k) for k in range(12)]
+    by_repos = [plan_split(repos, heldout_share=0.2, seed=k, heldout_unit="repos") for k in range(12)]
     assert any(p["deb:big"] == "heldout" for p in by_repos)  # counting repositories, it can be
     with pytest.raises(ValueError, match="heldout_unit"):
         plan_split(repos, heldout_unit="tokens")
@@ -74,7 +77,7 @@ def test_per_domain_quota(tmp_path):
 def test_planner_and_tagger_steps(tmp_path):
     docs = [_doc(f"p{i}", f"deb:r{i % 3}", f"f{i}.c", "int x;\n") for i in range(9)]
     plan = tmp_path / "split.json"
-    list(SplitPlanner(str(plan), heldout_share=0.34, seed=0).run(iter(docs), 0, 1))
+    list(SplitPlanner(str(plan), heldout_share=0.34, seed=0, heldout_unit="repos").run(iter(docs), 0, 1))
     data = json.loads(plan.read_text())
     tagged = list(SplitTagger(str(plan)).run(iter(docs), 0, 1))
     for d in tagged:  # every file of a repository is on its repository's side
@@ -82,6 +85,23 @@ def test_planner_and_tagger_steps(tmp_path):
     assert Counter(data["repos"].values()) == {"train": 2, "heldout": 1}
     with pytest.raises(ValueError, match="tasks=1"):
         list(SplitPlanner(str(plan)).run(iter(docs), 0, 2))
+    assert data["chars"] == {"train": 7 * sum(d.metadata["split"] == "train" for d in tagged),
+                             "heldout": 7 * sum(d.metadata["split"] == "heldout" for d in tagged)}
+
+
+def test_planner_reads_the_shards_streaming_like_the_documents(tmp_path, ubertooth):
+    """``source_dir``: the plan from a polars scan of the parquet shards equals the plan from the documents."""
+    files = sorted(ubertooth.rglob("*.c"))[:30]
+    docs = [_doc(f"p{i}", f"deb:r{i % 7}", f.name, f.read_text(errors="replace"), domain=("usb_stack" if i % 3 else "general"))
+            for i, f in enumerate(files)]
+    with parquet_writer(str(tmp_path / "shards")) as w:
+        for i, d in enumerate(docs):
+            w.write(d, rank=i % 3)
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    list(SplitPlanner(str(a), heldout_share=0.2, seed=3).run(iter(docs), 0, 1))
+    list(SplitPlanner(str(b), heldout_share=0.2, seed=3, source_dir=str(tmp_path / "shards")).run(None, 0, 1))
+    pa, pb = json.loads(a.read_text()), json.loads(b.read_text())
+    assert pa == pb and pa["chars"]["heldout"] > 0 and 0.2 <= pa["heldout_char_share"] <= 0.3
 
 
 # --------------------------------------------------------------------------- decontamination
@@ -96,6 +116,17 @@ def _near_copy(text: str) -> str:
     return "\n".join(lines[:-5])
 
 
+def _index(ngram_dir: Path, docs: list[Document], tasks: int = 1) -> None:
+    """The held-out n-gram stages, as the build runs them (documents dealt to ``tasks`` ranks)."""
+    shards = [docs[r::tasks] for r in range(tasks)]
+    for r, shard in enumerate(shards):
+        list(HeldoutNgrams(str(ngram_dir)).run(iter(shard), r, tasks))
+    list(HeldoutIndex(str(ngram_dir), chunk=1000).run(None, 0, 1))
+    for r, shard in enumerate(shards):
+        list(NgramRepoCount(str(ngram_dir)).run(iter(shard), r, tasks))
+    list(RepoCountIndex(str(ngram_dir), chunk=1000).run(None, 0, 1))
+
+
 def test_planted_copy_and_near_copy_are_flagged(tmp_path, ubertooth):
     heldout_text = (ubertooth / "bluetooth_rxtx/ego.c").read_text()
     unrelated = (ubertooth / "common/lpcusb/target/usbstdreq.c").read_text()
@@ -106,8 +137,8 @@ def test_planted_copy_and_near_copy_are_flagged(tmp_path, ubertooth):
         _doc("tp", "deb:other", "usb/usbstdreq.c", unrelated, "train"),
     ]
     ngram_dir = tmp_path / "ngrams"
-    list(HeldoutNgrams(str(ngram_dir)).run(iter(heldout + train), 0, 1))
-    assert (ngram_dir / "00000.npy").exists()
+    _index(ngram_dir, heldout + train)
+    assert (ngram_dir / "00000.npy").exists() and (ngram_dir / "index/heldout.u64").exists()
 
     flagged = list(Decontaminator(str(ngram_dir), action="flag", catalog_dir=str(tmp_path / "cat")).run(iter(train + heldout), 0, 1))
     by_path = {d.metadata["path"]: d.metadata for d in flagged}
@@ -142,6 +173,68 @@ def test_planted_copy_and_near_copy_are_flagged(tmp_path, ubertooth):
 def test_decontaminator_needs_the_collector_stage(tmp_path):
     with pytest.raises(FileNotFoundError, match="held-out n-gram stage"):
         list(Decontaminator(str(tmp_path / "none")).run(iter([]), 0, 1))
+    with pytest.raises(FileNotFoundError, match="held-out n-gram stage"):
+        list(HeldoutIndex(str(tmp_path / "none")).run(None, 0, 1))
+
+
+def test_a_licence_header_shared_with_held_out_text_is_not_a_leak(tmp_path, ubertooth):
+    held = (ubertooth / "bluetooth_rxtx/ego.c").read_text()
+    header = held[: held.index("*/") + 2]
+    own = (ubertooth / "common/lpcusb/target/usbstdreq.c").read_text()
+    own = own[own.index("*/") + 2:]
+    train_text = header + "\n" + own  # the held-out file's GPL header over unrelated code
+    raw = ngram_hashes(held)
+    assert shared_count(ngram_hashes(train_text), raw) >= 50  # would be flagged on raw n-grams
+    _index(tmp_path / "ng", [_doc("h", "deb:held", "ego.c", held, "heldout"), _doc("t", "deb:t", "usbstdreq.c", train_text, "train")])
+    out = list(Decontaminator(str(tmp_path / "ng"), action="flag").run(iter([_doc("t", "deb:t", "usbstdreq.c", train_text, "train")]), 0, 1))
+    assert out[0].metadata["contaminated"] is False and out[0].metadata["decontam_shared"] == 0
+
+
+def test_ngrams_shared_by_many_repositories_are_idiom(tmp_path, ubertooth):
+    """A block found in the held-out repository and in four training repositories is idiom; the same
+    block in one training repository only is a copy."""
+    idiom = (ubertooth / "common/lpcusb/target/usbstdreq.c").read_text()
+    held = _doc("h", "deb:held", "ego.c", (ubertooth / "bluetooth_rxtx/ego.c").read_text() + idiom, "heldout")
+    others = ["bluetooth_rxtx/le_phy.c", "bluetooth_rxtx/queue.c", "bluetooth_rxtx/ubertooth_clock.c",
+              "bluetooth_rxtx/ubertooth_rssi.c"]
+    train = [_doc(f"t{i}", f"deb:t{i}", f, (ubertooth / f).read_text() + idiom, "train") for i, f in enumerate(others)]
+    _index(tmp_path / "many", [held, *train], tasks=2)
+    counts = np.load(tmp_path / "many/index/repos.npy")
+    assert counts.max() == 5  # held-out repository + 4 training repositories, counted once each across tasks
+    flags = [d.metadata["contaminated"] for d in Decontaminator(str(tmp_path / "many"), action="flag").run(iter(train), 0, 1)]
+    assert flags == [False] * 4
+    strict = Decontaminator(str(tmp_path / "many"), action="flag", idiom_repos=0)
+    assert [d.metadata["contaminated"] for d in strict.run(iter(train), 0, 1)] == [True] * 4
+    _index(tmp_path / "one", [held, train[0]])
+    assert next(Decontaminator(str(tmp_path / "one"), action="flag").run(iter(train[:1]), 0, 1)).metadata["contaminated"]
+
+
+def test_long_files_need_a_share_of_their_ngrams(tmp_path, ubertooth):
+    held = (ubertooth / "bluetooth_rxtx/ego.c").read_text()
+    block = "\n".join(held.splitlines()[40:75])  # a copied function, about 60-150 n-grams
+    long_text = "\n".join((ubertooth / f).read_text() for f in sorted((ubertooth / "bluetooth_rxtx").glob("*.c"))
+                          if f.name != "ego.c") + "\n" + block
+    doc = _doc("t", "deb:t", "big.c", long_text, "train")
+    _index(tmp_path / "ng", [_doc("h", "deb:held", "ego.c", held, "heldout"), doc])
+    md = next(Decontaminator(str(tmp_path / "ng"), action="flag").run(iter([doc]), 0, 1)).metadata
+    assert md["decontam_shared"] >= 50 and md["decontam_overlap"] < 0.05 and md["contaminated"] is False
+    absolute = Decontaminator(str(tmp_path / "ng"), action="flag", min_shared_share=0.0)
+    assert next(absolute.run(iter([doc]), 0, 1)).metadata["contaminated"] is True
+
+
+def test_held_out_index_is_the_union_streamed_by_range(tmp_path):
+    rng = np.random.default_rng(1)
+    arrays = [np.unique(rng.integers(0, 2**63, size=5000, dtype=np.uint64) * np.uint64(2)) for _ in range(4)]
+    arrays.append(arrays[0][:100])  # overlap between ranks
+    files = []
+    for i, a in enumerate(arrays):
+        np.save(tmp_path / f"{i}.npy", a)
+        files.append(tmp_path / f"{i}.npy")
+    np.save(tmp_path / "empty.npy", np.empty(0, dtype=np.uint64))
+    n = merge_sorted_files([*files, tmp_path / "empty.npy"], tmp_path / "u.u64", chunk=700)  # ~29 ranges
+    union = open_sorted(tmp_path / "u.u64")
+    assert n == union.size and np.array_equal(union, np.unique(np.concatenate(arrays)))
+    assert lookup(arrays[2][[3, 9]], union).tolist() == np.searchsorted(union, arrays[2][[3, 9]]).tolist()
 
 
 # --------------------------------------------------------------------------- include ordering
