@@ -50,6 +50,8 @@ def print_summary(summary: dict, console) -> None:
     c = summary.get("contamination", {})
     console.print(f"contamination: {c.get('documents', 0)} training documents overlapped held-out text "
                   f"(report: {summary['out']}/logs/contamination.json)")
+    for w in summary.get("warnings") or []:
+        console.print(f"[yellow]warning:[/] {w}")
     console.print(f"[bold]output[/]: {summary['out']}   [bold]report[/]: {summary.get('report')}")
 
 
@@ -124,6 +126,7 @@ def register(app: typer.Typer) -> None:
         if report_only_:
             summary = workflows.report_only(pairs, out, config, base_dir)
         else:
+            err.print(config.split.describe())
             with stage_bar(err, config.executor != "slurm") as progress:  # Slurm only submits: no bar
                 summary = workflows.build_corpus(pairs, out, config, manifest=str(manifest), base_dir=base_dir,
                                                  progress=progress, rejected=rejected)
