@@ -233,6 +233,20 @@ def encoded_members(infos: Sequence[SymInfo], regs: Sequence[Register],
     return out
 
 
+def name_peripheral(regs: Sequence[Register]) -> dict[int, str]:
+    """Register index → peripheral for a register list without peripherals whose names nearly
+    all start with one word and ``_`` (``I2C_CR1``, ``I2C_OAR1``): that word."""
+    if any(r.peripheral for r in regs):
+        return {}
+    first = Counter(r.name.split("_", 1)[0] for r in regs if "_" in r.name.strip("_"))
+    if not first:
+        return {}
+    word, n = first.most_common(1)[0]
+    if n < 3 or n < 0.8 * len(regs) or not word[:1].isalpha():
+        return {}
+    return {i: word for i, r in enumerate(regs) if r.name.startswith(word + "_")}
+
+
 def register_addresses(reg: Register, bases: dict[str, int]) -> list[tuple[int, str]]:
     """Values a symbol may hold for this register, with the evidence word each gives."""
     addr = parse_int(reg.address)
@@ -259,7 +273,7 @@ def _names_peripheral_text(name: str, peripheral: str | None) -> bool:
     stem = re.sub(r"\d+$", "", peripheral.lower())
     stem_short = stem[:-1] if len(stem) > 4 and re.search(r"[a-z]\d*[a-z]$", stem) else stem
     toks = split_identifier(name)
-    return any(t.startswith(stem_short) or stem_short.startswith(t) and len(t) >= 3 for t in toks if t.isalpha())
+    return any(t.startswith(stem_short) or stem_short.startswith(t) and len(t) >= 3 for t in toks if not t.isdigit())
 
 
 @dataclass
@@ -299,6 +313,11 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
 
     regs = datasheet.registers
     reg_toks = [register_tokens(r.name, part_toks) for r in regs]
+    # a datasheet without peripherals whose register names share one prefix (``I2C_CR1``,
+    # ``I2C_SR1`` ...) describes one peripheral's offsets: the prefix names it
+    named_periph = name_peripheral(regs) if not bases else {}
+    for i, p in named_periph.items():
+        reg_toks[i] = register_tokens(regs[i].name[len(p) + 1:], part_toks) or reg_toks[i]
     per_name_seen: dict[tuple[int, str], float] = {}
 
     primary: list[_Cand] = []
@@ -313,13 +332,13 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
                 pool = list(by_offset.get(value, ())) + list(by_value.get(value, ()))
             else:
                 pool = list(by_value.get(value, ()))
-                if r.address_kind == "offset":
+                if r.address_kind == "offset" or i in named_periph:
                     pool += by_offset.get(value, ())
             for si in pool:
                 if si.sym.role in ("bit", "base", "instance"):
                     continue  # a bit position or mask, or a peripheral's base: not one register
                 if si.sym.kind == "field":
-                    if ev != "offset" and r.address_kind != "offset":
+                    if ev != "offset" and r.address_kind != "offset" and i not in named_periph:
                         continue
                     # the field's struct must be the one laid over this peripheral: instantiated at its
                     # base, or (no instance macro seen) named after it
@@ -327,7 +346,8 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
                     types = instance_types.get(base, set()) if base is not None else set()
                     if types and si.sym.parent not in types:
                         continue
-                    if not types and not _names_peripheral_text(si.sym.parent or "", r.peripheral):
+                    if not types and not _names_peripheral_text(si.sym.parent or "",
+                                                                 r.peripheral or named_periph.get(i)):
                         continue
                 sim, how = name_similarity(reg_toks[i], si.salient, si.weights)
                 if ev == "offset" and si.sym.kind != "field" and not _names_peripheral(si, r.peripheral):
