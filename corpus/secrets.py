@@ -36,9 +36,11 @@ PLACEHOLDERS = {
 
 # (kind, pattern, group holding the secret value (0 = whole match), literal prefilter).
 # The prefilter is a tuple of groups of literals: the regex can only match a text that holds one
-# literal of every group (compared lower-cased when the pattern is case-insensitive). Checking
-# that with ``in`` first skips most regexes on most files; the results are the same (see
-# ``find_secrets``), which tests/hostile/test_secrets.py checks against the unfiltered scan.
+# literal of every group (compared lower-cased when the pattern is case-insensitive), and the
+# keyword rules' matches start at the word that holds their first group's literal. Checking the
+# literals with ``in`` first skips most regexes on most files, and a keyword rule is tried only
+# at those word starts; the results are the same (see ``find_secrets``), which
+# tests/hostile/test_secrets.py checks against the unfiltered scan.
 _VALUE = r"(?:\(\s*)?(?:L|u8)?\"([^\"\\\n]{4,})\""
 _RULES: list[tuple[str, re.Pattern, int, tuple[tuple[str, ...], ...]]] = [
     ("private_key", re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----.*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----", re.S), 0,
@@ -78,6 +80,15 @@ _FORMAT_CHECKED = frozenset({"psk", "password"})
 _FORMAT_SPEC = re.compile(r"%[-+ #0]*(?:\d+|\*)?(?:\.(?:\d+|\*))?(?:hh|h|ll|l|z|j|t|L)?[diouxXeEfFgGcsp]")
 _PLAIN_SPECS = frozenset({"%s", "%d", "%i", "%u", "%x", "%X", "%c", "%p", "%f", "%ld", "%lu", "%lx"})
 
+# the only non-ASCII characters re.IGNORECASE matches to ASCII letters (checked over all of Unicode);
+# U+0130 is also the only character whose lower case is longer than one, so after this mapping the
+# lowered text keeps the text's positions
+_FOLD_TO_ASCII = {0x130: "i", 0x131: "i", 0x17F: "s", 0x212A: "k"}
+
+# rules whose every match starts at the start of the word holding its first literal group
+# (``\b\w*keyword…``, ``\bstrcpy(``): the prefilter tries those starts only
+_WORD_START = frozenset({"psk", "password", "api_key", "token"})
+
 # Where find_secrets stops: the reader redacts code as it reads it and leaves the counts here for
 # the signal step (metadata key), which then does not scan that document again.
 READ_SECRETS_KEY = "secrets_read"
@@ -101,6 +112,25 @@ class Secret:
         return PLACEHOLDERS[self.kind]
 
 
+def _word_start_matches(pattern: re.Pattern, text: str, hay: str, first: tuple[str, ...]):
+    """What ``pattern.finditer(text)`` yields, for a keyword rule: its matches start at the start of
+    the word holding a literal of ``first`` (``\\b\\w*keyword…``), so only those starts are tried."""
+    starts = set()
+    for lit in first:
+        i = hay.find(lit)
+        while i >= 0:
+            j = i
+            while j > 0 and (text[j - 1].isalnum() or text[j - 1] == "_"):  # what re's \w is
+                j -= 1
+            starts.add(j)
+            i = hay.find(lit, i + 1)
+    end = 0
+    for s in sorted(starts):
+        if s >= end and (m := pattern.match(text, s)) is not None:
+            end = m.end()
+            yield m
+
+
 def looks_like_format(value: str) -> bool:
     """A printf format ("Password: %s", "%02x%02x") rather than a secret that holds a '%'."""
     specs = _FORMAT_SPEC.findall(value)
@@ -114,20 +144,21 @@ def looks_like_format(value: str) -> bool:
 def find_secrets(text: str, prefilter: bool = True) -> list[Secret]:
     """Every secret / PII span in ``text``, sorted and non-overlapping (earlier rule wins).
 
-    ``prefilter`` skips a rule whose literals are absent from an ASCII text (the same result,
-    faster); a non-ASCII text is always scanned in full, since case-insensitive matching of
-    non-ASCII letters (the Kelvin sign matches ``k``) is not what ``str.lower`` does.
+    ``prefilter`` skips a rule whose literals are absent from the text (the same result, faster).
+    Case-insensitive rules look in the lower-cased text, after the four non-ASCII letters that
+    ``re.IGNORECASE`` matches to ASCII ones (İ ı ſ K) are mapped to them, so no match is missed.
     """
     found: list[Secret] = []
     taken: list[tuple[int, int]] = []
-    filtered = prefilter and text.isascii()
-    lower = text.lower() if filtered else ""
+    lower = (text.lower() if text.isascii() else text.translate(_FOLD_TO_ASCII).lower()) if prefilter else ""
     for (kind, pattern, group, literals), icase in zip(_RULES, _ICASE):
-        if filtered:
+        if prefilter:
             hay = lower if icase else text
             if not all(any(lit in hay for lit in alts) for alts in literals):
                 continue
-        for m in pattern.finditer(text):
+        matches = (_word_start_matches(pattern, text, hay, literals[0]) if prefilter and kind in _WORD_START
+                   else pattern.finditer(text))
+        for m in matches:
             start, end = m.span(group)
             value = m.group(group)
             if kind == "email":
