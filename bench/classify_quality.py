@@ -1,18 +1,24 @@
-"""Domain classification quality and throughput on held-out packages.
+"""Domain classification quality and throughput on held-out sources, in two halves.
 
-The labelled set (``corpus.domains.evalset``) is built from registry sources: every label comes
-from where a file comes from (package + subtree, with a reason), and training and evaluation
-hold out **whole packages** (Linux, avr-libc, mbedtls, TF-A, newlib, arduino-core-avr train; U-Boot,
-wolfSSL, msp430mcu, sdcc, lwIP, BlueZ, iw, Mesa, DKMS modules, ubertooth, micro:bit firmware,
-gen-stm32's StdPeriph copy, OpenOCD loaders are only evaluated). Eval files whose normalised text
-equals a training file's are dropped (U-Boot syncs device trees from Linux).
+The labelled set (``corpus.domains.evalset``) comes from registry packages and from public
+repositories at fixed commits (recipe: ``bench/devset/classify/SOURCES.csv``): every label comes
+from where a file comes from (source + subtree, with a reason), and training and evaluation hold
+out **whole sources**. Eval files whose normalised text equals a training file's are dropped.
 
-Prints, for the pipeline step (rules + model), the model alone and the rules alone: accuracy and
-macro-F1 (over all domains present, and over the domains that have training data), the
-per-domain table and the confusion matrix. Anchors from the same run: a majority-class baseline
-for quality, and for throughput plain fastText ``predict`` on whitespace-joined raw text with the
-same model (what datatrove's fastText filter does) against the full step (rules, features,
-gate, model).
+Two halves of the held-out set, each scored alone and together:
+
+* ``registry`` (dev): the held-out Debian/PyPI packages (U-Boot, wolfSSL, msp430mcu, sdcc, lwIP,
+  BlueZ, iw, Mesa, DKMS modules, ubertooth, micro:bit firmware, OpenOCD) that earlier rules were
+  looked at on;
+* ``repos`` (aside): public repositories never trained on, calibrated on or debugged on (an AURIX
+  MCAL project, Zephyr applications, nrfx, NimBLE, libusb_stm32, micro-ecc, RIOT, NuttX, ST's F1
+  HAL and start-up files) — only scored.
+
+For each, with and without folder context (files of one folder of one repository classified
+together, as ``firmcorpus classify predict DIR --json`` feeds them): accuracy, macro-F1, the
+per-domain table and the confusion matrix of the step (rules + model). Anchors from the same run:
+a majority-class baseline for quality, and for throughput plain fastText ``predict`` on
+whitespace-joined raw text with the same model against the full step.
 
     python bench/classify_quality.py [--model PATH] [--cap-scale 1.0] [--no-fetch] [--json]
 """
@@ -51,6 +57,12 @@ def throughput(evals, model_path, limit: int = 600) -> dict:
             "raw_fasttext_docs_per_cpu_s": len(docs) / t_raw, "step_vs_raw_ratio": t_raw / t_step}
 
 
+def halves(evals) -> dict:
+    return {"registry (dev)": [e for e in evals if not e.source.startswith("git:")],
+            "repos (aside)": [e for e in evals if e.source.startswith("git:")],
+            "all": list(evals)}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--model", default=None, help="fastText model (default: the shipped one)")
@@ -61,24 +73,37 @@ def main() -> None:
 
     train, evals, skipped = build_sets(cap_scale=args.cap_scale, fetch=not args.no_fetch)
     train_domains = sorted({e.domain for e in train})
-    res = evaluate(evals, args.model, train_domains)
-    res["skipped"] = skipped
-    res["eval_sources"] = sorted({e.source for e in evals})
-    res["train_sources"] = sorted({e.source for e in train})
-    gold = [e.domain for e in evals]
-    majority = Counter(gold).most_common(1)[0][0]
-    f1, _ = macro_f1(gold, [majority] * len(gold), res["domains_present"])
-    res["anchor_majority"] = {"domain": majority, "accuracy": gold.count(majority) / len(gold), "macro_f1": f1}
-    res["throughput"] = throughput(evals, args.model)
+    out = {"skipped": skipped, "train_sources": sorted({e.source for e in train}), "halves": {}}
+    for half, items in halves(evals).items():
+        if not items:
+            continue
+        for ctx in (True, False):
+            res = evaluate(items, args.model, train_domains, directory_context=ctx)
+            res["eval_sources"] = sorted({e.source for e in items})
+            gold = [e.domain for e in items]
+            majority = Counter(gold).most_common(1)[0][0]
+            f1, _ = macro_f1(gold, [majority] * len(gold), res["domains_present"])
+            res["anchor_majority"] = {"domain": majority, "accuracy": gold.count(majority) / len(gold),
+                                      "macro_f1": f1}
+            out["halves"][f"{half}, folder context {'on' if ctx else 'off'}"] = res
+    out["throughput"] = throughput(evals, args.model)
     if args.json:
-        print(json.dumps(res, indent=2))
+        print(json.dumps(out, indent=2))
         return
-    print(format_eval(res))
-    a = res["anchor_majority"]
-    s = res["step"]
-    print(f"\nanchor (majority class '{a['domain']}'): accuracy {a['accuracy']:.3f}, macro-F1 {a['macro_f1']:.3f}; "
-          f"step/anchor macro-F1 ratio {s['macro_f1'] / max(a['macro_f1'], 1e-9):.1f}x")
-    t = res["throughput"]
+    for name, res in out["halves"].items():
+        print(f"\n===== {name} =====")
+        print(format_eval(res))
+        a = res["anchor_majority"]
+        s = res["step"]
+        low = [d for d, m in s["per_domain"].items() if m["support"] and m["f1"] < 0.90]
+        print(f"anchor (majority class '{a['domain']}'): accuracy {a['accuracy']:.3f}, macro-F1 {a['macro_f1']:.3f}; "
+              f"step macro-F1 {s['macro_f1']:.3f}; domains below F1 0.90: {', '.join(low) or 'none'}")
+    print("\nsummary (step): half, folder context -> accuracy, macro-F1, lowest domain F1")
+    for name, res in out["halves"].items():
+        s = res["step"]
+        lo = min(((m["f1"], d) for d, m in s["per_domain"].items() if m["support"]), default=(0.0, "-"))
+        print(f"  {name:45s} {s['accuracy']:.3f}  {s['macro_f1']:.3f}  {lo[1]} {lo[0]:.2f}  (n={res['documents']})")
+    t = out["throughput"]
     print(f"throughput on {t['documents']} docs ({t['megabytes']:.1f} MB), one core: step "
           f"{t['step_docs_per_cpu_s']:.0f} docs/s ({t['step_mb_per_cpu_s']:.2f} MB/s); anchor raw-text fastText "
           f"{t['raw_fasttext_docs_per_cpu_s']:.0f} docs/s; step/anchor speed ratio {t['step_vs_raw_ratio']:.2f}")

@@ -30,7 +30,7 @@ import sys
 import tempfile
 import time
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Iterable, Iterator
 
 from datatrove.data import Document
@@ -127,7 +127,37 @@ SOURCES: dict[str, Source] = {s.name: s for s in [
     Source("gen-stm32", "pip:gen-stm32==1.2.6", "eval", "base/includes",
            (f"{_FC}/src/gen-stm32",)),
     Source("openocd", "debsrc:openocd", "eval", "contrib/loaders", (f"{_FC}/src/openocd",)),
+    # ---------------------------------------------------------------- public repositories (git)
+    # materialised by bench/build_classify_evalset.py --materialise (from `git archive COMMIT`) into
+    # bench/devset/cache/classify/<owner+name>; the per-file recipe is bench/devset/classify/SOURCES.csv
+    *[Source(f"git:{repo}", f"git:{repo}@{commit}", role, anchor) for repo, commit, role, anchor in (
+        ("TUGrazRacing/stugverter-aurix", "8cc5fa9465fe81cf0bb185e369f47f7173575c80", "train", "Libraries"),
+        ("AspeedTech-BMC/aspeed-zephyr-project", "09b99e46b16cbad999a54f3ee500744dd188e064", "train", "apps"),
+        ("lucasdietrich/zephyr-caniot-controller", "2d6fe869ec30ad62e02cd3961d434dfdabbdd8b6", "train", "src"),
+        ("GPUOpen-Drivers/pal", "c5e800072a32f68b6ccc4422936d96167c6e0728", "train", "src"),
+        ("libtom/libtomcrypt", "cbb01b3708c39f62a4876eb03e3b37f1a4bbd8a2", "train", "src"),
+        ("STMicroelectronics/stm32l4xx_hal_driver", "a9f8b8a1ce65f8bec3d7ce992afb2daa3495a586", "train", "Src"),
+        ("cherry-embedded/CherryUSB", "febec2ea640b7dc60c17cfbb6df42a47cd400859", "train", "core"),
+        ("bluekitchen/btstack", "330e195362752c93fde6b1d2a2310c8128d95369", "train", "src"),
+        ("modm-io/cmsis-header-sam", "7432ecdfd7657fb97cf903833e16d26379281e64", "train", "same54"),
+        ("ARM-software/CMSIS_6", "7f62ddc8ab8e9af22039912b8f9f46a9290f49ba", "train", "CMSIS"),
+        ("FreeRTOS/FreeRTOS-Kernel", "4269c69a16f924c11adeedbb31591f6fad9f41b2", "train", "include"),
+        # held out: never trained on, never used to calibrate
+        ("keeper999/EngineControl_Aurix", "90eb779e60f2255751e3c38c9e8d9b4315f128ca", "eval", "01_Get_Src"),
+        ("golioth/golioth-firmware-sdk", "1996a1d3b73fe5df39b5780f53f6ed091c1a82db", "eval", "examples"),
+        ("circuitdojo/nrf9160-feather-examples-and-drivers", "7dfaec1e5b44e3e5a753eed5ce1aa5a0b2811246", "eval",
+         "samples"),
+        ("NordicSemiconductor/nrfx", "aa83d4df8d5f41b591f23a8555794632afb3475d", "eval", "bsp"),
+        ("apache/mynewt-nimble", "1e8ed60276f35a80ed4d4b4f8bb9d9c6fee53845", "eval", "nimble"),
+        ("dmitrystu/libusb_stm32", "7725b17e889f73792198a029590ccc5080c7c4fd", "eval", "src"),
+        ("kmackay/micro-ecc", "541b3a78026420a3e369c4c9281c396b5e531113", "eval", "uECC.c"),
+        ("STMicroelectronics/stm32f1xx_hal_driver", "bf83dda39877a51647d249eab56895ccce8a4f31", "eval", "Src"),
+        ("STMicroelectronics/cmsis_device_f1", "8a76309ed1250d817e9c888c4417171d2ba3ba63", "eval", "Source"),
+        ("RIOT-OS/RIOT", "c8bd52ff13daea7da132b8a37986e21d47cde0fe", "eval", "sys"),
+        ("apache/nuttx", "4ebc8a7291df955dece09073b8798db2dfd6490b", "eval", "arch"),
+    )],
 ]}
+
 
 _LINUX_DRIVERS = tuple(f"drivers/{d}" for d in (
     "i2c", "spi", "iio", "gpio", "net/ethernet", "pinctrl", "hwmon", "input", "tty/serial", "mmc", "pci",
@@ -244,6 +274,67 @@ SLICES: list[Slice] = [
     Slice("openocd", ("contrib/loaders",), ASM_EXT, "arm_cortex_asm", "OpenOCD Cortex-M flash loader assembly",
           exclude=("*riscv*", "*mips*", "*xtensa*", "*stm8*", "*msp430*", "*xscale*", "*arc*", "*esirisc*"),
           cap=60),
+    # ------------------------------------------------------------ train: public repositories
+    Slice("git:TUGrazRacing/stugverter-aurix", ("Libraries/iLLD", "Libraries/Service", "Libraries/Infra/Platform",
+                                               "Libraries/Infra/Ssw"), C_EXT, "infineon_aurix",
+          "Infineon iLLD drivers, services and start-up for AURIX TC3xx (Ifx* API)", cap=250),
+    Slice("git:AspeedTech-BMC/aspeed-zephyr-project", ("apps",), C_EXT, "zephyr_rtos",
+          "Zephyr applications (kernel, device and logging APIs)", exclude=("*/dmtf/*",), cap=250),
+    Slice("git:lucasdietrich/zephyr-caniot-controller", ("src",), C_EXT, "zephyr_rtos",
+          "a Zephyr application (threads, networking, CAN, USB, shell)", cap=150),
+    Slice("git:GPUOpen-Drivers/pal", ("src/core/hw/gfxip/gfx9/chip", "src/core/hw/gfxip/gfx12/chip"), (".h",), "amd_gpu_registers",
+          "AMD GPU register and field headers of the Platform Abstraction Library", cap=150, max_bytes=2_000_000),
+    Slice("git:libtom/libtomcrypt", ("src",), C_EXT, "crypto", "LibTomCrypt ciphers, hashes, MACs, public key",
+          cap=300),
+    Slice("git:STMicroelectronics/stm32l4xx_hal_driver", ("Src", "Inc"), C_EXT, "stm32_hal",
+          "ST's STM32L4 HAL and LL drivers", cap=250),
+    Slice("git:cherry-embedded/CherryUSB", ("core", "common", "class", "port"), C_EXT, "usb_stack",
+          "CherryUSB device and host stack, class drivers and controller ports", cap=250),
+    Slice("git:bluekitchen/btstack", ("src",), C_EXT, "wireless_ble_wifi",
+          "BTstack Bluetooth Classic and LE host stack", cap=300),
+    Slice("git:modm-io/cmsis-header-sam", (".",), (".h",), "register_defines",
+          "Microchip SAM device register headers (CMSIS style)", cap=300, max_bytes=1_000_000),
+    Slice("git:ARM-software/CMSIS_6", ("CMSIS/Core/Include",), (".h",) + ASM_EXT, "arm_cortex_asm",
+          "CMSIS Cortex-M/A core headers (NVIC, SCB, SysTick, intrinsics)", cap=60),
+    Slice("git:ARM-software/CMSIS_6", ("CMSIS/CoreValidation/Layer/Target", "CMSIS/Core/Template"),
+          (".c", ".s", ".S"), "arm_cortex_asm", "Cortex-M/A start-up files and vector tables",
+          name_glob=("startup_*",), cap=60),
+    Slice("git:FreeRTOS/FreeRTOS-Kernel", (".", "include"), C_EXT, "general",
+          "FreeRTOS kernel (portable scheduler, queues, timers)", cap=60),
+    # ------------------------------------------------------------ eval: public repositories (not trained on)
+    Slice("git:keeper999/EngineControl_Aurix", ("01_Get_Src/BSW/VD56_BSW/VD56_GEN_BSW",), C_EXT, "infineon_aurix",
+          "AURIX TC2xx AUTOSAR MCAL drivers of an engine-control project",
+          name_glob=("*",), exclude=("*Matlab*",), cap=60),
+    Slice("git:golioth/golioth-firmware-sdk", ("examples/zephyr", "port/zephyr"), C_EXT, "zephyr_rtos",
+          "Zephyr examples and port of an IoT SDK", cap=60),
+    Slice("git:circuitdojo/nrf9160-feather-examples-and-drivers", ("samples", "drivers"), C_EXT, "zephyr_rtos",
+          "Zephyr (nRF Connect) samples and drivers for a cellular board", cap=60),
+    Slice("git:NordicSemiconductor/nrfx", ("bsp/stable/mdk",), (".h",), "register_defines",
+          "Nordic nRF device register and bit-field headers", exclude=("*system_*", "*compat*", "*_peripherals.h",
+                                                                      "*_name_change.h"), cap=60,
+          max_bytes=2_000_000),
+    Slice("git:NordicSemiconductor/nrfx", ("bsp/stable/mdk",), ASM_EXT, "arm_cortex_asm",
+          "Nordic nRF start-up files (vector tables, reset handlers)", cap=30),
+    Slice("git:apache/mynewt-nimble", ("nimble/host/src", "nimble/controller/src", "nimble/include"), C_EXT,
+          "wireless_ble_wifi", "Apache NimBLE Bluetooth LE host and controller", cap=80),
+    Slice("git:dmitrystu/libusb_stm32", ("src", "inc"), C_EXT, "usb_stack", "a USB device stack for STM32",
+          exclude=("*hid_usage*",), cap=40),
+    Slice("git:kmackay/micro-ecc", (".",), C_EXT, "crypto", "micro-ecc elliptic-curve cryptography", cap=20),
+    Slice("git:RIOT-OS/RIOT", ("sys/crypto", "sys/hashes"), C_EXT, "crypto", "RIOT's ciphers, modes and hashes",
+          cap=60),
+    Slice("git:STMicroelectronics/stm32f1xx_hal_driver", ("Src", "Inc"), C_EXT, "stm32_hal",
+          "ST's STM32F1 HAL and LL drivers", cap=80),
+    Slice("git:STMicroelectronics/cmsis_device_f1", ("Source/Templates/gcc",), ASM_EXT, "arm_cortex_asm",
+          "STM32F1 GCC start-up files", cap=20),
+    Slice("git:RIOT-OS/RIOT", ("sys/usb/usbus",), C_EXT, "usb_stack", "RIOT's USBUS device stack", cap=40),
+    Slice("git:RIOT-OS/RIOT", ("cpu/cc26x0_cc13x0/vendor/inc",), (".h",), "register_defines",
+          "TI CC26x0/CC13x0 register headers", cap=40),
+    Slice("git:RIOT-OS/RIOT", ("core", "sys/fmt", "sys/tsrb", "sys/isrpipe", "sys/event", "sys/ztimer"), C_EXT,
+          "general", "RIOT's kernel and portable system libraries", cap=80),
+    Slice("git:apache/nuttx", ("arch/arm/src/imxrt", "arch/arm/src/imx6"), C_EXT, "nxp_imx",
+          "NuttX i.MX RT and i.MX6 chip support", cap=80),
+    Slice("git:apache/nuttx", ("libs/libc/string", "libs/libc/stdlib", "libs/libc/stdio"), C_EXT, "general",
+          "NuttX's C library", cap=60),
 ]
 
 # The source names a split uses.
@@ -285,27 +376,98 @@ def source_root(name: str, roots: dict[str, str | os.PathLike] | None = None, fe
         candidates.append(Path(roots[name]))
     env = os.environ.get("FIRMCORPUS_CLASSIFY_DATA")
     if env:
-        candidates.append(Path(env) / name)
+        candidates.append(Path(env) / name.replace("git:", "").replace("/", "+"))
+    if src.fetch.startswith("git:"):
+        candidates.append(git_source_dir(name))
     candidates += [Path(p) for p in src.local]
     for c in candidates:
         if c.is_dir():
             found = _find_anchor(c, src.anchor)
             if found is not None:
                 return found
+    if src.fetch.startswith("git:"):
+        mirror = os.environ.get("FIRMCORPUS_MIRROR_ROOT")
+        if not fetch or not mirror:
+            return None  # public repositories are materialised from a mirror, never cloned here
+        return materialise_git_source(name, mirror)
     if not fetch:
         return None
 
     tree = fetch_source(src.fetch)
-    found = _find_anchor(Path(tree), src.anchor, depth=5)
+    found = _find_anchor(Path(tree), src.anchor, depth=7)
     if found is None:
         raise FileNotFoundError(f"{src.fetch} was fetched to {tree} but has no {src.anchor!r}; "
                                 f"point FIRMCORPUS_CLASSIFY_DATA/{name} at an unpacked copy")
     return found
 
 
+def git_source_dir(name: str) -> Path:
+    """Where a ``git:owner/name`` source is materialised (``<cache>/classify/git/owner+name``)."""
+    return cache_dir() / "classify" / "git" / name.replace("git:", "").replace("/", "+")
+
+
+def materialise_git_source(name: str, mirror_root: str | os.PathLike) -> Path:
+    """The slices' files of a ``git:owner/name@commit`` source, read with ``git cat-file`` from a bare
+    mirror (``<mirror_root>/owner+name*/``) into ``git_source_dir(name)``. Nothing is checked out or run;
+    files are written from their blobs, paths checked (nothing outside the folder, no links)."""
+    src = SOURCES[name]
+    repo, commit = src.fetch[len("git:"):].split("@")
+    out = git_source_dir(name)
+    stamp = out / ".commit"
+    if stamp.is_file() and stamp.read_text().strip() == commit:
+        return out
+    gitdir = None
+    for cand in sorted(Path(mirror_root).glob(repo.replace("/", "+") + "*")):
+        for g in (cand / "repo", cand):
+            if (g / "HEAD").is_file() or (g / ".git").exists():
+                gitdir = g
+                break
+        if gitdir:
+            break
+    if gitdir is None:
+        raise FileNotFoundError(f"no mirror of {repo} under {mirror_root}; fetch it first")
+    env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_TERMINAL_PROMPT": "0"}
+    # only the slices' files (by extension): mirrors may be partial, and the rest is not needed
+    mine = [sl for sl in SLICES if sl.source == name]
+    listed = subprocess.run(["git", "--git-dir", str(gitdir), "ls-tree", "-r", "-z", "--name-only", commit],
+                            capture_output=True, env=env, check=False)
+    paths = sorted(p for p in listed.stdout.decode("utf-8", "surrogateescape").split("\0") if p and any(
+        p.endswith(sl.ext) and any(d in (".", "@generated") or p.startswith(d.rstrip("/") + "/") or
+                                   fnmatch.fnmatch(p.split("/")[0], d.split("/")[0]) for d in sl.dirs)
+        for sl in mine))
+    if not paths:
+        raise FileNotFoundError(f"{repo}@{commit} holds none of the slices' files under {gitdir}")
+    # one `git cat-file --batch` reads every blob; a blob a partial mirror lacks is skipped
+    proc = subprocess.run(["git", "--git-dir", str(gitdir), "cat-file", "--batch"], env=env, check=False,
+                          input="".join(f"{commit}:{p}\n" for p in paths).encode("utf-8", "surrogateescape"),
+                          capture_output=True)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=".git-"))
+    buf, pos = proc.stdout, 0
+    for rel in paths:
+        nl = buf.index(b"\n", pos)
+        header = buf[pos:nl].split()
+        pos = nl + 1
+        if len(header) < 3 or header[1] != b"blob":
+            continue  # missing (partial mirror) or not a file
+        size = int(header[2])
+        data = buf[pos:pos + size]
+        pos += size + 1
+        parts = PurePosixPath(rel).parts
+        if not parts or any(x in ("..", "") for x in parts) or rel.startswith("/"):
+            continue  # a hostile path: never written outside the folder
+        dest = tmp.joinpath(*parts)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_bytes(data)
+    (tmp / ".commit").write_text(commit + "\n")
+    if out.exists():
+        shutil.rmtree(out)
+    shutil.move(str(tmp), str(out))
+    return out
+
+
 def _mesa_register_headers(root: Path) -> Path:
     """Run Mesa's ``makeregheader.py`` (its build step for ``amdgfxregs.h``) once per GFX generation."""
-
 
     regs = root / "src/amd/registers"
     out = cache_dir() / "classify" / "mesa-amdgfxregs"
@@ -368,6 +530,15 @@ def _walk(root: Path, sl: Slice) -> Iterator[Path]:
                 yield p
 
 
+CALIB_EVERY = 5
+CALIB_MIN_FILES = 20
+
+
+def is_calib(source: str, rel: str) -> bool:
+    """Whether a file of a training source is held out for calibration (``general``'s weight)."""
+    return int(hashlib.sha1(f"{source}:{rel}".encode()).hexdigest()[:8], 16) % CALIB_EVERY == 0
+
+
 def _order_key(rel: str) -> str:
     return hashlib.sha1(rel.encode()).hexdigest()
 
@@ -385,14 +556,15 @@ def collect(split: str, roots: dict[str, str | os.PathLike] | None = None, sourc
     ``cap_scale`` scales every slice's cap (e.g. 0.1 for a quick run). ``skipped`` (when given)
     counts why files were left out.
     """
-    assert split in ("train", "eval"), split
+    assert split in ("train", "calib", "eval"), split
     wanted = set(sources) if sources is not None else None
     out: list[Example] = []
     skipped = skipped if skipped is not None else {}
     seen: set[tuple[str, str]] = set()
     for sl in SLICES:
         src = SOURCES[sl.source]
-        if src.role != split or (wanted is not None and sl.source not in wanted):
+        role = "train" if split == "calib" else split
+        if src.role != role or (wanted is not None and sl.source not in wanted):
             continue
         root = source_root(sl.source, roots, fetch=fetch)
         if root is None:
@@ -408,6 +580,11 @@ def collect(split: str, roots: dict[str, str | os.PathLike] | None = None, sourc
                 skipped["size"] = skipped.get("size", 0) + 1
                 continue
             files.append((rel, p))
+        if role == "train" and len(files) >= CALIB_MIN_FILES:
+            # one file in CALIB_EVERY of a training slice is held out to calibrate (small slices keep all)
+            files = [t for t in files if (split == "calib") == is_calib(sl.source, t[0])]
+        elif split == "calib":
+            files = []
         files.sort(key=lambda t: _order_key(t[0]))
         cap = max(1, int(round(sl.cap * cap_scale)))
         for rel, p in files[:cap]:
@@ -448,7 +625,6 @@ def read_manifest(path: str | os.PathLike) -> list[Example]:
 
 
 def default_manifest_path() -> Path:
-
     return cache_dir() / "classify" / "labelled.jsonl"
 
 
@@ -498,7 +674,7 @@ def build_sets(cap_scale: float = 1.0, roots: dict | None = None, fetch: bool = 
 
 
 def evaluate(evals: list[Example], model_path: str | None = None, train_domains: Iterable[str] | None = None,
-             progress=None, directory_context: bool = True) -> dict:
+             progress=None, directory_context: bool = True, general_weight: float | None = None) -> dict:
     """Accuracy, macro-F1 and confusion of rules alone, model alone and the step (rules + model).
 
     ``train_domains``: the domains the model had training data for; the headline
@@ -508,7 +684,9 @@ def evaluate(evals: list[Example], model_path: str | None = None, train_domains:
 
 
     step = DomainClassifier(model_path=model_path, directory_context=directory_context)
-    step._load()
+    model = step._load()
+    if general_weight is not None:  # calibration tries weights without rewriting the model's JSON
+        model.general_weight = general_weight
     evals = sorted(evals, key=lambda e: (e.source, e.path))
     gold, by_rule, by_model, by_step, sources = [], [], [], [], []
 
@@ -573,7 +751,6 @@ def weak_labelled_rows(documents_dir: str | os.PathLike, min_confidence: float =
     model learns to generalise to what they abstain on. ``counts`` (when given) receives
     ``labelled`` / ``abstained`` / ``other_kind``.
     """
-
 
     counts = counts if counts is not None else {}
     reader = ParquetReader(str(documents_dir), glob_pattern="**/*.parquet", recursive=True)

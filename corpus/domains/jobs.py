@@ -14,6 +14,7 @@ from datatrove.data import Document
 
 from firmcorpus.core.errors import UserError
 from firmcorpus.corpus.domains.evalset import (
+    SOURCES,
     TRAIN_SOURCES,
     build_sets,
     collect,
@@ -51,11 +52,17 @@ def train_model(out: str | None = None, cap_scale: float = 1.0, epoch: int | Non
     rows = (training_tuples(examples) if examples else []) + doc_rows
     model = DomainModel.train(rows, cfg)
     path = model.save(out or default_model_path())
+    calib = collect("calib", cap_scale=cap_scale, fetch=fetch) if registry else []
+    calibration = calibrate_general(calib, str(path)) if calib else {"general_weight": 1.0, "files": 0}
     summary = {
         "model": path.name, "path": str(path), "bytes": path.stat().st_size, "sha256": file_sha256(path),
         "config": cfg.to_dict(), "files": len(examples), "training_rows": len(rows),
         "files_per_domain": dict(sorted(Counter(e.domain for e in examples).items())),
         "files_per_source": dict(sorted(Counter(e.source for e in examples).items())),
+        "sources": {n: {"fetch": SOURCES[n].fetch, "files": c, "per_domain": dict(sorted(Counter(
+            e.domain for e in examples if e.source == n).items()))}
+            for n, c in sorted(Counter(e.source for e in examples).items())},
+        "general_weight": calibration["general_weight"], "calibration": calibration,
         "skipped": skipped, "cap_scale": cap_scale,
         "build_documents": {"folder": str(documents), **doc_counts,
                             "per_domain": dict(sorted(Counter(r[3] for r in doc_rows).items()))} if documents else None,
@@ -63,6 +70,22 @@ def train_model(out: str | None = None, cap_scale: float = 1.0, epoch: int | Non
     provenance = {k: v for k, v in summary.items() if k != "path"}
     path.with_suffix(".json").write_text(json.dumps(provenance, indent=2, sort_keys=True) + "\n")
     return summary
+
+
+GENERAL_WEIGHTS = (1.0, 0.7, 0.5, 0.35, 0.25, 0.15, 0.1, 0.05)
+
+
+def calibrate_general(calib: list, model_path: str) -> dict:
+    """The ``general`` weight (see ``model``) that maximises the step's macro-F1 on held-out files of
+    the training sources (``collect("calib")``: never the evaluation sources). Ties go to the larger
+    weight (the smaller change)."""
+    tried = {}
+    for w in GENERAL_WEIGHTS:
+        res = evaluate(calib, model_path, general_weight=w)
+        tried[str(w)] = round(res["step"]["macro_f1"], 4)
+    best = max(GENERAL_WEIGHTS, key=lambda w: (tried[str(w)], w))
+    return {"general_weight": best, "files": len(calib), "macro_f1_by_weight": tried,
+            "files_per_domain": dict(sorted(Counter(e.domain for e in calib).items()))}
 
 
 def evaluate_model(model: str | None = None, cap_scale: float = 1.0, fetch: bool = True,

@@ -7,11 +7,17 @@ default 2M-bucket, dim-100 model would be ~760 MB.
 
 Training runs on one thread so the same examples and seed give the same model bytes.
 ``predict`` always returns all 13 domains (domains absent from training get 0) summing to 1.
+
+``general`` is calibrated: its score is multiplied by ``general_weight`` (then all are renormalised),
+a weight chosen on held-out files of the training sources (``jobs.calibrate_general``) and kept in
+the model's provenance JSON beside it. ``general`` thus wins only when its score exceeds
+``1 / general_weight`` times every other domain's: a confidence threshold, not a fixed fallback.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import tempfile
 from dataclasses import asdict, dataclass
@@ -51,8 +57,9 @@ class TrainConfig:
 class DomainModel:
     """A fastText classifier over ``features.doc_line`` tokens."""
 
-    def __init__(self, ft_model=None):
+    def __init__(self, ft_model=None, general_weight: float = 1.0):
         self._ft = ft_model
+        self.general_weight = general_weight
 
     # ------------------------------------------------------------------ training
     @classmethod
@@ -98,7 +105,14 @@ class DomainModel:
         path = Path(path) if path else default_model_path()
         if not path.exists():
             raise FileNotFoundError(f"no domain model at {path}; train one with `firmcorpus classify train`")
-        return cls(fasttext.load_model(str(path)))
+        weight = 1.0
+        meta = path.with_suffix(".json")
+        if meta.is_file():
+            try:
+                weight = float(json.loads(meta.read_text()).get("general_weight", 1.0))
+            except (ValueError, TypeError, AttributeError):
+                weight = 1.0
+        return cls(fasttext.load_model(str(path)), general_weight=weight)
 
     @property
     def labels(self) -> list[str]:
@@ -110,6 +124,7 @@ class DomainModel:
         scores = {d: 0.0 for d in DOMAINS}
         for lab, p in zip(labels, probs):
             scores[lab[len(_LABEL):]] = float(p)
+        scores["general"] *= self.general_weight
         total = sum(scores.values())
         if total <= 0:
             return {d: 1.0 / len(DOMAINS) for d in DOMAINS}
