@@ -1,6 +1,6 @@
 """Record types of a mapping: links, per-section status, and the whole result.
 
-``MappingResult.to_dict()`` is the **Mapping** contract of DESIGN.md (``sections`` with
+``MappingResult.to_dict()`` is the **Mapping** contract of docs/contracts.md (``sections`` with
 status/folders/files/symbols, ``links`` with score and evidence, ``metrics``); extra keys
 (``field_links``, ``folders``, section ``coverage``/``registers``) are additions, never renames.
 """

@@ -20,6 +20,7 @@ from firmcorpus.mapping.metrics import evaluate, load_truth, micro
 from firmcorpus.mapping.models import MappingResult
 from firmcorpus.mapping.repo import part_numbers, prefilter
 from firmcorpus.parsers.datasheet import load_datasheet
+from firmcorpus.parsers.includes import resolve_macro_values
 from firmcorpus.parsers.models import Datasheet, ParseError
 from firmcorpus.parsers.tree import MAX_FILE_BYTES, SKIP_DIRS, Progress, parse_selected, read_texts
 
@@ -68,6 +69,8 @@ def map_repo(datasheet: Datasheet, texts: dict[str, str], progress: Progress | N
     keep = [p for p in texts if selected is None or p in selected]
     files = parse_selected({p: texts[p] for p in keep if language_of(p) is None}, None, progress)
     files += [parse_constants(p, texts[p]) for p in keep if language_of(p) is not None]
+    # macros whose value needs a macro of an included header (``#define MR (IO_BASE + ...)``)
+    resolve_macro_values({f.path: f for f in files if f.language in ("c", "cpp")})
     t2 = time.perf_counter()
     sub_texts = {f.path: texts[f.path] for f in files}
     res = map_pair(datasheet, files, sub_texts, parts=parts, **options)

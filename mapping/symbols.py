@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from firmcorpus.parsers.cexpr import Evaluator, Macro
 from firmcorpus.parsers.models import CodeFile, Datasheet, Register, Symbol
@@ -112,27 +112,32 @@ def _instance_name(name: str, param: str, k: int) -> str | None:
     return None
 
 
-def _instance_symbols(f: CodeFile) -> dict[str, list[tuple[Symbol, str, int]]]:
+def macro_table(f: CodeFile) -> dict[str, Macro]:
+    """A file's macros as ``parsers.cexpr`` takes them (first definition wins)."""
+    table: dict[str, Macro] = {}
+    for s in f.symbols:
+        if s.kind == "macro" and s.value is not None and s.name not in table:
+            params = None
+            if s.signature and s.signature.startswith(s.name + "("):
+                params = tuple(p.strip() for p in s.signature[len(s.name) + 1:-1].split(",") if p.strip())
+            table[s.name] = Macro(s.value, params)
+    return table
+
+
+def _instance_symbols(f: CodeFile, shared: Mapping[str, Macro] | None = None) -> dict[str, list[tuple[Symbol, str, int]]]:
     """Per-instance function-like macros of one parameter (``#define REG_TXBnCTRL(n) (0x30 +
     (n * 0x10))``, ``Sn_MR(N)``) evaluated at instances 0, 1, …: (a copy of the symbol with that
     value, the name the instance goes by). Only macros whose name carries the placeholder; their
     instance 0 also goes by the macro's own name, as a datasheet that prints one generic register
     (``Sn_MR``) names it."""
-    table: dict[str, Macro] = {}
     cands = []
     for s in f.symbols:
-        if s.kind != "macro" or s.value is None:
-            continue
-        m = _PARAMS.match(s.signature or "")
-        params = None
-        if s.signature and s.signature.startswith(s.name + "("):
-            params = tuple(p.strip() for p in s.signature[len(s.name) + 1:-1].split(",") if p.strip())
-        table.setdefault(s.name, Macro(s.value, params))
+        m = _PARAMS.match(s.signature or "") if s.kind == "macro" and s.value is not None else None
         if m and s.int_value is None:
             cands.append((s, m.group(1)))
     if not cands:
         return {}
-    ev = Evaluator(table)
+    ev = Evaluator({**(shared or {}), **macro_table(f)})
     out: dict[str, list[tuple[Symbol, str, int]]] = {}
     for s, param in cands:
         rows = []
@@ -156,6 +161,12 @@ def _instance_symbols(f: CodeFile) -> dict[str, list[tuple[Symbol, str, int]]]:
 def symbol_infos(files: Sequence[CodeFile], part_toks: frozenset[str]) -> list[SymInfo]:
     """Symbols that can carry a register or a field, with their salient name tokens."""
     out: list[SymInfo] = []
+    # macros of every candidate file: a per-instance macro may use a helper of another header
+    shared: dict[str, Macro] = {}
+    for f in files:
+        if any(s.kind == "macro" and s.signature for s in f.symbols):
+            for k, m in macro_table(f).items():
+                shared.setdefault(k, m)
     for f in files:
         named = [s for s in f.symbols if s.kind in VALUE_KINDS or s.kind == "field"]
         if not named:
@@ -169,7 +180,7 @@ def symbol_infos(files: Sequence[CodeFile], part_toks: frozenset[str]) -> list[S
             for s in group:
                 df.update(set(split_identifier(s.name)))
             frequent_by[is_macro] = {t for t, c in df.items() if c >= 3 and c >= 0.3 * len(group)}
-        instances = _instance_symbols(f)
+        instances = _instance_symbols(f, shared)
         for s in named:
             frequent = frequent_by[s.kind == "macro"]
             if s.kind == "macro" and s.int_value is None and s.name in instances:
@@ -204,8 +215,8 @@ def encoded_members(infos: Sequence[SymInfo], regs: Sequence[Register],
             by_key["".join(register_tokens(r.name, part_toks))].append(a)
     fams: dict[str, list[SymInfo]] = defaultdict(list)
     for si in infos:
-        if si.sym.kind != "field" and si.instance is None and si.sym.int_value is not None:
-            fams[si.family].append(si)
+        if si.sym.kind != "field" and not si.instance and si.sym.int_value is not None:
+            fams[si.family].append(si)  # per-instance macros at instance 0, as the datasheet prints them
     out: list[SymInfo] = []
     for fam, members in fams.items():
         pairs = sorted({(a, si.sym.int_value) for si in members
@@ -229,7 +240,8 @@ def encoded_members(infos: Sequence[SymInfo], regs: Sequence[Register],
         for si in members:
             d, rem = divmod(si.sym.int_value - b, k)
             if rem == 0 and d >= 0:
-                out.append(SymInfo(si.file, replace(si.sym, int_value=d, role=None), si.salient, si.weights, si.family))
+                out.append(SymInfo(si.file, replace(si.sym, int_value=d, role=None), si.salient, si.weights, si.family,
+                                   si.instance))
     return out
 
 

@@ -181,3 +181,27 @@ def test_rust_modules_are_reached_from_the_crate_root():
     res, _ = map_repo(_sheet(), texts)
     assert {(lk.register, lk.symbol, lk.file) for lk in res.links} == {
         ("CONFIG", "CONFIG", "src/regs.rs"), ("STATUS", "STATUS", "src/regs.rs"), ("CHIP_ID", "CHIP_ID", "src/regs.rs")}
+
+
+def test_block_encoded_macros_and_per_socket_macros():
+    regs = [("MR", "0x0000"), ("GAR", "0x0001"), ("SUBR", "0x0005"), ("SHAR", "0x0009"), ("SIPR", "0x000f"),
+            ("Sn_MR", "0x0000"), ("Sn_CR", "0x0001"), ("Sn_IR", "0x0002"), ("Sn_SR", "0x0003"), ("Sn_PORT", "0x0004")]
+    text = """/* zq4711 network controller */
+#define _ZQ_IO_BASE_ 0x00000000
+#define ZQ_CREG_BLOCK 0x00
+#define ZQ_SREG_BLOCK(N) (1 + 4 * (N))
+#define MR (_ZQ_IO_BASE_ + (0x0000 << 8) + (ZQ_CREG_BLOCK << 3))
+#define GAR (_ZQ_IO_BASE_ + (0x0001 << 8) + (ZQ_CREG_BLOCK << 3))
+#define SUBR (_ZQ_IO_BASE_ + (0x0005 << 8) + (ZQ_CREG_BLOCK << 3))
+#define SHAR (_ZQ_IO_BASE_ + (0x0009 << 8) + (ZQ_CREG_BLOCK << 3))
+#define SIPR (_ZQ_IO_BASE_ + (0x000F << 8) + (ZQ_CREG_BLOCK << 3))
+#define Sn_MR(N) (_ZQ_IO_BASE_ + (0x0000 << 8) + (ZQ_SREG_BLOCK(N) << 3))
+#define Sn_CR(N) (_ZQ_IO_BASE_ + (0x0001 << 8) + (ZQ_SREG_BLOCK(N) << 3))
+#define Sn_IR(N) (_ZQ_IO_BASE_ + (0x0002 << 8) + (ZQ_SREG_BLOCK(N) << 3))
+#define Sn_SR(N) (_ZQ_IO_BASE_ + (0x0003 << 8) + (ZQ_SREG_BLOCK(N) << 3))
+#define Sn_PORT(N) (_ZQ_IO_BASE_ + (0x0004 << 8) + (ZQ_SREG_BLOCK(N) << 3))
+"""
+    links = _links("zq4711.h", text, regs)
+    assert links["SHAR"] == ("SHAR", "zq4711.h", 8)
+    assert links["Sn_MR"] == ("Sn_MR", "zq4711.h", 10)
+    assert links["Sn_PORT"] == ("Sn_PORT", "zq4711.h", 14)
