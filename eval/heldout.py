@@ -15,7 +15,6 @@ make held-out inputs from real code before a build exists.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -24,43 +23,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from firmcorpus.core.io import atomic_path
-
-RESERVED = ("id", "text", "media", "metadata")
-
-
-def _parquet_files(path: str | Path) -> list[Path]:
-    p = Path(path)
-    if p.is_file():
-        return [p]
-    if not p.is_dir():
-        raise FileNotFoundError(f"{p}: no such parquet file or folder (expected OUT/text/heldout from `firmcorpus build`)")
-    files = sorted(p.rglob("*.parquet"))
-    if not files:
-        raise FileNotFoundError(f"{p}: no *.parquet files inside (expected OUT/text/heldout from `firmcorpus build`)")
-    return files
-
-
-def read_documents(path: str | Path, domains: Iterable[str] | None = None) -> Iterator[dict[str, Any]]:
-    """Yield ``{"id", "text", "metadata"}`` for every document in a parquet file or folder, in file order."""
-
-    wanted = set(domains) if domains else None
-    for file in _parquet_files(path):
-        table = pq.read_table(file)
-        for i, row in enumerate(table.to_pylist()):
-            meta = row.get("metadata") or {}
-            if isinstance(meta, str):
-                try:
-                    meta = json.loads(meta)
-                except json.JSONDecodeError:
-                    meta = {}
-            meta = dict(meta)
-            for key, value in row.items():
-                if key not in RESERVED:
-                    meta.setdefault(key, value)
-            doc = {"id": str(row.get("id") or f"{file.name}/{i}"), "text": row.get("text") or "", "metadata": meta}
-            if wanted is not None and meta.get("domain") not in wanted:
-                continue
-            yield doc
+from firmcorpus.train.evalset import parquet_files, read_documents  # noqa: E402,F401 - one reader for train and eval
 
 
 def write_documents(docs: Iterable[dict[str, Any]], path: str | Path) -> Path:

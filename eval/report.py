@@ -20,23 +20,32 @@ import numpy as np
 
 from firmcorpus.eval.metrics import METRICS, aggregate, bootstrap_ci
 from firmcorpus.eval.perplexity import relative_reduction, summarize
+from firmcorpus.train.evalset import paired_doc_deltas
 
 PPL_KEYS = ("ppl", "bpb", "top1", "top5")
+HEADLINE_CUT = "split75"  # Spark's protocol: the first 75 % of a snippet's lines, the model writes the rest
+N_EXAMPLES = 2  # example completions per domain in the report
 SPLIT_LABELS = {"heldout": "held-out", "train": "in-domain: training split"}
 
 
 def build_summary(models: Sequence[str], ppl_rows: dict[str, list[dict]], gen_rows: dict[str, list[dict]],
-                  config: dict[str, Any] | None = None, n_boot: int = 1000, seed: int = 0) -> dict[str, Any]:
+                  config: dict[str, Any] | None = None, n_boot: int = 1000, seed: int = 0,
+                  items: Sequence[dict] | None = None) -> dict[str, Any]:
     summary: dict[str, Any] = {"models": list(models), "reference": models[0] if models else None,
-                               "config": config or {}, "perplexity": {}, "generation": {}, "deltas": {}}
+                               "config": config or {}, "perplexity": {}, "generation": {}, "deltas": {},
+                               "headline_cut": HEADLINE_CUT}
     for m in models:
         if ppl_rows.get(m):
-            summary["perplexity"][m] = summarize(ppl_rows[m])
+            summary["perplexity"][m] = summarize(ppl_rows[m], n_boot=n_boot, seed=seed)
         if gen_rows.get(m):
+            head = [r for r in gen_rows[m] if r["cut_type"] == HEADLINE_CUT]
             summary["generation"][m] = {
+                "headline": aggregate(head, "domain", n_boot=n_boot, seed=seed) if head else {},
                 "by_domain": aggregate(gen_rows[m], "domain", n_boot=n_boot, seed=seed),
                 "by_cut": aggregate(gen_rows[m], "cut_type", n_boot=n_boot, seed=seed),
             }
+    if items and gen_rows:
+        summary["examples"] = examples(items, gen_rows, models)
     ref = summary["reference"]
     for m in models[1:]:
         d: dict[str, Any] = {"perplexity": {}, "generation": {}}
@@ -54,6 +63,10 @@ def build_summary(models: Sequence[str], ppl_rows: dict[str, list[dict]], gen_ro
                         "top1_delta": None if a["top1"] is None or b["top1"] is None else b["top1"] - a["top1"],
                         "top5_delta": None if a["top5"] is None or b["top5"] is None else b["top5"] - a["top5"],
                     }
+                for dom in names + ["micro"]:  # paired over the same documents: the spread between documents cancels
+                    ra = [r for r in ppl_rows[ref] if r["split"] == split and dom in ("micro", r["domain"])]
+                    rb = [r for r in ppl_rows[m] if r["split"] == split and dom in ("micro", r["domain"])]
+                    entry[dom]["paired"] = paired_doc_deltas(ra, rb, n_boot=n_boot, seed=seed)
                 d["perplexity"][split] = entry
         rg, mg = summary["generation"].get(ref), summary["generation"].get(m)
         if rg and mg:
@@ -63,6 +76,11 @@ def build_summary(models: Sequence[str], ppl_rows: dict[str, list[dict]], gen_ro
                     metric: (None if a[metric]["mean"] is None or b[metric]["mean"] is None
                              else b[metric]["mean"] - a[metric]["mean"]) for metric in METRICS}
                 d["generation"][dom]["paired"] = _paired_delta(gen_rows[ref], gen_rows[m], dom, n_boot, seed)
+            head_ref = [r for r in gen_rows[ref] if r["cut_type"] == HEADLINE_CUT]
+            head_m = [r for r in gen_rows[m] if r["cut_type"] == HEADLINE_CUT]
+            if head_ref and head_m:
+                d["headline"] = {dom: _paired_delta(head_ref, head_m, dom, n_boot, seed)
+                                 for dom in sorted({r["domain"] for r in head_m}) + ["all"]}
         summary["deltas"][m] = d
     return summary
 
@@ -76,6 +94,24 @@ def _paired_delta(ref_rows, rows, domain: str, n_boot: int, seed: int) -> dict[s
     return {"token_acc": bootstrap_ci(diffs, n_boot=n_boot, seed=seed)}
 
 
+def examples(items: Sequence[dict], gen_rows: dict[str, list[dict]], models: Sequence[str],
+             per_domain: int = N_EXAMPLES) -> list[dict[str, Any]]:
+    """A few items per domain (headline cut first, then by item id) with every model's completion."""
+    preds = {m: {r["item_id"]: r for r in rows} for m, rows in gen_rows.items()}
+    by: dict[str, list[dict]] = {}
+    for it in sorted(items, key=lambda it: (it["cut_type"] != HEADLINE_CUT, it["item_id"])):
+        by.setdefault(it["domain"], []).append(it)
+    out = []
+    for dom in sorted(by):
+        for it in by[dom][:per_domain]:
+            out.append({"item_id": it["item_id"], "domain": dom, "cut_type": it["cut_type"],
+                        "prompt_tail": "\n".join(it["prompt"].split("\n")[-8:]), "target": it["target"],
+                        "preds": {m: {"pred": preds[m][it["item_id"]]["pred"],
+                                      "token_acc": preds[m][it["item_id"]]["metrics"]["token_acc"]}
+                                  for m in models if m in preds and it["item_id"] in preds[m]}})
+    return out
+
+
 # ---------------------------------------------------------------- rendering
 
 def _fmt(v: Any, pct: bool = False, digits: int = 3) -> str:
@@ -84,6 +120,17 @@ def _fmt(v: Any, pct: bool = False, digits: int = 3) -> str:
     if isinstance(v, float):
         return f"{100 * v:.1f}%" if pct else f"{v:.{digits}f}"
     return str(v)
+
+
+def _fmt_ci(st: dict[str, Any] | None, k: str) -> str:
+    """A perplexity statistic with its bootstrap interval over documents, when there is one."""
+    if st is None or st.get(k) is None:
+        return "–"
+    pct = k.startswith("top")
+    s = _fmt(st[k], pct=pct)
+    if st.get(f"{k}_lo") is not None:
+        s += f" [{_fmt(st[f'{k}_lo'], pct=pct)}, {_fmt(st[f'{k}_hi'], pct=pct)}]"
+    return s
 
 
 def _ci(entry: dict[str, Any], scale: float = 1.0) -> str:
@@ -97,6 +144,22 @@ def tables(summary: dict[str, Any]) -> list[tuple[str, list[str], list[list[str]
     out = []
     models = summary["models"]
     ref = summary["reference"]
+    gen = summary["generation"]
+    head_models = [m for m in models if gen.get(m, {}).get("headline")]
+    if head_models:
+        doms = sorted({d for m in head_models for d in gen[m]["headline"]} - {"all"}) + ["all"]
+        header = ["domain", "n"] + [f"{m} token_acc [95% CI]" for m in head_models]
+        header += [f"paired Δ {m} − {ref} [95% CI]" for m in head_models[1:]]
+        rows = []
+        for dom in doms:
+            e0 = gen[head_models[0]]["headline"].get(dom)
+            row = [dom, str(e0["n"]) if e0 else "–"]
+            row += [_ci(gen[m]["headline"][dom]["token_acc"]) if dom in gen[m]["headline"] else "–" for m in head_models]
+            for m in head_models[1:]:
+                hd = summary["deltas"].get(m, {}).get("headline", {}).get(dom)
+                row.append(_ci(hd["token_acc"]) if hd else "–")
+            rows.append(row)
+        out.append((f"Headline: Spark's 75 % cut ({HEADLINE_CUT}), token accuracy by domain", header, rows))
     splits = sorted({s for m in summary["perplexity"].values() for s in m})
     for split in splits:
         header = ["domain"] + [f"{m} {k}" for m in models for k in PPL_KEYS if split in summary["perplexity"].get(m, {})]
@@ -111,7 +174,7 @@ def tables(summary: dict[str, Any]) -> list[tuple[str, list[str], list[list[str]
                     continue
                 st = sp[dom] if dom in ("micro", "macro") else sp["domains"].get(dom)
                 for k in PPL_KEYS:
-                    row.append(_fmt(None if st is None else st.get(k), pct=k.startswith("top")))
+                    row.append(_fmt_ci(st, k))
             for m in models[1:]:
                 dl = summary["deltas"].get(m, {}).get("perplexity", {}).get(split, {}).get(dom)
                 if m in summary["deltas"]:
@@ -120,6 +183,20 @@ def tables(summary: dict[str, Any]) -> list[tuple[str, list[str], list[list[str]
         label = SPLIT_LABELS.get(split, split)
         out.append((f"Perplexity, bits per byte and teacher-forced accuracy ({label}; Δ% = relative reduction vs {ref})",
                     header, rows))
+    for m, d in summary["deltas"].items():
+        for split, entry in d.get("perplexity", {}).items():
+            rows = []
+            for dom, v in entry.items():
+                pr = v.get("paired")
+                if not pr or not pr.get("docs"):
+                    continue
+                rows.append([dom, str(pr["docs"])] + [
+                    f"{100 * pr[k]:+.1f}% [{100 * pr[k + '_lo']:+.1f}, {100 * pr[k + '_hi']:+.1f}]"
+                    if pr.get(k + "_lo") is not None else "–" for k in ("ppl_change", "bpb_change", "top1_delta")])
+            if rows:
+                out.append((f"Paired change {m} vs {ref} ({SPLIT_LABELS.get(split, split)}; same documents, "
+                            "bootstrap 95% CI over documents)",
+                            ["domain", "docs", "perplexity change", "bits/byte change", "top-1 Δ (points)"], rows))
     for m in models:
         g = summary["generation"].get(m)
         if not g:
@@ -195,6 +272,16 @@ def charts(summary: dict[str, Any], out_dir: Path) -> list[Path]:
     return paths
 
 
+def _flat_config(cfg: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in cfg.items():
+        if isinstance(v, dict):
+            out.update(_flat_config(v, f"{prefix}{k}."))
+        else:
+            out[f"{prefix}{k}"] = ",".join(map(str, v)) if isinstance(v, (list, tuple)) else v
+    return out
+
+
 def render_markdown(summary: dict[str, Any], images: Sequence[Path] = ()) -> str:
     lines = [f"# Evaluation report: {', '.join(summary['models'])}", ""]
     cfg = summary.get("config") or {}
@@ -211,6 +298,12 @@ def render_markdown(summary: dict[str, Any], images: Sequence[Path] = ()) -> str
         lines += [f"## {title}", "", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
         lines += ["| " + " | ".join(r) + " |" for r in rows]
         lines.append("")
+    for e in summary.get("examples") or []:
+        lines += [f"### Example {e['domain']} · {e['cut_type']} · {e['item_id']}", "", "```", e["prompt_tail"], "```",
+                  "reference:", "```", e["target"], "```"]
+        for m, pr in e["preds"].items():
+            lines += [f"{m} (token accuracy {pr['token_acc']:.2f}):", "```", pr["pred"], "```"]
+        lines.append("")
     return "\n".join(lines)
 
 
@@ -219,6 +312,11 @@ def render_html(summary: dict[str, Any], images: Sequence[Path] = ()) -> str:
              "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;margin:1em 0;font-size:13px}"
              "td,th{border:1px solid #ccc;padding:3px 6px;text-align:right}td:first-child{text-align:left}</style>",
              "</head><body>", f"<h1>Evaluation report: {html.escape(', '.join(summary['models']))}</h1>"]
+    cfg = _flat_config(summary.get("config") or {})
+    if cfg:
+        parts.append("<h2>Run configuration</h2><table>" + "".join(
+            f"<tr><td>{html.escape(k)}</td><td style='text-align:left'>{html.escape(str(v))}</td></tr>"
+            for k, v in sorted(cfg.items())) + "</table>")
     for p in images:
         data = base64.b64encode(p.read_bytes()).decode()
         parts.append(f"<img alt='{html.escape(p.stem)}' src='data:image/png;base64,{data}'>")
@@ -228,6 +326,17 @@ def render_html(summary: dict[str, Any], images: Sequence[Path] = ()) -> str:
         for r in rows:
             parts.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>")
         parts.append("</table>")
+    ex = summary.get("examples") or []
+    if ex:
+        parts.append("<h2>Example completions</h2><p>The last lines of the prompt, the reference, and each model's "
+                     "completion after the item's stop rule (token accuracy in brackets).</p>")
+        for e in ex:
+            parts.append(f"<h3>{html.escape(e['domain'])} · {html.escape(e['cut_type'])} · {html.escape(e['item_id'])}</h3>"
+                         f"<pre style='background:#f4f4f4'>{html.escape(e['prompt_tail'])}</pre>"
+                         f"<p><b>reference</b></p><pre style='background:#eef8ee'>{html.escape(e['target'])}</pre>")
+            for m, pr in e["preds"].items():
+                parts.append(f"<p><b>{html.escape(m)}</b> ({pr['token_acc']:.2f})</p>"
+                             f"<pre style='background:#eef'>{html.escape(pr['pred'])}</pre>")
     parts.append("</body></html>")
     return "\n".join(parts)
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import gc
 import json
-import random
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -21,12 +20,14 @@ from typing import Any, Callable, Sequence
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from firmcorpus.core.errors import UserError
 from firmcorpus.eval.backends import TransformersBackend, make_backend
 from firmcorpus.eval.bench_builder import BenchConfig, build_items, decontaminate, read_jsonl, write_jsonl
 from firmcorpus.eval.heldout import read_documents
 from firmcorpus.eval.metrics import item_metrics
 from firmcorpus.eval.perplexity import score_documents
 from firmcorpus.eval.report import build_summary, write_report
+from firmcorpus.train.evalset import sample_documents
 from firmcorpus.train.model import load_tokenizer
 
 
@@ -47,22 +48,54 @@ class EvalConfig:
     skip_ppl: bool = False
     skip_gen: bool = False
     device: str | None = None
+    dtype: str | None = None  # float32 | bfloat16 | float16 (default float32)
+    batch_size: int = 8  # prompts per generate call (greedy decoding)
+    max_items: int | None = None  # evaluate at most this many items (round-robin over domains)
     n_boot: int = 1000
 
 
 def sample_docs(docs: Sequence[dict[str, Any]], per_domain: int, seed: int, split: str) -> list[dict[str, Any]]:
-    """``per_domain`` documents of each domain (seeded, independent of input order), tagged with ``split``."""
-    by: dict[str, list[dict[str, Any]]] = {}
-    for d in docs:
-        if d["text"].strip():
-            by.setdefault(d["metadata"].get("domain") or "general", []).append(d)
-    out = []
-    for dom in sorted(by):
-        pool = sorted(by[dom], key=lambda d: d["id"])
-        random.Random(f"ppl:{seed}:{split}:{dom}").shuffle(pool)
-        for d in pool[:per_domain]:
-            out.append({"id": d["id"], "text": d["text"], "metadata": dict(d["metadata"], split=split)})
-    return out
+    """The shared evaluation set's sampling (``train.evalset.sample_documents``): the training loop scores
+    the same documents with ``run.eval_docs = per_domain`` and ``data.seed = seed``."""
+    return sample_documents(docs, per_domain, seed, split)
+
+
+def select_items(items: Sequence[dict], max_items: int | None) -> list[dict]:
+    """At most ``max_items`` items, round-robin over domains in item-id order (a stable, stratified subset)."""
+    if not max_items or len(items) <= max_items:
+        return list(items)
+    by: dict[str, list[dict]] = {}
+    for it in sorted(items, key=lambda it: it["item_id"]):
+        by.setdefault(it["domain"], []).append(it)
+    picked: list[dict] = []
+    depth = 0
+    while len(picked) < max_items:
+        layer = [v[depth] for _, v in sorted(by.items()) if depth < len(v)]
+        if not layer:
+            break
+        picked.extend(layer[:max_items - len(picked)])
+        depth += 1
+    keep = {it["item_id"] for it in picked}
+    return [it for it in items if it["item_id"] in keep]
+
+
+def check_inputs(cfg: EvalConfig) -> None:
+    """Every input path exists (one line each, before any model loads)."""
+    for flag, value in (("--heldout", cfg.heldout), ("--train-text", cfg.train_text),
+                        ("--train-tokens", cfg.train_tokens), ("--items", cfg.items)):
+        if value and not Path(value).exists():
+            raise UserError(f"{flag} {value}: no such file or folder")
+    if cfg.dtype not in (None, "float32", "bfloat16", "float16"):
+        raise UserError(f"--dtype must be float32, bfloat16 or float16, got {cfg.dtype!r}")
+    if cfg.device:
+        import torch
+
+        try:
+            dev = torch.device(cfg.device)
+        except RuntimeError as exc:
+            raise UserError(f"--device {cfg.device!r}: {exc}") from exc
+        if dev.type == "cuda" and not torch.cuda.is_available():
+            raise UserError(f"--device {cfg.device}: no CUDA device is visible")
 
 
 def _reference_tokenizer(cfg: EvalConfig):
@@ -131,23 +164,28 @@ def run_eval(cfg: EvalConfig, out_dir: str | Path, log: Callable[[str], None] = 
     ``loaded`` maps a model label to an already loaded ``(model, tokenizer)`` (tests).
     """
 
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    check_inputs(cfg)
     backends = []
-    for spec in cfg.models:
-        b = make_backend(spec, adapter=cfg.adapter, base_model=cfg.base_model, device=cfg.device, seed=cfg.bench.seed)
+    for spec in cfg.models:  # checks model and adapter paths before anything loads
+        b = make_backend(spec, adapter=cfg.adapter, base_model=cfg.base_model, device=cfg.device, seed=cfg.bench.seed,
+                         dtype=cfg.dtype, batch_size=cfg.batch_size)
         if loaded and b.name in loaded and isinstance(b, TransformersBackend):
             b.loaded = loaded[b.name]
         backends.append(b)
     names = [b.name for b in backends]
     if len(set(names)) != len(names):
-        raise ValueError(f"model labels must differ: {names}; name them with LABEL=SPEC")
+        raise UserError(f"model labels must differ: {names}; name them with LABEL=SPEC")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
 
     ref_tok = None
     first_tf = next((b for b in backends if isinstance(b, TransformersBackend)), None)
     if first_tf is not None and first_tf.loaded is not None:
         ref_tok = first_tf.loaded[1]
     items = [] if cfg.skip_gen else prepare_items(cfg, out, tokenizer=ref_tok, log=log)
+    if cfg.max_items and len(items) > cfg.max_items:
+        items = select_items(items, cfg.max_items)
+        log(f"items: {len(items)} evaluated (--max-items)")
 
     ppl_docs: list[dict[str, Any]] = []
     if not cfg.skip_ppl and cfg.heldout:
@@ -171,11 +209,12 @@ def run_eval(cfg: EvalConfig, out_dir: str | Path, log: Callable[[str], None] = 
             write_jsonl(ppl_rows[b.name], out / "perplexity" / f"{b.name}.jsonl")
         if items:
             preds = []
+            step = max(1, getattr(b, "batch_size", 1))
             with _progress(show_progress) as bar:
                 task = bar.add_task(f"{b.name}: completions", total=len(items))
-                for item in items:  # one at a time: same outputs, and a live progress bar
-                    preds.extend(b.generate([item]))
-                    bar.advance(task)
+                for start in range(0, len(items), step):  # a batch per call: same outputs, a live progress bar
+                    preds.extend(b.generate(items[start:start + step]))
+                    bar.advance(task, step)
             gen_rows[b.name] = generation_rows(items, preds)
             write_jsonl(gen_rows[b.name], out / "per_item" / f"{b.name}.jsonl")
         if isinstance(b, TransformersBackend) and not (loaded and b.name in loaded):
@@ -185,7 +224,7 @@ def run_eval(cfg: EvalConfig, out_dir: str | Path, log: Callable[[str], None] = 
     config["bench"] = vars(cfg.bench)
     config["models"] = list(cfg.models)
     summary = build_summary(names, ppl_rows, gen_rows, config=json.loads(json.dumps(config, default=str)),
-                            n_boot=cfg.n_boot, seed=cfg.bench.seed)
+                            n_boot=cfg.n_boot, seed=cfg.bench.seed, items=items)
     summary["items"] = len(items)
     summary["files"] = write_report(summary, out)
     (out / "summary.json").write_text(json.dumps(summary, indent=1, sort_keys=True, default=str))

@@ -10,22 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-KS = (1, 5)
-
-
-def topk_hits(logits, targets, ks: Sequence[int] = KS) -> dict[int, int]:
-    """How many ``targets`` (shape [n]) are among the top-k of ``logits`` (shape [n, vocab]) for each k.
-
-    Ties at the k-th logit are broken by ``torch.topk`` (lowest index first on CPU); a target
-    tied with the k-th best counts only if topk picked it, as in the usual implementation.
-    """
-    import torch
-
-    if targets.numel() == 0:
-        return {k: 0 for k in ks}
-    top = torch.topk(logits, k=max(ks), dim=-1).indices  # [n, kmax], best first
-    match = top == targets.unsqueeze(-1)
-    return {k: int(match[:, :k].any(dim=-1).sum()) for k in ks}
+from firmcorpus.train.evalset import KS, topk_hits  # noqa: F401 - counted where perplexity is scored
 
 
 def accuracy_by(rows: Sequence[dict[str, Any]], key: str = "domain") -> dict[str, dict[str, float]]:

@@ -46,6 +46,7 @@ import yaml
 from firmcorpus.core.errors import UserError
 from firmcorpus.core.io import atomic_write_json, atomic_write_text
 from firmcorpus.train.config import TrainConfig, from_dict, load_config, validate
+from firmcorpus.train.evalset import doc_stats, paired_doc_deltas
 
 TARGETS = ("attention", "all-linear")
 
@@ -87,8 +88,9 @@ def trial_key(params: dict[str, Any]) -> str:
 
 
 def trial_config(base: TrainConfig, params: dict[str, Any], run_dir: Path, device: str | None,
-                 threads: int | None) -> TrainConfig:
+                 threads: int | None, eval_at_start: bool = True) -> TrainConfig:
     d = base.to_dict()
+    d["run"]["eval_at_start"] = eval_at_start
     d["lora"]["r"] = int(params["r"])
     d["lora"]["target_modules"] = params["target_modules"]
     d["optim"]["lr"] = float(params["lr"])
@@ -125,7 +127,9 @@ def run_trial(base: TrainConfig, params: dict[str, Any], out_dir: Path, slot: di
     """Train one configuration in its own process; returns its record (objective = final held-out bpb)."""
     tdir = out_dir / "trials" / trial_key(params)
     tdir.mkdir(parents=True, exist_ok=True)
-    cfg = trial_config(base, params, tdir / "run", slot["device"], slot["threads"])
+    base_rows = out_dir / "base_eval_docs.jsonl"
+    # every trial starts from the same base model on the same documents: score it once (the first trial)
+    cfg = trial_config(base, params, tdir / "run", slot["device"], slot["threads"], eval_at_start=not base_rows.is_file())
     (tdir / "config.yaml").write_text(cfg.to_yaml())
     env = dict(os.environ, **slot["env"])
     env.setdefault("HF_HUB_OFFLINE", "1")
@@ -139,13 +143,23 @@ def run_trial(base: TrainConfig, params: dict[str, Any], out_dir: Path, slot: di
         tail = (tdir / "train.log").read_text(errors="replace")[-400:]
         raise RuntimeError(f"trial {tdir.name} failed (exit {rc}); see {tdir / 'train.log'}: {tail}")
     summary = json.loads(summary_path.read_text())
-    end, start = summary["eval_end"]["all"], (summary.get("eval_start") or {}).get("all") or {}
-    delta = (summary.get("eval_delta") or {}).get("all") or {}
+    first = tdir / "run" / "eval_docs_start.jsonl"
+    if first.is_file() and not base_rows.is_file():
+        atomic_write_text(base_rows, first.read_text())
+    end = summary["eval_end"]["all"]
+    start, delta = {}, {}
+    if base_rows.is_file():
+        rows0, rows1 = _read_jsonl(base_rows), _read_jsonl(tdir / "run" / "eval_docs_end.jsonl")
+        start, delta = doc_stats(rows0, n_boot=0), paired_doc_deltas(rows0, rows1, seed=base.data.seed)
     return {"key": tdir.name, "params": params, "bpb": end["bpb"], "bpb_lo": end.get("bpb_lo"),
             "bpb_hi": end.get("bpb_hi"), "ppl": end["ppl"], "base_bpb": start.get("bpb"), "base_ppl": start.get("ppl"),
             "ppl_change": delta.get("ppl_change"), "ppl_change_lo": delta.get("ppl_change_lo"),
             "ppl_change_hi": delta.get("ppl_change_hi"), "wall_s": wall, "steps": summary["steps"],
             "tokens_seen": summary["tokens_seen"], "trainable": summary["params"]["trainable"]}
+
+
+def _read_jsonl(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
 def run_sweep(sc: SweepConfig, log: Callable[[str], None] = print) -> dict[str, Any]:

@@ -38,7 +38,12 @@ def register(app: typer.Typer) -> None:
         seed: int = typer.Option(0, "--seed"),
         skip_ppl: bool = typer.Option(False, "--skip-ppl", help="Only the completion benchmark."),
         skip_gen: bool = typer.Option(False, "--skip-gen", help="Only perplexity and top-k accuracy."),
-        device: Optional[str] = typer.Option(None, "--device", help="torch device (cpu, cuda)."),
+        device: Optional[str] = typer.Option(None, "--device", help="torch device (cpu, cuda, cuda:1)."),
+        dtype: Optional[str] = typer.Option(None, "--dtype", help="Weights of local models: float32 (default), "
+                                            "bfloat16, float16."),
+        batch_size: int = typer.Option(8, "--batch-size", help="Prompts per generate call (greedy decoding)."),
+        max_items: int = typer.Option(0, "--max-items", help="Evaluate at most this many items, round-robin over "
+                                      "domains (0: all)."),
         threads: int = typer.Option(0, "--threads", help="torch CPU threads (0: torch default)."),
         as_json: bool = typer.Option(False, "--json", help="Print the summary JSON."),
     ) -> None:
@@ -46,10 +51,13 @@ def register(app: typer.Typer) -> None:
         and a generative completion benchmark; writes per-item JSONL, summary.json, report.md/.html."""
         from rich.console import Console
 
+        from firmcorpus.core.errors import UserError
         from firmcorpus.eval.bench_builder import CUT_TYPES, BenchConfig
         from firmcorpus.eval.run import EvalConfig, run_eval
 
         err = Console(stderr=True)
+        if build is not None and not (build / "text").is_dir():
+            raise UserError(f"--build {build}: no text/ folder inside (give the -o folder of `firmcorpus build`)")
         if build is not None:
             heldout = heldout or build / "text" / "heldout"
             if train_text is None and (build / "text" / "train").is_dir():
@@ -73,7 +81,8 @@ def register(app: typer.Typer) -> None:
             items=str(items) if items else None,
             bench=BenchConfig(n_per_domain=n_per_domain, seed=seed, cut_types=cuts, prompt_tokens=prompt_tokens),
             ppl_docs_per_domain=ppl_docs, window=window, stride=stride, max_doc_tokens=max_doc_tokens or None,
-            skip_ppl=skip_ppl, skip_gen=skip_gen, device=device)
+            skip_ppl=skip_ppl, skip_gen=skip_gen, device=device, dtype=dtype, batch_size=batch_size,
+            max_items=max_items or None)
         summary = run_eval(cfg, out, log=lambda s: err.print(s), show_progress=True)
         if as_json:
             typer.echo(json.dumps(summary, indent=1, sort_keys=True, default=str))

@@ -45,6 +45,40 @@ def test_summary_numbers_and_deltas(tmp_path):
     assert d["generation"]["usb_stack"]["token_acc"] == 0
     assert d["generation"]["all"]["paired"]["token_acc"]["mean"] > 0
     md = render_markdown(s)
-    assert "| crypto | 7.389 |" in md and "tuned bpb Δ%" in md and "Completion deltas: tuned − base" in md
+    assert "| crypto | 7.389 [7.389, 7.389] |" in md and "tuned bpb Δ%" in md and "Completion deltas: tuned − base" in md
     files = write_report(s, tmp_path)
     assert set(files) >= {"summary", "markdown", "html", "radar_token_acc", "bpb_heldout", "bpb_train"}
+
+
+def _split75_rows(preds):
+    refs = [("h1", "crypto", "a = 1;\nb = 2;"), ("h2", "crypto", "c = 3;\nd = 4;"), ("h3", "usb_stack", "e();\nf();"),
+            ("h4", "usb_stack", "g();\nh();")]
+    return [{"item_id": i, "domain": d, "cut_type": "split75", "pred": p, "target": t, "metrics": item_metrics(p, t)}
+            for (i, d, t), p in zip(refs, preds)]
+
+
+def test_headline_cut_paired_perplexity_examples_and_config(tmp_path):
+    """Spark's 75 % cut is the headline with paired deltas per domain; perplexity has paired intervals over
+    documents; the HTML report shows the run's configuration and example completions."""
+    base = _split75_rows(["a = 1;\nx;", "q;", "e();\nz();", "zz"]) + _gen_rows(["x = 2;", "z;", "USB->CR = 0x2;"])
+    tuned = _split75_rows(["a = 1;\nb = 2;", "c = 3;\nd = 4;", "e();\nf();", "g();"]) + _gen_rows(["x", "y", "z"])
+    items = [{"item_id": r["item_id"], "domain": r["domain"], "cut_type": r["cut_type"], "target": r["target"],
+              "prompt": "int main(void)\n{\n"} for r in base]
+    ppl_base = _ppl_rows(1.0) + [dict(r, doc_id=r["doc_id"] + "-2", nll=r["nll"] * 1.2) for r in _ppl_rows(1.0)]
+    ppl_tuned = _ppl_rows(0.5) + [dict(r, doc_id=r["doc_id"] + "-2", nll=r["nll"] * 0.6) for r in _ppl_rows(1.0)]
+    s = build_summary(["base", "tuned"], {"base": ppl_base, "tuned": ppl_tuned}, {"base": base, "tuned": tuned},
+                      config={"models": ["base", "tuned"], "adapter": "RUN/adapter", "bench": {"seed": 3}},
+                      n_boot=300, items=items)
+    head = s["generation"]["tuned"]["headline"]
+    assert head["all"]["n"] == 4 and set(head) == {"crypto", "usb_stack", "all"}  # split75 items only
+    assert s["generation"]["tuned"]["by_domain"]["all"]["n"] == 7
+    hd = s["deltas"]["tuned"]["headline"]
+    assert hd["all"]["token_acc"]["mean"] > 0 and hd["crypto"]["token_acc"]["lo"] > 0
+    paired = s["deltas"]["tuned"]["perplexity"]["heldout"]["micro"]["paired"]
+    assert paired["docs"] == 4 and paired["bpb_change_hi"] < 0  # every document improved
+    assert s["perplexity"]["base"]["heldout"]["micro"]["bpb_lo"] <= s["perplexity"]["base"]["heldout"]["micro"]["bpb"]
+    assert len(s["examples"]) == 4 and s["examples"][0]["cut_type"] == "split75"  # 2 per domain, headline first
+    write_report(s, tmp_path)
+    page = (tmp_path / "report.html").read_text()
+    assert "Headline: Spark" in page and "Run configuration" in page and "RUN/adapter" in page
+    assert "Example completions" in page and "c = 3;" in page and "Paired change tuned vs base" in page

@@ -78,3 +78,41 @@ def test_cli_on_a_build_then_reusing_items(dev_split, dev_docs, tiny_model_dir, 
     assert read_jsonl(tmp_path / "cli" / "per_item" / "tiny.jsonl") == read_jsonl(first / "per_item" / "base.jsonl")
     bad = CliRunner().invoke(app, ["eval", "--models", "base", "-o", str(tmp_path / "x")])
     assert bad.exit_code != 0 and "--heldout" in bad.output
+
+
+def test_wrong_paths_fail_at_once_in_one_line(tmp_path, monkeypatch):
+    """A wrong adapter path (the old docs' RUN/final) stops before any model loads, as one CLI line."""
+    from typer.testing import CliRunner
+
+    import firmcorpus.train.model as model_mod
+    from firmcorpus.cli import app
+    from firmcorpus.core.errors import UserError
+
+    def no_load(*a, **k):
+        raise AssertionError("a model was loaded before the paths were checked")
+
+    monkeypatch.setattr(model_mod, "load_causal_lm", no_load)
+    (tmp_path / "run" / "adapter").mkdir(parents=True)
+    (tmp_path / "run" / "adapter" / "adapter_config.json").write_text("{}")
+    (tmp_path / "held").mkdir()
+    cfg = EvalConfig(models=("base", "adapter"), adapter=str(tmp_path / "run" / "final"), heldout=str(tmp_path / "held"))
+    with pytest.raises(UserError, match="does not exist.*run/adapter"):
+        run_eval(cfg, tmp_path / "out", log=lambda s: None)
+    assert not (tmp_path / "out").exists()  # nothing written either
+    with pytest.raises(UserError, match="--heldout"):
+        run_eval(EvalConfig(heldout=str(tmp_path / "missing")), tmp_path / "out", log=lambda s: None)
+    with pytest.raises(UserError, match="--dtype"):
+        run_eval(EvalConfig(heldout=str(tmp_path / "held"), dtype="int8"), tmp_path / "out", log=lambda s: None)
+    res = CliRunner().invoke(app, ["eval", "--heldout", str(tmp_path / "held"), "--models", "base,adapter",
+                                   "--adapter", str(tmp_path / "run" / "final"), "-o", str(tmp_path / "o")])
+    assert res.exit_code == 2 and "Traceback" not in res.output and "run/adapter" in res.output
+
+
+def test_select_items_is_stratified_and_stable():
+    from firmcorpus.eval.run import select_items
+
+    items = [{"item_id": f"{d}{i:02d}", "domain": d} for d in ("a", "b", "c") for i in range(10)][::-1]
+    picked = select_items(items, 7)
+    assert len(picked) == 7 and [it["item_id"] for it in picked] == [it["item_id"] for it in items if it in picked]
+    assert sorted(it["item_id"] for it in picked) == ["a00", "a01", "a02", "b00", "b01", "c00", "c01"]
+    assert select_items(items, 0) == items
