@@ -98,6 +98,9 @@ def part_numbers(datasheet: Datasheet, texts: Mapping[str, str] | None = None, t
     # peripheral instances (I2C0, TIM16) are not the part
     periph = {p.name.lower().replace("-", "") for p in datasheet.peripherals}
     periph |= {(r.peripheral or "").lower() for r in datasheet.registers[:5000]}
+    # nor are the datasheet's own register and field names (``CTRL_REG1``, ``ADC12``)
+    periph |= {re.sub(r"[-_ ]", "", n.lower()) for r in datasheet.registers[:5000]
+               for n in (r.name, *(f.name for f in r.fields))}
     for text, w in blobs:
         for m in _PART_RE.finditer(text.upper() if w >= 5 else text):
             tok = m.group(1)
