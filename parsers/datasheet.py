@@ -161,7 +161,7 @@ def _parse(doc, name: str, pages: tuple[int, int] | None) -> Datasheet:
         ds.warnings.append(f"{image_pages} page(s) without a text layer (scanned images; no OCR is done)")
 
     ds.sections = _sections(doc, page_text, first, last, ds, styled)
-    raw, peripherals = _registers(doc, sorted(set(candidates) | grid_only), ds, grid_only)
+    raw, peripherals = _registers(doc, sorted(set(candidates) | grid_only), ds, grid_only, last)
     ds.peripherals = peripherals
     ds.registers = _finalise(raw, ds)
     return ds
@@ -313,12 +313,27 @@ def _follows(prev: tuple[int, ...], cur: tuple[int, ...]) -> bool:
 
 
 def _registers(doc, candidates: list[int], ds: Datasheet,
-               grid_only: set[int] | frozenset = frozenset()) -> tuple[list[RawRegister], list[Peripheral]]:
+               grid_only: set[int] | frozenset = frozenset(), last: int = 0) -> tuple[list[RawRegister], list[Peripheral]]:
     raw: list[RawRegister] = []
     peripherals: dict[str, Peripheral] = {}
     ctx = PageContext()
     gctx = GridContext()
-    for pno in candidates:
+    queue = list(candidates)
+    seen = set(queue)
+    grid_only = set(grid_only)
+    prev = 0
+    last = last or doc.page_count
+    while True:
+        # a drawn register table read on the previous page may go on on the next one, which
+        # then is a candidate whatever its vocabulary (structural continuation)
+        if prev and gctx.page == prev and prev + 1 <= last and prev + 1 not in seen:
+            queue.insert(0, prev + 1)
+            seen.add(prev + 1)
+            grid_only.add(prev + 1)
+        if not queue:
+            break
+        pno = queue.pop(0)
+        prev = pno
         try:
             page = doc[pno - 1]
             tp = page.get_textpage()  # one text extraction serves words and blocks

@@ -358,7 +358,7 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
         vals = [addr_value(c, base) for c in parsed]
         uniq = len(set(vals)) / len(vals)
         paged = False
-        if 0.4 <= uniq < 0.75 and len(set(vals)) >= 3:
+        if 0.4 <= uniq < 1.0 and len(set(vals)) >= 3:
             # paged maps reuse addresses: unique together with a short block column ("Page")
             idx_val = {i: addr_value(c, base) for i, c, _t in cs if c is not None}
             for k2 in range(ncol):
