@@ -144,7 +144,7 @@ def test_merged_name_cell_and_continuation_page(tmp_path):
 
 @pytest.mark.parametrize("names", [["ADC[7:0]", "ADC[15:8]", "GAIN[3:0]", "OFS[7:0]", "OFS[15:8]", "T[7:0]"]])
 def test_bit_field_name_tables_rejected_with_warning(tmp_path, names):
-    rows = [["Address", "Content"]] + [[f"0x{0x10 + i:02X}", n] for i, n in enumerate(names)]
+    rows = [["Address", "Name"]] + [[f"0x{0x10 + i:02X}", n] for i, n in enumerate(names)]
     ds = parse_pdf(_pdf(tmp_path, lambda d: _table(d.new_page(), 60, 100, [80, 200], rows)))
     assert ds.registers == []
     assert any("bit fields" in w for w in ds.warnings), ds.warnings
