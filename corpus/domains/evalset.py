@@ -134,7 +134,6 @@ SOURCES: dict[str, Source] = {s.name: s for s in [
         ("TUGrazRacing/stugverter-aurix", "8cc5fa9465fe81cf0bb185e369f47f7173575c80", "train", "Libraries"),
         ("AspeedTech-BMC/aspeed-zephyr-project", "09b99e46b16cbad999a54f3ee500744dd188e064", "train", "apps"),
         ("lucasdietrich/zephyr-caniot-controller", "2d6fe869ec30ad62e02cd3961d434dfdabbdd8b6", "train", "src"),
-        ("GPUOpen-Drivers/pal", "c5e800072a32f68b6ccc4422936d96167c6e0728", "train", "src"),
         ("libtom/libtomcrypt", "cbb01b3708c39f62a4876eb03e3b37f1a4bbd8a2", "train", "src"),
         ("STMicroelectronics/stm32l4xx_hal_driver", "a9f8b8a1ce65f8bec3d7ce992afb2daa3495a586", "train", "Src"),
         ("cherry-embedded/CherryUSB", "febec2ea640b7dc60c17cfbb6df42a47cd400859", "train", "core"),
@@ -155,6 +154,11 @@ SOURCES: dict[str, Source] = {s.name: s for s in [
         ("STMicroelectronics/cmsis_device_f1", "8a76309ed1250d817e9c888c4417171d2ba3ba63", "eval", "Source"),
         ("RIOT-OS/RIOT", "c8bd52ff13daea7da132b8a37986e21d47cde0fe", "eval", "sys"),
         ("apache/nuttx", "4ebc8a7291df955dece09073b8798db2dfd6490b", "eval", "arch"),
+        ("GPUOpen-Drivers/pal", "c5e800072a32f68b6ccc4422936d96167c6e0728", "eval", "src"),
+        ("DisplayLink/evdi", "750044ce73cf2eec9178889c4f851f0ff01368b3", "eval", "module"),
+        ("linux-surface/surface-aggregator-module", "de6d403852f33f5445c25971a3f25e6ebafbf824", "eval", "module"),
+        ("Seeed-Studio/seeed-linux-dtoverlays", "fe6b8c8dfddd3c63f39f895e8a49f4612340a3fe", "eval", "overlays"),
+        ("linux4sam/dt-overlay-at91", "a0986b0eaa363809dfd3a9232dc8b41fb0dfc835", "eval", "mpfs_icicle"),
     )],
 ]}
 
@@ -282,8 +286,6 @@ SLICES: list[Slice] = [
           "Zephyr applications (kernel, device and logging APIs)", exclude=("*/dmtf/*",), cap=250),
     Slice("git:lucasdietrich/zephyr-caniot-controller", ("src",), C_EXT, "zephyr_rtos",
           "a Zephyr application (threads, networking, CAN, USB, shell)", cap=150),
-    Slice("git:GPUOpen-Drivers/pal", ("src/core/hw/gfxip/gfx9/chip", "src/core/hw/gfxip/gfx12/chip"), (".h",), "amd_gpu_registers",
-          "AMD GPU register and field headers of the Platform Abstraction Library", cap=150, max_bytes=2_000_000),
     Slice("git:libtom/libtomcrypt", ("src",), C_EXT, "crypto", "LibTomCrypt ciphers, hashes, MACs, public key",
           cap=300),
     Slice("git:STMicroelectronics/stm32l4xx_hal_driver", ("Src", "Inc"), C_EXT, "stm32_hal",
@@ -292,7 +294,7 @@ SLICES: list[Slice] = [
           "CherryUSB device and host stack, class drivers and controller ports", cap=250),
     Slice("git:bluekitchen/btstack", ("src",), C_EXT, "wireless_ble_wifi",
           "BTstack Bluetooth Classic and LE host stack", cap=300),
-    Slice("git:modm-io/cmsis-header-sam", (".",), (".h",), "register_defines",
+    Slice("git:modm-io/cmsis-header-sam", ("*",), (".h",), "register_defines",
           "Microchip SAM device register headers (CMSIS style)", cap=300, max_bytes=1_000_000),
     Slice("git:ARM-software/CMSIS_6", ("CMSIS/Core/Include",), (".h",) + ASM_EXT, "arm_cortex_asm",
           "CMSIS Cortex-M/A core headers (NVIC, SCB, SysTick, intrinsics)", cap=60),
@@ -333,6 +335,16 @@ SLICES: list[Slice] = [
           "general", "RIOT's kernel and portable system libraries", cap=80),
     Slice("git:apache/nuttx", ("arch/arm/src/imxrt", "arch/arm/src/imx6"), C_EXT, "nxp_imx",
           "NuttX i.MX RT and i.MX6 chip support", cap=80),
+    Slice("git:GPUOpen-Drivers/pal", ("src/core/hw/gfxip/gfx9/chip", "src/core/hw/gfxip/gfx12/chip"), (".h",), "amd_gpu_registers",
+          "AMD GPU register and field headers of the Platform Abstraction Library", cap=150, max_bytes=2_000_000),
+    Slice("git:DisplayLink/evdi", ("module",), C_EXT, "linux_kernel", "an out-of-tree Linux DRM kernel module",
+          cap=30),
+    Slice("git:linux-surface/surface-aggregator-module", ("module",), C_EXT, "linux_kernel",
+          "an out-of-tree Linux platform/ACPI kernel module", cap=30),
+    Slice("git:Seeed-Studio/seeed-linux-dtoverlays", ("overlays",), DTS_EXT, "device_tree",
+          "device-tree overlays for Raspberry Pi, BeagleBone, i.MX and STM32MP boards", cap=60),
+    Slice("git:linux4sam/dt-overlay-at91", ("*",), DTS_EXT + (".dtso",), "device_tree",
+          "device-tree overlays for Microchip SAM/PolarFire boards", cap=40),
     Slice("git:apache/nuttx", ("libs/libc/string", "libs/libc/stdlib", "libs/libc/stdio"), C_EXT, "general",
           "NuttX's C library", cap=60),
 ]
@@ -566,7 +578,11 @@ def collect(split: str, roots: dict[str, str | os.PathLike] | None = None, sourc
         role = "train" if split == "calib" else split
         if src.role != role or (wanted is not None and sl.source not in wanted):
             continue
-        root = source_root(sl.source, roots, fetch=fetch)
+        try:
+            root = source_root(sl.source, roots, fetch=fetch)
+        except (FileNotFoundError, OSError) as e:  # a fetched package that changed its layout: skipped
+            print(f"classify data: {sl.source} skipped: {e}", file=sys.stderr)
+            root = None
         if root is None:
             skipped[f"missing_source:{sl.source}"] = skipped.get(f"missing_source:{sl.source}", 0) + 1
             continue
@@ -587,6 +603,8 @@ def collect(split: str, roots: dict[str, str | os.PathLike] | None = None, sourc
             files = []
         files.sort(key=lambda t: _order_key(t[0]))
         cap = max(1, int(round(sl.cap * cap_scale)))
+        if split == "calib":
+            cap = max(1, cap // CALIB_EVERY)
         for rel, p in files[:cap]:
             seen.add((sl.source, rel))
             out.append(Example(sl.source, rel, sl.domain, split, sl.why, abspath=str(p)))
