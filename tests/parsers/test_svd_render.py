@@ -9,7 +9,7 @@ from firmcorpus.parsers.datasheet import parse_pdf
 from firmcorpus.parsers.models import Datasheet
 from firmcorpus.parsers.svd import parse_svd
 from firmcorpus.parsers.svd_render import render_pdf
-from tests.parsers.test_svd import pyocd_svd
+from tests.conftest import pyocd_svd_file
 
 
 def subset(ds: Datasheet, names: list[str]) -> Datasheet:
@@ -29,7 +29,7 @@ CASES = {
 @pytest.mark.parametrize("layout", ["st", "summary"])
 @pytest.mark.parametrize("svd", sorted(CASES))
 def test_round_trip_recovers_registers_with_addresses(tmp_path, svd, layout):
-    ds = subset(parse_svd(pyocd_svd(svd)), CASES[svd])
+    ds = subset(parse_svd(pyocd_svd_file(svd)), CASES[svd])
     assert len(ds.registers) >= 20
     pdf = render_pdf(ds, tmp_path / f"x_{layout}.pdf", layout)
     got = parse_pdf(pdf)
@@ -45,7 +45,7 @@ def test_round_trip_recovers_registers_with_addresses(tmp_path, svd, layout):
 
 
 def test_st_layout_has_outline_and_summary_has_none(tmp_path):
-    ds = subset(parse_svd(pyocd_svd("STM32F0xx.svd")), ["CRC", "USART1"])
+    ds = subset(parse_svd(pyocd_svd_file("STM32F0xx.svd")), ["CRC", "USART1"])
     st = pymupdf.open(render_pdf(ds, tmp_path / "st.pdf", "st"))
     su = pymupdf.open(render_pdf(ds, tmp_path / "su.pdf", "summary"))
     toc = st.get_toc()
@@ -58,7 +58,7 @@ def test_st_layout_has_outline_and_summary_has_none(tmp_path):
 
 
 def test_render_is_deterministic_and_fields_survive(tmp_path):
-    ds = subset(parse_svd(pyocd_svd("STM32F0xx.svd")), ["USART1"])
+    ds = subset(parse_svd(pyocd_svd_file("STM32F0xx.svd")), ["USART1"])
     a = render_pdf(ds, tmp_path / "a.pdf", "summary").read_bytes()
     b = render_pdf(ds, tmp_path / "b.pdf", "summary").read_bytes()
     assert a == b
