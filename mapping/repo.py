@@ -308,6 +308,56 @@ def prune(datasheet: Datasheet, files: Sequence[CodeFile], texts: Mapping[str, s
 _INCLUDE_RE = re.compile(r'^[ \t]*#[ \t]*include[ \t]*([<"])([^>"\n]+)[>"]', re.M)
 
 
+_COND_RE = re.compile(r"^[ \t]*#[ \t]*(if|ifdef|ifndef|elif|else|endif)\b(.*)$")
+_PART_MACRO_RE = re.compile(r"[A-Za-z0-9_]+")
+
+
+def dispatched_includes(text: str, variants: Mapping[str, float]) -> list[tuple[str, str]]:
+    """``#include``s of a text as (``<`` or ``"``, path), less those of a multi-device dispatch
+    branch for another part: inside ``#if defined(__PART_A__)`` / ``#elif defined(__PART_B__)``
+    chains, a branch whose condition names a part-like word that is none of ours is skipped when
+    another branch of the chain names ours."""
+    if not variants:
+        return _INCLUDE_RE.findall(text)
+    ours = {v.replace("-", "").replace("_", "") for v in variants}
+
+    def parts_in(cond: str) -> set[str]:
+        out = set()
+        for w in _PART_MACRO_RE.findall(cond.lower()):
+            for piece in [w.replace("_", "")] + [x for x in w.split("_") if x]:
+                if _looks_like_part(piece):
+                    out.add(piece)
+        return out
+
+    def is_ours(words: set[str]) -> bool:
+        return any(w == o or w.endswith(o) or o.endswith(w) and len(w) >= 4 for w in words for o in ours)
+
+    # (chain: the parts each branch names, and the includes of each branch)
+    out: list[tuple[str, str]] = []
+    stack: list[dict] = []
+    for line in text.splitlines():
+        m = _COND_RE.match(line)
+        if m:
+            kind, cond = m.group(1), m.group(2)
+            if kind in ("if", "ifdef", "ifndef"):
+                stack.append({"branches": [(parts_in(cond) if kind != "ifndef" else set(), [])]})
+            elif kind in ("elif", "else") and stack:
+                stack[-1]["branches"].append((parts_in(cond) if kind == "elif" else set(), []))
+            elif kind == "endif" and stack:
+                chain = stack.pop()["branches"]
+                named = [b for b in chain if b[0]]
+                keep_all = not named or not any(is_ours(b[0]) for b in named)
+                kept = [inc for words, incs in chain if keep_all or not words or is_ours(words) for inc in incs]
+                (stack[-1]["branches"][-1][1] if stack else out).extend(kept)
+            continue
+        im = _INCLUDE_RE.match(line)
+        if im:
+            (stack[-1]["branches"][-1][1] if stack else out).append((im.group(1), im.group(2)))
+    for chain in reversed(stack):  # an unterminated #if: keep what it holds
+        out.extend(inc for _, incs in chain["branches"] for inc in incs)
+    return out
+
+
 def prefilter(datasheet: Datasheet, texts: Mapping[str, str], parts: Sequence[str] | None = None) -> set[str] | None:
     """Paths worth parsing for this datasheet, read from raw texts before any parsing: the
     files ``prune`` would keep, with ``#include``s read by a regex. ``None`` when no file names
@@ -326,7 +376,7 @@ def prefilter(datasheet: Datasheet, texts: Mapping[str, str], parts: Sequence[st
         lang = language_of(path)
         if lang is not None:
             return module_includes(t, lang), set()
-        incs = _INCLUDE_RE.findall(t) if "include" in t else []
+        incs = dispatched_includes(t, variants) if "include" in t else []
         return [i for _, i in incs], {i for k, i in incs if k == "<"}
 
     cands, _, _ = prune(datasheet, stubs, texts, parts, includes_of=includes_of)

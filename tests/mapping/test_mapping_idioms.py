@@ -205,3 +205,19 @@ def test_block_encoded_macros_and_per_socket_macros():
     assert links["SHAR"] == ("SHAR", "zq4711.h", 8)
     assert links["Sn_MR"] == ("Sn_MR", "zq4711.h", 10)
     assert links["Sn_PORT"] == ("Sn_PORT", "zq4711.h", 14)
+
+
+def test_multi_device_header_follows_the_dispatch_of_this_part():
+    from firmcorpus.mapping.repo_map import map_repo
+
+    texts = {
+        "app/main.c": '#include "io.h"\n/* ZQ4711 demo */\nint main(void) { return STATUS; }\n',
+        "inc/io.h": ('#if defined(__ZQ4712__)\n#include "io_zq4712.h"\n#elif defined(__ZQ4711__)\n'
+                     '#include "io_zq4711.h"\n#else\n#error "unknown part"\n#endif\n'),
+        "inc/io_zq4711.h": "#define CONFIG 0x00\n#define STATUS 0x01\n#define CHIP_ID 0x0F\n",
+        "inc/io_zq4712.h": "#define CONFIG 0x00\n#define STATUS 0x01\n#define CHIP_ID 0x0F\n",
+    }
+    res, _ = map_repo(_sheet(), texts)
+    assert {(lk.register, lk.symbol, lk.file) for lk in res.links} == {
+        ("CONFIG", "CONFIG", "inc/io_zq4711.h"), ("STATUS", "STATUS", "inc/io_zq4711.h"),
+        ("CHIP_ID", "CHIP_ID", "inc/io_zq4711.h")}
