@@ -81,7 +81,7 @@ def _sum(lf: pl.LazyFrame | None, col: str) -> int:
     return int(lf.select(pl.col(col).fill_null(0).sum()).collect(engine="streaming").item() or 0)
 
 
-def _excluded(out: Path) -> list[dict[str, Any]]:
+def excluded_drops(out: Path) -> list[dict[str, Any]]:
     """(stage, reason, count, chars) of the documents the exclusion writers kept, streamed per file."""
     excluded = out / "excluded"
     rows: list[dict[str, Any]] = []
@@ -168,7 +168,7 @@ def build_summary(out: Path, stage_names: list[str], timings: dict[str, float]) 
                   if drops is not None else []),
     }
     # documents dropped after extraction, read back from the exclusion writers' output
-    summary["drops"] += _excluded(out)
+    summary["drops"] += excluded_drops(out)
     if summary["drops"]:
         summary["drops"] = (pl.DataFrame(summary["drops"], infer_schema_length=None).group_by(["stage", "reason"])
                             .agg(pl.col("count").sum(), *([pl.col("chars").sum()] if any("chars" in r for r in summary["drops"]) else []))
