@@ -5,7 +5,7 @@ STAMP  := $(VENV)/.installed-stamp
 OUT    ?= out/demo
 WORKERS ?= 2
 
-.PHONY: install demo test test-fast lint bench clean browser
+.PHONY: install demo test test-fast test-cluster cluster-deps lint bench clean browser
 
 $(STAMP): pyproject.toml Makefile setup.py parsers/_cscan.c parsers/_tswalk.c
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -31,6 +31,16 @@ test: install browser
 
 test-fast: install
 	HF_HUB_OFFLINE=1 $(PY) -m pytest -q -x -m "not slow"
+
+# The cluster tests (tests/cluster, marked `cluster`): a real single-node Slurm (Debian slurm-wlm + munge, root
+# for apt-get and the daemons) and a real Ray from the `ray` extra, stopped by PID at the end (scripts/cluster/run_tests.sh, docs/cluster.md).
+cluster-deps: install
+	command -v slurmctld >/dev/null 2>&1 && command -v munged >/dev/null 2>&1 || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq slurm-wlm munge; }
+	$(PY) -c "import ray" 2>/dev/null || $(PY) -m pip install -q -e '.[ray]'
+
+test-cluster: cluster-deps
+	VENV=$(VENV) scripts/cluster/run_tests.sh
 
 # ruff's rules are in pyproject.toml ([tool.ruff]); the layer rules are tests/test_layers.py.
 lint: install
