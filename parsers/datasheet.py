@@ -52,7 +52,7 @@ _BLOCK_CUE = re.compile(r"address offset\s*:|\(\s*(?:address|offset)\s*=|Registe
 _BAREHEX = re.compile(r"^\s*[0-9A-F]{2,4}\s*$", re.M)
 # structural candidacy for the grid reader: address-like tokens in any printed form
 # (``0x1F``, ``1Fh``, letter-first ``B0h``, ``(04h)``, bare two-digit hex cells, binary bytes)
-_ANYHEX = re.compile(r"(?<![\w.])(?:0x[0-9a-f]{1,8}|[0-9a-f]{1,4}h|[0-9A-F]{2}|[01]{4}\s?[01]{4}b?)(?![\w.])", re.I)
+_ANYHEX = re.compile(r"(?<![\w.])(?:0x[0-9a-f]{1,8}|[0-9a-f]{1,4}h|[0-9A-F]{2}|[01]{4}[\s_]?[01]{4}b?)(?![\w.])", re.I)
 _NUM_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,5})\.?\s+([A-Z][^\n]{1,90})$")
 
 

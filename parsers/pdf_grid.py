@@ -178,6 +178,7 @@ class AddrCell:
     kind: str  # "0x" | "h" | "bin" | "bare"
     text: str  # the digits of the first value
     is_range: bool = False
+    alts: tuple[str, ...] = ()  # further codes of a slash pair ("C7h/60h"): one register each
 
 
 def parse_addr_cell(cell: str) -> AddrCell | None:
@@ -191,6 +192,8 @@ def parse_addr_cell(cell: str) -> AddrCell | None:
         s = _BITSUFFIX.sub("", s).strip()
     if s.startswith("(") and s.endswith(")"):
         s = s[1:-1].strip()
+        if not re.fullmatch(r"\S+", s):
+            return None  # "(0 - 7)": a bit or clock range under a header, not an address
     # binary with separators first ("0000 0110b", "1001_1111")
     m = _TOK_BIN.match(s)
     if m and (len(m.group(1).replace(" ", "").replace("_", "")) >= 8 or s.lower().endswith("b")):
@@ -209,10 +212,18 @@ def parse_addr_cell(cell: str) -> AddrCell | None:
             if any(not (_TOK_0X.match(p.replace(" ", "")) or _TOK_H.match(p.replace(" ", ""))
                         or _TOK_BARE.match(p)) for p in parts[1:]):
                 return None
-            return AddrCell(kind, mm.group(1), rng)
+            return AddrCell(kind, mm.group(1), rng, _slash_alts(s, parts))
     if _TOK_BARE.match(first) and all(_TOK_BARE.match(p) for p in parts):
-        return AddrCell("bare", first, rng)
+        return AddrCell("bare", first, rng, _slash_alts(s, parts))
     return None
+
+
+def _slash_alts(s: str, parts: list[str]) -> tuple[str, ...]:
+    """The other codes of an ``A/B`` pair (two codes of one command), as digit strings."""
+    if len(parts) != 2 or not re.fullmatch(r"[^/]+/[^/]+", s):
+        return ()
+    m = _TOK_0X.match(parts[1]) or _TOK_H.match(parts[1])
+    return (m.group(1),) if m else ((parts[1],) if _TOK_BARE.match(parts[1]) else ())
 
 
 def column_base(cells: list[AddrCell], header: str) -> str:
@@ -261,6 +272,7 @@ class GridRegister:
     y: float
     confidence: float
     row_text: str = ""
+    alts: tuple[int, ...] = ()
 
 
 @dataclass
@@ -275,7 +287,7 @@ class GridTable:
 _IDENT = re.compile(r"^[A-Za-z][\w.\-/\[\]<>:]*$")
 _NOT_NAME = re.compile(r"^(reserved|rsvd|res\.?|-+|—|–|n/?a|unused|not used|\.\.\.|…|none|x)$", re.I)
 _NO_ADDR_HEAD = re.compile(r"^(bits?|bit\s*\w*|default|reset|value|values|size|width|length|len|"
-                           r"page|pin|por|init\w*|data|byte\s*\d*|d\d|db\d|qty|count|#\s*of.*|"
+                           r"page|pin|por|init\w*|data|d\d|db\d|qty|count|#\s*of.*|"
                            r"min|max|typ|unit|units|r/w|access|type)\b", re.I)
 _ADDR_HEAD = re.compile(r"addr|offset|pointer|index|reg\b|^reg(ister)?s?$|register\s*(#|no|num|0x|addr|index)|\bhex\b|"
                         r"\bcode\b|op-?code|command|cmd|instruction|sub-?address", re.I)
@@ -287,8 +299,9 @@ _PROSE = re.compile(r"\b(the|is|are|be|to|of|when|this|will|shall|if)\b", re.I)
 
 
 def _cell_text(ws: list[Word]) -> str:
-    ws = sorted(ws, key=lambda w: (round((w[1] + w[3]) / 2 / 3), w[0]))
-    return clean_text(" ".join(w[4] for w in ws))
+    if len(ws) <= 1:
+        return clean_text(ws[0][4]) if ws else ""
+    return clean_text(" ".join(ln.text for ln in group_lines(ws, tol=4.0)))
 
 
 @dataclass
@@ -388,7 +401,9 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
         if marked < 0.5 and not _ADDR_HEAD.search(head):
             continue  # bare numbers under no address header: pin numbers, values, counts
         s = rate * 0.4 + uniq * 0.3 + mono * 0.2 + marked * 0.1 + (0.15 if _ADDR_HEAD.search(head) else 0.0)
-        if rate >= 0.6 and uniq >= 0.75 and mono >= 0.6:
+        # command tables list opcodes in no order: marked, unique codes under a code header
+        ordered = mono >= 0.6 or (uniq >= 0.9 and (marked >= 0.8 or _ADDR_HEAD.search(head) is not None))
+        if rate >= 0.6 and uniq >= 0.75 and ordered:
             scores.append((s, -k, k, base, paged))
     if ctx is not None and ctx.xs is not None and page - ctx.page <= 1 and _same_walls(ctx.xs, g.xs):
         # the table goes on from the previous page: keep its column roles
@@ -504,7 +519,7 @@ def _rows(bands, addr_col: int, name_col: int, base: str, open_below: set[int]) 
         if len(anchors) == 1:
             i, c = anchors[0]
             name = _cell_text([w for _ln, cells in lines for w in cells[name_col]])
-            out.append(GridRegister(name, addr_value(c, base), lines[i][0].y, 0.0))
+            out.append(GridRegister(name, addr_value(c, base), lines[i][0].y, 0.0, alts=_alt_values(c, base)))
             continue
         # several register lines in one band (no rule between rows): each line joins the
         # nearest anchor line
@@ -513,9 +528,17 @@ def _rows(bands, addr_col: int, name_col: int, base: str, open_below: set[int]) 
             near = min(anchors, key=lambda a: (abs(lines[a[0]][0].y - ln.y), a[0]))[0]
             groups[near].extend(cells[name_col])
         for i, c in anchors:
-            out.append(GridRegister(_cell_text(groups[i]), addr_value(c, base), lines[i][0].y, 0.0))
-    res = []
+            out.append(GridRegister(_cell_text(groups[i]), addr_value(c, base), lines[i][0].y, 0.0,
+                                    alts=_alt_values(c, base)))
+    paired = []
     for r in out:
+        paired.append(r)
+        for v in r.alts:
+            # read/write address pairs (00h/80h) name one register; other pairs are two codes
+            if v != r.address ^ 0x80:
+                paired.append(GridRegister(r.name, v, r.y, r.confidence, r.row_text))
+    res = []
+    for r in paired:
         name = _clean_name(r.name)
         if not name or _NOT_NAME.match(name) or not re.match(r"[A-Za-z_]", name) or \
                 len(re.findall(r"[A-Za-z]", name)) < 2 or name.lower().startswith("reserved") or len(name) > 60:
@@ -525,8 +548,13 @@ def _rows(bands, addr_col: int, name_col: int, base: str, open_below: set[int]) 
     return res
 
 
+def _alt_values(c: AddrCell, base: str) -> tuple[int, ...]:
+    return tuple(addr_value(AddrCell(c.kind if c.kind != "bin" else "bare", a), base) for a in c.alts)
+
+
 def _clean_name(s: str) -> str:
     s = clean_text(s)
+    s = re.sub(r"(?<=[A-Za-z])\(\d{1,2}\)", "", s)  # footnote marks glued to a word
     for _ in range(2):
         s = re.sub(r"\s*(\(\d+\)|\[\d+\]|\*+|\(note \d+\))$", "", s, flags=re.I)
     # identifiers wrapped mid-token over two lines ("W_TX_PAYLO AD") join without the space
