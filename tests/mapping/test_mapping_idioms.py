@@ -221,3 +221,49 @@ def test_multi_device_header_follows_the_dispatch_of_this_part():
     assert {(lk.register, lk.symbol, lk.file) for lk in res.links} == {
         ("CONFIG", "CONFIG", "inc/io_zq4711.h"), ("STATUS", "STATUS", "inc/io_zq4711.h"),
         ("CHIP_ID", "CHIP_ID", "inc/io_zq4711.h")}
+
+
+def test_register_struct_members_at_their_offsets():
+    regs = [("UART_CTRL", "0x00"), ("UART_STAT", "0x04"), ("UART_DATA", "0x08"), ("UART_BAUD", "0x0c")]
+    text = """/* zq4711 */
+#include <stdint.h>
+#define __IO volatile
+typedef struct {
+  __IO uint32_t CTRL;
+  __IO uint32_t STAT;
+  __IO uint32_t DATA;
+  __IO uint32_t BAUD;
+} UART_TypeDef;
+#define UART_CTRL_EN 0x04
+#define UART_STAT_RXNE 0x08
+"""
+    links = _links("zq4711.h", text, regs)
+    assert links["UART_STAT"] == ("UART_TypeDef.STAT", "zq4711.h", 6)
+    assert links["UART_DATA"] == ("UART_TypeDef.DATA", "zq4711.h", 7)
+
+
+def test_python_register_descriptors_named_by_a_string():
+    text = '''"""zq4711"""
+class ZQ4711:
+    def __init__(self, i2c):
+        self._regs = (
+            Register('CONFIG', 0x00, fields=BitField({'mode': 0b11})),
+            Register('STATUS', 0x01, fields=BitField({'ready': 0x1})),
+            Register('THRESHOLD', 0x04, fields=BitField({'value': 0xFF})),
+        )
+
+REGISTERS = [
+    Register('CONFIG', 0x00),
+    Register('STATUS', 0x01),
+    Register('THRESHOLD', 0x04),
+]
+'''
+    links = _links("zq4711.py", text)
+    assert links["THRESHOLD"] == ("THRESHOLD", "zq4711.py", 13)  # not the ones inside a method
+
+
+def test_constant_scanner_is_total_on_odd_input():
+    odd = "enum { = 0x, }\n" * 3 + "const X: u8 = ;\n" + "\x00\xff" + "A = const(" + "(" * 5000 + "\n" + "B = 1 << 99999\n"
+    for path in ("x.py", "x.rs", "x.cs", "x.txt"):
+        f = parse_constants(path, odd)
+        assert all(isinstance(s.int_value, int) for s in f.symbols)
