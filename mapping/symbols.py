@@ -31,6 +31,7 @@ STRONG_NAME = 0.75  # name similarity that needs no family support
 FAMILY_SUPPORT = 2  # other strongly named registers a family needs before its weakly named members count
 FAMILY_MIN_LINKS = 3  # links a family needs before its address-only members are trusted
 RUN_GAP = 64  # largest address step between neighbouring definitions of one register block
+_HEX = re.compile(r"\b0[xX][0-9a-fA-F]+\b|\b[0-9A-F]+h\b")
 _DECIMAL = re.compile(r"^\(?\s*[1-9][0-9]*[uUlL]*\s*\)?$")
 BIT_WORDS = frozenset({"mask", "msk", "shift", "pos", "bit", "bits", "sft", "shf", "offs", "lsb", "msb", "fld",
                        "field"})
@@ -263,7 +264,9 @@ def register_addresses(reg: Register, bases: dict[str, int]) -> list[tuple[int, 
     """Values a symbol may hold for this register, with the evidence word each gives."""
     addr = parse_int(reg.address)
     if addr is None:
-        return []
+        # a datasheet that prints two addresses (``0x3B (0x5B)``: I/O and data space) keeps both
+        alts = [parse_int(x) for x in _HEX.findall(reg.address or "")]
+        return [(a, "address") for a in dict.fromkeys(alts) if a is not None][:2]
     out = [(addr, "address")]
     base = bases.get((reg.peripheral or "").lower())
     if base is not None:

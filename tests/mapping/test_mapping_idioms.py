@@ -267,3 +267,16 @@ def test_constant_scanner_is_total_on_odd_input():
     for path in ("x.py", "x.rs", "x.cs", "x.txt"):
         f = parse_constants(path, odd)
         assert all(isinstance(s.int_value, int) for s in f.symbols)
+
+
+def test_io_and_data_space_addresses_printed_together():
+    regs = [("PINB", "0x03 (0x23)"), ("DDRB", "0x04 (0x24)"), ("PORTB", "0x05 (0x25)"), ("UDR0", "(0xC6)")]
+    text = """/* zq4711 io */
+#define PINB _SFR_IO8(0x03)
+#define DDRB _SFR_IO8(0x04)
+#define PORTB _SFR_IO8(0x05)
+#define UDR0 _SFR_MEM8(0xC6)
+"""
+    links = _links("iozq4711.h", text, regs)
+    assert links["DDRB"] == ("DDRB", "iozq4711.h", 3)
+    assert links["UDR0"] == ("UDR0", "iozq4711.h", 5)
