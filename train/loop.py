@@ -29,6 +29,7 @@ import torch.nn.functional as F
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
+from firmcorpus.core.errors import UserError
 from firmcorpus.train.adapter import attach_lora, effective_scale, parameter_table, print_parameter_table
 from firmcorpus.train.checkpoint import (
     latest_checkpoint,
@@ -58,10 +59,33 @@ class Env:
         return self.rank == 0
 
 
+_MPI_VARS = (("OMPI_COMM_WORLD_SIZE", "OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_LOCAL_RANK"),
+             ("PMI_SIZE", "PMI_RANK", "MPI_LOCALRANKID"))
+
+
+def launcher_world() -> tuple[int, int, int]:
+    """(world size, rank, local rank) from torchrun / ``accelerate launch --multi_gpu`` variables, or mpirun's
+    (``accelerate launch --mpirun_hostfile``). Refuses an ``accelerate launch --num_processes N`` that started
+    one plain process (accelerate's simple launcher, used for ``--cpu`` or without ``--multi_gpu``)."""
+    env = os.environ
+    if "WORLD_SIZE" in env:
+        return int(env["WORLD_SIZE"]), int(env.get("RANK", "0")), int(env.get("LOCAL_RANK", "0"))
+    for size, rank, local in _MPI_VARS:
+        if size in env:
+            env.setdefault("MASTER_ADDR", "127.0.0.1")
+            env.setdefault("MASTER_PORT", "29500")
+            env["WORLD_SIZE"], env["RANK"], env["LOCAL_RANK"] = env[size], env.get(rank, "0"), env.get(local, "0")
+            return int(env["WORLD_SIZE"]), int(env["RANK"]), int(env["LOCAL_RANK"])
+    if "ACCELERATE_USE_CPU" in env and "MASTER_ADDR" in env:
+        raise UserError("accelerate launch started a single process although several were asked for (its simple "
+                        "launcher): use `accelerate launch --multi_gpu --num_processes N -m firmcorpus train …` "
+                        "(torchrun underneath; on CPU the loop uses gloo) or `torchrun --nproc-per-node N`")
+    return 1, 0, 0
+
+
 def setup_env(cfg: TrainConfig) -> Env:
     """Join the process group when launched by torchrun/accelerate; choose the device."""
-    world = int(os.environ.get("WORLD_SIZE", "1"))
-    local_rank = int(os.environ.get("LOCAL_RANK", "0"))
+    world, _rank, local_rank = launcher_world()
     want = cfg.run.device
     if want == "auto":
         want = "cuda" if torch.cuda.is_available() else "cpu"

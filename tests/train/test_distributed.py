@@ -77,3 +77,40 @@ def test_two_process_gloo_matches_single_process(tiny_model_dir, shard_dirs, tmp
     # every rank saved its RNG state in the checkpoint
     assert {p.name for p in (tmp_path / "ddp/checkpoints/step-000002").glob("rng_rank*.pt")} == \
         {"rng_rank0.pt", "rng_rank1.pt"}
+
+
+def test_launcher_variables(monkeypatch):
+    """torchrun/accelerate --multi_gpu variables, mpirun's, and accelerate's one-process simple launcher (refused)."""
+    from firmcorpus.core.errors import UserError
+    from firmcorpus.train.loop import launcher_world
+
+    for k in ("WORLD_SIZE", "RANK", "LOCAL_RANK", "OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "ACCELERATE_USE_CPU",
+              "MASTER_ADDR", "MASTER_PORT"):
+        monkeypatch.delenv(k, raising=False)
+    assert launcher_world() == (1, 0, 0)
+    monkeypatch.setenv("ACCELERATE_USE_CPU", "True")
+    assert launcher_world() == (1, 0, 0)  # `accelerate launch --cpu` with one process: fine
+    monkeypatch.setenv("MASTER_ADDR", "127.0.0.1")  # what the simple launcher adds for --num_processes 2
+    with pytest.raises(UserError, match="--multi_gpu --num_processes N"):
+        launcher_world()
+    monkeypatch.setenv("OMPI_COMM_WORLD_SIZE", "4")
+    monkeypatch.setenv("OMPI_COMM_WORLD_RANK", "3")
+    monkeypatch.setenv("OMPI_COMM_WORLD_LOCAL_RANK", "1")
+    assert launcher_world() == (4, 3, 1) and os.environ["WORLD_SIZE"] == "4"
+
+
+@pytest.mark.slow
+def test_accelerate_launch_runs_two_cpu_processes(tiny_model_dir, shard_dirs, tmp_path):
+    """`accelerate launch --multi_gpu --num_processes 2` on a CPU-only machine really runs 2 ranks (gloo)."""
+    cfg = _config(tmp_path, tiny_model_dir, shard_dirs, "acc", steps=2)
+    env = dict(os.environ, HF_HUB_OFFLINE="1", OMP_NUM_THREADS="1", TOKENIZERS_PARALLELISM="false",
+               ACCELERATE_CONFIG_FILE=str(tmp_path / "none.yaml"))
+    res = subprocess.run([sys.executable, "-m", "accelerate.commands.launch", "--multi_gpu", "--num_processes", "2",
+                          "--num_machines", "1", "--mixed_precision", "no", "--dynamo_backend", "no",
+                          "--main_process_port", str(_free_port()), "-m", "firmcorpus", "train", "--config", str(cfg),
+                          "--json"], env=env, capture_output=True, text=True, timeout=600)
+    assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
+    summary = json.loads(res.stdout[res.stdout.index("{"):])
+    assert summary["world_size"] == 2
+    assert {p.name for p in (tmp_path / "acc/checkpoints/step-000002").glob("rng_rank*.pt")} == \
+        {"rng_rank0.pt", "rng_rank1.pt"}
