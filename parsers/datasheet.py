@@ -26,6 +26,7 @@ import pymupdf
 from firmcorpus.core.errors import UserError
 from firmcorpus.parsers.models import Datasheet, EncryptedPDFError, Field, NotAPDFError, Peripheral, Register, Section
 from firmcorpus.parsers.pdf_grid import GridContext, grids, read_grid, ruling_segments
+from firmcorpus.parsers.pdf_headings import heading_registers
 from firmcorpus.parsers.pdf_layout import group_lines
 from firmcorpus.parsers.pdf_registers import (
     PageContext,
@@ -162,6 +163,9 @@ def _parse(doc, name: str, pages: tuple[int, int] | None) -> Datasheet:
 
     ds.sections = _sections(doc, page_text, first, last, ds, styled)
     raw, peripherals = _registers(doc, sorted(set(candidates) | grid_only), ds, grid_only, last)
+    for h in heading_registers(page_text):
+        raw.append(RawRegister(h.name, h.address, page=h.page, source="block", description=h.long_name,
+                               confidence=0.7, table=f"p{h.page}.h"))
     ds.peripherals = peripherals
     ds.registers = _finalise(raw, ds)
     return ds
