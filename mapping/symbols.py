@@ -30,6 +30,7 @@ WEAK_NAME = 0.5  # below this, a name match counts no more than an address-only 
 STRONG_NAME = 0.75  # name similarity that needs no family support
 FAMILY_SUPPORT = 2  # other strongly named registers a family needs before its weakly named members count
 FAMILY_MIN_LINKS = 3  # links a family needs before its address-only members are trusted
+MMIO_MIN = 0x10000  # values from here up are bus addresses, never confused with bit values or counts
 RUN_GAP = 64  # largest address step between neighbouring definitions of one register block
 _HEX = re.compile(r"\b0[xX][0-9a-fA-F]+\b|\b[0-9A-F]+h\b")
 _DECIMAL = re.compile(r"^\(?\s*[1-9][0-9]*[uUlL]*\s*\)?$")
@@ -474,6 +475,8 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
         fam, k = position[(c.info.file, c.info.sym.start_line, c.info.sym.name)]
         members = order[fam]
         v = c.info.sym.int_value or 0
+        if v >= MMIO_MIN:
+            return True  # a memory-mapped address is no bit value or count: no run needed
         # inside a block, the candidate lies between its two neighbours (a bit value breaks the order)
         if 0 < k < len(members) - 1 and not (members[k - 1].sym.int_value or 0) < v < (members[k + 1].sym.int_value or 0):
             return False
