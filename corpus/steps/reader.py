@@ -377,13 +377,14 @@ class PairReader(PipelineStep):
                 pairs_out.add(row)
                 return
             files, skipped = select_files_checked(tree, list(pair.get("repo_paths") or []))
-            for path, reason, detail in skipped:
-                self._drop(drops, pid, path, reason, detail)
-                row["files_dropped"] += 1
             if not files:
                 self._drop(drops, pid, pair["repo"], "no_files",
                            f"repo_paths {pair.get('repo_paths')} matched no regular file in {tree}")
             root = document_root(tree, files)
+            for path, reason, detail in skipped:  # paths as documents have them (relative to root) when inside it
+                shown = os.path.relpath(os.path.join(tree, path), root)
+                self._drop(drops, pid, path if shown.startswith("..") else shown, reason, detail)
+                row["files_dropped"] += 1
         for f in files:
             with self.track_time():
                 doc = self._read_file(f, root, pid, meta, row, drops)
