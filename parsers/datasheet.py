@@ -163,9 +163,7 @@ def _parse(doc, name: str, pages: tuple[int, int] | None) -> Datasheet:
 
     ds.sections = _sections(doc, page_text, first, last, ds, styled)
     raw, peripherals = _registers(doc, sorted(set(candidates) | grid_only), ds, grid_only, last)
-    for h in heading_registers(page_text):
-        raw.append(RawRegister(h.name, h.address, page=h.page, source="block", description=h.long_name,
-                               confidence=0.7, table=f"p{h.page}.h"))
+    raw.extend(_heading_family(heading_registers(page_text), raw, ds))
     ds.peripherals = peripherals
     ds.registers = _finalise(raw, ds)
     return ds
@@ -421,6 +419,27 @@ def _registers(doc, candidates: list[int], ds: Datasheet,
         if name not in peripherals:
             peripherals[name] = Peripheral(name=name, base_address=f"0x{base:x}")
     return raw, list(peripherals.values())
+
+
+def _heading_family(heads, raw: list[RawRegister], ds: Datasheet) -> list[RawRegister]:
+    """Registers from a family of headings. Where a summary table (either reader) already holds
+    most of their addresses, the table is the map and headings only confirm its rows; else
+    the headings are the map, and drawn-table rows at a heading's address under another
+    name (parameter rows of the command described below the heading) are dropped."""
+    if not heads:
+        return []
+    summary = {r.address for r in raw if r.table and (".w" in r.table or ".t" in r.table)}
+    if sum(1 for h in heads if h.address in summary) >= 0.5 * len(heads):
+        heads = [h for h in heads if h.address in summary]
+    else:
+        named = {h.address: _norm(h.name) for h in heads}
+        before = len(raw)
+        raw[:] = [r for r in raw if not (r.table and ".t" in r.table and r.address in named
+                                         and _norm(r.name) != named[r.address])]
+        if len(raw) < before:
+            ds.warnings.append(f"{before - len(raw)} drawn-table row(s) at heading-defined addresses dropped")
+    return [RawRegister(h.name, h.address, page=h.page, source="block", description=h.long_name,
+                        confidence=0.7, table=f"p{h.page}.h") for h in heads]
 
 
 def _drop_redescribed(raw: list[RawRegister], ds: Datasheet) -> list[RawRegister]:

@@ -9,7 +9,8 @@ pass over lines the first pass already extracted, so it costs nothing per page):
   ``PANEL SETTING (PSR) (REGISTER: R00H)``, ``CTRL1 [0x20]``, ``MODE (04h)``;
 * an identifier that *is* the address: ``REG0A`` (optionally followed by ``(Read only)``).
 
-A family of headings counts only when the document has at least three of them with mostly
+More than ``MAX_PER_PAGE`` matches on one page are cells of a table and are skipped. A
+family of headings counts only when the document has at least three of them with mostly
 distinct addresses (one stray line of prose is not a register map). Table-of-contents lines
 (dot leaders, trailing page numbers) are skipped.
 """
@@ -27,6 +28,7 @@ _PAREN_HEAD = re.compile(
     r"[(\[]\s*(?:(?:register|address|addr|offset|reg)\s*[:=]?\s*)?" + _ADDR_TOK + r"\s*[)\]]"
     r"(?:\s*[(\[][^()\[\]]{0,30}[)\]])*\s*$")
 _REG_NAME = re.compile(r"^\s*(?P<name>REG(?P<a>[0-9A-F]{2}))\b\s*(?:\([^()]{0,20}\))?\s*$")
+MAX_PER_PAGE = 6  # headings are sparse; more matches on one page are cells of a table
 _TOC = re.compile(r"(\.\s?){4,}|\s\d{1,4}\s*$")
 
 
@@ -42,6 +44,7 @@ def heading_registers(page_text: dict[int, str]) -> list[HeadingRegister]:
     """Registers named by headings, in page order; empty unless a family of headings is found."""
     fam: dict[str, list[HeadingRegister]] = {"paren": [], "regname": []}
     for pno in sorted(page_text):
+        mark = {k: len(v) for k, v in fam.items()}
         for line in page_text[pno].splitlines():
             s = line.strip()
             if not s or len(s) > 120 or _TOC.search(s):
@@ -56,6 +59,9 @@ def heading_registers(page_text: dict[int, str]) -> list[HeadingRegister]:
             m = _REG_NAME.match(s)
             if m:
                 fam["regname"].append(HeadingRegister(m.group("name"), int(m.group("a"), 16), pno))
+        for k, v in fam.items():
+            if len(v) - mark[k] > MAX_PER_PAGE:
+                del v[mark[k]:]  # a column of a table (a register map), not headings
     out: list[HeadingRegister] = []
     for regs in fam.values():
         if len(regs) < 3:
