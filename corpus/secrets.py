@@ -32,6 +32,7 @@ PLACEHOLDERS = {
     "psk": "<PASSWORD>",
     "api_key": "<KEY>",
     "token": "<TOKEN>",
+    "url_credentials": "<PASSWORD>",
 }
 
 # (kind, pattern, group holding the secret value (0 = whole match), literal prefilter).
@@ -72,6 +73,8 @@ _RULES: list[tuple[str, re.Pattern, int, tuple[tuple[str, ...], ...]]] = [
      (("api", "access", "secret"),)),
     ("token", re.compile(r"(?i)\b\w*(?:auth_?token|access_?token|bearer_?token|api_?token)\w*[\"']?\s*(?:[:=]|\s)\s*(?:\(\s*)?\"([A-Za-z0-9_\-+/=.]{12,})\""), 1,
      (("token",),)),
+    # https://user:token@host/repo.git: the password part of a URL
+    ("url_credentials", re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@\"'<>]+:([^/\s@\"'<>]{3,})@"), 1, (("://",),)),
     ("email", re.compile(r"\b[A-Za-z0-9._%+\-]+@(?:[A-Za-z0-9\-]+\.)+[A-Za-z]{2,}\b"), 0, (("@",),)),
 ]
 _ICASE = [bool(p.flags & re.IGNORECASE) for _, p, _, _ in _RULES]
@@ -188,6 +191,15 @@ def redact(text: str, secrets: list[Secret] | None = None) -> tuple[str, list[Se
         last = s.end
     parts.append(text[last:])
     return "".join(parts), secrets
+
+
+_URL_CREDENTIALS = next(p for k, p, _, _ in _RULES if k == "url_credentials")
+
+
+def strip_url_credentials(text: str) -> str:
+    """``text`` with the password of every ``scheme://user:password@host`` replaced by ``<PASSWORD>``
+    (only that: a source string such as a repository URL stays recognisable and unique)."""
+    return _URL_CREDENTIALS.sub(lambda m: m.group(0).replace(m.group(1), PLACEHOLDERS["url_credentials"]), text)
 
 
 def secret_counts(secrets: list[Secret]) -> dict[str, int]:

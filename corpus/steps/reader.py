@@ -30,7 +30,7 @@ from firmcorpus.core.documents import KIND_DATASHEET_SOURCE, doc_id, sha256_text
 from firmcorpus.core.sources import SourceError, fetch
 from firmcorpus.corpus.catalog_parts import CatalogPartWriter
 from firmcorpus.corpus.datasheet_sources import resolve_datasheet
-from firmcorpus.corpus.secrets import READ_SECRETS_KEY, redact, secret_counts
+from firmcorpus.corpus.secrets import READ_SECRETS_KEY, redact, secret_counts, strip_url_credentials
 from firmcorpus.parsers.code import detect_language
 
 # Extensions that are never text worth training on (checked before reading the file).
@@ -56,7 +56,7 @@ def pair_metadata(pair: dict[str, Any]) -> dict[str, Any]:
     """The pair-level metadata every document of the pair carries."""
     return {
         "pair_id": pair["pair_id"],
-        "repo": pair["repo"],
+        "repo": strip_url_credentials(pair["repo"]),  # a URL's credentials never reach an output
         "manufacturer": pair.get("manufacturer") or pair.get("manufacturer_raw") or "unknown",
         "manufacturer_raw": pair.get("manufacturer_raw") or "",
         "category": pair.get("category") or "Unknown",
@@ -307,7 +307,8 @@ class PairReader(PipelineStep):
 
     def _drop(self, drops: CatalogPartWriter, pair_id: str, path: str, reason: str, detail: str = "") -> None:
         self.stat_update(f"dropped_{reason}")
-        drops.add({"stage": "read", "pair_id": pair_id, "path": path, "reason": reason, "detail": detail})
+        drops.add({"stage": "read", "pair_id": pair_id, "path": strip_url_credentials(path), "reason": reason,
+                   "detail": strip_url_credentials(detail)})
 
     def _read_file(self, f: Path, root: Path, pid: str, meta: dict, row: dict,
                    drops: CatalogPartWriter) -> Document | None:
@@ -350,7 +351,7 @@ class PairReader(PipelineStep):
     def _read_pair(self, pair: dict[str, Any], pairs_out: CatalogPartWriter, drops: CatalogPartWriter) -> Iterable[Document]:
         meta = pair_metadata(pair)
         pid = pair["pair_id"]
-        row = {"pair_id": pid, "repo": pair["repo"], "manufacturer": meta["manufacturer"],
+        row = {"pair_id": pid, "repo": meta["repo"], "manufacturer": meta["manufacturer"],
                "manufacturer_raw": meta["manufacturer_raw"], "category": meta["category"],
                "component": meta["component"], "component_class": pair.get("component_class") or "",
                "component_name": pair.get("component_name") or "", "license": meta["license"],
@@ -373,7 +374,7 @@ class PairReader(PipelineStep):
             except Exception as e:  # one bad repository is a recorded drop, never the end of the build
                 _reraise_disk_full(e)
                 self._drop(drops, pid, pair["repo"], "repo_fetch_failed", _why(e))
-                row["fetch_error"] = _why(e)
+                row["fetch_error"] = strip_url_credentials(_why(e))
                 pairs_out.add(row)
                 return
             files, skipped = select_files_checked(tree, list(pair.get("repo_paths") or []))

@@ -130,3 +130,14 @@ def test_secrets_are_redacted_as_read(tmp_path, repo):
     d = docs["cfg.h"]
     assert "hunter2" not in d.text and "abcd1234" not in d.text and d.text.count("<PASSWORD>") == 2
     assert d.metadata[READ_SECRETS_KEY] == {"password": 1, "psk": 1}
+
+
+def test_url_credentials_never_reach_the_catalog(tmp_path, cache):
+    catalog = tmp_path / "catalog"
+    pair = {"pair_id": "p", "repo": "https://bob:s3cr3t-token@127.0.0.1:9/x.git", "datasheet": []}
+    assert list(PairReader([pair], str(catalog)).run(None, 0, 1)) == []
+    drops = pl.read_parquet(catalog / "parts" / "drops" / "00000-read.parquet")
+    pairs = pl.read_parquet(catalog / "parts" / "pairs" / "00000.parquet")
+    assert drops["reason"].to_list() == ["repo_fetch_failed"]
+    for text in drops.write_csv(), pairs.write_csv():
+        assert "s3cr3t-token" not in text and "bob:<PASSWORD>@127.0.0.1" in text

@@ -79,3 +79,11 @@ def test_fold_table_covers_every_letter_ignorecase_maps_to_ascii():
 
     letter = re.compile(r"(?i)[a-z]")
     assert {c for c in range(0x80, 0x110000) if letter.fullmatch(chr(c))} == set(_FOLD_TO_ASCII)
+
+
+def test_url_credentials():
+    from firmcorpus.corpus.secrets import strip_url_credentials
+
+    text = "clone https://bob:tok-123@git.example.net/r.git; see git@github.com:org/r.git"
+    assert redact(text)[0] == "clone https://bob:<PASSWORD>@git.example.net/r.git; see <EMAIL>:org/r.git"
+    assert strip_url_credentials(text) == "clone https://bob:<PASSWORD>@git.example.net/r.git; see git@github.com:org/r.git"
