@@ -261,6 +261,17 @@ def name_peripheral(regs: Sequence[Register]) -> dict[int, str]:
     return {i: word for i, r in enumerate(regs) if r.name.startswith(word + "_")}
 
 
+_REGISTER_WORDS = frozenset({"reg", "regs", "register", "registers"})
+
+
+def register_named(sym: Symbol) -> bool:
+    """The symbol's container or its own name says it is a register (an enum ``Register``/
+    ``PCD_Register``, a member ``StatusReg``/``STATUS_REG``): a value with ``<<`` in it is then an
+    (encoded) address, not a bit."""
+    return split_identifier(sym.name)[-1:] in (("reg",), ("register",)) \
+        or bool(_REGISTER_WORDS & set(split_identifier(sym.parent or "")))
+
+
 def register_addresses(reg: Register, bases: dict[str, int]) -> list[tuple[int, str]]:
     """Values a symbol may hold for this register, with the evidence word each gives."""
     addr = parse_int(reg.address)
@@ -351,7 +362,7 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
                 if r.address_kind == "offset" or i in named_periph:
                     pool += by_offset.get(value, ())
             for si in pool:
-                if si.sym.role in ("bit", "base", "instance"):
+                if si.sym.role in ("base", "instance") or (si.sym.role == "bit" and not register_named(si.sym)):
                     continue  # a bit position or mask, or a peripheral's base: not one register
                 if si.sym.kind == "field":
                     if ev != "offset" and r.address_kind != "offset" and i not in named_periph:
@@ -460,8 +471,9 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
                  for c in chosen}
     order: dict[str, list[SymInfo]] = defaultdict(list)
     for si in infos:
-        if si.family in fam_links and si.sym.kind != "field":
-            order[si.family].append(si)
+        if si.family in fam_links and si.sym.kind != "field" and si.instance is None \
+                and marker[si.family] <= set(split_identifier(si.sym.name)):
+            order[si.family].append(si)  # the block: members that carry the family's register marker
     position: dict[tuple[str, int, str], tuple[str, int]] = {}
     for fam, members in order.items():
         members.sort(key=lambda si: (si.sym.start_line, si.sym.name))
@@ -472,7 +484,10 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
         """The candidate's value lies between its neighbours', a linked member is within two
         definitions, and the values from it to the candidate increase in line order by at most
         ``RUN_GAP`` a step (a register block, not bit values)."""
-        fam, k = position[(c.info.file, c.info.sym.start_line, c.info.sym.name)]
+        pos = position.get((c.info.file, c.info.sym.start_line, c.info.sym.name))
+        if pos is None:
+            return False  # not a member of its family's register block
+        fam, k = pos
         members = order[fam]
         v = c.info.sym.int_value or 0
         if v >= MMIO_MIN:
@@ -511,8 +526,9 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
             if not marked or not in_register_run(c):
                 continue
             lo, hi = span[fam]
-            if not lo < c.info.sym.start_line < hi or best_other(c) >= 0.6:
-                continue
+            if best_other(c) >= 0.6 or ((c.info.sym.int_value or 0) >= MMIO_MIN
+                                        and not lo < c.info.sym.start_line < hi):
+                continue  # (small values are held to their run of register definitions instead)
             c.evidence = [c.evidence[0], "family"]
             c.score = round(0.45 + 0.02 * min(fam_links[fam], 5), 4)
             fill.append(c)

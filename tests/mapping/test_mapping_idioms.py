@@ -280,3 +280,31 @@ def test_io_and_data_space_addresses_printed_together():
     links = _links("iozq4711.h", text, regs)
     assert links["DDRB"] == ("DDRB", "iozq4711.h", 3)
     assert links["UDR0"] == ("UDR0", "iozq4711.h", 5)
+
+
+def test_misspelt_last_member_of_a_small_register_block():
+    regs = [("CONFIG", "0x00"), ("STATUS", "0x01"), ("DATA", "0x02"), ("THRESHOLD", "0x04")]
+    text = """/* zq4711 */
+#define ZQ_REG_CONFIG 0x00
+#define ZQ_REG_STATUS 0x01
+#define ZQ_REG_DATA 0x02
+#define ZQ_REG_THERSHOLD 0x04
+#define ZQ_MODE_FAST 0x01
+"""
+    links = _links("zq4711.h", text, regs)
+    assert links["THRESHOLD"] == ("ZQ_REG_THERSHOLD", "zq4711.h", 5)
+    assert len(links) == 4
+
+
+def test_register_enum_with_shifted_values_is_not_a_bit_enum():
+    text = """// zq4711
+enum ZqRegister {
+  ConfigReg = 0 << 0,
+  StatusReg = 1 << 0,
+  DataLsbReg = 2 << 0,
+  ChipIdReg = 15 << 0,
+};
+"""
+    links = _links("zq4711.h", text)
+    assert links["STATUS"] == ("StatusReg", "zq4711.h", 4)
+    assert links["CHIP_ID"] == ("ChipIdReg", "zq4711.h", 6)
