@@ -94,10 +94,13 @@ def evaluate(result: MappingResult | dict[str, Any], truth: dict[str, Any]) -> d
 
     # file accuracy: truth files returned for the registers they implement
     files_of_reg: dict[str, set[str]] = defaultdict(set)
+    # a section names its registers as the datasheet prints them: matched like links, by name
+    # and else by the unique address the links give that name
+    addr_of = {lk.register: lk.address for lk in res.links if lk.address}
     for s in res.sections:
         fs = {f.path for f in s.files}
         for r in s.registers:
-            tname = to_truth(r, None)
+            tname = to_truth(r, addr_of.get(r))
             if tname:
                 files_of_reg[tname] |= fs
     truth_files: dict[str, set[str]] = defaultdict(set)

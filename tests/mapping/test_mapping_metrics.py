@@ -48,3 +48,17 @@ def test_file_accuracy_needs_the_file_in_the_registers_section(bme280_truth):
                         registers=[])
     e = evaluate(MappingResult(sections=[sec], links=[]), bme280_truth)
     assert e["file_accuracy"] == 0.0 and e["recall"] == 0.0 and e["precision"] == 1.0
+
+
+def test_file_accuracy_matches_a_differently_spelt_section_register_by_its_address():
+    from firmcorpus.mapping.metrics import evaluate
+    from firmcorpus.mapping.models import FileScore, Link, MappingResult, SectionStatus
+
+    truth = {"registers": [{"name": "Seconds", "address": "0x00"}],
+             "code": [{"links": [{"register": "Seconds", "file": "rtc.h", "symbol": "RTC_SEC"}]}]}
+    res = MappingResult(
+        sections=[SectionStatus("1", "Timekeeper registers", "implemented", files=[FileScore("rtc.h", 1.0)],
+                                registers=["00h Seconds"])],
+        links=[Link("00h Seconds", None, "RTC_SEC", "rtc.h", 3, 0.9, address="0x00")])
+    e = evaluate(res, truth)
+    assert (e["tp"], e["file_accuracy"]) == (1, 1.0)
