@@ -26,6 +26,7 @@ from firmcorpus.parsers.models import CodeFile, Symbol
 
 CONSTANT_LANGUAGES = {".py": "python", ".pyi": "python", ".rs": "rust", ".cs": "csharp"}
 MAX_LINES = 200_000
+MAX_LINE = 2000  # characters
 
 _PY_CONST = re.compile(r"^([ \t]*)([A-Za-z_]\w*)[ \t]*(?::[ \t]*[\w.\[\]]+[ \t]*)?=[ \t]*(?!=)(.+?)[ \t]*(?:#.*)?$")
 _PY_DESCRIPTOR = re.compile(r"""\b[A-Za-z_][\w.]*\(\s*(['"])([A-Za-z_]\w*)\1\s*,\s*(0[xX][0-9a-fA-F]+|0[bB][01]+|\d+)\b""")
@@ -111,6 +112,10 @@ def parse_constants(path: str, text: str) -> CodeFile:
     depth = 0
     in_doc = None
     for no, line in enumerate(lines, 1):
+        if len(line) > MAX_LINE:
+            # minified or generated data: no register constant is written that way (its braces
+            # still count for the nesting)
+            line = "" if lang == "python" else "".join(ch for ch in line if ch in "{}")
         if lang == "python":
             s = line.strip()
             if in_doc:
