@@ -82,27 +82,20 @@ def out_lock(out: str | os.PathLike) -> Iterator[Path]:
         f.close()
 
 
-def _flatten(d: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    flat: dict[str, Any] = {}
-    for k, v in d.items():
-        key = f"{prefix}{k}"
-        if isinstance(v, dict) and v and all(isinstance(x, str) for x in v):
-            sub = _flatten(v, key + ".")
-            flat.update(sub if sub else {key: v})
-        else:
-            flat[key] = v
-    return flat
-
-
-def settings_diff(previous: dict[str, Any], current: dict[str, Any]) -> list[tuple[str, Any, Any]]:
-    """(dotted key, previous value, current value) for each setting that changes what a build writes."""
-    a, b = _flatten(previous), _flatten(current)
+def settings_diff(previous: dict[str, Any], current: dict[str, Any], prefix: str = "") -> list[tuple[str, Any, Any]]:
+    """(dotted key, previous value, current value) for each setting that changes what a build writes.
+    Sections (mappings with the same keys on both sides) are compared key by key; any other value,
+    a mapping of weights included, as a whole."""
     out = []
-    for key in sorted(set(a) | set(b)):
-        if key.split(".", 1)[0] in RUN_ONLY_SETTINGS:
+    for key in sorted(set(previous) | set(current)):
+        name = f"{prefix}{key}"
+        if not prefix and key in RUN_ONLY_SETTINGS:
             continue
-        if a.get(key) != b.get(key):
-            out.append((key, a.get(key), b.get(key)))
+        a, b = previous.get(key), current.get(key)
+        if isinstance(a, dict) and isinstance(b, dict) and a.keys() == b.keys() and a:
+            out.extend(settings_diff(a, b, name + "."))
+        elif a != b:
+            out.append((name, a, b))
     return out
 
 
