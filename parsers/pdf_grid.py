@@ -212,9 +212,11 @@ def parse_addr_cell(cell: str) -> AddrCell | None:
             if any(not (_TOK_0X.match(p.replace(" ", "")) or _TOK_H.match(p.replace(" ", ""))
                         or _TOK_BARE.match(p)) for p in parts[1:]):
                 return None
-            return AddrCell(kind, mm.group(1), rng, _slash_alts(s, parts))
+            alts = _slash_alts(s, parts)
+            return AddrCell(kind, mm.group(1), rng and not alts, alts)
     if _TOK_BARE.match(first) and all(_TOK_BARE.match(p) for p in parts):
-        return AddrCell("bare", first, rng, _slash_alts(s, parts))
+        alts = _slash_alts(s, parts)
+        return AddrCell("bare", first, rng and not alts, alts)
     return None
 
 
@@ -273,6 +275,7 @@ class GridRegister:
     confidence: float
     row_text: str = ""
     alts: tuple[int, ...] = ()
+    alt_copy: bool = False
 
 
 @dataclass
@@ -294,6 +297,7 @@ _ADDR_HEAD = re.compile(r"addr|offset|pointer|index|reg\b|^reg(ister)?s?$|regist
 _NAME_HEAD = re.compile(r"name|register|symbol|mnemonic|abbrev|acronym|command|instruction|function|"
                         r"description|\bmode\b", re.I)
 _NO_NAME_HEAD = re.compile(r"content|value|data\s*type|default|reset|access|\bunits?\b|\bbits?\b|r/w", re.I)
+_PARAM_HEAD = re.compile(r"parameter|coefficient|variable", re.I)  # a parameter table, not a register map
 _HEAD_VOCAB = re.compile(_ADDR_HEAD.pattern + "|" + _NAME_HEAD.pattern + "|" + _NO_ADDR_HEAD.pattern[1:] + r"|descr|r/w", re.I)
 _PROSE = re.compile(r"\b(the|is|are|be|to|of|when|this|will|shall|if)\b", re.I)
 
@@ -361,11 +365,13 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
     for k in range(ncol):
         cs = col_cells[k]
         parsed = [c for _, c, _ in cs if c is not None]
-        if len(parsed) < 2:
-            continue
         head = header_of[k]
+        if len(parsed) < 2 and not (parsed and _ADDR_HEAD.search(head)):
+            continue  # one row is typed by its header only
         if _NO_ADDR_HEAD.match(head.strip()) and not _ADDR_HEAD.search(head):
             continue
+        if re.search(r"\b(?:d|db|bit)\s?\d{1,2}\b", head, re.I):
+            continue  # a bit column (D7, DB3, Bit 5) under a table title
         rate = len(parsed) / max(1, len([1 for _, c, t in cs if not _NOT_NAME.match(t)]))
         base = column_base(parsed, head)
         vals = [addr_value(c, base) for c in parsed]
@@ -423,7 +429,7 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
             continue
         ts = [t for _, c, t in col_cells[k] if c is None or re.search(r"[g-zG-Z]", t)]
         ts = [t for t in ts if not _NOT_NAME.match(t)]
-        if len(ts) < 2:
+        if len(ts) < 2 and not (ts and _NAME_HEAD.search(header_of[k])):
             continue
         letters = [t for t in ts if re.search(r"[A-Za-z]{2}", t)]
         if len(letters) < 0.6 * len(ts):
@@ -433,6 +439,8 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
         prose = sum(1 for t in letters if _PROSE.search(t)) / len(letters)
         uniq = len(set(letters)) / len(letters)
         head = header_of[k]
+        if _PARAM_HEAD.search(head):
+            continue
         if _NO_NAME_HEAD.search(head) and not _NAME_HEAD.search(re.sub(r"register\s+content", "", head, flags=re.I)):
             continue
         s = ident * 0.4 + short * 0.3 + uniq * 0.3 - prose * 0.5 + (0.2 if _NAME_HEAD.search(head) else 0.0) \
@@ -447,10 +455,11 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
     regs = _rows(bands, best_addr, name_col, base, _open_below(g, name_col))
     t = GridTable(bbox, [], addr_header=header_of[best_addr], name_header=header_of[name_col])
     # consistency: unique names and unique addresses within one table
-    if len(regs) < 2:
+    one_row_ok = bool(_ADDR_HEAD.search(header_of[best_addr]) and _NAME_HEAD.search(header_of[name_col]))
+    if len(regs) < (1 if one_row_ok else 2):
         t.rejected = f"{len(regs)} register row(s)"
         return t
-    names = [r.name.lower() for r in regs]
+    names = [r.name.lower() for r in regs if not r.alt_copy]  # a slash pair's second code repeats the name
     if len(set(names)) < 0.7 * len(names):
         t.rejected = "names repeat (not a register map)"
         return t
@@ -536,7 +545,7 @@ def _rows(bands, addr_col: int, name_col: int, base: str, open_below: set[int]) 
         for v in r.alts:
             # read/write address pairs (00h/80h) name one register; other pairs are two codes
             if v != r.address ^ 0x80:
-                paired.append(GridRegister(r.name, v, r.y, r.confidence, r.row_text))
+                paired.append(GridRegister(r.name, v, r.y, r.confidence, r.row_text, alt_copy=True))
     res = []
     for r in paired:
         name = _clean_name(r.name)

@@ -55,7 +55,7 @@ def test_address_grammar():
     assert parse_addr_cell("B0h") == AddrCell("h", "B0")
     assert parse_addr_cell("(04h)") == AddrCell("h", "04")
     assert parse_addr_cell("0x02, 0x03") == AddrCell("0x", "02", True)
-    assert parse_addr_cell("00h/80h") == AddrCell("h", "00", True, ("80",))
+    assert parse_addr_cell("00h/80h") == AddrCell("h", "00", False, ("80",))
     assert parse_addr_cell("C7h/60h").alts == ("60",)
     assert parse_addr_cell("20[4:0]") == AddrCell("bare", "20")
     c = parse_addr_cell("1001 1111B")
