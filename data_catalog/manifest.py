@@ -173,8 +173,16 @@ def is_local_source(source: str) -> bool:
 def resolve_local(source: str, base: Path) -> Path:
     if source.startswith("file://"):
         source = source[len("file://"):]
-    p = Path(source).expanduser()
+    p = _expand_user(source)
     return p if p.is_absolute() else (base / p)
+
+
+def _expand_user(source: str) -> Path:
+    """``~`` and ``~user`` expanded; a ``~name`` naming no user stays as written (a relative path)."""
+    try:
+        return Path(source).expanduser()
+    except RuntimeError:
+        return Path(source)
 
 
 # --------------------------------------------------------------------------- reading

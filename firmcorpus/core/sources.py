@@ -257,6 +257,8 @@ def _check_members(members: list[_Member], source: str) -> dict[tuple[str, ...],
     links = {m.parts: m.target for m in members if m.kind == "symlink"}
     for m in members:
         name = "/".join(m.parts)
+        if not m.parts and m.kind != "dir":
+            raise SourceError(source, f"archive {m.kind} member named '.' (the archive root); refusing to unpack")
         if m.kind == "symlink":
             if _absolute(m.target) or resolve_in_archive(m.parts[:-1] + PurePosixPath(m.target).parts, links) is None:
                 raise SourceError(source, f"archive link '{name}' -> '{m.target}' escapes the archive")
@@ -335,7 +337,7 @@ def _zip_members(zf: zipfile.ZipFile, source: str, budget: _Budget) -> list[_Mem
             members.append(_Member(p.parts, "dir", ref=info))
         elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode) or stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
             raise SourceError(source, f"archive member '{info.filename}' is a device or fifo; refusing to unpack")
-        elif p.parts:
+        else:
             declared += info.file_size
             members.append(_Member(p.parts, "file", ref=info, size=info.file_size))
     _check_declared(declared, budget)
@@ -357,7 +359,7 @@ def _tar_members(tf: tarfile.TarFile, source: str, budget: _Budget) -> list[_Mem
             raise SourceError(source, f"archive member '{m.name}' is a device or fifo; refusing to unpack")
         elif m.isdir():
             members.append(_Member(p.parts, "dir", ref=m))
-        elif m.isreg() and p.parts:
+        elif m.isreg():
             declared += m.size
             _check_declared(declared, budget)
             members.append(_Member(p.parts, "file", ref=m, size=m.size))
@@ -700,7 +702,10 @@ def fetch(source: str, base_dir: str | os.PathLike | None = None) -> Path:
     """Return a local path for ``source`` (see the module docstring); cached after the first call."""
     kind = source_kind(source)
     if kind == "local":
-        path = Path(source).expanduser()
+        try:
+            path = Path(source).expanduser()
+        except RuntimeError:  # ~name naming no user: a relative path
+            path = Path(source)
         if not path.is_absolute() and base_dir is not None:
             path = Path(base_dir) / path
         if not path.exists():

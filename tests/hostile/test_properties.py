@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from hostile_util import tree_escapes
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from firmcorpus.core.names import safe_file_stem
@@ -75,6 +75,8 @@ def _snapshot(folder: Path) -> dict[str, bytes | str]:
 @pytest.mark.filterwarnings("ignore:Duplicate name")
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(members=st.lists(_MEMBER, min_size=1, max_size=7), as_zip=st.booleans())
+@example(members=[("symlink", ".", "a")], as_zip=False)  # found by this test: a link named '.'
+@example(members=[("dir", "a", None), ("symlink", "a/l", ".."), ("symlink", "esc", "a/l/../../..")], as_zip=False)
 def test_unpacking_any_member_list_stays_inside(members, as_zip):
     with tempfile.TemporaryDirectory() as td:
         arena = Path(td)
@@ -111,6 +113,7 @@ _ROW = st.fixed_dictionaries({
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=st.lists(_ROW, max_size=8), fmt=st.sampled_from(["json", "yaml", "csv"]))
+@example(rows=[{"pair_id": "a", "repo": "~0", "category": None, "datasheet": ["~nobody-here/x.pdf"]}], fmt="json")
 def test_any_manifest_rows_are_accepted_or_rejected_one_by_one(rows, fmt):
     import csv
 
