@@ -83,3 +83,47 @@ def test_weak_labelled_rows_from_build_documents(tmp_path):
     assert {r[3] for r in rows} == set(DOMAINS) - {"general"}
     by_name = {r[1]: r[3] for r in rows}
     assert by_name[SNIPPETS["crypto"][1]] == "crypto"
+
+
+def test_calib_split_is_held_out_of_training_and_never_an_eval_source(tmp_path):
+    inc = tmp_path / "usr/lib/avr/include/avr"
+    inc.mkdir(parents=True)
+    text = SNIPPETS["register_defines"][2]
+    for i in range(40):
+        (inc / f"io{i}.h").write_text(text + f"/* {i} */\n")
+    kw = dict(roots={"avr-libc": tmp_path}, sources=["avr-libc"], fetch=False)
+    train, calib = evalset.collect("train", **kw), evalset.collect("calib", **kw)
+    assert calib and train and not {e.path for e in train} & {e.path for e in calib}
+    assert all(evalset.is_calib("avr-libc", e.path) for e in calib)
+    assert {e.split for e in calib} == {"calib"}
+    assert all(evalset.SOURCES[e.source].role == "train" for e in calib)
+
+
+def test_git_source_materialised_from_a_bare_mirror(tmp_path, monkeypatch):
+    """A repository source is read blob by blob from a bare mirror at its pinned commit: only the
+    slice's files, nothing checked out; a later commit's changes do not leak in."""
+    import subprocess
+
+    work = tmp_path / "work"
+    (work / "lib").mkdir(parents=True)
+    (work / "lib" / "aes.c").write_text(SNIPPETS["crypto"][2])
+    (work / "lib" / "notes.txt").write_text("not code")
+    (work / "README").write_text("x")
+    git = ["git", "-c", "user.email=t@t", "-c", "user.name=t", "-C", str(work)]
+    subprocess.run(["git", "init", "-q", str(work)], check=True)
+    subprocess.run(git + ["add", "-A"], check=True)
+    subprocess.run(git + ["commit", "-qm", "one"], check=True)
+    commit = subprocess.run(git + ["rev-parse", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
+    (work / "lib" / "aes.c").write_text("changed later")
+    subprocess.run(git + ["commit", "-qam", "two"], check=True)
+    mirror = tmp_path / "mirror"
+    subprocess.run(["git", "clone", "-q", "--bare", str(work), str(mirror / "someone+crypto" / "repo")], check=True)
+    name = "git:someone/crypto"
+    monkeypatch.setenv("FIRMCORPUS_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setitem(evalset.SOURCES, name, evalset.Source(name, f"git:someone/crypto@{commit}", "eval", "lib"))
+    monkeypatch.setattr(evalset, "SLICES", [evalset.Slice(name, ("lib",), evalset.C_EXT, "crypto", "a test crypto lib")])
+    root = evalset.materialise_git_source(name, mirror)
+    assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()) == [".commit", "lib/aes.c"]
+    assert (root / "lib" / "aes.c").read_text() == SNIPPETS["crypto"][2]
+    ex = evalset.collect("eval", sources=[name], fetch=False)
+    assert [(e.path, e.domain) for e in ex] == [("lib/aes.c", "crypto")]

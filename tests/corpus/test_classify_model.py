@@ -190,3 +190,22 @@ def test_cli_train_on_build_documents_only(tmp_path):
     assert out.exists() and out.with_suffix(".json").exists()
     scores = DomainModel.load(out).predict(SNIPPETS["crypto"][2], path=SNIPPETS["crypto"][1])
     assert math.isclose(sum(scores.values()), 1.0, abs_tol=1e-6)
+
+
+def test_general_weight_from_the_provenance_json(tiny_model, tmp_path):
+    """The calibrated weight in the model's JSON scales general's score before renormalising."""
+    import shutil
+
+    _, src, _ = tiny_model
+    path = tmp_path / "m.bin"
+    shutil.copy(src, path)
+    plain = DomainModel.load(path)
+    assert plain.general_weight == 1.0
+    (tmp_path / "m.json").write_text(json.dumps({"general_weight": 0.25}))
+    weighted = DomainModel.load(path)
+    assert weighted.general_weight == 0.25
+    text = SNIPPETS["general"][2]
+    a, b = plain.predict(text, "lib/str.c"), weighted.predict(text, "lib/str.c")
+    assert abs(sum(b.values()) - 1) < 1e-6 and a["general"] > 0.01
+    expect = a["general"] * 0.25 / (a["general"] * 0.25 + (1 - a["general"]))
+    assert abs(b["general"] - expect) < 1e-6
