@@ -712,6 +712,8 @@ def fetch(source: str, base_dir: str | os.PathLike | None = None) -> Path:
             raise SourceError(source, f"no such file or directory ({path})")
         if path.is_dir():
             return path.resolve()
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise SourceError(source, "not a regular file (a FIFO, device or socket is never read)")
         if is_archive(path):
             return _fetch_archive(path.resolve(), source)
         return path.resolve()
@@ -755,6 +757,8 @@ def resolve_file(spec: str, base_dir: str | os.PathLike | None = None) -> Path:
         raise SourceError(spec, f"'{inner}' resolves outside the fetched tree {root}; refusing to read it")
     if not path.exists():
         raise SourceError(spec, f"'{inner}' not found inside the fetched tree {root}")
+    if not path.is_dir() and not stat.S_ISREG(path.stat().st_mode):
+        raise SourceError(spec, f"'{inner}' is not a regular file (a FIFO, device or socket is never read)")
     if member is None:
         return path
     out = sources_root() / "members" / hashlib.sha256(f"{path}!{member}".encode()).hexdigest()[:32] / PurePosixPath(member).name

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 import sys
 import tarfile
@@ -109,3 +110,14 @@ def test_datasheet_spec_cannot_leave_its_tree(tmp_path, cache, sentinel):
         with pytest.raises(SourceError, match="outside the fetched tree"):
             resolve_file(f"{tree}#{inner}")
     assert resolve_file(f"{tree}#doc.svd") == tree / "doc.svd"
+
+
+@pytest.mark.timeout(30)
+def test_fifo_datasheet_is_refused_not_read(tmp_path, cache):
+    tree = tmp_path / "repo"
+    tree.mkdir()
+    os.mkfifo(tree / "sheet.pdf")
+    with pytest.raises(SourceError, match="not a regular file"):
+        resolve_file(f"{tree}#sheet.pdf")
+    with pytest.raises(SourceError, match="not a regular file"):
+        fetch(str(tree / "sheet.pdf"))
