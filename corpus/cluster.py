@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import socket
@@ -329,9 +330,12 @@ def stage_status(stages: list[Stage], logs: Path, lock: dict[str, Any] | None) -
                     if t["state"] == "CANCELLED" and t["reason"] == "DependencyNeverSatisfied":
                         row["failed"].append({"task": rank, "state": "cancelled (an earlier stage failed)",
                                               "log": None, "error": ""})
-                    else:
-                        row["failed"].append({"task": rank, "state": t["state"] or "ended",
-                                              "log": str(log if log.exists() else tlog), "error": error})
+                    else:  # a task cancelled while pending never started: it has no log
+                        where = log if log.exists() else tlog if tlog.exists() else None
+                        state = "ended without its completion marker" if t["state"] in ("COMPLETED", "") else t["state"]
+                        row["failed"].append({"task": rank, "state": state, "cause": True,
+                                              "log": str(where) if where else None,
+                                              "error": error if where else "it never started"})
         if not row["state"]:
             if row["failed"]:
                 row["state"] = "failed"
@@ -351,9 +355,9 @@ def failure_summary(rows: list[dict[str, Any]]) -> str:
     """One sentence naming the first failed task, its state, error and log ('' when none failed)."""
     for row in rows:
         for f in row["failed"]:
-            if f["log"]:
+            if f.get("cause"):
                 err = f" ({f['error']})" if f["error"] else ""
-                return f"stage {row['stage']} task {f['task']} {f['state']}{err}; log: {f['log']}"
+                return f"stage {row['stage']} task {f['task']} {f['state']}{err}" + (f"; log: {f['log']}" if f["log"] else "")
     for row in rows:
         if row["failed"]:
             return f"stage {row['stage']}: {row['failed'][0]['state']}"
@@ -367,8 +371,6 @@ def ray_connect(address: str | None, timeout_s: float, env_vars: dict[str, str])
     """Attach to the Ray cluster at ``address`` ("auto": the one ``ray start`` made here) or start a
     local one; returns whether this call started Ray (so the caller shuts it down). A connection
     that does not come up within ``timeout_s`` (wrong address, auth token mismatch) is an error."""
-    import logging
-
     import ray
 
     if ray.is_initialized():
