@@ -7,9 +7,15 @@ datasheets through the fetch layer, and yields, contiguously per pair:
    datasheet step to turn into datasheet documents;
 2. one ``code`` document per text file of the repository (under ``repo_paths``), sorted by path.
 
-Files that cannot become documents are not lost: binary, oversized, empty and undecodable files
-are recorded in the ``drops`` catalog table with their reason, and so are repositories and
-datasheets that cannot be fetched; the run goes on.
+Every input is untrusted (docs/security.md). Only regular files that resolve (``realpath``) inside
+the fetched source are read, without following links or blocking, with a size bound; code is
+redacted (``corpus.secrets``) as it is read, before any later step can write it anywhere.
+
+Files that cannot become documents are not lost: each is a row of the ``drops`` catalog table with
+its reason (``outside_source``, ``symlink``, ``fifo``, ``device``, ``socket``, ``non_utf8_name``,
+``binary``, ``oversized``, ``empty``, ``non_utf8``, ``unreadable``), and so are repositories and
+datasheets that cannot be fetched (``repo_fetch_failed``, ``datasheet_fetch_failed``: a refused or
+truncated archive, a failed clone ...); the run goes on. Only a full disk stops it.
 """
 
 from __future__ import annotations
