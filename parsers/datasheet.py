@@ -483,6 +483,13 @@ def _grid_registers(page, pno: int, words, word_regs: list[RawRegister], ds: Dat
         same = [r for r in word_regs if r.region and
                 min(y1, r.region[1]) - max(y0, r.region[0]) > 0.3 * min(y1 - y0, r.region[1] - r.region[0] + 1)]
         if same and len(same) >= len(t.registers):
+            # the header reader keeps the region; where its name cell ran into a neighbouring
+            # column ("Vendor ID LSB 24"), the drawn cell wall gives the name
+            cell = {gr.address: gr.name for gr in t.registers}
+            for r in same:
+                g_name = cell.get(r.address)
+                if g_name and r.name != g_name and r.name.startswith(g_name + " "):
+                    r.name = g_name
             continue
         for r in same:
             r.replaced = True
