@@ -25,7 +25,7 @@ _PAREN_HEAD = re.compile(
     r"^\s*(?:\(\d{1,3}\)\s*|\d{1,3}(?:\.\d{1,3})*\.?\s+)?"
     r"(?:(?P<long>[A-Z][A-Za-z0-9 &/,+\-]{2,70}?)\s*\((?P<mn>[A-Z][A-Z0-9_]{1,15}(?:\s*/\s*[A-Z][A-Z0-9_]{1,15})?)\)"
     r"|(?P<id>[A-Z][A-Z0-9_]{1,20}))\s*"
-    r"[(\[]\s*(?:(?:register|address|addr|offset|reg)\s*[:=]?\s*)?" + _ADDR_TOK + r"\s*[)\]]"
+    r"[(\[]\s*(?:(?i:register|address|addr|offset|reg)\s*[:=]?\s*)?" + _ADDR_TOK + r"\s*[)\]]"
     r"(?:\s*[(\[][^()\[\]]{0,30}[)\]])*\s*$")
 _REG_NAME = re.compile(r"^\s*(?P<name>REG(?P<a>[0-9A-F]{2}))\b\s*(?:\([^()]{0,20}\))?\s*$")
 MAX_PER_PAGE = 6  # headings are sparse; more matches on one page are cells of a table
