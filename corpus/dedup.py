@@ -110,21 +110,18 @@ def _adapter(self, document) -> dict:
     readers decode a JSON ``metadata`` column back into a dict.
     """
 
-
     return {"id": document.id, "text": document.text,
             "metadata": orjson.dumps(public_metadata(document.metadata), option=orjson.OPT_SORT_KEYS,
                                      default=str).decode()}
 
 
 def parquet_writer(folder: str, filename: str = "${rank}.parquet"):
-
     # content-defined chunking and the page index are for Hub uploads and cost seconds per file
     return ParquetWriter(str(folder), output_filename=filename, adapter=_adapter, compression="zstd",
                          use_content_defined_chunking=False, write_page_index=False)
 
 
 def parquet_reader(folder: str):
-
     reader = ParquetReader(str(folder), glob_pattern="**/*.parquet", recursive=True)
     # no file_path in metadata: outputs must not depend on where the input folder lives
     # (BaseDiskReader has the switch; ParquetReader's __init__ does not pass it through)
@@ -167,7 +164,6 @@ def dedup_stages(input_folder: str, work_dir: str, output_folder: str, config: D
     Metadata written on output documents: ``exact_copies``, ``dedup_cluster``,
     ``dedup_cluster_size``.
     """
-
 
     config = config or DedupConfig()
     if tasks < 1:
@@ -225,7 +221,6 @@ def dedup_folder(input_dir: str, out: str, tasks: int = 2, workers: int = 2, thr
     ``OUT/work/`` intermediates (plan, hashes, signatures), ``OUT/logs/`` datatrove logs.
     Rerunning with the same arguments resumes (completed tasks are skipped).
     """
-
 
     inp = Path(input_dir)
     if not inp.is_dir() or not any(inp.rglob("*.parquet")):

@@ -1,4 +1,4 @@
-"""Domain classification into the 13 embedded domains of DESIGN.md.
+"""Domain classification into the 13 embedded domains of docs/contracts.md.
 
 ``rules`` gives high-precision weak labels from what each domain *is* (its APIs, includes and
 file shapes); ``features`` turns code into fastText tokens; ``model`` trains, saves, loads and

@@ -94,7 +94,6 @@ class DomainClassifier(PipelineStep):
 
     def _load(self):
         if self._model is None:
-
             self._model = DomainModel.load(self.model_path)
         return self._model
 

@@ -78,7 +78,6 @@ class ExactDedupSignature(PipelineStep):
 
     def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
 
-
         rows, ids = [], []
         for idx, doc in enumerate(data):
             self.stat_update("total")
@@ -130,7 +129,6 @@ class ExactDedupResolve(PipelineStep):
     def run(self, data: DocumentsPipeline = None, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
         if world_size != 1:
             raise ValueError(f"ExactDedupResolve must run with tasks=1 (got {world_size}).")
-
 
         policy = self.license_policy or LicensePolicy()
         meta0 = json.loads(_meta_path(self.work_folder, 0).read_text()) if _meta_path(self.work_folder, 0).is_file() \
@@ -196,7 +194,6 @@ class ExactDedupFilter(PipelineStep):
         self.annotate = annotate
 
     def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1) -> DocumentsPipeline:
-
         mp = _meta_path(self.work_folder, rank)
         if not mp.is_file():
             raise FileNotFoundError(f"{mp} missing: run the exact-dedup hash stage with tasks={world_size} first.")
