@@ -1,6 +1,7 @@
 """The evaluation run behind ``firmcorpus eval``: inputs → per-model outputs → report.
 
 Layout of ``out_dir``::
+
     items.jsonl               benchmark items (reused with --items on the next run)
     items.excluded.jsonl      items dropped by decontamination, with the overlap and reason
     ppl_docs.jsonl            which documents perplexity was measured on (id, domain, split)

@@ -1,6 +1,7 @@
 """Atomic, resumable checkpoints: adapter (PEFT format), optimizer, scheduler, RNG, data cursor, config.
 
 Layout of ``<out_dir>/checkpoints/step-000100/``::
+
     adapter/adapter_config.json, adapter/adapter_model.safetensors   # loadable by PeftModel.from_pretrained
     optimizer.pt        # full (unsharded) optimizer state, FQN-keyed (torch.distributed.checkpoint.state_dict)
     trainer_state.json  # step, data cursor (rows consumed), tokens seen, scheduler state, world size
