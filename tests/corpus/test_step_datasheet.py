@@ -137,10 +137,10 @@ def test_bit_diagrams_are_cut_and_field_lines_kept(tmp_path):
     from firmcorpus.parsers.datasheet import parse_pdf
     from firmcorpus.parsers.svd import parse_svd
     from firmcorpus.parsers.svd_render import render_pdf
-    from tests.parsers.test_svd import pyocd_svd
+    from tests.conftest import pyocd_svd_file
     from tests.parsers.test_svd_render import subset
 
-    ds = subset(parse_svd(pyocd_svd("STM32F0xx.svd")), ["CRC", "USART1"])
+    ds = subset(parse_svd(pyocd_svd_file("STM32F0xx.svd")), ["CRC", "USART1"])
     got = parse_pdf(render_pdf(ds, tmp_path / "st.pdf", "st"))
     raw = "\n".join(s.text for s in got.sections)
     docs = datasheet_documents(got)
