@@ -297,6 +297,8 @@ _ADDR_HEAD = re.compile(r"addr|offset|pointer|index|reg\b|^reg(ister)?s?$|regist
 _NAME_HEAD = re.compile(r"name|register|symbol|mnemonic|abbrev|acronym|command|instruction|function|"
                         r"description|\bmode\b", re.I)
 _NO_NAME_HEAD = re.compile(r"content|value|data\s*type|default|reset|access|\bunits?\b|\bbits?\b|r/w", re.I)
+_VALUE_HEAD = re.compile(r"\b(?:limit|threshold|minimum|maximum|typical|temperature|voltage|current|frequency)\b",
+                         re.I)  # a column of measured or limit values, not addresses
 _PARAM_HEAD = re.compile(r"parameter|coefficient|variable", re.I)  # a parameter table, not a register map
 _HEAD_VOCAB = re.compile(_ADDR_HEAD.pattern + "|" + _NAME_HEAD.pattern + "|" + _NO_ADDR_HEAD.pattern[1:] + r"|descr|r/w", re.I)
 _PROSE = re.compile(r"\b(the|is|are|be|to|of|when|this|will|shall|if)\b", re.I)
@@ -370,8 +372,8 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
             continue  # one row is typed by its header only
         if _NO_ADDR_HEAD.match(head.strip()) and not _ADDR_HEAD.search(head):
             continue
-        if re.search(r"\b(?:d|db|bit)\s?\d{1,2}\b", head, re.I):
-            continue  # a bit column (D7, DB3, Bit 5) under a table title
+        if re.search(r"\b(?:d|db|bit)\s?\d{1,2}\b", head, re.I) or _VALUE_HEAD.search(head):
+            continue  # a bit column (D7, DB3, Bit 5) under a table title, or a value column
         rate = len(parsed) / max(1, len([1 for _, c, t in cs if not _NOT_NAME.match(t)]))
         base = column_base(parsed, head)
         vals = [addr_value(c, base) for c in parsed]
@@ -439,8 +441,9 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
         prose = sum(1 for t in letters if _PROSE.search(t)) / len(letters)
         uniq = len(set(letters)) / len(letters)
         head = header_of[k]
-        if _PARAM_HEAD.search(head):
-            continue
+        if _PARAM_HEAD.search(head) or re.fullmatch(r"(?:d|db|b|bit)\s?\d{1,2}", head.split(" ")[-1] if head else "",
+                                                     re.I):
+            continue  # parameter tables; a bit column holds field names, not register names
         if _NO_NAME_HEAD.search(head) and not _NAME_HEAD.search(re.sub(r"register\s+content", "", head, flags=re.I)):
             continue
         s = ident * 0.4 + short * 0.3 + uniq * 0.3 - prose * 0.5 + (0.2 if _NAME_HEAD.search(head) else 0.0) \
@@ -550,6 +553,7 @@ def _rows(bands, addr_col: int, name_col: int, base: str, open_below: set[int]) 
     for r in paired:
         name = _clean_name(r.name)
         if not name or _NOT_NAME.match(name) or not re.match(r"[A-Za-z_]", name) or \
+                re.search(r"\b(?:reserved|rsvd)\b", name, re.I) or \
                 len(re.findall(r"[A-Za-z]", name)) < 2 or name.lower().startswith("reserved") or len(name) > 60:
             continue
         r.name = name

@@ -375,8 +375,8 @@ def registers_from_table(t: Table, page_no: int, rules: list[tuple[float, float,
         name = clean_name(row.name_text(t.name_col))
         if addr is None or not name or _NOT_NAME.match(name) or not re.search(r"[A-Za-z]", name):
             continue
-        if name.lower().startswith("reserved"):
-            continue
+        if re.search(r"\b(?:reserved|rsvd)\b", name, re.I):
+            continue  # "Reserved", "Vendor reserved": not a register
         if len(name) > 48:  # a description spilled into the name column
             continue
         reg = RawRegister(name=name, address=addr, page=page_no)
