@@ -238,6 +238,66 @@ def slope(xs: list[float], ys: list[float]) -> float | None:
     return sum((p[0] - mx) * (p[1] - my) for p in pts) / den if den else None
 
 
+# --------------------------------------------------------------------------- what the defaults keep
+
+
+def defaults_effect(out: str) -> dict[str, dict]:
+    """The old defaults (20 % of repositories held out; raw 13-grams; ≥ 50 shared or ≥ 20 %) against the
+    new ones (3 % of characters; licence blocks and n-grams of ≥ 4 repositories ignored; ≥ 50 and ≥ 5 %)
+    on one build's ``work/extracted`` shards, computed directly (no build stages)."""
+    from collections import Counter, defaultdict
+
+    import numpy as np
+    import polars as pl
+
+    from firmcorpus.corpus.ngrams import lookup, ngram_hashes, strip_boilerplate
+    from firmcorpus.corpus.steps.split import plan_split
+
+    md = pl.col("metadata")
+    df = pl.read_parquet(f"{out}/work/extracted/*.parquet").select(
+        md.str.json_path_match("$.repo").alias("repo"), md.str.json_path_match("$.domain").fill_null("general").alias("domain"),
+        "text")
+    repo_domains: dict[str, Counter] = defaultdict(Counter)
+    for repo, dom, text in df.iter_rows():
+        repo_domains[repo][dom] += len(text)
+    total = sum(sum(c.values()) for c in repo_domains.values())
+
+    def run(plan: dict[str, str], strip: bool, idiom: int, rel: float) -> dict:
+        docs = [(r, ngram_hashes(strip_boilerplate(t) if strip else t), len(t)) for r, t, in df.select("repo", "text").iter_rows()]
+        held = [h for r, h, _ in docs if plan[r] == "heldout" and h.size]
+        ref = np.unique(np.concatenate(held)) if held else np.empty(0, dtype=np.uint64)
+        counts = np.zeros(ref.size, dtype=np.int64)
+        if idiom:
+            per_repo: dict[str, list] = defaultdict(list)
+            for r, h, _ in docs:
+                per_repo[r].append(lookup(h, ref))
+            for parts in per_repo.values():
+                counts[np.unique(np.concatenate(parts))] += 1
+        n = chars = 0
+        for r, h, length in docs:
+            if plan[r] != "train" or not h.size:
+                continue
+            pos = lookup(h, ref)
+            shared = pos.size - (int(np.count_nonzero(counts[pos] >= idiom)) if idiom else 0)
+            if shared and (shared / h.size >= 0.2 or (shared >= 50 and shared >= rel * h.size)):
+                n, chars = n + 1, chars + length
+        held_chars = sum(sum(repo_domains[r].values()) for r, s in plan.items() if s == "heldout")
+        return {"heldout_repos": sum(s == "heldout" for s in plan.values()), "repos": len(plan),
+                "heldout_char_share": round(held_chars / total, 3), "contaminated_docs": n,
+                "contaminated_train_char_share": round(chars / max(1, total - held_chars), 3)}
+
+    old_plan = plan_split(repo_domains, heldout_share=0.2, heldout_unit="repos", seed=0)
+    new_plan = plan_split(repo_domains, heldout_share=0.03, heldout_unit="chars", seed=0)
+    rows = {"old defaults": run(old_plan, False, 0, 0.0), "old split, new decontamination": run(old_plan, True, 4, 0.05),
+            "new defaults": run(new_plan, True, 4, 0.05)}
+    split_json = Path(out) / "work" / "split.json"
+    if split_json.exists():  # the build's own split (e.g. a starter profile's), old and new decontamination
+        own = json.loads(split_json.read_text())["repos"]
+        rows["build's split, old decontamination"] = run(own, False, 0, 0.0)
+        rows["build's split, new decontamination"] = run(own, True, 4, 0.05)
+    return rows
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -254,8 +314,13 @@ def main() -> None:
     ap.add_argument("--timeout", type=float, default=None, help="stop a run after this many seconds (its finished "
                                                                    "stages are kept, marked incomplete)")
     ap.add_argument("--report-from", nargs="+", help="print the tables of --json files and exit")
+    ap.add_argument("--defaults-effect", help="OUT of a build: old vs new split/decontamination defaults on its shards")
     ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.defaults_effect:
+        for name, row in defaults_effect(args.defaults_effect).items():
+            print(f"{name:<32} {row}")
+        return
     if args.report_from:
         report([r for f in args.report_from for r in json.loads(Path(f).read_text())], args)
         return
