@@ -446,16 +446,21 @@ def _drop_redescribed(raw: list[RawRegister], ds: Datasheet) -> list[RawRegister
     """A drawn table most of whose addresses already belong to differently named registers of
     the header reader or of headings describes those registers again (a field, parameter or
     detail table): its rows are dropped with a warning."""
-    held: dict[int, set[str]] = {}
+    size: dict[str, int] = {}
     for r in raw:
-        if r.table and ".t" not in r.table:
-            held.setdefault(r.address, set()).add(_norm(r.name))
+        if r.table:
+            size[r.table] = size.get(r.table, 0) + 1
     by_table: dict[str, list[RawRegister]] = {}
     for r in raw:
         if r.table and ".t" in r.table:
             by_table.setdefault(r.table, []).append(r)
     drop: set[str] = set()
     for tid, rs in by_table.items():
+        # held: addresses of headings, header-read tables, and drawn tables larger than this one
+        held: dict[int, set[str]] = {}
+        for r in raw:
+            if r.table and r.table != tid and (".t" not in r.table or size[r.table] >= max(5, 2 * len(rs))):
+                held.setdefault(r.address, set()).add(_norm(r.name))
         clash = sum(1 for r in rs if r.address in held and _norm(r.name) not in held[r.address])
         if clash >= 0.6 * len(rs):
             drop.add(tid)
