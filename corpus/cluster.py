@@ -375,6 +375,13 @@ def ray_connect(address: str | None, timeout_s: float, env_vars: dict[str, str])
 
     if ray.is_initialized():
         return False
+    if not address:  # a local instance: started here, in the main thread (Ray installs signal handlers)
+        try:
+            ray.init(include_dashboard=False, logging_level=logging.WARNING, log_to_driver=False,
+                     configure_logging=True, runtime_env={"env_vars": env_vars})
+        except Exception as e:  # noqa: BLE001 - one line for the user
+            raise ClusterError(f"could not start a local Ray instance: {one_line(str(e)) or type(e).__name__}") from e
+        return True
     box: dict[str, BaseException] = {}
 
     def connect() -> None:
