@@ -160,7 +160,20 @@ def grids(segs: list[Seg], tol: float = 2.0) -> list[Grid]:
             continue
         out.append(Grid(x0, y0, x1, y1, xs, ys, cv, ch))
     out.sort(key=lambda g: (g.y0, g.x0))
-    return out
+    # one table drawn as several stacked pieces (a grid per row group): pieces with the same
+    # column walls that touch are one table
+    merged: list[Grid] = []
+    for g in out:
+        m = merged[-1] if merged else None
+        if m is not None and 0 <= g.y0 - m.y1 <= 4.0 and len(g.xs) == len(m.xs) \
+                and all(abs(a - b) <= 3.0 for a, b in zip(g.xs, m.xs)):
+            m.y1 = g.y1
+            m.ys = _cluster(m.ys + g.ys, 4.0)
+            m.vsegs += g.vsegs
+            m.hsegs += g.hsegs
+        else:
+            merged.append(g)
+    return merged
 
 
 # --------------------------------------------------------------------------- address grammar

@@ -188,3 +188,22 @@ def test_two_stray_headings_are_not_a_register_map(tmp_path):
     pages = [["Supply voltage (VDD) (0x20)", "Some prose about the device."],
              ["Reset level (RST) [0x21]", "More prose."]]
     assert parse_pdf(_text_pdf(tmp_path, pages)).registers == []
+
+
+def test_table_drawn_as_stacked_pieces(tmp_path):
+    # each command drawn as its own grid under one header (same walls, touching pieces): the
+    # header-less pieces below are read with the header's column roles; a slash pair gives
+    # one register per code
+    head = ["D/C#", "Hex", "D7", "D6", "Command"]
+    widths = [40, 40, 30, 30, 150]
+
+    def draw(d):
+        p = d.new_page()
+        y = _table(p, 60, 80, widths, [head, ["0", "81", "1", "0", "Set Contrast\nControl"]])
+        y = _table(p, 60, y, widths, [["1", "", "A7", "A6", ""]])
+        y = _table(p, 60, y, widths, [["0", "A4/A5", "1", "0", "Entire Display ON"]])
+        _table(p, 60, y, widths, [["0", "AE/AF", "1", "0", "Set Display ON/OFF"]])
+
+    got = _regs(_pdf(tmp_path, draw))
+    assert got == {("Set Contrast Control", 0x81), ("Entire Display ON", 0xA4), ("Entire Display ON", 0xA5),
+                   ("Set Display ON/OFF", 0xAE), ("Set Display ON/OFF", 0xAF)}
