@@ -203,6 +203,8 @@ def parse_addr_cell(cell: str) -> AddrCell | None:
     for _ in range(2):
         s = _FOOT.sub("", s).strip()
         s = _BITSUFFIX.sub("", s).strip()
+    # a don't-care nibble printed as X ("0xX1": bits 15-12 ignored) reads as 0
+    s = re.sub(r"^(0x)([xX]+)(?=[0-9a-fA-F])", lambda m: m.group(1) + "0" * len(m.group(2)), s)
     if s.startswith("(") and s.endswith(")"):
         s = s[1:-1].strip()
         if not re.fullmatch(r"\S+", s):
@@ -478,6 +480,9 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
     names = [r.name.lower() for r in regs if not r.alt_copy]  # a slash pair's second code repeats the name
     if len(set(names)) < 0.7 * len(names):
         t.rejected = "names repeat (not a register map)"
+        return t
+    if sum(1 for r in regs if re.match(r"[a-z]+\s", r.name)) > 0.5 * len(regs):
+        t.rejected = "names are lower-case phrases (a value -> meaning table)"
         return t
     if sum(1 for r in regs if re.search(r"\[[^\]]*[:\-][^\]]*\]|,", r.name)) > 0.4 * len(regs):
         t.rejected = "names are bit fields or lists (a parameter or data-layout table)"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import pymupdf
 import pytest
 
+from firmcorpus.core.paths import shared_data_dir
 from firmcorpus.parsers.datasheet import parse_pdf
 from firmcorpus.parsers.pdf_grid import AddrCell, addr_value, column_base, parse_addr_cell
 
@@ -207,3 +208,21 @@ def test_table_drawn_as_stacked_pieces(tmp_path):
     got = _regs(_pdf(tmp_path, draw))
     assert got == {("Set Contrast Control", 0x81), ("Entire Display ON", 0xA4), ("Entire Display ON", 0xA5),
                    ("Set Display ON/OFF", 0xAE), ("Set Display ON/OFF", 0xAF)}
+
+
+UNLABELLED = shared_data_dir() / "datasheets_unlabelled" if shared_data_dir() else None
+
+
+@pytest.mark.skipif(not (UNLABELLED and (UNLABELLED / "maxim_max7219.pdf").exists()),
+                    reason="../shared/data/datasheets_unlabelled not present")
+def test_real_register_map_with_dont_care_nibble_and_value_table():
+    # page 7 of the MAX7219 datasheet: a ruled map whose headers are split over four lines
+    # ("REGISTER", "ADDRESS" over "D15- D12 ... D8", "HEX CODE") with addresses printed 0xX0 ..
+    # 0xXF (X: don't care), and below it a decode-mode value table (HEX CODE | MODE) that is
+    # not a register map. Truth written from the page.
+    ds = parse_pdf(UNLABELLED / "maxim_max7219.pdf", pages=(7, 7))
+    got = {(r.name, int(r.address, 16)) for r in ds.registers}
+    want = {("No-Op", 0x0), ("Decode Mode", 0x9), ("Intensity", 0xA), ("Scan Limit", 0xB),
+            ("Shutdown", 0xC), ("Display Test", 0xF)} | {(f"Digit {i}", i + 1) for i in range(8)}
+    assert got == want
+    assert any("value -> meaning" in w for w in ds.warnings)
