@@ -303,7 +303,7 @@ class GridTable:
 
 
 _IDENT = re.compile(r"^[A-Za-z][\w.\-/\[\]<>:]*$")
-_NOT_NAME = re.compile(r"^(reserved|rsvd|res\.?|-+|—|–|n/?a|unused|not used|\.\.\.|…|none|x)$", re.I)
+_NOT_NAME = re.compile(r"^(reserved|rsvd|rsv|res\.?|-+|—|–|n/?a|unused|not used|\.\.\.|…|none|x)$", re.I)
 _NO_ADDR_HEAD = re.compile(r"^(bits?|bit\s*\w*|default|reset|value|values|size|width|length|len|"
                            r"page|pin|por|init\w*|data|d\d|db\d|qty|count|#\s*of.*|"
                            r"min|max|typ|unit|units|r/w|access|type)\b", re.I)
