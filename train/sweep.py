@@ -122,8 +122,15 @@ def _slots(jobs: int) -> list[dict[str, Any]]:
     return [{"env": {}, "device": "cpu", "threads": threads} for _ in range(jobs)]
 
 
+def train_subprocess(cfg_path: Path, env: dict[str, str], log_path: Path, python: str = sys.executable) -> int:
+    """``python -m firmcorpus train --config cfg_path`` (a trial's own process); returns its exit status."""
+    with open(log_path, "ab") as logf:
+        return subprocess.run([python, "-m", "firmcorpus", "train", "--config", str(cfg_path)],
+                              stdout=logf, stderr=subprocess.STDOUT, env=env).returncode
+
+
 def run_trial(base: TrainConfig, params: dict[str, Any], out_dir: Path, slot: dict[str, Any],
-              python: str = sys.executable) -> dict[str, Any]:
+              python: str = sys.executable, launch: Callable[..., int] = train_subprocess) -> dict[str, Any]:
     """Train one configuration in its own process; returns its record (objective = final held-out bpb)."""
     tdir = out_dir / "trials" / trial_key(params)
     tdir.mkdir(parents=True, exist_ok=True)
@@ -134,9 +141,7 @@ def run_trial(base: TrainConfig, params: dict[str, Any], out_dir: Path, slot: di
     env = dict(os.environ, **slot["env"])
     env.setdefault("HF_HUB_OFFLINE", "1")
     t0 = time.perf_counter()
-    with open(tdir / "train.log", "ab") as logf:
-        rc = subprocess.run([python, "-m", "firmcorpus", "train", "--config", str(tdir / "config.yaml")],
-                            stdout=logf, stderr=subprocess.STDOUT, env=env).returncode
+    rc = launch(tdir / "config.yaml", env, tdir / "train.log", python)
     wall = time.perf_counter() - t0
     summary_path = tdir / "run" / "summary.json"
     if rc != 0 or not summary_path.is_file():
@@ -162,8 +167,12 @@ def _read_jsonl(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
-def run_sweep(sc: SweepConfig, log: Callable[[str], None] = print) -> dict[str, Any]:
-    """Run (or continue) the study until ``sc.trials`` trials are complete; write trials, best config, report."""
+def run_sweep(sc: SweepConfig, log: Callable[[str], None] = print,
+              launch: Callable[..., int] = train_subprocess) -> dict[str, Any]:
+    """Run (or continue) the study until ``sc.trials`` trials are complete; write trials, best config, report.
+
+    ``launch(config_path, env, log_path, python) -> exit status`` runs one trial's training (default: its
+    own process; tests pass an in-process one)."""
     import optuna
     from optuna.storages import JournalStorage
     from optuna.storages.journal import JournalFileBackend
@@ -176,7 +185,7 @@ def run_sweep(sc: SweepConfig, log: Callable[[str], None] = print) -> dict[str, 
     if not lock.acquire(blocking=False):
         raise UserError(f"another sweep is running in {out} (lock {out / 'sweep.lock'})")
     try:
-        spec = {"sweep": asdict(sc), "base": base.to_dict()}
+        spec = json.loads(json.dumps({"sweep": asdict(sc), "base": base.to_dict()}))  # tuples → lists, as read back
         spec_path = out / "sweep.json"
         if spec_path.is_file():
             old = json.loads(spec_path.read_text())
@@ -192,8 +201,9 @@ def run_sweep(sc: SweepConfig, log: Callable[[str], None] = print) -> dict[str, 
                                     direction="minimize", load_if_exists=True)
         for t in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):  # killed mid-trial: run again
             study.tell(t.number, state=TrialState.FAIL)
-            study.enqueue_trial(t.params)
-            log(f"trial {t.number} was interrupted: enqueued again with the same parameters")
+            if t.params:
+                study.enqueue_trial(t.params)
+                log(f"trial {t.number} was interrupted: enqueued again with the same parameters")
         done = len(study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,)))
         slots: queue.Queue = queue.Queue()
         for s in _slots(sc.jobs):
@@ -207,7 +217,7 @@ def run_sweep(sc: SweepConfig, log: Callable[[str], None] = print) -> dict[str, 
             slot = slots.get()
             try:
                 log(f"trial {trial.number}: r={params['r']} {params['target_modules']} lr={params['lr']:.2e}")
-                rec = run_trial(base, params, out, slot, sc.python)
+                rec = run_trial(base, params, out, slot, sc.python, launch)
             finally:
                 slots.put(slot)
             for k, v in rec.items():

@@ -89,3 +89,18 @@ def shard_dirs(tmp_path_factory, tiny_model_dir, code_texts) -> dict[str, Path]:
     tokenize_texts_to_shards(code_texts[:140], tiny_model_dir, root / "train")
     tokenize_texts_to_shards(code_texts[140:], tiny_model_dir, root / "heldout")
     return {"train": root / "train", "heldout": root / "heldout"}
+
+
+@pytest.fixture(scope="session")
+def heldout_text(tmp_path_factory, code_texts) -> Path:
+    """The 20 held-out headers as a datatrove-style parquet text split in two domains (train.evalset input)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    root = tmp_path_factory.mktemp("text") / "heldout"
+    root.mkdir()
+    rows = [{"id": f"h{i:02d}", "text": t, "metadata": {"domain": ("alpha", "beta")[i % 2], "kind": "code"}}
+            for i, t in enumerate(code_texts[140:])]
+    pq.write_table(pa.Table.from_pylist(rows[:12]), root / "00000.parquet")
+    pq.write_table(pa.Table.from_pylist(rows[12:]), root / "00001.parquet")
+    return root

@@ -7,8 +7,6 @@ import json
 import math
 import shutil
 
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 
 from firmcorpus.train.config import load_config
@@ -20,18 +18,6 @@ from firmcorpus.train.evalset import (
     sample_documents,
     score_documents,
 )
-
-
-@pytest.fixture(scope="module")
-def heldout_text(tmp_path_factory, code_texts):
-    """The 20 held-out headers as a datatrove-style parquet split, in two domains."""
-    root = tmp_path_factory.mktemp("text") / "heldout"
-    root.mkdir()
-    rows = [{"id": f"h{i:02d}", "text": t, "metadata": {"domain": ("alpha", "beta")[i % 2], "kind": "code"}}
-            for i, t in enumerate(code_texts[140:])]
-    pq.write_table(pa.Table.from_pylist(rows[:12]), root / "00000.parquet")
-    pq.write_table(pa.Table.from_pylist(rows[12:]), root / "00001.parquet")
-    return root
 
 
 def test_sample_is_seeded_per_domain_and_order_free(heldout_text):
