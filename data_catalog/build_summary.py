@@ -126,8 +126,8 @@ def drop_rates(out: Path, summary: dict[str, Any]) -> tuple[dict[str, Any], list
         rates["heldout_char_share"] = held_share
         if held_share > split_warn:
             warnings.append(f"the held-out split holds {100 * held_share:.1f} % of the characters (more than "
-                            f"split.warn_share = {100 * split_warn:g} %): lower split.heldout_share or name "
-                            f"split.heldout_repos")
+                            f"split.warn_share = {100 * split_warn:g} %): lower split.heldout_share, hold out smaller "
+                            f"repositories in split.heldout_repos, or raise split.warn_share if that is intended")
     train_chars = (plan.get("chars") or {}).get("train") or 0
     cont = sum(r.get("chars") or 0 for r in summary["drops"] if r["reason"] == "contaminated")
     dc_warn = (cfg.get("decontam") or {}).get("warn_share", 0.05)
