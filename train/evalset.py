@@ -21,6 +21,7 @@ difference between two models scored on the same documents (``paired_doc_deltas`
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import random
@@ -146,8 +147,6 @@ def score_ids(model, ids: Sequence[int], window: int = 1024, stride: int = 512, 
     ``head``: the LM head's weight when the model returns hidden states (the training loop's fused
     loss swaps the head for ``nn.Identity``); ``autocast``: a context-manager factory (bf16 runs).
     """
-    import contextlib
-
     import torch
 
     device = next(model.parameters()).device

@@ -20,6 +20,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from huggingface_hub import try_to_load_from_cache
+
 from firmcorpus.core.errors import UserError
 from firmcorpus.core.paths import cache_dir
 from firmcorpus.core.tokenizer import smollm2_gguf
@@ -124,8 +126,6 @@ def check_model_source(name_or_path: str) -> None:
     if looks_like_path:
         raise UserError(f"model {name_or_path!r}: no such folder; give a local model folder, a hub id already in "
                         f"the HF cache, or {SMOLLM2_ALIAS!r}")
-    from huggingface_hub import try_to_load_from_cache
-
     if not isinstance(try_to_load_from_cache(name_or_path, "config.json"), str):
         raise UserError(f"model {name_or_path!r} is not in the local HF cache and nothing is downloaded at run "
                         f"time; download it first or give a local folder")
