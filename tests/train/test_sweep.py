@@ -77,3 +77,15 @@ def test_sweep_needs_the_text_evaluation_set(tiny_model_dir, shard_dirs, tmp_pat
                                                               f"data.train={shard_dirs['train']}"])
     with pytest.raises(UserError, match="data.heldout_text"):
         run_sweep(sc, log=lambda s: None, launch=_inprocess)
+
+
+def test_cli_sweep_refuses_in_one_line(tiny_model_dir, shard_dirs, tmp_path):
+    from typer.testing import CliRunner
+
+    from firmcorpus.cli import app
+
+    res = CliRunner().invoke(app, ["sweep", "-o", str(tmp_path / "s"), "--set", f"model.name_or_path={tiny_model_dir}",
+                                   "--set", f"data.train={shard_dirs['train']}"])
+    assert res.exit_code == 2 and "data.heldout_text" in res.output and "Traceback" not in res.output
+    res = CliRunner().invoke(app, ["sweep", "-o", str(tmp_path / "s"), "--targets", "mlp"])
+    assert res.exit_code == 2 and "unknown --targets" in res.output
