@@ -6,7 +6,7 @@ parse arguments, call that function and render its result; nothing else. Their i
 library stay inside the command functions so ``firmcorpus --help`` is instant.
 
 A ``UserError`` raised by the library (a missing file, a refused rerun, a bad config) ends the
-command with its one-line message and exit status 2, never a traceback.
+command with ``error: <message>`` on one line of stderr and exit status 2, never a traceback.
 """
 
 from __future__ import annotations
@@ -37,18 +37,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-class UserFailure(click.ClickException):
-    """A ``UserError`` shown the way click shows a bad option: one message, exit status 2."""
-
-    exit_code = 2
-
-
 class _Group(TyperGroup):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except UserError as e:
-            raise UserFailure(str(e)) from e
+            # one plain line (no panel: a boxed message wraps and breaks words and paths apart)
+            click.echo(f"error: {e}", err=True)
+            raise click.exceptions.Exit(2) from e
 
 
 app = typer.Typer(

@@ -30,9 +30,18 @@ COMPARED = ("text", "tokens", "catalog", "mappings")
 def manifest(tmp_path_factory) -> Path:
     rows = [r for r in profile_rows("default") if r["pair_id"] in SUBSET]
     assert len(rows) == len(SUBSET)
-    path = tmp_path_factory.mktemp("manifest") / "pairs.yaml"
+    folder = tmp_path_factory.mktemp("manifest")
+    path = folder / "pairs.yaml"
     path.write_text(yaml.safe_dump({"pairs": rows}))
+    # four pairs are too few for the default held-out share (a few percent of the characters): hold
+    # out the firmware repository by name, as the starter profile does, so both splits exist
+    (folder / "build.yaml").write_text(yaml.safe_dump({"split": {"heldout_repos": ["deb:ubertooth-firmware-source"],
+                                                                 "heldout_share": 0.0}}))
     return path
+
+
+def _build_args(manifest: Path, out: Path, *more: str) -> list[str]:
+    return ["build", str(manifest), "-o", str(out), "--config", str(manifest.parent / "build.yaml"), *more]
 
 
 def _cli(*args: str, **kw) -> subprocess.CompletedProcess:
@@ -48,7 +57,7 @@ def _files(root: Path) -> list[str]:
 @pytest.fixture(scope="module")
 def built(manifest, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("build") / "a"
-    proc = _cli("build", str(manifest), "-o", str(out), "--tasks", "2", "--workers", "2", "--json")
+    proc = _cli(*_build_args(manifest, out, "--tasks", "2", "--workers", "2", "--json"))
     assert proc.returncode == 0, proc.stderr[-4000:]
     return out
 
@@ -97,7 +106,7 @@ def test_token_shards_round_trip(built):
 
 
 def test_rerun_with_other_task_count_is_refused(manifest, built):
-    proc = _cli("build", str(manifest), "-o", str(built), "--tasks", "3")
+    proc = _cli(*_build_args(manifest, built, "--tasks", "3"))
     assert proc.returncode == 2
     err = " ".join(proc.stderr.split())
     assert "--tasks 2" in err and "task count must not change" in err
@@ -106,8 +115,8 @@ def test_rerun_with_other_task_count_is_refused(manifest, built):
 def test_killed_build_resumes_to_identical_bytes(manifest, built, tmp_path):
     out = tmp_path / "b"
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "firmcorpus", "build", str(manifest), "-o", str(out), "--tasks", "2",
-                             "--workers", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "firmcorpus", *_build_args(manifest, out, "--tasks", "2", "--workers", "2")],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
                             start_new_session=True)
     deadline = time.time() + 600
     # kill the whole process group (the CLI and its worker processes) once some task has completed
@@ -119,7 +128,7 @@ def test_killed_build_resumes_to_identical_bytes(manifest, built, tmp_path):
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     assert not (out / "logs" / "summary.json").exists()
-    resumed = _cli("build", str(manifest), "-o", str(out), "--tasks", "2", "--workers", "2")
+    resumed = _cli(*_build_args(manifest, out, "--tasks", "2", "--workers", "2"))
     assert resumed.returncode == 0, resumed.stderr[-4000:]
     assert _files(out) == _files(built)
     mismatch = [f for f in _files(built) if not filecmp.cmp(built / f, out / f, shallow=False)]
@@ -128,8 +137,8 @@ def test_killed_build_resumes_to_identical_bytes(manifest, built, tmp_path):
 
 def test_slurm_dry_run_writes_the_sbatch_scripts(manifest, tmp_path):
     out = tmp_path / "slurm"
-    proc = _cli("build", str(manifest), "-o", str(out), "--executor", "slurm", "--dry-run", "--tasks", "3",
-                "--partition", "cpu-long", "--time", "02:00:00", "--cpus-per-task", "4", "--json")
+    proc = _cli(*_build_args(manifest, out, "--executor", "slurm", "--dry-run", "--tasks", "3", "--partition",
+                             "cpu-long", "--time", "02:00:00", "--cpus-per-task", "4", "--json"))
     assert proc.returncode == 0, proc.stderr[-4000:]
     jobs = json.loads(proc.stdout)
     stage_jobs = [j for j in jobs if "launch_pickled_pipeline" in j["script"]]
@@ -150,6 +159,6 @@ def test_slurm_dry_run_writes_the_sbatch_scripts(manifest, tmp_path):
 def test_ray_executor_runs_for_real(manifest, tmp_path):
     pytest.importorskip("ray", reason="the Ray executor needs the optional extra: pip install 'firmcorpus[ray]'")
     out = tmp_path / "ray"
-    proc = _cli("build", str(manifest), "-o", str(out), "--executor", "ray", "--tasks", "2", "--workers", "2")
+    proc = _cli(*_build_args(manifest, out, "--executor", "ray", "--tasks", "2", "--workers", "2"))
     assert proc.returncode == 0, proc.stderr[-4000:]
     assert list((out / "tokens" / "train").glob("*.ds"))
