@@ -85,7 +85,6 @@ class BuildPaths:
 
 
 def _parquet_reader(folder: Path):
-
     return parquet_reader(str(folder))
 
 
