@@ -110,4 +110,9 @@ def _print_summary(console, s) -> None:
             start = s["eval_start"].get(name)
             if start:
                 rel = 100 * (1 - end["ppl"] / start["ppl"])
-                console.print(f"  held-out {name}: ppl {start['ppl']:.3f} -> {end['ppl']:.3f} ({rel:+.1f}% reduction)")
+                line = f"  held-out {name}: ppl {start['ppl']:.3f} -> {end['ppl']:.3f} ({rel:+.1f}% reduction)"
+                d = (s.get("eval_delta") or {}).get(name)
+                if d and d.get("ppl_change_lo") is not None:
+                    line += (f"; paired change {100 * d['ppl_change']:+.1f}% [95% CI {100 * d['ppl_change_lo']:+.1f}, "
+                             f"{100 * d['ppl_change_hi']:+.1f}] over {d['docs']} documents")
+                console.print(line)
