@@ -223,19 +223,26 @@ class OpenAIBackend:
                 last = exc
         raise RuntimeError(f"{url}: no answer after {self.retries + 1} tries ({last}); is the server running?")
 
+    def request(self, item: dict[str, Any]) -> dict[str, Any]:
+        """The request body for one item (the endpoint's own fields; ``generate`` adds the common ones)."""
+        return {"prompt": item["prompt"]}
+
+    def answer(self, resp: dict[str, Any]) -> str:
+        return resp["choices"][0]["text"]
+
     def generate(self, items: Sequence[dict[str, Any]]) -> list[str]:
         outs = []
         for item in items:
-            payload = {"model": self.model, "prompt": item["prompt"], "max_tokens": int(item.get("max_new_tokens", 128)),
+            payload = {"model": self.model, **self.request(item), "max_tokens": int(item.get("max_new_tokens", 128)),
                        "temperature": 0.0, "top_p": 1.0, "n": 1, "seed": self.seed}
             stops = _stop_strings(item.get("stop", {}))
             if stops:
                 payload["stop"] = stops
             resp = self._post(payload)
             try:
-                raw = resp["choices"][0]["text"]
+                raw = self.answer(resp)
             except (KeyError, IndexError, TypeError) as exc:
-                raise RuntimeError(f"{self.base_url}: unexpected completion response {str(resp)[:300]}") from exc
+                raise RuntimeError(f"{self.base_url}: unexpected {self.name} response {str(resp)[:300]}") from exc
             outs.append(apply_stop(raw or "", item.get("stop", {})))
         return outs
 
@@ -264,23 +271,11 @@ class OpenAIChatBackend(OpenAIBackend):
     name: str = "chat"
     endpoint = "/chat/completions"
 
-    def generate(self, items: Sequence[dict[str, Any]]) -> list[str]:
-        outs = []
-        for item in items:
-            payload = {"model": self.model, "max_tokens": int(item.get("max_new_tokens", 128)),
-                       "messages": [{"role": "system", "content": CHAT_SYSTEM},
-                                    {"role": "user", "content": item["prompt"]}],
-                       "temperature": 0.0, "top_p": 1.0, "n": 1, "seed": self.seed}
-            stops = _stop_strings(item.get("stop", {}))
-            if stops:
-                payload["stop"] = stops
-            resp = self._post(payload)
-            try:
-                raw = resp["choices"][0]["message"]["content"]
-            except (KeyError, IndexError, TypeError) as exc:
-                raise RuntimeError(f"{self.base_url}: unexpected chat response {str(resp)[:300]}") from exc
-            outs.append(apply_stop(strip_fences(raw or ""), item.get("stop", {})))
-        return outs
+    def request(self, item: dict[str, Any]) -> dict[str, Any]:
+        return {"messages": [{"role": "system", "content": CHAT_SYSTEM}, {"role": "user", "content": item["prompt"]}]}
+
+    def answer(self, resp: dict[str, Any]) -> str:
+        return strip_fences(resp["choices"][0]["message"]["content"] or "")
 
 
 _ENDPOINT = re.compile(r"^(?P<chat>chat\+)?(?P<url>https?://[^@\s]+?)(?:@(?P<model>[^\s]+))?$")
