@@ -316,12 +316,7 @@ def _submit_slurm(stages: list[Stage], config: BuildConfig, logs: Path, cache: P
     submitter = cluster.SlurmSubmitter()
     datatrove_logger.disable("datatrove.executor.slurm")  # one line per job: the build prints the ids once
     try:
-        with mock.patch.object(datatrove_slurm, "launch_slurm_job", submitter):
-            prev = None
-            for i, stage in enumerate(stages):
-                prev = make_executor(stage, config, logs, depends=prev, require=stages[i - 1] if i else None,
-                                     env_command=env_command)
-            prev.run()
+        _submit_chain(stages, config, logs, env_command, submitter)
     except BaseException:
         cluster.cancel_jobs([j["job_id"] for j in submitter.jobs])  # never leave half a chain queued
         raise
@@ -443,10 +438,7 @@ def cancel_chain(out: str | os.PathLike) -> dict[str, Any]:
 
 
 def slurm_dry_run(stages: list[Stage], config: BuildConfig, logs: Path) -> list[dict]:
-    """Build the Slurm executors and capture the sbatch scripts datatrove would submit (no sbatch is run).
-
-    datatrove submits through its module-level ``launch_slurm_job``; it is replaced for the duration
-    of this call only, so nothing else sees the change."""
+    """Build the Slurm executors and capture the sbatch scripts datatrove would submit (no sbatch is run)."""
     submitted: list[dict] = []
 
     def record(contents: str, _retriever, *args) -> str:
@@ -456,10 +448,18 @@ def slurm_dry_run(stages: list[Stage], config: BuildConfig, logs: Path) -> list[
 
     env_command, _ = cluster.slurm_environment(config.slurm.venv_path, config.slurm.env_command,
                                                cluster.prepare_cache(config.slurm.shared_cache, cache_dir()))
-    with mock.patch.object(datatrove_slurm, "launch_slurm_job", record):
+    _submit_chain(stages, config, logs, env_command, record)
+    return submitted
+
+
+def _submit_chain(stages: list[Stage], config: BuildConfig, logs: Path, env_command: str | None, launch) -> None:
+    """Chain the stages' Slurm executors (each depends on the previous) and submit them through ``launch``.
+
+    datatrove submits through its module-level ``launch_slurm_job``; it is replaced for the duration
+    of this call only (by the recording submitter, or the dry run's recorder)."""
+    with mock.patch.object(datatrove_slurm, "launch_slurm_job", launch):
         prev = None
         for i, stage in enumerate(stages):
             prev = make_executor(stage, config, logs, depends=prev, require=stages[i - 1] if i else None,
                                  env_command=env_command)
         prev.run()
-    return submitted

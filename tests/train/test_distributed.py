@@ -86,7 +86,11 @@ def test_launcher_variables(monkeypatch):
 
     for k in ("WORLD_SIZE", "RANK", "LOCAL_RANK", "OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "ACCELERATE_USE_CPU",
               "MASTER_ADDR", "MASTER_PORT"):
-        monkeypatch.delenv(k, raising=False)
+        # set, then delete: both are recorded, so what launcher_world writes into os.environ is undone after
+        # the test (a bare delenv of an absent variable records nothing, and WORLD_SIZE=4 leaked into the
+        # next test of this process)
+        monkeypatch.setenv(k, "")
+        monkeypatch.delenv(k)
     assert launcher_world() == (1, 0, 0)
     monkeypatch.setenv("ACCELERATE_USE_CPU", "True")
     assert launcher_world() == (1, 0, 0)  # `accelerate launch --cpu` with one process: fine
