@@ -24,10 +24,12 @@ Development set of vendor driver code (``--devset bench/devset``): every pair of
 two modes — **extracted** (its datasheet PDF through ``parse_pdf``, where the pair has one) and
 **oracle** (the truth's register list given as the datasheet, i.e. perfect extraction) — and
 scored per pair and micro-averaged for the ``dev`` and ``aside`` halves apart. The aside half is
-only scored: ``--halves dev`` hides its per-pair rows (the default prints aside totals only).
+only scored: ``--halves dev`` does not map it at all, and without ``--show-aside`` only its totals are
+printed.
 
     python bench/mapping_quality.py [--kernel DIR] [--whole-tree DIR] [--svd] [--json]
-    python bench/mapping_quality.py --devset bench/devset [--mode oracle|extracted|both] [--only ID]
+    python bench/mapping_quality.py --devset bench/devset [--mode oracle|extracted|both] [--only ID,...]
+                                    [--halves dev|aside|dev,aside] [--verbose]
 """
 
 from __future__ import annotations
@@ -220,8 +222,10 @@ def oracle_datasheet(pair: dict):
     return Datasheet(source="", pages=0, title=pair.get("component", ""), registers=regs)
 
 
-def devset_eval(devset: Path, modes: tuple[str, ...], only: str | None = None) -> list[dict]:
-    """One row per (pair, mode): link P/R, file accuracy, seconds (CPU) and RSS growth."""
+def devset_eval(devset: Path, modes: tuple[str, ...], only: str | None = None,
+                halves: tuple[str, ...] = ("dev", "aside")) -> list[dict]:
+    """One row per (pair, mode): link P/R, file accuracy, seconds (CPU) and RSS growth. ``only``: pair
+    ids, comma-separated; ``halves``: the splits to map at all (``dev`` alone never maps the aside pairs)."""
     from firmcorpus.mapping.metrics import evaluate
     from firmcorpus.mapping.repo_map import map_repo, read_repo
     from firmcorpus.parsers.datasheet import parse_pdf
@@ -229,7 +233,7 @@ def devset_eval(devset: Path, modes: tuple[str, ...], only: str | None = None) -
     rows = []
     for tp in sorted((devset / "mapping").glob("*.json")):
         pair = json.loads(tp.read_text())
-        if only and pair["id"] != only:
+        if (only and pair["id"] not in only.split(",")) or pair["split"] not in halves:
             continue
         code = devset / "cache" / "mapping" / pair["id"] / "code"
         if not code.is_dir():
@@ -300,7 +304,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--devset", help="score the vendor-code development set under this folder instead")
     ap.add_argument("--mode", default="both", choices=("both", "oracle", "extracted"))
-    ap.add_argument("--only", help="one devset pair id")
+    ap.add_argument("--only", help="devset pair ids, comma-separated")
+    ap.add_argument("--halves", default="dev,aside", help="splits to map: dev, aside or dev,aside (default)")
     ap.add_argument("--show-aside", action="store_true", help="print the aside half's per-pair rows too")
     ap.add_argument("--verbose", action="store_true", help="list false positives/negatives of the dev half")
     ap.add_argument("--kernel", help="kernel subset folder (drivers/... and include/)")
@@ -313,7 +318,7 @@ def main() -> None:
 
     if args.devset:
         modes = ("extracted", "oracle") if args.mode == "both" else (args.mode,)
-        rows = devset_eval(Path(args.devset), modes, args.only)
+        rows = devset_eval(Path(args.devset), modes, args.only, tuple(args.halves.split(",")))
         if args.json:
             print(json.dumps([{k: v for k, v in e.items() if e["split"] == "dev" or args.show_aside
                                or k in ("split", "mode", "tp", "fp", "fn", "truth_files", "files_hit")}

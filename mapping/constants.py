@@ -111,6 +111,7 @@ def parse_constants(path: str, text: str) -> CodeFile:
     stack: list[tuple[int, str, str]] = []
     depth = 0
     in_doc = None
+    local: list[Symbol] = []
     for no, line in enumerate(lines, 1):
         if len(line) > MAX_LINE:
             # minified or generated data: no register constant is written that way (its braces
@@ -137,14 +138,17 @@ def parse_constants(path: str, text: str) -> CodeFile:
             if s.startswith(("def ", "async def ")):
                 stack.append((indent, "def", ""))
                 continue
-            if any(k == "def" for _, k, _ in stack):
-                continue
+            in_def = any(k == "def" for _, k, _ in stack)
             for d in _PY_DESCRIPTOR.finditer(line):
                 v = _value(d.group(3), lang, known)
                 if v is not None:
-                    cf.symbols.append(Symbol(kind="variable", name=d.group(2), start_line=no, end_line=no,
-                                             value=d.group(3), int_value=v, parent=stack[-1][2] if stack else None,
-                                             type="descriptor"))
+                    # descriptors built inside a method (a device object made in ``__init__``)
+                    # count only where the file has none at module or class level
+                    (local if in_def else cf.symbols).append(Symbol(
+                        kind="variable", name=d.group(2), start_line=no, end_line=no, value=d.group(3), int_value=v,
+                        parent=next((n for _, k, n in reversed(stack) if k == "class"), None), type="descriptor"))
+            if in_def:
+                continue
             m = _PY_CONST.match(line)
             if m and "(" not in m.group(2):
                 v = _value(m.group(3), lang, known)
@@ -191,4 +195,6 @@ def parse_constants(path: str, text: str) -> CodeFile:
                 depth -= 1
                 while stack and stack[-1][0] >= depth:
                     stack.pop()
+    if local and not any(s.type == "descriptor" for s in cf.symbols):
+        cf.symbols.extend(local)
     return cf

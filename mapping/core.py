@@ -86,6 +86,16 @@ def _distinctive_terms(ds: Datasheet, top: int = 15) -> dict[str, list[str]]:
     return out
 
 
+def secondary_copies_dropped(links: list) -> list:
+    """A register linked in the implementation is not linked again in a test, example or doc
+    file (a test's own copy of the register enum)."""
+    secondary = {lk.file for lk in links if folder_role(folder_of(lk.file)) in SECONDARY_ROLES}
+    if not secondary:
+        return links
+    primary = {(lk.peripheral, lk.register) for lk in links if lk.file not in secondary}
+    return [lk for lk in links if lk.file not in secondary or (lk.peripheral, lk.register) not in primary]
+
+
 def map_pair(datasheet: Datasheet, files: Sequence[CodeFile], texts: Mapping[str, str] | None = None,
              **options: Any) -> MappingResult:
     """Map a datasheet onto a repository's parsed files.
@@ -101,7 +111,7 @@ def map_pair(datasheet: Datasheet, files: Sequence[CodeFile], texts: Mapping[str
     cands, profiles, part_score = prune(datasheet, code_files, texts, parts, options.get("max_folders", 12))
     t_prune = time.perf_counter()
 
-    links = link_registers(datasheet, cands, parts)
+    links = secondary_copies_dropped(link_registers(datasheet, cands, parts))
     field_links = link_fields(datasheet, cands, links, parts)
     t_link = time.perf_counter()
 

@@ -274,6 +274,18 @@ def prune(datasheet: Datasheet, files: Sequence[CodeFile], texts: Mapping[str, s
         if not selected:
             selected = set(paths)
 
+    # C# files reach their registers through namespaces, not includes: the seeds' own namespaces
+    # and the ones they import (``using N;``), two levels deep, less files named for another part
+    namespaces = _namespace_index(paths, texts) if any(p.endswith(".cs") for p in selected) else {}
+    frontier = {p for p in selected if p.endswith(".cs")}
+    for _ in range(2):
+        new: set[str] = set()
+        for p in sorted(frontier):
+            for ns in _namespaces_used(texts.get(p, "")):
+                new.update(q for q in namespaces.get(ns, ()) if q not in selected and not names_other_part(q, variants))
+        selected |= new
+        frontier = new
+
     # headers the candidates include, two levels deep. A project header (``"..."``) always
     # counts; a system-style one (``<...>``) only when it lives in the includer's subsystem
     # (``<linux/iio/common/st_sensors.h>`` for an IIO driver, not ``<linux/regulator/consumer.h>``).
@@ -303,6 +315,42 @@ def prune(datasheet: Datasheet, files: Sequence[CodeFile], texts: Mapping[str, s
                       key=lambda pr: (-pr.score, pr.path))
     cands = [by_path[p] for p in sorted(selected)]
     return cands, profiles, part_score
+
+
+_CS_NAMESPACE = re.compile(r"^[ \t]*namespace[ \t]+([\w.]+)", re.M)
+_CS_USING = re.compile(r"^[ \t]*using[ \t]+(?:static[ \t]+)?([\w.]+)[ \t]*;", re.M)
+MAX_NAMESPACE_FILES = 40  # a namespace shared by more files is a framework's, not one driver's
+
+
+def _namespaces_used(text: str) -> set[str]:
+    """Namespaces a C# file declares or imports."""
+    return set(_CS_NAMESPACE.findall(text)) | set(_CS_USING.findall(text))
+
+
+def _namespace_index(paths: Iterable[str], texts: Mapping[str, str]) -> dict[str, list[str]]:
+    """Declared namespace → the C# files that declare it (namespaces of a few files only)."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for p in sorted(paths):
+        if p.endswith(".cs"):
+            for ns in set(_CS_NAMESPACE.findall(texts.get(p, ""))):
+                out[ns].append(p)
+    return {ns: ps for ns, ps in out.items() if len(ps) <= MAX_NAMESPACE_FILES}
+
+
+def _wild_equal(word: str, part: str) -> bool:
+    """``bmx280`` and ``bmxx80`` name ``bmp280`` (an ``x`` stands for any character)."""
+    return len(word) == len(part) and all(a == b or a == "x" for a, b in zip(word, part))
+
+
+def names_other_part(path: str, variants: Mapping[str, float]) -> bool:
+    """The file's name carries a part number (letters then two digits or more: ``Bme680Register``,
+    ``bme680_heater``) that is none of ours, even with ``x`` wildcards."""
+    stem = posixpath.basename(path).rsplit(".", 1)[0].lower()
+    words = re.findall(r"[a-z]{2,5}\d{2}[0-9a-z]*", re.sub(r"[^a-z0-9]+", " ", stem))
+    words += [w for w in re.findall(r"[a-z]{2,5}[0-9x]*\d[0-9x]*", stem) if "x" in w]
+    if not words or not variants:
+        return False
+    return not any(w.startswith(v) or _wild_equal(w[:len(v)], v) for w in words for v in variants)
 
 
 _INCLUDE_RE = re.compile(r'^[ \t]*#[ \t]*include[ \t]*([<"])([^>"\n]+)[>"]', re.M)

@@ -195,7 +195,8 @@ def symbol_infos(files: Sequence[CodeFile], part_toks: frozenset[str]) -> list[S
             if s.kind == "field" and s.offset is None:
                 continue
             salient, weights, prefix = _salient_tokens(s.name, frequent, part_toks)
-            fam = f"{f.path}::{s.parent or ''}::{prefix}" if s.kind == "field" else f"{f.path}::{prefix}"
+            # a family is one block: a struct's fields, an enum's or a class's members, a macro prefix
+            fam = f"{f.path}::{s.parent}::{prefix}" if s.parent else f"{f.path}::{prefix}"
             out.append(SymInfo(f.path, s, salient, weights, fam))
     return out
 
