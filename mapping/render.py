@@ -8,6 +8,7 @@ Output is deterministic (sections in datasheet order, code in link/function orde
 
 from __future__ import annotations
 
+import re
 from typing import Mapping
 
 from firmcorpus.parsers.models import Datasheet
@@ -18,6 +19,112 @@ MAX_SECTION_CHARS = 6000  # datasheet text kept per section
 MAX_FUNCTION_LINES = 80  # lines of one function body
 MAX_CODE_LINES = 400  # code lines per section
 MAX_FUNCTIONS = 6
+
+
+_INT_LINE = re.compile(r"\s*(\d{1,2})\s*")
+_MIN_LADDER = 8  # "7 6 5 4 3 2 1 0" is the shortest bit-number row of a register diagram
+
+
+def _ladder_len(lines: list[str], i: int) -> int:
+    """Length of the run of descending bit numbers (k, k-1, …) starting at line i; 0 if none."""
+    m = _INT_LINE.fullmatch(lines[i])
+    if not m:
+        return 0
+    k, n = int(m.group(1)), 1
+    while i + n < len(lines) and (m := _INT_LINE.fullmatch(lines[i + n])) and int(m.group(1)) == k - n:
+        n += 1
+    return n if n >= _MIN_LADDER else 0
+
+
+def _is_cell(line: str) -> bool:
+    """A bit-diagram cell as PyMuPDF prints it: a field name, an access code, "Res.", a bit number."""
+    t = line.strip()
+    return len(t) <= 16 and len(t.split()) <= 2
+
+
+def strip_bit_diagrams(text: str) -> tuple[str, int]:
+    """Cut register bit diagrams out of a section's text; returns (text, lines removed).
+
+    A diagram starts at a row of at least 8 descending bit numbers (31..16, 15..0, 7..0), one per
+    line, and runs over the short cell lines that follow (field names, ``rw``, ``Res.``, reset
+    values, the next bit-number row) up to the first line of prose. When no prose line follows
+    within a diagram's plausible size, only the bit-number rows are cut: a table of short values
+    is left alone. Ascending runs (pin numbers) are never touched.
+    """
+    lines = text.split("\n")
+    out: list[str] = []
+    removed = i = 0
+    while i < len(lines):
+        n = _ladder_len(lines, i)
+        if not n:
+            out.append(lines[i])
+            i += 1
+            continue
+        j = i + n
+        limit = j + 4 * n + 8  # cells, access codes, resets and a second row, at most
+        while j < len(lines) and j < limit and _is_cell(lines[j]):
+            j += _ladder_len(lines, j) or 1
+        if j >= limit:  # no prose ends it: drop the bit numbers, keep the cells
+            removed += n
+            i += n
+            continue
+        removed += j - i
+        i = j
+    return "\n".join(out), removed
+
+
+def _cell(value) -> str:
+    """A markdown table cell: one line, pipes escaped."""
+    text = " ".join(str(value if value is not None else "").split())
+    return text.replace("|", "\\|")
+
+
+def markdown_table(header: list[str], rows: list[list]) -> list[str]:
+    """Lines of a markdown table; columns empty in every row are left out."""
+    keep = [k for k in range(len(header)) if any(_cell(r[k]) for r in rows)]
+    if not keep:
+        return []
+    out = ["| " + " | ".join(header[k] for k in keep) + " |", "|" + "|".join(" --- " for _ in keep) + "|"]
+    out += ["| " + " | ".join(_cell(r[k]) for k in keep) + " |" for r in rows]
+    return out
+
+
+def register_text(r) -> str:
+    """One register as training text: a ``Register NAME (PERIPHERAL): …`` line with its address,
+    width, reset, access and description, then its bit fields as a markdown table."""
+    head = f"Register {r.name}"
+    if r.peripheral:
+        head += f" ({r.peripheral})"
+    parts = []
+    if r.address:
+        parts.append(f"{'offset' if r.address_kind == 'offset' else 'address'} {r.address}")
+    if r.width_bits:
+        parts.append(f"{r.width_bits}-bit")
+    if r.reset:
+        parts.append(f"reset {r.reset}")
+    if r.access:
+        parts.append(f"access {r.access}")
+    line = head + (": " + ", ".join(parts) if parts else "")
+    if r.description:
+        line += f". {' '.join(r.description.split())}"
+    if not r.fields:
+        return line
+    table = markdown_table(["bits", "field", "access", "reset", "description"],
+                           [[f.bits, f.name, f.access, f.reset, f.description] for f in r.fields])
+    return "\n".join([line, "", *table])
+
+
+def register_map_text(registers: list) -> str:
+    """A register map as training text: a summary markdown table (when there are several
+    registers), then each register with its field table."""
+    out = ["Registers", ""]
+    if len(registers) > 1:
+        out += markdown_table(["register", "peripheral", "address", "width", "reset", "access"],
+                              [[r.name, r.peripheral, r.address, f"{r.width_bits}-bit" if r.width_bits else "",
+                                r.reset, r.access] for r in registers])
+        out.append("")
+    out.append("\n\n".join(register_text(r) for r in registers))
+    return "\n".join(out)
 
 
 def _lines(texts: Mapping[str, str], cache: dict[str, list[str]], path: str) -> list[str]:
@@ -136,7 +243,8 @@ def render_markdown(result: MappingResult, datasheet: Datasheet, texts: Mapping[
 def mapping_documents(result: MappingResult, datasheet: Datasheet,
                       texts: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
     """(section_id, text) for every implemented or partial section that has code: the section's
-    datasheet text and register table, then the code implementing it."""
+    datasheet text (bit diagrams cut, ``strip_bit_diagrams``), its registers as a markdown table,
+    then the code implementing it."""
     texts = texts or {}
     docs = []
     for sec in result.sections:
@@ -147,20 +255,16 @@ def mapping_documents(result: MappingResult, datasheet: Datasheet,
             continue
         parts = [f"Datasheet: {datasheet.title or datasheet.source}",
                  f"Section {sec.section_id}: {sec.title}".rstrip(), ""]
-        text = _section_text(datasheet, sec.section_id)
-        if text:
-            parts += [text[:MAX_SECTION_CHARS], ""]
+        text, _ = strip_bit_diagrams(_section_text(datasheet, sec.section_id))
+        if text.strip():
+            parts += [text.strip()[:MAX_SECTION_CHARS], ""]
         if sec.registers:
             regs = {r.name: r for r in datasheet.registers}
-            parts.append("Registers:")
-            for name in sec.registers:
-                r = regs.get(name)
-                if r is None:
-                    continue
-                fields = ", ".join(f"{f.name}[{f.bits}]" for f in r.fields)
-                parts.append(f"- {name} at {r.address or '?'}" + (f" ({r.width_bits}-bit)" if r.width_bits else "")
-                             + (f": {fields}" if fields else ""))
-            parts.append("")
+            rows = [[name, regs[name].address, f"{regs[name].width_bits}-bit" if regs[name].width_bits else "",
+                     ", ".join(f"{f.name} [{f.bits}]" for f in regs[name].fields)]
+                    for name in sec.registers if name in regs]
+            if rows:
+                parts += ["Registers:", "", *markdown_table(["register", "address", "width", "fields"], rows), ""]
         parts.append("Implementation:")
         for header, code in blocks:
             parts += ["", f"// {header}", code]

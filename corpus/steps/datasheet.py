@@ -10,9 +10,10 @@ through unchanged and in order.
 For each datasheet source it yields ``datasheet`` documents, one per top-level section (a
 section longer than ``max_doc_chars`` is cut at line boundaries into parts):
 
-* ``text``: the section's text (its subsections included) followed by its registers rendered
-  as readable text (name, peripheral, address, reset, access, width, description, and one
-  line per bit field). Bit diagrams are cut from the section text (``strip_bit_diagrams``):
+* ``text``: the section's text (its subsections included) followed by its registers
+  (``mapping.render.register_map_text``): a markdown summary table of the register map, then per
+  register a ``Register NAME (PERIPHERAL): address …, reset …`` line and its bit fields as a
+  markdown table. Bit diagrams are cut from the section text (``strip_bit_diagrams``):
   PyMuPDF gives their cells one per line ("31", "30", … "rw", "Res."), thousands of lines that
   teach a model nothing the rendered register lines do not already say;
 * ``metadata``: every key of the source document except ``datasheet_path`` is copied, then
@@ -31,7 +32,6 @@ with ``pair_id`` and ``datasheet``): ``datasheets`` (pages, title, counts, warni
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from datatrove.data import Document, DocumentsPipeline
@@ -39,89 +39,9 @@ from datatrove.pipeline.base import PipelineStep
 
 from firmcorpus.core.documents import KIND_DATASHEET_SOURCE, doc_id, sha256_text
 from firmcorpus.corpus.catalog_parts import CatalogPartWriter
+from firmcorpus.mapping.render import register_map_text, strip_bit_diagrams
 from firmcorpus.parsers.datasheet import load_datasheet
 from firmcorpus.parsers.models import ParseError
-
-_INT_LINE = re.compile(r"\s*(\d{1,2})\s*")
-_MIN_LADDER = 8  # "7 6 5 4 3 2 1 0" is the shortest bit-number row of a register diagram
-
-
-def _ladder_len(lines: list[str], i: int) -> int:
-    """Length of the run of descending bit numbers (k, k-1, …) starting at line i; 0 if none."""
-    m = _INT_LINE.fullmatch(lines[i])
-    if not m:
-        return 0
-    k, n = int(m.group(1)), 1
-    while i + n < len(lines) and (m := _INT_LINE.fullmatch(lines[i + n])) and int(m.group(1)) == k - n:
-        n += 1
-    return n if n >= _MIN_LADDER else 0
-
-
-def _is_cell(line: str) -> bool:
-    """A bit-diagram cell as PyMuPDF prints it: a field name, an access code, "Res.", a bit number."""
-    t = line.strip()
-    return len(t) <= 16 and len(t.split()) <= 2
-
-
-def strip_bit_diagrams(text: str) -> tuple[str, int]:
-    """Cut register bit diagrams out of a section's text; returns (text, lines removed).
-
-    A diagram starts at a row of at least 8 descending bit numbers (31..16, 15..0, 7..0), one per
-    line, and runs over the short cell lines that follow (field names, ``rw``, ``Res.``, reset
-    values, the next bit-number row) up to the first line of prose. When no prose line follows
-    within a diagram's plausible size, only the bit-number rows are cut: a table of short values
-    is left alone. Ascending runs (pin numbers) are never touched.
-    """
-    lines = text.split("\n")
-    out: list[str] = []
-    removed = i = 0
-    while i < len(lines):
-        n = _ladder_len(lines, i)
-        if not n:
-            out.append(lines[i])
-            i += 1
-            continue
-        j = i + n
-        limit = j + 4 * n + 8  # cells, access codes, resets and a second row, at most
-        while j < len(lines) and j < limit and _is_cell(lines[j]):
-            j += _ladder_len(lines, j) or 1
-        if j >= limit:  # no prose ends it: drop the bit numbers, keep the cells
-            removed += n
-            i += n
-            continue
-        removed += j - i
-        i = j
-    return "\n".join(out), removed
-
-
-def register_text(r) -> str:
-    """One register as readable text (what the corpus learns from a register table)."""
-    head = f"Register {r.name}"
-    if r.peripheral:
-        head += f" ({r.peripheral})"
-    parts = []
-    if r.address:
-        parts.append(f"{'offset' if r.address_kind == 'offset' else 'address'} {r.address}")
-    if r.width_bits:
-        parts.append(f"{r.width_bits}-bit")
-    if r.reset:
-        parts.append(f"reset {r.reset}")
-    if r.access:
-        parts.append(f"access {r.access}")
-    line = head + (": " + ", ".join(parts) if parts else "")
-    if r.description:
-        line += f". {r.description}"
-    lines = [line]
-    for f in r.fields:
-        fl = f"  bits {f.bits} {f.name}"
-        if f.access:
-            fl += f" ({f.access})"
-        if f.reset:
-            fl += f" reset {f.reset}"
-        if f.description:
-            fl += f": {f.description}"
-        lines.append(fl)
-    return "\n".join(lines)
 
 
 def datasheet_documents(ds) -> list[tuple[str, str, str, int]]:
@@ -153,7 +73,7 @@ def datasheet_documents(ds) -> list[tuple[str, str, str, int]]:
             body, cut = strip_bit_diagrams(body)
             regs = regs_by_sec.get(head.id, [])
             if regs:
-                body += "\n\nRegister map\n" + "\n".join(register_text(r) for r in regs)
+                body += "\n\n" + register_map_text(regs)
             out.append((head.id, head.title, body.strip(), cut))
 
         for s in secs:
@@ -173,7 +93,7 @@ def datasheet_documents(ds) -> list[tuple[str, str, str, int]]:
             unique.append((sid if n == 0 else f"{sid}~{n}", title, text, cut))
         return unique
     if ds.registers:
-        return [("registers", "Registers", "Register map\n" + "\n".join(register_text(r) for r in ds.registers), 0)]
+        return [("registers", "Registers", register_map_text(ds.registers), 0)]
     return []
 
 

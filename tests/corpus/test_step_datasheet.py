@@ -81,9 +81,10 @@ def test_step_documents_catalog_and_drops(tmp_path):
     bme_docs = [d for d in sheets if d.metadata["pair_id"] == "p1"]
     assert len(bme_docs) >= 5 and len({d.id for d in bme_docs}) == len(bme_docs)
     joined = "\n".join(d.text for d in bme_docs)
-    assert "Register ctrl_meas: address 0xf4" in joined and "bits 7:5 osrs_t[2:0]" in joined
+    # registers: a ``Register NAME: …`` line, then the bit fields as a markdown table row
+    assert "Register ctrl_meas: address 0xf4" in joined and "\n| 7:5 | osrs_t[2:0] |" in joined
     svd_text = next(d.text for d in sheets if d.metadata["pair_id"] == "p2")
-    assert "Register CTRL (TIM0): address 0x40000000" in svd_text and "bits 0 EN" in svd_text
+    assert "Register CTRL (TIM0): address 0x40000000" in svd_text and "\n| 0 | EN |" in svd_text
 
     for table in ("datasheets", "sections", "peripherals", "registers", "fields", "drops"):
         assert list((catalog / "parts" / table).glob("*.parquet")), table
