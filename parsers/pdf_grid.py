@@ -54,6 +54,7 @@ def ruling_segments(page) -> list[Seg]:
     except Exception:
         return out
     pw, ph = prect.width, prect.height
+    shades: list[Seg] = []
     for d in drawings:
         for it in d.get("items", ()):
             kind = it[0]
@@ -76,10 +77,13 @@ def ruling_segments(page) -> list[Seg]:
                 elif w < 2.5 and h > 3:
                     out.append(Seg(False, (x0 + x1) / 2, y0, y1))
                 elif w > 3 and h > 3:
-                    out.append(Seg(True, y0, x0, x1))
-                    out.append(Seg(True, y1, x0, x1))
-                    out.append(Seg(False, x0, y0, y1))
-                    out.append(Seg(False, x1, y0, y1))
+                    walls = [Seg(True, y0, x0, x1), Seg(True, y1, x0, x1), Seg(False, x0, y0, y1),
+                             Seg(False, x1, y0, y1)]
+                    # a filled, unstroked box is a cell's shading: its edges are walls only on
+                    # a page drawn without rulings (tables made of filled cells)
+                    (shades if d.get("type") == "f" else out).extend(walls)
+    if len(out) < 4:
+        out.extend(shades)
     return out
 
 
@@ -109,8 +113,28 @@ class Grid:
     hsegs: list[Seg] = field(default_factory=list)
 
 
+def join_collinear(segs: list[Seg], gap: float = 3.0) -> list[Seg]:
+    """Segments on one line with gaps of at most ``gap`` points become one segment: some
+    tables draw each wall as one short stroke per text line, with hairline gaps between."""
+    out: list[Seg] = []
+    for horiz in (True, False):
+        part = sorted((s for s in segs if s.horiz == horiz), key=lambda s: (round(s.pos), s.a))
+        cur: Seg | None = None
+        for s in part:
+            if cur is not None and abs(s.pos - cur.pos) <= 1.0 and s.a - cur.b <= gap:
+                cur.b = max(cur.b, s.b)
+                continue
+            if cur is not None:
+                out.append(cur)
+            cur = Seg(s.horiz, s.pos, s.a, s.b)
+        if cur is not None:
+            out.append(cur)
+    return out
+
+
 def grids(segs: list[Seg], tol: float = 2.0) -> list[Grid]:
     """Tables as connected sets of ruling segments with at least two columns and two rows."""
+    segs = join_collinear(segs)
     hs = sorted((s for s in segs if s.horiz), key=lambda s: s.pos)
     vs = [s for s in segs if not s.horiz]
     if not hs or not vs:
@@ -202,7 +226,10 @@ def parse_addr_cell(cell: str) -> AddrCell | None:
         return None
     for _ in range(2):
         s = _FOOT.sub("", s).strip()
-        s = _BITSUFFIX.sub("", s).strip()
+        t = _BITSUFFIX.sub("", s).strip()
+        if t != s and re.fullmatch(r"[A-Za-z]{1,2}\d{0,2}", t):
+            return None  # a parameter byte ("A[6:0]"), not an address with a bit range
+        s = t
     # a don't-care nibble printed as X ("0xX1": bits 15-12 ignored) reads as 0
     s = re.sub(r"^(0x)([xX]+)(?=[0-9a-fA-F])", lambda m: m.group(1) + "0" * len(m.group(2)), s)
     if s.startswith("(") and s.endswith(")"):
@@ -303,7 +330,7 @@ class GridTable:
 
 
 _IDENT = re.compile(r"^[A-Za-z][\w.\-/\[\]<>:]*$")
-_NOT_NAME = re.compile(r"^(reserved|rsvd|rsv|res\.?|-+|—|–|n/?a|unused|not used|\.\.\.|…|none|x)$", re.I)
+_NOT_NAME = re.compile(r"^(reserved|rsvd|rsv|res\.?|-+|—|–|n/?a|unused|not used|[.:·…]+|none|x)$", re.I)
 _NO_ADDR_HEAD = re.compile(r"^(bits?|bit\s*\w*|default|reset|value|values|size|width|length|len|"
                            r"page|pin|por|init\w*|data|d\d|db\d|qty|count|#\s*of.*|"
                            r"min|max|typ|unit|units|r/w|access|type)\b", re.I)
@@ -316,6 +343,7 @@ _VALUE_HEAD = re.compile(r"\b(?:limit|threshold|minimum|maximum|typical|temperat
                          re.I)  # a column of measured or limit values, not addresses
 _PARAM_HEAD = re.compile(r"parameter|coefficient|variable", re.I)  # a parameter table, not a register map
 _HEAD_VOCAB = re.compile(_ADDR_HEAD.pattern + "|" + _NAME_HEAD.pattern + "|" + _NO_ADDR_HEAD.pattern[1:] + r"|descr|r/w", re.I)
+_PARAM_CELL = re.compile(r"^[A-Za-z]{1,2}\d{0,2}\s?\[\d{1,2}(?::\d{1,2})?\]$")
 _PROSE = re.compile(r"\b(the|is|are|be|to|of|when|this|will|shall|if)\b", re.I)
 
 
@@ -372,7 +400,7 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
     col_cells: list[list[tuple[int, AddrCell | None, str]]] = [[] for _ in range(ncol)]
     header_of, n_head = _headers(line_cells, ncol)
     for idx, (_ln, _b, cells) in enumerate(line_cells):
-        if idx < n_head:
+        if idx < n_head or bit_label_line([_cell_text(c) for c in cells]):
             continue
         for k in range(ncol):
             t = _cell_text(cells[k])
@@ -389,7 +417,11 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
             continue
         if re.search(r"\b(?:d|db|bit)\s?\d{1,2}\b", head, re.I) or _VALUE_HEAD.search(head):
             continue  # a bit column (D7, DB3, Bit 5) under a table title, or a value column
-        rate = len(parsed) / max(1, len([1 for _, c, t in cs if not _NOT_NAME.match(t)]))
+        if re.search(r"\bvalues?\b", head, re.I) and not re.match(r"\s*(?:addr|offset|reg\w*\s+(?:addr|#|no))", head, re.I) \
+                or parse_addr_cell(head.split()[-1] if head.split() else "") is not None and len(head.split()) > 1:
+            continue  # values written to one register ("Control register value (address 0xF4)")
+        # parameter-byte rows ("A[6:0]") under a command code neither parse nor count against it
+        rate = len(parsed) / max(1, len([1 for _, c, t in cs if not _NOT_NAME.match(t) and not _PARAM_CELL.match(t)]))
         base = column_base(parsed, head)
         vals = [addr_value(c, base) for c in parsed]
         uniq = len(set(vals)) / len(vals)
@@ -498,6 +530,22 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
     return t
 
 
+_BIT_LABEL = re.compile(r"^([A-Za-z]{0,3})\s?(\d{1,2})$")
+
+
+def bit_label_line(texts: list[str]) -> bool:
+    """A row of bit labels (``B7 B6 .. B0``, ``D15 .. D8``, ``7 6 5 4``): consecutive numbers
+    with one common prefix in at least four cells. Its cells parse as bare hex (``B7``) but
+    are not addresses."""
+    toks = " ".join(texts).split()
+    labs = [m.groups() for m in (_BIT_LABEL.match(t) for t in toks) if m]
+    if len(labs) < 4 or len(labs) < len(toks) - 1 or len({p.upper() for p, _ in labs}) != 1:
+        return False
+    nums = [int(n) for _, n in labs]
+    steps = {b - a for a, b in zip(nums, nums[1:])}
+    return steps == {-1} or steps == {1}
+
+
 def _headers(line_cells, ncol: int) -> tuple[list[str], int]:
     """Header text per column (the lines above the first line with a parsing cell, unless the
     line is made of header words) and the number of header lines."""
@@ -505,7 +553,7 @@ def _headers(line_cells, ncol: int) -> tuple[list[str], int]:
     n = 0
     for _ln, _b, cells in line_cells[:4]:
         texts = [_cell_text(c) for c in cells]
-        vocab = sum(1 for t in texts if t and _HEAD_VOCAB.search(t))
+        vocab = sum(1 for t in texts if t and "_" not in t and _HEAD_VOCAB.search(t))  # identifiers are data
         if any(t and parse_addr_cell(t) is not None for t in texts) and vocab < 2:
             break
         n += 1
@@ -535,7 +583,7 @@ def _rows(bands, addr_col: int, name_col: int, base: str, open_below: set[int]) 
         anchors = []
         for i, (ln, cells) in enumerate(lines):
             c = parse_addr_cell(_cell_text(cells[addr_col]))
-            if c is not None:
+            if c is not None and not bit_label_line([_cell_text(cl) for cl in cells]):
                 anchors.append((i, c))
         if not anchors:
             # a name cell merged across row bands (no wall drawn under the previous band)
@@ -586,6 +634,7 @@ def _alt_values(c: AddrCell, base: str) -> tuple[int, ...]:
 def _clean_name(s: str) -> str:
     s = clean_text(s)
     s = re.sub(r"(?<=[A-Za-z])\(\d{1,2}\)", "", s)  # footnote marks glued to a word
+    s = re.sub(r"\s*\[\s*reset\s*=[^\]]*\]\s*$", "", s, flags=re.I)  # "[reset= linear]" after a name
     for _ in range(2):
         s = re.sub(r"\s*(\(\d+\)|\[\d+\]|\*+|\(note \d+\))$", "", s, flags=re.I)
     # identifiers wrapped mid-token over two lines ("W_TX_PAYLO AD") join without the space
