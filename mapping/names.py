@@ -14,7 +14,7 @@ import re
 from functools import lru_cache
 
 _SPLIT = re.compile(r"[^0-9A-Za-z]+")
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z0-9])(?=[A-Z][a-z])")
 _TRAIL_DIGITS = re.compile(r"^([a-z]+)(\d+)$")
 _PART = re.compile(r"^[a-z]{1,6}\d{2,}[a-z0-9]*$|^\d+[a-z]+\d*$")
 
@@ -96,6 +96,13 @@ def abbreviates_merge(short: str, parts: tuple[str, ...]) -> bool:
     return len(short) >= 3 and not short.isdigit() and rec(short, 0)
 
 
+def glued(word: str, token: str) -> bool:
+    """``token`` is ``word`` glued after another word written as one (``chipid`` for ``id``,
+    ``tempdata`` for ``data``): a partial match, never a convincing one on its own."""
+    return len(word) >= 2 and word.isalpha() and len(token) - len(word) >= 3 and token.endswith(word) \
+        and token[:-len(word)].isalpha()
+
+
 def _units(tokens: tuple[str, ...]) -> list[tuple[str, int, int, str]]:
     """Candidate units of a token sequence: (text, start, end, how) for single tokens, merges of
     2–3 neighbours, and acronyms of 2–4 neighbours."""
@@ -145,6 +152,8 @@ def name_similarity(reg: tuple[str, ...], sym: tuple[str, ...],
                 q = 1.0 if rh == sh == "token" or "acronym" not in (rh, sh) else 0.9
             elif rh == sh == "token" and (abbreviates(rt, st) or abbreviates(st, rt)):
                 q = 0.85
+            elif rh == sh == "token" and glued(rt, st):
+                q = 0.7
             elif rh == "token" and sh == "merge" and abbreviates_merge(rt, sym[si:sj]):
                 q = 0.85
             elif sh == "token" and rh == "merge" and abbreviates_merge(st, reg[ri:rj]):

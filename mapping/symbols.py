@@ -122,7 +122,9 @@ def macro_table(f: CodeFile) -> dict[str, Macro]:
             params = None
             if s.signature and s.signature.startswith(s.name + "("):
                 params = tuple(p.strip() for p in s.signature[len(s.name) + 1:-1].split(",") if p.strip())
-            table[s.name] = Macro(s.value, params)
+            # a value the include resolution already evaluated (with the file's #if branches) is kept
+            value = str(s.int_value) if s.int_value is not None and params is None else s.value
+            table[s.name] = Macro(value, params)
     return table
 
 
@@ -165,8 +167,8 @@ def symbol_infos(files: Sequence[CodeFile], part_toks: frozenset[str]) -> list[S
     out: list[SymInfo] = []
     # macros of every candidate file: a per-instance macro may use a helper of another header
     shared: dict[str, Macro] = {}
-    for f in files:
-        if any(s.kind == "macro" and s.signature for s in f.symbols):
+    if any(s.kind == "macro" and s.signature for f in files for s in f.symbols):
+        for f in files:
             for k, m in macro_table(f).items():
                 shared.setdefault(k, m)
     for f in files:
@@ -271,6 +273,13 @@ def register_named(sym: Symbol) -> bool:
     (encoded) address, not a bit."""
     return split_identifier(sym.name)[-1:] in (("reg",), ("register",)) \
         or bool(_REGISTER_WORDS & set(split_identifier(sym.parent or "")))
+
+
+def register_container(sym: Symbol) -> bool:
+    """Every member of the symbol's container is a register: a register descriptor object, or an
+    enumerator of an enum named for registers."""
+    return sym.type == "descriptor" or (sym.kind == "enumerator"
+                                        and bool(_REGISTER_WORDS & set(split_identifier(sym.parent or ""))))
 
 
 def register_addresses(reg: Register, bases: dict[str, int]) -> list[tuple[int, str]]:
@@ -408,10 +417,14 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
     for c in primary:
         if c.sim >= STRONG_NAME:
             fam_regs[c.info.family].add(c.reg_idx)
+    # a small family (a 2-4 member register enum) cannot show FAMILY_SUPPORT others: all its other
+    # members strongly named is support enough
+    fam_size = Counter(si.family for si in infos if si.sym.kind != "field" and si.instance is None)
     supported = []
     for c in primary:
         support = len(fam_regs.get(c.info.family, set()) - {c.reg_idx})
-        if c.sim < STRONG_NAME and support < FAMILY_SUPPORT:
+        need = FAMILY_SUPPORT if c.info.instance is not None else min(FAMILY_SUPPORT, max(1, fam_size[c.info.family] - 1))
+        if c.sim < STRONG_NAME and support < need:
             continue
         c.score = round(min(0.99, 0.5 + 0.4 * c.sim + 0.02 * min(support, 5)), 4)
         if c.sim < WEAK_NAME:
@@ -524,7 +537,9 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
                     continue
                 fill.append(c)
                 continue
-            if not marked or not in_register_run(c):
+            # the container says every member is a register (an enum ``Register``, ``Register('NAME',
+            # 0x..)`` descriptors): no run of definitions is needed to tell it from a bit value
+            if not marked or not (register_container(c.info.sym) or in_register_run(c)):
                 continue
             lo, hi = span[fam]
             if best_other(c) >= 0.6 or ((c.info.sym.int_value or 0) >= MMIO_MIN

@@ -308,3 +308,137 @@ enum ZqRegister {
     links = _links("zq4711.h", text)
     assert links["STATUS"] == ("StatusReg", "zq4711.h", 4)
     assert links["CHIP_ID"] == ("ChipIdReg", "zq4711.h", 6)
+
+
+def test_encoded_macros_whose_base_comes_from_a_config_header_under_if_chains():
+    from firmcorpus.mapping.repo_map import map_repo
+
+    regs = [("MR", "0x0000"), ("GAR", "0x0001"), ("SUBR", "0x0005"), ("SHAR", "0x0009"), ("SIPR", "0x000f"),
+            ("Sn_MR", "0x0400"), ("Sn_CR", "0x0401"), ("Sn_IR", "0x0402"), ("Sn_SR", "0x0403")]
+    texts = {
+        "conf/zq_conf.h": """#define ZQ_MODE_BUS 0x0100
+#define ZQ_MODE_SPI 0x0200
+#ifndef ZQ_CHIP
+#define ZQ_CHIP 4711
+#endif
+#if ZQ_CHIP == 4711
+#define ZQ_IO_MODE ZQ_MODE_SPI
+#endif
+#if (ZQ_IO_MODE & ZQ_MODE_BUS)
+#define ZQ_IO_BASE 0x60000000
+#elif (ZQ_IO_MODE & ZQ_MODE_SPI)
+#define ZQ_IO_BASE 0x00000000
+#endif
+""",
+        "zq4711/zq4711.h": """/* ZQ4711 registers */
+#include "../conf/zq_conf.h"
+#define _ZQ4711_IO_BASE_ ZQ_IO_BASE
+#define MR (_ZQ4711_IO_BASE_ + (0x0000))
+#define GAR (_ZQ4711_IO_BASE_ + (0x0001))
+#define SUBR (_ZQ4711_IO_BASE_ + (0x0005))
+#define SHAR (_ZQ4711_IO_BASE_ + (0x0009))
+#define SIPR (_ZQ4711_IO_BASE_ + (0x000F))
+#define Sn_MR(N) (_ZQ4711_IO_BASE_ + (0x0400 + ((N) << 8)))
+#define Sn_CR(N) (_ZQ4711_IO_BASE_ + (0x0401 + ((N) << 8)))
+#define Sn_IR(N) (_ZQ4711_IO_BASE_ + (0x0402 + ((N) << 8)))
+#define Sn_SR(N) (_ZQ4711_IO_BASE_ + (0x0403 + ((N) << 8)))
+""",
+    }
+    res, _ = map_repo(_sheet(regs), texts)
+    links = {lk.register: (lk.symbol, lk.file, lk.line) for lk in res.links}
+    assert links["SHAR"] == ("SHAR", "zq4711/zq4711.h", 7)
+    assert links["Sn_MR"] == ("Sn_MR", "zq4711/zq4711.h", 9)
+    assert links["Sn_SR"] == ("Sn_SR", "zq4711/zq4711.h", 12)
+    assert len(links) == len(regs)
+
+
+def test_csharp_register_enums_reached_through_namespaces():
+    from firmcorpus.mapping.repo_map import map_repo
+
+    enum = """namespace Acme.Zq47xx.Register
+{{
+    internal enum {name} : byte
+    {{
+        Config = 0x00,
+        Status = 0x01,
+        DataLsb = 0x02,
+        DataMsb = 0x03,
+    }}
+}}
+"""
+    texts = {
+        # the driver names the part but reaches its registers through its base class's `using`
+        "src/Zq47xx/Zq4711.cs": "namespace Acme.Zq47xx\n{\n    public class Zq4711 : Zq47xxBase { }\n}\n",
+        "src/Zq47xx/Zq47xxBase.cs": ("using Acme.Zq47xx.Register;\nnamespace Acme.Zq47xx\n{\n"
+                                     "    public abstract class Zq47xxBase { }\n}\n"),
+        "src/Zq47xx/Register/Zq47x1Register.cs": enum.format(name="Zq47x1Register"),
+        # another part's registers, same names and values: not ours
+        "src/Zq47xx/Register/Zq4802Register.cs": enum.format(name="Zq4802Register"),
+        # a test's own copy of the enum: the implementation's link wins
+        "src/Zq47xx/tests/Zq4711Tests.cs": "// Zq4711\n" + enum.format(name="Zq47x1Register"),
+    }
+    res, _ = map_repo(_sheet(), texts)
+    assert {(lk.register, lk.symbol, lk.file, lk.line) for lk in res.links} == {
+        ("CONFIG", "Config", "src/Zq47xx/Register/Zq47x1Register.cs", 5),
+        ("STATUS", "Status", "src/Zq47xx/Register/Zq47x1Register.cs", 6),
+        ("DATA_LSB", "DataLsb", "src/Zq47xx/Register/Zq47x1Register.cs", 7),
+        ("DATA_MSB", "DataMsb", "src/Zq47xx/Register/Zq47x1Register.cs", 8)}
+
+
+def test_python_descriptors_built_inside_the_constructor():
+    text = '''"""zq4711 driver"""
+CHIP_ID = 0x58  # the value the id register reads
+
+
+class ZQ4711:
+    def __init__(self, i2c):
+        self._dev = Device(0x76, i2c_dev=i2c, registers=(
+            Register("CONFIG", 0x00, fields=(BitField("mode", 0b11),)),
+            Register("STATUS", 0x01, fields=(BitField("busy", 0b1),)),
+            Register("DATA", 0x02, fields=(BitField("value", 0xFFFF),)),
+            Register("CHIP_ID", 0x0F, fields=(BitField("id", 0xFF),)),
+        ))
+'''
+    links = _links("zq4711.py", text)
+    assert links["STATUS"] == ("STATUS", "zq4711.py", 9)
+    assert links["CHIP_ID"] == ("CHIP_ID", "zq4711.py", 11)
+    # DATA reads both data bytes from DATA_LSB on: the register container says it is a register
+    assert links["DATA_LSB"] == ("DATA", "zq4711.py", 10)
+
+
+def test_glued_name_in_a_two_member_register_enum():
+    regs = [("id", "0xd0"), ("reset", "0xe0"), ("status", "0xf3")]
+    text = """// zq4711
+enum class CommonRegister : uint8_t {
+  CHIPID = 0xD0,
+  RESET = 0xE0,
+};
+enum class Mode : uint8_t {
+  SLEEP = 0x00,
+  NORMAL = 0xF3,
+};
+"""
+    links = _links("zq4711.hpp", text, regs)
+    assert links == {"id": ("CHIPID", "zq4711.hpp", 3), "reset": ("RESET", "zq4711.hpp", 4)}
+
+
+def test_data_alias_at_the_end_of_a_scoped_register_enum_before_bit_enums():
+    regs = [("CTRL", "0x30"), ("SIDH", "0x31"), ("SIDL", "0x32"), ("DLC", "0x35"), ("D0", "0x36")]
+    text = """// zq4711
+namespace ZQ4711 {
+enum class Register : uint8_t {
+  CTRL = 0x30,
+  SIDH = 0x31,
+  SIDL = 0x32,
+  DLC  = 0x35,
+  DATA = 0x36,
+};
+enum class CTRL_BITS : uint8_t {
+  TXREQ = 3,
+  ABTF = 6,
+};
+}
+"""
+    links = _links("zq4711_const.h", text, regs)
+    assert links["D0"] == ("DATA", "zq4711_const.h", 8)
+    assert len(links) == 5
