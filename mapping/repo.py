@@ -79,6 +79,20 @@ def _looks_like_part(tok: str) -> bool:
         and core not in _NOT_PARTS and not core.startswith("0x") and not doc_number
 
 
+_TITLE_PART = re.compile(r"[a-z]{2,6}\d{1,2}[a-z]{1,4}\d{0,2}|[a-z]{3,6}\d{2}")
+# revisions, document kinds, figure/table numbers and packages (QFN24, TSSOP20) are not parts
+_NOT_TITLE_PARTS = re.compile(r"^(rev|ver|ds|an|um|rm|page|table|fig|sec|qfn|dfn|tdfn|sot|soic|sop|ssop|tssop|msop"
+                              r"|lga|hlga|bga|lqfp|tqfp|qfp|wlcsp|csp|pdip|dip|son|wson|uson|plcc)\d")
+
+
+def _looks_like_title_part(tok: str) -> bool:
+    """In a title or on the first page a part number may carry one digit (``LIS3DH``, ``LIS3MDL``):
+    letters, one or two digits, letters again."""
+    core = tok.replace("-", "").lower()
+    return 5 <= len(core) <= 10 and bool(_TITLE_PART.fullmatch(core)) and not _NOT_TITLE_PARTS.match(core) \
+        and core not in _NOT_PARTS
+
+
 def part_numbers(datasheet: Datasheet, texts: Mapping[str, str] | None = None, top: int = 4) -> list[str]:
     """Part numbers the datasheet is about, most frequent first (lower case, no separators).
 
@@ -89,15 +103,18 @@ def part_numbers(datasheet: Datasheet, texts: Mapping[str, str] | None = None, t
     src = posixpath.basename(str(datasheet.source or "")).rsplit(".", 1)[0]
     blobs.append((re.sub(r"[_.]+", " ", src).upper(), 5))
     for s in datasheet.sections[:400]:
-        blobs.append((s.title, 2))
+        first = (s.page_start or 0) <= 1
+        blobs.append((s.title, 5 if first else 2))
         if s.text:
-            blobs.append((s.text[:20000], 1))
+            blobs.append((s.text[:20000], 3 if first else 1))
     if texts:
         for t in list(texts.values())[:200]:
             blobs.append((t[:20000], 1))
     # peripheral instances (I2C0, TIM16) are not the part
     periph = {p.name.lower().replace("-", "") for p in datasheet.peripherals}
-    periph |= {(r.peripheral or "").lower() for r in datasheet.registers[:5000]}
+    reg_periph = {(r.peripheral or "").lower() for r in datasheet.registers[:5000]}
+    if len(reg_periph) > 1 or datasheet.peripherals:
+        periph |= reg_periph  # (one name over every register is the chip itself)
     # nor are the datasheet's own register and field names (``CTRL_REG1``, ``ADC12``)
     periph |= {re.sub(r"[-_ ]", "", n.lower()) for r in datasheet.registers[:5000]
                for n in (r.name, *(f.name for f in r.fields))}
@@ -105,7 +122,12 @@ def part_numbers(datasheet: Datasheet, texts: Mapping[str, str] | None = None, t
         for m in _PART_RE.finditer(text.upper() if w >= 5 else text):
             tok = m.group(1)
             key = tok.lower().replace("-", "")
-            if _looks_like_part(tok) and key not in periph:
+            # a group inside a hyphenated document code (``MB85RS64V-DS501-00015``) or a document
+            # number (``DS20001952C``) is not a part
+            inner = m.start() > 0 and text[m.start() - 1] == "-" and text[m.end():m.end() + 1] == "-"
+            if inner or re.match(r"ds\d{5,}", key):
+                continue
+            if (_looks_like_part(tok) or (w >= 3 and _looks_like_title_part(tok))) and key not in periph:
                 counts[key] += w
     if not counts:
         return []

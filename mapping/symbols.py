@@ -395,8 +395,7 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
                     sjoin = "".join(si.salient)
                     if sjoin.endswith(rjoin) and len(sjoin) - len(rjoin) <= 6:
                         sim, how = max(sim, 0.8), "suffix"
-                if si.sym.kind != "field" and _DECIMAL.match(si.sym.value or "") and sim < STRONG_NAME:
-                    continue  # decimal constants are counts and delays far more often than addresses
+                decimal = si.sym.kind != "field" and bool(_DECIMAL.match(si.sym.value or ""))
                 if si.sym.kind == "field" or ev == "offset":
                     if sim < 0.8:
                         continue
@@ -410,7 +409,9 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
                     continue
                 per_name_seen[key] = sim
                 cand = _Cand(i, si, sim, how, ev_list)
-                (primary if sim >= MIN_NAME else address_only).append(cand)
+                # decimal constants are counts and delays far more often than addresses: a weak
+                # name on one is only an address-only candidate (a decimal register block may take it)
+                (primary if sim >= MIN_NAME and not (decimal and sim < STRONG_NAME) else address_only).append(cand)
 
     # family strength: registers a family carries with a convincing name
     fam_regs: dict[str, set[int]] = defaultdict(set)
@@ -507,8 +508,12 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
         if v >= MMIO_MIN:
             return True  # a memory-mapped address is no bit value or count: no run needed
         # inside a block, the candidate lies between its two neighbours (a bit value breaks the order)
-        if 0 < k < len(members) - 1 and not (members[k - 1].sym.int_value or 0) < v < (members[k + 1].sym.int_value or 0):
-            return False
+        if 0 < k < len(members) - 1:
+            prev_v, next_v = members[k - 1].sym.int_value or 0, members[k + 1].sym.int_value or 0
+            # (the last register of a block followed by a constant that drops back is the run's end)
+            end_of_run = next_v < prev_v and 0 < v - prev_v <= 2
+            if not (prev_v < v < next_v or end_of_run):
+                return False
         for j in (k - 1, k + 1, k - 2, k + 2):
             if not 0 <= j < len(members):
                 continue
@@ -522,12 +527,17 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
 
     # family members whose names do not say which register they are, in rounds: a member next
     # to one linked in the previous round is in the run too
+    # a family that writes its linked register addresses in decimal (``#define X_STATUS 1``) is a
+    # decimal register block: its decimal members may be filled like any other
+    dec_links = Counter(c.info.family for c in chosen if _DECIMAL.match(c.info.sym.value or "")
+                        or (c.info.sym.value or "").strip("() ") == "0")
+    decimal_fam = {f for f, n in dec_links.items() if n >= FAMILY_MIN_LINKS and n * 2 >= fam_links[f]}
     for _round in range(8):
         fill = []
         for c in address_only:
             fam = c.info.family
             if fam_links[fam] < FAMILY_MIN_LINKS or c.info.sym.kind == "field" \
-                    or _DECIMAL.match(c.info.sym.value or ""):
+                    or (_DECIMAL.match(c.info.sym.value or "") and fam not in decimal_fam):
                 continue
             marked = marker[fam] <= set(split_identifier(c.info.sym.name))
             if c.sim >= MIN_NAME:

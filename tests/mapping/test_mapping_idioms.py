@@ -442,3 +442,48 @@ enum class CTRL_BITS : uint8_t {
     links = _links("zq4711_const.h", text, regs)
     assert links["D0"] == ("DATA", "zq4711_const.h", 8)
     assert len(links) == 5
+
+
+def test_decimal_register_block_with_names_unlike_the_datasheet():
+    regs = [("CONFIG", "0x00"), ("STATUS", "0x01"), ("DATA_LSB", "0x02"), ("DATA_MSB", "0x03"), ("THRESHOLD", "0x04"),
+            ("CHIP_ID", "0x0f"), ("FIFO_CTRL", "0x10"), ("FIFO_DATA", "0x11")]
+    text = """/* zq4711 driver: register numbers in decimal */
+#define ZQ4711_I2C_ADDR     72
+#define ZQ4711_CONFIG       0
+#define ZQ4711_STATUS       1
+#define ZQ4711_DATA_L       2
+#define ZQ4711_DATA_H       3
+#define ZQ4711_THRESH       4
+#define ZQ4711_WHOAMI       15
+#define ZQ4711_FIFOCTL      16
+#define ZQ4711_FIFO_OUT     17
+#define ZQ4711_RETRIES      3
+#define ZQ4711_DELAY_MS     4
+"""
+    links = _links("zq4711.c", text, regs)
+    assert links["CHIP_ID"] == ("ZQ4711_WHOAMI", "zq4711.c", 8)  # inside the run of register numbers
+    assert links["FIFO_DATA"] == ("ZQ4711_FIFO_OUT", "zq4711.c", 10)  # the run's last register
+    assert links["THRESHOLD"] == ("ZQ4711_THRESH", "zq4711.c", 7)  # not the delay of 4 ms
+    assert len(links) == len(regs)
+
+
+def test_part_number_from_the_title_and_first_page_not_from_names_or_documents():
+    from firmcorpus.mapping.repo import part_numbers
+    from firmcorpus.parsers.models import Section
+
+    def sheet(title, first_page="", regs=(("CTRL_REG1", "0x20"),)):
+        return Datasheet(source="ds.pdf", pages=3, title=title, registers=[Register(name=n, address=a) for n, a in regs],
+                         sections=[Section(id="s1", title="Overview", level=1, page_start=1, page_end=1, text=first_page),
+                                   Section(id="s2", title="Registers", level=1, page_start=2, page_end=3,
+                                           text="DS40001952C-page 12 " * 5)])
+
+    assert part_numbers(sheet("ZQ3XY three-axis motion sensor")) == ["zq3xy"]  # one digit, in the title
+    assert part_numbers(sheet("Humidity sensor", "The ZQS31 in a QFN24 package\nZQS31 ZQS31")) == ["zqs31"]
+    # the register and field names of the sheet, and document numbers, are never the part
+    assert part_numbers(sheet("Zqm4711 data sheet", regs=(("ZQCTL42", "0x00"), ("ZQCTL43", "0x01")))) == ["zqm4711"]
+    # one name carried by every register is the chip itself
+    one = sheet("Touch screen controller")
+    one.registers = [Register(name="CHIP_ID", address="0x00", peripheral="ZQM811"),
+                     Register(name="SYS_CTRL", address="0x03", peripheral="ZQM811")]
+    one.sections[0].text = "ZQM811 functional overview"
+    assert part_numbers(one) == ["zqm811"]
