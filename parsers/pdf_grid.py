@@ -224,12 +224,11 @@ def parse_addr_cell(cell: str) -> AddrCell | None:
     s = clean_text(cell)
     if not s or len(s) > 40:
         return None
+    if _PARAM_CELL.match(s):
+        return None  # a parameter byte ("A[6:0]", "A[0]"), not an address with a bit range
     for _ in range(2):
         s = _FOOT.sub("", s).strip()
-        t = _BITSUFFIX.sub("", s).strip()
-        if t != s and re.fullmatch(r"[A-Za-z]{1,2}\d{0,2}", t):
-            return None  # a parameter byte ("A[6:0]"), not an address with a bit range
-        s = t
+        s = _BITSUFFIX.sub("", s).strip()
     # a don't-care nibble printed as X ("0xX1": bits 15-12 ignored) reads as 0
     s = re.sub(r"^(0x)([xX]+)(?=[0-9a-fA-F])", lambda m: m.group(1) + "0" * len(m.group(2)), s)
     if s.startswith("(") and s.endswith(")"):
@@ -367,7 +366,18 @@ class GridContext:
 
 
 def _same_walls(a: list[float], b: list[float]) -> bool:
-    return len(a) == len(b) and all(abs(x - y) <= 3.0 for x, y in zip(a, b))
+    """The same column layout: as many walls, each within 3 points, or within 10 points for a
+    table of the same width give or take a few points (reprinted a little narrower)."""
+    if len(a) != len(b):
+        return False
+    tol = 10.0 if len(a) >= 4 and abs((a[-1] - a[0]) - (b[-1] - b[0])) <= 8.0 else 3.0
+    return all(abs(x - y) <= tol for x, y in zip(a, b))
+
+
+def _mostly_parse(cells: list[tuple[int, AddrCell | None, str]]) -> bool:
+    """At least half of a column's cells (filler and parameter-byte cells aside) are addresses."""
+    real = [c for _i, c, t in cells if not _NOT_NAME.match(t) and not _PARAM_CELL.match(t)]
+    return bool(real) and sum(1 for c in real if c is not None) >= 0.5 * len(real)
 
 
 def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: int = 0) -> GridTable:
@@ -377,19 +387,27 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
     bbox = (g.x0, g.y0, g.x1, g.y1)
     if not inside:
         return GridTable(bbox, [], rejected="empty")
-    ncol = len(g.xs) - 1
-    # text lines of the table, each split at the column walls
+    # text lines of the table, each split at the column walls (drawn, or gaps of whitespace
+    # inside a wide drawn column: tables ruled between rows only)
     lines = group_lines(inside)
-    xs = g.xs
+    xs = _text_walls(g.xs, g.ys, lines)
+    ncol = len(xs) - 1
     ys = g.ys
     line_cells: list[tuple[Line, int, list[list[Word]]]] = []  # line, band index, cells
     for ln in lines:
         band = max(0, min(len(ys) - 2, bisect_right(ys, ln.y) - 1))
         cells: list[list[Word]] = [[] for _ in range(ncol)]
-        for w in ln.words:
-            xc = (w[0] + w[2]) / 2
-            k = max(0, min(ncol - 1, bisect_right(xs, xc) - 1))
-            cells[k].append(w)
+        crossing = [w for w in ln.words if any(w[0] + 3 < x < w[2] - 3 for x in xs)]
+        drawn: list[float] = []
+        if crossing:  # walls drawn at this line's height (a merged title cell has none)
+            yc = ln.y
+            drawn = [x for x in xs if any(w[0] + 3 < x < w[2] - 3 for w in crossing)
+                     and any(abs(v.pos - x) <= 2.5 and v.a - 1 <= yc <= v.b + 1 for v in g.vsegs)]
+        for w0 in ln.words:
+            for w in (_split_at_walls(w0, drawn) if drawn else (w0,)):
+                xc = (w[0] + w[2]) / 2
+                k = max(0, min(ncol - 1, bisect_right(xs, xc) - 1))
+                cells[k].append(w)
         line_cells.append((ln, band, cells))
     # band-level cell text (a multi-line cell of one row reads as one)
     bands: dict[int, list[tuple[Line, list[list[Word]]]]] = {}
@@ -460,9 +478,10 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
         ordered = mono >= 0.6 or (uniq >= 0.9 and (marked >= 0.8 or _ADDR_HEAD.search(head) is not None))
         if rate >= 0.6 and uniq >= 0.75 and ordered:
             scores.append((s, -k, k, base, paged))
-    if ctx is not None and ctx.xs is not None and page - ctx.page <= 1 and _same_walls(ctx.xs, g.xs):
+    if ctx is not None and ctx.xs is not None and page - ctx.page <= 1 and _same_walls(ctx.xs, xs) \
+            and _mostly_parse(col_cells[ctx.addr_col]):
         # the table goes on from the previous page: keep its column roles
-        regs = _rows(bands, ctx.addr_col, ctx.name_col, ctx.base, _open_below(g, ctx.name_col))
+        regs = _rows(bands, ctx.addr_col, ctx.name_col, ctx.base, _open_below(g, xs, ctx.name_col))
         for r in regs:
             r.confidence = round(ctx.conf * 0.95, 3)
         ctx.page = page
@@ -471,12 +490,30 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
         return GridTable(bbox, [], rejected="no address column (cells that parse, unique, mostly increasing)")
     scores.sort(reverse=True)
     _s, _nk, best_addr, base, paged = scores[0]
-    # name column: short, unique text cells with letters; header words break ties
+    # name column: short, unique text cells with letters; header words break ties. A cell
+    # is a row's cell: the lines of a band with exactly one address read as one (a name centred or
+    # wrapped over the parameter lines of its row), else each line
+    addr_lines = {idx for idx, c, _t in col_cells[best_addr] if c is not None}
+    band_idx: dict[int, list[int]] = {}
+    for idx, (_ln, b, _cells) in enumerate(line_cells):
+        if idx >= n_head:
+            band_idx.setdefault(b, []).append(idx)
+
+    def row_texts(k: int) -> list[tuple[AddrCell | None, str]]:
+        out = []
+        for idxs in band_idx.values():
+            groups = [idxs] if sum(1 for i in idxs if i in addr_lines) == 1 else [[i] for i in idxs]
+            for grp in groups:
+                t = _cell_text([w for i in grp for w in line_cells[i][2][k]])
+                if t:
+                    out.append((parse_addr_cell(t), t))
+        return out
+
     name_scores = []
     for k in range(ncol):
         if k == best_addr:
             continue
-        ts = [t for _, c, t in col_cells[k] if c is None or re.search(r"[g-zG-Z]", t)]
+        ts = [t for c, t in row_texts(k) if c is None or re.search(r"[g-zG-Z]", t)]
         ts = [t for t in ts if not _NOT_NAME.match(t)]
         if len(ts) < 2 and not (ts and _NAME_HEAD.search(header_of[k])):
             continue
@@ -502,7 +539,7 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
     name_scores.sort(reverse=True)
     name_col = name_scores[0][1]
     conf = max(0.0, min(1.0, 0.5 * scores[0][0] + 0.5 * name_scores[0][0]))
-    regs = _rows(bands, best_addr, name_col, base, _open_below(g, name_col))
+    regs = _rows(bands, best_addr, name_col, base, _open_below(g, xs, name_col))
     t = GridTable(bbox, [], addr_header=header_of[best_addr], name_header=header_of[name_col])
     # consistency: unique names and unique addresses within one table
     one_row_ok = bool(_ADDR_HEAD.search(header_of[best_addr]) and _NAME_HEAD.search(header_of[name_col]))
@@ -526,8 +563,29 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
         r.confidence = round(conf, 3)
     t.registers = regs
     if ctx is not None:
-        ctx.xs, ctx.addr_col, ctx.name_col, ctx.base, ctx.conf, ctx.page = g.xs, best_addr, name_col, base, conf, page
+        ctx.xs, ctx.addr_col, ctx.name_col, ctx.base, ctx.conf, ctx.page = xs, best_addr, name_col, base, conf, page
     return t
+
+
+def _split_at_walls(w: Word, xs: list[float]) -> list[Word]:
+    """A word drawn across a column wall is two cells' words glued by the text layer
+    ("D/C#Hex"): cut it at the wall, at the character boundary nearest the wall's share
+    of its width (preferring a punctuation or case change)."""
+    x0, y0, x1, y1, text = w[:5]
+    inner = [x for x in xs if x0 + 3 < x < x1 - 3]
+    if not inner or len(text) < 2:
+        return [w]
+    x = inner[0]
+    est = (x - x0) / (x1 - x0) * len(text)
+
+    def boundary(i: int) -> bool:
+        a, b = text[i - 1], text[i]
+        return (not a.isalnum() and b.isalnum()) or (a.islower() and b.isupper()) or (a.isalpha() != b.isalpha())
+
+    cands = [i for i in range(1, len(text)) if boundary(i) and abs(i - est) <= 2]
+    cut = min(cands, key=lambda i: abs(i - est)) if cands else max(1, min(len(text) - 1, round(est)))
+    left = (x0, y0, x, y1, text[:cut])
+    return [left] + _split_at_walls((x, y0, x1, y1, text[cut:]), xs)
 
 
 _BIT_LABEL = re.compile(r"^([A-Za-z]{0,3})\s?(\d{1,2})$")
@@ -563,9 +621,55 @@ def _headers(line_cells, ncol: int) -> tuple[list[str], int]:
     return out, n
 
 
-def _open_below(g: Grid, k: int) -> set[int]:
+def _text_walls(xs: list[float], ys: list[float], lines: list[Line]) -> list[float]:
+    """Column walls plus the whitespace gaps that run down a drawn column: an x range of at
+    least 2 points that no line covers, except lines alone in their row band (a title, a
+    note), and that has text on both sides on at least three lines."""
+    out = [xs[0]]
+    n = len(lines)
+    band_of = [bisect_right(ys, ln.y) for ln in lines]
+    per_band: dict[int, int] = {}
+    for b in band_of:
+        per_band[b] = per_band.get(b, 0) + 1
+    for lo, hi in zip(xs, xs[1:]):
+        spans, weight = [], []
+        for ln, b in zip(lines, band_of):
+            sp = [(w[0], w[2], w[4]) for w in ln.words if lo <= (w[0] + w[2]) / 2 < hi]
+            if sp:
+                spans.append(sp)
+                weight.append(1 if per_band[b] == 1 else 3)
+        if len(spans) >= 3 and hi - lo > 30:
+            allowed = 2  # two lone lines may cross; any line of a multi-line band may not
+            nb = int(2 * (hi - lo)) + 1  # half-point bins
+            cover = [0] * nb
+            for sp, wt in zip(spans, weight):
+                for a, b, _t in sp:
+                    for i in range(max(0, int(2 * (a - lo))), min(nb, int(2 * (b - lo)) + 1)):
+                        cover[i] += wt
+            i = 0
+            while i < nb:
+                if cover[i] > allowed:
+                    i += 1
+                    continue
+                j = i
+                while j < nb and cover[j] <= allowed:
+                    j += 1
+                if j - i >= 4 and i > 0 and j < nb:
+                    mid = lo + (i + j) / 4
+                    both = [sp for sp in spans if any(b <= mid for _a, b, _t in sp) and any(a >= mid for a, _b, _t in sp)]
+                    # one word left of the gap on every line ("Set Display ...", "Set Segment ...")
+                    # is a common first word of names, not a column
+                    left = {max((w for w in sp if w[1] <= mid), key=lambda w: w[1])[2] for sp in both}
+                    if len(both) >= 3 and not (len(left) == 1 and re.fullmatch(r"[A-Za-z]{2,}", next(iter(left)))):
+                        out.append(mid)
+                i = j
+        out.append(hi)
+    return out if n else list(xs)
+
+
+def _open_below(g: Grid, xs: list[float], k: int) -> set[int]:
     """Row bands whose lower wall is not drawn across column ``k`` (the cell continues)."""
-    lo, hi = g.xs[k], g.xs[k + 1]
+    lo, hi = xs[k], xs[k + 1]
     mid = (lo + hi) / 2
     out = set()
     for b in range(len(g.ys) - 2):
@@ -605,9 +709,15 @@ def _rows(bands, addr_col: int, name_col: int, base: str, open_below: set[int]) 
         for j, (ln, cells) in enumerate(lines):
             near = min(anchors, key=lambda a: (abs(lines[a[0]][0].y - ln.y), a[0]))[0]
             groups[near].extend(cells[name_col])
+        named = [i for i, _c in anchors if _cell_text(groups[i])]
         for i, c in anchors:
-            out.append(GridRegister(_cell_text(groups[i]), addr_value(c, base), lines[i][0].y, 0.0,
-                                    alts=_alt_values(c, base)))
+            name, copy = _cell_text(groups[i]), False
+            near = min(named, key=lambda j: abs(j - i)) if named else None
+            if not name and near is not None and abs(near - i) == 1:
+                # codes stacked in one cell ("AE" over "AF") share the name beside them
+                name, copy = _cell_text(groups[near]), True
+            out.append(GridRegister(name, addr_value(c, base), lines[i][0].y, 0.0,
+                                    alts=_alt_values(c, base), alt_copy=copy))
     paired = []
     for r in out:
         paired.append(r)
