@@ -98,6 +98,7 @@ class SymInfo:
     weights: tuple[float, ...]  # per salient token (family-prefix words weigh little)
     family: str  # file + prefix: the block of definitions it belongs to
     instance: int | None = None  # the argument of a per-instance function-like macro
+    spaces: frozenset | None = None  # a decoded member: the register spaces (peripherals) it may address
 
 
 MAX_INSTANCES = 8
@@ -206,47 +207,85 @@ def symbol_infos(files: Sequence[CodeFile], part_toks: frozenset[str]) -> list[S
 MIN_FIT = 3  # exact name matches a family needs before its value transform is trusted
 
 
+def _linear_fit(pairs: Sequence[tuple[int, int]]) -> tuple[int, int, int] | None:
+    """(k, b, members fitted) of the transform value = k·addr + b most pairs agree on."""
+    votes: Counter[tuple[int, int]] = Counter()
+    sample = sorted(set(pairs))[:40]
+    for x, (a1, v1) in enumerate(sample):
+        for a2, v2 in sample[x + 1:]:
+            if a2 != a1 and (v2 - v1) % (a2 - a1) == 0:
+                k = (v2 - v1) // (a2 - a1)
+                if k >= 1:
+                    votes[(k, v1 - k * a1)] += 1
+    if not votes:
+        return None
+    (k, b), _ = max(votes.items(), key=lambda kv: (kv[1], -kv[0][0], kv[0]))
+    fit = sum(1 for a, v in set(pairs) if v == k * a + b)
+    if (k, b) == (1, 0) or fit < MIN_FIT or fit < 0.6 * len(set(pairs)):
+        return None
+    return k, b, fit
+
+
 def encoded_members(infos: Sequence[SymInfo], regs: Sequence[Register],
                     part_toks: frozenset[str]) -> list[SymInfo]:
     """Family members whose value *encodes* the address (``RegName = 0x01 << 1`` in an SPI command
-    enum, ``(offset << 8) | (block << 3)``): per family (one enum, or one macro-prefix block), the
-    transform value = a·addr + b that at least ``MIN_FIT`` members with exactly the register's
-    name agree on; every member of the family is then offered at the address it decodes to
-    (a copy of its symbol with that ``int_value``)."""
-    by_key: dict[str, list[int]] = defaultdict(list)
+    enum, ``(offset << 8) | (block << 3)``, ``address | (bank << 5) | flag``): per family (one enum,
+    or one macro-prefix block) a transform that at least ``MIN_FIT`` members with exactly the
+    register's name agree on, and every member of the family is then offered at the address it
+    decodes to (a copy of its symbol with that ``int_value``, and the register spaces it may
+    address). Two transforms are tried: value = k·addr + b, fitted per register space (a bank or
+    block of its own, ``peripheral`` of the register) and over the whole family; and flag bits
+    above the address (value = addr | high << n, n the address width), whose high part names the
+    space (``0x20`` for bank 1, ``0xC0`` for bank 2 and a MAC flag)."""
+    by_key: dict[str, list[tuple[int, str | None]]] = defaultdict(list)
     for r in regs:
         a = parse_int(r.address)
         if a is not None:
-            by_key["".join(register_tokens(r.name, part_toks))].append(a)
+            by_key["".join(register_tokens(r.name, part_toks))].append((a, r.peripheral))
     fams: dict[str, list[SymInfo]] = defaultdict(list)
     for si in infos:
         if si.sym.kind != "field" and not si.instance and si.sym.int_value is not None:
             fams[si.family].append(si)  # per-instance macros at instance 0, as the datasheet prints them
     out: list[SymInfo] = []
     for fam, members in fams.items():
-        pairs = sorted({(a, si.sym.int_value) for si in members
-                        for a in by_key.get("".join(si.salient), ())[:1]})
-        if len(pairs) < MIN_FIT or sum(1 for a, v in pairs if a == v) * 2 >= len(pairs):
+        triples = sorted({(a, si.sym.int_value, sp) for si in members for a, sp in by_key.get("".join(si.salient), ())})
+        if len({(a, v) for a, v, _ in triples}) < MIN_FIT or sum(1 for a, v, _ in triples if a == v) * 2 >= len(triples):
             continue
-        votes: Counter[tuple[int, int]] = Counter()
-        sample = pairs[:40]
-        for x, (a1, v1) in enumerate(sample):
-            for a2, v2 in sample[x + 1:]:
-                if a2 != a1 and (v2 - v1) % (a2 - a1) == 0:
-                    k = (v2 - v1) // (a2 - a1)
-                    if k >= 1:
-                        votes[(k, v1 - k * a1)] += 1
-        if not votes:
+        # (a) value = k·addr + b, per register space, else over the family
+        linear: list[tuple[int, int, frozenset | None, int]] = []
+        for sp in sorted({sp for _, _, sp in triples}, key=str):
+            f = _linear_fit([(a, v) for a, v, s2 in triples if s2 == sp])
+            if f:
+                linear.append((f[0], f[1], frozenset({sp}), f[2]))
+        if not linear:
+            f = _linear_fit([(a, v) for a, v, _ in triples])
+            if f:
+                linear.append((f[0], f[1], None, f[2]))
+        # (b) flag bits above the address: the low bits are the address, the high part a space
+        width = max(a for a, _, _ in triples).bit_length()
+        high: dict[int, set] = defaultdict(set)
+        or_fit = 0
+        if width >= 3:
+            mask = (1 << width) - 1
+            for a, v, sp in triples:
+                if v & mask == a and v >= 0:
+                    high[v >> width].add(sp)
+                    or_fit += 1
+        if or_fit < MIN_FIT or or_fit < 0.6 * len(triples) or list(high) == [0]:
+            or_fit = 0
+        if or_fit > sum(f[3] for f in linear):
+            for si in members:
+                v = si.sym.int_value
+                if v is not None and v >= 0 and (v >> width) in high:
+                    out.append(SymInfo(si.file, replace(si.sym, int_value=v & mask, role=None), si.salient, si.weights,
+                                       si.family, si.instance, frozenset(high[v >> width])))
             continue
-        (k, b), _ = max(votes.items(), key=lambda kv: (kv[1], -kv[0][0], kv[0]))
-        fit = sum(1 for a, v in pairs if v == k * a + b)
-        if (k, b) == (1, 0) or fit < MIN_FIT or fit < 0.6 * len(pairs):
-            continue
-        for si in members:
-            d, rem = divmod(si.sym.int_value - b, k)
-            if rem == 0 and d >= 0:
-                out.append(SymInfo(si.file, replace(si.sym, int_value=d, role=None), si.salient, si.weights, si.family,
-                                   si.instance))
+        for k, b, spaces, _ in linear:
+            for si in members:
+                d, rem = divmod(si.sym.int_value - b, k)
+                if rem == 0 and d >= 0:
+                    out.append(SymInfo(si.file, replace(si.sym, int_value=d, role=None), si.salient, si.weights,
+                                       si.family, si.instance, spaces))
     return out
 
 
@@ -374,6 +413,8 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
             for si in pool:
                 if si.sym.role in ("base", "instance") or (si.sym.role == "bit" and not register_named(si.sym)):
                     continue  # a bit position or mask, or a peripheral's base: not one register
+                if si.spaces is not None and r.peripheral not in si.spaces:
+                    continue  # a decoded member addresses its own bank or block only
                 if si.sym.kind == "field":
                     if ev != "offset" and r.address_kind != "offset" and i not in named_periph:
                         continue

@@ -487,3 +487,67 @@ def test_part_number_from_the_title_and_first_page_not_from_names_or_documents()
                      Register(name="SYS_CTRL", address="0x03", peripheral="ZQM811")]
     one.sections[0].text = "ZQM811 functional overview"
     assert part_numbers(one) == ["zqm811"]
+
+
+def _banked_sheet(rows):
+    return Datasheet(source="zq4711.pdf", pages=1, title="ZQ4711 controller",
+                     registers=[Register(name=n, address=a, peripheral=sp) for n, a, sp in rows])
+
+
+def test_bank_and_flag_bits_above_the_address():
+    # value = address | (bank << 5) | 0x80 for the MAC bank: the high part says which bank
+    rows = [("ZCTL", "0x1f", None), ("PTRL", "0x00", "Bank 0"), ("ENDL", "0x02", "Bank 0"), ("LENL", "0x04", "Bank 0"),
+            ("HASH0", "0x00", "Bank 1"), ("HASH1", "0x01", "Bank 1"), ("FILTER", "0x18", "Bank 1"),
+            ("MCON1", "0x00", "Bank 2"), ("MCON3", "0x02", "Bank 2"), ("MGAPL", "0x06", "Bank 2"), ("REVID", "0x12", "Bank 3")]
+    text = """// zq4711: control register = address | bank << 5 | MAC flag
+#define ZCTL    0x1F
+#define PTR     (0x00|0x00)
+#define END     (0x02|0x00)
+#define LEN     (0x04|0x00)
+#define HASH0   (0x00|0x20)
+#define HASH1   (0x01|0x20)
+#define FILTER  (0x18|0x20)
+#define MCON1   (0x00|0x40|0x80)
+#define MCON3   (0x02|0x40|0x80)
+#define MGAP    (0x06|0x40|0x80)
+#define REVID   (0x12|0x60)
+#define FILTER_UCEN 0x80
+#define MCON1_RXEN  0x01
+"""
+    f = parse_code("zq4711.c", text.encode())
+    res = map_pair(_banked_sheet(rows), [f], {"zq4711.c": text})
+    links = {(lk.peripheral, lk.register): (lk.symbol, lk.line) for lk in res.links}
+    assert links[("Bank 2", "MCON1")] == ("MCON1", 9)
+    assert links[("Bank 1", "HASH0")] == ("HASH0", 6)  # 0x20 decodes to bank 1, address 0
+    assert links[("Bank 0", "PTRL")] == ("PTR", 3)  # a 16-bit pointer named once: its low byte
+    assert links[("Bank 2", "MGAPL")] == ("MGAP", 11)
+    assert links[("Bank 3", "REVID")] == ("REVID", 12)
+    assert len(links) == len(rows)  # FILTER_UCEN (0x80) and MCON1_RXEN (0x01) are bits
+
+
+def test_linear_encoding_fitted_per_register_block():
+    # common registers at (offset << 8) | (0 << 3), socket registers at (offset << 8) | (1 << 3)
+    rows = [("MODE", "0x0000", "common"), ("GATEWAY", "0x0001", "common"), ("SUBNET", "0x0005", "common"),
+            ("VERSION", "0x0039", "common"), ("Sn_MODE", "0x0000", "socket"), ("Sn_CMD", "0x0001", "socket"),
+            ("Sn_IRQ", "0x0002", "socket"), ("Sn_STATUS", "0x0003", "socket"), ("Sn_TTL", "0x0016", "socket")]
+    text = """/* zq4711 */
+enum zq_reg {
+  MODE = (0x0000 << 8) | (0 << 3),
+  GATEWAY = (0x0001 << 8) | (0 << 3),
+  SUBNET = (0x0005 << 8) | (0 << 3),
+  VERSIONR = (0x0039 << 8) | (0 << 3),
+  Sn_MODE = (0x0000 << 8) | (1 << 3),
+  Sn_CMD = (0x0001 << 8) | (1 << 3),
+  Sn_IRQ = (0x0002 << 8) | (1 << 3),
+  Sn_STATUS = (0x0003 << 8) | (1 << 3),
+  Sn_TIMETOLIVE = (0x0016 << 8) | (1 << 3),
+};
+"""
+    f = parse_code("zq4711.h", text.encode())
+    res = map_pair(_banked_sheet(rows), [f], {"zq4711.h": text})
+    links = {(lk.peripheral, lk.register): (lk.symbol, lk.line) for lk in res.links}
+    assert links[("socket", "Sn_MODE")] == ("Sn_MODE", 7)
+    assert links[("common", "MODE")] == ("MODE", 3)
+    assert links[("common", "VERSION")] == ("VERSIONR", 6)
+    assert links[("socket", "Sn_TTL")] == ("Sn_TIMETOLIVE", 11)  # by its decoded address in its block
+    assert len(links) == len(rows)
