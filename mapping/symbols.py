@@ -82,8 +82,11 @@ def _salient_tokens(name: str, frequent: set[str], part_toks: frozenset[str]) ->
         j -= 1
     prefix = "_".join(toks[:j])
     # a part number split in two by the identifier splitter (``ds`` ``1307``) goes as a whole
+    # (or a chip family with an ``x`` wildcard: ``bmex`` ``80``)
     drop = {k for k in range(len(toks) - 1) if toks[k].isalpha() and len(toks[k]) <= 6 and toks[k + 1].isdigit()
             and len(toks[k + 1]) >= 3}
+    drop |= {j for k in range(len(toks) - 1) if toks[k].isalpha() and 3 <= len(toks[k]) <= 6 and toks[k].endswith("x")
+             and toks[k + 1].isdigit() and len(toks[k + 1]) == 2 for j in (k, k + 1)}
     kept = [t for k, t in enumerate(toks) if k not in drop and t not in GENERIC and t not in part_toks
             and not is_part_token(t)] or list(toks[-1:])
     weights = tuple(FREQUENT_WEIGHT if t in frequent else 1.0 for t in kept)

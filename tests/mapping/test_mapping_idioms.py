@@ -551,3 +551,16 @@ enum zq_reg {
     assert links[("common", "VERSION")] == ("VERSIONR", 6)
     assert links[("socket", "Sn_TTL")] == ("Sn_TIMETOLIVE", 11)  # by its decoded address in its block
     assert len(links) == len(rows)
+
+
+def test_family_prefix_with_an_x_wildcard_is_not_a_register_word():
+    regs = [("config", "0xf5"), ("status", "0xf3"), ("reset", "0xe0"), ("id", "0xd0")]
+    text = """/* zq4711 / zq4811 shared driver */
+#define ZQX711_CHIP_ID_REG   (0xD0)
+#define ZQEX11_RST_REG       (0xE0)
+#define ZQX711_STAT_REG      (0xF3)
+#define ZQX711_CONFIG_REG    (0xF5)
+"""
+    links = _links("zqx711_internals.h", text, regs)
+    assert links["reset"] == ("ZQEX11_RST_REG", "zqx711_internals.h", 3)
+    assert len(links) == 4
