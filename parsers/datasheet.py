@@ -28,6 +28,7 @@ from firmcorpus.parsers.models import Datasheet, EncryptedPDFError, Field, NotAP
 from firmcorpus.parsers.pdf_grid import GridContext, grids, read_grid, ruling_segments
 from firmcorpus.parsers.pdf_headings import heading_registers
 from firmcorpus.parsers.pdf_layout import group_lines
+from firmcorpus.parsers.pdf_matrix import find_matrices
 from firmcorpus.parsers.pdf_registers import (
     PageContext,
     RawRegister,
@@ -54,6 +55,8 @@ _BAREHEX = re.compile(r"^\s*[0-9A-F]{2,4}\s*$", re.M)
 # structural candidacy for the grid reader: address-like tokens in any printed form
 # (``0x1F``, ``1Fh``, letter-first ``B0h``, ``(04h)``, bare two-digit hex cells, binary bytes)
 _ANYHEX = re.compile(r"(?<![\w.])(?:0x[0-9a-f]{1,8}|[0-9a-f]{1,4}h|[0-9A-F]{2}|[01]{4}[\s_]?[01]{4}b?)(?![\w.])", re.I)
+# a header row of column offsets of a 2-D register matrix (parsers.pdf_matrix)
+_MATRIX_CUE = re.compile(r"(?<![\w/])0\s*(?:/\s*8\s*)?\s1\s*(?:/\s*9\s*)?\s2\s*(?:/\s*A\s*)?\s3\b")
 _NUM_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,5})\.?\s+([A-Z][^\n]{1,90})$")
 
 
@@ -141,7 +144,7 @@ def _parse(doc, name: str, pages: tuple[int, int] | None) -> Datasheet:
         hexes = len(_HEXLIKE.findall(txt))
         if (cues >= 2 and (hexes >= 4 or len(_BAREHEX.findall(txt)) >= 6)) or _BLOCK_CUE.search(txt) or (cues >= 4 and re.search(r"\bbit\s*7\b|\bD7\b|\b15\b", txt)):
             candidates.append(pno)
-        elif len(_ANYHEX.findall(txt)) >= 6:
+        elif len(_ANYHEX.findall(txt)) >= 6 or _MATRIX_CUE.search(txt):
             grid_only.add(pno)
     if not ds.title:
         for pno in sorted(page_text):
@@ -348,6 +351,7 @@ def _registers(doc, candidates: list[int], ds: Datasheet,
         n_before = len(raw)
         if pno in grid_only:
             raw.extend(_grid_registers(page, pno, [w[:5] for w in words], [], ds, gctx))
+            raw[n_before:] = _with_matrices(raw[n_before:], [w[:5] for w in words], None, pno)
             continue
         lines = group_lines([w[:5] for w in words])
         tables = read_tables(lines, height)
@@ -385,6 +389,7 @@ def _registers(doc, candidates: list[int], ds: Datasheet,
         if grid_regs:
             raw[n_before:] = [r for r in page_word if not r.replaced]
             raw.extend(grid_regs)
+        raw[n_before:] = _with_matrices(raw[n_before:], [w[:5] for w in words], lines, pno)
         raw.extend(_caption_registers(lines, raw, block_regs, pno))
         width = page.rect.width
         head_x = {b.y0: b.x0 for b in blocks}
@@ -505,6 +510,20 @@ def _grid_registers(page, pno: int, words, word_regs: list[RawRegister], ds: Dat
 
 
 _CAPTION_ADDR = re.compile(r"address\s*(?:=\s*)?(0x[0-9a-f]+|[0-9a-f]+h)\b", re.I)
+
+
+def _with_matrices(page_regs: list[RawRegister], words, lines, pno: int) -> list[RawRegister]:
+    """A 2-D register matrix on the page (``parsers.pdf_matrix``) replaces what the table
+    readers made of its region (row labels read as addresses, one column's names)."""
+    mats = find_matrices(words, lines)
+    if not mats:
+        return page_regs
+    spans = [(m.bbox[1], m.bbox[3]) for m in mats]
+    out = [r for r in page_regs if not (r.region and any(min(r.region[1], b) - max(r.region[0], a) > 0 for a, b in spans))]
+    for n, m in enumerate(mats, 1):
+        out.extend(RawRegister(mr.name, mr.address, page=pno, source="table", confidence=mr.confidence,
+                               table=f"p{pno}.m{n}", region=(m.bbox[1], m.bbox[3])) for mr in m.registers)
+    return out
 
 
 def _caption_registers(lines, raw: list[RawRegister], block_regs, pno: int) -> list[RawRegister]:
