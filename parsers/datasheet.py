@@ -25,6 +25,7 @@ import pymupdf
 
 from firmcorpus.core.errors import UserError
 from firmcorpus.parsers.models import Datasheet, EncryptedPDFError, Field, NotAPDFError, Peripheral, Register, Section
+from firmcorpus.parsers.pdf_columns import read_unruled, unruled_tables
 from firmcorpus.parsers.pdf_grid import GridContext, grids, read_grid, ruling_segments
 from firmcorpus.parsers.pdf_headings import heading_registers
 from firmcorpus.parsers.pdf_layout import group_lines
@@ -350,7 +351,9 @@ def _registers(doc, candidates: list[int], ds: Datasheet,
             continue
         n_before = len(raw)
         if pno in grid_only:
-            raw.extend(_grid_registers(page, pno, [w[:5] for w in words], [], ds, gctx))
+            drawn: list[tuple[float, float]] = []
+            raw.extend(_grid_registers(page, pno, [w[:5] for w in words], [], ds, gctx, drawn))
+            raw.extend(_unruled_registers(page, pno, [w[:5] for w in words], None, raw[n_before:], ds, drawn))
             raw[n_before:] = _with_matrices(raw[n_before:], [w[:5] for w in words], None, pno)
             continue
         lines = group_lines([w[:5] for w in words])
@@ -385,10 +388,12 @@ def _registers(doc, candidates: list[int], ds: Datasheet,
         # the grid reader: drawn tables typed by content; where it and the header reader read
         # the same region, the one with more register rows wins
         page_word = [r for r in raw[n_before:]]
-        grid_regs = _grid_registers(page, pno, [w[:5] for w in words], page_word, ds, gctx)
+        drawn = []
+        grid_regs = _grid_registers(page, pno, [w[:5] for w in words], page_word, ds, gctx, drawn)
         if grid_regs:
             raw[n_before:] = [r for r in page_word if not r.replaced]
             raw.extend(grid_regs)
+        raw.extend(_unruled_registers(page, pno, [w[:5] for w in words], lines, raw[n_before:], ds, drawn))
         raw[n_before:] = _with_matrices(raw[n_before:], [w[:5] for w in words], lines, pno)
         raw.extend(_caption_registers(lines, raw, block_regs, pno))
         width = page.rect.width
@@ -433,13 +438,13 @@ def _heading_family(heads, raw: list[RawRegister], ds: Datasheet) -> list[RawReg
     name (parameter rows of the command described below the heading) are dropped."""
     if not heads:
         return []
-    summary = {r.address for r in raw if r.table and (".w" in r.table or ".t" in r.table)}
+    summary = {r.address for r in raw if r.table and (".w" in r.table or ".t" in r.table or ".c" in r.table)}
     if sum(1 for h in heads if h.address in summary) >= 0.5 * len(heads):
         heads = [h for h in heads if h.address in summary]
     else:
         named = {h.address: _norm(h.name) for h in heads}
         before = len(raw)
-        raw[:] = [r for r in raw if not (r.table and ".t" in r.table and r.address in named
+        raw[:] = [r for r in raw if not (r.table and (".t" in r.table or ".c" in r.table) and r.address in named
                                          and _norm(r.name) != named[r.address])]
         if len(raw) < before:
             ds.warnings.append(f"{before - len(raw)} drawn-table row(s) at heading-defined addresses dropped")
@@ -457,14 +462,15 @@ def _drop_redescribed(raw: list[RawRegister], ds: Datasheet) -> list[RawRegister
             size[r.table] = size.get(r.table, 0) + 1
     by_table: dict[str, list[RawRegister]] = {}
     for r in raw:
-        if r.table and ".t" in r.table:
+        if r.table and (".t" in r.table or ".c" in r.table):
             by_table.setdefault(r.table, []).append(r)
     drop: set[str] = set()
     for tid, rs in by_table.items():
         # held: addresses of headings, header-read tables, and drawn tables larger than this one
         held: dict[int, set[str]] = {}
         for r in raw:
-            if r.table and r.table != tid and (".t" not in r.table or size[r.table] >= max(5, 2 * len(rs))):
+            if r.table and r.table != tid and ((".t" not in r.table and ".c" not in r.table)
+                                               or size[r.table] >= max(5, 2 * len(rs))):
                 held.setdefault(r.address, set()).add(_norm(r.name))
         clash = sum(1 for r in rs if r.address in held and _norm(r.name) not in held[r.address])
         if clash >= 0.6 * len(rs):
@@ -474,7 +480,7 @@ def _drop_redescribed(raw: list[RawRegister], ds: Datasheet) -> list[RawRegister
 
 
 def _grid_registers(page, pno: int, words, word_regs: list[RawRegister], ds: Datasheet,
-                    gctx: GridContext) -> list[RawRegister]:
+                    gctx: GridContext, drawn: list | None = None) -> list[RawRegister]:
     """Registers of the drawn tables of one page (``parsers.pdf_grid``); rejected candidate
     tables become warnings. Header-reader rows in a region the grid reads better are marked
     ``replaced``."""
@@ -484,6 +490,8 @@ def _grid_registers(page, pno: int, words, word_regs: list[RawRegister], ds: Dat
     out: list[RawRegister] = []
     for n, g in enumerate(grids(segs), 1):
         t = read_grid(g, words, gctx, pno)
+        if drawn is not None and not (t.rejected or "").startswith(("empty", "no address column")):
+            drawn.append((g.y0, g.y1))  # a drawn table the grid reader judged (read or rejected)
         tid = f"p{pno}.t{n}"
         if t.rejected:
             if t.rejected not in ("empty",) and t.addr_header:
@@ -505,11 +513,8 @@ def _grid_registers(page, pno: int, words, word_regs: list[RawRegister], ds: Dat
             r.replaced = True
         for gr in t.registers:
             out.append(RawRegister(gr.name, gr.address, page=pno, source="table", confidence=gr.confidence,
-                                   table=tid))
+                                   table=tid, region=(y0, y1)))
     return out
-
-
-_CAPTION_ADDR = re.compile(r"address\s*(?:=\s*)?(0x[0-9a-f]+|[0-9a-f]+h)\b", re.I)
 
 
 def _with_matrices(page_regs: list[RawRegister], words, lines, pno: int) -> list[RawRegister]:
@@ -524,6 +529,36 @@ def _with_matrices(page_regs: list[RawRegister], words, lines, pno: int) -> list
         out.extend(RawRegister(mr.name, mr.address, page=pno, source="table", confidence=mr.confidence,
                                table=f"p{pno}.m{n}", region=(m.bbox[1], m.bbox[3])) for mr in m.registers)
     return out
+
+
+def _unruled_registers(page, pno: int, words, lines, page_regs: list[RawRegister],
+                       ds: Datasheet, drawn: list | None = None) -> list[RawRegister]:
+    """Registers of the unruled tables of one page that neither the header reader nor the grid
+    reader read (``parsers.pdf_columns``: aligned address tokens, whitespace columns, columns
+    typed by content, consistency checks)."""
+    if lines is None:
+        lines = group_lines(words)
+    out: list[RawRegister] = []
+    # regions other readers read, and drawn tables (read or rejected by the grid reader)
+    taken = [r.region for r in page_regs if r.region and not r.replaced] + list(drawn or [])
+    for n, t in enumerate(unruled_tables(lines, page.rect.width, page.rect.height), 1):
+        y0, y1 = t.bbox[1], t.bbox[3]
+        if any(min(y1, b) - max(y0, a) > 0.3 * min(y1 - y0, b - a + 1) for a, b in taken):
+            continue  # another reader already read this region
+        res = read_unruled(t)
+        if res.rejected:
+            if res.addr_header or res.name_header:
+                ds.warnings.append(f"page {pno} unruled table {n}: not read as a register map ({res.rejected})")
+            continue
+        taken.append((y0, y1))
+        for ur in res.registers:
+            out.append(RawRegister(ur.name, ur.address, page=pno, source="table",
+                                   confidence=round(0.9 * res.confidence, 3), table=f"p{pno}.c{n}",
+                                   region=(y0, y1)))
+    return out
+
+
+_CAPTION_ADDR = re.compile(r"address\s*(?:=\s*)?(0x[0-9a-f]+|[0-9a-f]+h)\b", re.I)
 
 
 def _caption_registers(lines, raw: list[RawRegister], block_regs, pno: int) -> list[RawRegister]:

@@ -268,6 +268,7 @@ def read_tables(lines: list[Line], page_height: float) -> list[Table]:
         bounds = column_bounds([c.label for c in cols])
         bare_hex = cols[addr].qual != "dec"
         bounds = _refine_bounds(cols, bounds, lines[hi + 1:hi + 60], page_height)
+        first_right = min(bounds[0][1], cols[0].label.x1 + 4) if len(cols) > 1 else 1e9
         # data lines below the band
         data: list[tuple[Line, list[list[Word]]]] = []
         prev_bottom = lines[hi].bottom
@@ -276,7 +277,11 @@ def read_tables(lines: list[Line], page_height: float) -> list[Table]:
             ln = lines[j]
             gap = ln.top - prev_bottom
             limit = max(28.0, 3.0 * (sorted(gaps)[len(gaps) // 2] if gaps else 10.0))
-            if gap > limit or ln.top > 0.94 * page_height or _STOP_FIRST.match(ln.words[0][4]):
+            # a caption or note line ends the table only where it starts at the table's left
+            # edge: "Note: ..." or a footnote mark inside a cell (right of the first column)
+            # belongs to that cell
+            if gap > limit or ln.top > 0.94 * page_height or (
+                    _STOP_FIRST.match(ln.words[0][4]) and ln.words[0][0] < first_right):
                 break
             if _header_score(ln) >= 3 and not _is_data_line(ln) and data:
                 break
@@ -336,6 +341,24 @@ def clean_field_name(s: str) -> str:
     return s.strip(" ,;:")
 
 
+_INDEX = re.compile(r"\[(\d{1,3})\]$")
+
+
+def array_indexed(names: list[str]) -> bool:
+    """Whether a trailing ``[n]`` in this table's names is an array index (``SyncWord[0]``,
+    ``SyncWord[1]``: several names carry one, with different numbers) rather than a footnote
+    mark (one or two names with ``[1]``)."""
+    idx = [m.group(1) for m in (_INDEX.search(clean_text(n)) for n in names) if m]
+    return len(idx) >= 2 and len(set(idx)) >= 2
+
+
+def _clean_marks(s: str) -> str:
+    """A name keeping its array index, losing ``(1)`` and ``*`` marks."""
+    s = clean_text(s)
+    s = re.sub(r"\s*(\(\d+\)|\*+|\(note \d+\))$", "", s, flags=re.I)
+    return s.strip(" ,;:")
+
+
 def clean_name(s: str) -> str:
     s = clean_text(s)
     s = _FOOTNOTE.sub("", s)
@@ -370,9 +393,11 @@ def registers_from_table(t: Table, page_no: int, rules: list[tuple[float, float,
     desc_col = t.col("desc") if cols[t.name_col].role != "desc" else None
     bit_cols = [k for k, c in enumerate(cols) if c.role == "bit"]
     bare_hex = cols[t.addr_col].qual != "dec"
+    indexed = array_indexed([row.name_text(t.name_col) for row in t.rows])
     for row in t.rows:
         addr, is_range = parse_address(row.text(t.addr_col), bare_hex)
-        name = clean_name(row.name_text(t.name_col))
+        raw_name = clean_text(row.name_text(t.name_col))
+        name = clean_name(raw_name) if not indexed or not _INDEX.search(raw_name) else _clean_marks(raw_name)
         if addr is None or not name or _NOT_NAME.match(name) or not re.search(r"[A-Za-z]", name):
             continue
         if re.search(r"\b(?:reserved|rsvd)\b", name, re.I):

@@ -1,0 +1,430 @@
+"""Unruled register tables found by their content: aligned address tokens and whitespace columns.
+
+``parsers.pdf_registers`` reads tables under a header band whose words name the columns, and
+``parsers.pdf_grid`` reads tables whose cells are drawn. A table printed with neither (no
+rulings, headers such as "Instruction Format", "Reg", "COMMAND CODE" or no header at all) is
+found here from the page's word geometry alone:
+
+1. **Anchor tokens**: the cells of a line (words closer than a space, see ``line_labels``;
+   two adjacent 4-digit binary groups join) that parse under the tolerant address grammar
+   of ``parsers.pdf_grid`` (``0x1F``, ``1Fh``, ``B0h``, ``(04h)``, ``0x02, 0x03``,
+   ``0010 0000``, bare ``0F``). A hex number inside prose is never a cell of its own.
+2. **Address columns**: anchor tokens aligned on their left edge, centre or right edge in
+   three or more lines, split into runs where a caption or a full-width paragraph
+   intervenes or the rows are far apart.
+3. **Column walls** from the whitespace rivers of the run's lines (x positions no data
+   line covers), a few header lines above the first row kept as the header.
+4. **Typing by content** (``read_unruled``): the address column is the one whose row cells
+   parse, are unique and mostly ordered (the number base decided per column from its
+   evidence, ``column_base``); the name column holds short, unique, identifier-like cells;
+   header words only break ties (and veto columns of bit numbers, values, descriptions).
+5. **Consistency checks** reject tables that are not register maps (value -> meaning tables,
+   conditions, memory regions, repeated names or addresses), each with its reason.
+
+Nothing here names a vendor, a part or a file; everything is a property of the page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from firmcorpus.parsers.pdf_grid import AddrCell, addr_value, column_base, parse_addr_cell
+from firmcorpus.parsers.pdf_layout import Label, Line, line_labels
+
+_CAPTION = re.compile(r"^(table|figure|fig\.)\s*[\dA-Z]", re.I)
+_BIN4 = re.compile(r"^[01]{4}$")
+MAX_TOKEN_CHARS = 24
+MIN_ROWS = 3
+
+
+@dataclass
+class Anchor:
+    line: int  # index into the page's lines
+    x0: float
+    x1: float
+    text: str
+
+
+def _cells(line: Line) -> list[Label]:
+    """Cells of one line; two adjacent 4-digit binary groups ("0010 0000") are one cell."""
+    labs = line_labels(line)
+    out: list[Label] = []
+    for lab in labs:
+        if out and _BIN4.match(out[-1].text) and _BIN4.match(lab.text):
+            h = max(w[3] - w[1] for w in line.words) if line.words else 10.0
+            if lab.x0 - out[-1].x1 <= 1.6 * h:
+                out[-1] = Label(out[-1].x0, lab.x1, out[-1].y, out[-1].text + " " + lab.text)
+                continue
+        out.append(Label(lab.x0, lab.x1, lab.y, lab.text))
+    return out
+
+
+def anchors_of(lines: list[Line]) -> list[Anchor]:
+    out = []
+    for i, ln in enumerate(lines):
+        for lab in _cells(ln):
+            t = lab.text
+            if len(t) > MAX_TOKEN_CHARS or not re.search(r"\d", t):
+                continue
+            if parse_addr_cell(t) is not None:
+                out.append(Anchor(i, lab.x0, lab.x1, t))
+    return out
+
+
+def _align_clusters(anchors: list[Anchor], tol: float = 3.5) -> list[list[Anchor]]:
+    """Groups of anchors sharing a left edge, a centre or a right edge (largest first, each
+    anchor in one group)."""
+    cands: list[list[Anchor]] = []
+    for key in (lambda a: a.x0, lambda a: (a.x0 + a.x1) / 2, lambda a: a.x1):
+        srt = sorted(anchors, key=key)
+        cur: list[Anchor] = []
+        for a in srt:
+            if cur and key(a) - key(cur[-1]) > tol:
+                cands.append(cur)
+                cur = []
+            cur.append(a)
+        if cur:
+            cands.append(cur)
+    cands = [c for c in cands if len({a.line for a in c}) >= MIN_ROWS]
+    cands.sort(key=lambda c: -len(c))
+    used: set[int] = set()
+    out = []
+    for c in cands:
+        free = [a for a in c if id(a) not in used]
+        # one anchor per line
+        by_line: dict[int, Anchor] = {}
+        for a in free:
+            by_line.setdefault(a.line, a)
+        if len(by_line) >= MIN_ROWS:
+            out.append(sorted(by_line.values(), key=lambda a: a.line))
+            used.update(id(a) for a in by_line.values())
+    return out
+
+
+def _breaker(ln: Line, page_w: float, col_x0: float) -> bool:
+    """A line that cannot sit inside a table: a caption, or a paragraph line as wide as the
+    page that starts left of the address column."""
+    if _CAPTION.match(ln.text):
+        return True
+    span = max(w[2] for w in ln.words) - min(w[0] for w in ln.words)
+    if span > 0.6 * page_w and ln.x0 <= col_x0 + 2:
+        labs = line_labels(ln)
+        return any(lab.x1 - lab.x0 > 0.5 * page_w for lab in labs)
+    return False
+
+
+def _runs(lines: list[Line], col: list[Anchor], page_w: float, page_h: float) -> list[list[Anchor]]:
+    runs: list[list[Anchor]] = []
+    cur: list[Anchor] = []
+    x0 = min(a.x0 for a in col)
+    for a in col:
+        if lines[a.line].top > 0.95 * page_h:
+            continue
+        if cur:
+            prev = cur[-1]
+            gap = lines[a.line].y - lines[prev.line].y
+            broken = gap > 160 or any(_breaker(lines[j], page_w, x0) for j in range(prev.line + 1, a.line))
+            if broken:
+                runs.append(cur)
+                cur = []
+        cur.append(a)
+    if cur:
+        runs.append(cur)
+    return [r for r in runs if len(r) >= MIN_ROWS]
+
+
+def _walls(lines: list[Line], lo: float, hi: float) -> list[float]:
+    """Column walls: centres of the x ranges that no cell of these lines covers."""
+    n = int(hi - lo) + 2
+    if n <= 2:
+        return []
+    cover = [0] * n
+    for ln in lines:
+        for lab in _cells(ln):
+            i0 = max(0, int(lab.x0 - lo))
+            i1 = min(n - 1, int(lab.x1 - lo) + 1)
+            for i in range(i0, i1):
+                cover[i] += 1
+    walls = []
+    i = 0
+    while i < n:
+        if cover[i] == 0:
+            j = i
+            while j + 1 < n and cover[j + 1] == 0:
+                j += 1
+            if i > 0 and j < n - 1:
+                walls.append(lo + (i + j) / 2)
+            i = j + 1
+        else:
+            i += 1
+    return walls
+
+
+def _overlaps(lab: Label, x0: float, x1: float) -> bool:
+    return min(lab.x1, x1) - max(lab.x0, x0) > 0.3 * min(lab.x1 - lab.x0, x1 - x0)
+
+
+@dataclass
+class UnruledTable:
+    header: list[Line]
+    rows: list[list[Line]]  # each row: its lines, the first holding the address cell
+    xs: list[float]  # column walls
+    bbox: tuple[float, float, float, float]
+
+
+def unruled_tables(lines: list[Line], page_w: float, page_h: float) -> list[UnruledTable]:
+    """Unruled tables of one page (column walls from whitespace, a row per line with a cell
+    in the address column), each seeded by a column of aligned address tokens."""
+    out: list[UnruledTable] = []
+    anchors = anchors_of(lines)
+    if len(anchors) < MIN_ROWS:
+        return out
+    seen: set[tuple[int, int]] = set()
+    for col in _align_clusters(anchors):
+        for run in _runs(lines, col, page_w, page_h):
+            first, last = run[0].line, run[-1].line
+            cx0, cx1 = min(a.x0 for a in run), max(a.x1 for a in run)
+            pitch = (lines[last].y - lines[first].y) / max(1, len(run) - 1)
+            # rows above the first parsing one whose address cell does not parse ("0000 AAAA",
+            # "N.A."): a cell in the address column with a digit in it
+            top = first
+            j = first - 1
+            while j >= 0 and lines[top].top - lines[j].bottom <= pitch + 4 and not _breaker(lines[j], page_w, cx0):
+                cell = [c for c in _cells(lines[j]) if _overlaps(c, cx0, cx1)]
+                if cell and not any(re.search(r"\d", c.text) and len(c.text) <= 12 for c in cell):
+                    break  # a header word over the address column
+                if cell:
+                    top = j
+                j -= 1
+            # header: up to three lines right above the first row
+            head = top
+            while head - 1 >= 0 and top - (head - 1) <= 3 and lines[head].top - lines[head - 1].bottom <= 14 \
+                    and not _breaker(lines[head - 1], page_w, cx0) \
+                    and not any(parse_addr_cell(c.text) is not None for c in _cells(lines[head - 1])):
+                head -= 1
+            # rows run on below the last anchor line as far as one row pitch
+            end = last
+            while end + 1 < len(lines) and lines[end + 1].y - lines[last].y <= min(pitch, 60) \
+                    and lines[end + 1].top < 0.95 * page_h and not _breaker(lines[end + 1], page_w, cx0) \
+                    and not any(_overlaps(c, cx0, cx1) for c in _cells(lines[end + 1])):
+                end += 1
+            if (top, end) in seen:
+                continue
+            seen.add((top, end))
+            data = lines[top:end + 1]
+            lo = min(ln.x0 for ln in data)
+            hi = max(max(w[2] for w in ln.words) for ln in data)
+            walls = _walls(data, lo, hi)
+            if not walls:
+                continue
+            rows: list[list[Line]] = []
+            for k in range(top, end + 1):
+                if not rows or any(_overlaps(c, cx0, cx1) for c in _cells(lines[k])):
+                    rows.append([lines[k]])
+                else:
+                    rows[-1].append(lines[k])
+            out.append(UnruledTable(lines[head:top], rows, [lo - 1.0] + walls + [hi + 1.0],
+                                    (lo, lines[head].top, hi, lines[end].bottom)))
+    out.sort(key=lambda t: (t.bbox[1], t.bbox[0]))
+    return out
+
+
+# --------------------------------------------------------------------------- typing by content
+
+_NO_ADDR_HEAD = re.compile(r"^(bits?|bit\s*\w*|default|reset|value|values|size|width|length|len|page|pin|por|"
+                           r"init\w*|data|d\d|db\d|qty|count|min|max|typ|unit|units|r/w|access|type)\b", re.I)
+_ADDR_HEAD = re.compile(r"addr|offset|pointer|index|\breg\b|^reg(ister)?s?$|register\s*(#|no|num|0x|addr|index)|"
+                        r"\bhex\b|\bcode\b|op-?code|command|cmd|instruction|sub-?address|format", re.I)
+_NAME_HEAD = re.compile(r"name|register|symbol|mnemonic|abbrev|acronym|command|instruction|function|\bmode\b", re.I)
+_NO_NAME_HEAD = re.compile(r"descr|comment|remark|content|value|data\s*type|default|reset|access|\bunits?\b|"
+                           r"\bbits?\b|r/w|operation", re.I)
+_VALUE_HEAD = re.compile(r"\b(?:limit|threshold|minimum|maximum|typical|temperature|voltage|current|frequency|"
+                         r"range|min|max|typ)\b", re.I)
+_ADDR_WORD = re.compile(r"addr|offset|pointer|index|\breg|code|command|instruction|cmd", re.I)
+_PARAM_HEAD = re.compile(r"parameter|coefficient|variable|calibration", re.I)
+_IDENT = re.compile(r"^[A-Za-z][\w.\-/\[\]<>:]*$")
+_PROSE = re.compile(r"\b(the|is|are|be|to|of|when|this|will|shall|if)\b", re.I)
+_NOT_NAME = re.compile(r"^(reserved|rsvd|rsv|res\.?|-+|—|–|n/?a|unused|not used|\.\.\.|…|none|x)$", re.I)
+# a row that is not a register: a condition or value ("Pressure (oss = 1)"), a memory region
+# ("General Purpose Registers 96 Bytes"), a bank label, a header word read as a cell
+_NOT_REGISTER_ROW = re.compile(r"\($|^[^(]*=|\b\d+\s*(?:k?bytes?|words?)\b|^bank\s*\d+$|\breserved\b|"
+                               r"^(?:instruction|register|name|address|command|description|function|value|data)s?$",
+                               re.I)
+
+
+@dataclass
+class UnruledRegister:
+    name: str
+    address: int
+    y: float
+
+
+@dataclass
+class UnruledResult:
+    registers: list[UnruledRegister]
+    addr_header: str = ""
+    name_header: str = ""
+    confidence: float = 0.0
+    rejected: str | None = None
+
+
+def _split(line: Line, xs: list[float]) -> list[list[Label]]:
+    cells: list[list[Label]] = [[] for _ in range(len(xs) - 1)]
+    for c in _cells(line):
+        xc = (c.x0 + c.x1) / 2
+        for k in range(len(xs) - 1):
+            if xs[k] <= xc < xs[k + 1]:
+                cells[k].append(c)
+                break
+    return cells
+
+
+def _join(parts: list[str]) -> str:
+    """Lines of one cell; an identifier wrapped mid-token ("W_TX_PAYLO" / "AD") joins without
+    a space, a word hyphenated at the line end ("REG-" / "ISTER") without the hyphen."""
+    out = ""
+    for p in parts:
+        p = p.strip()
+        if not p:
+            continue
+        if not out:
+            out = p
+        elif re.search(r"[A-Z0-9]_[A-Z0-9_]{2,}$", out) and re.fullmatch(r"[A-Z]{1,3}", p):
+            out += p
+        elif re.search(r"[A-Za-z]{2}-$", out) and re.match(r"[A-Za-z]", p):
+            out = out[:-1] + p
+        else:
+            out += " " + p
+    return out
+
+
+def _clean(s: str) -> str:
+    s = re.sub(r"(?<=[A-Za-z])\(\d{1,2}\)", "", s)
+    for _ in range(2):
+        s = re.sub(r"\s*(\(\d+\)|\*+|\(note \d+\))$", "", s, flags=re.I)
+    return s.strip(" ,;:")
+
+
+def read_unruled(t: UnruledTable) -> UnruledResult:
+    """Type the columns of one unruled table by their content and read its register rows."""
+    ncol = len(t.xs) - 1
+    head = [""] * ncol
+    for ln in t.header:
+        # a header label goes to the column it overlaps most (labels are often wider than
+        # their column's data, or centred over it)
+        for c in _cells(ln):
+            ov = [min(c.x1, t.xs[k + 1]) - max(c.x0, t.xs[k]) for k in range(ncol)]
+            k = max(range(ncol), key=lambda i: ov[i])
+            if ov[k] > 0 or (c.x0 >= t.xs[-1] - 40 and k == ncol - 1):
+                head[k] = (head[k] + " " + c.text).strip()
+    # per row and column: the first line's cell (address) and the whole cell (name)
+    first: list[list[str]] = []
+    whole: list[list[str]] = []
+    for row in t.rows:
+        per_line = [_split(ln, t.xs) for ln in row]
+        first.append([" ".join(c.text for c in per_line[0][k]) for k in range(ncol)])
+        whole.append([_join([" ".join(c.text for c in pl[k]) for pl in per_line]) for k in range(ncol)])
+    best = None
+    for k in range(ncol):
+        h = head[k]
+        if _NO_ADDR_HEAD.match(h) and not _ADDR_HEAD.search(h):
+            continue
+        if _VALUE_HEAD.search(h) and not re.search(r"addr|offset|reg|command|code", h, re.I):
+            continue  # limits, thresholds, measured values: not addresses
+        cells = [(i, parse_addr_cell(first[i][k])) for i in range(len(t.rows)) if first[i][k]]
+        parsed = [(i, c) for i, c in cells if c is not None]
+        if len(parsed) < MIN_ROWS:
+            continue
+        base = column_base([c for _, c in parsed], h)
+        vals = [addr_value(c, base) for _, c in parsed]
+        rate = len(parsed) / len(cells)
+        uniq = len(set(vals)) / len(vals)
+        inc = sum(1 for a, b in zip(vals, vals[1:]) if b > a)
+        dec = sum(1 for a, b in zip(vals, vals[1:]) if b < a)
+        mono = max(inc, dec) / max(1, len(vals) - 1)
+        marked = sum(1 for _, c in parsed if c.kind in ("0x", "h", "bin")) / len(parsed)
+        if marked < 0.5 and not _ADDR_HEAD.search(h):
+            continue  # bare numbers under no address header: pin numbers, values, counts
+        if marked < 0.5 and max(vals) <= 31 and dec > inc:
+            continue  # bit numbers (7, 6, 5 .. 0)
+        if sum(1 for _, c in parsed if c.is_range) > 0.5 * len(parsed):
+            continue  # a value scale ("0 - 50", "51 - 100")
+        ordered = mono >= 0.6 or (uniq >= 0.9 and (marked >= 0.8 or _ADDR_HEAD.search(h) is not None))
+        if rate < 0.6 or uniq < 0.75 or not ordered:
+            continue
+        s = rate * 0.4 + uniq * 0.3 + mono * 0.2 + marked * 0.1 + (0.15 if _ADDR_HEAD.search(h) else 0.0)
+        if best is None or s > best[0]:
+            best = (s, k, base, parsed)
+    if best is None:
+        return UnruledResult([], rejected="no address column (cells that parse, unique, mostly ordered)")
+    a_score, ak, base, parsed = best
+    names = []
+    for k in range(ncol):
+        if k == ak:
+            continue
+        h = head[k]
+        if _NO_NAME_HEAD.search(h) and not _NAME_HEAD.search(h):
+            continue
+        ts = [whole[i][k] for i, _c in parsed if whole[i][k] and not _NOT_NAME.match(whole[i][k])]
+        letters = [x for x in ts if re.search(r"[A-Za-z]{2}", x)]
+        if len(letters) < max(2, 0.6 * len(parsed)):
+            continue
+        ident = sum(1 for x in letters if _IDENT.match(x.split(" (")[0])) / len(letters)
+        short = sum(1 for x in letters if len(x.split()) <= 6 and len(x) <= 48) / len(letters)
+        prose = sum(1 for x in letters if _PROSE.search(x)) / len(letters)
+        uniq = len(set(letters)) / len(letters)
+        if short < 0.6 or uniq < 0.6:
+            continue
+        s = ident * 0.4 + short * 0.3 + uniq * 0.3 - prose * 0.5 + (0.2 if _NAME_HEAD.search(h) else 0.0) \
+            - 0.06 * abs(k - ak)
+        names.append((s, -abs(k - ak), k))
+    res = UnruledResult([], addr_header=head[ak])
+    if re.search(r"(?<![\w.])(?:0x[0-9a-f]{1,4}|[0-9a-f]{1,4}h)(?![\w.])", head[ak], re.I):
+        res.rejected = "the code column holds values of one register (its header names the register)"
+        return res
+    vals = [addr_value(c, base) for _, c in parsed]
+    steps = sorted(abs(b - a) for a, b in zip(vals, vals[1:]))
+    inc = sum(1 for a, b in zip(vals, vals[1:]) if b > a)
+    if steps and steps[len(steps) // 2] > 16 and not _ADDR_WORD.search(head[ak]) \
+            and max(inc, len(steps) - inc) >= 0.8 * len(steps):
+        res.rejected = f"values step by {steps[len(steps) // 2]} (a scale of values, not addresses)"
+        return res
+    if not names:
+        res.rejected = "no name column (short, unique identifier-like cells)"
+        return res
+    n_score, _d, nk = max(names)
+    res.name_header = head[nk]
+    if _PARAM_HEAD.search(head[nk]) or _PARAM_HEAD.search(head[ak]):
+        res.rejected = "a parameter or coefficient table (values of one register set)"
+        return res
+    regs = []
+    for i, c in parsed:
+        name = _clean(whole[i][nk])
+        if not name or _NOT_NAME.match(name) or not re.match(r"[A-Za-z_]", name) or len(name) > 60 \
+                or len(re.findall(r"[A-Za-z]", name)) < 2:
+            continue
+        y = t.rows[i][0].y
+        regs.append(UnruledRegister(name, addr_value(c, base), y))
+        for alt in c.alts:  # a slash pair: two codes of one command (a read/write pair is one)
+            v = addr_value(AddrCell(c.kind if c.kind != "bin" else "bare", alt), base)
+            if v != regs[-1].address ^ 0x80:
+                regs.append(UnruledRegister(name, v, y))
+    kept = [r for r in regs if not _NOT_REGISTER_ROW.search(r.name)]
+    if len(kept) < 0.6 * max(1, len(regs)):
+        res.rejected = "names are values, conditions or memory regions (a value -> meaning table)"
+    elif len(kept) < MIN_ROWS:
+        res.rejected = f"{len(kept)} register row(s) (an unruled table needs {MIN_ROWS})"
+    elif len({r.name.lower() for r in kept}) < 0.7 * len(kept):
+        res.rejected = "names repeat (not a register map)"
+    elif sum(1 for r in kept if re.search(r"\[\d+:\d+\]|<\d+:\d+>|,", r.name)) > 0.4 * len(kept):
+        res.rejected = "names are bit fields or lists (a parameter or data-layout table)"
+    elif sum(1 for r in kept if re.match(r"[a-z]+\s", r.name)) > 0.5 * len(kept):
+        res.rejected = "names are lower-case phrases (a value -> meaning table)"
+    elif len({r.address for r in kept}) < 0.8 * len(kept):
+        res.rejected = "addresses repeat (a field or value table)"
+    if res.rejected:
+        return res
+    res.registers = kept
+    res.confidence = round(max(0.0, min(1.0, 0.5 * a_score + 0.5 * n_score)), 3)
+    return res
