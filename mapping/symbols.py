@@ -292,6 +292,28 @@ def encoded_members(infos: Sequence[SymInfo], regs: Sequence[Register],
     return out
 
 
+_ALT_SPLIT = re.compile(r"^\s*(.+?)\s*\(\s*([A-Za-z][\w ]*?)\s*\)\s*$")
+
+
+def alternative_names(name: str, part_toks: frozenset[str] = frozenset()) -> list[tuple[str, ...]]:
+    """Tokens of each name a register is printed under: ``Long name (MNEMONIC)`` gives both,
+    ``A/B`` (two names of one register) gives A and B."""
+    alts: list[str] = []
+    m = _ALT_SPLIT.match(name)
+    if m:
+        alts += [m.group(1), m.group(2)]
+    elif "/" in name and name.count("/") == 1:
+        a, b = (x.strip() for x in name.split("/"))
+        if len(a) >= 2 and len(b) >= 2 and not (a.isdigit() or b.isdigit()):
+            alts += [a, b]
+    out = []
+    for a in alts:
+        t = register_tokens(a, part_toks)
+        if t and t not in out:
+            out.append(t)
+    return out
+
+
 def name_peripheral(regs: Sequence[Register]) -> dict[int, str]:
     """Register index → peripheral for a register list without peripherals whose names nearly
     all start with one word and ``_`` (``I2C_CR1``, ``I2C_OAR1``): that word."""
@@ -397,6 +419,9 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
     named_periph = name_peripheral(regs) if not bases else {}
     for i, p in named_periph.items():
         reg_toks[i] = register_tokens(regs[i].name[len(p) + 1:], part_toks) or reg_toks[i]
+    # a register printed under two names (``Power Management 1 (PWR_MGMT_1)``, ``CTRL1/CTRL_REG1``)
+    # answers to each of them
+    reg_alts = [[t] + [a for a in alternative_names(regs[i].name, part_toks) if a != t] for i, t in enumerate(reg_toks)]
     per_name_seen: dict[tuple[int, str], float] = {}
 
     primary: list[_Cand] = []
@@ -430,7 +455,8 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
                     if not types and not _names_peripheral_text(si.sym.parent or "",
                                                                  r.peripheral or named_periph.get(i)):
                         continue
-                sim, how = name_similarity(reg_toks[i], si.salient, si.weights)
+                sim, how = max((name_similarity(t, si.salient, si.weights) for t in reg_alts[i]),
+                               key=lambda x: x[0])
                 if ev == "offset" and si.sym.kind != "field" and not _names_peripheral(si, r.peripheral):
                     continue  # an offset macro must name its peripheral (UART_IER, not DESC_INTERFACE)
                 if sim < STRONG_NAME and len(rjoin) >= 2 and r.peripheral and ev != "offset":
@@ -487,7 +513,7 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
         best = 0.0
         for j in same_periph[regs[c.reg_idx].peripheral]:
             if j != c.reg_idx:
-                best = max(best, name_similarity(reg_toks[j], c.info.salient, c.info.weights)[0])
+                best = max([best] + [name_similarity(t, c.info.salient, c.info.weights)[0] for t in reg_alts[j]])
                 if best >= 0.6:
                     break
         return best

@@ -564,3 +564,20 @@ def test_family_prefix_with_an_x_wildcard_is_not_a_register_word():
     links = _links("zqx711_internals.h", text, regs)
     assert links["reset"] == ("ZQEX11_RST_REG", "zqx711_internals.h", 3)
     assert len(links) == 4
+
+
+def test_register_printed_under_two_names():
+    regs = [("Configuration (CONFIG)", "0x00"), ("STATUS", "0x01"), ("FIFO_R_W/FIFO_DATA", "0x74"),
+            ("Chip identifier (WHO_AM_I)", "0x0f")]
+    text = """// zq4711
+#define ZQ4711_CONFIG 0x00
+#define ZQ4711_STATUS 0x01
+#define ZQ4711_FIFO_DATA 0x74
+#define ZQ4711_WHO_AM_I 0x0F
+#define ZQ4711_MODE_FAST 0x02
+"""
+    links = _links("zq4711.h", text, regs)
+    assert links["Configuration (CONFIG)"] == ("ZQ4711_CONFIG", "zq4711.h", 2)
+    assert links["FIFO_R_W/FIFO_DATA"] == ("ZQ4711_FIFO_DATA", "zq4711.h", 4)
+    assert links["Chip identifier (WHO_AM_I)"] == ("ZQ4711_WHO_AM_I", "zq4711.h", 5)
+    assert len(links) == 4
