@@ -29,7 +29,8 @@ MAX_LINES = 200_000
 MAX_LINE = 2000  # characters
 
 _PY_CONST = re.compile(r"^([ \t]*)([A-Za-z_]\w*)[ \t]*(?::[ \t]*[\w.\[\]]+[ \t]*)?=[ \t]*(?!=)(.+?)[ \t]*(?:#.*)?$")
-_PY_DESCRIPTOR = re.compile(r"""\b[A-Za-z_][\w.]*\(\s*(['"])([A-Za-z_]\w*)\1\s*,\s*(0[xX][0-9a-fA-F]+|0[bB][01]+|\d+)\b""")
+_PY_DESCRIPTOR = re.compile(r"""\b[A-Za-z_][\w.]*\(\s*(?:name\s*=\s*)?(['"])([A-Za-z_]\w*)\1\s*,\s*"""
+                            r"""(?:(?:address|addr|reg|register|offset)\s*=\s*)?(0[xX][0-9a-fA-F]+|0[bB][01]+|\d+)\b""")
 _PY_CLASS = re.compile(r"^([ \t]*)class[ \t]+([A-Za-z_]\w*)")
 _RS_CONST = re.compile(r"^\s*(?:pub(?:\([\w ]+\))?\s+)?(?:const|static)\s+([A-Za-z_]\w*)\s*:\s*[\w:<>]+\s*=\s*([^;]+);")
 _CS_CONST = re.compile(r"^\s*(?:(?:public|private|internal|protected|static|readonly|new)\s+)*const\s+\w+\s+"

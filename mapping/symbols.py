@@ -340,9 +340,10 @@ def register_named(sym: Symbol) -> bool:
 
 
 def register_container(sym: Symbol) -> bool:
-    """Every member of the symbol's container is a register: a register descriptor object, or an
-    enumerator of an enum named for registers."""
-    return sym.type == "descriptor" or (sym.kind == "enumerator"
+    """Every member of the symbol's container is a register: a register descriptor object, or a
+    member of an enum, class, struct or impl named for registers (``enum Register``, ``impl Register``,
+    ``class Registers(IntEnum)``)."""
+    return sym.type == "descriptor" or (sym.kind in ("enumerator", "variable")
                                         and bool(_REGISTER_WORDS & set(split_identifier(sym.parent or ""))))
 
 

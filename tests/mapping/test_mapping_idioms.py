@@ -581,3 +581,38 @@ def test_register_printed_under_two_names():
     assert links["FIFO_R_W/FIFO_DATA"] == ("ZQ4711_FIFO_DATA", "zq4711.h", 4)
     assert links["Chip identifier (WHO_AM_I)"] == ("ZQ4711_WHO_AM_I", "zq4711.h", 5)
     assert len(links) == 4
+
+
+def test_members_of_a_register_class_filled_by_address_and_keyword_descriptors():
+    regs = [("RTCSEC", "0x00"), ("RTCMIN", "0x01"), ("RTCHOUR", "0x02"), ("CONTROL", "0x07"), ("OSCTRIM", "0x08"),
+            ("ALM0SEC", "0x0a")]
+    rust = """// zq4711 rtc
+struct Register;
+impl Register {
+    const SECONDS: u8 = 0x00;
+    const MINUTES: u8 = 0x01;
+    const HOURS: u8 = 0x02;
+    const CONTROL: u8 = 0x07;
+    const OSCTRIM: u8 = 0x08;
+    const ALM0SEC: u8 = 0x0A;
+}
+struct BitFlags;
+impl BitFlags {
+    const ST: u8 = 0b1000_0000;
+    const VBATEN: u8 = 0b0000_1000;
+}
+"""
+    links = _links("src/lib.rs", rust, regs)
+    assert links["RTCSEC"] == ("SECONDS", "src/lib.rs", 4)  # named by meaning: the container says register
+    assert links["RTCHOUR"] == ("HOURS", "src/lib.rs", 6)
+    assert len(links) == len(regs)
+    py = '''"""zq4711"""
+REGISTERS = (
+    Register(name="CONTROL", address=0x07),
+    Register(name="OSCTRIM", address=0x08),
+    Register("ALM0SEC", address=0x0A),
+)
+'''
+    links = _links("zq4711.py", py, regs)
+    assert links["OSCTRIM"] == ("OSCTRIM", "zq4711.py", 4)
+    assert links["ALM0SEC"] == ("ALM0SEC", "zq4711.py", 5)
