@@ -511,9 +511,11 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
         same_periph[r.peripheral].append(j)
 
     def best_other(c: _Cand) -> float:
+        """How well the symbol's name spells another register of its peripheral, one not linked in its
+        file yet (a block prefix ``CONF_`` that abbreviates an already linked ``Config`` is no rival)."""
         best = 0.0
         for j in same_periph[regs[c.reg_idx].peripheral]:
-            if j != c.reg_idx:
+            if j != c.reg_idx and (j, c.info.file) not in taken_rf:
                 best = max([best] + [name_similarity(t, c.info.salient, c.info.weights)[0] for t in reg_alts[j]])
                 if best >= 0.6:
                     break

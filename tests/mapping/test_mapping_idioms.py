@@ -616,3 +616,32 @@ REGISTERS = (
     links = _links("zq4711.py", py, regs)
     assert links["OSCTRIM"] == ("OSCTRIM", "zq4711.py", 4)
     assert links["ALM0SEC"] == ("ALM0SEC", "zq4711.py", 5)
+
+
+def test_block_prefix_abbreviating_an_already_linked_register_is_no_rival():
+    regs = [("Wait", "0x3c"), ("Ctl_a", "0x40"), ("Ctl_b", "0x41"), ("Ctl_c", "0x42"), ("Setup", "0x45"),
+            ("Id", "0xd0"), ("Reset", "0xe0")]
+    text = '''"""zq4711 register map"""
+I2C_ADDR_LOW = 0x76
+WAIT_ADDR = 0x3c
+SET_LOOP_ADDR = 0x40
+SET_RATE_ADDR = 0x41
+SET_GAIN_ADDR = 0x42
+SET_FILTER_SETUP_ADDR = 0x45
+ID_ADDR = 0xd0
+RESET_ADDR = 0xe0
+SOFT_RESET_CMD = 0xb6
+MODE_SLEEP = 0x00
+MODE_FORCED = 0x01
+GAIN_1X = 0x00
+GAIN_4X = 0x02
+FILTER_OFF = 0x00
+FILTER_SIZE_3 = 0x01
+RATE_1HZ = 0x05
+'''
+    links = _links("zq4711/registers.py", text, regs)
+    assert links["Setup"] == ("SET_FILTER_SETUP_ADDR", "zq4711/registers.py", 7)
+    # SET_ abbreviates Setup, which is linked already: the run of addresses decides
+    assert links["Ctl_a"] == ("SET_LOOP_ADDR", "zq4711/registers.py", 4)
+    assert links["Ctl_c"] == ("SET_GAIN_ADDR", "zq4711/registers.py", 6)
+    assert len(links) == len(regs)
