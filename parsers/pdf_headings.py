@@ -1,18 +1,32 @@
 """Registers (and commands) defined by headings rather than by a summary table.
 
 Some datasheets have no register map: each register or command is a heading followed by its
-bit table. This module reads those headings from the plain page text (one regular-expression
-pass over lines the first pass already extracted, so it costs nothing per page):
+bit table. This module reads those headings from the plain page text (regular expressions over
+lines the first pass already extracted, so it costs nothing per page). One detector, several
+printed shapes of the same fact "identifier + address token":
 
-* an identifier with its address token in parentheses or brackets, after an optional long
-  name and an optional item number: ``(2) POWER SETTING (PWR) (R01H)``,
-  ``PANEL SETTING (PSR) (REGISTER: R00H)``, ``CTRL1 [0x20]``, ``MODE (04h)``;
-* an identifier that *is* the address: ``REG0A`` (optionally followed by ``(Read only)``).
+* ``paren``: an identifier or a long name with its address in parentheses or brackets, the
+  address alone or after a keyword (address/addr/offset/index/pointer/register, ``P[1:0] =``):
+  ``(2) POWER SETTING (PWR) (R01H)``, ``PANEL SETTING (PSR) (REGISTER: R00H)``,
+  ``CTRL1 [0x20]``, ``MODE (04h)``, ``Control Register (0h)``,
+  ``Configuration Register (address = 01h) [reset = 00h]``, ``Temperature Register (P[1:0] = 0h)``,
+  ``DATA_CH1 Register (0x88 / 0x89)`` (one register per byte: ``DATA_CH1_0``, ``DATA_CH1_1``);
+* ``bracket``: ``NAME (Long name) [R/W] [0x0000] [0x00]`` (the first bracketed number is the
+  address, a second one the reset value);
+* ``regfirst``: the keyword and address first, the name after it:
+  ``Register 0x00 "CHIP_ID"``, ``Register 0x1A: IF_CONF``, ``Register 25 - Sample Rate Divider``
+  (a bare number after "Register" is a decimal register number);
+* ``fields``: ``Address: 0x00, Reset: 0xAD, Name: DEVID_AD``;
+* ``index``: a heading line with a name followed within two lines by ``Index (In Decimal): 4``
+  / ``Address: 0x04`` / ``Offset = 04h``;
+* ``multi``: two or more registers in one heading: ``OUTX_L (28h), OUTX_H (29h)``;
+* ``regname``: an identifier that *is* the address: ``REG0A`` (optionally ``(Read only)``).
 
-More than ``MAX_PER_PAGE`` matches on one page are cells of a table and are skipped. A
-family of headings counts only when the document has at least three of them with mostly
-distinct addresses (one stray line of prose is not a register map). Table-of-contents lines
-(dot leaders, trailing page numbers) are skipped.
+More than ``MAX_PER_PAGE`` matches of one shape on one page are cells of a table and are
+skipped. A family (one shape) counts only when the document has at least three of them with
+mostly distinct addresses (one stray line of prose is not a register map). Table-of-contents
+lines (dot leaders, trailing page numbers) and caption lines (``Table 26: Register 0x00 ..``)
+are skipped. Nothing here names a vendor, a part or a file.
 """
 
 from __future__ import annotations
@@ -20,16 +34,53 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_ADDR_TOK = r"(?:R(?P<r>[0-9A-F]{2,4})H|0x(?P<x>[0-9A-F]{1,4})|(?P<h>[0-9A-F]{2,4})h)"
+# a marked address token (never a bare number, which is a value or a count in prose)
+_TOK = r"(?:R[0-9A-F]{2,4}H|0x[0-9A-F]{1,4}|[0-9A-F]{1,4}h)"
+_TOK_RE = re.compile(r"^(?:R(?P<r>[0-9A-F]{2,4})H|0x(?P<x>[0-9A-F]{1,4})|(?P<h>[0-9A-F]{1,4})h)$", re.I)
+_NUMPFX = r"(?:\(\d{1,3}\)\s*|\d{1,3}(?:\.\d{1,3})*\.?\s+|[A-Z]\.\d{1,3}(?:\.\d{1,3})*\.?\s+)?"
+_ID = r"[A-Z][A-Za-z0-9_]*(?:\[\d{1,2}\])?"
+_MNEM = r"[A-Z][A-Z0-9_]{1,15}(?:\s*/\s*[A-Z][A-Z0-9_]{1,15})?"
+_LONG = r"[A-Z][A-Za-z0-9 &/,+\-']{2,70}?"
+_KW = r"(?i:register|address|addr|offset|index|pointer|reg|sub-?address|P\[\d:\d\]|P\d(?:\s*:\s*P?\d)?)"
+_ADDRS = _TOK + r"(?:\s*(?:/|,|-|–|−|~|\.\.|to)\s*" + _TOK + r")*"
+_TRAIL = r"(?:\s*[(\[][^()\[\]]{0,30}[)\]])*\s*"
+
 _PAREN_HEAD = re.compile(
-    r"^\s*(?:\(\d{1,3}\)\s*|\d{1,3}(?:\.\d{1,3})*\.?\s+)?"
-    r"(?:(?P<long>[A-Z][A-Za-z0-9 &/,+\-]{2,70}?)\s*\((?P<mn>[A-Z][A-Z0-9_]{1,15}(?:\s*/\s*[A-Z][A-Z0-9_]{1,15})?)\)"
-    r"|(?P<id>[A-Z][A-Z0-9_]{1,20}))\s*"
-    r"[(\[]\s*(?:(?i:register|address|addr|offset|reg)\s*[:=]?\s*)?" + _ADDR_TOK + r"\s*[)\]]"
-    r"(?:\s*[(\[][^()\[\]]{0,30}[)\]])*\s*$")
+    r"^\s*" + _NUMPFX +
+    r"(?:(?P<long>" + _LONG + r")\s*\((?P<mn>" + _MNEM + r")\)"
+    r"|(?P<id>[A-Z][A-Za-z0-9_]{1,30})(?P<regword>\s+(?i:register|reg\.?))?"
+    r"|(?P<lname>[A-Z][A-Za-z0-9 &/+\-']{2,70}?\b(?i:register|registers|command)))\s*"
+    r"[(\[]\s*(?:(?P<kw>" + _KW + r")\s*[:=]?\s*)?(?P<addrs>" + _ADDRS + r")\s*[)\]]" + _TRAIL + r"$")
+_BRACKET_HEAD = re.compile(
+    r"^\s*" + _NUMPFX + r"(?P<id>[A-Z][A-Z0-9_]{1,30})\s*\((?P<long>[^()]{2,60})\)\s*"
+    r"(?:\[\s*(?:R|W|RW|R/W|RO|WO|R/C|RC|W1C|R/W1C)\s*\]\s*)?"
+    r"\[\s*(?P<addr>(?:0x)?[0-9A-F]{1,8}h?)\s*\](?:\s*\[\s*[^\]]{1,12}\])?\s*$", re.I)
+_REGFIRST_HEAD = re.compile(
+    r"^\s*" + _NUMPFX + r"(?i:register|reg\.?|address|offset|index)\s*[:#]?\s*"
+    r"(?P<addr>" + _TOK + r"|\d{1,3})(?![\w.])(?:\s*(?:\.\.|to|-|–|~)\s*(?P<end>" + _TOK + r"|\d{1,3}))?"
+    r"(?:\s*\(\s*(?P<paren>" + _TOK + r")\s*\))?\s*[:\-–—]?\s*"
+    r"(?:[\"“”'‘’](?P<q>[^\"“”'‘’]{2,40})[\"“”'‘’]|\((?P<pid>" + _ID + r")\)|(?P<name>[A-Za-z][A-Za-z0-9_ /&\-]{1,60}?))"
+    r"\s*(?:\((?P<mn>" + _MNEM + r")\))?\s*$")
+_FIELDS_HEAD = re.compile(
+    r"^\s*(?i:address|addr|offset)\s*[:=]\s*(?P<addr>" + _TOK + r")\s*[,;]?.{0,40}?\b(?i:name)\s*[:=]\s*"
+    r"(?P<name>" + _ID + r")\s*$")
+_INDEX_LINE = re.compile(
+    r"^\s*(?i:index|address|addr|offset|register\s+(?:address|index|number))\s*"
+    r"(?:\(\s*(?:(?i:in)\s+)?(?P<base>(?i:decimal|dec|hex|hexadecimal))\s*\))?\s*[:=]\s*"
+    r"(?P<addr>" + _TOK + r"|\d{1,4})\b")
+_NAME_LINE = re.compile(
+    r"^\s*" + _NUMPFX + r"(?:(?P<long>" + _LONG + r")\s*\((?P<mn>" + _MNEM + r")\)|(?P<id>[A-Z][A-Z0-9_]{2,30})"
+    r"|(?P<lname>" + _LONG + r"\b(?i:register)))\s*$")
+_MULTI_PART = re.compile(r"(?P<id>[A-Z][A-Z0-9_]{1,30})\s*[(\[]\s*(?P<addr>" + _TOK + r")\s*[)\]]")
+_MULTI_HEAD = re.compile(
+    r"^\s*" + _NUMPFX + r"[A-Z][A-Z0-9_]{1,30}\s*[(\[]\s*" + _TOK + r"\s*[)\]]"
+    r"(?:\s*(?:,|/|&|(?i:and))\s*[A-Z][A-Z0-9_]{1,30}\s*[(\[]\s*" + _TOK + r"\s*[)\]])+" + _TRAIL + r"$")
 _REG_NAME = re.compile(r"^\s*(?P<name>REG(?P<a>[0-9A-F]{2}))\b\s*(?:\([^()]{0,20}\))?\s*$")
-MAX_PER_PAGE = 6  # headings are sparse; more matches on one page are cells of a table
+_CAPTION = re.compile(r"^\s*(?:table|figure|fig\.|tab\.)\s*\d", re.I)
+MAX_PER_PAGE = 6  # headings are sparse; more matches of one shape on one page are table cells
+_MAX_SHAPE = {"fields": 16}  # "Address: .., Name: .." lines stack densely on detail pages
 _TOC = re.compile(r"(\.\s?){4,}|\s\d{1,4}\s*$")
+_SHAPES = ("paren", "bracket", "regfirst", "fields", "index", "multi", "regname")
 
 
 @dataclass
@@ -38,41 +89,139 @@ class HeadingRegister:
     address: int
     page: int
     long_name: str = ""
+    shape: str = ""
+
+
+def _tok(t: str) -> int | None:
+    m = _TOK_RE.match(t.strip())
+    if not m:
+        return None
+    return int(m.group("r") or m.group("x") or m.group("h"), 16)
+
+
+def _addrs(s: str) -> tuple[list[int], bool]:
+    """The address tokens of ``0x88 / 0x89`` (a list of bytes) or ``2h - 5h`` (a range: first only)."""
+    toks = re.findall(_TOK, s, re.I)
+    vals = [v for v in (_tok(t) for t in toks) if v is not None]
+    is_range = bool(re.search(r"-|–|−|~|\.\.|\bto\b", s)) and len(vals) == 2
+    return vals, is_range
+
+
+def _tidy(name: str) -> str:
+    name = re.sub(r"\s+", " ", name).strip(" :-–—")
+    return re.sub(r"\s*/\s*", " / ", name) if re.fullmatch(_MNEM, name) else name
+
+
+# generic words that head a diagram or a caption, never a register's name
+_GENERIC = re.compile(r"^(?:instruction|command|register|address|data|byte|figure|table|note|value|default|reset|"
+                      r"inst|cmd|opcode|code|bits?|field|page|section|example)s?$", re.I)
+
+
+def parse_heading(line: str) -> list[tuple[str, int, str, str]]:
+    """The registers one heading line names: [(name, address, long name, shape)]."""
+    s = line.strip()
+    if not s or len(s) > 120 or _TOC.search(s) or _CAPTION.match(s):
+        return []
+    m = _MULTI_HEAD.match(s)
+    if m:
+        return [(p.group("id"), _tok(p.group("addr")), "", "multi") for p in _MULTI_PART.finditer(s)]
+    m = _PAREN_HEAD.match(s)
+    if m:
+        vals, is_range = _addrs(m.group("addrs"))
+        if not vals:
+            return []
+        if m.group("lname") and not (m.group("kw") or re.match(r"R[0-9A-F]", m.group("addrs"), re.I)
+                                     or re.search(r"register", m.group("lname"), re.I)):
+            return []
+        name = _tidy(m.group("mn") or m.group("id") or m.group("lname"))
+        if _GENERIC.match(name):
+            return []
+        if m.group("regword") and not re.search(r"[_\d]|^[A-Z0-9]+$", name):
+            name = f"{name} {m.group('regword').strip()}"  # "Control Register": a word, not a mnemonic
+        long = (m.group("long") or "").strip()
+        if len(vals) > 1 and not is_range and re.fullmatch(r"[A-Z][A-Za-z0-9_]*", name):
+            # one heading for the bytes of one register: NAME_0, NAME_1, ...
+            return [(f"{name}_{i}", v, long, "paren") for i, v in enumerate(vals)]
+        return [(name, vals[0], long, "paren")]
+    m = _BRACKET_HEAD.match(s)
+    if m:
+        a = m.group("addr")
+        v = int(a[2:], 16) if a.lower().startswith("0x") else int(a.rstrip("hH"), 16)
+        return [(m.group("id"), v, m.group("long").strip(), "bracket")]
+    m = _FIELDS_HEAD.match(s)
+    if m:
+        return [(m.group("name"), _tok(m.group("addr")), "", "fields")]
+    m = _REGFIRST_HEAD.match(s)
+    if m:
+        a = m.group("addr")
+        v = _tok(a) if not a.isdigit() else int(a)
+        if a.isdigit() and m.group("paren") and _tok(m.group("paren")) != v:
+            return []  # "Register 107 (0x01)": the parenthesised number is a value, not the address
+        name = m.group("q") or m.group("pid") or m.group("mn") or m.group("name") or ""
+        name = _tidy(name)
+        if not name or v is None or re.fullmatch(r"(?i:and|or|to|is|are|bits?|data|value)", name.split()[0]):
+            return []
+        long = (m.group("name") or "").strip() if m.group("mn") else ""
+        return [(name, v, long, "regfirst")]
+    m = _REG_NAME.match(s)
+    if m:
+        return [(m.group("name"), int(m.group("a"), 16), "", "regname")]
+    return []
 
 
 def heading_registers(page_text: dict[int, str]) -> list[HeadingRegister]:
     """Registers named by headings, in page order; empty unless a family of headings is found."""
-    fam: dict[str, list[HeadingRegister]] = {"paren": [], "regname": []}
+    fam: dict[str, list[HeadingRegister]] = {k: [] for k in _SHAPES}
     for pno in sorted(page_text):
         mark = {k: len(v) for k, v in fam.items()}
-        for line in page_text[pno].splitlines():
-            s = line.strip()
-            if not s or len(s) > 120 or _TOC.search(s):
+        lines = [ln.strip() for ln in page_text[pno].splitlines()]
+        for i, s in enumerate(lines):
+            found = parse_heading(s)
+            if found:
+                for name, addr, long, shape in found:
+                    if addr is not None:
+                        fam[shape].append(HeadingRegister(name, addr, pno, long, shape))
                 continue
-            m = _PAREN_HEAD.match(s)
+            m = _INDEX_LINE.match(s)
             if m:
-                tok = m.group("r") or m.group("x") or m.group("h")
-                name = m.group("mn") or m.group("id")
-                name = re.sub(r"\s*/\s*", " / ", name)
-                fam["paren"].append(HeadingRegister(name, int(tok, 16), pno, (m.group("long") or "").strip()))
-                continue
-            m = _REG_NAME.match(s)
-            if m:
-                fam["regname"].append(HeadingRegister(m.group("name"), int(m.group("a"), 16), pno))
+                hr = _index_heading(lines, i, m, pno)
+                if hr is not None:
+                    fam["index"].append(hr)
         for k, v in fam.items():
-            if len(v) - mark[k] > MAX_PER_PAGE:
+            if len(v) - mark[k] > _MAX_SHAPE.get(k, MAX_PER_PAGE):
                 del v[mark[k]:]  # a column of a table (a register map), not headings
     out: list[HeadingRegister] = []
     for regs in fam.values():
-        if len(regs) < 3:
-            continue
         seen: set[tuple[str, int]] = set()
         uniq = []
         for r in regs:
             if (r.name, r.address) not in seen:
                 seen.add((r.name, r.address))
                 uniq.append(r)
-        if len({r.address for r in uniq}) < 0.7 * len(uniq):
+        if len({r.address for r in uniq}) < 3 or len({r.address for r in uniq}) < 0.7 * len(uniq) \
+                or len({r.name.lower() for r in uniq}) < 3:
             continue
         out.extend(uniq)
     return out
+
+
+def _index_heading(lines: list[str], i: int, m: re.Match, pno: int) -> HeadingRegister | None:
+    """``Index (In Decimal): 4`` under a heading line that names the register (within two lines)."""
+    a = m.group("addr")
+    base = (m.group("base") or "").lower()
+    if a.isdigit():
+        v = int(a) if base.startswith("dec") or not base else int(a, 16)
+        if not base and len(a) > 1 and a.startswith("0"):
+            v = int(a, 16)  # "04" printed padded: a hex byte
+    else:
+        v = _tok(a)
+    if v is None:
+        return None
+    for j in (i - 1, i - 2):
+        if j < 0:
+            break
+        nm = _NAME_LINE.match(lines[j])
+        if nm and not _TOC.search(lines[j]) and not _CAPTION.match(lines[j]):
+            name = _tidy(nm.group("mn") or nm.group("id") or nm.group("lname"))
+            return HeadingRegister(name, v, pno, (nm.group("long") or "").strip(), "index")
+    return None
