@@ -26,7 +26,7 @@ import pymupdf
 from firmcorpus.core.errors import UserError
 from firmcorpus.parsers.models import Datasheet, EncryptedPDFError, Field, NotAPDFError, Peripheral, Register, Section
 from firmcorpus.parsers.pdf_columns import read_unruled, unruled_tables
-from firmcorpus.parsers.pdf_grid import GridContext, grids, read_grid, ruling_segments
+from firmcorpus.parsers.pdf_grid import GridContext, grids, looks_like_description, read_grid, ruling_segments
 from firmcorpus.parsers.pdf_headings import heading_registers
 from firmcorpus.parsers.pdf_layout import group_lines
 from firmcorpus.parsers.pdf_matrix import find_matrices
@@ -506,8 +506,9 @@ def _grid_registers(page, pno: int, words, word_regs: list[RawRegister], ds: Dat
             cell = {gr.address: gr.name for gr in t.registers}
             for r in same:
                 g_name = cell.get(r.address)
-                if g_name and r.name != g_name and r.name.startswith(g_name + " "):
-                    r.name = g_name
+                if g_name and r.name != g_name and (r.name.startswith(g_name + " ") or (
+                        looks_like_description(r.name) and not looks_like_description(g_name, prose=False))):
+                    r.name = g_name  # or the header reader took a description column for names
             continue
         for r in same:
             r.replaced = True

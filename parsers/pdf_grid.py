@@ -180,7 +180,7 @@ def grids(segs: list[Seg], tol: float = 2.0) -> list[Grid]:
         # points of one wall: no real column or row is that narrow
         xs = _cluster([s.pos for s in cv] + [x0, x1], 4.5)
         ys = _cluster([s.pos for s in ch] + [y0, y1], 4.0)
-        if len(xs) < 3 or len(ys) < 2:
+        if len(xs) < 3 and len(ys) < 4 or len(ys) < 2:  # one drawn column: ruled between rows only
             continue
         out.append(Grid(x0, y0, x1, y1, xs, ys, cv, ch))
     out.sort(key=lambda g: (g.y0, g.x0))
@@ -739,6 +739,13 @@ def _rows(bands, addr_col: int, name_col: int, base: str, open_below: set[int]) 
 
 def _alt_values(c: AddrCell, base: str) -> tuple[int, ...]:
     return tuple(addr_value(AddrCell(c.kind if c.kind != "bin" else "bare", a), base) for a in c.alts)
+
+
+def looks_like_description(s: str, prose: bool = True) -> bool:
+    """A name cell that is a description or a parameter line ("A[6:0]: Start Address. [reset=0]",
+    and with ``prose``, "Enable MCU to write Data into RAM"), not a register or command name."""
+    return bool(re.search(r"\[[^\]]*\]\s*[:=]|[:=]\s|\[reset|\.\s|\.$", s, re.I) or (prose and _PROSE.search(s))
+                or len(s) > 60)
 
 
 def _clean_name(s: str) -> str:

@@ -226,3 +226,66 @@ def test_real_register_map_with_dont_care_nibble_and_value_table():
             ("Shutdown", 0xC), ("Display Test", 0xF)} | {(f"Digit {i}", i + 1) for i in range(8)}
     assert got == want
     assert any("value -> meaning" in w for w in ds.warnings)
+
+
+@pytest.mark.skipif(not (UNLABELLED and (UNLABELLED / "solomon_ssd1351.pdf").exists()),
+                    reason="../shared/data/datasheets_unlabelled not present")
+def test_real_command_table_with_parameter_rows():
+    # the command table of pages 32-37: walls drawn as one stroke per text line (hairline gaps),
+    # each command a band of a code line ("15", "A4~A7", "AE~AF") and parameter lines
+    # ("A[6:0]", "A63[7:0]", "." rows) that are not addresses, the name centred over them.
+    # Truth written from pages 32, 33 and 35.
+    ds = parse_pdf(UNLABELLED / "solomon_ssd1351.pdf", pages=(32, 37))
+    got = {(r.name, int(r.address, 16)) for r in ds.registers}
+    want = {("Set Column Address", 0x15), ("Set Row Address", 0x75), ("Write RAM Command", 0x5C),
+            ("Read RAM Command", 0x5D), ("Set Re-map / Color Depth (Display RAM to Panel)", 0xA0),
+            ("Set Display Start Line", 0xA1), ("Set Display Offset", 0xA2), ("Set Display Mode", 0xA4),
+            ("Function Selection", 0xAB), ("NOP", 0xAD), ("Set Sleep mode ON/OFF", 0xAE), ("NOP", 0xB0),
+            ("Set Reset (Phase 1) / Pre-charge (Phase 2) period", 0xB1),
+            ("Look Up Table for Gray Scale Pulse width", 0xB8), ("Use Built-in Linear LUT", 0xB9),
+            ("Set Pre-charge voltage", 0xBB), ("Set VCOMH Voltage", 0xBE)}
+    assert want <= got
+    # parameter bytes read as addresses ("A[6:0]" -> 0xA, "A63[7:0]" -> 0xA63) would land here
+    assert not {a for _n, a in got if a < 0x15 or a > 0xFF}
+
+
+def _strokes(page, x0: float, y0: float, widths: list[float], rows: list[list[str]], row_h: float = 16.0,
+             rule_columns: bool = True) -> None:
+    """A table whose vertical walls are drawn as one short stroke per row (0.8 pt gaps), and
+    with ``rule_columns=False`` only its outer walls and row rules (columns by whitespace)."""
+    xs = [x0]
+    for w in widths:
+        xs.append(xs[-1] + w)
+    for i, row in enumerate(rows):
+        y = y0 + i * row_h
+        page.draw_line((xs[0], y), (xs[-1], y), width=0.6)
+        for k, cell in enumerate(row):
+            page.insert_text((xs[k] + 3, y + 11), cell, fontsize=8)
+        for k, x in enumerate(xs):
+            if rule_columns or k in (0, len(xs) - 1):
+                page.draw_line((x, y + 0.4), (x, y + row_h - 0.4), width=0.6)
+    page.draw_line((xs[0], y0 + len(rows) * row_h), (xs[-1], y0 + len(rows) * row_h), width=0.6)
+
+
+@pytest.mark.parametrize("rule_columns", [True, False])
+def test_walls_drawn_per_line_and_columns_by_whitespace(tmp_path, rule_columns):
+    rows = [["Code", "D7", "D6", "D5", "D4", "Command"], ["2E", "0", "0", "1", "0", "Deactivate scroll"],
+            ["2F", "0", "0", "1", "0", "Activate scroll"], ["A3", "1", "0", "1", "0", "Set Vertical Scroll Area"],
+            ["A8", "1", "0", "1", "0", "Set Multiplex Ratio"]]
+    got = _regs(_pdf(tmp_path, lambda d: _strokes(d.new_page(), 60, 100, [40, 22, 22, 22, 22, 160], rows,
+                                                  rule_columns=rule_columns)))
+    assert got == {("Deactivate scroll", 0x2E), ("Activate scroll", 0x2F), ("Set Vertical Scroll Area", 0xA3),
+                   ("Set Multiplex Ratio", 0xA8)}
+
+
+def test_bit_label_rows_are_not_addresses(tmp_path):
+    # per-register bit diagrams: "0x88 | NAME" over a "B7 .. B0" row; B7..B0 parse as hex but
+    # are bit labels, so the diagrams hold no address column and add no registers
+    def draw(d):
+        p = d.new_page()
+        y = 80
+        for addr, name in ((0x88, "DATA_CH1_0"), (0x89, "DATA_CH1_1")):
+            y = _table(p, 60, y, [50] * 9, [[f"0x{addr:02X}", name, "", "", "", "", "", "", ""],
+                                            [""] + [f"B{7 - i}" for i in range(8)]]) + 20
+    got = _regs(_pdf(tmp_path, draw))
+    assert not {a for _n, a in got if a not in (0x88, 0x89)}
