@@ -23,11 +23,13 @@ import hashlib
 import json
 import math
 import os
+import re
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from datetime import datetime
 from pathlib import Path
 
 import psutil
@@ -203,6 +205,8 @@ def run_sampled(cmd: list[str], stage_file: Path, timeout: float | None = None
                 st["cpu_s"] += max(0.0, cpu - last_cpu.get(p.pid, 0.0))
                 last_cpu[p.pid] = cpu
                 st["peak_rss_mb"] = max(st["peak_rss_mb"], rss)
+                if p.pid != ps.pid:  # a worker (task) process, not the build's own process
+                    st["worker_rss_mb"] = max(st.get("worker_rss_mb", 0.0), rss)
                 tree += rss
             st["tree_rss_mb"] = max(st["tree_rss_mb"], tree)
             time.sleep(0.2)
@@ -226,6 +230,42 @@ def run_sampled(cmd: list[str], stage_file: Path, timeout: float | None = None
     if rc not in (0, None):
         raise SystemExit(f"{' '.join(cmd[:4])} … failed with exit code {rc}")
     return wall, stats, rc == 0
+
+
+TS = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+) \|")
+
+
+def task_walls(out: str) -> dict[str, list[float]]:
+    """Seconds per task of every stage, from datatrove's task logs (first to last timestamped line)."""
+    walls: dict[str, list[float]] = {}
+    for stage in sorted(Path(out, "logs").iterdir()) if Path(out, "logs").is_dir() else []:
+        logs = sorted((stage / "logs").glob("task_*.log"))
+        if not logs:
+            continue
+        secs = []
+        for f in logs:
+            stamps = [m.group(1) for line in f.read_text(errors="replace").splitlines() if (m := TS.match(line))]
+            if stamps:
+                t0, t1 = (datetime.strptime(x, "%Y-%m-%d %H:%M:%S.%f") for x in (stamps[0], stamps[-1]))
+                secs.append(round((t1 - t0).total_seconds(), 3))
+        walls[stage.name] = secs
+    return walls
+
+
+def modeled_speedup(walls: dict[str, list[float]], serial_s: float, workers: int) -> dict[str, float]:
+    """What ``workers`` free cores give on these task times: each stage's tasks in rank order on the
+    first free worker (datatrove's pool), one stage after the other, plus ``serial_s`` in process."""
+    one = sum(sum(v) for v in walls.values()) + serial_s
+    many = serial_s
+    for secs in walls.values():
+        free = [0.0] * max(1, min(workers, len(secs)))
+        for t in secs:
+            i = free.index(min(free))
+            free[i] += t
+        many += max(free)
+    single_task = sum(sum(v) for v in walls.values() if len(v) == 1) + serial_s
+    return {"one_worker_s": round(one, 1), "workers_s": round(many, 1), "speedup": round(one / many, 2) if many else 0.0,
+            "serial_share": round(single_task / one, 3) if one else 0.0}
 
 
 def slope(xs: list[float], ys: list[float]) -> float | None:
@@ -309,6 +349,7 @@ def main() -> None:
     ap.add_argument("--mb-per-task", type=float, default=3.125,
                     help="fixed shard size: tasks = ceil(MB / this), so 25 MB → 8 tasks, 200 MB → 64")
     ap.add_argument("--no-anchor", action="store_true", help="skip datatrove's plain pipeline")
+    ap.add_argument("--anchor-sizes", type=float, nargs="+", help="run the anchor at these sizes only (default: all)")
     ap.add_argument("--keep", help="build under this folder and keep it (default: a temporary folder)")
     ap.add_argument("--json", help="write every result here")
     ap.add_argument("--timeout", type=float, default=None, help="stop a run after this many seconds (its finished "
@@ -337,7 +378,8 @@ def main() -> None:
         manifest = td / f"m{mb:g}.yaml"
         info = write_manifest(manifest, mb, tree)
         tasks = args.tasks or max(1, math.ceil(info["linux_mb"] / args.mb_per_task))
-        runs = [("build", w) for w in args.workers] + ([] if args.no_anchor else [("anchor", max(args.workers))])
+        anchor = not args.no_anchor and (args.anchor_sizes is None or mb in args.anchor_sizes)
+        runs = [("build", w) for w in args.workers] + ([("anchor", max(args.workers))] if anchor else [])
         for kind, w in runs:
             out = td / f"{kind}-{mb:g}-w{w}"
             stage_file, result = td / f"{out.name}.stage", td / f"{out.name}.json"
@@ -345,11 +387,13 @@ def main() -> None:
                 f.unlink(missing_ok=True)
             cmd = [sys.executable, __file__, "--child", kind, str(out if kind == "build" else manifest),
                    str(manifest if kind == "build" else out), str(w), str(tasks), str(stage_file), str(result)]
+            load0 = os.getloadavg()[0]
             wall, stats, complete = run_sampled(cmd, stage_file, args.timeout)
+            load = round((load0 + os.getloadavg()[0]) / 2, 1)  # 1-minute load average at start and end
             if not complete:  # hung or too slow: keep the stages it finished, say so
                 print(f"{kind} {mb:g} MB w={w}: stopped after {wall:.0f} s in stage "
                       f"{stage_file.read_text() if stage_file.exists() else '?'}", file=sys.stderr, flush=True)
-                results.append({"kind": kind, "mb": mb, "workers": w, "tasks": tasks, **info, "complete": False,
+                results.append({"kind": kind, "mb": mb, "workers": w, "tasks": tasks, **info, "complete": False, "load": load,
                                 "wall_s": round(wall, 1), "cpu_s": round(sum(v["cpu_s"] for v in stats.values()), 1),
                                 "peak_rss_mb": round(max((v["peak_rss_mb"] for v in stats.values()), default=0), 0),
                                 "tree_rss_mb": round(max((v["tree_rss_mb"] for v in stats.values()), default=0), 0),
@@ -364,13 +408,15 @@ def main() -> None:
             if kind == "anchor":  # writing the anchor's input parquet is not part of its pipeline
                 stats = {k: v for k, v in stats.items() if k not in ("start", "anchor_input")}
                 wall = sum(walls.values())
-            r = {"kind": kind, "mb": mb, "workers": w, "tasks": tasks, **info, "wall_s": round(wall, 1),
+            r = {"kind": kind, "mb": mb, "workers": w, "tasks": tasks, **info, "load": load, "wall_s": round(wall, 1),
                  "cpu_s": round(sum(s["cpu_s"] for s in stats.values()), 1),
                  "peak_rss_mb": round(max(s["peak_rss_mb"] for s in stats.values()), 0),
                  "tree_rss_mb": round(max(s["tree_rss_mb"] for s in stats.values()), 0),
                  "tokens": summary.get("tokens"), "stage_wall": walls,
                  "stage": {k: {kk: round(vv, 1) for kk, vv in v.items()} for k, v in stats.items()}}
             if kind == "build":
+                r["task_wall"] = task_walls(str(out))
+                r["report_wall_s"] = round(max(0.0, wall - sum(walls.values())), 1)  # catalog merge, summary, report
                 r["input_mb"] = round((summary.get("bytes_read") or 0) / 1e6, 1)  # Linux code + starter pairs
                 r["documents"] = summary.get("documents")
                 r["per_split"] = summary.get("per_split")
@@ -384,6 +430,14 @@ def main() -> None:
     report(results, args)
 
 
+def task_rss(r: dict, stage: str) -> float:
+    """Peak RSS of one task of ``stage``: its worker processes' when it ran in a pool, else the
+    build's own process (one-task stages and ``--workers 1`` run in process)."""
+    st = r["stage"].get(stage, {})
+    pooled = r["workers"] > 1 and len((r.get("task_wall") or {}).get(stage, [])) > 1
+    return (st.get("worker_rss_mb") if pooled else None) or st.get("peak_rss_mb", 0.0)
+
+
 def report(results: list[dict], args) -> None:
     builds = [r for r in results if r["kind"] == "build"]
     starter = next((b["input_mb"] - b["linux_mb"] for b in builds if "input_mb" in b), 0.0)
@@ -392,37 +446,51 @@ def report(results: list[dict], args) -> None:
     for r in results:  # the anchor reads the same files: give it its build's input size
         r.setdefault("input_mb", next((b.get("input_mb", b["linux_mb"]) for b in builds if b["mb"] == r["mb"]), r["linux_mb"]))
     print(f"\n{'kind':<7}{'in MB':>6}{'files':>7}{'pairs':>6}{'repos':>6}{'tasks':>6}{'w':>3}{'wall s':>8}{'CPU s':>8}"
-          f"{'MB/CPU-s':>9}{'peak/proc MB':>13}{'tree MB':>8}{'tokens':>11}{'tok/B':>7}")
+          f"{'MB/CPU-s':>9}{'peak/proc MB':>13}{'tree MB':>8}{'tokens':>11}{'tok/B':>7}{'load':>6}")
     for r in results:
         in_mb = r["input_mb"]
         print(f"{r['kind']:<7}{in_mb:>6}{r['linux_files']:>7}{r['pairs']:>6}{r['repos']:>6}{r['tasks']:>6}{r['workers']:>3}"
               f"{r['wall_s']:>8}{r['cpu_s']:>8}{in_mb / max(r['cpu_s'], 1e-9):>9.2f}{r['peak_rss_mb']:>13.0f}"
-              f"{r['tree_rss_mb']:>8.0f}{r['tokens'] or 0:>11}{(r['tokens'] or 0) / (in_mb * 1e6):>7.3f}")
+              f"{r['tree_rss_mb']:>8.0f}{r['tokens'] or 0:>11}{(r['tokens'] or 0) / (in_mb * 1e6):>7.3f}"
+              f"{r.get('load', float('nan')):>6.1f}")
     for w in sorted({r["workers"] for r in builds}):
         rs = sorted((r for r in builds if r["workers"] == w), key=lambda r: r["mb"])
-        stages = list(dict.fromkeys(s for r in rs for s in r["stage"]))
-        print(f"\nper stage, workers={w}: CPU s | peak RSS per process MB, by input size; slope = log-log exponent")
-        print(f"{'stage':<22}" + "".join(f"{r['input_mb']:>14}" for r in rs) + f"{'cpu slope':>11}{'rss slope':>11}")
+        stages = [s for s in dict.fromkeys(s for r in rs for s in r["stage"]) if s != "start"]
+        print(f"\nper stage, workers={w}: CPU s | peak RSS of one task MB, by input size; slope = log-log exponent; "
+              f"rss x = largest / smallest size")
+        print(f"{'stage':<26}" + "".join(f"{r['input_mb']:>14}" for r in rs) + f"{'cpu slope':>10}{'rss x':>7}")
         for s in stages:
             cpu = [r["stage"].get(s, {}).get("cpu_s", 0.0) for r in rs]
-            rss = [r["stage"].get(s, {}).get("peak_rss_mb", 0.0) for r in rs]
+            rss = [task_rss(r, s) for r in rs]
             xs = [r["input_mb"] for r in rs]
-            cs, ms = slope(xs, cpu), slope(xs, rss)
+            cs = slope(xs, cpu)
+            grow = rss[-1] / rss[0] if rss[0] and rss[-1] else float("nan")
             flag = "  SUPERLINEAR" if cs is not None and cs > SUPERLINEAR and max(cpu) > 2 else ""
-            print(f"{s:<22}" + "".join(f"{c:>7.1f}|{m:>6.0f}" for c, m in zip(cpu, rss))
-                  + f"{cs if cs is not None else float('nan'):>11.2f}{ms if ms is not None else float('nan'):>11.2f}{flag}")
+            flag += "  MEMORY GROWS" if grow > 1.2 else ""
+            print(f"{s:<26}" + "".join(f"{c:>7.1f}|{m:>6.0f}" for c, m in zip(cpu, rss))
+                  + f"{cs if cs is not None else float('nan'):>10.2f}{grow:>7.2f}{flag}")
         done = [r for r in rs if r.get("complete", True)]
         total = slope([r["input_mb"] for r in done], [r["cpu_s"] for r in done])
-        print(f"{'whole build':<22}" + "".join(f"{r['cpu_s']:>13}" + (" " if r.get("complete", True) else "*")
-                                               for r in rs) + f"{total or float('nan'):>11.2f}")
+        print(f"{'whole build':<26}" + "".join(f"{r['cpu_s']:>13}" + (" " if r.get("complete", True) else "*")
+                                               for r in rs) + f"{total or float('nan'):>10.2f}")
+        if len(done) >= 2:
+            a, b = done[-2], done[-1]
+            print(f"marginal CPU-s per MB, {a['input_mb']} → {b['input_mb']} MB: "
+                  f"{(b['cpu_s'] - a['cpu_s']) / (b['input_mb'] - a['input_mb']):.2f}")
         if len(done) < len(rs):
             print("* stopped before the end (see --timeout): its stages after the last one shown are missing")
+    for r in builds:
+        if r.get("task_wall"):
+            m = modeled_speedup(r["task_wall"], r.get("report_wall_s", 0.0), 2)
+            print(f"{r['mb']:g} MB w={r['workers']}: 2 free cores on these task times → {m['speedup']:.2f}x "
+                  f"(one-task stages + report: {100 * m['serial_share']:.1f} % of the serial time)")
     for mb in sorted({r["mb"] for r in results}):
         b = {r["workers"]: r for r in builds if r["mb"] == mb}
         a = [r for r in results if r["kind"] == "anchor" and r["mb"] == mb]
         if len(b) >= 2 and 1 in b:
             w2 = max(b)
-            print(f"{mb:g} MB: {w2} workers {b[1]['wall_s'] / b[w2]['wall_s']:.2f}x one worker (wall)")
+            print(f"{mb:g} MB: {w2} workers {b[1]['wall_s'] / b[w2]['wall_s']:.2f}x one worker (wall, measured; load "
+                  f"{b[1].get('load', float('nan')):.1f} / {b[w2].get('load', float('nan')):.1f})")
         if a:
             w = a[0]["workers"]
             if w in b:

@@ -9,9 +9,10 @@ resumable on its own and a rerun skips completed tasks):
    ``ngram_repos`` / ``ngram_repos_index`` (1 task) in how many repositories each occurs
 4. ``filter``        split tag, decontamination, quality filter (drops go to ``OUT/excluded``)
 5. dedup stages      exact + vendored collapse, MinHash signatures/buckets/clusters/filter
-6. ``assemble``      repository-level text, mixture, token counts → ``OUT/text/{train,heldout}``
-7. ``tokens_train`` / ``tokens_heldout``  datatrove ``DocumentTokenizer`` → ``OUT/tokens/<split>``
-8. ``report``        (in-process, ``firmcorpus.workflows``) catalog tables, ``OUT/logs/summary.json``,
+6. ``assemble``      repository-level text, mixture, then each document tokenized once
+                     (``SplitTokenizer``: its ``token_count`` and ``OUT/tokens/<split>``, datatrove's
+                     token-shard format) → ``OUT/text/{train,heldout}``
+7. ``report``        (in-process, ``firmcorpus.workflows``) catalog tables, ``OUT/logs/summary.json``,
                      ``OUT/report.html``
 
 Every stage except ``split_plan`` runs with the same ``tasks``, and a pair's documents stay in
@@ -32,7 +33,6 @@ from typing import Any, Callable
 from unittest import mock
 
 import datatrove.executor.slurm as datatrove_slurm
-from datatrove.pipeline.tokens import DocumentTokenizer, TokensCounter
 from datatrove.utils.logging import logger as datatrove_logger
 
 from firmcorpus.core.errors import UserError
@@ -52,10 +52,11 @@ from firmcorpus.corpus.steps.decontam import Decontaminator, HeldoutIndex, Heldo
 from firmcorpus.corpus.steps.filters import QualityFilter
 from firmcorpus.corpus.steps.mapping import MappingStep
 from firmcorpus.corpus.steps.mixture import MixtureSampler
-from firmcorpus.corpus.steps.reader import PairReader, SplitShardReader
+from firmcorpus.corpus.steps.reader import PairReader
 from firmcorpus.corpus.steps.repo_text import RepoTextAssembler
 from firmcorpus.corpus.steps.signals import QualitySignals
 from firmcorpus.corpus.steps.split import SplitPlanner, SplitTagger
+from firmcorpus.corpus.steps.tokens import SplitTokenizer
 
 STAGE_STATE = "build.json"
 
@@ -88,10 +89,16 @@ def _parquet_reader(folder: Path):
     return parquet_reader(str(folder))
 
 
-def _parquet_writer(folder: Path, filename: str = "${rank}.parquet"):
-    # metadata stored as one sorted JSON column: one schema whatever keys differ between documents
+WRITER_BATCH_DOCS = 200  # documents a writer buffers per file (≤ 200 × 200k chars of repository text)
 
-    return parquet_writer(str(folder), filename)
+
+def _parquet_writer(folder: Path, filename: str = "${rank}.parquet"):
+    # metadata stored as one sorted JSON column: one schema whatever keys differ between documents.
+    # datatrove buffers 1,000 documents per file before it writes a row group: with repository
+    # documents that is a whole shard's text at once; a smaller batch bounds a task's memory
+    writer = parquet_writer(str(folder), filename)
+    writer.batch_size = WRITER_BATCH_DOCS
+    return writer
 
 
 def plan_stages(pairs: list[dict[str, Any]], config: BuildConfig, out: Path, base_dir: str | None = None) -> list[Stage]:
@@ -154,17 +161,13 @@ def plan_stages(pairs: list[dict[str, Any]], config: BuildConfig, out: Path, bas
                                           config.repo_text.fim_spm_rate, config.seed))
     assemble += [
         MixtureSampler(config.mixture.domain_weights, config.mixture.kind_weights, config.seed),
-        TokensCounter(tok_path, count_eos_token=True),
+        # tokenized once: token_count for the catalog and the token shards of both splits
+        SplitTokenizer(str(p.tokens), tok_path, eos_token=markers["eos"], shuffle=config.tokenize.shuffle,
+                       seed=config.seed),
         DocumentsCatalog(catalog),
         _parquet_writer(p.text, "${split}/${rank}.parquet"),
     ]
-    stages.append(Stage("assemble", assemble, T, outputs=[str(p.text)]))
-    for split in ("train", "heldout"):
-        stages.append(Stage(f"tokens_{split}", [
-            SplitShardReader(str(p.text / split)),  # a split with no document tokenizes to nothing
-            DocumentTokenizer(str(p.tokens / split), tok_path, eos_token=markers["eos"],
-                              shuffle_documents=config.tokenize.shuffle, seed=config.seed),
-        ], T, outputs=[str(p.tokens / split)]))
+    stages.append(Stage("assemble", assemble, T, outputs=[str(p.text), str(p.tokens)]))
     return stages
 
 

@@ -275,7 +275,7 @@ class Catalog:
                              .unique("pair_id", keep="first"))
         for p in parts:
             df = df.join(p, on="pair_id", how="left")
-        out = df.collect()
+        out = df.collect(engine="streaming")  # the per-pair counts of big tables (symbols) stream
         int_cols = ["pages", "sections", "registers", "registers_linked", "files", "symbols", "code_registers", "drops",
                     "documents",
                     "tokens", "bytes", *[f"status_{s}" for s in STATUSES]]

@@ -45,6 +45,7 @@ i2c spi uart usart gpio adc dac pwm dma timer power supply sensor device mode en
 data sheet datasheet package temperature frequency mhz khz ma mv ohm serial bus peripheral memory flash""".split())
 
 VERDICTS = ("match", "weak", "mismatch", "unknown")
+PAIRS_PER_SCAN = 32  # pairs whose catalog rows pair_checks_from_catalog reads at a time
 ENOUGH_NAMES = 15  # distinct specific register/peripheral names that make the vocabulary evidence complete
 
 
@@ -240,41 +241,49 @@ def pair_checks_from_catalog(out_dir) -> list[dict[str, Any]]:
     cat = Catalog(out_dir)
     ids = cat.pairs().select("pair_id").collect()["pair_id"].to_list()
 
-    def grouped(table: str, cols: list[str]) -> dict[str, list[tuple]]:
+    def grouped(table: str, cols: list[str], pairs: list[str] | None = None) -> dict[str, list[tuple]]:
         if not cat.has(table) or "pair_id" not in cat.columns(table):
             return {}
         have = [c for c in cols if c in cat.columns(table)]
-        df = cat.scan(table).select(["pair_id", *have]).collect()
+        lf = cat.scan(table).select(["pair_id", *have])
+        if pairs is not None:
+            lf = lf.filter(pl.col("pair_id").is_in(pairs))
         out: dict[str, list[tuple]] = {}
-        for row in df.iter_rows():
+        for row in lf.collect().iter_rows():
             out.setdefault(row[0], []).append(tuple(row[1:]) + (None,) * (len(cols) - len(have)))
         return out
 
     sheets = grouped("datasheets", ["datasheet", "title", "pages"])
-    sections = grouped("sections", ["id", "title"])
-    registers = grouped("registers", ["name", "peripheral"])
-    peripherals = grouped("peripherals", ["name"])
-    files = grouped("files", ["path", "language"])
-    symbols = grouped("symbols", ["path", "name"])
+    scored = [pid for pid in ids if sheets.get(pid)]
+    by_pair: dict[str, dict[str, Any]] = {}
+    # only pairs with a parsed datasheet are scored, and their code tables are read a few pairs at
+    # a time: memory holds PAIRS_PER_SCAN pairs' files and symbols, never the whole catalog's
+    for start in range(0, len(scored), PAIRS_PER_SCAN):
+        chunk = scored[start:start + PAIRS_PER_SCAN]
+        sections = grouped("sections", ["id", "title"], chunk)
+        registers = grouped("registers", ["name", "peripheral"], chunk)
+        peripherals = grouped("peripherals", ["name"], chunk)
+        files = grouped("files", ["path", "language"], chunk)
+        symbols = grouped("symbols", ["path", "name"], chunk)
+        for pid in chunk:
+            ds = Datasheet(source=" ".join(str(s[0] or "") for s in sheets[pid]),
+                           pages=sum(int(s[2] or 0) for s in sheets[pid]),
+                           title=" ".join(str(s[1] or "") for s in sheets[pid]),
+                           sections=[Section(id=str(i), title=str(t or ""), level=1, page_start=0, page_end=0)
+                                     for i, t in sections.get(pid, [])],
+                           registers=[Register(name=str(n), address=None, peripheral=p)
+                                      for n, p in registers.get(pid, []) if n],
+                           peripherals=[Peripheral(name=str(n)) for (n,) in peripherals.get(pid, []) if n])
+            by_path: dict[str, CodeFile] = {str(p): CodeFile(path=str(p), language=str(lang or "other"))
+                                            for p, lang in files.get(pid, [])}
+            for path, name in symbols.get(pid, []):
+                cf = by_path.setdefault(str(path), CodeFile(path=str(path), language="other"))
+                cf.symbols.append(Symbol(kind="other", name=str(name), start_line=0, end_line=0))
+            by_pair[pid] = pair_check_row(pid, pair_score(ds, list(by_path.values())))
     rows = []
     for pid in ids:
-        if not sheets.get(pid):
-            rows.append({"pair_id": pid, "score": None, "verdict": "unknown", "reasons": "no parsed datasheet"})
-            continue
-        ds = Datasheet(source=" ".join(str(s[0] or "") for s in sheets[pid]),
-                       pages=sum(int(s[2] or 0) for s in sheets[pid]),
-                       title=" ".join(str(s[1] or "") for s in sheets[pid]),
-                       sections=[Section(id=str(i), title=str(t or ""), level=1, page_start=0, page_end=0)
-                                 for i, t in sections.get(pid, [])],
-                       registers=[Register(name=str(n), address=None, peripheral=p) for n, p in registers.get(pid, [])
-                                  if n],
-                       peripherals=[Peripheral(name=str(n)) for (n,) in peripherals.get(pid, []) if n])
-        by_path: dict[str, CodeFile] = {str(p): CodeFile(path=str(p), language=str(lang or "other"))
-                                        for p, lang in files.get(pid, [])}
-        for path, name in symbols.get(pid, []):
-            cf = by_path.setdefault(str(path), CodeFile(path=str(path), language="other"))
-            cf.symbols.append(Symbol(kind="other", name=str(name), start_line=0, end_line=0))
-        rows.append(pair_check_row(pid, pair_score(ds, list(by_path.values()))))
+        rows.append(by_pair.get(pid) or
+                    {"pair_id": pid, "score": None, "verdict": "unknown", "reasons": "no parsed datasheet"})
     return rows
 
 
