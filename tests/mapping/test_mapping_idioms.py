@@ -645,3 +645,69 @@ RATE_1HZ = 0x05
     assert links["Ctl_a"] == ("SET_LOOP_ADDR", "zq4711/registers.py", 4)
     assert links["Ctl_c"] == ("SET_GAIN_ADDR", "zq4711/registers.py", 6)
     assert len(links) == len(regs)
+
+
+def test_zephyr_style_driver_private_header():
+    from firmcorpus.mapping.repo_map import map_repo
+
+    texts = {
+        "drivers/sensor/zq4711/zq4711.c": """#define DT_DRV_COMPAT vnd_zq4711
+#include <zephyr/drivers/i2c.h>
+#include "zq4711.h"
+static int zq4711_init(const struct device *dev)
+{
+\tconst struct zq4711_config *cfg = dev->config;
+\tuint8_t id;
+\treturn i2c_reg_read_byte_dt(&cfg->i2c, ZQ4711_REG_CHIP_ID, &id);
+}
+""",
+        "drivers/sensor/zq4711/zq4711.h": """#ifndef ZEPHYR_DRIVERS_SENSOR_ZQ4711_H_
+#define ZEPHYR_DRIVERS_SENSOR_ZQ4711_H_
+#include <zephyr/sys/util.h>
+#define ZQ4711_REG_CONFIG        0x00U
+#define ZQ4711_CONFIG_ODR_MASK   GENMASK(7, 4)
+#define ZQ4711_CONFIG_EN         BIT(0)
+#define ZQ4711_REG_STATUS        0x01U
+#define ZQ4711_STATUS_DRDY       BIT(1)
+#define ZQ4711_REG_DATA_LSB      0x02U
+#define ZQ4711_REG_DATA_MSB      0x03U
+#define ZQ4711_REG_THRESHOLD     0x04U
+#define ZQ4711_REG_CHIP_ID       0x0FU
+#define ZQ4711_CHIP_ID_VAL       0x04U
+#endif
+""",
+        "drivers/sensor/other/other.h": "#define OTHER_REG_CONFIG 0x00U\n#define OTHER_REG_STATUS 0x01U\n",
+    }
+    res, _ = map_repo(_sheet(), texts)
+    got = {(lk.register, lk.symbol, lk.file, lk.line) for lk in res.links}
+    h = "drivers/sensor/zq4711/zq4711.h"
+    assert got == {("CONFIG", "ZQ4711_REG_CONFIG", h, 4), ("STATUS", "ZQ4711_REG_STATUS", h, 7),
+                   ("DATA_LSB", "ZQ4711_REG_DATA_LSB", h, 9), ("DATA_MSB", "ZQ4711_REG_DATA_MSB", h, 10),
+                   ("THRESHOLD", "ZQ4711_REG_THRESHOLD", h, 11), ("CHIP_ID", "ZQ4711_REG_CHIP_ID", h, 12)}
+
+
+def test_nuttx_style_public_header_with_ioctl_codes():
+    from firmcorpus.mapping.repo_map import map_repo
+
+    texts = {
+        "include/nuttx/sensors/zq4711.h": """#ifndef __INCLUDE_NUTTX_SENSORS_ZQ4711_H
+#define __INCLUDE_NUTTX_SENSORS_ZQ4711_H
+#include <nuttx/sensors/ioctl.h>
+#define ZQ4711_CONFIG        (0x00)   /* Configuration */
+#define ZQ4711_STATUS        (0x01)   /* Status */
+#define ZQ4711_DATA_LSB      (0x02)
+#define ZQ4711_DATA_MSB      (0x03)
+#define ZQ4711_THRESHOLD     (0x04)
+#define ZQ4711_WHO_AM_I      (0x0f)   /* Chip identifier */
+#define ZQ4711_DEVICE_ID     (0x47)
+#define SNIOC_ZQ_SETRATE     _SNIOC(0x0001)
+#define SNIOC_ZQ_GETSTATUS   _SNIOC(0x0002)
+#endif
+""",
+        "drivers/sensors/zq4711.c": '#include <nuttx/sensors/zq4711.h>\nstatic int zq4711_probe(void) { return ZQ4711_WHO_AM_I; }\n',
+    }
+    res, _ = map_repo(_sheet(), texts)
+    links = {lk.register: (lk.symbol, lk.line) for lk in res.links}
+    assert links["CHIP_ID"] == ("ZQ4711_WHO_AM_I", 9)  # the name differs, the block carries it
+    assert links["STATUS"] == ("ZQ4711_STATUS", 5)
+    assert len(links) == 6  # not the ioctl codes _SNIOC(0x0001/2)
