@@ -509,6 +509,12 @@ def _grid_registers(page, pno: int, words, word_regs: list[RawRegister], ds: Dat
                 if g_name and r.name != g_name and (r.name.startswith(g_name + " ") or (
                         looks_like_description(r.name) and not looks_like_description(g_name, prose=False))):
                     r.name = g_name  # or the header reader took a description column for names
+            # an address the drawn cells never held, under a name they hold at another address:
+            # the header reader read a wrapped cell ("0x3" over "C"); the cell's address wins
+            g_addr = {gr.name: gr.address for gr in t.registers}
+            for r in same:
+                if r.address not in cell and g_addr.get(r.name, r.address) != r.address:
+                    r.address = g_addr[r.name]
             continue
         for r in same:
             r.replaced = True

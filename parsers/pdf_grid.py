@@ -679,14 +679,39 @@ def _open_below(g: Grid, xs: list[float], k: int) -> set[int]:
     return out
 
 
+def _digit_width(bands, addr_col: int) -> int:
+    """The usual number of digits of the marked address cells of a column (0 if none)."""
+    widths: dict[int, int] = {}
+    for lines in bands.values():
+        for _ln, cells in lines:
+            c = parse_addr_cell(_cell_text(cells[addr_col]))
+            if c is not None and c.kind in ("0x", "h"):
+                widths[len(c.text)] = widths.get(len(c.text), 0) + 1
+    return max(widths, key=lambda k: (widths[k], k)) if widths else 0
+
+
 def _rows(bands, addr_col: int, name_col: int, base: str, open_below: set[int]) -> list[GridRegister]:
     out: list[GridRegister] = []
     last_band: int | None = None
+    width = _digit_width(bands, addr_col)
+    empty_named: list[tuple[int, GridRegister]] = []  # rows whose name cell is empty, by band
+    named_at: dict[int, GridRegister] = {}
     for b in sorted(bands):
         lines = bands[b]
         anchors = []
+        texts = [_cell_text(cells[addr_col]) for _ln, cells in lines]
+        skip = -1
         for i, (ln, cells) in enumerate(lines):
-            c = parse_addr_cell(_cell_text(cells[addr_col]))
+            if i == skip:
+                continue
+            c = parse_addr_cell(texts[i])
+            if c is not None and c.kind in ("0x", "h") and width and len(c.text) < width and i + 1 < len(lines):
+                # an address wrapped mid-token over two lines of its cell ("0x3" over "C")
+                nxt = texts[i + 1]
+                if re.fullmatch(r"[0-9A-Fa-f]{1,2}h?", nxt) and len(c.text) + len(nxt.rstrip("hH")) == width:
+                    joined = parse_addr_cell(texts[i] + nxt)
+                    if joined is not None:
+                        c, skip = joined, i + 1
             if c is not None and not bit_label_line([_cell_text(cl) for cl in cells]):
                 anchors.append((i, c))
         if not anchors:
@@ -702,6 +727,10 @@ def _rows(bands, addr_col: int, name_col: int, base: str, open_below: set[int]) 
             i, c = anchors[0]
             name = _cell_text([w for _ln, cells in lines for w in cells[name_col]])
             out.append(GridRegister(name, addr_value(c, base), lines[i][0].y, 0.0, alts=_alt_values(c, base)))
+            if name:
+                named_at[b] = out[-1]
+            else:
+                empty_named.append((b, out[-1]))
             continue
         # several register lines in one band (no rule between rows): each line joins the
         # nearest anchor line
@@ -718,6 +747,14 @@ def _rows(bands, addr_col: int, name_col: int, base: str, open_below: set[int]) 
                 name, copy = _cell_text(groups[near]), True
             out.append(GridRegister(name, addr_value(c, base), lines[i][0].y, 0.0,
                                     alts=_alt_values(c, base), alt_copy=copy))
+    # a name centred in a cell merged over two rows (no wall between them in the name column:
+    # the high and low byte rows of one value) names both rows
+    for b, r in empty_named:
+        src = named_at.get(b - 1) if (b - 1) in open_below else None
+        if src is None and b in open_below:
+            src = named_at.get(b + 1)
+        if src is not None:
+            r.name, r.alt_copy = src.name, True
     paired = []
     for r in out:
         paired.append(r)

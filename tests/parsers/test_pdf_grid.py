@@ -289,3 +289,24 @@ def test_bit_label_rows_are_not_addresses(tmp_path):
                                             [""] + [f"B{7 - i}" for i in range(8)]]) + 20
     got = _regs(_pdf(tmp_path, draw))
     assert not {a for _n, a in got if a not in (0x88, 0x89)}
+
+
+def test_address_wrapped_mid_token_in_its_cell(tmp_path):
+    # a narrow address column wraps "0x3C" as "0x3" over "C": one address, not 0x3 and 0xC
+    rows = [["Address", "Name"], ["0x3A", "CTRL"], ["0x3B", "STATUS"], ["0x3\nC", "DATA_OUT"], ["0x3D", "FIFO_CFG"]]
+    got = _regs(_pdf(tmp_path, lambda d: _table(d.new_page(), 60, 100, [40, 160], rows)))
+    assert got == {("CTRL", 0x3A), ("STATUS", 0x3B), ("DATA_OUT", 0x3C), ("FIFO_CFG", 0x3D)}
+
+
+def test_name_centred_over_two_byte_rows(tmp_path):
+    # "Temperature" is printed once, centred in a name cell merged over the rows of its two
+    # bytes (no wall between them in the name column): both addresses carry it
+    def draw(d):
+        p = d.new_page()
+        rows = [["Address", "Byte", "Register"], ["0x00", "-", "Config"], ["0x01", "MSB", ""], ["0x02", "LSB", ""],
+                ["0x03", "-", "Limit"]]
+        _table(p, 60, 100, [50, 50, 140], rows, skip_walls={2})
+        p.insert_text((163, 100 + 18 * 3 + 3), "Temperature", fontsize=8)  # on the undrawn wall
+
+    got = _regs(_pdf(tmp_path, draw))
+    assert got == {("Config", 0x00), ("Temperature", 0x01), ("Temperature", 0x02), ("Limit", 0x03)}
