@@ -25,7 +25,7 @@ import pymupdf
 
 from firmcorpus.core.errors import UserError
 from firmcorpus.parsers.models import Datasheet, EncryptedPDFError, Field, NotAPDFError, Peripheral, Register, Section
-from firmcorpus.parsers.pdf_columns import read_unruled, unruled_tables
+from firmcorpus.parsers.pdf_columns import bit_slices, read_unruled, unruled_tables
 from firmcorpus.parsers.pdf_grid import GridContext, grids, looks_like_description, read_grid, ruling_segments
 from firmcorpus.parsers.pdf_headings import heading_registers
 from firmcorpus.parsers.pdf_layout import group_lines
@@ -58,6 +58,8 @@ _BAREHEX = re.compile(r"^\s*[0-9A-F]{2,4}\s*$", re.M)
 _ANYHEX = re.compile(r"(?<![\w.])(?:0x[0-9a-f]{1,8}|[0-9a-f]{1,4}h|[0-9A-F]{2}|[01]{4}[\s_]?[01]{4}b?)(?![\w.])", re.I)
 # a header row of column offsets of a 2-D register matrix (parsers.pdf_matrix)
 _MATRIX_CUE = re.compile(r"(?<![\w/])0\s*(?:/\s*8\s*)?\s1\s*(?:/\s*9\s*)?\s2\s*(?:/\s*A\s*)?\s3\b")
+_CELL_LINE = re.compile(r"^\s*(?:0x[0-9a-f]{1,8}|\(?[0-9a-f]{1,4}h\)?|[0-9A-F]{2,4}|[01]{4}[\s_]?[01]{4}b?)\s*$",
+                        re.I | re.M)
 _NUM_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,5})\.?\s+([A-Z][^\n]{1,90})$")
 
 
@@ -143,7 +145,11 @@ def _parse(doc, name: str, pages: tuple[int, int] | None) -> Datasheet:
             continue
         cues = len(_CUE_WORDS.findall(txt))
         hexes = len(_HEXLIKE.findall(txt))
-        if (cues >= 2 and (hexes >= 4 or len(_BAREHEX.findall(txt)) >= 6)) or _BLOCK_CUE.search(txt) or (cues >= 4 and re.search(r"\bbit\s*7\b|\bD7\b|\b15\b", txt)):
+        # structural evidence: text lines that are one address-like cell ("0Fh", "B0h", "(04h)",
+        # "0x1A", "3C", "0010 0000"), as the cells of a table column come out of the text layer
+        cells = len(_CELL_LINE.findall(txt))
+        if (cues >= 2 and (hexes >= 4 or len(_BAREHEX.findall(txt)) >= 6)) or _BLOCK_CUE.search(txt) or (cues >= 4 and re.search(r"\bbit\s*7\b|\bD7\b|\b15\b", txt)) \
+                or (cues >= 1 and cells >= 4):
             candidates.append(pno)
         elif len(_ANYHEX.findall(txt)) >= 6 or _MATRIX_CUE.search(txt):
             grid_only.add(pno)
@@ -166,7 +172,8 @@ def _parse(doc, name: str, pages: tuple[int, int] | None) -> Datasheet:
         ds.warnings.append(f"{image_pages} page(s) without a text layer (scanned images; no OCR is done)")
 
     ds.sections = _sections(doc, page_text, first, last, ds, styled)
-    raw, peripherals = _registers(doc, sorted(set(candidates) | grid_only), ds, grid_only, last)
+    raw, peripherals = _registers(doc, sorted(set(candidates) | grid_only), ds, grid_only, last,
+                                  _running_vocab(page_text))
     raw.extend(_heading_family(heading_registers(page_text), raw, ds))
     ds.peripherals = peripherals
     ds.registers = _finalise(raw, ds)
@@ -318,8 +325,32 @@ def _follows(prev: tuple[int, ...], cur: tuple[int, ...]) -> bool:
 # --------------------------------------------------------------------------- registers
 
 
+def _running_vocab(page_text: dict[int, str]) -> frozenset[str]:
+    """Words of the lines repeated on many pages (running headers and footers: a document
+    title, a product name, "Data Sheet Rev."): a table read near a page edge must not take
+    them as cells."""
+    counts: Counter = Counter()
+    for txt in page_text.values():
+        counts.update({" ".join(ln.split()) for ln in txt.splitlines() if len(ln.strip()) >= 3})
+    need = max(3, len(page_text) // 4)
+    return frozenset(w for ln, c in counts.items() if c >= need for w in ln.split())
+
+
+def _strip_running(words: list, height: float, vocab: frozenset[str]) -> list:
+    """Words without the running header/footer lines in the page margins."""
+    if not vocab:
+        return words
+    edge = [w[:5] for w in words if not 0.08 * height <= (w[1] + w[3]) / 2 <= 0.88 * height]
+    dropped = {(w[0], w[1], w[4]) for ln in group_lines(edge) for w in ln.words
+               if sum(1 for x in ln.words if x[4] in vocab) >= 0.6 * len(ln.words)}
+    if not dropped:
+        return words
+    return [w for w in words if (w[0], w[1], w[4]) not in dropped]
+
+
 def _registers(doc, candidates: list[int], ds: Datasheet,
-               grid_only: set[int] | frozenset = frozenset(), last: int = 0) -> tuple[list[RawRegister], list[Peripheral]]:
+               grid_only: set[int] | frozenset = frozenset(), last: int = 0,
+               running: frozenset[str] = frozenset()) -> tuple[list[RawRegister], list[Peripheral]]:
     raw: list[RawRegister] = []
     peripherals: dict[str, Peripheral] = {}
     ctx = PageContext()
@@ -343,7 +374,7 @@ def _registers(doc, candidates: list[int], ds: Datasheet,
         try:
             page = doc[pno - 1]
             tp = page.get_textpage()  # one text extraction serves words and blocks
-            words = page.get_text("words", sort=False, textpage=tp)
+            words = _strip_running(page.get_text("words", sort=False, textpage=tp), page.rect.height, running)
             blocks = blocks_of(page, tp) if pno not in grid_only else []
             height = page.rect.height
         except Exception as e:
@@ -379,7 +410,12 @@ def _registers(doc, candidates: list[int], ds: Datasheet,
                 if page_rules is None:
                     page_rules = vertical_rules(page)
                 rules = page_rules
-            for r in registers_from_table(t, pno, rules):
+            t_regs = registers_from_table(t, pno, rules)
+            why = _not_a_register_map([r.name for r in t_regs])
+            if why:
+                ds.warnings.append(f"page {pno} table w{tables.index(t) + 1}: not read as a register map ({why})")
+                continue
+            for r in t_regs:
                 r.peripheral = periph
                 r.confidence = 0.9
                 r.table = f"p{pno}.w{tables.index(t) + 1}"
@@ -419,6 +455,7 @@ def _registers(doc, candidates: list[int], ds: Datasheet,
                 nxt = next((h for h in sorted(y2 for _, y2 in block_regs) if h > y + 1), height)
                 reg.fields = fields_from_region(lines, y, nxt)
             raw.append(reg)
+    raw = _drop_inconsistent(raw, ds)
     raw = _drop_redescribed(raw, ds)
     # offsets whose peripheral base was printed after the register (or on another page)
     for r in raw:
@@ -429,6 +466,43 @@ def _registers(doc, candidates: list[int], ds: Datasheet,
         if name not in peripherals:
             peripherals[name] = Peripheral(name=name, base_address=f"0x{base:x}")
     return raw, list(peripherals.values())
+
+
+_QUANTITY = re.compile(r"\d\s*(?:[kmg]?hz|[mun]?s|[mu]?v|[mu]?a|db|dbm|bits?|bytes?|°c|%)(?![a-z])", re.I)
+
+
+def _not_a_register_map(names: list[str], addrs: list[int] | None = None) -> str | None:
+    """Consistency of one table's names (and addresses): value -> meaning tables, bit-slice
+    layouts and lists are not register maps."""
+    if len(names) < 3:
+        return None
+    if sum(1 for n in names if _QUANTITY.search(n)) > 0.5 * len(names):
+        return "names are quantities (a value -> meaning table)"
+    if addrs is not None:
+        # an enumeration of values named by themselves ("SF5" = 5, "SF6" = 6)
+        same = sum(1 for n, a in zip(names, addrs) if re.search(rf"(?<!\d){a}$", n))
+        if same > 0.6 * len(names):
+            return "names carry their own code (an enumeration of values)"
+    if bit_slices(names) > 0.4 * len(names):
+        return "names are bit slices of a few values or lists (a parameter or data-layout table)"
+    if sum(1 for n in names if re.match(r"[a-z]+\s+[a-z]+\s", n)) > 0.5 * len(names):
+        return "names are lower-case phrases (a value -> meaning table)"
+    return None
+
+
+def _drop_inconsistent(raw: list[RawRegister], ds: Datasheet) -> list[RawRegister]:
+    """Tables of any reader whose rows fail the consistency checks are dropped, with a warning."""
+    by_table: dict[str, list[RawRegister]] = {}
+    for r in raw:
+        if r.table and r.source == "table":
+            by_table.setdefault(r.table, []).append(r)
+    drop = set()
+    for tid, rs in by_table.items():
+        why = _not_a_register_map([r.name for r in rs], [r.address for r in rs])
+        if why:
+            drop.add(tid)
+            ds.warnings.append(f"table {tid}: dropped, {why}")
+    return [r for r in raw if r.table not in drop] if drop else raw
 
 
 def _heading_family(heads, raw: list[RawRegister], ds: Datasheet) -> list[RawRegister]:
@@ -465,11 +539,15 @@ def _drop_redescribed(raw: list[RawRegister], ds: Datasheet) -> list[RawRegister
         if r.table and (".t" in r.table or ".c" in r.table):
             by_table.setdefault(r.table, []).append(r)
     drop: set[str] = set()
+    for r in raw:  # small header-read tables: per-register detail tables under a summary
+        if r.table and ".w" in r.table and size[r.table] <= 4:
+            by_table.setdefault(r.table, []).append(r)
     for tid, rs in by_table.items():
         # held: addresses of headings, header-read tables, and drawn tables larger than this one
         held: dict[int, set[str]] = {}
         for r in raw:
-            if r.table and r.table != tid and ((".t" not in r.table and ".c" not in r.table)
+            if r.table and r.table != tid and (((".t" not in r.table and ".c" not in r.table)
+                                                and (".w" not in tid or size[r.table] > len(rs)))
                                                or size[r.table] >= max(5, 2 * len(rs))):
                 held.setdefault(r.address, set()).add(_norm(r.name))
         clash = sum(1 for r in rs if r.address in held and _norm(r.name) not in held[r.address])

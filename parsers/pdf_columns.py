@@ -306,6 +306,21 @@ def _clean(s: str) -> str:
     return s.strip(" ,;:")
 
 
+_SLICE = re.compile(r"^(.*?)\s*[\[<]\d+:\d+[\]>]$")
+
+
+def bit_slices(names: list[str]) -> int:
+    """Names that are slices of a value sharing its stem with another row (``ADC[7:0]``,
+    ``ADC[15:8]``: the bytes of one quantity in a data-layout table), or lists (``A, B``).
+    A register named with its own width (``HSIZE[7:0]`` alone) does not count."""
+    stems = [m.group(1).lower() if m else None for m in (_SLICE.match(n) for n in names)]
+    n_stem: dict[str, int] = {}
+    for st in stems:
+        if st is not None:
+            n_stem[st] = n_stem.get(st, 0) + 1
+    return sum(1 for n, st in zip(names, stems) if (st is not None and n_stem[st] >= 2) or "," in n)
+
+
 def read_unruled(t: UnruledTable) -> UnruledResult:
     """Type the columns of one unruled table by their content and read its register rows."""
     ncol = len(t.xs) - 1
@@ -417,8 +432,8 @@ def read_unruled(t: UnruledTable) -> UnruledResult:
         res.rejected = f"{len(kept)} register row(s) (an unruled table needs {MIN_ROWS})"
     elif len({r.name.lower() for r in kept}) < 0.7 * len(kept):
         res.rejected = "names repeat (not a register map)"
-    elif sum(1 for r in kept if re.search(r"\[\d+:\d+\]|<\d+:\d+>|,", r.name)) > 0.4 * len(kept):
-        res.rejected = "names are bit fields or lists (a parameter or data-layout table)"
+    elif bit_slices([r.name for r in kept]) > 0.4 * len(kept):
+        res.rejected = "names are bit slices of a few values or lists (a parameter or data-layout table)"
     elif sum(1 for r in kept if re.match(r"[a-z]+\s", r.name)) > 0.5 * len(kept):
         res.rejected = "names are lower-case phrases (a value -> meaning table)"
     elif len({r.address for r in kept}) < 0.8 * len(kept):

@@ -75,6 +75,8 @@ def classify_label(lab: Label) -> Column:
         return Column(lab, "peripheral", qual)
     if re.search(r"reset|default|\bpor\b|initial|power-on", t):
         return Column(lab, "reset", qual)
+    if re.search(r"^bits?\s+(?:location|position|no\.?|number)s?$", t):
+        return Column(lab, "bits", qual)  # "Bit Location": a bit position, not an address
     if re.search(r"addr|offset|pointer|location|register\s*#|reg\.?\s*#|^hex$|^\(hex\)", t):
         return Column(lab, "address", qual)
     if re.search(r"^bits?$|^bit\s*(no\.?|number|position|range)s?$|^position$", t):
@@ -283,6 +285,8 @@ def read_tables(lines: list[Line], page_height: float) -> list[Table]:
             if gap > limit or ln.top > 0.94 * page_height or (
                     _STOP_FIRST.match(ln.words[0][4]) and ln.words[0][0] < first_right):
                 break
+            if ln.words[0][0] < first_right and _SECTION_HEAD.match(ln.text):
+                break  # a numbered section heading at the table's left edge
             if _header_score(ln) >= 3 and not _is_data_line(ln) and data:
                 break
             cells = assign_columns(ln, bounds)
@@ -354,13 +358,18 @@ def array_indexed(names: list[str]) -> bool:
 
 def _clean_marks(s: str) -> str:
     """A name keeping its array index, losing ``(1)`` and ``*`` marks."""
-    s = clean_text(s)
+    s = _CELL_NOTE.sub("", clean_text(s))
     s = re.sub(r"\s*(\(\d+\)|\*+|\(note \d+\))$", "", s, flags=re.I)
     return s.strip(" ,;:")
 
 
+_SECTION_HEAD = re.compile(r"^\d{1,2}(?:\.\d{1,2}){1,4}\.?\s+[A-Z][A-Za-z/&\-]")
+_CELL_NOTE = re.compile(r"\s+(?:note|notes)\s*\d*\s*:.*$", re.I)
+
+
 def clean_name(s: str) -> str:
     s = clean_text(s)
+    s = _CELL_NOTE.sub("", s)  # "Status/Command Note: SMBus register only": a note in the cell
     s = _FOOTNOTE.sub("", s)
     s = _FOOTNOTE.sub("", s)
     return s.strip(" ,;:")

@@ -1,0 +1,102 @@
+"""Layout failure modes of register extraction, on real pages of
+``../shared/data/datasheets_unlabelled`` (truth written from the page text, see each test) and
+on pages the test renders itself."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pymupdf
+import pytest
+
+from firmcorpus.core.paths import shared_data_dir
+from firmcorpus.parsers.datasheet import parse_pdf
+
+UNL = (shared_data_dir() or Path("/nonexistent")) / "datasheets_unlabelled"
+
+
+def _need(name: str) -> Path:
+    p = UNL / name
+    if not p.exists():
+        pytest.skip(f"{p} not present")
+    return p
+
+
+def _regs(ds) -> set[tuple[str, int]]:
+    return {(r.name, int(r.address, 16)) for r in ds.registers}
+
+
+def test_running_footer_is_not_glued_to_the_last_row():
+    # page 7: the pointer register table ends right above the running footer; truth from the
+    # page: Conf 01h, Temp 00h, Tos 03h, Thyst 02h
+    ds = parse_pdf(_need("nxp_lm75b.pdf"))
+    assert _regs(ds) == {("Conf", 1), ("Temp", 0), ("Tos", 3), ("Thyst", 2)}
+
+
+def test_note_inside_a_cell_does_not_end_the_table_and_array_indexes_stay():
+    # page 60, "Table 12-1: List of Registers": a "Note: X is here an undefined value" line in
+    # the Function column after the whitening rows; the table goes on with CRC and SyncWord
+    # rows whose [n] are array indexes, not footnote marks
+    ds = parse_pdf(_need("semtech_llcc68.pdf"), pages=(57, 61))
+    got = _regs(ds)
+    want = {("Whitening initial value LSB", 0x06B9), ("SyncWord[0]", 0x06C0), ("SyncWord[7]", 0x06C7),
+            ("Node Address", 0x06CD), ("LoRa Sync Word LSB", 0x0741), ("CRC MSB Initial Value [0]", 0x06BC)}
+    assert want <= got
+    # the command tables of pages 57-59 are read too (opcode column typed by content)
+    assert {("SetSleep", 0x84), ("WriteRegister", 0x0D), ("ReadBuffer", 0x1E), ("GetStatus", 0xC0)} <= got
+    r = next(r for r in ds.registers if r.name == "SyncWord[3]")
+    assert r.page == 60 and r.table and r.table.startswith("p60.") and r.confidence
+
+
+def test_value_tables_are_rejected_with_reasons():
+    # pages 80-85 hold parameter tables: RX bandwidth codes named by their bandwidth
+    # ("RX_BW_4800 (4.8 kHz DSB)" = 0x1F), spreading factors named by their own code ("SF7" =
+    # 0x07), preamble detector lengths ("... 16 bits"): codes with their meanings, not registers
+    ds = parse_pdf(_need("semtech_llcc68.pdf"), pages=(80, 85))
+    names = {r.name for r in ds.registers}
+    assert not any(n.startswith(("RX_BW_", "SF", "Preamble detector")) for n in names)
+    assert any("a value -> meaning table" in w for w in ds.warnings)
+    assert any("an enumeration of values" in w for w in ds.warnings)
+
+
+def _pdf(draw) -> bytes:
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    draw(page)
+    data = doc.tobytes()
+    doc.close()
+    return data
+
+
+def test_section_heading_ends_a_table_and_bit_location_is_not_an_address():
+    def draw(page):
+        y = 80
+        page.insert_text((70, y), "Register Name", fontsize=8)
+        page.insert_text((170, y), "Address (hex)", fontsize=8)
+        page.insert_text((300, y), "Description", fontsize=8)
+        for i, n in enumerate(("CTRL", "STATUS", "DATA", "MODE")):
+            y += 13
+            page.insert_text((70, y), n, fontsize=8)
+            page.insert_text((180, y), f"{0x10 + i:02X}", fontsize=8)
+            page.insert_text((300, y), "control of the block", fontsize=8)
+        # a numbered section heading, prose, then a caption with an address-looking "3-1:"
+        page.insert_text((63, y + 20), "3.5.1 I/O DIRECTION REGISTER", fontsize=9)
+        page.insert_text((63, y + 34), "Controls the direction of the data I/O.", fontsize=8)
+        page.insert_text((63, y + 48), "REGISTER", fontsize=8)  # its number under the address column
+        page.insert_text((180, y + 48), "3-1:", fontsize=8)
+        page.insert_text((300, y + 48), "IODIR: I/O DIRECTION REGISTER (ADDR 0x00)", fontsize=8)
+        # a bit description table whose first column is a bit location
+        # (a staggered two-line header, "Bit" over "Location")
+        y = 400
+        page.insert_text((74, y - 10), "Bit", fontsize=8)
+        page.insert_text((64, y), "Location", fontsize=8)
+        page.insert_text((170, y), "Bit Description", fontsize=8)
+        page.insert_text((330, y), "Bit Name", fontsize=8)
+        for i, (d, n) in enumerate((("Override to automatic bias selection", "HVOP"),
+                                    ("Update bit for override feature", "HVOPU"), ("Output mute", "MOUTMT"))):
+            page.insert_text((74, y + 14 * (i + 1)), str(2 * i), fontsize=8)
+            page.insert_text((170, y + 14 * (i + 1)), d, fontsize=8)
+            page.insert_text((330, y + 14 * (i + 1)), n, fontsize=8)
+
+    ds = parse_pdf(_pdf(draw))
+    assert _regs(ds) == {("CTRL", 0x10), ("STATUS", 0x11), ("DATA", 0x12), ("MODE", 0x13)}
