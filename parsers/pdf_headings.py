@@ -16,6 +16,8 @@ printed shapes of the same fact "identifier + address token":
 * ``regfirst``: the keyword and address first, the name after it:
   ``Register 0x00 "CHIP_ID"``, ``Register 0x1A: IF_CONF``, ``Register 25 - Sample Rate Divider``
   (a bare number after "Register" is a decimal register number);
+* ``prefixed``: a short prefix glued to the address, the name after a colon or dash:
+  ``MX-02h: Speaker Output Volume``, ``Reg-0Ch - Record Mixer``;
 * ``fields``: ``Address: 0x00, Reset: 0xAD, Name: DEVID_AD``;
 * ``index``: a heading line with a name followed within two lines by ``Index (In Decimal): 4``
   / ``Address: 0x04`` / ``Offset = 04h``;
@@ -61,6 +63,11 @@ _REGFIRST_HEAD = re.compile(
     r"(?:\s*\(\s*(?P<paren>" + _TOK + r")\s*\))?\s*[:\-–—]?\s*"
     r"(?:[\"“”'‘’](?P<q>[^\"“”'‘’]{2,40})[\"“”'‘’]|\((?P<pid>" + _ID + r")\)|(?P<name>[A-Za-z][A-Za-z0-9_ /&\-]{1,60}?))"
     r"\s*(?:\((?P<mn>" + _MNEM + r")\))?\s*$")
+# a short prefix glued to the address by a hyphen, the name after a colon or dash:
+# "MX-02h: Speaker Output Volume", "Reg-0Ch - Record Mixer", "PR-39h: Power Control"
+_PREFIXED_HEAD = re.compile(
+    r"^\s*" + _NUMPFX + r"(?P<pfx>[A-Za-z]{1,5})\s?-\s?(?P<addr>[0-9A-F]{1,4}h|0x[0-9A-F]{1,4})\s*[:：\-–—]\s*"
+    r"(?P<name>[A-Za-z][A-Za-z0-9_ /&(),+\-']{1,60}?)\s*(?:\((?P<mn>" + _MNEM + r")\))?\s*$")
 _FIELDS_HEAD = re.compile(
     r"^\s*(?i:address|addr|offset)\s*[:=]\s*(?P<addr>" + _TOK + r")\s*[,;]?.{0,40}?\b(?i:name)\s*[:=]\s*"
     r"(?P<name>" + _ID + r")\s*$")
@@ -80,7 +87,7 @@ _CAPTION = re.compile(r"^\s*(?:table|figure|fig\.|tab\.)\s*\d", re.I)
 MAX_PER_PAGE = 6  # headings are sparse; more matches of one shape on one page are table cells
 _MAX_SHAPE = {"fields": 16}  # "Address: .., Name: .." lines stack densely on detail pages
 _TOC = re.compile(r"(\.\s?){4,}|\s\d{1,4}\s*$")
-_SHAPES = ("paren", "bracket", "regfirst", "fields", "index", "multi", "regname")
+_SHAPES = ("paren", "bracket", "regfirst", "prefixed", "fields", "index", "multi", "regname")
 
 
 @dataclass
@@ -148,6 +155,11 @@ def parse_heading(line: str) -> list[tuple[str, int, str, str]]:
         a = m.group("addr")
         v = int(a[2:], 16) if a.lower().startswith("0x") else int(a.rstrip("hH"), 16)
         return [(m.group("id"), v, m.group("long").strip(), "bracket")]
+    m = _PREFIXED_HEAD.match(s)
+    if m:
+        name = _tidy(m.group("mn") or m.group("name"))
+        long = m.group("name").strip() if m.group("mn") else ""
+        return [(name, _tok(m.group("addr")), long, "prefixed")] if not _GENERIC.match(name) else []
     m = _FIELDS_HEAD.match(s)
     if m:
         return [(m.group("name"), _tok(m.group("addr")), "", "fields")]

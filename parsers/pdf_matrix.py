@@ -89,6 +89,8 @@ def _header_run(line: Line) -> tuple[str, list[tuple[int, float]]] | None:
     for w in line.words:
         labs = _col_labels(w[4])
         xc = (w[0] + w[2]) / 2
+        if not labs:
+            continue  # a stray word (a watermark, a corner label) does not break the run
         for kind, run in runs.items():
             v = labs.get(kind)
             if v is None:
@@ -98,9 +100,16 @@ def _header_run(line: Line) -> tuple[str, list[tuple[int, float]]] | None:
             else:
                 run[:] = [(v, xc)]
             need = MIN_COLS // 2 if kind == "pair" else MIN_COLS
-            if len(run) >= need and (best is None or len(run) > len(best[1])):
+            if len(run) >= need and (best is None or len(run) > len(best[1])) and _even(run):
                 best = (kind, list(run))
     return best
+
+
+def _even(run: list[tuple[int, float]]) -> bool:
+    """Column labels are evenly spaced (within a third of the median pitch)."""
+    gaps = sorted(b[1] - a[1] for a, b in zip(run, run[1:]))
+    med = gaps[len(gaps) // 2]
+    return med > 0 and all(abs(g - med) <= med / 3 for g in gaps)
 
 
 def _row_value(tok: str) -> tuple[str, int] | None:
@@ -208,13 +217,14 @@ def _read_matrix(lines: list[Line], hi_idx: int, kind: str, cols: list[tuple[int
     for i, lab in rows:
         ln = lines[i]
         inner = [w for w in ln.words if left <= (w[0] + w[2]) / 2 <= right]
-        if not inner:
-            # a row label centred beside a two-line cell (name over reset value): the name is
-            # the line just above, else just below
+        if not any(_NAME.match(w[4]) and not _RESET.match(w[4]) for w in inner):
+            # a row label centred beside a two-line cell (name over reset value) or printed on
+            # the reset-value line: the names are on the line just above, else just below
             for j in (i - 1, i + 1):
-                if hi_idx < j < len(lines) and j not in row_lines and abs(lines[j].y - ln.y) <= 12:
-                    inner = [w for w in lines[j].words if left <= (w[0] + w[2]) / 2 <= right]
-                    if inner:
+                if hi_idx < j < len(lines) and j not in row_lines and abs(lines[j].y - ln.y) <= 16:
+                    cand = [w for w in lines[j].words if left <= (w[0] + w[2]) / 2 <= right]
+                    if any(_NAME.match(w[4]) and not _RESET.match(w[4]) for w in cand):
+                        inner = cand
                         break
         cells: dict[int, list[Word]] = {}
         for w in inner:

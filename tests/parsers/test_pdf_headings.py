@@ -137,3 +137,10 @@ def test_real_long_name_register_headings():
     heads = [(h.name, h.address) for h in heading_registers(_page_text("ams_tsl2561.pdf"))]
     assert heads == [("Control Register", 0x0), ("Timing Register", 0x1), ("Interrupt Threshold Register", 0x2),
                      ("Interrupt Control Register", 0x6), ("ID", 0xA), ("ADC Channel Data Registers", 0xC)]
+
+
+def test_prefixed_address_headings():
+    pages = {1: "7.1 MX-00h: Reset\nbits", 2: "7.2 MX-02h: Speaker Output Volume\nbits",
+             3: "7.3 MX-0Ch: Record Mixer Control\n", 4: "See MX-02h: for the volume steps."}
+    got = [(h.name, h.address) for h in heading_registers(pages)]
+    assert got == [("Reset", 0x00), ("Speaker Output Volume", 0x02), ("Record Mixer Control", 0x0C)]

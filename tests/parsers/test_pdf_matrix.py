@@ -32,16 +32,19 @@ def _words(page) -> list:
     return [w[:5] for w in page.get_text("words")]
 
 
-def _sfr_page(page, ruled: bool) -> None:
+def _sfr_page(page, ruled: bool, label_on_reset_line: bool = False, watermark: bool = False) -> None:
     x0, y0, cw, rh = 80, 120, 62, 30
+    if watermark:  # a stray word on the header line between two column labels
+        page.insert_text((x0 + cw * 3 + 38, y0 + 14), "DRAFT", fontsize=6)
     page.insert_text((60, 80), "Special function registers: address = row + column", fontsize=10)
     labels = ["0/8", "1/9", "2/A", "3/B", "4/C", "5/D", "6/E", "7/F"]
     for k, c in enumerate(labels):
         page.insert_text((x0 + cw * k + 20, y0 + 14), c, fontsize=8)
     y = y0 + rh
     for base, names in SFR_ROWS.items():
-        page.insert_text((x0 - 40, y + 12), f"{base:02X}h", fontsize=8)
-        page.insert_text((x0 + cw * 8 + 6, y + 12), f"{base + 7:02X}h", fontsize=8)
+        ly = y + (24 if label_on_reset_line else 12)
+        page.insert_text((x0 - 40, ly), f"{base:02X}h", fontsize=8)
+        page.insert_text((x0 + cw * 8 + 6, ly), f"{base + 7:02X}h", fontsize=8)
         for k, n in enumerate(names):
             if n:
                 page.insert_text((x0 + cw * k + 8, y + 12), n, fontsize=8)
@@ -73,6 +76,15 @@ def test_row_base_plus_column_offset_matrix(tmp_path, ruled):
     got = {(r.name, int(r.address, 16)) for r in parse_pdf(path).registers}
     # the ruled grid must not add its own reading (row labels as addresses, one column's names)
     assert got == _expected_sfr()
+
+
+def test_row_labels_on_the_reset_line_and_a_stray_word_in_the_header(tmp_path):
+    doc = pymupdf.open()
+    page = doc.new_page(width=650, height=842)
+    _sfr_page(page, False, label_on_reset_line=True, watermark=True)
+    mats = find_matrices(_words(page))
+    assert len(mats) == 1
+    assert {(r.name, r.address) for r in mats[0].registers} == _expected_sfr()
 
 
 def test_labels_printed_with_spaces_around_the_slash(tmp_path):
