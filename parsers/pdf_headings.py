@@ -159,7 +159,7 @@ def parse_heading(line: str) -> list[tuple[str, int, str, str]]:
     if m:
         name = _tidy(m.group("mn") or m.group("name"))
         long = m.group("name").strip() if m.group("mn") else ""
-        return [(name, _tok(m.group("addr")), long, "prefixed")] if not _GENERIC.match(name) else []
+        return [(name, _tok(m.group("addr")), long, "prefixed")]
     m = _FIELDS_HEAD.match(s)
     if m:
         return [(m.group("name"), _tok(m.group("addr")), "", "fields")]
