@@ -360,23 +360,29 @@ def _registers(doc, candidates: list[int], ds: Datasheet,
     grid_only = set(grid_only)
     prev = 0
     last = last or doc.page_count
+    runs_on: set[int] = set()  # pages whose last register table ends near the page foot
+    prev_n, prev_h = 0, 1e9
     while True:
+        if prev and any(r.page == prev and r.region and r.region[1] > 0.8 * prev_h and r.table
+                        and (".w" in r.table or ".c" in r.table) for r in raw[prev_n:]):
+            runs_on.add(prev)
         # a drawn register table read on the previous page may go on on the next one, which
         # then is a candidate whatever its vocabulary (structural continuation)
-        if prev and gctx.page == prev and prev + 1 <= last and prev + 1 not in seen:
+        # and so may a table of any reader that runs to the foot of the page
+        if prev and (gctx.page == prev or prev in runs_on) and prev + 1 <= last and prev + 1 not in seen:
             queue.insert(0, prev + 1)
             seen.add(prev + 1)
             grid_only.add(prev + 1)
         if not queue:
             break
         pno = queue.pop(0)
-        prev = pno
+        prev, prev_n = pno, len(raw)
         try:
             page = doc[pno - 1]
             tp = page.get_textpage()  # one text extraction serves words and blocks
             words = _strip_running(page.get_text("words", sort=False, textpage=tp), page.rect.height, running)
             blocks = blocks_of(page, tp) if pno not in grid_only else []
-            height = page.rect.height
+            height = prev_h = page.rect.height
         except Exception as e:
             ds.warnings.append(f"page {pno}: word extraction failed ({e.__class__.__name__})")
             continue

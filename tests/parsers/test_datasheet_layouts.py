@@ -100,3 +100,28 @@ def test_section_heading_ends_a_table_and_bit_location_is_not_an_address():
 
     ds = parse_pdf(_pdf(draw))
     assert _regs(ds) == {("CTRL", 0x10), ("STATUS", 0x11), ("DATA", 0x12), ("MODE", 0x13)}
+
+
+def test_table_continued_on_a_page_without_vocabulary():
+    # page 1: a register map that runs to the foot of the page; page 2: four more rows, no
+    # header and no register vocabulary (only the continuation makes it a candidate page)
+    doc = pymupdf.open()
+    p1 = doc.new_page(width=612, height=792)
+    p1.insert_text((70, 80), "Register Name", fontsize=8)
+    p1.insert_text((170, 80), "Address", fontsize=8)
+    p1.insert_text((260, 80), "Reset", fontsize=8)
+    y = 80
+    for i in range(44):
+        y += 14
+        p1.insert_text((70, y), f"CH{i}_CFG", fontsize=8)
+        p1.insert_text((170, y), f"0x{i:02X}", fontsize=8)
+        p1.insert_text((260, y), "0x00", fontsize=8)
+    p2 = doc.new_page(width=612, height=792)
+    for i, n in enumerate(("TEMP_OUT", "VBAT_OUT", "CHIP_ID", "REV_ID")):
+        p2.insert_text((70, 80 + 14 * i), n, fontsize=8)
+        p2.insert_text((170, 80 + 14 * i), f"0x{0x40 + i:02X}", fontsize=8)
+    data = doc.tobytes()
+    doc.close()
+    got = _regs(parse_pdf(data))
+    assert ("CH43_CFG", 43) in got
+    assert {("TEMP_OUT", 0x40), ("VBAT_OUT", 0x41), ("CHIP_ID", 0x42), ("REV_ID", 0x43)} <= got
