@@ -341,7 +341,8 @@ _NO_NAME_HEAD = re.compile(r"content|value|data\s*type|default|reset|access|\bun
 _VALUE_HEAD = re.compile(r"\b(?:limit|threshold|minimum|maximum|typical|temperature|voltage|current|frequency)\b",
                          re.I)  # a column of measured or limit values, not addresses
 _PARAM_HEAD = re.compile(r"parameter|coefficient|variable", re.I)  # a parameter table, not a register map
-_HEAD_VOCAB = re.compile(_ADDR_HEAD.pattern + "|" + _NAME_HEAD.pattern + "|" + _NO_ADDR_HEAD.pattern[1:] + r"|descr|r/w", re.I)
+_HEAD_VOCAB = re.compile(_ADDR_HEAD.pattern + "|" + _NAME_HEAD.pattern + "|" + _NO_ADDR_HEAD.pattern[1:]
+                         + r"|descr|r/w|\bdec(?:imal)?\b", re.I)  # "Dec" under a grouped "Address" header
 _PARAM_CELL = re.compile(r"^[A-Za-z]{1,2}\d{0,2}\s?\[\d{1,2}(?::\d{1,2})?\]$")
 _PROSE = re.compile(r"\b(the|is|are|be|to|of|when|this|will|shall|if)\b", re.I)
 

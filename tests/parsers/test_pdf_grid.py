@@ -310,3 +310,17 @@ def test_name_centred_over_two_byte_rows(tmp_path):
 
     got = _regs(_pdf(tmp_path, draw))
     assert got == {("Config", 0x00), ("Temperature", 0x01), ("Temperature", 0x02), ("Limit", 0x03)}
+
+
+@pytest.mark.parametrize("order", ["dec-hex", "name-dec-hex"])
+def test_grouped_header_with_decimal_and_hex_sub_columns(tmp_path, order):
+    # "Address" over two sub-columns "Dec" | "Hex": the decimal column must not be read as hex
+    # (10 is 0x0A, not 0x10); "Dec" under the group is a header word, not the hex number 0xDEC
+    regs = [("CTRL", 8), ("STATUS", 9), ("DATA_L", 10), ("DATA_H", 11), ("FIFO", 16)]
+    if order == "dec-hex":
+        rows = [["Address", "", "Register"], ["Dec", "Hex", ""]] + [[str(a), f"{a:02X}", n] for n, a in regs]
+        widths = [40, 40, 160]
+    else:
+        rows = [["Register", "Address", ""], ["", "Dec", "Hex"]] + [[n, str(a), f"{a:02X}"] for n, a in regs]
+        widths = [160, 40, 40]
+    assert _regs(_pdf(tmp_path, lambda d: _table(d.new_page(), 60, 100, widths, rows))) == set(regs)
