@@ -366,6 +366,10 @@ class GridContext:
     page: int = 0
 
 
+def _norm_head(h: str) -> str:
+    return re.sub(r"[^a-z]", "", h.lower())
+
+
 def _same_walls(a: list[float], b: list[float]) -> bool:
     """The same column layout: as many walls, each within 3 points, or within 10 points for a
     table of the same width give or take a few points (reprinted a little narrower)."""
@@ -541,6 +545,17 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
     name_col = name_scores[0][1]
     conf = max(0.0, min(1.0, 0.5 * scores[0][0] + 0.5 * name_scores[0][0]))
     regs = _rows(bands, best_addr, name_col, base, _open_below(g, xs, name_col))
+    # a map printed in side-by-side halves ("Addr | Name | Addr | Name"): every other address
+    # column with a name column at the same offset and the same header words reads too
+    off = name_col - best_addr
+    for _s2, _nk2, k2, base2, _p2 in scores:
+        n2 = k2 + off
+        if k2 == best_addr or not 0 <= n2 < ncol or n2 in (best_addr, name_col) \
+                or n2 in {sc[2] for sc in scores} \
+                or _norm_head(header_of[k2]) != _norm_head(header_of[best_addr]) \
+                or _norm_head(header_of[n2]) != _norm_head(header_of[name_col]):
+            continue
+        regs += _rows(bands, k2, n2, base2, _open_below(g, xs, n2))
     t = GridTable(bbox, [], addr_header=header_of[best_addr], name_header=header_of[name_col])
     # consistency: unique names and unique addresses within one table
     one_row_ok = bool(_ADDR_HEAD.search(header_of[best_addr]) and _NAME_HEAD.search(header_of[name_col]))

@@ -324,3 +324,13 @@ def test_grouped_header_with_decimal_and_hex_sub_columns(tmp_path, order):
         rows = [["Register", "Address", ""], ["", "Dec", "Hex"]] + [[n, str(a), f"{a:02X}"] for n, a in regs]
         widths = [160, 40, 40]
     assert _regs(_pdf(tmp_path, lambda d: _table(d.new_page(), 60, 100, widths, rows))) == set(regs)
+
+
+def test_register_map_printed_in_side_by_side_halves(tmp_path):
+    # "Address | Register | Address | Register": both halves are registers
+    left = [("CTRL", 0x00), ("STATUS", 0x01), ("DATA_L", 0x02), ("DATA_H", 0x03)]
+    right = [("FIFO", 0x10), ("INT_EN", 0x11), ("INT_ST", 0x12), ("ID", 0x13)]
+    rows = [["Address", "Register", "Address", "Register"]] + \
+        [[f"{a:02X}h", n, f"{b:02X}h", m] for (n, a), (m, b) in zip(left, right)]
+    got = _regs(_pdf(tmp_path, lambda d: _table(d.new_page(), 60, 100, [50, 120, 50, 120], rows)))
+    assert got == set(left) | set(right)
