@@ -10,10 +10,13 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 from datatrove.data import Document
 
+from firmcorpus.core.documents import DOMAINS
 from firmcorpus.core.errors import UserError
 from firmcorpus.corpus.domains.evalset import (
+    ASIDE_SOURCES,
     SOURCES,
     TRAIN_SOURCES,
     build_sets,
@@ -26,7 +29,14 @@ from firmcorpus.corpus.domains.evalset import (
     write_manifest,
 )
 from firmcorpus.corpus.domains.features import language_of
-from firmcorpus.corpus.domains.model import DomainModel, TrainConfig, default_model_path, file_sha256
+from firmcorpus.corpus.domains.model import (
+    DEFAULT_DECISION,
+    DomainModel,
+    TrainConfig,
+    default_model_path,
+    file_sha256,
+)
+from firmcorpus.corpus.domains.rules import supported_domains, weak_label
 from firmcorpus.corpus.steps.classify import DomainClassifier
 
 
@@ -52,8 +62,10 @@ def train_model(out: str | None = None, cap_scale: float = 1.0, epoch: int | Non
     rows = (training_tuples(examples) if examples else []) + doc_rows
     model = DomainModel.train(rows, cfg)
     path = model.save(out or default_model_path())
-    calib = collect("calib", cap_scale=cap_scale, fetch=fetch) if registry else []
-    calibration = calibrate_general(calib, str(path)) if calib else {"general_weight": 1.0, "files": 0}
+    # the decision is learned on the development half of the held-out sources (never the aside half)
+    dev = [e for e in build_sets(cap_scale=cap_scale, fetch=fetch)[1] if e.source not in ASIDE_SOURCES] \
+        if registry else []
+    calibration = calibrate_decision(dev, str(path)) if dev else {"decision": dict(DEFAULT_DECISION), "files": 0}
     summary = {
         "model": path.name, "path": str(path), "bytes": path.stat().st_size, "sha256": file_sha256(path),
         "config": cfg.to_dict(), "files": len(examples), "training_rows": len(rows),
@@ -62,7 +74,7 @@ def train_model(out: str | None = None, cap_scale: float = 1.0, epoch: int | Non
         "sources": {n: {"fetch": SOURCES[n].fetch, "files": c, "per_domain": dict(sorted(Counter(
             e.domain for e in examples if e.source == n).items()))}
             for n, c in sorted(Counter(e.source for e in examples).items())},
-        "general_weight": calibration["general_weight"], "calibration": calibration,
+        "general_weight": 1.0, "decision": calibration["decision"], "calibration": calibration,
         "skipped": skipped, "cap_scale": cap_scale,
         "build_documents": {"folder": str(documents), **doc_counts,
                             "per_domain": dict(sorted(Counter(r[3] for r in doc_rows).items()))} if documents else None,
@@ -72,20 +84,90 @@ def train_model(out: str | None = None, cap_scale: float = 1.0, epoch: int | Non
     return summary
 
 
-GENERAL_WEIGHTS = (1.0, 0.7, 0.5, 0.35, 0.25, 0.15, 0.1, 0.05)
+SUPPORT_WEIGHTS = (0.0, 1.0, 2.0, 3.0, 5.0)
+RULE_WEIGHTS = (0.0, 1.0, 2.0, 3.0, 5.0, 20.0)
+GENERAL_THRESHOLDS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+FOLDER_WEIGHTS = (0.0, 0.2, 0.3, 0.5)
 
 
-def calibrate_general(calib: list, model_path: str) -> dict:
-    """The ``general`` weight (see ``model``) that maximises the step's macro-F1 on held-out files of
-    the training sources (``collect("calib")``: never the evaluation sources). Ties go to the larger
-    weight (the smaller change)."""
-    tried = {}
-    for w in GENERAL_WEIGHTS:
-        res = evaluate(calib, model_path, general_weight=w)
-        tried[str(w)] = round(res["step"]["macro_f1"], 4)
-    best = max(GENERAL_WEIGHTS, key=lambda w: (tried[str(w)], w))
-    return {"general_weight": best, "files": len(calib), "macro_f1_by_weight": tried,
-            "files_per_domain": dict(sorted(Counter(e.domain for e in calib).items()))}
+def _evidence(examples: list, model_path: str) -> dict:
+    """Per file, what the decision reads: the model's log scores, the supported domains and the
+    rule's label (N × 13 arrays), and the folder each file belongs to."""
+    model = DomainModel.load(model_path)
+    model.general_weight = 1.0
+    examples = sorted(examples, key=lambda e: (e.source, e.path))
+    n, k = len(examples), len(DOMAINS)
+    logp, sup, rule = np.zeros((n, k)), np.zeros((n, k)), np.zeros((n, k))
+    folders, gold = [], []
+    for i, ex in enumerate(examples):
+        text, lang = read_text(ex.abspath), language_of(ex.path)
+        scores = model.predict(text, path=ex.path, language=lang)
+        logp[i] = [np.log(scores[d] + 1e-6) for d in DOMAINS]
+        sup[i] = [d != "general" and d in supported_domains(ex.path, text, lang) for d in DOMAINS]
+        lab = weak_label(ex.path, text, lang)
+        if lab is not None and lab[1] >= 0.8:
+            rule[i, DOMAINS.index(lab[0])] = lab[1]
+        folders.append((ex.source, ex.path.rsplit("/", 1)[0] if "/" in ex.path else ""))
+        gold.append(DOMAINS.index(ex.domain))
+    return {"logp": logp, "sup": sup, "rule": rule, "folders": folders, "gold": np.array(gold)}
+
+
+def _macro_f1(gold, pred) -> float:
+    f1s = []
+    for d in np.unique(gold):
+        tp = np.sum((gold == d) & (pred == d))
+        fp, fn = np.sum((gold != d) & (pred == d)), np.sum((gold == d) & (pred != d))
+        f1s.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    return float(np.mean(f1s)) if f1s else 0.0
+
+
+def _decide(q, tau):
+    g = DOMAINS.index("general")
+    other = q.copy()
+    other[:, g] = -1.0
+    top = other.argmax(axis=1)
+    return np.where(other.max(axis=1) >= tau, top, g)
+
+
+def calibrate_decision(examples: list, model_path: str) -> dict:
+    """The step's decision (``support_weight``, ``rule_weight``, ``general_threshold``,
+    ``folder_weight``) that maximises the step's macro-F1 on held-out files, the sum of the
+    figures without and with folder context; a grid, ties to the earlier (smaller) values.
+
+    ``examples`` must be files of sources the model was not trained on (the development half of
+    the evaluation repositories): a threshold learned on the training sources' own files does not
+    transfer to unseen code (see docs/classify.md)."""
+    ev = _evidence(examples, model_path)
+    groups: dict = {}
+    for i, f in enumerate(ev["folders"]):
+        groups.setdefault(f, []).append(i)
+    member = np.zeros(len(ev["folders"]), dtype=int)
+    for gi, idx in enumerate(groups.values()):
+        member[idx] = gi
+    counts = np.bincount(member)
+    best, tried = None, 0
+    for a in SUPPORT_WEIGHTS:
+        for b in RULE_WEIGHTS:
+            z = ev["logp"] + a * ev["sup"] + b * ev["rule"]
+            q = np.exp(z - z.max(axis=1, keepdims=True))
+            q /= q.sum(axis=1, keepdims=True)
+            sums = np.zeros((len(counts), q.shape[1]))
+            np.add.at(sums, member, q)
+            mean = (sums / counts[:, None])[member]
+            for tau in GENERAL_THRESHOLDS:
+                off = _macro_f1(ev["gold"], _decide(q, tau))
+                for c in FOLDER_WEIGHTS:
+                    on = _macro_f1(ev["gold"], _decide((1 - c) * q + c * mean, tau))
+                    tried += 1
+                    key = (round(off + on, 6), -a, -b, -tau, -c)
+                    if best is None or key > best[0]:
+                        best = (key, {"support_weight": a, "rule_weight": b, "general_threshold": tau,
+                                      "folder_weight": c}, off, on)
+    _, decision, off, on = best
+    return {"decision": decision, "files": len(examples), "grid_points": tried,
+            "macro_f1_without_folder_context": round(off, 4), "macro_f1_with_folder_context": round(on, 4),
+            "sources": sorted({e.source for e in examples}),
+            "files_per_domain": dict(sorted(Counter(e.domain for e in examples).items()))}
 
 
 def evaluate_model(model: str | None = None, cap_scale: float = 1.0, fetch: bool = True,

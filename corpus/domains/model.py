@@ -8,10 +8,11 @@ default 2M-bucket, dim-100 model would be ~760 MB.
 Training runs on one thread so the same examples and seed give the same model bytes.
 ``predict`` always returns all 13 domains (domains absent from training get 0) summing to 1.
 
-``general`` is calibrated: its score is multiplied by ``general_weight`` (then all are renormalised),
-a weight chosen on held-out files of the training sources (``jobs.calibrate_general``) and kept in
-the model's provenance JSON beside it. ``general`` thus wins only when its score exceeds
-``1 / general_weight`` times every other domain's: a confidence threshold, not a fixed fallback.
+The step's decision (how much the rules' evidence counts, the confidence below which a document
+is ``general``, how much folder context counts) is learned on held-out repositories
+(``jobs.calibrate_decision``) and kept in the model's provenance JSON as ``decision``; ``load`` reads
+it (``DEFAULT_DECISION`` for a model without one). ``general_weight`` (a multiplier of ``general``'s
+score, 1.0 for the shipped model) is still read for older models.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from firmcorpus.core.io import atomic_path
 from firmcorpus.corpus.domains.features import doc_line, language_of
 
 _LABEL = "__label__"
+# the step's decision for a model whose JSON has none (see corpus.steps.classify)
+DEFAULT_DECISION = {"support_weight": 3.0, "rule_weight": 5.0, "general_threshold": 0.5, "folder_weight": 0.3}
 DEFAULT_MODEL_NAME = "default_model.ftz"
 
 
@@ -57,9 +60,10 @@ class TrainConfig:
 class DomainModel:
     """A fastText classifier over ``features.doc_line`` tokens."""
 
-    def __init__(self, ft_model=None, general_weight: float = 1.0):
+    def __init__(self, ft_model=None, general_weight: float = 1.0, decision: dict | None = None):
         self._ft = ft_model
         self.general_weight = general_weight
+        self.decision = {**DEFAULT_DECISION, **(decision or {})}
 
     # ------------------------------------------------------------------ training
     @classmethod
@@ -105,14 +109,16 @@ class DomainModel:
         path = Path(path) if path else default_model_path()
         if not path.exists():
             raise FileNotFoundError(f"no domain model at {path}; train one with `firmcorpus classify train`")
-        weight = 1.0
+        weight, decision = 1.0, {}
         meta = path.with_suffix(".json")
         if meta.is_file():
             try:
-                weight = float(json.loads(meta.read_text()).get("general_weight", 1.0))
+                info = json.loads(meta.read_text())
+                weight = float(info.get("general_weight", 1.0))
+                decision = {k: float(v) for k, v in (info.get("decision") or {}).items() if k in DEFAULT_DECISION}
             except (ValueError, TypeError, AttributeError):
-                weight = 1.0
-        return cls(fasttext.load_model(str(path)), general_weight=weight)
+                weight, decision = 1.0, {}
+        return cls(fasttext.load_model(str(path)), general_weight=weight, decision=decision)
 
     @property
     def labels(self) -> list[str]:

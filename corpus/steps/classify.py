@@ -1,16 +1,23 @@
 """DomainClassifier: label every document with one of the 13 embedded domains.
 
-Rules first (``corpus.domains.rules.weak_label``, high precision, may abstain), the fastText
-model (``corpus.domains.model.DomainModel``) for the rest, choosing only among the domains the
-document shows some evidence of (``rules.supported_domains``; ``general`` always qualifies); where both speak the step records
-whether they agree (stats ``rule_model_agree`` / ``rule_model_disagree``), which is how a
-build checks its rules against the model and the model against the rules.
+The fastText model (``corpus.domains.model.DomainModel``) scores all 13 domains; the rules are a
+prior on top of it, not a veto: a domain the document shows some evidence of
+(``rules.supported_domains``) gains ``support_weight`` in log space, the domain of a confident rule
+label (``rules.weak_label``) gains ``rule_weight`` × its confidence, and the result is renormalised
+(``domain_scores``). The top non-``general`` domain is the label when its score reaches
+``general_threshold``; below it the document is ``general``. The weights and the threshold are
+learned on held-out repositories (``jobs.calibrate_decision``) and kept in the model's JSON.
+Where a rule fired the step records whether rule and model agree (stats ``rule_model_agree`` /
+``rule_model_disagree``), which is how a build checks its rules against the model.
+
+Folder context: files of one folder of one repository share evidence, each file's scores mixed with
+the folder's mean by ``folder_weight`` before the decision.
 """
 
 from __future__ import annotations
 
+import math
 import re
-from collections import Counter
 from typing import Any
 
 from datatrove.data import DocumentsPipeline
@@ -46,27 +53,66 @@ def datasheet_label(text: str) -> tuple[str, float]:
     return "general", 0.8
 
 
+def combine(scores: dict[str, float], supported: set[str], rule: tuple[str, float] | None,
+            support_weight: float, rule_weight: float, rule_threshold: float = 0.8) -> dict[str, float]:
+    """The model's scores with the rules as a prior: log score, + ``support_weight`` for each
+    non-``general`` domain the document shows evidence of, + ``rule_weight`` × confidence for a rule
+    label of at least ``rule_threshold``; renormalised to sum 1 (all 13 domains)."""
+    z = {}
+    for d in DOMAINS:
+        v = math.log(scores.get(d, 0.0) + 1e-6)
+        if d != "general" and d in supported:
+            v += support_weight
+        if rule is not None and rule[1] >= rule_threshold and d == rule[0]:
+            v += rule_weight * rule[1]
+        z[d] = v
+    top = max(z.values())
+    e = {d: math.exp(v - top) for d, v in z.items()}
+    total = sum(e.values())
+    return {d: v / total for d, v in e.items()}
+
+
+def decide(scores: dict[str, float], general_threshold: float) -> str:
+    """The top non-``general`` domain when its score reaches ``general_threshold``, else ``general``."""
+    top = max((d for d in DOMAINS if d != "general"), key=lambda d: (scores[d], -DOMAINS.index(d)))
+    return top if scores[top] >= general_threshold else "general"
+
+
+def reported_scores(scores: dict[str, float], domain: str) -> dict[str, float]:
+    """``scores`` made consistent with the decision: when the threshold chose ``general``, it gets
+    the top score (the mass it needs is taken from the others in proportion); sum 1."""
+    if domain != "general" or scores["general"] >= max(scores.values()):
+        return dict(scores)
+    top = max(scores.values())
+    need = top - scores["general"] + 1e-6
+    rest = 1.0 - scores["general"]
+    out = {d: (v - need * v / rest if d != "general" else v + need) for d, v in scores.items()}
+    total = sum(out.values())
+    return {d: v / total for d, v in out.items()}
+
+
 class DomainClassifier(PipelineStep):
     """Write ``metadata["domain"]`` (one of the 13) and ``metadata["domain_scores"]`` (all 13, sum 1).
 
     Args:
         model_path: a fastText model file (``.ftz``/``.bin``) trained by ``firmcorpus classify
             train``; None loads the shipped ``corpus/domains/default_model.ftz``.
-        rule_threshold: rule labels with at least this confidence are trusted over the model.
+        rule_threshold: rule labels with at least this confidence count as a rule label.
         kinds: document kinds to classify (others pass through untouched).
-        directory_context: let consecutive files of one folder of one repository (same
-            ``pair_id``/``repo``) share the domain their rule-labelled files agree on, for files the
-            model labelled ``general`` or with a score below ``model_confident``; needs at least
-            ``min_dir_votes`` rule labels, ``dir_majority`` of them for one domain.
+        directory_context: mix each file's scores with the mean of its folder's (consecutive files
+            of one folder of one repository: same ``pair_id``/``repo``) by ``folder_weight``.
+        support_weight, rule_weight, general_threshold, folder_weight: the decision (see the module
+            docstring); None takes the model's calibrated values (its JSON ``decision``).
 
     Reads metadata: ``kind`` (``code`` default), ``path``, ``language``, ``_codefile`` (optional
     parsed ``CodeFile``: its includes feed the rules). ``category`` (the manifest's 19 component
     categories) is left as it is.
 
-    Writes metadata: ``domain``; ``domain_scores`` (dict of all 13 domains → float, sum 1: the
-    model's scores, blended with the rule's one-hot by the rule's confidence when a rule fired);
-    ``domain_source`` (``rule`` | ``model`` | ``directory`` | ``datasheet``); ``domain_rule`` (the rule's domain or
-    None) and ``domain_model`` (the model's top domain), kept so a later mix can re-decide.
+    Writes metadata: ``domain``; ``domain_scores`` (dict of all 13 domains → float, sum 1, its top
+    the domain); ``domain_source`` (``rule`` where the label is the rule's, ``model`` otherwise,
+    ``directory`` where folder context changed it, ``datasheet``); ``domain_rule`` (the rule's
+    domain or None) and ``domain_model`` (the model's own top domain), kept so a later mix can
+    re-decide.
 
     Stats: ``domain_<id>`` per document, ``by_rule`` / ``by_model`` / ``by_directory`` /
     ``by_datasheet``, ``rule_model_agree`` / ``rule_model_disagree`` (where a rule fired).
@@ -81,73 +127,78 @@ class DomainClassifier(PipelineStep):
 
     def __init__(self, model_path: str | None = None, rule_threshold: float = 0.8,
                  kinds: tuple[str, ...] = ("code", "mapping", "datasheet", "repo"), directory_context: bool = True,
-                 min_dir_votes: int = 2, dir_majority: float = 0.6, model_confident: float = 0.6):
+                 support_weight: float | None = None, rule_weight: float | None = None,
+                 general_threshold: float | None = None, folder_weight: float | None = None):
         super().__init__()
         self.model_path = model_path
         self.rule_threshold = rule_threshold
         self.kinds = tuple(kinds)
         self.directory_context = directory_context
-        self.min_dir_votes = min_dir_votes
-        self.dir_majority = dir_majority
-        self.model_confident = model_confident
+        self._override = {"support_weight": support_weight, "rule_weight": rule_weight,
+                          "general_threshold": general_threshold, "folder_weight": folder_weight}
+        self.decision: dict[str, float] = {}
         self._model = None
 
     def _load(self):
         if self._model is None:
             self._model = DomainModel.load(self.model_path)
+            self.decision = {k: float(v if v is not None else self._model.decision[k])
+                             for k, v in self._override.items()}
         return self._model
 
     def classify(self, text: str, metadata: dict[str, Any]) -> dict[str, Any]:
-        """The metadata this step would add for one document (also used by the CLI)."""
+        """The metadata this step would add for one document alone (no folder context)."""
+        out = self._classify(text, metadata)
+        out.pop("_combined", None)
+        return out
 
+    def _classify(self, text: str, metadata: dict[str, Any]) -> dict[str, Any]:
         model = self._load()
         kind = metadata.get("kind") or "code"
         path = metadata.get("path") or ""
         language = metadata.get("language") or language_of(path)
         scores = model.predict(text, path=path, language=language)
-        # the model chooses among the domains the document shows some evidence of (general always)
-        allowed = supported_domains(path, text, language, metadata.get("_codefile")) if kind != "datasheet" \
-            else set(DOMAINS)
-        model_top = max(allowed, key=lambda d: (scores[d], -DOMAINS.index(d)))
+        model_top = max(DOMAINS, key=lambda d: (scores[d], -DOMAINS.index(d)))
         if kind == "datasheet":
-            rule, source = datasheet_label(text), "datasheet"
-        else:
-            rule = weak_label(path, text, language, metadata.get("_codefile"))
-            source = "rule"
-        if rule is not None and rule[1] >= self.rule_threshold:
-            dom, conf = rule
+            dom, conf = datasheet_label(text)
             blended = {d: (1.0 - conf) * scores[d] + (conf if d == dom else 0.0) for d in DOMAINS}
             total = sum(blended.values())
-            blended = {d: v / total for d, v in blended.items()}
-            return {"domain": dom, "domain_scores": blended, "domain_source": source, "domain_rule": dom,
-                    "domain_model": model_top}
-        return {"domain": model_top, "domain_scores": scores, "domain_source": "model",
-                "domain_rule": None, "domain_model": model_top}
+            return {"domain": dom, "domain_scores": {d: v / total for d, v in blended.items()},
+                    "domain_source": "datasheet", "domain_rule": dom, "domain_model": model_top}
+        codefile = metadata.get("_codefile")
+        rule = weak_label(path, text, language, codefile)
+        if rule is not None and rule[1] < self.rule_threshold:
+            rule = None
+        combined = combine(scores, supported_domains(path, text, language, codefile), rule,
+                           self.decision["support_weight"], self.decision["rule_weight"], self.rule_threshold)
+        dom = decide(combined, self.decision["general_threshold"])
+        return {"domain": dom, "domain_scores": reported_scores(combined, dom),
+                "domain_source": "rule" if rule is not None and rule[0] == dom else "model",
+                "domain_rule": rule[0] if rule is not None else None, "domain_model": model_top,
+                "_combined": combined}
 
     def apply_directory_context(self, outs: list[dict[str, Any]]) -> None:
-        """Files of one folder of one repository share a domain: a folder whose rule-labelled files
-        agree (at least ``min_dir_votes``, a ``dir_majority`` share) lends that domain to the files of
-        the folder that neither a rule nor a confident model labelled (``domain_source`` becomes
-        ``directory``)."""
+        """Files of one folder of one repository share evidence: each file's combined scores are
+        mixed with the folder's mean by ``folder_weight`` and decided again (``domain_source``
+        becomes ``directory`` where that changes the domain)."""
 
-        votes = Counter(o["domain_rule"] for o in outs if o["domain_rule"] is not None and o["domain_source"] == "rule")
-        if not votes:
+        c = self.decision.get("folder_weight", 0.0)
+        outs = [o for o in outs if "_combined" in o]
+        if c <= 0 or len(outs) < 2:
             return
-        dom, n = votes.most_common(1)[0]
-        if n < self.min_dir_votes or n < self.dir_majority * sum(votes.values()):
-            return
+        mean = {d: sum(o["_combined"][d] for o in outs) / len(outs) for d in DOMAINS}
         for o in outs:
-            if o["domain_source"] != "model" or o["domain"] == dom:
-                continue
-            sc = o["domain_scores"]
-            if o["domain"] == "general" or sc[o["domain"]] < self.model_confident:
-                blended = {d: 0.5 * v + (0.5 if d == dom else 0.0) for d, v in sc.items()}
-                o.update(domain=dom, domain_scores=blended, domain_source="directory")
+            mixed = {d: (1.0 - c) * o["_combined"][d] + c * mean[d] for d in DOMAINS}
+            dom = decide(mixed, self.decision["general_threshold"])
+            if dom != o["domain"]:
+                o.update(domain=dom, domain_source="directory")
+            o["domain_scores"] = reported_scores(mixed, dom)
 
     def _flush(self, group: list) -> DocumentsPipeline:
         if self.directory_context and len(group) > 1:
             self.apply_directory_context([out for _, out in group])
         for doc, out in group:
+            out.pop("_combined", None)
             doc.metadata.update(out)
             self.stat_update(f"domain_{out['domain']}")
             self.stat_update(f"by_{out['domain_source']}")
@@ -174,7 +225,7 @@ class DomainClassifier(PipelineStep):
                 yield from self._flush(group)
                 group, key = [], k
             with self.track_time():
-                group.append((doc, self.classify(doc.text, md)))
+                group.append((doc, self._classify(doc.text, md)))
         yield from self._flush(group)
 
 

@@ -103,7 +103,7 @@ def test_step_labels_every_snippet_and_keeps_category():
             for dom, (_, name, text) in SNIPPETS.items()]
     docs.append(Document(text="The STM32F4 reference manual. " * 20, id="ds",
                          metadata={"kind": "datasheet", "path": "rm.pdf", "category": "MCU"}))
-    step = DomainClassifier()
+    step = DomainClassifier(directory_context=False)  # unrelated snippets side by side: no folder to share
     out = list(step.run(iter(docs)))
     assert len(out) == len(docs)
     for d in out:
@@ -123,24 +123,28 @@ def test_step_labels_every_snippet_and_keeps_category():
 
 
 def test_directory_context_lends_the_folder_domain():
+    """A file that names nothing of its own takes the domain its folder's files share."""
     from datatrove.data import Document
 
     from firmcorpus.corpus.steps.classify import DomainClassifier
 
     _, name, text = SNIPPETS["usb_stack"]
-    tiny = "/* host controller helpers */\nstatic int count;\n"
-    docs = [Document(text=text, id=f"u{i}", metadata={"kind": "code", "path": f"drivers/usb/host/x{i}.c",
-                                                       "repo": "r"}) for i in range(2)]
-    docs.append(Document(text=tiny, id="small", metadata={"kind": "code", "path": "drivers/usb/host/small.h",
-                                                           "repo": "r"}))
+    # a small list helper: unsure on its own (the shipped model splits it between general and others)
+    tiny = ("/* list helpers */\nstruct node { struct node *next; int value; };\n"
+            "int list_len(struct node *n) { int k = 0; for (; n; n = n->next) k++; return k; }\n")
+    docs = [Document(text=text, id=f"u{i}", metadata={"kind": "code", "path": f"src/hc/x{i}.c", "repo": "r"})
+            for i in range(3)]
+    docs.append(Document(text=tiny, id="small", metadata={"kind": "code", "path": "src/hc/small.h", "repo": "r"}))
     docs.append(Document(text=tiny, id="alone", metadata={"kind": "code", "path": "lib/small.h", "repo": "r"}))
-    with_ctx = {d.id: d.metadata for d in DomainClassifier().run(iter(docs))}
+    step = DomainClassifier(folder_weight=0.8)
+    with_ctx = {d.id: d.metadata for d in step.run(iter(docs))}
     assert with_ctx["small"]["domain"] == "usb_stack" and with_ctx["small"]["domain_source"] == "directory"
-    assert with_ctx["alone"]["domain_source"] == "model"
+    assert with_ctx["alone"]["domain_source"] != "directory"  # alone in its folder
     docs2 = [Document(text=d.text, id=d.id, metadata={k: v for k, v in d.metadata.items() if not k.startswith("domain")})
              for d in docs]
     no_ctx = {d.id: d.metadata for d in DomainClassifier(directory_context=False).run(iter(docs2))}
     assert no_ctx["small"]["domain_source"] == "model"
+    assert no_ctx["small"]["domain_scores"]["usb_stack"] < with_ctx["small"]["domain_scores"]["usb_stack"]
 
 
 def test_step_passes_other_kinds_through():
@@ -209,3 +213,70 @@ def test_general_weight_from_the_provenance_json(tiny_model, tmp_path):
     assert abs(sum(b.values()) - 1) < 1e-6 and a["general"] > 0.01
     expect = a["general"] * 0.25 / (a["general"] * 0.25 + (1 - a["general"]))
     assert abs(b["general"] - expect) < 1e-6
+
+
+def test_rules_are_a_prior_that_a_confident_model_outweighs():
+    """The rules' evidence adds to the model's log score; it does not veto the model's domain."""
+    from firmcorpus.corpus.steps.classify import combine, decide
+
+    scores = {d: 0.01 for d in DOMAINS}
+    scores.update(crypto=0.80, usb_stack=0.05)
+    total = sum(scores.values())
+    scores = {d: v / total for d, v in scores.items()}
+    weak = combine(scores, {"usb_stack", "general"}, ("usb_stack", 0.85), support_weight=1.0, rule_weight=1.0)
+    assert decide(weak, 0.5) == "crypto"  # confident model, faint evidence: the model's domain
+    strong = combine(scores, {"usb_stack", "general"}, ("usb_stack", 0.85), support_weight=3.0, rule_weight=5.0)
+    assert decide(strong, 0.5) == "usb_stack"  # strong rule evidence: the rule's domain
+    assert math.isclose(sum(strong.values()), 1.0, abs_tol=1e-9)
+    assert decide(weak, 0.99) == "general"  # below the threshold: general
+
+
+def test_reported_scores_agree_with_a_general_decision():
+    from firmcorpus.corpus.steps.classify import decide, reported_scores
+
+    q = {d: 0.0 for d in DOMAINS}
+    q.update(crypto=0.4, usb_stack=0.35, general=0.25)
+    assert decide(q, 0.5) == "general"
+    out = reported_scores(q, "general")
+    assert max(out, key=out.get) == "general" and math.isclose(sum(out.values()), 1.0, abs_tol=1e-9)
+    assert out["crypto"] > out["usb_stack"]  # the others keep their order
+    assert reported_scores(q, "crypto") == q
+
+
+def test_decision_from_the_provenance_json(tiny_model, tmp_path):
+    """The decision learned on held-out files is read from the model's JSON and used by the step."""
+    import shutil
+
+    from firmcorpus.corpus.domains.model import DEFAULT_DECISION
+    from firmcorpus.corpus.steps.classify import DomainClassifier
+
+    _, src, _ = tiny_model
+    path = tmp_path / "m.bin"
+    shutil.copy(src, path)
+    assert DomainModel.load(path).decision == DEFAULT_DECISION
+    decision = {"support_weight": 0.0, "rule_weight": 0.0, "general_threshold": 0.999, "folder_weight": 0.0}
+    (tmp_path / "m.json").write_text(json.dumps({"decision": decision}))
+    assert DomainModel.load(path).decision == decision
+    _, name, text = SNIPPETS["usb_stack"]
+    meta = {"kind": "code", "path": name, "language": language_of(name)}
+    assert DomainClassifier(model_path=str(path)).classify(text, meta)["domain"] == "general"
+    assert DomainClassifier(model_path=str(path), general_threshold=0.2).classify(text, meta)["domain"] == "usb_stack"
+
+
+def test_calibrate_decision_on_held_out_files(tiny_model, tmp_path):
+    from firmcorpus.corpus.domains.evalset import Example
+    from firmcorpus.corpus.domains.jobs import FOLDER_WEIGHTS, GENERAL_THRESHOLDS, calibrate_decision
+
+    _, path, _ = tiny_model
+    examples = []
+    for dom, (_, name, text) in sorted(SNIPPETS.items()):
+        f = tmp_path / dom / name
+        f.parent.mkdir(parents=True, exist_ok=True)
+        f.write_text(text)
+        examples.append(Example(f"src-{dom}", f"{dom}/{name}", dom, "eval", "test", abspath=str(f)))
+    res = calibrate_decision(examples, str(path))
+    d = res["decision"]
+    assert d["general_threshold"] in GENERAL_THRESHOLDS and d["folder_weight"] in FOLDER_WEIGHTS
+    assert res["files"] == len(SNIPPETS) and len(res["files_per_domain"]) == len(SNIPPETS)
+    # the tiny model was trained on these very files: the best decision gets them all
+    assert res["macro_f1_without_folder_context"] == 1.0
