@@ -53,6 +53,7 @@ class EvalConfig:
     batch_size: int = 8  # prompts per generate call (greedy decoding)
     max_items: int | None = None  # evaluate at most this many items (round-robin over domains)
     n_boot: int = 1000
+    reuse: str | None = None  # an earlier eval's -o folder: its per-model rows on the same items/documents are read
 
 
 def sample_docs(docs: Sequence[dict[str, Any]], per_domain: int, seed: int, split: str) -> list[dict[str, Any]]:
@@ -101,6 +102,30 @@ def check_inputs(cfg: EvalConfig) -> None:
 
 def _reference_tokenizer(cfg: EvalConfig):
     return load_tokenizer(cfg.base_model)
+
+
+def reused_rows(folder: str | None, kind: str, name: str, keys: Sequence[tuple],
+                scoring: dict[str, Any] | None = None) -> list[dict] | None:
+    """A model's rows from an earlier run's ``FOLDER/<kind>/<name>.jsonl`` when they cover exactly ``keys``
+    (``(item_id, target)`` per item, or ``(doc_id, split)`` per perplexity document), in the order of
+    ``keys``; None when there is no such file, it holds other items or documents, or (perplexity) the
+    earlier run's ``summary.json`` config differs from ``scoring`` (window, stride, tokens per document)."""
+    if not folder:
+        return None
+    path = Path(folder) / kind / f"{name}.jsonl"
+    if not path.is_file():
+        return None
+    if scoring:
+        summary = Path(folder) / "summary.json"
+        old = json.loads(summary.read_text()).get("config", {}) if summary.is_file() else {}
+        if any(old.get(k) != v for k, v in scoring.items()):
+            return None
+    rows = read_jsonl(path)
+    key = (lambda r: (r["item_id"], r["target"])) if kind == "per_item" else (lambda r: (r["doc_id"], r["split"]))
+    by_key = {key(r): r for r in rows}
+    if len(rows) != len(keys) or set(by_key) != set(keys):
+        return None
+    return [by_key[k] for k in keys]
 
 
 def prepare_items(cfg: EvalConfig, out: Path, tokenizer=None, log: Callable[[str], None] = print) -> list[dict]:
@@ -201,14 +226,27 @@ def run_eval(cfg: EvalConfig, out_dir: str | Path, log: Callable[[str], None] = 
     gen_rows: dict[str, list[dict]] = {}
     for b in backends:
         if ppl_docs and isinstance(b, TransformersBackend):
-            model, tok = b.load()
-            with _progress(show_progress) as bar:
-                task = bar.add_task(f"{b.name}: perplexity", total=len(ppl_docs))
-                ppl_rows[b.name] = score_documents(model, tok, ppl_docs, window=cfg.window, stride=cfg.stride,
-                                                   max_doc_tokens=cfg.max_doc_tokens,
-                                                   progress=lambda: bar.advance(task))
+            old = reused_rows(cfg.reuse, "perplexity", b.name,
+                              [(d["id"], d["metadata"].get("split") or "heldout") for d in ppl_docs],
+                              scoring={"window": cfg.window, "stride": cfg.stride, "max_doc_tokens": cfg.max_doc_tokens})
+            if old is not None:
+                log(f"{b.name}: perplexity rows of {len(old)} documents reused from {cfg.reuse}")
+                ppl_rows[b.name] = old
+            else:
+                model, tok = b.load()
+                with _progress(show_progress) as bar:
+                    task = bar.add_task(f"{b.name}: perplexity", total=len(ppl_docs))
+                    ppl_rows[b.name] = score_documents(model, tok, ppl_docs, window=cfg.window, stride=cfg.stride,
+                                                       max_doc_tokens=cfg.max_doc_tokens,
+                                                       progress=lambda: bar.advance(task))
             write_jsonl(ppl_rows[b.name], out / "perplexity" / f"{b.name}.jsonl")
-        if items:
+        old = reused_rows(cfg.reuse, "per_item", b.name, [(it["item_id"], it["target"]) for it in items]) \
+            if items else None
+        if old is not None:
+            log(f"{b.name}: completions of {len(old)} items reused from {cfg.reuse}")
+            gen_rows[b.name] = old
+            write_jsonl(old, out / "per_item" / f"{b.name}.jsonl")
+        elif items:
             preds = []
             step = max(1, getattr(b, "batch_size", 1))
             with _progress(show_progress) as bar:

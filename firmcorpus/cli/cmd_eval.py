@@ -45,6 +45,10 @@ def register(app: typer.Typer) -> None:
         max_items: int = typer.Option(0, "--max-items", help="Evaluate at most this many items, round-robin over "
                                       "domains (0: all)."),
         threads: int = typer.Option(0, "--threads", help="torch CPU threads (0: torch default)."),
+        reuse: Optional[Path] = typer.Option(None, "--reuse", help="An earlier eval's -o folder: a model whose "
+                                             "per-item (or perplexity) rows there cover exactly this run's items "
+                                             "(or documents) is read, not run again. Same label = same model: "
+                                             "your promise."),
         as_json: bool = typer.Option(False, "--json", help="Print the summary JSON."),
     ) -> None:
         """Evaluate models on held-out data: per-domain perplexity / bits per byte, top-1/5 accuracy,
@@ -68,6 +72,8 @@ def register(app: typer.Typer) -> None:
         bad = [c for c in cuts if c not in CUT_TYPES]
         if bad:
             raise typer.BadParameter(f"unknown cut types {bad}; choose from {', '.join(CUT_TYPES)}")
+        if reuse is not None and not reuse.is_dir():
+            raise UserError(f"--reuse {reuse}: no such folder (give the -o folder of an earlier firmcorpus eval)")
         if items is None and heldout is None:
             raise typer.BadParameter("give --build OUT, --heldout OUT/text/heldout, or --items items.jsonl")
         if threads:
@@ -82,7 +88,7 @@ def register(app: typer.Typer) -> None:
             bench=BenchConfig(n_per_domain=n_per_domain, seed=seed, cut_types=cuts, prompt_tokens=prompt_tokens),
             ppl_docs_per_domain=ppl_docs, window=window, stride=stride, max_doc_tokens=max_doc_tokens or None,
             skip_ppl=skip_ppl, skip_gen=skip_gen, device=device, dtype=dtype, batch_size=batch_size,
-            max_items=max_items or None)
+            max_items=max_items or None, reuse=str(reuse) if reuse else None)
         summary = run_eval(cfg, out, log=lambda s: err.print(s), show_progress=True)
         if as_json:
             typer.echo(json.dumps(summary, indent=1, sort_keys=True, default=str))

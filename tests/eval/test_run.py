@@ -116,3 +116,33 @@ def test_select_items_is_stratified_and_stable():
     assert len(picked) == 7 and [it["item_id"] for it in picked] == [it["item_id"] for it in items if it in picked]
     assert sorted(it["item_id"] for it in picked) == ["a00", "a01", "a02", "b00", "b01", "c00", "c01"]
     assert select_items(items, 0) == items
+
+
+@pytest.mark.slow
+def test_reuse_reads_a_models_rows_only_for_the_same_items_and_documents(dev_split, tiny_model_dir, tmp_path):
+    """`--reuse DIR`: a model's per-item and perplexity rows of an earlier run are read back (marked here
+    so the test can tell them from recomputed ones) when they cover exactly this run's items and
+    documents; with other items they are computed again."""
+    from firmcorpus.eval.bench_builder import write_jsonl
+
+    first = tmp_path / "first"
+    run_eval(_cfg(dev_split, tiny_model_dir), first, log=lambda s: None)
+    for kind, field, mark in (("per_item", "pred", "REUSED"), ("perplexity", "nll", 1e-9)):
+        rows = read_jsonl(first / kind / "base.jsonl")
+        write_jsonl([{**r, field: mark} for r in rows], first / kind / "base.jsonl")
+    logs = []
+    s = run_eval(_cfg(dev_split, tiny_model_dir, reuse=str(first)), tmp_path / "again", log=logs.append)
+    rows = read_jsonl(tmp_path / "again" / "per_item" / "base.jsonl")
+    assert rows and all(r["pred"] == "REUSED" for r in rows)
+    assert all(r["nll"] == 1e-9 for r in read_jsonl(tmp_path / "again" / "perplexity" / "base.jsonl"))
+    # the other label's untouched rows are reused as they were: perplexity and completions of both models
+    assert read_jsonl(tmp_path / "again" / "per_item" / "copy.jsonl") == read_jsonl(first / "per_item" / "copy.jsonl")
+    assert sum("reused from" in line for line in logs) == 4 and s["config"]["reuse"] == str(first)
+    n = len(rows)
+    run_eval(_cfg(dev_split, tiny_model_dir, reuse=str(first), max_items=n - 1, skip_ppl=True), tmp_path / "fewer",
+             log=lambda s: None)
+    assert all(r["pred"] != "REUSED" for r in read_jsonl(tmp_path / "fewer" / "per_item" / "base.jsonl"))
+    other = _cfg(dev_split, tiny_model_dir, reuse=str(first), skip_gen=True)
+    other.window = 48
+    run_eval(other, tmp_path / "other_window", log=lambda s: None)
+    assert all(r["nll"] != 1e-9 for r in read_jsonl(tmp_path / "other_window" / "perplexity" / "base.jsonl"))
