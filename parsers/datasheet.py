@@ -584,7 +584,8 @@ def _grid_registers(page, pno: int, words, word_regs: list[RawRegister], ds: Dat
         y0, y1 = t.bbox[1], t.bbox[3]
         same = [r for r in word_regs if r.region and
                 min(y1, r.region[1]) - max(y0, r.region[0]) > 0.3 * min(y1 - y0, r.region[1] - r.region[0] + 1)]
-        if same and len(same) >= len(t.registers):
+        # rows whose "name" is a description or parameter line do not count for the header reader
+        if same and sum(1 for r in same if not looks_like_description(r.name)) >= len(t.registers):
             # the header reader keeps the region; where its name cell ran into a neighbouring
             # column ("Vendor ID LSB 24"), the drawn cell wall gives the name
             cell = {gr.address: gr.name for gr in t.registers}
