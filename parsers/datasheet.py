@@ -58,7 +58,8 @@ _BAREHEX = re.compile(r"^\s*[0-9A-F]{2,4}\s*$", re.M)
 _ANYHEX = re.compile(r"(?<![\w.])(?:0x[0-9a-f]{1,8}|[0-9a-f]{1,4}h|[0-9A-F]{2}|[01]{4}[\s_]?[01]{4}b?)(?![\w.])", re.I)
 # a header row of column offsets of a 2-D register matrix (parsers.pdf_matrix)
 _MATRIX_CUE = re.compile(r"(?<![\w/])0\s*(?:/\s*8\s*)?\s1\s*(?:/\s*9\s*)?\s2\s*(?:/\s*A\s*)?\s3\b")
-_CELL_LINE = re.compile(r"^\s*(?:0x[0-9a-f]{1,8}|\(?[0-9a-f]{1,4}h\)?|[0-9A-F]{2,4}|[01]{4}[\s_]?[01]{4}b?)\s*$",
+_CELL_LINE = re.compile(r"^\s*(?:0x[0-9a-f]{1,8}|\(?[0-9a-f]{1,4}h\)?|[0-9A-F]{2,4}|[01]{4}[\s_]?[01]{4}b?)"
+                        r"(?:\[\d{1,2}(?::\d{1,2})?\]|,\s*0x[0-9a-f]{1,8}|/[0-9a-f]{2}h)?\s*$",
                         re.I | re.M)
 _NUM_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,5})\.?\s+([A-Z][^\n]{1,90})$")
 
@@ -394,7 +395,7 @@ def _registers(doc, candidates: list[int], ds: Datasheet,
             raw[n_before:] = _with_matrices(raw[n_before:], [w[:5] for w in words], None, pno)
             continue
         lines = group_lines([w[:5] for w in words])
-        tables = read_tables(lines, height)
+        tables = _page_tables(lines, [w[:5] for w in words], page.rect.width, height)
         periph_at_start = ctx.peripheral
         page_rules = None  # vertical rules, read only when a table has bit columns
         block_regs = registers_from_blocks(blocks, pno, ctx)  # also updates ctx.peripheral per heading
@@ -475,6 +476,57 @@ def _registers(doc, candidates: list[int], ds: Datasheet,
 
 
 _QUANTITY = re.compile(r"\d\s*(?:[kmg]?hz|[mun]?s|[mu]?v|[mu]?a|db|dbm|bits?|bytes?|°c|%)(?![a-z])", re.I)
+
+
+def _gutter(lines, width: float) -> float | None:
+    """The x of the gutter of a two-column page: a vertical strip near the middle that almost
+    no line crosses, with text on both sides of it on many lines."""
+    lo, hi = int(0.3 * width), int(0.7 * width)
+    if hi - lo < 20 or len(lines) < 12:
+        return None
+    cover = [0] * (hi - lo)
+    both = 0
+    for ln in lines:
+        for w in ln.words:
+            for x in range(max(lo, int(w[0])), min(hi, int(w[2]) + 1)):
+                cover[x - lo] += 1
+    allowed = max(1, int(0.03 * len(lines)))
+    best = None
+    i = 0
+    while i < len(cover):
+        if cover[i] <= allowed:
+            j = i
+            while j < len(cover) and cover[j] <= allowed:
+                j += 1
+            if j - i >= 8:
+                mid = lo + (i + j) / 2
+                if best is None or abs(mid - width / 2) < abs(best - width / 2):
+                    best = mid
+            i = j
+        else:
+            i += 1
+    if best is None:
+        return None
+    left = sum(1 for ln in lines if ln.x0 < best - 40)
+    right = sum(1 for ln in lines if max(w[2] for w in ln.words) > best + 40)
+    return best if left >= 6 and right >= 6 else None
+
+
+def _page_tables(lines, words, width: float, height: float):
+    """Header-read tables of a page; on a two-column page a table whose header lies in one
+    column is read from that column's words only (the other column's text is not its cells)."""
+    tables = read_tables(lines, height)
+    g = _gutter(lines, width)
+    if g is None:
+        return tables
+    spans = [t for t in tables if min(c.label.x0 for c in t.columns) < g < max(c.label.x1 for c in t.columns)]
+    out = list(spans)
+    for half in ([w for w in words if (w[0] + w[2]) / 2 < g], [w for w in words if (w[0] + w[2]) / 2 >= g]):
+        for t in read_tables(group_lines(half), height):
+            if not any(min(t.y1, s.y1) - max(t.y0, s.y0) > 0 for s in spans):
+                out.append(t)
+    out.sort(key=lambda t: (t.y0, t.columns[0].label.x0))
+    return out
 
 
 def _not_a_register_map(names: list[str], addrs: list[int] | None = None) -> str | None:

@@ -176,6 +176,13 @@ def parse_address(cell: str, bare_hex: bool = True) -> tuple[int | None, bool]:
     """Address cell → (first address, is_range). ``0x01 to 0x1C``, ``00-0E``, ``0xE1…0xF0``."""
     s = join_hex_groups(clean_text(cell))
     s = re.sub(r"\(\d\)$", "", s).strip()
+    s = re.sub(r"\s*\[\d{1,2}(?::\d{1,2})?\]$", "", s)  # "56[7:0]": bits of the register at 56
+    if s.startswith("(") and s.endswith(")") and re.fullmatch(r"\(\S+\)", s):
+        s = s[1:-1]  # "(04h)"
+    # a byte list or a read/write pair names the first address: "0x02, 0x03", "00h/80h"
+    items = re.split(r"\s*,\s*", s) if "," in s else re.split(r"\s*/\s*", s) if s.count("/") == 1 else []
+    if len(items) >= 2 and all(len(it) >= 2 and parse_hex_token(it, bare_hex) is not None for it in items):
+        s = items[0]
     # AVR/Microchip print the I/O address with the data-space address in parentheses:
     # "0x3F (0x5F)"; the first is the register's address in that table's address space
     s = re.sub(r"^(\S+)\s*\((?:0x)?[0-9a-f]+h?\)$", r"\1", s, flags=re.I)

@@ -125,3 +125,51 @@ def test_table_continued_on_a_page_without_vocabulary():
     got = _regs(parse_pdf(data))
     assert ("CH43_CFG", 43) in got
     assert {("TEMP_OUT", 0x40), ("VBAT_OUT", 0x41), ("CHIP_ID", 0x42), ("REV_ID", 0x43)} <= got
+
+
+def test_two_column_page_table_reads_its_own_column():
+    # a register table in the left column of a two-column page; the right column's prose lines
+    # sit at the same heights and must not join the name cells
+    def draw(page):
+        prose = ("The device answers on the bus after power-up and keeps its settings until "
+                 "the next reset; the registers below set the mode, the rate and the limits.").split()
+        y = 80
+        page.insert_text((50, y), "Name", fontsize=8)
+        page.insert_text((130, y), "Address", fontsize=8)
+        page.insert_text((190, y), "Default", fontsize=8)
+        for i, n in enumerate(("MODE", "RATE", "LIMIT_H", "LIMIT_L", "STATUS", "ID")):
+            y += 13
+            page.insert_text((50, y), n, fontsize=8)
+            page.insert_text((130, y), f"{0x20 + i:02X}h", fontsize=8)
+            page.insert_text((190, y), "00h", fontsize=8)
+        for k in range(24):
+            page.insert_text((320, 80 + 13 * k), " ".join(prose[(k * 5) % 20:(k * 5) % 20 + 7]), fontsize=8)
+            if k >= 8:
+                page.insert_text((50, 80 + 13 * k), " ".join(prose[(k * 3) % 20:(k * 3) % 20 + 6]), fontsize=8)
+
+    ds = parse_pdf(_pdf(draw))
+    assert _regs(ds) == {("MODE", 0x20), ("RATE", 0x21), ("LIMIT_H", 0x22), ("LIMIT_L", 0x23), ("STATUS", 0x24),
+                         ("ID", 0x25)}
+    # read under its header band (split at the gutter; a band with prose beside it is no header)
+    assert all(r.table == "p1.w1" for r in ds.registers)
+
+
+@pytest.mark.parametrize("cells,want", [
+    (["0x02, 0x03", "0x04, 0x05", "0x06, 0x07"], [2, 4, 6]),  # byte-pair lists of 16-bit registers
+    (["(04h)", "(05h)", "(06h)"], [4, 5, 6]),  # parenthesised
+    (["00h/80h", "01h/81h", "02h/82h"], [0, 1, 2]),  # read/write address pairs
+    (["B0h", "C1h", "D2h"], [0xB0, 0xC1, 0xD2]),  # letter-first
+    (["20[7:0]", "21[7:0]", "22[3:0]"], [0x20, 0x21, 0x22]),  # bits of the register after its address
+])
+def test_header_reader_address_grammar(cells, want):
+    def draw(page):
+        page.insert_text((70, 80), "Register", fontsize=8)
+        page.insert_text((170, 80), "Address", fontsize=8)
+        page.insert_text((260, 80), "Reset", fontsize=8)
+        for i, c in enumerate(cells):
+            page.insert_text((70, 94 + 14 * i), f"REG_{'ABC'[i]}", fontsize=8)
+            page.insert_text((170, 94 + 14 * i), c, fontsize=8)
+            page.insert_text((260, 94 + 14 * i), "00h", fontsize=8)
+
+    ds = parse_pdf(_pdf(draw))
+    assert sorted(_regs(ds)) == [(f"REG_{'ABC'[i]}", a) for i, a in enumerate(want)]
