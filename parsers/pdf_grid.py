@@ -676,7 +676,12 @@ def _text_walls(xs: list[float], ys: list[float], lines: list[Line]) -> list[flo
                     # one word left of the gap on every line ("Set Display ...", "Set Segment ...")
                     # is a common first word of names, not a column
                     left = {max((w for w in sp if w[1] <= mid), key=lambda w: w[1])[2] for sp in both}
-                    if len(both) >= 3 and not (len(left) == 1 and re.fullmatch(r"[A-Za-z]{2,}", next(iter(left)))):
+                    right = {min((w for w in sp if w[0] >= mid), key=lambda w: w[0])[2] for sp in both}
+                    # nibble groups of one binary number ("1001 1111B") are one cell
+                    nibbles = all(re.fullmatch(r"[01]{4}", t) for t in left) and \
+                        all(re.fullmatch(r"[01]{4}[bB]?", t) for t in right)
+                    if len(both) >= 3 and not nibbles and \
+                            not (len(left) == 1 and re.fullmatch(r"[A-Za-z]{2,}", next(iter(left)))):
                         out.append(mid)
                 i = j
         out.append(hi)
@@ -805,6 +810,7 @@ def _clean_name(s: str) -> str:
     s = clean_text(s)
     s = re.sub(r"(?<=[A-Za-z])\(\d{1,2}\)", "", s)  # footnote marks glued to a word
     s = re.sub(r"\s*\[\s*reset\s*=[^\]]*\]\s*$", "", s, flags=re.I)  # "[reset= linear]" after a name
+    s = re.sub(r"\s+\(?\bnote\s*\d*\s*:.*$", "", s, flags=re.I)  # "Status/Command Note: SMBus register only"
     for _ in range(2):
         s = re.sub(r"\s*(\(\d+\)|\[\d+\]|\*+|\(note \d+\))$", "", s, flags=re.I)
     # identifiers wrapped mid-token over two lines ("W_TX_PAYLO AD") join without the space

@@ -334,3 +334,13 @@ def test_register_map_printed_in_side_by_side_halves(tmp_path):
         [[f"{a:02X}h", n, f"{b:02X}h", m] for (n, a), (m, b) in zip(left, right)]
     got = _regs(_pdf(tmp_path, lambda d: _table(d.new_page(), 60, 100, [50, 120, 50, 120], rows)))
     assert got == set(left) | set(right)
+
+
+def test_binary_opcode_nibbles_are_one_cell_and_notes_leave_names(tmp_path):
+    # columns by whitespace must not cut "1001 1111B" at its nibble gap; a "Note:" inside a
+    # name cell is not part of the name
+    rows = [["Name", "Description", "Op-code"], ["WREN", "Set Write Enable Latch", "0000 0110B"],
+            ["WRDI", "Reset Write Enable Latch", "0000 0100B"], ["RDSR", "Read Status Register", "0000 0101B"],
+            ["RDID Note: 4 bytes", "Read Device ID", "1001 1111B"]]
+    got = _regs(_pdf(tmp_path, lambda d: _strokes(d.new_page(), 60, 100, [60, 150, 80], rows, rule_columns=False)))
+    assert got == {("WREN", 0x06), ("WRDI", 0x04), ("RDSR", 0x05), ("RDID", 0x9F)}
