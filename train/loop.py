@@ -40,7 +40,7 @@ from firmcorpus.train.checkpoint import (
 )
 from firmcorpus.train.config import TrainConfig, lr_at
 from firmcorpus.train.data import IGNORE_INDEX, PackedDataset, domain_folders, sample_indices
-from firmcorpus.train.evalset import load_eval_set, paired_doc_deltas, score_documents, stats_by_domain
+from firmcorpus.train.evalset import load_eval_set, paired_doc_deltas, parquet_files, score_documents, stats_by_domain
 from firmcorpus.train.export import export_merged
 from firmcorpus.train.lm_loss import fused_head_loss, use_fused_head
 from firmcorpus.train.metrics import FLOPS_CONVENTION, MetricsLogger, flops_per_token, peak_flops
@@ -360,6 +360,11 @@ def train(cfg: TrainConfig, console: Any = None) -> dict[str, Any]:
     train_ds = PackedDataset(cfg.data.train if isinstance(cfg.data.train, (list, dict)) else [cfg.data.train],
                              cfg.data.seq_len, seed=cfg.data.seed)
     eval_sets = heldout_datasets(cfg) if not cfg.data.heldout_text else {}
+    if cfg.data.heldout_text:  # a wrong path fails here, in one line, before the model loads
+        try:
+            parquet_files(cfg.data.heldout_text)
+        except FileNotFoundError as exc:
+            raise UserError(f"data.heldout_text: {exc}") from None
     total = cfg.total_steps(env.world_size)
     rows_per_step = env.world_size * cfg.run.micro_batch * cfg.run.grad_accum
 

@@ -95,3 +95,17 @@ def test_loop_scores_the_shared_set_and_keeps_eval_start_on_resume(tiny_model_di
     assert again["eval_start"] == start
     assert again["eval_end"]["all"]["bpb"] == pytest.approx(end["all"]["bpb"], rel=1e-5)
     assert again["eval_delta"]["all"]["bpb_change"] == pytest.approx(delta["bpb_change"], rel=1e-4)
+
+
+def test_missing_heldout_text_fails_before_the_model_loads(shard_dirs, tmp_path):
+    """A wrong data.heldout_text ends `firmcorpus train` in one line, exit 2, before any weights load
+    (the model path given here does not exist either: it must not be reached)."""
+    from typer.testing import CliRunner
+
+    from firmcorpus.cli import app
+
+    res = CliRunner().invoke(app, ["train", "--set", f"model.name_or_path={tmp_path / 'no-model'}",
+                                   "--set", f"data.train={shard_dirs['train']}", "--set", "data.seq_len=64",
+                                   "--set", f"data.heldout_text={tmp_path / 'no-text'}", "--set", "run.steps=1",
+                                   "--set", f"run.out_dir={tmp_path / 'run'}"])
+    assert res.exit_code == 2 and "no-text" in res.output and "no-model" not in res.output, res.output

@@ -209,6 +209,8 @@ def test_presets_load_and_plan(tiny_model_dir, shard_dirs):
     assert big.tokens_per_step(8) == 524_288 and big.total_steps(8) == math.ceil(5.2e9 / 524_288)
     small = load_config(preset="cpu-smollm2")
     assert small.run.threads == 2 and small.model.dtype == "float32"
+    # the CPU preset evaluates on the shared evaluation set (paired change with its interval in summary.json)
+    assert small.data.heldout_text == "out/demo/text/heldout" and small.run.eval_docs == 4
     cfg = _cfg(tiny_model_dir, shard_dirs, "/nonexistent")
     plan = make_plan(cfg, world_size=2)
     assert plan["tokens_per_step"] == 2 * 2 * 2 * 64 and plan["steps"] == 4
