@@ -278,8 +278,8 @@ def column_base(cells: list[AddrCell], header: str) -> str:
         if all(t.isdigit() for t in bare):
             return "dec"
     if bare and all(re.fullmatch(r"[01]+", t) for t in bare) and len({len(t) for t in bare}) == 1 \
-            and len(bare[0]) >= 3:
-        return "bin"
+            and (len(bare[0]) >= 3 or (len(bare) >= 3 and sorted(int(t, 2) for t in bare) == list(range(len(bare))))):
+        return "bin"  # equal-width 0/1 codes; two-digit ones when they count 00, 01, 10, 11 (pointer bits)
     if kinds & {"0x", "h"} or re.search(r"\bhex\b", h):
         return "hex"
     if any(re.search(r"[a-f]", t, re.I) for t in bare):
@@ -440,8 +440,9 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
             continue
         if re.search(r"\b(?:d|db|bit)\s?\d{1,2}\b", head, re.I) or _VALUE_HEAD.search(head):
             continue  # a bit column (D7, DB3, Bit 5) under a table title, or a value column
-        if re.search(r"\bvalues?\b", head, re.I) and not re.match(r"\s*(?:addr|offset|reg\w*\s+(?:addr|#|no))", head, re.I) \
-                or parse_addr_cell(head.split()[-1] if head.split() else "") is not None and len(head.split()) > 1:
+        if re.search(r"\bvalues?\b", head, re.I) \
+                and not re.match(r"\s*(?:addr|offset|pointer|index|reg\w*\s+(?:addr|#|no))", head, re.I) \
+                or re.search(r"\b0x[0-9a-f]+\b|\b(?=[0-9a-f]*\d)[0-9a-f]{1,4}h\b", head, re.I) and len(head.split()) > 1:
             continue  # values written to one register ("Control register value (address 0xF4)")
         # parameter-byte rows ("A[6:0]") under a command code neither parse nor count against it
         rate = len(parsed) / max(1, len([1 for _, c, t in cs if not _NOT_NAME.match(t) and not _PARAM_CELL.match(t)]))
@@ -639,8 +640,9 @@ def _headers(line_cells, ncol: int) -> tuple[list[str], int]:
 
 def _text_walls(xs: list[float], ys: list[float], lines: list[Line]) -> list[float]:
     """Column walls plus the whitespace gaps that run down a drawn column: an x range of at
-    least 2 points that no line covers, except lines alone in their row band (a title, a
-    note), and that has text on both sides on at least three lines."""
+    least 2 points that no line covers, except lines alone in their row band with no text in
+    other columns (a title, a note), that has text on both sides on at least three lines, and
+    whose words right of it start a column (aligned)."""
     out = [xs[0]]
     n = len(lines)
     band_of = [bisect_right(ys, ln.y) for ln in lines]
@@ -653,14 +655,16 @@ def _text_walls(xs: list[float], ys: list[float], lines: list[Line]) -> list[flo
             sp = [(w[0], w[2], w[4]) for w in ln.words if lo <= (w[0] + w[2]) / 2 < hi]
             if sp:
                 spans.append(sp)
-                weight.append(1 if per_band[b] == 1 else 3)
+                # a title or note: alone in its row band and with no text in other columns
+                lone = per_band[b] == 1 and len(sp) == len(ln.words)
+                weight.append(1 if lone else 3)
         if len(spans) >= 3 and hi - lo > 30:
             allowed = 2  # two lone lines may cross; any line of a multi-line band may not
             nb = int(2 * (hi - lo)) + 1  # half-point bins
             cover = [0] * nb
             for sp, wt in zip(spans, weight):
                 for a, b, _t in sp:
-                    for i in range(max(0, int(2 * (a - lo))), min(nb, int(2 * (b - lo)) + 1)):
+                    for i in range(max(0, int(2 * (a - lo) + 0.5)), min(nb, int(2 * (b - lo) + 0.5))):
                         cover[i] += wt
             i = 0
             while i < nb:
@@ -670,22 +674,35 @@ def _text_walls(xs: list[float], ys: list[float], lines: list[Line]) -> list[flo
                 j = i
                 while j < nb and cover[j] <= allowed:
                     j += 1
-                if j - i >= 4 and i > 0 and j < nb:
+                if j - i >= 3 and i > 0 and j < nb:  # at least 1.5 points clear
                     mid = lo + (i + j) / 4
                     both = [sp for sp in spans if any(b <= mid for _a, b, _t in sp) and any(a >= mid for a, _b, _t in sp)]
                     # one word left of the gap on every line ("Set Display ...", "Set Segment ...")
                     # is a common first word of names, not a column
                     left = {max((w for w in sp if w[1] <= mid), key=lambda w: w[1])[2] for sp in both}
-                    right = {min((w for w in sp if w[0] >= mid), key=lambda w: w[0])[2] for sp in both}
+                    firsts = [min((w for w in sp if w[0] >= mid), key=lambda w: w[0]) for sp in both]
+                    right = {w[2] for w in firsts}
                     # nibble groups of one binary number ("1001 1111B") are one cell
                     nibbles = all(re.fullmatch(r"[01]{4}", t) for t in left) and \
                         all(re.fullmatch(r"[01]{4}[bB]?", t) for t in right)
-                    if len(both) >= 3 and not nibbles and \
+                    if len(both) >= 3 and not nibbles and _aligned(firsts) and \
                             not (len(left) == 1 and re.fullmatch(r"[A-Za-z]{2,}", next(iter(left)))):
                         out.append(mid)
                 i = j
         out.append(hi)
     return out if n else list(xs)
+
+
+def _aligned(ws: list[tuple[float, float, str]]) -> bool:
+    """The first words right of a whitespace gap start a column: most of them share a left
+    edge, a centre or a right edge (not the next words of phrases cut at one x)."""
+    n = len(ws)
+    for key in (lambda w: w[0], lambda w: (w[0] + w[1]) / 2, lambda w: w[1]):
+        vals = sorted(key(w) for w in ws)
+        med = vals[n // 2]
+        if sum(1 for v in vals if abs(v - med) <= 3.0) >= 0.7 * n:
+            return True
+    return False
 
 
 def _open_below(g: Grid, xs: list[float], k: int) -> set[int]:

@@ -344,3 +344,22 @@ def test_binary_opcode_nibbles_are_one_cell_and_notes_leave_names(tmp_path):
             ["RDID Note: 4 bytes", "Read Device ID", "1001 1111B"]]
     got = _regs(_pdf(tmp_path, lambda d: _strokes(d.new_page(), 60, 100, [60, 150, 80], rows, rule_columns=False)))
     assert got == {("WREN", 0x06), ("WRDI", 0x04), ("RDSR", 0x05), ("RDID", 0x9F)}
+
+
+def test_two_bit_pointer_codes_are_binary(tmp_path):
+    # "Pointer value" 00, 01, 10, 11 counts in binary (P1 P0), not hex 0x10 / 0x11
+    rows = [["Pointer value", "Register"], ["00", "Temp"], ["01", "Conf"], ["10", "Thyst"], ["11", "Tos"]]
+    got = _regs(_pdf(tmp_path, lambda d: _table(d.new_page(), 60, 100, [80, 120], rows)))
+    assert got == {("Temp", 0), ("Conf", 1), ("Thyst", 2), ("Tos", 3)}
+
+
+def test_phrases_of_different_lengths_are_not_cut_into_columns(tmp_path):
+    # command names whose longer forms happen to leave a gap at one x on every line must stay
+    # whole (the words right of such a gap do not start a column); two pointer pairs per row
+    names = [("Write Enable", 0x06), ("Read From Cache", 0x03), ("Read From Cache x 2", 0x3B),
+             ("Read From Cache x 4", 0x6B), ("Read From Cache Dual IO", 0xBB), ("Read From Cache Quad IO", 0xEB),
+             ("Program Load", 0x02), ("Program Load Random Data", 0x84), ("Program Load Random Data x4", 0xC4),
+             ("Program Load Random Data Quad IO", 0x72)]
+    rows = [["Command Name", "Byte 1", "Byte 2"]] + [[n, f"{a:02X}H", "A7-A0"] for n, a in names]
+    got = _regs(_pdf(tmp_path, lambda d: _table(d.new_page(), 60, 100, [150, 50, 50], rows)))
+    assert got == set(names)
