@@ -337,13 +337,19 @@ def _running_vocab(page_text: dict[int, str]) -> frozenset[str]:
     return frozenset(w for ln, c in counts.items() if c >= need for w in ln.split())
 
 
+_TABLE_HEAD_WORDS = re.compile(r"\b(?:addr\w*|offset|name|register|reset|bits?|access|type|default|value|"
+                               r"description|symbol|mnemonic|r/w|command|instruction|hex)\b", re.I)
+
+
 def _strip_running(words: list, height: float, vocab: frozenset[str]) -> list:
     """Words without the running header/footer lines in the page margins."""
     if not vocab:
         return words
     edge = [w[:5] for w in words if not 0.08 * height <= (w[1] + w[3]) / 2 <= 0.88 * height]
+    # a table header repeated at the top of each page of a long table is not page furniture
     dropped = {(w[0], w[1], w[4]) for ln in group_lines(edge) for w in ln.words
-               if sum(1 for x in ln.words if x[4] in vocab) >= 0.6 * len(ln.words)}
+               if sum(1 for x in ln.words if x[4] in vocab) >= 0.6 * len(ln.words)
+               and not _TABLE_HEAD_WORDS.search(ln.text)}
     if not dropped:
         return words
     return [w for w in words if (w[0], w[1], w[4]) not in dropped]
@@ -361,6 +367,7 @@ def _registers(doc, candidates: list[int], ds: Datasheet,
     grid_only = set(grid_only)
     prev = 0
     last = last or doc.page_count
+    captions: dict[str, str] = {}  # table id -> its caption ("Table 3-4: ... (BANK = 1)")
     runs_on: set[int] = set()  # pages whose last register table ends near the page foot
     prev_n, prev_h = 0, 1e9
     while True:
@@ -390,9 +397,11 @@ def _registers(doc, candidates: list[int], ds: Datasheet,
         n_before = len(raw)
         if pno in grid_only:
             drawn: list[tuple[float, float]] = []
+            lines = group_lines([w[:5] for w in words])
             raw.extend(_grid_registers(page, pno, [w[:5] for w in words], [], ds, gctx, drawn))
-            raw.extend(_unruled_registers(page, pno, [w[:5] for w in words], None, raw[n_before:], ds, drawn))
+            raw.extend(_unruled_registers(page, pno, [w[:5] for w in words], lines, raw[n_before:], ds, drawn))
             raw[n_before:] = _with_matrices(raw[n_before:], [w[:5] for w in words], None, pno)
+            _note_captions(raw[n_before:], lines, captions)
             continue
         lines = group_lines([w[:5] for w in words])
         tables = _page_tables(lines, [w[:5] for w in words], page.rect.width, height)
@@ -438,6 +447,7 @@ def _registers(doc, candidates: list[int], ds: Datasheet,
             raw.extend(grid_regs)
         raw.extend(_unruled_registers(page, pno, [w[:5] for w in words], lines, raw[n_before:], ds, drawn))
         raw[n_before:] = _with_matrices(raw[n_before:], [w[:5] for w in words], lines, pno)
+        _note_captions(raw[n_before:], lines, captions)
         raw.extend(_caption_registers(lines, raw, block_regs, pno))
         width = page.rect.width
         head_x = {b.y0: b.x0 for b in blocks}
@@ -463,6 +473,7 @@ def _registers(doc, candidates: list[int], ds: Datasheet,
                 reg.fields = fields_from_region(lines, y, nxt)
             raw.append(reg)
     raw = _drop_inconsistent(raw, ds)
+    _block_context(raw, captions)
     raw = _drop_redescribed(raw, ds)
     # offsets whose peripheral base was printed after the register (or on another page)
     for r in raw:
@@ -485,7 +496,6 @@ def _gutter(lines, width: float) -> float | None:
     if hi - lo < 20 or len(lines) < 12:
         return None
     cover = [0] * (hi - lo)
-    both = 0
     for ln in lines:
         for w in ln.words:
             for x in range(max(lo, int(w[0])), min(hi, int(w[2]) + 1)):
@@ -546,6 +556,77 @@ def _not_a_register_map(names: list[str], addrs: list[int] | None = None) -> str
     if sum(1 for n in names if re.match(r"[a-z]+\s+[a-z]+\s", n)) > 0.5 * len(names):
         return "names are lower-case phrases (a value -> meaning table)"
     return None
+
+
+_CAPTION = re.compile(r"^(?:table|register)\s+[\dA-Z][\w.\-]*\s*[:.\-–—]\s*(.+)$", re.I)
+
+
+def _note_captions(regs: list[RawRegister], lines, captions: dict[str, str]) -> None:
+    """The caption right above each table read on the page (within a few lines)."""
+    for r in regs:
+        if not r.table or r.table in captions or not r.region:
+            continue
+        top = r.region[0]
+        above = [ln for ln in lines if ln.bottom <= top + 1 and top - ln.bottom <= 60]
+        cap = ""
+        for ln in reversed(above[-4:]):
+            m = _CAPTION.match(ln.text)
+            if m:
+                cap = m.group(1)
+                break
+        captions[r.table] = re.sub(r"\s*\(?\bcontinued\b\)?\s*", " ", cap, flags=re.I).strip()
+
+
+def _block_context(raw: list[RawRegister], captions: dict[str, str]) -> None:
+    """Register blocks that reuse addresses (banks, pages, sensor blocks of one chip): two
+    maps under different captions that share addresses with different names at most of them
+    are different blocks, named by their caption (its parenthesised qualifier when it has
+    one), so that rows of one are never merged with rows of the other. A table without a
+    caption on the page after a captioned one continues it."""
+    order: list[str] = []
+    regs: dict[str, list[RawRegister]] = {}
+    for r in raw:
+        if r.table and r.source == "table" and r.peripheral is None:
+            if r.table not in regs:
+                order.append(r.table)
+            regs.setdefault(r.table, []).append(r)
+    group: dict[str, str] = {}
+    last_cap, last_page = "", -9
+    for tid in order:
+        page = regs[tid][0].page or 0
+        cap = captions.get(tid, "")
+        if not cap and last_cap and page - last_page <= 1:
+            cap = last_cap
+        if cap:
+            group[tid] = cap
+            last_cap, last_page = cap, page
+    # the group of a table is its caption's parenthesised qualifier when it has one, compared
+    # without spaces and object prefixes ("IOCON.BANK = 1" and "BANK = 1" are one block)
+    label: dict[str, str] = {}
+    for tid, cap in list(group.items()):
+        m = re.search(r"\(([^()]{2,40})\)\s*$", cap)
+        q = m.group(1) if m else cap
+        key = re.sub(r"\s+", "", q).split(".")[-1].lower()
+        label.setdefault(key, q[:60])
+        group[tid] = key
+    by_cap: dict[str, dict[int, set[str]]] = {}
+    for tid, cap in group.items():
+        for r in regs[tid]:
+            by_cap.setdefault(cap, {}).setdefault(r.address, set()).add(_norm(r.name))
+    caps = list(by_cap)
+    blocks: set[str] = set()
+    for i, a in enumerate(caps):
+        for b in caps[i + 1:]:
+            shared = set(by_cap[a]) & set(by_cap[b])
+            if len(shared) < 3:
+                continue
+            differ = sum(1 for x in shared if not by_cap[a][x] & by_cap[b][x])
+            if differ >= 0.5 * len(shared):
+                blocks.update((a, b))
+    for tid, cap in group.items():
+        if cap in blocks:
+            for r in regs[tid]:
+                r.peripheral = label[cap]
 
 
 def _drop_inconsistent(raw: list[RawRegister], ds: Datasheet) -> list[RawRegister]:

@@ -173,3 +173,51 @@ def test_header_reader_address_grammar(cells, want):
 
     ds = parse_pdf(_pdf(draw))
     assert sorted(_regs(ds)) == [(f"REG_{'ABC'[i]}", a) for i, a in enumerate(want)]
+
+
+def test_register_blocks_reusing_addresses_stay_apart():
+    # two maps of one chip under captions that differ by a qualifier (two banks): the same
+    # addresses carry other registers, and a register at the same address in both (DIRA at
+    # 00h) is two registers, one per block
+    def draw(page):
+        y = 60
+        for cap, rows in (("TABLE 3-4: CONTROL REGISTER SUMMARY (CTRL.BANK = 1)",
+                           ("DIRA", "POLA", "ENA", "DEFA", "DIRB", "POLB")),
+                          ("TABLE 3-5: CONTROL REGISTER SUMMARY (CTRL.BANK = 0)",
+                           ("DIRA", "DIRB", "POLA", "POLB", "ENA", "ENB"))):
+            page.insert_text((60, y), cap, fontsize=8)
+            page.insert_text((60, y + 16), "Register Name", fontsize=8)
+            page.insert_text((160, y + 16), "Address (hex)", fontsize=8)
+            page.insert_text((260, y + 16), "POR/RST value", fontsize=8)
+            for i, n in enumerate(rows):
+                page.insert_text((60, y + 30 + 13 * i), n, fontsize=8)
+                page.insert_text((170, y + 30 + 13 * i), f"{i:02X}", fontsize=8)
+                page.insert_text((260, y + 30 + 13 * i), "0000 0000", fontsize=8)
+            y += 200
+
+    ds = parse_pdf(_pdf(draw))
+    dira = [r for r in ds.registers if r.name == "DIRA"]
+    assert [r.address for r in dira] == ["0x0", "0x0"]
+    assert {r.peripheral for r in dira} == {"CTRL.BANK = 1", "CTRL.BANK = 0"}
+    assert ("DIRB", 4) in _regs(ds) and ("DIRB", 1) in _regs(ds)
+
+
+def test_table_header_repeated_on_every_page_is_kept():
+    # a long map whose header line is printed again at the top of every page (in the margin
+    # where running headers live): it is the table's header, not page furniture
+    doc = pymupdf.open()
+    for pg in range(4):
+        page = doc.new_page(width=612, height=792)
+        page.insert_text((60, 40), "Offset", fontsize=8)
+        page.insert_text((140, 40), "Name", fontsize=8)
+        page.insert_text((260, 40), "Description", fontsize=8)
+        for i in range(5):
+            a = pg * 5 + i
+            page.insert_text((60, 60 + 14 * i), f"0x{4 * a:03X}", fontsize=8)
+            page.insert_text((140, 60 + 14 * i), f"CTRL{a}", fontsize=8)
+            page.insert_text((260, 60 + 14 * i), "Control register", fontsize=8)
+    data = doc.tobytes()
+    doc.close()
+    ds = parse_pdf(data)
+    assert {(f"CTRL{a}", 4 * a) for a in range(20)} <= _regs(ds)
+    assert all(".w" in r.table for r in ds.registers)  # read under its header on each page
