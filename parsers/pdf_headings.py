@@ -19,8 +19,10 @@ printed shapes of the same fact "identifier + address token":
 * ``prefixed``: a short prefix glued to the address, the name after a colon or dash:
   ``MX-02h: Speaker Output Volume``, ``Reg-0Ch - Record Mixer``;
 * ``fields``: ``Address: 0x00, Reset: 0xAD, Name: DEVID_AD``;
-* ``index``: a heading line with a name followed within two lines by ``Index (In Decimal): 4``
-  / ``Address: 0x04`` / ``Offset = 04h``;
+* ``pointer``: pointer-bit notation outside parentheses: ``Configuration Register: P[1:0] = 01``
+  (bare 0/1 digits are the pointer bits, binary);
+* ``index``: a heading line with a name followed within two lines (or on the same line) by
+  ``Index (In Decimal): 4`` / ``Address: 0x04`` / ``Offset = 04h``;
 * ``multi``: two or more registers in one heading: ``OUTX_L (28h), OUTX_H (29h)``;
 * ``regname``: an identifier that *is* the address: ``REG0A`` (optionally ``(Read only)``).
 
@@ -82,12 +84,17 @@ _MULTI_PART = re.compile(r"(?P<id>[A-Z][A-Z0-9_]{1,30})\s*[(\[]\s*(?P<addr>" + _
 _MULTI_HEAD = re.compile(
     r"^\s*" + _NUMPFX + r"[A-Z][A-Z0-9_]{1,30}\s*[(\[]\s*" + _TOK + r"\s*[)\]]"
     r"(?:\s*(?:,|/|&|(?i:and))\s*[A-Z][A-Z0-9_]{1,30}\s*[(\[]\s*" + _TOK + r"\s*[)\]])+" + _TRAIL + r"$")
+# pointer-bit notation outside parentheses: "Configuration Register: P[1:0] = 01", "Tlow P1P0 = 10b"
+_POINTER_HEAD = re.compile(
+    r"^\s*" + _NUMPFX + r"(?:(?P<long>" + _LONG + r")\s*\((?P<mn>" + _MNEM + r")\)|(?P<name>" + _LONG + r"))"
+    r"\s*[:,\-–]?\s*\(?\s*P\s*\[?\s*\d\s*:?\s*(?:P\s*)?\d\s*\]?\s*=\s*(?P<addr>" + _TOK + r"|[01]{1,4}b?|\d{1,2})\s*\)?"
+    + _TRAIL + r"$")
 _REG_NAME = re.compile(r"^\s*(?P<name>REG(?P<a>[0-9A-F]{2}))\b\s*(?:\([^()]{0,20}\))?\s*$")
 _CAPTION = re.compile(r"^\s*(?:table|figure|fig\.|tab\.)\s*\d", re.I)
 MAX_PER_PAGE = 6  # headings are sparse; more matches of one shape on one page are table cells
 _MAX_SHAPE = {"fields": 16}  # "Address: .., Name: .." lines stack densely on detail pages
-_TOC = re.compile(r"(\.\s?){4,}|\s\d{1,4}\s*$")
-_SHAPES = ("paren", "bracket", "regfirst", "prefixed", "fields", "index", "multi", "regname")
+_TOC = re.compile(r"(\.\s?){4,}|(?<![=:])\s\d{1,4}\s*$")  # dot leaders, a trailing page number (not "= 01")
+_SHAPES = ("paren", "bracket", "regfirst", "prefixed", "fields", "pointer", "index", "multi", "regname")
 
 
 @dataclass
@@ -163,6 +170,15 @@ def parse_heading(line: str) -> list[tuple[str, int, str, str]]:
     m = _FIELDS_HEAD.match(s)
     if m:
         return [(m.group("name"), _tok(m.group("addr")), "", "fields")]
+    m = _POINTER_HEAD.match(s)
+    if m:
+        a = m.group("addr")
+        v = _tok(a)
+        if v is None:
+            bits = a.rstrip("bB")
+            v = int(bits, 2) if re.fullmatch(r"[01]+", bits) else int(bits)
+        name = _tidy(m.group("mn") or m.group("name"))
+        return [] if _GENERIC.match(name) else [(name, v, (m.group("long") or "").strip(), "pointer")]
     m = _REGFIRST_HEAD.match(s)
     if m:
         a = m.group("addr")
@@ -199,6 +215,15 @@ def heading_registers(page_text: dict[int, str]) -> list[HeadingRegister]:
                 hr = _index_heading(lines, i, m, pno)
                 if hr is not None:
                     fam["index"].append(hr)
+                continue
+            # the name and "Index (In Decimal): N" on one line
+            sm = re.match(r"^(?P<head>.{3,90}?)\s+(?P<rest>(?i:index|address|offset)\b.*)$", s)
+            if sm and _NAME_LINE.match(sm.group("head")):
+                m = _INDEX_LINE.match(sm.group("rest"))
+                if m:
+                    hr = _index_heading([sm.group("head")], 1, m, pno)
+                    if hr is not None:
+                        fam["index"].append(hr)
         for k, v in fam.items():
             if len(v) - mark[k] > _MAX_SHAPE.get(k, MAX_PER_PAGE):
                 del v[mark[k]:]  # a column of a table (a register map), not headings

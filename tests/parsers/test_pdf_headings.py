@@ -35,6 +35,9 @@ from firmcorpus.parsers.pdf_headings import heading_registers, parse_heading
     ("OUTX_L (28h), OUTX_H (29h)", [("OUTX_L", 0x28), ("OUTX_H", 0x29)]),
     ("THS_L (0x32) and THS_H (0x33)", [("THS_L", 0x32), ("THS_H", 0x33)]),
     ("REG0A", [("REG0A", 0x0A)]),
+    ("Configuration Register: P[1:0] = 01", [("Configuration Register", 0x01)]),  # pointer bits: binary
+    ("7.5.3 Tlow Register P1P0 = 10b", [("Tlow Register", 0x02)]),
+    ("THIGH Register - P[1:0] = 3h", [("THIGH Register", 0x03)]),
 ])
 def test_heading_shapes(line, want):
     assert [(n, a) for n, a, _l, _s in parse_heading(line)] == want
@@ -50,6 +53,7 @@ def test_heading_shapes(line, want):
     "CTRL1 (20h) ............................. 31",  # a table-of-contents line
     "High byte, Low byte in USR register (14h)",  # prose
     "The device powers up when 03h (Power) is written to the register at 00h.",
+    "The pointer P[1:0] = 01 selects the configuration register.",
 ])
 def test_lines_that_are_not_register_headings(line):
     assert parse_heading(line) == []
@@ -72,6 +76,12 @@ def test_index_in_decimal_under_a_heading():
     }
     got = [(h.name, h.address) for h in heading_registers(pages)]
     assert got == [("BMCR", 0), ("BMSR", 1), ("EXCR", 16)]
+
+
+def test_index_in_decimal_on_the_heading_line():
+    pages = {1: "Basic Mode Control Register (BMCR) Index (In Decimal): 0", 2: "Basic Mode Status Register (BMSR) "
+             "Index (In Decimal): 1", 3: "Extended Control Register (EXCR) Index (In Decimal): 16"}
+    assert [(h.name, h.address) for h in heading_registers(pages)] == [("BMCR", 0), ("BMSR", 1), ("EXCR", 16)]
 
 
 def _doc(tmp_path, pages: list[list[str]]) -> str:
