@@ -34,10 +34,10 @@ from firmcorpus.parsers.pdf_layout import Line, Word, group_lines
 # column labels: "off" (an offset 0..F: 0, 0h, 0x0, +0, x0, 00..0F), "hi" (a high nibble:
 # 0x, 1x, 00, 10 .. F0, 0x00 .. 0xF0), "pair" (0/8 .. 7/F: offset by the row's half)
 _OFF = (re.compile(r"^(?:0x|\+|x)?([0-9A-F])h?$", re.I), re.compile(r"^0([0-9A-F])h?$", re.I))
-_HI = (re.compile(r"^([0-9A-F])x$", re.I), re.compile(r"^(?:0x)?([0-9A-F])0h?$", re.I))
+_HI = (re.compile(r"^([0-9A-F])[x_]$", re.I), re.compile(r"^(?:0x)?([0-9A-F])0h?$", re.I))
 _PAIR = re.compile(r"^([0-7])\s*/\s*([89A-F])$", re.I)
-_ROW = re.compile(r"^(?:0x)?([0-9A-F]{1,4})(h?)$", re.I)
-_ROW_HI = re.compile(r"^(?:0x)?([0-9A-F])x$", re.I)
+_ROW = re.compile(r"^(?:0x|x|_)?([0-9A-F]{1,4})(h?)$", re.I)  # "F8h", "0x10", "x3" (a low nibble)
+_ROW_HI = re.compile(r"^(?:0x)?([0-9A-F])[x_]$", re.I)  # "3x", "3_": a high nibble
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(?:[./][A-Za-z0-9_]+)*$")
 _NOT_NAME = re.compile(r"^(?:reserved|rsvd|rsv|res|n/?a|none|unused|x+|[-—–]+)$", re.I)
 _HIGH_WORD = re.compile(r"\b(?:high|upper|msb|ms\s*nibble|\[?7\s*:\s*4\]?|bits?\s*7\s*[-:]\s*4)\b", re.I)
@@ -161,17 +161,23 @@ def _read_matrix(lines: list[Line], hi_idx: int, kind: str, cols: list[tuple[int
     head = lines[hi_idx]
     # row labels: the first word left of the columns (or the last word right of them)
     rows: list[tuple[int, tuple[str, int]]] = []  # (line index, label)
+    label_words: set[Word] = set()
     misses = 0
     for i in range(hi_idx + 1, min(len(lines), hi_idx + 80)):
         ln = lines[i]
         if ln.y - lines[i - 1].y > 4 * pitch + 40:
             break
         lab = None
-        w0 = ln.words[0]
-        if w0[2] <= left + 2:
+        w0, wl = ln.words[0], ln.words[-1]
+        if w0[2] <= xs[0] - 0.2 * pitch:
             lab = _row_value(w0[4].rstrip(":"))
-        if lab is None and ln.words[-1][0] >= right - 2:
-            lab = _row_value(ln.words[-1][4].rstrip(":"))
+            if lab is not None:
+                label_words.add(w0)
+        if wl[0] >= xs[-1] + 0.2 * pitch:
+            lab_r = _row_value(wl[4].rstrip(":"))
+            if lab_r is not None:
+                label_words.add(wl)
+                lab = lab or lab_r
         if lab is None:
             misses += 1
             if misses > 6 and not rows:
@@ -216,7 +222,7 @@ def _read_matrix(lines: list[Line], hi_idx: int, kind: str, cols: list[tuple[int
     row_lines = {i for i, _lab in rows}
     for i, lab in rows:
         ln = lines[i]
-        inner = [w for w in ln.words if left <= (w[0] + w[2]) / 2 <= right]
+        inner = [w for w in ln.words if left <= (w[0] + w[2]) / 2 <= right and w not in label_words]
         if not any(_NAME.match(w[4]) and not _RESET.match(w[4]) for w in inner):
             # a row label centred beside a two-line cell (name over reset value) or printed on
             # the reset-value line: the names are on the line just above, else just below

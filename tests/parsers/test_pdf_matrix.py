@@ -186,3 +186,24 @@ def test_real_register_maps_are_not_matrices(pdf, pages):
     doc = pymupdf.open(UNLABELLED / pdf)
     for p in pages:
         assert find_matrices(_words(doc[p])) == [], (pdf, p + 1)
+
+
+def test_high_nibble_columns_over_low_nibble_rows_labelled_close():
+    # columns "0x .. 7x" (high nibble), rows "x0 .. xF" (low nibble) printed right beside the
+    # first column: the row label is not a name in that column
+    doc = pymupdf.open()
+    page = doc.new_page(width=650, height=842)
+    x0, y0, cw, rh = 70, 120, 60, 16
+    for k in range(8):
+        page.insert_text((x0 + cw * k + 8, y0), f"{k}x", fontsize=8)
+    names = {(0, 0): "ID", (1, 0): "CTRL1", (2, 0): "CTRL2", (0, 1): "STAT", (5, 1): "DATA", (0xF, 2): "FIFO",
+             (4, 3): "INT"}
+    for r in range(16):
+        y = y0 + rh * (r + 1)
+        page.insert_text((x0 - 20, y), f"x{r:X}", fontsize=8)
+        for k in range(8):
+            if (r, k) in names:
+                page.insert_text((x0 + cw * k + 2, y), names[(r, k)], fontsize=7)
+    mats = find_matrices(_words(page))
+    assert len(mats) == 1
+    assert {(r.name, r.address) for r in mats[0].registers} == {(n, k * 16 + r) for (r, k), n in names.items()}
