@@ -329,7 +329,7 @@ class GridTable:
 
 
 _IDENT = re.compile(r"^[A-Za-z][\w.\-/\[\]<>:]*$")
-_NOT_NAME = re.compile(r"^(reserved|rsvd|rsv|res\.?|-+|—|–|n/?a|unused|not used|[.:·…]+|none|x)$", re.I)
+_NOT_NAME = re.compile(r"^(reserved|reserve|rsvd|rsv|res\.?|-+|—|–|n/?a|unused|not used|[.:·…]+|none|x)$", re.I)
 _NO_ADDR_HEAD = re.compile(r"^(bits?|bit\s*\w*|default|reset|value|values|size|width|length|len|"
                            r"page|pin|por|init\w*|data|d\d|db\d|qty|count|#\s*of.*|"
                            r"min|max|typ|unit|units|r/w|access|type)\b", re.I)
@@ -804,7 +804,7 @@ def _rows(bands, addr_col: int, name_col: int, base: str, open_below: set[int]) 
     for r in paired:
         name = _clean_name(r.name)
         if not name or _NOT_NAME.match(name) or not re.match(r"[A-Za-z_]", name) or \
-                re.search(r"\b(?:reserved|rsvd)\b", name, re.I) or \
+                re.search(r"\b(?:reserved?|rsvd)\b", name, re.I) or \
                 len(re.findall(r"[A-Za-z]", name)) < 2 or name.lower().startswith("reserved") or len(name) > 60:
             continue
         r.name = name
