@@ -629,12 +629,18 @@ def _block_context(raw: list[RawRegister], captions: dict[str, str]) -> None:
                 r.peripheral = label[cap]
 
 
+_CODE_NAME = re.compile(r"(?:0x[0-9a-f]{1,8}|[0-9a-f]*[0-9][0-9a-f]*h?)(?:\s*[,/]\s*(?:0x)?[0-9a-f]{1,8}h?)*", re.I)
+
+
 def _drop_inconsistent(raw: list[RawRegister], ds: Datasheet) -> list[RawRegister]:
     """Tables of any reader whose rows fail the consistency checks are dropped, with a warning."""
     by_table: dict[str, list[RawRegister]] = {}
     for r in raw:
         if r.table and r.source == "table":
             by_table.setdefault(r.table, []).append(r)
+    # a name that is itself a code ("0x06", "3Ch"): a value cell read as the name
+    raw = [r for r in raw if not (r.source == "table" and _CODE_NAME.fullmatch(r.name))]
+    by_table = {tid: [r for r in rs if not _CODE_NAME.fullmatch(r.name)] for tid, rs in by_table.items()}
     drop = set()
     for tid, rs in by_table.items():
         why = _not_a_register_map([r.name for r in rs], [r.address for r in rs])
