@@ -6,19 +6,28 @@ many real datasheets print register maps whose headers say "Reg", "COMMAND CODE"
 
 1. **Rulings** (``ruling_segments``): stroked lines and thin filled rectangles from
    ``page.get_cdrawings()`` (a few ms per page, unlike ``find_tables`` at ~0.3-0.4 s), and
-   the walls of cell rectangles.
+   the walls of stroked cell rectangles (filled, unstroked boxes are shading: their edges
+   count only on a page without rulings). Collinear strokes with hairline gaps (a wall drawn
+   one stroke per text line) are joined (``join_collinear``).
 2. **Grids** (``grids``): segments that touch form one table; its column walls are the
    clustered x of its vertical segments, its row bands the clustered y of its horizontal
-   ones. Words go to the (band, column) their centre falls in; a band holding several text
-   lines is split into lines later, at the lines whose address cell parses.
+   ones (a box with row rules and only its outer walls is a grid too). Inside a wide drawn
+   column, whitespace gaps that run down every row and whose right-hand words are aligned
+   become walls as well (tables ruled between rows only); a word the text layer glued across
+   a drawn wall ("D/C#Hex") is cut there. Words go to the (band, column) their centre falls
+   in; a band holding several text lines is split into lines later, at the lines whose
+   address cell parses (an address wrapped in its cell, "0x3" over "C", is one address;
+   parameter-byte lines "A[6:0]" and bit-label rows "B7 .. B0" are not addresses).
 3. **Column typing by content** (``read_grid``): an address column is one whose cells
    parse under a tolerant grammar (``0x1F``, ``1Fh``, ``B0h``, ``(04h)``, ``0x02, 0x03``,
    ``00h/80h``, ``20[4:0]``, binary ``0000 0110b``, bare ``0F``), with few repeats and mostly
    monotonic values; the number base is decided per column from the evidence (a ``dec`` /
    ``index`` header; cells of equal width made of 0/1 only; a bare run that crosses 09 -> 10
    with no A-F digit is decimal, one with an A-F digit is hex). A name column holds short,
-   mostly unique cells with letters. Header words only break ties (and veto the columns
-   that hold bit numbers, reset values, sizes).
+   mostly unique cells with letters, typed on row cells (a name centred or wrapped over its
+   row's lines reads as one; a name in a cell merged over two byte rows names both). Header
+   words only break ties (and veto the columns that hold bit numbers, reset values, sizes,
+   values written to one register). A map printed in side-by-side halves reads every half.
 4. **Consistency checks** reject tables that are not register maps (bit-description
    tables, value -> meaning tables, memory maps with repeated names): each rejection is
    reported as a warning with its reason.
