@@ -111,7 +111,7 @@ def map_pair(datasheet: Datasheet, files: Sequence[CodeFile], texts: Mapping[str
     cands, profiles, part_score = prune(datasheet, code_files, texts, parts, options.get("max_folders", 12))
     t_prune = time.perf_counter()
 
-    links = secondary_copies_dropped(link_registers(datasheet, cands, parts))
+    links = secondary_copies_dropped(link_registers(datasheet, cands, parts, code_files))
     field_links = link_fields(datasheet, cands, links, parts)
     t_link = time.perf_counter()
 

@@ -132,6 +132,19 @@ def macro_table(f: CodeFile) -> dict[str, Macro]:
     return table
 
 
+_NUMBER = re.compile(r"\b(?:0[xX][0-9a-fA-F]+|\d+)[uUlL]*\b")
+
+
+def _base_plus_offset(ev: Evaluator, body: str, param: str, at0: int) -> bool:
+    """Whether a one-parameter macro body adds its argument to a constant written in it (an
+    offset): the value at argument 1 is the value at 0 plus one, and the body holds a number
+    besides the parameter (a bare accessor ``MMIO32(addr)`` holds none)."""
+    if not _NUMBER.search(re.sub(r"\b" + re.escape(param) + r"\b", " ", body)):
+        return False
+    v1 = ev.value(re.sub(r"\b" + re.escape(param) + r"\b", "(1)", body))
+    return v1 is not None and v1.value == at0 + 1
+
+
 def _instance_symbols(f: CodeFile, shared: Mapping[str, Macro] | None = None) -> dict[str, list[tuple[Symbol, str, int]]]:
     """Per-instance function-like macros of one parameter (``#define REG_TXBnCTRL(n) (0x30 +
     (n * 0x10))``, ``Sn_MR(N)``) evaluated at instances 0, 1, …: (a copy of the symbol with that
@@ -156,6 +169,10 @@ def _instance_symbols(f: CodeFile, shared: Mapping[str, Macro] | None = None) ->
             iv = v.value
             name = _instance_name(s.name, param, k)
             if name is None:
+                if k == 0 and _base_plus_offset(ev, s.value, param, iv):
+                    # `I2C_CR1(base) MMIO32((base) + 0x00)`: the argument is a peripheral base
+                    # added to the register's offset; the value at base 0 is the offset
+                    rows.append((replace(s, int_value=iv), s.name, 0))
                 break  # no placeholder in the name: the instances cannot be told apart by name
             if k == 0:
                 rows.append((replace(s, int_value=iv), s.name, 0))
@@ -166,8 +183,33 @@ def _instance_symbols(f: CodeFile, shared: Mapping[str, Macro] | None = None) ->
     return out
 
 
-def symbol_infos(files: Sequence[CodeFile], part_toks: frozenset[str]) -> list[SymInfo]:
-    """Symbols that can carry a register or a field, with their salient name tokens."""
+_IDENT = re.compile(r"\b[A-Za-z_]\w*\b")
+
+
+def _helper_macros(shared: dict[str, Macro], others: Sequence[CodeFile]) -> None:
+    """Add to ``shared`` the macros that the candidates' function-like macros use but no candidate
+    defines (an accessor ``MMIO32(addr)`` in a common header the pruning left out), looked up by
+    name in the other files of the repository, two levels deep."""
+    for _ in range(2):
+        wanted = {w for m in shared.values() if m.params is not None for w in _IDENT.findall(m.body)
+                  if w not in shared and w not in m.params}
+        if not wanted:
+            return
+        found = False
+        for f in others:
+            if any(s.kind == "macro" and s.name in wanted for s in f.symbols):
+                for k, m in macro_table(f).items():
+                    if k in wanted and k not in shared:
+                        shared[k] = m
+                        found = True
+        if not found:
+            return
+
+
+def symbol_infos(files: Sequence[CodeFile], part_toks: frozenset[str],
+                 others: Sequence[CodeFile] = ()) -> list[SymInfo]:
+    """Symbols that can carry a register or a field, with their salient name tokens. ``others``:
+    the repository's other files, read only for helper macros the candidates' macros use."""
     out: list[SymInfo] = []
     # macros of every candidate file: a per-instance macro may use a helper of another header
     shared: dict[str, Macro] = {}
@@ -175,6 +217,8 @@ def symbol_infos(files: Sequence[CodeFile], part_toks: frozenset[str]) -> list[S
         for f in files:
             for k, m in macro_table(f).items():
                 shared.setdefault(k, m)
+        if others:
+            _helper_macros(shared, others)
     for f in files:
         named = [s for s in f.symbols if s.kind in VALUE_KINDS or s.kind == "field"]
         if not named:
@@ -388,9 +432,12 @@ class _Cand:
     score: float = 0.0
 
 
-def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Iterable[str] = ()) -> list[Link]:
+def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Iterable[str] = (),
+                   others: Sequence[CodeFile] = ()) -> list[Link]:
+    """Register links in the candidate ``files``; ``others`` (the rest of the repository) only lend
+    helper macros (``symbol_infos``)."""
     part_toks = frozenset(t for p in parts for t in (p, *split_identifier(p)))
-    infos = symbol_infos(files, part_toks)
+    infos = symbol_infos(files, part_toks, others)
     by_value: dict[int, list[SymInfo]] = defaultdict(list)
     by_offset: dict[int, list[SymInfo]] = defaultdict(list)
     for si in infos:

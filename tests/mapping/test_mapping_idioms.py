@@ -711,3 +711,35 @@ def test_nuttx_style_public_header_with_ioctl_codes():
     assert links["CHIP_ID"] == ("ZQ4711_WHO_AM_I", 9)  # the name differs, the block carries it
     assert links["STATUS"] == ("ZQ4711_STATUS", 5)
     assert len(links) == 6  # not the ioctl codes _SNIOC(0x0001/2)
+
+
+def test_per_instance_base_plus_offset_macros_with_an_accessor_in_another_header():
+    """``#define TMR_CTRL(tmr_base) REG32((tmr_base) + 0x04)``: the argument is a peripheral base,
+    the register is the value at base 0; the accessor lives in a common header that is no
+    candidate of its own. Bit values and the per-instance expansions (absolute) are not linked."""
+    from firmcorpus.mapping.repo_map import map_repo
+
+    regs = [("TMR_CTRL", "0x00"), ("TMR_STAT", "0x04"), ("TMR_CNT", "0x08"), ("TMR_PRE", "0x0c")]
+    texts = {
+        "include/zq/common/tmr_common.h": """/* timer block of the zq47 family */
+#define TMR0 TMR0_BASE
+#define TMR1 TMR1_BASE
+#define TMR_CTRL(tmr_base)   REG32((tmr_base) + 0x00)
+#define TMR0_CTRL            TMR_CTRL(TMR0)
+#define TMR_STAT(tmr_base)   REG32((tmr_base) + 0x04)
+#define TMR0_STAT            TMR_STAT(TMR0)
+#define TMR_CNT(tmr_base)    REG32((tmr_base) + 0x08)
+#define TMR_PRE(tmr_base)    REG32((tmr_base) + 0x0c)
+#define TMR_CTRL_EN          (1 << 0)
+#define TMR_CTRL_MODE_SHIFT  4
+#define TMR_STAT_OVF         (1 << 8)
+""",
+        "include/zq/memorymap.h": "#define PERIPH_BASE (0x40000000U)\n#define TMR0_BASE (PERIPH_BASE + 0x0400)\n"
+                                  "#define TMR1_BASE (PERIPH_BASE + 0x0800)\n",
+        "include/zq/cm/common.h": "#include <stdint.h>\n#define REG32(addr) (*(volatile uint32_t *)(addr))\n"
+                                  "#define REG8(addr) (*(volatile uint8_t *)(addr))\n",
+    }
+    res, _ = map_repo(_sheet(regs, title="ZQ47 timer"), texts)
+    got = {(lk.register, lk.symbol, lk.line) for lk in res.links}
+    assert got == {("TMR_CTRL", "TMR_CTRL", 4), ("TMR_STAT", "TMR_STAT", 6), ("TMR_CNT", "TMR_CNT", 8),
+                   ("TMR_PRE", "TMR_PRE", 9)}
