@@ -3,7 +3,8 @@
 Labels come only from where a file comes from (``corpus.domains.evalset.SLICES``: a registry package
 or a public repository at a fixed commit, a set of subtrees, the domain and why), never from its text.
 Three splits: ``train`` (training sources), ``calib`` (one file in five of the training sources, held
-out to calibrate ``general``), ``eval`` (sources never trained or calibrated on).
+out of training), ``eval`` (sources never trained on; the step's decision is learned on its dev part,
+the ``evalset.ASIDE_SOURCES`` repositories are only scored).
 
     # materialise the public repositories from bare mirrors (git cat-file; nothing checked out or run)
     python bench/build_classify_evalset.py --materialise --mirror-root /work/.mirror

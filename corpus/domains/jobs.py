@@ -84,9 +84,10 @@ def train_model(out: str | None = None, cap_scale: float = 1.0, epoch: int | Non
     return summary
 
 
-SUPPORT_WEIGHTS = (0.0, 1.0, 2.0, 3.0, 5.0)
+SUPPORT_WEIGHTS = (0.0, 1.0, 2.0, 3.0, 5.0, 8.0)
 RULE_WEIGHTS = (0.0, 1.0, 2.0, 3.0, 5.0, 20.0)
-GENERAL_THRESHOLDS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+GENERAL_THRESHOLDS = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+GENERAL_MARGINS = (0.0, 0.5, 1.0, 2.0, 4.0, 8.0)
 FOLDER_WEIGHTS = (0.0, 0.2, 0.3, 0.5)
 
 
@@ -121,17 +122,17 @@ def _macro_f1(gold, pred) -> float:
     return float(np.mean(f1s)) if f1s else 0.0
 
 
-def _decide(q, tau):
+def _decide(q, tau, margin):
     g = DOMAINS.index("general")
     other = q.copy()
     other[:, g] = -1.0
-    top = other.argmax(axis=1)
-    return np.where(other.max(axis=1) >= tau, top, g)
+    top, best = other.argmax(axis=1), other.max(axis=1)
+    return np.where((best >= tau) & (best >= margin * q[:, g]), top, g)
 
 
 def calibrate_decision(examples: list, model_path: str) -> dict:
     """The step's decision (``support_weight``, ``rule_weight``, ``general_threshold``,
-    ``folder_weight``) that maximises the step's macro-F1 on held-out files, the sum of the
+    ``general_margin``, ``folder_weight``) that maximises the step's macro-F1 on held-out files, the sum of the
     figures without and with folder context; a grid, ties to the earlier (smaller) values.
 
     ``examples`` must be files of sources the model was not trained on (the development half of
@@ -155,14 +156,15 @@ def calibrate_decision(examples: list, model_path: str) -> dict:
             np.add.at(sums, member, q)
             mean = (sums / counts[:, None])[member]
             for tau in GENERAL_THRESHOLDS:
-                off = _macro_f1(ev["gold"], _decide(q, tau))
-                for c in FOLDER_WEIGHTS:
-                    on = _macro_f1(ev["gold"], _decide((1 - c) * q + c * mean, tau))
-                    tried += 1
-                    key = (round(off + on, 6), -a, -b, -tau, -c)
-                    if best is None or key > best[0]:
-                        best = (key, {"support_weight": a, "rule_weight": b, "general_threshold": tau,
-                                      "folder_weight": c}, off, on)
+                for m in GENERAL_MARGINS:
+                    off = _macro_f1(ev["gold"], _decide(q, tau, m))
+                    for c in FOLDER_WEIGHTS:
+                        on = _macro_f1(ev["gold"], _decide((1 - c) * q + c * mean, tau, m))
+                        tried += 1
+                        key = (round(off + on, 6), -a, -b, -tau, -m, -c)
+                        if best is None or key > best[0]:
+                            best = (key, {"support_weight": a, "rule_weight": b, "general_threshold": tau,
+                                          "general_margin": m, "folder_weight": c}, off, on)
     _, decision, off, on = best
     return {"decision": decision, "files": len(examples), "grid_points": tried,
             "macro_f1_without_folder_context": round(off, 4), "macro_f1_with_folder_context": round(on, 4),

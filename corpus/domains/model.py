@@ -31,7 +31,8 @@ from firmcorpus.corpus.domains.features import doc_line, language_of
 
 _LABEL = "__label__"
 # the step's decision for a model whose JSON has none (see corpus.steps.classify)
-DEFAULT_DECISION = {"support_weight": 3.0, "rule_weight": 5.0, "general_threshold": 0.5, "folder_weight": 0.3}
+DEFAULT_DECISION = {"support_weight": 3.0, "rule_weight": 5.0, "general_threshold": 0.5, "general_margin": 0.0,
+                    "folder_weight": 0.3}
 DEFAULT_MODEL_NAME = "default_model.ftz"
 
 
@@ -43,7 +44,7 @@ def default_model_path() -> Path:
 @dataclass
 class TrainConfig:
     dim: int = 32
-    epoch: int = 8
+    epoch: int = 16
     lr: float = 0.5
     word_ngrams: int = 2
     min_count: int = 2

@@ -5,7 +5,8 @@ prior on top of it, not a veto: a domain the document shows some evidence of
 (``rules.supported_domains``) gains ``support_weight`` in log space, the domain of a confident rule
 label (``rules.weak_label``) gains ``rule_weight`` × its confidence, and the result is renormalised
 (``domain_scores``). The top non-``general`` domain is the label when its score reaches
-``general_threshold``; below it the document is ``general``. The weights and the threshold are
+``general_threshold`` and ``general_margin`` times ``general``'s score; otherwise the document is
+``general``. The weights and the threshold are
 learned on held-out repositories (``jobs.calibrate_decision``) and kept in the model's JSON.
 Where a rule fired the step records whether rule and model agree (stats ``rule_model_agree`` /
 ``rule_model_disagree``), which is how a build checks its rules against the model.
@@ -72,10 +73,12 @@ def combine(scores: dict[str, float], supported: set[str], rule: tuple[str, floa
     return {d: v / total for d, v in e.items()}
 
 
-def decide(scores: dict[str, float], general_threshold: float) -> str:
-    """The top non-``general`` domain when its score reaches ``general_threshold``, else ``general``."""
+def decide(scores: dict[str, float], general_threshold: float, general_margin: float = 0.0) -> str:
+    """The top non-``general`` domain when its score reaches ``general_threshold`` and
+    ``general_margin`` × ``general``'s score, else ``general``."""
     top = max((d for d in DOMAINS if d != "general"), key=lambda d: (scores[d], -DOMAINS.index(d)))
-    return top if scores[top] >= general_threshold else "general"
+    ok = scores[top] >= general_threshold and scores[top] >= general_margin * scores["general"]
+    return top if ok else "general"
 
 
 def reported_scores(scores: dict[str, float], domain: str) -> dict[str, float]:
@@ -101,8 +104,8 @@ class DomainClassifier(PipelineStep):
         kinds: document kinds to classify (others pass through untouched).
         directory_context: mix each file's scores with the mean of its folder's (consecutive files
             of one folder of one repository: same ``pair_id``/``repo``) by ``folder_weight``.
-        support_weight, rule_weight, general_threshold, folder_weight: the decision (see the module
-            docstring); None takes the model's calibrated values (its JSON ``decision``).
+        support_weight, rule_weight, general_threshold, general_margin, folder_weight: the decision
+            (see the module docstring); None takes the model's calibrated values (its JSON ``decision``).
 
     Reads metadata: ``kind`` (``code`` default), ``path``, ``language``, ``_codefile`` (optional
     parsed ``CodeFile``: its includes feed the rules). ``category`` (the manifest's 19 component
@@ -128,14 +131,16 @@ class DomainClassifier(PipelineStep):
     def __init__(self, model_path: str | None = None, rule_threshold: float = 0.8,
                  kinds: tuple[str, ...] = ("code", "mapping", "datasheet", "repo"), directory_context: bool = True,
                  support_weight: float | None = None, rule_weight: float | None = None,
-                 general_threshold: float | None = None, folder_weight: float | None = None):
+                 general_threshold: float | None = None, general_margin: float | None = None,
+                 folder_weight: float | None = None):
         super().__init__()
         self.model_path = model_path
         self.rule_threshold = rule_threshold
         self.kinds = tuple(kinds)
         self.directory_context = directory_context
         self._override = {"support_weight": support_weight, "rule_weight": rule_weight,
-                          "general_threshold": general_threshold, "folder_weight": folder_weight}
+                          "general_threshold": general_threshold, "general_margin": general_margin,
+                          "folder_weight": folder_weight}
         self.decision: dict[str, float] = {}
         self._model = None
 
@@ -171,7 +176,7 @@ class DomainClassifier(PipelineStep):
             rule = None
         combined = combine(scores, supported_domains(path, text, language, codefile), rule,
                            self.decision["support_weight"], self.decision["rule_weight"], self.rule_threshold)
-        dom = decide(combined, self.decision["general_threshold"])
+        dom = decide(combined, self.decision["general_threshold"], self.decision["general_margin"])
         return {"domain": dom, "domain_scores": reported_scores(combined, dom),
                 "domain_source": "rule" if rule is not None and rule[0] == dom else "model",
                 "domain_rule": rule[0] if rule is not None else None, "domain_model": model_top,
@@ -189,7 +194,7 @@ class DomainClassifier(PipelineStep):
         mean = {d: sum(o["_combined"][d] for o in outs) / len(outs) for d in DOMAINS}
         for o in outs:
             mixed = {d: (1.0 - c) * o["_combined"][d] + c * mean[d] for d in DOMAINS}
-            dom = decide(mixed, self.decision["general_threshold"])
+            dom = decide(mixed, self.decision["general_threshold"], self.decision["general_margin"])
             if dom != o["domain"]:
                 o.update(domain=dom, domain_source="directory")
             o["domain_scores"] = reported_scores(mixed, dom)

@@ -229,6 +229,7 @@ def test_rules_are_a_prior_that_a_confident_model_outweighs():
     assert decide(strong, 0.5) == "usb_stack"  # strong rule evidence: the rule's domain
     assert math.isclose(sum(strong.values()), 1.0, abs_tol=1e-9)
     assert decide(weak, 0.99) == "general"  # below the threshold: general
+    assert decide(weak, 0.0, general_margin=1000.0) == "general"  # general's score outweighs by the margin
 
 
 def test_reported_scores_agree_with_a_general_decision():
@@ -254,7 +255,8 @@ def test_decision_from_the_provenance_json(tiny_model, tmp_path):
     path = tmp_path / "m.bin"
     shutil.copy(src, path)
     assert DomainModel.load(path).decision == DEFAULT_DECISION
-    decision = {"support_weight": 0.0, "rule_weight": 0.0, "general_threshold": 0.999, "folder_weight": 0.0}
+    decision = {"support_weight": 0.0, "rule_weight": 0.0, "general_threshold": 0.999, "general_margin": 0.0,
+                "folder_weight": 0.0}
     (tmp_path / "m.json").write_text(json.dumps({"decision": decision}))
     assert DomainModel.load(path).decision == decision
     _, name, text = SNIPPETS["usb_stack"]
@@ -265,7 +267,7 @@ def test_decision_from_the_provenance_json(tiny_model, tmp_path):
 
 def test_calibrate_decision_on_held_out_files(tiny_model, tmp_path):
     from firmcorpus.corpus.domains.evalset import Example
-    from firmcorpus.corpus.domains.jobs import FOLDER_WEIGHTS, GENERAL_THRESHOLDS, calibrate_decision
+    from firmcorpus.corpus.domains.jobs import FOLDER_WEIGHTS, GENERAL_MARGINS, GENERAL_THRESHOLDS, calibrate_decision
 
     _, path, _ = tiny_model
     examples = []
@@ -277,6 +279,7 @@ def test_calibrate_decision_on_held_out_files(tiny_model, tmp_path):
     res = calibrate_decision(examples, str(path))
     d = res["decision"]
     assert d["general_threshold"] in GENERAL_THRESHOLDS and d["folder_weight"] in FOLDER_WEIGHTS
+    assert d["general_margin"] in GENERAL_MARGINS
     assert res["files"] == len(SNIPPETS) and len(res["files_per_domain"]) == len(SNIPPETS)
     # the tiny model was trained on these very files: the best decision gets them all
     assert res["macro_f1_without_folder_context"] == 1.0
