@@ -58,6 +58,9 @@ _BAREHEX = re.compile(r"^\s*[0-9A-F]{2,4}\s*$", re.M)
 _ANYHEX = re.compile(r"(?<![\w.])(?:0x[0-9a-f]{1,8}|[0-9a-f]{1,4}h|[0-9A-F]{2}|[01]{4}[\s_]?[01]{4}b?)(?![\w.])", re.I)
 # a header row of column offsets of a 2-D register matrix (parsers.pdf_matrix)
 _MATRIX_CUE = re.compile(r"(?<![\w/])0\s*(?:/\s*8\s*)?\s1\s*(?:/\s*9\s*)?\s2\s*(?:/\s*A\s*)?\s3\b")
+# column headers of register and command tables that are not register vocabulary
+_TABLE_CUE = re.compile(r"\b(?:reg|index|command|opcode|op-code|instruction|mnemonic|abbrev\w*|pointer)\b", re.I)
+_DIGIT_LINE = re.compile(r"^\s*\d\s*$", re.M)
 _CELL_LINE = re.compile(r"^\s*(?:0x[0-9a-f]{1,8}|\(?[0-9a-f]{1,4}h\)?|[0-9A-F]{2,4}|[01]{4}[\s_]?[01]{4}b?)"
                         r"(?:\[\d{1,2}(?::\d{1,2})?\]|,\s*0x[0-9a-f]{1,8}|/[0-9a-f]{2}h)?\s*$",
                         re.I | re.M)
@@ -149,8 +152,10 @@ def _parse(doc, name: str, pages: tuple[int, int] | None) -> Datasheet:
         # structural evidence: text lines that are one address-like cell ("0Fh", "B0h", "(04h)",
         # "0x1A", "3C", "0010 0000"), as the cells of a table column come out of the text layer
         cells = len(_CELL_LINE.findall(txt))
+        table_cues = cues + len(_TABLE_CUE.findall(txt))
         if (cues >= 2 and (hexes >= 4 or len(_BAREHEX.findall(txt)) >= 6)) or _BLOCK_CUE.search(txt) or (cues >= 4 and re.search(r"\bbit\s*7\b|\bD7\b|\b15\b", txt)) \
-                or (cues >= 1 and cells >= 4):
+                or (table_cues >= 1 and cells >= 4) \
+                or (table_cues >= 2 and cells + len(_DIGIT_LINE.findall(txt)) >= 5):
             candidates.append(pno)
         elif len(_ANYHEX.findall(txt)) >= 6 or _MATRIX_CUE.search(txt):
             grid_only.add(pno)

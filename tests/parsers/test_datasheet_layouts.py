@@ -221,3 +221,27 @@ def test_table_header_repeated_on_every_page_is_kept():
     ds = parse_pdf(data)
     assert {(f"CTRL{a}", 4 * a) for a in range(20)} <= _regs(ds)
     assert all(".w" in r.table for r in ds.registers)  # read under its header on each page
+
+
+@pytest.mark.parametrize("addr_head,name_head,cells,want", [
+    # an index column in decimal under "Register Index"; names under "Mnemonic"
+    ("Register Index", "Mnemonic", ["8", "9", "10", "11", "12"], [8, 9, 10, 11, 12]),
+    # "COMMAND CODE" with letter-first hex and names under "Abbrev"
+    ("COMMAND CODE", "Abbrev", ["A5h", "B0h", "B1h", "C4h", "D2h"], [0xA5, 0xB0, 0xB1, 0xC4, 0xD2]),
+    # "Reg" with bare two-digit hex crossing no 09 -> 10 boundary
+    ("Reg", "Name", ["0A", "0B", "0C", "0D", "0E"], [0x0A, 0x0B, 0x0C, 0x0D, 0x0E]),
+])
+def test_columns_typed_by_content_under_unusual_headers(addr_head, name_head, cells, want):
+    names = ["CFG_MAIN", "CFG_AUX", "STAT_IRQ", "DATA_OUT", "CHIP_REV"]
+
+    def draw(page):
+        page.insert_text((70, 80), addr_head, fontsize=8)
+        page.insert_text((170, 80), name_head, fontsize=8)
+        page.insert_text((300, 80), "Description", fontsize=8)
+        for i, (c, n) in enumerate(zip(cells, names)):
+            page.insert_text((74, 96 + 14 * i), c, fontsize=8)
+            page.insert_text((170, 96 + 14 * i), n, fontsize=8)
+            page.insert_text((300, 96 + 14 * i), "sets the mode of the block", fontsize=8)
+
+    ds = parse_pdf(_pdf(draw))
+    assert sorted(_regs(ds), key=lambda x: x[1]) == sorted(zip(names, want), key=lambda x: x[1])
