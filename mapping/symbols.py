@@ -138,7 +138,9 @@ _NUMBER = re.compile(r"\b(?:0[xX][0-9a-fA-F]+|\d+)[uUlL]*\b")
 def _base_plus_offset(ev: Evaluator, body: str, param: str, at0: int) -> bool:
     """Whether a one-parameter macro body adds its argument to a constant written in it (an
     offset): the value at argument 1 is the value at 0 plus one, and the body holds a number
-    besides the parameter (a bare accessor ``MMIO32(addr)`` holds none)."""
+    besides the parameter (a bare accessor ``MMIO32(addr)`` holds none). The caller asks this only
+    of a memory access or a parameter named for a base: an index added to an address
+    (``SLV_DO(x) (0x63 + (x))``) is a per-instance register whose name does not tell instance 0."""
     if not _NUMBER.search(re.sub(r"\b" + re.escape(param) + r"\b", " ", body)):
         return False
     v1 = ev.value(re.sub(r"\b" + re.escape(param) + r"\b", "(1)", body))
@@ -169,7 +171,7 @@ def _instance_symbols(f: CodeFile, shared: Mapping[str, Macro] | None = None) ->
             iv = v.value
             name = _instance_name(s.name, param, k)
             if name is None:
-                if k == 0 and _base_plus_offset(ev, s.value, param, iv):
+                if k == 0 and (v.mmio or "base" in param.lower()) and _base_plus_offset(ev, s.value, param, iv):
                     # `I2C_CR1(base) MMIO32((base) + 0x00)`: the argument is a peripheral base
                     # added to the register's offset; the value at base 0 is the offset
                     rows.append((replace(s, int_value=iv), s.name, 0))
@@ -204,6 +206,15 @@ def _helper_macros(shared: dict[str, Macro], others: Sequence[CodeFile]) -> None
                         found = True
         if not found:
             return
+
+
+def _address_member(s: Symbol) -> bool:
+    """A named constant of a struct/class whose own name is only an address word (``address``,
+    ``__address``, ``REG_ADDR``): the address of the register its container stands for."""
+    if s.kind not in ("variable", "enumerator") or not s.parent or s.int_value is None:
+        return False
+    toks = split_identifier(s.name)
+    return bool(toks) and all(t in GENERIC for t in toks) and any(t.startswith("addr") or t == "adr" for t in toks)
 
 
 def symbol_infos(files: Sequence[CodeFile], part_toks: frozenset[str],
@@ -243,6 +254,13 @@ def symbol_infos(files: Sequence[CodeFile], part_toks: frozenset[str],
             if s.kind in VALUE_KINDS and s.int_value is None:
                 continue
             if s.kind == "field" and s.offset is None:
+                continue
+            if _address_member(s):
+                # `struct CTRL_REG1 { static const uint16_t address = 16; … }`: the member only says
+                # "address"; the register is the struct it belongs to, and the structs of one file
+                # that each hold such a member are one family
+                salient, weights, _ = _salient_tokens(s.parent, frequent_by[False], part_toks)
+                out.append(SymInfo(f.path, s, salient, weights, f"{f.path}::<address members>"))
                 continue
             salient, weights, prefix = _salient_tokens(s.name, frequent, part_toks)
             # a family is one block: a struct's fields, an enum's or a class's members, a macro prefix

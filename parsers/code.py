@@ -537,6 +537,11 @@ class _Extractor:
         if tt in ("struct_specifier", "union_specifier", "class_specifier") and typ.child_by_field_id(self.F_BODY):
             inner_name = typ.child_by_field_id(self.F_NAME)
             decls = node.children_by_field_id(self.F_DECLARATOR)
+            if not decls and inner_name is not None and self.language == "cpp":
+                # `struct CTRL { static const uint16_t address = 0x10; … };` nested in a C++ class:
+                # a member type declaration (its own scope), not a member of the layout
+                self.type_spec(typ, None)
+                return []
             if not decls:
                 # anonymous member struct/union: its fields belong to the enclosing struct
                 inner: list[Symbol] = []

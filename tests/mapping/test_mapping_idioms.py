@@ -743,3 +743,46 @@ def test_per_instance_base_plus_offset_macros_with_an_accessor_in_another_header
     got = {(lk.register, lk.symbol, lk.line) for lk in res.links}
     assert got == {("TMR_CTRL", "TMR_CTRL", 4), ("TMR_STAT", "TMR_STAT", 6), ("TMR_CNT", "TMR_CNT", 8),
                    ("TMR_PRE", "TMR_PRE", 9)}
+
+
+def test_register_structs_nested_in_a_class_with_a_decimal_address_member():
+    """``struct STATUS { static const uint16_t __address = 1; struct FIELD { mask … }; };`` nested
+    in a C++ class: the struct names the register, its only address member carries it (decimal);
+    a multi-byte register struct names its first byte; field masks are not registers."""
+    text = """// generated register access for the zq4711
+#include <cinttypes>
+class ZQ4711_Base
+{
+public:
+\tvirtual uint8_t read8(uint16_t address, uint16_t n=8) = 0;
+\tstruct CONFIG
+\t{
+\t\tstatic const uint16_t __address = 0;
+\t\tstruct MODE
+\t\t{
+\t\t\tstatic const uint8_t dflt = 0b0;
+\t\t\tstatic const uint8_t mask = 0b00000011; // [0,1]
+\t\t};
+\t};
+\tstruct STATUS
+\t{
+\t\tstatic const uint16_t __address = 1;
+\t\tstruct READY
+\t\t{
+\t\t\tstatic const uint8_t mask = 0b00000100; // [2]
+\t\t};
+\t};
+\tstruct DATA
+\t{
+\t\tstatic const uint16_t __address = 2;
+\t};
+\tstruct CHIP_ID
+\t{
+\t\tstatic const uint16_t __address = 15;
+\t};
+\tuint8_t getSTATUS() { return read8(STATUS::__address, 8); }
+};
+"""
+    links = _links("zq4711.hpp", text)
+    assert links == {"CONFIG": ("__address", "zq4711.hpp", 9), "STATUS": ("__address", "zq4711.hpp", 18),
+                     "DATA_LSB": ("__address", "zq4711.hpp", 26), "CHIP_ID": ("__address", "zq4711.hpp", 30)}
