@@ -786,3 +786,58 @@ public:
     links = _links("zq4711.hpp", text)
     assert links == {"CONFIG": ("__address", "zq4711.hpp", 9), "STATUS": ("__address", "zq4711.hpp", 18),
                      "DATA_LSB": ("__address", "zq4711.hpp", 26), "CHIP_ID": ("__address", "zq4711.hpp", 30)}
+
+
+def test_io_space_addresses_behind_a_data_space_accessor():
+    """A datasheet that prints I/O addresses (``0x05 (0x25)``: I/O first, data space in parentheses)
+    against code whose accessor adds the I/O offset (``IO8(x)`` = data address x + 0x20); the
+    registers printed only in data space (extended I/O) are reached through the plain accessor."""
+    regs = [("PINB", "0x03"), ("DDRB", "0x04"), ("PORTB", "0x05"), ("PINC", "0x06"), ("DDRC", "0x07"),
+            ("PORTC", "0x08"), ("SREG", "0x3f"), ("UCSR0A", "0xc0"), ("UDR0", "0xc6")]
+    text = """/* zq47 i/o map */
+#include <stdint.h>
+#define ZQ_IO_OFFSET 0x20
+#define ZQ_MMIO8(mem_addr) (*(volatile uint8_t *)(mem_addr))
+#define ZQ_IO8(io_addr) ZQ_MMIO8((io_addr) + ZQ_IO_OFFSET)
+#define ZQ_MEM8(mem_addr) ZQ_MMIO8(mem_addr)
+#define PINB  ZQ_IO8(0x03)
+#define DDRB  ZQ_IO8(0x04)
+#define PORTB ZQ_IO8(0x05)
+#define PB5   5
+#define PINC  ZQ_IO8(0x06)
+#define DDRC  ZQ_IO8(0x07)
+#define PORTC ZQ_IO8(0x08)
+#define SREG  ZQ_IO8(0x3F)
+#define UCSR0A ZQ_MEM8(0xC0)
+#define RXC0  7
+#define UDR0  ZQ_MEM8(0xC6)
+"""
+    links = _links("zq47_io.h", text, regs)
+    assert links["PORTB"] == ("PORTB", "zq47_io.h", 9)
+    assert links["SREG"] == ("SREG", "zq47_io.h", 14)
+    assert links["UDR0"] == ("UDR0", "zq47_io.h", 17)
+    assert len(links) == 9  # PB5 = 5 and RXC0 = 7 are bit numbers, not PORTB / DDRC
+
+
+def test_read_flag_or_ed_into_a_register_enum_inside_a_class():
+    """``enum Reg : uint8_t { CommandReg = 0x80 | 0x01, … }`` in a class (the SPI read bit or-ed in):
+    the family's transform (+0x80) links every member; the command enum beside it stays out."""
+    regs = [("CommandReg", "0x01"), ("ComIEnReg", "0x02"), ("DivIEnReg", "0x03"), ("ComIrqReg", "0x04"),
+            ("ErrorReg", "0x06"), ("VersionReg", "0x37")]
+    text = """// zq47 front end
+#include <stdint.h>
+class Zq47 {
+ public:
+  enum Reg : uint8_t {
+    CommandReg = 0x80 | 0x01,
+    ComIEnReg = 0x80 | 0x02,
+    DivIEnReg = 0x80 | 0x03,
+    ComIrqReg = 0x80 | 0x04,
+    ErrorReg = 0x80 | 0x06,
+    VersionReg = 0x80 | 0x37,
+  };
+  enum Cmd : uint8_t { Idle = 0x00, Mem = 0x01, Transceive = 0x0C };
+};
+"""
+    links = _links("zq47.h", text, regs)
+    assert links == {r: (r, "zq47.h", 6 + i) for i, (r, _) in enumerate(regs)}
