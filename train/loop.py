@@ -485,7 +485,11 @@ def train(cfg: TrainConfig, console: Any = None) -> dict[str, Any]:
 
     # ---- end: final eval, checkpoint, export ----------------------------------------------------
     eval_delta = None
-    if has_eval and total > start_step:
+    # a run stopped after its last checkpoint but before (or during) its final evaluation gets it on resume
+    logged_end = _first_eval(out_dir / "metrics.jsonl", total) if resumed_from and total == start_step else None
+    if logged_end is not None:
+        eval_last = logged_end
+    if has_eval and (total > start_step or (resumed_from and logged_end is None)):
         eval_last = run_eval()
         metrics.log({"kind": "eval", "step": total, "eval": eval_last})
         say(_eval_line(total, eval_last))
@@ -541,8 +545,8 @@ def _read_rows(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
-def _first_eval(metrics_path: Path) -> dict | None:
-    """The step-0 evaluation logged by the first run (kept in the summary after a resume)."""
+def _first_eval(metrics_path: Path, step: int = 0) -> dict | None:
+    """The evaluation logged at ``step`` (0: the base model's, kept in the summary after a resume)."""
     if not metrics_path.is_file():
         return None
     for line in metrics_path.read_text().splitlines():
@@ -550,7 +554,7 @@ def _first_eval(metrics_path: Path) -> dict | None:
             rec = json.loads(line)
         except ValueError:
             continue
-        if rec.get("kind") == "eval" and rec.get("step") == 0:
+        if rec.get("kind") == "eval" and rec.get("step") == step:
             return rec.get("eval")
     return None
 

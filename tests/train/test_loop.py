@@ -129,6 +129,23 @@ def test_exact_resume(full_run, tiny_model_dir, shard_dirs, tmp_path):
     assert sorted(p.name for p in (out / "checkpoints").iterdir()) == ["step-000006", "step-000008"]
 
 
+def test_resume_after_the_last_checkpoint_still_evaluates(full_run, tiny_model_dir, shard_dirs, tmp_path):
+    """Stopped after the last checkpoint but before the final evaluation: the resumed run has no step
+    left and still evaluates, with the same numbers as the uninterrupted run (not the step-0 ones)."""
+    from firmcorpus.train.loop import train
+
+    out_full, full = full_run
+    out = tmp_path / "stopped-at-end"
+    (out / "checkpoints").mkdir(parents=True)
+    shutil.copytree(out_full / "checkpoints/step-000004", out / "checkpoints/step-000004")
+    summary = train(_cfg(tiny_model_dir, shard_dirs, out))
+    assert summary["resumed_from"].endswith("step-000004") and full["eval_end"] != full["eval_start"]
+    assert summary["eval_end"] == full["eval_end"]
+    assert [r["step"] for r in read_metrics(out / "metrics.jsonl", "eval")] == [4]
+    again = train(_cfg(tiny_model_dir, shard_dirs, out))  # evaluated once: read back, not run again
+    assert again["eval_end"] == full["eval_end"] and len(read_metrics(out / "metrics.jsonl", "eval")) == 1
+
+
 def test_resume_refuses_changed_batch_shape(full_run, tiny_model_dir, shard_dirs, tmp_path):
     from firmcorpus.train.loop import train
 
