@@ -634,7 +634,7 @@ def _block_context(raw: list[RawRegister], captions: dict[str, str]) -> None:
                 r.peripheral = label[cap]
 
 
-_CODE_NAME = re.compile(r"(?:0x[0-9a-f]{1,8}|[0-9a-f]*[0-9][0-9a-f]*h?)(?:\s*[,/]\s*(?:0x)?[0-9a-f]{1,8}h?)*", re.I)
+_CODE_NAME = re.compile(r"(?:0x[0-9a-f]{1,8}|[0-9][0-9a-f]*h?)(?:\s*[,/]\s*(?:0x[0-9a-f]{1,8}|[0-9][0-9a-f]*h?))*", re.I)
 
 
 def _drop_inconsistent(raw: list[RawRegister], ds: Datasheet) -> list[RawRegister]:

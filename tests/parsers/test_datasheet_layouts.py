@@ -245,3 +245,21 @@ def test_columns_typed_by_content_under_unusual_headers(addr_head, name_head, ce
 
     ds = parse_pdf(_pdf(draw))
     assert sorted(_regs(ds), key=lambda x: x[1]) == sorted(zip(names, want), key=lambda x: x[1])
+
+
+def test_names_made_of_hex_letters_are_names_but_codes_are_not():
+    # DAB0, CC1, FACE are register names that happen to be hex digits; a row whose name cell
+    # holds a code (0x06, 3Ch: a value read as the name) is no register
+    names = ["DAB0", "DAB1", "CC1", "FACE", "0x06", "3Ch"]
+
+    def draw(page):
+        page.insert_text((70, 80), "Offset", fontsize=8)
+        page.insert_text((170, 80), "Name", fontsize=8)
+        page.insert_text((300, 80), "Reset", fontsize=8)
+        for i, n in enumerate(names):
+            page.insert_text((70, 96 + 14 * i), f"0x{4 * i:03X}", fontsize=8)
+            page.insert_text((170, 96 + 14 * i), n, fontsize=8)
+            page.insert_text((300, 96 + 14 * i), "0x00", fontsize=8)
+
+    got = _regs(parse_pdf(_pdf(draw)))
+    assert got == {("DAB0", 0), ("DAB1", 4), ("CC1", 8), ("FACE", 12)}
