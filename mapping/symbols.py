@@ -217,6 +217,13 @@ def _address_member(s: Symbol) -> bool:
     return bool(toks) and all(t in GENERIC for t in toks) and any(t.startswith("addr") or t == "adr" for t in toks)
 
 
+def _descriptor_entry(s: Symbol) -> bool:
+    """An entry ``table[NAME]`` of a descriptor table (``parsers.code``: struct initialisers whose
+    first member is the address)."""
+    return s.kind == "variable" and bool(s.parent) and s.name.startswith(f"{s.parent}[") \
+        and (s.value or "").startswith("{")
+
+
 def symbol_infos(files: Sequence[CodeFile], part_toks: frozenset[str],
                  others: Sequence[CodeFile] = ()) -> list[SymInfo]:
     """Symbols that can carry a register or a field, with their salient name tokens. ``others``:
@@ -254,6 +261,11 @@ def symbol_infos(files: Sequence[CodeFile], part_toks: frozenset[str],
             if s.kind in VALUE_KINDS and s.int_value is None:
                 continue
             if s.kind == "field" and s.offset is None:
+                continue
+            if _descriptor_entry(s):
+                # `regs[PRS_MR] = {0x06, 0x70, 4}`: named by its index (a field, most often)
+                salient, weights, _ = _salient_tokens(s.name[len(s.parent) + 1:-1], frequent, part_toks)
+                out.append(SymInfo(f.path, s, salient, weights, f"{f.path}::{s.parent}[]"))
                 continue
             if _address_member(s):
                 # `struct CTRL_REG1 { static const uint16_t address = 16; … }`: the member only says
@@ -703,6 +715,8 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
         for c in chosen[n:]:
             chosen_at[(c.info.file, c.info.sym.start_line, c.info.sym.name)] = parse_int(regs[c.reg_idx].address)
 
+    take(_descriptor_fill(infos, regs, chosen))
+
     links = []
     for c in chosen:
         r = regs[c.reg_idx]
@@ -713,6 +727,39 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
                           section_id=r.section_id))
     links.sort(key=lambda lk: (lk.peripheral or "", parse_int(lk.address) or 0, lk.register, lk.file, lk.line))
     return links
+
+
+def _descriptor_fill(infos: Sequence[SymInfo], regs: Sequence[Register], chosen: Sequence[_Cand]) -> list[_Cand]:
+    """Registers a descriptor table addresses (``{addr, mask, shift}`` entries named for fields, not
+    registers): a table with at least three members per entry, one entry linked by name and most of
+    whose distinct addresses are datasheet registers carries each register no other symbol
+    carries, at its first entry for that address (a register of one address in the datasheet)."""
+    tables: dict[tuple[str, str], list[SymInfo]] = defaultdict(list)
+    for si in infos:
+        if _descriptor_entry(si.sym) and (si.sym.value or "").count(",") >= 2:
+            tables[(si.file, si.sym.parent)].append(si)
+    if not tables:
+        return []
+    at: dict[int, list[int]] = defaultdict(list)
+    for i, r in enumerate(regs):
+        a = parse_int(r.address)
+        if a is not None:
+            at[a].append(i)
+    linked = {c.reg_idx for c in chosen}
+    anchored = {(c.info.file, c.info.sym.parent) for c in chosen if _descriptor_entry(c.info.sym)}
+    out = []
+    for key, entries in tables.items():
+        addrs = {si.sym.int_value for si in entries}
+        hits = {a for a in addrs if len(at.get(a, ())) == 1}
+        if key not in anchored or len(hits) < 3 or len(hits) < 0.6 * len(addrs):
+            continue
+        for a in sorted(hits):
+            i = at[a][0]
+            if i in linked:
+                continue
+            first = min((si for si in entries if si.sym.int_value == a), key=lambda si: si.sym.start_line)
+            out.append(_Cand(i, first, 0.0, "address", ["address", "descriptor"], 0.5))
+    return out
 
 
 def link_fields(datasheet: Datasheet, files: Sequence[CodeFile], links: Sequence[Link],

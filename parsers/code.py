@@ -92,6 +92,7 @@ def detect_language(path: str, head: bytes = b"") -> str:
 # nodes. They are read here and blanked (same length, newlines kept) before the parse.
 
 # Anchored on a literal newline (matched over the text with one prepended), as PP_RE is.
+_ENTRY_COMMENT_RE = re.compile(rb"[ \t]*,?[ \t]*(?://|/\*)[ \t]*([A-Za-z_]\w*)")
 _SFR_AT_RE = re.compile(
     rb"\n[ \t]*(__sfr16|__sfr32|__sfr|__sbit|sfr16|sfr32|sfr|sbit)[ \t]+__at[ \t]*(\([^;\n]*?\)|[^\s;]+)[ \t]+"
     rb"([A-Za-z_]\w*)[ \t]*;")
@@ -275,6 +276,10 @@ class _Extractor:
                 continue
             value = None
             iv = None
+            if d.type == "init_declarator" and kind == "array":
+                v = d.child_by_field_id(self.F_VALUE)
+                if v is not None and v.type == "initializer_list":
+                    self._descriptors(name, v)
             if d.type == "init_declarator":
                 v = d.child_by_field_id(self.F_VALUE)
                 if v is not None and v.end_byte - v.start_byte <= 200:
@@ -287,6 +292,41 @@ class _Extractor:
                                     or _VECTOR_SECTION_RE.search(self.src, node.start_byte,
                                                                  min(node.end_byte, node.start_byte + 300))):
                 sym.role = "vector_table"  # a C interrupt vector table (startup_*.c, CMSIS GCC startup)
+
+    def _descriptors(self, array: str, init) -> None:
+        """``const RegMask_t regs[N] = { {0x06, 0x70, 4}, // PRS_MR … }`` or ``[PRS_MR] = {…}``: an
+        array of struct initialisers whose first member is an address. Each entry named by its
+        designator or by the identifier its line comment starts with becomes a ``variable``
+        ``array[NAME]`` with the first member as its value (parent = the array)."""
+        entries = []
+        for c in init.named_children:
+            if c.type == "comment":
+                continue
+            name = None
+            val = c
+            if c.type == "initializer_pair":
+                des = c.child_by_field_name("designator")
+                val = c.child_by_field_name("value")
+                if des is not None and des.type == "subscript_designator" and des.named_child_count == 1 \
+                        and des.named_children[0].type == "identifier":
+                    name = _text(des.named_children[0])
+            if val is None or val.type != "initializer_list" or val.named_child_count < 2:
+                return  # not an array of struct initialisers
+            if name is None:
+                line_end = self.src.find(b"\n", val.end_byte)
+                m = _ENTRY_COMMENT_RE.match(self.src, val.end_byte, line_end if line_end >= 0 else len(self.src))
+                name = m.group(1).decode() if m else None
+            first = val.named_children[0]
+            ev = self.ev.value(_text(first)) if first.end_byte - first.start_byte <= 40 else None
+            if ev is None:
+                return  # the first member is no constant: not a descriptor table
+            entries.append((name, val, to_int64(ev.value)))
+        if len(entries) < 3:
+            return
+        for name, val, iv in entries:
+            if name:
+                self._add("variable", f"{array}[{name}]", val, value=WS_RE.sub(" ", _text(val)), parent=array,
+                          int_value=iv)
 
     def typedef(self, node):
         typ = node.child_by_field_id(self.F_TYPE)

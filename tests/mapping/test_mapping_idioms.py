@@ -841,3 +841,41 @@ class Zq47 {
 """
     links = _links("zq47.h", text, regs)
     assert links == {r: (r, "zq47.h", 6 + i) for i, (r, _) in enumerate(regs)}
+
+
+def test_descriptor_table_of_address_mask_shift_entries_named_for_fields():
+    """``const FieldDesc_t fields[N] = { {0x06, 0x70, 4}, // PRS_MR … }``: entries named (by a comment
+    or a designator) for bit fields, the address in the first member. A name that spells a register
+    anchors the table; each other register the table addresses is linked at its first entry; a
+    two-member block table and the enum of field indexes stay out."""
+    regs = [("PSR_B2", "0x00"), ("TMP_B2", "0x03"), ("PRS_CFG", "0x06"), ("TMP_CFG", "0x07"), ("MEAS_CFG", "0x08"),
+            ("CFG_REG", "0x09"), ("INT_STS", "0x0a"), ("RESET", "0x0c"), ("PRODUCT_ID", "0x0d")]
+    text = """// zq47 field descriptors
+#include <stdint.h>
+typedef struct { uint8_t regAddress; uint8_t mask; uint8_t shift; } FieldDesc_t;
+enum Fields_e { PROD_ID = 0, REV_ID, OPMODE, PRS_MR, PRS_OSR, TMP_MR, TMP_OSR, INT_HL, FIFO_EN, SOFT_RST, FIELD_COUNT };
+const FieldDesc_t fields[FIELD_COUNT] = {
+    {0x0D, 0x0F, 0}, // PROD_ID
+    {0x0D, 0xF0, 4}, // REV_ID
+    {0x08, 0x07, 0}, // OPMODE
+    {0x06, 0x70, 4}, // PRS_MR
+    {0x06, 0x0F, 0}, // PRS_OSR
+    {0x07, 0x70, 4}, // TMP_MR
+    {0x07, 0x0F, 0}, // TMP_OSR
+    {0x09, 0x80, 7}, // INT_HL
+    {0x09, 0x02, 1}, // FIFO_EN
+    {0x0C, 0x0F, 0}, // SOFT_RST
+};
+const uint8_t blocks[][2] = {
+    {0x00, 3}, // PSR_B2 pressure
+    {0x03, 3}, // TMP_B2 temperature
+};
+"""
+    links = _links("zq47_regs.h", text, regs)
+    h = "zq47_regs.h"
+    assert links == {"PRODUCT_ID": ("fields[PROD_ID]", h, 6), "MEAS_CFG": ("fields[OPMODE]", h, 8),
+                     "PRS_CFG": ("fields[PRS_MR]", h, 9), "TMP_CFG": ("fields[TMP_MR]", h, 11),
+                     "CFG_REG": ("fields[INT_HL]", h, 13), "RESET": ("fields[SOFT_RST]", h, 15)}
+    # designated entries name themselves
+    text2 = text.replace("    {0x0D, 0x0F, 0}, // PROD_ID", "    [PROD_ID] = {0x0D, 0x0F, 0},")
+    assert _links("zq47_regs.h", text2, regs)["PRODUCT_ID"] == ("fields[PROD_ID]", h, 6)
