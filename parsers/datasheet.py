@@ -5,10 +5,22 @@
 bounded memory on long documents:
 
 1. one cheap pass of ``page.get_text()`` over the page range (section text, cue counting);
-2. candidate pages: register vocabulary (register/offset/reset/bit/R/W) together with a
-   density of hex-looking tokens, or a per-register heading pattern;
-3. only candidate pages get word boxes and text blocks, read by ``parsers.pdf_registers``
-   (``find_tables`` is never called: it costs ~1 s per page and merges unruled rows).
+2. candidate pages: register vocabulary together with a density of hex-looking tokens, a
+   per-register heading pattern, or structure (text lines that are one address-like cell:
+   ``0Fh``, ``B0h``, ``(04h)``, ``0x1A``, ``0010 0000``, under table-header words such as
+   Reg/Index/Command/Mnemonic); pages with many address-like tokens and no vocabulary go to
+   the content readers only; a table that runs to the page foot makes the next page a
+   candidate (continuation);
+3. only candidate pages get word boxes (running header/footer lines removed) and text
+   blocks, read by ``parsers.pdf_registers`` (header bands; on two-column pages per column),
+   ``parsers.pdf_grid`` (drawn tables), ``parsers.pdf_columns`` (unruled tables found by
+   content) and ``parsers.pdf_matrix`` (2-D maps) (``find_tables`` is never called: it costs
+   ~1 s per page and merges unruled rows);
+4. every table's rows pass consistency checks (value -> meaning tables, self-named codes,
+   bit slices, codes as names; rejections are ``warnings``), maps that reuse addresses under
+   captions differing by a qualifier become blocks (``peripheral``), and each register keeps
+   its ``confidence`` and ``table`` (``p12.w1`` header-read, ``.t`` drawn, ``.c`` unruled,
+   ``.h`` heading).
 
 Sections come from the outline when there is one, else from numbered headings
 (``5.4.2 Title``) found in the text lines. ``load_datasheet`` dispatches on the suffix
