@@ -416,6 +416,7 @@ def main() -> None:
                  "stage": {k: {kk: round(vv, 1) for kk, vv in v.items()} for k, v in stats.items()}}
             if kind == "build":
                 r["task_wall"] = task_walls(str(out))
+                r["one_task_in_worker"] = w > 1
                 r["report_wall_s"] = round(max(0.0, wall - sum(walls.values())), 1)  # catalog merge, summary, report
                 r["input_mb"] = round((summary.get("bytes_read") or 0) / 1e6, 1)  # Linux code + starter pairs
                 r["documents"] = summary.get("documents")
@@ -434,7 +435,9 @@ def task_rss(r: dict, stage: str) -> float:
     """Peak RSS of one task of ``stage``: its worker processes' when it ran in a pool, else the
     build's own process (one-task stages and ``--workers 1`` run in process)."""
     st = r["stage"].get(stage, {})
-    pooled = r["workers"] > 1 and len((r.get("task_wall") or {}).get(stage, [])) > 1
+    tasks = len((r.get("task_wall") or {}).get(stage, []))
+    # since FreshWorkerExecutor a one-task stage runs in a worker too (runs recorded before: in process)
+    pooled = r["workers"] > 1 and (tasks > 1 or (tasks == 1 and r.get("one_task_in_worker")))
     return (st.get("worker_rss_mb") if pooled else None) or st.get("peak_rss_mb", 0.0)
 
 

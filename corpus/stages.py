@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from unittest import mock
 
 import multiprocess
 from datatrove.executor import LocalPipelineExecutor
@@ -21,7 +22,8 @@ from firmcorpus.core.errors import UserError
 # importing numpy/pyarrow/datatrove again (~4 s per multi-worker stage on the 2-core machine).
 FORKSERVER_PRELOAD = ("__main__", "numpy", "pyarrow", "pyarrow.parquet", "datatrove.executor.local",
                       "datatrove.pipeline.readers", "datatrove.pipeline.writers", "firmcorpus.corpus.dedup",
-                      "firmcorpus.corpus.steps.minhash", "firmcorpus.corpus.steps.exact_dedup")
+                      "firmcorpus.corpus.steps.minhash", "firmcorpus.corpus.steps.exact_dedup",
+                      "firmcorpus.corpus.steps.tokens", "firmcorpus.corpus.steps.decontam")
 
 
 def preload_forkserver(modules=FORKSERVER_PRELOAD) -> None:
@@ -49,12 +51,38 @@ class Stage:
         return f"Stage({self.name!r}, tasks={self.tasks}, steps={[type(s).__name__ for s in self.pipeline]})"
 
 
+class FreshWorkerExecutor(LocalPipelineExecutor):
+    """datatrove's local executor whose pool starts a fresh worker process for every task.
+
+    datatrove's pool reuses its workers for every task of a stage, and memory freed by one task
+    (tokenizer and parquet buffers, glibc arenas) is not returned to the system: a worker's RSS then
+    follows the number of tasks it ran, which grows with the corpus at a fixed shard size. With one
+    task per worker a task's peak memory is its own shard's. A worker is forked from the forkserver,
+    which has the heavy modules imported already (``FORKSERVER_PRELOAD``)."""
+
+    def run(self):
+        if self.workers == 1:  # tasks run in this process, no pool
+            return super().run()
+        ctx = type(multiprocess.get_context(self.start_method))
+        pool = ctx.Pool
+
+        def fresh_pool(self_ctx, processes=None, initializer=None, initargs=()):
+            return pool(self_ctx, processes, initializer, initargs, maxtasksperchild=1)
+
+        with mock.patch.object(ctx, "Pool", fresh_pool):
+            return super().run()
+
+
 def local_executor(stage: Stage, logging_dir: str | Path, workers: int, depends=None) -> LocalPipelineExecutor:
-    # forkserver, never fork: one-task stages run in this process and start polars' thread
-    # pool, and a forked child of a process with live polars threads deadlocks in polars.
+    # forkserver, never fork: with --workers 1 every stage runs in this process and starts polars'
+    # thread pool, and a forked child of a process with live polars threads deadlocks in polars.
     w = max(1, min(stage.workers or workers, stage.tasks))
-    return LocalPipelineExecutor(stage.pipeline, tasks=stage.tasks, workers=w, logging_dir=str(logging_dir),
-                                 depends=depends, skip_completed=True, start_method="forkserver")
+    if w == 1 and (stage.workers or workers) > 1:
+        # a one-task stage runs in a fresh worker as well (a pool of two, one of them idle), not in
+        # this process: the build's own process then does not carry every stage's leftovers
+        w = 2
+    return FreshWorkerExecutor(stage.pipeline, tasks=stage.tasks, workers=w, logging_dir=str(logging_dir),
+                               depends=depends, skip_completed=True, start_method="forkserver")
 
 
 def completed_ranks(logs: Path, stage_name: str) -> set[int]:

@@ -9,7 +9,7 @@ text twice: ``TokensCounter`` in assemble for the counts, and ``DocumentTokenize
 stage for the shards.
 
 Memory is bounded by ``batch_chars``, not by the task: documents are encoded in batches of at
-most that many characters (datatrove's steps batch 10,000 documents, which for a shard of
+most that many characters (200 k) (datatrove's steps batch 10,000 documents, which for a shard of
 repository documents is the whole shard's ``Encoding`` objects at once). The shard files and the
 in-shard shuffle are byte-for-byte what ``DocumentTokenizer(shuffle_documents=..., seed=...)``
 writes for the same documents in the same order (same file names, same ``default_rng(seed)``
@@ -25,7 +25,7 @@ from datatrove.data import Document, DocumentsPipeline
 from datatrove.pipeline.tokens.tokenizer import TokenizedFile, get_output_filename
 from datatrove.utils.tokenization import PipelineStepWithTokenizer
 
-BATCH_CHARS = 1_000_000  # ≈ 0.3 M tokens of Encodings in memory at a time
+BATCH_CHARS = 200_000  # ≈ 60 k tokens of Encodings in memory at a time
 BATCH_DOCS = 1_000
 
 
