@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pymupdf
 import pytest
+from pdf_pages import text_pdf
 
 from firmcorpus.core.paths import shared_data_dir
 from firmcorpus.parsers.datasheet import parse_pdf
@@ -152,25 +153,13 @@ def test_bit_field_name_tables_rejected_with_warning(tmp_path, names):
     assert any("bit fields" in w for w in ds.warnings), ds.warnings
 
 
-def _text_pdf(tmp_path, pages: list[list[str]]) -> str:
-    doc = pymupdf.open()
-    for lines in pages:
-        p = doc.new_page()
-        for i, ln in enumerate(lines):
-            p.insert_text((60, 80 + 16 * i), ln, fontsize=9)
-    path = tmp_path / "h.pdf"
-    doc.save(path)
-    doc.close()
-    return str(path)
-
-
 def test_registers_defined_by_headings(tmp_path):
     # no summary table: each command is a heading "(n) LONG NAME (MNEM) (RxxH)" over its bit table
     pages = [["(1) PANEL SETTING (PSR) (REGISTER: R00H)", "Action W/R C/D D7 D6 D5", "Setting 0 0 0 0 0"],
              ["(2) POWER SETTING (PWR) (R01H)", "Selecting Internal/External Power"],
              ["(3) POWER OFF (POF) (R02H)", "After power off command the driver will power off."],
              ["Contents", "(3) POWER OFF (POF) (R02H) ........ 3"]]
-    ds = parse_pdf(_text_pdf(tmp_path, pages))
+    ds = parse_pdf(text_pdf(tmp_path, pages))
     got = {(r.name, int(r.address, 16), r.page) for r in ds.registers}
     assert got == {("PSR", 0x00, 1), ("PWR", 0x01, 2), ("POF", 0x02, 3)}
     assert {r.description for r in ds.registers} == {"PANEL SETTING", "POWER SETTING", "POWER OFF"}
@@ -180,7 +169,7 @@ def test_register_names_that_are_addresses(tmp_path):
     pages = [["REG00", "BIT Name POR DESCRIPTION", "7 EN_HIZ 0 Enable HIZ mode"],
              ["REG01", "BIT Name POR DESCRIPTION", "REG0B (Read only)", "7:5 VBUS_STAT 000 status"],
              ["REG0C (Read only)", "BIT Name POR DESCRIPTION"]]
-    got = {(r.name, int(r.address, 16)) for r in parse_pdf(_text_pdf(tmp_path, pages)).registers}
+    got = {(r.name, int(r.address, 16)) for r in parse_pdf(text_pdf(tmp_path, pages)).registers}
     assert got == {("REG00", 0), ("REG01", 1), ("REG0B", 0x0B), ("REG0C", 0x0C)}
 
 
@@ -188,7 +177,7 @@ def test_two_stray_headings_are_not_a_register_map(tmp_path):
     # (a lone "CTRL (04h)" heading is read by the older per-register block rules, on purpose)
     pages = [["Supply voltage (VDD) (0x20)", "Some prose about the device."],
              ["Reset level (RST) [0x21]", "More prose."]]
-    assert parse_pdf(_text_pdf(tmp_path, pages)).registers == []
+    assert parse_pdf(text_pdf(tmp_path, pages)).registers == []
 
 
 def test_table_drawn_as_stacked_pieces(tmp_path):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pymupdf
 import pytest
+from pdf_pages import text_pdf
 
 from firmcorpus.core.paths import shared_data_dir
 from firmcorpus.parsers.datasheet import parse_pdf
@@ -84,25 +85,13 @@ def test_index_in_decimal_on_the_heading_line():
     assert [(h.name, h.address) for h in heading_registers(pages)] == [("BMCR", 0), ("BMSR", 1), ("EXCR", 16)]
 
 
-def _doc(tmp_path, pages: list[list[str]]) -> str:
-    doc = pymupdf.open()
-    for lines in pages:
-        p = doc.new_page()
-        for i, ln in enumerate(lines):
-            p.insert_text((60, 80 + 16 * i), ln, fontsize=9)
-    path = tmp_path / "h.pdf"
-    doc.save(path)
-    doc.close()
-    return str(path)
-
-
 def test_bracket_headings_read_end_to_end(tmp_path):
     # no summary table: each register is "NAME (Long name) [access] [address] [reset]"
     pages = [["4.1 MODE_CFG (Mode configuration) [R/W] [0x0000] [0x00]", "Bit 7:4 Reserved"],
              ["4.2 INT_EN (Interrupt enable) [R/W] [0x0001] [0x00]", "Bit 0 DRDY_EN"],
              ["4.3 INT_STS (Interrupt status) [R] [0x0002] [0x00]", "Bit 0 DRDY"],
              ["4.4 DATA_OUT (Output data) [R] [0x0010] [0x00]", "Bits 7:0 sample"]]
-    got = {(r.name, int(r.address, 16)) for r in parse_pdf(_doc(tmp_path, pages)).registers}
+    got = {(r.name, int(r.address, 16)) for r in parse_pdf(text_pdf(tmp_path, pages)).registers}
     assert {("MODE_CFG", 0), ("INT_EN", 1), ("INT_STS", 2), ("DATA_OUT", 0x10)} <= got
 
 
