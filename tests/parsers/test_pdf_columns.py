@@ -4,6 +4,8 @@ itself and on a real page of ../shared/data/datasheets_unlabelled (truth written
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pymupdf
 import pytest
 
@@ -130,7 +132,8 @@ def test_parse_pdf_reads_the_unruled_table_with_provenance():
     assert r.table == "p1.c1" and 0.5 <= r.confidence <= 1.0 and r.page == 1
 
 
-UNL = shared_data_dir() / "datasheets_unlabelled"
+# CI clones may have no ../shared folder: the real-page tests then skip
+UNL = (shared_data_dir() or Path("/nonexistent")) / "datasheets_unlabelled"
 
 
 @pytest.mark.skipif(not (UNL / "semtech_llcc68.pdf").exists(), reason="datasheets_unlabelled not present")
