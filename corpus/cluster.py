@@ -274,11 +274,17 @@ def _expand(spec: str) -> list[int]:
     return out
 
 
-def slurm_tasks(job_id: str) -> list[dict[str, Any]]:
-    """Every array task of ``job_id`` Slurm still knows: index, state, reason, exit code."""
+def slurm_tasks(job_id: str) -> list[dict[str, Any]] | None:
+    """Every array task of ``job_id`` Slurm still knows: index, state, reason, exit code; ``[]`` when
+    Slurm no longer knows the job, ``None`` when it could not be asked.
+
+    A task cancelled while it was still pending inside the array's own record (Slurm splits a task
+    off only when it starts) leaves no record at all: its index just disappears."""
     proc = run_cmd(["scontrol", "-o", "show", "job", str(job_id)])
-    if proc is None or proc.returncode != 0:
-        return []
+    if proc is None:
+        return None
+    if proc.returncode != 0:
+        return [] if "Invalid job id" in (proc.stderr + proc.stdout) else None
     out = []
     for line in proc.stdout.splitlines():
         kv = dict(item.split("=", 1) for item in line.split() if "=" in item)
@@ -312,7 +318,8 @@ def stage_status(stages: list[Stage], logs: Path, lock: dict[str, Any] | None) -
         if job and lock and lock.get("executor") == "slurm":
             row["job_id"] = job["job_id"]
             ranks = _ranks_to_run(logs, stage.name)
-            for t in slurm_tasks(job["job_id"]):
+            known = slurm_tasks(job["job_id"])
+            for t in known or []:
                 rank = ranks[t["index"]] if t["index"] < len(ranks) else t["index"]
                 if rank in done:
                     continue
@@ -336,6 +343,15 @@ def stage_status(stages: list[Stage], logs: Path, lock: dict[str, Any] | None) -
                         row["failed"].append({"task": rank, "state": state, "cause": True,
                                               "log": str(where) if where else None,
                                               "error": error if where else "it never started"})
+            if known is not None and not row["running"] and not row["pending"] and not row["state"]:
+                # the job is over; a rank it should have run that is neither done nor listed never ran
+                listed = {ranks[t["index"]] if t["index"] < len(ranks) else t["index"] for t in known}
+                for rank in sorted(set(ranks or range(stage.tasks)) - set(done) - listed):
+                    tlog = task_log(logs, stage.name, rank)
+                    row["failed"].append({"task": rank, "cause": True,
+                                          "state": "gone (cancelled while pending, or its record expired)",
+                                          "log": str(tlog) if tlog.exists() else None,
+                                          "error": last_error_line(tlog) if tlog.exists() else "it never started"})
         if not row["state"]:
             if row["failed"]:
                 row["state"] = "failed"

@@ -43,8 +43,12 @@ def test_slurm_build_cancelled_task_resubmit_and_rerun_identical_to_local(slurm,
     assert early.returncode == 2, early.stderr[-3000:]
     st, _ = wait_for(args, lambda s: s["state"] == "failed" and not s["active_jobs"], timeout=240)
     extract = st["stages"][0]
-    assert extract["state"] == "failed" and extract["failed"][0]["state"] == "CANCELLED", extract
-    assert st["failure"].startswith("stage extract task 1 CANCELLED"), st["failure"]
+    # Slurm keeps a record of the task only when it had been split off the array (it started) before the
+    # cancel; a task cancelled while pending inside the array's record just disappears
+    cancelled = extract["failed"][0] if extract["failed"] else {}
+    assert extract["state"] == "failed" and cancelled["task"] == 1, extract
+    assert cancelled["state"] == "CANCELLED" or cancelled["state"].startswith("gone (cancelled while pending"), extract
+    assert st["failure"].startswith(f"stage extract task 1 {cancelled['state']}"), st["failure"]
     assert any("earlier stage failed" in f["state"] for r in st["stages"][1:] for f in r["failed"]), st["stages"]
     # the same command resumes: only the missing work runs, and the result is the local build's
     rerun = cli(*args)
