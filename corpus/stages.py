@@ -19,11 +19,15 @@ from datatrove.executor import LocalPipelineExecutor
 from firmcorpus.core.errors import UserError
 
 # Modules the forkserver imports once, so each worker forked from it starts in ~0.5 s instead of
-# importing numpy/pyarrow/datatrove again (~4 s per multi-worker stage on the 2-core machine).
-FORKSERVER_PRELOAD = ("__main__", "numpy", "pyarrow", "pyarrow.parquet", "datatrove.executor.local",
+# importing numpy/pyarrow/datatrove again (~4 s per multi-worker stage on the 2-core machine). Every
+# task runs in a fresh worker (FreshWorkerExecutor), so anything a task imports on first use is paid
+# per task: the build's steps (``corpus.build`` imports them all, ~0.4 s) and pandas, which pyarrow
+# imports the first time a parquet writer builds a schema from a document (~0.25 s per writing task;
+# 20 s of wall on the 100 MB throughput build with 2 workers).
+FORKSERVER_PRELOAD = ("__main__", "numpy", "pyarrow", "pyarrow.parquet", "pandas", "datatrove.executor.local",
                       "datatrove.pipeline.readers", "datatrove.pipeline.writers", "firmcorpus.corpus.dedup",
                       "firmcorpus.corpus.steps.minhash", "firmcorpus.corpus.steps.exact_dedup",
-                      "firmcorpus.corpus.steps.tokens", "firmcorpus.corpus.steps.decontam")
+                      "firmcorpus.corpus.steps.tokens", "firmcorpus.corpus.steps.decontam", "firmcorpus.corpus.build")
 
 
 def preload_forkserver(modules=FORKSERVER_PRELOAD) -> None:
@@ -71,6 +75,36 @@ class FreshWorkerExecutor(LocalPipelineExecutor):
 
         with mock.patch.object(ctx, "Pool", fresh_pool):
             return super().run()
+
+    def get_incomplete_ranks(self, ranks=None, skip_completed=None) -> list[int]:
+        """The ranks still to run, largest input first when the stage reads a folder of shards.
+
+        Ranks are handed to the free workers in this order; with rank order a large shard dealt last
+        leaves one worker busy alone at the end of the stage (longest-first scheduling). Outputs do not
+        depend on the order: every rank writes its own files."""
+        todo = super().get_incomplete_ranks(ranks, skip_completed)
+        if self.workers > 1 and len(todo) > self.workers:
+            sizes = input_sizes(self.pipeline, self.world_size)
+            if sizes:
+                todo.sort(key=lambda r: (-sizes.get(r, 0), r))
+        return todo
+
+
+def input_sizes(pipeline: list, world_size: int) -> dict[int, int]:
+    """Bytes each rank reads when the pipeline starts with a datatrove disk reader over a folder
+    (rank r reads files r, r + world_size, ... of the sorted listing, as ``DataFolder.get_shard``
+    deals them); ``{}`` when that cannot be known before the stage runs."""
+    reader = pipeline[0] if pipeline else None
+    folder = getattr(reader, "data_folder", None)
+    if folder is None or getattr(reader, "paths_file", None):
+        return {}
+    try:
+        files = folder.list_files(recursive=getattr(reader, "recursive", True),
+                                  glob_pattern=getattr(reader, "glob_pattern", None))
+        sizes = [folder.size(f) or 0 for f in files]
+    except (OSError, ValueError, NotImplementedError):
+        return {}
+    return {r: sum(sizes[r::world_size]) for r in range(world_size)}
 
 
 def local_executor(stage: Stage, logging_dir: str | Path, workers: int, depends=None) -> LocalPipelineExecutor:

@@ -30,3 +30,26 @@ def test_every_task_gets_a_fresh_worker(tmp_path):
 
     assert int((one / "0.pid").read_text()) != os.getpid()  # not run in this process
     assert (tmp_path / "logs" / "many" / "completions").is_dir()
+
+
+def test_tasks_start_largest_input_first(tmp_path):
+    """A stage over a folder of shards hands out its ranks largest shard first to a pool of workers
+    (each rank still writes its own outputs); in process it keeps rank order."""
+    from datatrove.pipeline.readers import JsonlReader
+
+    from firmcorpus.corpus.stages import FreshWorkerExecutor, input_sizes
+
+    shards = tmp_path / "in"
+    shards.mkdir()
+    lines = {0: 1, 1: 40, 2: 5, 3: 80, 4: 2}  # rank r reads shard r (5 tasks, one file each)
+    for r, n in lines.items():
+        (shards / f"{r:02d}.jsonl").write_text("".join(f'{{"text": "document {i} {"x" * 50}", "id": "{r}-{i}"}}\n'
+                                                        for i in range(n)))
+    reader = JsonlReader(str(shards))
+    sizes = input_sizes([reader], 5)
+    assert sorted(sizes, key=lambda r: -sizes[r]) == [3, 1, 2, 4, 0]
+    ex = FreshWorkerExecutor([reader], tasks=5, workers=2, logging_dir=str(tmp_path / "logs"))
+    assert ex.get_incomplete_ranks() == [3, 1, 2, 4, 0]
+    one = FreshWorkerExecutor([reader], tasks=5, workers=1, logging_dir=str(tmp_path / "logs1"))
+    assert one.get_incomplete_ranks() == [0, 1, 2, 3, 4]  # in-process: rank order
+    assert input_sizes([_pid_step(str(tmp_path))], 5) == {}  # no folder reader: nothing known
