@@ -61,6 +61,9 @@ MAX_SECTION_CHARS = 2_000_000  # a pathological section (no headings, huge pages
 
 _CUE_WORDS = re.compile(r"\b(register|registers|offset|reset|default|r/w|read/write|bit\d*|bits|addr|address|"
                         r"peripheral|boundary|memory map)\b", re.I)
+# the same vocabulary in CJK datasheets (no word boundaries there): register, address, default,
+# reset value, read/write
+_CJK_CUE = re.compile(r"寄存器|地址|默认值|复位值|初始值|读/写|读写|位址|暫存器|預設值")
 _HEXLIKE = re.compile(r"(?<![\w.])(?:0x[0-9a-f]{1,8}|[0-9][0-9a-f]{0,3}h)(?![\w.])", re.I)
 _BLOCK_CUE = re.compile(r"address offset\s*:|\(\s*(?:address|offset)\s*=|Register\s+0x[0-9a-f]+|"
                         r"^\s*(?:\d+(?:\.\d+)*\s+)?[A-Z][A-Z0-9_]+\s*\((?:0x)?[0-9A-F]{1,8}h?\)\s*$", re.I | re.M)
@@ -159,7 +162,7 @@ def _parse(doc, name: str, pages: tuple[int, int] | None) -> Datasheet:
             except Exception:
                 pass
             continue
-        cues = len(_CUE_WORDS.findall(txt))
+        cues = len(_CUE_WORDS.findall(txt)) + len(_CJK_CUE.findall(txt))
         hexes = len(_HEXLIKE.findall(txt))
         # structural evidence: text lines that are one address-like cell ("0Fh", "B0h", "(04h)",
         # "0x1A", "3C", "0010 0000"), as the cells of a table column come out of the text layer

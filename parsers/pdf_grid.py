@@ -343,8 +343,9 @@ _NO_ADDR_HEAD = re.compile(r"^(bits?|bit\s*\w*|default|reset|value|values|size|w
                            r"page|pin|por|init\w*|data|d\d|db\d|qty|count|#\s*of.*|"
                            r"min|max|typ|unit|units|r/w|access|type)\b", re.I)
 _ADDR_HEAD = re.compile(r"addr|offset|pointer|index|reg\b|^reg(ister)?s?$|register\s*(#|no|num|0x|addr|index)|\bhex\b|"
+                        r"地址|位址|偏移|索引|"  # CJK: address, offset, index
                         r"\bcode\b|op-?code|command|cmd|instruction|sub-?address", re.I)
-_NAME_HEAD = re.compile(r"name|register|symbol|mnemonic|abbrev|acronym|command|instruction|function|"
+_NAME_HEAD = re.compile(r"name|register|symbol|mnemonic|abbrev|acronym|command|instruction|function|寄存器|名称|名稱|符号|"
                         r"description|\bmode\b", re.I)
 _NO_NAME_HEAD = re.compile(r"content|value|data\s*type|default|reset|access|\bunits?\b|\bbits?\b|r/w", re.I)
 _VALUE_HEAD = re.compile(r"\b(?:limit|threshold|minimum|maximum|typical|temperature|voltage|current|frequency)\b",
