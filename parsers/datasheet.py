@@ -361,6 +361,26 @@ _TABLE_HEAD_WORDS = re.compile(r"\b(?:addr\w*|offset|name|register|reset|bits?|a
                                r"description|symbol|mnemonic|r/w|command|instruction|hex)\b", re.I)
 
 
+def _drop_slanted(words: list) -> list:
+    """Words without a diagonal watermark ("Confidential ... Use Only" across the page): a word
+    of three or more characters whose box is about as tall as it is wide (a horizontal word is
+    much wider than tall; a vertical one much taller than wide) and over twice the page's
+    median word height is text drawn at a slant, never a table cell."""
+    if len(words) < 20:
+        return words
+    hs = sorted(w[3] - w[1] for w in words)
+    med = hs[len(hs) // 2]
+    if med <= 0:
+        return words
+
+    def slanted(w) -> bool:
+        h, wd = w[3] - w[1], w[2] - w[0]
+        return len(w[4]) >= 3 and h > 2.0 * med and wd > 0 and 0.9 <= h / wd <= 3.0
+    if not any(slanted(w) for w in words):
+        return words
+    return [w for w in words if not slanted(w)]
+
+
 def _strip_running(words: list, height: float, vocab: frozenset[str]) -> list:
     """Words without the running header/footer lines in the page margins."""
     if not vocab:
@@ -408,7 +428,8 @@ def _registers(doc, candidates: list[int], ds: Datasheet,
         try:
             page = doc[pno - 1]
             tp = page.get_textpage()  # one text extraction serves words and blocks
-            words = _strip_running(page.get_text("words", sort=False, textpage=tp), page.rect.height, running)
+            words = _strip_running(_drop_slanted(page.get_text("words", sort=False, textpage=tp)),
+                                   page.rect.height, running)
             blocks = blocks_of(page, tp) if pno not in grid_only else []
             height = prev_h = page.rect.height
         except Exception as e:

@@ -30,7 +30,7 @@ import re
 from dataclasses import dataclass
 
 from firmcorpus.parsers.pdf_grid import AddrCell, addr_value, column_base, parse_addr_cell
-from firmcorpus.parsers.pdf_layout import Label, Line, line_labels
+from firmcorpus.parsers.pdf_layout import Label, Line, field_row_cells, line_labels
 
 _CAPTION = re.compile(r"^(table|figure|fig\.)\s*[\dA-Z]", re.I)
 _BIN4 = re.compile(r"^[01]{4}$")
@@ -321,6 +321,20 @@ def bit_slices(names: list[str]) -> int:
     return sum(1 for n, st in zip(names, stems) if (st is not None and n_stem[st] >= 2) or "," in n)
 
 
+def _name_cell(per_line, nk: int, ak: int) -> str:
+    """The name cell of one row: its lines joined, except lines without an address that carry a
+    name and, in other columns, a bit position and an access code of their own: those are field
+    rows of a register, not a wrapped name."""
+    parts = []
+    for cells in per_line:
+        own = " ".join(c.text for c in cells[nk])
+        if own and not cells[ak] and field_row_cells([" ".join(c.text for c in cl) for k, cl in enumerate(cells)
+                                                      if k not in (nk, ak)]):
+            continue
+        parts.append(own)
+    return _join(parts)
+
+
 def read_unruled(t: UnruledTable) -> UnruledResult:
     """Type the columns of one unruled table by their content and read its register rows."""
     ncol = len(t.xs) - 1
@@ -336,8 +350,10 @@ def read_unruled(t: UnruledTable) -> UnruledResult:
     # per row and column: the first line's cell (address) and the whole cell (name)
     first: list[list[str]] = []
     whole: list[list[str]] = []
+    rows_cells = []
     for row in t.rows:
         per_line = [_split(ln, t.xs) for ln in row]
+        rows_cells.append(per_line)
         first.append([" ".join(c.text for c in per_line[0][k]) for k in range(ncol)])
         whole.append([_join([" ".join(c.text for c in pl[k]) for pl in per_line]) for k in range(ncol)])
     best = None
@@ -415,7 +431,7 @@ def read_unruled(t: UnruledTable) -> UnruledResult:
         return res
     regs = []
     for i, c in parsed:
-        name = _clean(whole[i][nk])
+        name = _clean(_name_cell(rows_cells[i], nk, ak))
         if not name or _NOT_NAME.match(name) or not re.match(r"[A-Za-z_]", name) or len(name) > 60 \
                 or len(re.findall(r"[A-Za-z]", name)) < 2:
             continue

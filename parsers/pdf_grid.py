@@ -41,7 +41,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
-from firmcorpus.parsers.pdf_layout import Line, Word, clean_text, group_lines
+from firmcorpus.parsers.pdf_layout import Line, Word, clean_text, field_row_cells, group_lines
 
 # --------------------------------------------------------------------------- rulings
 
@@ -773,7 +773,10 @@ def _rows(bands, addr_col: int, name_col: int, base: str, open_below: set[int]) 
         last_band = b
         if len(anchors) == 1:
             i, c = anchors[0]
-            name = _cell_text([w for _ln, cells in lines for w in cells[name_col]])
+            # lines under the register line with a name and cells of their own in two or more
+            # other columns (bits, access, reset) are its field rows, not a wrapped name
+            name = _cell_text([w for j, (_ln, cells) in enumerate(lines) if j <= i or not _sub_row(cells, addr_col, name_col)
+                               for w in cells[name_col]])
             out.append(GridRegister(name, addr_value(c, base), lines[i][0].y, 0.0, alts=_alt_values(c, base)))
             if name:
                 named_at[b] = out[-1]
@@ -820,6 +823,12 @@ def _rows(bands, addr_col: int, name_col: int, base: str, open_below: set[int]) 
         r.name = name
         res.append(r)
     return res
+
+
+def _sub_row(cells, addr_col: int, name_col: int) -> bool:
+    if not _cell_text(cells[name_col]) or _cell_text(cells[addr_col]):
+        return False
+    return field_row_cells([_cell_text(cl) for k, cl in enumerate(cells) if k not in (addr_col, name_col)])
 
 
 def _alt_values(c: AddrCell, base: str) -> tuple[int, ...]:

@@ -251,3 +251,14 @@ def parse_bits(s: str) -> tuple[int, int] | None:
         return v, v
     a, b = int(m.group(1)), int(m.group(2))
     return max(a, b), min(a, b)
+
+
+_BITS_CELL = re.compile(r"\d{1,2}(?:\s*[:\-]\s*\d{1,2})?|\[\d{1,2}(?::\d{1,2})?\]")
+_ACCESS_CELL = re.compile(r"r/?w|r|w|ro|wo|rw|w1c|rc|r/w1c|rs|wc", re.I)
+
+
+def field_row_cells(texts: list[str]) -> bool:
+    """The other cells of a line are those of a field row: a bit position or range ("5:0", "7")
+    and an access code ("R/W", "RO") of its own."""
+    ts = [t.strip() for t in texts if t and t.strip()]
+    return any(_BITS_CELL.fullmatch(t) for t in ts) and any(_ACCESS_CELL.fullmatch(t) for t in ts)

@@ -33,6 +33,7 @@ from firmcorpus.parsers.pdf_layout import (
     bit_spec,
     clean_text,
     column_bounds,
+    field_row_cells,
     join_hex_groups,
     line_labels,
     norm_access,
@@ -163,10 +164,14 @@ class Row:
         ws = sorted(self.cells.get(k, []), key=lambda w: (round((w[1] + w[3]) / 2), w[0]))
         return clean_text(" ".join(w[4] for w in ws))
 
-    def name_text(self, k: int) -> str:
+    def name_text(self, k: int, addr_k: int | None = None) -> str:
         """A name cell; stacked alternatives with a shared prefix ("Alarm 1 Day" over
-        "Alarm 1 Date") read as "Alarm 1 Day/Date"."""
+        "Alarm 1 Date") read as "Alarm 1 Day/Date". With ``addr_k``, a line of the cell beside
+        no address but beside a bit position and an access code of its own (other columns) is
+        a field row of the register, not part of its name."""
         ws = self.cells.get(k, [])
+        if addr_k is not None and len({round((w[1] + w[3]) / 2) for w in ws}) > 1:
+            ws = [w for w in ws if not self._field_line((w[1] + w[3]) / 2, k, addr_k)]
         lines: dict[int, list[Word]] = {}
         for w in ws:
             lines.setdefault(round((w[1] + w[3]) / 2), []).append(w)
@@ -175,7 +180,14 @@ class Row:
             a, b = texts
             if a[:-1] == b[:-1] and a[-1] != b[-1]:
                 return clean_text(" ".join(a[:-1]) + " " + a[-1] + "/" + b[-1])
-        return self.text(k)
+        return clean_text(" ".join(w[4] for w in sorted(ws, key=lambda w: (round((w[1] + w[3]) / 2), w[0]))))
+
+    def _field_line(self, y: float, k: int, addr_k: int) -> bool:
+        def beside(c: int) -> str:
+            return " ".join(w[4] for w in self.cells.get(c, []) if abs((w[1] + w[3]) / 2 - y) < 2.5)
+        if beside(addr_k):
+            return False
+        return field_row_cells([beside(c) for c in self.cells if c not in (k, addr_k)])
 
 
 @dataclass
@@ -405,7 +417,7 @@ def registers_from_table(t: Table, page_no: int, rules: list[tuple[float, float,
     indexed = array_indexed([row.name_text(t.name_col) for row in t.rows])
     for row in t.rows:
         addr, is_range = parse_address(row.text(t.addr_col), bare_hex)
-        raw_name = clean_text(row.name_text(t.name_col))
+        raw_name = clean_text(row.name_text(t.name_col, t.addr_col))
         name = clean_name(raw_name) if not indexed or not _INDEX.search(raw_name) else _clean_marks(raw_name)
         if addr is None or not name or _NOT_NAME.match(name) or not re.search(r"[A-Za-z]", name):
             continue
