@@ -78,13 +78,37 @@ def kernel_subset(arg: str | None) -> Path:
     return out
 
 
+def tree_identity(root: Path) -> str:
+    """Content identity of a parse: every file's relative path, size and mtime under ``root``, and the
+    source of the parser modules loaded to parse it. A cache keyed by the folder path alone went
+    stale when the tree or the parser changed."""
+    import hashlib
+
+    h = hashlib.sha1()
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames.sort()
+        for name in sorted(filenames):
+            path = os.path.join(dirpath, name)
+            try:
+                st = os.stat(path)
+            except OSError:
+                continue
+            h.update(f"{os.path.relpath(path, root)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    for name in sorted(m for m in sys.modules if m.startswith("firmcorpus.parsers")):
+        src = getattr(sys.modules[name], "__file__", None)
+        if src and os.path.isfile(src):
+            h.update(name.encode())
+            h.update(Path(src).read_bytes())
+    return h.hexdigest()[:16]
+
+
 def load_parsed(root: Path):
     """(CodeFiles, texts) of the subset, parsed once and cached (the parse is not what is measured)."""
     from firmcorpus.core.paths import cache_dir
     from firmcorpus.parsers.tree import parse_selected, read_texts
 
     key = f"{root.resolve()}".replace("/", "_")
-    cache = cache_dir() / "bench" / f"mapping_parsed{key}.pkl"
+    cache = cache_dir() / "bench" / f"mapping_parsed{key}_{tree_identity(root)}.pkl"
     if cache.is_file():
         with open(cache, "rb") as fh:
             return pickle.load(fh)

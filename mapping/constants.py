@@ -42,6 +42,33 @@ _ENUM_MEMBER = re.compile(r"^\s*([A-Za-z_]\w*)\s*=\s*([^,}]+?)\s*(?:,|\}|$)")
 _RS_MOD = re.compile(r"^\s*(?:pub(?:\([\w ]+\))?\s+)?mod\s+([A-Za-z_]\w*)\s*;", re.M)
 _PY_FROM = re.compile(r"^\s*from\s+(\.*)([\w.]*)\s+import\s+([\w, ()*]+)", re.M)
 _PY_IMPORT = re.compile(r"^\s*import\s+([\w.]+)", re.M)
+# Rust register structs: ``#[repr(C)] struct Regs { cr1: ReadWrite<u32, CR1::Register>, _r: [u8; 4], … }``
+# (offset = the sizes of the members before it) and tock's ``register_structs!`` rows
+# ``(0x004 => cr2: ReadWrite<u32>),`` (offset written out)
+_RS_STRUCT = re.compile(r"^\s*(?:pub(?:\([\w ]+\))?\s+)?struct\s+([A-Za-z_]\w*)\s*\{")
+_RS_FIELD = re.compile(r"^\s*(?:pub(?:\([\w ]+\))?\s+)?([A-Za-z_]\w*)\s*:\s*(.+?)\s*,?\s*$")
+_RS_ROW = re.compile(r"^\s*\(\s*(0[xX][0-9a-fA-F_]+|\d[\d_]*)\s*=>\s*([A-Za-z_]\w*)\s*:\s*(.+?)\)\s*,?\s*$")
+_RS_ROWS_HEAD = re.compile(r"^\s*(?:pub(?:\([\w ]+\))?\s+)?([A-Za-z_]\w*)\s*\{\s*$")
+_RS_REG_TYPE = re.compile(r"^(?:[\w:]+::)?(?:ReadWrite|ReadOnly|WriteOnly|Aliased|VolatileCell|Volatile|RW|RO|WO|Reg|"
+                          r"InMut|Mmio)\s*<\s*(u8|u16|u32|u64)\b")
+_RS_WIDTH = {"u8": 1, "u16": 2, "u32": 4, "u64": 8}
+
+
+def _rs_member_size(typ: str) -> tuple[int | None, bool]:
+    """(byte size, is a register) of a register-struct member type: ``ReadWrite<u32, …>``,
+    ``[ReadOnly<u32>; 4]``, padding ``[u8; 0x10]`` or a bare integer type."""
+    t = typ.strip()
+    m = re.fullmatch(r"\[\s*(.+?)\s*;\s*(0[xX][0-9a-fA-F_]+|\d[\d_]*)\s*\]", t)
+    if m:
+        size, reg = _rs_member_size(m.group(1))
+        n = int(m.group(2).replace("_", ""), 0)
+        return (size * n if size is not None else None), reg
+    m = _RS_REG_TYPE.match(t)
+    if m:
+        return _RS_WIDTH[m.group(1)], True
+    return _RS_WIDTH.get(t), False
+
+
 _RS_SUFFIX = re.compile(r"\b(0[xX][0-9a-fA-F_]+?|0[bB][01_]+?|0[oO][0-7_]+|\d[\d_]*?)(?:_?(?:u8|u16|u32|u64|usize|i8|i16|i32|i64|isize))?\b")
 
 
@@ -113,6 +140,12 @@ def parse_constants(path: str, text: str) -> CodeFile:
     depth = 0
     in_doc = None
     local: list[Symbol] = []
+    # Rust register structs: the struct being read (its brace depth, name, next member offset) and
+    # the ``register_structs!`` block (its depth, the struct its rows belong to)
+    struct_at: int | None = None
+    struct_name, struct_off = "", None
+    rows_at: int | None = None
+    rows_struct = ""
     for no, line in enumerate(lines, 1):
         if len(line) > MAX_LINE:
             # minified or generated data: no register constant is written that way (its braces
@@ -161,6 +194,34 @@ def parse_constants(path: str, text: str) -> CodeFile:
             continue
         # Rust and C#: braces give the nesting
         code = re.sub(r"//.*", "", line)
+        if lang == "rust":
+            if "register_structs!" in code:
+                rows_at = depth
+            if rows_at is not None and depth <= rows_at and "register_structs!" not in code:
+                rows_at = None
+            rm = _RS_ROW.match(code) if rows_at is not None else None
+            hm = _RS_ROWS_HEAD.match(code) if rows_at is not None else None
+            if hm and hm.group(1) not in ("pub", "register_structs"):
+                rows_struct = hm.group(1)
+            if rm and rows_struct:
+                size, reg = _rs_member_size(rm.group(3))
+                if reg and not rm.group(2).startswith("_"):
+                    cf.symbols.append(Symbol(kind="field", name=rm.group(2), start_line=no, end_line=no,
+                                             parent=rows_struct, offset=int(rm.group(1).replace("_", ""), 0),
+                                             size=size, type=rm.group(3).strip(), role="register"))
+                continue
+            sm = _RS_STRUCT.match(code)
+            if sm and "}" not in code:
+                struct_at, struct_name, struct_off = depth, sm.group(1), 0
+            elif struct_at is not None and depth == struct_at + 1:
+                fm = _RS_FIELD.match(code)
+                if fm and struct_off is not None and not code.strip().startswith(("#", "}")):
+                    size, reg = _rs_member_size(fm.group(2))
+                    if reg and not fm.group(1).startswith("_"):
+                        cf.symbols.append(Symbol(kind="field", name=fm.group(1), start_line=no, end_line=no,
+                                                 parent=struct_name, offset=struct_off, size=size,
+                                                 type=fm.group(2).strip().rstrip(","), role="register"))
+                    struct_off = struct_off + size if size is not None else None
         m = _ENUM_HEAD.match(code)
         head = None
         if m:
@@ -196,6 +257,8 @@ def parse_constants(path: str, text: str) -> CodeFile:
                 depth -= 1
                 while stack and stack[-1][0] >= depth:
                     stack.pop()
+                if struct_at is not None and depth <= struct_at:
+                    struct_at = None
     if local and not any(s.type == "descriptor" for s in cf.symbols):
         cf.symbols.extend(local)
     return cf

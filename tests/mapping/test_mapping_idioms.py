@@ -879,3 +879,157 @@ const uint8_t blocks[][2] = {
     # designated entries name themselves
     text2 = text.replace("    {0x0D, 0x0F, 0}, // PROD_ID", "    [PROD_ID] = {0x0D, 0x0F, 0},")
     assert _links("zq47_regs.h", text2, regs)["PRODUCT_ID"] == ("fields[PROD_ID]", h, 6)
+
+
+def test_spi_addresses_with_the_read_bit_dropped_in_a_class_enum():
+    """``enum Registers : uint8_t { REG_ID = 0x50, … }`` private to a class of an SPI driver whose
+    datasheet prints 0xD0: bit 7 of the address is the SPI read/write bit, so the code keeps
+    ``address - 0x80``. The family's transform links every member; the chip-id value and the
+    mode enum stay out."""
+    regs = [("calib00", "0x88"), ("id", "0xd0"), ("reset", "0xe0"), ("status", "0xf3"), ("ctrl_meas", "0xf4"),
+            ("config", "0xf5"), ("press_msb", "0xf7"), ("temp_msb", "0xfa")]
+    text = """// zq47 over SPI
+#include <stdint.h>
+class Zq47Spi {
+ public:
+  enum Mode { SLEEP_MODE = 0x0, FORCED_MODE = 0x1, NORMAL_MODE = 0x3 };
+  static constexpr uint8_t REG_ID_VAL = 0x58;
+ private:
+  enum Registers : uint8_t {
+    REG_CALIB_0 = 0x08,
+    REG_ID = 0x50,
+    REG_RESET = 0x60,
+    REG_STATUS = 0x73,
+    REG_CTRL_MEAS = 0x74,
+    REG_CONFIG = 0x75,
+    REG_PRESS_MSB = 0x77,
+    REG_TEMP_MSB = 0x7A
+  };
+};
+"""
+    links = _links("zq47_spi.h", text, regs)
+    h = "zq47_spi.h"
+    assert links == {"id": ("REG_ID", h, 10), "reset": ("REG_RESET", h, 11), "status": ("REG_STATUS", h, 12),
+                     "ctrl_meas": ("REG_CTRL_MEAS", h, 13), "config": ("REG_CONFIG", h, 14),
+                     "press_msb": ("REG_PRESS_MSB", h, 15), "temp_msb": ("REG_TEMP_MSB", h, 16),
+                     "calib00": ("REG_CALIB_0", h, 9)}
+
+
+def test_bit_enums_named_like_their_register_leave_the_link_to_the_register_enum():
+    """A namespace with ``enum Registers : uint8_t { CTRL_REG2 = 0x11, … }`` followed by one bit
+    enum per register that carries the register's name (``enum CTRL_REG2 : uint8_t { SWRESET =
+    0x04, … }``): the register links to the enumerator, never to the type or its bit values."""
+    regs = [("IF_CTRL", "0x0e"), ("WHO_AM_I", "0x0f"), ("CTRL_REG1", "0x10"), ("CTRL_REG2", "0x11"),
+            ("STATUS", "0x27"), ("PRESS_OUT_XL", "0x28")]
+    text = """// zq47 definitions
+#include <stdint.h>
+namespace Zq47Defs {
+static constexpr uint32_t WHO_AM_I_VALUE = 0xb4;
+enum Registers : uint8_t {
+    IF_CTRL = 0x0e,
+    WHO_AM_I = 0x0f,
+    CTRL_REG1 = 0x10,
+    CTRL_REG2 = 0x11,
+    STATUS = 0x27,
+    PRESS_OUT_XL = 0x28,
+};
+enum IF_CTRL : uint8_t { I2C_DISABLE = 0x40, SDA_PU_EN = 0x10 };
+enum CTRL_REG2 : uint8_t { BOOT = 0x80, SWRESET = 0x04, ONESHOT = 0x01 };
+enum STATUS : uint8_t { P_DA = 0x01, T_DA = 0x02 };
+}
+"""
+    links = _links("zq47_defs.h", text, regs)
+    h = "zq47_defs.h"
+    assert links == {r: (r, h, 6 + i) for i, (r, _) in enumerate(regs)}
+
+
+def test_register_constants_followed_by_mask_and_shift_companions():
+    """A namespace of ``static constexpr uint8_t REG_X = 0x..;`` each followed by its field masks
+    and shifts (``MASK_..``, ``SHIFT_..``), beside id/reset values: only the REG_ constants link,
+    including ones whose names differ from the datasheet's by an abbreviated suffix."""
+    regs = [("WHO_AM_I", "0x00"), ("REVISION_ID", "0x01"), ("CTRL1", "0x02"), ("CTRL2", "0x03"),
+            ("TIMESTAMP_LOW", "0x30"), ("TIMESTAMP_MID", "0x31"), ("TIMESTAMP_HIGH", "0x32"), ("RESET", "0x60")]
+    text = """// zq47 register map
+#include <stdint.h>
+namespace Zq47Regs {
+static constexpr uint8_t ZQ47_WHO_AM_I_VAL = 0x05;
+static constexpr uint8_t ZQ47_RESET_VAL = 0xB0;
+static constexpr uint8_t REG_WHO_AM_I = 0x00;
+static constexpr uint8_t MASK_WHO_AM_I = 0xFF;
+static constexpr uint8_t SHIFT_WHO_AM_I = 0;
+static constexpr uint8_t REG_REVISION = 0x01;
+static constexpr uint8_t REG_CTRL1 = 0x02;
+static constexpr uint8_t MASK_SIM = 0x80;
+static constexpr uint8_t SHIFT_SIM = 7;
+static constexpr uint8_t REG_CTRL2 = 0x03;
+static constexpr uint8_t MASK_ACCEL_RANGE = 0x70;
+static constexpr uint8_t SHIFT_ACCEL_RANGE = 4;
+static constexpr uint8_t REG_TIMESTAMP_L = 0x30;
+static constexpr uint8_t REG_TIMESTAMP_M = 0x31;
+static constexpr uint8_t REG_TIMESTAMP_H = 0x32;
+static constexpr uint8_t REG_RESET = 0x60;
+}
+"""
+    links = _links("zq47_reg.hpp", text, regs)
+    h = "zq47_reg.hpp"
+    assert links == {"WHO_AM_I": ("REG_WHO_AM_I", h, 6), "REVISION_ID": ("REG_REVISION", h, 9),
+                     "CTRL1": ("REG_CTRL1", h, 10), "CTRL2": ("REG_CTRL2", h, 13),
+                     "TIMESTAMP_LOW": ("REG_TIMESTAMP_L", h, 16), "TIMESTAMP_MID": ("REG_TIMESTAMP_M", h, 17),
+                     "TIMESTAMP_HIGH": ("REG_TIMESTAMP_H", h, 18), "RESET": ("REG_RESET", h, 19)}
+
+
+def test_rust_register_struct_members_at_their_offsets():
+    """A ``#[repr(C)] struct ZqUartRegisters { ctrl: ReadWrite<u32, CTRL::Register>, … }`` (offset =
+    the sizes of the members before it, padding arrays included) and tock-style ``register_structs!``
+    rows ``(0x008 => data: ReadWrite<u32>)``: each member links at its offset; the bit-field modules
+    named like the registers (``CTRL [ EN OFFSET(0) NUMBITS(1) [] ]``) and a struct of another
+    peripheral with the same member names stay out."""
+    regs = [("UART_CTRL", "0x00"), ("UART_STAT", "0x04"), ("UART_DATA", "0x0c"), ("UART_BAUD", "0x10")]
+    text = """// zq4711 uart
+use kernel::utilities::registers::{ReadOnly, ReadWrite, register_bitfields};
+
+#[repr(C)]
+struct ZqUartRegisters {
+    /// control
+    ctrl: ReadWrite<u32, CTRL::Register>,
+    stat: ReadOnly<u32>,
+    _reserved0: [u8; 4],
+    data: ReadWrite<u32>,
+    baud: ReadWrite<u32, BAUD::Register>,
+}
+
+#[repr(C)]
+struct ZqSpiRegisters {
+    ctrl: ReadWrite<u32>,
+    stat: ReadOnly<u32>,
+}
+
+register_bitfields![u32,
+    CTRL [
+        EN OFFSET(0) NUMBITS(1) []
+    ],
+    BAUD [
+        DIV OFFSET(0) NUMBITS(16) []
+    ]
+];
+"""
+    h = "zq4711_uart.rs"
+    links = _links(h, text, regs)
+    assert links == {"UART_CTRL": ("ZqUartRegisters.ctrl", h, 7), "UART_STAT": ("ZqUartRegisters.stat", h, 8),
+                     "UART_DATA": ("ZqUartRegisters.data", h, 10), "UART_BAUD": ("ZqUartRegisters.baud", h, 11)}
+    rows = """// zq4711 uart
+use tock_registers::register_structs;
+register_structs! {
+    pub ZqUartRegisters {
+        (0x000 => ctrl: ReadWrite<u32, CTRL::Register>),
+        (0x004 => stat: ReadOnly<u32>),
+        (0x008 => _reserved0),
+        (0x00C => data: ReadWrite<u32>),
+        (0x010 => baud: ReadWrite<u32>),
+        (0x014 => @END),
+    }
+}
+"""
+    links = _links(h, rows, regs)
+    assert links == {"UART_CTRL": ("ZqUartRegisters.ctrl", h, 5), "UART_STAT": ("ZqUartRegisters.stat", h, 6),
+                     "UART_DATA": ("ZqUartRegisters.data", h, 8), "UART_BAUD": ("ZqUartRegisters.baud", h, 9)}
