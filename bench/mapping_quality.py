@@ -120,6 +120,11 @@ def load_parsed(root: Path):
     cache.parent.mkdir(parents=True, exist_ok=True)
     with open(cache, "wb") as fh:
         pickle.dump((files, texts), fh)
+    # parses of the same folder under an older identity (or the old path-only key) are stale
+    stale = re.compile(rf"mapping_parsed{re.escape(key)}(?:_[0-9a-f]{{16}})?\.pkl")
+    for old in cache.parent.glob("mapping_parsed*.pkl"):
+        if old != cache and stale.fullmatch(old.name):
+            old.unlink(missing_ok=True)
     return files, texts
 
 
