@@ -94,7 +94,15 @@ _CAPTION = re.compile(r"^\s*(?:table|figure|fig\.|tab\.)\s*\d", re.I)
 MAX_PER_PAGE = 6  # headings are sparse; more matches of one shape on one page are table cells
 _MAX_SHAPE = {"fields": 16}  # "Address: .., Name: .." lines stack densely on detail pages
 _TOC = re.compile(r"(\.\s?){4,}|(?<![=:])\s\d{1,4}\s*$")  # dot leaders, a trailing page number (not "= 01")
-_SHAPES = ("paren", "bracket", "regfirst", "prefixed", "fields", "pointer", "index", "multi", "regname")
+_SHAPES = ("paren", "bracket", "regfirst", "prefixed", "fields", "pointer", "index", "multi", "regname", "section")
+# ``section``: a numbered heading that names a command, followed by a small table whose
+# "Command (hex)" column holds its code (and, after it, an "Address" column of the same command
+# in a second protocol): "1.4.2" / "Stop continuous measurement" ... "Command (hex)" ... "0x0104"
+_SEC_NUM = re.compile(r"^\d{1,2}(?:\.\d{1,2}){1,4}\.?$")
+_SEC_TITLE = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2}){1,4}\.?\s+)?(?P<t>[A-Z(][A-Za-z0-9 ()\-/,&']{3,80})$")
+_SEC_NUM_TITLE = re.compile(r"^\d{1,2}(?:\.\d{1,2}){1,4}\.?\s+(?P<t>[A-Z(][A-Za-z0-9 ()\-/,&']{3,80})$")
+_SEC_HDR = re.compile(r"^(?i:command|cmd|address|register address)(?:\s*(?i:\(hex\)|code|id))?$")
+_SEC_TOK = re.compile(r"^(0x[0-9A-F]{2,4})(?![\w.])", re.I)
 
 
 @dataclass
@@ -224,6 +232,7 @@ def heading_registers(page_text: dict[int, str]) -> list[HeadingRegister]:
                     hr = _index_heading([sm.group("head")], 1, m, pno)
                     if hr is not None:
                         fam["index"].append(hr)
+        fam["section"].extend(_section_commands(lines, pno))
         for k, v in fam.items():
             if len(v) - mark[k] > _MAX_SHAPE.get(k, MAX_PER_PAGE):
                 del v[mark[k]:]  # a column of a table (a register map), not headings
@@ -239,6 +248,35 @@ def heading_registers(page_text: dict[int, str]) -> list[HeadingRegister]:
                 or len({r.name.lower() for r in uniq}) < 3:
             continue
         out.extend(uniq)
+    return out
+
+
+def _section_commands(lines: list[str], pno: int) -> list[HeadingRegister]:
+    """Codes under a "Command (hex)" / "Address (hex)" column header of the small tables (at most
+    two: one per protocol) that follow a numbered heading on the same page; the heading names
+    them. A heading that names a register ("... Register") is left to the other shapes."""
+    out: list[HeadingRegister] = []
+    title, n_tables = None, 0
+    lines = [s for s in lines if s]
+    for i, s in enumerate(lines):
+        m = _SEC_NUM_TITLE.match(s)
+        if m is None and _SEC_NUM.match(s) and i + 1 < len(lines):
+            m = _SEC_TITLE.match(lines[i + 1])
+        if m is not None or _SEC_NUM.match(s):
+            t = m.group("t").strip() if m else ""
+            ok = m is not None and not _TOC.search(t) and not re.search(r"\bregisters?\b", t, re.I)
+            title, n_tables = (t if ok else None), 0
+            continue
+        if title is None or not _SEC_HDR.match(s):
+            continue
+        for t in lines[i + 1:i + 7]:
+            tm = _SEC_TOK.match(t)
+            if tm:
+                out.append(HeadingRegister(title, int(tm.group(1), 16), pno, "", "section"))
+                break
+        n_tables += 1
+        if n_tables == 2:
+            title = None
     return out
 
 
