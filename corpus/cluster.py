@@ -319,8 +319,12 @@ def stage_status(stages: list[Stage], logs: Path, lock: dict[str, Any] | None) -
             row["job_id"] = job["job_id"]
             ranks = _ranks_to_run(logs, stage.name)
             known = slurm_tasks(job["job_id"])
+
+            def rank_of(index: int) -> int:  # an array index → the rank it runs (a resumed chain runs a subset)
+                return ranks[index] if index < len(ranks) else index
+
             for t in known or []:
-                rank = ranks[t["index"]] if t["index"] < len(ranks) else t["index"]
+                rank = rank_of(t["index"])
                 if rank in done:
                     continue
                 log = logs / "slurm" / stage.name / f"{job['job_id']}_{t['index']}.out"
@@ -345,7 +349,7 @@ def stage_status(stages: list[Stage], logs: Path, lock: dict[str, Any] | None) -
                                               "error": error if where else "it never started"})
             if known is not None and not row["running"] and not row["pending"] and not row["state"]:
                 # the job is over; a rank it should have run that is neither done nor listed never ran
-                listed = {ranks[t["index"]] if t["index"] < len(ranks) else t["index"] for t in known}
+                listed = {rank_of(t["index"]) for t in known}
                 for rank in sorted(set(ranks or range(stage.tasks)) - set(done) - listed):
                     tlog = task_log(logs, stage.name, rank)
                     row["failed"].append({"task": rank, "cause": True,
