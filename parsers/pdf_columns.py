@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from firmcorpus.parsers.pdf_grid import AddrCell, addr_value, column_base, parse_addr_cell
+from firmcorpus.parsers.pdf_grid import FIELD_HEAD, VALUE_WORD, AddrCell, addr_value, column_base, parse_addr_cell
 from firmcorpus.parsers.pdf_layout import Label, Line, field_row_cells, line_labels
 
 _CAPTION = re.compile(r"^(table|figure|fig\.)\s*[\dA-Z]", re.I)
@@ -413,6 +413,12 @@ def read_unruled(t: UnruledTable) -> UnruledResult:
     res = UnruledResult([], addr_header=head[ak])
     if re.search(r"(?<![\w.])(?:0x[0-9a-f]{1,4}|[0-9a-f]{1,4}h)(?![\w.])", head[ak], re.I):
         res.rejected = "the code column holds values of one register (its header names the register)"
+        return res
+    if FIELD_HEAD.match(head[ak].strip()):
+        res.rejected = "the code column is headed by a bit-field name (the values of that field)"
+        return res
+    if any(VALUE_WORD.match(first[i][ak].strip()) for i in range(len(t.rows))):
+        res.rejected = "the code column holds truth values (a property -> value table)"
         return res
     vals = [addr_value(c, base) for _, c in parsed]
     steps = sorted(abs(b - a) for a, b in zip(vals, vals[1:]))

@@ -43,6 +43,12 @@ from dataclasses import dataclass, field
 
 from firmcorpus.parsers.pdf_layout import Line, Word, clean_text, field_row_cells, group_lines
 
+# a code column whose header is a bit-field identifier ("acc_odr") lists that field's values
+FIELD_HEAD = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$")
+# a cell of the code column that is a truth value or a switch state: the column holds values
+# of properties ("Reflect input | False", "Polynomial | 0x31"), not addresses
+VALUE_WORD = re.compile(r"^(?:true|false|yes|no|on|off|enabled?|disabled?)$", re.I)
+
 # --------------------------------------------------------------------------- rulings
 
 
@@ -568,6 +574,12 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
             continue
         regs += _rows(bands, k2, n2, base2, _open_below(g, xs, n2))
     t = GridTable(bbox, [], addr_header=header_of[best_addr], name_header=header_of[name_col])
+    if FIELD_HEAD.match(header_of[best_addr].strip()):
+        t.rejected = "the code column is headed by a bit-field name (the values of that field)"
+        return t
+    if any(VALUE_WORD.match(txt.strip()) for _i, _c, txt in col_cells[best_addr]):
+        t.rejected = "the code column holds truth values (a property -> value table)"
+        return t
     # consistency: unique names and unique addresses within one table
     one_row_ok = bool(_ADDR_HEAD.search(header_of[best_addr]) and _NAME_HEAD.search(header_of[name_col]))
     if len(regs) < (1 if one_row_ok else 2):

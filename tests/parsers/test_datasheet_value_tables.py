@@ -1,0 +1,83 @@
+"""Tables whose code column holds values, not addresses, on pages the test renders itself
+(issue 17, false positives): the value list of one bit field under a header that names the
+field (``acc_odr`` | ``0x01 odr_0p78`` ...), and a property -> value table (``Polynomial | 0x31``,
+``Reflect input | False``). Each page also carries a real register map, which must still read.
+"""
+
+from __future__ import annotations
+
+import pymupdf
+
+from firmcorpus.parsers.datasheet import parse_pdf
+
+MAP = [("0x40", "ACC_CONF"), ("0x41", "ACC_RANGE"), ("0x44", "AUX_CONF"), ("0x45", "FIFO_DOWNS"),
+       ("0x46", "FIFO_WTM_0"), ("0x47", "FIFO_WTM_1")]
+
+
+def _ruled(page, x0: float, y0: float, widths: list[float], rows: list[list[str]], row_h: float = 16.0) -> float:
+    xs = [x0]
+    for w in widths:
+        xs.append(xs[-1] + w)
+    y = y0
+    page.draw_line((xs[0], y), (xs[-1], y), width=0.8)
+    for row in rows:
+        for k, cell in enumerate(row):
+            page.insert_text((xs[k] + 3, y + 11), cell, fontsize=8)
+        y += row_h
+        page.draw_line((xs[0], y), (xs[-1], y), width=0.8)
+    for x in xs:
+        page.draw_line((x, y0), (x, y), width=0.8)
+    return y
+
+
+def _save(tmp_path, draw) -> set[tuple[str, int]]:
+    doc = pymupdf.open()
+    draw(doc)
+    path = tmp_path / "v.pdf"
+    doc.save(path)
+    doc.close()
+    return {(r.name, int(r.address, 16)) for r in parse_pdf(str(path)).registers}
+
+
+def _register_map(page, y0: float) -> float:
+    page.insert_text((60, y0 - 8), "Table 5: Register map", fontsize=9)
+    return _ruled(page, 60, y0, [80, 120, 80], [["Register Address", "Register Name", "Default"]] +
+                  [[a, n, "0x00"] for a, n in reversed(MAP)])
+
+
+def test_value_list_headed_by_a_bit_field_name_is_not_a_register_map(tmp_path):
+    odr = [("0x01", "odr_0p78", "25/32"), ("0x02", "odr_1p5", "25/16"), ("0x03", "odr_3p1", "25/8"),
+           ("0x04", "odr_6p25", "25/4"), ("0x05", "odr_12p5", "25/2"), ("0x06", "odr_25", "25"),
+           ("0x07", "odr_50", "50")]
+
+    def draw(d):
+        _register_map(d.new_page(), 80)
+        p = d.new_page()  # the register's own page: its fields, then the values of one field
+        p.insert_text((60, 70), "Register (0x40) ACC_CONF", fontsize=10)
+        p.insert_text((60, 90), "RESET: 0xA8", fontsize=9)
+        p.insert_text((60, 120), "acc_odr: output data rate in Hz; not all settings are supported in all modes.",
+                      fontsize=9)
+        _ruled(p, 60, 140, [70, 110, 90], [["acc_odr", "", ""]] + [list(r) for r in odr])
+
+    got = _save(tmp_path, draw)
+    assert got == {(n, int(a, 16)) for a, n in MAP}
+
+
+def test_property_value_table_is_not_a_register_map(tmp_path):
+    props = [("Name", "CRC-8"), ("Width", "8 bit"), ("Protected Data", "read and/or write data"),
+             ("Polynomial", "0x31 (x8 + x5 + x4 + 1)"), ("Initialization", "0xff"), ("Reflect input", "False"),
+             ("Reflect output", "False"), ("Final XOR", "0x00"), ("Examples", "CRC (0xbeef) = 0x92")]
+
+    def draw(d):
+        p = d.new_page()
+        y = _register_map(p, 80)
+        p.insert_text((60, y + 40), "3.12 Checksum Calculation", fontsize=10)
+        p.insert_text((72, y + 70), "Property", fontsize=9)
+        p.insert_text((200, y + 70), "Value", fontsize=9)
+        for i, (k, v) in enumerate(props):
+            p.insert_text((72, y + 90 + 18 * i), k, fontsize=9)
+            p.insert_text((200, y + 90 + 18 * i), v, fontsize=9)
+        p.insert_text((72, y + 110 + 18 * len(props)), "Table 40: I2C CRC properties", fontsize=9)
+
+    got = _save(tmp_path, draw)
+    assert got == {(n, int(a, 16)) for a, n in MAP}
