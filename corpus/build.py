@@ -43,7 +43,7 @@ from firmcorpus.corpus import cluster, out_state
 from firmcorpus.corpus.cluster import FirmcorpusRayExecutor, FirmcorpusSlurmExecutor
 from firmcorpus.corpus.config import BuildConfig
 from firmcorpus.corpus.dedup import dedup_stages, parquet_reader, parquet_writer
-from firmcorpus.corpus.stages import Stage, check_stage_complete, local_executor, run_local
+from firmcorpus.corpus.stages import LIGHT_TASKS_PER_WORKER, Stage, check_stage_complete, local_executor, run_local
 from firmcorpus.corpus.steps.catalog_docs import DocumentsCatalog, StripTransient
 from firmcorpus.corpus.steps.classify import DomainClassifier
 from firmcorpus.corpus.steps.code import CodeParseStep
@@ -133,12 +133,13 @@ def plan_stages(pairs: list[dict[str, Any]], config: BuildConfig, out: Path, bas
             _parquet_reader(p.work / "extracted"),
             SplitTagger(split_plan),
             HeldoutNgrams(ngrams, dc.ngram),
-        ], T),
+        ], T, tasks_per_worker=LIGHT_TASKS_PER_WORKER),
         # one sorted, memory-mapped held-out n-gram index (and its repository counts), built once
         Stage("heldout_index", [HeldoutIndex(ngrams)], 1),
     ]
     if config.decontam.idiom_repos:
-        stages += [Stage("ngram_repos", [_parquet_reader(p.work / "extracted"), NgramRepoCount(ngrams, dc.ngram)], T),
+        stages += [Stage("ngram_repos", [_parquet_reader(p.work / "extracted"), NgramRepoCount(ngrams, dc.ngram)], T,
+                         tasks_per_worker=LIGHT_TASKS_PER_WORKER),
                    Stage("ngram_repos_index", [RepoCountIndex(ngrams)], 1)]
     stages += [
         Stage("filter", [
@@ -154,7 +155,7 @@ def plan_stages(pairs: list[dict[str, Any]], config: BuildConfig, out: Path, bas
     ]
     for dd in dedup_stages(str(p.work / "filtered"), str(p.work / "dedup"), str(p.work / "deduped"),
                            config.dedup.dedup_config(), tasks=T, catalog_dir=catalog, excluded_dir=str(p.excluded / "dedup")):
-        stages.append(Stage(f"dedup_{dd.name}", dd.pipeline, dd.tasks))
+        stages.append(Stage(f"dedup_{dd.name}", dd.pipeline, dd.tasks, tasks_per_worker=dd.tasks_per_worker))
     assemble: list = [_parquet_reader(p.work / "deduped")]
     if config.repo_text.enabled:
         assemble.append(RepoTextAssembler(config.repo_text.max_chars, markers, config.repo_text.fim_rate,

@@ -36,7 +36,7 @@ from firmcorpus.core.documents import public_metadata
 from firmcorpus.core.errors import UserError
 from firmcorpus.corpus.catalog_parts import merge_parts
 from firmcorpus.corpus.licenses import LicensePolicy
-from firmcorpus.corpus.stages import Stage, run_local
+from firmcorpus.corpus.stages import LIGHT_TASKS_PER_WORKER, Stage, run_local
 from firmcorpus.corpus.steps.exact_dedup import ExactDedupFilter, ExactDedupResolve, ExactDedupSignature
 from firmcorpus.corpus.steps.minhash import (
     CodeMinhashBuckets,
@@ -184,7 +184,8 @@ def dedup_stages(input_folder: str, work_dir: str, output_folder: str, config: D
     stages: list[Stage] = []
     pre: list = []  # steps between the reader and the MinHash steps
     if config.exact:
-        stages.append(Stage("exact_hash", [parquet_reader(input_folder), ExactDedupSignature(exact_dir)], tasks))
+        stages.append(Stage("exact_hash", [parquet_reader(input_folder), ExactDedupSignature(exact_dir)], tasks,
+                            tasks_per_worker=LIGHT_TASKS_PER_WORKER))
         stages.append(Stage("exact_resolve", [ExactDedupResolve(exact_dir, config.license_policy, catalog_dir)], 1))
     final = [parquet_reader(input_folder)]
     if config.exact:
@@ -192,7 +193,8 @@ def dedup_stages(input_folder: str, work_dir: str, output_folder: str, config: D
         pre = [ExactDedupFilter(exact_dir, annotate=False)]
     if config.near:
         stages.append(Stage("minhash_signatures",
-                            [parquet_reader(input_folder), *pre, CodeMinhashSignature(sig_dir, mh)], tasks))
+                            [parquet_reader(input_folder), *pre, CodeMinhashSignature(sig_dir, mh)], tasks,
+                            tasks_per_worker=LIGHT_TASKS_PER_WORKER))
         if config.bucket_backend == "numpy":
             bt = config.bucket_tasks or 1
             if bt > mh.num_buckets:

@@ -30,6 +30,11 @@ FORKSERVER_PRELOAD = ("__main__", "numpy", "pyarrow", "pyarrow.parquet", "pandas
                       "firmcorpus.corpus.steps.tokens", "firmcorpus.corpus.steps.decontam", "firmcorpus.corpus.build")
 
 
+# Tasks a worker of a light stage runs before it is replaced (``Stage.tasks_per_worker``): bounded,
+# so a worker's leftovers cannot grow with the corpus; 8 × ~0.1 s tasks amortise a process start.
+LIGHT_TASKS_PER_WORKER = 8
+
+
 def preload_forkserver(modules=FORKSERVER_PRELOAD) -> None:
     """Have datatrove's ``forkserver`` workers start from a server that already imported ``modules``.
 
@@ -50,28 +55,40 @@ class Stage:
     tasks: int
     workers: int | None = None
     outputs: list[str] = field(default_factory=list)
+    # How many tasks one local worker process runs before a fresh one replaces it. 1 for stages whose
+    # tasks hold documents and buffers (a worker's RSS would follow the tasks it ran); a light stage
+    # (hashing n-grams, signatures) reuses its workers for a bounded number of tasks, which keeps its
+    # peak per task independent of the corpus while not paying a process start per ~0.1 s task.
+    tasks_per_worker: int = 1
 
     def __repr__(self) -> str:
         return f"Stage({self.name!r}, tasks={self.tasks}, steps={[type(s).__name__ for s in self.pipeline]})"
 
 
 class FreshWorkerExecutor(LocalPipelineExecutor):
-    """datatrove's local executor whose pool starts a fresh worker process for every task.
+    """datatrove's local executor whose pool starts a fresh worker process every ``tasks_per_worker``
+    tasks (default: for every task).
 
     datatrove's pool reuses its workers for every task of a stage, and memory freed by one task
     (tokenizer and parquet buffers, glibc arenas) is not returned to the system: a worker's RSS then
-    follows the number of tasks it ran, which grows with the corpus at a fixed shard size. With one
-    task per worker a task's peak memory is its own shard's. A worker is forked from the forkserver,
-    which has the heavy modules imported already (``FORKSERVER_PRELOAD``)."""
+    follows the number of tasks it ran, which grows with the corpus at a fixed shard size. With a
+    bounded number of tasks per worker a task's peak memory depends on its shard, not on the corpus.
+    A worker is forked from the forkserver, which has the heavy modules imported already
+    (``FORKSERVER_PRELOAD``)."""
+
+    def __init__(self, *args, tasks_per_worker: int = 1, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tasks_per_worker = max(1, int(tasks_per_worker))
 
     def run(self):
         if self.workers == 1:  # tasks run in this process, no pool
             return super().run()
         ctx = type(multiprocess.get_context(self.start_method))
         pool = ctx.Pool
+        per_worker = self.tasks_per_worker
 
         def fresh_pool(self_ctx, processes=None, initializer=None, initargs=()):
-            return pool(self_ctx, processes, initializer, initargs, maxtasksperchild=1)
+            return pool(self_ctx, processes, initializer, initargs, maxtasksperchild=per_worker)
 
         with mock.patch.object(ctx, "Pool", fresh_pool):
             return super().run()
@@ -93,8 +110,11 @@ class FreshWorkerExecutor(LocalPipelineExecutor):
 def input_sizes(pipeline: list, world_size: int) -> dict[int, int]:
     """Bytes each rank reads when the pipeline starts with a datatrove disk reader over a folder
     (rank r reads files r, r + world_size, ... of the sorted listing, as ``DataFolder.get_shard``
-    deals them); ``{}`` when that cannot be known before the stage runs."""
+    deals them) or with a reader that says so itself (``rank_input_sizes``, the pair reader);
+    ``{}`` when that cannot be known before the stage runs."""
     reader = pipeline[0] if pipeline else None
+    if hasattr(reader, "rank_input_sizes"):  # a reader that deals its own inputs (the pair reader)
+        return reader.rank_input_sizes(world_size)
     folder = getattr(reader, "data_folder", None)
     if folder is None or getattr(reader, "paths_file", None):
         return {}
@@ -116,7 +136,8 @@ def local_executor(stage: Stage, logging_dir: str | Path, workers: int, depends=
         # this process: the build's own process then does not carry every stage's leftovers
         w = 2
     return FreshWorkerExecutor(stage.pipeline, tasks=stage.tasks, workers=w, logging_dir=str(logging_dir),
-                               depends=depends, skip_completed=True, start_method="forkserver")
+                               depends=depends, skip_completed=True, start_method="forkserver",
+                               tasks_per_worker=stage.tasks_per_worker)
 
 
 def completed_ranks(logs: Path, stage_name: str) -> set[int]:

@@ -33,7 +33,7 @@ from datatrove.pipeline.base import PipelineStep
 from datatrove.pipeline.readers import ParquetReader
 
 from firmcorpus.core.documents import KIND_DATASHEET_SOURCE, doc_id, sha256_text
-from firmcorpus.core.sources import SourceError, fetch
+from firmcorpus.core.sources import SourceError, fetch, fetched_path
 from firmcorpus.corpus.catalog_parts import CatalogPartWriter
 from firmcorpus.corpus.datasheet_sources import resolve_datasheet
 from firmcorpus.corpus.secrets import READ_SECRETS_KEY, redact, secret_counts, strip_url_credentials
@@ -311,6 +311,15 @@ class PairReader(PipelineStep):
         pairs_out.close()
         drops.close()
 
+    def rank_input_sizes(self, world_size: int) -> dict[int, int]:
+        """Bytes each rank will read (pairs i, i + world_size, ... as ``run`` deals them), counted from
+        what is on this machine already (``pair_size_hint``); lets a local run start the largest
+        ranks first. Changes no output: every rank writes its own files."""
+        sizes = dict.fromkeys(range(world_size), 0)
+        for i, pair in enumerate(self.pairs):
+            sizes[i % world_size] += pair_size_hint(pair, self.base_dir)
+        return sizes
+
     def _drop(self, drops: CatalogPartWriter, pair_id: str, path: str, reason: str, detail: str = "") -> None:
         self.stat_update(f"dropped_{reason}")
         drops.add({"stage": "read", "pair_id": pair_id, "path": strip_url_credentials(path), "reason": reason,
@@ -398,6 +407,30 @@ class PairReader(PipelineStep):
             if doc is not None:
                 yield doc
         pairs_out.add(row)
+
+
+# What one datasheet weighs when ranks are sized, in bytes of code: reading a datasheet (a PDF parse,
+# or an SVD render and its parse) costs about what 4–8 MB of code cost in extract on the 100 MB
+# throughput build (bench/build_throughput.py), whatever the file's size.
+DATASHEET_WEIGHT_BYTES = 4_000_000
+
+
+def pair_size_hint(pair: dict[str, Any], base_dir: str | None = None) -> int:
+    """About how much work a pair's task has, as far as this machine knows without fetching: the bytes
+    of the selected regular files of a repository already here (a local folder or a cached fetch; a
+    local archive counts its own size) plus ``DATASHEET_WEIGHT_BYTES`` per datasheet; a repository
+    that must be fetched counts 0. Only ``lstat`` is used: nothing is opened or read."""
+    total = DATASHEET_WEIGHT_BYTES * len(pair.get("datasheet") or [])
+    try:
+        tree = fetched_path(pair["repo"], base_dir)
+        if tree is not None and tree.is_dir():
+            files, _ = select_files_checked(tree, list(pair.get("repo_paths") or []))
+            total += sum(os.lstat(f).st_size for f in files)
+        elif tree is not None:
+            total += os.lstat(tree).st_size
+    except (OSError, KeyError, TypeError, ValueError):  # a hint only: the task itself reports what is wrong
+        return total
+    return total
 
 
 class SplitShardReader(ParquetReader):

@@ -736,6 +736,29 @@ def fetch(source: str, base_dir: str | os.PathLike | None = None) -> Path:
     return path
 
 
+def fetched_path(source: str, base_dir: str | os.PathLike | None = None) -> Path | None:
+    """Where ``source`` already is on this machine, without fetching anything: a local directory or
+    file, a shared-data path, or a cached entry; ``None`` when it would have to be fetched (or is
+    missing). A local archive is its own file here (not unpacked). Cheap: used to size work before
+    it runs, never to read it."""
+    kind = source_kind(source)
+    try:
+        if kind == "local":
+            path = Path(source)
+            if not path.is_absolute() and base_dir is not None:
+                path = Path(base_dir) / path
+        elif kind == "shared":
+            root = shared_data_dir()
+            path = root / source.split(":", 1)[1] if root is not None else None
+        elif kind == "url":
+            path = None
+        else:
+            path = _lookup(source)
+        return path if path is not None and path.exists() else None
+    except (OSError, ValueError, KeyError, RuntimeError):  # a name the file system refuses, a broken index entry
+        return None
+
+
 def resolve_file(spec: str, base_dir: str | os.PathLike | None = None) -> Path:
     """A file spec → a local file: ``SOURCE#PATH[!ZIP_MEMBER]`` (a file inside a fetched tree, or a
     member of a zip inside it), or a plain source. Rendered datasheets (``render:``) are resolved a
