@@ -48,6 +48,10 @@ FIELD_HEAD = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$")
 # a cell of the code column that is a truth value or a switch state: the column holds values
 # of properties ("Reflect input | False", "Polynomial | 0x31"), not addresses
 VALUE_WORD = re.compile(r"^(?:true|false|yes|no|on|off|enabled?|disabled?)$", re.I)
+# a cell that is an address followed by a colon and nothing else ("0x5E:"): the register that
+# opens a block, its offset on the next line
+BLOCK_PREFIX = re.compile(r"^(?:0x[0-9a-f]{1,4}|[0-9a-f]{1,4}h)\s*:$", re.I)
+MIN_BLOCK_ROWS = 3
 
 # --------------------------------------------------------------------------- rulings
 
@@ -344,6 +348,15 @@ class GridTable:
 
 
 _IDENT = re.compile(r"^[A-Za-z][\w.\-/\[\]<>:]*$")
+_UPPER_PIECE = re.compile(r"^[A-Z0-9_]+$")
+
+
+def wrapped_ident(t: str) -> bool:
+    """An identifier broken mid-token over the lines of a narrow cell ("PWR_CT RL", "ACC_SE
+    LF_TES T"): upper-case pieces, one with an underscore, that join into one identifier."""
+    parts = t.split()
+    return len(parts) >= 2 and all(_UPPER_PIECE.match(p) for p in parts) and any("_" in p for p in parts) \
+        and _IDENT.match("".join(parts)) is not None
 _NOT_NAME = re.compile(r"^(reserved|reserve|rsvd|rsv|res\.?|-+|—|–|n/?a|unused|not used|[.:·…]+|none|x)$", re.I)
 _NO_ADDR_HEAD = re.compile(r"^(bits?|bit\s*\w*|default|reset|value|values|size|width|length|len|"
                            r"page|pin|por|init\w*|data|d\d|db\d|qty|count|#\s*of.*|"
@@ -542,7 +555,7 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
         letters = [t for t in ts if re.search(r"[A-Za-z]{2}", t)]
         if len(letters) < 0.6 * len(ts):
             continue
-        ident = sum(1 for t in letters if _IDENT.match(t)) / len(letters)
+        ident = sum(1 for t in letters if _IDENT.match(t) or wrapped_ident(t)) / len(letters)
         short = sum(1 for t in letters if len(t.split()) <= 6 and len(t) <= 48) / len(letters)
         prose = sum(1 for t in letters if _PROSE.search(t)) / len(letters)
         uniq = len(set(letters)) / len(letters)
@@ -580,6 +593,12 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
     if any(VALUE_WORD.match(txt.strip()) for _i, _c, txt in col_cells[best_addr]):
         t.rejected = "the code column holds truth values (a property -> value table)"
         return t
+    for k in range(best_addr):
+        # "0x5E:" over "0x1D": a register and an offset into the block it opens, in a column
+        # left of the one chosen; the chosen column then holds values (defaults), not addresses
+        if sum(1 for _i, _c, txt in col_cells[k] if BLOCK_PREFIX.match(txt.strip())) >= MIN_BLOCK_ROWS:
+            t.rejected = f"addresses are register:offset pairs in column {k + 1}; column {best_addr + 1} holds values"
+            return t
     # consistency: unique names and unique addresses within one table
     one_row_ok = bool(_ADDR_HEAD.search(header_of[best_addr]) and _NAME_HEAD.search(header_of[name_col]))
     if len(regs) < (1 if one_row_ok else 2):
