@@ -525,6 +525,14 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
         return GridTable(bbox, [], rejected="no address column (cells that parse, unique, mostly increasing)")
     scores.sort(reverse=True)
     _s, _nk, best_addr, base, paged = scores[0]
+    run = code_matrix_run({sc[2] for sc in scores}, best_addr, header_of)
+    if run:
+        # three or more neighbouring columns of codes under headers that are not address words
+        # ("DIG4 | DIG3 | DIG2 | DIG1" over "47H 46H 45H 44H"): a 2-D table of codes read back
+        # (row label x column label), not a register list; a drawn register matrix with
+        # nibble headers is the matrix reader's (parsers.pdf_matrix)
+        return GridTable(bbox, [], addr_header=header_of[best_addr],
+                         rejected=f"columns {run[0] + 1}-{run[-1] + 1} all hold codes (a 2-D code table)")
     # name column: short, unique text cells with letters; header words break ties. A cell
     # is a row's cell: the lines of a band with exactly one address read as one (a name centred or
     # wrapped over the parameter lines of its row), else each line
@@ -677,6 +685,22 @@ def _headers(line_cells, ncol: int) -> tuple[list[str], int]:
             if t:
                 out[k] = (out[k] + " " + t).strip()
     return out, n
+
+
+def code_matrix_run(code_cols: set[int], k: int, header_of: list[str], least: int = 3) -> list[int]:
+    """The run of neighbouring code columns around column ``k`` when it has ``least`` or more
+    columns and none of their headers is an address word; else []."""
+    if k not in code_cols:
+        return []
+    lo = hi = k
+    while lo - 1 in code_cols:
+        lo -= 1
+    while hi + 1 in code_cols:
+        hi += 1
+    cols = list(range(lo, hi + 1))
+    if len(cols) < least or any(_ADDR_HEAD.search(header_of[c]) for c in cols):
+        return []
+    return cols
 
 
 def _text_walls(xs: list[float], ys: list[float], lines: list[Line]) -> list[float]:

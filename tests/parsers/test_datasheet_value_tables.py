@@ -81,3 +81,19 @@ def test_property_value_table_is_not_a_register_map(tmp_path):
 
     got = _save(tmp_path, draw)
     assert got == {(n, int(a, 16)) for a, n in MAP}
+
+
+def test_two_dimensional_code_table_is_not_a_register_list(tmp_path):
+    """Key scan codes: a row label (segment input) by a column label (digit output) -> the code
+    read back. Every code column parses, is unique and increasing; none is a register list."""
+    rows = [["Key", "DIG4", "DIG3", "DIG2", "DIG1"]]
+    for i, lab in enumerate(("A/KI1", "B/KI2", "C/KI3", "D/KI4", "E/KI5", "F/KI6", "G/KI7")):
+        rows.append([lab] + [f"{0x47 + 8 * i - j:02X}H" for j in range(4)])
+
+    def draw(d):
+        _register_map(d.new_page(), 80)
+        p = d.new_page()
+        p.insert_text((60, 60), "Key scan codes read back by the read-key command:", fontsize=9)
+        _ruled(p, 60, 80, [70, 60, 60, 60, 60], rows)
+
+    assert _save(tmp_path, draw) == {(n, int(a, 16)) for a, n in MAP}
