@@ -32,7 +32,9 @@ _PY_CONST = re.compile(r"^([ \t]*)([A-Za-z_]\w*)[ \t]*(?::[ \t]*[\w.\[\]]+[ \t]*
 _PY_DESCRIPTOR = re.compile(r"""\b[A-Za-z_][\w.]*\(\s*(?:name\s*=\s*)?(['"])([A-Za-z_]\w*)\1\s*,\s*"""
                             r"""(?:(?:address|addr|reg|register|offset)\s*=\s*)?(0[xX][0-9a-fA-F]+|0[bB][01]+|\d+)\b""")
 _PY_CLASS = re.compile(r"^([ \t]*)class[ \t]+([A-Za-z_]\w*)")
-_RS_CONST = re.compile(r"^\s*(?:pub(?:\([\w ]+\))?\s+)?(?:const|static)\s+([A-Za-z_]\w*)\s*:\s*[\w:<>]+\s*=\s*([^;]+);")
+# the type may be a raw pointer (``const ADDRESS: *mut u8 = 0x25 as *mut u8;``: a memory-mapped register)
+_RS_CONST = re.compile(r"^\s*(?:pub(?:\([\w ]+\))?\s+)?(?:const|static)\s+([A-Za-z_]\w*)\s*:\s*(?:\*\s*(?:mut|const)\s+)?"
+                       r"[\w:<>]+\s*=\s*([^;]+);")
 _CS_CONST = re.compile(r"^\s*(?:(?:public|private|internal|protected|static|readonly|new)\s+)*const\s+\w+\s+"
                        r"([A-Za-z_]\w*)\s*=\s*([^;]+);")
 _ENUM_HEAD = re.compile(r"^\s*(?:(?:pub(?:\([\w ]+\))?|public|private|internal|protected)\s+)*enum\s+([A-Za-z_]\w*)")
@@ -104,7 +106,7 @@ def _c_like(text: str, lang: str) -> str:
         if m:
             t = m.group(1)
     if lang == "rust":
-        t = re.sub(r"\bas\s+\w+", "", t)
+        t = re.sub(r"\bas\s+(?:\*\s*(?:mut|const)\s+)?\w+", "", t)
     if lang == "csharp":
         t = re.sub(r"\((?:byte|ushort|uint|int|short|sbyte)\)", "", t)
     t = _RS_SUFFIX.sub(lambda m: m.group(1), t)

@@ -266,6 +266,14 @@ def prune(datasheet: Datasheet, files: Sequence[CodeFile], texts: Mapping[str, s
     selected: set[str] = set()
     if part_score:
         seeds = set(part_score)
+        # a file named for exactly our part outranks the files beside it named for a shorter
+        # spelling of it (``atmega328p.rs`` beside ``atmega328.rs``, ``l3gd20h.c`` beside
+        # ``l3gd20.c``): those are the family's sibling part, not ours
+        full = {v for v, w in variants.items() if w >= 1.0}
+        exact_dirs = {folder_of(p) for p in seeds if _part_words(p) & full}
+        if exact_dirs:
+            seeds = {p for p in seeds if folder_of(p) not in exact_dirs or _part_words(p) & full
+                     or not (_part_words(p) & set(variants))}
         selected |= seeds
         # siblings of a seed that share its part-like file-name word (bmp280-regmap.c beside
         # bmp280-core.c): driver files that never spell the part number themselves

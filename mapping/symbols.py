@@ -36,6 +36,9 @@ _HEX = re.compile(r"\b0[xX][0-9a-fA-F]+\b|\b[0-9A-F]+h\b")
 _DECIMAL = re.compile(r"^\(?\s*[1-9][0-9]*[uUlL]*\s*\)?$")
 BIT_WORDS = frozenset({"mask", "msk", "shift", "pos", "bit", "bits", "sft", "shf", "offs", "lsb", "msb", "fld",
                        "field"})
+# a name carrying one of these words gives a quantity (a length, a count), not an address — unless
+# the register's own name carries one too (``FIFO_LENGTH``, ``FIFO_COUNTH``)
+QUANTITY_WORDS = frozenset({"len", "length", "size", "sz", "count", "cnt", "num", "nb", "nbytes", "bytes"})
 
 
 def parse_int(value: str | None) -> int | None:
@@ -80,6 +83,10 @@ def _salient_tokens(name: str, frequent: set[str], part_toks: frozenset[str]) ->
     while j > 0 and toks[j - 1] in frequent and toks[j - 1] not in GENERIC and not is_part_token(toks[j - 1]) \
             and toks[j - 1] not in part_toks and sum(1 for t in toks[:j - 1] if t in frequent) >= 2:
         j -= 1
+    # a digit-led word the file does not repeat (``0RH`` in ``..._REG_0RH_CAL_X_H``) is the
+    # register's own word, not a part number of the prefix
+    j = next((k for k in range(j) if toks[k][:1].isdigit() and not toks[k].isdigit() and toks[k] not in frequent
+              and toks[k] not in part_toks), j)
     prefix = "_".join(toks[:j])
     # a part number split in two by the identifier splitter (``ds`` ``1307``) goes as a whole
     # (or a chip family with an ``x`` wildcard: ``bmex`` ``80``)
@@ -326,18 +333,33 @@ def encoded_members(infos: Sequence[SymInfo], regs: Sequence[Register],
     out: list[SymInfo] = []
     for fam, members in fams.items():
         triples = sorted({(a, si.sym.int_value, sp) for si in members for a, sp in by_key.get("".join(si.salient), ())})
-        if len({(a, v) for a, v, _ in triples}) < MIN_FIT or sum(1 for a, v, _ in triples if a == v) * 2 >= len(triples):
+        if len({(a, v) for a, v, _ in triples}) < MIN_FIT:
             continue
+        # mostly plain addresses: a transform may still hold for the others (a map whose I/O registers
+        # are printed in I/O space, value = addr + 0x20, and its extended ones in data space, value =
+        # addr), fitted on them alone when MIN_FIT of them agree; the plain ones link as they are
+        rest = [t for t in triples if t[0] != t[1]]
+        mostly_plain = len(rest) * 2 <= len(triples)
+        if mostly_plain and len({(a, v) for a, v, _ in rest}) < MIN_FIT:
+            continue
+        direct: set[int] = set()
         # (a) value = k·addr + b, per register space, else over the family
         linear: list[tuple[int, int, frozenset | None, int]] = []
-        for sp in sorted({sp for _, _, sp in triples}, key=str):
-            f = _linear_fit([(a, v) for a, v, s2 in triples if s2 == sp])
-            if f:
-                linear.append((f[0], f[1], frozenset({sp}), f[2]))
-        if not linear:
-            f = _linear_fit([(a, v) for a, v, _ in triples])
+        if not mostly_plain:
+            for sp in sorted({sp for _, _, sp in triples}, key=str):
+                f = _linear_fit([(a, v) for a, v, s2 in triples if s2 == sp])
+                if f:
+                    linear.append((f[0], f[1], frozenset({sp}), f[2]))
+            if not linear:
+                f = _linear_fit([(a, v) for a, v, _ in triples])
+                if f:
+                    linear.append((f[0], f[1], None, f[2]))
+        if not linear and len({(a, v) for a, v, _ in rest}) >= MIN_FIT:
+            f = _linear_fit([(a, v) for a, v, _ in rest])
             if f:
                 linear.append((f[0], f[1], None, f[2]))
+                direct = {id(si) for si in members
+                          if any(a == si.sym.int_value for a, _ in by_key.get("".join(si.salient), ()))}
         # (b) flag bits above the address: the low bits are the address, the high part a space
         width = max(a for a, _, _ in triples).bit_length()
         high: dict[int, set] = defaultdict(set)
@@ -348,7 +370,7 @@ def encoded_members(infos: Sequence[SymInfo], regs: Sequence[Register],
                 if v & mask == a and v >= 0:
                     high[v >> width].add(sp)
                     or_fit += 1
-        if or_fit < MIN_FIT or or_fit < 0.6 * len(triples) or list(high) == [0]:
+        if mostly_plain or or_fit < MIN_FIT or or_fit < 0.6 * len(triples) or list(high) == [0]:
             or_fit = 0
         if or_fit > sum(f[3] for f in linear):
             for si in members:
@@ -359,6 +381,8 @@ def encoded_members(infos: Sequence[SymInfo], regs: Sequence[Register],
             continue
         for k, b, spaces, _ in linear:
             for si in members:
+                if id(si) in direct:
+                    continue
                 d, rem = divmod(si.sym.int_value - b, k)
                 if rem == 0 and d >= 0:
                     out.append(SymInfo(si.file, replace(si.sym, int_value=d, role=None), si.salient, si.weights,
@@ -506,6 +530,7 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
     address_only: list[_Cand] = []
     for i, r in enumerate(regs):
         rjoin = "".join(reg_toks[i])
+        reg_counts = any(q in "".join(alt) for alt in reg_alts[i] for q in QUANTITY_WORDS)  # also glued: FIFO_COUNTH
         for value, ev in register_addresses(r, bases):
             if ev == "offset":
                 # an offset inside the peripheral: overlay-struct fields, and offset macros
@@ -521,6 +546,9 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
                     continue  # a bit position or mask, or a peripheral's base: not one register
                 if si.spaces is not None and r.peripheral not in si.spaces:
                     continue  # a decoded member addresses its own bank or block only
+                if not reg_counts and si.sym.kind != "field" and any(
+                        t in QUANTITY_WORDS for t in split_identifier(si.sym.name)):
+                    continue  # ``…_LEN_P_AND_T_HEADER_DATA 7``: a byte count beside a DATA register
                 if si.sym.kind == "field":
                     if ev != "offset" and r.address_kind != "offset" and i not in named_periph:
                         continue
@@ -715,6 +743,8 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
         for c in chosen[n:]:
             chosen_at[(c.info.file, c.info.sym.start_line, c.info.sym.name)] = parse_int(regs[c.reg_idx].address)
 
+    take(_unordered_block_fill(address_only, {f: m for f, m in order.items() if marker.get(f)}, position, fam_links,
+                               chosen_at, taken_rf, decimal_fam))
     take(_descriptor_fill(infos, regs, chosen))
 
     links = []
@@ -727,6 +757,56 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
                           section_id=r.section_id))
     links.sort(key=lambda lk: (lk.peripheral or "", parse_int(lk.address) or 0, lk.register, lk.file, lk.line))
     return links
+
+
+MIN_BLOCK = 3  # consecutive definitions an unordered register block needs
+
+
+def _unordered_block_fill(address_only: Sequence[_Cand], order: Mapping[str, list[SymInfo]],
+                          position: Mapping[tuple[str, int, str], tuple[str, int]], fam_links: Mapping[str, int],
+                          chosen_at: Mapping[tuple[str, int, str], int | None], taken_rf: set[tuple[int, str]],
+                          decimal_fam: set[str]) -> list[_Cand]:
+    """A block of at least ``MIN_BLOCK`` consecutive definitions of a linked family that marks its
+    registers with a generic word (``REG``, ``ADDR``: ``order`` holds only the members carrying it)
+    whose values are all addresses of registers linked nowhere yet,
+    each a different one, in any order: registers named by their role rather than by the
+    datasheet (calibration bytes ``..._0RH_CAL_Y_H 0x30``, ``..._0RH_CAL_X_H 0x36``). No member may
+    be named as a bit value (``MASK``, ``SHIFT`` …), and a block of single-bit values (0x01, 0x02,
+    0x04 …) is taken for bits."""
+    by_member: dict[tuple[str, int], list[_Cand]] = defaultdict(list)
+    for c in address_only:
+        pos = position.get((c.info.file, c.info.sym.start_line, c.info.sym.name))
+        if pos is not None and fam_links.get(pos[0], 0) >= FAMILY_MIN_LINKS and c.info.sym.kind != "field":
+            by_member[pos].append(c)
+    linked = {i for i, _ in taken_rf}
+    out: list[_Cand] = []
+    for fam, members in order.items():
+        k = 0
+        while k < len(members):
+            j = k
+            while j < len(members) and (fam, j) in by_member and \
+                    (members[j].file, members[j].sym.start_line, members[j].sym.name) not in chosen_at:
+                j += 1
+            block = members[k:j]
+            k = max(j, k + 1)
+            if len(block) < MIN_BLOCK:
+                continue
+            picks = []
+            for m in block:
+                cands = [c for c in by_member[position[(m.file, m.sym.start_line, m.sym.name)]]
+                         if c.reg_idx not in linked]
+                if len({c.reg_idx for c in cands}) != 1 or BIT_WORDS & set(split_identifier(m.sym.name)) \
+                        or (_DECIMAL.match(m.sym.value or "") and fam not in decimal_fam):
+                    break  # (a decimal constant is a count or a delay, outside a decimal register block)
+                picks.append(cands[0])
+            else:
+                values = [c.info.sym.int_value or 0 for c in picks]
+                if len({c.reg_idx for c in picks}) == len(picks) and not all(v & (v - 1) == 0 for v in values):
+                    for c in picks:
+                        c.evidence = [c.evidence[0], "family-block"]
+                        c.score = round(0.45 + 0.02 * min(fam_links[fam], 5), 4)
+                    out.extend(picks)
+    return out
 
 
 def _descriptor_fill(infos: Sequence[SymInfo], regs: Sequence[Register], chosen: Sequence[_Cand]) -> list[_Cand]:
