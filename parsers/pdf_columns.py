@@ -29,7 +29,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from firmcorpus.parsers.pdf_grid import FIELD_HEAD, VALUE_WORD, AddrCell, addr_value, column_base, parse_addr_cell
+from firmcorpus.parsers.pdf_grid import (
+    FIELD_HEAD,
+    VALUE_WORD,
+    AddrCell,
+    addr_value,
+    column_base,
+    field_headed,
+    parse_addr_cell,
+)
 from firmcorpus.parsers.pdf_layout import Label, Line, field_row_cells, line_labels
 
 _CAPTION = re.compile(r"^(table|figure|fig\.)\s*[\dA-Z]", re.I)
@@ -192,8 +200,9 @@ def unruled_tables(lines: list[Line], page_w: float, page_h: float) -> list[Unru
             j = first - 1
             while j >= 0 and lines[top].top - lines[j].bottom <= pitch + 4 and not _breaker(lines[j], page_w, cx0):
                 cell = [c for c in _cells(lines[j]) if _overlaps(c, cx0, cx1)]
-                if cell and not any(re.search(r"\d", c.text) and len(c.text) <= 12 for c in cell):
-                    break  # a header word over the address column
+                if cell and (not any(re.search(r"\d", c.text) and len(c.text) <= 12 for c in cell)
+                             or any(FIELD_HEAD.match(c.text) for c in cell)):
+                    break  # a header word over the address column (a bit field's name: "fh_mode<3:0>")
                 if cell:
                     top = j
                 j -= 1
@@ -414,7 +423,7 @@ def read_unruled(t: UnruledTable) -> UnruledResult:
     if re.search(r"(?<![\w.])(?:0x[0-9a-f]{1,4}|[0-9a-f]{1,4}h)(?![\w.])", head[ak], re.I):
         res.rejected = "the code column holds values of one register (its header names the register)"
         return res
-    if FIELD_HEAD.match(head[ak].strip()):
+    if field_headed(head, ak):
         res.rejected = "the code column is headed by a bit-field name (the values of that field)"
         return res
     if any(VALUE_WORD.match(first[i][ak].strip()) for i in range(len(t.rows))):

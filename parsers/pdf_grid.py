@@ -44,7 +44,24 @@ from dataclasses import dataclass, field
 from firmcorpus.parsers.pdf_layout import Line, Word, clean_text, field_row_cells, group_lines
 
 # a code column whose header is a bit-field identifier ("acc_odr") lists that field's values
-FIELD_HEAD = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$")
+# (with or without its bit range: "fh_mode<3:0>"); a lone lower-case word as the only header
+# cell of a table ("cmd") is one too
+FIELD_HEAD = re.compile(r"^[a-z][a-z0-9]*(?:(?:_[a-z0-9]+)+(?:\s*[<\[]\d+(?::\d+)?[>\]])?|_?\s*[<\[]\d+(?::\d+)?[>\]])$")
+LONE_FIELD_HEAD = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+_ADDR_PART = {"addr", "address", "adr", "offset", "ofs", "reg", "register", "index", "idx", "ptr", "pointer"}
+
+
+def field_headed(heads: list[str], k: int) -> bool:
+    """The code column ``k`` is headed by the name of a bit field: its values are listed.
+    Address words as parts of the identifier ("reg_addr") keep it an address header."""
+    h = heads[k].strip()
+    if _ADDR_PART & set(re.split(r"[_<\[\s]", h)):
+        return False
+    return bool(FIELD_HEAD.match(h) or (LONE_FIELD_HEAD.match(h) and not any(x.strip() for i, x in enumerate(heads)
+                                                                             if i != k)))
+
 # a cell of the code column that is a truth value or a switch state: the column holds values
 # of properties ("Reflect input | False", "Polynomial | 0x31"), not addresses
 VALUE_WORD = re.compile(r"^(?:true|false|yes|no|on|off|enabled?|disabled?)$", re.I)
@@ -595,7 +612,7 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
             continue
         regs += _rows(bands, k2, n2, base2, _open_below(g, xs, n2))
     t = GridTable(bbox, [], addr_header=header_of[best_addr], name_header=header_of[name_col])
-    if FIELD_HEAD.match(header_of[best_addr].strip()):
+    if field_headed(header_of, best_addr):
         t.rejected = "the code column is headed by a bit-field name (the values of that field)"
         return t
     if any(VALUE_WORD.match(txt.strip()) for _i, _c, txt in col_cells[best_addr]):

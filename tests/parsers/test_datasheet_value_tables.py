@@ -97,3 +97,36 @@ def test_two_dimensional_code_table_is_not_a_register_list(tmp_path):
         _ruled(p, 60, 80, [70, 60, 60, 60, 60], rows)
 
     assert _save(tmp_path, draw) == {(n, int(a, 16)) for a, n in MAP}
+
+
+def test_commands_of_one_register_under_a_lone_field_header(tmp_path):
+    """The values written to a command register, listed under the field's own lower-case name
+    as the table's only header cell."""
+    rows = [["cmd", "", ""], ["0xa0", "nvm_prog", "Writes the NVM backed registers into NVM"],
+            ["0xb0", "fifo_flush", "Clears all data in the FIFO"], ["0xb6", "softreset", "Triggers a reset"]]
+
+    def draw(d):
+        _register_map(d.new_page(), 80)
+        p = d.new_page()
+        p.insert_text((60, 60), "cmd: available commands (the register always reads as 0x00):", fontsize=9)
+        _ruled(p, 60, 80, [60, 90, 220], rows)
+
+    assert _save(tmp_path, draw) == {(n, int(a, 16)) for a, n in MAP}
+
+
+def test_unruled_value_list_under_a_field_name_with_its_bit_range(tmp_path):
+    rows = [("0x0", "Skip Frame"), ("0x1", "Sensortime Frame"), ("0x2", "Fifo_Input_Config Frame"), ("0x3", "Reserved"),
+            ("0x4", "Sample Drop Frame"), ("0x5 - 0x7", "Reserved")]
+
+    def draw(d):
+        _register_map(d.new_page(), 80)
+        p = d.new_page()
+        p.insert_text((60, 60), "Control frames are defined through the fh_parm field, as shown below; a skip frame", fontsize=9)
+        p.insert_text((60, 72), "indicates the number of frames skipped after an overrun.", fontsize=9)
+        p.insert_text((60, 100), "fh_mode<3:0>", fontsize=9)
+        p.insert_text((200, 100), "Definition", fontsize=9)
+        for i, (a, n) in enumerate(rows):
+            p.insert_text((60, 116 + 16 * i), a, fontsize=9)
+            p.insert_text((200, 116 + 16 * i), n, fontsize=9)
+
+    assert _save(tmp_path, draw) == {(n, int(a, 16)) for a, n in MAP}
