@@ -757,6 +757,10 @@ def _grid_registers(page, pno: int, words, word_regs: list[RawRegister], ds: Dat
         if drawn is not None and not (t.rejected or "").startswith(("empty", "no address column")):
             drawn.append((g.y0, g.y1))  # a drawn table the grid reader judged (read or rejected)
         tid = f"p{pno}.t{n}"
+        if t.continued and gctx.table_id and not gctx.table_id.startswith(f"p{pno}."):
+            tid = gctx.table_id  # one table over two pages: rows of a paged map may reuse addresses
+        elif t.registers and not t.rejected:
+            gctx.table_id = tid
         if t.rejected:
             if t.rejected not in ("empty",) and t.addr_header:
                 ds.warnings.append(f"page {pno} table {n}: not read as a register map ({t.rejected})")
@@ -885,8 +889,9 @@ def _finalise(raw: list[RawRegister], ds: Datasheet) -> list[Register]:
             if r.source == "block" and m.source == "table":
                 target = k  # a detail block describes the summary row at its address
                 break
-            if m.page != r.page and _compatible(m.name, r.name):
-                target = k  # a later table (programming example, field table) names it again
+            if m.page != r.page and _compatible(m.name, r.name) and not (m.table and m.table == r.table):
+                target = k  # a later table (programming example, field table) names it again (one
+                # table continued over pages is a paged map: its rows are distinct registers)
                 break
         if target is not None:
             _merge_into(merged[target], r)

@@ -244,6 +244,7 @@ _TOK_0X = re.compile(r"^0x([0-9a-f]{1,8})$", re.I)
 _TOK_H = re.compile(r"^([0-9a-f]{1,8})h$", re.I)
 _TOK_BIN = re.compile(r"^([01]{4}(?:[ _]?[01]{4}){0,3})\s*b?$", re.I)
 _TOK_BARE = re.compile(r"^[0-9a-f]{1,4}$", re.I)
+_DEV_DOT = re.compile(r"^[A-Za-z]{2,5}\s*\d{1,2}\.(\d{1,3})$")
 
 
 @dataclass
@@ -271,6 +272,11 @@ def parse_addr_cell(cell: str) -> AddrCell | None:
         s = s[1:-1].strip()
         if not re.fullmatch(r"\S+", s):
             return None  # "(0 - 7)": a bit or clock range under a header, not an address
+    # a register of a named sub-device, "MMD 3.20": device 3, register 20 (the register
+    # number in the column's base; the device names a block that reuses register numbers)
+    m = _DEV_DOT.match(s)
+    if m:
+        return AddrCell("bare", m.group(1))
     # binary with separators first ("0000 0110b", "1001_1111")
     m = _TOK_BIN.match(s)
     if m and (len(m.group(1).replace(" ", "").replace("_", "")) >= 8 or s.lower().endswith("b")):
@@ -362,6 +368,7 @@ class GridTable:
     addr_header: str = ""
     name_header: str = ""
     rejected: str | None = None  # why the table is not a register map
+    continued: bool = False  # read with the column roles of the previous page's table
 
 
 _IDENT = re.compile(r"^[A-Za-z][\w.\-/\[\]<>:]*$")
@@ -410,6 +417,7 @@ class GridContext:
     base: str = "hex"
     conf: float = 0.0
     page: int = 0
+    table_id: str | None = None  # the caller's id of that table (a continuation keeps it)
 
 
 def _norm_head(h: str) -> str:
@@ -537,7 +545,8 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
         for r in regs:
             r.confidence = round(ctx.conf * 0.95, 3)
         ctx.page = page
-        return GridTable(bbox, regs, addr_header=header_of[ctx.addr_col], name_header=header_of[ctx.name_col])
+        return GridTable(bbox, regs, addr_header=header_of[ctx.addr_col], name_header=header_of[ctx.name_col],
+                         continued=True)
     if not scores:
         return GridTable(bbox, [], rejected="no address column (cells that parse, unique, mostly increasing)")
     scores.sort(reverse=True)
