@@ -242,6 +242,8 @@ _FOOT = re.compile(r"\s*(?:\(\d\)|\[\d\]|\*+|\d\))$")
 _BITSUFFIX = re.compile(r"\s*\[\d{1,2}(?::\d{1,2})?\]$")
 _TOK_0X = re.compile(r"^0x([0-9a-f]{1,8})$", re.I)
 _TOK_H = re.compile(r"^([0-9a-f]{1,8})h$", re.I)
+# one nibble of a byte address in a display-memory map: "68HL" (low four bits), "68HU" (upper)
+_TOK_NIBBLE = re.compile(r"^([0-9A-F]{2})H[LU]$")
 _TOK_BIN = re.compile(r"^([01]{4}(?:[ _]?[01]{4}){0,3})\s*b?$", re.I)
 _TOK_BARE = re.compile(r"^[0-9a-f]{1,4}$", re.I)
 _DEV_DOT = re.compile(r"^[A-Za-z]{2,5}\s*\d{1,2}\.(\d{1,3})$")
@@ -277,6 +279,9 @@ def parse_addr_cell(cell: str) -> AddrCell | None:
     m = _DEV_DOT.match(s)
     if m:
         return AddrCell("bare", m.group(1))
+    m = _TOK_NIBBLE.match(s)
+    if m:
+        return AddrCell("h", m.group(1))
     # binary with separators first ("0000 0110b", "1001_1111")
     m = _TOK_BIN.match(s)
     if m and (len(m.group(1).replace(" ", "").replace("_", "")) >= 8 or s.lower().endswith("b")):
