@@ -210,7 +210,7 @@ def dedup_stages(input_folder: str, work_dir: str, output_folder: str, config: D
         stages.append(Stage("minhash_cluster", [CodeMinhashCluster(bucket_dir, cluster_dir, sig_dir, mh, catalog_dir)], 1))
         final.append(CodeMinhashFilter(cluster_dir, sig_dir, exclusion_writer=parquet_writer(str(excluded / "near"))))
     final.append(parquet_writer(output_folder))
-    stages.append(Stage("filter_write", final, tasks))
+    stages.append(Stage("filter_write", final, tasks, tasks_per_worker=LIGHT_TASKS_PER_WORKER))
     return stages
 
 
