@@ -19,6 +19,7 @@ from firmcorpus.parsers.models import CodeFile, Datasheet
 from . import validate
 from .files import BM25, STOPWORDS, file_tokens, query_tokens, symbol_usage
 from .models import STATUSES, FileScore, FolderInfo, MappingResult, SectionStatus, SymbolRef
+from .ranges import expand_ranges, folded_byte_halves, rows_of_members
 from .repo import SECONDARY_ROLES, folder_of, folder_role, part_numbers, prune
 from .symbols import link_fields, link_registers
 
@@ -107,11 +108,15 @@ def map_pair(datasheet: Datasheet, files: Sequence[CodeFile], texts: Mapping[str
     t0 = time.perf_counter()
     texts = texts or {}
     parts = list(options.get("parts") or part_numbers(datasheet))
+    # a row named by a numbered range (``calib25...calib00``) stands for its members
+    expanded, members = expand_ranges(datasheet)
     code_files = [f for f in files if "binary" not in f.flags]
     cands, profiles, part_score = prune(datasheet, code_files, texts, parts, options.get("max_folders", 12))
     t_prune = time.perf_counter()
 
-    links = secondary_copies_dropped(link_registers(datasheet, cands, parts, code_files))
+    links = folded_byte_halves(secondary_copies_dropped(
+        link_registers(expanded, cands, parts, code_files, frozenset(members))), members)
+    links = rows_of_members(links, members)
     field_links = link_fields(datasheet, cands, links, parts)
     t_link = time.perf_counter()
 

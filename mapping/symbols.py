@@ -487,9 +487,11 @@ class _Cand:
 
 
 def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Iterable[str] = (),
-                   others: Sequence[CodeFile] = ()) -> list[Link]:
+                   others: Sequence[CodeFile] = (),
+                   range_members: frozenset[tuple[str | None, str]] = frozenset()) -> list[Link]:
     """Register links in the candidate ``files``; ``others`` (the rest of the repository) only lend
-    helper macros (``symbol_infos``)."""
+    helper macros (``symbol_infos``); ``range_members``: (peripheral, name) of the registers a
+    range row was expanded into (``mapping.ranges``)."""
     part_toks = frozenset(t for p in parts for t in (p, *split_identifier(p)))
     infos = symbol_infos(files, part_toks, others)
     by_value: dict[int, list[SymInfo]] = defaultdict(list)
@@ -745,6 +747,8 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
 
     take(_unordered_block_fill(address_only, {f: m for f, m in order.items() if marker.get(f)}, position, fam_links,
                                chosen_at, taken_rf, decimal_fam))
+    take(_range_fill(address_only, infos, fam_links, chosen_at, taken_rf,
+                     {i for i, r in enumerate(regs) if (r.peripheral, r.name) in range_members}))
     take(_descriptor_fill(infos, regs, chosen))
 
     links = []
@@ -806,6 +810,55 @@ def _unordered_block_fill(address_only: Sequence[_Cand], order: Mapping[str, lis
                         c.evidence = [c.evidence[0], "family-block"]
                         c.score = round(0.45 + 0.02 * min(fam_links[fam], 5), 4)
                     out.extend(picks)
+    return out
+
+
+def _range_fill(address_only: Sequence[_Cand], infos: Sequence[SymInfo], fam_links: Mapping[str, int],
+                chosen_at: Mapping[tuple[str, int, str], int | None], taken_rf: set[tuple[int, str]],
+                in_range: set[int]) -> list[_Cand]:
+    """A run of at least ``MIN_BLOCK`` consecutive definitions of a linked family whose values rise
+    in line order by one or two (bytes, or words of two bytes) and are each the address of a different
+    member of an expanded range row (``calib25...calib00``), none linked yet: code that names the
+    block's bytes or words by their meaning (``DIG_T1 0x88``, ``DIG_T2 0x8A``; ``..._T1_LSB``,
+    ``..._T1_MSB``: byte-select words are no bit-position words in such a run). The family is a
+    linked one, or the run's container is named for registers (an enum ``Register``)."""
+    if not in_range:
+        return []
+    order: dict[str, list[SymInfo]] = defaultdict(list)
+    for si in infos:
+        if si.sym.kind != "field" and si.instance is None:
+            order[si.family].append(si)
+    position: dict[tuple[str, int, str], tuple[str, int]] = {}
+    for fam, members in order.items():
+        members.sort(key=lambda si: (si.sym.start_line, si.sym.name))
+        for k, si in enumerate(members):
+            position[(si.file, si.sym.start_line, si.sym.name)] = (fam, k)
+    by_member: dict[tuple[str, int], list[_Cand]] = defaultdict(list)
+    for c in address_only:
+        pos = position.get((c.info.file, c.info.sym.start_line, c.info.sym.name))
+        if pos is not None and c.info.sym.kind != "field" and (
+                fam_links.get(pos[0], 0) >= FAMILY_MIN_LINKS or register_container(c.info.sym)):
+            by_member[pos].append(c)
+    linked = {i for i, _ in taken_rf}
+    out: list[_Cand] = []
+    for fam, members in order.items():
+        run: list[_Cand] = []
+        for k in range(len(members) + 1):
+            m = members[k] if k < len(members) else None
+            pick = None
+            if m is not None and (m.file, m.sym.start_line, m.sym.name) not in chosen_at:
+                cands = [c for c in by_member.get((fam, k), []) if c.reg_idx not in linked]
+                if len({c.reg_idx for c in cands}) == 1 and cands[0].reg_idx in in_range:
+                    pick = cands[0]
+            if pick is not None and (not run or 0 < (pick.info.sym.int_value or 0) - (run[-1].info.sym.int_value or 0) <= 2):
+                run.append(pick)
+                continue
+            if len(run) >= MIN_BLOCK and len({c.reg_idx for c in run}) == len(run):
+                for c in run:
+                    c.evidence = [c.evidence[0], "range-block"]
+                    c.score = round(0.45 + 0.02 * min(fam_links[fam], 5), 4)
+                out.extend(run)
+            run = [pick] if pick is not None else []
     return out
 
 
