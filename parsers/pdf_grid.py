@@ -438,6 +438,16 @@ def _same_walls(a: list[float], b: list[float]) -> bool:
     return all(abs(x - y) <= tol for x, y in zip(a, b))
 
 
+def _same_frame(a: list[float], b: list[float], addr_col: int) -> bool:
+    """The same drawn frame and address column, inner walls within 25 points: a few rows at
+    the top of the next page place their whitespace walls by their own (shorter) cells."""
+    if len(a) != len(b) or len(a) < 4:
+        return False
+    k = addr_col
+    return all(abs(a[i] - b[i]) <= 3.0 for i in (0, len(a) - 1, k, k + 1)) \
+        and all(abs(x - y) <= 25.0 for x, y in zip(a, b))
+
+
 def _mostly_parse(cells: list[tuple[int, AddrCell | None, str]]) -> bool:
     """At least half of a column's cells (filler and parameter-byte cells aside) are addresses."""
     real = [c for _i, c, t in cells if not _NOT_NAME.match(t) and not _PARAM_CELL.match(t)]
@@ -543,7 +553,8 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
         ordered = mono >= 0.6 or (uniq >= 0.9 and (marked >= 0.8 or _ADDR_HEAD.search(head) is not None))
         if rate >= 0.6 and uniq >= 0.75 and ordered:
             scores.append((s, -k, k, base, paged))
-    if ctx is not None and ctx.xs is not None and page - ctx.page <= 1 and _same_walls(ctx.xs, xs) \
+    if ctx is not None and ctx.xs is not None and page - ctx.page <= 1 \
+            and (_same_walls(ctx.xs, xs) or page > ctx.page and _same_frame(ctx.xs, xs, ctx.addr_col)) \
             and _mostly_parse(col_cells[ctx.addr_col]):
         # the table goes on from the previous page: keep its column roles
         regs = _rows(bands, ctx.addr_col, ctx.name_col, ctx.base, _open_below(g, xs, ctx.name_col))
