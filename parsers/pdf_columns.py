@@ -408,7 +408,9 @@ def read_unruled(t: UnruledTable) -> UnruledResult:
             continue
         ts = [whole[i][k] for i, _c in parsed if whole[i][k] and not _NOT_NAME.match(whole[i][k])]
         letters = [x for x in ts if re.search(r"[A-Za-z]{2}", x)]
-        if len(letters) < max(2, 0.6 * len(parsed)):
+        # reserved rows ("-", "Reserved") count for no column
+        n_res = sum(1 for i, _c in parsed if whole[i][k] and _NOT_NAME.match(whole[i][k]))
+        if len(letters) < max(2, 0.6 * (len(parsed) - n_res)):
             continue
         ident = sum(1 for x in letters if _IDENT.match(x.split(" (")[0])) / len(letters)
         short = sum(1 for x in letters if len(x.split()) <= 6 and len(x) <= 48) / len(letters)

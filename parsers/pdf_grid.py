@@ -246,6 +246,7 @@ _TOK_H = re.compile(r"^([0-9a-f]{1,8})h$", re.I)
 _TOK_NIBBLE = re.compile(r"^([0-9A-F]{2})H[LU]$")
 _TOK_BIN = re.compile(r"^([01]{4}(?:[ _]?[01]{4}){0,3})\s*b?$", re.I)
 _TOK_BARE = re.compile(r"^[0-9a-f]{1,4}$", re.I)
+_DATE = re.compile(r"^(?:\d{4}[/.\-]\d{1,2}[/.\-]\d{1,2}|\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4})$")
 _DEV_DOT = re.compile(r"^[A-Za-z]{2,5}\s*\d{1,2}\.(\d{1,3})$")
 
 
@@ -274,6 +275,8 @@ def parse_addr_cell(cell: str) -> AddrCell | None:
         s = s[1:-1].strip()
         if not re.fullmatch(r"\S+", s):
             return None  # "(0 - 7)": a bit or clock range under a header, not an address
+    if _DATE.match(s):
+        return None  # a date in a page footer ("2012/08/01"), not a list of three codes
     # a register of a named sub-device, "MMD 3.20": device 3, register 20 (the register
     # number in the column's base; the device names a block that reuses register numbers)
     m = _DEV_DOT.match(s)
