@@ -115,7 +115,7 @@ def map_pair(datasheet: Datasheet, files: Sequence[CodeFile], texts: Mapping[str
     t_prune = time.perf_counter()
 
     links = folded_byte_halves(secondary_copies_dropped(
-        link_registers(expanded, cands, parts, code_files, frozenset(members))), members)
+        link_registers(expanded, cands, parts, code_files, members)), members)
     links = rows_of_members(links, members)
     field_links = link_fields(datasheet, cands, links, parts)
     t_link = time.perf_counter()

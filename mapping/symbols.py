@@ -488,9 +488,9 @@ class _Cand:
 
 def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Iterable[str] = (),
                    others: Sequence[CodeFile] = (),
-                   range_members: frozenset[tuple[str | None, str]] = frozenset()) -> list[Link]:
+                   range_members: Mapping[tuple[str | None, str], str] | None = None) -> list[Link]:
     """Register links in the candidate ``files``; ``others`` (the rest of the repository) only lend
-    helper macros (``symbol_infos``); ``range_members``: (peripheral, name) of the registers a
+    helper macros (``symbol_infos``); ``range_members``: (peripheral, name) → row name of the registers a
     range row was expanded into (``mapping.ranges``)."""
     part_toks = frozenset(t for p in parts for t in (p, *split_identifier(p)))
     infos = symbol_infos(files, part_toks, others)
@@ -675,15 +675,23 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
         for k, si in enumerate(members):
             position[(si.file, si.sym.start_line, si.sym.name)] = (fam, k)
 
+    # values that are some register's address: a definition valued at none of them (a page-select
+    # alias ``MEM_PAGE_ADDR 0xf3`` in a block of 0x7x registers) does not break a run of registers
+    reg_values = {v for v in (parse_int(r.address) for r in regs) if v is not None}
+
     def in_register_run(c: _Cand) -> bool:
         """The candidate's value lies between its neighbours', a linked member is within two
         definitions, and the values from it to the candidate increase in line order by at most
-        ``RUN_GAP`` a step (a register block, not bit values)."""
+        ``RUN_GAP`` a step (a register block, not bit values). Neighbours valued at no register's
+        address are passed over."""
         pos = position.get((c.info.file, c.info.sym.start_line, c.info.sym.name))
         if pos is None:
             return False  # not a member of its family's register block
         fam, k = pos
-        members = order[fam]
+        members = [m for j, m in enumerate(order[fam]) if j == k or m.sym.int_value in reg_values
+                   or chosen_at.get((m.file, m.sym.start_line, m.sym.name)) is not None]
+        me = (c.info.file, c.info.sym.start_line, c.info.sym.name)
+        k = next(j for j, m in enumerate(members) if (m.file, m.sym.start_line, m.sym.name) == me)
         v = c.info.sym.int_value or 0
         if v >= MMIO_MIN:
             return True  # a memory-mapped address is no bit value or count: no run needed
@@ -747,8 +755,11 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
 
     take(_unordered_block_fill(address_only, {f: m for f, m in order.items() if marker.get(f)}, position, fam_links,
                                chosen_at, taken_rf, decimal_fam))
-    take(_range_fill(address_only, infos, fam_links, chosen_at, taken_rf,
-                     {i for i, r in enumerate(regs) if (r.peripheral, r.name) in range_members}))
+    in_range = {i for i, r in enumerate(regs) if (r.peripheral, r.name) in (range_members or {})}
+    first: dict[str, int] = {}  # each range row's member at its lowest address
+    for i in sorted(in_range, key=lambda i: parse_int(regs[i].address) or 0, reverse=True):
+        first[range_members[(regs[i].peripheral, regs[i].name)]] = i
+    take(_range_fill(address_only, infos, fam_links, chosen_at, taken_rf, in_range, set(first.values()), marker))
     take(_descriptor_fill(infos, regs, chosen))
 
     links = []
@@ -815,13 +826,17 @@ def _unordered_block_fill(address_only: Sequence[_Cand], order: Mapping[str, lis
 
 def _range_fill(address_only: Sequence[_Cand], infos: Sequence[SymInfo], fam_links: Mapping[str, int],
                 chosen_at: Mapping[tuple[str, int, str], int | None], taken_rf: set[tuple[int, str]],
-                in_range: set[int]) -> list[_Cand]:
+                in_range: set[int], starts: set[int] = frozenset(),
+                marker: Mapping[str, set[str]] | None = None) -> list[_Cand]:
     """A run of at least ``MIN_BLOCK`` consecutive definitions of a linked family whose values rise
     in line order by one or two (bytes, or words of two bytes) and are each the address of a different
     member of an expanded range row (``calib25...calib00``), none linked yet: code that names the
     block's bytes or words by their meaning (``DIG_T1 0x88``, ``DIG_T2 0x8A``; ``..._T1_LSB``,
     ``..._T1_MSB``: byte-select words are no bit-position words in such a run). The family is a
-    linked one, or the run's container is named for registers (an enum ``Register``)."""
+    linked one, or the run's container is named for registers (an enum ``Register``). A shorter run
+    that starts at a row's lowest member, in a linked family whose register marker it carries, gives
+    its first definition alone: the block's start, from which code reads it in one burst
+    (``_REGISTER_DIG_T1 0x88`` for ``calib25...calib00``)."""
     if not in_range:
         return []
     order: dict[str, list[SymInfo]] = defaultdict(list)
@@ -858,6 +873,11 @@ def _range_fill(address_only: Sequence[_Cand], infos: Sequence[SymInfo], fam_lin
                     c.evidence = [c.evidence[0], "range-block"]
                     c.score = round(0.45 + 0.02 * min(fam_links[fam], 5), 4)
                 out.extend(run)
+            elif run and run[0].reg_idx in starts and fam_links.get(fam, 0) >= FAMILY_MIN_LINKS \
+                    and (marker or {}).get(fam) and marker[fam] <= set(split_identifier(run[0].info.sym.name)):
+                run[0].evidence = [run[0].evidence[0], "range-start"]
+                run[0].score = round(0.45 + 0.02 * min(fam_links[fam], 5), 4)
+                out.append(run[0])
             run = [pick] if pick is not None else []
     return out
 

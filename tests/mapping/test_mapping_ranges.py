@@ -132,3 +132,52 @@ def test_bit_positions_are_no_range_block():
 """
     links = _links("zq_bits.h", text, regs)
     assert not [r for r in links if r.startswith("bits")]
+
+
+def test_a_lone_block_start_links_the_rows_lowest_member():
+    """Code that reads the whole block in one burst names only its start (``_REG_COEF_T1 0x80``,
+    among the family's other register constants): the row's lowest member links to it; a
+    constant of a bit-value family at a member's address does not."""
+    text = '''"""ZQ4711 driver."""
+from micropython import const
+
+_ZQ_CHIP = const(0x58)
+_REG_CHIPID = const(0xD0)
+_REG_COEF_T1 = const(0x80)
+_REG_SOFTRESET = const(0xE0)
+_REG_STATUS = const(0xF3)
+_REG_CTRL_MEAS = const(0xF4)
+_REG_CONFIG = const(0xF5)
+FILTER_X2 = const(0x01)
+FILTER_X4 = const(0x02)
+FILTER_X8 = const(0x03)
+'''
+    links = _links("zq4711.py", text)
+    assert links["cal00"] == ("_REG_COEF_T1", 6)
+    assert not {f"cal0{k}" for k in range(1, 4)} & set(links)
+    assert links["status"] == ("_REG_STATUS", 8)
+
+
+def test_a_constant_valued_at_no_register_does_not_break_a_run():
+    """A register block named by field contents (``CONF_T_P_MODE`` for ctrl_meas) with an alias
+    constant in it whose value is no register of the map (``MEM_PAGE 0xf3``, a page-select view):
+    the alias is passed over, and the member after it is still inside the run."""
+    regs = [("res_heat_0", "0x5a"), ("gas_wait_0", "0x64"), ("heat_ctrl", "0x70"), ("odr_run_gas_nbc", "0x71"),
+            ("os_h", "0x72"), ("status", "0x73"), ("ctrl_meas", "0x74"), ("odr_filt", "0x75"),
+            ("id", "0xd0"), ("reset", "0xe0")]
+    text = '''"""ZQ4711 constants."""
+RES_HEAT0_ADDR = 0x5a
+GAS_WAIT0_ADDR = 0x64
+CONF_HEAT_CTRL_ADDR = 0x70
+CONF_ODR_RUN_GAS_NBC_ADDR = 0x71
+CONF_OS_H_ADDR = 0x72
+CONF_MEM_PAGE_ADDR = 0xf3
+CONF_T_P_MODE_ADDR = 0x74
+CONF_ODR_FILT_ADDR = 0x75
+CHIP_ID_ADDR = 0xd0
+SOFT_RESET_ADDR = 0xe0
+'''
+    links = _links("zq_constants.py", text, regs)
+    assert links["ctrl_meas"] == ("CONF_T_P_MODE_ADDR", 8)
+    assert links["os_h"] == ("CONF_OS_H_ADDR", 6)
+    assert "status" not in links  # 0xf3 is no register here
