@@ -156,6 +156,15 @@ SOURCES: dict[str, Source] = {s.name: s for s in [
         ("barebox/barebox", "dd1d839c2c32a9dfb3fff919bad4570953137ab7", "train", "common"),
         ("mcu-tools/mcuboot", "2d4bacc3c15ebb6f91c28807fe6eb38b4ba98f77", "train", "boot"),
         ("OP-TEE/optee_os", "d5001fe0af66a4c059dc6816a7be08d7fb83ff1a", "train", "core"),
+        ("ROCm/aqlprofile", "b91ccd7bdff6d34b623ad87abd6613446d4fe65d", "train", "src"),
+        ("contiki-ng/contiki-ng", "9f80681d3d2fb1299f089cdcf3c25bfcb228fce8", "train", "os"),
+        ("apache/mynewt-core", "d919ff517d1c2a669d0d22ee1aea6dadd2d04860", "train", "kernel"),
+        ("memfault/memfault-firmware-sdk", "c2ec4352a8cc425b00a3361467a753eb3bf98337", "train", "ports"),
+        ("hello-nrfcloud/firmware", "6091a1bce1c5f93758bc8755fd864f66f0cd00e9", "train", "app"),
+        ("atar-axis/xpadneo", "3acca9f5e211edb601000bb64767b78b2468f787", "train", "hid-xpadneo"),
+        ("Kimplul/hid-tmff2", "66e522e26549afab26d032e900ae9f6576c83b9d", "train", "src"),
+        ("Xilinx/dma_ip_drivers", "8721136e74a66500b02d16cb41922d966139cd46", "train", "XDMA"),
+        ("eclipse-threadx/threadx", "7ad78c40e9702917264a9b722890110fdb909ebc", "train", "common"),
         # held out: never trained on, never used to calibrate
         ("keeper999/EngineControl_Aurix", "90eb779e60f2255751e3c38c9e8d9b4315f128ca", "eval", "01_Get_Src"),
         ("golioth/golioth-firmware-sdk", "1996a1d3b73fe5df39b5780f53f6ed091c1a82db", "eval", "examples"),
@@ -269,7 +278,8 @@ SLICES: list[Slice] = [
     Slice("sdcc-libraries", ("usr/share/sdcc/include/mcs51",), (".h",), "register_defines",
           "8051-family SFR headers shipped with SDCC", cap=100),
     Slice("lwip", ("src",), C_EXT, "general", "lwIP embedded TCP/IP stack",
-          exclude=("src/netif/ppp/polarssl/*",), cap=200),  # that subtree is a PolarSSL crypto copy
+          exclude=("src/netif/ppp/polarssl/*", "src/include/netif/ppp/polarssl/*"),
+          cap=200),  # that subtree (and its headers) is a PolarSSL crypto copy
     Slice("bluez", ("lib", "monitor", "src/shared", "emulator"), C_EXT, "wireless_ble_wifi",
           "BlueZ Bluetooth HCI/L2CAP/ATT/GATT stack and monitor", cap=250),
     Slice("iw", (".",), C_EXT, "wireless_ble_wifi", "iw: nl80211 wireless configuration", cap=60),
@@ -389,6 +399,58 @@ SLICES: list[Slice] = [
     Slice("git:OP-TEE/optee_os", ("core/drivers",), C_EXT, "stm32_hal",
           "ST STM32MP SoC drivers of a secure OS (RCC clocks, BSEC, ETZPC/RIF firewalls, reset, EXTI)",
           name_glob=("stm32*", "clk-stm32*"), exclude=("*crypto*",), cap=40),
+    # AMD GPU packet and register headers beyond the register offset/mask files: the PM4 packet structs (bit-field
+    # unions per ordinal) and SDMA packet headers of amdgpu/amdkfd, and a profiling library's register headers
+    Slice("linux-source-6.1", ("drivers/gpu/drm/amd/amdkfd", "drivers/gpu/drm/amd/amdgpu", "drivers/gpu/drm/amd/include"),
+          (".h",), "amd_gpu_registers", "AMD GPU PM4/SDMA packet layouts, IP structs and interrupt source ids",
+          name_glob=("kfd_pm4_headers*", "kfd_pm4_opcodes.h", "*_sdma_pkt_open.h", "*_structs.h", "mes_*api_def.h",
+                     "soc15_hw_ip.h", "soc15_ih_clientid.h"), cap=40),
+    Slice("linux-source-6.1", ("drivers/gpu/drm/amd/include/ivsrcid",), (".h",), "amd_gpu_registers",
+          "AMD GPU interrupt source ids per IP block", cap=20),
+    Slice("git:ROCm/aqlprofile", ("linux", "src/def"), (".h",), "amd_gpu_registers",
+          "AMD GPU register offsets, masks, enums and PM4 packet definitions of a GPU profiling library", cap=40,
+          max_bytes=4_000_000),
+    # event loops, timers and kernels of non-Zephyr embedded systems: without them every callback/timeout/work-queue
+    # file read as Zephyr
+    Slice("git:contiki-ng/contiki-ng", ("os/sys", "os/lib"), C_EXT, "general",
+          "an IoT OS's processes, event timers, callback timers, lists, ring buffers and memory blocks", cap=80),
+    Slice("git:apache/mynewt-core", ("kernel/os/src", "kernel/os/include/os", "util", "sys/log/full", "sys/config",
+                                     "sys/stats", "sys/shell"), C_EXT, "general",
+          "an RTOS kernel (tasks, event queues, callouts, mutexes, mbufs) and its system libraries",
+          exclude=("*/arch/*", "*selftest*", "*/test/*", "*crypto*", "*tinyusb*", "*mbedtls*"), cap=100),
+    Slice("git:eclipse-threadx/threadx", ("common/src", "common/inc", "utility/rtos_compatibility_layers"), C_EXT,
+          "general", "an RTOS kernel (threads, queues, semaphores, event flags, timers, block pools) and its "
+          "compatibility layers for other RTOS APIs", cap=100),
+    # a boot loader's portable libraries: decompressors, string and formatting helpers (compression code is not
+    # crypto)
+    Slice("git:barebox/barebox", ("lib",), C_EXT, "general",
+          "a boot loader's portable libraries (zlib/xz/zstd/lzo/lz4 decompressors, strings, formatting, lists)",
+          exclude=("*crypt*", "*sha*", "*md5*", "*rsa*", "*hash*", "*digest*", "lib/gui/*", "lib/fonts/*",
+                   "lib/kasan/*", "*ubsan*", "*usb*"), cap=100),
+    # an IoT SDK with a Zephyr port beside its portable core: the port is Zephyr, the core is not
+    Slice("git:memfault/memfault-firmware-sdk", ("ports/zephyr",), C_EXT, "zephyr_rtos",
+          "the Zephyr and nRF Connect port of an IoT SDK (Zephyr kernel, logging, shell, settings APIs)", cap=60),
+    Slice("git:memfault/memfault-firmware-sdk", ("components/core/src", "components/util/src",
+                                                "components/metrics/src", "components/panics/src"), C_EXT, "general",
+          "the portable core of an IoT SDK (event storage, metrics, serialisation, coredumps)",
+          exclude=("*arch_arm*", "*armv7*", "*aarch64*"), cap=60),
+    Slice("git:hello-nrfcloud/firmware", ("app", "drivers", "tests"), C_EXT, "zephyr_rtos",
+          "a Zephyr (nRF Connect SDK) application: zbus modules, network, transport, sensors, ztest suites", cap=40),
+    # out-of-tree Linux kernel modules (HID, force feedback, PCIe DMA): the held-out DKMS modules are of this kind
+    Slice("git:atar-axis/xpadneo", ("hid-xpadneo/src",), C_EXT, "linux_kernel",
+          "an out-of-tree Linux HID kernel driver (gamepad, force feedback, input, power supply)", cap=20),
+    Slice("git:Kimplul/hid-tmff2", ("src",), C_EXT, "linux_kernel",
+          "an out-of-tree Linux HID force-feedback kernel module", cap=20),
+    Slice("git:Xilinx/dma_ip_drivers", ("XDMA/linux-kernel", "QDMA/linux-kernel", "XVSEC/linux-kernel"), C_EXT,
+          "linux_kernel", "out-of-tree Linux PCIe DMA kernel drivers (char devices, interrupts, sysfs, netlink)",
+          exclude=("*/tools/*", "*/apps/*", "*/user/*", "*/dma-*", "*/dmautils/*"), cap=60),
+    # a second boot loader's SoC support (besides TF-A and OP-TEE): i.MX and STM32MP machine code, board init and
+    # DDR timing tables
+    Slice("git:barebox/barebox", ("arch/arm/mach-imx", "drivers/ddr/imx", "arch/arm/boards/*imx*",
+                                  "arch/arm/boards/*mx[0-9]*", "arch/arm/boards/*-mx*"), C_EXT, "nxp_imx",
+          "NXP i.MX SoC support, DDR controller init and i.MX board code of a boot loader", cap=100),
+    Slice("git:barebox/barebox", ("arch/arm/mach-stm32mp", "drivers/ddr/stm32", "arch/arm/boards/*stm32*"), C_EXT,
+          "stm32_hal", "ST STM32MP SoC support, DDR init and board code of a boot loader", cap=40),
     # ------------------------------------------------------------ eval: public repositories (not trained on)
     Slice("git:keeper999/EngineControl_Aurix", ("01_Get_Src/BSW/VD56_BSW/VD56_GEN_BSW",), C_EXT, "infineon_aurix",
           "AURIX TC2xx AUTOSAR MCAL drivers of an engine-control project",

@@ -88,7 +88,7 @@ SUPPORT_WEIGHTS = (0.0, 1.0, 2.0, 3.0, 5.0, 8.0)
 RULE_WEIGHTS = (0.0, 1.0, 2.0, 3.0, 5.0, 20.0)
 GENERAL_THRESHOLDS = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 GENERAL_MARGINS = (0.0, 0.5, 1.0, 2.0, 4.0, 8.0)
-FOLDER_WEIGHTS = (0.0, 0.2, 0.3, 0.5)
+FOLDER_WEIGHTS = (0.0, 0.2, 0.3, 0.5, 0.7)
 
 
 def _evidence(examples: list, model_path: str) -> dict:
