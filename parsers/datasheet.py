@@ -402,6 +402,7 @@ def _registers(doc, candidates: list[int], ds: Datasheet,
     peripherals: dict[str, Peripheral] = {}
     ctx = PageContext()
     gctx = GridContext()
+    uctx: dict = {}  # the last unruled table read: its page, column walls and bottom
     queue = list(candidates)
     seen = set(queue)
     grid_only = set(grid_only)
@@ -440,7 +441,7 @@ def _registers(doc, candidates: list[int], ds: Datasheet,
             drawn: list[tuple[float, float]] = []
             lines = group_lines([w[:5] for w in words])
             raw.extend(_grid_registers(page, pno, [w[:5] for w in words], [], ds, gctx, drawn))
-            raw.extend(_unruled_registers(page, pno, [w[:5] for w in words], lines, raw[n_before:], ds, drawn))
+            raw.extend(_unruled_registers(page, pno, [w[:5] for w in words], lines, raw[n_before:], ds, drawn, uctx))
             raw[n_before:] = _with_matrices(raw[n_before:], [w[:5] for w in words], None, pno)
             _note_captions(raw[n_before:], lines, captions)
             continue
@@ -486,7 +487,7 @@ def _registers(doc, candidates: list[int], ds: Datasheet,
         if grid_regs:
             raw[n_before:] = [r for r in page_word if not r.replaced]
             raw.extend(grid_regs)
-        raw.extend(_unruled_registers(page, pno, [w[:5] for w in words], lines, raw[n_before:], ds, drawn))
+        raw.extend(_unruled_registers(page, pno, [w[:5] for w in words], lines, raw[n_before:], ds, drawn, uctx))
         raw[n_before:] = _with_matrices(raw[n_before:], [w[:5] for w in words], lines, pno)
         _note_captions(raw[n_before:], lines, captions)
         raw.extend(_caption_registers(lines, raw, block_regs, pno))
@@ -808,10 +809,11 @@ def _with_matrices(page_regs: list[RawRegister], words, lines, pno: int) -> list
 
 
 def _unruled_registers(page, pno: int, words, lines, page_regs: list[RawRegister],
-                       ds: Datasheet, drawn: list | None = None) -> list[RawRegister]:
+                       ds: Datasheet, drawn: list | None = None, uctx: dict | None = None) -> list[RawRegister]:
     """Registers of the unruled tables of one page that neither the header reader nor the grid
     reader read (``parsers.pdf_columns``: aligned address tokens, whitespace columns, columns
-    typed by content, consistency checks)."""
+    typed by content, consistency checks). A table at the top of the page with the column
+    walls of the one that ended the previous page continues it: one named row is enough."""
     if lines is None:
         lines = group_lines(words)
     out: list[RawRegister] = []
@@ -822,6 +824,13 @@ def _unruled_registers(page, pno: int, words, lines, page_regs: list[RawRegister
         if any(min(y1, b) - max(y0, a) > 0.3 * min(y1 - y0, b - a + 1) for a, b in taken):
             continue  # another reader already read this region
         res = read_unruled(t)
+        if res.rejected and uctx and uctx.get("page") == pno - 1 and uctx["bottom"] > 0.75 \
+                and y0 < 0.25 * page.rect.height:
+            # the previous page ended with a register table: its last rows may be all that
+            # is left here; they must go on from its last address
+            res2 = read_unruled(t, min_named=1)
+            if not res2.rejected and all(0 < r.address - uctx["last"] <= 0x40 for r in res2.registers):
+                res = res2
         if res.rejected:
             if res.addr_header or res.name_header:
                 ds.warnings.append(f"page {pno} unruled table {n}: not read as a register map ({res.rejected})")
@@ -831,6 +840,13 @@ def _unruled_registers(page, pno: int, words, lines, page_regs: list[RawRegister
             out.append(RawRegister(ur.name, ur.address, page=pno, source="table",
                                    confidence=round(0.9 * res.confidence, 3), table=f"p{pno}.c{n}",
                                    region=(y0, y1)))
+    if uctx is not None:
+        # the table that ends lowest on this page (any reader), for a continuation on the next
+        tabled = [r for r in list(page_regs) + out if r.region and r.table and not r.replaced]
+        if tabled:
+            low = max(tabled, key=lambda r: r.region[1])
+            rows = [r for r in tabled if r.table == low.table]
+            uctx.update(page=pno, bottom=low.region[1] / page.rect.height, last=rows[-1].address)
     return out
 
 

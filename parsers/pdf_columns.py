@@ -344,8 +344,10 @@ def _name_cell(per_line, nk: int, ak: int) -> str:
     return _join(parts)
 
 
-def read_unruled(t: UnruledTable) -> UnruledResult:
-    """Type the columns of one unruled table by their content and read its register rows."""
+def read_unruled(t: UnruledTable, min_named: int = MIN_ROWS) -> UnruledResult:
+    """Type the columns of one unruled table by their content and read its register rows
+    (``min_named``: fewer named rows suffice for the continuation of a table whose address
+    rows, reserved ones included, already number ``MIN_ROWS``)."""
     ncol = len(t.xs) - 1
     head = [""] * ncol
     for ln in t.header:
@@ -461,8 +463,8 @@ def read_unruled(t: UnruledTable) -> UnruledResult:
     kept = [r for r in regs if not _NOT_REGISTER_ROW.search(r.name)]
     if len(kept) < 0.6 * max(1, len(regs)):
         res.rejected = "names are values, conditions or memory regions (a value -> meaning table)"
-    elif len(kept) < MIN_ROWS:
-        res.rejected = f"{len(kept)} register row(s) (an unruled table needs {MIN_ROWS})"
+    elif len(kept) < min_named:
+        res.rejected = f"{len(kept)} register row(s) (an unruled table needs {min_named})"
     elif len({r.name.lower() for r in kept}) < 0.7 * len(kept):
         res.rejected = "names repeat (not a register map)"
     elif bit_slices([r.name for r in kept]) > 0.4 * len(kept):
