@@ -343,6 +343,14 @@ def column_base(cells: list[AddrCell], header: str) -> str:
     return "hex"
 
 
+def strong_decimal(cells: list[AddrCell], header: str) -> bool:
+    """Decimal by a header word or by a run crossing 9 -> 10, not by unpadded values alone."""
+    if re.search(r"\bdec(imal)?\b|\bindex\b|\bno\.|\bnumber\b|#", header.lower()):
+        return True
+    vals = [int(c.text) for c in cells if c.kind == "bare" and c.text.isdigit()]
+    return any(a == 9 and b == 10 for a, b in zip(vals, vals[1:]))
+
+
 def addr_value(c: AddrCell, base: str) -> int:
     if c.kind == "bin":
         return int(c.text, 2)
@@ -426,6 +434,7 @@ class GridContext:
     conf: float = 0.0
     page: int = 0
     table_id: str | None = None  # the caller's id of that table (a continuation keeps it)
+    addr_head: str = ""  # the header of its address column
 
 
 def _norm_head(h: str) -> str:
@@ -570,6 +579,12 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
         return GridTable(bbox, [], rejected="no address column (cells that parse, unique, mostly increasing)")
     scores.sort(reverse=True)
     _s, _nk, best_addr, base, paged = scores[0]
+    if base == "dec" and ctx is not None and ctx.base == "hex" and ctx.addr_head \
+            and _norm_head(ctx.addr_head) == _norm_head(header_of[best_addr]) \
+            and not strong_decimal([c for _i, c, _t in col_cells[best_addr] if c is not None], header_of[best_addr]):
+        # a few unpadded numbers past 9 ("71 72 73") under the header of a hex map read before:
+        # the same map's base, not a decimal count
+        base = "hex"
     run = code_matrix_run({sc[2] for sc in scores}, best_addr, header_of)
     if run:
         # three or more neighbouring columns of codes under headers that are not address words
@@ -675,6 +690,7 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
     t.registers = regs
     if ctx is not None:
         ctx.xs, ctx.addr_col, ctx.name_col, ctx.base, ctx.conf, ctx.page = xs, best_addr, name_col, base, conf, page
+        ctx.addr_head = header_of[best_addr]
     return t
 
 
