@@ -205,6 +205,25 @@ def parse_heading(line: str) -> list[tuple[str, int, str, str]]:
     return []
 
 
+_RESERVED_REST = re.compile(r"^(?:\d{1,2}(?::\d{1,2})?\s+)?(?:[01_]{1,20}|0x[0-9a-f]{1,8}|[0-9a-f]{1,8}h|-)?\s*"
+                            r"reserved\.?$", re.I)
+
+
+def _reserved_after(lines: list[str], i: int) -> bool:
+    """The next text lines after heading line ``i`` are only a bit range down to bit 0 (the
+    whole register), a default and "Reserved", and the next heading follows: a register
+    description table's row for a reserved register. ("8:7 00 Reserved" is a reserved field
+    of a register whose other fields follow.)"""
+    idx = [j for j in range(i + 1, min(len(lines), i + 10)) if lines[j]]
+    if len(idx) < 2 or not re.fullmatch(r"\d{1,2}:0", lines[idx[0]]):
+        return False
+    for n in (3, 2):
+        if len(idx) >= n and _RESERVED_REST.match(" ".join(lines[j] for j in idx[:n])):
+            nxt = idx[n] if len(idx) > n else None
+            return nxt is None or bool(parse_heading(lines[nxt]))
+    return False
+
+
 def heading_registers(page_text: dict[int, str]) -> list[HeadingRegister]:
     """Registers named by headings, in page order; empty unless a family of headings is found."""
     fam: dict[str, list[HeadingRegister]] = {k: [] for k in _SHAPES}
@@ -213,6 +232,8 @@ def heading_registers(page_text: dict[int, str]) -> list[HeadingRegister]:
         lines = [ln.strip() for ln in page_text[pno].splitlines()]
         for i, s in enumerate(lines):
             found = parse_heading(s)
+            if found and _reserved_after(lines, i):
+                continue  # "R30 (1Eh)" then "8:0", "000000000", "Reserved": a reserved register
             if found:
                 for name, addr, long, shape in found:
                     if addr is not None:
