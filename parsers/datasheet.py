@@ -517,6 +517,7 @@ def _registers(doc, candidates: list[int], ds: Datasheet,
     raw = _drop_inconsistent(raw, ds)
     _block_context(raw, captions)
     raw = _drop_redescribed(raw, ds)
+    raw = _drop_restated_conflicts(raw, ds)
     # offsets whose peripheral base was printed after the register (or on another page)
     for r in raw:
         if r.address_kind == "offset" and r.peripheral and r.peripheral in ctx.bases:
@@ -711,6 +712,37 @@ def _heading_family(heads, raw: list[RawRegister], ds: Datasheet) -> list[RawReg
             ds.warnings.append(f"{before - len(raw)} drawn-table row(s) at heading-defined addresses dropped")
     return [RawRegister(h.name, h.address, page=h.page, source="block", description=h.long_name,
                         confidence=0.7, table=f"p{h.page}.h") for h in heads]
+
+
+def _drop_restated_conflicts(raw: list[RawRegister], ds: Datasheet) -> list[RawRegister]:
+    """A table on a later page that mostly restates an earlier table (most of its rows have the
+    same name at the same address there) is the same map printed again (a section's excerpt); its
+    rows that disagree with the earlier one (a name at another address, another name at an
+    address) are misprints or aliases of it: dropped with a warning."""
+    first: dict[str, int] = {}
+    rows: dict[str, list[RawRegister]] = {}
+    for r in raw:
+        if r.table and r.source == "table" and r.page is not None:
+            rows.setdefault(r.table, []).append(r)
+            first[r.table] = min(first.get(r.table, r.page), r.page)
+    drop: set[int] = set()
+    for tid, rs in rows.items():
+        if len(rs) < 4:
+            continue
+        earlier = [r for t2, rs2 in rows.items() if t2 != tid and first[t2] < first[tid] for r in rs2]
+        pairs = {(_norm(r.name), r.address) for r in earlier}
+        same = sum(1 for r in rs if (_norm(r.name), r.address) in pairs)
+        if same < 0.7 * len(rs):
+            continue
+        names = {_norm(r.name) for r in earlier}
+        addrs = {r.address for r in earlier}
+        # (a row with bit fields of its own carries the detail of a register: kept, merged later)
+        bad = [r for r in rs if (_norm(r.name), r.address) not in pairs and not r.fields
+               and (_norm(r.name) in names or r.address in addrs)]
+        if bad:
+            drop.update(id(r) for r in bad)
+            ds.warnings.append(f"table {tid}: restates an earlier map; {len(bad)} row(s) that disagree with it dropped")
+    return [r for r in raw if id(r) not in drop] if drop else raw
 
 
 def _drop_redescribed(raw: list[RawRegister], ds: Datasheet) -> list[RawRegister]:
