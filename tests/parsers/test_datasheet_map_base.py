@@ -9,6 +9,7 @@ from __future__ import annotations
 import pymupdf
 
 from firmcorpus.parsers.datasheet import parse_pdf
+from tests.parsers.pdf_pages import ruled_table
 
 HEAD = ["Address", "Register", "Default", "R/W"]
 FIRST = [("6A", "GGAIN"), ("6B", "DBLV"), ("6C", "AWBCTR3"), ("6D", "AWBCTR2"), ("6E", "AWBCTR1"), ("6F", "AWBCTR0"),
@@ -16,29 +17,15 @@ FIRST = [("6A", "GGAIN"), ("6B", "DBLV"), ("6C", "AWBCTR3"), ("6D", "AWBCTR2"), 
 SECOND = [("71", "SCALING_YSC"), ("72", "SCALING_DCWCTR"), ("73", "SCALING_PCLK_DIV")]
 
 
-def _ruled(page, x0: float, y0: float, widths: list[float], rows: list[list[str]], row_h: float = 16.0) -> None:
-    xs = [x0]
-    for w in widths:
-        xs.append(xs[-1] + w)
-    y = y0
-    page.draw_line((xs[0], y), (xs[-1], y), width=0.8)
-    for row in rows:
-        for k, cell in enumerate(row):
-            page.insert_text((xs[k] + 3, y + 11), cell, fontsize=8)
-        y += row_h
-        page.draw_line((xs[0], y), (xs[-1], y), width=0.8)
-    for x in xs:
-        page.draw_line((x, y0), (x, y), width=0.8)
-
 
 def test_short_table_keeps_the_hex_base_of_the_map(tmp_path):
     doc = pymupdf.open()
     p1 = doc.new_page()
     p1.insert_text((60, 60), "Table 5 Register list (11/16)", fontsize=9)
-    _ruled(p1, 60, 70, [60, 110, 60, 50], [HEAD] + [[a, n, "00", "RW"] for a, n in FIRST])
+    ruled_table(p1, 60, 70, [60, 110, 60, 50], [HEAD] + [[a, n, "00", "RW"] for a, n in FIRST])
     p2 = doc.new_page()
     p2.insert_text((80, 60), "Table 5 Register list (12/16)", fontsize=9)
-    _ruled(p2, 80, 70, [50, 130, 50, 40], [HEAD] + [[a, n, "00", "RW"] for a, n in SECOND])
+    ruled_table(p2, 80, 70, [50, 130, 50, 40], [HEAD] + [[a, n, "00", "RW"] for a, n in SECOND])
     p2.insert_text((80, 200), "Bit 7: test pattern; bits 6-0: scaling factor.", fontsize=9)
     path = tmp_path / "base.pdf"
     doc.save(path)

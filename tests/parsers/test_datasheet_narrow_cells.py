@@ -12,25 +12,7 @@ import re
 import pymupdf
 
 from firmcorpus.parsers.datasheet import parse_pdf
-
-
-def _ruled(page, x0: float, y0: float, widths: list[float], rows: list[list[str]], row_h: float = 36.0) -> None:
-    """A fully ruled table; a cell's lines ("\\n") are stacked around the middle of its row."""
-    xs = [x0]
-    for w in widths:
-        xs.append(xs[-1] + w)
-    y = y0
-    page.draw_line((xs[0], y), (xs[-1], y), width=0.8)
-    for row in rows:
-        for k, cell in enumerate(row):
-            parts = cell.split("\n")
-            top = y + row_h / 2 - 5 * (len(parts) - 1) + 3
-            for j, part in enumerate(parts):
-                page.insert_text((xs[k] + 3, top + 10 * j), part, fontsize=7)
-        y += row_h
-        page.draw_line((xs[0], y), (xs[-1], y), width=0.8)
-    for x in xs:
-        page.draw_line((x, y0), (x, y), width=0.8)
+from tests.parsers.pdf_pages import ruled_table
 
 
 def _regs(tmp_path, draw) -> set[tuple[str, int]]:
@@ -53,7 +35,8 @@ def test_names_broken_mid_token_beside_field_columns(tmp_path):
     def draw(d):
         p = d.new_page()
         p.insert_text((60, 60), "Register map (continued)", fontsize=9)
-        _ruled(p, 60, 80, [50, 45, 40, 150, 150], [[a, n, "0x00", f1, f2] for a, n, f1, f2 in MAP])
+        ruled_table(p, 60, 80, [50, 45, 40, 150, 150], [[a, n, "0x00", f1, f2] for a, n, f1, f2 in MAP], row_h=36.0,
+                    fontsize=7, middle=True)
 
     want = {(n.replace("\n", ""), int(a, 16)) for a, n, _f1, _f2 in MAP}
     assert _regs(tmp_path, draw) == want
@@ -69,6 +52,6 @@ def test_block_offset_pairs_leave_the_default_column_unread(tmp_path):
         # the default value and the parameter on the third, the offset on the fourth
         rows = [[f"\n0x5E:\n\n0x{0x1D - i:02X}\n", f"step_cou\nnter.setti\n\nngs_{13 - i // 2}[{1 - i % 2}\n]",
                  f"\n\n{v}\n\n", f"\n\nparam_{13 - i // 2}\n\n"] for i, v in enumerate(vals)]
-        _ruled(p, 60, 80, [50, 60, 50, 120], rows, row_h=60.0)
+        ruled_table(p, 60, 80, [50, 60, 50, 120], rows, row_h=60.0, fontsize=7, middle=True)
 
     assert _regs(tmp_path, draw) == set()

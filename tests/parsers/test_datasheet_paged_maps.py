@@ -10,6 +10,7 @@ import pymupdf
 
 from firmcorpus.parsers.datasheet import parse_pdf
 from firmcorpus.parsers.pdf_grid import AddrCell, parse_addr_cell
+from tests.parsers.pdf_pages import ruled_table
 
 WIDTHS = [40, 60, 230, 60]
 HEAD = ["Page", "Register", "Description", "Default"]
@@ -22,20 +23,6 @@ FIRST = [("--", "0", "Control Register"), ("--", "1", "Status Register"), ("--",
          ("8", "17", "RX Counter Control Register"), ("11", "18", "UTP PHY Interrupt Control/Status Register")]
 SECOND = [("17", "17", "PHY WOL+ Status Register"), ("18", "17", "RX Counter Interrupt Control/Status Register")]
 
-
-def _ruled(page, x0: float, y0: float, rows: list[list[str]], row_h: float = 16.0) -> None:
-    xs = [x0]
-    for w in WIDTHS:
-        xs.append(xs[-1] + w)
-    y = y0
-    page.draw_line((xs[0], y), (xs[-1], y), width=0.8)
-    for row in rows:
-        for k, cell in enumerate(row):
-            page.insert_text((xs[k] + 3, y + 11), cell, fontsize=8)
-        y += row_h
-        page.draw_line((xs[0], y), (xs[-1], y), width=0.8)
-    for x in xs:
-        page.draw_line((x, y0), (x, y), width=0.8)
 
 
 def _number(reg: str) -> int:
@@ -53,9 +40,9 @@ def test_paged_map_continued_on_the_next_page(tmp_path):
     p1 = doc.new_page()
     p1.insert_text((60, 60), "4 Register Descriptions", fontsize=11)
     p1.insert_text((200, 80), "Table 2 Register Map", fontsize=9)
-    _ruled(p1, 60, 90, [HEAD] + [[pg, reg, name, "0x0000"] for pg, reg, name in FIRST])
+    ruled_table(p1, 60, 90, WIDTHS, [HEAD] + [[pg, reg, name, "0x0000"] for pg, reg, name in FIRST])
     p2 = doc.new_page()
-    _ruled(p2, 60, 90, [HEAD] + [[pg, reg, name, "0x0000"] for pg, reg, name in SECOND])
+    ruled_table(p2, 60, 90, WIDTHS, [HEAD] + [[pg, reg, name, "0x0000"] for pg, reg, name in SECOND])
     p2.insert_text((60, 200), "Register descriptions: R/W = Read/Write, RO = Read Only.", fontsize=9)
     path = tmp_path / "phy.pdf"
     doc.save(path)

@@ -9,6 +9,9 @@ from __future__ import annotations
 import pymupdf
 
 from firmcorpus.parsers.datasheet import parse_pdf
+from tests.parsers.pdf_pages import ruled_table
+
+RESTATED_WIDTHS = [70, 130, 50, 170]  # Address | Register name | Bit | Description
 
 MAP = [("0x40", "TSC_CTRL"), ("0x41", "TSC_CFG"), ("0x42", "WDW_TR_X"), ("0x44", "WDW_TR_Y"), ("0x46", "WDW_BL_X"),
        ("0x48", "WDW_BL_Y"), ("0x4A", "FIFO_TH"), ("0x4B", "FIFO_STA"), ("0x56", "TSC_FRACT_XYZ"), ("0x17", "GPIO_AF")]
@@ -17,29 +20,17 @@ EXCERPT = [("0x40", "TSC_CTRL"), ("0x41", "TSC_CFG"), ("0x42", "WDW_TR_X"), ("0x
            ("0x56", "TSC_FRACT_Z")]
 
 
-def _ruled(page, x0: float, y0: float, rows: list[list[str]], row_h: float = 16.0) -> None:
-    xs = [x0, x0 + 70, x0 + 200, x0 + 250, x0 + 420]
-    y = y0
-    page.draw_line((xs[0], y), (xs[-1], y), width=0.8)
-    for row in rows:
-        for k, cell in enumerate(row):
-            page.insert_text((xs[k] + 3, y + 11), cell, fontsize=8)
-        y += row_h
-        page.draw_line((xs[0], y), (xs[-1], y), width=0.8)
-    for x in xs:
-        page.draw_line((x, y0), (x, y), width=0.8)
-
 
 def test_excerpt_rows_that_disagree_with_the_map(tmp_path):
     doc = pymupdf.open()
     p1 = doc.new_page()
     p1.insert_text((60, 60), "Table 11. Register summary map", fontsize=9)
-    _ruled(p1, 60, 70, [["Address", "Register name", "Bit", "Description"]] +
+    ruled_table(p1, 60, 70, RESTATED_WIDTHS, [["Address", "Register name", "Bit", "Description"]] +
            [[a, n, "8", "Register description"] for a, n in MAP])
     doc.new_page().insert_text((60, 60), "5 General purpose I/O", fontsize=11)
     p3 = doc.new_page()
     p3.insert_text((80, 60), "Table 29. Touch screen controller registers", fontsize=9)
-    _ruled(p3, 80, 70, [["Address", "Register name", "Bit", "Description"]] +
+    ruled_table(p3, 80, 70, RESTATED_WIDTHS, [["Address", "Register name", "Bit", "Description"]] +
            [[a, n, "8", "Touch screen register"] for a, n in EXCERPT])
     path = tmp_path / "restated.pdf"
     doc.save(path)

@@ -9,25 +9,11 @@ from __future__ import annotations
 import pymupdf
 
 from firmcorpus.parsers.datasheet import parse_pdf
+from tests.parsers.pdf_pages import ruled_table
 
 MAP = [("0x40", "ACC_CONF"), ("0x41", "ACC_RANGE"), ("0x44", "AUX_CONF"), ("0x45", "FIFO_DOWNS"),
        ("0x46", "FIFO_WTM_0"), ("0x47", "FIFO_WTM_1")]
 
-
-def _ruled(page, x0: float, y0: float, widths: list[float], rows: list[list[str]], row_h: float = 16.0) -> float:
-    xs = [x0]
-    for w in widths:
-        xs.append(xs[-1] + w)
-    y = y0
-    page.draw_line((xs[0], y), (xs[-1], y), width=0.8)
-    for row in rows:
-        for k, cell in enumerate(row):
-            page.insert_text((xs[k] + 3, y + 11), cell, fontsize=8)
-        y += row_h
-        page.draw_line((xs[0], y), (xs[-1], y), width=0.8)
-    for x in xs:
-        page.draw_line((x, y0), (x, y), width=0.8)
-    return y
 
 
 def _save(tmp_path, draw) -> set[tuple[str, int]]:
@@ -41,7 +27,7 @@ def _save(tmp_path, draw) -> set[tuple[str, int]]:
 
 def _register_map(page, y0: float) -> float:
     page.insert_text((60, y0 - 8), "Table 5: Register map", fontsize=9)
-    return _ruled(page, 60, y0, [80, 120, 80], [["Register Address", "Register Name", "Default"]] +
+    return ruled_table(page, 60, y0, [80, 120, 80], [["Register Address", "Register Name", "Default"]] +
                   [[a, n, "0x00"] for a, n in reversed(MAP)])
 
 
@@ -57,7 +43,7 @@ def test_value_list_headed_by_a_bit_field_name_is_not_a_register_map(tmp_path):
         p.insert_text((60, 90), "RESET: 0xA8", fontsize=9)
         p.insert_text((60, 120), "acc_odr: output data rate in Hz; not all settings are supported in all modes.",
                       fontsize=9)
-        _ruled(p, 60, 140, [70, 110, 90], [["acc_odr", "", ""]] + [list(r) for r in odr])
+        ruled_table(p, 60, 140, [70, 110, 90], [["acc_odr", "", ""]] + [list(r) for r in odr])
 
     got = _save(tmp_path, draw)
     assert got == {(n, int(a, 16)) for a, n in MAP}
@@ -94,7 +80,7 @@ def test_two_dimensional_code_table_is_not_a_register_list(tmp_path):
         _register_map(d.new_page(), 80)
         p = d.new_page()
         p.insert_text((60, 60), "Key scan codes read back by the read-key command:", fontsize=9)
-        _ruled(p, 60, 80, [70, 60, 60, 60, 60], rows)
+        ruled_table(p, 60, 80, [70, 60, 60, 60, 60], rows)
 
     assert _save(tmp_path, draw) == {(n, int(a, 16)) for a, n in MAP}
 
@@ -109,7 +95,7 @@ def test_commands_of_one_register_under_a_lone_field_header(tmp_path):
         _register_map(d.new_page(), 80)
         p = d.new_page()
         p.insert_text((60, 60), "cmd: available commands (the register always reads as 0x00):", fontsize=9)
-        _ruled(p, 60, 80, [60, 90, 220], rows)
+        ruled_table(p, 60, 80, [60, 90, 220], rows)
 
     assert _save(tmp_path, draw) == {(n, int(a, 16)) for a, n in MAP}
 
