@@ -2,6 +2,8 @@
 page per list (``text_pdf``), and fully ruled tables (``ruled_table``)."""
 from __future__ import annotations
 
+import re
+
 import pymupdf
 
 
@@ -41,3 +43,16 @@ def ruled_table(page, x0: float, y0: float, widths: list[float], rows: list[list
     for x in xs:
         page.draw_line((x, y0), (x, y), width=0.8)
     return y
+
+
+def drawn_registers(tmp_path, draw, name: str = "drawn.pdf") -> set[tuple[str, int]]:
+    """(name with whitespace removed, address) of every register the parser reads from a PDF whose
+    pages ``draw(doc)`` adds to a new document."""
+    from firmcorpus.parsers.datasheet import parse_pdf
+
+    doc = pymupdf.open()
+    draw(doc)
+    path = tmp_path / name
+    doc.save(path)
+    doc.close()
+    return {(re.sub(r"\s+", "", r.name), int(r.address, 16)) for r in parse_pdf(str(path)).registers}

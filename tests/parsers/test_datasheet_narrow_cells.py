@@ -7,22 +7,7 @@ of default values that must not be read as addresses.
 
 from __future__ import annotations
 
-import re
-
-import pymupdf
-
-from firmcorpus.parsers.datasheet import parse_pdf
-from tests.parsers.pdf_pages import ruled_table
-
-
-def _regs(tmp_path, draw) -> set[tuple[str, int]]:
-    doc = pymupdf.open()
-    draw(doc)
-    path = tmp_path / "n.pdf"
-    doc.save(path)
-    doc.close()
-    return {(re.sub(r"\s+", "", r.name), int(r.address, 16)) for r in parse_pdf(str(path)).registers}
-
+from tests.parsers.pdf_pages import drawn_registers, ruled_table
 
 MAP = [("0x47", "FIFO_W\nTM_1", "reserved", "fifo_water_mark_12_8"), ("0x46", "FIFO_W\nTM_0", "fifo_water_mark_7_0", ""),
        ("0x45", "FIFO_D\nOWNS", "acc_fifo_filt_data", "acc_fifo_downs"), ("0x44", "AUX_CO\nNF", "aux_offset", "aux_odr"),
@@ -39,7 +24,7 @@ def test_names_broken_mid_token_beside_field_columns(tmp_path):
                     fontsize=7, middle=True)
 
     want = {(n.replace("\n", ""), int(a, 16)) for a, n, _f1, _f2 in MAP}
-    assert _regs(tmp_path, draw) == want
+    assert drawn_registers(tmp_path, draw) == want
 
 
 def test_block_offset_pairs_leave_the_default_column_unread(tmp_path):
@@ -54,4 +39,4 @@ def test_block_offset_pairs_leave_the_default_column_unread(tmp_path):
                  f"\n\n{v}\n\n", f"\n\nparam_{13 - i // 2}\n\n"] for i, v in enumerate(vals)]
         ruled_table(p, 60, 80, [50, 60, 50, 120], rows, row_h=60.0, fontsize=7, middle=True)
 
-    assert _regs(tmp_path, draw) == set()
+    assert drawn_registers(tmp_path, draw) == set()

@@ -6,23 +6,12 @@ field (``acc_odr`` | ``0x01 odr_0p78`` ...), and a property -> value table (``Po
 
 from __future__ import annotations
 
-import pymupdf
-
-from firmcorpus.parsers.datasheet import parse_pdf
-from tests.parsers.pdf_pages import ruled_table
+from tests.parsers.pdf_pages import drawn_registers, ruled_table
 
 MAP = [("0x40", "ACC_CONF"), ("0x41", "ACC_RANGE"), ("0x44", "AUX_CONF"), ("0x45", "FIFO_DOWNS"),
        ("0x46", "FIFO_WTM_0"), ("0x47", "FIFO_WTM_1")]
 
 
-
-def _save(tmp_path, draw) -> set[tuple[str, int]]:
-    doc = pymupdf.open()
-    draw(doc)
-    path = tmp_path / "v.pdf"
-    doc.save(path)
-    doc.close()
-    return {(r.name, int(r.address, 16)) for r in parse_pdf(str(path)).registers}
 
 
 def _register_map(page, y0: float) -> float:
@@ -45,7 +34,7 @@ def test_value_list_headed_by_a_bit_field_name_is_not_a_register_map(tmp_path):
                       fontsize=9)
         ruled_table(p, 60, 140, [70, 110, 90], [["acc_odr", "", ""]] + [list(r) for r in odr])
 
-    got = _save(tmp_path, draw)
+    got = drawn_registers(tmp_path, draw)
     assert got == {(n, int(a, 16)) for a, n in MAP}
 
 
@@ -65,7 +54,7 @@ def test_property_value_table_is_not_a_register_map(tmp_path):
             p.insert_text((200, y + 90 + 18 * i), v, fontsize=9)
         p.insert_text((72, y + 110 + 18 * len(props)), "Table 40: I2C CRC properties", fontsize=9)
 
-    got = _save(tmp_path, draw)
+    got = drawn_registers(tmp_path, draw)
     assert got == {(n, int(a, 16)) for a, n in MAP}
 
 
@@ -82,7 +71,7 @@ def test_two_dimensional_code_table_is_not_a_register_list(tmp_path):
         p.insert_text((60, 60), "Key scan codes read back by the read-key command:", fontsize=9)
         ruled_table(p, 60, 80, [70, 60, 60, 60, 60], rows)
 
-    assert _save(tmp_path, draw) == {(n, int(a, 16)) for a, n in MAP}
+    assert drawn_registers(tmp_path, draw) == {(n, int(a, 16)) for a, n in MAP}
 
 
 def test_commands_of_one_register_under_a_lone_field_header(tmp_path):
@@ -97,7 +86,7 @@ def test_commands_of_one_register_under_a_lone_field_header(tmp_path):
         p.insert_text((60, 60), "cmd: available commands (the register always reads as 0x00):", fontsize=9)
         ruled_table(p, 60, 80, [60, 90, 220], rows)
 
-    assert _save(tmp_path, draw) == {(n, int(a, 16)) for a, n in MAP}
+    assert drawn_registers(tmp_path, draw) == {(n, int(a, 16)) for a, n in MAP}
 
 
 def test_unruled_value_list_under_a_field_name_with_its_bit_range(tmp_path):
@@ -115,4 +104,4 @@ def test_unruled_value_list_under_a_field_name_with_its_bit_range(tmp_path):
             p.insert_text((60, 116 + 16 * i), a, fontsize=9)
             p.insert_text((200, 116 + 16 * i), n, fontsize=9)
 
-    assert _save(tmp_path, draw) == {(n, int(a, 16)) for a, n in MAP}
+    assert drawn_registers(tmp_path, draw) == {(n, int(a, 16)) for a, n in MAP}
