@@ -429,7 +429,7 @@ def pair_size_hint(pair: dict[str, Any], base_dir: str | None = None) -> int:
         elif tree is not None:
             total += os.lstat(tree).st_size
     except (OSError, KeyError, TypeError, ValueError):  # a hint only: the task itself reports what is wrong
-        return total
+        pass
     return total
 
 

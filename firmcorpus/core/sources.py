@@ -698,16 +698,28 @@ def source_kind(source: str) -> str:
     return "local"
 
 
+def _local_path(source: str, base_dir: str | os.PathLike | None) -> Path:
+    """A local source as a path (``~`` expanded, relative to ``base_dir``); not checked to exist."""
+    try:
+        path = Path(source).expanduser()
+    except RuntimeError:  # ~name naming no user: a relative path
+        path = Path(source)
+    if not path.is_absolute() and base_dir is not None:
+        path = Path(base_dir) / path
+    return path
+
+
+def _shared_path(source: str) -> Path | None:
+    """A ``shared:`` source under the shared data folder; ``None`` when that folder is not here."""
+    root = shared_data_dir()
+    return root / source.split(":", 1)[1] if root is not None else None
+
+
 def fetch(source: str, base_dir: str | os.PathLike | None = None) -> Path:
     """Return a local path for ``source`` (see the module docstring); cached after the first call."""
     kind = source_kind(source)
     if kind == "local":
-        try:
-            path = Path(source).expanduser()
-        except RuntimeError:  # ~name naming no user: a relative path
-            path = Path(source)
-        if not path.is_absolute() and base_dir is not None:
-            path = Path(base_dir) / path
+        path = _local_path(source, base_dir)
         if not path.exists():
             raise SourceError(source, f"no such file or directory ({path})")
         if path.is_dir():
@@ -718,12 +730,11 @@ def fetch(source: str, base_dir: str | os.PathLike | None = None) -> Path:
             return _fetch_archive(path.resolve(), source)
         return path.resolve()
     if kind == "shared":
-        root = shared_data_dir()
-        if root is None:
+        path = _shared_path(source)
+        if path is None:
             raise SourceError(source, "the shared data folder (../shared/data) is not beside this checkout; set FIRMCORPUS_SHARED_DATA")
-        path = root / source.split(":", 1)[1]
         if not path.exists():
-            raise SourceError(source, f"not found under {root}")
+            raise SourceError(source, f"not found under {shared_data_dir()}")
         return path
     if kind == "url":
         raise SourceError(source, "plain URLs are not fetched (this machine reaches only package registries); download the file and give its local path")
@@ -744,12 +755,9 @@ def fetched_path(source: str, base_dir: str | os.PathLike | None = None) -> Path
     kind = source_kind(source)
     try:
         if kind == "local":
-            path = Path(source)
-            if not path.is_absolute() and base_dir is not None:
-                path = Path(base_dir) / path
+            path = _local_path(source, base_dir)
         elif kind == "shared":
-            root = shared_data_dir()
-            path = root / source.split(":", 1)[1] if root is not None else None
+            path = _shared_path(source)
         elif kind == "url":
             path = None
         else:
