@@ -218,6 +218,8 @@ def grids(segs: list[Seg], tol: float = 2.0) -> list[Grid]:
         ys = _cluster([s.pos for s in ch] + [y0, y1], 4.0)
         if len(xs) < 3 and len(ys) < 4 or len(ys) < 2:  # one drawn column: ruled between rows only
             continue
+        if len(xs) < 2:  # dashes a few points apart (a timing diagram) chain into one "wall"
+            continue
         out.append(Grid(x0, y0, x1, y1, xs, ys, cv, ch))
     out.sort(key=lambda g: (g.y0, g.x0))
     # one table drawn as several stacked pieces (a grid per row group): pieces with the same
@@ -242,6 +244,8 @@ _FOOT = re.compile(r"\s*(?:\(\d\)|\[\d\]|\*+|\d\))$")
 _BITSUFFIX = re.compile(r"\s*\[\d{1,2}(?::\d{1,2})?\]$")
 _TOK_0X = re.compile(r"^0x([0-9a-f]{1,8})$", re.I)
 _TOK_H = re.compile(r"^([0-9a-f]{1,8})h$", re.I)
+# quote-marked hex literals: Verilog "'h03" / "8'h03", and "H'7F0000" (hex prefix with a quote)
+_TOK_QUOTE = re.compile(r"^(?:\d{0,2}['’‘]h|H['’‘])([0-9a-f]{1,8})$", re.I)
 # one nibble of a byte address in a display-memory map: "68HL" (low four bits), "68HU" (upper)
 _TOK_NIBBLE = re.compile(r"^([0-9A-F]{2})H[LU]$")
 _TOK_BIN = re.compile(r"^([01]{4}(?:[ _]?[01]{4}){0,3})\s*b?$", re.I)
@@ -297,11 +301,11 @@ def parse_addr_cell(cell: str) -> AddrCell | None:
     first = parts[0].replace(" ", "")
     # a trailing aliased form "0x3F (0x5F)": the first is the address
     first = re.sub(r"\(.*$", "", first)
-    for pat, kind in ((_TOK_0X, "0x"), (_TOK_H, "h")):
+    for pat, kind in ((_TOK_0X, "0x"), (_TOK_H, "h"), (_TOK_QUOTE, "0x")):
         mm = pat.match(first)
         if mm:
             if any(not (_TOK_0X.match(p.replace(" ", "")) or _TOK_H.match(p.replace(" ", ""))
-                        or _TOK_BARE.match(p)) for p in parts[1:]):
+                        or _TOK_QUOTE.match(p.replace(" ", "")) or _TOK_BARE.match(p)) for p in parts[1:]):
                 return None
             alts = _slash_alts(s, parts)
             return AddrCell(kind, mm.group(1), rng and not alts, alts)
@@ -478,6 +482,8 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
     lines = group_lines(inside)
     xs = _text_walls(g.xs, g.ys, lines)
     ncol = len(xs) - 1
+    if ncol < 1:  # a frame whose walls collapsed into one (a drawn box, not a table)
+        return GridTable(bbox, [], rejected="no columns")
     ys = g.ys
     line_cells: list[tuple[Line, int, list[list[Word]]]] = []  # line, band index, cells
     for ln in lines:
@@ -616,7 +622,8 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
     for k in range(ncol):
         if k == best_addr:
             continue
-        ts = [t for c, t in row_texts(k) if c is None or re.search(r"[g-zG-Z]", t)]
+        # a cell that reads as a marked number ("H'7FFFFF", "0x1F", "7Fh") is a value, not a name
+        ts = [t for c, t in row_texts(k) if c is None or (c.kind == "bare" and re.search(r"[g-zG-Z]", t))]
         ts = [t for t in ts if not _NOT_NAME.match(t)]
         if len(ts) < 2 and not (ts and _NAME_HEAD.search(header_of[k])):
             continue
