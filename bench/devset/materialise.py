@@ -72,7 +72,7 @@ def mirror_gitdirs(root, repo):
         if not entry.startswith(prefix):
             continue
         top = os.path.join(root, entry)
-        for cand in (top, os.path.join(top, "repo"), os.path.join(top, ".git")):
+        for cand in (top, os.path.join(top, "repo"), os.path.join(top, ".git"), os.path.join(top, "repo", ".git")):
             if os.path.isdir(cand) and is_gitdir(cand):
                 found.append(cand)
                 break
