@@ -602,6 +602,13 @@ def _not_a_register_map(names: list[str], addrs: list[int] | None = None) -> str
 
 
 _CAPTION = re.compile(r"^(?:table|register)\s+[\dA-Z][\w.\-]*\s*[:.\-–—]\s*(.+)$", re.I)
+# a numbered section heading right above a table that names a map or a bank of it
+# ("7.3 USER BANK 2 REGISTER MAP", "4.2 Page 1 registers"): the table's caption
+_MAP_HEADING = re.compile(r"^\d{1,2}(?:\.\d{1,2}){0,3}\.?\s+(\S.{0,60}?\b(?:register\s*map|"
+                          r"(?:bank|page)\s*\d{1,2})\b.{0,30})$", re.I)
+# the same heading with its number set apart (a line of its own): a short title naming a
+# bank's or a page's register map, not a sentence
+_BANK_TITLE = re.compile(r"^((?:\w+\s+){0,3}(?:bank|page)\s*\d{1,2}\s+register\s*map)$", re.I)
 
 
 def _note_captions(regs: list[RawRegister], lines, captions: dict[str, str]) -> None:
@@ -613,7 +620,7 @@ def _note_captions(regs: list[RawRegister], lines, captions: dict[str, str]) -> 
         above = [ln for ln in lines if ln.bottom <= top + 1 and top - ln.bottom <= 60]
         cap = ""
         for ln in reversed(above[-4:]):
-            m = _CAPTION.match(ln.text)
+            m = _CAPTION.match(ln.text) or _MAP_HEADING.match(ln.text.strip()) or _BANK_TITLE.match(ln.text.strip())
             if m:
                 cap = m.group(1)
                 break
@@ -635,6 +642,9 @@ def _block_context(raw: list[RawRegister], captions: dict[str, str]) -> None:
             regs.setdefault(r.table, []).append(r)
     group: dict[str, str] = {}
     last_cap, last_page = "", -9
+    # in reading order (page, then top): a table continues the one printed last above it,
+    # whichever reader read that one first
+    order.sort(key=lambda tid: (regs[tid][0].page or 0, min((r.region[0] for r in regs[tid] if r.region), default=0.0)))
     for tid in order:
         page = regs[tid][0].page or 0
         cap = captions.get(tid, "")
@@ -763,8 +773,12 @@ def _drop_redescribed(raw: list[RawRegister], ds: Datasheet) -> list[RawRegister
             by_table.setdefault(r.table, []).append(r)
     for tid, rs in by_table.items():
         # held: addresses of headings, header-read tables, and drawn tables larger than this one
+        # (of the same block: another bank's map reuses the addresses under other names)
+        blk = rs[0].peripheral
         held: dict[int, set[str]] = {}
         for r in raw:
+            if blk and r.peripheral and r.peripheral != blk:
+                continue
             if r.table and r.table != tid and (((".t" not in r.table and ".c" not in r.table)
                                                 and (".w" not in tid or size[r.table] > len(rs)))
                                                or size[r.table] >= max(5, 2 * len(rs))):

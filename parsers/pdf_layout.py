@@ -188,7 +188,10 @@ def parse_address(cell: str, bare_hex: bool = True) -> tuple[int | None, bool]:
     s = re.sub(r"^(\S+)\s*\((?:0x)?[0-9a-f]+h?\)$", r"\1", s, flags=re.I)
     if not s or len(s) > 40:
         return None, False
-    parts = [p for p in _RANGE_SEP.split(s) if p]
+    split = _RANGE_SEP.split(s)
+    if not split[0].strip():
+        return None, False  # "to 18h,": the end of a range in a sentence cut at a column wall
+    parts = [p for p in split if p]
     if not parts or len(parts) > 2:
         return None, False
     vals = [parse_hex_token(p, bare_hex) for p in parts]
