@@ -272,8 +272,10 @@ def prune(datasheet: Datasheet, files: Sequence[CodeFile], texts: Mapping[str, s
         full = {v for v, w in variants.items() if w >= 1.0}
         exact_dirs = {folder_of(p) for p in seeds if _part_words(p) & full}
         if exact_dirs:
+            # ... and the files beside it named for another part altogether (``bme280_priv.h``
+            # beside ``bmp280_priv.h``) that mention ours only in passing
             seeds = {p for p in seeds if folder_of(p) not in exact_dirs or _part_words(p) & full
-                     or not (_part_words(p) & set(variants))}
+                     or not (_part_words(p) & set(variants)) and not names_other_part(p, variants)}
         selected |= seeds
         # siblings of a seed that share its part-like file-name word (bmp280-regmap.c beside
         # bmp280-core.c): driver files that never spell the part number themselves
@@ -403,7 +405,8 @@ def dispatched_includes(text: str, variants: Mapping[str, float]) -> list[tuple[
         out = set()
         for w in _PART_MACRO_RE.findall(cond.lower()):
             for piece in [w.replace("_", "")] + [x for x in w.split("_") if x]:
-                if _looks_like_part(piece):
+                # a dispatch condition may name a series by a short number (``NRF51``, ``STM32F1``)
+                if _looks_like_part(piece) or _looks_like_title_part(piece):
                     out.add(piece)
         return out
 

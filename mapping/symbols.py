@@ -332,7 +332,8 @@ def encoded_members(infos: Sequence[SymInfo], regs: Sequence[Register],
             fams[si.family].append(si)  # per-instance macros at instance 0, as the datasheet prints them
     out: list[SymInfo] = []
     for fam, members in fams.items():
-        triples = sorted({(a, si.sym.int_value, sp) for si in members for a, sp in by_key.get("".join(si.salient), ())})
+        triples = sorted({(a, si.sym.int_value, sp) for si in members for a, sp in by_key.get("".join(si.salient), ())},
+                         key=lambda t: (t[0], t[1], t[2] or ""))  # (a list may mix banked and unbanked rows)
         if len({(a, v) for a, v, _ in triples}) < MIN_FIT:
             continue
         # mostly plain addresses: a transform may still hold for the others (a map whose I/O registers
@@ -445,6 +446,33 @@ def register_container(sym: Symbol) -> bool:
                                         and bool(_REGISTER_WORDS & set(split_identifier(sym.parent or ""))))
 
 
+COVER_MIN = 3  # registers a struct must spell at their offsets before it is taken for the map
+
+
+def covering_structs(infos: Sequence[SymInfo], regs: Sequence[Register],
+                     part_toks: frozenset[str]) -> set[tuple[str, str]]:
+    """(file, struct) of the overlay structs that ARE the datasheet's register map: a register list
+    with no peripheral to name (``TASKS_STARTRX 0x000``, ``ENABLE 0x500``) is laid over a struct whose
+    fields spell the registers' names at their addresses as byte offsets (``NRF_TWI_Type``, padding
+    arrays between them). Only the struct(s) spelling the most of them, at least ``COVER_MIN``: the
+    file's other peripherals repeat some member names (``ENABLE``, ``SHORTS``) at other offsets."""
+    if any(r.peripheral for r in regs):
+        return set()
+    want: dict[tuple[str, ...], set[int]] = defaultdict(set)
+    for r in regs:
+        a = parse_int(r.address)
+        if a is not None:
+            want[register_tokens(r.name, part_toks)].add(a)
+    count: Counter[tuple[str, str]] = Counter()
+    for si in infos:
+        s = si.sym
+        if s.kind == "field" and s.parent and s.offset is not None \
+                and s.offset in want.get(register_tokens(s.name, part_toks), ()):
+            count[(si.file, s.parent)] += 1
+    best = max(count.values(), default=0)
+    return {k for k, n in count.items() if n == best} if best >= COVER_MIN else set()
+
+
 def register_addresses(reg: Register, bases: dict[str, int]) -> list[tuple[int, str]]:
     """Values a symbol may hold for this register, with the evidence word each gives."""
     addr = parse_int(reg.address)
@@ -484,6 +512,7 @@ class _Cand:
     how: str
     evidence: list[str]
     score: float = 0.0
+    rank: int = 0  # 1: a spelling that loses to a rival in the same file (``_rank_rivals``)
 
 
 def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Iterable[str] = (),
@@ -502,6 +531,7 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
         else:
             by_value[si.sym.int_value].append(si)
     regs0 = datasheet.registers
+    overlay = covering_structs(infos, regs0, part_toks)
     for si in encoded_members(infos, regs0, part_toks):
         by_value[si.sym.int_value].append(si)
     # overlay structs the code instantiates at a base address (USART1 → USART_TypeDef at 0x40011000)
@@ -528,6 +558,7 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
     reg_alts = [[t] + [a for a in alternative_names(regs[i].name, part_toks) if a != t] for i, t in enumerate(reg_toks)]
     per_name_seen: dict[tuple[int, str], float] = {}
 
+    space_words = _space_words(regs)
     primary: list[_Cand] = []
     address_only: list[_Cand] = []
     for i, r in enumerate(regs):
@@ -543,15 +574,21 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
                 pool = list(by_value.get(value, ()))
                 if r.address_kind == "offset" or i in named_periph:
                     pool += by_offset.get(value, ())
+                elif overlay:
+                    pool += [si for si in by_offset.get(value, ()) if (si.file, si.sym.parent) in overlay]
             for si in pool:
                 if si.sym.role in ("base", "instance") or (si.sym.role == "bit" and not register_named(si.sym)):
                     continue  # a bit position or mask, or a peripheral's base: not one register
                 if si.spaces is not None and r.peripheral not in si.spaces:
                     continue  # a decoded member addresses its own bank or block only
+                if space_words and _names_other_space(si.sym.name, r.peripheral, space_words):
+                    continue  # ``MAG_REG_WHO_AM_I`` is the magnetometer's, not the main chip's WHO_AM_I
                 if not reg_counts and si.sym.kind != "field" and any(
                         t in QUANTITY_WORDS for t in split_identifier(si.sym.name)):
                     continue  # ``…_LEN_P_AND_T_HEADER_DATA 7``: a byte count beside a DATA register
-                if si.sym.kind == "field":
+                if si.sym.kind == "field" and (si.file, si.sym.parent) in overlay:
+                    pass  # the struct laid over this very register map (``covering_structs``)
+                elif si.sym.kind == "field":
                     if ev != "offset" and r.address_kind != "offset" and i not in named_periph:
                         continue
                     # the field's struct must be the one laid over this peripheral: instantiated at its
@@ -633,7 +670,7 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
     taken_sym: set[tuple[str, str, int, str | None]] = set()
 
     def take(cands: list[_Cand]) -> None:
-        for c in sorted(cands, key=lambda c: (-c.score, -c.sim, c.info.file, c.info.sym.start_line, c.info.sym.name)):
+        for c in sorted(cands, key=lambda c: (c.rank, -c.score, -c.sim, c.info.file, c.info.sym.start_line, c.info.sym.name)):
             rf = (c.reg_idx, c.info.file)
             # a struct field serves every instance of its peripheral kind (ADC_TypeDef.SR for
             # ADC1, ADC2, ADC3); a macro carries one register
@@ -646,6 +683,11 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
             chosen.append(c)
 
     take(primary)
+    if _rank_rivals(primary, chosen, regs):
+        chosen.clear()
+        taken_rf.clear()
+        taken_sym.clear()
+        take(primary)
     fam_links: Counter[str] = Counter(c.info.family for c in chosen)
     # the block of lines the family's links occupy: address-only members must sit inside it
     span: dict[str, tuple[int, int]] = {}
@@ -720,13 +762,17 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
     dec_links = Counter(c.info.family for c in chosen if _DECIMAL.match(c.info.sym.value or "")
                         or (c.info.sym.value or "").strip("() ") == "0")
     decimal_fam = {f for f, n in dec_links.items() if n >= FAMILY_MIN_LINKS and n * 2 >= fam_links[f]}
+    spaced = any(r.peripheral for r in regs)
     for _round in range(8):
         fill = []
+        near = _neighbour_spaces(chosen, regs) if spaced else None
         for c in address_only:
             fam = c.info.family
             if fam_links[fam] < FAMILY_MIN_LINKS or c.info.sym.kind == "field" \
                     or (_DECIMAL.match(c.info.sym.value or "") and fam not in decimal_fam):
                 continue
+            if near is not None and not _space_fits(c, near, regs):
+                continue  # an unnamed member belongs to the bank or device of the links around it
             marked = marker[fam] <= set(split_identifier(c.info.sym.name))
             if c.sim >= MIN_NAME:
                 # a weak name match: the family's register marker on it (``..._REG_RAW_ACCEL``), or
@@ -762,6 +808,7 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
     take(_range_fill(address_only, infos, fam_links, chosen_at, taken_rf, in_range, set(first.values()), marker))
     take(_descriptor_fill(infos, regs, chosen))
 
+    chosen = _prefer_space_files(chosen, regs)
     links = []
     for c in chosen:
         r = regs[c.reg_idx]
@@ -772,6 +819,108 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
                           section_id=r.section_id))
     links.sort(key=lambda lk: (lk.peripheral or "", parse_int(lk.address) or 0, lk.register, lk.file, lk.line))
     return links
+
+
+def _space_words(regs: Sequence[Register]) -> dict[str, set[str]]:
+    """Per space (bank, device) of a datasheet with several, the words only its name carries
+    (``magnetometer`` of ``AK09916 magnetometer (aux I2C 0x0C)``; ``user``/``bank`` of four banks
+    tell none apart)."""
+    spaces = {r.peripheral for r in regs if r.peripheral}
+    if len(spaces) < 2:
+        return {}
+    words = {sp: {w for w in re.findall(r"[a-z]{5,}", sp.lower())} for sp in spaces}
+    seen = Counter(w for ws in words.values() for w in ws)
+    return {sp: {w for w in ws if seen[w] == 1} for sp, ws in words.items()}
+
+
+def _names_other_space(name: str, space: str | None, space_words: Mapping[str, set[str]]) -> bool:
+    """The symbol's name abbreviates a word only another space's name carries (``MAG`` of
+    ``magnetometer``, ``ACCEL`` of ``accelerometer``) and none of the register's own space."""
+    toks = [t for t in split_identifier(name) if len(t) >= 3 and t.isalpha()]
+
+    def names(sp: str) -> bool:
+        return any(w.startswith(t) for t in toks for w in space_words.get(sp, ()))
+
+    return not names(space or "") and any(names(sp) for sp in space_words if sp != space)
+
+
+def _neighbour_spaces(chosen: Sequence[_Cand], regs: Sequence[Register]) -> dict[str, list[tuple[int, str | None]]]:
+    """Per file, the linked definitions in line order with the space (bank, device) of their register."""
+    out: dict[str, list[tuple[int, str | None]]] = defaultdict(list)
+    for c in chosen:
+        if c.info.sym.kind != "field":
+            out[c.info.file].append((c.info.sym.start_line, regs[c.reg_idx].peripheral))
+    for v in out.values():
+        v.sort(key=lambda x: x[0])
+    return out
+
+
+def _around(c: _Cand, near: Mapping[str, list[tuple[int, str | None]]]) -> set[str | None]:
+    """Spaces of the nearest linked definitions before and after the candidate's line (itself apart)."""
+    line = c.info.sym.start_line
+    rows = near.get(c.info.file, ())
+    before = [p for ln, p in rows if ln < line]
+    after = [p for ln, p in rows if ln > line]
+    return {x[0] for x in (before[-1:], after[:1]) if x}
+
+
+def _space_fits(c: _Cand, near: Mapping[str, list[tuple[int, str | None]]], regs: Sequence[Register]) -> bool:
+    """A datasheet with banks or devices (``space``): a definition named for no register belongs to the
+    space of the linked definitions around it (``..._DMP_INT_STATUS`` among bank-0 registers is no
+    bank-1 ``YA_OFFS_L`` of the same value)."""
+    spaces = _around(c, near)
+    return not spaces or regs[c.reg_idx].peripheral in spaces
+
+
+def _rank_rivals(primary: Sequence[_Cand], chosen: Sequence[_Cand], regs: Sequence[Register]) -> bool:
+    """Where one file spells a register more than once, rank the spellings (True when any was ranked):
+    with banks or devices, the one whose neighbouring links lie in another space loses
+    (``AGB0_REG_TEMP_CONFIG`` in a bank-0 block, ``AGB2_REG_TEMP_CONFIG`` in the bank-2 block); then
+    one spelt exactly as the register (``REG_BANK_SEL``) beats prefixed copies (``AGB1_REG_REG_BANK_SEL``)."""
+    groups: dict[tuple[int, str], list[_Cand]] = defaultdict(list)
+    for c in primary:
+        groups[(c.reg_idx, c.info.file)].append(c)
+    groups = {k: g for k, g in groups.items() if len(g) > 1}
+    if not groups:
+        return False
+    spaced = any(r.peripheral for r in regs)
+    near = _neighbour_spaces(chosen, regs) if spaced else {}
+    changed = False
+    for (i, _f), g in groups.items():
+        if spaced:
+            fits = [c for c in g if _space_fits(c, near, regs)]
+            if fits and len(fits) < len(g):
+                for c in g:
+                    if c not in fits:
+                        c.rank, changed = 1, True
+        exact = [c for c in g if c.rank == 0 and c.info.sym.name.lower() == regs[i].name.lower()
+                 and c.sim >= STRONG_NAME]
+        if len(exact) == 1:
+            for c in g:
+                if c is not exact[0] and c.rank == 0:
+                    c.rank, changed = 1, True
+    return changed
+
+
+_SPACE_PART = re.compile(r"[a-z]{1,6}\d{3,}[a-z0-9]*")
+
+
+def _prefer_space_files(chosen: list[_Cand], regs: Sequence[Register]) -> list[_Cand]:
+    """A register linked in several files whose space names a part (``AK09916 magnetometer``) keeps
+    the links in the files named for that part (``AK09916_REGISTERS.h``) and drops the copies
+    elsewhere (``M_REG_HXL`` in the main chip's register enum)."""
+    by_reg: dict[int, list[_Cand]] = defaultdict(list)
+    for c in chosen:
+        by_reg[c.reg_idx].append(c)
+    drop: set[int] = set()
+    for i, cs in by_reg.items():
+        words = _SPACE_PART.findall((regs[i].peripheral or "").lower())
+        if not words or len({c.info.file for c in cs}) < 2:
+            continue
+        named = [c for c in cs if any(w in c.info.file.lower() for w in words)]
+        if named and len(named) < len(cs):
+            drop.update(id(c) for c in cs if c not in named)
+    return [c for c in chosen if id(c) not in drop]
 
 
 MIN_BLOCK = 3  # consecutive definitions an unordered register block needs
