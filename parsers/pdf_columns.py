@@ -254,7 +254,7 @@ _ADDR_WORD = re.compile(r"addr|offset|pointer|index|\breg|code|command|instructi
 _PARAM_HEAD = re.compile(r"parameter|coefficient|variable|calibration", re.I)
 _IDENT = re.compile(r"^[A-Za-z][\w.\-/\[\]<>:]*$")
 _PROSE = re.compile(r"\b(the|is|are|be|to|of|when|this|will|shall|if)\b", re.I)
-_NOT_NAME = re.compile(r"^(reserved|rsvd|rsv|res\.?|-+|—|–|n/?a|unused|not used|\.\.\.|…|none|x)$", re.I)
+_NOT_NAME = re.compile(r"^(reserved|rsvd|rsv|res\.?|-+|—|–|n[/.]?a\.?|unused|not used|\.\.\.|…|none|x)$", re.I)
 # a row that is not a register: a condition or value ("Pressure (oss = 1)"), a memory region
 # ("General Purpose Registers 96 Bytes"), a bank label, a header word read as a cell
 _NOT_REGISTER_ROW = re.compile(r"\($|^[^(]*=|\b\d+\s*(?:k?bytes?|words?)\b|^bank\s*\d+$|\breserved\b|"

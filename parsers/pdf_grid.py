@@ -401,7 +401,7 @@ def wrapped_ident(t: str) -> bool:
     parts = t.split()
     return len(parts) >= 2 and all(_UPPER_PIECE.match(p) for p in parts) and any("_" in p for p in parts) \
         and _IDENT.match("".join(parts)) is not None
-_NOT_NAME = re.compile(r"^(reserved|reserve|rsvd|rsv|res\.?|-+|—|–|n/?a|unused|not used|[.:·…]+|none|x)$", re.I)
+_NOT_NAME = re.compile(r"^(reserved|reserve|rsvd|rsv|res\.?|-+|—|–|n[/.]?a\.?|unused|not used|[.:·…]+|none|x)$", re.I)
 _NO_ADDR_HEAD = re.compile(r"^(bits?|bit\s*\w*|default|reset|value|values|size|width|length|len|"
                            r"page|pin|por|init\w*|data|d\d|db\d|qty|count|#\s*of.*|"
                            r"min|max|typ|unit|units|r/w|access|type)\b", re.I)
@@ -551,6 +551,15 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
                 if len(seq) >= 0.5 * len(idx_val) and changes <= 0.34 * len(seq):
                     if len(set(pairs)) / len(pairs) > uniq:
                         uniq, paged = len(set(pairs)) / len(pairs), True
+        if uniq < 0.9 and k + 1 < ncol and len(vals) >= 4:
+            # two-cycle commands ("1st CYCLE | 2nd CYCLE": 00h-30h, 00h-35h, 31h): a first code
+            # repeats and a second code, printed for some rows only, makes each row unique
+            first = {i: addr_value(c, base) for i, c, _t in cs if c is not None}
+            second = {i: c for i, c, _t in col_cells[k + 1] if c is not None and c.kind in ("0x", "h")}
+            if 0.3 * len(first) <= len(second) < 0.95 * len(first) and all(i in first for i in second):
+                pairs = [(v, addr_value(second[i], "hex") if i in second else None) for i, v in first.items()]
+                if len(set(pairs)) == len(pairs):
+                    uniq, paged = 1.0, True
         inc = sum(1 for a, b in zip(vals, vals[1:]) if b > a)
         dec = sum(1 for a, b in zip(vals, vals[1:]) if b < a)
         mono = max(inc, dec) / max(1, len(vals) - 1)

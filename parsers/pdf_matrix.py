@@ -39,7 +39,7 @@ _PAIR = re.compile(r"^([0-7])\s*/\s*([89A-F])$", re.I)
 _ROW = re.compile(r"^(?:0x|x|_)?([0-9A-F]{1,4})(h?)$", re.I)  # "F8h", "0x10", "x3" (a low nibble)
 _ROW_HI = re.compile(r"^(?:0x)?([0-9A-F])[x_]$", re.I)  # "3x", "3_": a high nibble
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(?:[./][A-Za-z0-9_]+)*$")
-_NOT_NAME = re.compile(r"^(?:reserved|rsvd|rsv|res|n/?a|none|unused|x+|[-—–]+)$", re.I)
+_NOT_NAME = re.compile(r"^(?:reserved|rsvd|rsv|res|n[/.]?a\.?|none|unused|x+|[-—–]+)$", re.I)
 _HIGH_WORD = re.compile(r"\b(?:high|upper|msb|ms\s*nibble|\[?7\s*:\s*4\]?|bits?\s*7\s*[-:]\s*4)\b", re.I)
 _LOW_WORD = re.compile(r"\b(?:low|lower|lsb|ls\s*nibble|\[?3\s*:\s*0\]?|bits?\s*3\s*[-:]\s*0)\b", re.I)
 

@@ -347,7 +347,7 @@ def read_tables(lines: list[Line], page_height: float) -> list[Table]:
 
 
 _FOOTNOTE = re.compile(r"\s*(\(\d+\)|\[\d+\]|\*+|\(note \d+\))$", re.I)
-_NOT_NAME = re.compile(r"^(reserved|rsvd|res\.?|-+|—|–|n/?a|unused|not used|\.\.\.|…)$", re.I)
+_NOT_NAME = re.compile(r"^(reserved|rsvd|res\.?|-+|—|–|n[/.]?a\.?|unused|not used|\.\.\.|…)$", re.I)
 
 
 def clean_field_name(s: str) -> str:
