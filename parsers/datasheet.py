@@ -587,6 +587,8 @@ def _not_a_register_map(names: list[str], addrs: list[int] | None = None) -> str
     layouts and lists are not register maps."""
     if len(names) < 3:
         return None
+    if len(names) >= 4 and len({n.lower() for n in names}) < 0.5 * len(names):
+        return "names repeat (the same text on most rows: not a register map)"
     if sum(1 for n in names if _QUANTITY.search(n)) > 0.5 * len(names):
         return "names are quantities (a value -> meaning table)"
     if addrs is not None:
@@ -604,7 +606,7 @@ def _not_a_register_map(names: list[str], addrs: list[int] | None = None) -> str
 _CAPTION = re.compile(r"^(?:table|register)\s+[\dA-Z][\w.\-]*\s*[:.\-–—]\s*(.+)$", re.I)
 # a numbered section heading right above a table that names a map or a bank of it
 # ("7.3 USER BANK 2 REGISTER MAP", "4.2 Page 1 registers"): the table's caption
-_MAP_HEADING = re.compile(r"^\d{1,2}(?:\.\d{1,2}){0,3}\.?\s+(\S.{0,60}?\b(?:register\s*map|"
+_MAP_HEADING = re.compile(r"^\d{1,2}(?:\.\d{1,2}){0,3}\.?\s+(\S.{0,60}?\b(?:register\s*(?:map|block)|"
                           r"(?:bank|page)\s*\d{1,2})\b.{0,30})$", re.I)
 # the same heading with its number set apart (a line of its own): a short title naming a
 # bank's or a page's register map, not a sentence

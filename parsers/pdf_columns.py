@@ -257,9 +257,10 @@ _PROSE = re.compile(r"\b(the|is|are|be|to|of|when|this|will|shall|if)\b", re.I)
 _NOT_NAME = re.compile(r"^(reserved|rsvd|rsv|res\.?|-+|—|–|n[/.]?a\.?|unused|not used|\.\.\.|…|none|x)$", re.I)
 # a row that is not a register: a condition or value ("Pressure (oss = 1)"), a memory region
 # ("General Purpose Registers 96 Bytes"), a bank label, a header word read as a cell
-_NOT_REGISTER_ROW = re.compile(r"\($|^[^(]*=|\b\d+\s*(?:k?bytes?|words?)\b|^bank\s*\d+$|\breserved\b|"
-                               r"^(?:instruction|register|name|address|command|description|function|value|data)s?$",
-                               re.I)
+_NOT_REGISTER_ROW = re.compile(r"(?i:\($|^[^(]*=|\b\d+\s*(?:k?bytes?|words?)\b|^bank\s*\d+$|\breserved\b)|"
+                               r"^(?:[Ii]nstruction|[Rr]egister|[Nn]ame|[Aa]ddress|[Cc]ommand|[Dd]escription|[Ff]unction|"
+                               r"[Vv]alue|[Dd]ata)s?$")
+# (a header word in capitals at an address of its own is a register: "06 DATA", "0x1C COMMAND")
 
 
 @dataclass

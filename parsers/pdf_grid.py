@@ -683,6 +683,9 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
         if sum(1 for _i, _c, txt in col_cells[k] if BLOCK_PREFIX.match(txt.strip())) >= MIN_BLOCK_ROWS:
             t.rejected = f"addresses are register:offset pairs in column {k + 1}; column {best_addr + 1} holds values"
             return t
+    if _sized_layout(regs, col_cells, best_addr, name_col, base):
+        t.rejected = "offsets advance by each row's size and names are lower-case fields (a data layout)"
+        return t
     # consistency: unique names and unique addresses within one table
     one_row_ok = bool(_ADDR_HEAD.search(header_of[best_addr]) and _NAME_HEAD.search(header_of[name_col]))
     if len(regs) < (1 if one_row_ok else 2):
@@ -708,6 +711,25 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
         ctx.xs, ctx.addr_col, ctx.name_col, ctx.base, ctx.conf, ctx.page = xs, best_addr, name_col, base, conf, page
         ctx.addr_head = header_of[best_addr]
     return t
+
+
+def _sized_layout(regs: list[GridRegister], col_cells, addr_col: int, name_col: int, base: str) -> bool:
+    """A file-format or structure table ("Offset | Size | Field": 0x00 4 magic, 0x04 4 version):
+    a column of small sizes by which each row's offset advances to the next one's, under field
+    names in lower case (register names are mostly capitals)."""
+    if len(regs) < 4 or sum(1 for r in regs if r.name == r.name.lower()) < 0.6 * len(regs):
+        return False
+    offs = {i: addr_value(c, base) for i, c, _t in col_cells[addr_col] if c is not None}
+    rows = sorted(offs)
+    for k, cells in enumerate(col_cells):
+        if k in (addr_col, name_col):
+            continue
+        size = {i: int(t) for i, _c, t in cells if t.isdigit() and 0 < int(t) <= 64}
+        pairs = [(offs[a], offs[b], size[a]) for a, b in zip(rows, rows[1:]) if a in size]
+        if len(pairs) >= 3 and any(sz > 1 for _x, _y, sz in pairs) \
+                and sum(1 for x, y, sz in pairs if y - x == sz) >= 0.8 * len(pairs):
+            return True
+    return False
 
 
 def _split_at_walls(w: Word, xs: list[float]) -> list[Word]:
