@@ -180,6 +180,8 @@ class Row:
             a, b = texts
             if a[:-1] == b[:-1] and a[-1] != b[-1]:
                 return clean_text(" ".join(a[:-1]) + " " + a[-1] + "/" + b[-1])
+        if len(texts) >= 2 and all(len(t) == 1 for t in texts) and _MID_TOKEN_WRAP(texts[0][0], [t[0] for t in texts[1:]]):
+            return "".join(t[0] for t in texts)  # "TIMEBASE_CORRECTIO" / "N_PLL": one identifier
         return clean_text(" ".join(w[4] for w in sorted(ws, key=lambda w: (round((w[1] + w[3]) / 2), w[0]))))
 
     def _field_line(self, y: float, k: int, addr_k: int) -> bool:
@@ -188,6 +190,16 @@ class Row:
         if beside(addr_k):
             return False
         return field_row_cells([beside(c) for c in self.cells if c not in (k, addr_k)])
+
+
+def _MID_TOKEN_WRAP(first: str, rest: list[str]) -> bool:
+    """Lines of one narrow name cell that break an upper-case identifier mid-token: every piece
+    in capitals, the first with an underscore and at least 6 characters long (cut at the cell's
+    edge), the later ones shorter and not starting with a digit."""
+    pieces = [first] + rest
+    return "_" in first and len(first) >= 6 and not first.endswith("_") \
+        and all(re.fullmatch(r"[A-Z0-9_]+", p) for p in pieces) and not any(p[0].isdigit() for p in rest) \
+        and all(len(p) < len(first) for p in rest)  # (two stacked names of one row are alike in length)
 
 
 @dataclass
