@@ -582,11 +582,17 @@ def _page_tables(lines, words, width: float, height: float):
     return out
 
 
+# a mnemonic followed by a literal operand: "SETPWMI 0x1F 0x00", "WRITE 3Ch"
+_OPERAND = re.compile(r"^\S+\s+(?:.*\s)?(?:0x[0-9a-f]+|[0-9][0-9a-f]*h)(?:\s|$)", re.I)
+
+
 def _not_a_register_map(names: list[str], addrs: list[int] | None = None) -> str | None:
     """Consistency of one table's names (and addresses): value -> meaning tables, bit-slice
     layouts and lists are not register maps."""
     if len(names) < 3:
         return None
+    if sum(1 for n in names if _OPERAND.search(n)) > 0.4 * len(names):
+        return "names carry hex operands (a program listing or command sequence)"
     if len(names) >= 4 and len({n.lower() for n in names}) < 0.5 * len(names):
         return "names repeat (the same text on most rows: not a register map)"
     if sum(1 for n in names if _QUANTITY.search(n)) > 0.5 * len(names):

@@ -464,6 +464,13 @@ def _same_frame(a: list[float], b: list[float], addr_col: int) -> bool:
         and all(abs(x - y) <= 25.0 for x, y in zip(a, b))
 
 
+def _nibble_codes(cells: list[tuple[int, AddrCell | None, str]]) -> bool:
+    """Four or more codes, all 0/1 strings of at most four digits ("0000" .. "1111"): the values
+    of a bit field, not addresses."""
+    parsed = [c for _i, c, _t in cells if c is not None]
+    return len(parsed) >= 4 and all(c.kind == "bare" and re.fullmatch(r"[01]{1,4}", c.text) for c in parsed)
+
+
 def _mostly_parse(cells: list[tuple[int, AddrCell | None, str]]) -> bool:
     """At least half of a column's cells (filler and parameter-byte cells aside) are addresses."""
     real = [c for _i, c, t in cells if not _NOT_NAME.match(t) and not _PARAM_CELL.match(t)]
@@ -567,6 +574,8 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
         bitlike = base != "hex" or all(c.kind == "bare" for c in parsed)
         if bitlike and vals and max(vals) <= 31 and dec > inc:
             continue
+        if _nibble_codes(cs):
+            continue  # nibble codes "0000".."1111": the values of a 4-bit field (a value -> meaning table)
         if base == "bin" or all(c.kind == "bin" or re.fullmatch(r"[01]{1,7}", c.text) for c in parsed):
             if not any(c.kind == "bin" for c in parsed) and not _ADDR_HEAD.search(head):
                 continue  # short 0/1 codes: a value -> meaning table
@@ -582,7 +591,7 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
             scores.append((s, -k, k, base, paged))
     if ctx is not None and ctx.xs is not None and page - ctx.page <= 1 \
             and (_same_walls(ctx.xs, xs) or page > ctx.page and _same_frame(ctx.xs, xs, ctx.addr_col)) \
-            and _mostly_parse(col_cells[ctx.addr_col]):
+            and _mostly_parse(col_cells[ctx.addr_col]) and not _nibble_codes(col_cells[ctx.addr_col]):
         # the table goes on from the previous page: keep its column roles
         regs = _rows(bands, ctx.addr_col, ctx.name_col, ctx.base, _open_below(g, xs, ctx.name_col))
         for r in regs:
@@ -644,9 +653,9 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
         prose = sum(1 for t in letters if _PROSE.search(t)) / len(letters)
         uniq = len(set(letters)) / len(letters)
         head = header_of[k]
-        if _PARAM_HEAD.search(head) or re.fullmatch(r"(?:d|db|b|bit)\s?\d{1,2}", head.split(" ")[-1] if head else "",
+        if _PARAM_HEAD.search(head) or re.fullmatch(r"(?:d|db|b|bit)?\s?\d{1,2}", head.split(" ")[-1] if head else "",
                                                      re.I):
-            continue  # parameter tables; a bit column holds field names, not register names
+            continue  # parameter tables; a bit column ("D7", "Bit 7", "7") holds field names, not register names
         if _NO_NAME_HEAD.search(head) and not _NAME_HEAD.search(re.sub(r"register\s+content", "", head, flags=re.I)):
             continue
         s = ident * 0.4 + short * 0.3 + uniq * 0.3 - prose * 0.5 + (0.2 if _NAME_HEAD.search(head) else 0.0) \

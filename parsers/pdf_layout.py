@@ -197,6 +197,8 @@ def parse_address(cell: str, bare_hex: bool = True) -> tuple[int | None, bool]:
     vals = [parse_hex_token(p, bare_hex) for p in parts]
     if any(v is None for v in vals):
         return None, False
+    if len(vals) == 2 and ":" in s and re.fullmatch(r"\d{1,2}\s*:\s*\d{1,2}", s) and int(parts[0]) > int(parts[1]):
+        return None, False  # "15:0", "7:4": a bit range (descending), not an address range
     return vals[0], len(vals) == 2
 
 
