@@ -29,6 +29,8 @@ from firmcorpus.corpus.domains.evalset import (
     write_manifest,
 )
 from firmcorpus.corpus.domains.features import language_of
+from firmcorpus.corpus.domains.lexicon import Lexicon, MineParams
+from firmcorpus.corpus.domains.lexicon import mine as mine_lexicon
 from firmcorpus.corpus.domains.model import (
     DEFAULT_DECISION,
     DomainModel,
@@ -62,6 +64,11 @@ def train_model(out: str | None = None, cap_scale: float = 1.0, epoch: int | Non
     rows = (training_tuples(examples) if examples else []) + doc_rows
     model = DomainModel.train(rows, cfg)
     path = model.save(out or default_model_path())
+    # the rules' learned API prefixes, mined from the same training files; written beside the model first so
+    # that the calibration below reads the model with its own lexicon
+    lexicon = mine_lexicon(((read_text(e.abspath), e.domain, e.source) for e in examples), MineParams()) \
+        if examples else Lexicon()
+    path.with_suffix(".json").write_text(json.dumps({"lexicon": lexicon.to_json()}) + "\n")
     # the decision is learned on the development half of the held-out sources (never the aside half)
     dev = [e for e in build_sets(cap_scale=cap_scale, fetch=fetch)[1] if e.source not in ASIDE_SOURCES] \
         if registry else []
@@ -75,6 +82,7 @@ def train_model(out: str | None = None, cap_scale: float = 1.0, epoch: int | Non
             e.domain for e in examples if e.source == n).items()))}
             for n, c in sorted(Counter(e.source for e in examples).items())},
         "general_weight": 1.0, "decision": calibration["decision"], "calibration": calibration,
+        "lexicon": lexicon.to_json(),
         "skipped": skipped, "cap_scale": cap_scale,
         "build_documents": {"folder": str(documents), **doc_counts,
                             "per_domain": dict(sorted(Counter(r[3] for r in doc_rows).items()))} if documents else None,
@@ -104,8 +112,9 @@ def _evidence(examples: list, model_path: str) -> dict:
         text, lang = read_text(ex.abspath), language_of(ex.path)
         scores = model.predict(text, path=ex.path, language=lang)
         logp[i] = [np.log(scores[d] + 1e-6) for d in DOMAINS]
-        sup[i] = [d != "general" and d in supported_domains(ex.path, text, lang) for d in DOMAINS]
-        lab = weak_label(ex.path, text, lang)
+        sup[i] = [d != "general" and d in supported_domains(ex.path, text, lang, None, model.lexicon)
+                  for d in DOMAINS]
+        lab = weak_label(ex.path, text, lang, None, model.lexicon)
         if lab is not None and lab[1] >= 0.8:
             rule[i, DOMAINS.index(lab[0])] = lab[1]
         folders.append((ex.source, ex.path.rsplit("/", 1)[0] if "/" in ex.path else ""))

@@ -11,7 +11,8 @@ Training runs on one thread so the same examples and seed give the same model by
 The step's decision (how much the rules' evidence counts, the confidence below which a document
 is ``general``, how much folder context counts) is learned on held-out repositories
 (``jobs.calibrate_decision``) and kept in the model's provenance JSON as ``decision``; ``load`` reads
-it (``DEFAULT_DECISION`` for a model without one). ``general_weight`` (a multiplier of ``general``'s
+it (``DEFAULT_DECISION`` for a model without one), and the learned API-prefix lexicon the rules
+read (``lexicon``, see ``corpus.domains.lexicon``; empty for a model without one). ``general_weight`` (a multiplier of ``general``'s
 score, 1.0 for the shipped model) is still read for older models.
 """
 
@@ -28,6 +29,7 @@ from typing import Iterable
 from firmcorpus.core.documents import DOMAINS
 from firmcorpus.core.io import atomic_path
 from firmcorpus.corpus.domains.features import doc_line, language_of
+from firmcorpus.corpus.domains.lexicon import Lexicon
 
 _LABEL = "__label__"
 # the step's decision for a model whose JSON has none (see corpus.steps.classify)
@@ -61,10 +63,12 @@ class TrainConfig:
 class DomainModel:
     """A fastText classifier over ``features.doc_line`` tokens."""
 
-    def __init__(self, ft_model=None, general_weight: float = 1.0, decision: dict | None = None):
+    def __init__(self, ft_model=None, general_weight: float = 1.0, decision: dict | None = None,
+                 lexicon: Lexicon | None = None):
         self._ft = ft_model
         self.general_weight = general_weight
         self.decision = {**DEFAULT_DECISION, **(decision or {})}
+        self.lexicon = lexicon if lexicon is not None else Lexicon()
 
     # ------------------------------------------------------------------ training
     @classmethod
@@ -110,16 +114,17 @@ class DomainModel:
         path = Path(path) if path else default_model_path()
         if not path.exists():
             raise FileNotFoundError(f"no domain model at {path}; train one with `firmcorpus classify train`")
-        weight, decision = 1.0, {}
+        weight, decision, lexicon = 1.0, {}, Lexicon()
         meta = path.with_suffix(".json")
         if meta.is_file():
             try:
                 info = json.loads(meta.read_text())
                 weight = float(info.get("general_weight", 1.0))
                 decision = {k: float(v) for k, v in (info.get("decision") or {}).items() if k in DEFAULT_DECISION}
-            except (ValueError, TypeError, AttributeError):
-                weight, decision = 1.0, {}
-        return cls(fasttext.load_model(str(path)), general_weight=weight, decision=decision)
+                lexicon = Lexicon.from_json(info.get("lexicon"))
+            except (ValueError, TypeError, AttributeError, IndexError):
+                weight, decision, lexicon = 1.0, {}, Lexicon()
+        return cls(fasttext.load_model(str(path)), general_weight=weight, decision=decision, lexicon=lexicon)
 
     @property
     def labels(self) -> list[str]:

@@ -9,11 +9,14 @@ of its files — never on the directory names of one corpus:
   names follow AMD's ``mmREG`` / ``FIELD__SHIFT`` / ``R_xxxxxx_`` conventions); Cortex-M vector
   tables and CMSIS core headers (``arm_cortex_asm``).
 * API evidence: the distinct identifiers and includes a file uses from each domain's public
-  API (``HAL_*``/``LL_*`` and StdPeriph for STM32, ``Ifx*`` for AURIX iLLD, ``fsl_*``/
-  ``kCLOCK_*``/LPC and i.MX names for NXP, ``k_*``/``DT_*`` for Zephyr, ``mbedtls_*``/``wc_*``/
-  kernel crypto API, USB descriptors and host/device stacks, ieee80211/cfg80211/nl80211 and
-  Bluetooth HCI/L2CAP). A domain wins only with enough distinct hits *and* a clear margin over
-  the runner-up; otherwise the rules abstain and the model decides.
+  API (``fsl_*``/``kCLOCK_*``/LPC and i.MX names for NXP, ``k_*``/``DT_*`` for Zephyr,
+  algorithm names and the kernel crypto API, USB descriptors and the standard host controller
+  interfaces, ieee80211/cfg80211/nl80211 and Bluetooth HCI/L2CAP), and the *learned* lexicon of
+  identifier and include prefixes concentrated in one domain's training files
+  (``corpus.domains.lexicon``, shipped with the model): the names of particular libraries
+  (crypto, USB stacks), driver families, and the STM32 HAL and AURIX iLLD/MCAL APIs are learned
+  there, never written here. A domain wins only with enough distinct hits *and* a clear margin
+  over the runner-up; otherwise the rules abstain and the model decides.
 * Linux kernel idioms (``MODULE_LICENSE``, ``module_platform_driver``, ``devm_*``,
   ``<linux/...>`` includes) label ``linux_kernel`` when no topical domain dominates.
 
@@ -26,6 +29,8 @@ import functools
 import re
 from collections import Counter
 from typing import TYPE_CHECKING
+
+from firmcorpus.corpus.domains.lexicon import Lexicon, default_lexicon
 
 if TYPE_CHECKING:  # pragma: no cover
     from firmcorpus.parsers.models import CodeFile
@@ -42,26 +47,10 @@ _NUMBERISH_RE = re.compile(r"^[\s(]*(\([A-Za-z_0-9 \t*]+\))?[\s(]*(0[xX][0-9A-Fa
 # (pattern over identifiers, weight). A weight-1 pattern is specific to its domain; lower
 # weights are for names that also turn up elsewhere.
 _API: dict[str, list[tuple[str, float]]] = {
-    "stm32_hal": [
-        (r"(HAL|LL)_[A-Z][A-Z0-9]*_[A-Za-z0-9_]+", 1.0),
-        (r"__HAL_[A-Z0-9_]+", 1.0),
-        (r"HAL_(Init|Delay|GetTick|IncTick|StatusTypeDef|OK|ERROR|BUSY|TIMEOUT|MAX_DELAY)", 1.0),
-        (r"SystemClock_Config|SystemCoreClockUpdate|MX_[A-Z0-9]+_Init", 1.0),
-        # Standard Peripheral Library (the HAL's predecessor): PPP_Verb names and init structs
-        (r"(RCC|GPIO|USART|TIM|ADC|DMA|SPI|I2C|EXTI|FLASH|PWR|RTC|CAN|DAC|SDIO|CRYP|HASH|RNG|IWDG|WWDG|"
-         r"SYSCFG|DCMI|FSMC|DBGMCU|CRC)_[A-Za-z0-9]*(Cmd|Config|StructInit|DeInit|GetFlagStatus|ClearFlag|"
-         r"ITConfig|GetITStatus|ClearITPendingBit|PeriphClockCmd|PeriphResetCmd)", 1.0),
-        (r"(RCC|GPIO|USART|TIM|ADC|DMA|SPI|I2C|EXTI|RTC|CAN|DAC|SDIO|CRYP|HASH|NVIC)_[A-Za-z]*InitTypeDef", 1.0),
-        (r"IS_(RCC|GPIO|USART|TIM|ADC|DMA|SPI|I2C|EXTI|FLASH|PWR|RTC|CAN|DAC|SDIO|CRYP|HASH)_[A-Z0-9_]+", 0.5),
-        (r"STM32[A-Z][0-9A-Z]+(xx|XX)?", 0.5),
-        (r"stm32(mp)?[0-9]*_[a-z0-9_]+", 0.34),
-    ],
-    "infineon_aurix": [
-        (r"Ifx[A-Z][A-Za-z0-9]*_[A-Za-z0-9_]+", 1.0),
-        (r"Ifx_[A-Z][A-Za-z0-9_]+", 1.0),
-        (r"IFX_[A-Z0-9_]+", 0.5),
-        (r"__tricore__|__TRICORE__|TriCore[A-Za-z0-9_]*", 1.0),
-    ],
+    # the STM32 HAL/LL/StdPeriph and AURIX iLLD/MCAL APIs are not written here: the learned lexicon carries them
+    # (their prefixes, mined from the training files of several sources of each)
+    "stm32_hal": [],
+    "infineon_aurix": [],
     "nxp_imx": [
         (r"kCLOCK_[A-Za-z0-9_]+|kStatus_[A-Za-z0-9_]+|kGPIO_[A-Za-z0-9_]+|kPORT_[A-Za-z0-9_]+", 1.0),
         (r"(CLOCK|GPIO|PORT|LPUART|LPI2C|LPSPI|FLEXCAN|ENET|USDHC|SEMC|PIT|GPT|EDMA|DMAMUX|FLEXSPI)_"
@@ -89,8 +78,6 @@ _API: dict[str, list[tuple[str, float]]] = {
          r"sensor_sample_fetch|sensor_channel_get|printk|z_[a-z_]+)", 0.5),
     ],
     "crypto": [
-        (r"mbedtls_[a-z0-9_]+|MBEDTLS_[A-Z0-9_]+|psa_[a-z0-9_]+", 1.0),
-        (r"wc_[A-Z][A-Za-z0-9_]*|wolfSSL_[A-Za-z0-9_]+|WOLFSSL_[A-Z0-9_]+|wolfCrypt[A-Za-z0-9_]*", 1.0),
         (r"crypto_(register|unregister|alloc|free|skcipher|shash|ahash|aead|akcipher|kpp|rng|"
          r"engine|cipher|tfm)[a-z0-9_]*|(skcipher|shash|ahash|aead|akcipher|kpp)_[a-z_]+", 1.0),
         (r"(aes|sha1|sha224|sha256|sha384|sha512|sha3|md5|des|des3|chacha20|chacha|poly1305|gcm|ccm|"
@@ -98,7 +85,6 @@ _API: dict[str, list[tuple[str, float]]] = {
          r"blowfish|twofish|serpent|cast5|cast6|cmac|ghash|siphash|kdf|hkdf|pkcs[0-9]*|drbg)_[a-z0-9_]+", 0.5),
         (r"(AES|SHA|SHA1|SHA256|SHA512|RSA|ECC|HMAC|DES|MD5|GCM|CCM|CMAC|CHACHA|POLY1305|ECDSA|ECDH)"
          r"_[A-Z0-9_]+", 0.34),
-        (r"EVP_[A-Za-z0-9_]+|OPENSSL_[A-Za-z0-9_]+", 0.5),
     ],
     "usb_stack": [
         # the stack itself: host controllers, hub/HCD core, gadget/composite framework, device stacks
@@ -107,18 +93,16 @@ _API: dict[str, list[tuple[str, float]]] = {
          r"gstrings_attach|interface_id|otg_[a-z_]+|copy_descriptors|free_all_descriptors|"
          r"assign_descriptors|roothub_[a-z_]+|root_hub_[a-z_]+|new_device|disconnect|set_device_state)[a-z0-9_]*", 1.0),
         (r"USB_(DT|REQ|TYPE|RECIP|DIR|CLASS|SPEED|STATE|ENDPOINT_XFER|PORT_STAT|PORT_FEAT|HUB)_[A-Z0-9_]+", 0.5),
-        (r"(xhci|ehci|ohci|uhci|dwc2|dwc3|musb|cdns3|chipidea|udc|gadget|hcd|isp1760|mtu3)_[a-z0-9_]+", 1.0),
-        (r"(tud|tuh|tusb|dcd|hcd)_[a-z0-9_]+|TUD_[A-Z0-9_]+|CFG_TUD_[A-Z0-9_]+|USBD_[A-Za-z0-9_]+|"
-         r"USBH_[A-Za-z0-9_]+|USBHw[A-Za-z0-9_]+|USB(Register|Init|HandleStandardRequest)[A-Za-z]*", 1.0),
+        # the standard host controller interfaces and generic device/host controller driver names
+        (r"(xhci|ehci|ohci|uhci|udc|gadget|hcd|dcd)_[a-z0-9_]+", 1.0),
         (r"b(DescriptorType|EndpointAddress|mAttributes|NumEndpoints|DeviceClass|MaxPacketSize0|"
          r"NumConfigurations|ConfigurationValue|mRequestType)|w(MaxPacketSize|TotalLength)", 0.5),
-        (r"(URB|XHCI|EHCI|OHCI|DWC3|DWC2|MUSB|TRB|GADGET|UDC)_[A-Z0-9_]+", 0.5),
+        (r"(URB|XHCI|EHCI|OHCI|TRB|GADGET|UDC)_[A-Z0-9_]+", 0.5),
         # a class driver *using* USB (HID, serial, storage) is not a USB stack: weak evidence only
         (r"usb_[a-z0-9_]+|urb[a-z_]*", 0.2),
     ],
     "wireless_ble_wifi": [
-        (r"(ieee80211|cfg80211|nl80211|mac80211|wiphy|rate_control|mesh|ath[0-9k]*|iwl|brcmf|mt76|rtw|"
-         r"wl|wlan|wifi|wpa|hostapd)_[a-z0-9_]+", 1.0),
+        (r"(ieee80211|cfg80211|nl80211|mac80211|wiphy|rate_control|mesh|wl|wlan|wifi|wpa)_[a-z0-9_]+", 1.0),
         (r"(IEEE80211|NL80211|CFG80211|WLAN|WIPHY|WIFI|WPA|WMM|HT|VHT|HE|EHT)_[A-Z0-9_]+", 1.0),
         (r"(hci|l2cap|rfcomm|sco|bnep|hidp|cmtp|smp|mgmt|gatt|att|gap|ble|bt|btle|le|sdp|avdtp|avrcp|"
          r"a2dp|hfp|mesh)_[a-z0-9_]+", 0.5),
@@ -130,23 +114,20 @@ _API_RE = {d: [(re.compile(rf"(?:{p})\Z"), w) for p, w in pats] for d, pats in _
 # One alternation per domain (a named group per pattern): one match call per identifier and domain
 # instead of one per pattern; the first alternative that matches is the one the loop would take.
 _API_ALT = {d: re.compile("|".join(f"(?P<p{i}>(?:{p})\\Z)" for i, (p, _) in enumerate(pats)))
-            for d, pats in _API.items()}
+            for d, pats in _API.items() if pats}
 _API_W = {d: {f"p{i}": w for i, (_, w) in enumerate(pats)} for d, pats in _API.items()}
 # Any domain's pattern: most identifiers (ret, dev, buf ...) match none and cost one call.
 _API_ANY = re.compile("|".join(f"(?:{p})\\Z" for pats in _API.values() for p, _ in pats))
 
 _INCLUDE_HINTS: list[tuple[str, str, float]] = [
     # (domain, include pattern matched against the include path, weight)
-    ("stm32_hal", r"(.*/)?stm32[a-z0-9]*(xx|mp[0-9]*)?(_hal|_ll)?[a-z0-9_]*\.h", 2.0),
-    ("infineon_aurix", r"(.*/)?Ifx[A-Za-z0-9_]*\.h", 2.0),
     ("nxp_imx", r"(.*/)?(fsl_[a-z0-9_]+|MIMX[A-Z0-9]+|MK[0-9]{2}[A-Z0-9]+|LPC[0-9]{2,4}[A-Za-z0-9_]*|"
                 r"lpc[0-9]{2,4}[a-z0-9_]*|imx[0-9a-z_-]*|mxc[a-z0-9_-]*|mx[5-8][a-z0-9_-]*)\.h", 2.0),
-    # headers under a folder named for the SoC family (asm/mach-imx/, asm/arch-imx8m/, mach-stm32mp/)
+    # headers under a folder named for the SoC family (asm/mach-imx/, asm/arch-imx8m/)
     ("nxp_imx", r"(.*/)?(mach-imx|arch-imx[0-9a-z]*|arch-mx[5-8][a-z0-9]*|imx[0-9][0-9a-z_-]*|mxc)/.*\.h", 2.0),
-    ("stm32_hal", r"(.*/)?(mach-stm32[a-z0-9]*|arch-stm32[a-z0-9]*|stm32[a-z0-9]*)/.*\.h", 2.0),
     ("zephyr_rtos", r"zephyr/.*\.h", 3.0),
-    ("crypto", r"(crypto|mbedtls|wolfssl|wolfcrypt|openssl|psa)/.*\.h", 2.0),
-    ("usb_stack", r"(linux/usb|usb)/.*\.h|(.*/)?(usb|usbd|usbh|tusb|ehci|xhci|ohci|ch9|usbdevice)[a-z0-9_]*\.h", 1.5),
+    ("crypto", r"crypto/.*\.h", 2.0),
+    ("usb_stack", r"(linux/usb|usb)/.*\.h|(.*/)?(usb|usbd|usbh|ehci|xhci|ohci|ch9|usbdevice)[a-z0-9_]*\.h", 1.5),
     ("wireless_ble_wifi", r"(net/(mac80211|cfg80211|bluetooth/.*|ieee80211.*)|(.*/)?(nl80211|ieee80211|"
                           r"cfg80211|mac80211|hci|l2cap|bluetooth|gatt|ble|BLE)[a-z0-9_]*)\.h|bluetooth/.*\.h|ble/.*\.h", 2.0),
 ]
@@ -212,6 +193,8 @@ _HEADER_EXT = (".h", ".hpp", ".hh", ".inc")
 _MIN_EVIDENCE = 3.0  # weighted distinct hits a domain needs
 _FAINT = 0.2  # patterns this light count together as at most one hit
 _MARGIN = 2.0  # ... and how many times the runner-up's evidence
+_LEARNED_WEIGHT = 1.0  # an identifier whose prefix the learned lexicon gives to a domain
+_LEARNED_INCLUDE_WEIGHT = 2.0  # an include whose folder or name prefix it gives to a domain
 
 
 def _suffix(path: str) -> str:
@@ -229,28 +212,49 @@ def identifiers(text: str) -> Counter:
     return Counter(_IDENT_RE.findall(text))
 
 
-def api_evidence(idents: Counter | set, includes: list[str]) -> dict[str, float]:
-    """Weighted count of distinct API identifiers (and includes) each domain's vocabulary matches."""
+def api_evidence(idents: Counter | set, includes: list[str], lexicon: Lexicon | None = None) -> dict[str, float]:
+    """Weighted count of distinct API identifiers (and includes) each domain's vocabulary matches.
+
+    Two vocabularies: the hand-written one above (what a domain's standards and its own API are
+    called) and the learned ``lexicon`` (identifier and include prefixes concentrated in one
+    domain's training files, ``corpus.domains.lexicon``; the shipped model's when ``None``). An
+    identifier or include counts once per domain, at the larger of the two weights."""
+    lexicon = default_lexicon() if lexicon is None else lexicon
+    entries = lexicon.entries
     scores = {d: 0.0 for d in _API}
     faint = {d: 0.0 for d in _API}
     for ident in idents:
-        if len(ident) < 4 or _API_ANY.match(ident) is None:
+        if len(ident) < 4:
+            continue
+        learned = lexicon.lookup(ident) if entries else None
+        if _API_ANY.match(ident) is None:
+            if learned in scores:
+                scores[learned] += _LEARNED_WEIGHT
             continue
         for d, rx in _API_ALT.items():
             m = rx.match(ident)
             if m is not None:
                 w = _API_W[d][m.lastgroup]
+                if d == learned:
+                    w, learned = max(w, _LEARNED_WEIGHT), None
                 if w <= _FAINT:
                     faint[d] += w
                 else:
                     scores[d] += w
+        if learned in scores:
+            scores[learned] += _LEARNED_WEIGHT
     for d, v in faint.items():
         # names that merely *use* a domain (a HID driver calling usb_*) add up to one hit at most
         scores[d] += min(v, 1.0)
     for inc in includes:
+        learned = lexicon.lookup_include(inc) if entries else None
         for d, rx, w in _INCLUDE_RE_HINTS:
             if rx.match(inc):
+                if d == learned:
+                    w, learned = max(w, _LEARNED_INCLUDE_WEIGHT), None
                 scores[d] += w
+        if learned in scores:
+            scores[learned] += _LEARNED_INCLUDE_WEIGHT
     return scores
 
 
@@ -290,17 +294,17 @@ def define_stats(text: str) -> tuple[int, int, int, int]:
 
 
 @functools.lru_cache(maxsize=4)
-def _analysis(text: str, includes_key: tuple[str, ...] | None) -> tuple[Counter, list[str], dict[str, float],
-                                                                      tuple[int, int, int, int]]:
+def _analysis(text: str, includes_key: tuple[str, ...] | None, lexicon: Lexicon | None
+              ) -> tuple[Counter, list[str], dict[str, float], tuple[int, int, int, int]]:
     """Identifiers, includes, API evidence and define statistics of one text (shared by both rules)."""
     idents = identifiers(text)
     includes = list(includes_key) if includes_key else _INCLUDE_RE.findall(text)
-    return idents, includes, api_evidence(set(idents), includes), define_stats(text)
+    return idents, includes, api_evidence(set(idents), includes, lexicon), define_stats(text)
 
 
-def _analyse(text: str, codefile: "CodeFile | None"):
+def _analyse(text: str, codefile: "CodeFile | None", lexicon: Lexicon | None = None):
     key = tuple(codefile.includes) if codefile is not None and codefile.includes else None
-    return _analysis(text, key)
+    return _analysis(text, key, lexicon)
 
 
 def _asm_label(text: str) -> tuple[str, float] | None:
@@ -318,12 +322,14 @@ def _asm_label(text: str) -> tuple[str, float] | None:
     return None
 
 
-def weak_label(path: str, text: str, language: str, codefile: "CodeFile | None" = None) -> tuple[str, float] | None:
+def weak_label(path: str, text: str, language: str, codefile: "CodeFile | None" = None,
+               lexicon: Lexicon | None = None) -> tuple[str, float] | None:
     """A high-precision label for one document, or ``None`` to abstain.
 
     ``path`` is used only for its file type (suffix); ``language`` is the code parser's
     (``c|cpp|asm|devicetree|kconfig|linker|other``); ``codefile`` (optional) supplies
-    includes already parsed. Confidence is in (0, 1]; the step trusts labels ≥ 0.8.
+    includes already parsed; ``lexicon`` the learned API prefixes (the shipped model's when
+    ``None``). Confidence is in (0, 1]; the step trusts labels ≥ 0.8.
     """
     text = text[:MAX_CHARS]
     suffix = _suffix(path)
@@ -343,7 +349,7 @@ def weak_label(path: str, text: str, language: str, codefile: "CodeFile | None" 
     if lang not in ("c", "cpp", "") and suffix not in (".c", ".h", ".cpp", ".cc", ".hpp", ".cxx", ".hh", ".inc"):
         return None
 
-    idents, includes, ev, (numeric, code_lines, funclike, regshaped) = _analyse(text, codefile)
+    idents, includes, ev, (numeric, code_lines, funclike, regshaped) = _analyse(text, codefile, lexicon)
 
     # --- register headers: mostly `#define NAME value`, with register-shaped values or names
     if suffix in _HEADER_EXT or lang in ("c", "cpp"):
@@ -358,7 +364,7 @@ def weak_label(path: str, text: str, language: str, codefile: "CodeFile | None" 
             best = max(ev, key=ev.get)
             # a vendor library header full of defines (STM32 HAL, iLLD, fsl_) belongs to its vendor
             if best in ("stm32_hal", "infineon_aurix", "nxp_imx", "zephyr_rtos") and ev[best] >= 10 and \
-                    _has_function_api(idents, best):
+                    _has_function_api(idents, best, lexicon):
                 return best, 0.85
             return "register_defines", 0.9 if regish / code_lines >= 0.8 else 0.85
 
@@ -385,10 +391,13 @@ def weak_label(path: str, text: str, language: str, codefile: "CodeFile | None" 
     return None
 
 
-def _has_function_api(idents: Counter, domain: str) -> bool:
-    """True when a define-heavy header also names the vendor's API types/functions (not just registers)."""
+def _has_function_api(idents: Counter, domain: str, lexicon: Lexicon | None = None) -> bool:
+    """True when a define-heavy header also names the vendor's API types/functions (not just registers):
+    names of the domain's hand-written vocabulary at full weight, or of its learned lexicon."""
     strong = [rx for rx, w in _API_RE[domain] if w >= 1.0]
-    return sum(1 for i in idents if any(rx.match(i) for rx in strong)) >= 5
+    lexicon = default_lexicon() if lexicon is None else lexicon
+    return sum(1 for i in idents if any(rx.match(i) for rx in strong) or
+               (lexicon.entries and len(i) >= 4 and lexicon.lookup(i) == domain)) >= 5
 
 
 def _linux_markers(idents, includes: list[str]) -> tuple[int, int, int]:
@@ -399,11 +408,12 @@ def _linux_markers(idents, includes: list[str]) -> tuple[int, int, int]:
     return linux_inc, linux_ids, not_linux
 
 
-def supported_domains(path: str, text: str, language: str, codefile: "CodeFile | None" = None) -> set[str]:
+def supported_domains(path: str, text: str, language: str, codefile: "CodeFile | None" = None,
+                      lexicon: Lexicon | None = None) -> set[str]:
     """Domains a document shows at least *some* evidence for (a necessary condition, not a label).
 
     The step lets the model pick only among these, so a model trained on a few packages cannot
-    call a file ``stm32_hal`` that names no STM32 API, or ``linux_kernel`` code that includes no
+    call a file ``stm32_hal`` that shows no evidence of it, or ``linux_kernel`` code that includes no
     kernel header. ``general`` is always supported.
     """
     text = text[:MAX_CHARS]
@@ -417,7 +427,7 @@ def supported_domains(path: str, text: str, language: str, codefile: "CodeFile |
         out.add("arm_cortex_asm")
         if _CRYPTO_ASM_RE.search(text):
             out.add("crypto")
-    idents, includes, ev, (numeric, code_lines, funclike, regshaped) = _analyse(text, codefile)
+    idents, includes, ev, (numeric, code_lines, funclike, regshaped) = _analyse(text, codefile, lexicon)
     if _DTS_RE.search(text[:20_000]) and "compatible" in idents:
         out.add("device_tree")
     out.update(d for d, v in ev.items() if v >= 1.0)

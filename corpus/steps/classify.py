@@ -171,10 +171,10 @@ class DomainClassifier(PipelineStep):
             return {"domain": dom, "domain_scores": {d: v / total for d, v in blended.items()},
                     "domain_source": "datasheet", "domain_rule": dom, "domain_model": model_top}
         codefile = metadata.get("_codefile")
-        rule = weak_label(path, text, language, codefile)
+        rule = weak_label(path, text, language, codefile, model.lexicon)
         if rule is not None and rule[1] < self.rule_threshold:
             rule = None
-        combined = combine(scores, supported_domains(path, text, language, codefile), rule,
+        combined = combine(scores, supported_domains(path, text, language, codefile, model.lexicon), rule,
                            self.decision["support_weight"], self.decision["rule_weight"], self.rule_threshold)
         dom = decide(combined, self.decision["general_threshold"], self.decision["general_margin"])
         return {"domain": dom, "domain_scores": reported_scores(combined, dom),
