@@ -165,6 +165,19 @@ SOURCES: dict[str, Source] = {s.name: s for s in [
         ("Kimplul/hid-tmff2", "66e522e26549afab26d032e900ae9f6576c83b9d", "train", "src"),
         ("Xilinx/dma_ip_drivers", "8721136e74a66500b02d16cb41922d966139cd46", "train", "XDMA"),
         ("eclipse-threadx/threadx", "7ad78c40e9702917264a9b722890110fdb909ebc", "train", "common"),
+        ("zhanzr/tricore-demo", "13da7034cbd59d4bc09d2434880b05f3c6c67fa0", "train", "appkit-tc234"),
+        ("cooked/zephyr-melexis", "cb16b28c58aaaa9b50e21474f61ae8cfb1cb43d9", "train", "drivers"),
+        ("nobodyguy/sensirion_zephyr_drivers", "438ae62df66e9b1d638e0d4eb1c3cf6ad2ae449b", "train", "drivers"),
+        ("rosterloh/zephyr-drivers", "b24ba2e258c0283cea605f41f64e918ae65589b8", "train", "drivers"),
+        ("zephyr-bus/zbus", "d0ddb22206ce9109d1ee5072ccbf894e29e5e38d", "train", "samples"),
+        ("jonas-rem/zephyr-workshop", "f016534ab9530fd128e2378ce0a00f0817cd2ceb", "train", "app"),
+        ("weston-embedded/uC-OS3", "2fa9aeb4778b3c4cf015ac6567102b80b9c3d77b", "train", "Source"),
+        ("kelvinlawson/atomthreads", "1a2f9bae753b5ed171bbbde94a97d8484a7bca55", "train", "kernel"),
+        ("Tencent/TencentOS-tiny", "06291f5b6ebc101b723e40e6998c4935d28740ab", "train", "kernel"),
+        ("gpg/libgcrypt", "e099ccfea9367d215a3bb66bddd7bc46db58037e", "train", "cipher"),
+        ("ctz/cifra", "90f763141b7930609f1888e118064df4e836ecc8", "train", "src"),
+        ("jedisct1/libhydrogen", "f3ab14c54f5177d51b5c8b8068474498de49f82a", "train", "impl"),
+        ("LoupVaillant/Monocypher", "ab2b16dd619ad5f6979a4fbe69cfa324a6fcc35f", "train", "src"),
         # held out: never trained on, never used to calibrate
         ("keeper999/EngineControl_Aurix", "90eb779e60f2255751e3c38c9e8d9b4315f128ca", "eval", "01_Get_Src"),
         ("golioth/golioth-firmware-sdk", "1996a1d3b73fe5df39b5780f53f6ed091c1a82db", "eval", "examples"),
@@ -451,6 +464,48 @@ SLICES: list[Slice] = [
           "NXP i.MX SoC support, DDR controller init and i.MX board code of a boot loader", cap=100),
     Slice("git:barebox/barebox", ("arch/arm/mach-stm32mp", "drivers/ddr/stm32", "arch/arm/boards/*stm32*"), C_EXT,
           "stm32_hal", "ST STM32MP SoC support, DDR init and board code of a boot loader", cap=40),
+    # round 4 (issue 20): more varied code of the weak domains. Out-of-tree Zephyr modules, drivers, samples and a
+    # workshop application (Zephyr's own tree is over the fetch limit) ...
+    Slice("git:cooked/zephyr-melexis", ("drivers", "samples"), C_EXT, "zephyr_rtos",
+          "an out-of-tree Zephyr sensor-driver module and its samples", cap=20),
+    Slice("git:nobodyguy/sensirion_zephyr_drivers", ("drivers", "samples"), C_EXT, "zephyr_rtos",
+          "an out-of-tree Zephyr sensor-driver module and its samples", cap=20),
+    Slice("git:rosterloh/zephyr-drivers", ("drivers", "include", "subsys", "tests", "samples"), C_EXT, "zephyr_rtos",
+          "an out-of-tree Zephyr driver module (sensors, servos, actuator subsystem) with ztest suites", cap=60),
+    Slice("git:zephyr-bus/zbus", ("src", "include", "samples", "tests"), C_EXT, "zephyr_rtos",
+          "a Zephyr message-bus module (channels, observers, work queues) and its samples and tests", cap=40),
+    Slice("git:jonas-rem/zephyr-workshop", ("app", "samples"), C_EXT, "zephyr_rtos",
+          "a Zephyr workshop application and samples (threads, shell, sensors, BLE, SYS_INIT)", cap=40),
+    # ... AURIX iLLD projects of other device families (TC21x/TC23x/TC27x board kits; the iLLD already trained on is
+    # TC3xx) with their small applications ...
+    Slice("git:zhanzr/tricore-demo", ("appkit-tc234", "tc212-kit", "appkit-tc275/shell"), C_EXT, "infineon_aurix",
+          "AURIX TC2xx iLLD drivers, SFR headers, services and board-kit applications", cap=150),
+    # ... and RTOS kernels that are not Zephyr, as `general` (the OS-like C the model called Zephyr)
+    Slice("git:weston-embedded/uC-OS3", ("Source", "Cfg", "Template", "TLS"), C_EXT, "general",
+          "an RTOS kernel (tasks, semaphores, mutexes, queues, flags, timers, memory partitions)", cap=40),
+    Slice("git:kelvinlawson/atomthreads", ("kernel", "tests"), C_EXT, "general",
+          "a small portable RTOS kernel (threads, semaphores, mutexes, queues, timers) and its tests", cap=40),
+    Slice("git:Tencent/TencentOS-tiny", ("kernel", "osal"), C_EXT, "general",
+          "an IoT RTOS kernel (tasks, events, message queues, timers, tickless power management) and its OS "
+          "abstraction layer", cap=80),
+    # a second source of the STM32 HAL (other families than the held-out F1/G0 and the trained L4), vendored in an
+    # IoT OS's board support
+    Slice("git:Tencent/TencentOS-tiny", ("platform/vendor_bsp/st/STM32H7xx_HAL_Driver",
+                                         "platform/vendor_bsp/st/STM32L5xx_HAL_Driver",
+                                         "platform/vendor_bsp/st/STM32F7xx_HAL_Driver",
+                                         "platform/vendor_bsp/st/STM32WLxx_HAL_Driver"), C_EXT, "stm32_hal",
+          "ST's STM32 HAL and LL drivers of four more families, vendored in an IoT OS's board support", cap=120),
+    # more crypto libraries (ciphers, hashes, big-number arithmetic, and the memory/logging/random support code a
+    # crypto library carries): without them a crypto library's support files and headers read as `general`
+    Slice("git:gpg/libgcrypt", ("cipher", "mpi", "random", "src"), C_EXT, "crypto",
+          "a general-purpose crypto library: ciphers, hashes, MACs, public key, MPI arithmetic, RNG, secure memory",
+          cap=150),
+    Slice("git:ctz/cifra", ("src",), C_EXT, "crypto", "a small embedded crypto library (AES modes, SHA-2/3, "
+          "ChaCha20-Poly1305, curve25519)", cap=50),
+    Slice("git:jedisct1/libhydrogen", (".", "impl"), C_EXT, "crypto",
+          "a small crypto library for constrained devices (Gimli-based hashing, key exchange, signatures)", cap=30),
+    Slice("git:LoupVaillant/Monocypher", ("src",), C_EXT, "crypto",
+          "a compact crypto library (ChaCha20, Poly1305, BLAKE2b, X25519, EdDSA, Argon2)", cap=10),
     # ------------------------------------------------------------ eval: public repositories (not trained on)
     Slice("git:keeper999/EngineControl_Aurix", ("01_Get_Src/BSW/VD56_BSW/VD56_GEN_BSW",), C_EXT, "infineon_aurix",
           "AURIX TC2xx AUTOSAR MCAL drivers of an engine-control project",
