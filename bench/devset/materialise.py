@@ -10,12 +10,22 @@ Recipes (relative to this file):
       kind=datasheet -> cache/mapping/<id>.pdf
       kind=code      -> `git archive COMMIT PATH` unpacked into cache/mapping/<id>/code/
                         (an empty PATH means the whole repository)
+      kind=deb-code  -> one file of a Debian source package (repo = package, commit = its
+                        version, path = path inside the package's source tree, e.g.
+                        linux-source-6.1 6.1.192-3 drivers/iio/adc/rtq6056.c) into
+                        cache/mapping/<id>/code/PATH, checked by sha256 and bytes
 
 Sources, tried in order for every line:
   1. --mirror-root DIR: git directories named `owner+name*` under DIR (as the fetch
      tool creates them, e.g. DIR/owner+name/repo); read with `git show COMMIT:PATH`.
   2. `git clone --filter=blob:none --no-checkout https://github.com/owner/name`
      into a temporary directory, then `git show` / `git archive` (skip with --offline).
+
+Debian packages (kind=deb-code), tried in order: an unpacked tree already in the project's
+source cache ($FIRMCORPUS_CACHE or ~/.cache/firmcorpus, sources/deb/*, the entry whose
+.firmcorpus-source.json names PACKAGE_VERSION_*.deb), else (not --offline) `apt-get download
+PACKAGE=VERSION`, its nested usr/src tarball unpacked once into a temporary folder (files
+only, checked paths; no root, nothing run).
 
 Nothing from a fetched repository is ever executed: no checkout, no submodules,
 hooks disabled, archives are unpacked with path checks.
@@ -36,6 +46,7 @@ import argparse
 import csv
 import hashlib
 import io
+import json
 import os
 import shutil
 import subprocess
@@ -202,6 +213,99 @@ def do_code(src, row, out_dir):
     return status
 
 
+class DebTrees:
+    """Source trees of Debian packages: ``read(package, version, member)`` -> bytes or None."""
+
+    def __init__(self, offline):
+        self.offline = offline
+        self.roots = {}
+        self.tmp = None
+
+    def _cached_root(self, package, version):
+        base = os.environ.get("FIRMCORPUS_CACHE") or os.path.join(
+            os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "firmcorpus")
+        deb_dir = os.path.join(base, "sources", "deb")
+        want = "%s_%s_" % (package, version.replace(":", "%3a"))
+        for entry in sorted(os.listdir(deb_dir)) if os.path.isdir(deb_dir) else []:
+            meta = os.path.join(deb_dir, entry, ".firmcorpus-source.json")
+            try:
+                with open(meta) as f:
+                    deb = json.load(f).get("deb", "")
+            except (OSError, ValueError):
+                continue
+            if deb.startswith(want):
+                root = os.path.join(deb_dir, entry, "usr", "src", package)
+                if os.path.isdir(root):
+                    return root
+        return None
+
+    def _download(self, package, version):
+        """apt-get download PACKAGE=VERSION, its nested usr/src tarball unpacked once into a temporary
+        folder (checked paths, files only); the folder of the package's tree, or None."""
+        if self.tmp is None:
+            self.tmp = tempfile.mkdtemp(prefix="devset-deb-")
+        work = tempfile.mkdtemp(dir=self.tmp)
+        r = subprocess.run(["apt-get", "download", "-q", "%s=%s" % (package, version)], cwd=work,
+                           capture_output=True)
+        debs = [f for f in os.listdir(work) if f.endswith(".deb")]
+        if r.returncode != 0 or not debs:
+            return None
+        fs = subprocess.run(["dpkg-deb", "--fsys-tarfile", os.path.join(work, debs[0])], capture_output=True)
+        if fs.returncode != 0:
+            return None
+        with tarfile.open(fileobj=io.BytesIO(fs.stdout)) as tf:
+            for m in tf.getmembers():
+                if m.isfile() and m.name.lstrip("./").startswith("usr/src/") and ".tar" in m.name:
+                    with tarfile.open(fileobj=tf.extractfile(m), mode="r|*") as inner:
+                        dest = os.path.realpath(os.path.join(work, "tree"))
+                        for im in inner:
+                            target = os.path.realpath(os.path.join(dest, im.name))
+                            if not im.isfile() or not target.startswith(dest + os.sep):
+                                continue
+                            os.makedirs(os.path.dirname(target), exist_ok=True)
+                            with open(target, "wb") as out:
+                                shutil.copyfileobj(inner.extractfile(im), out)
+                    root = os.path.join(work, "tree", package)
+                    return root if os.path.isdir(root) else None
+        return None
+
+    def read(self, package, version, member):
+        key = (package, version)
+        if key not in self.roots:
+            self.roots[key] = self._cached_root(package, version)
+            if self.roots[key] is None and not self.offline:
+                self.roots[key] = self._download(package, version)
+        root = self.roots[key]
+        if not root:
+            return None
+        path = os.path.realpath(os.path.join(root, member))
+        if path.startswith(os.path.realpath(root) + os.sep) and os.path.isfile(path):
+            with open(path, "rb") as f:
+                return f.read()
+        return None
+
+    def close(self):
+        if self.tmp:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def do_deb_code(debs, row, out_dir):
+    path = (row.get("path") or "").strip().strip("/")
+    data = debs.read(row["repo"].strip(), row["commit"].strip(), path)
+    if data is None:
+        return "missing"
+    if hashlib.sha256(data).hexdigest() != row["sha256"].strip().lower() or \
+            (row.get("bytes") and int(row["bytes"]) != len(data)):
+        return "sha mismatch"
+    dest = os.path.realpath(os.path.join(out_dir, path))
+    if not dest.startswith(os.path.realpath(out_dir) + os.sep):
+        return "missing (bad path)"
+    os.makedirs(os.path.dirname(dest), exist_ok=True)
+    with open(dest, "wb") as f:
+        f.write(data)
+    return "ok"
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--mirror-root", help="folder holding owner+name* git snapshots (e.g. /work/.mirror)")
@@ -212,6 +316,7 @@ def main():
     a = ap.parse_args()
 
     src = Sources(a.mirror_root, a.offline, a.clone_base)
+    debs = DebTrees(a.offline)
     bad = 0
     cleaned = set()  # code folders are emptied once per run, then filled by every row of that id
     try:
@@ -231,12 +336,12 @@ def main():
                         continue
                     kind = (row.get("kind") or "datasheet").strip()
                     try:
-                        if kind == "code":
+                        if kind in ("code", "deb-code"):
                             out = os.path.join(a.cache, sub, row["id"], "code")
                             if out not in cleaned:
                                 shutil.rmtree(out, ignore_errors=True)
                                 cleaned.add(out)
-                            status = do_code(src, row, out)
+                            status = do_code(src, row, out) if kind == "code" else do_deb_code(debs, row, out)
                         else:
                             out = os.path.join(a.cache, sub, row["id"] + ".pdf")
                             status = do_file(src, row, out)
@@ -247,6 +352,7 @@ def main():
                     print("%-16s %s/%s  %s@%s:%s" % (status, sub, row["id"], row["repo"], row["commit"][:12], row.get("path", "")))
     finally:
         src.close()
+        debs.close()
     print("%d problem(s)" % bad)
     sys.exit(1 if bad else 0)
 
