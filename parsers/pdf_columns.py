@@ -393,7 +393,8 @@ def read_unruled(t: UnruledTable, min_named: int = MIN_ROWS) -> UnruledResult:
             continue  # bit numbers (7, 6, 5 .. 0)
         if sum(1 for _, c in parsed if c.is_range) > 0.5 * len(parsed):
             continue  # a value scale ("0 - 50", "51 - 100")
-        if all(c.kind == "bare" and re.fullmatch(r"[01]{1,4}", c.text) for _, c in parsed):
+        if all(c.kind == "bare" and re.fullmatch(r"[01]{1,4}", c.text) for _, c in parsed) \
+                and not re.search(r"addr|offset|pointer|index|\breg", h, re.I):
             continue  # nibble codes "0000" .. "1111": the values of a 4-bit field, not addresses
         ordered = mono >= 0.6 or (uniq >= 0.9 and (marked >= 0.8 or _ADDR_HEAD.search(h) is not None))
         if rate < 0.6 or uniq < 0.75 or not ordered:

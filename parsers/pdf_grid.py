@@ -464,6 +464,9 @@ def _same_frame(a: list[float], b: list[float], addr_col: int) -> bool:
         and all(abs(x - y) <= 25.0 for x, y in zip(a, b))
 
 
+_POINTER_HEAD = re.compile(r"addr|offset|pointer|index|\breg", re.I)  # short binary codes that do address registers
+
+
 def _nibble_codes(cells: list[tuple[int, AddrCell | None, str]]) -> bool:
     """Four or more codes, all 0/1 strings of at most four digits ("0000" .. "1111"): the values
     of a bit field, not addresses."""
@@ -574,7 +577,7 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
         bitlike = base != "hex" or all(c.kind == "bare" for c in parsed)
         if bitlike and vals and max(vals) <= 31 and dec > inc:
             continue
-        if _nibble_codes(cs):
+        if _nibble_codes(cs) and not _POINTER_HEAD.search(head):
             continue  # nibble codes "0000".."1111": the values of a 4-bit field (a value -> meaning table)
         if base == "bin" or all(c.kind == "bin" or re.fullmatch(r"[01]{1,7}", c.text) for c in parsed):
             if not any(c.kind == "bin" for c in parsed) and not _ADDR_HEAD.search(head):
@@ -591,7 +594,8 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
             scores.append((s, -k, k, base, paged))
     if ctx is not None and ctx.xs is not None and page - ctx.page <= 1 \
             and (_same_walls(ctx.xs, xs) or page > ctx.page and _same_frame(ctx.xs, xs, ctx.addr_col)) \
-            and _mostly_parse(col_cells[ctx.addr_col]) and not _nibble_codes(col_cells[ctx.addr_col]):
+            and _mostly_parse(col_cells[ctx.addr_col]) \
+            and not (_nibble_codes(col_cells[ctx.addr_col]) and not _POINTER_HEAD.search(header_of[ctx.addr_col])):
         # the table goes on from the previous page: keep its column roles
         regs = _rows(bands, ctx.addr_col, ctx.name_col, ctx.base, _open_below(g, xs, ctx.name_col))
         for r in regs:
