@@ -170,6 +170,8 @@ def name_similarity(reg: tuple[str, ...], sym: tuple[str, ...],
         for i in range(si, sj):
             s_cov[i] = q
         used_abbrev |= q < 1.0
+    if all(t.isdigit() for t, c in zip(reg, r_cov) if c):
+        return 0.0, "none"  # a shared number alone (``Chip ID0`` / ``PORT_CTRL_0``) names nothing
     rw = [_weight(t) for t in reg]
     sw = [_weight(t) * (sym_weights[k] if sym_weights else 1.0) for k, t in enumerate(sym)]
     recall = sum(c * w for c, w in zip(r_cov, rw)) / sum(rw)

@@ -807,8 +807,9 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
         first[range_members[(regs[i].peripheral, regs[i].name)]] = i
     take(_range_fill(address_only, infos, fam_links, chosen_at, taken_rf, in_range, set(first.values()), marker))
     take(_descriptor_fill(infos, regs, chosen))
+    take(_address_table_fill(infos, regs, chosen))
 
-    chosen = _prefer_space_files(chosen, regs)
+    chosen = _prefer_closest_name(_prefer_space_files(chosen, regs))
     links = []
     for c in chosen:
         r = regs[c.reg_idx]
@@ -920,6 +921,25 @@ def _prefer_space_files(chosen: list[_Cand], regs: Sequence[Register]) -> list[_
         named = [c for c in cs if any(w in c.info.file.lower() for w in words)]
         if named and len(named) < len(cs):
             drop.update(id(c) for c in cs if c not in named)
+    return [c for c in chosen if id(c) not in drop]
+
+
+def _prefer_closest_name(chosen: list[_Cand]) -> list[_Cand]:
+    """A register linked in several files by its name keeps the file whose symbol spells it fully
+    (``REG_PORT_1_STATUS_0`` for ``Port 1 Status 0``) and drops a copy elsewhere that spells it only
+    in part (``CHIP_PORT_STATUS_0``, the same address without the port): of two definitions at one
+    address, the one that misses a word of the register's name is another register's spelling."""
+    by_reg: dict[int, list[_Cand]] = defaultdict(list)
+    for c in chosen:
+        by_reg[c.reg_idx].append(c)
+    drop: set[int] = set()
+    for cs in by_reg.values():
+        if len({c.info.file for c in cs}) < 2:
+            continue
+        best = max(cs, key=lambda c: c.sim)
+        if best.sim < 0.95 or "address" not in best.evidence:
+            continue
+        drop.update(id(c) for c in cs if c.info.file != best.info.file and c.sim <= best.sim - 0.15)
     return [c for c in chosen if id(c) not in drop]
 
 
@@ -1061,6 +1081,49 @@ def _descriptor_fill(infos: Sequence[SymInfo], regs: Sequence[Register], chosen:
                 continue
             first = min((si for si in entries if si.sym.int_value == a), key=lambda si: si.sym.start_line)
             out.append(_Cand(i, first, 0.0, "address", ["address", "descriptor"], 0.5))
+    return out
+
+
+def _address_table_fill(infos: Sequence[SymInfo], regs: Sequence[Register], chosen: Sequence[_Cand]) -> list[_Cand]:
+    """Registers an address table holds (``u16 cmds[] = { [CMD_START_MEAS] = 0x0010, … }``, constants
+    designated by enumerators named for what the code does): a table with at least three entries
+    linked by name, whose every value is a datasheet address of one register, and whose registers
+    no other symbol carries (a table that repeats registers defined elsewhere is a mix of aliases
+    and port offsets), carries each of its registers at its first entry for that address."""
+    tables: dict[tuple[str, str], list[SymInfo]] = defaultdict(list)
+    for si in infos:
+        s = si.sym
+        if s.kind == "variable" and s.parent and s.name.startswith(f"{s.parent}[") and s.int_value is not None \
+                and not (s.value or "").startswith("{"):
+            tables[(si.file, s.parent)].append(si)
+    if not tables:
+        return []
+    at: dict[int, list[int]] = defaultdict(list)
+    for i, r in enumerate(regs):
+        a = parse_int(r.address)
+        if a is not None:
+            at[a].append(i)
+    named: Counter[tuple[str, str]] = Counter()
+    elsewhere: dict[int, set[tuple[str, str]]] = defaultdict(set)
+    for c in chosen:
+        key = (c.info.file, c.info.sym.parent or "")
+        if key in tables and c.info.sym.name.startswith(f"{key[1]}["):
+            named[key] += 1
+        else:
+            elsewhere[c.reg_idx].add(key)
+    linked = {c.reg_idx for c in chosen}
+    out = []
+    for key, entries in tables.items():
+        if named[key] < 3 or any(len(at.get(si.sym.int_value, ())) != 1 for si in entries):
+            continue
+        if any(elsewhere.get(at[si.sym.int_value][0]) for si in entries):
+            continue
+        for a in sorted({si.sym.int_value for si in entries}):
+            i = at[a][0]
+            if i in linked:
+                continue
+            first = min((si for si in entries if si.sym.int_value == a), key=lambda si: si.sym.start_line)
+            out.append(_Cand(i, first, 0.0, "address", ["address", "table"], 0.5))
     return out
 
 

@@ -297,8 +297,11 @@ class _Extractor:
         """``const RegMask_t regs[N] = { {0x06, 0x70, 4}, // PRS_MR … }`` or ``[PRS_MR] = {…}``: an
         array of struct initialisers whose first member is an address. Each entry named by its
         designator or by the identifier its line comment starts with becomes a ``variable``
-        ``array[NAME]`` with the first member as its value (parent = the array)."""
+        ``array[NAME]`` with the first member as its value (parent = the array). An array of
+        constants designated by enumerators (``u16 regs[] = { [REG_IND_CTRL_0] = 0x6E, … }``) gives
+        one such variable per entry, valued at the constant."""
         entries = []
+        scalars = []  # ``[REG_IND_CTRL_0] = 0x6E``: an address table indexed by an enum
         for c in init.named_children:
             if c.type == "comment":
                 continue
@@ -310,7 +313,14 @@ class _Extractor:
                 if des is not None and des.type == "subscript_designator" and des.named_child_count == 1 \
                         and des.named_children[0].type == "identifier":
                     name = _text(des.named_children[0])
-            if val is None or val.type != "initializer_list" or val.named_child_count < 2:
+            if name and val is not None and val.type != "initializer_list" and not entries \
+                    and val.end_byte - val.start_byte <= 40:
+                ev = self.ev.value(_text(val))
+                if ev is None:
+                    return  # a value that is no constant (a function, a string): not an address table
+                scalars.append((name, val, to_int64(ev.value)))
+                continue
+            if scalars or val is None or val.type != "initializer_list" or val.named_child_count < 2:
                 return  # not an array of struct initialisers
             if name is None:
                 line_end = self.src.find(b"\n", val.end_byte)
@@ -321,6 +331,10 @@ class _Extractor:
             if ev is None:
                 return  # the first member is no constant: not a descriptor table
             entries.append((name, val, to_int64(ev.value)))
+        if scalars:
+            # every entry designated by an enumerator, every value a constant: each entry is the
+            # value the array holds for that name (``chip_regs[REG_IND_CTRL_0]``)
+            entries = scalars
         if len(entries) < 3:
             return
         for name, val, iv in entries:
