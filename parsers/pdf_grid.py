@@ -268,6 +268,10 @@ def parse_addr_cell(cell: str) -> AddrCell | None:
     s = clean_text(cell)
     if not s or len(s) > 40:
         return None
+    # a bit pattern with don't-care bits and the code it stands for: "101x-xxx1 (0xA1)"
+    m = re.fullmatch(r"[01xX][01xX_\- ]{3,}[01xX]\s*\(\s*(0x[0-9a-f]{1,4}|[0-9a-f]{1,4}h)\s*\)", s, re.I)
+    if m and re.search(r"[xX]", s[:m.start(1)]):
+        s = m.group(1)
     if _PARAM_CELL.match(s):
         return None  # a parameter byte ("A[6:0]", "A[0]"), not an address with a bit range
     for _ in range(2):

@@ -56,3 +56,11 @@ def test_dashed_timing_rules_do_not_stop_the_parse(tmp_path):
 
     got = drawn_registers(tmp_path, draw)
     assert got == set(MAP)
+
+
+def test_bit_pattern_with_dont_care_bits_reads_as_the_code_beside_it():
+    from firmcorpus.parsers.pdf_grid import parse_addr_cell
+
+    c = parse_addr_cell("101x-xxx1 (0xA1)")
+    assert c is not None and (c.kind, c.text) == ("0x", "A1")
+    assert parse_addr_cell("111b_bbbb") is None  # no code printed beside the pattern
