@@ -151,3 +151,33 @@ def test_a_copy_that_drops_a_word_of_the_name_in_another_file_is_not_linked():
             ("Port 1 Control 0", "0x10"), ("Port 1 Control 1", "0x11"), ("Port 1 Status 0", "0x18")]
     got = _links(files, regs)
     assert {(s, f, n) for r, s, f, n in got if r == "Port 1 Status 0"} == {("REG_PORT_1_STATUS_0", "zq4711_reg.h", 17)}
+
+
+def test_per_port_offsets_link_to_a_register_printed_once_for_port_n():
+    """The datasheet prints each per-port register once, 'Port N MIB Data' at 0xN504 (listed at port 1,
+    0x1504); the driver defines the offset inside the port block, ``REG_PORT_MIB_DATA 0x0504``, and
+    or-s the port above it at the call sites. The placeholder N is no word of the name, so the family's
+    exactly named members fit value = address - 0x1000 and the others follow; the offsets that collide
+    with global registers (0x0000, 0x0300) stay off those."""
+    files = {"zq4711_reg.h": ("#define REG_CHIP_ID0\t\t\t0x0000\n"
+                              "#define REG_SW_OPERATION\t\t0x0300\n"
+                              "#define PORT_CTRL_ADDR(port, addr)\t((addr) | (((port) + 1) << 12))\n"
+                              "#define REG_PORT_VLAN_TAG\t\t0x0000\n"
+                              "#define REG_PORT_CUSTOM_VID\t\t0x0002\n"
+                              "#define REG_PORT_XMII_CTRL_0\t\t0x0300\n"
+                              "#define REG_PORT_MAC_CTRL_0\t\t0x0400\n"
+                              "#define REG_PORT_INGRESS_LIMIT\t\t0x0403\n"
+                              "#define REG_PORT_MIB_DATA\t\t0x0504\n")}
+    regs = [("Global Chip ID 0", "0x0000"), ("Switch Operation", "0x0300"), ("Port N VLAN Tag", "0x1000"),
+            ("Port N Custom VID", "0x1002"), ("Port N XMII Control 0", "0x1300"), ("Port N MAC Control 0", "0x1400"),
+            ("Port N Ingress Limit", "0x1403"), ("Port N MIB Data", "0x1504")]
+    got = _links(files, regs)
+    assert got == {
+        ("Global Chip ID 0", "REG_CHIP_ID0", "zq4711_reg.h", 1), ("Switch Operation", "REG_SW_OPERATION", "zq4711_reg.h", 2),
+        ("Port N VLAN Tag", "REG_PORT_VLAN_TAG", "zq4711_reg.h", 4),
+        ("Port N Custom VID", "REG_PORT_CUSTOM_VID", "zq4711_reg.h", 5),
+        ("Port N XMII Control 0", "REG_PORT_XMII_CTRL_0", "zq4711_reg.h", 6),
+        ("Port N MAC Control 0", "REG_PORT_MAC_CTRL_0", "zq4711_reg.h", 7),
+        ("Port N Ingress Limit", "REG_PORT_INGRESS_LIMIT", "zq4711_reg.h", 8),
+        ("Port N MIB Data", "REG_PORT_MIB_DATA", "zq4711_reg.h", 9),
+    }
