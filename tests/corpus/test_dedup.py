@@ -1,4 +1,4 @@
-"""Dedup stages end to end on real msp430mcu / avr-libc headers with planted copies.
+"""Dedup stages end to end on real msp430mcu device headers with planted copies.
 
 Planted truth (built here, independently of the code under test):
 * a vendored file copied into three pairs, re-indented / CRLF in two of them; the copy in the
@@ -25,9 +25,18 @@ from firmcorpus.corpus.dedup import DedupConfig, dedup_stages, parquet_writer, r
 def headers() -> list[tuple[str, str]]:
     from firmcorpus.core.sources import fetch
 
-    inc = fetch("deb:avr-libc") / "usr/lib/avr/include/avr"
-    files = sorted(inc.glob("io*.h"))[:60] + sorted(inc.glob("[a-h]*.h"))[:20]
-    return [(f"avr/{p.name}", p.read_text(errors="replace")) for p in files]
+    inc = fetch("deb:msp430mcu") / "usr/msp430/include"
+    # the smaller device headers (the largest run to 300 kB), MSP430 and CC430 families
+    # (some variants ship byte-identical headers: only the first of each is taken, so that every
+    # real header here is distinct)
+    small, seen = [], set()
+    for p in sorted(inc.glob("*.h")):
+        text = p.read_text(errors="replace")
+        if p.stat().st_size < 60_000 and text not in seen:
+            seen.add(text)
+            small.append((p.name, text))
+    files = [f for f in small if f[0].startswith("msp430")][:60] + [f for f in small if f[0].startswith("cc430")][:20]
+    return [(f"msp430/{name}", text) for name, text in files]
 
 
 VENDORED = """/* core_cm_demo.h - CMSIS-like core header
@@ -43,7 +52,7 @@ VENDORED = """/* core_cm_demo.h - CMSIS-like core header
 def _planted(headers):
     docs = []  # (id, text, metadata)
     for k, (path, text) in enumerate(headers):
-        docs.append((f"avr:{path}", text, {"pair_id": "avr", "path": path, "manufacturer": "Microchip"}))
+        docs.append((f"msp:{path}", text, {"pair_id": "msp", "path": path, "manufacturer": "Texas Instruments"}))
     # vendored copies: the Acme pair owns the file (named in the header)
     docs.append(("nordic:ext/cmsis/core_demo.h", VENDORED.replace("\n", "\r\n"),
                  {"pair_id": "nordic", "path": "ext/cmsis/core_demo.h", "manufacturer": "Nordic Semiconductor",
@@ -60,8 +69,8 @@ def _planted(headers):
         lines[2] = " * Modified by a vendor for its SDK, 2024."
         edited = "\n".join(lines).replace("#define ", "#define  ", 5)
         nid = f"vendor:{path}"
-        docs.append((nid, edited, {"pair_id": "vendor", "path": path, "manufacturer": "Microchip"}))
-        near[nid] = f"avr:{path}"
+        docs.append((nid, edited, {"pair_id": "vendor", "path": path, "manufacturer": "Texas Instruments"}))
+        near[nid] = f"msp:{path}"
     return docs, near
 
 
@@ -113,7 +122,7 @@ def test_every_document_kept_or_excluded_with_reason(run1):
     out, ex_exact, ex_near = _read(tmp / "out"), _read(tmp / "excluded" / "exact"), _read(tmp / "excluded" / "near")
     ids = out["id"].to_list() + ex_exact["id"].to_list() + ex_near["id"].to_list()
     assert sorted(ids) == sorted(d[0] for d in docs)  # no document lost, none twice
-    # each planted near pair lands in one cluster (real AVR io headers are near-duplicates of each
+    # each planted near pair lands in one cluster (real MSP430 device headers are near-duplicates of each
     # other too, so the cluster may hold more members and keep a third one), and not all of it goes
     every = pl.concat([out, ex_near])
     cluster = {i: json.loads(m)["dedup_cluster"] for i, m in zip(every["id"], every["metadata"])}

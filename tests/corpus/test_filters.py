@@ -15,17 +15,17 @@ from firmcorpus.corpus.steps.signals import QualitySignals
 
 @pytest.fixture(scope="module")
 def docs_spec() -> list[tuple[str, str, dict, str | None]]:
-    """(id, text, metadata, expected drop reason or None): real avr-libc headers + planted bad files.
+    """(id, text, metadata, expected drop reason or None): real msp430mcu headers + planted bad files.
 
     The expected reason is worked out here from the planted property, independently of the filter.
     """
     from firmcorpus.core.sources import fetch
 
-    inc = fetch("deb:avr-libc") / "usr/lib/avr/include/avr"
+    inc = fetch("deb:msp430mcu") / "usr/msp430/include"
     spec = []
-    for p in sorted(inc.glob("io*.h"))[:40]:
-        spec.append((f"avr:{p.name}", p.read_text(errors="replace"), {"manufacturer": "Microchip"}, None))
-    base = (inc / "io.h").read_text(errors="replace")
+    for p in sorted(inc.glob("msp430*.h"))[:40]:
+        spec.append((f"msp:{p.name}", p.read_text(errors="replace"), {"manufacturer": "Texas Instruments"}, None))
+    base = (inc / "msp430.h").read_text(errors="replace")
     long_line = "static const int table[] = {" + "1, " * 500 + "};\n"
     spec.append(("planted:long_line", base + long_line, {}, "max_line_length"))
     wide = "\n".join("x = " + "y + " * 40 + "1;" for _ in range(300))

@@ -1,4 +1,4 @@
-"""Signals, licence detection/policy and secret redaction on real avr-libc headers and planted text."""
+"""Signals, licence detection/policy and secret redaction on real msp430mcu headers and planted text."""
 
 from __future__ import annotations
 
@@ -13,14 +13,14 @@ from firmcorpus.corpus.signals import comment_ratio, encoded_data, text_signals
 
 
 @pytest.fixture(scope="module")
-def avr_include() -> Path:
+def msp_include() -> Path:
     from firmcorpus.core.sources import fetch
 
-    return fetch("deb:avr-libc") / "usr/lib/avr/include"
+    return fetch("deb:msp430mcu") / "usr/msp430/include"
 
 
-def test_line_signals_match_independent_count(avr_include):
-    text = (avr_include / "avr/iom328p.h").read_text(errors="replace")
+def test_line_signals_match_independent_count(msp_include):
+    text = (msp_include / "msp430f2232.h").read_text(errors="replace")
     s = text_signals(text, "c")
     lines = text.splitlines()
     if text.endswith("\n"):
@@ -52,9 +52,11 @@ def test_encoded_blob_detected():
     assert encoded_data("#define UCSR0A _SFR_MEM8(0xC0)\n")[0] == 0.0
 
 
-def test_spdx_and_text_licences(avr_include):
-    # avr-libc headers carry the modified BSD licence text, no SPDX tag
-    assert detect_license((avr_include / "avr/io.h").read_text(errors="replace")) == "BSD-3-Clause"
+def test_spdx_and_text_licences(msp_include):
+    # TI's MSP430 device headers carry the BSD-3-Clause text in one comment a line, no SPDX tag
+    assert detect_license((msp_include / "msp430g2553.h").read_text(errors="replace")) == "BSD-3-Clause"
+    # the generated dispatch header has no licence text at all
+    assert detect_license((msp_include / "msp430.h").read_text(errors="replace")) is None
     assert detect_license("/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR BSD-3-Clause */\n") == \
         "GPL-2.0 WITH Linux-syscall-note OR BSD-3-Clause"
     assert detect_license("// Licensed under the Apache License, Version 2.0 (the \"License\");") == "Apache-2.0"
@@ -80,8 +82,8 @@ def test_policy_expressions_and_overrides():
         LicensePolicy(unknown="maybe")
 
 
-def test_secrets_redacted_in_real_file(avr_include):
-    real = (avr_include / "avr/eeprom.h").read_text(errors="replace")
+def test_secrets_redacted_in_real_file(msp_include):
+    real = (msp_include / "msp430f2274.h").read_text(errors="replace")
     planted = {
         '#define MQTT_PASSWORD "correct-horse-9"\n': "correct-horse-9",
         'static const char psk[] = "wpa2-s3cret!";\n': "wpa2-s3cret!",
@@ -100,13 +102,13 @@ def test_secrets_redacted_in_real_file(avr_include):
     assert find_secrets(benign) == []
 
 
-def test_quality_signals_step_tags_and_redacts(avr_include):
+def test_quality_signals_step_tags_and_redacts(msp_include):
     from datatrove.data import Document
 
     from firmcorpus.core.documents import sha256_text
     from firmcorpus.corpus.steps.signals import SIGNAL_KEYS, QualitySignals
 
-    text = (avr_include / "avr/wdt.h").read_text(errors="replace") + '\n#define AP_PASS "letmein99"\n'
+    text = (msp_include / "msp430g2553.h").read_text(errors="replace") + '\n#define AP_PASS "letmein99"\n'
     doc = Document(text=text, id="d1", metadata={"language": "c", "kind": "code", "flags": ["vendored"],
                                                  "sha256": sha256_text(text)})
     out = list(QualitySignals().run(iter([doc])))
