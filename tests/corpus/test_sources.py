@@ -152,8 +152,8 @@ def test_unknown_deb_is_a_clear_error_and_caches_nothing(cache):
 
 
 def test_debsrc_package(cache):
-    tree = fetch("debsrc:lwip")
-    assert (tree / "src" / "core" / "tcp.c").is_file()  # upstream top folder lifted to the root
+    tree = fetch("debsrc:dfu-util")
+    assert (tree / "src" / "dfu_util.c").is_file()  # upstream top folder lifted to the root
     assert (tree / "debian" / "control").is_file()  # Debian packaging beside it
     with pytest.raises(SourceError, match="source package not found"):
         fetch("debsrc:firmcorpus-no-such-source")
