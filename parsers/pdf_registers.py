@@ -192,6 +192,30 @@ class Row:
         return field_row_cells([beside(c) for c in self.cells if c not in (k, addr_k)])
 
 
+def _gap_blocks(data: list, heads: list[int]) -> dict[int, int] | None:
+    """Line index -> the head (address line) of its block, where the gaps between lines wider
+    than 1.25 times the usual line step cut the lines into blocks of exactly one head each (three
+    or more blocks, one of several lines); else None."""
+    if len(heads) < 3 or len(data) < 4:
+        return None
+    steps = sorted(data[i][0].y - data[i - 1][0].y for i in range(1, len(data)))
+    usual = steps[len(steps) // 4]  # the step inside a block (most steps are)
+    if usual <= 0:
+        return None
+    blocks: list[list[int]] = [[0]]
+    for i in range(1, len(data)):
+        if data[i][0].y - data[i - 1][0].y > 1.25 * usual:
+            blocks.append([])
+        blocks[-1].append(i)
+    hs = set(heads)
+    n_heads = [sum(1 for i in b if i in hs) for b in blocks]
+    if len(blocks) < 3 or max(n_heads) > 1 or n_heads.count(1) < 0.8 * len(blocks) \
+            or all(len(b) == 1 for b, n in zip(blocks, n_heads) if n == 1):
+        return None
+    # (lines of a block without an address line, a caption or a note, keep the nearest row)
+    return {i: next(j for j in b if j in hs) for b, n in zip(blocks, n_heads) if n == 1 for i in b}
+
+
 def _MID_TOKEN_WRAP(first: str, rest: list[str]) -> bool:
     """Lines of one narrow name cell that break an upper-case identifier mid-token: every piece
     in capitals, the first with an underscore and at least 6 characters long (cut at the cell's
@@ -330,11 +354,22 @@ def read_tables(lines: list[Line], page_height: float) -> list[Table]:
             continue
         heads = sorted(anchors + stoppers)
         top_aligned = any(c.role == "bits" for c in cols) and any(c.role == "field" for c in cols)
+        # rows set apart by whitespace: where the blank gaps between lines cut the table into
+        # blocks of one address line each, a line belongs to its block (a name wrapped over three
+        # lines under its address line cannot drift into the next row)
+        block_of = _gap_blocks(data, heads)
         rows_all = {a: Row({}, data[a][0].y) for a in heads}
         first_y = data[anchors[0]][0].y
         for idx, (ln, cells) in enumerate(data):
             y = ln.y
             if y < first_y - 14:
+                continue
+            if block_of is not None and not top_aligned and idx in block_of:
+                best = block_of[idx]
+                rows_all[best].line_cells.append(cells)
+                for k, ws in enumerate(cells):
+                    if ws:
+                        rows_all[best].cells.setdefault(k, []).extend(ws)
                 continue
             if top_aligned:
                 # rows with one line per bit field hang below their address line
