@@ -13,7 +13,7 @@ lists every problem of that row). Row numbers are 1-based positions among the da
 (for CSV the header line is not counted).
 
 ``repo`` and ``datasheet`` entries are *sources*: a URL (``https://…``, ``git@host:…``),
-a registry source (``deb:avr-libc``, ``debsrc:u-boot``, ``pip:pyocd==0.36.0``, optionally
+a registry source (``deb:msp430mcu``, ``debsrc:u-boot``, ``pip:pyocd==0.36.0``, optionally
 ``#path/inside!member``), or a local path. Relative local paths are resolved against the
 manifest's folder; with ``check_paths`` a local path that does not exist rejects the row.
 Interpreting sources (fetching, unpacking) is the fetch layer's job, not this module's.

@@ -9,8 +9,8 @@ from firmcorpus.corpus.config import BuildConfig
 def test_defaults_file_and_overrides(tmp_path):
     f = tmp_path / "build.yaml"
     f.write_text("tasks: 8\nsplit:\n  heldout_share: 0.5\nmixture:\n  domain_weights: {crypto: 2.0}\n")
-    cfg = BuildConfig.load(str(f), ["split.heldout_repos=[deb:avr-libc]", "decontam.action=flag", "tasks=16"])
-    assert cfg.tasks == 16 and cfg.split.heldout_share == 0.5 and cfg.split.heldout_repos == ["deb:avr-libc"]
+    cfg = BuildConfig.load(str(f), ["split.heldout_repos=[deb:msp430mcu]", "decontam.action=flag", "tasks=16"])
+    assert cfg.tasks == 16 and cfg.split.heldout_share == 0.5 and cfg.split.heldout_repos == ["deb:msp430mcu"]
     assert cfg.decontam.action == "flag" and cfg.mixture.domain_weights == {"crypto": 2.0}
     assert BuildConfig().decontam.ngram == 13 and BuildConfig().split.heldout_share == 0.03
     keys = {k for k, _, _ in cfg.documented()}

@@ -133,8 +133,8 @@ def test_cli_inspect_and_catalog_show(fake_build, tmp_path):
     assert info["tables"]["registers"] > 0 and info["missing_tables"] == ["peripherals", "fields", "includes"]
     # catalog import writes the pairs table that inspect reads
     m = tmp_path / "m.yaml"
-    m.write_text("- {pair_id: a, repo: 'deb:avr-libc', manufacturer: Atmel, category: MCU}\n"
-                 "- {pair_id: a, repo: 'deb:avr-libc'}\n")
+    m.write_text("- {pair_id: a, repo: 'deb:msp430mcu', manufacturer: Atmel, category: MCU}\n"
+                 "- {pair_id: a, repo: 'deb:msp430mcu'}\n")
     r = runner.invoke(app, ["catalog", "import", str(m), "-o", str(tmp_path / "o"), "--strict"])
     assert r.exit_code == 1 and "duplicate pair_id" in r.output
     pairs = pl.read_parquet(tmp_path / "o" / "catalog" / "pairs.parquet")

@@ -60,7 +60,7 @@ def test_good_rows_all_source_kinds(local_tree):
     rows = [
         {"pair_id": "p1", "repo": "repo", "repo_paths": ["src"], "datasheet": "ds.pdf", "manufacturer": "TI",
          "category": "MCU"},
-        {"pair_id": "p2", "repo": "deb:avr-libc", "datasheet": ["pip:pyocd==0.36.0#pyocd/debug/svd/svd_data.zip!STM32F103xx.svd"],
+        {"pair_id": "p2", "repo": "deb:msp430mcu", "datasheet": ["pip:pyocd==0.36.0#pyocd/debug/svd/svd_data.zip!STM32F103xx.svd"],
          "manufacturer": "Atmel", "category": "mcu"},
         {"pair_id": "p3", "repo": "git@github.com:org/x.git", "datasheet": "https://x/y.pdf", "category": "flight controller"},
     ]
@@ -69,7 +69,7 @@ def test_good_rows_all_source_kinds(local_tree):
     p1, p2, p3 = load.pairs
     assert p1.repo == str(local_tree / "repo") and p1.datasheet == [str(local_tree / "ds.pdf")]
     assert p1.manufacturer == "Texas Instruments" and p1.manufacturer_raw == "TI"
-    assert p2.repo == "deb:avr-libc" and p2.datasheet[0].startswith("pip:pyocd==0.36.0#")
+    assert p2.repo == "deb:msp430mcu" and p2.datasheet[0].startswith("pip:pyocd==0.36.0#")
     assert (p2.manufacturer, p2.manufacturer_brand, p2.manufacturer_parent) == ("Microchip Technology", "Atmel",
                                                                                   "Microchip Technology")
     assert p2.category == "MCU" and p3.category == "Flight_Controller"
