@@ -10,9 +10,10 @@ Recipes (relative to this file):
       kind=datasheet -> cache/mapping/<id>.pdf
       kind=code      -> `git archive COMMIT PATH` unpacked into cache/mapping/<id>/code/
                         (an empty PATH means the whole repository)
-      kind=deb-code  -> one file of a Debian source package (repo = package, commit = its
-                        version, path = path inside the package's source tree, e.g.
-                        linux-source-6.1 6.1.192-3 drivers/iio/adc/rtq6056.c) into
+      kind=deb-code  -> one file of a Debian package (repo = package, commit = its version,
+                        path = path inside the source tree it ships under usr/src, e.g.
+                        linux-source-6.1 6.1.192-3 drivers/iio/adc/rtq6056.c, else among its
+                        own files, e.g. usr/share/sdcc/include/mcs51/at89x52.h) into
                         cache/mapping/<id>/code/PATH, checked by sha256 and bytes
 
 Sources, tried in order for every line:
@@ -24,7 +25,7 @@ Sources, tried in order for every line:
 Debian packages (kind=deb-code), tried in order: an unpacked tree already in the project's
 source cache ($FIRMCORPUS_CACHE or ~/.cache/firmcorpus, sources/deb/*, the entry whose
 .firmcorpus-source.json names PACKAGE_VERSION_*.deb), else (not --offline) `apt-get download
-PACKAGE=VERSION`, its nested usr/src tarball unpacked once into a temporary folder (files
+PACKAGE=VERSION`, unpacked once into a temporary folder with its nested usr/src tarball (files
 only, checked paths; no root, nothing run).
 
 Nothing from a fetched repository is ever executed: no checkout, no submodules,
@@ -214,7 +215,10 @@ def do_code(src, row, out_dir):
 
 
 class DebTrees:
-    """Source trees of Debian packages: ``read(package, version, member)`` -> bytes or None."""
+    """Files of Debian packages: ``read(package, version, member)`` -> bytes or None. ``member`` is a
+    path inside the source tree the package ships as a usr/src tarball (linux-source-6.1:
+    ``drivers/iio/adc/rtq6056.c``), else a path among the package's own files
+    (``usr/share/sdcc/include/mcs51/at89x52.h``)."""
 
     def __init__(self, offline):
         self.offline = offline
@@ -222,6 +226,7 @@ class DebTrees:
         self.tmp = None
 
     def _cached_root(self, package, version):
+        """The package's unpacked root in the project's source cache (sources/deb/<sha>/)."""
         base = os.environ.get("FIRMCORPUS_CACHE") or os.path.join(
             os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "firmcorpus")
         deb_dir = os.path.join(base, "sources", "deb")
@@ -234,14 +239,12 @@ class DebTrees:
             except (OSError, ValueError):
                 continue
             if deb.startswith(want):
-                root = os.path.join(deb_dir, entry, "usr", "src", package)
-                if os.path.isdir(root):
-                    return root
+                return os.path.join(deb_dir, entry)
         return None
 
     def _download(self, package, version):
-        """apt-get download PACKAGE=VERSION, its nested usr/src tarball unpacked once into a temporary
-        folder (checked paths, files only); the folder of the package's tree, or None."""
+        """apt-get download PACKAGE=VERSION, unpacked once into a temporary folder (files only,
+        checked paths), a nested usr/src tarball unpacked beside itself; the folder, or None."""
         if self.tmp is None:
             self.tmp = tempfile.mkdtemp(prefix="devset-deb-")
         work = tempfile.mkdtemp(dir=self.tmp)
@@ -253,21 +256,25 @@ class DebTrees:
         fs = subprocess.run(["dpkg-deb", "--fsys-tarfile", os.path.join(work, debs[0])], capture_output=True)
         if fs.returncode != 0:
             return None
-        with tarfile.open(fileobj=io.BytesIO(fs.stdout)) as tf:
-            for m in tf.getmembers():
-                if m.isfile() and m.name.lstrip("./").startswith("usr/src/") and ".tar" in m.name:
-                    with tarfile.open(fileobj=tf.extractfile(m), mode="r|*") as inner:
-                        dest = os.path.realpath(os.path.join(work, "tree"))
-                        for im in inner:
-                            target = os.path.realpath(os.path.join(dest, im.name))
-                            if not im.isfile() or not target.startswith(dest + os.sep):
-                                continue
-                            os.makedirs(os.path.dirname(target), exist_ok=True)
-                            with open(target, "wb") as out:
-                                shutil.copyfileobj(inner.extractfile(im), out)
-                    root = os.path.join(work, "tree", package)
-                    return root if os.path.isdir(root) else None
-        return None
+        root = os.path.realpath(os.path.join(work, "root"))
+
+        def unpack(tf, dest):
+            for m in tf:
+                target = os.path.realpath(os.path.join(dest, m.name))
+                if not m.isfile() or not target.startswith(dest + os.sep):
+                    continue
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                with open(target, "wb") as out:
+                    shutil.copyfileobj(tf.extractfile(m), out)
+
+        with tarfile.open(fileobj=io.BytesIO(fs.stdout), mode="r|") as tf:
+            unpack(tf, root)
+        src = os.path.join(root, "usr", "src")
+        for name in sorted(os.listdir(src)) if os.path.isdir(src) else []:
+            if ".tar" in name:
+                with tarfile.open(os.path.join(src, name), mode="r|*") as inner:
+                    unpack(inner, src)
+        return root
 
     def read(self, package, version, member):
         key = (package, version)
@@ -278,10 +285,11 @@ class DebTrees:
         root = self.roots[key]
         if not root:
             return None
-        path = os.path.realpath(os.path.join(root, member))
-        if path.startswith(os.path.realpath(root) + os.sep) and os.path.isfile(path):
-            with open(path, "rb") as f:
-                return f.read()
+        for base in (os.path.join(root, "usr", "src", package), root):
+            path = os.path.realpath(os.path.join(base, member))
+            if path.startswith(os.path.realpath(base) + os.sep) and os.path.isfile(path):
+                with open(path, "rb") as f:
+                    return f.read()
         return None
 
     def close(self):
