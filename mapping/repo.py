@@ -183,9 +183,9 @@ def part_hits(pattern: re.Pattern[str] | None, variants: Mapping[str, float], pa
     # substring tests first (~100x faster than the regex): most files name no spelling at all
     spellings = _spellings(tuple(sorted(variants)))
     path, text = path.lower(), text.lower()
+    score = _wild_path_hits(variants, path)
     if not any(sp in text or sp in path for sp in spellings):
-        return 0.0
-    score = 0.0
+        return score
     for m in pattern.finditer(path):
         score += 5 * variants.get(re.sub(r"[-_ ]", "", m.group(1)), 0.5)
     for m in pattern.finditer(text):
@@ -367,6 +367,19 @@ def _namespace_index(paths: Iterable[str], texts: Mapping[str, str]) -> dict[str
             for ns in set(_CS_NAMESPACE.findall(texts.get(p, ""))):
                 out[ns].append(p)
     return {ns: ps for ns, ps in out.items() if len(ps) <= MAX_NAMESPACE_FILES}
+
+
+def _wild_path_hits(variants: Mapping[str, float], path: str) -> float:
+    """A file named for a family of parts with ``x`` wildcards (``at89x52.h`` for the AT89S52 and
+    AT89C52, ``bmx280``) names our part: a path hit, a little weaker than the part's own spelling."""
+    stem = posixpath.basename(path).rsplit(".", 1)[0]
+    if "x" not in stem:
+        return 0.0
+    score = 0.0
+    for w in re.findall(r"[a-z]{2,5}[0-9x]*\d[0-9x]*", re.sub(r"[^a-z0-9]+", " ", stem)):
+        if "x" in w:
+            score += 4 * max((wt for v, wt in variants.items() if v != w and _wild_equal(w, v)), default=0.0)
+    return score
 
 
 def _wild_equal(word: str, part: str) -> bool:

@@ -181,3 +181,17 @@ def test_per_port_offsets_link_to_a_register_printed_once_for_port_n():
         ("Port N Ingress Limit", "REG_PORT_INGRESS_LIMIT", "zq4711_reg.h", 8),
         ("Port N MIB Data", "REG_PORT_MIB_DATA", "zq4711_reg.h", 9),
     }
+
+
+def test_a_header_named_for_the_part_family_with_an_x_wildcard_is_the_part_s():
+    """Of several 8051-style headers declaring the same SFRs (``__sfr __at 0x80 P0 ;``), the one named
+    for the family with an ``x`` wildcard (``zq89x52.h`` for the ZQ89S52) carries the links; a generic
+    header and another part's header do not."""
+    sfrs = "__sfr __at 0x80 P0 ;\n__sfr __at 0x81 SP ;\n__sfr __at 0x87 PCON ;\n__sfr __at 0x88 TCON ;\n" \
+           "__sfr __at 0x89 TMOD ;\n__sbit __at 0x88 IT0 ;\n"
+    files = {"include/zq89x52.h": sfrs, "include/generic51.h": sfrs,
+             "include/zq89c5130.h": sfrs + "__sfr __at 0xA2 AUXR1 ;\n"}
+    regs = [("P0", "0x80"), ("SP", "0x81"), ("PCON", "0x87"), ("TCON", "0x88"), ("TMOD", "0x89"), ("AUXR1", "0xA2")]
+    got = _links(files, regs, "ZQ89S52 8-bit microcontroller with 8K bytes flash")
+    assert got == {(n, n, "include/zq89x52.h", line) for n, line in (("P0", 1), ("SP", 2), ("PCON", 3), ("TCON", 4),
+                                                                      ("TMOD", 5))}
