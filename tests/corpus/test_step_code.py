@@ -9,7 +9,7 @@ import polars as pl
 from datatrove.data import Document
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "parsers"))
-from code_data import avr_header, nrf51_header  # noqa: E402
+from code_data import msp430_header, nrf51_header  # noqa: E402
 
 from firmcorpus.corpus.steps.code import CodeParseStep  # noqa: E402
 
@@ -20,9 +20,9 @@ def docs():
     for p in ("nrf.h", "nrf51.h", "nrf51_bitfields.h"):
         out.append(Document(text=(nrf / p).read_text(errors="replace"), id=f"p1:code:device/{p}",
                             metadata={"kind": "code", "pair_id": "p1", "path": f"device/{p}", "language": "c"}))
-    avr = avr_header("iom328p.h").read_text()
-    out.append(Document(text=avr, id="p2:code:avr/iom328p.h",
-                        metadata={"kind": "code", "pair_id": "p2", "path": "avr/iom328p.h"}))
+    msp = msp430_header("msp430g2553.h").read_text(errors="replace")
+    out.append(Document(text=msp, id="p2:code:msp430/msp430g2553.h",
+                        metadata={"kind": "code", "pair_id": "p2", "path": "msp430/msp430g2553.h"}))
     out.append(Document(text="bad \ufffd bytes\n#define X 1\n", id="p2:code:bad.c",
                         metadata={"kind": "code", "pair_id": "p2", "path": "bad.c", "non_utf8": True}))
     out.append(Document(text="mapping", id="p2:mapping:x", metadata={"kind": "mapping", "pair_id": "p2"}))
@@ -44,11 +44,13 @@ def test_code_step(tmp_path):
     parts = tmp_path / "parts"
     files = pl.read_parquet(parts / "files" / "00003.parquet")
     assert files.columns[:7] == ["pair_id", "path", "language", "size_bytes", "flags", "parse_errors", "n_symbols"]
-    assert files["path"].to_list() == ["device/nrf.h", "device/nrf51.h", "device/nrf51_bitfields.h", "avr/iom328p.h",
-                                       "bad.c"]
+    # rows sorted by pair and path (not by arrival: the MSP430 header came before bad.c)
+    assert files["path"].to_list() == ["device/nrf.h", "device/nrf51.h", "device/nrf51_bitfields.h", "bad.c",
+                                       "msp430/msp430g2553.h"]
     syms = pl.read_parquet(parts / "symbols" / "00003.parquet")
-    udr = syms.filter((pl.col("name") == "UDR0") & (pl.col("path") == "avr/iom328p.h")).row(0, named=True)
-    assert (udr["kind"], udr["int_value"], udr["role"]) == ("macro", 0xC6, "register")
+    # `#define UCA0TXBUF_ 0x0067` then `sfrb(UCA0TXBUF, UCA0TXBUF_);`
+    txbuf = syms.filter((pl.col("name") == "UCA0TXBUF") & (pl.col("path") == "msp430/msp430g2553.h")).row(0, named=True)
+    assert (txbuf["kind"], txbuf["int_value"], txbuf["role"]) == ("variable", 0x67, "register")
     uart = syms.filter((pl.col("name") == "NRF_UART0")).row(0, named=True)
     assert (uart["int_value"], uart["type"]) == (0x40002000, "NRF_UART_Type")
     assert syms.height == sum(d.metadata.get("n_symbols", 0) for d in out)

@@ -11,7 +11,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
-from code_data import avr_header, msp430_header, nrf51_header, sdcc_header, svd_text
+from code_data import msp430_header, nrf51_header, overlay_struct_header, sdcc_header, sfr_macro_header, svd_text
 
 from firmcorpus.parsers.code import parse_code, register_count
 
@@ -20,61 +20,52 @@ def _parse(path):
     return parse_code(path.name, path.read_bytes())
 
 
-# ----------------------------------------------------------------------------- avr-libc
+# ----------------------------------------------------------------------------- avr-gcc idioms (generated)
 
-AVR_SFR = re.compile(r"^#define[ \t]+(\w+)[ \t]+_SFR_(IO|MEM)(8|16|32)\((0x[0-9A-Fa-f]+)\)", re.M)
-
-
-@pytest.mark.parametrize("name,count", [("iom328p.h", 92), ("iox128a1.h", 928)])
-def test_avr_sfr_registers(name, count):
-    path = avr_header(name)
-    text = path.read_text()
-    oracle = {}
-    for m in AVR_SFR.finditer(text):
-        # data-memory address: I/O-space registers sit 0x20 above their I/O address (__SFR_OFFSET)
-        oracle[m.group(1)] = int(m.group(4), 16) + (0x20 if m.group(2) == "IO" else 0)
-    assert len(oracle) == count  # grep -c '^#define.*_SFR_\(IO\|MEM\)' (all names distinct)
-    cf = _parse(path)
+def test_avr_style_sfr_macros():
+    """`#define NAME _SFR_IO8(0x05)` / `_SFR_MEM16(0xC6)`: every register at its data-memory address
+    (I/O space 0x20 higher), none invented from the bit positions, aliases or sizes beside them."""
+    text, oracle = sfr_macro_header()
+    assert len(oracle) == 208
+    cf = parse_code("part.h", text.encode())
     got = {s.name: s for s in cf.symbols if s.kind == "macro" and (s.value or "").startswith("_SFR_")}
     assert set(got) == set(oracle)
     wrong = {n: (hex(got[n].int_value or -1), hex(a)) for n, a in oracle.items() if got[n].int_value != a}
     assert not wrong
     assert all(got[n].role == "register" for n in oracle)
+    assert {s.name for s in cf.symbols if s.role == "register" and s.kind == "macro"} <= set(oracle) | {
+        s.name for s in cf.symbols if s.name.endswith("_ALIAS")}
     assert cf.parse_errors == 0
 
 
 def test_avr_xmega_overlay_structs_match_flat_register_macros():
-    """iox128a1.h has both `PORTA (*(PORT_t *) 0x0600)` with `typedef struct PORT_struct {…} PORT_t`
-    and flat `PORTA_OUT _SFR_MEM8(0x0604)`: base + field offset must equal the flat address."""
-    path = avr_header("iox128a1.h")
-    text = path.read_text()
-    inst_re = re.compile(r"^#define[ \t]+(\w+)[ \t]+\(\*\((\w+) \*\) (0x[0-9A-Fa-f]+)\)", re.M)
-    instances = {m.group(1): (m.group(2), int(m.group(3), 16)) for m in inst_re.finditer(text)}
-    assert len(instances) == 70  # grep -c '^#define.*(\*(.*_t \*) 0x'
-    flat = {m.group(1): int(m.group(4), 16) for m in AVR_SFR.finditer(text)}
-    cf = _parse(path)
+    """xmega style: `PORTA (*(PORT_t *) 0x0600)` with `typedef struct PORT_struct {…} PORT_t` (8-bit
+    members, `_WORDREGISTER(CNT)`, reserved gaps, nested channel structs) and flat
+    `PORTA_OUT _SFR_MEM8(0x0604)` beside them: base + field offset must equal the flat address."""
+    text, instances, flat = overlay_struct_header()
+    assert (len(instances), len(flat)) == (24, 154)
+    cf = parse_code("part.h", text.encode())
     by_name = {s.name: s for s in cf.symbols if s.kind == "macro"}
+    assert {n: by_name[n].int_value for n in flat} == flat
     fields: dict[str, list[tuple[str, int, str | None]]] = {}
     for s in cf.symbols:
         if s.kind == "field" and s.offset is not None:
             fields.setdefault(s.parent, []).append((s.name, s.offset, s.type))
 
     def flatten(typ: str, prefix: str, addr: int):
-        # nested register blocks (DMA_t.CH0 of type DMA_CH_t) spell as DMA_CH0_CTRLA
+        # nested register blocks (P0_t.CH0 of type CH_t) spell as P0A_CH0_R1
         for name, off, ftype in fields.get(typ, []):
-            yield f"{prefix}_{name}", addr + off
             if ftype in fields:
                 yield from flatten(ftype, f"{prefix}_{name}", addr + off)
+            elif not name.startswith("reserved"):
+                yield f"{prefix}_{name}", addr + off
 
-    checked = 0
+    got: dict[str, int] = {}
     for inst, (typ, base) in instances.items():
         sym = by_name[inst]
         assert (sym.role, sym.type, sym.int_value) == ("instance", typ, base), inst
-        for key, addr in flatten(typ, inst, base):
-            if key in flat:
-                assert addr == flat[key], key
-                checked += 1
-    assert checked > 840  # nearly all of the 928 flat macros are instance_field spellings
+        got.update(flatten(typ, inst, base))
+    assert got == flat  # every register, and only those, at its flat address
 
 
 # ----------------------------------------------------------------------------- msp430mcu
@@ -119,6 +110,25 @@ def test_sdcc_sfr_registers(name, sfrs, sbits):
     assert got == oracle
     assert got_bits == bits
     assert register_count(cf.symbols) >= sfrs + sbits
+
+
+# SDCC's newer headers declare registers through compiler.h macros: `SFR(P0, 0x80);`,
+# `SFRX(ADCCON1, 0x70B4);` (xdata-mapped), `SFR16E(TMR0, 0x8C8A);`, `SBIT(P0_0, 0x80, 0);` (bit address
+# = byte address + bit). compiler.h is not part of the parsed file.
+SDCC_CALL = re.compile(r"^[ \t]*(SFR|SFRX|SFR16|SFR16E|SFR16LEX|SFR32|SFR32E|SBIT)[ \t]*\([ \t]*(\w+)[ \t]*,"
+                       r"[ \t]*(0x[0-9A-Fa-f]+)[ \t]*(?:,[ \t]*([0-7])[ \t]*)?\)[ \t]*;", re.M)
+
+
+@pytest.mark.parametrize("name,count", [("EFM8BB1.h", 241), ("cc2530.h", 399), ("ax8052f151.h", 679)])
+def test_sdcc_sfr_macro_registers(name, count):
+    path = sdcc_header(name)
+    text = path.read_text(errors="replace")
+    oracle = {m.group(2): int(m.group(3), 16) + int(m.group(4) or 0) for m in SDCC_CALL.finditer(text)}
+    assert len(oracle) == count  # grep -c -E '^\s*(SFR|SFRX|SFR16|SFR16E|SFR16LEX|SFR32E|SBIT)\s*\(' (names distinct)
+    cf = _parse(path)
+    got = {s.name: s.int_value for s in cf.symbols if s.kind == "variable" and s.role == "register"}
+    assert got == oracle
+    assert cf.parse_errors == 0
 
 
 # ----------------------------------------------------------------------------- CMSIS nRF51 vs SVD

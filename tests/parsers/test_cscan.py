@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 
 import pytest
-from code_data import package, require_extension
+from code_data import package, require_extension, sfr_macro_header
 
 import firmcorpus.parsers.code as code
 import firmcorpus.parsers.directives as directives
@@ -41,8 +41,8 @@ def _assert_same(text: str) -> None:
 
 
 def _real_files() -> list[bytes]:
-    roots = [package("deb:avr-libc"), package("deb:msp430mcu"), package("deb:sdcc-libraries"),
-             package("debsrc:firmware-microbit-micropython")]
+    roots = [package("deb:arduino-core-avr"), package("deb:msp430mcu"), package("deb:sdcc-libraries"),
+             package("debsrc:firmware-microbit-micropython"), package("deb:newlib-source")]
     out = []
     for root in roots:
         files = sorted(p for p in root.rglob("*") if p.suffix in (".h", ".c", ".cpp", ".hpp") and p.is_file())
@@ -67,7 +67,7 @@ def test_same_results_on_real_files():
             continue
         _assert_same(text)
         n_dirs += len(directives.directives_py(text))
-    assert n_dirs > 20_000  # the register headers are in there
+    assert n_dirs > 20_000  # register headers (MSP430, 8051) and newlib's configuration-heavy C are in there
 
 
 CORNER_CASES = [
@@ -141,10 +141,11 @@ def test_non_ascii_text_goes_to_python():
 
 
 def test_parse_code_same_with_and_without_the_extension(monkeypatch):
-    data = (package("deb:avr-libc") / "usr/lib/avr/include/avr/iom328p.h").read_bytes()
-    with_ext = code.parse_code("iom328p.h", data).to_dict()
+    files = [("msp430g2553.h", (package("deb:msp430mcu") / "usr/msp430/include/msp430g2553.h").read_bytes()),
+             ("part.h", sfr_macro_header()[0].encode())]  # _SFR_IO8/_SFR_MEM8 register macros
+    with_ext = [code.parse_code(name, data).to_dict() for name, data in files]
     monkeypatch.setattr(code, "_cscan", None)
-    assert code.parse_code("iom328p.h", data).to_dict() == with_ext
+    assert [code.parse_code(name, data).to_dict() for name, data in files] == with_ext
 
 
 @needs_cscan
