@@ -22,7 +22,7 @@ from firmcorpus.corpus.starter import profile_rows
 # the same varied subset as tests/corpus/test_build.py: a rendered PDF datasheet, two flash drivers sharing
 # one repository with SVD datasheets, register headers without a datasheet
 SUBSET = ("nxp_lpc1768__ubertooth_firmware", "st_stm32f103__openocd_stm32f1x", "maxim_max32660__openocd_max32xxx",
-          "microchip_atmega__avr_libc")
+          "ti_msp430f2x__msp430mcu")
 COMPARED = ("text", "tokens", "catalog", "mappings")
 TASKS = "2"
 # the starter profile's held-out repository (a 4-pair manifest holds nothing out by share alone)

@@ -20,9 +20,9 @@ from firmcorpus.corpus.starter import profile_rows
 
 # A small, varied subset of the starter set: an LPC175x firmware with a rendered PDF datasheet,
 # two OpenOCD flash drivers that share one repository (so the split keeps them together) with
-# SVD datasheets, and AVR register headers with no datasheet.
+# SVD datasheets, and MSP430 register headers with no datasheet.
 SUBSET = ("nxp_lpc1768__ubertooth_firmware", "st_stm32f103__openocd_stm32f1x", "maxim_max32660__openocd_max32xxx",
-          "microchip_atmega__avr_libc")
+          "ti_msp430f2x__msp430mcu")
 COMPARED = ("text", "tokens", "catalog", "mappings")
 
 
