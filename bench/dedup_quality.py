@@ -1,7 +1,7 @@
 """Dedup quality: planted near-duplicates with known truth, ours vs datatrove's default MinHash.
 
-Corpus: real C files (/usr/include, the unpacked Debian packages under /tmp/fc-data/unpacked when
-present, and the vendor repositories of the mapping development set in bench/devset/cache/mapping),
+Corpus: real C files (/usr/include, the Debian packages of ``bench/dedup_speed.PACKAGES`` and the
+vendor repositories of the mapping development set in bench/devset/cache/mapping),
 3-200 KB, made mutually distinct first: pairs that datasketch's MinHashLSH (an independent
 implementation, whitespace tokens) finds above Jaccard 0.4 lose one member. Then, for a share of
 those base files, one planted near-duplicate each, the edit kinds taken in turn (generated here,
@@ -43,7 +43,7 @@ from itertools import combinations
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script: bench/ is not installed
-from bench.dedup_speed import EXTS, SOURCES  # noqa: E402
+from bench.dedup_speed import EXTS, sources  # noqa: E402
 
 KINDS = ("edits", "renamed", "reordered", "licence", "guard", "crlf", "whitespace", "inserted", "cut_tail",
          "moved_block")
@@ -65,7 +65,7 @@ def base_files(n: int, seed: int) -> list[tuple[str, str]]:
     from datasketch import MinHash, MinHashLSH
 
     cands = []
-    for src in [*SOURCES, str(DEVSET_MAPPING)]:
+    for src in [*sources(), str(DEVSET_MAPPING)]:
         root = Path(src)
         if root.is_dir():
             files = sorted(p for p in root.rglob("*") if p.suffix in EXTS and p.is_file() and not p.is_symlink()

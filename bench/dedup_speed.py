@@ -1,7 +1,7 @@
 """Dedup speed: our code-aware MinHash vs datatrove's default, same real C corpus, one run.
 
-Corpus: C/C++/asm files from /usr/include and the unpacked Debian packages under
-/tmp/fc-data/unpacked (avr-libc, msp430mcu, sdcc-libraries, arduino-core-avr, openocd, ...),
+Corpus: C/C++/asm files from /usr/include and the Debian packages of ``PACKAGES`` (msp430mcu,
+sdcc-libraries, arduino-core-avr, openocd, newlib, ...; fetched once into the firmcorpus cache),
 taken round-robin across sources in sorted order up to ``--mb`` megabytes (deterministic).
 
 1. Signature throughput, one process: ``CodeMinhasher`` (ours, 25x10=250 permutations)
@@ -25,8 +25,18 @@ import tempfile
 import time
 from pathlib import Path
 
-SOURCES = ["/usr/include"] + [str(p) for p in sorted(Path("/tmp/fc-data/unpacked").glob("*"))
-                              if p.is_dir() and not p.name.startswith("linux-source")]
+# Registry packages of embedded C, named one by one: none is the packaging of a repository listed
+# in ../shared/RESERVED.md (a folder of everything once unpacked by hand was read before, and held one)
+PACKAGES = ("deb:msp430mcu", "deb:sdcc-libraries", "deb:arduino-core-avr", "debsrc:openocd", "deb:newlib-source",
+            "debsrc:firmware-microbit-micropython", "deb:ubertooth-firmware-source", "deb:openrazer-driver-dkms",
+            "deb:digimend-dkms", "deb:v4l2loopback-dkms")
+
+
+def sources() -> list[str]:
+    """The corpus roots: /usr/include and each package of ``PACKAGES`` (fetched into the cache once)."""
+    from firmcorpus.core.sources import fetch
+
+    return ["/usr/include"] + [str(fetch(s)) for s in PACKAGES]
 EXTS = {".c", ".h", ".S", ".s", ".cpp", ".hpp", ".cc"}
 MAX_FILE = 256_000  # a few generated device headers are MBs; keep the corpus file-shaped
 
@@ -34,7 +44,7 @@ MAX_FILE = 256_000  # a few generated device headers are MBs; keep the corpus fi
 def collect(mb: float) -> list[tuple[str, str]]:
     """(path, text) round-robin over sources until ``mb`` MB of text (files ≤ 256 KB)."""
     lists = []
-    for src in SOURCES:
+    for src in sources():
         root = Path(src)
         if root.is_dir():
             files = sorted(p for p in root.rglob("*") if p.suffix in EXTS and p.is_file() and not p.is_symlink()
@@ -171,7 +181,7 @@ def main() -> None:
             pool.map(abs, range(args.workers))
     docs = collect(args.mb)
     mb = sum(len(t) for _, t in docs) / 1e6
-    print(f"corpus: {len(docs)} files, {mb:.2f} MB from {len(SOURCES)} source roots")
+    print(f"corpus: {len(docs)} files, {mb:.2f} MB from {len(PACKAGES) + 1} source roots")
     rows = []
     if not args.skip_signatures:
         s = bench_signatures(docs)

@@ -1,8 +1,8 @@
 """Speed of the completion metrics: the fixed C lexer and all per-item metrics vs tree-sitter-c parsing.
 
 Anchor: tree-sitter-c parsing the same text (docs/contracts.md yardstick: 2-3 MB/s/core). Prints a table
-and the ratio of each to the anchor measured in the same run, on real C from avr-libc and the
-Arduino AVR core (fetched once by corpus.sources.fetch).
+and the ratio of each to the anchor measured in the same run, on real C from TI's MSP430 device
+headers (msp430mcu) and the Arduino AVR core (``eval.devdata``; fetched once by corpus.sources.fetch).
 
     python bench/eval_metrics_speed.py [--mb 2]
 """

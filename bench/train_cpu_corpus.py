@@ -3,8 +3,10 @@
 Real embedded code from unpacked Debian packages, split **by package** (held-out repositories
 are never seen in training), tokenised with the SmolLM2 tokenizer by datatrove's DocumentTokenizer.
 
-    train:   avr-libc, arduino-core-avr, msp430mcu, sdcc-libraries, microbit-micropython
+    train:   arduino-core-avr, msp430mcu, sdcc-libraries, microbit-micropython
              (nRF51 SDK, mbed), openocd, linux-6.1 drivers/{i2c,spi,gpio}
+             (avr-libc, 3 MB of the earlier runs, is out: the packaging of a reserved repository,
+             ../shared/RESERVED.md)
     heldout: ubertooth-firmware-source (LPC175x firmware)      -> heldout/mcu_firmware
              openrazer / digimend / v4l2loopback DKMS drivers  -> heldout/kernel_drivers
 
@@ -25,7 +27,6 @@ from pathlib import Path
 EXTS = {".c", ".h", ".S", ".s", ".cpp", ".cc", ".hpp", ".cfg", ".tcl", ".ld"}
 MAX_FILE_BYTES = 64_000  # very large generated headers (msp430mcu) are cut here
 TRAIN = {
-    "avr-libc": ("unpacked/avr-libc", 3_000_000),
     "arduino-core-avr": ("unpacked/arduino-core-avr", 1_000_000),
     "msp430mcu": ("unpacked/msp430mcu", 1_500_000),
     "sdcc-libraries": ("unpacked/sdcc-libraries", 1_500_000),
