@@ -3,13 +3,15 @@
 The labelled set (``corpus.domains.evalset``) comes from registry packages and from public
 repositories at fixed commits (recipe: ``bench/devset/classify/SOURCES.csv``): every label comes
 from where a file comes from (source + subtree, with a reason), and training and evaluation hold
-out **whole sources**. Eval files whose normalised text equals a training file's are dropped.
+out **whole sources**. Eval files whose normalised text equals a training file's are dropped, and no
+file of a reserved project (``shared/RESERVED.md``) is used: sources are none of them, and vendored
+copies inside any source are left out by ``bench/devset/classify/RESERVED_EXCLUDE.csv`` (counted per
+source and printed first).
 
 Three parts of the held-out set, each scored alone and together:
 
-* ``registry (dev)``: the held-out Debian/PyPI packages (U-Boot, wolfSSL, msp430mcu, sdcc, lwIP,
-  BlueZ, iw, Mesa, DKMS modules, ubertooth, micro:bit firmware, OpenOCD) that earlier rules were
-  looked at on;
+* ``registry (dev)``: the held-out Debian/PyPI packages (U-Boot, wolfSSL, msp430mcu, sdcc, iw,
+  Mesa, DKMS modules, ubertooth, micro:bit firmware, OpenOCD) that earlier rules were looked at on;
 * ``repos (dev)``: the other held-out public repositories; with the registry part, the
   files the step's decision (rule weights, ``general`` threshold, folder weight) is learned on;
 * ``repos (aside)``: the other held-out repositories (``evalset.ASIDE_SOURCES``), never trained on,
@@ -58,6 +60,13 @@ def throughput(evals, model_path, limit: int = 600) -> dict:
             "raw_fasttext_docs_per_cpu_s": len(docs) / t_raw, "step_vs_raw_ratio": t_raw / t_step}
 
 
+def reserved_line(skipped: dict) -> str:
+    """How many files of each source the recipe's reserved-copy exclusion list kept out."""
+    per = sorted((k.split(":", 1)[1], v) for k, v in skipped.items() if k.startswith("reserved:"))
+    return (f"reserved copies excluded (bench/devset/classify/RESERVED_EXCLUDE.csv): {sum(v for _, v in per)} files"
+            + "".join(f"\n  {src}: {n}" for src, n in per))
+
+
 def halves(evals) -> dict:
     return {"registry (dev)": [e for e in evals if not e.source.startswith("git:")],
             "repos (dev)": [e for e in evals if e.source.startswith("git:") and e.source not in ASIDE_SOURCES],
@@ -77,6 +86,7 @@ def main() -> None:
     train, evals, skipped = build_sets(cap_scale=args.cap_scale, fetch=not args.no_fetch)
     train_domains = sorted({e.domain for e in train})
     out = {"skipped": skipped, "train_sources": sorted({e.source for e in train}), "halves": {}}
+    print(reserved_line(skipped), flush=True)
     for half, items in halves(evals).items():
         if not items:
             continue

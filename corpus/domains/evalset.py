@@ -10,7 +10,12 @@ Training and evaluation hold out **whole packages**: every source is either ``tr
 ``infineon_aurix``) have no training data; their only evaluation files are the few
 vendor-port examples that wolfSSL ships (``IDE/AURIX``, ``zephyr/``), and they are reached by
 the rules alone. ``amd_gpu_registers`` and ``wireless_ble_wifi`` train on Linux only and are
-evaluated on Mesa's AMD register header and on BlueZ / iw / ubertooth / mbed BLE.
+evaluated on Mesa's AMD register header and on iw / ubertooth / mbed BLE.
+
+No source is a repository of ``shared/RESERVED.md`` or a registry package of one (a Debian copy of
+a reserved project is the same code), and every file of every source is checked against the
+recipe's exclusion list ``bench/devset/classify/RESERVED_EXCLUDE.csv`` (path globs of vendored
+copies of the reserved projects): excluded files are counted per source (``reserved:<source>``).
 
 Sources are located (``source_root``) in this order: an explicit ``roots`` mapping, the
 ``FIRMCORPUS_CLASSIFY_DATA`` directory (``<dir>/<source name>``), the shared scratch trees
@@ -97,8 +102,6 @@ SOURCES: dict[str, Source] = {s.name: s for s in [
     # ---------------------------------------------------------------- training packages
     Source("linux-source-6.1", "deb:linux-source-6.1", "train", "drivers/usb",
            (f"{_FC}/linux-6.1",)),
-    Source("avr-libc", "deb:avr-libc", "train", "usr/lib/avr/include", (f"{_FC}/unpacked/avr-libc",)),
-    Source("mbedtls", "debsrc:mbedtls", "train", "library", (f"{_FC}/src/mbedtls",)),
     Source("arm-trusted-firmware", "debsrc:arm-trusted-firmware", "train", "plat",
            (f"{_FC}/src/arm-trusted-firmware",)),
     Source("newlib", "deb:newlib-source", "train", "libgloss", (f"{_FC}/src/newlib",)),
@@ -111,8 +114,6 @@ SOURCES: dict[str, Source] = {s.name: s for s in [
     Source("msp430mcu", "deb:msp430mcu", "eval", "usr/msp430/include", (f"{_FC}/unpacked/msp430mcu",)),
     Source("sdcc-libraries", "deb:sdcc-libraries", "eval", "usr/share/sdcc/include",
            (f"{_FC}/unpacked/sdcc-libraries",)),
-    Source("lwip", "debsrc:lwip", "eval", "src/core", (f"{_FC}/src/lwip",)),
-    Source("bluez", "debsrc:bluez", "eval", "monitor", (f"{_FC}/src/bluez",)),
     Source("iw", "debsrc:iw", "eval", "nl80211.h", (f"{_FC}/src/iw",)),
     Source("mesa", "debsrc:mesa", "eval", "src/amd", (f"{_FC}/src/mesa-amd",)),
     Source("v4l2loopback-dkms", "deb:v4l2loopback-dkms", "eval", "usr/src", (f"{_FC}/unpacked/v4l2loopback-dkms",)),
@@ -178,6 +179,8 @@ SOURCES: dict[str, Source] = {s.name: s for s in [
         ("ctz/cifra", "90f763141b7930609f1888e118064df4e836ecc8", "train", "src"),
         ("jedisct1/libhydrogen", "f3ab14c54f5177d51b5c8b8068474498de49f82a", "train", "impl"),
         ("LoupVaillant/Monocypher", "ab2b16dd619ad5f6979a4fbe69cfa324a6fcc35f", "train", "src"),
+        ("trezor/trezor-crypto", "915b3dbbbf58c262865647728a3463b8785fc965", "train", "bip32.c"),
+        ("bitcoin-core/secp256k1", "687155df6b76f1da1639a6f0923b69e6beaa3a09", "train", "src"),
         # held out: never trained on, never used to calibrate
         ("keeper999/EngineControl_Aurix", "90eb779e60f2255751e3c38c9e8d9b4315f128ca", "eval", "01_Get_Src"),
         ("golioth/golioth-firmware-sdk", "1996a1d3b73fe5df39b5780f53f6ed091c1a82db", "eval", "examples"),
@@ -239,9 +242,6 @@ SLICES: list[Slice] = [
     Slice("linux-source-6.1", ("arch/arm/kernel", "arch/arm/lib", "arch/arm64/kernel", "arch/arm/mm"), ASM_EXT,
           "arm_cortex_asm", "ARM assembly: exception vectors, entry code, low-level library routines", cap=300),
     # ------------------------------------------------------------ train: other packages
-    Slice("avr-libc", ("usr/lib/avr/include/avr",), (".h",), "register_defines",
-          "AVR device I/O register headers", name_glob=("io*.h",), cap=300),
-    Slice("mbedtls", ("library", "include/mbedtls"), C_EXT, "crypto", "Mbed TLS crypto library", cap=300),
     Slice("arm-trusted-firmware", ("drivers/st", "plat/st"), C_EXT, "stm32_hal",
           "ST's STM32MP1 drivers and platform code (RCC clocks, GPIO, BSEC, DDR)", cap=300),
     Slice("arm-trusted-firmware", ("plat/imx", "drivers/imx"), C_EXT, "nxp_imx",
@@ -290,11 +290,6 @@ SLICES: list[Slice] = [
           name_glob=("msp430?*.h", "cc430*.h"), cap=250),
     Slice("sdcc-libraries", ("usr/share/sdcc/include/mcs51",), (".h",), "register_defines",
           "8051-family SFR headers shipped with SDCC", cap=100),
-    Slice("lwip", ("src",), C_EXT, "general", "lwIP embedded TCP/IP stack",
-          exclude=("src/netif/ppp/polarssl/*", "src/include/netif/ppp/polarssl/*"),
-          cap=200),  # that subtree (and its headers) is a PolarSSL crypto copy
-    Slice("bluez", ("lib", "monitor", "src/shared", "emulator"), C_EXT, "wireless_ble_wifi",
-          "BlueZ Bluetooth HCI/L2CAP/ATT/GATT stack and monitor", cap=250),
     Slice("iw", (".",), C_EXT, "wireless_ble_wifi", "iw: nl80211 wireless configuration", cap=60),
     Slice("mesa", ("src/amd/common",), (".h",), "amd_gpu_registers", "Mesa's AMD GPU register header",
           name_glob=("sid.h",), cap=5),
@@ -506,6 +501,13 @@ SLICES: list[Slice] = [
           "a small crypto library for constrained devices (Gimli-based hashing, key exchange, signatures)", cap=30),
     Slice("git:LoupVaillant/Monocypher", ("src",), C_EXT, "crypto",
           "a compact crypto library (ChaCha20, Poly1305, BLAKE2b, X25519, EdDSA, Argon2)", cap=10),
+    # round 5: two more crypto libraries in place of the reserved one the registry part trained on
+    Slice("git:trezor/trezor-crypto", (".", "aes", "chacha20poly1305", "ed25519-donna", "monero"), C_EXT, "crypto",
+          "a hardware wallet's crypto library (ECDSA/EdDSA curves, BIP32/39, SHA-2/3, BLAKE2, AES, ChaCha20-Poly1305, "
+          "bignum arithmetic)", cap=100),
+    Slice("git:bitcoin-core/secp256k1", ("src", "include"), C_EXT, "crypto",
+          "an elliptic-curve library (field, scalar and group arithmetic, ECDSA, Schnorr, ECDH modules)",
+          exclude=("*bench*", "*/precomputed_*", "*/wycheproof/*"), cap=80, max_bytes=200_000),
     # ------------------------------------------------------------ eval: public repositories (not trained on)
     Slice("git:keeper999/EngineControl_Aurix", ("01_Get_Src/BSW/VD56_BSW/VD56_GEN_BSW",), C_EXT, "infineon_aurix",
           "AURIX TC2xx AUTOSAR MCAL drivers of an engine-control project",
@@ -669,7 +671,7 @@ def materialise_git_source(name: str, mirror_root: str | os.PathLike) -> Path:
     paths = sorted(p for p in listed.stdout.decode("utf-8", "surrogateescape").split("\0") if p and any(
         p.endswith(sl.ext) and any(d in (".", "@generated") or p.startswith(d.rstrip("/") + "/") or
                                    fnmatch.fnmatch(p.split("/")[0], d.split("/")[0]) for d in sl.dirs)
-        for sl in mine))
+        for sl in mine) and reserved_match(name, p) is None)  # reserved copies are never written
     if not paths:
         raise FileNotFoundError(f"{repo}@{commit} holds none of the slices' files under {gitdir}")
     # one `git cat-file --batch` reads every blob; a blob a partial mirror lacks is skipped
@@ -733,6 +735,47 @@ def _walk(root: Path, sl: Slice) -> Iterator[Path]:
                 yield p
 
 
+# The recipe's data-side exclusion list: path globs of vendored copies of reserved projects
+# (``shared/RESERVED.md``), applied to every training and evaluation source. It is part of the data
+# recipe, not of the product's rules.
+RESERVED_EXCLUDE_CSV = Path(__file__).resolve().parents[2] / "bench" / "devset" / "classify" / "RESERVED_EXCLUDE.csv"
+
+
+@dataclass(frozen=True)
+class ReservedGlob:
+    reserved: str  # the reserved repository (owner/name) the glob keeps out
+    glob: str  # fnmatch pattern, lower case, matched against "/" + the lower-cased relative path
+    exempt_source: str = ""  # a source the glob does not apply to (its own, unreserved, copy)
+
+
+def load_reserved_globs(path: str | os.PathLike = RESERVED_EXCLUDE_CSV) -> tuple[ReservedGlob, ...]:
+    import csv
+
+    with open(path, newline="") as f:
+        return tuple(ReservedGlob(r["reserved"], r["glob"].strip().lower(), (r.get("exempt_source") or "").strip())
+                     for r in csv.DictReader(f) if r.get("glob", "").strip())
+
+
+_RESERVED_GLOBS: tuple[ReservedGlob, ...] | None = None
+
+
+def reserved_globs() -> tuple[ReservedGlob, ...]:
+    """The exclusion list (read once). Missing, it is an error: no data is collected without it."""
+    global _RESERVED_GLOBS
+    if _RESERVED_GLOBS is None:
+        _RESERVED_GLOBS = load_reserved_globs()
+    return _RESERVED_GLOBS
+
+
+def reserved_match(source: str, rel: str, globs: Iterable[ReservedGlob] | None = None) -> str | None:
+    """The reserved repository a file of ``source`` at ``rel`` is a copy of (by the exclusion list), or None."""
+    key = "/" + rel.lower()
+    for g in (reserved_globs() if globs is None else globs):
+        if g.exempt_source != source and fnmatch.fnmatchcase(key, g.glob):
+            return g.reserved
+    return None
+
+
 CALIB_EVERY = 5
 CALIB_MIN_FILES = 20
 
@@ -764,6 +807,7 @@ def collect(split: str, roots: dict[str, str | os.PathLike] | None = None, sourc
     out: list[Example] = []
     skipped = skipped if skipped is not None else {}
     seen: set[tuple[str, str]] = set()
+    excluded: set[tuple[str, str]] = set()
     for sl in SLICES:
         src = SOURCES[sl.source]
         role = "train" if split == "calib" else split
@@ -781,6 +825,12 @@ def collect(split: str, roots: dict[str, str | os.PathLike] | None = None, sourc
         for p in _walk(root, sl):
             rel = p.relative_to(root).as_posix()
             if (sl.source, rel) in seen:
+                continue
+            if reserved_match(sl.source, rel) is not None:
+                if (sl.source, rel) not in excluded:  # counted once per file, whatever slices walk it
+                    excluded.add((sl.source, rel))
+                    key = f"reserved:{sl.source}"
+                    skipped[key] = skipped.get(key, 0) + 1
                 continue
             size = p.stat().st_size
             if size > sl.max_bytes or size < MIN_FILE_BYTES:

@@ -67,9 +67,11 @@ def train_cmd(
     summary = train_model(out, cap_scale, epoch, dim, bucket, seed, fetch=not no_fetch, documents=documents,
                           registry=registry)
     path = Path(summary.pop("path"))
+    reserved = {k.split(":", 1)[1]: v for k, v in summary.get("skipped", {}).items() if k.startswith("reserved:")}
     typer.echo(json.dumps(summary, indent=2) if as_json else
                f"wrote {path} ({summary['bytes']} bytes) from {summary['files']} files; summary in "
-               f"{path.with_suffix('.json')}")
+               f"{path.with_suffix('.json')}\nreserved copies excluded from training: {sum(reserved.values())} files"
+               + "".join(f"\n  {src}: {n}" for src, n in sorted(reserved.items())))
 
 
 @app.command("eval")
