@@ -11,15 +11,22 @@ from __future__ import annotations
 
 import argparse
 import time
+from itertools import zip_longest
 
 
 def _corpus(limit_bytes: int) -> list[str]:
     from firmcorpus.eval.devdata import dev_documents
 
-    texts, total = [], 0
+    # the domains in turn (register headers, USB stack, the rest of the Arduino core), not the first
+    # package's headers alone
+    by_domain: dict[str, list[str]] = {}
     for doc in dev_documents(per_domain=200):
-        texts.append(doc["text"])
-        total += len(doc["text"].encode())
+        by_domain.setdefault(doc["metadata"]["domain"], []).append(doc["text"])
+    mixed = [t for group in zip_longest(*by_domain.values()) for t in group if t is not None]
+    texts, total = [], 0
+    for text in mixed:
+        texts.append(text)
+        total += len(text.encode())
         if total >= limit_bytes:
             break
     return texts
