@@ -53,6 +53,7 @@ from firmcorpus.parsers.pdf_registers import (
     read_tables,
     registers_from_blocks,
     registers_from_table,
+    table_rejection,
     vertical_rules,
 )
 from firmcorpus.parsers.svd import parse_svd
@@ -64,7 +65,7 @@ _CUE_WORDS = re.compile(r"\b(register|registers|offset|reset|default|r/w|read/wr
 # the same vocabulary in CJK datasheets (no word boundaries there): register, address, default,
 # reset value, read/write
 _CJK_CUE = re.compile(r"寄存器|地址|默认值|复位值|初始值|读/写|读写|位址|暫存器|預設值")
-_HEXLIKE = re.compile(r"(?<![\w.])(?:0x[0-9a-f]{1,8}|[0-9][0-9a-f]{0,3}h)(?![\w.])", re.I)
+_HEXLIKE = re.compile(r"(?<![\w.])(?:0x[0-9a-f]{1,8}|[0-9][0-9a-f]{0,3}h|\d{0,2}['’‘]h[0-9a-f]{1,8})(?![\w.])", re.I)
 _BLOCK_CUE = re.compile(r"address offset\s*:|\(\s*(?:address|offset)\s*=|Register\s+0x[0-9a-f]+|"
                         r"^\s*(?:\d+(?:\.\d+)*\s+)?[A-Z][A-Z0-9_]+\s*\((?:0x)?[0-9A-F]{1,8}h?\)\s*$", re.I | re.M)
 _BAREHEX = re.compile(r"^\s*[0-9A-F]{2,4}\s*$", re.M)
@@ -76,7 +77,7 @@ _MATRIX_CUE = re.compile(r"(?<![\w/])0\s*(?:/\s*8\s*)?\s1\s*(?:/\s*9\s*)?\s2\s*(
 # column headers of register and command tables that are not register vocabulary
 _TABLE_CUE = re.compile(r"\b(?:reg|index|command|opcode|op-code|instruction|mnemonic|abbrev\w*|pointer)\b", re.I)
 _DIGIT_LINE = re.compile(r"^\s*\d\s*$", re.M)
-_CELL_LINE = re.compile(r"^\s*(?:0x[0-9a-f]{1,8}|\(?[0-9a-f]{1,4}h\)?|[0-9A-F]{2,4}|[01]{4}[\s_]?[01]{4}b?)"
+_CELL_LINE = re.compile(r"^\s*(?:0x[0-9a-f]{1,8}|\(?[0-9a-f]{1,4}h\)?|\d{0,2}['’‘]h[0-9a-f]{1,8}|[0-9A-F]{2,4}|[01]{4}[\s_]?[01]{4}b?)"
                         r"(?:\[\d{1,2}(?::\d{1,2})?\]|,\s*0x[0-9a-f]{1,8}|/[0-9a-f]{2}h)?\s*$",
                         re.I | re.M)
 _NUM_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,5})\.?\s+([A-Z][^\n]{1,90})$")
@@ -469,7 +470,7 @@ def _registers(doc, candidates: list[int], ds: Datasheet,
                     page_rules = vertical_rules(page)
                 rules = page_rules
             t_regs = registers_from_table(t, pno, rules)
-            why = _not_a_register_map([r.name for r in t_regs])
+            why = _not_a_register_map([r.name for r in t_regs]) or table_rejection(t, t_regs)
             if why:
                 ds.warnings.append(f"page {pno} table w{tables.index(t) + 1}: not read as a register map ({why})")
                 continue

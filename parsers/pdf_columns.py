@@ -31,12 +31,14 @@ from dataclasses import dataclass
 
 from firmcorpus.parsers.pdf_grid import (
     FIELD_HEAD,
+    MEMORY_SIZES,
     VALUE_WORD,
     AddrCell,
     addr_value,
     column_base,
     field_headed,
     parse_addr_cell,
+    size_cells,
 )
 from firmcorpus.parsers.pdf_layout import Label, Line, field_row_cells, line_labels
 
@@ -345,6 +347,23 @@ def _name_cell(per_line, nk: int, ak: int) -> str:
     return _join(parts)
 
 
+_BYTE_LIST = re.compile(r"(?:0x[0-9a-f]{1,4}|[0-9a-f]{1,4}h)(?:\s*,\s*(?:0x[0-9a-f]{1,4}|[0-9a-f]{1,4}h))+", re.I)
+
+
+def _sized_rows(offs: list[int], names: list[str], others: list[list[str]]) -> bool:
+    """A file-format or structure layout: lower-case field names, and a column of small sizes by
+    which each row's offset advances to the next row's (``0x00 4 magic``, ``0x04 2 version``)."""
+    if len(names) < 4 or sum(1 for n in names if n and n == n.lower()) < 0.6 * len(names):
+        return False
+    for col in others:
+        sizes = [int(x) if x.strip().isdigit() and 0 < int(x) <= 64 else None for x in col]
+        pairs = [(a, b, z) for a, b, z in zip(offs, offs[1:], sizes) if z]
+        if len(pairs) >= 3 and any(z > 1 for _a, _b, z in pairs) \
+                and sum(1 for a, b, z in pairs if b - a == z) >= 0.8 * len(pairs):
+            return True
+    return False
+
+
 def read_unruled(t: UnruledTable, min_named: int = MIN_ROWS) -> UnruledResult:
     """Type the columns of one unruled table by their content and read its register rows
     (``min_named``: fewer named rows suffice for the continuation of a table whose address
@@ -391,8 +410,11 @@ def read_unruled(t: UnruledTable, min_named: int = MIN_ROWS) -> UnruledResult:
             continue  # bare numbers under no address header: pin numbers, values, counts
         if marked < 0.5 and max(vals) <= 31 and dec > inc:
             continue  # bit numbers (7, 6, 5 .. 0)
-        if sum(1 for _, c in parsed if c.is_range) > 0.5 * len(parsed):
-            continue  # a value scale ("0 - 50", "51 - 100")
+        # a value scale ("0 - 50", "51 - 100"); a comma list of marked codes ("0x02, 0x03", the
+        # bytes of one wider register) is no range
+        if sum(1 for i, c in parsed if c.is_range and not _BYTE_LIST.fullmatch(first[i][k].strip())) \
+                > 0.5 * len(parsed):
+            continue
         if all(c.kind == "bare" and re.fullmatch(r"[01]{1,4}", c.text) for _, c in parsed) \
                 and not re.search(r"addr|offset|pointer|index|\breg", h, re.I):
             continue  # nibble codes "0000" .. "1111": the values of a 4-bit field, not addresses
@@ -449,6 +471,13 @@ def read_unruled(t: UnruledTable, min_named: int = MIN_ROWS) -> UnruledResult:
         return res
     n_score, _d, nk = max(names)
     res.name_header = head[nk]
+    if any(size_cells([whole[i][k] for i, _c in parsed]) for k in range(ncol) if k not in (ak, nk)):
+        res.rejected = MEMORY_SIZES
+        return res
+    if _sized_rows([addr_value(c, base) for _i, c in parsed], [whole[i][nk] for i, _c in parsed],
+                   [[whole[i][k] for i, _c in parsed] for k in range(ncol) if k not in (ak, nk)]):
+        res.rejected = "offsets advance by each row's size and names are lower-case fields (a data layout)"
+        return res
     if _PARAM_HEAD.search(head[nk]) or _PARAM_HEAD.search(head[ak]):
         res.rejected = "a parameter or coefficient table (values of one register set)"
         return res

@@ -703,6 +703,9 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
     if _sized_layout(regs, col_cells, best_addr, name_col, base):
         t.rejected = "offsets advance by each row's size and names are lower-case fields (a data layout)"
         return t
+    if any(size_cells([txt for _i, _c, txt in col_cells[k]]) for k in range(ncol) if k not in (best_addr, name_col)):
+        t.rejected = MEMORY_SIZES
+        return t
     # consistency: unique names and unique addresses within one table
     one_row_ok = bool(_ADDR_HEAD.search(header_of[best_addr]) and _NAME_HEAD.search(header_of[name_col]))
     if len(regs) < (1 if one_row_ok else 2):
@@ -728,6 +731,18 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
         ctx.xs, ctx.addr_col, ctx.name_col, ctx.base, ctx.conf, ctx.page = xs, best_addr, name_col, base, conf, page
         ctx.addr_head = header_of[best_addr]
     return t
+
+
+# a memory size ("4 KB", "64 Kbytes", "256 bytes", "1 MB"): the size of a region of a memory map
+_MEM_SIZE = re.compile(r"^\d+(?:\.\d+)?\s*(?:[KMG]i?B|[KMG]?bytes?|[KMG]byte|words?)$", re.I)
+MEMORY_SIZES = "a column of memory sizes (a memory map of regions, not registers)"
+
+
+def size_cells(texts: list[str]) -> bool:
+    """A column whose cells are mostly memory sizes: the regions of a memory map (``Offset |
+    Region | Size``), whose rows are no registers."""
+    filled = [t.strip() for t in texts if t and t.strip()]
+    return len(filled) >= 3 and sum(1 for t in filled if _MEM_SIZE.match(t)) >= 0.6 * len(filled)
 
 
 def _sized_layout(regs: list[GridRegister], col_cells, addr_col: int, name_col: int, base: str) -> bool:

@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass, field
 
 from firmcorpus.parsers.models import Field, Peripheral
+from firmcorpus.parsers.pdf_grid import MEMORY_SIZES, addr_value, parse_addr_cell, size_cells
 from firmcorpus.parsers.pdf_layout import (
     Label,
     Line,
@@ -101,7 +102,7 @@ _HEADER_WORD = re.compile(
     r"^(addr(ess)?|offset|pointer|hex|\(hex\)|name|register|registers|type|access|reset|default|description|"
     r"function|bit\d*|bits|field|symbol|r/w|peripheral|boundary|bus|value|mnemonic|acronym|power-on|por)\b", re.I)
 _QUAL_WORD = re.compile(
-    r"^(\(?hex\)?|\(?dec\.?\)?|\(?decimal\)?|binary|bin|msb|lsb|#|i/f|serial|state|value|values|\(\d\)|"
+    r"^([(\[]?hex[)\]]?|[(\[]?dec\.?[)\]]?|[(\[]?decimal[)\]]?|binary|bin|msb|lsb|#|i/f|serial|state|value|values|\(\d\)|"
     r"[a-z]*\(\d\)|\(hex\)\(\d\)|no\.|number|d\d{1,2}|b\d{1,2}|bit|\d{1,2}|range|size|width|content|contents|"
     r"reg\.?|type|mode|comment|remarks?|notes?|r/w|access|reset|default|description|register|name|address|"
     r"addr|offset|function|field|symbol|bits)$", re.I)
@@ -234,6 +235,7 @@ class Table:
     name_col: int | None
     y0: float
     y1: float
+    base: str | None = None  # the address column's number base decided from its cells (see column_addr_base)
 
     def col(self, role: str, prefer_qual: str | None = None) -> int | None:
         ks = [k for k, c in enumerate(self.columns) if c.role == role]
@@ -294,9 +296,78 @@ def _refine_bounds(cols: list[Column], bounds: list[tuple[float, float]], lines:
 def _pick_address_col(cols: list[Column]) -> int | None:
     cands = [k for k, c in enumerate(cols) if c.role == "address" and c.qual not in ("dec", "bin")]
     if not cands:
-        return None
+        # an address column whose header says decimal ("Index (Decimal)", "Pointer (Dec)") and
+        # no hex one beside it: the decimal numbers are the addresses
+        return next((k for k, c in enumerate(cols) if c.role == "address" and c.qual == "dec"), None)
     hexes = [k for k in cands if cols[k].qual == "hex"]
     return (hexes or cands)[0]
+
+
+_IDENT_CELL = re.compile(r"[A-Za-z][A-Za-z0-9_./\[\]:-]*|.{0,60}\([A-Za-z][A-Za-z0-9_]*\)")
+
+
+_BLOCK_LINE = re.compile(r"^(?:\w+\s+)?(?:bank|page)\s*\d{1,2}(?:\s+(?:register\s*map|registers))?$", re.I)
+
+
+def column_addr_base(texts: list[str], header: str, bare_hex: bool) -> str | None:
+    """The number base of a header-typed address column from the evidence of its cells: 'bin'
+    where every cell is an equal-width binary code of eight or more digits (``00011010``),
+    'dec' where no cell has an A-F digit and the header says decimal/index or the numbers run
+    across 09 -> 10 (``08, 09, 10, 11``), else None (cells read as printed)."""
+    cells = [c for c in (parse_addr_cell(t) for t in texts if t.strip()) if c is not None]
+    if len(cells) < 2:
+        return None
+    if all(c.kind == "bin" for c in cells) and len({len(c.text) for c in cells}) == 1:
+        return "bin"
+    bare = [c.text for c in cells if c.kind == "bare"]
+    if not bare or len(bare) < 0.8 * len(cells) or not all(t.isdigit() for t in bare) \
+            or re.search(r"\bhex\b|\(h\)|0x", header, re.I):
+        return None
+    if not bare_hex or re.search(r"\bdec(imal)?\b|\bindex\b", header, re.I):
+        return "dec"
+    vals = [int(t) for t in bare]
+    if any(a == 9 and b == 10 for a, b in zip(vals, vals[1:])):
+        return "dec"
+    return None
+
+
+def addr_of(text: str, bare_hex: bool, base: str | None) -> tuple[int | None, bool]:
+    """An address cell of a header-typed column: the column's base where its cells are bare or
+    binary codes, else the classic cell grammar, else the tolerant one of ``pdf_grid``
+    (quote-marked ``'h20``)."""
+    c = parse_addr_cell(text) if base or not text[:1].isdigit() else None
+    if c is not None and base and c.kind in ("bare", "bin"):
+        return addr_value(c, base), c.is_range
+    val, rng = parse_address(text, bare_hex)
+    if val is not None:
+        return val, rng
+    if c is None and base is None:
+        c = parse_addr_cell(text)
+    if c is not None and c.kind == "0x" and re.match(r"\d{0,2}['’‘]h|H['’‘]", text.strip()):
+        return addr_value(c, "hex"), c.is_range
+    return None, False
+
+
+def _name_col_by_content(cols: list[Column], rows: list[Row], addr: int, fallback: int | None) -> int | None:
+    """The name column of a table whose header names none ("Mnemonic", "Symbol", "Abbrev",
+    "Command" or no word at all over it): among the columns no header types as an address, reset,
+    access, bit or description column, the one whose row cells are identifiers (one token, or a
+    long name with its mnemonic in parentheses) and mostly unique; else ``fallback`` (a
+    description column)."""
+    best, best_score = None, 0.0
+    for k, c in enumerate(cols):
+        if k == addr or c.role not in ("field", None):
+            continue
+        texts = [r.text(k) for r in rows]
+        filled = [t for t in texts if t]
+        if len(filled) < max(2, 0.6 * len(rows)):
+            continue
+        ident = sum(1 for t in filled if _IDENT_CELL.fullmatch(t) and re.search(r"[A-Za-z]{2}", t))
+        uniq = len(set(filled)) / len(filled)
+        score = ident / len(filled) * uniq
+        if score >= 0.6 and score > best_score:
+            best, best_score = k, score
+    return best if best is not None else fallback
 
 
 def read_tables(lines: list[Line], page_height: float) -> list[Table]:
@@ -311,9 +382,10 @@ def read_tables(lines: list[Line], page_height: float) -> list[Table]:
         name = next((k for k, c in enumerate(cols) if c.role == "name" and k != addr), None)
         if name is None:
             name = next((k for k, c in enumerate(cols) if c.role == "peripheral" and k != addr), None)
+        by_content = name is None  # no header names the name column: decided by the cells below
         if name is None:
             name = next((k for k, c in enumerate(cols) if c.role == "desc" and k != addr), None)
-        if name is None:
+        if name is None and not any(c.role in ("field", None) for k, c in enumerate(cols) if k != addr):
             continue
         bounds = column_bounds([c.label for c in cols])
         bare_hex = cols[addr].qual != "dec"
@@ -337,15 +409,21 @@ def read_tables(lines: list[Line], page_height: float) -> list[Table]:
                 break  # a numbered section heading at the table's left edge
             if _header_score(ln) >= 3 and not _is_data_line(ln) and data:
                 break
+            if data and ln.text == lines[lo].text and not _is_data_line(ln):
+                break  # the header printed again: the next table (another bank, a continuation)
+            if data and _BLOCK_LINE.match(ln.text.strip()):
+                break  # "Bank 1", "Page 2 register map": the heading of the next block's table
             cells = assign_columns(ln, bounds)
             data.append((ln, cells))
             gaps.append(max(gap, 0.0))
             prev_bottom = ln.bottom
         anchors: list[int] = []
         stoppers: list[int] = []  # rows whose address cell is text ("...", "reserved"): not registers
+        base = column_addr_base([" ".join(w[4] for w in cells[addr]) for _ln, cells in data],
+                                cols[addr].label.full, bare_hex)
         for idx, (ln, cells) in enumerate(data):
             a_text = " ".join(w[4] for w in cells[addr])
-            val, _ = parse_address(a_text, bare_hex)
+            val, _ = addr_of(a_text, bare_hex, base)
             if val is not None:
                 anchors.append(idx)
             elif a_text.strip() and (idx == 0 or abs(data[idx - 1][0].y - ln.y) > 0):
@@ -389,7 +467,13 @@ def read_tables(lines: list[Line], page_height: float) -> list[Table]:
         for r, a in zip(rows, anchors):
             r.cells[addr] = list(data[a][1][addr])
         y1 = data[anchors[-1]][0].bottom if anchors else lines[hi].bottom
-        tables.append(Table(cols, rows, addr, name, lines[lo].top, y1))
+        if by_content:
+            addrs = [addr_of(" ".join(w[4] for w in data[a][1][addr]), bare_hex, base)[0] for a in anchors]
+            if len(set(addrs)) >= 0.9 * len(addrs):  # (a field table repeats its register's address)
+                name = _name_col_by_content(cols, rows, addr, name)
+            if name is None:
+                continue
+        tables.append(Table(cols, rows, addr, name, lines[lo].top, y1, base))
     return tables
 
 
@@ -463,7 +547,7 @@ def registers_from_table(t: Table, page_no: int, rules: list[tuple[float, float,
     bare_hex = cols[t.addr_col].qual != "dec"
     indexed = array_indexed([row.name_text(t.name_col) for row in t.rows])
     for row in t.rows:
-        addr, is_range = parse_address(row.text(t.addr_col), bare_hex)
+        addr, is_range = addr_of(row.text(t.addr_col), bare_hex, t.base)
         raw_name = clean_text(row.name_text(t.name_col, t.addr_col))
         name = clean_name(raw_name) if not indexed or not _INDEX.search(raw_name) else _clean_marks(raw_name)
         if addr is None or not name or _NOT_NAME.match(name) or not re.search(r"[A-Za-z]", name):
@@ -492,6 +576,24 @@ def registers_from_table(t: Table, page_no: int, rules: list[tuple[float, float,
                 reg.width_bits = len(raw)
         out.append(reg)
     return out
+
+
+def table_rejection(t: Table, regs: list[RawRegister]) -> str | None:
+    """Why a header-typed table whose rows read as registers is no register map: a column of
+    memory sizes (the regions of a memory map), or offsets that advance by each row's size
+    under lower-case field names (a file format or structure layout)."""
+    others = [k for k in range(len(t.columns)) if k not in (t.addr_col, t.name_col)]
+    if any(size_cells([r.text(k) for r in t.rows]) for k in others):
+        return MEMORY_SIZES
+    if len(regs) >= 4 and sum(1 for r in regs if r.name == r.name.lower()) >= 0.6 * len(regs):
+        offs = [addr_of(r.text(t.addr_col), t.columns[t.addr_col].qual != "dec", t.base)[0] for r in t.rows]
+        for k in others:
+            sizes = [int(x) if x.isdigit() and 0 < int(x) <= 64 else None for x in (r.text(k) for r in t.rows)]
+            pairs = [(a, b, z) for a, b, z in zip(offs, offs[1:], sizes) if a is not None and b is not None and z]
+            if len(pairs) >= 3 and any(z > 1 for _a, _b, z in pairs) \
+                    and sum(1 for a, b, z in pairs if b - a == z) >= 0.8 * len(pairs):
+                return "offsets advance by each row's size and names are lower-case fields (a data layout)"
+    return None
 
 
 def _fields_from_lines(line_cells: list[list[list[Word]]], bits_k: int, field_k: int,
