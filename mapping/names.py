@@ -66,6 +66,10 @@ def register_tokens(name: str, part_tokens: frozenset[str] = frozenset()) -> tup
     return tuple(toks) or split_identifier(name)
 
 
+# two-letter forms of register words too short for the subsequence rule
+_SHORT_FORMS = frozenset({("en", "enable")})
+
+
 def abbreviates(short: str, long: str) -> bool:
     """``short`` is an abbreviation of ``long``: same first letter, a subsequence of it, and not
     too short to mean anything (``secs``/``seconds``, ``cfg``/``config``, ``stat``/``status``)."""
@@ -73,8 +77,10 @@ def abbreviates(short: str, long: str) -> bool:
         return True
     if len(short) >= len(long) or short[0] != long[0] or short.isdigit() or long.isdigit():
         return False
-    if len(short) < 3 and not (len(short) == 2 and len(long) <= 3):
+    if len(short) < 3 and not (len(short) == 2 and len(long) <= 3) and (short, long) not in _SHORT_FORMS:
         return False
+    if (short, long) in _SHORT_FORMS or (len(short) >= 3 and long.startswith(short) and len(long) <= 12):
+        return True  # a truncation (``cal``/``calibration``) or a two-letter form everyone writes
     if len(short) / len(long) < 0.3:
         return False
     it = iter(long)

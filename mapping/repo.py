@@ -276,6 +276,14 @@ def prune(datasheet: Datasheet, files: Sequence[CodeFile], texts: Mapping[str, s
             # beside ``bmp280_priv.h``) that mention ours only in passing
             seeds = {p for p in seeds if folder_of(p) not in exact_dirs or _part_words(p) & full
                      or not (_part_words(p) & set(variants)) and not names_other_part(p, variants)}
+        # ... and, anywhere, files named for another part that never spell ours in full
+        # (``ed498a2_regs.h`` reached through the shorter ``ed498``) when other seeds do: a
+        # sibling part's map
+        full_re = part_regex({v: 1.0 for v in full})
+        kept = {p for p in seeds if not names_other_part(p, variants)
+                or part_hits(full_re, {v: 1.0 for v in full}, p, texts.get(p, "") if texts else "")}
+        if kept:
+            seeds = kept
         selected |= seeds
         # siblings of a seed that share its part-like file-name word (bmp280-regmap.c beside
         # bmp280-core.c): driver files that never spell the part number themselves
@@ -392,10 +400,14 @@ def names_other_part(path: str, variants: Mapping[str, float]) -> bool:
     ``bme680_heater``) that is none of ours, even with ``x`` wildcards."""
     stem = posixpath.basename(path).rsplit(".", 1)[0].lower()
     words = re.findall(r"[a-z]{2,5}\d{2}[0-9a-z]*", re.sub(r"[^a-z0-9]+", " ", stem))
-    words += [w for w in re.findall(r"[a-z]{2,5}[0-9x]*\d[0-9x]*", stem) if "x" in w]
+    # family names with ``x`` wildcards in the number (``bmx280``, ``at89x52``; not the letters of ``xf626``)
+    words += [a + b for a, b in re.findall(r"([a-z]{2,5}?)([0-9x]*\d[0-9x]*)", stem) if "x" in b]
     if not words or not variants:
         return False
-    return not any(w.startswith(v) or _wild_equal(w[:len(v)], v) for w in words for v in variants)
+    # ours when it starts with one of our spellings and goes on without a digit (``lis3dhtr``,
+    # ``ds3231m``); a digit after it makes another part of the family (``ina2190``, ``lis3dh2``)
+    return not any((w.startswith(v) or _wild_equal(w[:len(v)], v)) and not re.search(r"\d", w[len(v):])
+                   for w in words for v in variants)
 
 
 _INCLUDE_RE = re.compile(r'^[ \t]*#[ \t]*include[ \t]*([<"])([^>"\n]+)[>"]', re.M)

@@ -22,7 +22,7 @@ from firmcorpus.parsers.cexpr import Evaluator, Macro
 from firmcorpus.parsers.models import CodeFile, Datasheet, Register, Symbol
 
 from .models import FieldLink, Link
-from .names import GENERIC, is_part_token, name_similarity, register_tokens, split_identifier
+from .names import GENERIC, abbreviates, is_part_token, name_similarity, register_tokens, split_identifier
 
 VALUE_KINDS = ("macro", "enumerator", "variable")
 MIN_NAME = 0.35  # name similarity needed beside an address match, inside a family that carries others
@@ -154,6 +154,14 @@ def _base_plus_offset(ev: Evaluator, body: str, param: str, at0: int) -> bool:
     return v1 is not None and v1.value == at0 + 1
 
 
+def _moves_with(ev: Evaluator, body: str, param: str, at0: int) -> bool:
+    """Whether a one-parameter macro body moves by a whole block per instance: the value at
+    argument 1 differs from the value at 0 by at least 0x10 (an index added to an address,
+    ``SLV_DO(x) (0x63 + (x))``, is a run of registers, one per instance, not a block)."""
+    v1 = ev.value(re.sub(r"\b" + re.escape(param) + r"\b", "(1)", body))
+    return v1 is not None and abs(v1.value - at0) >= 0x10
+
+
 def _instance_symbols(f: CodeFile, shared: Mapping[str, Macro] | None = None) -> dict[str, list[tuple[Symbol, str, int]]]:
     """Per-instance function-like macros of one parameter (``#define REG_TXBnCTRL(n) (0x30 +
     (n * 0x10))``, ``Sn_MR(N)``) evaluated at instances 0, 1, …: (a copy of the symbol with that
@@ -181,6 +189,11 @@ def _instance_symbols(f: CodeFile, shared: Mapping[str, Macro] | None = None) ->
                 if k == 0 and (v.mmio or "base" in param.lower()) and _base_plus_offset(ev, s.value, param, iv):
                     # `I2C_CR1(base) MMIO32((base) + 0x00)`: the argument is a peripheral base
                     # added to the register's offset; the value at base 0 is the offset
+                    rows.append((replace(s, int_value=iv), s.name, 0))
+                elif k == 0 and _moves_with(ev, s.value, param, iv):
+                    # `CH_MODE(n) (0x04 + (n) * 0x100)`, `MODE(blk) ((0x0004 << 8) | ((blk) << 3))`:
+                    # one register per instance, the name telling none of them; the datasheet
+                    # prints it once, as instance 0 (and the family transform decodes that value)
                     rows.append((replace(s, int_value=iv), s.name, 0))
                 break  # no placeholder in the name: the instances cannot be told apart by name
             if k == 0:
@@ -244,8 +257,12 @@ def symbol_infos(files: Sequence[CodeFile], part_toks: frozenset[str],
                 shared.setdefault(k, m)
         if others:
             _helper_macros(shared, others)
+    # enumerators that index a descriptor table (``[F_ODR] = {0x20, 0x70, 4}``) number its
+    # entries: field ids, whatever their values, never addresses
+    table_index = {s.name[len(s.parent) + 1:-1] for f in files for s in f.symbols if _descriptor_entry(s)}
     for f in files:
-        named = [s for s in f.symbols if s.kind in VALUE_KINDS or s.kind == "field"]
+        named = [s for s in f.symbols if (s.kind in VALUE_KINDS or s.kind == "field")
+                 and not (s.kind == "enumerator" and s.name in table_index)]
         if not named:
             continue
         # family words are counted among definitions of the same sort (macros apart from
@@ -310,6 +327,36 @@ def _linear_fit(pairs: Sequence[tuple[int, int]]) -> tuple[int, int, int] | None
     return k, b, fit
 
 
+_BANK_TOKEN = re.compile(r"(?:b|bank|pg|page|blk|block)\d{1,2}")
+
+
+def _same_words(a: Sequence[str], b: Sequence[str]) -> bool:
+    """Token for token the same words, each possibly abbreviated (``calib 0`` / ``cal 0``,
+    ``interrupt config`` / ``int cfg``); numbers equal."""
+    return len(a) == len(b) and all(x == y or (not x.isdigit() and not y.isdigit()
+                                               and (abbreviates(x, y) or abbreviates(y, x))) for x, y in zip(a, b))
+
+
+def _keyed(by_key: Mapping[str, list], salient: Sequence[str],
+           by_toks: Mapping[tuple[str, ...], list] | None = None) -> list:
+    """The register rows named like a symbol: exactly by all its salient tokens, else without a
+    leading bank/page token (``B1_CTRL1``, ``bank0_config``: the bank says where, not which), else
+    (``by_toks`` given) the one register whose words it abbreviates or spells out token for token."""
+    names = [tuple(salient)]
+    if len(salient) > 1 and _BANK_TOKEN.fullmatch(salient[0]):
+        names.append(tuple(salient[1:]))
+    for n in names:
+        rows = by_key.get("".join(n), ())
+        if rows:
+            return list(rows)
+    if by_toks:
+        for n in names:
+            hits = [t for t in by_toks if _same_words(n, t)]
+            if len(hits) == 1:
+                return list(by_toks[hits[0]])
+    return []
+
+
 def encoded_members(infos: Sequence[SymInfo], regs: Sequence[Register],
                     part_toks: frozenset[str]) -> list[SymInfo]:
     """Family members whose value *encodes* the address (``RegName = 0x01 << 1`` in an SPI command
@@ -322,17 +369,21 @@ def encoded_members(infos: Sequence[SymInfo], regs: Sequence[Register],
     above the address (value = addr | high << n, n the address width), whose high part names the
     space (``0x20`` for bank 1, ``0xC0`` for bank 2 and a MAC flag)."""
     by_key: dict[str, list[tuple[int, str | None]]] = defaultdict(list)
+    by_toks: dict[tuple[str, ...], list[tuple[int, str | None]]] = defaultdict(list)
     for r in regs:
         a = parse_int(r.address)
         if a is not None:
-            by_key["".join(register_tokens(r.name, part_toks))].append((a, r.peripheral))
+            for toks in _name_keys(r.name, part_toks):
+                by_key["".join(toks)].append((a, r.peripheral))
+                by_toks[toks].append((a, r.peripheral))
     fams: dict[str, list[SymInfo]] = defaultdict(list)
     for si in infos:
         if si.sym.kind != "field" and not si.instance and si.sym.int_value is not None:
             fams[si.family].append(si)  # per-instance macros at instance 0, as the datasheet prints them
     out: list[SymInfo] = []
     for fam, members in fams.items():
-        triples = sorted({(a, si.sym.int_value, sp) for si in members for a, sp in by_key.get("".join(si.salient), ())},
+        triples = sorted({(a, si.sym.int_value, sp) for si in members
+                          for a, sp in _keyed(by_key, si.salient, by_toks)},
                          key=lambda t: (t[0], t[1], t[2] or ""))  # (a list may mix banked and unbanked rows)
         if len({(a, v) for a, v, _ in triples}) < MIN_FIT:
             continue
@@ -360,7 +411,7 @@ def encoded_members(infos: Sequence[SymInfo], regs: Sequence[Register],
             if f:
                 linear.append((f[0], f[1], None, f[2]))
                 direct = {id(si) for si in members
-                          if any(a == si.sym.int_value for a, _ in by_key.get("".join(si.salient), ()))}
+                          if any(a == si.sym.int_value for a, _ in _keyed(by_key, si.salient))}
         # (b) flag bits above the address: the low bits are the address, the high part a space
         width = max(a for a, _, _ in triples).bit_length()
         high: dict[int, set] = defaultdict(set)
@@ -413,6 +464,13 @@ def alternative_names(name: str, part_toks: frozenset[str] = frozenset()) -> lis
     return out
 
 
+def _name_keys(name: str, part_toks: frozenset[str]) -> list[tuple[str, ...]]:
+    """Tokens of a register's printed name and of each name it goes by (``Config (CFG)``: the
+    long name and the mnemonic; ``A / B``: both), for matches that need exactly the name."""
+    keys = [register_tokens(name, part_toks)]
+    return keys + [a for a in alternative_names(name, part_toks) if a not in keys]
+
+
 def name_peripheral(regs: Sequence[Register]) -> dict[int, str]:
     """Register index → peripheral for a register list without peripherals whose names nearly
     all start with one word and ``_`` (``I2C_CR1``, ``I2C_OAR1``): that word."""
@@ -462,7 +520,8 @@ def covering_structs(infos: Sequence[SymInfo], regs: Sequence[Register],
     for r in regs:
         a = parse_int(r.address)
         if a is not None:
-            want[register_tokens(r.name, part_toks)].add(a)
+            for toks in _name_keys(r.name, part_toks):
+                want[toks].add(a)
     count: Counter[tuple[str, str]] = Counter()
     for si in infos:
         s = si.sym
@@ -584,7 +643,7 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
                 if space_words and _names_other_space(si.sym.name, r.peripheral, space_words):
                     continue  # ``MAG_REG_WHO_AM_I`` is the magnetometer's, not the main chip's WHO_AM_I
                 if not reg_counts and si.sym.kind != "field" and any(
-                        t in QUANTITY_WORDS for t in split_identifier(si.sym.name)):
+                        t in QUANTITY_WORDS and t not in part_toks for t in split_identifier(si.sym.name)):
                     continue  # ``…_LEN_P_AND_T_HEADER_DATA 7``: a byte count beside a DATA register
                 if si.sym.kind == "field" and (si.file, si.sym.parent) in overlay:
                     pass  # the struct laid over this very register map (``covering_structs``)
