@@ -170,7 +170,7 @@ def _parse(doc, name: str, pages: tuple[int, int] | None) -> Datasheet:
         cells = len(_CELL_LINE.findall(txt))
         table_cues = cues + len(_TABLE_CUE.findall(txt))
         if (cues >= 2 and (hexes >= 4 or len(_BAREHEX.findall(txt)) >= 6)) or _BLOCK_CUE.search(txt) or (cues >= 4 and re.search(r"\bbit\s*7\b|\bD7\b|\b15\b", txt)) \
-                or (table_cues >= 1 and cells >= 4) \
+                or (table_cues >= 1 and cells >= 4) or (table_cues >= 2 and cells >= 3) \
                 or (table_cues >= 2 and cells + len(_DIGIT_LINE.findall(txt)) >= 5):
             candidates.append(pno)
         elif len(_ANYHEX.findall(txt)) >= 6 or _MATRIX_CUE.search(txt):
@@ -489,6 +489,7 @@ def _registers(doc, candidates: list[int], ds: Datasheet,
             raw[n_before:] = [r for r in page_word if not r.replaced]
             raw.extend(grid_regs)
         raw.extend(_unruled_registers(page, pno, [w[:5] for w in words], lines, raw[n_before:], ds, drawn, uctx))
+        raw[n_before:] = [r for r in raw[n_before:] if not r.replaced]
         raw[n_before:] = _with_matrices(raw[n_before:], [w[:5] for w in words], lines, pno)
         _note_captions(raw[n_before:], lines, captions)
         raw.extend(_caption_registers(lines, raw, block_regs, pno))
@@ -876,9 +877,26 @@ def _unruled_registers(page, pno: int, words, lines, page_regs: list[RawRegister
     taken = [r.region for r in page_regs if r.region and not r.replaced] + list(drawn or [])
     for n, t in enumerate(unruled_tables(lines, page.rect.width, page.rect.height), 1):
         y0, y1 = t.bbox[1], t.bbox[3]
-        if any(min(y1, b) - max(y0, a) > 0.3 * min(y1 - y0, b - a + 1) for a, b in taken):
-            continue  # another reader already read this region
-        res = read_unruled(t)
+
+        def over(a: float, b: float) -> bool:
+            return min(y1, b) - max(y0, a) > 0.3 * min(y1 - y0, b - a + 1)
+
+        res = None
+        if any(over(a, b) for a, b in taken):
+            # another reader already read this region; where that is the header reader alone
+            # (no drawn table) and the content-typed reading finds clearly more rows (header
+            # labels that cut the columns wrongly: a two-word label split at a wide space), the
+            # content-typed reading replaces it
+            head = [r for r in page_regs if r.region and not r.replaced and over(*r.region)]
+            if not head or any(over(a, b) for a, b in drawn or []) \
+                    or not all(r.table and r.table.startswith(f"p{pno}.w") for r in head):
+                continue
+            res = read_unruled(t)
+            if res.rejected or len(res.registers) < max(len(head) + 2, 1.5 * len(head)):
+                continue
+            for r in head:
+                r.replaced = True
+        res = res or read_unruled(t)
         if res.rejected and uctx and uctx.get("page") == pno - 1 and uctx["bottom"] > 0.75 \
                 and y0 < 0.25 * page.rect.height:
             # the previous page ended with a register table: its last rows may be all that

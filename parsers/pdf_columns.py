@@ -112,11 +112,16 @@ def _align_clusters(anchors: list[Anchor], tol: float = 3.5) -> list[list[Anchor
     return out
 
 
+_BLOCK_END = re.compile(r"(?:^|[\s(])(?:bank|page)\s*\d{1,2}\)?(?:\s+(?:register\s*map|registers))?$", re.I)
+
+
 def _breaker(ln: Line, page_w: float, col_x0: float) -> bool:
     """A line that cannot sit inside a table: a caption, or a paragraph line as wide as the
     page that starts left of the address column."""
     if _CAPTION.match(ln.text):
         return True
+    if len(ln.words) <= 6 and _BLOCK_END.search(ln.text):
+        return True  # "Bank 1", "REGISTER SUMMARY (Bank 1)": the heading of the next block's table
     span = max(w[2] for w in ln.words) - min(w[0] for w in ln.words)
     if span > 0.6 * page_w and ln.x0 <= col_x0 + 2:
         labs = line_labels(ln)

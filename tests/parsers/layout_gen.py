@@ -247,7 +247,7 @@ def _addresses(rng: random.Random, form: str, n: int) -> list[int]:
         out.append(a)
         a += 1 if rng.random() < 0.8 else rng.randint(2, 4)
     if form in ("bare-hex",) and not any(any(c in "ABCDEF" for c in f"{x:02X}") for x in out):
-        out = [x + 0xA0 for x in out]
+        out = [x - out[0] + 0xA0 for x in out]  # (bare hex needs an A-F digit to read as hex)
     return out
 
 
@@ -269,6 +269,8 @@ def _table_sample(rng, pick, doc, dims) -> tuple[list[dict], list[tuple[int, int
     form = pick("addr_form", ADDR_FORMS)
     addr_word = pick("addr_word", ADDR_WORDS)
     name_word = pick("name_word", NAME_WORDS)
+    if "HEX" in addr_word and form in ("dec-headed", "dec-bare", "binary8"):
+        addr_word = "Register"  # (a header saying hex over decimal or binary cells contradicts itself)
     if name_word == addr_word:
         name_word = "Name"
     if addr_word == "Register" and name_word == "Register":

@@ -161,3 +161,57 @@ def test_generated_dev_seeds_stay_read():
     hit, got, truth = (sum(r[k] for r in res) for k in ("hit", "got", "truth"))
     # (before the mechanisms above: P 0.77 / R 0.77 on these seeds)
     assert hit / got >= 0.97 and hit / truth >= 0.93, (hit, got, truth)
+
+
+def test_three_row_table_page_is_a_candidate():
+    # the last rows of a table continued on a page of their own: three bare-hex cells under
+    # "Index | Abbreviation" words (no 0x/h marks, no other register vocabulary on the page)
+    rows = [[f"{0xA3 + i:02X}", n, "R/W", DESCR[i % 4]] for i, n in enumerate(NAMES[:3])]
+    got = _regs(_page(["Index", "Abbreviation", "R/W", "Description"], rows, [60, 120, 210, 250],
+                      intro="Summary (continued)"))
+    assert got == {(n, 0xA3 + i) for i, n in enumerate(NAMES[:3])}
+
+
+def test_two_word_label_split_by_a_wide_space_yields_to_the_content_reading():
+    # Courier: the space in "Reg Name" is wider than the gap that joins words into one label,
+    # so the header reader cuts the columns at "Reg" | "Name" and reads a few rows only; the
+    # content-typed reading of the same region reads them all
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    page.insert_text((60, 80), "Table 5. Register map", fontsize=9, fontname="cour")
+    xs = [60, 150, 240]
+    for k, h in enumerate(["Reg Name", "Sub-address", "R/W"]):
+        page.insert_text((xs[k], 110), h, fontsize=7.5, fontname="cour")
+    y = 110
+    for i, n in enumerate(NAMES[:9], start=2):
+        y += 12
+        for k, cell in enumerate([n, f"{i:08b}", "R/W"]):
+            page.insert_text((xs[k], y), cell, fontsize=7.5, fontname="cour")
+    data = doc.tobytes()
+    doc.close()
+    assert _regs(data) == {(n, i) for i, n in enumerate(NAMES[:9], start=2)}
+
+
+def test_bank_heading_ends_an_unruled_run():
+    # two banks reusing byte-pair addresses, names before addresses under a "Reg" header the
+    # header reader does not type; the "Bank 1" heading between them ends the first table
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    y = 80
+    for b in range(2):
+        page.insert_text((60, y), f"Bank {b}", fontsize=10)
+        page.insert_text((60, y + 16), f"REGISTER SUMMARY (Bank {b})", fontsize=9)
+        y += 36
+        for k, h in enumerate(["Register Name", "Reg", "Description"]):
+            page.insert_text(([60, 200, 270][k], y), h, fontsize=8)
+        for i, n in enumerate(NAMES[b * 5:b * 5 + 5], start=1):
+            y += 13
+            for k, cell in enumerate([f"{n.title()} register ({n})", f"0x{2 * i:02X}, 0x{2 * i + 1:02X}",
+                                      DESCR[i % 4]]):
+                page.insert_text(([60, 200, 270][k], y), cell, fontsize=8)
+        y += 30
+    data = doc.tobytes()
+    doc.close()
+    got = {(re.sub(r"^.*\((\w+)\)$", r"\1", n), a) for n, a in _regs(data)}
+    want = {(n, 2 * i) for b in range(2) for i, n in enumerate(NAMES[b * 5:b * 5 + 5], start=1)}
+    assert got == want
