@@ -31,6 +31,7 @@ range (``bench/mapping_generated.py``).
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass, field
 
 # ---------------------------------------------------------------- vocabulary
@@ -264,6 +265,11 @@ class Src:
         return "\n".join(self.lines) + "\n"
 
 
+def _upper_snake(name: str) -> str:
+    """``B0CalibrationControl`` -> ``B0_CALIBRATION_CONTROL`` (a field enum's spelling of a register)."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).upper()
+
+
 def _fmt(v: int, idiom: str) -> str:
     return {"define_dec": str(v), "define_uint8c": f"UINT8_C(0x{v:02X})", "define_paren_u": f"(0x{v:02X}U)"}.get(
         idiom, f"0x{v:02X}")
@@ -360,7 +366,7 @@ def emit(idiom: str, entries: list[tuple[str, int, Reg]], part: str, rng: random
         rows = []
         for nm, a, r in entries:
             for j, f in enumerate(fields_of[r.name]):
-                en = f"F_{nm.upper()}_{f}"
+                en = f"F_{_upper_snake(nm)}_{f}"
                 s.add(f"    {en},")
                 rows.append((en, a, r, j))
         s.add("    F_MAX", "};", "", f"static const struct reg_desc {low}_fields[F_MAX] = {{")

@@ -94,7 +94,29 @@ def secondary_copies_dropped(links: list) -> list:
     if not secondary:
         return links
     primary = {(lk.peripheral, lk.register) for lk in links if lk.file not in secondary}
-    return [lk for lk in links if lk.file not in secondary or (lk.peripheral, lk.register) not in primary]
+    # a secondary file most of whose registers the implementation names is a copy of its map: its
+    # other links (registers the implementation spells beyond recognition) are copies too
+    regs_of: dict[str, set] = {}
+    for lk in links:
+        if lk.file in secondary:
+            regs_of.setdefault(lk.file, set()).add((lk.peripheral, lk.register))
+    copies = {f for f, regs in regs_of.items() if len(regs) >= 2 and 2 * len(regs & primary) >= len(regs)}
+    return [lk for lk in links if lk.file not in secondary
+            or (lk.file not in copies and (lk.peripheral, lk.register) not in primary)]
+
+
+def weaker_elsewhere_dropped(links: list, margin: float = 0.1) -> list:
+    """A register linked by a near-exact name in one file is not linked again, in another file, by a
+    symbol that only shares part of its name (``PART_CMD_RESET``, a command opcode whose value
+    happens to be the RESET register's address, beside ``RESET_REG``)."""
+    best: dict[tuple, tuple[float, str]] = {}
+    for lk in links:
+        key = (lk.peripheral, lk.register)
+        if key not in best or lk.score > best[key][0]:
+            best[key] = (lk.score, lk.file)
+    return [lk for lk in links
+            if not ((b := best[(lk.peripheral, lk.register)])[0] >= 0.95 and lk.file != b[1]
+                    and lk.score < b[0] - margin)]
 
 
 def map_pair(datasheet: Datasheet, files: Sequence[CodeFile], texts: Mapping[str, str] | None = None,
@@ -114,8 +136,8 @@ def map_pair(datasheet: Datasheet, files: Sequence[CodeFile], texts: Mapping[str
     cands, profiles, part_score = prune(datasheet, code_files, texts, parts, options.get("max_folders", 12))
     t_prune = time.perf_counter()
 
-    links = folded_byte_halves(secondary_copies_dropped(
-        link_registers(expanded, cands, parts, code_files, members)), members)
+    links = folded_byte_halves(weaker_elsewhere_dropped(secondary_copies_dropped(
+        link_registers(expanded, cands, parts, code_files, members))), members)
     links = rows_of_members(links, members)
     field_links = link_fields(datasheet, cands, links, parts)
     t_link = time.perf_counter()

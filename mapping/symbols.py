@@ -522,11 +522,19 @@ def covering_structs(infos: Sequence[SymInfo], regs: Sequence[Register],
         if a is not None:
             for toks in _name_keys(r.name, part_toks):
                 want[toks].add(a)
+    by_offset: dict[int, list[tuple[str, ...]]] = defaultdict(list)
+    for toks, offs in want.items():
+        for a in offs:
+            by_offset[a].append(toks)
     count: Counter[tuple[str, str]] = Counter()
     for si in infos:
         s = si.sym
-        if s.kind == "field" and s.parent and s.offset is not None \
-                and s.offset in want.get(register_tokens(s.name, part_toks), ()):
+        if s.kind != "field" or not s.parent or s.offset is None:
+            continue
+        ftoks = register_tokens(s.name, part_toks)
+        # the register's name at its offset, or the same words abbreviated or spelt out
+        # (``RegGainCfg`` at GAIN_CONFIG's offset)
+        if s.offset in want.get(ftoks, ()) or any(_same_words(ftoks, t) for t in by_offset.get(s.offset, ())):
             count[(si.file, s.parent)] += 1
     best = max(count.values(), default=0)
     return {k for k, n in count.items() if n == best} if best >= COVER_MIN else set()

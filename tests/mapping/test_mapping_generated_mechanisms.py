@@ -151,3 +151,50 @@ def test_enumerators_indexing_a_descriptor_table_are_not_addresses():
                    ("CTRL2", "qv_fields[F_CTRL2_RST]", "src/qv4127_fields.h", 16),
                    ("STATUS", "qv_fields[F_STATUS_DRDY]", "src/qv4127_fields.h", 18),
                    ("OUT_X_H", "qv_fields[F_OUT_X_H_DRDY]", "src/qv4127_fields.h", 20)}
+
+
+def test_an_overlay_struct_spelling_abbreviated_names_is_the_register_map():
+    """``typedef struct { uint8_t RESERVED0[16]; uint8_t RegThs; ... } QV_Type``: the datasheet
+    spells the words out (THRESHOLD, SAMPLE_RATE), the struct abbreviates them; three of them at
+    their offsets make the struct the register map."""
+    texts = {"src/qv4127_regs.h": ("#include <stdint.h>\n"
+                                   "typedef struct {\n"
+                                   "    uint8_t RESERVED0[16];\n"
+                                   "    volatile uint8_t RegThs;        /* 0x10 */\n"
+                                   "    volatile uint8_t RegSmplRate;   /* 0x11 */\n"
+                                   "    volatile uint8_t RegGainCfg;    /* 0x12 */\n"
+                                   "    volatile uint8_t RegPwrCtrl;    /* 0x13 */\n"
+                                   "} QV4127_Type;\n"
+                                   "#define QV4127 ((QV4127_Type *) 0x40010000UL)\n")}
+    regs = [("THRESHOLD", "0x10"), ("SAMPLE_RATE", "0x11"), ("GAIN_CONFIG", "0x12"), ("POWER_CONTROL", "0x13")]
+    assert {(r, s, ln) for r, s, _, ln in _links(texts, regs)} == {
+        ("THRESHOLD", "QV4127_Type.RegThs", 4), ("SAMPLE_RATE", "QV4127_Type.RegSmplRate", 5),
+        ("GAIN_CONFIG", "QV4127_Type.RegGainCfg", 6),
+        ("POWER_CONTROL", "QV4127_Type.RegPwrCtrl", 7)}
+
+
+def test_a_test_file_copying_the_map_is_not_linked_for_registers_the_implementation_misspells():
+    """A test restates the addresses under the implementation's names; the implementation spells
+    one register by its meaning (``SETUP`` for CONFIG): the test's copy of that one is no link either."""
+    texts = {"src/qv4127_regs.h": ("#define QV4127_CTRL1  0x20\n#define QV4127_STATUS 0x21\n"
+                                   "#define QV4127_SETUP  0x22\n#define QV4127_FIFO   0x23\n"),
+             "tests/test_qv4127.c": ('#include "qv4127_regs.h"\n#define EXPECT_QV4127_CTRL1  0x20\n'
+                                     "#define EXPECT_QV4127_STATUS 0x21\n#define EXPECT_QV4127_CONFIG 0x22\n")}
+    regs = [("CTRL1", "0x20"), ("STATUS", "0x21"), ("CONFIG", "0x22"), ("FIFO", "0x23")]
+    assert not any(f.startswith("tests/") for _, _, f, _ in _links(texts, regs))
+
+
+def test_a_command_opcode_equal_to_a_register_address_is_no_second_link():
+    """``PART_CMD_RESET 0x21`` (a bus command) beside ``RESET_REG 0x21`` (the register): the
+    register is linked once, at its own name."""
+    names = ["REVISION_ID", "RESET", "THRESHOLD", "POWER_CONTROL", "CONTROL3", "CALIBRATION_CONTROL",
+             "CONTROL2", "INTERRUPT_ENABLE"]
+    texts = {"src/qv4127_regs.h": "".join(f"#define {n}_REG 0x{0x20 + i:02X}\n" for i, n in enumerate(names)),
+             "src/qv4127_cmd.h": ("/* QV4127 bus commands */\n#define QV4127_CMD_WAKE 0x20\n"
+                                  "#define QV4127_CMD_RESET 0x21\n#define QV4127_CMD_START 0x22\n"
+                                  "#define QV4127_CMD_READ 0x23\n"),
+             "src/qv4127.c": '#include "qv4127_regs.h"\nstatic int r(void) { return bus_read(RESET_REG); }\n'}
+    regs = [("".join(w.capitalize() for w in n.split("_")), hex(0x20 + i)) for i, n in enumerate(names)]
+    got = _links(texts, regs)
+    assert ("Reset", "RESET_REG", "src/qv4127_regs.h", 2) in got
+    assert not any(f == "src/qv4127_cmd.h" for _, _, f, _ in got)
