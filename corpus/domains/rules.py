@@ -18,7 +18,9 @@ of its files — never on the directory names of one corpus:
   there, never written here. A domain wins only with enough distinct hits *and* a clear margin
   over the runner-up; otherwise the rules abstain and the model decides.
 * Linux kernel idioms (``MODULE_LICENSE``, ``module_platform_driver``, ``devm_*``,
-  ``<linux/...>`` includes) label ``linux_kernel`` when no topical domain dominates.
+  ``<linux/...>`` includes) label ``linux_kernel`` when no topical domain dominates and the file
+  shows none of the learned markers of firmware that borrows the kernel's headers
+  (``Lexicon.not_linux``).
 
 ``general`` is never given by a rule: it is what is left, and the model's call.
 """
@@ -30,7 +32,7 @@ import re
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from firmcorpus.corpus.domains.lexicon import Lexicon, default_lexicon
+from firmcorpus.corpus.domains.lexicon import KERNEL_INCLUDE_PREFIXES, Lexicon, code_identifiers, default_lexicon
 
 if TYPE_CHECKING:  # pragma: no cover
     from firmcorpus.parsers.models import CodeFile
@@ -142,12 +144,9 @@ _LINUX_IDENTS = re.compile(
     r"list_for_each_entry|GFP_KERNEL|__init|__exit|IS_ERR|PTR_ERR|ERR_PTR|regmap_[a-z_]+|"
     r"request_irq|platform_get_resource|of_property_read_[a-z0-9_]+)\Z"
 )
-# A U-Boot/TF-A driver includes <linux/...> compat headers too; these mark it as not Linux.
-_NOT_LINUX_IDENTS = re.compile(r"(U_BOOT_DRIVER|U_BOOT_CMD|UCLASS_[A-Z_]+|udevice|DECLARE_GLOBAL_DATA_PTR|"
-                               r"mmio_write_32|mmio_read_32|DECLARE_RT_SVC|bl31_[a-z_]+|plat_[a-z_]+)\Z")
-# Headers that only boot loaders and firmware include (U-Boot's <common.h>/<dm.h>, TF-A's <lib/mmio.h>).
-_NOT_LINUX_INCLUDES = re.compile(r"(common|dm|command|env|malloc|asm/global_data|lib/mmio|platform_def|"
-                                 r"arch_helpers)\.h\Z")
+# A boot loader's or secure firmware's driver includes <linux/...> compat headers too; what marks it as not
+# Linux is learned (``Lexicon.not_linux``: names and includes of the training sources that borrow the kernel's
+# headers without being a kernel tree), not listed here.
 
 _ARM_ASM_RE = re.compile(
     r"^\s*(?:[A-Za-z_.$][\w.$]*:\s*)?(ldr|str|ldrb|strb|ldrh|strh|ldm|stm|ldmia|stmia|stmdb|ldmfd|stmfd|"
@@ -378,7 +377,7 @@ def weak_label(path: str, text: str, language: str, codefile: "CodeFile | None" 
     # (a kernel HID or network driver that calls some USB or crypto helpers is still a kernel driver)
     ranked = sorted(ev.items(), key=lambda kv: (-kv[1], kv[0]))
     (best, top), (_, second) = ranked[0], ranked[1]
-    linux_inc, linux_ids, not_linux = _linux_markers(idents, includes)
+    linux_inc, linux_ids, not_linux = _linux_markers(idents, includes, lexicon, text)
     is_linux = not_linux == 0 and linux_inc >= 2 and linux_ids >= 4
     needed = _MIN_EVIDENCE * 2 if is_linux else _MIN_EVIDENCE
     if top >= needed and top >= _MARGIN * second:
@@ -400,11 +399,14 @@ def _has_function_api(idents: Counter, domain: str, lexicon: Lexicon | None = No
                (lexicon.entries and len(i) >= 4 and lexicon.lookup(i) == domain)) >= 5
 
 
-def _linux_markers(idents, includes: list[str]) -> tuple[int, int, int]:
-    linux_inc = sum(1 for inc in includes if inc.startswith(("linux/", "asm/", "net/", "uapi/")))
+def _linux_markers(idents, includes: list[str], lexicon: Lexicon | None = None, text: str = "") -> tuple[int, int, int]:
+    linux_inc = sum(1 for inc in includes if inc.startswith(KERNEL_INCLUDE_PREFIXES))
     linux_ids = sum(1 for i in idents if _LINUX_IDENTS.match(i))
-    not_linux = sum(1 for i in idents if _NOT_LINUX_IDENTS.match(i)) + \
-        sum(1 for inc in includes if _NOT_LINUX_INCLUDES.match(inc))
+    not_linux = 0
+    lexicon = default_lexicon() if lexicon is None else lexicon
+    if linux_inc and lexicon.not_linux:  # learned markers of firmware that borrows the kernel's headers
+        not_linux = sum(1 for i in code_identifiers(text) if len(i) >= 4 and lexicon.not_linux_ident(i)) + \
+            sum(1 for inc in includes if lexicon.not_linux_include(inc))
     return linux_inc, linux_ids, not_linux
 
 
@@ -438,7 +440,7 @@ def supported_domains(path: str, text: str, language: str, codefile: "CodeFile |
     if not (_CMSIS_NAMES.isdisjoint(idents) and _VECTOR_NAMES.isdisjoint(idents) and
             _HANDLER_NAMES.isdisjoint(idents)):
         out.add("arm_cortex_asm")
-    linux_inc, linux_ids, not_linux = _linux_markers(idents, includes)
+    linux_inc, linux_ids, not_linux = _linux_markers(idents, includes, lexicon, text)
     if not_linux == 0 and (linux_inc >= 1 or linux_ids >= 3):
         out.add("linux_kernel")
     if lang == "kconfig" or path.rsplit("/", 1)[-1].startswith("Kconfig"):

@@ -39,6 +39,42 @@ def test_keys_of_identifiers_and_includes():
     assert "zork_" in file_keys(_file(["zork_cipher_init"]))
 
 
+def test_family_and_inner_folder_keys():
+    # the letters before a token's first digit: members of a part family share them where full names differ
+    assert ident_keys("abc12x_clk_init") == ("abc12x_clk_", "abc12x_", "abc#")
+    assert ident_keys("ABC7_PAD") == ("ABC7_", "ABC#")
+    assert ident_keys("x1_y") == ("x1_",)  # one letter is no family
+    keys = include_keys("asm/arch-abc12/clock.h")
+    assert keys == ("inc:asm/", "inc:*/arch-abc12/", "inc:abc#")
+    assert include_keys("abc12_pins.h") == ("inc:abc12_", "inc:abc#")
+
+
+def _kernelish_corpus() -> list[tuple[str, str, str]]:
+    """A kernel tree (it has `linux_kernel` files) and two firmware sources that borrow its headers."""
+    rows = []
+    for i in range(12):
+        rows.append(('#include <linux/io.h>\n' + _file(["dev_write", "kzalloc", "dev_err", "devm_ioremap"]),
+                     "linux_kernel" if i % 2 else "usb_stack", "kernel"))
+        rows.append(('/* Zorblax wrote this */\n#include <linux/io.h>\n#include <frob.h>\n' +
+                     _file(["frob_probe", "dev_write"]),
+                     "general", f"fw{i % 2}"))
+    return rows
+
+
+def test_markers_of_firmware_that_borrows_the_kernel_headers_are_learned():
+    lex = mine(_kernelish_corpus(), MineParams(min_files=5, min_sources=2, min_purity=0.9))
+    assert lex.params["kernel_sources"] == ["kernel"]
+    assert "inc=frob.h" in lex.not_linux and "=frob_probe" in lex.not_linux
+    assert "inc=linux/io.h" not in lex.not_linux and "=dev_write" not in lex.not_linux  # in the kernel too
+    assert Lexicon.from_json(lex.to_json()).not_linux == lex.not_linux
+    fw = '#include <linux/io.h>\n#include <linux/slab.h>\n#include <frob.h>\n/* frob */\n' + _file(
+        ["frob_probe", "dev_write", "kzalloc", "dev_err", "devm_ioremap", "kfree"])
+    assert weak_label("drv.c", fw, "c", None, Lexicon()) == ("linux_kernel", 0.8)
+    assert weak_label("drv.c", fw, "c", None, lex) is None
+    # a word in a comment is no marker
+    assert "=Zorblax" not in lex.not_linux and not lex.not_linux_ident("Zorblax")
+
+
 def test_a_prefix_concentrated_in_one_domain_is_learned_a_spread_one_is_not():
     lex = mine(_corpus(), MineParams(min_files=5, min_sources=2, min_purity=0.9))
     assert lex.entries["zork_"][0] == "crypto"
@@ -81,7 +117,11 @@ LIBRARY_NAMES = ("mbedtls", "MBEDTLS", "psa_", "wc_", "wolfSSL", "WOLFSSL", "wol
                  "chipidea", "isp1760", "mtu3", "iwl", "brcmf", "mt76", "rtw", "hostapd",
                  # the STM32 HAL / StdPeriph / CubeMX and AURIX iLLD names (learned since issue 20's fourth round)
                  "HAL_", "__HAL", "LL_", "SystemClock_Config", "SystemCoreClockUpdate", "MX_", "STM32", "PeriphClockCmd",
-                 "InitTypeDef", "Ifx", "IFX_", "TriCore", "tricore", "TRICORE")
+                 "InitTypeDef", "Ifx", "IFX_", "TriCore", "tricore", "TRICORE",
+                 # a boot loader's and a secure firmware's names and headers that vetoed `linux_kernel` (learned as
+                 # `Lexicon.not_linux` since issue 20's fifth round)
+                 "U_BOOT", "UCLASS_", "udevice", "DECLARE_GLOBAL_DATA_PTR", "mmio_write", "mmio_read", "DECLARE_RT_SVC",
+                 "bl31_", "plat_", "global_data", "lib/mmio", "platform_def", "arch_helpers")
 
 
 def _rule_strings() -> str:

@@ -44,11 +44,17 @@ def test_supported_domains_contain_the_true_domain(domain):
 
 
 def test_linux_needs_kernel_markers():
-    # a U-Boot board file includes <linux/...> compat headers but is not kernel code
+    # a boot loader's board file includes <linux/...> compat headers but is not kernel code: the markers that
+    # say so are learned (Lexicon.not_linux; here one include of the snippet stands for them)
+    from firmcorpus.corpus.domains.lexicon import Lexicon
+
     _, name, text = SNIPPETS["nxp_imx"]
-    assert "linux_kernel" not in supported_domains(name, text, "c", None)
+    learned = Lexicon(not_linux={"inc=asm/global_data.h": 1.0})
+    assert "linux_kernel" in supported_domains(name, text, "c", None, Lexicon())
+    assert "linux_kernel" not in supported_domains(name, text, "c", None, learned)
     _, name, text = SNIPPETS["linux_kernel"]
     assert "linux_kernel" in supported_domains(name, text, "c", None)
+    assert "linux_kernel" in supported_domains(name, text, "c", None, learned)
 
 
 def test_rules_ignore_directory_names():
