@@ -25,6 +25,7 @@ caches). Sampling inside a slice is deterministic (files ordered by the sha1 of 
 
 from __future__ import annotations
 
+import csv
 import fnmatch
 import hashlib
 import json
@@ -749,8 +750,6 @@ class ReservedGlob:
 
 
 def load_reserved_globs(path: str | os.PathLike = RESERVED_EXCLUDE_CSV) -> tuple[ReservedGlob, ...]:
-    import csv
-
     with open(path, newline="") as f:
         return tuple(ReservedGlob(r["reserved"], r["glob"].strip().lower(), (r.get("exempt_source") or "").strip())
                      for r in csv.DictReader(f) if r.get("glob", "").strip())
