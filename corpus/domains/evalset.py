@@ -762,6 +762,9 @@ def reserved_globs() -> tuple[ReservedGlob, ...]:
     """The exclusion list (read once). Missing, it is an error: no data is collected without it."""
     global _RESERVED_GLOBS
     if _RESERVED_GLOBS is None:
+        if not RESERVED_EXCLUDE_CSV.is_file():
+            raise FileNotFoundError(f"{RESERVED_EXCLUDE_CSV} (the recipe's reserved-copy exclusion list) is missing: "
+                                    "the labelled set is built only from a checkout that has it")
         _RESERVED_GLOBS = load_reserved_globs()
     return _RESERVED_GLOBS
 
