@@ -106,12 +106,19 @@ def folded_byte_halves(links: Sequence[Link], members: Mapping[tuple[str | None,
     if not members:
         return list(links)
     at: dict[tuple[str | None, str, int], list[Link]] = {}
+    # the lower half may also sit on a register the map lists on its own (a compensation-word
+    # table printed beside the range row: ``dig_T1`` at 0x88, the row's member at 0x89)
+    anywhere: dict[tuple[str | None, str, int], list[Link]] = {}
     for lk in links:
-        if (lk.peripheral, lk.register) in members and lk.address:
-            at.setdefault((lk.peripheral, lk.file, int(lk.address, 16)), []).append(lk)
+        if not lk.address:
+            continue
+        key = (lk.peripheral, lk.file, int(lk.address, 16))
+        anywhere.setdefault(key, []).append(lk)
+        if (lk.peripheral, lk.register) in members:
+            at.setdefault(key, []).append(lk)
     drop: set[int] = set()
     for (per, path, a), lks in at.items():
-        below = at.get((per, path, a - 1), [])
+        below = anywhere.get((per, path, a - 1), [])
         for lk in lks:
             h = _half(lk.symbol)
             if h and any((o := _half(b.symbol)) and o[0] == h[0] and o[1] != h[1] for b in below):

@@ -70,6 +70,30 @@ def test_byte_half_macros_link_each_word_at_its_lower_address():
     assert links["status"] == ("ZQ_STATUS_REG", 10)
 
 
+def test_upper_halves_fold_into_words_the_map_lists_beside_the_range_row():
+    """The map prints the block both ways: a range row and a word table (``c1`` at 0x80, ``c2`` at
+    0x82, ...). The LSB macros link the listed words; the MSB macros, whose addresses only the range
+    row's members hold, fold into those words instead of linking the members."""
+    regs = REGS + [("c1", "0x80"), ("c2", "0x82"), ("c3", "0x84")]
+    text = """/* zq4711 */
+#define ZQ_CHIP_ID_REG (0xD0)
+#define ZQ_RESET_REG (0xE0)
+#define ZQ_C1_LSB_REG (0x80)
+#define ZQ_C1_MSB_REG (0x81)
+#define ZQ_C2_LSB_REG (0x82)
+#define ZQ_C2_MSB_REG (0x83)
+#define ZQ_C3_LSB_REG (0x84)
+#define ZQ_C3_MSB_REG (0x85)
+#define ZQ_STATUS_REG (0xF3)
+#define ZQ_CTRL_MEAS_REG (0xF4)
+#define ZQ_CONFIG_REG (0xF5)
+"""
+    links = _links("zq_regs.h", text, regs)
+    assert [links[n] for n in ("c1", "c2", "c3")] == [("ZQ_C1_LSB_REG", 4), ("ZQ_C2_LSB_REG", 6), ("ZQ_C3_LSB_REG", 8)]
+    assert not {"cal01", "cal03", "cal05"} & set(links)  # no member link for an MSB macro
+    assert links["status"] == ("ZQ_STATUS_REG", 10)
+
+
 def test_msb_first_words_fold_too():
     """Big-endian words: ``..._A1_MSB`` at the lower address is the word's link."""
     text = """/* zq4711 */
