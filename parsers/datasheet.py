@@ -194,9 +194,16 @@ def _parse(doc, name: str, pages: tuple[int, int] | None) -> Datasheet:
         ds.warnings.append(f"{image_pages} page(s) without a text layer (scanned images; no OCR is done)")
 
     ds.sections = _sections(doc, page_text, first, last, ds, styled)
-    raw, peripherals = _registers(doc, sorted(set(candidates) | grid_only), ds, grid_only, last,
-                                  _running_vocab(page_text))
-    raw.extend(_heading_family(heading_registers(page_text), raw, ds))
+    try:
+        raw, peripherals = _registers(doc, sorted(set(candidates) | grid_only), ds, grid_only, last,
+                                      _running_vocab(page_text))
+    except Exception as e:  # a reader's slip past its page (block context, consistency): no tables
+        ds.warnings.append(f"register tables not read ({e.__class__.__name__}: {e})")
+        raw, peripherals = [], []
+    try:
+        raw.extend(_heading_family(heading_registers(page_text), raw, ds))
+    except Exception as e:
+        ds.warnings.append(f"register headings not read ({e.__class__.__name__}: {e})")
     ds.peripherals = peripherals
     ds.registers = _finalise(raw, ds)
     return ds
@@ -438,84 +445,88 @@ def _registers(doc, candidates: list[int], ds: Datasheet,
             ds.warnings.append(f"page {pno}: word extraction failed ({e.__class__.__name__})")
             continue
         n_before = len(raw)
-        if pno in grid_only:
-            drawn: list[tuple[float, float]] = []
+        try:
+            if pno in grid_only:
+                drawn: list[tuple[float, float]] = []
+                lines = group_lines([w[:5] for w in words])
+                raw.extend(_grid_registers(page, pno, [w[:5] for w in words], [], ds, gctx, drawn))
+                raw.extend(_unruled_registers(page, pno, [w[:5] for w in words], lines, raw[n_before:], ds, drawn, uctx))
+                raw[n_before:] = _with_matrices(raw[n_before:], [w[:5] for w in words], None, pno)
+                _note_captions(raw[n_before:], lines, captions)
+                continue
             lines = group_lines([w[:5] for w in words])
-            raw.extend(_grid_registers(page, pno, [w[:5] for w in words], [], ds, gctx, drawn))
+            tables = _page_tables(lines, [w[:5] for w in words], page.rect.width, height)
+            periph_at_start = ctx.peripheral
+            page_rules = None  # vertical rules, read only when a table has bit columns
+            block_regs = registers_from_blocks(blocks, pno, ctx)  # also updates ctx.peripheral per heading
+            heads = [(y, name) for y, name in ctx.heads]
+            ctx.heads.clear()
+            for t in tables:
+                for p in peripherals_from_table(t):
+                    peripherals.setdefault(p.name, p)
+                    ctx.bases.setdefault(p.name, int(p.base_address, 16))
+                if t.columns[t.name_col].role == "peripheral":
+                    continue
+                # a summary table belongs to the last "NAME registers/register map" heading above it
+                periph = periph_at_start
+                for y, name in heads:
+                    if y <= t.y0:
+                        periph = name
+                rules = None
+                if any(c.role == "bit" for c in t.columns):
+                    if page_rules is None:
+                        page_rules = vertical_rules(page)
+                    rules = page_rules
+                t_regs = registers_from_table(t, pno, rules)
+                why = _not_a_register_map([r.name for r in t_regs]) or table_rejection(t, t_regs)
+                if why:
+                    ds.warnings.append(f"page {pno} table w{tables.index(t) + 1}: not read as a register map ({why})")
+                    continue
+                for r in t_regs:
+                    r.peripheral = periph
+                    r.confidence = 0.9
+                    r.table = f"p{pno}.w{tables.index(t) + 1}"
+                    r.region = (t.y0, t.y1)
+                    raw.append(r)
+            # the grid reader: drawn tables typed by content; where it and the header reader read
+            # the same region, the one with more register rows wins
+            page_word = [r for r in raw[n_before:]]
+            drawn = []
+            grid_regs = _grid_registers(page, pno, [w[:5] for w in words], page_word, ds, gctx, drawn)
+            if grid_regs:
+                raw[n_before:] = [r for r in page_word if not r.replaced]
+                raw.extend(grid_regs)
             raw.extend(_unruled_registers(page, pno, [w[:5] for w in words], lines, raw[n_before:], ds, drawn, uctx))
-            raw[n_before:] = _with_matrices(raw[n_before:], [w[:5] for w in words], None, pno)
+            raw[n_before:] = [r for r in raw[n_before:] if not r.replaced]
+            raw[n_before:] = _with_matrices(raw[n_before:], [w[:5] for w in words], lines, pno)
             _note_captions(raw[n_before:], lines, captions)
-            continue
-        lines = group_lines([w[:5] for w in words])
-        tables = _page_tables(lines, [w[:5] for w in words], page.rect.width, height)
-        periph_at_start = ctx.peripheral
-        page_rules = None  # vertical rules, read only when a table has bit columns
-        block_regs = registers_from_blocks(blocks, pno, ctx)  # also updates ctx.peripheral per heading
-        heads = [(y, name) for y, name in ctx.heads]
-        ctx.heads.clear()
-        for t in tables:
-            for p in peripherals_from_table(t):
-                peripherals.setdefault(p.name, p)
-                ctx.bases.setdefault(p.name, int(p.base_address, 16))
-            if t.columns[t.name_col].role == "peripheral":
-                continue
-            # a summary table belongs to the last "NAME registers/register map" heading above it
-            periph = periph_at_start
-            for y, name in heads:
-                if y <= t.y0:
-                    periph = name
-            rules = None
-            if any(c.role == "bit" for c in t.columns):
-                if page_rules is None:
-                    page_rules = vertical_rules(page)
-                rules = page_rules
-            t_regs = registers_from_table(t, pno, rules)
-            why = _not_a_register_map([r.name for r in t_regs]) or table_rejection(t, t_regs)
-            if why:
-                ds.warnings.append(f"page {pno} table w{tables.index(t) + 1}: not read as a register map ({why})")
-                continue
-            for r in t_regs:
-                r.peripheral = periph
-                r.confidence = 0.9
-                r.table = f"p{pno}.w{tables.index(t) + 1}"
-                r.region = (t.y0, t.y1)
-                raw.append(r)
-        # the grid reader: drawn tables typed by content; where it and the header reader read
-        # the same region, the one with more register rows wins
-        page_word = [r for r in raw[n_before:]]
-        drawn = []
-        grid_regs = _grid_registers(page, pno, [w[:5] for w in words], page_word, ds, gctx, drawn)
-        if grid_regs:
-            raw[n_before:] = [r for r in page_word if not r.replaced]
-            raw.extend(grid_regs)
-        raw.extend(_unruled_registers(page, pno, [w[:5] for w in words], lines, raw[n_before:], ds, drawn, uctx))
-        raw[n_before:] = [r for r in raw[n_before:] if not r.replaced]
-        raw[n_before:] = _with_matrices(raw[n_before:], [w[:5] for w in words], lines, pno)
-        _note_captions(raw[n_before:], lines, captions)
-        raw.extend(_caption_registers(lines, raw, block_regs, pno))
-        width = page.rect.width
-        head_x = {b.y0: b.x0 for b in blocks}
-        xs = [head_x.get(y, 0.0) for _, y in block_regs]
-        # two-column detail pages (ADI): a register's bit diagram is in its heading's column,
-        # and the next heading that ends its region is the next one in that column
-        two_col = any(x > 0.4 * width for x in xs) or (
-            any(b.x0 > 0.45 * width and len(b.text) > 60 for b in blocks)
-            and any(b.x0 < 0.2 * width and len(b.text) > 60 for b in blocks))
-        for (reg, y), x in zip(block_regs, xs):
-            reg.confidence, reg.table = 0.8, f"p{pno}.h"
-            if reg.fields:
+            raw.extend(_caption_registers(lines, raw, block_regs, pno))
+            width = page.rect.width
+            head_x = {b.y0: b.x0 for b in blocks}
+            xs = [head_x.get(y, 0.0) for _, y in block_regs]
+            # two-column detail pages (ADI): a register's bit diagram is in its heading's column,
+            # and the next heading that ends its region is the next one in that column
+            two_col = any(x > 0.4 * width for x in xs) or (
+                any(b.x0 > 0.45 * width and len(b.text) > 60 for b in blocks)
+                and any(b.x0 < 0.2 * width and len(b.text) > 60 for b in blocks))
+            for (reg, y), x in zip(block_regs, xs):
+                reg.confidence, reg.table = 0.8, f"p{pno}.h"
+                if reg.fields:
+                    raw.append(reg)
+                    continue
+                if two_col:
+                    lo, hi = (0.0, width / 2) if x < width / 2 else (width / 2, width)
+                    col = [(y2, x2) for (_, y2), x2 in zip(block_regs, xs) if lo <= x2 < hi]
+                    nxt = next((h for h, _ in sorted(col) if h > y + 1), height)
+                    col_lines = group_lines([w[:5] for w in words if lo <= (w[0] + w[2]) / 2 < hi])
+                    reg.fields = fields_from_region(col_lines, y, nxt)
+                else:
+                    nxt = next((h for h in sorted(y2 for _, y2 in block_regs) if h > y + 1), height)
+                    reg.fields = fields_from_region(lines, y, nxt)
                 raw.append(reg)
-                continue
-            if two_col:
-                lo, hi = (0.0, width / 2) if x < width / 2 else (width / 2, width)
-                col = [(y2, x2) for (_, y2), x2 in zip(block_regs, xs) if lo <= x2 < hi]
-                nxt = next((h for h, _ in sorted(col) if h > y + 1), height)
-                col_lines = group_lines([w[:5] for w in words if lo <= (w[0] + w[2]) / 2 < hi])
-                reg.fields = fields_from_region(col_lines, y, nxt)
-            else:
-                nxt = next((h for h in sorted(y2 for _, y2 in block_regs) if h > y + 1), height)
-                reg.fields = fields_from_region(lines, y, nxt)
-            raw.append(reg)
+        except Exception as e:  # one page a reader cannot handle costs that page, not the document
+            del raw[n_before:]
+            ds.warnings.append(f"page {pno}: register tables not read ({e.__class__.__name__}: {e}); page skipped")
     raw = _drop_inconsistent(raw, ds)
     _block_context(raw, captions)
     raw = _drop_redescribed(raw, ds)
