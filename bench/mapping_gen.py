@@ -14,7 +14,8 @@ Dimensions (each sampled): datasheet naming (``upper_snake`` CTRL_REG1, ``camel`
 ``reg_prefix`` RegOpMode, ``reg_suffix`` CommandReg, ``long`` "Control register 1 (CTRL1)"),
 register shapes (single, numbered family DATA0..DATA5, _L/_H, _LSB/_MSB, banks reusing
 addresses, one register named two ways), code name transforms (part prefix, REG_ prefix, _REG /
-Reg suffix, case, abbreviations, vowel dropping, typos, names by meaning), idioms (C ``#define`` in
+Reg suffix, case, abbreviations, vowel dropping, typos, names by meaning: the datasheet's
+description words or general synonyms ``IRQ_STATE`` for INTERRUPT_STATUS), idioms (C ``#define`` in
 four literal spellings, C enums explicit/implicit, C++ ``enum class : uint8_t``, enum nested in a
 class, ``static constexpr`` members, namespace constants, register struct with reserved padding,
 per-instance function-like macros in three encodings, SPI command encodings, ``{addr, mask,
@@ -75,6 +76,17 @@ ABBREV = {"CONTROL": "CTRL", "CONFIG": "CFG", "STATUS": "STAT", "INTERRUPT": "IN
           "POWER": "PWR", "BUFFER": "BUF", "SAMPLE": "SMPL", "REGISTER": "REG", "ENABLE": "EN"}
 LONG = {v: k for k, v in ABBREV.items()}
 
+# general embedded vocabulary: other words for the same thing (the "synonym" transform)
+SYNONYMS: dict[str, list[str]] = {
+    "INTERRUPT": ["IRQ", "INTR"], "CONTROL": ["CTL", "MGMT"], "CONFIG": ["SETUP", "SETTINGS", "CONF"],
+    "OUT": ["DATA", "RESULT"], "L": ["LOW", "LSB"], "H": ["HIGH", "MSB"], "LSB": ["LOW", "L"],
+    "MSB": ["HIGH", "H"], "TEMPERATURE": ["THERMAL", "TMP"], "STATUS": ["STATE"], "THRESHOLD": ["THRESH"],
+    "COUNTER": ["COUNT"], "REVISION": ["VERSION"], "DURATION": ["TIME"],
+}
+SYNONYM_PHRASES: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
+    (("DEVICE", "ID"), ("WHO", "AM", "I")), (("SAMPLE", "RATE"), ("DATA", "RATE")),
+]
+
 FIELDS = ["EN", "MODE", "ODR", "RST", "SEL", "LVL", "BDU", "DRDY", "OVR", "FS"]
 
 # the grammar: every dimension and its values
@@ -91,7 +103,7 @@ DIMENSIONS: dict[str, list[str]] = {
               "py_const", "py_descriptor", "rust_assoc", "rust_enum", "cs_enum"],
     "distractor": ["masks", "other_chip", "tests", "lut", "opcodes", "magnetometer"],
     # per-register transforms (a few registers each)
-    "reg_transform": ["none", "vowel_drop", "typo", "meaning"],
+    "reg_transform": ["none", "vowel_drop", "typo", "meaning", "synonym"],
 }
 HELDOUT: dict[str, set[str]] = {
     "ds_naming": {"reg_suffix"},
@@ -111,6 +123,7 @@ class Reg:
     name: str = ""                    # as the datasheet prints it
     bank: int | None = None
     alias: tuple[str, ...] | None = None   # second datasheet name (tokens)
+    description: str = ""             # the datasheet's long name / description (may say the meaning)
     code_tokens: tuple[str, ...] = ()
     transforms: list[str] = field(default_factory=list)
 
@@ -136,6 +149,18 @@ def _abbrev(tokens, how: str) -> tuple[str, ...]:
     if how == "expand":
         return tuple(LONG.get(t, t) for t in tokens)
     return tuple(tokens)
+
+
+def _synonym(tokens, rng: random.Random) -> tuple[str, ...]:
+    """The concept in other general words: phrases first (DEVICE ID -> WHO AM I), else every
+    word with a synonym replaced (INTERRUPT STATUS -> IRQ STATE)."""
+    toks = tuple(tokens)
+    for phrase, other in SYNONYM_PHRASES:
+        n = len(phrase)
+        for i in range(len(toks) - n + 1):
+            if toks[i:i + n] == phrase:
+                return toks[:i] + other + toks[i + n:]
+    return tuple(rng.choice(SYNONYMS[t]) if t in SYNONYMS else t for t in toks)
 
 
 def _join_digits(tokens) -> list[str]:
@@ -239,6 +264,13 @@ def make_registers(rng: random.Random, shape: str, ds_style: str, ds_abbrev: str
     if shape == "alias":
         r = rng.choice(regs[:len(concepts)])
         r.alias = r.meaning
+    for r in regs:
+        # a description saying what the register holds (``Mode select``, ``Raw x low``), sometimes
+        # followed by its words in parentheses, or none
+        if rng.random() < 0.6:
+            r.description = " ".join(r.meaning).capitalize()
+            if rng.random() < 0.3:
+                r.description += " (" + " ".join(r.concept).lower() + ")"
     for r in regs:
         toks = _abbrev(r.concept, ds_abbrev)
         r.name = ds_name(toks, ds_style, rng)
@@ -474,6 +506,11 @@ def make_pair(seed: int, split: str = "dev") -> Generated:
                 toks = _typo(toks, rng)
             elif t == "meaning":
                 toks = _abbrev(r.meaning, dims["code_words"])
+            elif t == "synonym":
+                syn = _synonym(r.concept, rng)
+                if syn == tuple(r.concept):
+                    r.transforms[-1] = "none"
+                toks = _abbrev(syn, dims["code_words"])
         if r.alias:
             r.transforms.append("alias_" + rng.choice(["first", "second"]))
             if r.transforms[-1] == "alias_second":
@@ -528,6 +565,8 @@ def make_pair(seed: int, split: str = "dev") -> Generated:
         e = {"name": r.name, "address": hex(r.address)}
         if r.bank is not None:
             e["space"] = f"BANK{r.bank}"
+        if r.description:
+            e["description"] = r.description
         registers.append(e)
     pair = {"id": f"gen_{split}_{seed}", "component": part, "split": split, "style": idiom,
             "code": {"repo": f"generated/{low}"}, "registers": registers, "links": links}

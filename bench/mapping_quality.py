@@ -242,12 +242,12 @@ def same_site(res, pair: dict):
 
 
 def oracle_datasheet(pair: dict):
-    """The truth register list as a ``Datasheet`` (perfect extraction): names and addresses as
+    """The truth register list as a ``Datasheet`` (perfect extraction): names, addresses and descriptions as
     printed, a register bank (``space``) as its peripheral, the component as the title."""
     from firmcorpus.parsers.models import Datasheet, Register
 
     regs = [Register(name=r["name"], address=r["address"], peripheral=r.get("space"),
-                     width_bits=r.get("width_bits")) for r in pair["registers"]]
+                     width_bits=r.get("width_bits"), description=r.get("description", "")) for r in pair["registers"]]
     return Datasheet(source="", pages=0, title=pair.get("component", ""), registers=regs)
 
 

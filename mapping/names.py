@@ -196,3 +196,129 @@ def name_similarity(reg: tuple[str, ...], sym: tuple[str, ...],
     else:
         how = "partial"
     return round(score, 4), how
+
+
+# ---------------------------------------------------------------- names by meaning
+#
+# Code often names a register by what it holds or does rather than by the datasheet's mnemonic
+# (``SECONDS`` for a seconds register printed ``RTCSEC``, ``TEMPERATURE_MSB`` for ``TEMP_OUT_H``,
+# ``WHO_AM_I`` for ``ID``). Both sides are brought to one vocabulary: general embedded words that
+# say the same thing (spellings that ``abbreviates`` cannot find: ``irq``/``interrupt``,
+# ``out``/``data``, ``h``/``msb``, ``mgmt``/``control``), words glued to a leading qualifier split
+# off (``rtcsec``), and filler words (``device``, ``value``, ``byte``) dropped. A meaning match is
+# never enough on its own: ``mapping.symbols`` takes one only at the register's address.
+
+MEANING_SYNONYMS: dict[str, str] = {
+    "temp": "temperature", "tmp": "temperature", "thermal": "temperature",
+    "pwr": "power", "pow": "power",
+    "ctl": "control", "ctrl": "control", "cntl": "control", "cntrl": "control", "mgmt": "control",
+    "management": "control",
+    "cfg": "config", "conf": "config", "configuration": "config", "setup": "config", "settings": "config",
+    "setting": "config",
+    "int": "interrupt", "irq": "interrupt", "intr": "interrupt", "interrupts": "interrupt",
+    "identification": "id", "ident": "id", "identity": "id", "wai": "id", "wia": "id", "whoami": "id",
+    "out": "data", "output": "data", "raw": "data", "dat": "data", "result": "data", "reading": "data",
+    "h": "msb", "hi": "msb", "high": "msb", "upper": "msb",
+    "l": "lsb", "lo": "lsb", "low": "lsb", "lower": "lsb",
+    "sec": "seconds", "secs": "seconds", "second": "seconds",
+    "min": "minutes", "mins": "minutes", "minute": "minutes",
+    "hr": "hours", "hrs": "hours", "hour": "hours",
+    "wday": "weekday", "dow": "weekday", "mon": "month", "mth": "month", "yr": "year", "years": "year",
+    "stat": "status", "sts": "status", "state": "status",
+    "rst": "reset", "thr": "threshold", "ths": "threshold", "thresh": "threshold",
+    "en": "enable", "ena": "enable", "cmd": "command", "buf": "buffer", "cnt": "count", "counter": "count",
+    "ptr": "pointer", "pntr": "pointer", "rev": "revision", "ver": "revision", "version": "revision",
+    "freq": "frequency", "calib": "calibration", "cal": "calibration", "src": "source",
+    "odr": "rate", "osr": "oversampling",
+}
+# phrases that are one word of the vocabulary
+MEANING_PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("who", "am", "i"), "id"), (("who", "i", "am"), "id"), (("data", "rate"), "rate"),
+    (("sample", "rate"), "rate"), (("day", "of", "week"), "weekday"),
+)
+# words that say nothing about which register it is
+MEANING_FILLER = frozenset({"device", "chip", "part", "value", "val", "the", "of", "a", "an",
+                            "for", "to", "in", "and", "is", "this", "that", "bits", "field", "word", "sensor"})
+# vocabulary words a datasheet glues behind a qualifier (``rtcsec``, ``tempout``)
+_GLUE_WORDS = tuple(sorted({w for w in (*MEANING_SYNONYMS, *MEANING_SYNONYMS.values()) if len(w) >= 3},
+                           key=len, reverse=True))
+
+
+def _unglue(tok: str) -> tuple[str, ...]:
+    """``rtcsec`` → ``('rtc', 'sec')``: a vocabulary word glued behind a qualifier of 2+ letters."""
+    if not tok.isalpha() or tok in MEANING_SYNONYMS or len(tok) < 5:
+        return (tok,)
+    for w in _GLUE_WORDS:
+        if tok.endswith(w) and len(tok) - len(w) >= 2:
+            return (tok[:-len(w)], w)
+    return (tok,)
+
+
+@lru_cache(maxsize=200_000)
+def meaning_tokens(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """Tokens in the shared vocabulary: glued words split, synonyms and phrases mapped to one word,
+    filler dropped (``('rtcsec',)`` → ``('rtc', 'seconds')``, ``('who', 'am', 'i')`` → ``('id',)``)."""
+    toks = [u for t in tokens for u in _unglue(t)]
+    out: list[str] = []
+    i = 0
+    while i < len(toks):
+        for phrase, word in MEANING_PHRASES:
+            if tuple(toks[i:i + len(phrase)]) == phrase:
+                out.append(word)
+                i += len(phrase)
+                break
+        else:
+            t = MEANING_SYNONYMS.get(toks[i], toks[i])
+            if t not in MEANING_FILLER and t not in GENERIC:
+                out.append(t)
+            i += 1
+    return tuple(out)
+
+
+def _merged(toks: tuple[str, ...], other: tuple[str, ...]) -> tuple[str, ...]:
+    """``toks`` with runs of 2–3 neighbours written as one word where ``other`` has that word
+    (``('raw', 'x', 'l')`` against ``('out', 'xl')`` → ``('raw', 'xl')``)."""
+    words = set(other)
+    out: list[str] = []
+    i = 0
+    while i < len(toks):
+        for k in (3, 2):
+            if i + k <= len(toks) and "".join(toks[i:i + k]) in words:
+                out.append("".join(toks[i:i + k]))
+                i += k
+                break
+        else:
+            out.append(toks[i])
+            i += 1
+    return tuple(out)
+
+
+MEANING_SIM = 0.6  # similarity a meaning match stands for (a weak name: the address decides)
+
+
+@lru_cache(maxsize=200_000)
+def meaning_match(reg: tuple[str, ...], sym: tuple[str, ...]) -> bool:
+    """The symbol names the register by meaning: in the shared vocabulary (``meaning_tokens``)
+    every word of the symbol is one of the register's (token for token or abbreviated), at least
+    half of the register's words are covered, and a word that is neither a number nor a byte
+    select is shared (``SECONDS`` / ``RTCSEC``, ``WHO_AM_I`` / ``ID``, ``FIFO_ADDR_PTR`` /
+    ``FIFO SPI pointer``; not ``STATUS_DRDY`` / ``STATUS``)."""
+    reg, sym = _merged(reg, sym), _merged(sym, reg)
+    r, s = meaning_tokens(reg), meaning_tokens(sym)
+    if not r or not s:
+        return False
+    used = [False] * len(r)
+    shared_word = False
+    for t in s:
+        k = next((k for k, u in enumerate(r) if not used[k]
+                  and (u == t or (t.isalpha() and u.isalpha() and (abbreviates(t, u) or abbreviates(u, t))))), None)
+        if k is None:
+            return False
+        used[k] = True
+        shared_word |= not t.isdigit() and t not in BYTE_SELECT and t not in ("msb", "lsb")
+    content = [k for k, u in enumerate(r) if u not in ("msb", "lsb")]
+    covered = sum(1 for k in content if used[k])
+    # byte halves must agree: TEMPERATURE_MSB is not the LSB register
+    if any(u in ("msb", "lsb") and not used[k] for k, u in enumerate(r)) and any(t in ("msb", "lsb") for t in s):
+        return False
+    return shared_word and (not content or covered * 2 >= len(content))

@@ -22,7 +22,17 @@ from firmcorpus.parsers.cexpr import Evaluator, Macro
 from firmcorpus.parsers.models import CodeFile, Datasheet, Register, Symbol
 
 from .models import FieldLink, Link
-from .names import GENERIC, abbreviates, is_part_token, name_similarity, register_tokens, split_identifier
+from .names import (
+    GENERIC,
+    MEANING_SIM,
+    abbreviates,
+    is_part_token,
+    meaning_match,
+    meaning_tokens,
+    name_similarity,
+    register_tokens,
+    split_identifier,
+)
 
 VALUE_KINDS = ("macro", "enumerator", "variable")
 MIN_NAME = 0.35  # name similarity needed beside an address match, inside a family that carries others
@@ -571,6 +581,28 @@ def _names_peripheral_text(name: str, peripheral: str | None) -> bool:
     return any(t.startswith(stem_short) or stem_short.startswith(t) and len(t) >= 3 for t in toks if not t.isdigit())
 
 
+_CLAUSE = re.compile(r"[.;:(\[]")
+_RESERVED = re.compile(r"^(?:reserved|rsvd|res|-|_|0|1|x)$", re.I)
+
+
+def meaning_keys(reg: Register, names: Sequence[tuple[str, ...]], part_toks: frozenset[str]) -> list[tuple[str, ...]]:
+    """What a register is called by meaning: its names, the first clause of its description (a
+    long name: ``FIFO SPI pointer``, ``Temperature data high byte``; at most eight words) and the
+    name of its one field where it has exactly one (a register that holds one quantity)."""
+    keys = list(names)
+    desc = _CLAUSE.split(reg.description or "", maxsplit=1)[0].strip()
+    if desc and len(desc.split()) <= 8:
+        t = register_tokens(desc, part_toks)
+        if t and t not in keys:
+            keys.append(t)
+    named = [f for f in reg.fields if f.name and not _RESERVED.match(f.name.strip())]
+    if len(named) == 1:
+        t = register_tokens(named[0].name, part_toks)
+        if t and t not in keys:
+            keys.append(t)
+    return keys
+
+
 @dataclass
 class _Cand:
     reg_idx: int
@@ -580,6 +612,7 @@ class _Cand:
     evidence: list[str]
     score: float = 0.0
     rank: int = 0  # 1: a spelling that loses to a rival in the same file (``_rank_rivals``)
+    words: tuple[str, ...] = ()  # a name by meaning: the symbol's words that were matched
 
 
 def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Iterable[str] = (),
@@ -624,6 +657,9 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
     # answers to each of them
     reg_alts = [[t] + [a for a in alternative_names(regs[i].name, part_toks) if a != t] for i, t in enumerate(reg_toks)]
     per_name_seen: dict[tuple[int, str], float] = {}
+    # what each register is called by meaning (names, a long-name description, a single field)
+    reg_meaning = [meaning_keys(r, reg_alts[i], part_toks) for i, r in enumerate(regs)]
+    by_meaning: list[_Cand] = []
 
     space_words = _space_words(regs)
     primary: list[_Cand] = []
@@ -678,6 +714,15 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
                     if sjoin.endswith(rjoin) and len(sjoin) - len(rjoin) <= 6:
                         sim, how = max(sim, 0.8), "suffix"
                 decimal = si.sym.kind != "field" and bool(_DECIMAL.match(si.sym.value or ""))
+                if sim < STRONG_NAME and not decimal and ev != "offset" \
+                        and (si.sym.kind != "field" or (si.file, si.sym.parent) in overlay):
+                    # a name by meaning (``SECONDS`` for RTCSEC) at the register's address: kept
+                    # apart, taken only for a register no name links (below); the file's family
+                    # words and a bank token (``B1_``) say nothing of the meaning
+                    content = tuple(t for t, w in zip(si.salient, si.weights)
+                                    if w >= 0.5 and not _BANK_TOKEN.fullmatch(t)) or si.salient
+                    if any(meaning_match(k, content) for k in reg_meaning[i]):
+                        by_meaning.append(_Cand(i, si, MEANING_SIM, "meaning", [ev, "meaning"], words=content))
                 if si.sym.kind == "field" or ev == "offset":
                     if sim < 0.8:
                         continue
@@ -875,6 +920,8 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
     take(_range_fill(address_only, infos, fam_links, chosen_at, taken_rf, in_range, set(first.values()), marker))
     take(_descriptor_fill(infos, regs, chosen))
     take(_address_table_fill(infos, regs, chosen))
+    # last: names by meaning, for registers nothing else links (they lend no family support)
+    take(_meaning_fill(by_meaning, chosen, regs, reg_meaning))
 
     chosen = _prefer_closest_name(_prefer_space_files(chosen, regs))
     links = []
@@ -887,6 +934,35 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
                           section_id=r.section_id))
     links.sort(key=lambda lk: (lk.peripheral or "", parse_int(lk.address) or 0, lk.register, lk.file, lk.line))
     return links
+
+
+def _meaning_fill(by_meaning: Sequence[_Cand], chosen: Sequence[_Cand], regs: Sequence[Register],
+                  reg_meaning: Sequence[Sequence[tuple[str, ...]]]) -> list[_Cand]:
+    """Names by meaning (``names.meaning_match``) for registers that no symbol names: the address
+    is the deciding evidence, so only a symbol valued at the register's address (or at its
+    family's fitted encoding) is a candidate, only in a file that already carries name links, only
+    one per register (in the file with the most links), and never one whose words, in the shared
+    vocabulary, say another register of its peripheral better (``IRQ_STATE`` is INT_STAT, not STAT)."""
+    linked = {c.reg_idx for c in chosen}
+    per_file = Counter(c.info.file for c in chosen)
+
+    def fit(j: int, words: tuple[str, ...]) -> float:
+        w = meaning_tokens(words)
+        return max((name_similarity(meaning_tokens(k), w)[0] for k in reg_meaning[j] if meaning_tokens(k)),
+                   default=0.0)
+
+    best: dict[int, _Cand] = {}
+    for c in sorted(by_meaning, key=lambda c: (-per_file[c.info.file], c.info.file, c.info.sym.start_line,
+                                               c.info.sym.name)):
+        if c.reg_idx in linked or c.reg_idx in best or not per_file[c.info.file]:
+            continue
+        mine = fit(c.reg_idx, c.words)
+        periph = regs[c.reg_idx].peripheral
+        if any(fit(j, c.words) > mine for j, r in enumerate(regs) if j != c.reg_idx and r.peripheral == periph):
+            continue
+        c.score = round(0.5 + 0.4 * c.sim, 4)
+        best[c.reg_idx] = c
+    return list(best.values())
 
 
 def _space_words(regs: Sequence[Register]) -> dict[str, set[str]]:
