@@ -182,10 +182,6 @@ SOURCES: dict[str, Source] = {s.name: s for s in [
         ("LoupVaillant/Monocypher", "ab2b16dd619ad5f6979a4fbe69cfa324a6fcc35f", "train", "src"),
         ("trezor/trezor-crypto", "915b3dbbbf58c262865647728a3463b8785fc965", "train", "bip32.c"),
         ("bitcoin-core/secp256k1", "687155df6b76f1da1639a6f0923b69e6beaa3a09", "train", "src"),
-        ("PaulStoffregen/cores", "7f107ee0a309f3813ed13f0d8f615497eca2ee49", "train", "teensy4"),
-        ("ChibiOS/ChibiOS-Contrib", "b643aad980d061021565c55745925c2cde4a3c6f", "train", "os"),
-        ("micropython/micropython", "1c3c201149f37fe8d81246191b3127bb198d6306", "train", "ports"),
-        ("grblHAL/iMXRT1062", "9ca20d336f5613b64555cbf34a5e8d663d87e88a", "train", "grblHAL_Teensy4"),
         # held out: never trained on, never used to calibrate
         ("keeper999/EngineControl_Aurix", "90eb779e60f2255751e3c38c9e8d9b4315f128ca", "eval", "01_Get_Src"),
         ("golioth/golioth-firmware-sdk", "1996a1d3b73fe5df39b5780f53f6ed091c1a82db", "eval", "examples"),
@@ -513,46 +509,6 @@ SLICES: list[Slice] = [
     Slice("git:bitcoin-core/secp256k1", ("src", "include"), C_EXT, "crypto",
           "an elliptic-curve library (field, scalar and group arithmetic, ECDSA, Schnorr, ECDH modules)",
           exclude=("*bench*", "*/precomputed_*", "*/wycheproof/*"), cap=80, max_bytes=200_000),
-    # round 6: i.MX RT, Kinetis and LPC code that is not the vendor's SDK (so the model, not a hand list of part and
-    # SDK names, carries the evidence): a board core's own register header, start-up, clock and pin code for i.MX RT
-    # and Kinetis parts; an RTOS's HAL ports for the three families; a motion-control firmware's i.MX RT driver. (A
-    # scripting runtime's i.MX RT port was tried and left out: mostly SDK calls, it made every `clock` word read as
-    # i.MX — dev, RIOT's timer subsystem. Its SDK copies are excluded by RESERVED_EXCLUDE all the same.)
-    Slice("git:PaulStoffregen/cores", ("teensy4",), CXX_EXT, "nxp_imx",
-          "a board core for an i.MX RT1062: its register header, start-up, clocks, pins, ADC/PWM, UARTs, timers",
-          name_glob=("imxrt.h", "core_pins.h", "startup.c", "clockspeed.c", "analog.c", "digital.c", "pwm.c",
-                     "tempmon.c", "rtc.c", "eeprom.c", "extmem.c", "interrupt.c", "bootdata.c", "fuse.c", "delay.c",
-                     "HardwareSerial*.cpp", "IntervalTimer.cpp", "DMAChannel.*", "Tone.cpp"), cap=40,
-          max_bytes=1_000_000),
-    Slice("git:PaulStoffregen/cores", ("teensy3",), CXX_EXT, "nxp_imx",
-          "a board core for Kinetis K20/K64/K66/KL26 parts: register header, start-up, pins, ADC, UARTs, timers",
-          name_glob=("kinetis.h", "core_pins.h", "mk20dx128.c", "pins_teensy.c", "analog.c", "serial*.c", "eeprom.c",
-                     "touch.c", "DMAChannel.*", "IntervalTimer.*", "Tone.cpp", "SPIFIFO.h", "HardwareSerial*.cpp"),
-          cap=30),
-    Slice("git:ChibiOS/ChibiOS-Contrib", ("os/hal/ports/KINETIS", "os/hal/ports/LPC", "os/hal/ports/MIMXRT1062"), C_EXT,
-          "nxp_imx", "an RTOS's HAL ports for Kinetis, LPC11Uxx and i.MX RT1062 parts (clocks, GPIO, UART, SPI, I2C, "
-          "timers)", exclude=("*USB*",), cap=80),
-    Slice("git:grblHAL/iMXRT1062", ("grblHAL_Teensy4/src",), C_EXT, "nxp_imx",
-          "a motion-control firmware's i.MX RT1062 driver (GPIO, PIT/QTimer step timers, LPUART, LPI2C, FlexPWM, ENET "
-          "on the part's registers)", exclude=("*/littlefs*", "*usb_serial*", "*/main.c", "*/my_machine.h"), cap=30),
-    # ... and the Zephyr port of the same runtime (its own files: machine modules, threads, sockets, Bluetooth glue
-    # over Zephyr's kernel, device and devicetree APIs)
-    # the same RTOS's HAL additions for STM32 parts (timers, FSMC, LTDC, DMA2D, comparators): MCU port code in the same
-    # style for a second vendor, so that the style of a port is not read as the i.MX vendor's
-    Slice("git:ChibiOS/ChibiOS-Contrib", ("os/hal/ports/STM32",), C_EXT, "stm32_hal",
-          "an RTOS's HAL port additions for STM32 parts (timers, FSMC, LTDC, DMA2D, comparators, op-amps, CRC)",
-          exclude=("*USB*",), cap=30),
-    Slice("git:micropython/micropython", ("ports/zephyr",), C_EXT, "zephyr_rtos",
-          "a scripting runtime's Zephyr port (machine modules over Zephyr's device, kernel and devicetree APIs)",
-          exclude=("*/boards/*",), cap=40),
-    # portable time keeping of two RTOSes as `general` (clocks, tick counters, software timers, calendar time): without
-    # it the word "clock" of the part-support training code (clock trees) made any timer subsystem read as a vendor's
-    Slice("git:apache/mynewt-core", ("time", "kernel/os/src", "kernel/os/include/os", "hw/hal/include/hal"), C_EXT,
-          "general", "an RTOS's time keeping: OS ticks, CPU time, calendar time, timer HAL interface",
-          name_glob=("*time*", "*timer*", "*tick*", "*clock*", "*sched*"), cap=25),
-    Slice("git:contiki-ng/contiki-ng", ("os/sys",), C_EXT, "general",
-          "an IoT OS's clock interface and event, callback, real-time and seconds timers",
-          name_glob=("*timer*", "clock*"), cap=15),
     # ------------------------------------------------------------ eval: public repositories (not trained on)
     Slice("git:keeper999/EngineControl_Aurix", ("01_Get_Src/BSW/VD56_BSW/VD56_GEN_BSW",), C_EXT, "infineon_aurix",
           "AURIX TC2xx AUTOSAR MCAL drivers of an engine-control project",
