@@ -181,16 +181,8 @@ def do_code(src, row, out_dir):
     otype = run_git(["cat-file", "-t", spec], g, check=False).stdout.decode().strip()
     if otype == "blob":
         data = run_git(["show", spec], g, check=False).stdout
-        if want and (hashlib.sha256(data).hexdigest() != want
-                     or (row.get("bytes") and int(row["bytes"]) != len(data))):
-            return "sha mismatch"
-        dest = os.path.realpath(os.path.join(out_dir, path))
-        if not dest.startswith(os.path.realpath(out_dir) + os.sep):
-            return "missing (bad path)"
-        os.makedirs(os.path.dirname(dest), exist_ok=True)
-        with open(dest, "wb") as f:
-            f.write(data)
-        return "ok" if want else "ok (unverified)"
+        status = write_verified(data, row, want, out_dir, path)
+        return status if status != "ok" or want else "ok (unverified)"
     if otype not in ("tree", "") or (otype == "" and path):
         return "missing"
     args = ["archive", "--format=tar", row["commit"]]
@@ -302,8 +294,14 @@ def do_deb_code(debs, row, out_dir):
     data = debs.read(row["repo"].strip(), row["commit"].strip(), path)
     if data is None:
         return "missing"
-    if hashlib.sha256(data).hexdigest() != row["sha256"].strip().lower() or \
-            (row.get("bytes") and int(row["bytes"]) != len(data)):
+    return write_verified(data, row, row["sha256"].strip().lower(), out_dir, path)
+
+
+def write_verified(data, row, want, out_dir, path):
+    """Write one file's bytes under out_dir after checking them against the recipe's sha256 and
+    size (``want`` empty: unverified); a path that resolves outside out_dir is refused."""
+    if want and (hashlib.sha256(data).hexdigest() != want
+                 or (row.get("bytes") and int(row["bytes"]) != len(data))):
         return "sha mismatch"
     dest = os.path.realpath(os.path.join(out_dir, path))
     if not dest.startswith(os.path.realpath(out_dir) + os.sep):
