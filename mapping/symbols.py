@@ -1205,11 +1205,7 @@ def _descriptor_fill(infos: Sequence[SymInfo], regs: Sequence[Register], chosen:
             tables[(si.file, si.sym.parent)].append(si)
     if not tables:
         return []
-    at: dict[int, list[int]] = defaultdict(list)
-    for i, r in enumerate(regs):
-        a = parse_int(r.address)
-        if a is not None:
-            at[a].append(i)
+    at = _register_indexes_by_address(regs)
     linked = {c.reg_idx for c in chosen}
     anchored = {(c.info.file, c.info.sym.parent) for c in chosen if _descriptor_entry(c.info.sym)}
     out = []
@@ -1227,6 +1223,16 @@ def _descriptor_fill(infos: Sequence[SymInfo], regs: Sequence[Register], chosen:
     return out
 
 
+def _register_indexes_by_address(regs: Sequence[Register]) -> dict[int, list[int]]:
+    """Address → indexes of the datasheet registers printed at it."""
+    at: dict[int, list[int]] = defaultdict(list)
+    for i, r in enumerate(regs):
+        a = parse_int(r.address)
+        if a is not None:
+            at[a].append(i)
+    return at
+
+
 def _address_table_fill(infos: Sequence[SymInfo], regs: Sequence[Register], chosen: Sequence[_Cand]) -> list[_Cand]:
     """Registers an address table holds (``u16 cmds[] = { [CMD_START_MEAS] = 0x0010, … }``, constants
     designated by enumerators named for what the code does): a table with at least three entries
@@ -1241,11 +1247,7 @@ def _address_table_fill(infos: Sequence[SymInfo], regs: Sequence[Register], chos
             tables[(si.file, s.parent)].append(si)
     if not tables:
         return []
-    at: dict[int, list[int]] = defaultdict(list)
-    for i, r in enumerate(regs):
-        a = parse_int(r.address)
-        if a is not None:
-            at[a].append(i)
+    at = _register_indexes_by_address(regs)
     named: Counter[tuple[str, str]] = Counter()
     elsewhere: dict[int, set[tuple[str, str]]] = defaultdict(set)
     for c in chosen:
