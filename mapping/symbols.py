@@ -1214,12 +1214,21 @@ def _descriptor_fill(infos: Sequence[SymInfo], regs: Sequence[Register], chosen:
         hits = {a for a in addrs if len(at.get(a, ())) == 1}
         if key not in anchored or len(hits) < 3 or len(hits) < 0.6 * len(addrs):
             continue
-        for a in sorted(hits):
-            i = at[a][0]
-            if i in linked:
-                continue
-            first = min((si for si in entries if si.sym.int_value == a), key=lambda si: si.sym.start_line)
-            out.append(_Cand(i, first, 0.0, "address", ["address", "descriptor"], 0.5))
+        out.extend(_first_entries(entries, hits, at, linked, "descriptor"))
+    return out
+
+
+def _first_entries(entries: Sequence[SymInfo], addrs: Iterable[int], at: dict[int, list[int]],
+                   linked: set[int], kind: str) -> list[_Cand]:
+    """One candidate per address of a table: the register printed there (one), unless already linked,
+    carried by the table's first entry for that address."""
+    out = []
+    for a in sorted(addrs):
+        i = at[a][0]
+        if i in linked:
+            continue
+        first = min((si for si in entries if si.sym.int_value == a), key=lambda si: si.sym.start_line)
+        out.append(_Cand(i, first, 0.0, "address", ["address", kind], 0.5))
     return out
 
 
@@ -1263,12 +1272,7 @@ def _address_table_fill(infos: Sequence[SymInfo], regs: Sequence[Register], chos
             continue
         if any(elsewhere.get(at[si.sym.int_value][0]) for si in entries):
             continue
-        for a in sorted({si.sym.int_value for si in entries}):
-            i = at[a][0]
-            if i in linked:
-                continue
-            first = min((si for si in entries if si.sym.int_value == a), key=lambda si: si.sym.start_line)
-            out.append(_Cand(i, first, 0.0, "address", ["address", "table"], 0.5))
+        out.extend(_first_entries(entries, {si.sym.int_value for si in entries}, at, linked, "table"))
     return out
 
 
