@@ -12,6 +12,10 @@ generator: header synonyms, address forms, a heading form, distractors, a font k
     python bench/datasheet_layouts.py                     # both, per-dimension tables
     python bench/datasheet_layouts.py --split dev -v      # list failing samples (dev only)
     python bench/datasheet_layouts.py --seed 17 --out /tmp/s17.pdf   # one sample, written out
+    python bench/datasheet_layouts.py --families ext      # only the extended families (``EXT_KINDS``)
+
+``--families both`` (the default) scores each seed twice: its base-grammar sample (unchanged by the
+extended families) and its extended-family sample (drawn from a generator of its own).
 """
 
 from __future__ import annotations
@@ -35,8 +39,8 @@ from tests.parsers.layout_gen import sample  # noqa: E402
 HELDOUT_BASE = 1_000_000
 
 
-def score_sample(seed: int, heldout: bool) -> dict:
-    s = sample(seed, heldout)
+def score_sample(seed: int, heldout: bool, ext: bool = False) -> dict:
+    s = sample(seed, heldout, ext)
     try:
         ds = parse_pdf(s.pdf)
         got = [(r.name, int(r.address, 16)) for r in ds.registers if r.address]
@@ -59,7 +63,7 @@ def score_sample(seed: int, heldout: bool) -> dict:
         else:
             missed.append(f"{t['name']}@{t['address']:#x}")
     spurious = [f"{gn}@{ga:#x}" for gi, (gn, ga) in enumerate(got) if gi not in used]
-    return {"seed": seed, "heldout": heldout, "dims": s.dims, "truth": len(s.truth), "got": len(got), "hit": hit,
+    return {"seed": seed, "heldout": heldout, "ext": ext, "dims": s.dims, "truth": len(s.truth), "got": len(got), "hit": hit,
             "missed": missed, "spurious": spurious, "error": err}
 
 
@@ -109,34 +113,43 @@ def main() -> int:
     ap.add_argument("-v", "--verbose", action="store_true", help="list failing dev samples")
     ap.add_argument("--seed", type=int, default=None, help="one dev sample: print it (and --out its PDF)")
     ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--families", choices=("base", "ext", "both"), default="both",
+                    help="base grammar, the extended families (issue 17 failure modes), or both")
     ap.add_argument("--json", type=Path, default=None, help="write the per-dimension figures here")
     a = ap.parse_args()
     if a.seed is not None:
-        s = sample(a.seed, False)
+        ext = a.families == "ext"
+        s = sample(a.seed, False, ext)
         if a.out:
             a.out.write_bytes(s.pdf)
         print(json.dumps({"dims": s.dims, "truth": s.truth}, indent=1, default=str))
-        print(json.dumps(score_sample(a.seed, False), indent=1))
+        print(json.dumps(score_sample(a.seed, False, ext), indent=1))
         return 0
+    exts = {"base": [False], "ext": [True], "both": [False, True]}[a.families]
     jobs = []
-    if a.split in (None, "dev"):
-        jobs += [(i, False) for i in range(a.dev_from, a.dev_from + a.dev_n)]
-    if a.split in (None, "heldout"):
-        jobs += [(HELDOUT_BASE + i, True) for i in range(a.heldout_n)]
+    for ext in exts:
+        if a.split in (None, "dev"):
+            jobs += [(i, False, ext) for i in range(a.dev_from, a.dev_from + a.dev_n)]
+        if a.split in (None, "heldout"):
+            jobs += [(HELDOUT_BASE + i, True, ext) for i in range(a.heldout_n)]
     with ProcessPoolExecutor(max_workers=a.jobs) as ex:
         results = list(ex.map(score_sample, *zip(*jobs), chunksize=8))
     figures = {}
-    dev = [r for r in results if not r["heldout"]]
-    held = [r for r in results if r["heldout"]]
-    if dev:
-        figures["dev"] = report(dev, f"dev seeds {a.dev_from}-{a.dev_from + a.dev_n - 1}")
-        if a.verbose:
-            for r in dev:
-                if r["missed"] or r["spurious"] or r["error"]:
-                    print(f"  seed {r['seed']} {r['dims']}\n    missed {r['missed'][:8]} spurious "
-                          f"{r['spurious'][:8]} {r['error'] or ''}")
-    if held:
-        figures["heldout"] = report(held, f"held-out seeds {HELDOUT_BASE}-{HELDOUT_BASE + a.heldout_n - 1}")
+    for ext in exts:
+        tag = "ext" if ext else "base"
+        what = "extended families" if ext else "base grammar"
+        dev = [r for r in results if not r["heldout"] and r["ext"] == ext]
+        held = [r for r in results if r["heldout"] and r["ext"] == ext]
+        if dev:
+            figures[f"dev_{tag}"] = report(dev, f"{what}, dev seeds {a.dev_from}-{a.dev_from + a.dev_n - 1}")
+            if a.verbose:
+                for r in dev:
+                    if r["missed"] or r["spurious"] or r["error"]:
+                        print(f"  seed {r['seed']} {r['dims']}\n    missed {r['missed'][:8]} spurious "
+                              f"{r['spurious'][:8]} {r['error'] or ''}")
+        if held:
+            figures[f"heldout_{tag}"] = report(held, f"{what}, held-out seeds {HELDOUT_BASE}-"
+                                                     f"{HELDOUT_BASE + a.heldout_n - 1}")
     if a.json:
         a.json.write_text(json.dumps(figures, indent=1))
     return 0
