@@ -433,10 +433,15 @@ def dispatched_includes(text: str, variants: Mapping[str, float]) -> list[tuple[
                 # a dispatch condition may name a series by a short number (``NRF51``, ``STM32F1``)
                 if _looks_like_part(piece) or _looks_like_title_part(piece):
                     out.add(piece)
+        # ``#if CHIP == 5500``: a chip selected by its bare number (three digits or more)
+        out.update(n for n in re.findall(r"(?<![\w.])(\d{3,})(?![\w.])", cond) if len(n) <= 6)
         return out
 
+    numbers = {m for o in ours for m in re.findall(r"\d{3,}", o)}
+
     def is_ours(words: set[str]) -> bool:
-        return any(w == o or w.endswith(o) or o.endswith(w) and len(w) >= 4 for w in words for o in ours)
+        return any(w in numbers if w.isdigit() else w == o or w.endswith(o) or o.endswith(w) and len(w) >= 4
+                   for w in words for o in ours)
 
     # (chain: the parts each branch names, and the includes of each branch)
     out: list[tuple[str, str]] = []

@@ -63,8 +63,9 @@ _EXT_LANG = {
     ".dts": "devicetree", ".dtsi": "devicetree", ".overlay": "devicetree", ".dtso": "devicetree",
     ".ld": "linker", ".lds": "linker", ".icf": "linker", ".sct": "linker",
 }
-_CPP_HEAD_RE = re.compile(rb"^\s*(class\s+\w+\s*[:{]|namespace\s+\w*\s*\{|template\s*<|using\s+namespace\b|"
-                          rb"public:|private:|#include\s*<(iostream|string|vector|memory|cstdint|map)>)", re.M)
+_CPP_HEAD_RE = re.compile(rb"^\s*(class\s+\w+\s*[:{]|namespace\s+[\w:]*\s*\{|enum\s+(class|struct)\s+\w+|"
+                          rb"(static\s+)?constexpr\s|template\s*<|using\s+namespace\b|public:|private:|"
+                          rb"#include\s*<(iostream|string|vector|memory|cstdint|map)>)", re.M)
 
 
 def detect_language(path: str, head: bytes = b"") -> str:
@@ -160,6 +161,14 @@ def _field_ids(language: str) -> tuple[int, ...]:
 
 def _text(node) -> str:
     return node.text.decode("utf-8", "replace")
+
+
+def _one_braced(node) -> str:
+    """The text of an initialiser to evaluate: ``{0x1C}`` (C++ brace initialisation of one scalar)
+    is its one element; anything else is itself."""
+    if node.type == "initializer_list" and node.named_child_count == 1:
+        return _text(node.named_children[0])
+    return _text(node)
 
 
 # node types the top-level walk acts on (anything else is skipped with one set lookup)
@@ -284,7 +293,7 @@ class _Extractor:
                 v = d.child_by_field_id(self.F_VALUE)
                 if v is not None and v.end_byte - v.start_byte <= 200:
                     value = _text(v)
-                    ev = self.ev.value(value)
+                    ev = self.ev.value(_one_braced(v) if kind != "array" else value)
                     iv = to_int64(ev.value) if ev is not None else None
             sym = self._add("variable", name, node, value=value, int_value=iv,
                             type=_text(typ) if typ is not None and typ.end_byte - typ.start_byte < 100 else None)
@@ -567,7 +576,7 @@ class _Extractor:
         value, iv = None, None
         if init is not None and init.end_byte - init.start_byte <= 200:
             value = _text(init)
-            ev = self.ev.value(value)
+            ev = self.ev.value(_one_braced(init))
             iv = to_int64(ev.value) if ev is not None else None
         typ = node.child_by_field_id(self.F_TYPE)
         self._add("variable", _text(decl), node, value=value, parent=parent, int_value=iv,

@@ -1,0 +1,349 @@
+"""The failure modes and idioms issue 18 names, each in several hand-written variants (other
+prefixes, file layouts, value spellings, header splits, two or three parts in one SDK tree; written
+for these tests, no vendor code copied), each asserting the exact links. The single-spelling tests
+of the same idioms are in ``test_mapping_idioms*.py``; these check the mechanism, not one spelling."""
+
+from __future__ import annotations
+
+import pytest
+
+from firmcorpus.mapping.repo_map import map_repo
+from firmcorpus.parsers.models import Datasheet, Register, Section
+
+REGS = [("CONFIG", "0x00"), ("STATUS", "0x01"), ("DATA_LSB", "0x02"), ("DATA_MSB", "0x03"), ("THRESHOLD", "0x04"),
+        ("CHIP_ID", "0x0f")]
+
+
+def _sheet(regs=REGS, title="QK3150 sensor", first_page: str = "") -> Datasheet:
+    """``regs``: (name, address) or (name, address, space)."""
+    secs = [Section(id="s1", title="Overview", level=1, page_start=1, page_end=1, text=first_page)] if first_page else []
+    return Datasheet(source="ds.pdf", pages=1, title=title, sections=secs,
+                     registers=[Register(name=r[0], address=r[1], peripheral=r[2] if len(r) > 2 else None)
+                                for r in regs])
+
+
+def _links(files: dict[str, str], regs=REGS, title="QK3150 sensor", first_page: str = "") -> set[tuple]:
+    res, _ = map_repo(_sheet(regs, title, first_page), dict(files))
+    return {(lk.register, lk.symbol, lk.file, lk.line) for lk in res.links}
+
+
+def _expect(rows: list[tuple[str, str, int]], path: str) -> set[tuple]:
+    return {(r, s, path, line) for r, s, line in rows}
+
+
+# --- local fallback definitions of standard macros -------------------------------------------------
+
+_FALLBACKS = {
+    "if_not_defined_undefined_helper": "#if !defined(UINT8_C)\n#define UINT8_C(x) QK_U8(x)\n#endif\n",
+    "ifndef_token_paste": "#ifndef UINT8_C\n#define UINT8_C(c) c ## U\n#endif\n",
+    "two_guards_on_one_line": "#if !defined(UINT8_C) && !defined(INT8_C)\n#define INT8_C(x) S8_C(x)\n"
+                              "#define UINT8_C(x) U8_C(x)\n#endif\n",
+    "cast_fallback": "#ifndef UINT8_C\n#define UINT8_C(x) ((uint8_t)(x))\n#endif\n",
+}
+
+
+@pytest.mark.parametrize("split", [False, True], ids=["one_header", "fallback_in_a_common_header"])
+@pytest.mark.parametrize("fallback", sorted(_FALLBACKS))
+def test_fallback_definition_of_a_standard_macro_keeps_the_register_values(fallback, split):
+    regs = "#define QK3150_REG_CONFIG UINT8_C(0x00)\n#define QK3150_REG_STATUS UINT8_C(0x01)\n" \
+           "#define QK3150_REG_DATA_LSB UINT8_C(0x02)\n#define QK3150_REG_CHIP_ID UINT8_C(0x0F)\n" \
+           "#define QK3150_CHIP_ID_VAL UINT8_C(0x61)\n"
+    if split:
+        files = {"src/qk_common.h": _FALLBACKS[fallback],
+                 "src/qk3150_defs.h": '#include "qk_common.h"\n' + regs}
+        path, first = "src/qk3150_defs.h", 2
+    else:
+        files = {"src/qk3150_defs.h": _FALLBACKS[fallback] + regs}
+        path, first = "src/qk3150_defs.h", _FALLBACKS[fallback].count("\n") + 1
+    assert _links(files) == _expect([("CONFIG", "QK3150_REG_CONFIG", first), ("STATUS", "QK3150_REG_STATUS", first + 1),
+                                     ("DATA_LSB", "QK3150_REG_DATA_LSB", first + 2),
+                                     ("CHIP_ID", "QK3150_REG_CHIP_ID", first + 3)], path)
+
+
+def test_a_sixteen_bit_fallback_under_if_not_defined():
+    regs = [("CTRL", "0x0100"), ("STAT", "0x0102"), ("FIFO", "0x0104"), ("IDENT", "0x01fe")]
+    text = ("#if !defined(UINT16_C)\n#define UINT16_C(v) U16_LITERAL(v)\n#endif\n"
+            "#define QK_CTRL_ADDR UINT16_C(0x0100)\n#define QK_STAT_ADDR UINT16_C(0x0102)\n"
+            "#define QK_FIFO_ADDR UINT16_C(0x0104)\n#define QK_IDENT_ADDR UINT16_C(0x01FE)\n")
+    assert _links({"qk3150.h": text}, regs) == _expect(
+        [("CTRL", "QK_CTRL_ADDR", 4), ("STAT", "QK_STAT_ADDR", 5), ("FIFO", "QK_FIFO_ADDR", 6),
+         ("IDENT", "QK_IDENT_ADDR", 7)], "qk3150.h")
+
+
+# --- SPI command enums: the address shifted into the command byte ----------------------------------
+
+_SPI_VARIANTS = {
+    "c_enum_hex": ("qk3150.h", "enum qk_cmd {{\n{body}}};\n", "  {name} = 0x{a:02X} << 1,\n", "{w}Reg", 1),
+    "cpp_enum_class": ("qk3150.hpp", "enum class QkReg : uint8_t {{\n{body}}};\n", "  {name} = (0x{a:02X} << 1),\n",
+                       "{w}", 1),
+    "decimal_in_a_class": ("qk3150.hpp", "class Qk3150 {{\n public:\n  enum PcdRegister : uint8_t {{\n{body}  }};\n}};\n",
+                           "    {name} = {a} << 1,\n", "{w}Reg", 3),
+    "defines_with_prefix": ("qk3150_regs.h", "{body}", "#define QK_{name} (0x{a:02X} << 1)\n", "{W}", 0),
+}
+
+
+@pytest.mark.parametrize("variant", sorted(_SPI_VARIANTS))
+def test_spi_command_enums_with_the_address_shifted_left(variant):
+    path, frame, row, spell, head = _SPI_VARIANTS[variant]
+    words = [("CONFIG", "Config"), ("STATUS", "Status"), ("DATA_LSB", "DataLsb"), ("DATA_MSB", "DataMsb"),
+             ("THRESHOLD", "Threshold"), ("CHIP_ID", "ChipId")]
+    addrs = dict(REGS)
+    body = "".join(row.format(name=spell.format(w=w, W=r), a=int(addrs[r], 16)) for r, w in words)
+    text = "// QK3150 front end\n" + frame.format(body=body) + "enum qk_op { QK_IDLE = 0x00, QK_MEM = 0x01, QK_RX = 0x08 };\n"
+    sym = (lambda r, w: f"QK_{r}") if variant == "defines_with_prefix" else (lambda r, w: spell.format(w=w, W=r))
+    got = _links({path: text})
+    assert got == _expect([(r, sym(r, w), 2 + head + i) for i, (r, w) in enumerate(words)], path)
+
+
+# --- block-encoded per-instance macros with helpers in another header, chosen by #if CHIP == N -----
+
+_CONF = """#ifndef QK_CONF_H
+#define QK_CONF_H
+#define QK3150 3150
+#define QK3200 3200
+#ifndef _QK_CHIP_
+#define _QK_CHIP_ {sel}
+#endif
+{base}#if _QK_CHIP_ == {ours}
+#include "qk3150/qk3150.h"
+#elif _QK_CHIP_ == {theirs}
+#include "qk3200/qk3200.h"
+#endif
+#endif
+"""
+
+_BLOCKS = """#ifndef QK_BLOCKS_H
+#define QK_BLOCKS_H
+#define QK_CREG_BLOCK          0x00
+#define QK_SREG_BLOCK(N)       (1 + 4 * (N))
+#define QK_TXBUF_BLOCK(N)      (2 + 4 * (N))
+#endif
+"""
+
+
+def _chip_header(part: str, regs: list[tuple[str, int]], sock: list[tuple[str, int]], join: str, conf: bool) -> str:
+    out = [f"/* {part} register addresses */", '#include "../qk_conf.h"' if conf else "/* no config */",
+           '#include "../qk_blocks.h"']
+    for n, off in regs:
+        out.append(f"#define {n} (QK_IO_BASE_ + (0x{off:04X} << 8) {join} (QK_CREG_BLOCK << 3))")
+    for n, off in sock:
+        out.append(f"#define {n}(ch) (QK_IO_BASE_ + (0x{off:04X} << 8) {join} (QK_SREG_BLOCK(ch) << 3))")
+    return "\n".join(out) + "\n"
+
+
+@pytest.mark.parametrize("join", ["+", "|"])
+@pytest.mark.parametrize("selector", ["bare_number", "named_number"])
+@pytest.mark.parametrize("layout", ["chip_header_includes_the_config", "base_in_the_blocks_header"])
+@pytest.mark.parametrize("title", ["QK3150 network controller", "qk3150 Datasheet Version 1.0"])
+def test_block_encoded_registers_of_the_dispatched_chip_with_helpers_in_another_header(join, selector, layout, title):
+    """``(offset << 8) | (block << 3)`` registers and per-socket macros ``Sn_MR(ch)`` whose block
+    helpers live in another header, in a tree holding two chips' headers behind ``#if CHIP == N``:
+    only the dispatched chip's header links, each macro at its decoded address (instance 0)."""
+    common = [("MR", 0x0000), ("GAR", 0x0001), ("SUBR", 0x0005), ("SHAR", 0x0009), ("SIPR", 0x000F)]
+    sock = [("Sn_MR", 0x0000), ("Sn_CR", 0x0001), ("Sn_IR", 0x0002), ("Sn_SR", 0x0003), ("Sn_PORT", 0x0004)]
+    other = [("MR", 0x0000), ("GAR", 0x0002), ("SUBR", 0x0006), ("SHAR", 0x000A), ("SIPR", 0x0010)]
+    conf = layout == "chip_header_includes_the_config"
+    ours, theirs = ("3150", "3200") if selector == "bare_number" else ("QK3150", "QK3200")
+    base = "#define QK_IO_BASE_ 0x00000000\n"
+    files = {"lib/qk_conf.h": _CONF.format(sel=ours, ours=ours, theirs=theirs, base=base if conf else ""),
+             "lib/qk_blocks.h": _BLOCKS.replace("#endif", "" if conf else base + "#endif"),
+             "lib/qk3150/qk3150.h": _chip_header("QK3150", common, sock, join, conf),
+             "lib/qk3200/qk3200.h": _chip_header("QK3200", other, sock, join, conf),
+             "app/main.c": '#include "qk_conf.h"\nint main(void) { return 0; }\n'}
+    regs = [(n, f"0x{a:04x}", "common") for n, a in common] + [(n, f"0x{a:04x}", "socket") for n, a in sock]
+    got = _links(files, regs, title=title)
+    assert got == _expect([(n, n, 4 + i) for i, (n, _) in enumerate(common)]
+                          + [(n, n, 9 + i) for i, (n, _) in enumerate(sock)], "lib/qk3150/qk3150.h")
+
+
+# --- I/O addresses against data-space addresses ----------------------------------------------------
+
+_IO_REGS = [("PINB", "0x03 (0x23)"), ("DDRB", "0x04 (0x24)"), ("PORTB", "0x05 (0x25)"), ("TIFR0", "0x15 (0x35)"),
+            ("SREG", "0x3F (0x5F)"), ("UCSR0A", "(0xC0)"), ("UDR0", "(0xC6)")]
+
+
+@pytest.mark.parametrize("style", ["io_accessor", "data_space_pointer", "data_space_plain", "split_accessor"])
+def test_io_registers_printed_with_their_data_address_in_parentheses(style):
+    names = [r for r, _ in _IO_REGS]
+    data = {"PINB": 0x23, "DDRB": 0x24, "PORTB": 0x25, "TIFR0": 0x35, "SREG": 0x5F, "UCSR0A": 0xC0, "UDR0": 0xC6}
+    files = {}
+    if style in ("io_accessor", "split_accessor"):
+        acc = ("#define __QK_OFS 0x20\n#define _QK_MMIO8(a) (*(volatile uint8_t *)(a))\n"
+               "#define _QK_IO8(a) _QK_MMIO8((a) + __QK_OFS)\n#define _QK_MEM8(a) _QK_MMIO8(a)\n")
+        lines = [f"#define {n} _QK_IO8(0x{data[n] - 0x20:02X})" if data[n] < 0x60 else f"#define {n} _QK_MEM8(0x{data[n]:02X})"
+                 for n in names]
+        if style == "split_accessor":
+            files["include/qk/sfr_defs.h"] = acc
+            files["include/qk/ioqk3150.h"] = '#include "sfr_defs.h"\n' + "\n".join(lines) + "\n"
+        else:
+            files["include/qk/ioqk3150.h"] = acc + "\n".join(lines) + "\n"
+    elif style == "data_space_pointer":
+        files["include/qk/ioqk3150.h"] = "".join(f"#define {n} (*(volatile uint8_t *)0x{data[n]:02X})\n" for n in names)
+    else:
+        files["include/qk/ioqk3150.h"] = "".join(f"#define {n}_ADDR 0x{data[n]:02X}\n" for n in names)
+    path = "include/qk/ioqk3150.h"
+    head = files[path].count("\n") - len(names)
+    sym = (lambda n: n + "_ADDR") if style == "data_space_plain" else (lambda n: n)
+    assert _links(files, _IO_REGS) == _expect([(n, sym(n), head + 1 + i) for i, n in enumerate(names)], path)
+
+
+# --- the role comes from the container: register enums whose values contain << ---------------------
+
+_ROLE_VARIANTS = {
+    "enum_named_register": ("enum QkRegister {{\n{body}}};\n", "  QK_{R} = ({a} << 0),\n", "QK_{R}"),
+    "members_ending_in_reg": ("enum {{\n{body}}};\n", "  {R}_REG = 0x{a:02X} << 0,\n", "{R}_REG"),
+    "typed_enum_in_a_struct": ("struct Qk3150 {{\n  enum Regs : uint8_t {{\n{body}  }};\n}};\n",
+                               "    {W}Reg = {a}u << 0,\n", "{W}Reg"),
+}
+
+
+@pytest.mark.parametrize("variant", sorted(_ROLE_VARIANTS))
+def test_register_enums_whose_values_are_shifts_are_registers(variant):
+    frame, row, spell = _ROLE_VARIANTS[variant]
+    words = [("CONFIG", "Config"), ("STATUS", "Status"), ("DATA_LSB", "DataLsb"), ("THRESHOLD", "Threshold"),
+             ("CHIP_ID", "ChipId")]
+    addrs = dict(REGS)
+    body = "".join(row.format(R=r, W=w, a=int(addrs[r], 16)) for r, w in words)
+    text = "// qk3150\n" + frame.format(body=body) + "enum QkMode { QK_MODE_SLEEP = 1 << 0, QK_MODE_RUN = 1 << 1 };\n"
+    head = 3 if variant == "typed_enum_in_a_struct" else 2
+    assert _links({"qk3150.h": text}) == _expect(
+        [(r, spell.format(R=r, W=w), head + 1 + i) for i, (r, w) in enumerate(words)], "qk3150.h")
+
+
+# --- part-number detection in a multi-device SDK ---------------------------------------------------
+
+_SIBLING = "#define {p}_REG_CONFIG 0x00\n#define {p}_REG_STATUS 0x01\n#define {p}_REG_DATA_LSB 0x02\n" \
+           "#define {p}_REG_CHIP_ID 0x0F\n"
+
+
+@pytest.mark.parametrize("case", ["upper", "lower", "title"])
+def test_sibling_folders_per_part_with_the_same_file_names(case):
+    spell = {"upper": str.upper, "lower": str.lower, "title": str.title}[case]
+    files = {f"drivers/{spell(p)}/regs.h": _SIBLING.format(p=p.upper()) for p in ("qk3150", "qk3160", "qk3170")}
+    files.update({f"drivers/{spell(p)}/driver.c": f'#include "regs.h"\n/* {p} */\n' for p in ("qk3150", "qk3160", "qk3170")})
+    path = f"drivers/{spell('qk3150')}/regs.h"
+    assert _links(files, title="Qk3150 digital sensor") == _expect(
+        [("CONFIG", "QK3150_REG_CONFIG", 1), ("STATUS", "QK3150_REG_STATUS", 2), ("DATA_LSB", "QK3150_REG_DATA_LSB", 3),
+         ("CHIP_ID", "QK3150_REG_CHIP_ID", 4)], path)
+
+
+@pytest.mark.parametrize("guard", ["defined(__QK3150__)", "defined(QK3150)", "defined (__QK3150A__)"])
+def test_elif_dispatch_of_a_multi_device_header_picks_our_part(guard):
+    body = "#define CONFIG 0x00\n#define STATUS 0x01\n#define DATA_LSB 0x02\n#define CHIP_ID 0x0F\n"
+    files = {"inc/qk/io.h": (f"#if defined(__QK3160__)\n#  include <qk/io_qk3160.h>\n#elif {guard}\n"
+                             "#  include <qk/io_qk3150.h>\n#elif defined(__QK3170__)\n#  include <qk/io_qk3170.h>\n"
+                             "#else\n#  warning \"device type not defined\"\n#endif\n"),
+             "inc/qk/io_qk3150.h": body, "inc/qk/io_qk3160.h": body, "inc/qk/io_qk3170.h": body}
+    assert _links(files, title="QK3150A 8-bit microcontroller") == _expect(
+        [("CONFIG", "CONFIG", 1), ("STATUS", "STATUS", 2), ("DATA_LSB", "DATA_LSB", 3), ("CHIP_ID", "CHIP_ID", 4)],
+        "inc/qk/io_qk3150.h")
+
+
+def test_part_number_from_the_running_header_when_the_title_is_generic():
+    from firmcorpus.mapping.repo import part_numbers
+
+    ds = _sheet(title="Digital humidity sensor",
+                first_page="QK3150 Rev. 2 — 1 of 40\nThe QK3150 measures humidity. Register CTRL7 sets the rate.")
+    ds.sections.append(Section(id="s2", title="Register map", level=1, page_start=2, page_end=3,
+                               text="QK3150 Rev. 2 — 2 of 40\nCTRL7 QK3150 Rev. 2 — 3 of 40 DS-1234567-page 3\n"))
+    ds.registers.append(Register(name="CTRL7", address="0x20"))
+    assert part_numbers(ds)[0] == "qk3150"
+
+
+# --- aliases and family edges ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("alias", ["RBR/THR", "THR / RBR", "Receive buffer / transmit holding (RBR/THR)"])
+def test_a_register_printed_under_two_names_links_either_spelling(alias):
+    regs = [(alias, "0x00"), ("IER", "0x01"), ("LCR", "0x03"), ("LSR", "0x05"), ("SCR", "0x07")]
+    text = ("/* qk3150 uart */\n#define QK_UART_THR 0x00\n#define QK_UART_IER 0x01\n#define QK_UART_LCR 0x03\n"
+            "#define QK_UART_LSR 0x05\n#define QK_UART_SCR 0x07\n#define QK_LSR_THRE 0x20\n")
+    assert _links({"qk3150_uart.h": text}, regs) == _expect(
+        [(alias, "QK_UART_THR", 2), ("IER", "QK_UART_IER", 3), ("LCR", "QK_UART_LCR", 4), ("LSR", "QK_UART_LSR", 5),
+         ("SCR", "QK_UART_SCR", 6)], "qk3150_uart.h")
+
+
+_TYPO_FAMILY = [("INT_CFG", "0x30"), ("INT_SRC", "0x31"), ("INT_THS", "0x32"), ("INT_DURATION", "0x33")]
+
+
+@pytest.mark.parametrize("typo,where", [("INT_DURATOIN", 3), ("INT_SCR", 1), ("INT_CGF", 0), ("INT_THSS", 2)])
+@pytest.mark.parametrize("idiom", ["define", "enum"])
+def test_a_typo_in_a_four_register_family(typo, where, idiom):
+    names = [r for r, _ in _TYPO_FAMILY]
+    names[where] = typo
+    if idiom == "define":
+        text = "/* qk3150 */\n" + "".join(f"#define QK3150_{n} 0x{0x30 + i:02X}\n" for i, n in enumerate(names)) \
+            + "#define QK3150_INT_LATCH 0x04\n"
+        syms = [f"QK3150_{n}" for n in names]
+    else:
+        text = "/* qk3150 */\ntypedef enum {\n" + "".join(f"  QK3150_{n} = 0x{0x30 + i:02X},\n" for i, n in enumerate(names)) \
+            + "} qk3150_reg_t;\n"
+        syms = [f"QK3150_{n}" for n in names]
+    head = 2 if idiom == "define" else 3
+    assert _links({"qk3150.h": text}, _TYPO_FAMILY) == _expect(
+        [(r, syms[i], head + i) for i, (r, _) in enumerate(_TYPO_FAMILY)], "qk3150.h")
+
+
+# --- C++ idioms and driver-framework styles -------------------------------------------------------
+
+_CPP = {
+    "static_const_members": ("qk3150.h", "class Qk3150 {{\n  public:\n{body}}};\n",
+                             "  static const uint8_t REG_{R} = 0x{a:02X};\n", "REG_{R}", 3),
+    "constexpr_static_members_of_a_struct": ("qk3150.hpp", "struct Qk3150Regs {{\n{body}}};\n",
+                                             "  constexpr static uint8_t {R} {{0x{a:02X}}};\n", "{R}", 2),
+    "nested_namespace_const": ("qk3150_registers.hpp", "namespace qk::qk3150::reg {{\n{body}}}\n",
+                               "const uint8_t {W} = 0x{a:02X};\n", "{W}", 2),
+    "enum_in_a_struct_in_a_namespace": ("qk3150.hpp",
+                                        "namespace qk {{\nstruct Qk3150 {{\n  enum Register : uint8_t {{\n{body}  }};\n}};\n}}\n",
+                                        "    {R} = 0x{a:02X},\n", "{R}", 4),
+    "enum_class_uint8_decimal": ("Qk3150.h", "enum class Qk3150Register : uint8_t {{\n{body}}};\n",
+                                 "  {W} = {a},\n", "{W}", 2),
+    "arduino_define_block": ("src/Qk3150.h", "#define QK3150_ADDRESS (0x48)\n{body}#define QK3150_CHIPID (0x61)\n",
+                             "#define QK3150_REGISTER_{R} (0x{a:02X})\n", "QK3150_REGISTER_{R}", 3),
+}
+
+
+@pytest.mark.parametrize("variant", sorted(_CPP))
+def test_cpp_and_arduino_idioms(variant):
+    path, frame, row, spell, head = _CPP[variant]
+    words = [("CONFIG", "Config"), ("STATUS", "Status"), ("DATA_LSB", "DataLsb"), ("DATA_MSB", "DataMsb"),
+             ("THRESHOLD", "Threshold"), ("CHIP_ID", "ChipId")]
+    addrs = dict(REGS)
+    body = "".join(row.format(R=r, W=w, a=int(addrs[r], 16)) for r, w in words)
+    text = "// QK3150 driver\n#include <stdint.h>\n" + frame.format(body=body)
+    head = 2 + frame.split("{body}")[0].count("\n")
+    assert _links({path: text}) == _expect(
+        [(r, spell.format(R=r, W=w), head + 1 + i) for i, (r, w) in enumerate(words)], path)
+
+
+def test_riot_style_internal_header_beside_params_and_a_sibling_driver():
+    files = {
+        "drivers/qk3150/include/qk3150_internal.h": (
+            "#ifndef QK3150_INTERNAL_H\n#define QK3150_INTERNAL_H\n#ifdef __cplusplus\nextern \"C\" {\n#endif\n"
+            "#define QK3150_REG_CONFIG          (0x00)\n#define QK3150_REG_STATUS          (0x01)\n"
+            "#define QK3150_REG_DATA_LSB        (0x02)\n#define QK3150_REG_DATA_MSB        (0x03)\n"
+            "#define QK3150_REG_THRESHOLD       (0x04)\n#define QK3150_REG_CHIP_ID         (0x0f)\n"
+            "#define QK3150_CHIP_ID_VALUE       (0x04)\n#ifdef __cplusplus\n}\n#endif\n#endif\n"),
+        "drivers/qk3150/include/qk3150_params.h": "#define QK3150_PARAM_I2C (I2C_DEV(0))\n#define QK3150_PARAM_ADDR (0x48)\n",
+        "drivers/qk3150/qk3150.c": '#include "qk3150_internal.h"\n#include "qk3150_params.h"\n',
+        "drivers/qk3160/include/qk3160_internal.h": "#define QK3160_REG_CONFIG (0x00)\n#define QK3160_REG_STATUS (0x01)\n",
+    }
+    p = "drivers/qk3150/include/qk3150_internal.h"
+    assert _links(files) == _expect([("CONFIG", "QK3150_REG_CONFIG", 6), ("STATUS", "QK3150_REG_STATUS", 7),
+                                     ("DATA_LSB", "QK3150_REG_DATA_LSB", 8), ("DATA_MSB", "QK3150_REG_DATA_MSB", 9),
+                                     ("THRESHOLD", "QK3150_REG_THRESHOLD", 10), ("CHIP_ID", "QK3150_REG_CHIP_ID", 11)], p)
+
+
+def test_zephyr_style_with_bit_macros_and_a_shared_register_prefix():
+    files = {
+        "drivers/sensor/vnd_qk3150/qk3150.h": (
+            "#include <zephyr/sys/util.h>\n"
+            "#define QK3150_REG_CONFIG 0x00\n#define QK3150_MASK_CONFIG_ODR GENMASK(3, 0)\n"
+            "#define QK3150_REG_STATUS 0x01\n#define QK3150_MASK_STATUS_DRDY BIT(0)\n"
+            "#define QK3150_REG_DATA_LSB 0x02\n#define QK3150_REG_DATA_MSB 0x03\n"
+            "#define QK3150_REG_THRESHOLD 0x04\n#define QK3150_REG_CHIP_ID 0x0F\n#define QK3150_CHIP_ID 0x04\n"),
+        "drivers/sensor/vnd_qk3150/qk3150.c": '#define DT_DRV_COMPAT vnd_qk3150\n#include "qk3150.h"\n',
+    }
+    p = "drivers/sensor/vnd_qk3150/qk3150.h"
+    assert _links(files) == _expect([("CONFIG", "QK3150_REG_CONFIG", 2), ("STATUS", "QK3150_REG_STATUS", 4),
+                                     ("DATA_LSB", "QK3150_REG_DATA_LSB", 6), ("DATA_MSB", "QK3150_REG_DATA_MSB", 7),
+                                     ("THRESHOLD", "QK3150_REG_THRESHOLD", 8), ("CHIP_ID", "QK3150_REG_CHIP_ID", 9)], p)
