@@ -307,18 +307,44 @@ def _fmt(v: int, idiom: str) -> str:
         idiom, f"0x{v:02X}")
 
 
+# spellings of one idiom (sampled from a side stream, so the rest of a pair stays as it was):
+# the local fallback of UINT8_C (its expansion evaluable, undefined, token-pasting or a cast), C++
+# in an Arduino-style ``.h`` and brace initialisation, the SPI command byte as a C or C++ enum
+SPELLINGS: dict[str, list[str]] = {
+    "define_uint8c": ["fallback_plain", "fallback_undefined", "fallback_paste", "fallback_cast"],
+    "cpp": ["hpp", "h", "h_braced"],
+    "spi_shift1": ["define", "c_enum", "cpp_enum_h"],
+    "other_chip": ["defined", "chip_number", "chip_named"],
+}
+_UINT8C_FALLBACK = {"fallback_plain": "x", "fallback_undefined": "U8_C(x)", "fallback_paste": "x ## U",
+                    "fallback_cast": "((uint8_t)(x))"}
+
+
 def emit(idiom: str, entries: list[tuple[str, int, Reg]], part: str, rng: random.Random,
-         guard: str, fields_of: dict[str, list[str]]) -> tuple[str, Src, dict[str, tuple[str, int]]]:
+         guard: str, fields_of: dict[str, list[str]],
+         spelling: str = "") -> tuple[str, Src, dict[str, tuple[str, int]]]:
     """(file extension, file, {register name: (truth symbol, line)}) for one idiom.
-    ``entries``: (code name, address, register) in address order."""
+    ``entries``: (code name, address, register) in address order; ``spelling``: one of the
+    idiom's ``SPELLINGS`` (empty: the first)."""
     s = Src()
     where: dict[str, tuple[str, int]] = {}
     low = part.lower()
+    if idiom == "spi_shift1" and spelling in ("c_enum", "cpp_enum_h"):
+        # the SPI command byte as a register enum: every value a shift, the role from the container
+        s.add(f"#ifndef {guard}", f"#define {guard}", "", "#include <stdint.h>", "", f"/* {part} commands */")
+        if spelling == "c_enum":
+            s.add(f"enum {low}_command {{")
+        else:
+            s.add(f"class {part.capitalize()} {{", " public:", "  enum class Register : uint8_t {")
+        for nm, a, r in entries:
+            where[r.name] = (nm, s.add(f"    {nm} = 0x{a:02X} << 1,"))
+        s.add("};" if spelling == "c_enum" else "  };\n};", "", "#endif")
+        return "h", s, where
     if idiom.startswith("define") or idiom in ("spi_shift1", "spi_or80", "spi_bank5"):
         s.add(f"#ifndef {guard}", f"#define {guard}", "", "#include <stdint.h>", "",
               f"/* {part} register map */")
         if idiom == "define_uint8c":
-            s.add("#if !defined(UINT8_C)", "#define UINT8_C(x) x", "#endif")
+            s.add("#if !defined(UINT8_C)", f"#define UINT8_C(x) {_UINT8C_FALLBACK.get(spelling, 'x')}", "#endif")
         for nm, a, r in entries:
             if idiom == "spi_shift1":
                 val = f"(0x{a:02X} << 1)"
@@ -343,7 +369,11 @@ def emit(idiom: str, entries: list[tuple[str, int, Reg]], part: str, rng: random
         s.add(f"}} {low}_reg_t;", "", "#endif")
         return "h", s, where
     if idiom in ("cpp_enum_class", "cpp_class_enum", "cpp_constexpr", "cpp_namespace"):
-        s.add("#pragma once", "#include <cstdint>", "")
+        s.add("#pragma once", "#include <cstdint>" if spelling in ("", "hpp") else "#include <stdint.h>", "")
+
+        def init(a: int) -> str:
+            return f"{{0x{a:02X}}}" if spelling == "h_braced" else f"= 0x{a:02X}"
+
         cls = part.capitalize()
         if idiom == "cpp_enum_class":
             s.add(f"namespace {low} {{", "", "enum class Register : uint8_t {")
@@ -359,14 +389,14 @@ def emit(idiom: str, entries: list[tuple[str, int, Reg]], part: str, rng: random
         elif idiom == "cpp_constexpr":
             s.add(f"class {cls} {{", "public:", f"    explicit {cls}(uint8_t addr);", "private:")
             for nm, a, r in entries:
-                where[r.name] = (nm, s.add(f"    static constexpr uint8_t {nm} = 0x{a:02X};"))
+                where[r.name] = (nm, s.add(f"    static constexpr uint8_t {nm} {init(a)};"))
             s.add("    uint8_t addr_;", "};")
         else:
             s.add(f"namespace {low} {{", "namespace reg {")
             for nm, a, r in entries:
-                where[r.name] = (nm, s.add(f"constexpr uint8_t {nm} = 0x{a:02X};"))
+                where[r.name] = (nm, s.add(f"constexpr uint8_t {nm} {init(a)};"))
             s.add("}  // namespace reg", "}  // namespace")
-        return "hpp", s, where
+        return "hpp" if spelling in ("", "hpp") else "h", s, where
     if idiom == "reg_struct":
         s.add(f"#ifndef {guard}", f"#define {guard}", "#include <stdint.h>", "", "typedef struct {")
         off = 0
@@ -479,6 +509,14 @@ def make_pair(seed: int, split: str = "dev") -> Generated:
         dims["shape"] = "banks"
     n_dis = rng.randint(1, 3)
     dims["distractor"] = sorted(rng.sample(DIMENSIONS["distractor"], n_dis))
+    side = random.Random(f"{split}:{seed}:spelling")
+    spell_key = "cpp" if idiom.startswith("cpp_") else idiom
+    spelling = side.choice(SPELLINGS[spell_key]) if spell_key in SPELLINGS else ""
+    dispatch = side.choice(SPELLINGS["other_chip"])
+    if spelling:
+        dims["spelling"] = f"{spell_key}:{spelling}"
+    if "other_chip" in dims["distractor"]:
+        dims["dispatch"] = dispatch
 
     regs = make_registers(rng, dims["shape"], dims["ds_naming"], dims["ds_abbrev"])
     if idiom in INSTANCE_IDIOMS:
@@ -531,7 +569,7 @@ def make_pair(seed: int, split: str = "dev") -> Generated:
     entries = [(names[r.name], r.address, r) for r in sorted(named, key=lambda r: (r.bank or 0, r.address))]
     texts: dict[str, str] = {}
     main_dir = {"c": "src", "py": low, "rs": "src", "cs": "src/devices/" + part.capitalize()}[lang]
-    ext, src, where = emit(idiom, entries, part, rng, f"{part}_REGS_H", fields_of)
+    ext, src, where = emit(idiom, entries, part, rng, f"{part}_REGS_H", fields_of, spelling)
     main_path = f"{main_dir}/{low}_regs.{ext}" if lang != "rs" else f"{main_dir}/register.rs"
     if lang == "cs":
         main_path = f"{main_dir}/Register.cs"
@@ -549,7 +587,7 @@ def make_pair(seed: int, split: str = "dev") -> Generated:
             pre = "Register::" if idiom == "cpp_enum_class" else ""
             for nm, _a, _r in entries[:3]:
                 drv.add(f"static int read_{_r.address}(void) {{ return bus_read({pre}{nm}); }}")
-        texts[f"src/{low}.{'cpp' if ext == 'hpp' else 'c'}"] = drv.text()
+        texts[f"src/{low}.{'cpp' if ext == 'hpp' or idiom.startswith('cpp_') else 'c'}"] = drv.text()
     elif lang == "rs":
         texts["src/lib.rs"] = f"//! {part} driver\n#![no_std]\nmod register;\npub use register::Register;\n"
     elif lang == "py":
@@ -558,7 +596,7 @@ def make_pair(seed: int, split: str = "dev") -> Generated:
 
     # distractors
     for d in dims["distractor"]:
-        _distract(d, texts, part, regs, names, entries, rng, idiom, lang, ext, main_path)
+        _distract(d, texts, part, regs, names, entries, rng, idiom, lang, ext, main_path, dispatch)
 
     registers = []
     for r in regs:
@@ -574,7 +612,7 @@ def make_pair(seed: int, split: str = "dev") -> Generated:
     return Generated(pair, texts, dims, reg_dims)
 
 
-def _distract(kind, texts, part, regs, names, entries, rng, idiom, lang, ext, main_path) -> None:
+def _distract(kind, texts, part, regs, names, entries, rng, idiom, lang, ext, main_path, dispatch="defined") -> None:
     low = part.lower()
     cext = "h" if lang == "c" else ext
     if kind == "masks":
@@ -606,10 +644,18 @@ def _distract(kind, texts, part, regs, names, entries, rng, idiom, lang, ext, ma
                    .replace(part.lower(), other.lower()))
             body.append(f"#define {onm} 0x{(a + 0x40) & 0xFF:02X}")
         texts[f"src/{olow}_regs.h"] = "\n".join(body) + "\n"
-        if lang == "c":
+        if lang == "c" and dispatch == "defined":
             texts["src/sdk_regs.h"] = (f"#if defined({part.upper()})\n#include \"{low}_regs.{cext}\"\n"
                                        f"#elif defined({other.upper()})\n#include \"{olow}_regs.h\"\n"
                                        "#else\n#error \"no device\"\n#endif\n")
+        elif lang == "c":
+            # ``#if SDK_CHIP == 4711`` (the part's bare number) or ``== PART`` (a macro naming it)
+            num, onum = re.sub(r"\D", "", part), re.sub(r"\D", "", other)
+            ours, theirs = (num, onum) if dispatch == "chip_number" or num == onum else (part.upper(), other.upper())
+            defs = "" if ours == num else f"#define {part.upper()} {num}\n#define {other.upper()} {onum}\n"
+            texts["src/sdk_regs.h"] = (f"{defs}#ifndef SDK_CHIP\n#define SDK_CHIP {ours}\n#endif\n"
+                                       f"#if SDK_CHIP == {ours}\n#include \"{low}_regs.{cext}\"\n"
+                                       f"#elif SDK_CHIP == {theirs}\n#include \"{olow}_regs.h\"\n#endif\n")
     elif kind == "tests":
         # a test that restates some addresses under the same names
         if lang == "c":
