@@ -249,7 +249,7 @@ def unruled_tables(lines: list[Line], page_w: float, page_h: float) -> list[Unru
 # --------------------------------------------------------------------------- typing by content
 
 _NO_ADDR_HEAD = re.compile(r"^(bits?|bit\s*\w*|default|reset|value|values|size|width|length|len|page|pin|por|"
-                           r"init\w*|data|d\d|db\d|qty|count|min|max|typ|unit|units|r/w|access|type)\b", re.I)
+                           r"init\w*|data|d\d|db\d|qty|count|min|max|typ|unit|units|r/w|access|type|settings?)\b", re.I)
 _ADDR_HEAD = re.compile(r"addr|offset|pointer|index|\breg\b|^reg(ister)?s?$|register\s*(#|no|num|0x|addr|index)|"
                         r"\bhex\b|\bcode\b|op-?code|command|cmd|instruction|sub-?address|format|地址|位址|偏移|索引", re.I)
 _NAME_HEAD = re.compile(r"name|register|symbol|mnemonic|abbrev|acronym|command|instruction|function|寄存器|名称|名稱|符号|\bmode\b", re.I)
@@ -259,6 +259,8 @@ _VALUE_HEAD = re.compile(r"\b(?:limit|threshold|minimum|maximum|typical|temperat
                          r"range|min|max|typ)\b", re.I)
 _ADDR_WORD = re.compile(r"addr|offset|pointer|index|\breg|code|command|instruction|cmd", re.I)
 _PARAM_HEAD = re.compile(r"parameter|coefficient|variable|calibration", re.I)
+_BUS_ADDR_HEAD = re.compile(r"\b(?:slave|device|i2c|i²c|bus|\d-bit)\s*(?:address|addr)\b", re.I)  # a bus address, not a register
+_VALUE_CODE_HEAD = re.compile(r"^(?:values?|settings?)\s*\(?\s*hex\s*\)?$", re.I)  # values written, printed in hex
 _IDENT = re.compile(r"^[A-Za-z][\w.\-/\[\]<>:]*$")
 _PROSE = re.compile(r"\b(the|is|are|be|to|of|when|this|will|shall|if)\b", re.I)
 _NOT_NAME = re.compile(r"^(reserved|rsvd|rsv|res\.?|-+|—|–|n[/.]?a\.?|unused|not used|\.\.\.|…|none|x)$", re.I)
@@ -395,6 +397,8 @@ def read_unruled(t: UnruledTable, min_named: int = MIN_ROWS) -> UnruledResult:
     best = None
     for k in range(ncol):
         h = head[k]
+        if _BUS_ADDR_HEAD.search(h) or _VALUE_CODE_HEAD.match(h.strip()):
+            continue
         if _NO_ADDR_HEAD.match(h) and not _ADDR_HEAD.search(h):
             continue
         if _VALUE_HEAD.search(h) and not re.search(r"addr|offset|reg|command|code", h, re.I):

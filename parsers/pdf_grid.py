@@ -408,7 +408,7 @@ def wrapped_ident(t: str) -> bool:
 _NOT_NAME = re.compile(r"^(reserved|reserve|rsvd|rsv|res\.?|-+|—|–|n[/.]?a\.?|unused|not used|[.:·…]+|none|x)$", re.I)
 _NO_ADDR_HEAD = re.compile(r"^(bits?|bit\s*\w*|default|reset|value|values|size|width|length|len|"
                            r"page|pin|por|init\w*|data|d\d|db\d|qty|count|#\s*of.*|"
-                           r"min|max|typ|unit|units|r/w|access|type)\b", re.I)
+                           r"min|max|typ|unit|units|r/w|access|type|settings?)\b", re.I)
 _ADDR_HEAD = re.compile(r"addr|offset|pointer|index|reg\b|^reg(ister)?s?$|register\s*(#|no|num|0x|addr|index)|\bhex\b|"
                         r"地址|位址|偏移|索引|"  # CJK: address, offset, index
                         r"\bcode\b|op-?code|command|cmd|instruction|sub-?address", re.I)
@@ -418,6 +418,8 @@ _NO_NAME_HEAD = re.compile(r"content|value|data\s*type|default|reset|access|\bun
 _VALUE_HEAD = re.compile(r"\b(?:limit|threshold|minimum|maximum|typical|temperature|voltage|current|frequency)\b",
                          re.I)  # a column of measured or limit values, not addresses
 _PARAM_HEAD = re.compile(r"parameter|coefficient|variable", re.I)  # a parameter table, not a register map
+_BUS_ADDR_HEAD = re.compile(r"\b(?:slave|device|i2c|i²c|bus|\d-bit)\s*(?:address|addr)\b", re.I)  # a bus address, not a register
+_VALUE_CODE_HEAD = re.compile(r"^(?:values?|settings?)\s*\(?\s*hex\s*\)?$", re.I)  # values written, printed in hex
 _HEAD_VOCAB = re.compile(_ADDR_HEAD.pattern + "|" + _NAME_HEAD.pattern + "|" + _NO_ADDR_HEAD.pattern[1:]
                          + r"|descr|r/w|\bdec(?:imal)?\b", re.I)  # "Dec" under a grouped "Address" header
 _PARAM_CELL = re.compile(r"^[A-Za-z]{1,2}\d{0,2}\s?\[\d{1,2}(?::\d{1,2})?\]$")
@@ -537,6 +539,8 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
         head = header_of[k]
         if len(parsed) < 2 and not (parsed and _ADDR_HEAD.search(head)):
             continue  # one row is typed by its header only
+        if _BUS_ADDR_HEAD.search(head) or _VALUE_CODE_HEAD.match(head.strip()):
+            continue
         if _NO_ADDR_HEAD.match(head.strip()) and not _ADDR_HEAD.search(head):
             continue
         if re.search(r"\b(?:d|db|bit)\s?\d{1,2}\b", head, re.I) or _VALUE_HEAD.search(head):

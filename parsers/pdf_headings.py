@@ -24,6 +24,9 @@ printed shapes of the same fact "identifier + address token":
 * ``index``: a heading line with a name followed within two lines (or on the same line) by
   ``Index (In Decimal): 4`` / ``Address: 0x04`` / ``Offset = 04h``;
 * ``multi``: two or more registers in one heading: ``OUTX_L (28h), OUTX_H (29h)``;
+* ``pairs``: two to four names and as many addresses as two lists in one heading, matched in
+  order: ``DATA_L, DATA_H (0x04, 0x05)``, ``Registers 0x04 and 0x05: DATA_L and DATA_H``,
+  ``DATA_L/DATA_H - 0x04/0x05``;
 * ``regname``: an identifier that *is* the address: ``REG0A`` (optionally ``(Read only)``).
 
 More than ``MAX_PER_PAGE`` matches of one shape on one page are cells of a table and are
@@ -64,7 +67,7 @@ _REGFIRST_HEAD = re.compile(
     r"(?P<addr>" + _TOK + r"|\d{1,3})(?![\w.])(?:\s*(?:\.\.|to|-|–|~)\s*(?P<end>" + _TOK + r"|\d{1,3}))?"
     r"(?:\s*\(\s*(?P<paren>" + _TOK + r")\s*\))?\s*[:\-–—]?\s*"
     r"(?:[\"“”'‘’](?P<q>[^\"“”'‘’]{2,40})[\"“”'‘’]|\((?P<pid>" + _ID + r")\)|(?P<name>[A-Za-z][A-Za-z0-9_ /&\-]{1,60}?))"
-    r"\s*(?:\((?P<mn>" + _MNEM + r")\))?\s*$")
+    r"\s*(?:\((?P<mn>" + _MNEM + r")\))?(?:\s*[:\-–—]\s*(?P<desc>[A-Z][A-Za-z0-9 /&,\-]{1,60}))?\s*$")
 # a short prefix glued to the address by a hyphen, the name after a colon or dash:
 # "MX-02h: Speaker Output Volume", "Reg-0Ch - Record Mixer", "PR-39h: Power Control"
 _PREFIXED_HEAD = re.compile(
@@ -89,12 +92,21 @@ _POINTER_HEAD = re.compile(
     r"^\s*" + _NUMPFX + r"(?:(?P<long>" + _LONG + r")\s*\((?P<mn>" + _MNEM + r")\)|(?P<name>" + _LONG + r"))"
     r"\s*[:,\-–]?\s*\(?\s*P\s*\[?\s*\d\s*:?\s*(?:P\s*)?\d\s*\]?\s*=\s*(?P<addr>" + _TOK + r"|[01]{1,4}b?|\d{1,2})\s*\)?"
     + _TRAIL + r"$")
+_SEP = r"\s*(?:,|/|&|(?i:and))\s*"
+_IDS = r"(?P<ids>[A-Z][A-Z0-9_]{1,30}(?:" + _SEP + r"[A-Z][A-Z0-9_]{1,30}){1,3})"
+_TOKS = r"(?P<toks>" + _TOK + r"(?:" + _SEP + _TOK + r"){1,3})"
+_PAIRS_HEADS = (
+    re.compile(r"^\s*" + _NUMPFX + _IDS + r"\s*(?:[(\[]\s*" + _TOKS + r"\s*[)\]]|[:\-–—]\s*" + _TOKS.replace("toks", "toks2")
+               + r")\s*$"),
+    re.compile(r"^\s*" + _NUMPFX + r"(?i:registers?|addresses?|offsets?)\s+" + _TOKS + r"\s*[:\-–—]\s*" + _IDS
+               + r"(?:\s+(?i:registers?))?\s*$"))
 _REG_NAME = re.compile(r"^\s*(?P<name>REG(?P<a>[0-9A-F]{2}))\b\s*(?:\([^()]{0,20}\))?\s*$")
 _CAPTION = re.compile(r"^\s*(?:table|figure|fig\.|tab\.)\s*\d", re.I)
 MAX_PER_PAGE = 6  # headings are sparse; more matches of one shape on one page are table cells
 _MAX_SHAPE = {"fields": 16}  # "Address: .., Name: .." lines stack densely on detail pages
 _TOC = re.compile(r"(\.\s?){4,}|(?<![=:])\s\d{1,4}\s*$")  # dot leaders, a trailing page number (not "= 01")
-_SHAPES = ("paren", "bracket", "regfirst", "prefixed", "fields", "pointer", "index", "multi", "regname", "section")
+_SHAPES = ("paren", "bracket", "regfirst", "prefixed", "fields", "pointer", "index", "multi", "pairs", "regname",
+           "section")
 # ``section``: a numbered heading that names a command, followed by a small table whose
 # "Command (hex)" column holds its code (and, after it, an "Address" column of the same command
 # in a second protocol): "1.4.2" / "Stop continuous measurement" ... "Command (hex)" ... "0x0104"
@@ -147,6 +159,13 @@ def parse_heading(line: str) -> list[tuple[str, int, str, str]]:
     m = _MULTI_HEAD.match(s)
     if m:
         return [(p.group("id"), _tok(p.group("addr")), "", "multi") for p in _MULTI_PART.finditer(s)]
+    m = _PAIRS_HEADS[0].match(s) or _PAIRS_HEADS[1].match(s)
+    if m:
+        ids = re.split(_SEP, m.group("ids"))
+        toks = [_tok(t) for t in re.split(_SEP, m.groupdict().get("toks") or m.group("toks2"))]
+        if len(ids) == len(toks) and None not in toks and len(set(toks)) == len(toks) \
+                and not any(_GENERIC.match(i) for i in ids):
+            return [(i, v, "", "pairs") for i, v in zip(ids, toks)]
     m = _PAREN_HEAD.match(s)
     if m:
         vals, is_range = _addrs(m.group("addrs"))
@@ -197,7 +216,7 @@ def parse_heading(line: str) -> list[tuple[str, int, str, str]]:
         name = _tidy(name)
         if not name or v is None or re.fullmatch(r"(?i:and|or|to|is|are|bits?|data|value)", name.split()[0]):
             return []
-        long = (m.group("name") or "").strip() if m.group("mn") else ""
+        long = (m.group("name") or "").strip() if m.group("mn") else (m.group("desc") or "").strip()
         return [(name, v, long, "regfirst")]
     m = _REG_NAME.match(s)
     if m:

@@ -79,6 +79,8 @@ def classify_label(lab: Label) -> Column:
         return Column(lab, "reset", qual)
     if re.search(r"^bits?\s+(?:location|position|no\.?|number)s?$", t):
         return Column(lab, "bits", qual)  # "Bit Location": a bit position, not an address
+    if re.search(r"\b(?:slave|device|i2c|i²c|bus|\d-bit)\s*(?:address|addr)\b", t):
+        return Column(lab, "bus", qual)  # the chip's bus address, not a register's
     if re.search(r"addr|offset|pointer|location|register\s*#|reg\.?\s*#|^hex$|^\(hex\)", t):
         return Column(lab, "address", qual)
     if re.search(r"^bits?$|^bit\s*(no\.?|number|position|range)s?$|^position$", t):

@@ -511,7 +511,8 @@ def _table_sample(rng, pick, doc, dims, ext: dict | None = None) -> tuple[list[d
             truth.append({"name": name, "address": a, "alt": alt + [shown]})
             rows.append(_row(cols, cell, a, form, width, rng, None, extras))
             ri = len(rows) - 1
-            if feat == "lh-rows":
+            if feat == "lh-rows":  # the name printed once names both byte rows (one entry per address)
+                truth.append({"name": name, "address": a + 1, "alt": alt + [shown]})
                 ka = cols.index("addr")
                 rows[ri][ka] = [_addr_text(form, a, width), _addr_text(form, a + 1, width)]
                 rows[ri][cols.index("byte")] = list(byte_words)
@@ -827,7 +828,7 @@ def _matrix2_sample(rng, pick, doc, dims) -> tuple[list[dict], list]:
     x0, y = 40, 90
     pen.text(x0, y - 40, rng.choice(["Table 11. Register map (address = column x 16 + row)", "SFR map",
                                      "Figure 7. Register address matrix"]), size=9)
-    colw, rowh = 46, 20
+    colw, rowh = 44, 20
     if form == "transposed":
         nhi, nlo = rng.randint(3, 6), 16
         h0 = rng.choice([0, 8, 0xA])
@@ -839,7 +840,7 @@ def _matrix2_sample(rng, pick, doc, dims) -> tuple[list[dict], list]:
     else:
         ncols = rng.choice([8, 16])
         nrows = rng.randint(3, 6)
-        base0 = rng.choice([0x80, 0xC0, 0x00, 0x40])
+        base0 = min(rng.choice([0x80, 0xC0, 0x00, 0x40]), 0x100 - nrows * ncols)
         col_labels = [(f"x{k:X}" if form == "x-labels" else f"{k:X}") for k in range(ncols)]
         row_labels = [(f"{(base0 + r * ncols) >> 4:X}x" if form == "x-labels" and ncols == 16
                        else f"0x{base0 + r * ncols:02X}") for r in range(nrows)]

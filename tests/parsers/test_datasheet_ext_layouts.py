@@ -1,0 +1,98 @@
+"""Mechanisms found by the layout generator's extended families (``tests/parsers/layout_gen.py``,
+``EXT_KINDS``), each on a page the test renders itself; the truth is what the test prints. Each
+test failed before its mechanism was added:
+
+* two to four registers named by one heading as two lists, names and addresses matched in order
+  (``DATA_L, DATA_H (0x04, 0x05)``, ``Registers 0x04 and 0x05: DATA_L and DATA_H``,
+  ``DATA_L/DATA_H - 0x04/0x05``), and ``Address 0Ah - NAME: Long name``;
+* a table whose hex column is headed by a bus address ("Slave address", "7-bit address") or by
+  "Value (hex)" / "Setting" is not a register map.
+"""
+
+from __future__ import annotations
+
+import pymupdf
+import pytest
+
+from firmcorpus.parsers.datasheet import parse_pdf
+from firmcorpus.parsers.pdf_headings import parse_heading
+
+
+def _heading_pdf(heads: list[str]) -> bytes:
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    y = 70
+    for h in heads:
+        page.insert_text((60, y), h, fontsize=11)
+        page.insert_text((60, y + 16), "The bits of these registers are described in the table below.", fontsize=9)
+        for k, row in enumerate((["Bit", "Field", "Type", "Description"], ["7:4", "HI", "RW", "Upper field"],
+                                 ["3:0", "LO", "RW", "Lower field"])):
+            for j, cell in enumerate(row):
+                page.insert_text((60 + j * 70, y + 34 + k * 12), cell, fontsize=8)
+        y += 110
+    data = doc.tobytes()
+    doc.close()
+    return data
+
+
+@pytest.mark.parametrize("fmt", ["{a}, {b} (0x{x:02X}, 0x{y:02X})", "Registers 0x{x:02X} and 0x{y:02X}: {a} and {b}",
+                                 "{a}/{b} - 0x{x:02X}/0x{y:02X}"])
+def test_two_registers_in_one_heading(fmt):
+    pairs = [("DATA_L", "DATA_H", 0x04), ("TEMP_MSB", "TEMP_LSB", 0x06), ("CTRL1", "CTRL2", 0x20)]
+    pdf = _heading_pdf([f"8.{i + 1} " + fmt.format(a=a, b=b, x=x, y=x + 1) for i, (a, b, x) in enumerate(pairs)])
+    got = {(r.name, int(r.address, 16)) for r in parse_pdf(pdf).registers}
+    want = {(a, x) for a, _b, x in pairs} | {(b, x + 1) for _a, b, x in pairs}
+    assert got == want
+
+
+def test_pair_heading_needs_as_many_addresses_as_names():
+    assert parse_heading("DATA_L, DATA_H (0x04)") == [] or all(r[0] != "DATA_H" for r in parse_heading(
+        "DATA_L, DATA_H (0x04)"))
+    assert parse_heading("8.2 INT_FLAG, SEQ_CFG (0x01, 0x02)") == [("INT_FLAG", 1, "", "pairs"),
+                                                                     ("SEQ_CFG", 2, "", "pairs")]
+
+
+def test_address_dash_name_colon_long_name():
+    heads = [f"Address {a:02X}h - {n}: {lng}" for n, a, lng in
+             (("AUX", 0x0A, "Auxiliary control"), ("IRQ", 0x0B, "Interrupt status"), ("MAG_A", 0x0D, "Magnet A"))]
+    got = {(r.name, int(r.address, 16)) for r in parse_pdf(_heading_pdf(heads)).registers}
+    assert got == {("AUX", 0x0A), ("IRQ", 0x0B), ("MAG_A", 0x0D)}
+
+
+def _table_pdf(header: list[str], rows: list[list[str]], ruled: bool) -> bytes:
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    page.insert_text((60, 70), "7.3 Register description", fontsize=12)
+    page.insert_text((60, 90), "Table 3. Device address selection", fontsize=10)
+    xs = [60, 150, 260, 360]
+    y = 110
+    for j, h in enumerate(header):
+        page.insert_text((xs[j] + 3, y + 10), h, fontsize=8.5)
+    y += 16
+    for row in rows:
+        if ruled:
+            page.draw_line((60, y), (xs[len(header)], y), width=0.5)
+        for j, c in enumerate(row):
+            page.insert_text((xs[j] + 3, y + 10), c, fontsize=8.5)
+        y += 14
+    if ruled:
+        page.draw_line((60, y), (xs[len(header)], y), width=0.5)
+        for x in xs[:len(header) + 1]:
+            page.draw_line((x, 110), (x, y), width=0.5)
+    data = doc.tobytes()
+    doc.close()
+    return data
+
+
+@pytest.mark.parametrize("ruled", [True, False])
+@pytest.mark.parametrize("head", ["Slave address", "7-bit address", "I2C address (hex)"])
+def test_bus_address_table_is_not_a_register_map(head, ruled):
+    rows = [[p, f"0x{0x48 + i:02X}", f"{0x48 + i:07b}"] for i, p in enumerate(["GND", "VDD", "SDA", "SCL"])]
+    assert parse_pdf(_table_pdf(["ADDR pin", head, "Binary"], rows, ruled)).registers == []
+
+
+@pytest.mark.parametrize("head", ["Value (hex)", "Setting"])
+def test_value_table_in_hex_is_not_a_register_map(head):
+    modes = ["IDLE", "SLEEP", "NORMAL", "FORCED", "STANDBY", "SINGLE"]
+    rows = [[f"0x{i:02X}", m, "Selects the operating mode"] for i, m in enumerate(modes)]
+    assert parse_pdf(_table_pdf([head, "Mode", "Description"], rows, True)).registers == []
