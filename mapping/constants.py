@@ -31,6 +31,12 @@ MAX_LINE = 2000  # characters
 _PY_CONST = re.compile(r"^([ \t]*)([A-Za-z_]\w*)[ \t]*(?::[ \t]*[\w.\[\]]+[ \t]*)?=[ \t]*(?!=)(.+?)[ \t]*(?:#.*)?$")
 _PY_DESCRIPTOR = re.compile(r"""\b[A-Za-z_][\w.]*\(\s*(?:name\s*=\s*)?(['"])([A-Za-z_]\w*)\1\s*,\s*"""
                             r"""(?:(?:address|addr|reg|register|offset)\s*=\s*)?(0[xX][0-9a-fA-F]+|0[bB][01]+|\d+)\b""")
+# a class attribute that is a register accessor object made from the address, ``_config =
+# UnaryStruct(0x00, "<B")`` (its first argument a literal or a module constant)
+_PY_ATTR_CALL = re.compile(r"^[ \t]+([A-Za-z_]\w*)[ \t]*=[ \t]*([A-Z][\w.]*)\(\s*(0[xX][0-9a-fA-F]+|0[bB][01]+|\d+|[A-Za-z_]\w*)"
+                           r"\s*[,)]")
+# an accessor of bits (``RWBit(0x00, 7)``, ``ROBits(4, 0x02, 0)``) is a field's, not a register's
+_BIT_CALL = re.compile(r"Bits?(?![a-z])")
 _PY_CLASS = re.compile(r"^([ \t]*)class[ \t]+([A-Za-z_]\w*)")
 # the type may be a raw pointer (``const ADDRESS: *mut u8 = 0x25 as *mut u8;``: a memory-mapped register)
 _RS_CONST = re.compile(r"^\s*(?:pub(?:\([\w ]+\))?\s+)?(?:const|static)\s+([A-Za-z_]\w*)\s*:\s*(?:\*\s*(?:mut|const)\s+)?"
@@ -184,6 +190,15 @@ def parse_constants(path: str, text: str) -> CodeFile:
                         kind="variable", name=d.group(2), start_line=no, end_line=no, value=d.group(3), int_value=v,
                         parent=next((n for _, k, n in reversed(stack) if k == "class"), None), type="descriptor"))
             if in_def:
+                continue
+            m = _PY_ATTR_CALL.match(line)
+            if m and stack and stack[-1][1] == "class" and not _PY_DESCRIPTOR.search(line) \
+                    and not _BIT_CALL.search(m.group(2).rsplit(".", 1)[-1]):
+                v = _value(m.group(3), lang, known) if m.group(3)[0].isdigit() else (
+                    _value(known[m.group(3)], lang, known) if m.group(3) in known else None)
+                if v is not None:
+                    cf.symbols.append(Symbol(kind="variable", name=m.group(1), start_line=no, end_line=no,
+                                             value=m.group(3), int_value=v, parent=stack[-1][2], type="descriptor"))
                 continue
             m = _PY_CONST.match(line)
             if m and "(" not in m.group(2):

@@ -348,13 +348,21 @@ def _same_words(a: Sequence[str], b: Sequence[str]) -> bool:
 
 
 def _keyed(by_key: Mapping[str, list], salient: Sequence[str],
-           by_toks: Mapping[tuple[str, ...], list] | None = None) -> list:
+           by_toks: Mapping[tuple[str, ...], list] | None = None, weights: Sequence[float] = (),
+           unprefixed: frozenset[str] | None = None) -> list:
     """The register rows named like a symbol: exactly by all its salient tokens, else without a
     leading bank/page token (``B1_CTRL1``, ``bank0_config``: the bank says where, not which), else
+    (``unprefixed``: the words of the datasheet's register names) without the leading words its file
+    repeats on most definitions (``weights``) where no register name has them (the block prefix
+    ``SER`` of ``QK_SER_CTRL`` against a datasheet that prints ``CTRL``; never ``FIFO_`` of
+    ``FIFO_CTRL``, a register's own word), else
     (``by_toks`` given) the one register whose words it abbreviates or spells out token for token."""
     names = [tuple(salient)]
     if len(salient) > 1 and _BANK_TOKEN.fullmatch(salient[0]):
         names.append(tuple(salient[1:]))
+    lead = next((i for i, w in enumerate(weights) if w >= 1.0), 0) if unprefixed is not None else 0
+    if 0 < lead < len(salient) and not set(salient[:lead]) & unprefixed:
+        names.append(tuple(salient[lead:]))
     for n in names:
         rows = by_key.get("".join(n), ())
         if rows:
@@ -386,6 +394,7 @@ def encoded_members(infos: Sequence[SymInfo], regs: Sequence[Register],
             for toks in _name_keys(r.name, part_toks):
                 by_key["".join(toks)].append((a, r.peripheral))
                 by_toks[toks].append((a, r.peripheral))
+    reg_words = frozenset(t for toks in by_toks for t in toks)
     fams: dict[str, list[SymInfo]] = defaultdict(list)
     for si in infos:
         if si.sym.kind != "field" and not si.instance and si.sym.int_value is not None:
@@ -395,6 +404,15 @@ def encoded_members(infos: Sequence[SymInfo], regs: Sequence[Register],
         triples = sorted({(a, si.sym.int_value, sp) for si in members
                           for a, sp in _keyed(by_key, si.salient, by_toks)},
                          key=lambda t: (t[0], t[1], t[2] or ""))  # (a list may mix banked and unbanked rows)
+        unprefixed = None
+        if len({(a, v) for a, v, _ in triples}) < MIN_FIT:
+            # named without the block prefix the datasheet does not print (``QK_SER_CTRL`` for CTRL):
+            # only a scale (value = k·addr + b, k > 1: byte offsets of word registers) tells such a
+            # block from another device's map that reuses the names at an offset
+            triples = sorted({(a, si.sym.int_value, sp) for si in members
+                              for a, sp in _keyed(by_key, si.salient, by_toks, si.weights, reg_words)},
+                             key=lambda t: (t[0], t[1], t[2] or ""))
+            unprefixed = reg_words
         if len({(a, v) for a, v, _ in triples}) < MIN_FIT:
             continue
         # mostly plain addresses: a transform may still hold for the others (a map whose I/O registers
@@ -421,7 +439,8 @@ def encoded_members(infos: Sequence[SymInfo], regs: Sequence[Register],
             if f:
                 linear.append((f[0], f[1], None, f[2]))
                 direct = {id(si) for si in members
-                          if any(a == si.sym.int_value for a, _ in _keyed(by_key, si.salient))}
+                          if any(a == si.sym.int_value
+                                 for a, _ in _keyed(by_key, si.salient, None, si.weights, unprefixed))}
         # (b) flag bits above the address: the low bits are the address, the high part a space
         width = max(a for a, _, _ in triples).bit_length()
         high: dict[int, set] = defaultdict(set)
@@ -433,6 +452,14 @@ def encoded_members(infos: Sequence[SymInfo], regs: Sequence[Register],
                     high[v >> width].add(sp)
                     or_fit += 1
         if mostly_plain or or_fit < MIN_FIT or or_fit < 0.6 * len(triples) or list(high) == [0]:
+            or_fit = 0
+        if unprefixed is not None:
+            # and a scale every register of the block keeps: each member (not a field named on from
+            # another member, ``QK_SER_CTRL_EN``) decodes to a whole address
+            heads = {si.salient for si in members}
+            regs_of = [si.sym.int_value for si in members
+                       if not any(si.salient[:n] in heads for n in range(1, len(si.salient)))]
+            linear = [f for f in linear if f[0] > 1 and all(v >= f[1] and (v - f[1]) % f[0] == 0 for v in regs_of)]
             or_fit = 0
         if or_fit > sum(f[3] for f in linear):
             for si in members:

@@ -347,3 +347,105 @@ def test_zephyr_style_with_bit_macros_and_a_shared_register_prefix():
     assert _links(files) == _expect([("CONFIG", "QK3150_REG_CONFIG", 2), ("STATUS", "QK3150_REG_STATUS", 4),
                                      ("DATA_LSB", "QK3150_REG_DATA_LSB", 6), ("DATA_MSB", "QK3150_REG_DATA_MSB", 7),
                                      ("THRESHOLD", "QK3150_REG_THRESHOLD", 8), ("CHIP_ID", "QK3150_REG_CHIP_ID", 9)], p)
+
+
+# --- more multi-device layouts ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("guard", ["defined(QK3150)", "defined(__QK3150__)", "QK_DEVICE == 3150"])
+def test_per_part_branches_inside_one_shared_header(guard):
+    """One family header with a branch per part (``#if defined(QK3160) … #elif defined(QK3150) …``):
+    the branch of our part carries the links, not the sibling's definitions of the same names."""
+    other = guard.replace("3150", "3160")
+    text = (f"/* qk31xx family registers */\n#if {other}\n#define QK_REG_CONFIG 0x10\n#define QK_REG_STATUS 0x11\n"
+            "#define QK_REG_DATA_LSB 0x12\n#define QK_REG_CHIP_ID 0x1F\n"
+            f"#elif {guard}\n#define QK_REG_CONFIG 0x00\n#define QK_REG_STATUS 0x01\n"
+            "#define QK_REG_DATA_LSB 0x02\n#define QK_REG_CHIP_ID 0x0F\n#endif\n")
+    files = {"inc/qk31xx.h": text, "src/qk3150.c": '#include "qk31xx.h"\n/* QK3150 */\n'}
+    assert _links(files) == _expect([("CONFIG", "QK_REG_CONFIG", 8), ("STATUS", "QK_REG_STATUS", 9),
+                                     ("DATA_LSB", "QK_REG_DATA_LSB", 10), ("CHIP_ID", "QK_REG_CHIP_ID", 11)],
+                                    "inc/qk31xx.h")
+
+
+@pytest.mark.parametrize("title", ["QK3150-Q1 automotive sensor", "QK3150TR sensor (tape and reel)", "qk3150 rev B"])
+def test_part_number_with_an_ordering_suffix_in_the_title(title):
+    files = {"lib/qk3150/qk3150_regs.h": _SIBLING.format(p="QK3150"), "lib/qk3160/qk3160_regs.h": _SIBLING.format(p="QK3160")}
+    assert _links(files, title=title) == _expect(
+        [("CONFIG", "QK3150_REG_CONFIG", 1), ("STATUS", "QK3150_REG_STATUS", 2), ("DATA_LSB", "QK3150_REG_DATA_LSB", 3),
+         ("CHIP_ID", "QK3150_REG_CHIP_ID", 4)], "lib/qk3150/qk3150_regs.h")
+
+
+# --- linear encodings other than a shift ------------------------------------------------------------
+
+@pytest.mark.parametrize("scale,base", [(4, 0), (2, 0), (4, 0x100), (2, 0x40)])
+def test_a_register_block_whose_values_are_a_linear_transform_of_the_address(scale, base):
+    """The datasheet numbers 32-bit registers by index (0, 1, 2 …) or prints offsets into a page; the
+    code keeps byte offsets or absolute addresses: value = a·address + b, fitted on the family."""
+    regs = [("CTRL", "0x00"), ("STAT", "0x01"), ("INTEN", "0x02"), ("INTFLAG", "0x03"), ("BAUD", "0x05"),
+            ("DATA", "0x06"), ("ID", "0x0f")]
+    text = "/* qk3150 serial block */\n" + "".join(
+        f"#define QK_SER_{n:<8} 0x{scale * int(a, 16) + base:03X}\n" for n, a in regs) + \
+        "#define QK_SER_CTRL_EN 0x001\n#define QK_SER_STAT_RXNE 0x002\n"
+    assert _links({"qk3150_ser.h": text}, regs) == _expect(
+        [(n, f"QK_SER_{n}", 2 + i) for i, (n, _) in enumerate(regs)], "qk3150_ser.h")
+
+
+# --- register structs of a bus device ------------------------------------------------------------------
+
+@pytest.mark.parametrize("packing", ["__attribute__((packed))", "#pragma pack(1)"])
+def test_a_packed_struct_mirroring_the_register_file(packing):
+    attr = packing if packing.startswith("__") else ""
+    pre = "#pragma pack(push, 1)\n" if not attr else ""
+    post = "#pragma pack(pop)\n" if not attr else ""
+    text = ("/* qk3150 register file, read in one burst */\n#include <stdint.h>\n" + pre +
+            "typedef struct " + attr + " {\n  uint8_t config;\n  uint8_t status;\n  uint16_t data;\n"
+            "  uint8_t threshold;\n  uint8_t reserved[10];\n  uint8_t chip_id;\n} qk3150_regs_t;\n" + post)
+    head = 3 + (1 if pre else 0)
+    assert _links({"qk3150.h": text}) == _expect(
+        [("CONFIG", "qk3150_regs_t.config", head + 1), ("STATUS", "qk3150_regs_t.status", head + 2),
+         ("DATA_LSB", "qk3150_regs_t.data", head + 3), ("THRESHOLD", "qk3150_regs_t.threshold", head + 4),
+         ("CHIP_ID", "qk3150_regs_t.chip_id", head + 6)], "qk3150.h")
+
+
+# --- Python and Rust driver styles -------------------------------------------------------------------
+
+def test_circuitpython_register_descriptors_as_class_attributes():
+    text = '''"""qk3150 driver"""
+from adafruit_register.i2c_struct import ROUnaryStruct, UnaryStruct
+from adafruit_register.i2c_bit import RWBit
+
+
+class QK3150:
+    _config = UnaryStruct(0x00, "<B")
+    _status = ROUnaryStruct(0x01, "<B")
+    _threshold = UnaryStruct(0x04, "<B")
+    _chip_id = ROUnaryStruct(0x0F, "<B")
+    _enable = RWBit(0x00, 0)
+
+    def __init__(self, i2c_bus, address=0x48):
+        self.address = address
+'''
+    assert _links({"qk3150.py": text}) == _expect(
+        [("CONFIG", "_config", 7), ("STATUS", "_status", 8), ("THRESHOLD", "_threshold", 9), ("CHIP_ID", "_chip_id", 10)],
+        "qk3150.py")
+
+
+@pytest.mark.parametrize("vis", ["pub(crate) const", "const", "pub const"])
+def test_rust_module_constants_of_a_driver_crate(vis):
+    text = ("//! QK3150 driver\n#![no_std]\n"
+            f"{vis} REG_CONFIG: u8 = 0x00;\n{vis} REG_STATUS: u8 = 0x01;\n{vis} REG_DATA_LSB: u8 = 0x02;\n"
+            f"{vis} REG_CHIP_ID: u8 = 0x0f;\n{vis} CHIP_ID_VALUE: u8 = 0x04;\n{vis} I2C_ADDRESS: u8 = 0x48;\n")
+    assert _links({"src/lib.rs": text}) == _expect(
+        [("CONFIG", "REG_CONFIG", 3), ("STATUS", "REG_STATUS", 4), ("DATA_LSB", "REG_DATA_LSB", 5),
+         ("CHIP_ID", "REG_CHIP_ID", 6)], "src/lib.rs")
+
+
+def test_another_devices_map_reusing_the_names_at_an_offset_is_no_scaled_block():
+    """A second device's map under its own prefix (``MAG_CONFIG 0x31``, ``MAG_STATUS 0x33``,
+    ``MAG_THRESHOLD 0x39``) agrees with value = 2·addr + 0x31 on three names by chance; its dense run
+    of addresses (every other member decodes to no whole address) says it is no scaled block."""
+    ours = "".join(f"#define QK3150_{n} 0x{int(a, 16):02X}\n" for n, a in REGS)
+    mag = ("#define MAG_CONFIG 0x31\n#define MAG_WHOAMI 0x32\n#define MAG_STATUS 0x33\n#define MAG_OUT_X 0x34\n"
+           "#define MAG_OUT_Y 0x35\n#define MAG_OUT_Z 0x36\n#define MAG_TEMP 0x37\n#define MAG_MODE 0x38\n"
+           "#define MAG_THRESHOLD 0x39\n")
+    files = {"src/qk3150_regs.h": ours, "src/qk3150_mag.h": "/* on-board magnetometer */\n" + mag}
+    assert _links(files) == _expect([(n, f"QK3150_{n}", 1 + i) for i, (n, _) in enumerate(REGS)], "src/qk3150_regs.h")
