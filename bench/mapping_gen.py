@@ -309,12 +309,16 @@ def _fmt(v: int, idiom: str) -> str:
 
 # spellings of one idiom (sampled from a side stream, so the rest of a pair stays as it was):
 # the local fallback of UINT8_C (its expansion evaluable, undefined, token-pasting or a cast), C++
-# in an Arduino-style ``.h`` and brace initialisation, the SPI command byte as a C or C++ enum
+# in an Arduino-style ``.h`` and brace initialisation, the SPI command byte as a C or C++ enum, a
+# block of word registers at byte offsets (value = 4·addr) under a block prefix the datasheet does
+# not print, Python register accessors made from the address as class attributes
 SPELLINGS: dict[str, list[str]] = {
     "define_uint8c": ["fallback_plain", "fallback_undefined", "fallback_paste", "fallback_cast"],
     "cpp": ["hpp", "h", "h_braced"],
     "spi_shift1": ["define", "c_enum", "cpp_enum_h"],
     "other_chip": ["defined", "chip_number", "chip_named"],
+    "define_hex": ["plain", "block_x4"],
+    "py_const": ["const", "class_accessor"],
 }
 _UINT8C_FALLBACK = {"fallback_plain": "x", "fallback_undefined": "U8_C(x)", "fallback_paste": "x ## U",
                     "fallback_cast": "((uint8_t)(x))"}
@@ -352,6 +356,9 @@ def emit(idiom: str, entries: list[tuple[str, int, Reg]], part: str, rng: random
                 val = f"(0x80 | 0x{a:02X})"
             elif idiom == "spi_bank5":
                 val = f"(0x{a:02X} | ({r.bank or 0} << 5))"
+            elif spelling == "block_x4":
+                val = f"0x{4 * a:03X}"
+                nm = ("BLK_" if nm.upper() == nm else "blk_" if "_" in nm else "Blk") + nm
             else:
                 val = _fmt(a, idiom)
             where[r.name] = (nm, s.add(f"#define {nm:<32} {val}"))
@@ -438,6 +445,15 @@ def emit(idiom: str, entries: list[tuple[str, int, Reg]], part: str, rng: random
                 where[r.name] = (f"{low}_fields[{en}]", ln)
         s.add("};", "", "#endif")
         return "h", s, where
+    if idiom == "py_const" and spelling == "class_accessor":
+        s.add("from .struct import ROUnaryStruct, UnaryStruct", "from .bit import RWBit", "", f'"""{part} driver."""',
+              "", "", f"class {part.capitalize()}:")
+        for nm, a, r in entries:
+            where[r.name] = (nm, s.add(f"    {nm} = {'UnaryStruct' if a % 2 else 'ROUnaryStruct'}(0x{a:02X}, \"<B\")"))
+            if fields_of[r.name]:
+                s.add(f"    {nm}_{fields_of[r.name][0].lower()} = RWBit(0x{a:02X}, 0)")
+        s.add("", "    def __init__(self, i2c, address=0x1D):", "        self.i2c = i2c")
+        return "py", s, where
     if idiom == "py_const":
         s.add("from micropython import const", "", f'"""{part} driver."""', "")
         for nm, a, r in entries:
@@ -512,6 +528,8 @@ def make_pair(seed: int, split: str = "dev") -> Generated:
     side = random.Random(f"{split}:{seed}:spelling")
     spell_key = "cpp" if idiom.startswith("cpp_") else idiom
     spelling = side.choice(SPELLINGS[spell_key]) if spell_key in SPELLINGS else ""
+    if spelling == "block_x4" and dims["shape"] == "banks":
+        spelling = "plain"  # word registers at byte offsets: one memory map, no banks
     dispatch = side.choice(SPELLINGS["other_chip"])
     if spelling:
         dims["spelling"] = f"{spell_key}:{spelling}"

@@ -361,8 +361,10 @@ def _keyed(by_key: Mapping[str, list], salient: Sequence[str],
     if len(salient) > 1 and _BANK_TOKEN.fullmatch(salient[0]):
         names.append(tuple(salient[1:]))
     lead = next((i for i, w in enumerate(weights) if w >= 1.0), 0) if unprefixed is not None else 0
-    if 0 < lead < len(salient) and not set(salient[:lead]) & unprefixed:
-        names.append(tuple(salient[lead:]))
+    for i in range(1, min(lead, len(salient) - 1) + 1):
+        if set(salient[:i]) & unprefixed:
+            break
+        names.append(tuple(salient[i:]))
     for n in names:
         rows = by_key.get("".join(n), ())
         if rows:

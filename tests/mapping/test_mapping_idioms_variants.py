@@ -449,3 +449,14 @@ def test_another_devices_map_reusing_the_names_at_an_offset_is_no_scaled_block()
            "#define MAG_THRESHOLD 0x39\n")
     files = {"src/qk3150_regs.h": ours, "src/qk3150_mag.h": "/* on-board magnetometer */\n" + mag}
     assert _links(files) == _expect([(n, f"QK3150_{n}", 1 + i) for i, (n, _) in enumerate(REGS)], "src/qk3150_regs.h")
+
+
+def test_a_scaled_block_with_a_numbered_family_spelt_out():
+    """Byte offsets of word registers (value = 4·addr) under a block prefix, the numbered family
+    spelt out (``QK_BLK_BUFFER0`` for BUF0) and so a family of its own: each member still decodes."""
+    regs = [("STAT", "0x01"), ("CTRL", "0x02"), ("MODE", "0x07"), ("BUF0", "0x11"), ("BUF1", "0x14"), ("BUF2", "0x16"),
+            ("BUF3", "0x17")]
+    names = ["STAT", "CTRL", "MODE", "BUFFER0", "BUFFER1", "BUFFER2", "BUFFER3"]
+    text = "/* qk3150 */\n" + "".join(f"#define QK_BLK_{n} 0x{4 * int(a, 16):03X}\n" for n, (_, a) in zip(names, regs))
+    assert _links({"qk3150_blk.h": text}, regs) == _expect(
+        [(r, f"QK_BLK_{n}", 2 + i) for i, (n, (r, _)) in enumerate(zip(names, regs))], "qk3150_blk.h")
