@@ -93,6 +93,21 @@ def _looks_like_title_part(tok: str) -> bool:
         and core not in _NOT_PARTS
 
 
+_SIBLING_TAIL = re.compile(r"/(\d{1,3})(?![\w.])")
+
+
+def _sibling_tails(text: str, at: int) -> list[str]:
+    """The ``/51/52`` after a part number at ``at``: its siblings' last digits."""
+    out = []
+    while len(out) < 6:
+        m = _SIBLING_TAIL.match(text, at)
+        if not m:
+            break
+        out.append(m.group(1))
+        at = m.end()
+    return out
+
+
 def part_numbers(datasheet: Datasheet, texts: Mapping[str, str] | None = None, top: int = 4) -> list[str]:
     """Part numbers the datasheet is about, most frequent first (lower case, no separators).
 
@@ -129,6 +144,10 @@ def part_numbers(datasheet: Datasheet, texts: Mapping[str, str] | None = None, t
                 continue
             if (_looks_like_part(tok) or (w >= 3 and _looks_like_title_part(tok))) and key not in periph:
                 counts[key] += w
+                # ``QK3150/51/52``: the siblings a title or first page lists by their last digits
+                for tail in (_sibling_tails(text, m.end()) if w >= 3 else ()):
+                    if key[-len(tail) - 1:-len(tail)].isdigit():
+                        counts[key[:-len(tail)] + tail] += w
     if not counts:
         return []
     best = counts.most_common(1)[0][1]
@@ -153,14 +172,23 @@ def part_regex(variants: Mapping[str, float]) -> re.Pattern[str] | None:
     """One regex matching every variant in *lower-case* text, with an optional ``-``/``_``/space
     between a leading letter group and the number (``mpu6050``, ``mpu-6050``, ``mpu_6050``), not
     inside a longer alphanumeric word (``ina219`` must not match ``ina2190``). Case-sensitive on
-    purpose: a pattern with a literal prefix is scanned far faster than an IGNORECASE one."""
+    purpose: a pattern with a literal prefix is scanned far faster than an IGNORECASE one. A
+    datasheet naming a family with an ``x`` wildcard after a digit (``qk315x``, ``mma845xq``)
+    matches each member (``qk3150``)."""
     if not variants:
         return None
+
+    def lit(t: str) -> str:
+        return "[0-9a-z]".join(re.escape(p) for p in _WILD_X.split(t))
+
     alts = []
     for v in sorted(variants, key=lambda s: (-len(s), s)):
         m = re.fullmatch(r"([a-z]+)(\d.*)", v)
-        alts.append(re.escape(m.group(1)) + "[-_ ]?" + re.escape(m.group(2)) if m else re.escape(v))
+        alts.append(re.escape(m.group(1)) + "[-_ ]?" + lit(m.group(2)) if m else lit(v))
     return re.compile(r"(?<![a-z0-9])(" + "|".join(alts) + r")(?![0-9])")
+
+
+_WILD_X = re.compile(r"(?<=\d)x")
 
 
 @lru_cache(maxsize=64)
@@ -169,6 +197,7 @@ def _spellings(variants: tuple[str, ...]) -> tuple[str, ...]:
     ``bme_280``, ``bme 280``) for a substring test before the regex."""
     out = set()
     for v in variants:
+        v = _WILD_X.split(v)[0]  # a family wildcard: the spelling up to it
         m = re.fullmatch(r"([a-z]+)(\d.*)", v)
         out.add(v)
         if m:

@@ -5,6 +5,8 @@ of the same idioms are in ``test_mapping_idioms*.py``; these check the mechanism
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from firmcorpus.mapping.repo_map import map_repo
@@ -460,3 +462,102 @@ def test_a_scaled_block_with_a_numbered_family_spelt_out():
     text = "/* qk3150 */\n" + "".join(f"#define QK_BLK_{n} 0x{4 * int(a, 16):03X}\n" for n, (_, a) in zip(names, regs))
     assert _links({"qk3150_blk.h": text}, regs) == _expect(
         [(r, f"QK_BLK_{n}", 2 + i) for i, (n, (r, _)) in enumerate(zip(names, regs))], "qk3150_blk.h")
+
+
+# --- part numbers: names of the sheet excluded, long dispatch chains, drivers in .c files ----------
+
+def test_part_number_is_not_a_field_or_register_name_that_looks_like_one():
+    from firmcorpus.mapping.repo import part_numbers
+    from firmcorpus.parsers.models import Field
+
+    ds = _sheet(title="Mixed-signal controller family", first_page="QK3150 overview\nThe QK3150 has two timers.")
+    ds.registers = [Register(name=n, address=a, fields=[Field(name=f, bits="3:0") for f in fs])
+                    for n, a, fs in (("TA0CTL", "0x60", ["TASSEL21", "ID21"]), ("TA0CCR1", "0x64", ["CCR1"]),
+                                     ("ADC12CTL0", "0x80", ["ADC12SHT01", "ADC12ON"]),
+                                     ("ADC12MEM0", "0x84", ["ADC12MEM0"]))]
+    ds.sections.append(Section(id="s2", title="Timer", level=1, page_start=2, page_end=5,
+                               text="TA0CTL ADC12CTL0 ADC12CTL0 ADC12SHT01 TASSEL21 ADC12MEM0 QK3150"))
+    assert part_numbers(ds)[0] == "qk3150"
+
+
+@pytest.mark.parametrize("cond", ["defined(__QK3150__) || defined(__QK3151__)", "defined (__QK3150__)",
+                                  "defined(__QK3149__) || defined(__QK3150__)"])
+def test_a_long_dispatch_chain_whose_branch_names_our_part_among_others(cond):
+    body = "#define CONFIG 0x00\n#define STATUS 0x01\n#define DATA_LSB 0x02\n#define CHIP_ID 0x0F\n"
+    chain = ("#if defined(__QK3100__)\n#include \"qk/io3100.h\"\n#elif defined(__QK3120__) || defined(__QK3121__)\n"
+             f"#include \"qk/io3120.h\"\n#elif {cond}\n#include \"qk/io3150.h\"\n#elif defined(__QK3160__)\n"
+             "#include \"qk/io3160.h\"\n#endif\n")
+    files = {"include/qk/io.h": chain.replace('"qk/', '"'), "include/qk/io3100.h": body, "include/qk/io3120.h": body,
+             "include/qk/io3150.h": body, "include/qk/io3160.h": body,
+             "examples/blink/main.c": "#include <qk/io.h>\nint main(void) { return STATUS; }\n"}
+    assert _links(files, title="QK3150 8-bit microcontroller") == _expect(
+        [("CONFIG", "CONFIG", 1), ("STATUS", "STATUS", 2), ("DATA_LSB", "DATA_LSB", 3), ("CHIP_ID", "CHIP_ID", 4)],
+        "include/qk/io3150.h")
+
+
+@pytest.mark.parametrize("layout", ["zephyr", "nuttx", "riot"])
+def test_registers_defined_in_the_driver_source_beside_a_sibling_part(layout):
+    regs = "".join(f"#define QK{{p}}_REG_{n} 0x{int(a, 16):02X}\n" for n, a in REGS)
+    src = {"zephyr": "drivers/sensor/qk{p}/qk{p}.c", "nuttx": "drivers/sensors/qk{p}.c",
+           "riot": "drivers/qk{p}/qk{p}.c"}[layout]
+    files = {}
+    for p in ("3150", "3160"):
+        files[src.format(p=p)] = f"/* QK{p} driver */\n#include <stdint.h>\n" + regs.format(p=p) + \
+            f"static int qk{p}_probe(void) {{ return QK{p}_REG_CHIP_ID; }}\n"
+    assert _links(files) == _expect([(n, f"QK3150_REG_{n}", 3 + i) for i, (n, _) in enumerate(REGS)],
+                                    src.format(p="3150"))
+
+
+@pytest.mark.parametrize("spell", ["CfgReg StatReg DataLReg DataHReg ThreshReg IdReg",
+                                   "REG_CFG REG_STAT REG_DATA_L REG_DATA_H REG_THS REG_ID"])
+def test_an_spi_command_enum_whose_names_abbreviate_the_datasheet(spell):
+    names = spell.split()
+    text = "// qk3150\nenum QkSpiCommand {\n" + "".join(
+        f"  {n} = (0x{int(a, 16):02X} << 1) | 0x01,\n" for n, (_, a) in zip(names, REGS)) + "};\n"
+    assert _links({"qk3150_spi.h": text}) == _expect(
+        [(r, n, 3 + i) for i, (n, (r, _)) in enumerate(zip(names, REGS))], "qk3150_spi.h")
+
+
+# --- long library prefixes against RegName datasheets, a module per part ------------------------------
+
+_RADIO_REGS = [("RegFifo", "0x00"), ("RegOpMode", "0x01"), ("RegFrfMsb", "0x06"), ("RegFrfMid", "0x07"),
+               ("RegFrfLsb", "0x08"), ("RegPaConfig", "0x09"), ("RegIrqFlags", "0x12"), ("RegVersion", "0x42")]
+
+
+@pytest.mark.parametrize("layout", ["module_folders", "flat"])
+def test_long_library_prefixes_against_reg_prefixed_datasheet_names(layout):
+    def header(p: str, shift: int) -> str:
+        out = [f"#if !defined(_LIB_QK{p}_H)", f"#define _LIB_QK{p}_H", "// QK{p} register map".format(p=p)]
+        for n, a in _RADIO_REGS:
+            words = re.sub(r"(?<=[a-z])(?=[A-Z])", "_", n[3:]).upper()
+            out.append(f"#define LIBRF_QK{p}_REG_{words:<16} 0x{int(a, 16) + shift:02X}")
+        out += [f"#define LIBRF_QK{p}_SLEEP                 0b00000000  //  2  0  sleep mode",
+                f"#define LIBRF_QK{p}_STANDBY               0b00000001  //  2  0  standby mode", "#endif"]
+        return "\n".join(out) + "\n"
+
+    folder = "src/modules/QK{p}/" if layout == "module_folders" else "src/"
+    files = {(folder + "QK{p}.h").format(p=p): header(p, s) for p, s in (("3150", 0), ("3160", 0x10))}
+    files[(folder + "QK3161.h").format(p="3160")] = '#include "QK3160.h"\nclass QK3161 : public QK3160 {};\n'
+    path = (folder + "QK{p}.h").format(p="3150")
+    words = {n: re.sub(r"(?<=[a-z])(?=[A-Z])", "_", n[3:]).upper() for n, _ in _RADIO_REGS}
+    assert _links(files, _RADIO_REGS, title="QK3150 low power long range transceiver") == _expect(
+        [(n, f"LIBRF_QK3150_REG_{words[n]}", 4 + i) for i, (n, _) in enumerate(_RADIO_REGS)], path)
+
+
+@pytest.mark.parametrize("title,folders", [("QK315x family digital sensors", {"qk3150"}),
+                                           ("QK31x0 sensor family", {"qk3150", "qk3160", "qk3170"}),
+                                           ("QK3150/60 digital sensors", {"qk3150", "qk3160"}),
+                                           ("QK3150 / QK3170 sensors", {"qk3150", "qk3170"})])
+def test_a_datasheet_naming_a_family_by_wildcard_or_by_sibling_digits(title, folders):
+    files = {f"drivers/{p}/regs.h": _SIBLING.format(p=p.upper()) for p in ("qk3150", "qk3160", "qk3170", "qk3250")}
+    got = _links(files, title=title)
+    assert {f.split("/")[1] for _, _, f, _ in got} == folders
+    assert len(got) == 4 * len(folders)
+
+
+def test_part_numbers_listed_by_their_last_digits():
+    from firmcorpus.mapping.repo import part_numbers
+
+    assert part_numbers(_sheet(title="QK3150/51/52 sensors")) == ["qk3150", "qk3151", "qk3152"]
+    assert part_numbers(_sheet(title="QK3150 1/2 inch module")) == ["qk3150"]
+    assert part_numbers(_sheet(title="QK3150/2024 revision")) == ["qk3150"]
