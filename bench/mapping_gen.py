@@ -535,6 +535,19 @@ def make_pair(seed: int, split: str = "dev") -> Generated:
         dims["spelling"] = f"{spell_key}:{spelling}"
     if "other_chip" in dims["distractor"]:
         dims["dispatch"] = dispatch
+    # the datasheet's title: the part, its family with an ``x`` wildcard for the last digit
+    # (``XF62x``; not beside a sibling chip's map, which the family would cover), or the part with
+    # a sibling listed by its last digit (``XF626/1``)
+    title = part
+    title_spell = side.choice(["part", "part", "wildcard", "siblings"])
+    last = re.search(r"\d(?=\D*$)", part)
+    if title_spell == "wildcard" and last and "other_chip" not in dims["distractor"]:
+        title = part[:last.start()] + "x" + part[last.end():]
+    elif title_spell == "siblings" and part[-1].isdigit():
+        title = f"{part}/{next(d for d in '0123456' if d != part[-1])}"
+    else:
+        title_spell = "part"
+    dims["title"] = title_spell
 
     regs = make_registers(rng, dims["shape"], dims["ds_naming"], dims["ds_abbrev"])
     if idiom in INSTANCE_IDIOMS:
@@ -624,7 +637,7 @@ def make_pair(seed: int, split: str = "dev") -> Generated:
         if r.description:
             e["description"] = r.description
         registers.append(e)
-    pair = {"id": f"gen_{split}_{seed}", "component": part, "split": split, "style": idiom,
+    pair = {"id": f"gen_{split}_{seed}", "component": title, "split": split, "style": idiom,
             "code": {"repo": f"generated/{low}"}, "registers": registers, "links": links}
     reg_dims = {r.name: (r.transforms or ["none"]) for r in regs}
     return Generated(pair, texts, dims, reg_dims)

@@ -420,8 +420,10 @@ def _wild_path_hits(variants: Mapping[str, float], path: str) -> float:
 
 
 def _wild_equal(word: str, part: str) -> bool:
-    """``bmx280`` and ``bmxx80`` name ``bmp280`` (an ``x`` stands for any character)."""
-    return len(word) == len(part) and all(a == b or a == "x" for a, b in zip(word, part))
+    """``bmx280`` and ``bmxx80`` name ``bmp280`` (an ``x`` stands for any character); ``qk3150``
+    is one of the datasheet's family ``qk315x`` (an ``x`` after a digit of the part)."""
+    return len(word) == len(part) and all(a == b or a == "x" or b == "x" and i and part[i - 1].isdigit()
+                                          for i, (a, b) in enumerate(zip(word, part)))
 
 
 def names_other_part(path: str, variants: Mapping[str, float]) -> bool:

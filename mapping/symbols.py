@@ -644,13 +644,37 @@ class _Cand:
     words: tuple[str, ...] = ()  # a name by meaning: the symbol's words that were matched
 
 
+_WILD_AFTER_DIGIT = re.compile(r"(?<=\d)x")
+
+
+def part_tokens(parts: Iterable[str], files: Sequence[CodeFile] = ()) -> frozenset[str]:
+    """Name tokens that are the part number: each part and its pieces, and, for a datasheet naming a
+    family with an ``x`` wildcard after a digit (``qk315x``), the members the code spells
+    (``qk3150`` in ``QK3150_REG_CTRL``)."""
+    parts = list(parts)
+    toks = {t for p in parts for t in (p, *split_identifier(p))}
+    wild = [re.compile("[0-9a-z]".join(re.escape(x) for x in _WILD_AFTER_DIGIT.split(p)))
+            for p in parts if _WILD_AFTER_DIGIT.search(p)]
+    if wild:
+        for f in files:
+            for sym in f.symbols:
+                st = split_identifier(sym.name)
+                # one token (``ce466x``) or a pair the splitter cut (``qk`` ``3150``)
+                runs = [(t,) for t in st] + [st[i:i + 2] for i in range(len(st) - 1)]
+                for run in runs:
+                    cand = "".join(run)
+                    if cand not in toks and any(w.fullmatch(cand) for w in wild):
+                        toks.update((cand, *run))
+    return frozenset(toks)
+
+
 def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Iterable[str] = (),
                    others: Sequence[CodeFile] = (),
                    range_members: Mapping[tuple[str | None, str], str] | None = None) -> list[Link]:
     """Register links in the candidate ``files``; ``others`` (the rest of the repository) only lend
     helper macros (``symbol_infos``); ``range_members``: (peripheral, name) → row name of the registers a
     range row was expanded into (``mapping.ranges``)."""
-    part_toks = frozenset(t for p in parts for t in (p, *split_identifier(p)))
+    part_toks = part_tokens(parts, files)
     infos = symbol_infos(files, part_toks, others)
     by_value: dict[int, list[SymInfo]] = defaultdict(list)
     by_offset: dict[int, list[SymInfo]] = defaultdict(list)
@@ -1310,7 +1334,7 @@ def link_fields(datasheet: Datasheet, files: Sequence[CodeFile], links: Sequence
     """Field ↔ bit-macro links inside the files that carry the field's register: a macro whose
     value is the field's mask (in place or right-aligned), its bit (``BIT(n)``) or its shift, and
     whose name (less the register's own words and ``MASK``/``SHIFT``/``POS``) spells the field."""
-    part_toks = frozenset(t for p in parts for t in (p, *split_identifier(p)))
+    part_toks = part_tokens(parts, files)
     by_file = {f.path: f for f in files}
     regs = {(r.peripheral, r.name): r for r in datasheet.registers}
     out: list[FieldLink] = []

@@ -561,3 +561,17 @@ def test_part_numbers_listed_by_their_last_digits():
     assert part_numbers(_sheet(title="QK3150/51/52 sensors")) == ["qk3150", "qk3151", "qk3152"]
     assert part_numbers(_sheet(title="QK3150 1/2 inch module")) == ["qk3150"]
     assert part_numbers(_sheet(title="QK3150/2024 revision")) == ["qk3150"]
+
+
+def test_a_family_datasheet_against_member_spelt_names_of_an_overlay_struct():
+    """Title ``QK315x``; the code spells the member in every field name (``Qk3150Status`` at 0x01):
+    the member's number is the part, not a word of the register."""
+    text = ("#include <stdint.h>\ntypedef struct {\n  volatile uint8_t Qk3150Config;\n  volatile uint8_t Qk3150Status;\n"
+            "  volatile uint8_t Qk3150DataLsb;\n  volatile uint8_t Qk3150DataMsb;\n  volatile uint8_t Qk3150Threshold;\n"
+            "  uint8_t RESERVED0[10];\n  volatile uint8_t Qk3150ChipId;\n} QK3150_Type;\n")
+    got = _links({"src/qk3150_regs.h": text}, title="QK315x family")
+    t = "QK3150_Type."
+    assert got == _expect([("CONFIG", t + "Qk3150Config", 3), ("STATUS", t + "Qk3150Status", 4),
+                           ("DATA_LSB", t + "Qk3150DataLsb", 5), ("DATA_MSB", t + "Qk3150DataMsb", 6),
+                           ("THRESHOLD", t + "Qk3150Threshold", 7), ("CHIP_ID", t + "Qk3150ChipId", 9)],
+                          "src/qk3150_regs.h")
