@@ -575,3 +575,66 @@ def test_a_family_datasheet_against_member_spelt_names_of_an_overlay_struct():
                            ("DATA_LSB", t + "Qk3150DataLsb", 5), ("DATA_MSB", t + "Qk3150DataMsb", 6),
                            ("THRESHOLD", t + "Qk3150Threshold", 7), ("CHIP_ID", t + "Qk3150ChipId", 9)],
                           "src/qk3150_regs.h")
+
+
+# --- value spellings and containers, one parametrised table --------------------------------------------
+
+def _rows(fmt: str) -> str:
+    return "".join(fmt.format(R=r, a=int(a, 16)) for r, a in REGS)
+
+
+_SPELLINGS = {
+    "anonymous_enum_in_a_class_in_an_arduino_header": (
+        "Qk3150.h", "#include <Arduino.h>\nclass Qk3150 {\n public:\n  enum : uint8_t {\n"
+        + _rows("    QK3150_REG_{R} = 0x{a:02X},\n") + "  };\n};\n", "QK3150_REG_{R}", 5),
+    "static_const_at_file_scope_of_the_cpp": (
+        "Qk3150.cpp", '#include "Qk3150.h"\n' + _rows("static const uint8_t REG_{R} = 0x{a:02X};\n"), "REG_{R}", 2),
+    "constexpr_in_an_anonymous_namespace": (
+        "Qk3150.cpp", '#include "Qk3150.h"\nnamespace {\n' + _rows("constexpr uint8_t k{R} = 0x{a:02X};\n") + "}\n",
+        "k{R}", 3),
+    "static_const_byte_members": (
+        "Qk3150.h", "#include <Arduino.h>\nclass Qk3150 {\n  private:\n" + _rows("    static const byte {R} = 0x{a:02X};\n")
+        + "};\n", "{R}", 4),
+    "enum_struct_of_unsigned_char": (
+        "qk3150.hpp", "#pragma once\nstruct Qk3150 {\n  enum struct Reg : unsigned char {\n" + _rows("    {R} = 0x{a:02X},\n")
+        + "  };\n};\n", "{R}", 4),
+    "casts": ("qk3150.h", _rows("#define QK3150_{R} ((uint8_t)0x{a:02X})\n"), "QK3150_{R}", 1),
+    "comments_around_the_value": ("qk3150.h", _rows("#define QK3150_{R} /* reg */ 0x{a:02X} // rw\n"), "QK3150_{R}", 1),
+    "binary": ("qk3150.h", _rows("#define QK3150_{R} 0b{a:08b}\n"), "QK3150_{R}", 1),
+    "decimal": ("qk3150.h", _rows("#define QK3150_{R} {a}\n"), "QK3150_{R}", 1),
+    "spi_shift_and_read_bit": ("qk3150.h", _rows("#define QK3150_{R} ((0x{a:02X} << 1) | 0x80)\n"), "QK3150_{R}", 1),
+    "auto_increment_bit": ("qk3150.h", _rows("#define QK3150_{R} (0x{a:02X} | 0x40)\n"), "QK3150_{R}", 1),
+    "address_in_the_high_byte": ("qk3150.h", _rows("#define QK3150_{R} 0x{a:02X}00\n"), "QK3150_{R}", 1),
+    "encoding_macro_in_an_enum": ("qk3150.h", "#define QK_ADDR(x) ((x) << 1)\nenum qk_reg {\n"
+                                  + _rows("  QK3150_{R} = QK_ADDR(0x{a:02X}),\n") + "};\n", "QK3150_{R}", 3),
+    "write_mask": ("qk3150.h", _rows("#define QK3150_{R} (0x{a:02X} & 0x7F)\n"), "QK3150_{R}", 1),
+}
+
+
+@pytest.mark.parametrize("variant", sorted(_SPELLINGS))
+def test_value_spellings_and_containers(variant):
+    path, text, spell, first = _SPELLINGS[variant]
+    assert _links({path: "// QK3150\n" + text}) == _expect(
+        [(r, spell.format(R=r), first + 1 + i) for i, (r, _) in enumerate(REGS)], path)
+
+
+def test_an_encoding_macro_defined_in_a_bus_header():
+    files = {"src/qk_bus.h": "#define QK_ADDR(x) ((x) << 1)\n",
+             "src/qk3150.h": '#include "qk_bus.h"\n' + _rows("#define QK3150_{R} QK_ADDR(0x{a:02X})\n")}
+    assert _links(files) == _expect([(r, f"QK3150_{r}", 2 + i) for i, (r, _) in enumerate(REGS)], "src/qk3150.h")
+
+
+def test_socket_registers_printed_under_the_common_registers_names():
+    """The datasheet's socket bank repeats common names (``MR`` in both banks): the bank decides, the
+    per-socket macro ``Sn_MR(ch)`` at instance 0 carries the socket one."""
+    common = [("MR", 0x0000), ("GAR", 0x0001), ("SUBR", 0x0005), ("SHAR", 0x0009), ("SIPR", 0x000F)]
+    sock = [("MR", 0x0000), ("CR", 0x0001), ("IR", 0x0002), ("SR", 0x0003), ("PORT", 0x0004)]
+    files = {"lib/qk_conf.h": _CONF.format(sel="3150", ours="3150", theirs="3200", base="#define QK_IO_BASE_ 0x0\n"),
+             "lib/qk_blocks.h": _BLOCKS,
+             "lib/qk3150/qk3150.h": _chip_header("QK3150", common, [("Sn_" + n, a) for n, a in sock], "+", True)}
+    regs = [(n, f"0x{a:04x}", "Common registers") for n, a in common] + \
+           [(n, f"0x{a:04x}", "Socket n registers") for n, a in sock]
+    res, _ = map_repo(_sheet(regs), files)
+    got = {(lk.peripheral, lk.register, lk.symbol, lk.line) for lk in res.links}
+    assert got == {("Common registers", n, n, 4 + i) for i, (n, _) in enumerate(common)} | \
+        {("Socket n registers", n, "Sn_" + n, 9 + i) for i, (n, _) in enumerate(sock)}
