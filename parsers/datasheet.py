@@ -74,6 +74,8 @@ _BAREHEX = re.compile(r"^\s*[0-9A-F]{2,4}\s*$", re.M)
 _ANYHEX = re.compile(r"(?<![\w.])(?:0x[0-9a-f]{1,8}|[0-9a-f]{1,4}h|[0-9A-F]{2}|[01]{4}[\s_]?[01]{4}b?)(?![\w.])", re.I)
 # a header row of column offsets of a 2-D register matrix (parsers.pdf_matrix)
 _MATRIX_CUE = re.compile(r"(?<![\w/])0\s*(?:/\s*8\s*)?\s1\s*(?:/\s*9\s*)?\s2\s*(?:/\s*A\s*)?\s3\b")
+# nibble labels of a matrix's header row or column: "x0 .. xF", "0x .. 7x", "0_ .. F_"
+_NIBBLE_LABEL = re.compile(r"(?<![\w/.])(?:[0-9A-F][x_]|x[0-9A-F])(?![\w/.])")
 # column headers of register and command tables that are not register vocabulary
 _TABLE_CUE = re.compile(r"\b(?:reg|index|command|opcode|op-code|instruction|mnemonic|abbrev\w*|pointer)\b", re.I)
 _DIGIT_LINE = re.compile(r"^\s*\d\s*$", re.M)
@@ -173,7 +175,7 @@ def _parse(doc, name: str, pages: tuple[int, int] | None) -> Datasheet:
                 or (table_cues >= 1 and cells >= 4) or (table_cues >= 2 and cells >= 3) \
                 or (table_cues >= 2 and cells + len(_DIGIT_LINE.findall(txt)) >= 5):
             candidates.append(pno)
-        elif len(_ANYHEX.findall(txt)) >= 6 or _MATRIX_CUE.search(txt):
+        elif len(_ANYHEX.findall(txt)) >= 6 or _MATRIX_CUE.search(txt) or len(_NIBBLE_LABEL.findall(txt)) >= 4:
             grid_only.add(pno)
     if not ds.title:
         for pno in sorted(page_text):

@@ -277,6 +277,7 @@ class UnruledRegister:
     name: str
     address: int
     y: float
+    copy: bool = False  # named by a cell centred over this row and the one above
 
 
 @dataclass
@@ -371,6 +372,30 @@ def _sized_rows(offs: list[int], names: list[str], others: list[list[str]]) -> b
     return False
 
 
+def _share_centred(rows: list[list[Line]], rows_cells: list, ncol: int) -> dict[int, set[int]]:
+    """A cell centred over two row lines (the name of a value printed over its low and high byte
+    rows, no rules to show the merge) sits on a line of its own half way between them: it belongs
+    to both rows. Only cells whose column is empty on both rows' own lines are shared (a name
+    wrapped under its first line is not). Returns the columns each row received a copy in."""
+    copied: dict[int, set[int]] = {}
+    for i in range(len(rows) - 1):
+        row, nxt = rows[i], rows[i + 1]
+        if len(row) != 2 or len(nxt) != 1:
+            continue
+        y0, ym, y1 = row[0].y, row[1].y, nxt[0].y
+        if y1 - y0 <= 0 or abs(ym - (y0 + y1) / 2) > 0.2 * (y1 - y0):
+            continue
+        cells0, mid, cells1 = rows_cells[i][0], rows_cells[i][1], rows_cells[i + 1][0]
+        shared = [[] for _ in range(ncol)]
+        for k in range(ncol):
+            if mid[k] and not cells0[k] and not cells1[k]:
+                shared[k] = list(mid[k])
+        if any(shared):
+            rows_cells[i + 1].append(shared)
+            copied[i + 1] = {k for k in range(ncol) if shared[k]}
+    return copied
+
+
 def read_unruled(t: UnruledTable, min_named: int = MIN_ROWS) -> UnruledResult:
     """Type the columns of one unruled table by their content and read its register rows
     (``min_named``: fewer named rows suffice for the continuation of a table whose address
@@ -390,8 +415,9 @@ def read_unruled(t: UnruledTable, min_named: int = MIN_ROWS) -> UnruledResult:
     whole: list[list[str]] = []
     rows_cells = []
     for row in t.rows:
-        per_line = [_split(ln, t.xs) for ln in row]
-        rows_cells.append(per_line)
+        rows_cells.append([_split(ln, t.xs) for ln in row])
+    copied = _share_centred(t.rows, rows_cells, ncol)
+    for per_line in rows_cells:
         first.append([" ".join(c.text for c in per_line[0][k]) for k in range(ncol)])
         whole.append([_join([" ".join(c.text for c in pl[k]) for pl in per_line]) for k in range(ncol)])
     best = None
@@ -443,11 +469,13 @@ def read_unruled(t: UnruledTable, min_named: int = MIN_ROWS) -> UnruledResult:
         h = head[k]
         if _NO_NAME_HEAD.search(h) and not _NAME_HEAD.search(h):
             continue
-        ts = [whole[i][k] for i, _c in parsed if whole[i][k] and not _NOT_NAME.match(whole[i][k])]
+        ts = [whole[i][k] for i, _c in parsed if whole[i][k] and not _NOT_NAME.match(whole[i][k])
+              and k not in copied.get(i, ())]  # (a name centred over two rows counts once)
         letters = [x for x in ts if re.search(r"[A-Za-z]{2}", x)]
         # reserved rows ("-", "Reserved") count for no column
         n_res = sum(1 for i, _c in parsed if whole[i][k] and _NOT_NAME.match(whole[i][k]))
-        if len(letters) < max(2, 0.6 * (len(parsed) - n_res)):
+        n_copied = sum(1 for i, _c in parsed if k in copied.get(i, ()))
+        if len(letters) < max(2, 0.6 * (len(parsed) - n_res - n_copied)):
             continue
         ident = sum(1 for x in letters if _IDENT.match(x.split(" (")[0])) / len(letters)
         short = sum(1 for x in letters if len(x.split()) <= 6 and len(x) <= 48) / len(letters)
@@ -497,7 +525,7 @@ def read_unruled(t: UnruledTable, min_named: int = MIN_ROWS) -> UnruledResult:
                 or len(re.findall(r"[A-Za-z]", name)) < 2:
             continue
         y = t.rows[i][0].y
-        regs.append(UnruledRegister(name, addr_value(c, base), y))
+        regs.append(UnruledRegister(name, addr_value(c, base), y, nk in copied.get(i, ())))
         for alt in c.alts:  # a slash pair: two codes of one command (a read/write pair is one)
             v = addr_value(AddrCell(c.kind if c.kind != "bin" else "bare", alt), base)
             if v != regs[-1].address ^ 0x80:
@@ -507,7 +535,7 @@ def read_unruled(t: UnruledTable, min_named: int = MIN_ROWS) -> UnruledResult:
         res.rejected = "names are values, conditions or memory regions (a value -> meaning table)"
     elif len(kept) < min_named:
         res.rejected = f"{len(kept)} register row(s) (an unruled table needs {min_named})"
-    elif len({r.name.lower() for r in kept}) < 0.7 * len(kept):
+    elif len({r.name.lower() for r in kept}) < 0.7 * sum(1 for r in kept if not r.copy):
         res.rejected = "names repeat (not a register map)"
     elif bit_slices([r.name for r in kept]) > 0.4 * len(kept):
         res.rejected = "names are bit slices of a few values or lists (a parameter or data-layout table)"

@@ -44,6 +44,8 @@ _HIGH_WORD = re.compile(r"\b(?:high|upper|msb|ms\s*nibble|\[?7\s*:\s*4\]?|bits?\
 _LOW_WORD = re.compile(r"\b(?:low|lower|lsb|ls\s*nibble|\[?3\s*:\s*0\]?|bits?\s*3\s*[-:]\s*0)\b", re.I)
 
 MIN_COLS = 8
+MIN_HI_COLS = 3  # high-nibble columns ("8x 9x Ax") over at least MIN_NIBBLE_ROWS low-nibble rows
+MIN_NIBBLE_ROWS = 8
 MIN_ROWS = 3
 MIN_NAMES = 4
 
@@ -99,7 +101,8 @@ def _header_run(line: Line) -> tuple[str, list[tuple[int, float]]] | None:
                 run.append((v, xc))
             else:
                 run[:] = [(v, xc)]
-            need = MIN_COLS // 2 if kind == "pair" else MIN_COLS
+            # (a few high-nibble columns over a full 0..F column of low nibbles: checked by the rows)
+            need = MIN_COLS // 2 if kind == "pair" else MIN_HI_COLS if kind == "hi" else MIN_COLS
             if len(run) >= need and (best is None or len(run) > len(best[1])) and _even(run):
                 best = (kind, list(run))
     return best
@@ -209,7 +212,8 @@ def _read_matrix(lines: list[Line], hi_idx: int, kind: str, cols: list[tuple[int
     if kind in ("off", "pair") and row_kind == {"num"} and step >= len(cols) and step % len(cols) == 0 \
             and all(v % len(cols) == 0 for v in vals) and max(col_vals) < step:
         orient = "row+col"
-    elif kind == "hi" and (row_kind == {"num"} and max(vals) <= 0xF and step == 1):
+    elif kind == "hi" and (row_kind == {"num"} and max(vals) <= 0xF and step == 1) \
+            and (len(cols) >= MIN_COLS or len(rows) >= MIN_NIBBLE_ROWS):
         orient = "col_hi+row"
     elif kind == "off" and len(cols) == 16 and row_kind == {"num"} and max(vals) <= 0xF and step == 1 \
             and len(rows) >= 4:

@@ -96,3 +96,71 @@ def test_value_table_in_hex_is_not_a_register_map(head):
     modes = ["IDLE", "SLEEP", "NORMAL", "FORCED", "STANDBY", "SINGLE"]
     rows = [[f"0x{i:02X}", m, "Selects the operating mode"] for i, m in enumerate(modes)]
     assert parse_pdf(_table_pdf([head, "Mode", "Description"], rows, True)).registers == []
+
+
+@pytest.mark.parametrize("rule_under_header", [True, False])
+def test_name_centred_over_two_byte_rows_unruled(rule_under_header):
+    """No rules: the name sits on a line of its own half way between the L and H byte rows;
+    it names both bytes (as in a ruled table whose name cell is merged over the two rows)."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    page.insert_text((60, 70), "7.2 Register description", fontsize=12)
+    for x, h in zip((60, 110, 170, 250, 300), ("Address", "Byte", "Name", "R/W", "Description")):
+        page.insert_text((x, 100), h, fontsize=9)
+    if rule_under_header:
+        page.draw_line((60, 104), (500, 104), width=0.4)
+    regs = [("TEMP", 0x10), ("PRESS", 0x12), ("HUM", 0x14), ("GAS_RES", 0x16)]
+    y = 118
+    for name, a in regs:
+        page.insert_text((60, y), f"{a:02X}h", fontsize=9)
+        page.insert_text((110, y), "LSB", fontsize=9)
+        page.insert_text((60, y + 12), f"{a + 1:02X}h", fontsize=9)
+        page.insert_text((110, y + 12), "MSB", fontsize=9)
+        page.insert_text((170, y + 6), name, fontsize=9)
+        page.insert_text((250, y + 6), "R", fontsize=9)
+        page.insert_text((300, y + 6), "Measured value", fontsize=9)
+        y += 30
+    pdf = doc.tobytes()
+    doc.close()
+    got = {(r.name, int(r.address, 16)) for r in parse_pdf(pdf).registers}
+    assert got == {(n, a) for n, a in regs} | {(n, a + 1) for n, a in regs}
+
+
+def _matrix_pdf(col_labels: list[str], row_labels: list[str], cells: dict[tuple[int, int], str],
+                caption: str = "SFR map") -> bytes:
+    doc = pymupdf.open()
+    page = doc.new_page(width=792, height=612)
+    page.insert_text((40, 50), caption, fontsize=9)
+    for k, lab in enumerate(col_labels):
+        page.insert_text((90 + k * 44, 90), lab, fontsize=6.5)
+    for r, lab in enumerate(row_labels):
+        y = 106 + r * 14
+        page.insert_text((44, y), lab, fontsize=6.5)
+        for k in range(len(col_labels)):
+            if (r, k) in cells:
+                page.insert_text((82 + k * 44, y), cells[(r, k)], fontsize=6.5)
+    data = doc.tobytes()
+    doc.close()
+    return data
+
+
+@pytest.mark.parametrize("fmt", ["{h:X}x", "{h:X}0h"])
+def test_matrix_high_nibble_columns_over_low_nibble_rows(fmt):
+    """A few high-nibble columns (8x 9x Ax) over a 0..F column of low nibbles: address =
+    16 * column + row."""
+    names = ["CTRL", "STATUS", "DATA_L", "DATA_H", "MODE", "GAIN", "FIFO", "IRQ", "TEMP", "ID", "REV", "CAL"]
+    cells = {(r, k): names[(3 * r + k) % len(names)] + str(r) for r in range(0, 16, 2) for k in range(3)}
+    pdf = _matrix_pdf([fmt.format(h=h) for h in (8, 9, 0xA)], [f"{r:X}" for r in range(16)], cells,
+                      caption="Table 11. Register map (address = column + row)")
+    got = {(r.name, int(r.address, 16)) for r in parse_pdf(pdf).registers}
+    assert got == {(nm, (8 + k) * 16 + r) for (r, k), nm in cells.items()}
+
+
+def test_matrix_x_prefixed_column_labels():
+    """Column labels x0 .. xF over row labels 0x .. 3x: the page is examined for a matrix."""
+    words = ["CTRL", "STAT", "DATA", "MODE", "GAIN", "FIFO", "IRQ", "TEMP"]
+    cells = {(r, k): f"{words[(r + k) % 8]}{r}{k:X}" for r in range(4) for k in range(0, 16, 3)}
+    pdf = _matrix_pdf([f"x{k:X}" for k in range(16)], [f"{r}x" for r in range(4)], cells,
+                      caption="Figure 7. Address matrix")
+    got = {(r.name, int(r.address, 16)) for r in parse_pdf(pdf).registers}
+    assert got == {(nm, r * 16 + k) for (r, k), nm in cells.items()}
