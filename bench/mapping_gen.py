@@ -315,7 +315,7 @@ def _fmt(v: int, idiom: str) -> str:
 SPELLINGS: dict[str, list[str]] = {
     "define_uint8c": ["fallback_plain", "fallback_undefined", "fallback_paste", "fallback_cast"],
     "cpp": ["hpp", "h", "h_braced"],
-    "spi_shift1": ["define", "c_enum", "cpp_enum_h"],
+    "spi_shift1": ["define", "c_enum", "cpp_enum_h", "anon_enum"],
     "other_chip": ["defined", "chip_number", "chip_named"],
     "define_hex": ["plain", "block_x4"],
     "py_const": ["const", "class_accessor"],
@@ -333,16 +333,18 @@ def emit(idiom: str, entries: list[tuple[str, int, Reg]], part: str, rng: random
     s = Src()
     where: dict[str, tuple[str, int]] = {}
     low = part.lower()
-    if idiom == "spi_shift1" and spelling in ("c_enum", "cpp_enum_h"):
+    if idiom == "spi_shift1" and spelling in ("c_enum", "cpp_enum_h", "anon_enum"):
         # the SPI command byte as a register enum: every value a shift, the role from the container
         s.add(f"#ifndef {guard}", f"#define {guard}", "", "#include <stdint.h>", "", f"/* {part} commands */")
         if spelling == "c_enum":
             s.add(f"enum {low}_command {{")
+        elif spelling == "anon_enum":
+            s.add("enum {")
         else:
             s.add(f"class {part.capitalize()} {{", " public:", "  enum class Register : uint8_t {")
         for nm, a, r in entries:
             where[r.name] = (nm, s.add(f"    {nm} = 0x{a:02X} << 1,"))
-        s.add("};" if spelling == "c_enum" else "  };\n};", "", "#endif")
+        s.add("};" if spelling != "cpp_enum_h" else "  };\n};", "", "#endif")
         return "h", s, where
     if idiom.startswith("define") or idiom in ("spi_shift1", "spi_or80", "spi_bank5"):
         s.add(f"#ifndef {guard}", f"#define {guard}", "", "#include <stdint.h>", "",

@@ -428,10 +428,21 @@ def encoded_members(infos: Sequence[SymInfo], regs: Sequence[Register],
         # (a) value = k·addr + b, per register space, else over the family
         linear: list[tuple[int, int, frozenset | None, int]] = []
         if not mostly_plain:
+            unfitted = []
             for sp in sorted({sp for _, _, sp in triples}, key=str):
                 f = _linear_fit([(a, v) for a, v, s2 in triples if s2 == sp])
                 if f:
                     linear.append((f[0], f[1], frozenset({sp}), f[2]))
+                else:
+                    unfitted.append(sp)
+            # a space with too few name matches of its own (two) takes the transform of another
+            # space that every one of them agrees with (``B1_TEMP_CFG = 0x11 << 1`` beside bank 0's)
+            for sp in unfitted:
+                prs = {(a, v) for a, v, s2 in triples if s2 == sp}
+                for x, (k, b, sps, n) in enumerate(linear):
+                    if len(prs) >= 2 and all(v == k * a + b for a, v in prs):
+                        linear[x] = (k, b, sps | {sp}, n)
+                        break
             if not linear:
                 f = _linear_fit([(a, v) for a, v, _ in triples])
                 if f:
@@ -533,6 +544,36 @@ def register_named(sym: Symbol) -> bool:
     (encoded) address, not a bit."""
     return split_identifier(sym.name)[-1:] in (("reg",), ("register",)) \
         or bool(_REGISTER_WORDS & set(split_identifier(sym.parent or "")))
+
+
+_SHIFTED = re.compile(r"^\(?\s*(0[xX][0-9a-fA-F]+|\d+)[uUlL]*\s*<<\s*(\d+)\s*\)?$")
+
+
+def shifted_address_blocks(files: Sequence[CodeFile]) -> set[tuple[str, str]]:
+    """(file, name) of the members of enums whose members all shift a number by one same amount
+    (``CONFIG = 0x00 << 1``, ``STATUS = 0x01 << 1`` …, four members or more, three numbers or more;
+    banks may repeat a number): a block of encoded addresses, not bits (a bit enum shifts one by a
+    different amount each time, ``1 << n``).
+    An unnamed enum is the run of unnamed enumerators on consecutive lines."""
+    members: dict[tuple[str, str], list[tuple[str, tuple[int, int] | None]]] = defaultdict(list)
+    for f in files:
+        anon, last = "", -9
+        for sym in f.symbols:
+            if sym.kind != "enumerator":
+                continue
+            parent = sym.parent
+            if not parent:
+                if sym.start_line - last > 2:
+                    anon = f"<enum@{sym.start_line}>"
+                parent, last = anon, sym.start_line
+            m = _SHIFTED.match((sym.value or "").strip())
+            members[(f.path, parent)].append((sym.name, (int(m.group(1), 0), int(m.group(2))) if m else None))
+    out = set()
+    for (path, _), rows in members.items():
+        vals = [v for _, v in rows]
+        if len(rows) >= 4 and None not in vals and len({k for _, k in vals}) == 1 and len({v for v, _ in vals}) >= 3:
+            out.update((path, name) for name, _ in rows)
+    return out
 
 
 def register_container(sym: Symbol) -> bool:
@@ -676,6 +717,7 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
     range row was expanded into (``mapping.ranges``)."""
     part_toks = part_tokens(parts, files)
     infos = symbol_infos(files, part_toks, others)
+    shifted = shifted_address_blocks(files)
     by_value: dict[int, list[SymInfo]] = defaultdict(list)
     by_offset: dict[int, list[SymInfo]] = defaultdict(list)
     for si in infos:
@@ -733,7 +775,8 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
                 elif overlay:
                     pool += [si for si in by_offset.get(value, ()) if (si.file, si.sym.parent) in overlay]
             for si in pool:
-                if si.sym.role in ("base", "instance") or (si.sym.role == "bit" and not register_named(si.sym)):
+                if si.sym.role in ("base", "instance") or (si.sym.role == "bit" and not register_named(si.sym)
+                                                           and (si.file, si.sym.name) not in shifted):
                     continue  # a bit position or mask, or a peripheral's base: not one register
                 if si.spaces is not None and r.peripheral not in si.spaces:
                     continue  # a decoded member addresses its own bank or block only

@@ -638,3 +638,56 @@ def test_socket_registers_printed_under_the_common_registers_names():
     got = {(lk.peripheral, lk.register, lk.symbol, lk.line) for lk in res.links}
     assert got == {("Common registers", n, n, 4 + i) for i, (n, _) in enumerate(common)} | \
         {("Socket n registers", n, "Sn_" + n, 9 + i) for i, (n, _) in enumerate(sock)}
+
+
+@pytest.mark.parametrize("shift,container", [(0, "qk_x"), (0, ""), (1, "qk_cmd"), (1, "")])
+def test_a_neutral_enum_of_addresses_shifted_by_one_amount_is_an_address_block(shift, container):
+    """``QK_CONFIG = 0x00 << 0`` … in an enum named for nothing: every member shifts a distinct number
+    by the same amount, which a bit enum (``1 << n``) never does."""
+    text = f"// QK3150\nenum {container} {{\n".replace("enum  {", "enum {") + _rows(f"  QK_{{R}} = 0x{{a:02X}} << {shift},\n") \
+        + "};\nenum qk_irq { QK_IRQ_STATUS = 1 << 1, QK_IRQ_THRESHOLD = 1 << 4, QK_IRQ_CONFIG = 1 << 0 };\n"
+    assert _links({"qk3150.h": text}) == _expect([(r, f"QK_{r}", 3 + i) for i, (r, _) in enumerate(REGS)], "qk3150.h")
+
+
+def test_a_bit_enum_named_like_the_registers_stays_out():
+    """``QK_STATUS = 1 << 1``, ``QK_CONFIG = 1 << 0``: one shifted by a different amount each time
+    is a set of flags (an interrupt source enum), whatever its names."""
+    text = ("// QK3150\nenum qk_irq_src {\n  QK_CONFIG = 1 << 0,\n  QK_STATUS = 1 << 1,\n  QK_DATA_LSB = 1 << 2,\n"
+            "  QK_DATA_MSB = 1 << 3,\n  QK_THRESHOLD = 1 << 4,\n};\n")
+    assert _links({"qk3150.h": text}) == set()
+
+
+_LONG = {"INT_CFG": "Interrupt config", "CTRL3": "Control 3", "GAIN_CFG": "Gain config", "PWR_CTRL": "Power control",
+         "FIFO_CTRL": "Fifo control", "DUR": "Duration", "REV_ID": "Revision id", "PRESS_LSB": "Pressure lsb",
+         "PRESS_MSB": "Pressure msb", "CAL_CTRL": "Calib control", "TEMP_CFG": "Temperature config",
+         "SMPL_RATE": "Sample rate", "CTRL2": "Control 2"}
+
+
+@pytest.mark.parametrize("idiom", ["define", "anon_enum", "named_enum"])
+def test_a_bank_with_two_name_matches_borrows_the_transform_of_the_other_bank(idiom):
+    """SPI command bytes ``addr << 1`` over two banks of a datasheet printing long names with the
+    mnemonic: bank 0 fits the transform on many names, bank 1 has two and one by another word
+    (``b1_ctl2`` for CTRL2), all agreeing with bank 0's transform, so bank 1's members decode too."""
+    rows = [("INT_CFG", 0x0F, "BANK0"), ("CTRL3", 0x10, "BANK0"), ("GAIN_CFG", 0x11, "BANK0"), ("PWR_CTRL", 0x12, "BANK0"),
+            ("FIFO_CTRL", 0x13, "BANK0"), ("DUR", 0x14, "BANK0"), ("REV_ID", 0x18, "BANK0"), ("PRESS_LSB", 0x19, "BANK0"),
+            ("PRESS_MSB", 0x1A, "BANK0"), ("CAL_CTRL", 0x0F, "BANK1"), ("TEMP_CFG", 0x11, "BANK1"),
+            ("SMPL_RATE", 0x12, "BANK1"), ("CTRL2", 0x13, "BANK1")]
+    code = [("B0_INT_CFG", 0x0F), ("B0_CTRL3", 0x10), ("B0_GAIN_CFG", 0x11), ("B0_PWR_CTRL", 0x12), ("B0_FIFO_CTRL", 0x13),
+            ("B0_DUR", 0x14), ("B0_REV_ID", 0x18), ("B0_PRESS_LSB", 0x19), ("B0_PRESS_MSB", 0x1A),
+            ("B1_TEMP_CFG", 0x11), ("B1_SMPL_RATE", 0x12), ("B1_CTL2", 0x13)]
+    sym = {n: f"qk3150_reg_{n.lower()}" for n, _ in code}
+    if idiom == "define":
+        text = "// QK3150\n" + "".join(f"#define {sym[n]} (0x{a:02X} << 1)\n" for n, a in code)
+        first = 2
+    else:
+        text = "// QK3150\nenum " + ("qk_cmd " if idiom == "named_enum" else "") + "{\n" + \
+            "".join(f"  {sym[n]} = 0x{a:02X} << 1,\n" for n, a in code) + "};\n"
+        first = 3
+    regs = [(f"{_LONG[n]} ({n})", f"0x{a:02x}", sp) for n, a, sp in rows]
+    res, _ = map_repo(_sheet(regs), {"qk3150.h": text})
+    got = {(lk.peripheral, lk.register, lk.symbol, lk.line) for lk in res.links}
+    line = {n: first + i for i, (n, _) in enumerate(code)}
+    for n, sp, c in (("TEMP_CFG", "BANK1", "B1_TEMP_CFG"), ("SMPL_RATE", "BANK1", "B1_SMPL_RATE"),
+                     ("CTRL2", "BANK1", "B1_CTL2"), ("PWR_CTRL", "BANK0", "B0_PWR_CTRL")):
+        assert (sp, f"{_LONG[n]} ({n})", sym[c], line[c]) in got
+    assert len(got) == len(code)
