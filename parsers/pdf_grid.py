@@ -473,6 +473,29 @@ def _same_frame(a: list[float], b: list[float], addr_col: int) -> bool:
 _POINTER_HEAD = re.compile(r"addr|offset|pointer|index|\breg", re.I)  # short binary codes that do address registers
 
 
+def _join_wrapped_codes(cs: list[tuple[int, AddrCell | None, str]], line_cells) -> list[tuple[int, AddrCell | None, str]]:
+    """A marked code wrapped mid-token over two lines of one cell ("0x3" over "C", "1" over "Ch")
+    is one cell: when some of a column's codes are split so, its fragments are joined (a short
+    code followed, in the same row band, by a line holding only one or two hex digits)."""
+    out: list[tuple[int, AddrCell | None, str]] = []
+    full = max((len(t) for _i, c, t in cs if c is not None and c.kind == "0x"), default=0)
+    j = 0
+    while j < len(cs):
+        i, c, t = cs[j]
+        if j + 1 < len(cs) and c is not None and c.kind == "0x" and len(t) < full:
+            i2, _c2, t2 = cs[j + 1]
+            if i2 == i + 1 and line_cells[i2][1] == line_cells[i][1] and re.fullmatch(r"[0-9A-Fa-f]{1,2}", t2) \
+                    and len(t) + len(t2) == full:
+                joined = parse_addr_cell(t + t2)
+                if joined is not None:
+                    out.append((i, joined, t + t2))
+                    j += 2
+                    continue
+        out.append((i, c, t))
+        j += 1
+    return out
+
+
 def _nibble_codes(cells: list[tuple[int, AddrCell | None, str]]) -> bool:
     """Four or more codes, all 0/1 strings of at most four digits ("0000" .. "1111"): the values
     of a bit field, not addresses."""
@@ -532,6 +555,8 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
             t = _cell_text(cells[k])
             if t:
                 col_cells[k].append((idx, parse_addr_cell(t), t))
+    for k in range(ncol):
+        col_cells[k] = _join_wrapped_codes(col_cells[k], line_cells)
     scores = []
     for k in range(ncol):
         cs = col_cells[k]

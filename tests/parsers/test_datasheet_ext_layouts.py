@@ -164,3 +164,37 @@ def test_matrix_x_prefixed_column_labels():
                       caption="Figure 7. Address matrix")
     got = {(r.name, int(r.address, 16)) for r in parse_pdf(pdf).registers}
     assert got == {(nm, r * 16 + k) for (r, k), nm in cells.items()}
+
+
+def test_ruled_code_wrapped_mid_token_types_the_address_column():
+    """In a narrow ruled column some codes wrap mid-token ("0x0" over "E"): the fragments are one
+    cell when the column is typed, so the column still reads as unique increasing addresses."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    page.insert_text((60, 70), "7.2 Register description", fontsize=12)
+    xs = [60, 84, 160, 190, 330]
+    regs = [(0x0A, "INT_FLAG3"), (0x0B, "STATUS"), (0x0E, "SLEEP2_STAT"), (0x0F, "MODE_B"), (0x10, "TIMER_A"),
+            (0x12, "GPIO1_TEST"), (0x13, "THRESH_B"), (0x14, "MODE_STAT")]
+    y = 100
+    for j, h in enumerate(("Reg", "Mnemonic", "R/W", "Description")):
+        page.insert_text((xs[j] + 2, y + 10), h, fontsize=8)
+    top = y
+    y += 14
+    for a, name in regs:
+        page.draw_line((xs[0], y), (xs[-1], y), width=0.5)
+        t = f"0x{a:02X}"
+        lines = [t[:-1], t[-1]] if a in (0x0E, 0x0F, 0x10, 0x13) else [t]
+        for j, ln in enumerate(lines):
+            page.insert_text((xs[0] + 2, y + 9 + j * 10), ln, fontsize=8)
+        page.insert_text((xs[1] + 2, y + 9), name, fontsize=8)
+        page.insert_text((xs[2] + 2, y + 9), "RW", fontsize=8)
+        page.insert_text((xs[3] + 2, y + 9), "Sets the mode", fontsize=8)
+        y += 24
+    page.draw_line((xs[0], top), (xs[-1], top), width=0.5)
+    page.draw_line((xs[0], y), (xs[-1], y), width=0.5)
+    for x in xs:
+        page.draw_line((x, top), (x, y), width=0.5)
+    pdf = doc.tobytes()
+    doc.close()
+    got = {(r.name, int(r.address, 16)) for r in parse_pdf(pdf).registers}
+    assert got == {(n, a) for a, n in regs}
