@@ -66,7 +66,7 @@ def train_model(out: str | None = None, cap_scale: float = 1.0, epoch: int | Non
     path = model.save(out or default_model_path())
     # the rules' learned API prefixes, mined from the same training files; written beside the model first so
     # that the calibration below reads the model with its own lexicon
-    lexicon = mine_lexicon(((read_text(e.abspath), e.domain, e.source) for e in examples), MineParams()) \
+    lexicon = mine_lexicon(((read_text(e.abspath), e.domain, e.source, e.path) for e in examples), MineParams()) \
         if examples else Lexicon()
     path.with_suffix(".json").write_text(json.dumps({"lexicon": lexicon.to_json()}) + "\n")
     # the decision is learned on the development half of the held-out sources (never the aside half)

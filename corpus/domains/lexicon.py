@@ -9,17 +9,29 @@ training files (``mine``):
   (``foo_bar_baz`` → ``foo_`` and ``foo_bar_``; leading underscores stay with the first token),
   and the head of a camel-case first token (``FooBar_x`` → ``Foo*``);
 * the family name of an identifier's first token, the letters before its first digit
-  (``abc12x_init`` → ``abc#``): the members of a part family share it where their full names differ;
+  (``abc12x_init`` → ``abc#``): the members of a part family share it where their full names differ
+  (a single trailing digit is an instance number, ``UART1``, and gives no family key);
 * keys of an ``#include``: its first folder (``inc:foo/``), its inner folders (``inc:*/bar/``), the
   first ``_`` token or camel head of its file name (``inc:foo_``, ``inc:Foo*``) and the family names
-  of its file name and folders (``inc:abc#``);
+  of its file name and folders (``inc:abc#``); an inner folder named with dashes also by each word
+  (``asm/mach-foo/x.h`` → ``inc:*/foo/``);
 * a key is kept for a domain when the training files that contain it are concentrated there:
   in at least ``min_files`` files of that domain from at least ``min_sources`` distinct sources,
   and a *purity* of at least ``min_purity`` — the domain's share of the key's per-domain file
   rates (files with the key / files of the domain), so a large class does not win by size.
 
 Only the topical domains that API evidence decides (``TARGET_DOMAINS``) are learned; the other
-classes still count in the purity.
+classes still count in the purity. A domain whose training sources are mostly applications of its
+API (``STRICT_DOMAINS``: Zephyr) keeps a key only when more sources share it, spread over their
+folders, so that one application's own names do not qualify.
+
+*Family stems* (``stems``) carry a part-family name beyond the spellings the training files show: a learned
+family key (``abc#`` or ``inc:abc#``, at least ``MIN_STEM`` letters) whose domain's files show at least
+``MIN_MEMBERS`` members of the family (``abc6``, ``abc7x``, ``abc8y``) also matches a longer word that begins
+with it (``abcrt_gpio_init``, ``hardware/abcrt_ccm.h``, the sub-family the training files never had), unless the
+training files show such longer words in other domains (the probe key ``abc~`` in ``min_files`` files at a purity
+under ``min_purity``); and it matches the bare word (``abc_init``, ``abc-regs.h``: key ``abc=``) when its domain's
+files use it so, by the same purity test. A name two domains learn is no one's stem.
 
 A second list, ``not_linux``, replaces the boot-loader and secure-firmware names the rules once
 listed by hand to keep such code out of ``linux_kernel``: among the training files with a
@@ -40,19 +52,30 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 # The domains whose evidence is learned API names (the others are decided by file shape or are the rest).
-# zephyr_rtos is left out: its evidence is the kernel and devicetree API the taxonomy names (``rules._API``).
-# Learned Zephyr prefixes were measured (2026-12-06, dev): the Zephyr training sources are applications, whose
-# own names (``LOG_``, ``HTTP_``, ``cloud_``, ``nrf_``, ``date_``) look pure against a `general` class with few
-# applications, and they made Zephyr the sink for more OS-like C (dev F1 without folder context 0.64 -> 0.52).
-TARGET_DOMAINS = ("stm32_hal", "infineon_aurix", "nxp_imx", "crypto", "usb_stack", "wireless_ble_wifi")
+TARGET_DOMAINS = ("stm32_hal", "infineon_aurix", "nxp_imx", "crypto", "usb_stack", "wireless_ble_wifi", "zephyr_rtos")
+# Domains whose training sources are mostly *applications* of the API they stand for: a key must be shared more
+# widely to count as the API's rather than one application's own name. Measured 2026-12-06 (round 5, dev): with
+# the ordinary thresholds the Zephyr applications' own names (``HTTP_``, ``cloud_``, ``date_``) looked pure and made
+# Zephyr the sink for OS-like C. Here a key needs ``min_sources`` sources and, in ``min_spread_sources`` of them,
+# files in at least two folders (an application's own module sits in one folder; the kernel API is used everywhere).
+STRICT_DOMAINS = {"zephyr_rtos": {"min_sources": 4, "min_spread_sources": 3, "min_purity": 0.95}}
 
 _IDENT_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _INCLUDE_RE = re.compile(r'^[ \t]*#[ \t]*include[ \t]*[<"]([^>"\n]+)[>"]', re.M)
 _CAMEL_HEAD_RE = re.compile(r"[A-Z][a-z]+(?=[A-Z0-9])|[a-z]+(?=[A-Z])")
 # a family name: the letters before the first digit of a token (``abc12x`` -> ``abc#``): the members of a
 # part family share it where their full names differ
-_FAMILY_RE = re.compile(r"([A-Za-z]{2,})[0-9]")
+# (a single trailing digit is an instance number, ``UART1``/``SERIAL2``, not a family: no key)
+_FAMILY_RE = re.compile(r"([A-Za-z]{2,})(?![0-9](?![A-Za-z0-9]))[0-9]")
 _MAX_CHARS = 200_000
+# the leading letters of a token (``abcde12_x`` -> ``abcde``): where a learned family name is looked for as a prefix
+_LEAD_RE = re.compile(r"[A-Za-z]+")
+_WORD_SPLIT_RE = re.compile(r"[-_./]+")
+# a family name is tried as the prefix of a longer leading-letters run from this length on, when the training files
+# of its domain show at least this many members of the family (``abc6``, ``abc7x``, ``abc8y`` ...)
+MIN_STEM = 3
+MIN_MEMBERS = 3
+_MEMBER_RE = re.compile(r"([A-Za-z]{%d,})[0-9][A-Za-z0-9]*" % MIN_STEM)
 
 
 @dataclass(frozen=True)
@@ -107,11 +130,64 @@ def include_keys(inc: str) -> tuple[str, ...]:
     parts = inc.split("/")
     folders, name = parts[:-1], parts[-1].rsplit(".", 1)[0]
     keys += [f"inc:*/{d}/" for d in folders[1:] if d not in ("", ".", "..")]
+    # an inner folder named with dashes also counts by each word (``a/b-c/x.h`` -> ``inc:*/c/``)
+    keys += [f"inc:*/{w}/" for d in folders[1:] if "-" in d for w in d.split("-") if len(w) >= 3]
     for part in folders + [name]:
         for m in _FAMILY_RE.finditer(part):
             if m.start() == 0 or not part[m.start() - 1].isalpha():
                 keys.append(f"inc:{m.group(1)}#")
     return tuple(dict.fromkeys(keys))
+
+
+def _lead(token: str) -> str:
+    m = _LEAD_RE.match(token)
+    return m.group(0).lower() if m is not None else ""
+
+
+def stem_probe_keys(lead: str, whole: bool) -> tuple[str, ...]:
+    """``s~`` for every proper prefix ``s`` (at least ``MIN_STEM`` letters) of a leading-letters run, and ``s=`` for
+    the run itself when it is the whole word (``whole``): the keys that say how pure a family name stays as the
+    prefix of longer words (``abcxy`` -> ``abc~``, ``abcx~``) and as a word of its own (``abc_init`` -> ``abc=``)."""
+    keys = tuple(f"{lead[:k]}~" for k in range(MIN_STEM, min(len(lead), 9)))
+    return keys + (f"{lead}=",) if whole and len(lead) >= MIN_STEM else keys
+
+
+def _first_token(ident: str) -> str:
+    parts = ident.lstrip("_").split("_")
+    return parts[0] if len(parts) >= 2 and parts[0] and parts[1] else ""
+
+
+def _include_words(inc: str) -> list[str]:
+    return [w for w in _WORD_SPLIT_RE.split(inc.strip().rsplit(".", 1)[0]) if w]
+
+
+def probe_keys(text: str) -> set[str]:
+    """The ``s~`` keys of a document: of the first tokens of its identifiers and of the words of its includes."""
+    text = text[:_MAX_CHARS]
+    keys: set[str] = set()
+    for first in {_first_token(i) for i in set(_IDENT_RE.findall(text))}:
+        lead = _lead(first)
+        keys.update(stem_probe_keys(lead, len(lead) == len(first)))
+    for inc in set(_INCLUDE_RE.findall(text)):
+        for w in _include_words(inc):
+            lead = _lead(w)
+            keys.update(stem_probe_keys(lead, len(lead) == len(w)))
+    return keys
+
+
+def family_members(text: str) -> set[tuple[str, str]]:
+    """``(family name, member)`` pairs of a document, lower-cased: the first tokens of its identifiers and the words
+    of its includes that are a family name followed by a digit (``abc6x_init`` -> ``("abc", "abc6x")``)."""
+    text = text[:_MAX_CHARS]
+    words = {_first_token(i) for i in set(_IDENT_RE.findall(text))}
+    for inc in set(_INCLUDE_RE.findall(text)):
+        words.update(_include_words(inc))
+    out = set()
+    for w in words:
+        m = _MEMBER_RE.match(w.lstrip("_"))
+        if m is not None:
+            out.add((m.group(1).lower(), m.group(0).lower()))
+    return out
 
 
 def file_keys(text: str) -> set[str]:
@@ -165,10 +241,26 @@ class Lexicon:
     the kernel's headers without being the kernel (boot loaders, secure firmware); see ``mine``."""
 
     def __init__(self, entries: dict[str, tuple[str, float]] | None = None, params: dict | None = None,
-                 not_linux: dict[str, float] | None = None):
+                 not_linux: dict[str, float] | None = None, stems: dict[str, str] | None = None):
         self.entries = dict(entries or {})
         self.params = dict(params or {})
         self.not_linux = dict(not_linux or {})
+        self.stems = dict(stems or {})
+        self._stem_lens = sorted({len(k) for k in self.stems if not k.endswith("=")}, reverse=True)
+
+    def _stem(self, lead: str, whole: bool) -> str | None:
+        """The domain of the longest learned family name that ``lead`` (lower-case leading letters of a word; the
+        whole word when ``whole``) begins with, or is (``name=``: a family name learned to stand alone too)."""
+        if whole and len(lead) >= MIN_STEM:
+            hit = self.stems.get(lead + "=")
+            if hit is not None:
+                return hit
+        for n in self._stem_lens:
+            if n < len(lead):
+                hit = self.stems.get(lead[:n])
+                if hit is not None:
+                    return hit
+        return None
 
     def not_linux_ident(self, ident: str) -> bool:
         nl = self.not_linux
@@ -186,6 +278,11 @@ class Lexicon:
             hit = self.entries.get(k)
             if hit is not None:
                 return hit[0]
+        if self.stems:
+            first = _first_token(ident)
+            if first:
+                lead = _lead(first)
+                return self._stem(lead, len(lead) == len(first))
         return None
 
     def lookup_include(self, inc: str) -> str | None:
@@ -193,6 +290,11 @@ class Lexicon:
             hit = self.entries.get(k)
             if hit is not None:
                 return hit[0]
+        for w in _include_words(inc) if self.stems else ():
+            lead = _lead(w)
+            hit = self._stem(lead, len(lead) == len(w))
+            if hit is not None:
+                return hit
         return None
 
     def per_domain(self) -> dict[str, int]:
@@ -202,14 +304,16 @@ class Lexicon:
     def to_json(self) -> dict:
         return {"params": self.params, "per_domain": self.per_domain(),
                 "entries": {k: [d, round(p, 4)] for k, (d, p) in sorted(self.entries.items())},
-                "not_linux": {k: round(p, 4) for k, p in sorted(self.not_linux.items())}}
+                "not_linux": {k: round(p, 4) for k, p in sorted(self.not_linux.items())},
+                "stems": dict(sorted(self.stems.items()))}
 
     @classmethod
     def from_json(cls, data: dict | None) -> "Lexicon":
         if not data:
             return cls()
         return cls({k: (str(v[0]), float(v[1])) for k, v in (data.get("entries") or {}).items()},
-                   data.get("params") or {}, {k: float(v) for k, v in (data.get("not_linux") or {}).items()})
+                   data.get("params") or {}, {k: float(v) for k, v in (data.get("not_linux") or {}).items()},
+                   {str(k): str(v) for k, v in (data.get("stems") or {}).items()})
 
     @classmethod
     def from_model_json(cls, path: str | Path) -> "Lexicon":
@@ -224,27 +328,39 @@ class Lexicon:
 
 def mine(files: Iterable[tuple[str, str, str]], params: MineParams | None = None,
          targets: Iterable[str] = TARGET_DOMAINS) -> Lexicon:
-    """The lexicon of ``(text, domain, source)`` training files (see the module docstring)."""
+    """The lexicon of ``(text, domain, source[, path])`` training files (see the module docstring; the path, when
+    given, is what the stricter rule of ``STRICT_DOMAINS`` counts folders by)."""
     params = params or MineParams()
     targets = set(targets)
     n_dom: Counter = Counter()
     files_with: dict[str, Counter] = defaultdict(Counter)  # key -> domain -> files
     sources_with: dict[tuple[str, str], set] = defaultdict(set)  # (key, domain) -> sources
+    folders_with: dict[tuple[str, str], set] = defaultdict(set)  # (key, strict domain) -> (source, folder)
     kernelish: list[tuple[str, frozenset]] = []  # (source, marker keys) of files with kernel-style includes
     kernel_sources: set[str] = set()
-    for text, domain, source in files:
+    members: dict[tuple[str, str], set] = defaultdict(set)  # (family name, domain) -> members seen
+    for item in files:
+        text, domain, source = item[:3]
+        folder = item[3].rsplit("/", 1)[0] if len(item) > 3 and "/" in item[3] else ""
         n_dom[domain] += 1
         if domain == "linux_kernel":
             kernel_sources.add(source)
         incs = _kernelish(text)
         if incs is not None:
             kernelish.append((source, frozenset(marker_keys(text, incs))))
-        for k in file_keys(text):
+        for k in file_keys(text) | probe_keys(text):
             files_with[k][domain] += 1
             if domain in targets:
                 sources_with[(k, domain)].add(source)
+                if domain in STRICT_DOMAINS:
+                    folders_with[(k, domain)].add((source, folder))
+        if domain in targets:
+            for fam, member in family_members(text):
+                members[(fam, domain)].add(member)
     entries: dict[str, tuple[str, float]] = {}
     for k, per in files_with.items():
+        if k.endswith(("~", "=")):
+            continue
         rates = {d: c / n_dom[d] for d, c in per.items()}
         best = max(rates, key=lambda d: (rates[d], d))
         if best not in targets or per[best] < params.min_files:
@@ -252,12 +368,50 @@ def mine(files: Iterable[tuple[str, str, str]], params: MineParams | None = None
         if len(sources_with[(k, best)]) < params.min_sources:
             continue
         purity = rates[best] / sum(rates.values())
+        strict = STRICT_DOMAINS.get(best)
+        if strict is not None:
+            spread = Counter(src for src, _ in folders_with[(k, best)])
+            if len(sources_with[(k, best)]) < strict["min_sources"] or purity < strict["min_purity"] or \
+                    sum(1 for c in spread.values() if c >= 2) < strict["min_spread_sources"]:
+                continue
         if purity >= params.min_purity:
             entries[k] = (best, purity)
+    stems = mine_stems(entries, files_with, n_dom, params, members)
     return Lexicon(entries, {**params.to_dict(), "files": sum(n_dom.values()),
                              "files_per_domain": dict(sorted(n_dom.items())),
                              "kernel_sources": sorted(kernel_sources)},
-                   mine_not_linux(kernelish, kernel_sources, params))
+                   mine_not_linux(kernelish, kernel_sources, params), stems)
+
+
+def mine_stems(entries: dict[str, tuple[str, float]], files_with: dict[str, Counter], n_dom: Counter,
+               params: MineParams, members: dict[tuple[str, str], set]) -> dict[str, str]:
+    """Family names (learned ``abc#`` / ``inc:abc#`` keys of at least ``MIN_STEM`` letters) that also stand for their
+    domain as the prefix of a longer word (``abcxy_init``, ``abc-regs.h``): kept unless the training files show that
+    prefix in longer words of other domains (its ``abc~`` key in ``min_files`` files at a purity under ``min_purity``).
+    """
+    cands: dict[str, set] = defaultdict(set)
+    for k, (dom, _) in entries.items():
+        if k.endswith("#"):
+            stem = (k[4:-1] if k.startswith("inc:") else k.lstrip("_")[:-1]).lower()
+            if len(stem) >= MIN_STEM:
+                cands[stem].add(dom)
+    stems: dict[str, str] = {}
+    for stem, doms in cands.items():
+        if len(doms) != 1:  # a family name two domains share is no one's
+            continue
+        dom = next(iter(doms))
+        if len(members.get((stem, dom), ())) < MIN_MEMBERS:
+            continue  # one part (``abc32``) is a name, not a family
+        for probe, key in ((f"{stem}~", stem), (f"{stem}=", f"{stem}=")):
+            per = files_with.get(probe, Counter())
+            if probe.endswith("=") and per[dom] < params.min_files:
+                continue  # standing alone, a family name must show it in its own domain's files
+            if sum(per.values()) >= params.min_files:
+                rates = {d: c / n_dom[d] for d, c in per.items()}
+                if rates.get(dom, 0.0) / sum(rates.values()) < params.min_purity:
+                    continue
+            stems[key] = dom
+    return stems
 
 
 def mine_not_linux(kernelish: list[tuple[str, frozenset]], kernel_sources: set[str],

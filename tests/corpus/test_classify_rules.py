@@ -96,3 +96,12 @@ def test_features_split_identifiers_and_includes():
     for t in ("__inc_gadget", "__incdir_linux", "hal_gpio_init", "hal", "gpio", "init", "wiphyregister",
               "wiphy", "register", "__hex", "__lang_c", "__ext_c", "__dir_gadget"):
         assert t in toks, t
+
+
+def test_kconfig_goes_to_the_os_whose_learned_symbols_it_uses():
+    # no hand list of an RTOS's Kconfig functions: the shipped lexicon's learned devicetree symbols decide
+    zephyr = 'config SENSOR_FOO\n\tbool "Foo"\n\tdefault y\n\tdepends on DT_HAS_ACME_FOO_ENABLED\n\tselect I2C\n'
+    assert weak_label("drivers/sensor/foo/Kconfig", zephyr, "kconfig") == ("zephyr_rtos", 0.85)
+    # a topical domain's names in a Kconfig do not make it that domain's
+    wifi = 'config WLAN_FOO\n\tbool "Foo"\n\tdepends on PCI && MAC80211\n\tselect CFG80211_WEXT\n'
+    assert weak_label("drivers/net/wireless/foo/Kconfig", wifi, "kconfig") is None
