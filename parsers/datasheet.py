@@ -361,10 +361,18 @@ def _running_vocab(page_text: dict[int, str]) -> frozenset[str]:
     title, a product name, "Data Sheet Rev."): a table read near a page edge must not take
     them as cells."""
     counts: Counter = Counter()
+    words: dict[str, set[str]] = {}
     for txt in page_text.values():
-        counts.update({" ".join(ln.split()) for ln in txt.splitlines() if len(ln.strip()) >= 3})
+        keys = set()
+        for ln in txt.splitlines():
+            if len(ln.strip()) >= 3:
+                # a footer with the page number ("V1.0  Page 133 of 279") is the same line on each page
+                key = re.sub(r"\d+", "#", " ".join(ln.split()))
+                keys.add(key)
+                words.setdefault(key, set()).update(w for w in ln.split() if not w.isdigit())
+        counts.update(keys)
     need = max(3, len(page_text) // 4)
-    return frozenset(w for ln, c in counts.items() if c >= need for w in ln.split())
+    return frozenset(w for key, c in counts.items() if c >= need for w in words[key])
 
 
 _TABLE_HEAD_WORDS = re.compile(r"\b(?:addr\w*|offset|name|register|reset|bits?|access|type|default|value|"
@@ -397,8 +405,10 @@ def _strip_running(words: list, height: float, vocab: frozenset[str]) -> list:
         return words
     edge = [w[:5] for w in words if not 0.08 * height <= (w[1] + w[3]) / 2 <= 0.88 * height]
     # a table header repeated at the top of each page of a long table is not page furniture
+    # (page numbers count for neither side)
     dropped = {(w[0], w[1], w[4]) for ln in group_lines(edge) for w in ln.words
-               if sum(1 for x in ln.words if x[4] in vocab) >= 0.6 * len(ln.words)
+               if (texts := [x[4] for x in ln.words if not x[4].isdigit()])
+               and sum(1 for x in texts if x in vocab) >= 0.6 * len(texts)
                and not _TABLE_HEAD_WORDS.search(ln.text)}
     if not dropped:
         return words
@@ -799,6 +809,7 @@ def _drop_redescribed(raw: list[RawRegister], ds: Datasheet) -> list[RawRegister
         # (of the same block: another bank's map reuses the addresses under other names)
         blk = rs[0].peripheral
         held: dict[int, set[str]] = {}
+        holders: dict[int, list[RawRegister]] = {}
         for r in raw:
             if blk and r.peripheral and r.peripheral != blk:
                 continue
@@ -806,7 +817,17 @@ def _drop_redescribed(raw: list[RawRegister], ds: Datasheet) -> list[RawRegister
                                                 and (".w" not in tid or size[r.table] > len(rs)))
                                                or size[r.table] >= max(5, 2 * len(rs))):
                 held.setdefault(r.address, set()).add(_norm(r.name))
-        clash = sum(1 for r in rs if r.address in held and _norm(r.name) not in held[r.address])
+                holders.setdefault(r.address, []).append(r)
+        clashing = [r for r in rs if r.address in held and _norm(r.name) not in held[r.address]]
+        clash = len(clashing)
+        # a summary list ahead of a chapter of detail headings (one per register, on later pages)
+        # names the same registers otherwise: it is the map, not a redescription; its rows and
+        # the headings merge by address
+        by = [h for r in clashing for h in holders[r.address]]
+        first_page = min((r.page for r in rs if r.page is not None), default=0)
+        if clash and all(h.table and h.table.endswith(".h") and (h.page or 0) > first_page for h in by) \
+                and len({h.page for h in by}) >= 3 and len({r.address for r in clashing}) >= 5:
+            continue
         if clash >= 0.6 * len(rs):
             drop.add(tid)
             ds.warnings.append(f"table {tid}: dropped, {clash} of {len(rs)} addresses already named otherwise")

@@ -445,6 +445,7 @@ class GridContext:
     page: int = 0
     table_id: str | None = None  # the caller's id of that table (a continuation keeps it)
     addr_head: str = ""  # the header of its address column
+    closed: bool = False  # a drawn table with a header of its own followed it on its page
 
 
 def _norm_head(h: str) -> str:
@@ -468,6 +469,35 @@ def _same_frame(a: list[float], b: list[float], addr_col: int) -> bool:
     k = addr_col
     return all(abs(a[i] - b[i]) <= 3.0 for i in (0, len(a) - 1, k, k + 1)) \
         and all(abs(x - y) <= 25.0 for x, y in zip(a, b))
+
+
+def _bit_head(head: str) -> bool:
+    """A bit column's header ("D7", "DB3", "Bit 5", "7")."""
+    return bool(re.fullmatch(r"(?:d|db|b|bit)?\s?\d{1,2}", head.split(" ")[-1] if head else "", re.I))
+
+
+def _apart(k: int, addr: int, header_of: list[str]) -> int:
+    """How far a column is from the address column, bit columns between them not counted (a
+    command table's mnemonic column may sit eight bit columns away from its code column)."""
+    lo, hi = sorted((k, addr))
+    return 1 + sum(1 for j in range(lo + 1, hi) if not _bit_head(header_of[j]))
+
+
+def _moved_columns(a: list[float], b: list[float], addr_col: int, name_col: int) -> tuple[int, int] | None:
+    """The address and name columns of the previous page's table in this page's walls, where the
+    two pages draw the same frame but place their inner walls by their own cells (a wall more or
+    less between bit columns): the first or last column stays first or last, an inner one is
+    found within 8 points on both sides; else None."""
+    if len(a) < 4 or len(b) < 4 or abs(a[0] - b[0]) > 3.0 or abs(a[-1] - b[-1]) > 3.0:
+        return None
+
+    def find(k: int) -> int | None:
+        if k == 0 or k == len(a) - 2:  # the first or the last column: the frame's own edge
+            return 0 if k == 0 else len(b) - 2
+        hits = [j for j in range(len(b) - 1) if abs(b[j] - a[k]) <= 8.0 and abs(b[j + 1] - a[k + 1]) <= 8.0]
+        return hits[0] if len(hits) == 1 else None
+    ka, kn = find(addr_col), find(name_col)
+    return None if ka is None or kn is None or ka == kn else (ka, kn)
 
 
 _POINTER_HEAD = re.compile(r"addr|offset|pointer|index|\breg", re.I)  # short binary codes that do address registers
@@ -506,6 +536,8 @@ def _nibble_codes(cells: list[tuple[int, AddrCell | None, str]]) -> bool:
 def _mostly_parse(cells: list[tuple[int, AddrCell | None, str]]) -> bool:
     """At least half of a column's cells (filler and parameter-byte cells aside) are addresses."""
     real = [c for _i, c, t in cells if not _NOT_NAME.match(t) and not _PARAM_CELL.match(t)]
+    if command_groups([t for _i, _c, t in cells], [j for j, (_i, c, _t) in enumerate(cells) if c is not None]):
+        return True  # a command list's codes among its parameter values
     return bool(real) and sum(1 for c in real if c is not None) >= 0.5 * len(real)
 
 
@@ -560,6 +592,9 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
     scores = []
     for k in range(ncol):
         cs = col_cells[k]
+        grouped = command_groups([t for _, _, t in cs], [j for j, (_, c, _) in enumerate(cs) if c is not None])
+        if grouped is not None:
+            cs = [cs[j] for j in grouped]  # a command list's codes, without its parameter values
         parsed = [c for _, c, _ in cs if c is not None]
         head = header_of[k]
         if len(parsed) < 2 and not (parsed and _ADDR_HEAD.search(head)):
@@ -625,17 +660,28 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
         ordered = mono >= 0.6 or (uniq >= 0.9 and (marked >= 0.8 or _ADDR_HEAD.search(head) is not None))
         if rate >= 0.6 and uniq >= 0.75 and ordered:
             scores.append((s, -k, k, base, paged))
-    if ctx is not None and ctx.xs is not None and page - ctx.page <= 1 \
-            and (_same_walls(ctx.xs, xs) or page > ctx.page and _same_frame(ctx.xs, xs, ctx.addr_col)) \
-            and _mostly_parse(col_cells[ctx.addr_col]) \
-            and not (_nibble_codes(col_cells[ctx.addr_col]) and not _POINTER_HEAD.search(header_of[ctx.addr_col])):
+    carried = None
+    if ctx is not None and ctx.xs is not None and page - ctx.page <= 1:
+        if _same_walls(ctx.xs, xs) or page > ctx.page and _same_frame(ctx.xs, xs, ctx.addr_col):
+            carried = (ctx.addr_col, ctx.name_col)
+        elif page > ctx.page and not ctx.closed:
+            carried = _moved_columns(ctx.xs, xs, ctx.addr_col, ctx.name_col)
+            if carried is not None and n_head and _norm_head(header_of[carried[0]]) != _norm_head(ctx.addr_head) \
+                    and re.search(r"[a-z]{2}", header_of[carried[0]], re.I) and parse_addr_cell(header_of[carried[0]]) is None:
+                carried = None  # a header of its own: another table in the same frame
+    if carried is not None and _mostly_parse(col_cells[carried[0]]) \
+            and not (_nibble_codes(col_cells[carried[0]]) and not _POINTER_HEAD.search(header_of[carried[0]])):
         # the table goes on from the previous page: keep its column roles
+        if carried != (ctx.addr_col, ctx.name_col):
+            ctx.xs, ctx.addr_col, ctx.name_col = xs, carried[0], carried[1]  # this page's walls from now on
         regs = _rows(bands, ctx.addr_col, ctx.name_col, ctx.base, _open_below(g, xs, ctx.name_col))
         for r in regs:
             r.confidence = round(ctx.conf * 0.95, 3)
         ctx.page = page
         return GridTable(bbox, regs, addr_header=header_of[ctx.addr_col], name_header=header_of[ctx.name_col],
                          continued=True)
+    if ctx is not None and ctx.page == page and n_head and any(re.search(r"[a-z]{3}", h, re.I) for h in header_of):
+        ctx.closed = True  # the table read before ends here (a headed table follows it)
     if not scores:
         return GridTable(bbox, [], rejected="no address column (cells that parse, unique, mostly increasing)")
     scores.sort(reverse=True)
@@ -690,13 +736,12 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
         prose = sum(1 for t in letters if _PROSE.search(t)) / len(letters)
         uniq = len(set(letters)) / len(letters)
         head = header_of[k]
-        if _PARAM_HEAD.search(head) or re.fullmatch(r"(?:d|db|b|bit)?\s?\d{1,2}", head.split(" ")[-1] if head else "",
-                                                     re.I):
+        if _PARAM_HEAD.search(head) or _bit_head(head):
             continue  # parameter tables; a bit column ("D7", "Bit 7", "7") holds field names, not register names
         if _NO_NAME_HEAD.search(head) and not _NAME_HEAD.search(re.sub(r"register\s+content", "", head, flags=re.I)):
             continue
         s = ident * 0.4 + short * 0.3 + uniq * 0.3 - prose * 0.5 + (0.2 if _NAME_HEAD.search(head) else 0.0) \
-            - 0.06 * abs(k - best_addr)
+            - 0.06 * _apart(k, best_addr, header_of)
         if short >= 0.6 and uniq >= 0.6:
             name_scores.append((s, k))
     if not name_scores:
@@ -758,7 +803,7 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
     t.registers = regs
     if ctx is not None:
         ctx.xs, ctx.addr_col, ctx.name_col, ctx.base, ctx.conf, ctx.page = xs, best_addr, name_col, base, conf, page
-        ctx.addr_head = header_of[best_addr]
+        ctx.addr_head, ctx.closed = header_of[best_addr], False
     return t
 
 
@@ -953,8 +998,53 @@ def _digit_width(bands, addr_col: int) -> int:
     return max(widths, key=lambda k: (widths[k], k)) if widths else 0
 
 
+MARKED_CODE = re.compile(r"\(?(?:0x[0-9a-f]{1,4}|[0-9a-f]{1,4}h)\)?", re.I)
+PLACEHOLDER = re.compile(r"[xX]{1,4}h?")
+
+
+_PARAM_LABEL = re.compile(r"(?:\d{1,2}(?:st|nd|rd|th)\s+)?param(?:eter)?s?(?:\s+\d{1,2})?|[:.…]+", re.I)  # row labels
+
+
+def command_groups(cells: list[str], anchors: list[int]) -> list[int] | None:
+    """The anchors that open a row of a command list whose code column mixes marked codes
+    (``B6h``, ``0x2A``) with the unmarked parameter values of each command below them (``0A``,
+    ``3F``) and placeholders (``XX``): the marked ones, or None where the column is not of that
+    kind (three or more marked codes, mostly increasing, and placeholders or unmarked values out of
+    their order)."""
+    marked = [i for i in anchors if MARKED_CODE.fullmatch(cells[i].strip())]
+    if len(marked) < 3 or len(marked) < 0.1 * len(anchors) or len(marked) == len(anchors):
+        return None
+
+    def rising(idx: list[int]) -> float:
+        vals = [addr_value(c, "hex") for c in (parse_addr_cell(cells[i]) for i in idx) if c is not None]
+        return sum(1 for a, b in zip(vals, vals[1:]) if b > a) / max(1, len(vals) - 1)
+    if rising(marked) < 0.8:
+        return None
+    # the unmarked values interleaved with the codes break their order (a register column
+    # that prints some addresses with a marker and some without stays in order)
+    placeholders = sum(1 for c in cells if PLACEHOLDER.fullmatch(c.strip()))
+    return marked if placeholders >= 2 or rising(anchors) < 0.6 else None
+
+
 def _rows(bands, addr_col: int, name_col: int, base: str, open_below: set[int]) -> list[GridRegister]:
     out: list[GridRegister] = []
+    flat = [(ln, cells) for b in sorted(bands) for ln, cells in bands[b]]
+    flat_texts = [_cell_text(cells[addr_col]) for _ln, cells in flat]
+    marked = command_groups(flat_texts, [i for i, t in enumerate(flat_texts) if parse_addr_cell(t) is not None])
+    if marked is not None:
+        # a command list: each marked code opens a command; the lines below it up to the next
+        # one are its parameter rows, and the name printed anywhere over them is its name
+        opens = set(marked)
+        cur: GridRegister | None = None
+        for i, (ln, cells) in enumerate(flat):
+            if i in opens:
+                c = parse_addr_cell(flat_texts[i])
+                cur = GridRegister("", addr_value(c, base), ln.y, 0.0, alts=_alt_values(c, base))
+                out.append(cur)
+            t = _cell_text(cells[name_col])
+            if t and cur is not None and not _NOT_NAME.match(t) and not _PARAM_LABEL.fullmatch(t):
+                cur.name = (cur.name + " " + t).strip()
+        return _named_rows(out)
     last_band: int | None = None
     width = _digit_width(bands, addr_col)
     empty_named: list[tuple[int, GridRegister]] = []  # rows whose name cell is empty, by band
@@ -1021,6 +1111,10 @@ def _rows(bands, addr_col: int, name_col: int, base: str, open_below: set[int]) 
             src = named_at.get(b + 1)
         if src is not None:
             r.name, r.alt_copy = src.name, True
+    return _named_rows(out)
+
+
+def _named_rows(out: list[GridRegister]) -> list[GridRegister]:
     paired = []
     for r in out:
         paired.append(r)

@@ -24,7 +24,14 @@ import re
 from dataclasses import dataclass, field
 
 from firmcorpus.parsers.models import Field, Peripheral
-from firmcorpus.parsers.pdf_grid import MEMORY_SIZES, addr_value, parse_addr_cell, size_cells
+from firmcorpus.parsers.pdf_grid import (
+    MEMORY_SIZES,
+    PLACEHOLDER,
+    addr_value,
+    command_groups,
+    parse_addr_cell,
+    size_cells,
+)
 from firmcorpus.parsers.pdf_layout import (
     Label,
     Line,
@@ -430,14 +437,20 @@ def read_tables(lines: list[Line], page_height: float) -> list[Table]:
                 anchors.append(idx)
             elif a_text.strip() and (idx == 0 or abs(data[idx - 1][0].y - ln.y) > 0):
                 stoppers.append(idx)
+        grouped = command_groups([" ".join(w[4] for w in data[i][1][addr]) for i in range(len(data))], anchors)
+        if grouped is not None:
+            # a command list: only the marked codes ("B6h") open a row; the unmarked values under
+            # them ("0A", "XX") are its parameter rows, and the name is centred over the group
+            anchors = grouped
+            stoppers = [i for i in stoppers if not PLACEHOLDER.fullmatch(" ".join(w[4] for w in data[i][1][addr]))]
         if len(anchors) < 1 or (len(anchors) < 2 and len(data) > 6):
             continue
         heads = sorted(anchors + stoppers)
-        top_aligned = any(c.role == "bits" for c in cols) and any(c.role == "field" for c in cols)
+        top_aligned = grouped is not None or (any(c.role == "bits" for c in cols) and any(c.role == "field" for c in cols))
         # rows set apart by whitespace: where the blank gaps between lines cut the table into
         # blocks of one address line each, a line belongs to its block (a name wrapped over three
         # lines under its address line cannot drift into the next row)
-        block_of = _gap_blocks(data, heads)
+        block_of = None if grouped is not None else _gap_blocks(data, heads)
         rows_all = {a: Row({}, data[a][0].y) for a in heads}
         first_y = data[anchors[0]][0].y
         for idx, (ln, cells) in enumerate(data):
