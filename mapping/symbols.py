@@ -499,13 +499,22 @@ def alternative_names(name: str, part_toks: frozenset[str] = frozenset()) -> lis
     """Tokens of each name a register is printed under: ``Long name (MNEMONIC)`` gives both,
     ``A/B`` (two names of one register) gives A and B."""
     alts: list[str] = []
-    m = _ALT_SPLIT.match(name)
-    if m:
-        alts += [m.group(1), m.group(2)]
-    elif "/" in name and name.count("/") == 1:
-        a, b = (x.strip() for x in name.split("/"))
+    sides = [name]
+    # one slash outside parentheses: two names, each may be ``Long name (MNEMONIC)`` itself
+    depth, cuts = 0, []
+    for i, ch in enumerate(name):
+        depth += (ch == "(") - (ch == ")")
+        if ch == "/" and depth == 0:
+            cuts.append(i)
+    if len(cuts) == 1:
+        a, b = name[:cuts[0]].strip(), name[cuts[0] + 1:].strip()
         if len(a) >= 2 and len(b) >= 2 and not (a.isdigit() or b.isdigit()):
-            alts += [a, b]
+            sides = [a, b]
+            alts += sides
+    for side in sides:
+        m = _ALT_SPLIT.match(side)
+        if m:
+            alts += [m.group(1), m.group(2)]
     out = []
     for a in alts:
         t = register_tokens(a, part_toks)

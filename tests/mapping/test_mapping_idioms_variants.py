@@ -691,3 +691,25 @@ def test_a_bank_with_two_name_matches_borrows_the_transform_of_the_other_bank(id
                      ("CTRL2", "BANK1", "B1_CTL2"), ("PWR_CTRL", "BANK0", "B0_PWR_CTRL")):
         assert (sp, f"{_LONG[n]} ({n})", sym[c], line[c]) in got
     assert len(got) == len(code)
+
+
+@pytest.mark.parametrize("alias", ["Gain config (GAIN_CFG) / Amplifier (AMPLIFIER)", "Amplifier (AMPLIFIER) / Gain config (GAIN_CFG)",
+                                   "GAIN_CONFIG / AMPLIFIER"])
+def test_two_names_each_printed_with_a_long_name_name_one_register(alias):
+    """``Gain config (GAIN_CFG) / Amplifier (AMPLIFIER)``: a slash between two ``Long (MNEMONIC)`` names;
+    an overlay struct spelling the first long name (``GAIN_CONFIG``) at its offset links."""
+    regs = [("Status (STAT)", "0x00"), ("Control 1 (CTRL1)", "0x01"), (alias, "0x02"), ("Threshold (THS)", "0x03"),
+            ("Device id (DEV_ID)", "0x04")]
+    text = ("#include <stdint.h>\ntypedef struct {\n  volatile uint8_t STATUS;\n  volatile uint8_t CONTROL1;\n"
+            "  volatile uint8_t GAIN_CONFIG;\n  volatile uint8_t THRESHOLD;\n  volatile uint8_t DEVICE_ID;\n} QK3150_Type;\n")
+    got = _links({"src/qk3150_regs.h": text}, regs)
+    assert (alias, "QK3150_Type.GAIN_CONFIG", "src/qk3150_regs.h", 5) in got
+    assert len(got) == 5
+
+
+def test_alternative_names_split_at_a_slash_outside_parentheses():
+    from firmcorpus.mapping.symbols import alternative_names
+
+    got = alternative_names("Gain config (GAIN_CFG) / Amplifier (AMPLIFIER)")
+    assert ("gain", "config") in got and ("gain", "cfg") in got and ("amplifier",) in got
+    assert alternative_names("RBR/THR") == [("rbr",), ("thr",)]
