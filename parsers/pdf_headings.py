@@ -67,7 +67,8 @@ _REGFIRST_HEAD = re.compile(
     r"(?P<addr>" + _TOK + r"|\d{1,3})(?![\w.])(?:\s*(?:\.\.|to|-|–|~)\s*(?P<end>" + _TOK + r"|\d{1,3}))?"
     r"(?:\s*\(\s*(?P<paren>" + _TOK + r")\s*\))?\s*[:\-–—]?\s*"
     r"(?:[\"“”'‘’](?P<q>[^\"“”'‘’]{2,40})[\"“”'‘’]|\((?P<pid>" + _ID + r")\)|(?P<name>[A-Za-z][A-Za-z0-9_ /&\-]{1,60}?))"
-    r"\s*(?:\((?P<mn>" + _MNEM + r")\))?(?:\s*[:\-–—]\s*(?P<desc>[A-Z][A-Za-z0-9 /&,\-]{1,60}))?\s*$")
+    r"\s*(?:\((?P<mn>" + _MNEM + r")\))?(?:\s*[:\-–—]\s*(?P<desc>[A-Z][A-Za-z0-9 /&,\-]{1,60}))?"
+    r"(?:\s*\[[^\[\]]{1,30}\])?\s*$")  # a bracketed reset value or access after it: "[Reset = 0x80]"
 # a short prefix glued to the address by a hyphen, the name after a colon or dash:
 # "MX-02h: Speaker Output Volume", "Reg-0Ch - Record Mixer", "PR-39h: Power Control"
 _PREFIXED_HEAD = re.compile(
