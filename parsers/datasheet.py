@@ -516,7 +516,7 @@ def _registers(doc, candidates: list[int], ds: Datasheet,
             width = page.rect.width
             head_x = {b.y0: b.x0 for b in blocks}
             xs = [head_x.get(y, 0.0) for _, y in block_regs]
-            # two-column detail pages (ADI): a register's bit diagram is in its heading's column,
+            # two-column detail pages: a register's bit diagram is in its heading's column,
             # and the next heading that ends its region is the next one in that column
             two_col = any(x > 0.4 * width for x in xs) or (
                 any(b.x0 > 0.45 * width and len(b.text) > 60 for b in blocks)

@@ -771,14 +771,14 @@ def peripherals_from_table(t: Table) -> list[Peripheral]:
 # --------------------------------------------------------------------------- blocks
 
 _H = r"(?:\d+(?:\.\d+)*\.?\s+)?"
-_ADI = re.compile(
+_REG_DASH_NAMES_ACCESS = re.compile(
     r"Register\s+((?:0x[0-9A-F]{1,8}(?:\s*(?:,|and|to|through)\s*(?:Register\s+)?)?)+)\s*[—–-]\s*"
     r"([A-Za-z_][\w]*(?:\s*(?:,|and)\s*[A-Za-z_][\w]*)*)\s*\((Read|Write)[^)]*\)", re.I)
-_BOSCH = re.compile(_H + r"Register\s+(0x[0-9A-F]{1,8})(?:\s*(?:…|\.\.+|-|to)\s*0x[0-9A-F]+)?\s*[“\"”]([^“”\"]{1,40})[”\"“]")
-_ST_SENSOR = re.compile(r"^" + _H + r"([A-Z][A-Z0-9_]{1,30})\s*\(\s*(?:0x([0-9A-F]{1,8})|([0-9A-F]{2,8})h)(?:\s*[-–]\s*(?:0x)?[0-9A-F]+h?)?\s*\)$")
-_TI = re.compile(r"^" + _H + r"(.{1,40}?)\s+(?:Register|Reg\.?)\s*\(\s*(?:address|offset|addr|pointer)\s*=\s*"
+_REG_QUOTED_NAME = re.compile(_H + r"Register\s+(0x[0-9A-F]{1,8})(?:\s*(?:…|\.\.+|-|to)\s*0x[0-9A-F]+)?\s*[“\"”]([^“”\"]{1,40})[”\"“]")
+_NAME_PAREN_ADDR = re.compile(r"^" + _H + r"([A-Z][A-Z0-9_]{1,30})\s*\(\s*(?:0x([0-9A-F]{1,8})|([0-9A-F]{2,8})h)(?:\s*[-–]\s*(?:0x)?[0-9A-F]+h?)?\s*\)$")
+_NAME_REGISTER_ADDR_EQ = re.compile(r"^" + _H + r"(.{1,40}?)\s+(?:Register|Reg\.?)\s*\(\s*(?:address|offset|addr|pointer)\s*=\s*"
                  r"(?:0x)?([0-9A-F]{1,8})h?\s*\)\s*(?:\[\s*reset\s*=\s*(?:0x)?([0-9A-F_]{1,9})h?\s*\])?", re.I)
-_ST_RM_NAME = re.compile(r"\(([A-Z][A-Za-z0-9_]{1,40})\)\s*$")
+_TRAILING_PAREN_MNEMONIC = re.compile(r"\(([A-Z][A-Za-z0-9_]{1,40})\)\s*$")
 _OFFSET = re.compile(r"Address\s+offset\s*:\s*(0x[0-9A-F]{1,8}(?:\s[0-9A-F]{4})?)", re.I)
 _RESETV = re.compile(r"Reset\s+value\s*:\s*(0x[0-9A-F]{1,8}(?:\s[0-9A-F]{4})?)", re.I)
 _PERIPH_HEAD = re.compile(r"^" + _H + r"([A-Za-z][A-Za-z0-9_]*[A-Za-z0-9])\s+(?i:(registers|register map|register description))\b")
@@ -844,7 +844,7 @@ def registers_from_blocks(blocks: list[Block], page_no: int, ctx: PageContext) -
             base = int(join_hex_groups(mb.group(1)).replace(" ", ""), 16)
             ctx.bases[ctx.peripheral] = base
             ctx.base = base
-        for m in _ADI.finditer(t):
+        for m in _REG_DASH_NAMES_ACCESS.finditer(t):
             addrs = [int(a, 16) for a in re.findall(r"0x([0-9A-F]+)", m.group(1), re.I)]
             names = [n for n in re.split(r"\s*(?:,|\band\b)\s*", m.group(2)) if n]
             if len(addrs) == len(names):
@@ -854,17 +854,17 @@ def registers_from_blocks(blocks: list[Block], page_no: int, ctx: PageContext) -
                                             peripheral=ctx.peripheral), b.y0))
         if len(t) > 160:
             continue
-        m = _BOSCH.match(t)
+        m = _REG_QUOTED_NAME.match(t)
         if m:
             out.append((RawRegister(m.group(2).strip(), int(m.group(1), 16), page=page_no, source="block",
                                     peripheral=ctx.peripheral), b.y0))
             continue
-        m = _ST_SENSOR.match(t)
+        m = _NAME_PAREN_ADDR.match(t)
         if m:
             out.append((RawRegister(m.group(1), int(m.group(2) or m.group(3), 16), page=page_no, source="block",
                                     peripheral=ctx.peripheral), b.y0))
             continue
-        m = _TI.match(t)
+        m = _NAME_REGISTER_ADDR_EQ.match(t)
         if m:
             name = clean_name(m.group(1))
             if name and re.search(r"[A-Za-z]", name):
@@ -877,7 +877,7 @@ def registers_from_blocks(blocks: list[Block], page_no: int, ctx: PageContext) -
             # ST reference manual: the heading with "(NAME)" precedes "Address offset"
             name = None
             for back in range(i, max(i - 4, -1), -1):
-                mn = _ST_RM_NAME.search(blocks[back].text.split("Address offset")[0].strip())
+                mn = _TRAILING_PAREN_MNEMONIC.search(blocks[back].text.split("Address offset")[0].strip())
                 if mn:
                     name = mn.group(1)
                     break
