@@ -21,10 +21,14 @@ demo: install
 	$(VENV)/bin/firmcorpus build --starter -o $(OUT) --workers $(WORKERS)
 
 # Debian chromium for the report's browser test (tests/data_catalog/test_report.py); root on CI.
-# Without it that test skips and says why.
+# Without it that test skips and says why. Also the TrueType fonts the datasheet layout generator
+# draws with (tests/parsers/layout_gen.py: Liberation and DejaVu, condensed and narrow faces).
 browser:
 	command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
 	  || echo "chromium could not be installed (needs root and Debian apt): the browser test will skip"
+	[ -f /usr/share/fonts/truetype/liberation/LiberationSansNarrow-Regular.ttf ] && [ -f /usr/share/fonts/truetype/dejavu/DejaVuSansCondensed.ttf ] \
+	  || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-liberation fonts-dejavu-core fonts-dejavu-extra; } \
+	  || echo "fonts-liberation/fonts-dejavu could not be installed (needs root and Debian apt): the layout-generator tests will fail"
 
 test: install browser
 	HF_HUB_OFFLINE=1 TOKENIZERS_PARALLELISM=false $(PY) -m pytest -n 2 --dist loadfile -q
