@@ -615,6 +615,27 @@ def _row(cols, namecell, a, form, width, rng, reserved, extras) -> list[list[str
     return out
 
 
+def _heading_register(doc, page, pen, rng, margin: float, y: float, fs: float, head: str, text2: str | None,
+                      name: str):
+    """One heading-defined register: the heading, an optional address line, a sentence and a
+    two-row field table; a new page first when this one is nearly full. Returns (page, y)."""
+    if y > page.rect.height - 140:
+        page = doc.new_page(width=page.rect.width, height=page.rect.height)
+        pen.bind(page)
+        y = margin
+    pen.text(margin, y, head, size=fs + 2)
+    y += fs * 1.8
+    if text2:
+        pen.text(margin, y, text2)
+        y += fs * 1.6
+    pen.text(margin, y, rng.choice(DESCR) + ". The bits are described in the table below.")
+    y += fs * 1.6
+    y = _draw_table(pen, margin, y + 2, [40, 90, 40, 200], [["Bit", "Field", "Type", "Description"]],
+                    [[["7:4"], [f"{name[:4]}_HI"], ["RW"], ["Upper field"]],
+                     [["3:0"], [f"{name[:4]}_LO"], ["RW"], ["Lower field"]]], "hlines", 6)
+    return page, y + fs * 3
+
+
 def _headings_sample(rng, pick, doc, dims) -> tuple[list[dict], list]:
     form = pick("heading", HEADING_FORMS)
     fontname = _font(pick, rng)
@@ -645,22 +666,7 @@ def _headings_sample(rng, pick, doc, dims) -> tuple[list[dict], list]:
             text2 = f"Address: 0x{a:02X}   Reset: 0x00"
         else:  # offset-colon (held out)
             head = f"Offset {a:02X}h: {name} - {lng}"
-        if y > page.rect.height - 140:
-            page = doc.new_page(width=page.rect.width, height=page.rect.height)
-            pen.bind(page)
-            y = margin
-        pen.text(margin, y, head, size=fs + 2)
-        y += fs * 1.8
-        if text2:
-            pen.text(margin, y, text2)
-            y += fs * 1.6
-        pen.text(margin, y, rng.choice(DESCR) + ". The bits are described in the table below.")
-        y += fs * 1.6
-        y = _draw_table(pen, margin, y + 2, [40, 90, 40, 200],
-                        [["Bit", "Field", "Type", "Description"]],
-                        [[["7:4"], [f"{name[:4]}_HI"], ["RW"], ["Upper field"]],
-                         [["3:0"], [f"{name[:4]}_LO"], ["RW"], ["Lower field"]]], "hlines", 6)
-        y += fs * 3
+        page, y = _heading_register(doc, page, pen, rng, margin, y, fs, head, text2, name)
         truth.append({"name": name, "address": a, "alt": [lng]})
         a += rng.choice([1, 1, 2])
     return truth, []
@@ -794,21 +800,7 @@ def _headings2_sample(rng, pick, doc, dims) -> tuple[list[dict], list]:
             head = f"Address {a:02X}h - {name}: {lng}"
         else:  # regnum (held out)
             head = f"Register {a} ({a:02X}h) - {name}"
-        if y > page.rect.height - 140:
-            page = doc.new_page(width=page.rect.width, height=page.rect.height)
-            pen.bind(page)
-            y = margin
-        pen.text(margin, y, head, size=fs + 2)
-        y += fs * 1.8
-        if text2:
-            pen.text(margin, y, text2)
-            y += fs * 1.6
-        pen.text(margin, y, rng.choice(DESCR) + ". The bits are described in the table below.")
-        y += fs * 1.6
-        y = _draw_table(pen, margin, y + 2, [40, 90, 40, 200], [["Bit", "Field", "Type", "Description"]],
-                        [[["7:4"], [f"{name[:4]}_HI"], ["RW"], ["Upper field"]],
-                         [["3:0"], [f"{name[:4]}_LO"], ["RW"], ["Lower field"]]], "hlines", 6)
-        y += fs * 3
+        page, y = _heading_register(doc, page, pen, rng, margin, y, fs, head, text2, name)
         for nm, ad, alt in regs:
             truth.append({"name": nm, "address": ad, "alt": alt})
         a += step
