@@ -49,6 +49,7 @@ from firmcorpus.parsers.pdf_registers import (
     caption_bit_tables,
     fields_from_region,
     name_row_tables,
+    opcode_tables,
     peripherals_from_table,
     read_tables,
     registers_from_blocks,
@@ -513,6 +514,14 @@ def _registers(doc, candidates: list[int], ds: Datasheet,
             raw[n_before:] = _with_matrices(raw[n_before:], [w[:5] for w in words], lines, pno)
             _note_captions(raw[n_before:], lines, captions)
             raw.extend(_caption_registers(lines, raw, block_regs, pno))
+            # command tables that print their codes only as bits (D7..D0), where no reader read a
+            # register in that region
+            for n, (rows, top, bottom) in enumerate(opcode_tables(lines, height), 1):
+                if any(r.page == pno and r.region and min(bottom, r.region[1]) > max(top, r.region[0])
+                       for r in raw[n_before:]):
+                    continue
+                raw.extend(RawRegister(name, code, page=pno, source="table", confidence=0.6, table=f"p{pno}.b{n}",
+                                       region=(top, bottom)) for name, code, _y in rows)
             width = page.rect.width
             head_x = {b.y0: b.x0 for b in blocks}
             xs = [head_x.get(y, 0.0) for _, y in block_regs]

@@ -42,8 +42,9 @@ import re
 from dataclasses import dataclass
 
 # a marked address token (never a bare number, which is a value or a count in prose)
-_TOK = r"(?:R[0-9A-F]{2,4}H|0x[0-9A-F]{1,4}|[0-9A-F]{1,4}h)"
-_TOK_RE = re.compile(r"^(?:R(?P<r>[0-9A-F]{2,4})H|0x(?P<x>[0-9A-F]{1,4})|(?P<h>[0-9A-F]{1,4})h)$", re.I)
+_TOK = r"(?:R[0-9A-F]{2,4}H|0x[0-9A-F]{1,4}|[0-9A-F]{1,4}h|\d{0,2}['’‘`]h[0-9A-F]{1,8})"
+_TOK_RE = re.compile(r"^(?:R(?P<r>[0-9A-F]{2,4})H|0x(?P<x>[0-9A-F]{1,4})|(?P<h>[0-9A-F]{1,4})h|\d{0,2}['’‘`]h(?P<v>[0-9A-F]{1,8}))$",
+                     re.I)  # (the last: a hardware-description literal, 8'h0C)
 _NUMPFX = r"(?:\(\d{1,3}\)\s*|\d{1,3}(?:\.\d{1,3})*\.?\s+|[A-Z]\.\d{1,3}(?:\.\d{1,3})*\.?\s+)?"
 _ID = r"[A-Z][A-Za-z0-9_]*(?:\[\d{1,2}\])?"
 _MNEM = r"[A-Z][A-Z0-9_]{1,15}(?:\s*/\s*[A-Z][A-Z0-9_]{1,15})?"
@@ -131,7 +132,7 @@ def _tok(t: str) -> int | None:
     m = _TOK_RE.match(t.strip())
     if not m:
         return None
-    return int(m.group("r") or m.group("x") or m.group("h"), 16)
+    return int(m.group("r") or m.group("x") or m.group("h") or m.group("v"), 16)
 
 
 def _addrs(s: str) -> tuple[list[int], bool]:

@@ -302,6 +302,26 @@ def _refine_bounds(cols: list[Column], bounds: list[tuple[float, float]], lines:
     return out
 
 
+_ADDR_CELL_WORD = re.compile(r"\(?(?:0x[0-9a-f]{1,8}|[0-9a-f]{1,8}h?)\)?[,;]?|[~\-–—/]|to|and|\.\.+|…", re.I)
+
+
+def _address_cell_only(cells: list[list[Word]], addr: int) -> list[list[Word]]:
+    """A line's address cell holds its address (a range, a pair, an alias in parentheses); words
+    after it that are no part of one ("00h ~ 11h LED", a name left-aligned under a header
+    centred further right) belong to the next column."""
+    ws = sorted(cells[addr], key=lambda w: w[0])
+    if addr + 1 >= len(cells) or len(ws) < 2 or not _ADDR_TOKEN.match(ws[0][4]):
+        return cells
+    k = 1
+    while k < len(ws) and _ADDR_CELL_WORD.fullmatch(ws[k][4]):
+        k += 1
+    if k == len(ws) or not re.match(r"[A-Za-z_]", ws[k][4]):
+        return cells
+    out = list(cells)
+    out[addr], out[addr + 1] = ws[:k], ws[k:] + list(cells[addr + 1])
+    return out
+
+
 def _pick_address_col(cols: list[Column]) -> int | None:
     cands = [k for k, c in enumerate(cols) if c.role == "address" and c.qual not in ("dec", "bin")]
     if not cands:
@@ -422,7 +442,7 @@ def read_tables(lines: list[Line], page_height: float) -> list[Table]:
                 break  # the header printed again: the next table (another bank, a continuation)
             if data and _BLOCK_LINE.match(ln.text.strip()):
                 break  # "Bank 1", "Page 2 register map": the heading of the next block's table
-            cells = assign_columns(ln, bounds)
+            cells = _address_cell_only(assign_columns(ln, bounds), addr)
             data.append((ln, cells))
             gaps.append(max(gap, 0.0))
             prev_bottom = ln.bottom
@@ -490,6 +510,62 @@ def read_tables(lines: list[Line], page_height: float) -> list[Table]:
                 continue
         tables.append(Table(cols, rows, addr, name, lines[lo].top, y1, base))
     return tables
+
+
+def opcode_tables(lines: list[Line], page_height: float) -> list[tuple[list[tuple[str, int, float]], float, float]]:
+    """Command tables that print each code only as bits: a header band with the eight bit
+    columns D7..D0 (DB7..DB0, B7..B0) and no address column, one command per row. A row whose eight
+    cells are all 0 or 1 is a code (the byte they spell); a row with an operand or don't-care bit
+    (``#``, ``x``, ``-``, a field name) is left out. The name is the row's text left of the bit
+    columns (a command number first is dropped). Returns ([(name, code, y)], top, bottom) per table."""
+    out = []
+    for hi, hl in enumerate(lines):
+        if out and hl.top <= out[-1][2]:
+            continue  # inside the table just read
+        toks = [w[4].upper() for w in sorted(hl.words, key=lambda w: w[0])]
+        for pfx in ("D", "DB", "B"):
+            seq = [f"{pfx}{b}" for b in range(7, -1, -1)]
+            if all(s in toks for s in seq) and [toks.index(s) for s in seq] == sorted(toks.index(s) for s in seq):
+                break
+        else:
+            continue
+        lo = hi
+        labs = band_columns(lines[lo:hi + 1])
+        cols = [classify_label(lab) for lab in labs]
+        if _pick_address_col(cols) is not None:
+            continue
+        bit_at = {c.bit: k for k, c in enumerate(cols) if c.role == "bit"}
+        if any(b not in bit_at for b in range(8)) or sorted(bit_at[b] for b in range(7, -1, -1)) != \
+                [bit_at[b] for b in range(7, -1, -1)]:
+            continue
+        bounds = column_bounds([c.label for c in cols])
+        first_bit = bit_at[7]
+        rows: list[tuple[str, int, float]] = []
+        prev_bottom = lines[hi].bottom
+        bottom = prev_bottom
+        for ln in lines[hi + 1:]:
+            if ln.top - prev_bottom > 40 or ln.top > 0.94 * page_height or _SECTION_HEAD.match(ln.text):
+                break
+            prev_bottom = ln.bottom
+            cells = assign_columns(ln, bounds)
+            bits = [" ".join(w[4] for w in cells[bit_at[b]]) for b in range(7, -1, -1)]
+            if not all(b in ("0", "1") for b in bits):
+                continue
+            # the name is the first column's text (control-line columns such as RS, R/W, C/D sit
+            # between it and the bits); a command number before it is dropped
+            # (a 0/1 under a control column's label, not a digit ending the name beside it)
+            ctl = {id(w) for k in range(1, first_bit) for w in cells[k] if w[4] in ("0", "1", "↑", "↓")
+                   and cols[k].label.x0 - 6 <= (w[0] + w[2]) / 2 <= cols[k].label.x1 + 6}
+            name = " ".join(w[4] for w in sorted((w for k in range(first_bit) for w in cells[k] if id(w) not in ctl),
+                                                 key=lambda w: w[0]))
+            name = re.sub(r"^\d{1,3}[.)]?\s+", "", clean_text(name)).strip()
+            if not re.search(r"[A-Za-z]{2}", name) or len(name) > 60:
+                continue
+            rows.append((name, int("".join(bits), 2), ln.y))
+            bottom = ln.bottom
+        if len(rows) >= 3 and len({c for _n, c, _y in rows}) == len(rows):
+            out.append((rows, lines[lo].top, bottom))
+    return out
 
 
 _FOOTNOTE = re.compile(r"\s*(\(\d+\)|\[\d+\]|\*+|\(note \d+\))$", re.I)
