@@ -146,12 +146,11 @@ def score_devset_file(truth_doc: dict, got: list[dict]) -> dict:
     want = [r for r in regs if not r.get("uncertain")]
     unsure = [(norm_addr(r["address"]), norm_addr(r.get("address_end") or r["address"]))
               for r in regs if r.get("uncertain")]
-    kept = []
-    for r in got:
-        a = norm_addr(r["address"])
-        if a is not None and any(lo <= a <= hi for lo, hi in unsure):
-            continue
-        kept.append(r)
+    # a register inside an uncertain range (a printed range, an operand-carrying opcode) neither
+    # counts nor costs, unless it is a certain register of another block at that address
+    # (a function block reusing a frame block's offsets): it is matched first, and only the
+    # unmatched ones inside uncertain ranges are set aside
+    kept = list(got)
     by_addr: dict[int, list[dict]] = {}
     for r in want:
         by_addr.setdefault(norm_addr(r["address"]), []).append(r)
@@ -175,9 +174,14 @@ def score_devset_file(truth_doc: dict, got: list[dict]) -> dict:
                     break
         res[mode] = hit
         if mode == "lenient":
+            def unsure_at(g: dict) -> bool:
+                a = norm_addr(g["address"])
+                return a is not None and any(lo <= a <= hi for lo, hi in unsure)
+            set_aside = {gi for gi, g in enumerate(kept) if gi not in used and unsure_at(g)}
             res["missed"] = [f"{t['name']}@{norm_addr(t['address']):#x}" for t in want if id(t) not in matched_truth]
-            res["spurious"] = [f"{g['name']}@{g['address']}" for gi, g in enumerate(kept) if gi not in used]
-    res.update(truth=len(want), extracted=len(kept))
+            res["spurious"] = [f"{g['name']}@{g['address']}" for gi, g in enumerate(kept)
+                               if gi not in used and gi not in set_aside]
+    res.update(truth=len(want), extracted=len(kept) - len(set_aside))
     return res
 
 
