@@ -297,6 +297,10 @@ def parse_addr_cell(cell: str) -> AddrCell | None:
     m = _TOK_BIN.match(s)
     if m and (len(m.group(1).replace(" ", "").replace("_", "")) >= 8 or s.lower().endswith("b")):
         return AddrCell("bin", m.group(1).replace(" ", "").replace("_", ""))
+    # a 16-bit code printed as two spaced bytes, most significant first: "0x26 0x0F", "0x E0 00"
+    m = re.fullmatch(r"0x\s?([0-9a-f]{2})((?:\s+(?:0x)?\s?[0-9a-f]{2}){1})", s, re.I)
+    if m:
+        return AddrCell("0x", m.group(1) + "".join(re.findall(r"[0-9a-f]{2}", m.group(2).replace("0x", " "), re.I)))
     # the first of a pair / list / range: "00h/80h", "0x02, 0x03", "00-0E", "0x01 to 0x1C"
     parts = [p for p in re.split(r"\s*(?:/|,|\.\.+|…|–|—|~|-|\bto\b|\band\b)\s*", s, flags=re.I) if p]
     if not parts or len(parts) > 4:

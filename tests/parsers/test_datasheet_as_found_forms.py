@@ -5,6 +5,7 @@ draws itself (the truth is what it prints); each test failed before its mechanis
   the header midpoints put the first name word into the address column ("00h ~ 11h LED");
 * register headings with a hardware-description literal address, "Register 8'h04—NAME", the
   apostrophe typographic or plain;
+* 16-bit command codes printed as two spaced bytes ("0x26 0x0F");
 * a command table that prints each code only as bits under D7..D0, with control-line columns
   (C/D, W/R) between the name and the bits and operand bits (#) in some rows.
 """
@@ -101,3 +102,22 @@ def test_codes_printed_only_as_bits():
         page.insert_text((440, y), "see below", fontsize=8)
     want = {(n, int(b, 2)) for n, _c, b in cmds if set(b) <= {"0", "1"}}
     assert _got(doc.tobytes()) == want
+
+
+def test_sixteen_bit_commands_printed_as_spaced_bytes():
+    """Command | Command hex. code | Parameter length | Response length: codes '0x26 0x0F'."""
+    cmds = [("measure_raw_signal", 0x260F), ("execute_self_test", 0x280E), ("turn_heater_off", 0x3615),
+            ("get_serial_number", 0x3682)]
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    page.insert_text((45, 70), "The available measurement commands are listed in Table 8.", fontsize=9)
+    for x, h in ((45, "Command"), (190, "Command hex."), (290, "Parameter length"), (410, "Response length")):
+        page.insert_text((x, 96), h, fontsize=8)
+    for x, h in ((190, "code"), (290, "including CRC"), (410, "including CRC")):
+        page.insert_text((x, 106), h, fontsize=8)
+    for i, (n, c) in enumerate(cmds):
+        y = 126 + 14 * i
+        for x, cell in ((45, n), (190, f"0x{c >> 8:02X} 0x{c & 0xFF:02X}"), (290, "6" if i == 0 else "–"), (410, "3")):
+            page.insert_text((x, y), cell, fontsize=8)
+    page.insert_text((45, 126 + 14 * 5), "Table 8 I2C commands available.", fontsize=8)
+    assert _got(doc.tobytes()) == set(cmds)
