@@ -5,11 +5,8 @@ that the column walls cut into "Addresses 00h" | "to 18h," gives no address."""
 
 from __future__ import annotations
 
-import pymupdf
-
-from firmcorpus.parsers.datasheet import parse_pdf
 from firmcorpus.parsers.pdf_layout import parse_address
-from tests.parsers.pdf_pages import ruled_table
+from tests.parsers.pdf_pages import parse_drawn, ruled_table
 
 BANK0 = [("WHO_AM_I", 0x00), ("USER_CTRL", 0x03), ("LP_CONFIG", 0x05), ("PWR_MGMT_1", 0x06), ("PWR_MGMT_2", 0x07),
          ("INT_PIN_CFG", 0x0F), ("INT_ENABLE", 0x10), ("INT_ENABLE_1", 0x11), ("INT_ENABLE_2", 0x12),
@@ -31,12 +28,7 @@ def _bank(page, y0: float, number: str, bank: int, rows) -> float:
 
 
 def _parse(tmp_path, draw):
-    doc = pymupdf.open()
-    draw(doc)
-    path = tmp_path / "banks.pdf"
-    doc.save(path)
-    doc.close()
-    return parse_pdf(str(path)).registers
+    return parse_drawn(tmp_path, draw, "banks.pdf")
 
 
 def test_bank_maps_under_bank_headings_are_separate_blocks(tmp_path):

@@ -16,30 +16,17 @@ import pymupdf
 import pytest
 
 from firmcorpus.parsers.datasheet import parse_pdf
+from tests.parsers.pdf_pages import ruled_table
 
 BITS = ["D7", "D6", "D5", "D4", "D3", "D2", "D1", "D0"]
 
 
-def _ruled_table(page, x0: float, y0: float, widths: list[float], rows: list[list[str]], row_h: float = 10.5,
+def _ruled_table(page, x0: float, y0: float, widths: list[float], rows: list[list[str]],
                  merged_name_col: bool = True) -> float:
-    """Draw rows of cells with rules; the first column's walls between rows are left out where
-    ``merged_name_col`` (a name cell merged over a command's rows), the text is placed by the
-    caller in that column. Returns the bottom."""
-    xs = [x0]
-    for w in widths:
-        xs.append(xs[-1] + w)
-    y = y0
-    for r in rows:
-        for j, cell in enumerate(r):
-            if cell:
-                page.insert_text((xs[j] + 2, y + row_h - 3), cell, fontsize=6.5)
-        y += row_h
-        page.draw_line((xs[1] if merged_name_col else xs[0], y), (xs[-1], y), width=0.5)
-    for x in xs:
-        page.draw_line((x, y0), (x, y), width=0.5)
-    page.draw_line((xs[0], y0), (xs[-1], y0), width=0.5)
-    page.draw_line((xs[0], y), (xs[-1], y), width=0.5)
-    return y
+    """Small rows; with ``merged_name_col`` the name cell is merged over a command's rows (no rules
+    between rows in the first column: the caller writes the name). Returns the bottom."""
+    return ruled_table(page, x0, y0, widths, rows, row_h=10.5, fontsize=6.5, text_dy=7.5,
+                       merged_first_col=merged_name_col)
 
 
 COMMANDS = [  # name, code, parameter rows

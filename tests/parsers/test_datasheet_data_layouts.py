@@ -6,22 +6,14 @@ per-socket block that reuse offsets under "Register Block" headings."""
 
 from __future__ import annotations
 
-import pymupdf
-
-from firmcorpus.parsers.datasheet import parse_pdf
-from tests.parsers.pdf_pages import ruled_table
+from tests.parsers.pdf_pages import parse_drawn, ruled_table
 
 NAMES = ["CONFIG", "STATUS", "DATA", "THRESH", "CTRL_A", "CTRL_B", "INT_EN", "INT_FLAG", "FIFO", "MODE", "ID", "VER"]
 FIELDS = ["magic", "version", "load_addr", "entry", "size", "crc", "flags", "spare"]
 
 
 def _regs(tmp_path, draw):
-    doc = pymupdf.open()
-    draw(doc)
-    path = tmp_path / "t.pdf"
-    doc.save(path)
-    doc.close()
-    return parse_pdf(str(path)).registers
+    return parse_drawn(tmp_path, draw, "t.pdf")
 
 
 def _text_table(page, y: float, head: list[str], rows: list[list[str]], xs: list[float]) -> None:

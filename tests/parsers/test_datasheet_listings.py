@@ -9,20 +9,14 @@ from __future__ import annotations
 import pymupdf
 
 from firmcorpus.parsers import pdf_grid
-from firmcorpus.parsers.datasheet import parse_pdf
 from firmcorpus.parsers.pdf_layout import parse_address
-from tests.parsers.pdf_pages import ruled_table
+from tests.parsers.pdf_pages import parse_drawn, ruled_table
 
 MAP = [("0x00", "IDRST"), ("0x01", "GCR"), ("0x50", "LER1"), ("0x51", "LER2"), ("0x52", "LCR"), ("0x53", "PROGMD")]
 
 
 def _regs(tmp_path, draw):
-    doc = pymupdf.open()
-    draw(doc)
-    path = tmp_path / "t.pdf"
-    doc.save(path)
-    doc.close()
-    return {(r.name, int(r.address, 16)) for r in parse_pdf(str(path)).registers}
+    return {(r.name, int(r.address, 16)) for r in parse_drawn(tmp_path, draw, "t.pdf")}
 
 
 def _map(page, y: float) -> float:
