@@ -512,6 +512,9 @@ def read_tables(lines: list[Line], page_height: float) -> list[Table]:
     return tables
 
 
+_BIT7_LABEL = re.compile(r"\b(?:D|DB|B)7\b", re.I)
+
+
 def opcode_tables(lines: list[Line], page_height: float) -> list[tuple[list[tuple[str, int, float]], float, float]]:
     """Command tables that print each code only as bits: a header band with the eight bit
     columns D7..D0 (DB7..DB0, B7..B0) and no address column, one command per row. A row whose eight
@@ -522,6 +525,8 @@ def opcode_tables(lines: list[Line], page_height: float) -> list[tuple[list[tupl
     for hi, hl in enumerate(lines):
         if out and hl.top <= out[-1][2]:
             continue  # inside the table just read
+        if not _BIT7_LABEL.search(hl.text):
+            continue  # (most lines: no D7/DB7/B7 label, nothing to tokenise)
         toks = [w[4].upper() for w in sorted(hl.words, key=lambda w: w[0])]
         for pfx in ("D", "DB", "B"):
             seq = [f"{pfx}{b}" for b in range(7, -1, -1)]
