@@ -817,7 +817,6 @@ def _drop_redescribed(raw: list[RawRegister], ds: Datasheet) -> list[RawRegister
         # held: addresses of headings, header-read tables, and drawn tables larger than this one
         # (of the same block: another bank's map reuses the addresses under other names)
         blk = rs[0].peripheral
-        held: dict[int, set[str]] = {}
         holders: dict[int, list[RawRegister]] = {}
         for r in raw:
             if blk and r.peripheral and r.peripheral != blk:
@@ -825,8 +824,8 @@ def _drop_redescribed(raw: list[RawRegister], ds: Datasheet) -> list[RawRegister
             if r.table and r.table != tid and (((".t" not in r.table and ".c" not in r.table)
                                                 and (".w" not in tid or size[r.table] > len(rs)))
                                                or size[r.table] >= max(5, 2 * len(rs))):
-                held.setdefault(r.address, set()).add(_norm(r.name))
                 holders.setdefault(r.address, []).append(r)
+        held = {a: {_norm(h.name) for h in hs} for a, hs in holders.items()}
         clashing = [r for r in rs if r.address in held and _norm(r.name) not in held[r.address]]
         clash = len(clashing)
         # a summary list ahead of a chapter of detail headings (one per register, on later pages)
