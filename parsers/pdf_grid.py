@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from itertools import accumulate
 from dataclasses import dataclass, field
 
 from firmcorpus.parsers.pdf_layout import Line, Word, clean_text, field_row_cells, group_lines
@@ -48,6 +49,11 @@ from firmcorpus.parsers.pdf_layout import Line, Word, clean_text, field_row_cell
 # cell of a table ("cmd") is one too
 FIELD_HEAD = re.compile(r"^[a-z][a-z0-9]*(?:(?:_[a-z0-9]+)+(?:\s*[<\[]\d+(?::\d+)?[>\]])?|_?\s*[<\[]\d+(?::\d+)?[>\]])$")
 LONE_FIELD_HEAD = re.compile(r"^[a-z][a-z0-9_]*$")
+# an upper-case field with its bit range ("GC [7:0]", "VCOMS[5:0]") lists that field's values
+# too, unless the identifier names the data or address bus a code is sent on ("D[7:0]", "A[15:0]")
+UPPER_FIELD_HEAD = re.compile(r"^([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)\s*[<\[]\d+:\d+[>\]]$")
+_BUS_NAMES = {"d", "db", "data", "b", "bit", "bits", "cmd", "command", "code", "op", "opcode", "inst", "instr",
+              "a", "ad", "hex", "value", "byte"}
 
 
 _ADDR_PART = {"addr", "address", "adr", "offset", "ofs", "reg", "register", "index", "idx", "ptr", "pointer"}
@@ -59,6 +65,9 @@ def field_headed(heads: list[str], k: int) -> bool:
     h = heads[k].strip()
     if _ADDR_PART & set(re.split(r"[_<\[\s]", h)):
         return False
+    up = UPPER_FIELD_HEAD.match(h)
+    if up and up.group(1).lower() not in _BUS_NAMES | _ADDR_PART:
+        return True
     return bool(FIELD_HEAD.match(h) or (LONE_FIELD_HEAD.match(h) and not any(x.strip() for i, x in enumerate(heads)
                                                                              if i != k)))
 
@@ -274,6 +283,8 @@ def parse_addr_cell(cell: str) -> AddrCell | None:
         s = m.group(1)
     if _PARAM_CELL.match(s):
         return None  # a parameter byte ("A[6:0]", "A[0]"), not an address with a bit range
+    if re.fullmatch(r"\([0-9A-Fa-f]{1,4}\)", s):
+        return AddrCell("bare", s[1:-1])  # "(D9)": a parenthesised code, not "(D" and a footnote "9)"
     for _ in range(2):
         s = _FOOT.sub("", s).strip()
         s = _BITSUFFIX.sub("", s).strip()
@@ -450,6 +461,7 @@ class GridContext:
     table_id: str | None = None  # the caller's id of that table (a continuation keeps it)
     addr_head: str = ""  # the header of its address column
     closed: bool = False  # a drawn table with a header of its own followed it on its page
+    dc_col: int | None = None  # its data/command select column ("D/CX"), if any
 
 
 def _norm_head(h: str) -> str:
@@ -480,11 +492,16 @@ def _bit_head(head: str) -> bool:
     return bool(re.fullmatch(r"(?:d|db|b|bit)?\s?\d{1,2}", head.split(" ")[-1] if head else "", re.I))
 
 
-def _apart(k: int, addr: int, header_of: list[str]) -> int:
-    """How far a column is from the address column, bit columns between them not counted (a
-    command table's mnemonic column may sit eight bit columns away from its code column)."""
+# a cell of a signal column of a command table: a level, an edge or a don't-care ("0", "↑", "-")
+_SIGNAL_CELL = re.compile(r"[01↑↓\-–xXHL]|-{2,3}")
+
+
+def _apart(k: int, addr: int, header_of: list[str], signals: set[int] = frozenset()) -> int:
+    """How far a column is from the address column, bit and signal columns between them not
+    counted (a command table's mnemonic column may sit eight bit columns and the D/CX, WRX, RDX
+    columns away from its code column)."""
     lo, hi = sorted((k, addr))
-    return 1 + sum(1 for j in range(lo + 1, hi) if not _bit_head(header_of[j]))
+    return 1 + sum(1 for j in range(lo + 1, hi) if not _bit_head(header_of[j]) and j not in signals)
 
 
 def _moved_columns(a: list[float], b: list[float], addr_col: int, name_col: int) -> tuple[int, int] | None:
@@ -678,7 +695,8 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
         # the table goes on from the previous page: keep its column roles
         if carried != (ctx.addr_col, ctx.name_col):
             ctx.xs, ctx.addr_col, ctx.name_col = xs, carried[0], carried[1]  # this page's walls from now on
-        regs = _rows(bands, ctx.addr_col, ctx.name_col, ctx.base, _open_below(g, xs, ctx.name_col))
+        dc = _dc_column(header_of) if n_head else ctx.dc_col
+        regs = _rows(bands, ctx.addr_col, ctx.name_col, ctx.base, _open_below(g, xs, ctx.name_col), dc)
         for r in regs:
             r.confidence = round(ctx.conf * 0.95, 3)
         ctx.page = page
@@ -723,6 +741,8 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
                     out.append((parse_addr_cell(t), t))
         return out
 
+    signals = {k for k in range(ncol)
+               if col_cells[k] and all(_SIGNAL_CELL.fullmatch(t.strip()) for _i, _c, t in col_cells[k])}
     name_scores = []
     for k in range(ncol):
         if k == best_addr:
@@ -745,7 +765,7 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
         if _NO_NAME_HEAD.search(head) and not _NAME_HEAD.search(re.sub(r"register\s+content", "", head, flags=re.I)):
             continue
         s = ident * 0.4 + short * 0.3 + uniq * 0.3 - prose * 0.5 + (0.2 if _NAME_HEAD.search(head) else 0.0) \
-            - 0.06 * _apart(k, best_addr, header_of)
+            - 0.06 * _apart(k, best_addr, header_of, signals)
         if short >= 0.6 and uniq >= 0.6:
             name_scores.append((s, k))
     if not name_scores:
@@ -753,7 +773,8 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
     name_scores.sort(reverse=True)
     name_col = name_scores[0][1]
     conf = max(0.0, min(1.0, 0.5 * scores[0][0] + 0.5 * name_scores[0][0]))
-    regs = _rows(bands, best_addr, name_col, base, _open_below(g, xs, name_col))
+    dc_col = _dc_column(header_of)
+    regs = _rows(bands, best_addr, name_col, base, _open_below(g, xs, name_col), dc_col)
     # a map printed in side-by-side halves ("Addr | Name | Addr | Name"): every other address
     # column with a name column at the same offset and the same header words reads too
     off = name_col - best_addr
@@ -807,7 +828,7 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
     t.registers = regs
     if ctx is not None:
         ctx.xs, ctx.addr_col, ctx.name_col, ctx.base, ctx.conf, ctx.page = xs, best_addr, name_col, base, conf, page
-        ctx.addr_head, ctx.closed = header_of[best_addr], False
+        ctx.addr_head, ctx.closed, ctx.dc_col = header_of[best_addr], False, dc_col
     return t
 
 
@@ -842,6 +863,17 @@ def _sized_layout(regs: list[GridRegister], col_cells, addr_col: int, name_col: 
     return False
 
 
+# advance widths of Helvetica in 1/1000 em for the characters whose width differs most from
+# the average; the rest count as 556 (digits, most lower-case letters)
+_NARROW = dict.fromkeys("il.,:;'|!", 250) | dict.fromkeys("fjtI/[]()-r ", 300) | {"J": 500}
+_WIDE = dict.fromkeys("mwMW", 870) | dict.fromkeys("ABCDEGHKNOQRUVXY", 720) | dict.fromkeys("FLPSTZ", 630) \
+    | {"#": 556, "_": 556}
+
+
+def _glyph_width(ch: str) -> int:
+    return _NARROW.get(ch) or _WIDE.get(ch) or 556
+
+
 def _split_at_walls(w: Word, xs: list[float]) -> list[Word]:
     """A word drawn across a column wall is two cells' words glued by the text layer
     ("D/C#Hex"): cut it at the wall, at the character boundary nearest the wall's share
@@ -851,14 +883,17 @@ def _split_at_walls(w: Word, xs: list[float]) -> list[Word]:
     if not inner or len(text) < 2:
         return [w]
     x = inner[0]
-    est = (x - x0) / (x1 - x0) * len(text)
+    # where the wall falls in characters, from proportional glyph widths ("D/CX" is narrower
+    # than "WRX"; counting characters as equal cuts "GAMCTRN1|10.2.20" one late)
+    ends = list(accumulate(_glyph_width(ch) for ch in text))
+    share = (x - x0) / (x1 - x0) * ends[-1]
 
     def boundary(i: int) -> bool:
         a, b = text[i - 1], text[i]
         return (not a.isalnum() and b.isalnum()) or (a.islower() and b.isupper()) or (a.isalpha() != b.isalpha())
 
-    cands = [i for i in range(1, len(text)) if boundary(i) and abs(i - est) <= 2]
-    cut = min(cands, key=lambda i: abs(i - est)) if cands else max(1, min(len(text) - 1, round(est)))
+    # the cut nearest the wall; a punctuation or case change is worth a quarter of a glyph
+    cut = min(range(1, len(text)), key=lambda i: abs(ends[i - 1] - share) - (150 if boundary(i) else 0))
     left = (x0, y0, x, y1, text[:cut])
     return [left] + _split_at_walls((x, y0, x1, y1, text[cut:]), xs)
 
@@ -1030,11 +1065,41 @@ def command_groups(cells: list[str], anchors: list[int]) -> list[int] | None:
     return marked if placeholders >= 2 or rising(anchors) < 0.6 else None
 
 
-def _rows(bands, addr_col: int, name_col: int, base: str, open_below: set[int]) -> list[GridRegister]:
+# the header of a display controller's data/command select column: a 0 on a line sends a
+# command code, a 1 one of its parameters ("D/CX", "D/C", "DCX", "RS", "A0")
+_DC_HEAD = re.compile(r"^(?:D/?CX?|D/C#|DC|RS|A0)$", re.I)
+
+
+def _dc_column(header_of: list[str]) -> int | None:
+    ks = [k for k, h in enumerate(header_of) if _DC_HEAD.match(h.strip())]
+    return ks[0] if len(ks) == 1 else None
+
+
+def _dc_opens(flat, flat_band: list[int], flat_texts: list[str], dc_col: int) -> list[int] | None:
+    """The code lines that send a command (0 in the data/command column) when every code line
+    says 0 or 1 there and both occur: its parameters are the lines with a 1. A code printed a
+    little above or below its row's other cells takes the flag nearest to it in its row."""
+    anchors = [i for i, t in enumerate(flat_texts) if parse_addr_cell(t) is not None]
+    flags = {}
+    for i in anchors:
+        near = [j for j in range(len(flat)) if flat_band[j] == flat_band[i] and _cell_text(flat[j][1][dc_col]).strip()]
+        j = min(near, key=lambda j: (abs(flat[j][0].y - flat[i][0].y), j), default=i)
+        flags[i] = _cell_text(flat[j][1][dc_col]).strip()
+    if len(anchors) < 3 or any(f not in ("0", "1") for f in flags.values()):
+        return None
+    opens = [i for i in anchors if flags[i] == "0"]
+    return opens if 2 <= len(opens) < len(anchors) else None
+
+
+def _rows(bands, addr_col: int, name_col: int, base: str, open_below: set[int],
+          dc_col: int | None = None) -> list[GridRegister]:
     out: list[GridRegister] = []
     flat = [(ln, cells) for b in sorted(bands) for ln, cells in bands[b]]
+    flat_band = [b for b in sorted(bands) for _ in bands[b]]
     flat_texts = [_cell_text(cells[addr_col]) for _ln, cells in flat]
-    marked = command_groups(flat_texts, [i for i, t in enumerate(flat_texts) if parse_addr_cell(t) is not None])
+    marked = _dc_opens(flat, flat_band, flat_texts, dc_col) if dc_col is not None and dc_col not in (addr_col, name_col) else None
+    if marked is None:
+        marked = command_groups(flat_texts, [i for i, t in enumerate(flat_texts) if parse_addr_cell(t) is not None])
     if marked is not None:
         # a command list: each marked code opens a command; the lines below it up to the next
         # one are its parameter rows, and the name printed anywhere over them is its name
