@@ -39,8 +39,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from itertools import accumulate
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from firmcorpus.parsers.pdf_layout import Line, Word, clean_text, field_row_cells, group_lines
 
