@@ -54,6 +54,7 @@ from firmcorpus.parsers.pdf_registers import (
     read_tables,
     registers_from_blocks,
     registers_from_table,
+    address_space,
     table_rejection,
     vertical_rules,
 )
@@ -816,11 +817,13 @@ def _drop_redescribed(raw: list[RawRegister], ds: Datasheet) -> list[RawRegister
     for tid, rs in by_table.items():
         # held: addresses of headings, header-read tables, and drawn tables larger than this one
         # (of the same block: another bank's map reuses the addresses under other names)
-        blk = rs[0].peripheral
+        blk, space = rs[0].peripheral, rs[0].space
         holders: dict[int, list[RawRegister]] = {}
         for r in raw:
             if blk and r.peripheral and r.peripheral != blk:
                 continue
+            if space and r.space and r.space != space:
+                continue  # an instruction table beside a control-register table: two numberings
             if r.table and r.table != tid and (((".t" not in r.table and ".c" not in r.table)
                                                 and (".w" not in tid or size[r.table] > len(rs)))
                                                or size[r.table] >= max(5, 2 * len(rs))):
@@ -888,7 +891,7 @@ def _grid_registers(page, pno: int, words, word_regs: list[RawRegister], ds: Dat
             r.replaced = True
         for gr in t.registers:
             out.append(RawRegister(gr.name, gr.address, page=pno, source="table", confidence=gr.confidence,
-                                   table=tid, region=(y0, y1)))
+                                   table=tid, region=(y0, y1), space=address_space(t.addr_header, t.name_header)))
     return out
 
 
@@ -954,7 +957,7 @@ def _unruled_registers(page, pno: int, words, lines, page_regs: list[RawRegister
         for ur in res.registers:
             out.append(RawRegister(ur.name, ur.address, page=pno, source="table",
                                    confidence=round(0.9 * res.confidence, 3), table=f"p{pno}.c{n}",
-                                   region=(y0, y1)))
+                                   region=(y0, y1), space=address_space(res.addr_header, res.name_header)))
     if uctx is not None:
         # the table that ends lowest on this page (any reader), for a continuation on the next
         tabled = [r for r in list(page_regs) + out if r.region and r.table and not r.replaced]

@@ -213,9 +213,11 @@ def unruled_tables(lines: list[Line], page_w: float, page_h: float) -> list[Unru
                 if cell:
                     top = j
                 j -= 1
-            # header: up to three lines right above the first row
+            # header: up to three lines right above the first row (as far above it as rows are
+            # apart when the rows are widely spaced)
             head = top
-            while head - 1 >= 0 and top - (head - 1) <= 3 and lines[head].top - lines[head - 1].bottom <= 14 \
+            gap = max(14.0, min(0.8 * pitch, 40.0))
+            while head - 1 >= 0 and top - (head - 1) <= 3 and lines[head].top - lines[head - 1].bottom <= gap \
                     and not _breaker(lines[head - 1], page_w, cx0) \
                     and not any(parse_addr_cell(c.text) is not None for c in _cells(lines[head - 1])):
                 head -= 1
@@ -421,11 +423,14 @@ def read_unruled(t: UnruledTable, min_named: int = MIN_ROWS) -> UnruledResult:
         first.append([" ".join(c.text for c in per_line[0][k]) for k in range(ncol)])
         whole.append([_join([" ".join(c.text for c in pl[k]) for pl in per_line]) for k in range(ncol)])
     best = None
+    # a command list names its code column "Value" ("Instruction | Function | Value")
+    commands = [k for k in range(ncol) if re.search(r"^(?:instructions?|commands?)$", head[k].strip(), re.I)]
     for k in range(ncol):
         h = head[k]
         if _BUS_ADDR_HEAD.search(h) or _VALUE_CODE_HEAD.match(h.strip()):
             continue
-        if _NO_ADDR_HEAD.match(h) and not _ADDR_HEAD.search(h):
+        if _NO_ADDR_HEAD.match(h) and not _ADDR_HEAD.search(h) \
+                and not (commands and k not in commands and re.fullmatch(r"values?", h.strip(), re.I)):
             continue
         if _VALUE_HEAD.search(h) and not re.search(r"addr|offset|reg|command|code", h, re.I):
             continue  # limits, thresholds, measured values: not addresses

@@ -283,7 +283,12 @@ def parse_addr_cell(cell: str) -> AddrCell | None:
         s = m.group(1)
     if _PARAM_CELL.match(s):
         return None  # a parameter byte ("A[6:0]", "A[0]"), not an address with a bit range
-    if re.fullmatch(r"\([0-9A-Fa-f]{1,4}\)", s):
+    # a decimal number with its hex value beside it, "10(0x0A)", "46[0x2E)": the two must agree
+    m = re.fullmatch(r"(\d{1,5})\s*[(\[]\s*(?:0x([0-9a-f]{1,4})|([0-9a-f]{1,4})h)\s*[)\]]", s, re.I)
+    if m:
+        digits = m.group(2) or m.group(3)
+        return AddrCell("0x", digits) if int(m.group(1)) == int(digits, 16) else None
+    if re.fullmatch(r"\([0-9A-Fa-f]{2,4}\)", s):
         return AddrCell("bare", s[1:-1])  # "(D9)": a parenthesised code, not "(D" and a footnote "9)"
     for _ in range(2):
         s = _FOOT.sub("", s).strip()

@@ -165,12 +165,13 @@ def _read_matrix(lines: list[Line], hi_idx: int, kind: str, cols: list[tuple[int
     # row labels: the first word left of the columns (or the last word right of them)
     rows: list[tuple[int, tuple[str, int]]] = []  # (line index, label)
     label_words: set[Word] = set()
+    paired: list[bool] = []  # the row's label is printed left and right of the columns alike
     misses = 0
     for i in range(hi_idx + 1, min(len(lines), hi_idx + 80)):
         ln = lines[i]
         if ln.y - lines[i - 1].y > 4 * pitch + 40:
             break
-        lab = None
+        lab = lab_r = None
         w0, wl = ln.words[0], ln.words[-1]
         if w0[2] <= xs[0] - 0.2 * pitch:
             lab = _row_value(w0[4].rstrip(":"))
@@ -180,7 +181,8 @@ def _read_matrix(lines: list[Line], hi_idx: int, kind: str, cols: list[tuple[int
             lab_r = _row_value(wl[4].rstrip(":"))
             if lab_r is not None:
                 label_words.add(wl)
-                lab = lab or lab_r
+        both = lab is not None and lab == lab_r
+        lab = lab or lab_r
         if lab is None:
             misses += 1
             if misses > 6 and not rows:
@@ -190,6 +192,11 @@ def _read_matrix(lines: list[Line], hi_idx: int, kind: str, cols: list[tuple[int
             continue
         misses = 0
         rows.append((i, lab))
+        paired.append(both)
+    if sum(paired) >= max(MIN_ROWS, 0.6 * len(rows)):
+        # row labels printed on both sides: a number on one side only is a margin mark (a
+        # revision bar's digit), not a row
+        rows = [r for r, both in zip(rows, paired) if both]
     if len(rows) < MIN_ROWS:
         return None
     vals = [lab[1] for _i, lab in rows]

@@ -631,6 +631,21 @@ class RawRegister:
     table: str | None = None  # provenance: "p12.t2" (page 12, second table), "p12.h" (heading)
     region: tuple[float, float] | None = None  # y extent of the table the row came from
     replaced: bool = False  # a better reading of the same region exists
+    space: str = ""  # "command" | "register" by its table's headers ("" unknown): two spaces may reuse codes
+
+
+_COMMAND_HEAD = re.compile(r"instruction|command|op\s*code|\bcmd\b|指令|命令", re.I)
+_REGISTER_HEAD = re.compile(r"address|offset|\baddr|\breg|register|地址|寄存器", re.I)
+
+
+def address_space(addr_header: str, name_header: str) -> str:
+    """Whether a table's codes are commands or register addresses, by its headers ("" when they
+    do not say): an instruction table and a control-register table may reuse the same numbers."""
+    if _REGISTER_HEAD.search(addr_header):
+        return "register"
+    if _COMMAND_HEAD.search(addr_header) or _COMMAND_HEAD.search(name_header):
+        return "command"
+    return "register" if _REGISTER_HEAD.search(name_header) else ""
 
 
 def registers_from_table(t: Table, page_no: int, rules: list[tuple[float, float, float]] | None = None) -> list[RawRegister]:

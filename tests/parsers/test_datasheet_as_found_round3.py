@@ -1,0 +1,98 @@
+"""Forms met on the third round of datasheets taken as found for the development set, on pages the
+test draws itself (the truth is what the test prints). Each test failed before its mechanism:
+
+* an address printed as a decimal number with its hex value beside it ("10(0x0A)", "46[0x2E)"):
+  one address when the two agree, none when they do not;
+* a 2-D register matrix ("0/8 1/9 .. 7/F" over row bases labelled on both sides) with a stray
+  digit in the right margin (a revision bar's number) between two rows;
+* an instruction list ("Instruction | Function | Value", rows far apart under a header set off by
+  a gap) after a control table that uses the same numbers: two numberings, both kept.
+"""
+
+from __future__ import annotations
+
+import pymupdf
+import pytest
+
+from firmcorpus.parsers.datasheet import parse_pdf
+from firmcorpus.parsers.pdf_grid import parse_addr_cell
+
+
+@pytest.mark.parametrize("cell,value", [("0(0X00)", 0x00), ("10(0x0A)", 0x0A), ("46[0x2E)", 0x2E), ("250(0xFA)", 0xFA),
+                                        ("3(03h)", 0x03), ("10(0x0B)", None)])
+def test_decimal_with_hex_beside_it(cell, value):
+    c = parse_addr_cell(cell)
+    assert (int(c.text, 16) if c is not None else None) == value
+
+
+MATRIX = {  # row base -> names in columns 0..7 ("" = empty cell)
+    0xF8: ["", "CH", "CCAP0H", "CCAP1H", "CCAP2H", "", "", ""],
+    0xF0: ["B", "", "", "", "", "", "", ""],
+    0xE8: ["", "CL", "CCAP0L", "CCAP1L", "CCAP2L", "", "", ""],
+    0xE0: ["ACC", "", "", "", "", "", "", ""],
+    0xD8: ["CCON", "CMOD", "CCAPM0", "CCAPM1", "CCAPM2", "", "", ""],
+    0xD0: ["PSW", "PSW1", "", "", "", "", "", ""],
+    0xC8: ["T2CON", "T2MOD", "RCAP2L", "RCAP2H", "TL2", "TH2", "", ""],
+}
+
+
+def test_matrix_with_a_margin_digit():
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    page.insert_text((180, 60), "Table 1.1. SFR Addresses and Reset Values", fontsize=9)
+    xs = [110 + 55 * k for k in range(8)]
+    for k, x in enumerate(xs):
+        page.insert_text((x, 80), f"{k}/{k + 8:X}", fontsize=8)
+    y = 100
+    for base, names in MATRIX.items():
+        page.insert_text((70, y), f"{base:02X}h", fontsize=8)
+        page.insert_text((xs[-1] + 50, y), f"{base:02X}h", fontsize=8)
+        for x, name in zip(xs, names):
+            if name:
+                page.insert_text((x, y), name, fontsize=8)
+                page.insert_text((x - 6, y + 9), "0000 0000", fontsize=6)
+        if base == 0xD8:
+            page.insert_text((585, y + 12), "2", fontsize=7)  # a revision bar's number in the margin
+        y += 25
+    got = {(r.name, int(r.address, 16)) for r in parse_pdf(doc.tobytes()).registers}
+    want = {(n, base + k) for base, names in MATRIX.items() for k, n in enumerate(names) if n}
+    assert got == want
+
+
+CONTROL = ["Model Number(L)", "Model Number(H)", "Version of Firmware", "ID", "Baud Rate", "Return Delay Time",
+           "CW Angle Limit(L)", "CW Angle Limit(H)", "CCW Angle Limit(L)", "CCW Angle Limit(H)", "Alarm LED",
+           "Alarm Shutdown"]
+INSTRUCTIONS = [("PING", 1, "No action. Used for obtaining a Status Packet"),
+                ("READ DATA", 2, "Reading values in the Control Table"),
+                ("WRITE DATA", 3, "Writing values to the Control Table"),
+                ("REG WRITE", 4, "Similar to WRITE DATA, but waits for ACTION"),
+                ("ACTION", 5, "Triggers the action registered by REG WRITE"),
+                ("RESET", 6, "Changes the control table values to the defaults")]
+
+
+def test_instruction_list_beside_a_control_table():
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    page.insert_text((60, 60), "3-4. Control Table", fontsize=10)
+    for x, h in ((120, "Address"), (200, "Item"), (360, "Access"), (430, "Initial Value")):
+        page.insert_text((x, 90), h, fontsize=8)
+    for i, name in enumerate(CONTROL):
+        y = 106 + 13 * i
+        page.insert_text((120, y), f"{i}(0x{i:02X})", fontsize=8)
+        page.insert_text((200, y), name, fontsize=8)
+        page.insert_text((360, y), "RD,WR", fontsize=8)
+        page.insert_text((430, y), f"{(i * 7) % 10}(0x{(i * 7) % 10:02X})", fontsize=8)
+    page = doc.new_page(width=612, height=792)
+    page.insert_text((60, 60), "4. Instruction Set and Examples", fontsize=10)
+    page.insert_text((440, 90), "Number of", fontsize=8)
+    for x, h in ((90, "Instruction"), (200, "Function"), (390, "Value")):
+        page.insert_text((x, 96), h, fontsize=8)
+    page.insert_text((440, 102), "Parameter", fontsize=8)
+    for i, (name, code, what) in enumerate(INSTRUCTIONS):
+        y = 122 + 32 * i
+        page.insert_text((90, y), name, fontsize=8)
+        page.insert_text((200, y), what, fontsize=7)
+        page.insert_text((390, y), f"0x{code:02X}", fontsize=8)
+        page.insert_text((450, y), str(i % 3), fontsize=8)
+    got = {(r.name, int(r.address, 16)) for r in parse_pdf(doc.tobytes()).registers}
+    assert got == {(n, i) for i, n in enumerate(CONTROL)} | {(n, c) for n, c, _w in INSTRUCTIONS}
