@@ -45,6 +45,7 @@ from firmcorpus.parsers.pdf_matrix import find_matrices
 from firmcorpus.parsers.pdf_registers import (
     PageContext,
     RawRegister,
+    address_space,
     blocks_of,
     caption_bit_tables,
     fields_from_region,
@@ -54,7 +55,6 @@ from firmcorpus.parsers.pdf_registers import (
     read_tables,
     registers_from_blocks,
     registers_from_table,
-    address_space,
     table_rejection,
     vertical_rules,
 )
