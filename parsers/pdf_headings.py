@@ -42,7 +42,7 @@ import re
 from dataclasses import dataclass
 
 # a marked address token (never a bare number, which is a value or a count in prose)
-_TOK = r"(?:R[0-9A-F]{2,4}H|0x[0-9A-F]{1,4}|[0-9A-F]{1,4}h|\d{0,2}['’‘`]h[0-9A-F]{1,8})"
+_TOK = r"(?:R[0-9A-F]{2,4}H|0[xX][0-9A-F]{1,4}|[0-9A-F]{1,4}h|\d{0,2}['’‘`]h[0-9A-F]{1,8})"
 _TOK_RE = re.compile(r"^(?:R(?P<r>[0-9A-F]{2,4})H|0x(?P<x>[0-9A-F]{1,4})|(?P<h>[0-9A-F]{1,4})h|\d{0,2}['’‘`]h(?P<v>[0-9A-F]{1,8}))$",
                      re.I)  # (the last: a hardware-description literal, 8'h0C)
 _NUMPFX = r"(?:\(\d{1,3}\)\s*|\d{1,3}(?:\.\d{1,3})*\.?\s+|[A-Z]\.\d{1,3}(?:\.\d{1,3})*\.?\s+)?"
@@ -79,11 +79,12 @@ _FIELDS_HEAD = re.compile(
     r"^\s*(?i:address|addr|offset)\s*[:=]\s*(?P<addr>" + _TOK + r")\s*[,;]?.{0,40}?\b(?i:name)\s*[:=]\s*"
     r"(?P<name>" + _ID + r")\s*$")
 _INDEX_LINE = re.compile(
-    r"^\s*(?i:index|address|addr|offset|register\s+(?:address|index|number))\s*"
+    r"^\s*(?i:index|address|addr|offset|register\s+(?:address|index|number)|寄存器地址|地址|偏移地址)\s*"
     r"(?:\(\s*(?:(?i:in)\s+)?(?P<base>(?i:decimal|dec|hex|hexadecimal))\s*\))?\s*[:=]\s*"
     r"(?P<addr>" + _TOK + r"|\d{1,4})\b")
 _NAME_LINE = re.compile(
-    r"^\s*" + _NUMPFX + r"(?:(?P<long>" + _LONG + r")\s*\((?P<mn>" + _MNEM + r")\)|(?P<id>[A-Z][A-Z0-9_]{2,30})"
+    r"^\s*" + _NUMPFX + r"(?:(?P<long>" + _LONG + r")\s*\((?P<mn>" + _MNEM + r")\)"
+    r"|(?P<id>[A-Z][A-Z0-9_]{2,30}|[A-Z][A-Za-z0-9]*_[A-Za-z0-9_]{2,30})"
     r"|(?P<lname>" + _LONG + r"\b(?i:register)))\s*$")
 _MULTI_PART = re.compile(r"(?P<id>[A-Z][A-Z0-9_]{1,30})\s*[(\[]\s*(?P<addr>" + _TOK + r")\s*[)\]]")
 _MULTI_HEAD = re.compile(

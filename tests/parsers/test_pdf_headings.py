@@ -143,3 +143,16 @@ def test_prefixed_address_headings():
              3: "7.3 MX-0Ch: Record Mixer Control\n", 4: "See MX-02h: for the volume steps."}
     got = [(h.name, h.address) for h in heading_registers(pages)]
     assert got == [("Reset", 0x00), ("Speaker Output Volume", 0x02), ("Record Mixer Control", 0x0C)]
+
+
+def test_address_line_in_chinese_under_a_mixed_case_name():
+    """A register heading in mixed case with an underscore, then "寄存器地址=0X20" (register
+    address, an upper-case X) on the line under it (found on a datasheet taken as found)."""
+    pages = {
+        3: "SYS_CTL0\n\n寄存器地址=0X00\nBit(s) Name Description R/W Reset\n7:6 Reserved 10",
+        4: "SYS_CTL1\n寄存器地址= 0X01\nBit(s) Name\n\nCharger_CTL0\n\n寄存器地址=0x20\n",
+        5: "Charger_CTL1\n寄存器地址=0X21\n\nREG_READ3\nOffset = 0X77\n",
+    }
+    got = [(h.name, h.address) for h in heading_registers(pages)]
+    assert got == [("SYS_CTL0", 0x00), ("SYS_CTL1", 0x01), ("Charger_CTL0", 0x20), ("Charger_CTL1", 0x21),
+                   ("REG_READ3", 0x77)]
