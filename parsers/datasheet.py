@@ -786,6 +786,23 @@ def _drop_restated_conflicts(raw: list[RawRegister], ds: Datasheet) -> list[RawR
         pairs = {(_norm(r.name), r.address) for r in earlier}
         same = sum(1 for r in rs if (_norm(r.name), r.address) in pairs)
         if same < 0.7 * len(rs):
+            # the same map printed again with offsets from its block's base where the earlier
+            # table gave absolute addresses (a "register map and reset values" table after the
+            # summary): the names recur at one constant distance; its rows are those registers
+            at: dict[str, int] = {}
+            for r in earlier:
+                at.setdefault(_norm(r.name), r.address)
+            known = [r for r in rs if _norm(r.name) in at]
+            if len(known) >= 0.7 * len(rs):
+                (d, n), = Counter(at[_norm(r.name)] - r.address for r in known).most_common(1)
+                if d >= 0x100 and d % 0x10 == 0 and n >= 0.7 * len(known):  # an aligned block base
+                    for r in rs:
+                        if at.get(_norm(r.name)) == r.address + d:
+                            drop.add(id(r))
+                        else:
+                            r.address += d  # a register only this table lists: at its absolute address
+                    ds.warnings.append(f"table {tid}: restates an earlier map at offsets from 0x{d:X}; "
+                                       f"rows merged with it")
             continue
         names = {_norm(r.name) for r in earlier}
         addrs = {r.address for r in earlier}

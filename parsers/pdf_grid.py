@@ -42,7 +42,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from itertools import accumulate
 
-from firmcorpus.parsers.pdf_layout import Line, Word, clean_text, field_row_cells, group_lines
+from firmcorpus.parsers.pdf_layout import Line, Word, clean_text, field_row_cells, group_lines, strip_reset_label
 
 # a code column whose header is a bit-field identifier ("acc_odr") lists that field's values
 # (with or without its bit range: "fh_mode<3:0>"); a lone lower-case word as the only header
@@ -1230,6 +1230,7 @@ def _clean_name(s: str) -> str:
     s = re.sub(r"(?<=[A-Za-z])\(\d{1,2}\)", "", s)  # footnote marks glued to a word
     s = re.sub(r"\s*\[\s*reset\s*=[^\]]*\]\s*$", "", s, flags=re.I)  # "[reset= linear]" after a name
     s = re.sub(r"\s+\(?\bnote\s*\d*\s*:.*$", "", s, flags=re.I)  # "Status/Command Note: SMBus register only"
+    s = strip_reset_label(s)
     for _ in range(2):
         s = re.sub(r"\s*(\(\d+\)|\[\d+\]|\*+|\(note \d+\))$", "", s, flags=re.I)
     # identifiers wrapped mid-token over two lines ("W_TX_PAYLO AD") join without the space

@@ -155,6 +155,16 @@ def clean_text(s: str) -> str:
     return re.sub(r"\s+", " ", s).strip()
 
 
+def strip_reset_label(s: str) -> str:
+    """A register name without the label of its map's reset-value sub-row merged into the cell
+    ("NVIC_ISER0 Reset Value", "Reset Value MPU_RNR"): a row label, not part of the name. Only
+    beside an identifier ("Reset Value Register" keeps its words)."""
+    if not re.search(r"[A-Za-z0-9]_[A-Za-z0-9]|\b[A-Z][A-Z0-9]{2,}\b", s):
+        return s
+    out = re.sub(r"\s*\breset\s+values?\b\s*", " ", s, flags=re.I).strip()
+    return out if re.search(r"[A-Za-z]{2}", out) else s
+
+
 def join_hex_groups(s: str) -> str:
     """ST prints 32-bit values in groups: ``0x4001 1000`` → ``0x40011000``."""
     return _HEX_GROUPS.sub(lambda m: "0x" + m.group(1) + m.group(2), s)

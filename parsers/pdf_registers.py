@@ -49,6 +49,7 @@ from firmcorpus.parsers.pdf_layout import (
     parse_bits,
     parse_hex_token,
     parse_reset,
+    strip_reset_label,
 )
 
 # --------------------------------------------------------------------------- header roles
@@ -609,7 +610,7 @@ _CELL_NOTE = re.compile(r"\s+(?:note|notes)\s*\d*\s*:.*$", re.I)
 def clean_name(s: str) -> str:
     s = clean_text(s)
     s = _CELL_NOTE.sub("", s)  # "Status/Command Note: SMBus register only": a note in the cell
-    s = _FOOTNOTE.sub("", s)
+    s = _FOOTNOTE.sub("", strip_reset_label(s))
     s = _FOOTNOTE.sub("", s)
     return s.strip(" ,;:")
 

@@ -96,3 +96,37 @@ def test_instruction_list_beside_a_control_table():
         page.insert_text((450, y), str(i % 3), fontsize=8)
     got = {(r.name, int(r.address, 16)) for r in parse_pdf(doc.tobytes()).registers}
     assert got == {(n, i) for i, n in enumerate(CONTROL)} | {(n, c) for n, c, _w in INSTRUCTIONS}
+
+
+@pytest.mark.parametrize("cell,name", [("NVIC_ISER0 Reset Value", "NVIC_ISER0"), ("Reset Value MPU_RNR", "MPU_RNR"),
+                                       ("Reset Value Register", "Reset Value Register"), ("Reset value", "Reset value")])
+def test_reset_value_row_label_is_not_part_of_a_name(cell, name):
+    from firmcorpus.parsers.pdf_layout import strip_reset_label
+    assert strip_reset_label(cell) == name
+
+
+SCB = [("ACTLR", 0xE000E008), ("CPUID", 0xE000ED00), ("ICSR", 0xE000ED04), ("VTOR", 0xE000ED08),
+       ("AIRCR", 0xE000ED0C), ("SCR", 0xE000ED10), ("CCR", 0xE000ED14)]
+
+
+def _unruled(page, y: float, head: list[str], rows: list[list[str]], xs=(80, 220, 330)) -> None:
+    for x, h in zip(xs, head):
+        page.insert_text((x, y), h, fontsize=8)
+    for i, row in enumerate(rows):
+        for x, cell in zip(xs, row):
+            page.insert_text((x, y + 16 + 13 * i), cell, fontsize=8)
+
+
+def test_map_restated_at_offsets_from_its_base():
+    """A summary with absolute addresses, then the same registers (and one more) as offsets from
+    the block's base on a later page: one register each, at its absolute address."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    page.insert_text((60, 60), "Table 37. Summary of the system control block registers", fontsize=9)
+    _unruled(page, 90, ["Address", "Name", "Type"], [[f"0x{a:08X}", n, "RW"] for n, a in SCB])
+    page = doc.new_page(width=612, height=792)
+    page.insert_text((60, 60), "Table 42. SCB register map and reset values", fontsize=9)
+    rows = [[f"0x{a - 0xE000ED00:03X}", n, "0x00000000"] for n, a in SCB[1:]] + [["0x01C", "SHPR1", "0x00000000"]]
+    _unruled(page, 90, ["Offset", "Register", "Reset value"], rows)
+    got = {(r.name, int(r.address, 16)) for r in parse_pdf(doc.tobytes()).registers}
+    assert got == set(SCB) | {("SHPR1", 0xE000ED1C)}
