@@ -633,6 +633,18 @@ def _not_a_register_map(names: list[str], addrs: list[int] | None = None) -> str
     if sum(1 for n in names if _QUANTITY.search(n)) > 0.5 * len(names):
         return "names are quantities (a value -> meaning table)"
     if addrs is not None:
+        # a memory map drawn as regions: each name printed at the first and the last address of
+        # its range ("ROM" at 0x0000 and 0x03FF, "RAM" at 0x0400 and 0x07FF)
+        i, bounds = 0, 0
+        while i + 1 < len(names):
+            if names[i].lower() == names[i + 1].lower() and addrs[i + 1] > addrs[i] + 1:
+                bounds, i = bounds + 2, i + 2
+            else:
+                i += 1
+        if bounds >= 0.6 * len(names):
+            return "each name bounds an address range (a memory map of regions)"
+    if sum(1 for n in names if re.search(r"\d\s*(?:…|\.{2,3}|~)\s*\d", n)) > 0.5 * len(names):
+        return "names are ranges of elements ('Pixels 1…32': a data layout)"
         # an enumeration of values named by themselves ("SF5" = 5, "SF6" = 6)
         same = sum(1 for n, a in zip(names, addrs) if re.search(rf"(?<!\d){a}$", n))
         if same > 0.6 * len(names):

@@ -130,3 +130,15 @@ def test_map_restated_at_offsets_from_its_base():
     _unruled(page, 90, ["Offset", "Register", "Reset value"], rows)
     got = {(r.name, int(r.address, 16)) for r in parse_pdf(doc.tobytes()).registers}
     assert got == set(SCB) | {("SHPR1", 0xE000ED1C)}
+
+
+@pytest.mark.parametrize("names,addrs,why", [
+    (["ROM", "ROM", "RAM", "RAM", "EEPROM", "EEPROM"], [0x0, 0x3FF, 0x400, 0x7FF, 0x2400, 0x273F], "memory map"),
+    (["Pixels 1…32", "Pixels 33...64", "Pixels 65…96", "Pixels 737…768"], [0x400, 0x420, 0x440, 0x6E0], "ranges"),
+    (["DATA_L", "DATA_H", "CTRL", "STATUS"], [0x4, 0x5, 0x6, 0x7], None),
+    (["OUT", "OUT", "CFG", "MODE"], [0x10, 0x11, 0x12, 0x13], None),  # a byte pair at consecutive addresses
+])
+def test_memory_regions_and_element_ranges_are_not_registers(names, addrs, why):
+    from firmcorpus.parsers.datasheet import _not_a_register_map
+    got = _not_a_register_map(names, addrs)
+    assert (got is None) if why is None else (why in got)
