@@ -81,7 +81,8 @@ _NIBBLE_LABEL = re.compile(r"(?<![\w/.])(?:[0-9A-F][x_]|x[0-9A-F])(?![\w/.])")
 # column headers of register and command tables that are not register vocabulary
 _TABLE_CUE = re.compile(r"\b(?:reg|index|command|opcode|op-code|instruction|mnemonic|abbrev\w*|pointer)\b", re.I)
 _DIGIT_LINE = re.compile(r"^\s*\d\s*$", re.M)
-_CELL_LINE = re.compile(r"^\s*(?:0x[0-9a-f]{1,8}|\(?[0-9a-f]{1,4}h\)?|\d{0,2}['’‘]h[0-9a-f]{1,8}|[0-9A-F]{2,4}|[01]{4}[\s_]?[01]{4}b?)"
+_CELL_LINE = re.compile(r"^\s*(?:0x[0-9a-f]{1,8}|\(?[0-9a-f]{1,4}h\)?|\d{0,2}['’‘]h[0-9a-f]{1,8}|[0-9A-F]{2,4}|[01]{4}[\s_]?[01]{4}b?"
+                        r"|[01x]{4}(?:-[01x]{1,4}){1,2})"
                         r"(?:\[\d{1,2}(?::\d{1,2})?\]|,\s*0x[0-9a-f]{1,8}|/[0-9a-f]{2}h)?\s*$",
                         re.I | re.M)
 _NUM_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,5})\.?\s+([A-Z][^\n]{1,90})$")

@@ -309,6 +309,15 @@ def parse_addr_cell(cell: str) -> AddrCell | None:
     m = _TOK_NIBBLE.match(s)
     if m:
         return AddrCell("h", m.group(1))
+    # a binary code in hyphenated nibbles with don't-care bits ("0000-0001-X", "0000-11XX"): the
+    # first eight bits, X read as 0; a ninth bit that is only X is the trailing don't-care
+    m = re.fullmatch(r"[01Xx]{4}(?:-[01Xx]{1,4}){1,2}", s)
+    if m and re.search(r"[01]", s):
+        bits = s.replace("-", "").upper()
+        if len(bits) > 8 and set(bits[8:]) == {"X"}:
+            bits = bits[:8]
+        if len(bits) == 8:
+            return AddrCell("bin", bits.replace("X", "0"), is_range="X" in bits)
     # binary with separators first ("0000 0110b", "1001_1111")
     m = _TOK_BIN.match(s)
     if m and (len(m.group(1).replace(" ", "").replace("_", "")) >= 8 or s.lower().endswith("b")):

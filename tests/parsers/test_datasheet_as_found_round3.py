@@ -142,3 +142,27 @@ def test_memory_regions_and_element_ranges_are_not_registers(names, addrs, why):
     from firmcorpus.parsers.datasheet import _not_a_register_map
     got = _not_a_register_map(names, addrs)
     assert (got is None) if why is None else (why in got)
+
+
+@pytest.mark.parametrize("cell,bits", [("0000-0001-X", "00000001"), ("1110-0011-X", "11100011"), ("0000-11XX", "00001100"),
+                                       ("010X-XXXX", "01000000"), ("2024-01-05", None)])
+def test_hyphenated_binary_code_with_dont_care_bits(cell, bits):
+    c = parse_addr_cell(cell)
+    assert (c.text if c is not None and c.kind == "bin" else None) == bits
+
+
+COMMANDS_BIN = [("SYS DIS", "0000-0000-X"), ("SYS EN", "0000-0001-X"), ("LCD OFF", "0000-0010-X"),
+                ("LCD ON", "0000-0011-X"), ("TIMER DIS", "0000-0100-X"), ("WDT DIS", "0000-0101-X"),
+                ("TONE OFF", "0000-1000-X"), ("TEST", "1110-0000-X"), ("NORMAL", "1110-0011-X")]
+
+
+def test_command_summary_of_hyphenated_binary_codes():
+    from tests.parsers.pdf_pages import ruled_table
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    page.insert_text((60, 60), "Command Summary", fontsize=10)
+    rows = [["Name", "ID", "Command Code", "D/C", "Function"]]
+    rows += [[n, "1 0 0", code, "C", f"Turn {n.split()[-1].lower()} the function"] for n, code in COMMANDS_BIN]
+    ruled_table(page, 60, 80, [80, 40, 90, 30, 200], rows, row_h=14, fontsize=7.5, text_dy=10)
+    got = {(r.name, int(r.address, 16)) for r in parse_pdf(doc.tobytes()).registers}
+    assert got == {(n, int(code[:9].replace("-", ""), 2)) for n, code in COMMANDS_BIN}
