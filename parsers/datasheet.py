@@ -644,12 +644,12 @@ def _not_a_register_map(names: list[str], addrs: list[int] | None = None) -> str
                 i += 1
         if bounds >= 0.6 * len(names):
             return "each name bounds an address range (a memory map of regions)"
-    if sum(1 for n in names if re.search(r"\d\s*(?:…|\.{2,3}|~)\s*\d", n)) > 0.5 * len(names):
-        return "names are ranges of elements ('Pixels 1…32': a data layout)"
         # an enumeration of values named by themselves ("SF5" = 5, "SF6" = 6)
         same = sum(1 for n, a in zip(names, addrs) if re.search(rf"(?<!\d){a}$", n))
         if same > 0.6 * len(names):
             return "names carry their own code (an enumeration of values)"
+    if sum(1 for n in names if re.search(r"\d\s*(?:…|\.{2,3}|~)\s*\d", n)) > 0.5 * len(names):
+        return "names are ranges of elements ('Pixels 1…32': a data layout)"
     if bit_slices(names) > 0.4 * len(names):
         return "names are bit slices of a few values or lists (a parameter or data-layout table)"
     if sum(1 for n in names if re.match(r"[a-z]+\s+[a-z]+\s", n)) > 0.5 * len(names):

@@ -207,17 +207,22 @@ def unruled_tables(lines: list[Line], page_w: float, page_h: float) -> list[Unru
             j = first - 1
             while j >= 0 and lines[top].top - lines[j].bottom <= pitch + 4 and not _breaker(lines[j], page_w, cx0):
                 cell = [c for c in _cells(lines[j]) if _overlaps(c, cx0, cx1)]
+                # (the words over the column, not the whole label: "# CMD1 byte" or "CMD1 byte"
+                # over it is a header, mostly letters, not a cell with a digit)
+                inner = " ".join(w[4] for w in lines[j].words if w[2] > cx0 - 2 and w[0] < cx1 + 2)
+                wordy = len(re.findall(r"[A-Za-z]", inner)) > len(re.findall(r"\d", inner)) + 4
                 if cell and (not any(re.search(r"\d", c.text) and len(c.text) <= 12 for c in cell)
-                             or any(FIELD_HEAD.match(c.text) for c in cell)):
+                             or not re.search(r"\d", inner) or wordy or any(FIELD_HEAD.match(c.text) for c in cell)):
                     break  # a header word over the address column (a bit field's name: "fh_mode<3:0>")
                 if cell:
                     top = j
                 j -= 1
-            # header: up to three lines right above the first row (as far above it as rows are
-            # apart when the rows are widely spaced)
+            # header: up to three lines right above the first row (the lowest may sit as far
+            # above it as widely spaced rows are apart; the lines above it stack closely)
             head = top
-            gap = max(14.0, min(0.8 * pitch, 40.0))
-            while head - 1 >= 0 and top - (head - 1) <= 3 and lines[head].top - lines[head - 1].bottom <= gap \
+            wide = max(14.0, min(0.8 * pitch, 40.0))
+            while head - 1 >= 0 and top - (head - 1) <= 3 \
+                    and lines[head].top - lines[head - 1].bottom <= (wide if head == top else 14.0) \
                     and not _breaker(lines[head - 1], page_w, cx0) \
                     and not any(parse_addr_cell(c.text) is not None for c in _cells(lines[head - 1])):
                 head -= 1

@@ -317,7 +317,12 @@ def parse_addr_cell(cell: str) -> AddrCell | None:
         if len(bits) > 8 and set(bits[8:]) == {"X"}:
             bits = bits[:8]
         if len(bits) == 8:
-            return AddrCell("bin", bits.replace("X", "0"), is_range="X" in bits)
+            return AddrCell("bin", bits.replace("X", "0"))
+    # a binary code whose low bits are operand letters ("0001 zyxt", "0101 0abc"): the code
+    # with its operand bits 0 (the base of the codes it stands for)
+    m = re.fullmatch(r"([01]{4})[ _]?([01a-z]{4})", s)
+    if m and re.search(r"[a-z]", m.group(2)):
+        return AddrCell("bin", m.group(1) + re.sub(r"[a-z]", "0", m.group(2)))
     # binary with separators first ("0000 0110b", "1001_1111")
     m = _TOK_BIN.match(s)
     if m and (len(m.group(1).replace(" ", "").replace("_", "")) >= 8 or s.lower().endswith("b")):

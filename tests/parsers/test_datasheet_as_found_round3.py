@@ -166,3 +166,31 @@ def test_command_summary_of_hyphenated_binary_codes():
     ruled_table(page, 60, 80, [80, 40, 90, 30, 200], rows, row_h=14, fontsize=7.5, text_dy=10)
     got = {(r.name, int(r.address, 16)) for r in parse_pdf(doc.tobytes()).registers}
     assert got == {(n, int(code[:9].replace("-", ""), 2)) for n, code in COMMANDS_BIN}
+
+
+@pytest.mark.parametrize("cell,bits", [("0001 zyxt", "00010000"), ("0101 0abc", "01010000"), ("1000 0000", "10000000")])
+def test_binary_code_with_operand_letters(cell, bits):
+    c = parse_addr_cell(cell)
+    assert c is not None and c.kind == "bin" and c.text == bits
+
+
+def test_command_set_with_operand_bits_in_codes():
+    """An unruled command set whose code column prints the operand bits as letters ("0001 zyxt")
+    for most commands: the column is still the codes (not a value scale)."""
+    cmds = [("Start Burst Mode", "SB", "0001 zyxt"), ("Start Wake-up on Change Mode", "SW", "0010 zyxt"),
+            ("Start Single Measurement Mode", "SM", "0011 zyxt"), ("Read Measurement", "RM", "0100 zyxt"),
+            ("Read Register", "RR", "0101 0abc"), ("Write Register", "WR", "0110 0abc"), ("Exit Mode", "EX", "1000 0000"),
+            ("Memory Recall", "HR", "1101 0000"), ("Memory Store", "HS", "1110 0000"), ("Reset", "RT", "1111 0000")]
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    page.insert_text((250, 60), "Command Set", fontsize=9)
+    for x, h in ((44, "Command Name"), (210, "Symbol"), (262, "#"), (292, "CMD1 byte"), (362, "CMD2 byte"),
+                 (430, "CMD3 byte"), (497, "CMD4 byte")):
+        page.insert_text((x, 80), h, fontsize=8)
+    for i, (name, sym, code) in enumerate(cmds):
+        y = 100 + 26 * i
+        for x, cell in ((44, name), (220, sym), (265, f"{int(code[:4], 2):X}"), (299, code), (380, "N/A"),
+                        (447, "N/A"), (514, "N/A")):
+            page.insert_text((x, y), cell, fontsize=8)
+    got = {(r.name, int(r.address, 16)) for r in parse_pdf(doc.tobytes()).registers}
+    assert {(s, int(c.replace(" ", "").translate(str.maketrans("abcxyzt", "0000000")), 2)) for _n, s, c in cmds} <= got
