@@ -252,11 +252,12 @@ def grids(segs: list[Seg], tol: float = 2.0) -> list[Grid]:
 _FOOT = re.compile(r"\s*(?:\(\d\)|\[\d\]|\*+|\d\))$")
 _BITSUFFIX = re.compile(r"\s*\[\d{1,2}(?::\d{1,2})?\]$")
 _TOK_0X = re.compile(r"^0x([0-9a-f]{1,8})$", re.I)
-_TOK_H = re.compile(r"^([0-9a-f]{1,8})h$", re.I)
+_TOK_H = re.compile(r"^R?([0-9a-f]{1,8})x?h$", re.I)  # ("R0Ah": a register prefix; "0BxH": a stray x)
 # quote-marked hex literals: Verilog "'h03" / "8'h03", and "H'7F0000" (hex prefix with a quote)
 _TOK_QUOTE = re.compile(r"^(?:\d{0,2}['’‘]h|H['’‘])([0-9a-f]{1,8})$", re.I)
 # one nibble of a byte address in a display-memory map: "68HL" (low four bits), "68HU" (upper)
 _TOK_NIBBLE = re.compile(r"^([0-9A-F]{2})H[LU]$")
+_TOK_HPFX = re.compile(r"^h([0-9A-F]{2,4})$")  # a lower-case h before the digits: "h0A", "h15"
 _TOK_BIN = re.compile(r"^([01]{4}(?:[ _]?[01]{4}){0,3})\s*b?$", re.I)
 _TOK_BARE = re.compile(r"^[0-9a-f]{1,4}$", re.I)
 _DATE = re.compile(r"^(?:\d{4}[/.\-]\d{1,2}[/.\-]\d{1,2}|\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4})$")
@@ -339,7 +340,7 @@ def parse_addr_cell(cell: str) -> AddrCell | None:
     first = parts[0].replace(" ", "")
     # a trailing aliased form "0x3F (0x5F)": the first is the address
     first = re.sub(r"\(.*$", "", first)
-    for pat, kind in ((_TOK_0X, "0x"), (_TOK_H, "h"), (_TOK_QUOTE, "0x")):
+    for pat, kind in ((_TOK_0X, "0x"), (_TOK_H, "h"), (_TOK_QUOTE, "0x"), (_TOK_HPFX, "h")):
         mm = pat.match(first)
         if mm:
             if any(not (_TOK_0X.match(p.replace(" ", "")) or _TOK_H.match(p.replace(" ", ""))
@@ -630,9 +631,20 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
     for k in range(ncol):
         col_cells[k] = _join_wrapped_codes(col_cells[k], line_cells)
     scores = []
+    dc_col = _dc_column(header_of) if n_head else None
     for k in range(ncol):
         cs = col_cells[k]
         grouped = command_groups([t for _, _, t in cs], [j for j, (_, c, _) in enumerate(cs) if c is not None])
+        if dc_col is not None and k != dc_col:
+            # a 0 in the data/command column marks the command rows; the others are parameters
+            flat = [(ln, cells) for ln, _b, cells in line_cells]
+            flat_band = [b for _ln, b, _cells in line_cells]
+            texts = [""] * len(line_cells)
+            for i, _c, t in cs:
+                texts[i] = t
+            opens = _dc_opens(flat, flat_band, texts, dc_col)
+            if opens is not None:
+                grouped = [j for j, (i, _c, _t) in enumerate(cs) if i in set(opens)]
         if grouped is not None:
             cs = [cs[j] for j in grouped]  # a command list's codes, without its parameter values
         parsed = [c for _, c, _ in cs if c is not None]
@@ -714,7 +726,8 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
         # the table goes on from the previous page: keep its column roles
         if carried != (ctx.addr_col, ctx.name_col):
             ctx.xs, ctx.addr_col, ctx.name_col = xs, carried[0], carried[1]  # this page's walls from now on
-        dc = _dc_column(header_of) if n_head else ctx.dc_col
+        dc = _dc_column(header_of) if n_head else None
+        dc = ctx.dc_col if dc is None else dc
         regs = _rows(bands, ctx.addr_col, ctx.name_col, ctx.base, _open_below(g, xs, ctx.name_col), dc)
         for r in regs:
             r.confidence = round(ctx.conf * 0.95, 3)
@@ -941,8 +954,8 @@ def _headers(line_cells, ncol: int) -> tuple[list[str], int]:
     for _ln, _b, cells in line_cells[:4]:
         texts = [_cell_text(c) for c in cells]
         vocab = sum(1 for t in texts if t and "_" not in t and _HEAD_VOCAB.search(t))  # identifiers are data
-        if any(t and parse_addr_cell(t) is not None for t in texts) and vocab < 2:
-            break
+        if any(t and parse_addr_cell(t) is not None and not _DC_HEAD.match(t) for t in texts) and vocab < 2:
+            break  # ("D/C" reads as the slash pair D, C: a header word, not codes)
         n += 1
         for k, t in enumerate(texts):
             if t:
@@ -1090,7 +1103,8 @@ _DC_HEAD = re.compile(r"^(?:D/?CX?|D/C#|DC|RS|A0)$", re.I)
 
 
 def _dc_column(header_of: list[str]) -> int | None:
-    ks = [k for k, h in enumerate(header_of) if _DC_HEAD.match(h.strip())]
+    # (a header line of don't-care marks under the header words: "D/C" over "X")
+    ks = [k for k, h in enumerate(header_of) if _DC_HEAD.match(re.sub(r"(?:\s+[Xx\-↑↓])+$", "", h.strip()))]
     return ks[0] if len(ks) == 1 else None
 
 
@@ -1122,16 +1136,23 @@ def _rows(bands, addr_col: int, name_col: int, base: str, open_below: set[int],
     if marked is not None:
         # a command list: each marked code opens a command; the lines below it up to the next
         # one are its parameter rows, and the name printed anywhere over them is its name
-        opens = set(marked)
-        cur: GridRegister | None = None
-        for i, (ln, cells) in enumerate(flat):
-            if i in opens:
-                c = parse_addr_cell(flat_texts[i])
-                cur = GridRegister("", addr_value(c, base), ln.y, 0.0, alts=_alt_values(c, base))
-                out.append(cur)
+        # a name line belongs to the command whose rows (ruled bands, from its code's band to
+        # the next code's) hold it: a name wrapped around its code starts in the code's band,
+        # above the code line
+        regs: dict[int, GridRegister] = {}
+        for i in sorted(marked):
+            c = parse_addr_cell(flat_texts[i])
+            regs[i] = GridRegister("", addr_value(c, base), flat[i][0].y, 0.0, alts=_alt_values(c, base))
+            out.append(regs[i])
+        starts = sorted(marked)
+        for i, (_ln, cells) in enumerate(flat):
+            same_band = [j for j in starts if flat_band[j] == flat_band[i]]
+            before = [j for j in starts if flat_band[j] < flat_band[i]]
+            j = min(same_band, key=lambda j: abs(flat[j][0].y - flat[i][0].y)) if same_band else \
+                (before[-1] if before else None)
             t = _cell_text(cells[name_col])
-            if t and cur is not None and not _NOT_NAME.match(t) and not _PARAM_LABEL.fullmatch(t):
-                cur.name = (cur.name + " " + t).strip()
+            if t and j is not None and not _NOT_NAME.match(t) and not _PARAM_LABEL.fullmatch(t):
+                regs[j].name = (regs[j].name + " " + t).strip()
         return _named_rows(out)
     last_band: int | None = None
     width = _digit_width(bands, addr_col)

@@ -64,8 +64,9 @@ _BRACKET_HEAD = re.compile(
     r"(?:\[\s*(?:R|W|RW|R/W|RO|WO|R/C|RC|W1C|R/W1C)\s*\]\s*)?"
     r"\[\s*(?P<addr>(?:0x)?[0-9A-F]{1,8}h?)\s*\](?:\s*\[\s*[^\]]{1,12}\])?\s*$", re.I)
 _REGFIRST_HEAD = re.compile(
-    r"^\s*" + _NUMPFX + r"(?i:register|reg\.?|address|offset|index)\s*[:#]?\s*"
+    r"^\s*" + _NUMPFX + r"(?i:register|reg\.?|address|offset|index)\s*[:#]?\s*(?P<ob>\[\s*)?"
     r"(?P<addr>" + _TOK + r"|\d{1,3})(?![\w.])(?:\s*(?:\.\.|to|-|–|~)\s*(?P<end>" + _TOK + r"|\d{1,3}))?"
+    r"(?(ob)\s*\])"  # "REG[01h]", "REG [C0h]": the address in brackets
     r"(?:\s*\(\s*(?P<paren>" + _TOK + r")\s*\))?\s*[:\-–—]?\s*"
     r"(?:[\"“”'‘’](?P<q>[^\"“”'‘’]{2,40})[\"“”'‘’]|\((?P<pid>" + _ID + r")\)|(?P<name>[A-Za-z][A-Za-z0-9_ /&\-]{1,60}?))"
     r"\s*(?:\((?P<mn>" + _MNEM + r")\))?(?:\s*[:\-–—]\s*(?P<desc>[A-Z][A-Za-z0-9 /&,\-]{1,60}))?"
@@ -75,6 +76,11 @@ _REGFIRST_HEAD = re.compile(
 _PREFIXED_HEAD = re.compile(
     r"^\s*" + _NUMPFX + r"(?P<pfx>[A-Za-z]{1,5})\s?-\s?(?P<addr>[0-9A-F]{1,4}h|0x[0-9A-F]{1,4})\s*[:：\-–—]\s*"
     r"(?P<name>[A-Za-z][A-Za-z0-9_ /&(),+\-']{1,60}?)\s*(?:\((?P<mn>" + _MNEM + r")\))?\s*$")
+# an R-prefixed address, a colon and the name, a long name after it in parentheses:
+# "R0Ah: GET_POWER_MODE (Read Display Power Mode)", "R80h: Gamma Control Register"
+_RCOLON_HEAD = re.compile(
+    r"^\s*" + _NUMPFX + r"R(?P<addr>[0-9A-F]{2,4})[hH]\s*:\s*(?P<name>[A-Za-z][A-Za-z0-9_]*(?: [A-Za-z][A-Za-z0-9_]*){0,5}?)"
+    r"\s*(?:\(\s*(?P<long>[^()]{1,60}?)\s*\))?(?:\s*\([^()]{0,12}\))?\s*$")
 _FIELDS_HEAD = re.compile(
     r"^\s*(?i:address|addr|offset)\s*[:=]\s*(?P<addr>" + _TOK + r")\s*[,;]?.{0,40}?\b(?i:name)\s*[:=]\s*"
     r"(?P<name>" + _ID + r")\s*$")
@@ -197,6 +203,10 @@ def parse_heading(line: str) -> list[tuple[str, int, str, str]]:
         name = _tidy(m.group("mn") or m.group("name"))
         long = m.group("name").strip() if m.group("mn") else ""
         return [(name, _tok(m.group("addr")), long, "prefixed")]
+    m = _RCOLON_HEAD.match(s)
+    if m:
+        name = _tidy(m.group("name"))
+        return [(name, int(m.group("addr"), 16), (m.group("long") or "").strip(), "prefixed")]
     m = _FIELDS_HEAD.match(s)
     if m:
         return [(m.group("name"), _tok(m.group("addr")), "", "fields")]
@@ -219,6 +229,8 @@ def parse_heading(line: str) -> list[tuple[str, int, str, str]]:
         name = _tidy(name)
         if not name or v is None or re.fullmatch(r"(?i:and|or|to|is|are|bits?|data|value)", name.split()[0]):
             return []
+        if m.group("end") and " " in name and name[:1].islower():
+            return []  # "REG[C2h ~ C4h] for the key code": a range named in prose
         long = (m.group("name") or "").strip() if m.group("mn") else (m.group("desc") or "").strip()
         return [(name, v, long, "regfirst")]
     m = _REG_NAME.match(s)
@@ -251,6 +263,7 @@ def heading_registers(page_text: dict[int, str]) -> list[HeadingRegister]:
     fam: dict[str, list[HeadingRegister]] = {k: [] for k in _SHAPES}
     for pno in sorted(page_text):
         mark = {k: len(v) for k, v in fam.items()}
+        at: dict[str, list[int]] = {}  # line numbers of each shape's matches on this page
         lines = [ln.strip() for ln in page_text[pno].splitlines()]
         for i, s in enumerate(lines):
             found = parse_heading(s)
@@ -260,6 +273,7 @@ def heading_registers(page_text: dict[int, str]) -> list[HeadingRegister]:
                 for name, addr, long, shape in found:
                     if addr is not None:
                         fam[shape].append(HeadingRegister(name, addr, pno, long, shape))
+                        at.setdefault(shape, []).append(i)
                 continue
             m = _INDEX_LINE.match(s)
             if m:
@@ -277,7 +291,9 @@ def heading_registers(page_text: dict[int, str]) -> list[HeadingRegister]:
                         fam["index"].append(hr)
         fam["section"].extend(_section_commands(lines, pno))
         for k, v in fam.items():
-            if len(v) - mark[k] > _MAX_SHAPE.get(k, MAX_PER_PAGE):
+            # (only a shape that prints a name beside the keyword and the address, "REG[30h] Horizontal
+            # Start Point (HSAW0)", may stand many to a page; "R12 (0Ch)" rows are a map's cells)
+            if len(v) - mark[k] > _MAX_SHAPE.get(k, MAX_PER_PAGE) and not (k == "regfirst" and _spread(at.get(k, []))):
                 del v[mark[k]:]  # a column of a table (a register map), not headings
     out: list[HeadingRegister] = []
     for regs in fam.values():
@@ -292,6 +308,13 @@ def heading_registers(page_text: dict[int, str]) -> list[HeadingRegister]:
             continue
         out.extend(uniq)
     return out
+
+
+def _spread(lines_at: list[int]) -> bool:
+    """Matches that each head a block of their own (a bit table of five or more lines under
+    each): headings of small registers, many to a page, not the cells of one table column."""
+    gaps = sorted(b - a for a, b in zip(lines_at, lines_at[1:]))
+    return len(gaps) >= 2 and gaps[len(gaps) // 4] >= 5
 
 
 def _section_commands(lines: list[str], pno: int) -> list[HeadingRegister]:
