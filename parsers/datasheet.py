@@ -777,7 +777,7 @@ def _heading_family(heads, raw: list[RawRegister], ds: Datasheet) -> list[RawReg
         if len(raw) < before:
             ds.warnings.append(f"{before - len(raw)} drawn-table row(s) at heading-defined addresses dropped")
     return [RawRegister(h.name, h.address, page=h.page, source="block", description=h.long_name,
-                        confidence=0.7, table=f"p{h.page}.h") for h in heads]
+                        confidence=0.7, table=f"p{h.page}.h", peripheral=h.block or None) for h in heads]
 
 
 def _drop_restated_conflicts(raw: list[RawRegister], ds: Datasheet) -> list[RawRegister]:

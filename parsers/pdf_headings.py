@@ -64,7 +64,7 @@ _BRACKET_HEAD = re.compile(
     r"(?:\[\s*(?:R|W|RW|R/W|RO|WO|R/C|RC|W1C|R/W1C)\s*\]\s*)?"
     r"\[\s*(?P<addr>(?:0x)?[0-9A-F]{1,8}h?)\s*\](?:\s*\[\s*[^\]]{1,12}\])?\s*$", re.I)
 _REGFIRST_HEAD = re.compile(
-    r"^\s*" + _NUMPFX + r"(?i:register|reg\.?|address|offset|index)\s*[:#]?\s*(?P<ob>\[\s*)?"
+    r"^\s*" + _NUMPFX + r"(?:(?P<blk>[A-Z]{2,5})\s+)?(?i:register|reg\.?|address|offset|index)\s*[:#]?\s*(?P<ob>\[\s*)?"
     r"(?P<addr>" + _TOK + r"|\d{1,3})(?![\w.])(?:\s*(?:\.\.|to|-|–|~)\s*(?P<end>" + _TOK + r"|\d{1,3}))?"
     r"(?(ob)\s*\])"  # "REG[01h]", "REG [C0h]": the address in brackets
     r"(?:\s*\(\s*(?P<paren>" + _TOK + r")\s*\))?\s*[:\-–—]?\s*"
@@ -133,6 +133,11 @@ class HeadingRegister:
     page: int
     long_name: str = ""
     shape: str = ""
+    block: str = ""  # a device or bank prefix of the heading ("ACC Register 0x00"): two maps may share addresses
+
+
+# the short upper-case prefix that names a block before the keyword: "ACC Register 0x02 (..)"
+_BLOCK_WORD = re.compile(r"^\s*" + _NUMPFX + r"(?P<blk>[A-Z]{2,5})\s+(?i:register|reg\.?)\b")
 
 
 def _tok(t: str) -> int | None:
@@ -270,9 +275,10 @@ def heading_registers(page_text: dict[int, str]) -> list[HeadingRegister]:
             if found and _reserved_after(lines, i):
                 continue  # "R30 (1Eh)" then "8:0", "000000000", "Reserved": a reserved register
             if found:
+                bm = _BLOCK_WORD.match(s)
                 for name, addr, long, shape in found:
                     if addr is not None:
-                        fam[shape].append(HeadingRegister(name, addr, pno, long, shape))
+                        fam[shape].append(HeadingRegister(name, addr, pno, long, shape, bm.group("blk") if bm else ""))
                         at.setdefault(shape, []).append(i)
                 continue
             m = _INDEX_LINE.match(s)
@@ -303,7 +309,7 @@ def heading_registers(page_text: dict[int, str]) -> list[HeadingRegister]:
             if (r.name, r.address) not in seen:
                 seen.add((r.name, r.address))
                 uniq.append(r)
-        if len({r.address for r in uniq}) < 3 or len({r.address for r in uniq}) < 0.7 * len(uniq) \
+        if len({r.address for r in uniq}) < 3 or len({(r.block, r.address) for r in uniq}) < 0.7 * len(uniq) \
                 or len({r.name.lower() for r in uniq}) < 3:
             continue
         out.extend(uniq)
