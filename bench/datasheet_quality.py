@@ -17,7 +17,9 @@ printed, a mnemonic in parentheses, or any of the truth's ``alt_names``; one-to-
 address) and the strict match (normalised printed name only) beside it, separately for the
 ``dev`` and ``aside`` halves. Truth entries marked ``uncertain`` are ignored (an extracted
 register at such an address, or inside its ``address_end`` range, counts neither way); a
-truth ``scope: {"pages": [a, b]}`` restricts scoring to registers extracted on those pages.
+truth ``scope: {"pages": [a, b]}`` restricts scoring to registers extracted on those pages (and
+to registers extracted elsewhere that are truth registers: a register is reported once, on the
+page that prints it first).
 Per-failure-mode rows group files by the truth's ``layout`` tags. ``--rows dev`` prints the
 per-file rows of the dev half only (the aside half is scored, never debugged on).
 
@@ -141,9 +143,18 @@ def _name_keys(name: str) -> set[str]:
 def score_devset_file(truth_doc: dict, got: list[dict]) -> dict:
     scope = (truth_doc.get("scope") or {}).get("pages")
     regs = truth_doc["registers"]
-    if scope:
-        got = [r for r in got if r.get("page") is not None and scope[0] <= r["page"] <= scope[1]]
     want = [r for r in regs if not r.get("uncertain")]
+    if scope:
+        # registers extracted outside the scoped pages are not scored, except one that is a
+        # truth register (same address, a matching name): the parser reports a register once,
+        # on the page that prints it first (an earlier chapter may print it before the map)
+        def in_truth(g: dict) -> bool:
+            a = norm_addr(g["address"])
+            keys = _name_keys(g["name"])
+            return any(norm_addr(t["address"]) == a and keys & ({norm_name(t["name"])} | _name_keys(t["name"])
+                                                                 | {norm_name(x) for x in t.get("alt_names", [])})
+                       for t in want)
+        got = [r for r in got if (r.get("page") is not None and scope[0] <= r["page"] <= scope[1]) or in_truth(r)]
     unsure = [(norm_addr(r["address"]), norm_addr(r.get("address_end") or r["address"]))
               for r in regs if r.get("uncertain")]
     # a register inside an uncertain range (a printed range, an operand-carrying opcode) neither

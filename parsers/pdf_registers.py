@@ -128,7 +128,10 @@ def _is_data_line(line: Line) -> bool:
 
 
 def _header_score(line: Line) -> int:
-    """Header vocabulary words in a line; 0 unless most of the line is header-like."""
+    """Header vocabulary words in a line; 0 unless most of the line is header-like. A line that
+    opens with a bit label and a colon ("Bit[7]: Reset BIST") describes a field, whatever its words."""
+    if line.words and re.match(r"^bits?\s*\[?\d{1,2}(?::\d{1,2})?\]?:$", line.words[0][4], re.I):
+        return 0
     n = sum(1 for w in line.words if _HEADER_WORD.match(w[4]))
     q = sum(1 for w in line.words if _HEADER_WORD.match(w[4]) or _QUAL_WORD.match(w[4]))
     return n if q >= 0.6 * len(line.words) else 0
@@ -265,10 +268,18 @@ def _refine_bounds(cols: list[Column], bounds: list[tuple[float, float]], lines:
     columns of data is the true boundary.
     """
     data = []
+    prev = None
+    gaps: list[float] = []
     for ln in lines:
         if _STOP_FIRST.match(ln.words[0][4]) or ln.top > 0.94 * page_height:
             break
+        if prev is not None:
+            gap = ln.top - prev.bottom
+            if gap > max(30.0, 4 * sorted(gaps)[len(gaps) // 2] if gaps else 30.0):
+                break  # a footer far below the table's last row ("PRELIMINARY SPECIFICATION")
+            gaps.append(max(gap, 0.0))
         data.extend((w[0], w[2]) for w in ln.words)
+        prev = ln
     if not data:
         return bounds
     out = list(bounds)
