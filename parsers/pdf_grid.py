@@ -708,6 +708,13 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
         if marked < 0.5 and not _ADDR_HEAD.search(head):
             continue  # bare numbers under no address header: pin numbers, values, counts
         s = rate * 0.4 + uniq * 0.3 + mono * 0.2 + marked * 0.1 + (0.15 if _ADDR_HEAD.search(head) else 0.0)
+        # of two offset columns ("Word Offset 0..7" beside "Byte Offset 0000..001C") the one printed
+        # at a fixed width of two or more digits is the address; a running count is an index
+        widths = {len(c.text) for c in parsed}
+        if len(widths) == 1 and min(widths) >= 2:
+            s += 0.05
+        if re.search(r"\bword\b|\bindex\b|\bno\.|#|\bnumber\b", head, re.I):
+            s -= 0.05
         # command tables list opcodes in no order: marked, unique codes under a code header
         ordered = mono >= 0.6 or (uniq >= 0.9 and (marked >= 0.8 or _ADDR_HEAD.search(head) is not None))
         if rate >= 0.6 and uniq >= 0.75 and ordered:

@@ -150,8 +150,14 @@ _ADDR = re.compile(r"^(?:0x([0-9a-f]+)|\$([0-9a-f]+)|([0-9a-f]+)\s*h|([0-9a-f]+)
 _RANGE_SEP = re.compile(r"\s*(?:\.\.+|…|–|—|-|\bto\b|:)\s*", re.I)
 
 
+_LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
+                            "\ufb05": "st", "\ufb06": "st"})
+
+
 def clean_text(s: str) -> str:
-    s = s.replace("\u00ad", "").replace("\u200b", "").replace("\ufb01", "fi").replace("\ufb02", "fl")
+    s = s.replace("\u00ad", "").replace("\u200b", "")
+    if any("\ufb00" <= ch <= "\ufb06" for ch in s):
+        s = s.translate(_LIGATURES)  # "Oﬀset" is "Offset"
     return re.sub(r"\s+", " ", s).strip()
 
 

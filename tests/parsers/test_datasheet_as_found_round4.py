@@ -103,3 +103,18 @@ def test_headings_with_a_block_prefix_over_two_maps_that_share_addresses():
         pages[90 + i] = f"GYR Register 0x{i:02X} ({n})\nBit 7 Bit 6\nRead/Write R R\n"
     got = {(h.block, h.name, h.address) for h in heading_registers(pages)}
     assert got == {("ACC", n, i) for i, n in enumerate(acc)} | {("GYR", n, i) for i, n in enumerate(gyr)}
+
+
+def test_ligature_in_a_header_and_two_offset_columns():
+    """"Word Oﬀset | Byte Oﬀset | Register" (an ff ligature in the text layer): the byte offset,
+    printed at a fixed width, is the address; the running word count is an index."""
+    from firmcorpus.parsers.pdf_layout import clean_text
+    assert clean_text("Byte Oﬀset") == "Byte Offset"
+    names = ["CVR", "SR", "CR", "LCFR", "DOUT1R", "DOUT0R", "DIN1R", "DIN0R"]
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    rows = [["Word Offset", "Byte Offset", "Register", "Long Name"]]
+    rows += [[str(i), f"{4 * i:04X}", n, f"{n} Register"] for i, n in enumerate(names)]
+    ruled_table(page, 60, 80, [70, 70, 60, 160], rows, row_h=16, fontsize=8)
+    got = {(x.name, int(x.address, 16)) for x in parse_pdf(doc.tobytes()).registers}
+    assert got == {(n, 4 * i) for i, n in enumerate(names)}
