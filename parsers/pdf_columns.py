@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from firmcorpus.parsers.pdf_grid import (
     FIELD_HEAD,
     MEMORY_SIZES,
+    OUTCOME_HEAD,
     VALUE_WORD,
     AddrCell,
     addr_value,
@@ -502,6 +503,9 @@ def read_unruled(t: UnruledTable, min_named: int = MIN_ROWS) -> UnruledResult:
         return res
     if field_headed(head, ak):
         res.rejected = "the code column is headed by a bit-field name (the values of that field)"
+        return res
+    if OUTCOME_HEAD.search(head[ak]):
+        res.rejected = "the code column lists outcome codes (an error or status code -> meaning table)"
         return res
     if any(VALUE_WORD.match(first[i][ak].strip()) for i in range(len(t.rows))):
         res.rejected = "the code column holds truth values (a property -> value table)"

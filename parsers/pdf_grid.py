@@ -71,6 +71,10 @@ def field_headed(heads: list[str], k: int) -> bool:
     return bool(FIELD_HEAD.match(h) or (LONE_FIELD_HEAD.match(h) and not any(x.strip() for i, x in enumerate(heads)
                                                                              if i != k)))
 
+# the header of a column of outcome codes ("Error Code", "Status code", "Return value"): the
+# values a command reports, each with its meaning, not addresses
+OUTCOME_HEAD = re.compile(r"\b(?:error|status|return|result|fault|exception|response)\s*(?:codes?|values?)\b", re.I)
+
 # a cell of the code column that is a truth value or a switch state: the column holds values
 # of properties ("Reflect input | False", "Polynomial | 0x31"), not addresses
 VALUE_WORD = re.compile(r"^(?:true|false|yes|no|on|off|enabled?|disabled?)$", re.I)
@@ -828,6 +832,11 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
     t = GridTable(bbox, [], addr_header=header_of[best_addr], name_header=header_of[name_col])
     if field_headed(header_of, best_addr):
         t.rejected = "the code column is headed by a bit-field name (the values of that field)"
+        return t
+    # (a header merged over a decimal and a hex sub-column is split between them: "Error" | "Code")
+    if OUTCOME_HEAD.search(re.sub(r"\s*\b(?:dec|hex)(?:imal|adecimal)?\b", "",
+                                  " ".join(header_of[max(0, best_addr - 1):best_addr + 1]), flags=re.I)):
+        t.rejected = "the code column lists outcome codes (an error or status code -> meaning table)"
         return t
     if any(VALUE_WORD.match(txt.strip()) for _i, _c, txt in col_cells[best_addr]):
         t.rejected = "the code column holds truth values (a property -> value table)"

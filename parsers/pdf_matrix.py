@@ -277,6 +277,10 @@ def _read_matrix(lines: list[Line], hi_idx: int, kind: str, cols: list[tuple[int
     # all short digit-free tokens of one letter class (A, B, C) are not names
     if sum(1 for r in regs if re.search(r"\d", r.name) or "_" in r.name or len(r.name) >= 3) < 0.5 * len(regs):
         return None
+    # words of prose under a chart's axis labels ("definition", "and", "is"): lower-case words,
+    # not register names
+    if sum(1 for r in regs if r.name.islower()) > 0.5 * len(regs):
+        return None
     y0 = head.top
     y1 = lines[rows[-1][0]].bottom
     x0 = min(w[0] for w in head.words)

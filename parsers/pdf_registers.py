@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from firmcorpus.parsers.models import Field, Peripheral
 from firmcorpus.parsers.pdf_grid import (
     MEMORY_SIZES,
+    OUTCOME_HEAD,
     PLACEHOLDER,
     addr_value,
     command_groups,
@@ -708,6 +709,8 @@ def table_rejection(t: Table, regs: list[RawRegister]) -> str | None:
     others = [k for k in range(len(t.columns)) if k not in (t.addr_col, t.name_col)]
     if any(size_cells([r.text(k) for r in t.rows]) for k in others):
         return MEMORY_SIZES
+    if OUTCOME_HEAD.search(t.columns[t.addr_col].label.full):
+        return "the code column lists outcome codes (an error or status code -> meaning table)"
     if len(regs) >= 4 and sum(1 for r in regs if r.name == r.name.lower()) >= 0.6 * len(regs):
         offs = [addr_of(r.text(t.addr_col), t.columns[t.addr_col].qual != "dec", t.base)[0] for r in t.rows]
         for k in others:

@@ -118,3 +118,33 @@ def test_ligature_in_a_header_and_two_offset_columns():
     ruled_table(page, 60, 80, [70, 70, 60, 160], rows, row_h=16, fontsize=8)
     got = {(x.name, int(x.address, 16)) for x in parse_pdf(doc.tobytes()).registers}
     assert got == {(n, 4 * i) for i, n in enumerate(names)}
+
+
+def test_error_code_table_is_not_a_register_map():
+    """"Error Code" merged over a dec and a hex sub-column, then "Meaning": the codes a device
+    reports, not registers."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    rows = [["Error", "Code", "Meaning"], ["dec", "hex", ""]]
+    meanings = ["No error", "Wrong data length for this command", "Unknown command", "No access right for command",
+                "Illegal command parameter", "Internal function argument out of range"]
+    rows += [[str(v), f"0x{v:02X}", m] for v, m in zip([0, 1, 2, 3, 4, 40], meanings)]
+    ruled_table(page, 60, 80, [50, 50, 300], rows, row_h=16, fontsize=8)
+    ds = parse_pdf(doc.tobytes())
+    assert ds.registers == []
+    assert any("outcome codes" in w for w in ds.warnings)
+
+
+def test_prose_under_chart_axes_is_no_register_matrix():
+    from firmcorpus.parsers.pdf_matrix import find_matrices
+    words = []
+    for k in range(8):
+        words.append((100 + 40 * k, 60, 110 + 40 * k, 70, str(k)))
+    prose = [["definition", "stated", "and", "details"], ["repeatability", "about", "is", "the"],
+             ["accuracy", "for", "humidity", "refer"]]
+    for r, line in enumerate(prose):
+        y = 90 + 20 * r
+        words.append((60, y, 75, y + 10, f"{0x10 * (r + 1):02X}h"))
+        for k, w in enumerate(line):
+            words.append((100 + 40 * (k + 1), y, 130 + 40 * (k + 1), y + 10, w))
+    assert find_matrices(words) == []
