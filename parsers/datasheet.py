@@ -631,7 +631,9 @@ def _not_a_register_map(names: list[str], addrs: list[int] | None = None) -> str
         return "names carry hex operands (a program listing or command sequence)"
     if len(names) >= 4 and len({n.lower() for n in names}) < 0.5 * len(names):
         return "names repeat (the same text on most rows: not a register map)"
-    if sum(1 for n in names if _QUANTITY.search(n)) > 0.5 * len(names):
+    # (a register name in capitals that carries a unit, "5060HZ CTRL00", is an identifier)
+    if sum(1 for n in names if _QUANTITY.search(n) and not (n == n.upper() and re.search(r"[A-Z]{3,}\d*\b", _QUANTITY.sub("", n))))\
+            > 0.5 * len(names):
         return "names are quantities (a value -> meaning table)"
     if addrs is not None:
         # a memory map drawn as regions: each name printed at the first and the last address of
@@ -822,7 +824,16 @@ def _drop_restated_conflicts(raw: list[RawRegister], ds: Datasheet) -> list[RawR
         # (a row with bit fields of its own carries the detail of a register: kept, merged later)
         bad = [r for r in rs if (_norm(r.name), r.address) not in pairs and not r.fields
                and (_norm(r.name) in names or r.address in addrs)]
-        if bad:
+        # where the restating table is larger than the excerpts it disagrees with, it is the map
+        # (a register chapter after functional sections that quote a few rows): the excerpts'
+        # disagreeing rows go instead
+        against = [e for r in bad for e in earlier
+                   if (e.address == r.address) != (_norm(e.name) == _norm(r.name))]
+        if bad and against and all(len(rows[e.table]) < len(rs) for e in against):
+            drop.update(id(e) for e in against)
+            ds.warnings.append(f"table {tid}: restates earlier excerpts of its map; {len(against)} of their "
+                               f"row(s) that disagree with it dropped")
+        elif bad:
             drop.update(id(r) for r in bad)
             ds.warnings.append(f"table {tid}: restates an earlier map; {len(bad)} row(s) that disagree with it dropped")
     return [r for r in raw if id(r) not in drop] if drop else raw

@@ -148,3 +148,31 @@ def test_prose_under_chart_axes_is_no_register_matrix():
         for k, w in enumerate(line):
             words.append((100 + 40 * (k + 1), y, 130 + 40 * (k + 1), y + 10, w))
     assert find_matrices(words) == []
+
+
+@pytest.mark.parametrize("names,why", [
+    (["5060HZ CTRL00", "5060HZ CTRL01", "5060HZ CTRL02", "LIGHT METER1 THRESHOLD"], None),
+    (["50 Hz", "60 Hz", "100 ms", "1 kHz"], "quantities"),
+])
+def test_a_unit_inside_a_register_name_in_capitals(names, why):
+    from firmcorpus.parsers.datasheet import _not_a_register_map
+    got = _not_a_register_map(names)
+    assert (got is None) if why is None else (why in got)
+
+
+def _raw(table: str, page: int, rows):
+    from firmcorpus.parsers.pdf_registers import RawRegister
+    return [RawRegister(n, a, page=page, table=table) for n, a in rows]
+
+
+def test_a_register_chapter_outweighs_an_earlier_excerpt_that_disagrees():
+    """A functional section quotes four rows (one misread) before the register chapter prints the
+    whole map: the map's reading stands."""
+    from firmcorpus.parsers.datasheet import _drop_restated_conflicts
+    from firmcorpus.parsers.models import Datasheet
+    excerpt = _raw("p56.w1", 56, [("DATA00b OTP", 0x3D00), ("OTP DATA01", 0x3D01), ("OTP DATA02", 0x3D02),
+                                  ("OTP DATA03", 0x3D03)])
+    chapter = _raw("p108.w1", 108, [(f"OTP DATA{i:02X}", 0x3D00 + i) for i in range(12)])
+    kept = _drop_restated_conflicts(excerpt + chapter, Datasheet(source="t", pages=120))
+    assert ("DATA00b OTP", 0x3D00) not in {(r.name, r.address) for r in kept}
+    assert {(f"OTP DATA{i:02X}", 0x3D00 + i) for i in range(12)} <= {(r.name, r.address) for r in kept}
