@@ -166,13 +166,12 @@ def _raw(table: str, page: int, rows):
 
 
 def test_a_register_chapter_outweighs_an_earlier_excerpt_that_disagrees():
-    """A functional section quotes four rows (one misread) before the register chapter prints the
-    whole map: the map's reading stands."""
+    """A functional section quotes twelve rows (one misread) before the register chapter prints the
+    whole map (fourteen): the map's reading stands."""
     from firmcorpus.parsers.datasheet import _drop_restated_conflicts
     from firmcorpus.parsers.models import Datasheet
-    excerpt = _raw("p56.w1", 56, [("DATA00b OTP", 0x3D00), ("OTP DATA01", 0x3D01), ("OTP DATA02", 0x3D02),
-                                  ("OTP DATA03", 0x3D03)])
-    chapter = _raw("p108.w1", 108, [(f"OTP DATA{i:02X}", 0x3D00 + i) for i in range(12)])
+    excerpt = _raw("p56.w1", 56, [("DATA00b OTP", 0x3D00)] + [(f"OTP DATA{i:02X}", 0x3D00 + i) for i in range(1, 12)])
+    chapter = _raw("p108.w1", 108, [(f"OTP DATA{i:02X}", 0x3D00 + i) for i in range(14)])
     kept = _drop_restated_conflicts(excerpt + chapter, Datasheet(source="t", pages=120))
     assert ("DATA00b OTP", 0x3D00) not in {(r.name, r.address) for r in kept}
-    assert {(f"OTP DATA{i:02X}", 0x3D00 + i) for i in range(12)} <= {(r.name, r.address) for r in kept}
+    assert {(f"OTP DATA{i:02X}", 0x3D00 + i) for i in range(14)} <= {(r.name, r.address) for r in kept}
