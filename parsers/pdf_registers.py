@@ -525,7 +525,8 @@ def read_tables(lines: list[Line], page_height: float) -> list[Table]:
     return tables
 
 
-_BIT7_LABEL = re.compile(r"\b(?:D|DB|B)7\b", re.I)
+_BIT7_LABEL = re.compile(r"\b(?:D|DB|B)7\b|(?<![\d.])7\s+6\s+5\s+4\s+3\s+2\s+1\s+0(?![\d.])", re.I)
+_COMMAND_WORD = re.compile(r"\b(?:command|instruction|op-?code)s?\b", re.I)
 
 
 def opcode_tables(lines: list[Line], page_height: float) -> list[tuple[list[tuple[str, int, float]], float, float]]:
@@ -541,12 +542,15 @@ def opcode_tables(lines: list[Line], page_height: float) -> list[tuple[list[tupl
         if not _BIT7_LABEL.search(hl.text):
             continue  # (most lines: no D7/DB7/B7 label, nothing to tokenise)
         toks = [w[4].upper() for w in sorted(hl.words, key=lambda w: w[0])]
-        for pfx in ("D", "DB", "B"):
+        for pfx in ("D", "DB", "B", ""):
             seq = [f"{pfx}{b}" for b in range(7, -1, -1)]
             if all(s in toks for s in seq) and [toks.index(s) for s in seq] == sorted(toks.index(s) for s in seq):
                 break
         else:
             continue
+        if pfx == "" and not (_COMMAND_WORD.search(hl.text) or (hi + 1 < len(lines)
+                                                               and _COMMAND_WORD.search(lines[hi + 1].text))):
+            continue  # bare bit numbers head a register's bit table unless the table says "Command"
         lo = hi
         labs = band_columns(lines[lo:hi + 1])
         cols = [classify_label(lab) for lab in labs]
@@ -559,6 +563,7 @@ def opcode_tables(lines: list[Line], page_height: float) -> list[tuple[list[tupl
         bounds = column_bounds([c.label for c in cols])
         first_bit = bit_at[7]
         rows: list[tuple[str, int, float]] = []
+        cand: list[tuple[str, list[str], float, float]] = []  # (name, bits, y, bottom)
         prev_bottom = lines[hi].bottom
         bottom = prev_bottom
         for ln in lines[hi + 1:]:
@@ -567,7 +572,7 @@ def opcode_tables(lines: list[Line], page_height: float) -> list[tuple[list[tupl
             prev_bottom = ln.bottom
             cells = assign_columns(ln, bounds)
             bits = [" ".join(w[4] for w in cells[bit_at[b]]) for b in range(7, -1, -1)]
-            if not all(b in ("0", "1") for b in bits):
+            if not all(b in ("0", "1", "X", "x") for b in bits):
                 continue
             # the name is the first column's text (control-line columns such as RS, R/W, C/D sit
             # between it and the bits); a command number before it is dropped
@@ -579,8 +584,15 @@ def opcode_tables(lines: list[Line], page_height: float) -> list[tuple[list[tupl
             name = re.sub(r"^\d{1,3}[.)]?\s+", "", clean_text(name)).strip()
             if not re.search(r"[A-Za-z]{2}", name) or len(name) > 60:
                 continue
-            rows.append((name, int("".join(bits), 2), ln.y))
-            bottom = ln.bottom
+            cand.append((name, bits, ln.y, ln.bottom))
+        # a bit printed X on every row (a stop or don't-care bit of the whole list) reads as 0;
+        # an X in one row only is an operand bit: that row is left out
+        always_x = {i for i in range(8) if cand and all(b[i] in ("X", "x") for _n, b, _y, _b in cand)}
+        for name, bits, y, bot in cand:
+            if any(b in ("X", "x") and i not in always_x for i, b in enumerate(bits)):
+                continue
+            rows.append((name, int("".join("0" if i in always_x else b for i, b in enumerate(bits)), 2), y))
+            bottom = bot
         if len(rows) >= 3 and len({c for _n, c, _y in rows}) == len(rows):
             out.append((rows, lines[lo].top, bottom))
     return out

@@ -175,3 +175,30 @@ def test_a_register_chapter_outweighs_an_earlier_excerpt_that_disagrees():
     kept = _drop_restated_conflicts(excerpt + chapter, Datasheet(source="t", pages=120))
     assert ("DATA00b OTP", 0x3D00) not in {(r.name, r.address) for r in kept}
     assert {(f"OTP DATA{i:02X}", 0x3D00 + i) for i in range(14)} <= {(r.name, r.address) for r in kept}
+
+
+USER_COMMANDS = [("Read T & RH", "0000000X"), ("Read RH", "0001000X"), ("Reset", "0001111X"), ("Heater on", "0000010X"),
+                 ("Heater off", "0000001X"), ("Read serial number", "0000101X")]
+
+
+@pytest.mark.parametrize("title,want", [("Command Byte", True), ("Register Byte", False)])
+def test_command_codes_printed_as_bits_under_bare_bit_numbers(title, want):
+    """"Command Byte | 7 6 5 4 3 2 1 0" over rows of bits whose last bit, a stop bit, is X on every
+    row: codes with that bit 0; a row with an operand field in its bits is left out. Bare bit
+    numbers head a register's bit table unless the table says it lists commands."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    xs = [60] + [200 + 40 * k for k in range(8)]
+    page.insert_text((xs[0], 80), title, fontsize=8)
+    for k in range(8):
+        page.insert_text((xs[k + 1], 80), str(7 - k), fontsize=8)
+    page.insert_text((xs[0], 96), "Command Name" if want else "Field", fontsize=8)
+    rows = [("Conversion", ["0", "1", "0", "OSRRH1", "OSRRH0", "OSRT1", "OSRT0", "X"])]
+    rows += [(n, list(b)) for n, b in USER_COMMANDS]
+    for r, (name, bits) in enumerate(rows):
+        y = 112 + 16 * r
+        page.insert_text((xs[0], y), name, fontsize=8)
+        for k, b in enumerate(bits):
+            page.insert_text((xs[k + 1], y), b, fontsize=8)
+    got = {(x.name, int(x.address, 16)) for x in parse_pdf(doc.tobytes()).registers}
+    assert got == ({(n, int(b.replace("X", "0"), 2)) for n, b in USER_COMMANDS} if want else set())
