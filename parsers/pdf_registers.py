@@ -308,7 +308,10 @@ def _refine_bounds(cols: list[Column], bounds: list[tuple[float, float]], lines:
                 runs[-1].append(x)
             else:
                 runs.append([x])
-        best = min(runs, key=lambda r: abs((r[0] + r[-1]) / 2 - cuts))
+        # a gap of one space is inside a cell ("PAD OUTPUT ENABLE 00"); where the range also holds
+        # a gap as wide as a column gutter, only such gaps are walls
+        wide = [r for r in runs if r[-1] - r[0] >= 8.0]
+        best = min(wide or runs, key=lambda r: abs((r[0] + r[-1]) / 2 - cuts))
         mid = (best[0] + best[-1]) / 2
         out[k] = (out[k][0], mid)
         out[k + 1] = (mid, out[k + 1][1])

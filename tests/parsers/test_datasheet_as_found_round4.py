@@ -202,3 +202,26 @@ def test_command_codes_printed_as_bits_under_bare_bit_numbers(title, want):
             page.insert_text((xs[k + 1], y), b, fontsize=8)
     got = {(x.name, int(x.address, 16)) for x in parse_pdf(doc.tobytes()).registers}
     assert got == ({(n, int(b.replace("X", "0"), 2)) for n, b in USER_COMMANDS} if want else set())
+
+
+def test_a_name_ending_in_a_number_keeps_it():
+    """"PAD OUTPUT ENABLE 00 | 0x00": the one-space gap before "00" is inside the name cell, the
+    gutter before "0x00" is the wall (the header "register name" is narrower than the names)."""
+    names = ["PAD OUTPUT ENABLE 00", "PAD OUTPUT ENABLE 01", "PAD OUTPUT ENABLE 02", "PAD OUTPUT VALUE 00",
+             "PAD OUTPUT VALUE 01", "MIPI CONTROL 00"]
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    page.insert_text((323, 80), "default", fontsize=8)
+    for x, h in ((159, "address"), (208, "register name"), (323, "value"), (367, "R/W"), (402, "description")):
+        page.insert_text((x, 90), h, fontsize=8)
+    for i, n in enumerate(names):
+        y = 110 + 24 * i
+        for x, c in ((159, f"0x{0x3016 + i:04X}"), (323, "0x00"), (367, "RW"), (402, "Bit[7:0]: output enable")):
+            page.insert_text((x, y), c, fontsize=8)
+        # the words of the name as the real page sets them: the last one starts near the midpoint
+        # of the two header labels
+        *head, last = n.split()
+        page.insert_text((292.3 - 2.2 - pymupdf.get_text_length(" ".join(head), fontsize=8), y), " ".join(head), fontsize=8)
+        page.insert_text((292.3, y), last, fontsize=8)
+    got = {(x.name, int(x.address, 16)) for x in parse_pdf(doc.tobytes()).registers}
+    assert got == {(n, 0x3016 + i) for i, n in enumerate(names)}
