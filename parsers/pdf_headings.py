@@ -303,11 +303,11 @@ def heading_registers(page_text: dict[int, str]) -> list[HeadingRegister]:
                 del v[mark[k]:]  # a column of a table (a register map), not headings
     out: list[HeadingRegister] = []
     for regs in fam.values():
-        seen: set[tuple[str, int]] = set()
+        seen: set[tuple[str, str, int]] = set()
         uniq = []
         for r in regs:
-            if (r.name, r.address) not in seen:
-                seen.add((r.name, r.address))
+            if (r.block, r.name, r.address) not in seen:  # (two blocks may hold one name at one address)
+                seen.add((r.block, r.name, r.address))
                 uniq.append(r)
         if len({r.address for r in uniq}) < 3 or len({(r.block, r.address) for r in uniq}) < 0.7 * len(uniq) \
                 or len({r.name.lower() for r in uniq}) < 3:

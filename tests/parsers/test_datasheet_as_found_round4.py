@@ -93,12 +93,12 @@ def test_command_list_told_apart_by_its_dc_column():
 def test_headings_with_a_block_prefix_over_two_maps_that_share_addresses():
     """One document, two devices: "ACC Register 0x00 (BGW_CHIPID)" and "GYR Register 0x00
     (CHIP_ID)". The prefix is the block; the same addresses in two blocks are a family."""
-    acc = ["BGW_CHIPID", "ACCD_X_LSB", "ACCD_X_MSB", "ACCD_Y_LSB", "ACCD_Y_MSB"]
-    gyr = ["CHIP_ID", "RATE_X_LSB", "RATE_X_MSB", "RATE_Y_LSB", "RATE_Y_MSB"]
+    acc = ["BGW_CHIPID", "ACCD_X_LSB", "ACCD_X_MSB", "ACCD_Y_LSB", "ACCD_Y_MSB", "INT_STATUS_0"]
+    gyr = ["CHIP_ID", "RATE_X_LSB", "RATE_X_MSB", "RATE_Y_LSB", "RATE_Y_MSB", "INT_STATUS_0"]  # one name in both
     pages = {}
     for i, n in enumerate(acc):
         pages[50 + i] = f"ACC Register 0x{i:02X} ({n})\nBit 7 Bit 6\nRead/Write R R\n"
-    pages[49] = "ACC Register 0x05 is reserved\n"
+    pages[49] = "ACC Register 0x07 is reserved\n"
     for i, n in enumerate(gyr):
         pages[90 + i] = f"GYR Register 0x{i:02X} ({n})\nBit 7 Bit 6\nRead/Write R R\n"
     got = {(h.block, h.name, h.address) for h in heading_registers(pages)}
