@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import sys
 import time
 from pathlib import Path
 
@@ -217,7 +218,7 @@ def run_devset(root: Path, rows_mode: str, only_split: str | None, verbose: bool
             continue
         pdf = cache / f"{d['id']}.pdf"
         if not pdf.exists():
-            print(f"{d['id']}: PDF missing ({pdf}); run bench/devset/materialise.py")
+            print(f"{d['id']}: PDF missing ({pdf}); run bench/devset/materialise.py", file=sys.stderr)
             continue
         docs.append((d, pdf))
     if jobs > 1:
