@@ -18,8 +18,8 @@ address) and the strict match (normalised printed name only) beside it, separate
 ``dev`` and ``aside`` halves. Truth entries marked ``uncertain`` are ignored (an extracted
 register at such an address, or inside its ``address_end`` range, counts neither way); a
 truth ``scope: {"pages": [a, b]}`` restricts scoring to registers extracted on those pages (and
-to registers extracted elsewhere that are truth registers: a register is reported once, on the
-page that prints it first).
+to a register extracted elsewhere that is a truth register at an address the scoped pages
+yield nothing for: a register is reported once, on the page that prints it first).
 Per-failure-mode rows group files by the truth's ``layout`` tags. ``--rows dev`` prints the
 per-file rows of the dev half only (the aside half is scored, never debugged on).
 
@@ -155,7 +155,14 @@ def score_devset_file(truth_doc: dict, got: list[dict]) -> dict:
             return any(norm_addr(t["address"]) == a and keys & ({norm_name(t["name"])} | _name_keys(t["name"])
                                                                  | {norm_name(x) for x in t.get("alt_names", [])})
                        for t in want)
-        got = [r for r in got if (r.get("page") is not None and scope[0] <= r["page"] <= scope[1]) or in_truth(r)]
+        inside = [r for r in got if r.get("page") is not None and scope[0] <= r["page"] <= scope[1]]
+        seen = {norm_addr(r["address"]) for r in inside}
+        for r in got:  # (only at an address the scoped pages yield nothing for, and once)
+            a = norm_addr(r["address"])
+            if a not in seen and r not in inside and in_truth(r):
+                seen.add(a)
+                inside.append(r)
+        got = inside
     unsure = [(norm_addr(r["address"]), norm_addr(r.get("address_end") or r["address"]))
               for r in regs if r.get("uncertain")]
     # a register inside an uncertain range (a printed range, an operand-carrying opcode) neither

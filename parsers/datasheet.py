@@ -66,7 +66,7 @@ _CUE_WORDS = re.compile(r"\b(register|registers|offset|reset|default|r/w|read/wr
                         r"peripheral|boundary|memory map)\b", re.I)
 # the same vocabulary in CJK datasheets (no word boundaries there): register, address, default,
 # reset value, read/write
-_CJK_CUE = re.compile(r"寄存器|地址|默认值|复位值|初始值|读/写|读写|位址|暫存器|預設值")
+_CJK_CUE = re.compile(r"寄存器|地址|默认值|复位值|初始值|读/写|读写|位址|暫存器|預設值|命令|指令")  # (command, instruction)
 _HEXLIKE = re.compile(r"(?<![\w.])(?:0x[0-9a-f]{1,8}|[0-9][0-9a-f]{0,3}h|\d{0,2}['’‘]h[0-9a-f]{1,8})(?![\w.])", re.I)
 _BLOCK_CUE = re.compile(r"address offset\s*:|\(\s*(?:address|offset)\s*=|Register\s+0x[0-9a-f]+|"
                         r"^\s*(?:\d+(?:\.\d+)*\s+)?[A-Z][A-Z0-9_]+\s*\((?:0x)?[0-9A-F]{1,8}h?\)\s*$", re.I | re.M)
@@ -82,7 +82,7 @@ _NIBBLE_LABEL = re.compile(r"(?<![\w/.])(?:[0-9A-F][x_]|x[0-9A-F])(?![\w/.])")
 _TABLE_CUE = re.compile(r"\b(?:reg|index|command|opcode|op-code|instruction|mnemonic|abbrev\w*|pointer)\b", re.I)
 _DIGIT_LINE = re.compile(r"^\s*\d\s*$", re.M)
 _CELL_LINE = re.compile(r"^\s*(?:0x[0-9a-f]{1,8}|\(?[0-9a-f]{1,4}h\)?|\d{0,2}['’‘]h[0-9a-f]{1,8}|[0-9A-F]{2,4}|[01]{4}[\s_]?[01]{4}b?"
-                        r"|[01x]{4}(?:-[01x]{1,4}){1,2})"
+                        r"|[01x]{4}(?:-[01x]{1,4}){1,2}|[01]{5,7})"
                         r"(?:\[\d{1,2}(?::\d{1,2})?\]|,\s*0x[0-9a-f]{1,8}|/[0-9a-f]{2}h)?\s*$",
                         re.I | re.M)
 _NUM_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,5})\.?\s+([A-Z][^\n]{1,90})$")

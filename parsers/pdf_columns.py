@@ -140,7 +140,11 @@ def _runs(lines: list[Line], col: list[Anchor], page_w: float, page_h: float) ->
         if cur:
             prev = cur[-1]
             gap = lines[a.line].y - lines[prev.line].y
-            broken = gap > 160 or any(_breaker(lines[j], page_w, x0) for j in range(prev.line + 1, a.line))
+            # (a gap several times the run's usual row pitch ends it: a code quoted in the text
+            # below the table, "A5 25", is not its next row)
+            pitches = sorted(lines[b.line].y - lines[c.line].y for c, b in zip(cur, cur[1:]))
+            far = len(pitches) >= 2 and gap > max(60.0, 3.5 * pitches[len(pitches) // 2])
+            broken = gap > 160 or far or any(_breaker(lines[j], page_w, x0) for j in range(prev.line + 1, a.line))
             if broken:
                 runs.append(cur)
                 cur = []
@@ -270,6 +274,7 @@ _PARAM_HEAD = re.compile(r"parameter|coefficient|variable|calibration", re.I)
 _BUS_ADDR_HEAD = re.compile(r"\b(?:slave|device|i2c|i²c|bus|\d-bit)\s*(?:address|addr)\b", re.I)  # a bus address, not a register
 _VALUE_CODE_HEAD = re.compile(r"^(?:values?|settings?)\s*\(?\s*hex\s*\)?$", re.I)  # values written, printed in hex
 _IDENT = re.compile(r"^[A-Za-z][\w.\-/\[\]<>:]*$")
+_SOURCE_LINE = re.compile(r"#\s*(?:define|include|if|endif)\b|^\s*(?:typedef|static|const|void|u?int\d*_t)\b|;\s*$|//|/\*")
 _PROSE = re.compile(r"\b(the|is|are|be|to|of|when|this|will|shall|if)\b", re.I)
 _NOT_NAME = re.compile(r"^(reserved|rsvd|rsv|res\.?|-+|—|–|n[/.]?a\.?|unused|not used|\.\.\.|…|none|x)$", re.I)
 # a row that is not a register: a condition or value ("Pressure (oss = 1)"), a memory region
@@ -513,8 +518,11 @@ def read_unruled(t: UnruledTable, min_named: int = MIN_ROWS) -> UnruledResult:
     vals = [addr_value(c, base) for _, c in parsed]
     steps = sorted(abs(b - a) for a, b in zip(vals, vals[1:]))
     inc = sum(1 for a, b in zip(vals, vals[1:]) if b > a)
+    # (a scale is a run of numbers that keeps rising; codes that jump back down, "0x40" then
+    # "0x20", are commands in the order they are described)
     if steps and steps[len(steps) // 2] > 16 and not _ADDR_WORD.search(head[ak]) \
-            and max(inc, len(steps) - inc) >= 0.8 * len(steps):
+            and max(inc, len(steps) - inc) >= 0.8 * len(steps) \
+            and not (all(c.kind in ("0x", "h") for _, c in parsed) and 0 < min(inc, len(steps) - inc)):
         res.rejected = f"values step by {steps[len(steps) // 2]} (a scale of values, not addresses)"
         return res
     if not names:
@@ -531,6 +539,9 @@ def read_unruled(t: UnruledTable, min_named: int = MIN_ROWS) -> UnruledResult:
         return res
     if _PARAM_HEAD.search(head[nk]) or _PARAM_HEAD.search(head[ak]):
         res.rejected = "a parameter or coefficient table (values of one register set)"
+        return res
+    if sum(1 for row in t.rows if _SOURCE_LINE.search(row[0].text)) > 0.5 * len(t.rows):
+        res.rejected = "rows are lines of program source (#define NAME 0x01: a listing, not a table)"
         return res
     regs = []
     for i, c in parsed:

@@ -328,6 +328,10 @@ def parse_addr_cell(cell: str) -> AddrCell | None:
     m = re.fullmatch(r"([01]{4})[ _]?([01a-z]{4})", s)
     if m and re.search(r"[a-z]", m.group(2)):
         return AddrCell("bin", m.group(1) + re.sub(r"[a-z]", "0", m.group(2)))
+    # a 5- to 7-bit binary code ("00010" under "Binary Code[4:0]"): its column's base is decided
+    # from all its cells (equal-width 0/1 codes read as binary)
+    if re.fullmatch(r"[01]{5,7}", s):
+        return AddrCell("bare", s)
     # binary with separators first ("0000 0110b", "1001_1111")
     m = _TOK_BIN.match(s)
     if m and (len(m.group(1).replace(" ", "").replace("_", "")) >= 8 or s.lower().endswith("b")):
@@ -663,6 +667,7 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
             continue  # a bit column (D7, DB3, Bit 5) under a table title, or a value column
         if re.search(r"\bvalues?\b", head, re.I) \
                 and not re.match(r"\s*(?:addr|offset|pointer|index|reg\w*\s+(?:addr|#|no))", head, re.I) \
+                and not re.search(r"instruction|command|op-?code", head, re.I) \
                 or re.search(r"\b0x[0-9a-f]+\b|\b(?=[0-9a-f]*\d)[0-9a-f]{1,4}h\b", head, re.I) and len(head.split()) > 1:
             continue  # values written to one register ("Control register value (address 0xF4)")
         # parameter-byte rows ("A[6:0]") under a command code neither parse nor count against it

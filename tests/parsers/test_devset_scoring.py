@@ -29,3 +29,12 @@ def test_other_registers_outside_the_scope_are_not_scored():
            {"name": "MIPI CTRL", "address": "0x3009", "page": 90}]  # in scope and not in the truth: spurious
     r = score_devset_file(TRUTH, got)
     assert (r["lenient"], r["extracted"], r["spurious"]) == (1, 2, ["MIPI CTRL@0x3009"])
+
+
+def test_a_restatement_outside_the_scope_is_not_counted_twice():
+    got = [{"name": "SYSTEM CTRL0", "address": "0x3008", "page": 89},
+           {"name": "SYSTEM CTRL0", "address": "0x3008", "page": 120},  # the same register printed again
+           {"name": "CLK EN 0", "address": "0x3004", "page": 12},
+           {"name": "Clock Enable 0", "address": "0x3004", "page": 130}]  # a second reading of it: not counted
+    r = score_devset_file(TRUTH, got)
+    assert (r["lenient"], r["extracted"], r["spurious"]) == (2, 2, [])
