@@ -41,8 +41,10 @@ from firmcorpus.parsers.datasheet import parse_pdf
 
 
 def norm_name(s: str) -> str:
+    # (CJK characters are kept: a Chinese datasheet's names are its Chinese function cells; an
+    # ASCII-only key made every such name empty, matching nothing)
     s = re.sub(r"\s*(\(\d+\)|\[\d+\])$", "", s or "")
-    return re.sub(r"[^a-z0-9]", "", s.lower())
+    return re.sub(r"[^a-z0-9\u4e00-\u9fff\u3040-\u30ff\uac00-\ud7af]", "", s.lower())
 
 
 def norm_field(s: str) -> str:

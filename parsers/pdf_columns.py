@@ -41,7 +41,15 @@ from firmcorpus.parsers.pdf_grid import (
     parse_addr_cell,
     size_cells,
 )
-from firmcorpus.parsers.pdf_layout import Label, Line, field_row_cells, line_labels
+from firmcorpus.parsers.pdf_layout import (
+    NAME_LETTERS,
+    NAME_START,
+    Label,
+    Line,
+    field_row_cells,
+    letter_count,
+    line_labels,
+)
 
 _CAPTION = re.compile(r"^(table|figure|fig\.)\s*[\dA-Z]", re.I)
 _BIN4 = re.compile(r"^[01]{4}$")
@@ -276,7 +284,7 @@ _VALUE_CODE_HEAD = re.compile(r"^(?:values?|settings?)\s*\(?\s*hex\s*\)?$", re.I
 _IDENT = re.compile(r"^[A-Za-z][\w.\-/\[\]<>:]*$")
 _SOURCE_LINE = re.compile(r"#\s*(?:define|include|if|endif)\b|^\s*(?:typedef|static|const|void|u?int\d*_t)\b|;\s*$|//|/\*")
 _PROSE = re.compile(r"\b(the|is|are|be|to|of|when|this|will|shall|if)\b", re.I)
-_NOT_NAME = re.compile(r"^(reserved|rsvd|rsv|res\.?|-+|—|–|n[/.]?a\.?|unused|not used|\.\.\.|…|none|x)$", re.I)
+_NOT_NAME = re.compile(r"^(reserved|rsvd|rsv|res\.?|-+|—|–|n[/.]?a\.?|unused|not used|\.\.\.|…|none|x|保留\S*)$", re.I)
 # a row that is not a register: a condition or value ("Pressure (oss = 1)"), a memory region
 # ("General Purpose Registers 96 Bytes"), a bank label, a header word read as a cell
 _NOT_REGISTER_ROW = re.compile(r"(?i:\($|^[^(]*=|\b\d+\s*(?:k?bytes?|words?)\b|^bank\s*\d+$|\breserved\b)|"
@@ -351,7 +359,7 @@ def bit_slices(names: list[str]) -> int:
     for st in stems:
         if st is not None:
             n_stem[st] = n_stem.get(st, 0) + 1
-    return sum(1 for n, st in zip(names, stems) if (st is not None and n_stem[st] >= 2) or "," in n)
+    return sum(1 for n, st in zip(names, stems) if (st is not None and n_stem[st] >= 2) or "," in n or "，" in n)
 
 
 def _name_cell(per_line, nk: int, ak: int) -> str:
@@ -487,7 +495,7 @@ def read_unruled(t: UnruledTable, min_named: int = MIN_ROWS) -> UnruledResult:
             continue
         ts = [whole[i][k] for i, _c in parsed if whole[i][k] and not _NOT_NAME.match(whole[i][k])
               and k not in copied.get(i, ())]  # (a name centred over two rows counts once)
-        letters = [x for x in ts if re.search(r"[A-Za-z]{2}", x)]
+        letters = [x for x in ts if NAME_LETTERS.search(x)]
         # reserved rows ("-", "Reserved") count for no column
         n_res = sum(1 for i, _c in parsed if whole[i][k] and _NOT_NAME.match(whole[i][k]))
         n_copied = sum(1 for i, _c in parsed if k in copied.get(i, ()))
@@ -546,8 +554,8 @@ def read_unruled(t: UnruledTable, min_named: int = MIN_ROWS) -> UnruledResult:
     regs = []
     for i, c in parsed:
         name = _clean(_name_cell(rows_cells[i], nk, ak))
-        if not name or _NOT_NAME.match(name) or not re.match(r"[A-Za-z_]", name) or len(name) > 60 \
-                or len(re.findall(r"[A-Za-z]", name)) < 2:
+        if not name or _NOT_NAME.match(name) or not NAME_START.match(name) or len(name) > 60 \
+                or letter_count(name) < 2:
             continue
         y = t.rows[i][0].y
         regs.append(UnruledRegister(name, addr_value(c, base), y, nk in copied.get(i, ())))

@@ -42,7 +42,17 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from itertools import accumulate
 
-from firmcorpus.parsers.pdf_layout import Line, Word, clean_text, field_row_cells, group_lines, strip_reset_label
+from firmcorpus.parsers.pdf_layout import (
+    NAME_LETTERS,
+    NAME_START,
+    Line,
+    Word,
+    clean_text,
+    field_row_cells,
+    group_lines,
+    letter_count,
+    strip_reset_label,
+)
 
 # a code column whose header is a bit-field identifier ("acc_odr") lists that field's values
 # (with or without its bit range: "fh_mode<3:0>"); a lone lower-case word as the only header
@@ -73,7 +83,8 @@ def field_headed(heads: list[str], k: int) -> bool:
 
 # the header of a column of outcome codes ("Error Code", "Status code", "Return value"): the
 # values a command reports, each with its meaning, not addresses
-OUTCOME_HEAD = re.compile(r"\b(?:error|status|return|result|fault|exception|response)\s*(?:codes?|values?)\b", re.I)
+OUTCOME_HEAD = re.compile(r"\b(?:error|status|return|result|fault|exception|response)\s*(?:codes?|values?)\b"
+                          r"|回传|返回值|错误码|状态码", re.I)  # (reply, return value, error code, status code)
 
 # a cell of the code column that is a truth value or a switch state: the column holds values
 # of properties ("Reflect input | False", "Polynomial | 0x31"), not addresses
@@ -448,7 +459,7 @@ def wrapped_ident(t: str) -> bool:
     parts = t.split()
     return len(parts) >= 2 and all(_UPPER_PIECE.match(p) for p in parts) and any("_" in p for p in parts) \
         and _IDENT.match("".join(parts)) is not None
-_NOT_NAME = re.compile(r"^(reserved|reserve|rsvd|rsv|res\.?|-+|—|–|n[/.]?a\.?|unused|not used|[.:·…]+|none|x)$", re.I)
+_NOT_NAME = re.compile(r"^(reserved|reserve|rsvd|rsv|res\.?|-+|—|–|n[/.]?a\.?|unused|not used|[.:·…]+|none|x|保留\S*)$", re.I)
 _NO_ADDR_HEAD = re.compile(r"^(bits?|bit\s*\w*|default|reset|value|values|size|width|length|len|"
                            r"page|pin|por|init\w*|data|d\d|db\d|qty|count|#\s*of.*|"
                            r"min|max|typ|unit|units|r/w|access|type|settings?)\b", re.I)
@@ -729,7 +740,14 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
         if rate >= 0.6 and uniq >= 0.75 and ordered:
             scores.append((s, -k, k, base, paged))
     carried = None
-    if ctx is not None and ctx.xs is not None and page - ctx.page <= 1:
+    # a table with a header of its own words, drawn lower on the same page with the same walls,
+    # is another table, not the rest of the one above it
+    # (when it can be typed by its own header and cells; else its rows go on under the roles above)
+    headed_here = ctx is not None and ctx.page == page and n_head > 0 and bool(scores) and any(
+        NAME_LETTERS.search(h) and parse_addr_cell(h) is None for h in header_of) \
+        and not (ctx.addr_col < len(header_of)
+                 and re.sub(r"\s+", "", header_of[ctx.addr_col]) == re.sub(r"\s+", "", ctx.addr_head))
+    if ctx is not None and ctx.xs is not None and page - ctx.page <= 1 and not headed_here:
         if _same_walls(ctx.xs, xs) or page > ctx.page and _same_frame(ctx.xs, xs, ctx.addr_col):
             carried = (ctx.addr_col, ctx.name_col)
         elif page > ctx.page and not ctx.closed:
@@ -750,7 +768,8 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
         ctx.page = page
         return GridTable(bbox, regs, addr_header=header_of[ctx.addr_col], name_header=header_of[ctx.name_col],
                          continued=True)
-    if ctx is not None and ctx.page == page and n_head and any(re.search(r"[a-z]{3}", h, re.I) for h in header_of):
+    if ctx is not None and ctx.page == page and n_head and any(re.search(r"[a-z]{3}", h, re.I) or NAME_LETTERS.search(h)
+                                                                and parse_addr_cell(h) is None for h in header_of):
         ctx.closed = True  # the table read before ends here (a headed table follows it)
     if not scores:
         return GridTable(bbox, [], rejected="no address column (cells that parse, unique, mostly increasing)")
@@ -800,7 +819,7 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
         ts = [t for t in ts if not _NOT_NAME.match(t)]
         if len(ts) < 2 and not (ts and _NAME_HEAD.search(header_of[k])):
             continue
-        letters = [t for t in ts if re.search(r"[A-Za-z]{2}", t)]
+        letters = [t for t in ts if NAME_LETTERS.search(t)]
         if len(letters) < 0.6 * len(ts):
             continue
         ident = sum(1 for t in letters if _IDENT.match(t) or wrapped_ident(t)) / len(letters)
@@ -870,7 +889,7 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
     if sum(1 for r in regs if re.match(r"[a-z]+\s", r.name)) > 0.5 * len(regs):
         t.rejected = "names are lower-case phrases (a value -> meaning table)"
         return t
-    if sum(1 for r in regs if re.search(r"\[[^\]]*[:\-][^\]]*\]|,", r.name)) > 0.4 * len(regs):
+    if sum(1 for r in regs if re.search(r"\[[^\]]*[:\-][^\]]*\]|[,，]", r.name)) > 0.4 * len(regs):
         t.rejected = "names are bit fields or lists (a parameter or data-layout table)"
         return t
     if not paged and len({r.address for r in regs}) < 0.8 * len(regs):
@@ -1255,9 +1274,9 @@ def _named_rows(out: list[GridRegister]) -> list[GridRegister]:
     res = []
     for r in paired:
         name = _clean_name(r.name)
-        if not name or _NOT_NAME.match(name) or not re.match(r"[A-Za-z_]", name) or \
+        if not name or _NOT_NAME.match(name) or not NAME_START.match(name) or \
                 re.search(r"\b(?:reserved?|rsvd)\b", name, re.I) or \
-                len(re.findall(r"[A-Za-z]", name)) < 2 or name.lower().startswith("reserved") or len(name) > 60:
+                letter_count(name) < 2 or name.lower().startswith("reserved") or len(name) > 60:
             continue
         r.name = name
         res.append(r)

@@ -150,6 +150,17 @@ _ADDR = re.compile(r"^(?:0x([0-9a-f]+)|\$([0-9a-f]+)|([0-9a-f]+)\s*h|([0-9a-f]+)
 _RANGE_SEP = re.compile(r"\s*(?:\.\.+|…|–|—|-|\bto\b|:)\s*", re.I)
 
 
+# a name's letters: Latin, or CJK ideographs / kana / hangul (a Chinese datasheet names a
+# command "语音合成播放命令")
+CJK = "\u4e00-\u9fff\u3040-\u30ff\uac00-\ud7af"
+NAME_LETTERS = re.compile(rf"[A-Za-z]{{2}}|[{CJK}]{{2}}")
+NAME_START = re.compile(rf"[A-Za-z_{CJK}]")
+
+
+def letter_count(s: str) -> int:
+    return len(re.findall(rf"[A-Za-z{CJK}]", s))
+
+
 _LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
                             "\ufb05": "st", "\ufb06": "st"})
 

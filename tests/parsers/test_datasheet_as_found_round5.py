@@ -90,3 +90,35 @@ def test_instruction_value_hex_heads_the_code_column():
     rows += [[n, d, f"{c:02X}", "133"] for n, d, c in FLASH]
     ruled_table(page, 40, 70, [70, 180, 70, 70], rows, row_h=16, fontsize=7)
     assert _got(doc) == {(n, c) for n, _d, c in FLASH}
+
+
+ZH = [(0x01, "语音合成播放命令"), (0x02, "停止合成命令"), (0x03, "暂停合成命令"), (0x04, "恢复合成命令"),
+      (0x21, "芯片状态查询命令")]
+
+
+def test_command_names_in_chinese():
+    """A ruled command table whose names are Chinese function cells ("取值 | 对应功能"), a reply-code
+    table ("回传类型名称 | 回传数据") and a value table of sentences and a reserved row ("保留")."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    font = dict(fontname="china-s", fontsize=8)
+    y = 60
+    for title, head, rows in (("4.2 芯片支持的控制命令", ["取值", "对应功能"], [(f"0x{c:02X}", n) for c, n in ZH]),
+                              ("2.2 芯片回传", ["回传数据", "回传类型名称"], [("0x4A", "初始化成功回传"), ("0x41", "收到正确的命令帧回传"),
+                                                                ("0x45", "收到不能识别命令帧回传"), ("0x4F", "芯片空闲状态回传")]),
+                              ("应答模式", ["值", "说明"], [("0x0", "单次应答模式，只发送一次数据应答报文"),
+                                                        ("0x1", "多次应答模式，将会发送一个或者多个应答报文"), ("0x2", "保留")])):
+        page.insert_text((50, y), title, **font)
+        top = y + 8
+        xs = [50, 110, 330]
+        page.draw_line((xs[0], top), (xs[-1], top))
+        for r, cells in enumerate([head] + list(rows)):
+            yy = top + 16 * r
+            for k, c in enumerate(cells):
+                page.insert_text((xs[k] + 3, yy + 11), c, fontname="china-s", fontsize=8)
+            page.draw_line((xs[0], yy + 16), (xs[-1], yy + 16))
+        bottom = top + 16 * (len(rows) + 1)
+        for x in xs:
+            page.draw_line((x, top), (x, bottom))
+        y = bottom + 40
+    assert _got(doc) == {(n, c) for c, n in ZH}
