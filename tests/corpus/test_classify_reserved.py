@@ -72,3 +72,19 @@ def test_collect_counts_excluded_copies_per_source(tmp_path):
     got = evalset.collect("train", roots={src: tmp_path}, sources=[src], fetch=False, skipped=skipped)
     assert [e.path for e in got] == ["include/libopencm3/stm32/gpio.h"]
     assert skipped[f"reserved:{src}"] == 1
+
+
+def test_no_devset_document_names_a_reserved_repository():
+    """The development set's README, recipes and truth name reserved repositories nowhere (the
+    exclusion list above is the one file that must); a skipped one is "a reserved repository"."""
+    import re
+
+    root = RECIPE.parents[1]
+    named = {}
+    for path in sorted(root.rglob("*")):
+        if path.suffix not in (".md", ".csv", ".json") or path.name == "RESERVED_EXCLUDE.csv" or "cache" in path.parts:
+            continue
+        for repo in re.findall(r"(?<![\w./-])([A-Za-z0-9][\w.-]{0,38}/[A-Za-z0-9][\w.-]{0,99})", path.read_text()):
+            if is_reserved(repo.rstrip(".").lower()):
+                named.setdefault(str(path.relative_to(root)), set()).add(repo)
+    assert named == {}
