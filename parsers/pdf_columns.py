@@ -27,6 +27,7 @@ Nothing here names a vendor, a part or a file; everything is a property of the p
 from __future__ import annotations
 
 import re
+from bisect import insort
 from dataclasses import dataclass
 
 from firmcorpus.parsers.pdf_grid import (
@@ -141,6 +142,7 @@ def _breaker(ln: Line, page_w: float, col_x0: float) -> bool:
 def _runs(lines: list[Line], col: list[Anchor], page_w: float, page_h: float) -> list[list[Anchor]]:
     runs: list[list[Anchor]] = []
     cur: list[Anchor] = []
+    pitches: list[float] = []
     x0 = min(a.x0 for a in col)
     for a in col:
         if lines[a.line].top > 0.95 * page_h:
@@ -150,12 +152,13 @@ def _runs(lines: list[Line], col: list[Anchor], page_w: float, page_h: float) ->
             gap = lines[a.line].y - lines[prev.line].y
             # (a gap several times the run's usual row pitch ends it: a code quoted in the text
             # below the table, "A5 25", is not its next row)
-            pitches = sorted(lines[b.line].y - lines[c.line].y for c, b in zip(cur, cur[1:]))
             far = len(pitches) >= 2 and gap > max(60.0, 3.5 * pitches[len(pitches) // 2])
             broken = gap > 160 or far or any(_breaker(lines[j], page_w, x0) for j in range(prev.line + 1, a.line))
             if broken:
                 runs.append(cur)
-                cur = []
+                cur, pitches = [], []
+            else:
+                insort(pitches, gap)  # the run's row pitches, kept sorted
         cur.append(a)
     if cur:
         runs.append(cur)

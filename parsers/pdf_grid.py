@@ -651,19 +651,21 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
         col_cells[k] = _join_wrapped_codes(col_cells[k], line_cells)
     scores = []
     dc_col = _dc_column(header_of) if n_head else None
+    if dc_col is not None:
+        flat = [(ln, cells) for ln, _b, cells in line_cells]
+        flat_band = [b for _ln, b, _cells in line_cells]
     for k in range(ncol):
         cs = col_cells[k]
         grouped = command_groups([t for _, _, t in cs], [j for j, (_, c, _) in enumerate(cs) if c is not None])
         if dc_col is not None and k != dc_col:
             # a 0 in the data/command column marks the command rows; the others are parameters
-            flat = [(ln, cells) for ln, _b, cells in line_cells]
-            flat_band = [b for _ln, b, _cells in line_cells]
             texts = [""] * len(line_cells)
             for i, _c, t in cs:
                 texts[i] = t
             opens = _dc_opens(flat, flat_band, texts, dc_col)
             if opens is not None:
-                grouped = [j for j, (i, _c, _t) in enumerate(cs) if i in set(opens)]
+                opened = set(opens)
+                grouped = [j for j, (i, _c, _t) in enumerate(cs) if i in opened]
         if grouped is not None:
             cs = [cs[j] for j in grouped]  # a command list's codes, without its parameter values
         parsed = [c for _, c, _ in cs if c is not None]
@@ -760,8 +762,7 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
         # the table goes on from the previous page: keep its column roles
         if carried != (ctx.addr_col, ctx.name_col):
             ctx.xs, ctx.addr_col, ctx.name_col = xs, carried[0], carried[1]  # this page's walls from now on
-        dc = _dc_column(header_of) if n_head else None
-        dc = ctx.dc_col if dc is None else dc
+        dc = ctx.dc_col if dc_col is None else dc_col
         regs = _rows(bands, ctx.addr_col, ctx.name_col, ctx.base, _open_below(g, xs, ctx.name_col), dc)
         for r in regs:
             r.confidence = round(ctx.conf * 0.95, 3)
@@ -840,7 +841,6 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
     name_scores.sort(reverse=True)
     name_col = name_scores[0][1]
     conf = max(0.0, min(1.0, 0.5 * scores[0][0] + 0.5 * name_scores[0][0]))
-    dc_col = _dc_column(header_of)
     regs = _rows(bands, best_addr, name_col, base, _open_below(g, xs, name_col), dc_col)
     # a map printed in side-by-side halves ("Addr | Name | Addr | Name"): every other address
     # column with a name column at the same offset and the same header words reads too
@@ -1153,10 +1153,13 @@ def _dc_opens(flat, flat_band: list[int], flat_texts: list[str], dc_col: int) ->
     says 0 or 1 there and both occur: its parameters are the lines with a 1. A code printed a
     little above or below its row's other cells takes the flag nearest to it in its row."""
     anchors = [i for i, t in enumerate(flat_texts) if parse_addr_cell(t) is not None]
+    flagged: dict[int, list[int]] = {}  # band -> its lines with a data/command cell
+    for j, (_ln, cells) in enumerate(flat):
+        if _cell_text(cells[dc_col]).strip():
+            flagged.setdefault(flat_band[j], []).append(j)
     flags = {}
     for i in anchors:
-        near = [j for j in range(len(flat)) if flat_band[j] == flat_band[i] and _cell_text(flat[j][1][dc_col]).strip()]
-        j = min(near, key=lambda j: (abs(flat[j][0].y - flat[i][0].y), j), default=i)
+        j = min(flagged.get(flat_band[i], []), key=lambda j: (abs(flat[j][0].y - flat[i][0].y), j), default=i)
         flags[i] = _cell_text(flat[j][1][dc_col]).strip()
     if len(anchors) < 3 or any(f not in ("0", "1") for f in flags.values()):
         return None
@@ -1185,11 +1188,11 @@ def _rows(bands, addr_col: int, name_col: int, base: str, open_below: set[int],
             regs[i] = GridRegister("", addr_value(c, base), flat[i][0].y, 0.0, alts=_alt_values(c, base))
             out.append(regs[i])
         starts = sorted(marked)
+        start_bands = [flat_band[j] for j in starts]  # (non-decreasing: bands follow the lines)
         for i, (_ln, cells) in enumerate(flat):
-            same_band = [j for j in starts if flat_band[j] == flat_band[i]]
-            before = [j for j in starts if flat_band[j] < flat_band[i]]
-            j = min(same_band, key=lambda j: abs(flat[j][0].y - flat[i][0].y)) if same_band else \
-                (before[-1] if before else None)
+            lo, hi = bisect_left(start_bands, flat_band[i]), bisect_right(start_bands, flat_band[i])
+            j = min(starts[lo:hi], key=lambda j: abs(flat[j][0].y - flat[i][0].y)) if hi > lo else \
+                (starts[lo - 1] if lo else None)
             t = _cell_text(cells[name_col])
             if t and j is not None and not _NOT_NAME.match(t) and not _PARAM_LABEL.fullmatch(t):
                 regs[j].name = (regs[j].name + " " + t).strip()

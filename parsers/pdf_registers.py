@@ -21,6 +21,7 @@ plain ``Register``/``Field``/``Peripheral`` records. The rules are vendor-neutra
 from __future__ import annotations
 
 import re
+from bisect import insort
 from dataclasses import dataclass, field
 
 from firmcorpus.parsers.models import Field, Peripheral
@@ -276,9 +277,9 @@ def _refine_bounds(cols: list[Column], bounds: list[tuple[float, float]], lines:
             break
         if prev is not None:
             gap = ln.top - prev.bottom
-            if gap > max(30.0, 4 * sorted(gaps)[len(gaps) // 2] if gaps else 30.0):
+            if gap > max(30.0, 4 * gaps[len(gaps) // 2] if gaps else 30.0):
                 break  # a footer far below the table's last row ("PRELIMINARY SPECIFICATION")
-            gaps.append(max(gap, 0.0))
+            insort(gaps, max(gap, 0.0))  # (kept sorted: the median is read per line)
         data.extend((w[0], w[2]) for w in ln.words)
         prev = ln
     if not data:
