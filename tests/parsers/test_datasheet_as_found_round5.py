@@ -68,13 +68,16 @@ def test_command_list_under_chinese_headers():
 def test_program_listing_is_no_table():
     doc = pymupdf.open()
     page = doc.new_page(width=612, height=792)
+    page.insert_text((40, 40), "Example: the control table registers and instruction codes as C definitions", fontsize=9)
     page.insert_text((300, 60), "//--- Instruction ---", fontsize=8)
     for i, (name, code) in enumerate([("INST_PING", 1), ("INST_READ", 2), ("INST_WRITE", 3), ("INST_REG_WRITE", 4),
                                       ("INST_ACTION", 5), ("INST_RESET", 6)]):
         y = 72 + 11 * i
-        page.insert_text((40, y), f"#define P_GOAL_{i}      ({30 + i})", fontsize=8)
-        page.insert_text((300, y), f"#define {name}", fontsize=8)
-        page.insert_text((420, y), f"0x{code:02X}", fontsize=8)
+        page.insert_text((40, y), ["* included files", "*/", "#define ENABLE_BIT_DEFINITIONS", "//#include <io.h>",
+                                   "#include <inttypes.h>", "#include <avr/io.h>"][i], fontsize=8)
+        page.insert_text((300, y), "#define", fontsize=8)
+        page.insert_text((345, y), name, fontsize=8)
+        page.insert_text((440, y), f"0x{code:02X}", fontsize=8)
     assert _got(doc) == set()
 
 
