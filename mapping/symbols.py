@@ -76,6 +76,20 @@ def bits_range(bits: str) -> tuple[int, int] | None:
 
 FREQUENT_WEIGHT = 0.2  # weight of a symbol word its file repeats on most definitions
 
+_ACCESS_WORDS = frozenset({"read", "write", "rd", "wr"})
+_COMMAND_WORDS = frozenset({"command", "cmd", "cmnd"})
+
+
+def _access_prefix(toks: Sequence[str]) -> int:
+    """How many leading words say which bus access a constant is for, not which register:
+    ``READCommand_WHO_AM_I``, ``WR_CMD_CTRL1``, ``CMD_READ_STATUS`` (an SPI command byte that
+    carries the register's address). An access word alone (``WRITE_PROTECT``) or a name with
+    nothing after the prefix stays as it is."""
+    if len(toks) > 2 and ((toks[0] in _ACCESS_WORDS and toks[1] in _COMMAND_WORDS)
+                          or (toks[0] in _COMMAND_WORDS and toks[1] in _ACCESS_WORDS)):
+        return 2
+    return 0
+
 
 def _salient_tokens(name: str, frequent: set[str], part_toks: frozenset[str]) -> tuple[tuple[str, ...], tuple[float, ...], str]:
     """Name tokens that can say which register a symbol is, their weights, and its family prefix.
@@ -84,6 +98,7 @@ def _salient_tokens(name: str, frequent: set[str], part_toks: frozenset[str]) ->
     (``inv``, ``st``, ``sensors``) stay but weigh little, because they may still be the register's
     own words (``out`` in ``ST_GYRO_DEFAULT_OUT_{X,Y,Z}_L_ADDR``)."""
     toks = split_identifier(name)
+    access = _access_prefix(toks)
     i = 0
     while i < len(toks) - 1 and (toks[i] in frequent or toks[i] in GENERIC or toks[i] in part_toks
                                  or is_part_token(toks[i])):
@@ -97,6 +112,8 @@ def _salient_tokens(name: str, frequent: set[str], part_toks: frozenset[str]) ->
     # register's own word, not a part number of the prefix
     j = next((k for k in range(j) if toks[k][:1].isdigit() and not toks[k].isdigit() and toks[k] not in frequent
               and toks[k] not in part_toks), j)
+    # an access prefix is the family: a file's read commands are one block, whatever words follow
+    j = access or j
     prefix = "_".join(toks[:j])
     # a part number split in two by the identifier splitter (``ds`` ``1307``) goes as a whole
     # (or a chip family with an ``x`` wildcard: ``bmex`` ``80``)
@@ -104,7 +121,7 @@ def _salient_tokens(name: str, frequent: set[str], part_toks: frozenset[str]) ->
             and len(toks[k + 1]) >= 3}
     drop |= {j for k in range(len(toks) - 1) if toks[k].isalpha() and 3 <= len(toks[k]) <= 6 and toks[k].endswith("x")
              and toks[k + 1].isdigit() and len(toks[k + 1]) == 2 for j in (k, k + 1)}
-    kept = [t for k, t in enumerate(toks) if k not in drop and t not in GENERIC and t not in part_toks
+    kept = [t for k, t in enumerate(toks) if k >= access and k not in drop and t not in GENERIC and t not in part_toks
             and not is_part_token(t)] or list(toks[-1:])
     weights = tuple(FREQUENT_WEIGHT if t in frequent else 1.0 for t in kept)
     return tuple(kept), weights, prefix
@@ -119,6 +136,7 @@ class SymInfo:
     family: str  # file + prefix: the block of definitions it belongs to
     instance: int | None = None  # the argument of a per-instance function-like macro
     spaces: frozenset | None = None  # a decoded member: the register spaces (peripherals) it may address
+    decoded: bool = False  # its value encodes the address (``encoded_members``), not equals it
 
 
 MAX_INSTANCES = 8
@@ -479,7 +497,7 @@ def encoded_members(infos: Sequence[SymInfo], regs: Sequence[Register],
                 v = si.sym.int_value
                 if v is not None and v >= 0 and (v >> width) in high:
                     out.append(SymInfo(si.file, replace(si.sym, int_value=v & mask, role=None), si.salient, si.weights,
-                                       si.family, si.instance, frozenset(high[v >> width])))
+                                       si.family, si.instance, frozenset(high[v >> width]), decoded=True))
             continue
         for k, b, spaces, _ in linear:
             for si in members:
@@ -488,7 +506,7 @@ def encoded_members(infos: Sequence[SymInfo], regs: Sequence[Register],
                 d, rem = divmod(si.sym.int_value - b, k)
                 if rem == 0 and d >= 0:
                     out.append(SymInfo(si.file, replace(si.sym, int_value=d, role=None), si.salient, si.weights,
-                                       si.family, si.instance, spaces))
+                                       si.family, si.instance, spaces, decoded=True))
     return out
 
 
@@ -887,6 +905,10 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
     taken_sym: set[tuple[str, str, int, str | None]] = set()
 
     def take(cands: list[_Cand]) -> None:
+        # a register named alike by a symbol valued at its address and by one whose value only encodes
+        # it, in one file (``WRITECommand_CTRL_REG1 = 0x20``, ``READCommand_CTRL_REG1 = 0xA0``): the first
+        plain = {(c.reg_idx, c.info.file, c.sim) for c in cands if not c.info.decoded}
+        cands = [c for c in cands if not (c.info.decoded and (c.reg_idx, c.info.file, c.sim) in plain)]
         for c in sorted(cands, key=lambda c: (c.rank, -c.score, -c.sim, c.info.file, c.info.sym.start_line, c.info.sym.name)):
             rf = (c.reg_idx, c.info.file)
             # a struct field serves every instance of its peripheral kind (ADC_TypeDef.SR for
