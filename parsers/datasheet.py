@@ -40,7 +40,7 @@ from firmcorpus.parsers.models import Datasheet, EncryptedPDFError, Field, NotAP
 from firmcorpus.parsers.pdf_columns import bit_slices, read_unruled, unruled_tables
 from firmcorpus.parsers.pdf_grid import GridContext, grids, looks_like_description, read_grid, ruling_segments
 from firmcorpus.parsers.pdf_headings import heading_registers
-from firmcorpus.parsers.pdf_layout import group_lines
+from firmcorpus.parsers.pdf_layout import group_lines, name_runs
 from firmcorpus.parsers.pdf_matrix import find_matrices
 from firmcorpus.parsers.pdf_registers import (
     PageContext,
@@ -493,7 +493,7 @@ def _registers(doc, candidates: list[int], ds: Datasheet,
                         page_rules = vertical_rules(page)
                     rules = page_rules
                 t_regs = registers_from_table(t, pno, rules)
-                why = _not_a_register_map([r.name for r in t_regs]) or table_rejection(t, t_regs)
+                why = _not_a_register_map([r.name for r in t_regs], [r.address for r in t_regs]) or table_rejection(t, t_regs)
                 if why:
                     ds.warnings.append(f"page {pno} table w{tables.index(t) + 1}: not read as a register map ({why})")
                     continue
@@ -629,7 +629,7 @@ def _not_a_register_map(names: list[str], addrs: list[int] | None = None) -> str
         return None
     if sum(1 for n in names if _OPERAND.search(n)) > 0.4 * len(names):
         return "names carry hex operands (a program listing or command sequence)"
-    if len(names) >= 4 and len({n.lower() for n in names}) < 0.5 * len(names):
+    if len(names) >= 4 and len({n.lower() for n in names}) < 0.5 * name_runs(names, addrs):
         return "names repeat (the same text on most rows: not a register map)"
     # (a register name in capitals that carries a unit, "5060HZ CTRL00", is an identifier)
     if sum(1 for n in names if _QUANTITY.search(n) and not (n == n.upper() and re.search(r"[A-Z]{3,}\d*\b", _QUANTITY.sub("", n))))\

@@ -43,14 +43,17 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 
 from firmcorpus.parsers.pdf_layout import (
+    ARRAY_INDEX,
     NAME_LETTERS,
     NAME_START,
     Line,
     Word,
+    array_indexed,
     clean_text,
     field_row_cells,
     group_lines,
     letter_count,
+    name_runs,
     strip_reset_label,
 )
 
@@ -883,7 +886,7 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
         t.rejected = f"{len(regs)} register row(s)"
         return t
     names = [r.name.lower() for r in regs if not r.alt_copy]  # a slash pair's second code repeats the name
-    if len(set(names)) < 0.7 * len(names):
+    if len(set(names)) < 0.7 * name_runs(names, [r.address for r in regs if not r.alt_copy]):
         t.rejected = "names repeat (not a register map)"
         return t
     if sum(1 for r in regs if re.match(r"[a-z]+\s", r.name)) > 0.5 * len(regs):
@@ -1275,8 +1278,9 @@ def _named_rows(out: list[GridRegister]) -> list[GridRegister]:
             if v != r.address ^ 0x80:
                 paired.append(GridRegister(r.name, v, r.y, r.confidence, r.row_text, alt_copy=True))
     res = []
+    indexed = array_indexed([r.name for r in paired])
     for r in paired:
-        name = _clean_name(r.name)
+        name = _clean_name(r.name, keep_index=indexed)
         if not name or _NOT_NAME.match(name) or not NAME_START.match(name) or \
                 re.search(r"\b(?:reserved?|rsvd)\b", name, re.I) or \
                 letter_count(name) < 2 or name.lower().startswith("reserved") or len(name) > 60:
@@ -1303,14 +1307,17 @@ def looks_like_description(s: str, prose: bool = True) -> bool:
                 or len(s) > 60)
 
 
-def _clean_name(s: str) -> str:
+def _clean_name(s: str, keep_index: bool = False) -> str:
+    """``keep_index``: the table's trailing ``[n]`` are array indexes (``SyncWord[0]`` ...), not
+    footnote marks."""
     s = clean_text(s)
     s = re.sub(r"(?<=[A-Za-z])\(\d{1,2}\)", "", s)  # footnote marks glued to a word
     s = re.sub(r"\s*\[\s*reset\s*=[^\]]*\]\s*$", "", s, flags=re.I)  # "[reset= linear]" after a name
     s = re.sub(r"\s+\(?\bnote\s*\d*\s*:.*$", "", s, flags=re.I)  # "Status/Command Note: SMBus register only"
     s = strip_reset_label(s)
     for _ in range(2):
-        s = re.sub(r"\s*(\(\d+\)|\[\d+\]|\*+|\(note \d+\))$", "", s, flags=re.I)
+        s = re.sub(r"\s*(\(\d+\)|\*+|\(note \d+\))$" if keep_index and ARRAY_INDEX.search(s)
+                   else r"\s*(\(\d+\)|\[\d+\]|\*+|\(note \d+\))$", "", s, flags=re.I)
     # identifiers wrapped mid-token over two lines ("W_TX_PAYLO AD") join without the space
     m = re.fullmatch(r"([A-Z0-9_]{3,})\s([A-Z0-9_]{1,4})", s)
     if m and ("_" in m.group(1)):

@@ -161,6 +161,34 @@ def letter_count(s: str) -> int:
     return len(re.findall(rf"[A-Za-z{CJK}]", s))
 
 
+ARRAY_INDEX = re.compile(r"\[(\d{1,3})\]$")
+
+
+def array_indexed(names: list[str]) -> bool:
+    """Whether a trailing ``[n]`` in one table's names is an array index (``SyncWord[0]``,
+    ``SyncWord[1]``: several names carry one, with different numbers) rather than a footnote
+    mark (one or two names with ``[1]``)."""
+    idx = [m.group(1) for m in (ARRAY_INDEX.search(clean_text(n)) for n in names) if m]
+    return len(idx) >= 2 and len(set(idx)) >= 2
+
+
+def name_runs(names: list[str], addrs: list[int] | None) -> int:
+    """Rows left when a multi-byte register printed once per byte ("AWB RED SUM" at 0x51A8, 0x51A9 ...,
+    the same name at consecutive addresses) counts once: the repetition checks that reject value
+    tables compare the distinct names with this, not with the raw row count."""
+    if not addrs or len(addrs) != len(names):
+        return len(names)
+    lengths: list[int] = []
+    for i, n in enumerate(names):
+        if i and n.lower() == names[i - 1].lower() and addrs[i] == addrs[i - 1] + 1:
+            lengths[-1] += 1
+        else:
+            lengths.append(1)
+    # such a map also has one-byte registers; a table of nothing but runs is a layout (display
+    # RAM pages, one label over each group of rows), not registers
+    return len(lengths) if lengths.count(1) >= 2 else len(names)
+
+
 _LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
                             "\ufb05": "st", "\ufb06": "st"})
 

@@ -35,9 +35,11 @@ from firmcorpus.parsers.pdf_grid import (
     size_cells,
 )
 from firmcorpus.parsers.pdf_layout import (
+    ARRAY_INDEX,
     Label,
     Line,
     Word,
+    array_indexed,
     assign_columns,
     band_columns,
     bit_spec,
@@ -613,17 +615,6 @@ def clean_field_name(s: str) -> str:
     return s.strip(" ,;:")
 
 
-_INDEX = re.compile(r"\[(\d{1,3})\]$")
-
-
-def array_indexed(names: list[str]) -> bool:
-    """Whether a trailing ``[n]`` in this table's names is an array index (``SyncWord[0]``,
-    ``SyncWord[1]``: several names carry one, with different numbers) rather than a footnote
-    mark (one or two names with ``[1]``)."""
-    idx = [m.group(1) for m in (_INDEX.search(clean_text(n)) for n in names) if m]
-    return len(idx) >= 2 and len(set(idx)) >= 2
-
-
 def _clean_marks(s: str) -> str:
     """A name keeping its array index, losing ``(1)`` and ``*`` marks."""
     s = _CELL_NOTE.sub("", clean_text(s))
@@ -689,7 +680,7 @@ def registers_from_table(t: Table, page_no: int, rules: list[tuple[float, float,
     for row in t.rows:
         addr, is_range = addr_of(row.text(t.addr_col), bare_hex, t.base)
         raw_name = clean_text(row.name_text(t.name_col, t.addr_col))
-        name = clean_name(raw_name) if not indexed or not _INDEX.search(raw_name) else _clean_marks(raw_name)
+        name = clean_name(raw_name) if not indexed or not ARRAY_INDEX.search(raw_name) else _clean_marks(raw_name)
         if addr is None or not name or _NOT_NAME.match(name) or not re.search(r"[A-Za-z]", name):
             continue
         if re.search(r"\b(?:reserved|rsvd)\b", name, re.I):
