@@ -377,6 +377,8 @@ def prune(datasheet: Datasheet, files: Sequence[CodeFile], texts: Mapping[str, s
         selected |= new
         frontier = new
 
+    selected |= _accessor_users(selected, folders, texts, variants)
+
     for prof in folders.values():
         n_sel = sum(1 for p in prof.files if p in selected)
         prof.score = round(prof.part_score + prof.register_hits + 0.1 * n_sel, 3)
@@ -384,6 +386,34 @@ def prune(datasheet: Datasheet, files: Sequence[CodeFile], texts: Mapping[str, s
                       key=lambda pr: (-pr.score, pr.path))
     cands = [by_path[p] for p in sorted(selected)]
     return cands, profiles, part_score
+
+
+_FN_MACRO = re.compile(r"^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)\(", re.M)
+_OBJ_MACRO_CALL = re.compile(r"^[ \t]*#[ \t]*define[ \t]+[A-Za-z_]\w*[ \t]+\(?[ \t]*([A-Za-z_]\w*)[ \t]*\(", re.M)
+
+
+def _accessor_users(selected: set[str], folders: Mapping[str, FolderProfile], texts: Mapping[str, str],
+                    variants: Mapping[str, float]) -> set[str]:
+    """Files beside a candidate whose macros are calls of a function-like macro that a candidate
+    defines and they do not (``#define SPCR IO_REG(0x0D)`` in spi.c, ``IO_REG`` in the candidate
+    gpio.c): sources of one code base meant to be included after the candidate, which cannot be
+    compiled alone and name no part themselves. Files named for another part stay out."""
+    accessors = {m for p in selected for m in _FN_MACRO.findall(texts.get(p, ""))}
+    if not accessors:
+        return set()
+    out: set[str] = set()
+    for d in sorted({folder_of(p) for p in selected}):
+        prof = folders.get(d)
+        for p in prof.files if prof else ():
+            if p in selected or names_other_part(p, variants):
+                continue
+            t = texts.get(p, "")
+            if "define" not in t:
+                continue
+            own = set(_FN_MACRO.findall(t))
+            if any(c in accessors and c not in own for c in _OBJ_MACRO_CALL.findall(t)):
+                out.add(p)
+    return out
 
 
 _CS_NAMESPACE = re.compile(r"^[ \t]*namespace[ \t]+([\w.]+)", re.M)

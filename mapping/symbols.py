@@ -234,15 +234,68 @@ def _instance_symbols(f: CodeFile, shared: Mapping[str, Macro] | None = None) ->
 
 
 _IDENT = re.compile(r"\b[A-Za-z_]\w*\b")
+_CALL = re.compile(r"\b([A-Za-z_]\w*)\s*\(")
+_LITERAL_CALL = re.compile(r"^\(?\s*([A-Za-z_]\w*)\s*\(\s*(?:0[xX][0-9a-fA-F]+|\d+)[uUlL]*\s*\)\s*\)?$")
 
 
-def _helper_macros(shared: dict[str, Macro], others: Sequence[CodeFile]) -> None:
+ACCESSOR_USES = 3  # object-like macros that must call a function-like macro before it is an accessor
+
+
+def _accessor_constants(files: Sequence[CodeFile]) -> set[str]:
+    """Constants that an accessor macro adds to its argument (``IO_REG(io) MEM8((io) + IO_OFFSET)``,
+    the accessor called with a literal by at least ``ACCESSOR_USES`` register macros): the offset of
+    an address space, applied to every register, never a register itself."""
+    uses: Counter[str] = Counter()
+    fn: dict[str, Symbol] = {}
+    for f in files:
+        for s in f.symbols:
+            if s.kind != "macro" or not s.value:
+                continue
+            if s.signature:
+                fn.setdefault(s.name, s)
+            else:
+                m = _LITERAL_CALL.match(s.value.strip())
+                if m:
+                    uses[m.group(1)] += 1
+    out: set[str] = set()
+    for name, n in uses.items():
+        acc = fn.get(name)
+        if n >= ACCESSOR_USES and acc is not None:
+            params = set(_IDENT.findall(acc.signature[len(name):]))
+            out |= {w for w in _IDENT.findall(acc.value or "") if w not in params and w not in fn}
+    return out
+
+
+def _accessor_valued(f: CodeFile, shared: Mapping[str, Macro]) -> dict[str, Symbol]:
+    """The file's object-like macros that only call function-like macros it does not define itself
+    (an I/O accessor ``IO_REG(io) MEM8((io) + 0x20)`` of a sibling source or header), valued with the
+    repository's definition of the accessor; a call the repository does not define leaves the macro
+    unknown."""
+    table = macro_table(f)
+    out: dict[str, Symbol] = {}
+    ev = None
+    for s in f.symbols:
+        if s.kind != "macro" or s.int_value is not None or s.signature or not s.value:
+            continue
+        called = _CALL.findall(s.value)
+        if not called or any(c in table or c not in shared or shared[c].params is None for c in called):
+            continue
+        ev = ev or Evaluator({**shared, **table})
+        v = ev.value(s.value)
+        if v is not None and v.value >= 0:
+            out[s.name] = replace(s, int_value=v.value)
+    return out
+
+
+def _helper_macros(shared: dict[str, Macro], others: Sequence[CodeFile], seed: Iterable[str] = ()) -> None:
     """Add to ``shared`` the macros that the candidates' function-like macros use but no candidate
     defines (an accessor ``MMIO32(addr)`` in a common header the pruning left out), looked up by
-    name in the other files of the repository, two levels deep."""
+    name in the other files of the repository, two levels deep; ``seed``: accessors that the
+    candidates' object-like macros call."""
     for _ in range(2):
         wanted = {w for m in shared.values() if m.params is not None for w in _IDENT.findall(m.body)
                   if w not in shared and w not in m.params}
+        wanted |= {w for w in seed if w not in shared}
         if not wanted:
             return
         found = False
@@ -279,18 +332,24 @@ def symbol_infos(files: Sequence[CodeFile], part_toks: frozenset[str],
     out: list[SymInfo] = []
     # macros of every candidate file: a per-instance macro may use a helper of another header
     shared: dict[str, Macro] = {}
-    if any(s.kind == "macro" and s.signature for f in files for s in f.symbols):
+    # object-like macros valued by a call of an accessor no file of theirs defines (``#define SPCR
+    # IO_REG(0x0D)``, the accessor in a sibling source that the including program reads first)
+    calls = {c for f in files for s in f.symbols if s.kind == "macro" and s.int_value is None
+             and not s.signature and s.value for c in _CALL.findall(s.value)}
+    if calls or any(s.kind == "macro" and s.signature for f in files for s in f.symbols):
         for f in files:
             for k, m in macro_table(f).items():
                 shared.setdefault(k, m)
         if others:
-            _helper_macros(shared, others)
+            _helper_macros(shared, others, calls)
     # enumerators that index a descriptor table (``[F_ODR] = {0x20, 0x70, 4}``) number its
     # entries: field ids, whatever their values, never addresses
     table_index = {s.name[len(s.parent) + 1:-1] for f in files for s in f.symbols if _descriptor_entry(s)}
+    offsets = _accessor_constants(files)
     for f in files:
         named = [s for s in f.symbols if (s.kind in VALUE_KINDS or s.kind == "field")
-                 and not (s.kind == "enumerator" and s.name in table_index)]
+                 and not (s.kind == "enumerator" and s.name in table_index)
+                 and not (s.kind == "macro" and s.name in offsets)]
         if not named:
             continue
         # family words are counted among definitions of the same sort (macros apart from
@@ -303,7 +362,9 @@ def symbol_infos(files: Sequence[CodeFile], part_toks: frozenset[str],
                 df.update(set(split_identifier(s.name)))
             frequent_by[is_macro] = {t for t, c in df.items() if c >= 3 and c >= 0.3 * len(group)}
         instances = _instance_symbols(f, shared)
+        accessed = _accessor_valued(f, shared) if calls else {}
         for s in named:
+            s = accessed.get(s.name, s) if s.kind == "macro" else s
             frequent = frequent_by[s.kind == "macro"]
             if s.kind == "macro" and s.int_value is None and s.name in instances:
                 for inst_sym, inst_name, k in instances[s.name]:

@@ -42,3 +42,56 @@ def test_spi_command_constants_carry_the_address_under_an_access_prefix():
         ("GX_HI", "RdCmd_GX_HI", "qv2290_cmd.h", 8),
     }
 
+
+def _repo_links(texts: dict[str, str], regs, title) -> set[tuple[str, str, str, int]]:
+    from firmcorpus.mapping.repo_map import map_repo
+    sheet = Datasheet(source="m.pdf", pages=1, title=title, registers=[Register(name=n, address=a) for n, a in regs])
+    res, _ = map_repo(sheet, texts)
+    return {(lk.register, lk.symbol, lk.file, lk.line) for lk in res.links}
+
+
+# a small AVR-style course library: one source defines an I/O-space accessor (the literal is the
+# I/O address, the value the data-space address), the others use it without defining it and are
+# included after it by the programs; only a program names the part
+_AVR_LIB = {
+    "avrlib/ports.c": ("#define IO_OFFSET 0x20\n"
+                       "#define MEM8(a) (*(volatile unsigned char *)(a))\n"
+                       "#define IOREG(io) MEM8((io) + IO_OFFSET)\n"
+                       "#define PORTK IOREG(0x1B)\n"
+                       "#define DDRK IOREG(0x1A)\n"
+                       "#define PINK IOREG(0x19)\n"
+                       "enum { PK0, PK1, PK2, PK3, PK4, PK5, PK6, PK7 };\n"),
+    "avrlib/serial.c": ("#define SCTL IOREG(0x0D)\n"
+                        "#define SSTAT IOREG(0x0E)\n"
+                        "#define SDATA IOREG(0x0F)\n"
+                        "void serial_init(void) { SCTL = 0x50; }\n"),
+    "avrlib/demo.c": ("/* build: avr-gcc -mmcu=qvmega12 demo.c */\n"
+                      "#include \"ports.c\"\n"
+                      "int main(void) { DDRK = 0xFF; for (;;) PORTK ^= 1; }\n"),
+}
+_AVR_REGS = [("PORTK", "0x1B"), ("DDRK", "0x1A"), ("PINK", "0x19"), ("SDATA", "0x0F"), ("SSTAT", "0x0E"),
+             ("SCTL", "0x0D"), ("UBRH", "0x20"), ("TWS", "0x01"), ("TWA", "0x02")]
+
+
+def test_sources_that_use_a_candidates_io_accessor_are_read_with_it():
+    """``#define SCTL IOREG(0x0D)`` in a source that neither defines ``IOREG`` nor names the part, in
+    the folder of a candidate that defines it: the source is a candidate too, and its registers take
+    the accessor's value (address + 0x20, the I/O-space transform of the block)."""
+    got = _repo_links(_AVR_LIB, _AVR_REGS, "QVmega12 microcontroller")
+    assert {lk for lk in got if lk[2] == "avrlib/serial.c"} == {
+        ("SCTL", "SCTL", "avrlib/serial.c", 1),
+        ("SSTAT", "SSTAT", "avrlib/serial.c", 2),
+        ("SDATA", "SDATA", "avrlib/serial.c", 3),
+    }
+
+
+def test_the_offset_an_io_accessor_adds_is_no_register():
+    """``IO_OFFSET 0x20``, the constant the accessor adds to every register's I/O address, is valued
+    at a register's address (UBRH, 0x20) but is the address space's offset, not that register."""
+    got = _repo_links(_AVR_LIB, _AVR_REGS, "QVmega12 microcontroller")
+    assert {lk for lk in got if lk[2] == "avrlib/ports.c"} == {
+        ("PORTK", "PORTK", "avrlib/ports.c", 4),
+        ("DDRK", "DDRK", "avrlib/ports.c", 5),
+        ("PINK", "PINK", "avrlib/ports.c", 6),
+    }
+
