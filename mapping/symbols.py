@@ -1204,6 +1204,9 @@ def _space_fits(c: _Cand, near: Mapping[str, list[tuple[int, str | None]]], regs
     return not spaces or regs[c.reg_idx].peripheral in spaces
 
 
+NAME_MARGIN = 0.2  # how much better a name must be than its rivals' to outweigh where its neighbours point
+
+
 def _rank_rivals(primary: Sequence[_Cand], chosen: Sequence[_Cand], regs: Sequence[Register]) -> bool:
     """Where one file spells a register more than once, rank the spellings (True when any was ranked):
     with banks or devices, the one whose neighbouring links lie in another space loses
@@ -1222,8 +1225,11 @@ def _rank_rivals(primary: Sequence[_Cand], chosen: Sequence[_Cand], regs: Sequen
         if spaced:
             fits = [c for c in g if _space_fits(c, near, regs)]
             if fits and len(fits) < len(g):
+                # (only where the names do not decide: a spelling named clearly better than every fitting
+                # one keeps its rank, as in a table whose read and write registers alternate line by line)
+                best_fit = max(c.sim for c in fits)
                 for c in g:
-                    if c not in fits:
+                    if c not in fits and c.sim < best_fit + NAME_MARGIN:
                         c.rank, changed = 1, True
         exact = [c for c in g if c.rank == 0 and c.info.sym.name.lower() == regs[i].name.lower()
                  and c.sim >= STRONG_NAME]

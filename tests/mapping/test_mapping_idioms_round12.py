@@ -95,3 +95,28 @@ def test_the_offset_an_io_accessor_adds_is_no_register():
         ("PINK", "PINK", "avrlib/ports.c", 6),
     }
 
+
+def test_a_descriptor_table_alternating_read_and_write_registers_links_each_by_name():
+    """``[QT_C1_STATUS] = { 0x0ba, 2 }, /* read */`` right after ``[QT_C1_SETUP] = { 0x0ba, 2 }, /* write */``:
+    read and write registers share offsets and alternate line by line, the datasheet lists them in a
+    read and a write space; the neighbouring lines' spaces do not outweigh the names."""
+    src = ("struct qt_reg { unsigned int offset; unsigned int size; };\n"
+           "static const struct qt_reg qt_regs[QT_NUM_REGS] = {\n"
+           "\t[QT_C0_ACK]\t= { 0x004, 2 },\t/* write */\n"
+           "\t[QT_C0_STATUS]\t= { 0x004, 2 },\t/* read */\n"
+           "\t[QT_C0_SETUP]\t= { 0x0b8, 2 },\t/* write */\n"
+           "\t[QT_C0_LEVEL]\t= { 0x0b8, 2 },\t/* read */\n"
+           "\t[QT_C1_SETUP]\t= { 0x0ba, 2 },\t/* write */\n"
+           "\t[QT_C1_STATUS]\t= { 0x0ba, 2 },\t/* read */\n"
+           "\t[QT_C2_ACK]\t= { 0x104, 2 },\t/* write */\n"
+           "\t[QT_C2_STATUS]\t= { 0x104, 2 },\t/* read */\n"
+           "};\n")
+    regs = [("C0 Acknowledge", "0x004", "write"), ("C0 Status", "0x004", "read"), ("C0 Setup", "0x0b8", "write"),
+            ("C0 Level", "0x0b8", "read"), ("C1 Setup", "0x0ba", "write"), ("C1 Status", "0x0ba", "read"),
+            ("C2 Acknowledge", "0x104", "write"), ("C2 Status", "0x104", "read")]
+    got = _links({"qt_tio.c": src}, regs, title="QT6610 counter")
+    assert {lk for lk in got if lk[0].startswith("C1")} == {
+        ("C1 Setup", "qt_regs[QT_C1_SETUP]", "qt_tio.c", 7),
+        ("C1 Status", "qt_regs[QT_C1_STATUS]", "qt_tio.c", 8),
+    }
+
