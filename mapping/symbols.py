@@ -571,6 +571,52 @@ def encoded_members(infos: Sequence[SymInfo], regs: Sequence[Register],
     return out
 
 
+_SPACE_NUMBER = re.compile(r"\b(?:bank|page)\s*(\d{1,2})\b", re.I)
+
+
+def bank_numbered_members(infos: Sequence[SymInfo], regs: Sequence[Register]) -> list[SymInfo]:
+    """Members whose value puts the number of the bank (page) above the address, where the datasheet
+    numbers its register spaces (``bank 2``) and the code reaches a bank's registers by one value
+    (``#define X_REG_FCMS1 0x201``, ``X_REG_TSS(index) (0x209 + (index))``; the bus code selects bank
+    ``reg >> 8``): per family, at least ``MIN_FIT`` members of a bank other than 0 must decode to a
+    register of the bank their high part names; every such member is then offered at the decoded
+    address, for that bank only. Names still decide which register a member is."""
+    banks: dict[int, str] = {}
+    addrs: dict[str, set[int]] = defaultdict(set)
+    for r in regs:
+        m = _SPACE_NUMBER.search(r.peripheral or "")
+        a = parse_int(r.address)
+        if m and a is not None:
+            banks.setdefault(int(m.group(1)), r.peripheral)
+            addrs[r.peripheral].add(a)
+    if len(banks) < 2 or not any(banks):
+        return []
+    top = max((a for v in addrs.values() for a in v), default=0)
+    best: dict[str, list[tuple[SymInfo, str, int]]] = {}
+    for width in (8, 7):  # a byte index (``bank << 8``) or a 7-bit one (``bank << 7``)
+        mask = (1 << width) - 1
+        if top > mask:
+            continue
+        fams: dict[str, list[tuple[SymInfo, str, int]]] = defaultdict(list)
+        for si in infos:
+            v = si.sym.int_value
+            if si.sym.kind == "field" or si.instance or v is None or v <= mask:
+                continue
+            sp = banks.get(v >> width)
+            if sp is not None and (v & mask) in addrs[sp]:
+                fams[si.family].append((si, sp, v & mask))
+        if sum(map(len, fams.values())) > sum(map(len, best.values())):
+            best = fams
+    out = []
+    for members in best.values():
+        if len(members) < MIN_FIT:
+            continue
+        for si, sp, a in members:
+            out.append(SymInfo(si.file, replace(si.sym, int_value=a, role=None), si.salient, si.weights,
+                               si.family, si.instance, frozenset({sp}), decoded=True))
+    return out
+
+
 _ALT_SPLIT = re.compile(r"^\s*(.+?)\s*\(\s*([A-Za-z][\w ]*?)\s*\)\s*$")
 
 
@@ -815,7 +861,7 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
             by_value[si.sym.int_value].append(si)
     regs0 = datasheet.registers
     overlay = covering_structs(infos, regs0, part_toks)
-    for si in encoded_members(infos, regs0, part_toks):
+    for si in encoded_members(infos, regs0, part_toks) + bank_numbered_members(infos, regs0):
         by_value[si.sym.int_value].append(si)
     # overlay structs the code instantiates at a base address (USART1 → USART_TypeDef at 0x40011000)
     instance_types: dict[int, set[str]] = defaultdict(set)

@@ -120,3 +120,31 @@ def test_a_descriptor_table_alternating_read_and_write_registers_links_each_by_n
         ("C1 Status", "qt_regs[QT_C1_STATUS]", "qt_tio.c", 8),
     }
 
+
+def test_a_bank_number_above_the_address_reaches_the_numbered_bank():
+    """A hardware monitor whose datasheet numbers its register banks and whose driver writes the bank
+    above the 8-bit index (``#define HM_REG_FMS1 0x201``: bank 2, index 0x01; the bus code selects bank
+    ``reg >> 8``): the members decode to their bank's registers; bank-0 members stay plain."""
+    src = ("#define HM_REG_BANKSEL\t\t0x00\n"
+           "#define HM_REG_CONFIG\t\t0x01\n"
+           "#define HM_REG_CONFIG_START\t0x01\n"
+           "#define HM_REG_VCTRL1\t\t0x02\n"
+           "#define HM_REG_FMS1\t\t0x201\n"
+           "#define HM_REG_FMS2\t\t0x208\n"
+           "#define HM_REG_FOMC\t\t0x20F\n"
+           "#define HM_REG_DTSC\t\t0x301\n"
+           "#define HM_REG_DTSE\t\t0x302\n")
+    regs = [("Bank Select", "0x00", "bank 0"), ("Configuration", "0x01", "bank 0"),
+            ("Voltage Control 1", "0x02", "bank 0"),
+            ("Fan Mode Selection 1", "0x01", "bank 2"), ("Fan Mode Selection 2", "0x08", "bank 2"),
+            ("Fan Output Mode Control", "0x0f", "bank 2"), ("DTS Configuration", "0x01", "bank 3"),
+            ("DTS Enable", "0x02", "bank 3")]
+    got = _links({"hm7795.c": src}, regs, title="HM7795 hardware monitor")
+    assert {lk for lk in got if lk[3] >= 5} == {
+        ("Fan Mode Selection 1", "HM_REG_FMS1", "hm7795.c", 5),
+        ("Fan Mode Selection 2", "HM_REG_FMS2", "hm7795.c", 6),
+        ("Fan Output Mode Control", "HM_REG_FOMC", "hm7795.c", 7),
+        ("DTS Configuration", "HM_REG_DTSC", "hm7795.c", 8),
+        ("DTS Enable", "HM_REG_DTSE", "hm7795.c", 9),
+    }
+
