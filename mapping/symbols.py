@@ -190,6 +190,24 @@ def _moves_with(ev: Evaluator, body: str, param: str, at0: int) -> bool:
     return v1 is not None and abs(v1.value - at0) >= 0x10
 
 
+RUN_STEP = 4  # the largest step between the registers of a per-instance run (words of 4 bytes)
+
+
+def _numbered_run(ev: Evaluator, s: Symbol, param: str) -> list[tuple[Symbol, str, int]]:
+    """The instances of a one-parameter macro that steps through a run of registers (1 to
+    ``RUN_STEP`` apart), named ``NAME_k`` and ``NAME_k+1``; none for any other step."""
+    vals = []
+    for k in range(MAX_INSTANCES):
+        v = ev.value(re.sub(r"\b" + re.escape(param) + r"\b", f"({k})", s.value or ""))
+        if v is None or v.value < 0:
+            break
+        vals.append(v.value)
+    steps = {b - a for a, b in zip(vals, vals[1:])}
+    if len(vals) < 2 or len(steps) != 1 or not 1 <= steps.pop() <= RUN_STEP:
+        return []
+    return [(replace(s, int_value=v), f"{s.name}_{n}", k) for k, v in enumerate(vals) for n in (k, k + 1)]
+
+
 def _instance_symbols(f: CodeFile, shared: Mapping[str, Macro] | None = None) -> dict[str, list[tuple[Symbol, str, int]]]:
     """Per-instance function-like macros of one parameter (``#define REG_TXBnCTRL(n) (0x30 +
     (n * 0x10))``, ``Sn_MR(N)``) evaluated at instances 0, 1, …: (a copy of the symbol with that
@@ -223,6 +241,12 @@ def _instance_symbols(f: CodeFile, shared: Mapping[str, Macro] | None = None) ->
                     # one register per instance, the name telling none of them; the datasheet
                     # prints it once, as instance 0 (and the family transform decodes that value)
                     rows.append((replace(s, int_value=iv), s.name, 0))
+                elif k == 0:
+                    # `TEMP_TOL(index) (0x208 + (index))`: a run of registers, one per instance, that
+                    # the datasheet prints one by one and numbers (``Temperature Tolerance 1``): each
+                    # instance goes by the macro's name and its number, counted from 0 and from 1
+                    # (the address tells which count the datasheet uses)
+                    rows.extend(_numbered_run(ev, s, param))
                 break  # no placeholder in the name: the instances cannot be told apart by name
             if k == 0:
                 rows.append((replace(s, int_value=iv), s.name, 0))

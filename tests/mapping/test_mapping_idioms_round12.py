@@ -148,3 +148,20 @@ def test_a_bank_number_above_the_address_reaches_the_numbered_bank():
         ("DTS Enable", "HM_REG_DTSE", "hm7795.c", 9),
     }
 
+
+def test_a_per_instance_run_macro_links_the_numbered_registers_it_steps_through():
+    """``#define QX_REG_BEEP_EN(index) (0x50 + (index))``: one register per instance, one apart, whose
+    name carries no placeholder; the datasheet prints and numbers each (``Beep Enable 1`` at 0x50):
+    instance k links register k + 1 (the address tells the count)."""
+    src = ("#define QX_REG_CONFIG\t\t0x40\n"
+           "#define QX_REG_ALARM_CTRL\t0x41\n"
+           "#define QX_REG_BEEP_EN(index)\t(0x50 + (index))\n"
+           "#define QX_REG_OVT_CFG\t\t0x58\n")
+    regs = [("Configuration", "0x40"), ("Alarm Control", "0x41"), ("Beep Enable 1", "0x50"),
+            ("Beep Enable 2", "0x51"), ("Beep Enable 3", "0x52"), ("Over Temperature Config", "0x58")]
+    got = _links({"qx83.c": src}, regs, title="QX83 hardware monitor")
+    assert {lk for lk in got if lk[0].startswith("Beep")} == {
+        ("Beep Enable 1", "QX_REG_BEEP_EN", "qx83.c", 3),
+        ("Beep Enable 2", "QX_REG_BEEP_EN", "qx83.c", 3),
+        ("Beep Enable 3", "QX_REG_BEEP_EN", "qx83.c", 3),
+    }
