@@ -15,7 +15,10 @@ Three parts of the held-out set, each scored alone and together:
 * ``repos (dev)``: the other held-out public repositories; with the registry part, the
   files the step's decision (rule weights, ``general`` threshold, folder weight) is learned on;
 * ``repos (aside)``: the other held-out repositories (``evalset.ASIDE_SOURCES``), never trained on,
-  calibrated on or debugged on — only scored.
+  calibrated on or debugged on — only scored; also reported in two parts, the repositories set aside
+  before round 8 and those added in round 8 (``evalset.ASIDE_SOURCES_ROUND8``: every domain, at least
+  two repositories each). For aside parts only totals and the per-domain table are printed (no
+  confusion matrix, no per-source counts, none in ``--json`` either).
 
 For each, with and without folder context (files of one folder of one repository classified
 together, as ``firmcorpus classify predict DIR --json`` feeds them): accuracy, macro-F1, the
@@ -33,7 +36,15 @@ import json
 import time
 from collections import Counter
 
-from firmcorpus.corpus.domains.evalset import ASIDE_SOURCES, build_sets, evaluate, format_eval, macro_f1, read_text
+from firmcorpus.corpus.domains.evalset import (
+    ASIDE_SOURCES,
+    ASIDE_SOURCES_ROUND8,
+    build_sets,
+    evaluate,
+    format_eval,
+    macro_f1,
+    read_text,
+)
 
 
 def throughput(evals, model_path, limit: int = 600) -> dict:
@@ -71,8 +82,20 @@ def halves(evals) -> dict:
     return {"registry (dev)": [e for e in evals if not e.source.startswith("git:")],
             "repos (dev)": [e for e in evals if e.source.startswith("git:") and e.source not in ASIDE_SOURCES],
             "dev (registry + repos)": [e for e in evals if e.source not in ASIDE_SOURCES],
+            "repos (aside, before round 8)": [e for e in evals if e.source in ASIDE_SOURCES - ASIDE_SOURCES_ROUND8],
+            "repos (aside, round 8)": [e for e in evals if e.source in ASIDE_SOURCES_ROUND8],
             "repos (aside)": [e for e in evals if e.source in ASIDE_SOURCES],
             "all": list(evals)}
+
+
+def totals_only(res: dict) -> dict:
+    """An aside part's result without what would show single files' fates (confusion, per-source counts)."""
+    return {k: v for k, v in res.items() if k not in ("confusion", "per_source")}
+
+
+def format_totals(res: dict) -> str:
+    """``format_eval`` without the confusion matrix (for the aside parts)."""
+    return format_eval({**res, "domains_present": []}).split("\nconfusion (rows gold")[0].rstrip()
 
 
 def main() -> None:
@@ -98,6 +121,8 @@ def main() -> None:
             f1, _ = macro_f1(gold, [majority] * len(gold), res["domains_present"])
             res["anchor_majority"] = {"domain": majority, "accuracy": gold.count(majority) / len(gold),
                                       "macro_f1": f1}
+            if "aside" in half:
+                res = totals_only(res)
             out["halves"][f"{half}, folder context {'on' if ctx else 'off'}"] = res
     out["throughput"] = throughput(evals, args.model)
     if args.json:
@@ -105,7 +130,7 @@ def main() -> None:
         return
     for name, res in out["halves"].items():
         print(f"\n===== {name} =====")
-        print(format_eval(res))
+        print(format_totals(res) if "aside" in name else format_eval(res))
         a = res["anchor_majority"]
         s = res["step"]
         low = [d for d, m in s["per_domain"].items() if m["support"] and m["f1"] < 0.90]

@@ -206,6 +206,30 @@ SOURCES: dict[str, Source] = {s.name: s for s in [
         ("obdev/v-usb", "7a28fdc685952412dad2b8842429127bc1cf9fa7", "eval", "usbdrv"),
         ("eclipse/paho.mqtt.embedded-c", "32ad8d0d19ac982e32f5f4358adc00e5511ecff5", "eval", "MQTTPacket"),
         ("STMicroelectronics/stm32g0xx_hal_driver", "9595728f78a7c1d37f246ae31bb4bbe52b0a20c8", "eval", "Src"),
+        # held out and only scored, added in round 8 (issue 20) so that every domain has aside files from at least
+        # two repositories (ASIDE_SOURCES_ROUND8): never trained, calibrated or debugged on
+        ("google/gasket-driver", "5815ee3908a46a415aac616ac7b9aedcb98a504c", "eval", "src"),
+        ("intel/linux-sgx-driver", "eea00a3f79bd1266adc7f4072c52a7a717b9e37e", "eval", "sgx_main.c"),
+        ("STMicroelectronics/stm32f3xx_hal_driver", "3ab63994ab7c36ae066558714586c18ca771227f", "eval", "Src"),
+        ("pjt9188/AurixTutorial_TC27D", "cdc897286f414d3618161464a93db403ce7b5e7e", "eval", "0_Src"),
+        ("luvea/TC277_RobotCtrl_Fan", "f71ac5aa34034fe3d8409b085a18b1f2337dddfa", "eval", "Aurix_MC-ISAR"),
+        ("embox/embox", "da1cd94fb3a308a8416edf155c065102fce892c3", "eval", "platform"),
+        ("nxp-imx/imx-lib", "8f124c3914d82019849fb697baeb730e4cb1b547", "eval", "ipu"),
+        ("STMicroelectronics/cmsis_device_f3", "5558e64e3675a1e1fcb1c71f468c7c407c1b1134", "eval", "Source"),
+        ("yuvadm/stellaris", "851a51a2cdaaf271c69961e3e6f5489bd971b438", "eval", "inc"),
+        ("Infineon/mtb-pdl-cat1", "53804bf76fb45fb44668eb1c4296c19f1c1e9fa5", "eval", "devices"),
+        ("abcminiuser/lufa", "76bae0fb801f0db45a9c41ac58ec50fdda8f757e", "eval", "LUFA"),
+        ("STMicroelectronics/stm32_mw_usb_device", "0b06460a43c30670a764cb7e58c5a7918e789f6e", "eval", "Core"),
+        ("radxa/overlays", "bba8c5214481f607066fe2c227d1e9942daf19e2", "eval", "arch"),
+        ("armbian/sunxi-DT-overlays", "8e29b9245ecc17b58a875d61e4ca5671c4aca3fc", "eval", "sun7i-a20"),
+        ("packetcraft-inc/stacks", "3656312d6b73e2a2c1c8b33ee0385bc199dd97e6", "eval", "ble-host"),
+        ("arduino-libraries/ArduinoBLE", "a769ff82f3236be4a7713b224981e41d3097eace", "eval", "src"),
+        ("aircrack-ng/rtl8812au", "b65dcf4105641716d16f3a6c96507fdd9c1862b4", "eval", "hal"),
+        ("freedesktop/xorg-xf86-video-ati", "5eba006e4129e8015b822f9e1d2f1e613e252cda", "eval", "src"),
+        ("decaf-emu/decaf-emu", "e6c528a20a41c34e0f9eb91dd3da40f119db2dee", "eval", "src"),
+        ("armink/FlashDB", "6ac8fde6c386bd5176150fe3cac64565049bf46f", "eval", "src"),
+        ("embeddedartistry/libc", "6f23cc0848d10d93b35c4ecafeff4d10f0b81795", "eval", "src"),
+        ("BLAKE3-team/BLAKE3", "77b257eee7da5cd608eaf6be8343d3a4c9776af2", "eval", "c"),
     )],
 ]}
 
@@ -563,15 +587,85 @@ SLICES: list[Slice] = [
           "an embedded MQTT client (packet serialisation, client state machine)", cap=40),
     Slice("git:STMicroelectronics/stm32g0xx_hal_driver", ("Src", "Inc"), C_EXT, "stm32_hal",
           "ST's STM32G0 HAL and LL drivers", cap=60),
+    # ------------------------------------------------------------ eval, aside, round 8 (issue 20): only scored.
+    # Every domain gets aside files from at least two repositories; files are the seeded (path-hash) sample of each
+    # slice, labelled by what the subtree is, as above.
+    Slice("git:google/gasket-driver", ("src",), C_EXT, "linux_kernel",
+          "an out-of-tree Linux PCIe driver framework and its accelerator driver (DKMS)", cap=15),
+    Slice("git:intel/linux-sgx-driver", (".",), C_EXT, "linux_kernel",
+          "an out-of-tree Linux kernel driver (enclave page cache, ioctls, VMAs)", cap=15),
+    Slice("git:STMicroelectronics/stm32f3xx_hal_driver", ("Src", "Inc"), C_EXT, "stm32_hal",
+          "ST's STM32F3 HAL and LL drivers", cap=30),
+    Slice("git:pjt9188/AurixTutorial_TC27D", ("0_Src/BaseSw/iLLD", "0_Src/BaseSw/Infra", "0_Src/BaseSw/Service",
+                                              "0_Src/AppSw"), C_EXT, "infineon_aurix",
+          "AURIX TC27x iLLD drivers, SFR headers, services and the tutorial applications built on them", cap=15),
+    Slice("git:luvea/TC277_RobotCtrl_Fan", ("Aurix_MC-ISAR", "output/generated", "Qspi"), C_EXT, "infineon_aurix",
+          "AURIX TC27x AUTOSAR MCAL (MC-ISAR), SFR headers, generated MCAL configuration and a QSPI driver of a "
+          "motor-control project", cap=15),
+    Slice("git:embox/embox", ("platform/imx/src", "src/drivers/clk/ccm_imx6", "src/drivers/clock/imx6_gpt",
+                              "src/drivers/gpio/imx", "src/drivers/i2c/imx_i2c", "src/drivers/power/imx",
+                              "src/drivers/serial/imx_uart", "src/drivers/spi/imx6_ecspi"), C_EXT, "nxp_imx",
+          "NXP i.MX6 chip support of an RTOS (CCM clocks, IOMUX, GPT, GPIO, I2C, power, UART, eCSPI)", cap=25),
+    Slice("git:nxp-imx/imx-lib", ("hdmi-cec", "ipu", "pxp"), C_EXT, "nxp_imx",
+          "NXP i.MX user-space libraries (IPU, PxP, HDMI-CEC)", cap=10),
+    Slice("git:STMicroelectronics/cmsis_device_f3", ("Source/Templates/gcc", "Source/Templates/arm",
+                                                    "Source/Templates/iar"), ASM_EXT, "arm_cortex_asm",
+          "STM32F3 start-up files for GCC, Arm and IAR toolchains", cap=12),
+    Slice("git:yuvadm/stellaris", ("boards",), (".c", ".S"), "arm_cortex_asm",
+          "TI Stellaris board start-up files and vector tables for CCS, EWARM, GCC, RVMDK and Sourcery toolchains",
+          name_glob=("startup_*",), cap=12),
+    Slice("git:Infineon/mtb-pdl-cat1", ("drivers/source",), ASM_EXT, "arm_cortex_asm",
+          "low-level Cortex-M assembly routines of a PSoC 6 driver library, for four toolchains", cap=5),
+    Slice("git:yuvadm/stellaris", ("inc",), (".h",), "register_defines",
+          "TI Stellaris peripheral register headers", name_glob=("hw_*",), cap=15),
+    Slice("git:Infineon/mtb-pdl-cat1", ("devices/COMPONENT_CAT1A/include/ip", "devices/COMPONENT_CAT1B/include/ip",
+                                       "devices/COMPONENT_CAT1C/include/ip"), (".h",), "register_defines",
+          "Infineon PSoC 6 / CAT1 peripheral IP register headers", cap=15),
+    Slice("git:abcminiuser/lufa", ("LUFA/Drivers/USB",), C_EXT, "usb_stack",
+          "a USB device/host stack for AVR (core, controller drivers, class drivers)", cap=15),
+    Slice("git:STMicroelectronics/stm32_mw_usb_device", ("Core", "Class"), C_EXT, "usb_stack",
+          "ST's USB device library (core and class drivers)", cap=15),
+    Slice("git:radxa/overlays", ("arch/arm64/boot/dts",), DTS_EXT + (".dtso",), "device_tree",
+          "device-tree overlays for Rockchip and Amlogic boards", cap=15),
+    Slice("git:armbian/sunxi-DT-overlays", ("sun*",), DTS_EXT, "device_tree",
+          "device-tree overlays for Allwinner boards", cap=15),
+    Slice("git:packetcraft-inc/stacks", ("ble-host/sources", "controller/sources", "ble-profiles/sources"), C_EXT,
+          "wireless_ble_wifi", "a Bluetooth LE host, link-layer controller and profiles", cap=12),
+    Slice("git:arduino-libraries/ArduinoBLE", ("src",), CXX_EXT, "wireless_ble_wifi",
+          "a Bluetooth LE library (GATT, ATT, GAP, HCI transports)", cap=10),
+    Slice("git:aircrack-ng/rtl8812au", ("core", "hal", "os_dep"), C_EXT, "wireless_ble_wifi",
+          "an out-of-tree Realtek 802.11ac Wi-Fi driver (MLME, HAL, PHY, Linux glue)", cap=8),
+    Slice("git:freedesktop/xorg-xf86-video-ati", ("src",), (".h",), "amd_gpu_registers",
+          "ATI/AMD Radeon register headers of an X.Org display driver", name_glob=("*_reg*.h",), cap=10),
+    Slice("git:decaf-emu/decaf-emu", ("src/libgpu/latte",), (".h",), "amd_gpu_registers",
+          "register, field-enum and PM4 packet headers of an AMD R7xx-family GPU, written for an emulator",
+          name_glob=("latte_registers*", "latte_enum_*", "latte_pm4_commands.h"), exclude=("*enum_as_string*",),
+          cap=20),
+    Slice("git:armink/FlashDB", ("src", "inc"), C_EXT, "general",
+          "an embedded key-value / time-series database on flash", cap=10),
+    Slice("git:embeddedartistry/libc", ("src/string", "src/stdlib", "src/ctype", "src/stdio", "src/wchar",
+                                        "src/time", "src/support"), C_EXT, "general",
+          "a C library for embedded systems", cap=15),
+    Slice("git:BLAKE3-team/BLAKE3", ("c",), C_EXT, "crypto", "the BLAKE3 hash in C (portable and SIMD)",
+          exclude=("*example*", "c/main.c"), cap=10),
 ]
 
-# The held-out repositories that are only scored (the "aside" half of the evaluation): a third of
-# the held-out repositories, never used to choose the decision's parameters or to look at errors.
+# The held-out repositories that are only scored (the "aside" half of the evaluation), never used to
+# choose the decision's parameters or to look at errors.
+# Round 8 (issue 20) grew it so that every domain has aside files from at least two repositories
+# (ASIDE_SOURCES_ROUND8; the benches report the earlier and the round-8 parts apart as well as together).
+ASIDE_SOURCES_ROUND8 = frozenset(f"git:{r}" for r in (
+    "google/gasket-driver", "intel/linux-sgx-driver", "STMicroelectronics/stm32f3xx_hal_driver",
+    "pjt9188/AurixTutorial_TC27D", "luvea/TC277_RobotCtrl_Fan", "embox/embox", "nxp-imx/imx-lib",
+    "STMicroelectronics/cmsis_device_f3", "yuvadm/stellaris", "Infineon/mtb-pdl-cat1", "abcminiuser/lufa",
+    "STMicroelectronics/stm32_mw_usb_device", "radxa/overlays", "armbian/sunxi-DT-overlays", "packetcraft-inc/stacks",
+    "arduino-libraries/ArduinoBLE", "aircrack-ng/rtl8812au", "freedesktop/xorg-xf86-video-ati", "decaf-emu/decaf-emu",
+    "armink/FlashDB", "embeddedartistry/libc", "BLAKE3-team/BLAKE3"))
 ASIDE_SOURCES = frozenset(f"git:{r}" for r in (
     "circuitdojo/nrf9160-feather-examples-and-drivers", "linux-surface/surface-aggregator-module",
     "linux4sam/dt-overlay-at91", "STMicroelectronics/cmsis_device_f1", "kmackay/micro-ecc",
     "zephyrproject-rtos/example-application", "B-Con/crypto-algorithms", "obdev/v-usb",
-    "eclipse/paho.mqtt.embedded-c", "STMicroelectronics/stm32g0xx_hal_driver"))
+    "eclipse/paho.mqtt.embedded-c", "STMicroelectronics/stm32g0xx_hal_driver")) | ASIDE_SOURCES_ROUND8
 
 # The source names a split uses.
 TRAIN_SOURCES = tuple(n for n, s in SOURCES.items() if s.role == "train")
