@@ -137,6 +137,7 @@ class SymInfo:
     instance: int | None = None  # the argument of a per-instance function-like macro
     spaces: frozenset | None = None  # a decoded member: the register spaces (peripherals) it may address
     decoded: bool = False  # its value encodes the address (``encoded_members``), not equals it
+    number: str | None = None  # an instance of a numbered run: the number the register's name must end with
 
 
 MAX_INSTANCES = 8
@@ -191,6 +192,7 @@ def _moves_with(ev: Evaluator, body: str, param: str, at0: int) -> bool:
 
 
 RUN_STEP = 4  # the largest step between the registers of a per-instance run (words of 4 bytes)
+_RUN_ROLE = "numbered run"  # marks the instances ``_numbered_run`` names (``SymInfo.number``)
 
 
 def _numbered_run(ev: Evaluator, s: Symbol, param: str) -> list[tuple[Symbol, str, int]]:
@@ -205,7 +207,7 @@ def _numbered_run(ev: Evaluator, s: Symbol, param: str) -> list[tuple[Symbol, st
     steps = {b - a for a, b in zip(vals, vals[1:])}
     if len(vals) < 2 or len(steps) != 1 or not 1 <= steps.pop() <= RUN_STEP:
         return []
-    return [(replace(s, int_value=v), f"{s.name}_{n}", k) for k, v in enumerate(vals) for n in (k, k + 1)]
+    return [(replace(s, int_value=v, role=_RUN_ROLE), f"{s.name}_{n}", k) for k, v in enumerate(vals) for n in (k, k + 1)]
 
 
 def _instance_symbols(f: CodeFile, shared: Mapping[str, Macro] | None = None) -> dict[str, list[tuple[Symbol, str, int]]]:
@@ -393,7 +395,11 @@ def symbol_infos(files: Sequence[CodeFile], part_toks: frozenset[str],
             if s.kind == "macro" and s.int_value is None and s.name in instances:
                 for inst_sym, inst_name, k in instances[s.name]:
                     salient, weights, prefix = _salient_tokens(inst_name, frequent, part_toks)
-                    out.append(SymInfo(f.path, inst_sym, salient, weights, f"{f.path}::{prefix}", k))
+                    number = None
+                    if inst_sym.role == _RUN_ROLE:
+                        number = inst_name.rsplit("_", 1)[1]
+                        inst_sym = replace(inst_sym, role=s.role)
+                    out.append(SymInfo(f.path, inst_sym, salient, weights, f"{f.path}::{prefix}", k, number=number))
                 continue
             if s.kind in VALUE_KINDS and s.int_value is None:
                 continue
@@ -582,7 +588,7 @@ def encoded_members(infos: Sequence[SymInfo], regs: Sequence[Register],
                 v = si.sym.int_value
                 if v is not None and v >= 0 and (v >> width) in high:
                     out.append(SymInfo(si.file, replace(si.sym, int_value=v & mask, role=None), si.salient, si.weights,
-                                       si.family, si.instance, frozenset(high[v >> width]), decoded=True))
+                                       si.family, si.instance, frozenset(high[v >> width]), decoded=True, number=si.number))
             continue
         for k, b, spaces, _ in linear:
             for si in members:
@@ -591,7 +597,7 @@ def encoded_members(infos: Sequence[SymInfo], regs: Sequence[Register],
                 d, rem = divmod(si.sym.int_value - b, k)
                 if rem == 0 and d >= 0:
                     out.append(SymInfo(si.file, replace(si.sym, int_value=d, role=None), si.salient, si.weights,
-                                       si.family, si.instance, spaces, decoded=True))
+                                       si.family, si.instance, spaces, decoded=True, number=si.number))
     return out
 
 
@@ -637,7 +643,7 @@ def bank_numbered_members(infos: Sequence[SymInfo], regs: Sequence[Register]) ->
             continue
         for si, sp, a in members:
             out.append(SymInfo(si.file, replace(si.sym, int_value=a, role=None), si.salient, si.weights,
-                               si.family, si.instance, frozenset({sp}), decoded=True))
+                               si.family, si.instance, frozenset({sp}), decoded=True, number=si.number))
     return out
 
 
@@ -985,6 +991,9 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
                     ev_list = [ev, "abbrev" if how == "abbrev" else "name" if sim >= STRONG_NAME else "partial-name"]
                 if si.instance is not None and sim < STRONG_NAME:
                     continue  # an instance of a per-instance macro is told apart by its name only
+                if si.number is not None and tuple(split_identifier(r.name)[-1:]) != (si.number,):
+                    continue  # a numbered run names registers that end with the number (``Tolerance 1``,
+                    # not ``SLV0_ADDR``, whose number says which block of registers it is in)
                 key = (i, si.sym.name + "@" + si.file)
                 if per_name_seen.get(key, -1) >= sim:
                     continue

@@ -165,3 +165,17 @@ def test_a_per_instance_run_macro_links_the_numbered_registers_it_steps_through(
         ("Beep Enable 2", "QX_REG_BEEP_EN", "qx83.c", 3),
         ("Beep Enable 3", "QX_REG_BEEP_EN", "qx83.c", 3),
     }
+
+
+def test_a_run_macro_does_not_take_registers_whose_number_names_their_block():
+    """``#define QX_REG_SLV_ADDR(x) (0x25 + 3 * (x))`` steps through blocks of three registers that the
+    datasheet names ``SLV0_ADDR``, ``SLV1_ADDR``: the number says which block, not which register of a
+    numbered run, so the run's instance names (``..._ADDR_1``) do not claim them."""
+    src = ("#define QX_REG_USER_CTRL\t0x6A\n"
+           "#define QX_REG_SLV_ADDR(x)\t(0x25 + 3 * (x))\n"
+           "#define QX_REG_SLV_CTRL(x)\t(0x27 + 3 * (x))\n"
+           "#define QX_REG_PWR_MGMT_1\t0x6B\n")
+    regs = [("SLV0_ADDR", "0x25"), ("SLV0_CTRL", "0x27"), ("SLV1_ADDR", "0x28"), ("SLV1_CTRL", "0x2A"),
+            ("USER_CTRL", "0x6A"), ("PWR_MGMT_1", "0x6B")]
+    got = _links({"qx60.h": src}, regs, title="QX60 motion sensor")
+    assert got == {("USER_CTRL", "QX_REG_USER_CTRL", "qx60.h", 1), ("PWR_MGMT_1", "QX_REG_PWR_MGMT_1", "qx60.h", 4)}
