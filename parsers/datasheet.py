@@ -58,6 +58,7 @@ from firmcorpus.parsers.pdf_registers import (
     table_rejection,
     vertical_rules,
 )
+from firmcorpus.parsers.pdf_transposed import transposed_tables
 from firmcorpus.parsers.svd import parse_svd
 
 MAX_SECTION_CHARS = 2_000_000  # a pathological section (no headings, huge pages) is capped
@@ -467,6 +468,7 @@ def _registers(doc, candidates: list[int], ds: Datasheet,
                 raw.extend(_grid_registers(page, pno, [w[:5] for w in words], [], ds, gctx, drawn))
                 raw.extend(_unruled_registers(page, pno, [w[:5] for w in words], lines, raw[n_before:], ds, drawn, uctx))
                 raw[n_before:] = _with_matrices(raw[n_before:], [w[:5] for w in words], None, pno)
+                raw[n_before:] = _with_transposed(raw[n_before:], [w[:5] for w in words], lines, pno)
                 _note_captions(raw[n_before:], lines, captions)
                 continue
             lines = group_lines([w[:5] for w in words])
@@ -514,6 +516,7 @@ def _registers(doc, candidates: list[int], ds: Datasheet,
             raw.extend(_unruled_registers(page, pno, [w[:5] for w in words], lines, raw[n_before:], ds, drawn, uctx))
             raw[n_before:] = [r for r in raw[n_before:] if not r.replaced]
             raw[n_before:] = _with_matrices(raw[n_before:], [w[:5] for w in words], lines, pno)
+            raw[n_before:] = _with_transposed(raw[n_before:], [w[:5] for w in words], lines, pno)
             _note_captions(raw[n_before:], lines, captions)
             raw.extend(_caption_registers(lines, raw, block_regs, pno))
             # command tables that print their codes only as bits (D7..D0), where no reader read a
@@ -800,7 +803,7 @@ def _drop_restated_conflicts(raw: list[RawRegister], ds: Datasheet) -> list[RawR
         earlier = [r for t2, rs2 in rows.items() if t2 != tid and first[t2] < first[tid] for r in rs2]
         pairs = {(_norm(r.name), r.address) for r in earlier}
         same = sum(1 for r in rs if (_norm(r.name), r.address) in pairs)
-        if same < 0.7 * len(rs):
+        if same < 0.6 * len(rs):
             # the same map printed again with offsets from its block's base where the earlier
             # table gave absolute addresses (a "register map and reset values" table after the
             # summary): the names recur at one constant distance; its rows are those registers
@@ -933,6 +936,21 @@ def _grid_registers(page, pno: int, words, word_regs: list[RawRegister], ds: Dat
         for gr in t.registers:
             out.append(RawRegister(gr.name, gr.address, page=pno, source="table", confidence=gr.confidence,
                                    table=tid, region=(y0, y1), space=address_space(t.addr_header, t.name_header)))
+    return out
+
+
+def _with_transposed(page_regs: list[RawRegister], words, lines, pno: int) -> list[RawRegister]:
+    """A transposed command table on the page (``parsers.pdf_transposed``: one column per
+    command, the code in a "1st byte" row) replaces what the table readers made of its region
+    (attribute rows read as registers)."""
+    tables = transposed_tables(lines if lines is not None else group_lines(words))
+    if not tables:
+        return page_regs
+    spans = [(t.bbox[1], t.bbox[3]) for t in tables]
+    out = [r for r in page_regs if not (r.region and any(min(r.region[1], b) - max(r.region[0], a) > 0 for a, b in spans))]
+    for n, t in enumerate(tables, 1):
+        out.extend(RawRegister(c.name, c.code, page=pno, source="table", confidence=0.8, table=f"p{pno}.x{n}",
+                               region=(t.bbox[1], t.bbox[3]), space="command") for c in t.commands)
     return out
 
 

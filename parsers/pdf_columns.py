@@ -31,13 +31,17 @@ from bisect import insort
 from dataclasses import dataclass
 
 from firmcorpus.parsers.pdf_grid import (
+    BYTE_LANES,
+    COORDINATES,
     FIELD_HEAD,
     MEMORY_SIZES,
     OUTCOME_HEAD,
     VALUE_WORD,
     AddrCell,
     addr_value,
+    byte_lanes,
     column_base,
+    coordinate_cells,
     field_headed,
     parse_addr_cell,
     size_cells,
@@ -544,6 +548,12 @@ def read_unruled(t: UnruledTable, min_named: int = MIN_ROWS) -> UnruledResult:
     if any(size_cells([whole[i][k] for i, _c in parsed]) for k in range(ncol) if k not in (ak, nk)):
         res.rejected = MEMORY_SIZES
         return res
+    if any(byte_lanes([whole[i][k] for i, _c in parsed]) for k in range(ncol) if k not in (ak, nk)):
+        res.rejected = BYTE_LANES
+        return res
+    if sum(1 for k in range(ncol) if k not in (ak, nk) and coordinate_cells([whole[i][k] for i, _c in parsed])) >= 2:
+        res.rejected = COORDINATES
+        return res
     if _sized_rows([addr_value(c, base) for _i, c in parsed], [whole[i][nk] for i, _c in parsed],
                    [[whole[i][k] for i, _c in parsed] for k in range(ncol) if k not in (ak, nk)]):
         res.rejected = "offsets advance by each row's size and names are lower-case fields (a data layout)"
@@ -560,6 +570,8 @@ def read_unruled(t: UnruledTable, min_named: int = MIN_ROWS) -> UnruledResult:
         if not name or _NOT_NAME.match(name) or not NAME_START.match(name) or len(name) > 60 \
                 or letter_count(name) < 2:
             continue
+        if re.sub(r"\W.*", "", name).lower() == re.sub(r"\W.*", "", first[i][ak].strip()).lower():
+            continue  # the same token in both columns ("ADD1(8)" under every command): a placeholder, not a register
         y = t.rows[i][0].y
         regs.append(UnruledRegister(name, addr_value(c, base), y, nk in copied.get(i, ())))
         for alt in c.alts:  # a slash pair: two codes of one command (a read/write pair is one)

@@ -302,6 +302,8 @@ def parse_addr_cell(cell: str) -> AddrCell | None:
         s = m.group(1)
     if _PARAM_CELL.match(s):
         return None  # a parameter byte ("A[6:0]", "A[0]"), not an address with a bit range
+    if re.fullmatch(r"O[0-9A-F]|[0-9A-F]O", s):
+        s = s.replace("O", "0")  # a scanned page's text layer reads the zero of "0C" as the letter O
     # a decimal number with its hex value beside it, "10(0x0A)", "46[0x2E)": the two must agree
     m = re.fullmatch(r"(\d{1,5})\s*[(\[]\s*(?:0x([0-9a-f]{1,4})|([0-9a-f]{1,4})h)\s*[)\]]", s, re.I)
     if m:
@@ -880,6 +882,13 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
     if any(size_cells([txt for _i, _c, txt in col_cells[k]]) for k in range(ncol) if k not in (best_addr, name_col)):
         t.rejected = MEMORY_SIZES
         return t
+    if any(byte_lanes([txt for _i, _c, txt in col_cells[k]]) for k in range(ncol) if k not in (best_addr, name_col)):
+        t.rejected = BYTE_LANES
+        return t
+    if sum(1 for k in range(ncol) if k not in (best_addr, name_col)
+           and coordinate_cells([txt for _i, _c, txt in col_cells[k]])) >= 2:
+        t.rejected = COORDINATES
+        return t
     # consistency: unique names and unique addresses within one table
     one_row_ok = bool(_ADDR_HEAD.search(header_of[best_addr]) and _NAME_HEAD.search(header_of[name_col]))
     if len(regs) < (1 if one_row_ok else 2):
@@ -910,6 +919,39 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
 # a memory size ("4 KB", "64 Kbytes", "256 bytes", "1 MB"): the size of a region of a memory map
 _MEM_SIZE = re.compile(r"^\d+(?:\.\d+)?\s*(?:[KMG]i?B|[KMG]?bytes?|[KMG]byte|words?)$", re.I)
 MEMORY_SIZES = "a column of memory sizes (a memory map of regions, not registers)"
+
+
+BYTE_LANES = "each row fills a byte of a 32-bit word (bit ranges 7:0, 15:8, 23:16, 31:24 in turn): a data structure, not registers"
+_BIT_RANGE = re.compile(r"^\[?(\d{1,2})\s*[:\-]\s*(\d{1,2})\]?$")
+
+
+def byte_lanes(texts: list[str]) -> bool:
+    """A column whose cells give, row after row, the bits of a 32-bit word each byte (or field of a
+    byte) fills (``07:00``, ``15:08``, ``23:16``, ``31:24``, again): a parameter structure laid out
+    byte by byte (a discoverable-parameter table), not a register map, whose fields go in tables of
+    their own. (The two bytes of 16-bit registers, ``7:0`` / ``15:8`` in turn, never reach bit 16.)"""
+    filled = [t.strip() for t in texts if t and t.strip()]
+    ranges = [m for m in (_BIT_RANGE.match(t) for t in filled) if m]
+    lanes = []
+    for m in ranges:
+        hi, lo = sorted((int(m.group(1)), int(m.group(2))), reverse=True)
+        if hi < 32 and hi // 8 == lo // 8:
+            lanes.append(lo // 8)
+    if len(lanes) < 6 or len(ranges) < 0.6 * len(filled) or not {2, 3} <= set(lanes):
+        return False
+    steps = sum(1 for a, b in zip(lanes, lanes[1:]) if b in (a, (a + 1) % 4))
+    return steps >= 0.7 * (len(lanes) - 1)
+
+
+COORDINATES = "cells are coordinate pairs ('(7E,01)': a memory or pixel layout, not registers)"
+_COORD = re.compile(r"^\(\s*[0-9A-Fa-f]{1,4}h?\s*,\s*[0-9A-Fa-f]{1,4}h?\s*\)$")
+
+
+def coordinate_cells(texts: list[str]) -> bool:
+    """A column whose cells are mostly ``(x,y)`` pairs: the cells of a memory or pixel layout whose
+    row labels are addresses, not a register map."""
+    filled = [t.strip() for t in texts if t and t.strip()]
+    return len(filled) >= 2 and sum(1 for t in filled if _COORD.match(t)) >= 0.6 * len(filled)
 
 
 def size_cells(texts: list[str]) -> bool:

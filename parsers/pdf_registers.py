@@ -26,11 +26,15 @@ from dataclasses import dataclass, field
 
 from firmcorpus.parsers.models import Field, Peripheral
 from firmcorpus.parsers.pdf_grid import (
+    BYTE_LANES,
+    COORDINATES,
     MEMORY_SIZES,
     OUTCOME_HEAD,
     PLACEHOLDER,
     addr_value,
+    byte_lanes,
     command_groups,
+    coordinate_cells,
     parse_addr_cell,
     size_cells,
 )
@@ -716,6 +720,10 @@ def table_rejection(t: Table, regs: list[RawRegister]) -> str | None:
     others = [k for k in range(len(t.columns)) if k not in (t.addr_col, t.name_col)]
     if any(size_cells([r.text(k) for r in t.rows]) for k in others):
         return MEMORY_SIZES
+    if any(byte_lanes([r.text(k) for r in t.rows]) for k in others):
+        return BYTE_LANES
+    if sum(1 for k in others if coordinate_cells([r.text(k) for r in t.rows])) >= 2:
+        return COORDINATES
     if OUTCOME_HEAD.search(t.columns[t.addr_col].label.full):
         return "the code column lists outcome codes (an error or status code -> meaning table)"
     if len(regs) >= 4 and sum(1 for r in regs if r.name == r.name.lower()) >= 0.6 * len(regs):

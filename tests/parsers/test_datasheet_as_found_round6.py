@@ -4,7 +4,16 @@ Each test failed before its mechanism:
 
 * a multi-byte register printed once per byte ("SUM 50" at four consecutive addresses) among
   one-byte registers: the repeated names are one register's bytes, not a value table's repeats;
-  a table of nothing but such runs (one label over each group of rows) stays rejected.
+  a table of nothing but such runs (one label over each group of rows) stays rejected;
+* a command set printed sideways (one column per command, the code in a "1st byte" row, the
+  mnemonic and a parenthesised description centred on the "Command" row, "60 or C7" and
+  "75/B0" two codes of one command), whose address rows ("ADD1") are placeholders;
+* a discoverable-parameter table whose rows fill the bytes of 32-bit words in turn (bit ranges
+  07:00, 15:08, 23:16, 31:24 beside byte addresses) is a data structure, not registers;
+* a scanned page's text layer reads the zero of "0C" / "0F" as the letter O;
+* a memory layout whose cells are (x,y) coordinate pairs under row addresses is no register map;
+* a short list that restates four of six rows of the map printed earlier is an excerpt: its
+  row naming a mapped address otherwise is an alias, not a second register there.
 """
 
 from __future__ import annotations
@@ -57,3 +66,115 @@ def test_runs_count_once_only_beside_one_byte_registers():
     assert name_runs(names, [0, 1, 5, 9, 10, 11]) == 6  # not consecutive: not one register's bytes
     # nothing but runs: one label over each group of rows (a RAM layout), no collapse
     assert name_runs(["P0", "P0", "P0", "P1", "P1", "P1"], [2, 3, 4, 10, 11, 12]) == 6
+
+
+SIDEWAYS = [[("READ", "(normal read)"), ("FAST READ", "(fast read data)"), ("BE 32K", "(block erase"),
+             ("CE", "(chip erase)")],
+            [("03 (hex)",), ("0B (hex)",), ("52 (hex)",), ("60 or C7 (hex)",)]]
+
+
+def test_command_set_printed_sideways():
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    page.insert_text((40, 50), "Table 4. Command Sets", fontsize=9)
+    xs = [130, 230, 330, 430]
+    page.insert_text((40, 90), "Command", fontsize=8)
+    for x, (mn, desc) in zip(xs, SIDEWAYS[0]):
+        page.insert_text((x, 84), mn, fontsize=8)
+        page.insert_text((x, 96), desc, fontsize=8)
+    page.insert_text((330, 108), "32KB)", fontsize=8)
+    page.insert_text((40, 122), "1st byte", fontsize=8)
+    for x, (code,) in zip(xs, SIDEWAYS[1]):
+        page.insert_text((x, 122), code, fontsize=8)
+    for r, lab in enumerate(("2nd byte", "3rd byte", "4th byte")):
+        page.insert_text((40, 136 + 14 * r), lab, fontsize=8)
+        for x in xs[:3]:
+            page.insert_text((x, 136 + 14 * r), f"ADD{r + 1}(8)", fontsize=8)
+    page.insert_text((40, 190), "Action", fontsize=8)
+    for x in xs:
+        page.insert_text((x, 190), "n bytes read out", fontsize=8)
+    # a second table: the command row is the first row, "75/B0" codes
+    page.insert_text((40, 250), "Command", fontsize=8)
+    for x, mn in zip(xs, ("WREN", "RDSR", "SBL", "NOP")):
+        page.insert_text((x, 250), mn, fontsize=8)
+    page.insert_text((40, 264), "1st byte", fontsize=8)
+    for x, code in zip(xs, ("06 (hex)", "05 (hex)", "C0/77 (hex)", "00 (hex)")):
+        page.insert_text((x, 264), code, fontsize=8)
+    assert _got(doc) == {("READ", 0x03), ("FAST READ", 0x0B), ("BE 32K", 0x52), ("CE", 0x60), ("CE", 0xC7),
+                         ("WREN", 0x06), ("RDSR", 0x05), ("SBL", 0xC0), ("SBL", 0x77), ("NOP", 0x00)}
+
+
+def test_parameter_bytes_of_32_bit_words_are_no_register_map():
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    page.insert_text((40, 50), "Table 11. Signature and Parameter Identification Data Values", fontsize=9)
+    for x, h in ((40, "Parameter"), (150, "Comment"), (300, "Add (h)"), (350, "DW Add (Bit)"), (420, "Data (h/b)"),
+                 (480, "Data (h)")):
+        page.insert_text((x, 75), h, fontsize=8)
+    names = ["Signature Byte A", "Signature Byte B", "Signature Byte C", "Signature Byte D", "Minor Revision Number",
+             "Major Revision Number", "Number of Headers", "Access Protocol", "ID Number", "Table Minor Revision",
+             "Table Major Revision", "Table Length", "Table Pointer Low", "Table Pointer Mid", "Table Pointer High",
+             "Vendor Code"]
+    rows = [(n, f"{i:02X}h", ("07:00", "15:08", "23:16", "31:24")[i % 4], f"{(7 * i + 3) % 256:02X}h")
+            for i, n in enumerate(names)]
+    for i, (n, a, bits, v) in enumerate(rows):
+        for x, t in zip((40, 150, 300, 355, 425, 485), (n, "Start from 00h" if i % 3 else "", a, bits, v, v)):
+            page.insert_text((x, 95 + 16 * i), t, fontsize=8)
+    ds = parse_pdf(doc.tobytes())
+    assert ds.registers == []
+    assert any("bytes of" in w or "byte of a 32-bit word" in w for w in ds.warnings)
+
+
+SCANNED = [("00", "Freq Lo"), ("01", "Freq Hi"), ("02", "PW LO"), ("03", "PW HI"), ("04", "Control Reg"),
+           ("05", "Attack/Decay"), ("06", "Sustain/Release"), ("07", "Mode/Vol"), ("08", "Gain A"), ("09", "Gain B"),
+           ("0A", "Gain C"), ("0B", "Pan A"), ("OC", "Pan B"), ("0D", "Pan C"), ("0E", "Env A"), ("OF", "Env B")]
+
+
+def test_letter_o_for_zero_in_scanned_hex_cells():
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    page.insert_text((40, 50), "TABLE 1 - REGISTER MAP", fontsize=9)
+    for x, h in ((40, "Reg # (Hex)"), (120, "Reg Name"), (220, "Reg Type")):
+        page.insert_text((x, 75), h, fontsize=8)
+    for i, (a, n) in enumerate(SCANNED):
+        for x, t in ((45, a), (120, n), (220, "Write-only")):
+            page.insert_text((x, 95 + 15 * i), t, fontsize=8)
+    assert _got(doc) == {(n, int(a.replace("O", "0"), 16)) for a, n in SCANNED}
+
+
+def test_coordinate_grid_of_a_memory_is_no_register_map():
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    page.insert_text((40, 40), "6.1. Memory Map", fontsize=9)
+    page.insert_text((200, 60), "Memory X Address", fontsize=8)
+    xs = [150, 210, 270, 330, 390]
+    for x, a in zip(xs, ("00h", "01h", "02h", "7Eh", "7Fh")):
+        page.insert_text((x, 75), a, fontsize=8)
+    for r, (label, ya) in enumerate((("Memory Y", "00h"), ("Row", "01h"), ("", "02h"), ("", "7Eh"), ("Memory", "7Fh"))):
+        y = 95 + 22 * r
+        if label:
+            page.insert_text((40, y), label, fontsize=8)
+        page.insert_text((105, y), ya, fontsize=8)
+        for x, xa in zip(xs, ("00", "01", "02", "7E", "7F")):
+            page.insert_text((x, y), f"({xa},{ya[:2]})", fontsize=8)
+    assert _got(doc) == set()
+
+
+MAP = [("SOFTRES", 0x01), ("DDISPON/OFF", 0x02), ("DSTBYON/OFF", 0x03), ("DFRAME", 0x04), ("WriteDirection", 0x05),
+       ("ScanDirection", 0x06), ("DispSize", 0x07), ("IF_BUS_SEL", 0x08), ("DataMasking", 0x09), ("MBoxSize", 0x0A),
+       ("DispStart", 0x0B), ("DataWrite", 0x0C), ("DataRead", 0x0D), ("DotCurrent", 0x0E)]
+
+
+def test_a_later_excerpt_restating_most_rows_adds_no_alias():
+    doc = pymupdf.open()
+    for rows, title in ((MAP, "5.1. Command Register List & Map"),
+                        ([("DDISPOFF", 0x02), ("ScanDirection", 0x06), ("DataMasking", 0x09), ("DispStart", 0x0B),
+                          ("DotCurrent", 0x0E), ("DSTBY", 0x03)], "6.2. The Command List synchronized to FSYNC.")):
+        page = doc.new_page(width=612, height=792)
+        page.insert_text((40, 50), title, fontsize=9)
+        page.insert_text((100, 80), "Address", fontsize=8)
+        page.insert_text((250, 80), "Register Name", fontsize=8)
+        for i, (n, a) in enumerate(rows):
+            page.insert_text((105, 100 + 18 * i), f"{a:02X}h", fontsize=8)
+            page.insert_text((250, 100 + 18 * i), n, fontsize=8)
+    assert _got(doc) == set(MAP)
