@@ -22,7 +22,6 @@ import pymupdf
 
 from firmcorpus.parsers.datasheet import parse_pdf
 from firmcorpus.parsers.pdf_layout import name_runs
-from tests.parsers.pdf_pages import ruled_table
 
 
 def _got(doc) -> set[tuple[str, int]]:
