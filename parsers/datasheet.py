@@ -68,7 +68,7 @@ _CUE_WORDS = re.compile(r"\b(register|registers|offset|reset|default|r/w|read/wr
 # the same vocabulary in CJK datasheets (no word boundaries there): register, address, default,
 # reset value, read/write
 _CJK_CUE = re.compile(r"寄存器|地址|默认值|复位值|初始值|读/写|读写|位址|暫存器|預設值|命令|指令")  # (command, instruction)
-_HEXLIKE = re.compile(r"(?<![\w.])(?:0x[0-9a-f]{1,8}|[0-9][0-9a-f]{0,3}h|\d{0,2}['’‘]h[0-9a-f]{1,8})(?![\w.])", re.I)
+_HEXLIKE = re.compile(r"(?<![\w.])(?:0x[0-9a-f]{1,8}|\$[0-9a-f]{2,4}|[0-9][0-9a-f]{0,3}h|\d{0,2}['’‘]h[0-9a-f]{1,8})(?![\w.])", re.I)
 _BLOCK_CUE = re.compile(r"address offset\s*:|\(\s*(?:address|offset)\s*=|Register\s+0x[0-9a-f]+|"
                         r"^\s*(?:\d+(?:\.\d+)*\s+)?[A-Z][A-Z0-9_]+\s*\((?:0x)?[0-9A-F]{1,8}h?\)\s*$", re.I | re.M)
 _BAREHEX = re.compile(r"^\s*[0-9A-F]{2,4}\s*$", re.M)
@@ -82,7 +82,7 @@ _NIBBLE_LABEL = re.compile(r"(?<![\w/.])(?:[0-9A-F][x_]|x[0-9A-F])(?![\w/.])")
 # column headers of register and command tables that are not register vocabulary
 _TABLE_CUE = re.compile(r"\b(?:reg|index|command|opcode|op-code|instruction|mnemonic|abbrev\w*|pointer)\b", re.I)
 _DIGIT_LINE = re.compile(r"^\s*\d\s*$", re.M)
-_CELL_LINE = re.compile(r"^\s*(?:0x[0-9a-f]{1,8}|\(?[0-9a-f]{1,4}h\)?|\d{0,2}['’‘]h[0-9a-f]{1,8}|[0-9A-F]{2,4}|[01]{4}[\s_]?[01]{4}b?"
+_CELL_LINE = re.compile(r"^\s*(?:0x[0-9a-f]{1,8}|\$[0-9a-f]{2,4}(?:\s*\(\$[0-9a-f]{2,4}\))?|\(?[0-9a-f]{1,4}h\)?|\d{0,2}['’‘]h[0-9a-f]{1,8}|[0-9A-F]{2,4}|[01]{4}[\s_]?[01]{4}b?"
                         r"|[01x]{4}(?:-[01x]{1,4}){1,2}|[01]{5,7})"
                         r"(?:\[\d{1,2}(?::\d{1,2})?\]|,\s*0x[0-9a-f]{1,8}|/[0-9a-f]{2}h)?\s*$",
                         re.I | re.M)
@@ -175,7 +175,7 @@ def _parse(doc, name: str, pages: tuple[int, int] | None) -> Datasheet:
         # "0x1A", "3C", "0010 0000"), as the cells of a table column come out of the text layer
         cells = len(_CELL_LINE.findall(txt))
         table_cues = cues + len(_TABLE_CUE.findall(txt))
-        if (cues >= 2 and (hexes >= 4 or len(_BAREHEX.findall(txt)) >= 6)) or _BLOCK_CUE.search(txt) or (cues >= 4 and re.search(r"\bbit\s*7\b|\bD7\b|\b15\b", txt)) \
+        if (cues >= 2 and (hexes >= 4 or len(_BAREHEX.findall(txt)) >= 6)) or _BLOCK_CUE.search(txt) or (cues >= 4 and re.search(r"\b[Bb]it\s*7\b|\bD7\b|\b15\b", txt)) \
                 or (table_cues >= 1 and cells >= 4) or (table_cues >= 2 and cells >= 3) \
                 or (table_cues >= 2 and cells + len(_DIGIT_LINE.findall(txt)) >= 5):
             candidates.append(pno)
@@ -653,6 +653,8 @@ def _not_a_register_map(names: list[str], addrs: list[int] | None = None) -> str
         same = sum(1 for n, a in zip(names, addrs) if re.search(rf"(?<!\d){a}$", n))
         if same > 0.6 * len(names):
             return "names carry their own code (an enumeration of values)"
+    if sum(1 for n in names if re.search(r"\s[+±]\s|(?<![\w/])\d+/\d+(?![\w/])", n)) > 0.5 * len(names):
+        return "names are formulas ('VIN + 1/512 VREF': a value -> meaning table)"
     if sum(1 for n in names if re.search(r"\d\s*(?:…|\.{2,3}|~)\s*\d", n)) > 0.5 * len(names):
         return "names are ranges of elements ('Pixels 1…32': a data layout)"
     if bit_slices(names) > 0.4 * len(names):

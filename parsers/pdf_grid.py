@@ -300,6 +300,8 @@ def parse_addr_cell(cell: str) -> AddrCell | None:
     m = re.fullmatch(r"[01xX][01xX_\- ]{3,}[01xX]\s*\(\s*(0x[0-9a-f]{1,4}|[0-9a-f]{1,4}h)\s*\)", s, re.I)
     if m and re.search(r"[xX]", s[:m.start(1)]):
         s = m.group(1)
+    if "$" in s:
+        s = re.sub(r"(?<![\w$])\$(?=[0-9A-Fa-f])", "0x", s)  # "$3F ($5F)": the dollar sign marks hex
     if _PARAM_CELL.match(s):
         return None  # a parameter byte ("A[6:0]", "A[0]"), not an address with a bit range
     if re.fullmatch(r"O[0-9A-F]|[0-9A-F]O", s):

@@ -232,6 +232,8 @@ def parse_hex_token(tok: str, bare_hex: bool = True) -> int | None:
 def parse_address(cell: str, bare_hex: bool = True) -> tuple[int | None, bool]:
     """Address cell → (first address, is_range). ``0x01 to 0x1C``, ``00-0E``, ``0xE1…0xF0``."""
     s = join_hex_groups(clean_text(cell))
+    if "$" in s:
+        s = re.sub(r"(?<![\w$])\$(?=[0-9A-Fa-f])", "0x", s)  # "$3F ($5F)": the dollar sign marks hex
     s = re.sub(r"\(\d\)$", "", s).strip()
     s = re.sub(r"\s*\[\d{1,2}(?::\d{1,2})?\]$", "", s)  # "56[7:0]": bits of the register at 56
     if s.startswith("(") and s.endswith(")") and re.fullmatch(r"\(\S+\)", s):

@@ -13,7 +13,10 @@ Each test failed before its mechanism:
 * a scanned page's text layer reads the zero of "0C" / "0F" as the letter O;
 * a memory layout whose cells are (x,y) coordinate pairs under row addresses is no register map;
 * a short list that restates four of six rows of the map printed earlier is an excerpt: its
-  row naming a mapped address otherwise is an alias, not a second register there.
+  row naming a mapped address otherwise is an alias, not a second register there;
+* a register summary printing addresses with a dollar sign and the data-space alias in
+  parentheses ("$3F ($5F)"), under "Bit 7 .. Bit 0" headers: a candidate page, I/O addresses;
+* a table of values named by formulas ("VADCm + 1/512 VREF/GAIN") is no register map.
 """
 
 from __future__ import annotations
@@ -177,3 +180,45 @@ def test_a_later_excerpt_restating_most_rows_adds_no_alias():
             page.insert_text((105, 100 + 18 * i), f"{a:02X}h", fontsize=8)
             page.insert_text((250, 100 + 18 * i), n, fontsize=8)
     assert _got(doc) == set(MAP)
+
+
+AVR = [("SREG", 0x3F), ("SPH", 0x3E), ("SPL", 0x3D), ("OCR0", 0x3C), ("GICR", 0x3B), ("GIFR", 0x3A), ("TIMSK", 0x39),
+       ("TIFR", 0x38)]
+
+
+def test_dollar_hex_register_summary():
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    page.insert_text((40, 50), "Register Summary", fontsize=10)
+    page.insert_text((40, 75), "Address", fontsize=8)
+    page.insert_text((110, 75), "Name", fontsize=8)
+    for k in range(8):
+        page.insert_text((160 + 45 * k, 75), f"Bit {7 - k}", fontsize=8)
+    page.insert_text((530, 75), "Page", fontsize=8)
+    for i, (n, a) in enumerate(AVR):
+        y = 95 + 15 * i
+        page.insert_text((40, y), f"${a:02X} (${a + 0x20:02X})", fontsize=8)
+        page.insert_text((110, y), n, fontsize=8)
+        for k in range(8):
+            page.insert_text((160 + 45 * k, y), f"{n[:2]}{7 - k}", fontsize=7)
+        page.insert_text((530, y), str(10 + i), fontsize=8)
+    assert _got(doc) == set(AVR)
+
+
+def test_values_named_by_formulas_are_no_register_map():
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    page.insert_text((40, 50), "Table 82. Correlation between Input Voltage and Output Codes", fontsize=9)
+    page.insert_text((60, 75), "VADCn", fontsize=8)
+    page.insert_text((300, 75), "Read code", fontsize=8)
+    page.insert_text((400, 75), "Corresponding Decimal Value", fontsize=8)
+    rows = [("VADCm + VREF/GAIN", "0x1FF", 511), ("VADCm + 511/512 VREF/GAIN", "0x1FF", 511),
+            ("VADCm + 510/512 VREF/GAIN", "0x1FE", 510), ("...", "...", "..."), ("VADCm + 1/512 VREF/GAIN", "0x001", 1),
+            ("VADCm", "0x000", 0), ("VADCm - 1/512 VREF/GAIN", "0x3FF", -1), ("...", "...", "..."),
+            ("VADCm - 511/512 VREF/GAIN", "0x201", -511), ("VADCm - VREF/GAIN", "0x200", -512)]
+    for i, (n, code, v) in enumerate(rows):
+        y = 95 + 15 * i
+        page.insert_text((60, y), n, fontsize=8)
+        page.insert_text((300, y), code, fontsize=8)
+        page.insert_text((400, y), str(v), fontsize=8)
+    assert _got(doc) == set()
