@@ -182,6 +182,14 @@ SOURCES: dict[str, Source] = {s.name: s for s in [
         ("LoupVaillant/Monocypher", "ab2b16dd619ad5f6979a4fbe69cfa324a6fcc35f", "train", "src"),
         ("trezor/trezor-crypto", "915b3dbbbf58c262865647728a3463b8785fc965", "train", "bip32.c"),
         ("bitcoin-core/secp256k1", "687155df6b76f1da1639a6f0923b69e6beaa3a09", "train", "src"),
+        # round 9 (issue 20): wider training sources for the weak domains (other stacks, other register styles)
+        ("eclipse-threadx/usbx", "ea1c406eabcd3937e64552a5cbe57b3dc0bb72dc", "train", "common"),
+        ("libusb/libusb", "dbd528812816f441f7c2c8df93b3a7d753ada51c", "train", "libusb"),
+        ("Infineon/wifi-host-driver", "bd99da7b005c97500d7c697f544b36fabdaa3f5e", "train", "WHD"),
+        ("adafruit/Adafruit_nRF52_Arduino", "fa129c2a1075ca4290ab4b4bdef080a83b1b83c4", "train", "libraries"),
+        ("xenia-project/xenia", "95a5c3ee250f80c3b9d139658649d9ffb6db3eec", "train", "src"),
+        ("ROCm/ROCR-Runtime", "c7785a6da1c10c25bc8d527c00b1fe79bfbd84c9", "train", "runtime"),
+        ("seL4/seL4", "1326364bc9135d9445d936ebc01e38a402c1f4c6", "train", "src"),
         # held out: never trained on, never used to calibrate
         ("keeper999/EngineControl_Aurix", "90eb779e60f2255751e3c38c9e8d9b4315f128ca", "eval", "01_Get_Src"),
         ("golioth/golioth-firmware-sdk", "1996a1d3b73fe5df39b5780f53f6ed091c1a82db", "eval", "examples"),
@@ -533,6 +541,34 @@ SLICES: list[Slice] = [
     Slice("git:bitcoin-core/secp256k1", ("src", "include"), C_EXT, "crypto",
           "an elliptic-curve library (field, scalar and group arithmetic, ECDSA, Schnorr, ECDH modules)",
           exclude=("*bench*", "*/precomputed_*", "*/wycheproof/*"), cap=80, max_bytes=200_000),
+    # round 9 (issue 20): training sources that widen the weak domains beyond one kind of source each. USB: an RTOS's
+    # full device/host stack and a host-side USB access library (besides Linux, CherryUSB and a small device stack)
+    Slice("git:eclipse-threadx/usbx", ("common/core", "common/usbx_device_classes", "common/usbx_host_classes",
+                                       "common/usbx_host_controllers"), C_EXT, "usb_stack",
+          "an RTOS's USB host and device stack (enumeration, class drivers, EHCI/OHCI host controllers)",
+          exclude=("*pictbridge*",), cap=200),
+    Slice("git:libusb/libusb", ("libusb",), C_EXT, "usb_stack",
+          "a host-side USB access library (descriptors, transfers, hot-plug, OS back ends)", cap=30),
+    # Wi-Fi and BLE beyond Linux and a few host stacks: an RTOS-agnostic Wi-Fi host driver (SDIO/SPI bus protocols,
+    # ioctls, events) and a C++ BLE library of an Arduino core (GAP/GATT, services, clients)
+    Slice("git:Infineon/wifi-host-driver", ("WHD",), C_EXT, "wireless_ble_wifi",
+          "an RTOS-agnostic Wi-Fi host driver (bus protocols, ioctls, events, AP/STA management)",
+          exclude=("*/resources/*",), cap=80),
+    Slice("git:adafruit/Adafruit_nRF52_Arduino", ("libraries/Bluefruit52Lib/src", "libraries/BLEAdafruitService/src",
+                                                  "libraries/BLEHomekit/src"), CXX_EXT, "wireless_ble_wifi",
+          "a C++ Bluetooth LE library of an Arduino core (advertising, GAP, GATT services and clients)", cap=80),
+    # AMD GPU registers in other styles than generated offset/mask headers: a console emulator's register structs
+    # (bit-field unions per register) and a GPU runtime's register and PM4/SDMA packet structs
+    Slice("git:xenia-project/xenia", ("src/xenia/gpu",), (".h",), "amd_gpu_registers",
+          "an ATI/AMD GPU's registers as bit-field unions, and its enums and formats, in a console emulator",
+          name_glob=("registers.h", "xenos.h"), cap=5),
+    Slice("git:ROCm/ROCR-Runtime", ("runtime/hsa-runtime/core/inc",), (".h",), "amd_gpu_registers",
+          "AMD GPU register bit-field structs and PM4/SDMA packet definitions of a GPU runtime",
+          name_glob=("registers.h", "sdma_registers.h", "amd_gpu_pm4.h"), cap=5),
+    # more kinds of `general` embedded C: a microkernel (capabilities, scheduling, IPC, interrupts, its user library)
+    Slice("git:seL4/seL4", ("src/kernel", "src/object", "src/api", "src/model", "src/machine", "include/api",
+                            "include/object", "include/kernel", "libsel4/include"), C_EXT, "general",
+          "a microkernel's portable C (capabilities, scheduler, IPC, interrupts) and its user library headers", cap=80),
     # ------------------------------------------------------------ eval: public repositories (not trained on)
     Slice("git:keeper999/EngineControl_Aurix", ("01_Get_Src/BSW/VD56_BSW/VD56_GEN_BSW",), C_EXT, "infineon_aurix",
           "AURIX TC2xx AUTOSAR MCAL drivers of an engine-control project",
@@ -577,6 +613,15 @@ SLICES: list[Slice] = [
           "device-tree overlays for Microchip SAM/PolarFire boards", cap=40),
     Slice("git:apache/nuttx", ("libs/libc/string", "libs/libc/stdlib", "libs/libc/stdio"), C_EXT, "general",
           "NuttX's C library", cap=60),
+    # round 9 (issue 20): dev breadth for the weak domains, from held-out sources already in dev
+    Slice("git:apache/nuttx", ("drivers/usbdev", "drivers/usbhost"), C_EXT, "usb_stack",
+          "NuttX's USB device (CDC, MSC, RNDIS, composite) and host (enumeration, hub, class drivers, xHCI) stacks",
+          cap=40),
+    Slice("git:apache/nuttx", ("wireless/bluetooth", "drivers/wireless/bluetooth", "drivers/wireless/ieee80211"),
+          C_EXT, "wireless_ble_wifi", "NuttX's Bluetooth LE host, HCI drivers and a FullMAC Wi-Fi driver", cap=40),
+    Slice("mesa", ("src/gallium/drivers/r600",), (".h",), "amd_gpu_registers",
+          "Mesa's R600/R700/Evergreen/Cayman register and shader-instruction field headers",
+          name_glob=("r600d.h", "evergreend.h", "r600d_common.h", "*_sq.h"), cap=10),
     # ------------------------------------------------------------ eval, aside: only scored
     Slice("git:zephyrproject-rtos/example-application", ("app", "drivers", "lib", "include"), C_EXT, "zephyr_rtos",
           "Zephyr's example application (app, out-of-tree drivers, library)", cap=20),
