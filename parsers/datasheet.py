@@ -397,7 +397,10 @@ def _drop_slanted(words: list) -> list:
 
     def slanted(w) -> bool:
         h, wd = w[3] - w[1], w[2] - w[0]
-        return len(w[4]) >= 3 and h > 2.0 * med and wd > 0 and 0.9 <= h / wd <= 3.0
+        # (a watermark drawn letter by letter, "C o n f i d e n t i a l" down a diagonal, is one
+        # or two characters per word at several times the body size: no cell is printed so)
+        return (len(w[4]) >= 3 and h > 2.0 * med and wd > 0 and 0.9 <= h / wd <= 3.0) \
+            or (len(w[4]) <= 2 and h > 4.0 * med)
     if not any(slanted(w) for w in words):
         return words
     return [w for w in words if not slanted(w)]
@@ -1066,6 +1069,7 @@ def _finalise(raw: list[RawRegister], ds: Datasheet) -> list[Register]:
     merged: dict[tuple, RawRegister] = {}
     order: list[tuple] = []
     by_addr: dict[tuple, list[tuple]] = {}
+    tabled = {r.peripheral for r in raw if r.source == "table" and r.peripheral}
     # table rows first: they carry the printed register-map names
     for r in sorted(raw, key=lambda r: 0 if r.source == "table" else 1):
         key = (r.peripheral or "", r.address, _norm(r.name))
@@ -1077,7 +1081,12 @@ def _finalise(raw: list[RawRegister], ds: Datasheet) -> list[Register]:
             # a heading-derived peripheral (a chip name in a running header) must not split a
             # register from its summary row, which has no peripheral
             same_addr = [k for k in by_addr.get(("", r.address), [])] or \
-                ([] if r.peripheral else [k for (p, a), ks in by_addr.items() if a == r.address for k in ks])
+                ([k for (p, a), ks in by_addr.items() if a == r.address for k in ks
+                  if k[2] == _norm(r.name) and merged[k].source == "table"]
+                 if r.peripheral and r.peripheral not in tabled else
+                 [] if r.peripheral else [k for (p, a), ks in by_addr.items() if a == r.address for k in ks])
+            # (a peripheral no table row has, the part number of a running header over the detail
+            # pages: the summary row of its own name is the register, whatever caption labels it)
         target = None
         for k in same_addr:
             m = merged[k]

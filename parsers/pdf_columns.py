@@ -36,6 +36,7 @@ from firmcorpus.parsers.pdf_grid import (
     FIELD_HEAD,
     MEMORY_SIZES,
     OUTCOME_HEAD,
+    REGION_ENDS,
     VALUE_WORD,
     AddrCell,
     addr_value,
@@ -44,6 +45,7 @@ from firmcorpus.parsers.pdf_grid import (
     coordinate_cells,
     field_headed,
     parse_addr_cell,
+    region_ends,
     size_cells,
 )
 from firmcorpus.parsers.pdf_layout import (
@@ -547,6 +549,10 @@ def read_unruled(t: UnruledTable, min_named: int = MIN_ROWS) -> UnruledResult:
     res.name_header = head[nk]
     if any(size_cells([whole[i][k] for i, _c in parsed]) for k in range(ncol) if k not in (ak, nk)):
         res.rejected = MEMORY_SIZES
+        return res
+    if any(region_ends(head[k], [first[i][k] for i, _c in parsed], [addr_value(c, base) for _i, c in parsed])
+           for k in range(ncol) if k not in (ak, nk)):
+        res.rejected = REGION_ENDS
         return res
     if any(byte_lanes([whole[i][k] for i, _c in parsed]) for k in range(ncol) if k not in (ak, nk)):
         res.rejected = BYTE_LANES

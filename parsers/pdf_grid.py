@@ -884,6 +884,12 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
     if any(size_cells([txt for _i, _c, txt in col_cells[k]]) for k in range(ncol) if k not in (best_addr, name_col)):
         t.rejected = MEMORY_SIZES
         return t
+    starts = {i: addr_value(c, base) for i, c, _t in col_cells[best_addr] if c is not None}
+    if any(region_ends(header_of[k], [txt for i, _c, txt in col_cells[k] if i in starts],
+                       [starts[i] for i, _c, _t in col_cells[k] if i in starts])
+           for k in range(ncol) if k not in (best_addr, name_col)):
+        t.rejected = REGION_ENDS
+        return t
     if any(byte_lanes([txt for _i, _c, txt in col_cells[k]]) for k in range(ncol) if k not in (best_addr, name_col)):
         t.rejected = BYTE_LANES
         return t
@@ -954,6 +960,23 @@ def coordinate_cells(texts: list[str]) -> bool:
     row labels are addresses, not a register map."""
     filled = [t.strip() for t in texts if t and t.strip()]
     return len(filled) >= 2 and sum(1 for t in filled if _COORD.match(t)) >= 0.6 * len(filled)
+
+
+REGION_ENDS = "rows are address ranges (a start and an end address column: a memory map of regions or modules)"
+_END_HEAD = re.compile(r"\b(?:end|last|top|upper|stop)\b", re.I)
+
+
+def region_ends(header: str, texts: list[str], starts: list[int]) -> bool:
+    """A column headed as an end address ("End Address") whose cells parse as addresses past
+    each row's own: the rows are regions or module address spaces, not registers."""
+    if not _END_HEAD.search(header or "") or len(starts) < 2:
+        return False
+    past = 0
+    for t, a in zip(texts, starts):
+        c = parse_addr_cell(t) if t else None
+        if c is not None and addr_value(c, "hex") > a:
+            past += 1
+    return past >= 0.8 * len(starts)
 
 
 def size_cells(texts: list[str]) -> bool:

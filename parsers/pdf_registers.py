@@ -31,11 +31,13 @@ from firmcorpus.parsers.pdf_grid import (
     MEMORY_SIZES,
     OUTCOME_HEAD,
     PLACEHOLDER,
+    REGION_ENDS,
     addr_value,
     byte_lanes,
     command_groups,
     coordinate_cells,
     parse_addr_cell,
+    region_ends,
     size_cells,
 )
 from firmcorpus.parsers.pdf_layout import (
@@ -724,6 +726,10 @@ def table_rejection(t: Table, regs: list[RawRegister]) -> str | None:
         return BYTE_LANES
     if sum(1 for k in others if coordinate_cells([r.text(k) for r in t.rows])) >= 2:
         return COORDINATES
+    starts = [addr_of(r.text(t.addr_col), t.columns[t.addr_col].qual != "dec", t.base)[0] for r in t.rows]
+    rows = [(r, a) for r, a in zip(t.rows, starts) if a is not None]
+    if any(region_ends(t.columns[k].label.full, [r.text(k) for r, _a in rows], [a for _r, a in rows]) for k in others):
+        return REGION_ENDS
     if OUTCOME_HEAD.search(t.columns[t.addr_col].label.full):
         return "the code column lists outcome codes (an error or status code -> meaning table)"
     if len(regs) >= 4 and sum(1 for r in regs if r.name == r.name.lower()) >= 0.6 * len(regs):

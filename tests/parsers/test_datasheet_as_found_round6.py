@@ -16,14 +16,19 @@ Each test failed before its mechanism:
   row naming a mapped address otherwise is an alias, not a second register there;
 * a register summary printing addresses with a dollar sign and the data-space alias in
   parentheses ("$3F ($5F)"), under "Bit 7 .. Bit 0" headers: a candidate page, I/O addresses;
-* a table of values named by formulas ("VADCm + 1/512 VREF/GAIN") is no register map.
+* a table of values named by formulas ("VADCm + 1/512 VREF/GAIN") is no register map;
+* a watermark drawn letter by letter at several times the body size does not glue its letters
+  into command names ("Display G C Inversion OFF");
+* a module table with base and end address columns is a map of address spaces, not registers;
+* register detail headings under a running part-number context describe the rows of a
+  caption-labelled register map: one register each, not a second copy.
 """
 
 from __future__ import annotations
 
 import pymupdf
 
-from firmcorpus.parsers.datasheet import parse_pdf
+from firmcorpus.parsers.datasheet import _drop_slanted, parse_pdf
 from firmcorpus.parsers.pdf_layout import name_runs
 
 
@@ -222,3 +227,60 @@ def test_values_named_by_formulas_are_no_register_map():
         page.insert_text((300, y), code, fontsize=8)
         page.insert_text((400, y), str(v), fontsize=8)
     assert _got(doc) == set()
+
+
+def test_letter_by_letter_watermark_stays_out_of_names():
+    # the words of a real command-list page (a ruled table: words go to the cell holding their
+    # centre) and the initials "GC" of a "GC Confidential" watermark, 136 pt tall, whose centre
+    # falls in the name cell of "Display Inversion OFF"
+    words = [(65, 552, 99, 563, "Display"), (61, 568, 103, 578, "Inversion"), (72, 583, 93, 594, "OFF"),
+             (-4, 499, 143, 635, "GC"), (120, 189, 587, 548, "Confidential")]
+    words += [(236, 244 + 16 * i, 253, 255 + 16 * i, "XX") for i in range(30)]
+    kept = _drop_slanted(words)
+    assert [w[4] for w in kept if w[4] in ("Display", "Inversion", "OFF", "GC")] == ["Display", "Inversion", "OFF"]
+    assert sum(1 for w in kept if w[4] == "XX") == 30  # two-character cells of body size stay
+
+
+CHANNEL = [("SETPOINT", 0x0000), ("CTRL", 0x0001), ("PERIOD", 0x0002), ("INTEGRATOR_LIMIT", 0x0003),
+           ("DITHER_CLK_DIV", 0x0004), ("DITHER_STEP", 0x0005), ("DITHER_CTRL", 0x0006), ("CH_CONFIG", 0x0007)]
+
+
+def test_module_address_spaces_with_end_addresses_are_no_registers():
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    page.insert_text((40, 50), "Table 24   Register Overview - Channel", fontsize=9)
+    for x, h in ((40, "Short name"), (160, "Long name"), (330, "Offset address"), (430, "Page number")):
+        page.insert_text((x, 75), h, fontsize=8)
+    for i, (n, a) in enumerate(CHANNEL):
+        y = 92 + 14 * i
+        for x, t in ((40, n), (160, "Channel Register"), (340, f"{a:04X}H"), (440, str(86 + i))):
+            page.insert_text((x, y), t, fontsize=8)
+    page.insert_text((40, 230), "Table 25   Registers Address Space - Channel", fontsize=9)
+    for x, h in ((40, "Module"), (140, "Base Address"), (260, "End Address"), (380, "Note")):
+        page.insert_text((x, 250), h, fontsize=8)
+    for i, (m, b) in enumerate((("CH0", 0x40), ("CH1", 0x50), ("CH2", 0x60), ("CH3", 0x70), ("CH4", 0x20),
+                                ("CH5", 0x30))):
+        y = 268 + 14 * i
+        page.insert_text((40, y), m, fontsize=8)
+        page.insert_text((140, y), f"{b:08X}H", fontsize=8)
+        page.insert_text((260, y), f"{b + 0xFFFE:08X}H", fontsize=8)
+    assert _got(doc) == set(CHANNEL)
+
+
+def test_detail_blocks_merge_into_a_caption_labelled_map():
+    # the summary rows carry their caption's block ("Register map" / "Embedded functions page"),
+    # the detail blocks the running header's part number: one register each, not two
+    from firmcorpus.parsers.datasheet import Datasheet, _finalise
+    from firmcorpus.parsers.pdf_registers import RawRegister
+
+    raw = [RawRegister("LPF1", 0x0C, page=17, peripheral="Register map", table="p17.w1"),
+           RawRegister("CTRL1", 0x20, page=17, peripheral="Register map", table="p17.w1"),
+           RawRegister("PRESENCE_THS", 0x20, page=17, peripheral="Embedded functions page", table="p17.w2"),
+           RawRegister("LPF1", 0x0C, page=18, peripheral="PARTX01", source="block", table="p18.h"),
+           RawRegister("CTRL1", 0x20, page=20, peripheral="PARTX01", source="block", table="p20.h"),
+           RawRegister("PRESENCE_THS", 0x20, page=28, peripheral="PARTX01", source="block", table="p28.h"),
+           RawRegister("PAGE_RW", 0x11, page=26, peripheral="PARTX01", source="block", table="p26.h")]
+    regs = _finalise(raw, Datasheet(source="x.pdf", pages=30))
+    assert sorted((r.name, int(r.address, 16), r.peripheral) for r in regs) == [
+        ("CTRL1", 0x20, "Register map"), ("LPF1", 0x0C, "Register map"), ("PAGE_RW", 0x11, "PARTX01"),
+        ("PRESENCE_THS", 0x20, "Embedded functions page")]
