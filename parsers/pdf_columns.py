@@ -36,6 +36,7 @@ from firmcorpus.parsers.pdf_grid import (
     FIELD_HEAD,
     MEMORY_SIZES,
     OUTCOME_HEAD,
+    RAM_ROWS,
     REGION_ENDS,
     VALUE_WORD,
     AddrCell,
@@ -45,6 +46,7 @@ from firmcorpus.parsers.pdf_grid import (
     coordinate_cells,
     field_headed,
     parse_addr_cell,
+    ram_rows,
     region_ends,
     size_cells,
 )
@@ -549,6 +551,10 @@ def read_unruled(t: UnruledTable, min_named: int = MIN_ROWS) -> UnruledResult:
     res.name_header = head[nk]
     if any(size_cells([whole[i][k] for i, _c in parsed]) for k in range(ncol) if k not in (ak, nk)):
         res.rejected = MEMORY_SIZES
+        return res
+    if any(ram_rows([whole[i][nk] for i, _c in parsed], [addr_value(c, base) for _i, c in parsed],
+                    [first[i][k] for i, _c in parsed]) for k in range(ncol) if k not in (ak, nk)):
+        res.rejected = RAM_ROWS
         return res
     if any(region_ends(head[k], [first[i][k] for i, _c in parsed], [addr_value(c, base) for _i, c in parsed])
            for k in range(ncol) if k not in (ak, nk)):

@@ -890,6 +890,13 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
            for k in range(ncol) if k not in (best_addr, name_col)):
         t.rejected = REGION_ENDS
         return t
+    names_at = {i: txt for i, _c, txt in col_cells[name_col]}
+    rows_in = sorted(i for i in starts if names_at.get(i))
+    if any(ram_rows([names_at[i] for i in rows_in], [starts[i] for i in rows_in],
+                    [next((txt for j, _c, txt in col_cells[k] if j == i), "") for i in rows_in])
+           for k in range(ncol) if k not in (best_addr, name_col)):
+        t.rejected = RAM_ROWS
+        return t
     if any(byte_lanes([txt for _i, _c, txt in col_cells[k]]) for k in range(ncol) if k not in (best_addr, name_col)):
         t.rejected = BYTE_LANES
         return t
@@ -977,6 +984,29 @@ def region_ends(header: str, texts: list[str], starts: list[int]) -> bool:
         if c is not None and addr_value(c, "hex") > a:
             past += 1
     return past >= 0.8 * len(starts)
+
+
+RAM_ROWS = "rows are numbered elements each spanning consecutive addresses across columns (a display or memory RAM layout)"
+
+
+def ram_rows(names: list[str], starts: list[int], texts: list[str]) -> bool:
+    """Rows named by one word and a running number (``COM0``, ``COM1`` ...) whose other column
+    holds the next address of each row (``00H`` | ``01H``, ``02H`` | ``03H``): the bytes of a RAM
+    laid out row by row, not registers."""
+    if len(names) < 4 or len(names) != len(starts) or len(texts) != len(starts):
+        return False
+    m = [re.fullmatch(r"([A-Za-z]+)\s*(\d+)", n.strip()) for n in names]
+    if not all(m) or len({x.group(1).lower() for x in m}) != 1:
+        return False
+    nums = [int(x.group(2)) for x in m]
+    if any(b != a + 1 for a, b in zip(nums, nums[1:])):
+        return False
+    nxt = 0
+    for t, a in zip(texts, starts):
+        c = parse_addr_cell(t) if t else None
+        if c is not None and addr_value(c, "hex") == a + 1:
+            nxt += 1
+    return nxt >= 0.8 * len(starts)
 
 
 def size_cells(texts: list[str]) -> bool:

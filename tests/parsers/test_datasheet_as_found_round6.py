@@ -21,7 +21,9 @@ Each test failed before its mechanism:
   into command names ("Display G C Inversion OFF");
 * a module table with base and end address columns is a map of address spaces, not registers;
 * register detail headings under a running part-number context describe the rows of a
-  caption-labelled register map: one register each, not a second copy.
+  caption-labelled register map: one register each, not a second copy;
+* a display RAM drawn row by row (COM0 .. COM7, each row's two bytes in two columns: 00H | 01H)
+  is a memory layout, not registers.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import pymupdf
 
 from firmcorpus.parsers.datasheet import _drop_slanted, parse_pdf
 from firmcorpus.parsers.pdf_layout import name_runs
+from tests.parsers.pdf_pages import ruled_table
 
 
 def _got(doc) -> set[tuple[str, int]]:
@@ -284,3 +287,18 @@ def test_detail_blocks_merge_into_a_caption_labelled_map():
     assert sorted((r.name, int(r.address, 16), r.peripheral) for r in regs) == [
         ("CTRL1", 0x20, "Register map"), ("LPF1", 0x0C, "Register map"), ("PAGE_RW", 0x11, "PARTX01"),
         ("PRESENCE_THS", 0x20, "Embedded functions page")]
+
+
+def test_display_ram_rows_are_no_register_map():
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    page.insert_text((40, 50), "Display Memory - RAM Structure", fontsize=10)
+    rows = [["", "ROW0 ... ROW7", "ROW8 ... ROW15"]]
+    rows += [[f"COM{i}", f"{2 * i:02X}H", f"{2 * i + 1:02X}H"] for i in range(8)]
+    ruled_table(page, 60, 70, [80, 150, 150], rows, row_h=16, fontsize=8)
+    page.insert_text((40, 240), "Command Summary", fontsize=10)
+    cmds = [("Display data address pointer", 0x00), ("System setup", 0x20), ("Key data address pointer", 0x40),
+            ("INT flag address pointer", 0x60), ("Display setup", 0x80)]
+    ruled_table(page, 60, 250, [200, 80], [["Name", "Command (hex)"]] + [[n, f"{c:02X}H"] for n, c in cmds],
+                row_h=16, fontsize=8)
+    assert _got(doc) == set(cmds)
