@@ -208,6 +208,8 @@ SOURCES: dict[str, Source] = {s.name: s for s in [
         ("linux-surface/surface-aggregator-module", "de6d403852f33f5445c25971a3f25e6ebafbf824", "eval", "module"),
         ("Seeed-Studio/seeed-linux-dtoverlays", "fe6b8c8dfddd3c63f39f895e8a49f4612340a3fe", "eval", "overlays"),
         ("linux4sam/dt-overlay-at91", "a0986b0eaa363809dfd3a9232dc8b41fb0dfc835", "eval", "mpfs_icicle"),
+        # round 10 (issue 20): a GPU emulator's register headers, dev only
+        ("cemu-project/Cemu", "b8f2cf4b431df7c1669ec926a5ea8b9fc146f310", "eval", "src"),
         # held out and only scored (the aside half, ASIDE_SOURCES): never trained, calibrated or debugged on
         ("zephyrproject-rtos/example-application", "5f333d5114d4ca78ad8e92bc7965758df6fd9038", "eval", "app"),
         ("B-Con/crypto-algorithms", "cfbde48414baacf51fc7c74f275190881f037d32", "eval", "sha256.c"),
@@ -622,6 +624,15 @@ SLICES: list[Slice] = [
     Slice("mesa", ("src/gallium/drivers/r600",), (".h",), "amd_gpu_registers",
           "Mesa's R600/R700/Evergreen/Cayman register and shader-instruction field headers",
           name_glob=("r600d.h", "evergreend.h", "r600d_common.h", "*_sq.h"), cap=10),
+    # round 10 (issue 20): dev files of the register-header styles and generations the dev half lacked (the learned
+    # register-block keys replace a name-shape test): an R300–R500 `#define` map and a bit-field-struct header (Mesa),
+    # and a console GPU's registers as C++ enums and structs, its `mm`-register map and PM4 opcodes (an emulator)
+    Slice("mesa", ("src/gallium/drivers/r300", "src/amd/addrlib/src/chip/r800"), (".h",), "amd_gpu_registers",
+          "Mesa's R300–R500 register map and an SI-generation register as a bit-field struct",
+          name_glob=("r300_reg.h", "si_gb_reg.h"), cap=4),
+    Slice("git:cemu-project/Cemu", ("src/Cafe/HW/Latte/ISA", "src/Cafe/HW/Latte/Core"), (".h",), "amd_gpu_registers",
+          "an R7xx-family console GPU's registers (C++ enums and bit-field structs), register map and PM4 opcodes, "
+          "written for an emulator", name_glob=("LatteReg.h", "RegDefines.h", "LattePM4.h"), cap=5),
     # ------------------------------------------------------------ eval, aside: only scored
     Slice("git:zephyrproject-rtos/example-application", ("app", "drivers", "lib", "include"), C_EXT, "zephyr_rtos",
           "Zephyr's example application (app, out-of-tree drivers, library)", cap=20),

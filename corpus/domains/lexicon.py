@@ -33,6 +33,15 @@ training files show such longer words in other domains (the probe key ``abc~`` i
 under ``min_purity``); and it matches the bare word (``abc_init``, ``abc-regs.h``: key ``abc=``) when its domain's
 files use it so, by the same purity test. A name two domains learn is no one's stem.
 
+*Register-block keys* (``blocks``) are learned the same way, over identifiers only, for the domains decided by the
+shape of a register header and the names in it (``BLOCK_DOMAINS``): the prefixes of the register and field names of
+one kind of hardware (its blocks: ``ABC_``, ``ABC_DEF_``, ``mmABC_``), concentrated in that domain's training files
+against every other domain's, from several sources. Register names of one hardware lineage keep their block names
+across generations and header styles (``#define`` maps, generated offset/mask headers, bit-field structs, packet
+headers), where their spelling (``mm`` prefixes, ``__SHIFT`` suffixes, ``R_xxxxxx_`` fields) is one generator's. They
+are never API evidence: the rules count them only to tell such a register header from any other
+(``rules.block_hits``).
+
 A second list, ``not_linux``, replaces the boot-loader and secure-firmware names the rules once
 listed by hand to keep such code out of ``linux_kernel``: among the training files with a
 kernel-style include (``linux/``, ``asm/``, ``net/``, ``uapi/``), the whole identifiers (outside
@@ -59,6 +68,9 @@ TARGET_DOMAINS = ("stm32_hal", "infineon_aurix", "nxp_imx", "crypto", "usb_stack
 # Zephyr the sink for OS-like C. Here a key needs ``min_sources`` sources and, in ``min_spread_sources`` of them,
 # files in at least two folders (an application's own module sits in one folder; the kernel API is used everywhere).
 STRICT_DOMAINS = {"zephyr_rtos": {"min_sources": 4, "min_spread_sources": 3, "min_purity": 0.95}}
+# Domains of register headers told apart by the block names of their registers (``Lexicon.blocks``), not by API
+# evidence: issue 20 round 10 replaced a hand-written name-shape test (one header generator's spelling) by them.
+BLOCK_DOMAINS = ("amd_gpu_registers",)
 
 _IDENT_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _INCLUDE_RE = re.compile(r'^[ \t]*#[ \t]*include[ \t]*[<"]([^>"\n]+)[>"]', re.M)
@@ -111,6 +123,31 @@ def ident_keys(ident: str) -> tuple[str, ...]:
     return tuple(keys)
 
 
+# how many inner positions of a name are tried for a block key (``X_ABC_DEF`` -> ``*ABC_``, ``*ABC_DEF_``, ``*DEF_``)
+_MAX_INNER = 3
+
+
+def inner_keys(ident: str) -> tuple[str, ...]:
+    """Register-block keys of the names *inside* an identifier (``*ABC_``, ``*ABC_DEF_``): the one- and two-token keys
+    of the rest of the name after each of its first ``_`` separators. A register's block name often follows a prefix
+    (an address, a bank or a header style's marker), which these reach without knowing the prefix's shape."""
+    parts = ident.strip("_").split("_")
+    keys = []
+    for i in range(1, min(len(parts) - 1, _MAX_INNER + 1)):
+        first, second = parts[i], parts[i + 1]
+        if not first or not second or not first[0].isalpha():
+            continue
+        keys.append(f"*{first}_")
+        if i + 2 < len(parts) and parts[i + 2]:
+            keys.append(f"*{first}_{second}_")
+    return tuple(keys)
+
+
+def block_keys(ident: str) -> tuple[str, ...]:
+    """All register-block keys of an identifier: its own lexicon keys, then those of the names inside it."""
+    return ident_keys(ident) + inner_keys(ident)
+
+
 def include_keys(inc: str) -> tuple[str, ...]:
     """Lexicon keys of one include path: its first folder and its file name's prefix."""
     inc = inc.strip()
@@ -137,6 +174,11 @@ def include_keys(inc: str) -> tuple[str, ...]:
             if m.start() == 0 or not part[m.start() - 1].isalpha():
                 keys.append(f"inc:{m.group(1)}#")
     return tuple(dict.fromkeys(keys))
+
+
+def _lead_letters(token: str) -> str:
+    m = _LEAD_RE.match(token)
+    return m.group(0) if m is not None else ""
 
 
 def _lead(token: str) -> str:
@@ -201,6 +243,14 @@ def file_keys(text: str) -> set[str]:
     return keys
 
 
+def block_file_keys(text: str) -> set[str]:
+    """The inner register-block keys a document shows (``inner_keys`` of its identifiers; see ``mine``)."""
+    keys: set[str] = set()
+    for ident in set(_IDENT_RE.findall(text[:_MAX_CHARS])):
+        keys.update(inner_keys(ident))
+    return keys
+
+
 # includes of the kernel's own header trees: code that uses them reads as Linux unless it shows the markers
 # of a firmware that borrows the kernel's headers (``not_linux``, learned below)
 KERNEL_INCLUDE_PREFIXES = ("linux/", "asm/", "net/", "uapi/")
@@ -241,8 +291,23 @@ class Lexicon:
     the kernel's headers without being the kernel (boot loaders, secure firmware); see ``mine``."""
 
     def __init__(self, entries: dict[str, tuple[str, float]] | None = None, params: dict | None = None,
-                 not_linux: dict[str, float] | None = None, stems: dict[str, str] | None = None):
+                 not_linux: dict[str, float] | None = None, stems: dict[str, str] | None = None,
+                 blocks: dict[str, str] | None = None):
         self.entries = dict(entries or {})
+        self.blocks = dict(blocks or {})
+        self._block_memo: dict[str, str | None] = {}  # identifiers recur across documents: looked up once
+        # a cheap pre-test (speed): the tokens and heads a block key is made of; a name showing none of them has none
+        self._block_lead, self._block_inner, heads, fams = set(), set(), set(), set()
+        for k in self.blocks:
+            if k.startswith("*"):
+                self._block_inner.add(k[1:].split("_", 1)[0])
+            elif k.endswith("*"):
+                heads.add(k.lstrip("_")[:-1])
+            elif k.endswith("#"):
+                fams.add(k.lstrip("_")[:-1])
+            else:
+                self._block_lead.add(k.lstrip("_").split("_", 1)[0])
+        self._block_heads, self._block_fams = tuple(sorted(heads)), fams
         self.params = dict(params or {})
         self.not_linux = dict(not_linux or {})
         self.stems = dict(stems or {})
@@ -261,6 +326,28 @@ class Lexicon:
                 if hit is not None:
                     return hit
         return None
+
+    def block(self, ident: str) -> str | None:
+        """The domain whose register-block names ``ident`` begins with (most specific key first), or ``None``."""
+        if not self.blocks or "_" not in ident:
+            return None
+        memo = self._block_memo
+        if ident in memo:
+            return memo[ident]
+        parts = ident.lstrip("_").split("_", 4)
+        if parts[0] not in self._block_lead and not any(t in self._block_inner for t in parts[1:4]) and \
+                not (self._block_heads and parts[0].startswith(self._block_heads)) and \
+                not (self._block_fams and _lead_letters(parts[0]) in self._block_fams):
+            return None
+        hit = None
+        for k in block_keys(ident):
+            hit = self.blocks.get(k)
+            if hit is not None:
+                break
+        if len(memo) >= 1_000_000:
+            memo.clear()
+        memo[ident] = hit
+        return hit
 
     def not_linux_ident(self, ident: str) -> bool:
         nl = self.not_linux
@@ -305,7 +392,7 @@ class Lexicon:
         return {"params": self.params, "per_domain": self.per_domain(),
                 "entries": {k: [d, round(p, 4)] for k, (d, p) in sorted(self.entries.items())},
                 "not_linux": {k: round(p, 4) for k, p in sorted(self.not_linux.items())},
-                "stems": dict(sorted(self.stems.items()))}
+                "stems": dict(sorted(self.stems.items())), "blocks": dict(sorted(self.blocks.items()))}
 
     @classmethod
     def from_json(cls, data: dict | None) -> "Lexicon":
@@ -313,7 +400,8 @@ class Lexicon:
             return cls()
         return cls({k: (str(v[0]), float(v[1])) for k, v in (data.get("entries") or {}).items()},
                    data.get("params") or {}, {k: float(v) for k, v in (data.get("not_linux") or {}).items()},
-                   {str(k): str(v) for k, v in (data.get("stems") or {}).items()})
+                   {str(k): str(v) for k, v in (data.get("stems") or {}).items()},
+                   {str(k): str(v) for k, v in (data.get("blocks") or {}).items()})
 
     @classmethod
     def from_model_json(cls, path: str | Path) -> "Lexicon":
@@ -327,11 +415,13 @@ class Lexicon:
 
 
 def mine(files: Iterable[tuple[str, str, str]], params: MineParams | None = None,
-         targets: Iterable[str] = TARGET_DOMAINS) -> Lexicon:
+         targets: Iterable[str] = TARGET_DOMAINS, block_domains: Iterable[str] = BLOCK_DOMAINS) -> Lexicon:
     """The lexicon of ``(text, domain, source[, path])`` training files (see the module docstring; the path, when
     given, is what the stricter rule of ``STRICT_DOMAINS`` counts folders by)."""
     params = params or MineParams()
     targets = set(targets)
+    block_domains = set(block_domains) - targets
+    learned = targets | block_domains
     n_dom: Counter = Counter()
     files_with: dict[str, Counter] = defaultdict(Counter)  # key -> domain -> files
     sources_with: dict[tuple[str, str], set] = defaultdict(set)  # (key, domain) -> sources
@@ -348,9 +438,9 @@ def mine(files: Iterable[tuple[str, str, str]], params: MineParams | None = None
         incs = _kernelish(text)
         if incs is not None:
             kernelish.append((source, frozenset(marker_keys(text, incs))))
-        for k in file_keys(text) | probe_keys(text):
+        for k in file_keys(text) | probe_keys(text) | (block_file_keys(text) if block_domains else set()):
             files_with[k][domain] += 1
-            if domain in targets:
+            if domain in learned:
                 sources_with[(k, domain)].add(source)
                 if domain in STRICT_DOMAINS:
                     folders_with[(k, domain)].add((source, folder))
@@ -358,12 +448,18 @@ def mine(files: Iterable[tuple[str, str, str]], params: MineParams | None = None
             for fam, member in family_members(text):
                 members[(fam, domain)].add(member)
     entries: dict[str, tuple[str, float]] = {}
+    blocks: dict[str, str] = {}
     for k, per in files_with.items():
         if k.endswith(("~", "=")):
             continue
         rates = {d: c / n_dom[d] for d, c in per.items()}
         best = max(rates, key=lambda d: (rates[d], d))
-        if best not in targets or per[best] < params.min_files:
+        if best not in learned or per[best] < params.min_files or (k.startswith("*") and best not in block_domains):
+            continue
+        if best in block_domains:  # a register-block key: identifier keys only, by the ordinary thresholds
+            if not k.startswith("inc:") and len(sources_with[(k, best)]) >= params.min_sources and \
+                    rates[best] / sum(rates.values()) >= params.min_purity:
+                blocks[k] = best
             continue
         if len(sources_with[(k, best)]) < params.min_sources:
             continue
@@ -380,7 +476,7 @@ def mine(files: Iterable[tuple[str, str, str]], params: MineParams | None = None
     return Lexicon(entries, {**params.to_dict(), "files": sum(n_dom.values()),
                              "files_per_domain": dict(sorted(n_dom.items())),
                              "kernel_sources": sorted(kernel_sources)},
-                   mine_not_linux(kernelish, kernel_sources, params), stems)
+                   mine_not_linux(kernelish, kernel_sources, params), stems, blocks)
 
 
 def mine_stems(entries: dict[str, tuple[str, float]], files_with: dict[str, Counter], n_dom: Counter,

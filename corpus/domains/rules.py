@@ -5,8 +5,9 @@ of its files — never on the directory names of one corpus:
 
 * file shapes: devicetree sources and dt-binding schemas (``device_tree``); ARM assembly
   (``arm_cortex_asm``, or ``crypto`` when it uses the ARMv8/NEON crypto instructions); headers
-  that are mostly ``#define NAME value`` (``register_defines``; ``amd_gpu_registers`` when the
-  names follow AMD's ``mmREG`` / ``FIELD__SHIFT`` / ``R_xxxxxx_`` conventions).
+  that are mostly ``#define NAME value`` (``register_defines``; ``amd_gpu_registers`` when most of
+  their names carry the learned register-block keys of that domain, ``Lexicon.blocks``: no name
+  shape of one header generator is written here).
 * API evidence: the distinct identifiers and includes a file uses from each domain's public
   API (algorithm names and the kernel crypto API, USB descriptors and the standard host
   controller interfaces, ieee80211/cfg80211/nl80211 and Bluetooth HCI/L2CAP), and the *learned*
@@ -144,8 +145,6 @@ _CRYPTO_ASM_RE = re.compile(r"\b(aese|aesd|aesmc|aesimc|sha1c|sha1h|sha1m|sha1p|
 _DTS_RE = re.compile(r"^\s*/dts-v1/\s*;|^\s*/\s*\{|compatible\s*=\s*\"", re.M)
 _DT_BINDING_RE = re.compile(r"^\$(id|schema):\s*['\"]?https?://devicetree\.org/", re.M)
 
-_AMD_REG_RE = re.compile(r"(mm|reg|ix|cfg|smn)[A-Z][A-Z0-9_]+(_BASE_IDX)?\Z|[A-Z0-9_]+__[A-Z0-9_]+(__SHIFT|_MASK)\Z|"
-                         r"[RSGC]_[0-9A-F]{6}_[A-Z0-9_]+\Z")
 _REG_NAME_RE = re.compile(r"(_MASK|_SHIFT|_Msk|_Pos|_OFFSET|_OFS|_ADDR|_BASE|_REG|_BIT|_BM|_BP|_gp|_gm|_bp|_bm)\Z|"
                           r"^(BIT|PIN|P)[0-9]+$|[A-Z]+[0-9]+\Z")
 _SFR_DECL_RE = re.compile(r"^\s*(__sfr|__sbit|__sfr16|__sfr32|SFR|SBIT|sfr|sbit|sfrb|sfrw|sfra|__at)\b.*$", re.M)
@@ -159,6 +158,14 @@ _FAINT = 0.2  # patterns this light count together as at most one hit
 _MARGIN = 2.0  # ... and how many times the runner-up's evidence
 _LEARNED_WEIGHT = 1.0  # an identifier whose prefix the learned lexicon gives to a domain
 _LEARNED_INCLUDE_WEIGHT = 2.0  # an include whose folder or name prefix it gives to a domain
+# Register headers of a domain told by its learned register-block keys (``Lexicon.blocks``; issue 20 round 10, dev):
+# a file with at least _BLOCK_SUPPORT names of a block domain shows some evidence of it; a register header whose
+# block names reach _BLOCK_RULE names and _BLOCK_SHARE of its register-ish lines is labelled so by the rule; one
+# in between is left to the model (the rule abstains rather than call it ``register_defines``).
+_BLOCK_SUPPORT = 5
+_BLOCK_RULE = 20
+_BLOCK_SHARE = 0.3
+_BLOCK_ABSTAIN_SHARE = 0.1
 
 
 def _suffix(path: str) -> str:
@@ -259,11 +266,13 @@ def define_stats(text: str) -> tuple[int, int, int, int]:
 
 @functools.lru_cache(maxsize=4)
 def _analysis(text: str, includes_key: tuple[str, ...] | None, lexicon: Lexicon | None
-              ) -> tuple[Counter, list[str], dict[str, float], tuple[int, int, int, int]]:
-    """Identifiers, includes, API evidence and define statistics of one text (shared by both rules)."""
+              ) -> tuple[Counter, list[str], dict[str, float], tuple[int, int, int, int], dict[str, int]]:
+    """Identifiers, includes, API evidence, define statistics and register-block hits of one text (shared by both
+    rules)."""
     idents = identifiers(text)
     includes = list(includes_key) if includes_key else _INCLUDE_RE.findall(text)
-    return idents, includes, api_evidence(set(idents), includes, lexicon), define_stats(text)
+    return idents, includes, api_evidence(set(idents), includes, lexicon), define_stats(text), \
+        block_hits(idents, lexicon)
 
 
 def _analyse(text: str, codefile: "CodeFile | None", lexicon: Lexicon | None = None):
@@ -312,7 +321,7 @@ def weak_label(path: str, text: str, language: str, codefile: "CodeFile | None" 
     if lang not in ("c", "cpp", "") and suffix not in (".c", ".h", ".cpp", ".cc", ".hpp", ".cxx", ".hh", ".inc"):
         return None
 
-    idents, includes, ev, (numeric, code_lines, funclike, regshaped) = _analyse(text, codefile, lexicon)
+    idents, includes, ev, (numeric, code_lines, funclike, regshaped), blocks = _analyse(text, codefile, lexicon)
 
     # --- register headers: mostly `#define NAME value`, with register-shaped values or names
     if suffix in _HEADER_EXT or lang in ("c", "cpp"):
@@ -321,14 +330,16 @@ def weak_label(path: str, text: str, language: str, codefile: "CodeFile | None" 
         regish = numeric + sfr + funclike
         if code_lines and numeric + sfr >= 15 and regish / code_lines >= 0.6 and \
                 regshaped + sfr >= 0.5 * (numeric + sfr):
-            amd = sum(1 for i in idents if _AMD_REG_RE.match(i))
-            if amd >= 20 and amd >= 0.3 * regish:
-                return "amd_gpu_registers", 0.97
+            block, hits = max(blocks.items(), key=lambda kv: (kv[1], kv[0])) if blocks else (None, 0)
+            if hits >= _BLOCK_RULE and hits >= _BLOCK_SHARE * regish:
+                return block, 0.97
             best = max(ev, key=ev.get)
             # a vendor library header full of defines (its own API names among them) belongs to its vendor
             if best in ("stm32_hal", "infineon_aurix", "nxp_imx", "zephyr_rtos") and ev[best] >= 10 and \
                     _has_function_api(idents, best, lexicon):
                 return best, 0.85
+            if hits >= _BLOCK_SUPPORT and hits >= _BLOCK_ABSTAIN_SHARE * regish:
+                return None  # a register header of that domain or not: the model decides
             return "register_defines", 0.9 if regish / code_lines >= 0.8 else 0.85
 
     # --- API evidence; plainly Linux code needs twice the evidence to be called a topical domain
@@ -346,6 +357,20 @@ def weak_label(path: str, text: str, language: str, codefile: "CodeFile | None" 
     if is_linux:
         return "linux_kernel", 0.85 if linux_ids >= 8 else 0.8
     return None
+
+
+def block_hits(idents, lexicon: Lexicon | None = None) -> dict[str, int]:
+    """Distinct identifiers carrying each block domain's learned register-block keys (``Lexicon.blocks``)."""
+    lexicon = default_lexicon() if lexicon is None else lexicon
+    if not lexicon.blocks:
+        return {}
+    out: Counter = Counter()
+    for i in idents:
+        if len(i) >= 4:
+            d = lexicon.block(i)
+            if d is not None:
+                out[d] += 1
+    return dict(out)
 
 
 def _has_function_api(idents: Counter, domain: str, lexicon: Lexicon | None = None) -> bool:
@@ -387,14 +412,13 @@ def supported_domains(path: str, text: str, language: str, codefile: "CodeFile |
         out.add("arm_cortex_asm")
         if _CRYPTO_ASM_RE.search(text):
             out.add("crypto")
-    idents, includes, ev, (numeric, code_lines, funclike, regshaped) = _analyse(text, codefile, lexicon)
+    idents, includes, ev, (numeric, code_lines, funclike, regshaped), blocks = _analyse(text, codefile, lexicon)
     if _DTS_RE.search(text[:20_000]) and "compatible" in idents:
         out.add("device_tree")
     out.update(d for d, v in ev.items() if v >= 1.0)
     if regshaped + len(_SFR_DECL_RE.findall(text)) >= 8:
         out.add("register_defines")
-    if sum(1 for i in idents if _AMD_REG_RE.match(i)) >= 5:
-        out.add("amd_gpu_registers")
+    out.update(d for d, n in blocks.items() if n >= _BLOCK_SUPPORT)
     linux_inc, linux_ids, not_linux = _linux_markers(idents, includes, lexicon, text)
     if not_linux == 0 and (linux_inc >= 1 or linux_ids >= 3):
         out.add("linux_kernel")
