@@ -38,7 +38,14 @@ import pymupdf
 from firmcorpus.core.errors import UserError
 from firmcorpus.parsers.models import Datasheet, EncryptedPDFError, Field, NotAPDFError, Peripheral, Register, Section
 from firmcorpus.parsers.pdf_columns import bit_slices, read_unruled, unruled_tables
-from firmcorpus.parsers.pdf_grid import GridContext, grids, looks_like_description, read_grid, ruling_segments
+from firmcorpus.parsers.pdf_grid import (
+    GridContext,
+    byte_registers,
+    grids,
+    looks_like_description,
+    read_grid,
+    ruling_segments,
+)
 from firmcorpus.parsers.pdf_headings import heading_registers
 from firmcorpus.parsers.pdf_layout import group_lines, name_runs
 from firmcorpus.parsers.pdf_matrix import find_matrices
@@ -652,6 +659,12 @@ def _not_a_register_map(names: list[str], addrs: list[int] | None = None) -> str
                 i += 1
         if bounds >= 0.6 * len(names):
             return "each name bounds an address range (a memory map of regions)"
+        # operations and the whole 32-bit bus frame that performs each ("Read ACC_X" = 040000F7h,
+        # "Change to mode 1" = B400001Fh): frames carry an address, a value and a checksum
+        if sum(1 for a in addrs if a > 0xFFFFFF) > 0.6 * len(addrs) and sum(
+                1 for n in names if re.match(r"(?:read|write|enable|disable|change|set|switch|select|reset|clear)\s+\S", n, re.I))\
+                > 0.5 * len(names):
+            return "codes are whole bus frames of operations (an operation -> frame table)"
         # an enumeration of values named by themselves ("SF5" = 5, "SF6" = 6)
         same = sum(1 for n, a in zip(names, addrs) if re.search(rf"(?<!\d){a}$", n))
         if same > 0.6 * len(names):
@@ -660,7 +673,7 @@ def _not_a_register_map(names: list[str], addrs: list[int] | None = None) -> str
         return "names are formulas ('VIN + 1/512 VREF': a value -> meaning table)"
     if sum(1 for n in names if re.search(r"\d\s*(?:…|\.{2,3}|~)\s*\d", n)) > 0.5 * len(names):
         return "names are ranges of elements ('Pixels 1…32': a data layout)"
-    if bit_slices(names) > 0.4 * len(names):
+    if bit_slices(names) > 0.4 * len(names) and not (addrs is not None and byte_registers(names, addrs)):
         return "names are bit slices of a few values or lists (a parameter or data-layout table)"
     if sum(1 for n in names if re.match(r"[a-z]+\s+[a-z]+\s", n)) > 0.5 * len(names):
         return "names are lower-case phrases (a value -> meaning table)"

@@ -42,6 +42,7 @@ from firmcorpus.parsers.pdf_grid import (
     AddrCell,
     addr_value,
     byte_lanes,
+    byte_registers,
     column_base,
     coordinate_cells,
     field_headed,
@@ -597,7 +598,8 @@ def read_unruled(t: UnruledTable, min_named: int = MIN_ROWS) -> UnruledResult:
         res.rejected = f"{len(kept)} register row(s) (an unruled table needs {min_named})"
     elif len({r.name.lower() for r in kept}) < 0.7 * sum(1 for r in kept if not r.copy):
         res.rejected = "names repeat (not a register map)"
-    elif bit_slices([r.name for r in kept]) > 0.4 * len(kept):
+    elif bit_slices([r.name for r in kept]) > 0.4 * len(kept) \
+            and not byte_registers([r.name for r in kept], [r.address for r in kept]):
         res.rejected = "names are bit slices of a few values or lists (a parameter or data-layout table)"
     elif sum(1 for r in kept if re.match(r"[a-z]+\s", r.name)) > 0.5 * len(kept):
         res.rejected = "names are lower-case phrases (a value -> meaning table)"

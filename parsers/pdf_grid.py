@@ -916,7 +916,8 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
     if sum(1 for r in regs if re.match(r"[a-z]+\s", r.name)) > 0.5 * len(regs):
         t.rejected = "names are lower-case phrases (a value -> meaning table)"
         return t
-    if sum(1 for r in regs if re.search(r"\[[^\]]*[:\-][^\]]*\]|[,，]", r.name)) > 0.4 * len(regs):
+    if sum(1 for r in regs if re.search(r"\[[^\]]*[:\-][^\]]*\]|[,，]", r.name)) > 0.4 * len(regs) \
+            and not byte_registers([r.name for r in regs], [r.address for r in regs]):
         t.rejected = "names are bit fields or lists (a parameter or data-layout table)"
         return t
     if not paged and len({r.address for r in regs}) < 0.8 * len(regs):
@@ -1007,6 +1008,27 @@ def ram_rows(names: list[str], starts: list[int], texts: list[str]) -> bool:
         if c is not None and addr_value(c, "hex") == a + 1:
             nxt += 1
     return nxt >= 0.8 * len(starts)
+
+
+_BYTE_SLICE = re.compile(r"^(.*?)\s*[\[<](\d+):(\d+)[\]>]$")
+
+
+def byte_registers(names: list[str], addrs: list[int]) -> bool:
+    """Names that slice a value (``MODEL_ID[15:8]``, ``MODEL_ID[7:0]``) where every slice has an
+    address of its own and the slices of one value sit at consecutive addresses: a map of byte
+    registers (camera sensors print wide values so), not a field or data-layout table."""
+    if len(names) != len(addrs) or len(set(addrs)) != len(addrs):
+        return False
+    groups: dict[str, list[int]] = {}
+    for n, a in zip(names, addrs):
+        m = _BYTE_SLICE.match(n.strip())
+        if m:
+            hi, lo = int(m.group(2)), int(m.group(3))
+            if hi - lo > 7:
+                return False  # a slice wider than a byte is a field of a wider register
+            groups.setdefault(m.group(1).lower(), []).append(a)
+    multi = [sorted(g) for g in groups.values() if len(g) >= 2]
+    return bool(multi) and all(all(b - a == 1 for a, b in zip(g, g[1:])) for g in multi)
 
 
 def size_cells(texts: list[str]) -> bool:

@@ -23,7 +23,11 @@ Each test failed before its mechanism:
 * register detail headings under a running part-number context describe the rows of a
   caption-labelled register map: one register each, not a second copy;
 * a display RAM drawn row by row (COM0 .. COM7, each row's two bytes in two columns: 00H | 01H)
-  is a memory layout, not registers.
+  is a memory layout, not registers;
+* byte registers named by the slice of a wide value they hold (MODEL_ID[15:8] at 0000h,
+  MODEL_ID[7:0] at 0001h) are a register map, not a field table;
+* a table of operations and the whole 32-bit SPI frame of each ("Read ACC_X" = 040000F7h) is
+  no register map.
 """
 
 from __future__ import annotations
@@ -302,3 +306,35 @@ def test_display_ram_rows_are_no_register_map():
     ruled_table(page, 60, 250, [200, 80], [["Name", "Command (hex)"]] + [[n, f"{c:02X}H"] for n, c in cmds],
                 row_h=16, fontsize=8)
     assert _got(doc) == set(cmds)
+
+
+SENSOR = [("MODEL_ID[15:8]", 0x0000), ("MODEL_ID[7:0]", 0x0001), ("Lot_ID[23:16]", 0x0004), ("Lot_ID[15:8]", 0x0005),
+          ("Lot_ID[7:0]", 0x0006), ("Wafer_Num", 0x0007), ("Chip_Number[15:8]", 0x000D), ("Chip_Number[7:0]", 0x000E),
+          ("FRM_CNT[7:0]", 0x0018), ("PX_ORDER", 0x0019), ("DT_PEDESTAL[9:8]", 0x001A), ("DT_PEDESTAL[7:0]", 0x001B)]
+
+
+def test_byte_registers_named_by_value_slices():
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    page.insert_text((40, 50), "3-2-1-1 Status Registers - [0x0000-0x001B]", fontsize=9)
+    rows = [["Index", "Byte", "Register Name", "RW", "Comment", "Default (HEX)"]]
+    rows += [[f"{a:04X}", "[7:0]" if not n.startswith("DT_PEDESTAL[9") else "[1:0]", n, "RO", "", "XX"]
+             for n, a in SENSOR]
+    ruled_table(page, 40, 70, [50, 45, 120, 40, 120, 60], rows, row_h=18, fontsize=8)
+    assert _got(doc) == set(SENSOR)
+
+
+def test_operations_with_whole_spi_frames_are_no_register_map():
+    # the rows of a real "Operations and their equivalent SPI frames" table (a ruled table read by
+    # the grid reader): each operation with the 32-bit frame that performs it
+    from firmcorpus.parsers.datasheet import _not_a_register_map
+
+    ops = [("Read ACC_X", 0x040000F7), ("Read ACC_Y", 0x080000FD), ("Read ACC_Z", 0x0C0000FB),
+           ("Enable ANGLE outputs", 0xB0001F6F), ("Read ANG_X", 0x240000C7), ("Read ANG_Y", 0x280000CD),
+           ("Read Temperature", 0x140000EF), ("Read Status Summary", 0x180000E5), ("Read CMD", 0x340000DF),
+           ("Change to mode 1", 0xB400001F), ("Change to mode 2", 0xB4000102), ("SW Reset", 0xB4002098)]
+    why = _not_a_register_map([n for n, _v in ops], [v for _n, v in ops])
+    assert why is not None and "bus frames" in why
+    # flash commands named by verbs keep their one-byte opcodes
+    flash = [("Read Data", 0x03), ("Read Status Register-1", 0x05), ("Write Enable", 0x06), ("Write Disable", 0x04)]
+    assert _not_a_register_map([n for n, _v in flash], [v for _n, v in flash]) is None
