@@ -917,7 +917,8 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
         t.rejected = "names are lower-case phrases (a value -> meaning table)"
         return t
     if sum(1 for r in regs if re.search(r"\[[^\]]*[:\-][^\]]*\]|[,，]", r.name)) > 0.4 * len(regs) \
-            and not byte_registers([r.name for r in regs], [r.address for r in regs]):
+            and not byte_registers([r.name for r in regs], [r.address for r in regs],
+                                   2 if re.search(r"regist", header_of[name_col], re.I) else 3):
         t.rejected = "names are bit fields or lists (a parameter or data-layout table)"
         return t
     if not paged and len({r.address for r in regs}) < 0.8 * len(regs):
@@ -1013,7 +1014,7 @@ def ram_rows(names: list[str], starts: list[int], texts: list[str]) -> bool:
 _BYTE_SLICE = re.compile(r"^(.*?)\s*[\[<](\d+):(\d+)[\]>]$")
 
 
-def byte_registers(names: list[str], addrs: list[int]) -> bool:
+def byte_registers(names: list[str], addrs: list[int], min_values: int = 3) -> bool:
     """Names that slice a value (``MODEL_ID[15:8]``, ``MODEL_ID[7:0]``) where every slice has an
     address of its own and the slices of one value sit at consecutive addresses: a map of byte
     registers (camera sensors print wide values so), not a field or data-layout table."""
@@ -1028,7 +1029,9 @@ def byte_registers(names: list[str], addrs: list[int]) -> bool:
                 return False  # a slice wider than a byte is a field of a wider register
             groups.setdefault(m.group(1).lower(), []).append(a)
     multi = [sorted(g) for g in groups.values() if len(g) >= 2]
-    return bool(multi) and all(all(b - a == 1 for a, b in zip(g, g[1:])) for g in multi)
+    # (two sliced values among a handful of rows are as likely a data frame's layout: the map
+    # needs more of them, or a header that calls its names registers)
+    return len(multi) >= min_values and all(all(b - a == 1 for a, b in zip(g, g[1:])) for g in multi)
 
 
 def size_cells(texts: list[str]) -> bool:
