@@ -7,6 +7,10 @@ Only the development half of the held-out sources (never ``evalset.ASIDE_SOURCES
 how a rules/lexicon change is measured without retraining the fastText model.
 
     python bench/classify_dev.py [--model PATH] [--remine] [--calibrate] [--out DIR] [--confusions 40]
+                                 [--skip SOURCE ...]
+
+``--skip`` leaves dev sources out (for instance the ones a round added, to compare with the figures of the
+round before on its own files).
 """
 
 from __future__ import annotations
@@ -32,9 +36,10 @@ def main() -> None:
     ap.add_argument("--out", default="/tmp/classify-dev-model")
     ap.add_argument("--confusions", type=int, default=40)
     ap.add_argument("--json", default=None, help="write the figures here")
+    ap.add_argument("--skip", nargs="*", default=[], help="dev sources to leave out (e.g. git:owner/name)")
     args = ap.parse_args()
     train, evals, _ = build_sets()
-    dev = [e for e in evals if e.source not in ASIDE_SOURCES]
+    dev = [e for e in evals if e.source not in ASIDE_SOURCES and e.source not in set(args.skip)]
     model = Path(args.model) if args.model else default_model_path()
     if args.remine or args.calibrate:
         out = Path(args.out)
