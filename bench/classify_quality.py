@@ -85,7 +85,7 @@ def halves(evals) -> dict:
             "repos (aside, before round 8)": [e for e in evals if e.source in ASIDE_SOURCES - ASIDE_SOURCES_ROUND8],
             "repos (aside, round 8)": [e for e in evals if e.source in ASIDE_SOURCES_ROUND8],
             "repos (aside)": [e for e in evals if e.source in ASIDE_SOURCES],
-            "all": list(evals)}
+            "all (dev + aside)": list(evals)}  # holds aside files: totals only, like the aside parts
 
 
 def totals_only(res: dict) -> dict:
