@@ -50,6 +50,10 @@ def test_the_bench_reports_the_aside_parts_apart_and_together():
     assert [e.source for e in h["repos (aside, round 8)"]] == [new]
     assert sorted(e.source for e in h["repos (aside)"]) == sorted([old, new])
     assert all(e.source == dev for e in h["dev (registry + repos)"])
+    # every part holding an aside file is printed as totals only (the bench keys that on "aside")
+    for name, items in h.items():
+        if any(e.source in evalset.ASIDE_SOURCES for e in items):
+            assert "aside" in name, name
 
 
 def test_aside_results_keep_totals_and_per_domain_figures_only():
