@@ -957,6 +957,13 @@ def _grid_registers(page, pno: int, words, word_regs: list[RawRegister], ds: Dat
     return out
 
 
+def _outside(page_regs: list[RawRegister], boxes) -> list[RawRegister]:
+    """The rows of a page that no reader-specific table (a matrix, a transposed table) covers:
+    that table replaces what the other readers made of its region."""
+    spans = [(bx[1], bx[3]) for bx in boxes]
+    return [r for r in page_regs if not (r.region and any(min(r.region[1], b) - max(r.region[0], a) > 0 for a, b in spans))]
+
+
 def _with_transposed(page_regs: list[RawRegister], words, lines, pno: int) -> list[RawRegister]:
     """A transposed command table on the page (``parsers.pdf_transposed``: one column per
     command, the code in a "1st byte" row) replaces what the table readers made of its region
@@ -964,8 +971,7 @@ def _with_transposed(page_regs: list[RawRegister], words, lines, pno: int) -> li
     tables = transposed_tables(lines if lines is not None else group_lines(words))
     if not tables:
         return page_regs
-    spans = [(t.bbox[1], t.bbox[3]) for t in tables]
-    out = [r for r in page_regs if not (r.region and any(min(r.region[1], b) - max(r.region[0], a) > 0 for a, b in spans))]
+    out = _outside(page_regs, [t.bbox for t in tables])
     for n, t in enumerate(tables, 1):
         out.extend(RawRegister(c.name, c.code, page=pno, source="table", confidence=0.8, table=f"p{pno}.x{n}",
                                region=(t.bbox[1], t.bbox[3]), space="command") for c in t.commands)
@@ -978,8 +984,7 @@ def _with_matrices(page_regs: list[RawRegister], words, lines, pno: int) -> list
     mats = find_matrices(words, lines)
     if not mats:
         return page_regs
-    spans = [(m.bbox[1], m.bbox[3]) for m in mats]
-    out = [r for r in page_regs if not (r.region and any(min(r.region[1], b) - max(r.region[0], a) > 0 for a, b in spans))]
+    out = _outside(page_regs, [m.bbox for m in mats])
     for n, m in enumerate(mats, 1):
         out.extend(RawRegister(mr.name, mr.address, page=pno, source="table", confidence=mr.confidence,
                                table=f"p{pno}.m{n}", region=(m.bbox[1], m.bbox[3])) for mr in m.registers)

@@ -31,25 +31,16 @@ from bisect import insort
 from dataclasses import dataclass
 
 from firmcorpus.parsers.pdf_grid import (
-    BYTE_LANES,
-    COORDINATES,
     FIELD_HEAD,
-    MEMORY_SIZES,
     OUTCOME_HEAD,
-    RAM_ROWS,
-    REGION_ENDS,
     VALUE_WORD,
     AddrCell,
     addr_value,
-    byte_lanes,
     byte_registers,
     column_base,
-    coordinate_cells,
     field_headed,
+    other_columns_rejection,
     parse_addr_cell,
-    ram_rows,
-    region_ends,
-    size_cells,
 )
 from firmcorpus.parsers.pdf_layout import (
     NAME_LETTERS,
@@ -550,22 +541,12 @@ def read_unruled(t: UnruledTable, min_named: int = MIN_ROWS) -> UnruledResult:
         return res
     n_score, _d, nk = max(names)
     res.name_header = head[nk]
-    if any(size_cells([whole[i][k] for i, _c in parsed]) for k in range(ncol) if k not in (ak, nk)):
-        res.rejected = MEMORY_SIZES
-        return res
-    if any(ram_rows([whole[i][nk] for i, _c in parsed], [addr_value(c, base) for _i, c in parsed],
-                    [first[i][k] for i, _c in parsed]) for k in range(ncol) if k not in (ak, nk)):
-        res.rejected = RAM_ROWS
-        return res
-    if any(region_ends(head[k], [first[i][k] for i, _c in parsed], [addr_value(c, base) for _i, c in parsed])
-           for k in range(ncol) if k not in (ak, nk)):
-        res.rejected = REGION_ENDS
-        return res
-    if any(byte_lanes([whole[i][k] for i, _c in parsed]) for k in range(ncol) if k not in (ak, nk)):
-        res.rejected = BYTE_LANES
-        return res
-    if sum(1 for k in range(ncol) if k not in (ak, nk) and coordinate_cells([whole[i][k] for i, _c in parsed])) >= 2:
-        res.rejected = COORDINATES
+    others = [k for k in range(ncol) if k not in (ak, nk)]
+    why = other_columns_rejection([head[k] for k in others], [[whole[i][k] for i, _c in parsed] for k in others],
+                                  [whole[i][nk] for i, _c in parsed], [addr_value(c, base) for _i, c in parsed],
+                                  [[first[i][k] for i, _c in parsed] for k in others])
+    if why:
+        res.rejected = why
         return res
     if _sized_rows([addr_value(c, base) for _i, c in parsed], [whole[i][nk] for i, _c in parsed],
                    [[whole[i][k] for i, _c in parsed] for k in range(ncol) if k not in (ak, nk)]):

@@ -304,7 +304,7 @@ def parse_addr_cell(cell: str) -> AddrCell | None:
         s = re.sub(r"(?<![\w$])\$(?=[0-9A-Fa-f])", "0x", s)  # "$3F ($5F)": the dollar sign marks hex
     if _PARAM_CELL.match(s):
         return None  # a parameter byte ("A[6:0]", "A[0]"), not an address with a bit range
-    if re.fullmatch(r"O[0-9A-F]|[0-9A-F]O", s):
+    if "O" in s and re.fullmatch(r"O[0-9A-F]|[0-9A-F]O", s):
         s = s.replace("O", "0")  # a scanned page's text layer reads the zero of "0C" as the letter O
     # a decimal number with its hex value beside it, "10(0x0A)", "46[0x2E)": the two must agree
     m = re.fullmatch(r"(\d{1,5})\s*[(\[]\s*(?:0x([0-9a-f]{1,4})|([0-9a-f]{1,4})h)\s*[)\]]", s, re.I)
@@ -881,28 +881,16 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
     if _sized_layout(regs, col_cells, best_addr, name_col, base):
         t.rejected = "offsets advance by each row's size and names are lower-case fields (a data layout)"
         return t
-    if any(size_cells([txt for _i, _c, txt in col_cells[k]]) for k in range(ncol) if k not in (best_addr, name_col)):
-        t.rejected = MEMORY_SIZES
-        return t
+    others = [k for k in range(ncol) if k not in (best_addr, name_col)]
     starts = {i: addr_value(c, base) for i, c, _t in col_cells[best_addr] if c is not None}
-    if any(region_ends(header_of[k], [txt for i, _c, txt in col_cells[k] if i in starts],
-                       [starts[i] for i, _c, _t in col_cells[k] if i in starts])
-           for k in range(ncol) if k not in (best_addr, name_col)):
-        t.rejected = REGION_ENDS
-        return t
     names_at = {i: txt for i, _c, txt in col_cells[name_col]}
     rows_in = sorted(i for i in starts if names_at.get(i))
-    if any(ram_rows([names_at[i] for i in rows_in], [starts[i] for i in rows_in],
-                    [next((txt for j, _c, txt in col_cells[k] if j == i), "") for i in rows_in])
-           for k in range(ncol) if k not in (best_addr, name_col)):
-        t.rejected = RAM_ROWS
-        return t
-    if any(byte_lanes([txt for _i, _c, txt in col_cells[k]]) for k in range(ncol) if k not in (best_addr, name_col)):
-        t.rejected = BYTE_LANES
-        return t
-    if sum(1 for k in range(ncol) if k not in (best_addr, name_col)
-           and coordinate_cells([txt for _i, _c, txt in col_cells[k]])) >= 2:
-        t.rejected = COORDINATES
+    at = [{i: txt for i, _c, txt in col_cells[k]} for k in others]
+    why = other_columns_rejection([header_of[k] for k in others], [[txt for _i, _c, txt in col_cells[k]] for k in others],
+                                  [names_at[i] for i in rows_in], [starts[i] for i in rows_in],
+                                  [[cells.get(i, "") for i in rows_in] for cells in at])
+    if why:
+        t.rejected = why
         return t
     # consistency: unique names and unique addresses within one table
     one_row_ok = bool(_ADDR_HEAD.search(header_of[best_addr]) and _NAME_HEAD.search(header_of[name_col]))
@@ -1032,6 +1020,25 @@ def byte_registers(names: list[str], addrs: list[int], min_values: int = 3) -> b
     # (two sliced values among a handful of rows are as likely a data frame's layout: the map
     # needs more of them, or a header that calls its names registers)
     return len(multi) >= min_values and all(all(b - a == 1 for a, b in zip(g, g[1:])) for g in multi)
+
+
+def other_columns_rejection(headers: list[str], cells: list[list[str]], names: list[str], starts: list[int],
+                            at_starts: list[list[str]]) -> str | None:
+    """Why the columns beside a table's address and name columns make it no register map (every
+    reader asks the same): ``headers`` and ``cells`` (all of a column's cells) per other column;
+    ``names``, ``starts`` and ``at_starts`` (each other column's cell on those rows) for the rows
+    that have an address."""
+    if any(size_cells(c) for c in cells):
+        return MEMORY_SIZES
+    if any(region_ends(h, col, starts) for h, col in zip(headers, at_starts)):
+        return REGION_ENDS
+    if any(ram_rows(names, starts, col) for col in at_starts):
+        return RAM_ROWS
+    if any(byte_lanes(c) for c in cells):
+        return BYTE_LANES
+    if sum(1 for c in cells if coordinate_cells(c)) >= 2:
+        return COORDINATES
+    return None
 
 
 def size_cells(texts: list[str]) -> bool:

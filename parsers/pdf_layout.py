@@ -217,7 +217,7 @@ def join_hex_groups(s: str) -> str:
 
 def parse_hex_token(tok: str, bare_hex: bool = True) -> int | None:
     tok = tok.strip().strip(",;").replace("_", "")
-    if bare_hex and re.fullmatch(r"O[0-9A-F]|[0-9A-F]O", tok):
+    if bare_hex and "O" in tok and re.fullmatch(r"O[0-9A-F]|[0-9A-F]O", tok):
         tok = tok.replace("O", "0")  # a scanned page's text layer reads the zero of "0C" as the letter O
     m = _ADDR.match(tok)
     if not m:

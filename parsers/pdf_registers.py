@@ -26,19 +26,12 @@ from dataclasses import dataclass, field
 
 from firmcorpus.parsers.models import Field, Peripheral
 from firmcorpus.parsers.pdf_grid import (
-    BYTE_LANES,
-    COORDINATES,
-    MEMORY_SIZES,
     OUTCOME_HEAD,
     PLACEHOLDER,
-    REGION_ENDS,
     addr_value,
-    byte_lanes,
     command_groups,
-    coordinate_cells,
+    other_columns_rejection,
     parse_addr_cell,
-    region_ends,
-    size_cells,
 )
 from firmcorpus.parsers.pdf_layout import (
     ARRAY_INDEX,
@@ -720,16 +713,13 @@ def table_rejection(t: Table, regs: list[RawRegister]) -> str | None:
     memory sizes (the regions of a memory map), or offsets that advance by each row's size
     under lower-case field names (a file format or structure layout)."""
     others = [k for k in range(len(t.columns)) if k not in (t.addr_col, t.name_col)]
-    if any(size_cells([r.text(k) for r in t.rows]) for k in others):
-        return MEMORY_SIZES
-    if any(byte_lanes([r.text(k) for r in t.rows]) for k in others):
-        return BYTE_LANES
-    if sum(1 for k in others if coordinate_cells([r.text(k) for r in t.rows])) >= 2:
-        return COORDINATES
     starts = [addr_of(r.text(t.addr_col), t.columns[t.addr_col].qual != "dec", t.base)[0] for r in t.rows]
     rows = [(r, a) for r, a in zip(t.rows, starts) if a is not None]
-    if any(region_ends(t.columns[k].label.full, [r.text(k) for r, _a in rows], [a for _r, a in rows]) for k in others):
-        return REGION_ENDS
+    why = other_columns_rejection([t.columns[k].label.full for k in others], [[r.text(k) for r in t.rows] for k in others],
+                                  [r.name_text(t.name_col) for r, _a in rows], [a for _r, a in rows],
+                                  [[r.text(k) for r, _a in rows] for k in others])
+    if why:
+        return why
     if OUTCOME_HEAD.search(t.columns[t.addr_col].label.full):
         return "the code column lists outcome codes (an error or status code -> meaning table)"
     if len(regs) >= 4 and sum(1 for r in regs if r.name == r.name.lower()) >= 0.6 * len(regs):
