@@ -1,4 +1,4 @@
-"""Register constants in languages the code parser does not read: Python, Rust and C#.
+"""Register constants in languages the code parser does not read: Python, Rust, C# and Go.
 
 ``parsers.code`` covers C/C++, assembly, device trees, Kconfig and linker scripts. Driver code
 for the same chips is also written as
@@ -7,7 +7,10 @@ for the same chips is also written as
   descriptor objects named by a string, ``Register('CONTROL', 0x04, fields=...)``;
 * Rust: ``pub enum Register { CTRL_REG1_A = 0x20, }`` and ``impl Register { pub const CONTROL: u8 = 0x07; }``
   or module ``const``s;
-* C#: ``internal enum Register : byte { Config = 0x00, }`` and ``const byte NAME = 0x12;``.
+* C#: ``internal enum Register : byte { Config = 0x00, }`` and ``const byte NAME = 0x12;``;
+* Go: ``const ctrl1 = 0x00`` and ``const ( RegCtrl Register = 0x20; RegStatus; ... )`` blocks (a
+  constant of a named type is an enumerator of that type; ``iota`` and bare continuation lines
+  repeat the block's last expression).
 
 This module reads those definitions with a line scanner (a full grammar is not needed for one
 line of ``NAME = literal``) into the same ``Symbol``s the C parser gives: ``enumerator`` (parent =
@@ -24,7 +27,7 @@ from pathlib import PurePosixPath
 from firmcorpus.parsers.cexpr import evaluate
 from firmcorpus.parsers.models import CodeFile, Symbol
 
-CONSTANT_LANGUAGES = {".py": "python", ".pyi": "python", ".rs": "rust", ".cs": "csharp"}
+CONSTANT_LANGUAGES = {".py": "python", ".pyi": "python", ".rs": "rust", ".cs": "csharp", ".go": "go"}
 MAX_LINES = 200_000
 MAX_LINE = 2000  # characters
 
@@ -60,6 +63,11 @@ _RS_ROWS_HEAD = re.compile(r"^\s*(?:pub(?:\([\w ]+\))?\s+)?([A-Za-z_]\w*)\s*\{\s
 _RS_REG_TYPE = re.compile(r"^(?:[\w:]+::)?(?:ReadWrite|ReadOnly|WriteOnly|Aliased|VolatileCell|Volatile|RW|RO|WO|Reg|"
                           r"InMut|Mmio)\s*<\s*(u8|u16|u32|u64)\b")
 _RS_WIDTH = {"u8": 1, "u16": 2, "u32": 4, "u64": 8}
+# Go: ``const name [Type] = expr`` on one line, or a ``const (`` block of ``name [Type] [= expr]`` specs
+_GO_CONST = re.compile(r"^\s*const\s+([A-Za-z_]\w*)\s*([A-Za-z_][\w.]*)?\s*=\s*(.+?)\s*;?\s*$")
+_GO_BLOCK = re.compile(r"^\s*const\s*\(\s*$")
+_GO_SPEC = re.compile(r"^\s*([A-Za-z_]\w*)\s*([A-Za-z_][\w.]*)?\s*(?:=\s*(.+?))?\s*;?\s*$")
+_GO_BUILTIN = re.compile(r"(?:u?int(?:8|16|32|64)?|uintptr|byte|rune)$")
 
 
 def _rs_member_size(typ: str) -> tuple[int | None, bool]:
@@ -81,7 +89,7 @@ _RS_SUFFIX = re.compile(r"\b(0[xX][0-9a-fA-F_]+?|0[bB][01_]+?|0[oO][0-7_]+|\d[\d
 
 
 def language_of(path: str) -> str | None:
-    """``python``/``rust``/``csharp`` for a file this module reads, else None."""
+    """``python``/``rust``/``csharp``/``go`` for a file this module reads, else None."""
     return CONSTANT_LANGUAGES.get(PurePosixPath(path).suffix.lower())
 
 
@@ -107,6 +115,8 @@ def module_includes(text: str, lang: str) -> list[str]:
 
 def _c_like(text: str, lang: str) -> str:
     t = text.strip()
+    if lang == "go":
+        t = re.sub(r"\b(?:u?int(?:8|16|32|64)?|uintptr|byte|rune)\((.*)\)$", r"\1", t)
     if lang == "python":
         m = re.fullmatch(r"(?:micropython\.)?const\((.*)\)", t)
         if m:
@@ -132,8 +142,63 @@ def _value(text: str, lang: str, known: dict[str, str]) -> int | None:
     return v if isinstance(v, int) and not isinstance(v, bool) else None
 
 
+def _go_constants(cf: CodeFile, lines: list[str], known: dict[str, str]) -> None:
+    """Go constants: one-line ``const``s and ``const ( ... )`` blocks; in a block, a spec without a
+    value repeats the last expression with ``iota`` one higher. A constant of a named (non-integer)
+    type is an enumerator whose parent is that type, as for a C enum."""
+    in_block = False
+    in_comment = False
+    iota, last_expr, last_type = 0, None, None
+    for no, raw in enumerate(lines, 1):
+        line = raw
+        if in_comment:
+            if "*/" not in line:
+                continue
+            line, in_comment = line.split("*/", 1)[1], False
+        line = re.sub(r"/\*.*?\*/", " ", line)
+        if "/*" in line:
+            line, in_comment = line.split("/*", 1)[0], True
+        code = re.sub(r"//.*", "", line)
+        if len(code) > MAX_LINE:
+            continue
+        if not in_block:
+            if _GO_BLOCK.match(code):
+                in_block, iota, last_expr, last_type = True, 0, None, None
+                continue
+            m = _GO_CONST.match(code)
+            if m:
+                _go_add(cf, known, no, m.group(1), m.group(2), m.group(3), 0)
+            continue
+        if code.strip().startswith(")"):
+            in_block = False
+            continue
+        m = _GO_SPEC.match(code)
+        if not m or m.group(1) in ("const", "var", "type", "func"):
+            continue
+        if m.group(3) is not None:
+            last_expr, last_type = m.group(3), m.group(2)
+        elif last_expr is None:
+            iota += 1
+            continue
+        _go_add(cf, known, no, m.group(1), m.group(2) or last_type, last_expr, iota)
+        iota += 1
+
+
+def _go_add(cf: CodeFile, known: dict[str, str], no: int, name: str, typ: str | None, expr: str, iota: int) -> None:
+    if name == "_":
+        return
+    v = _value(re.sub(r"\biota\b", str(iota), expr), "go", known)
+    if v is None:
+        return
+    if "iota" not in expr:
+        known[name] = _c_like(expr, "go")
+    named = typ is not None and not _GO_BUILTIN.fullmatch(typ)
+    cf.symbols.append(Symbol(kind="enumerator" if named else "variable", name=name, start_line=no, end_line=no,
+                             value=expr.strip(), int_value=v, parent=typ if named else None))
+
+
 def parse_constants(path: str, text: str) -> CodeFile:
-    """``CodeFile`` of a Python/Rust/C# source with its integer constants, enumerators and
+    """``CodeFile`` of a Python/Rust/C#/Go source with its integer constants, enumerators and
     string-named descriptors. An unknown extension gives an empty file."""
     lang = language_of(path) or "other"
     cf = CodeFile(path=path, language="other", size_bytes=len(text.encode("utf-8", "surrogatepass")))
@@ -154,6 +219,9 @@ def parse_constants(path: str, text: str) -> CodeFile:
     struct_name, struct_off = "", None
     rows_at: int | None = None
     rows_struct = ""
+    if lang == "go":
+        _go_constants(cf, lines, known)
+        return cf
     for no, line in enumerate(lines, 1):
         if len(line) > MAX_LINE:
             # minified or generated data: no register constant is written that way (its braces

@@ -1190,7 +1190,7 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
     # last: names by meaning, for registers nothing else links (they lend no family support)
     take(_meaning_fill(by_meaning, chosen, regs, reg_meaning))
 
-    chosen = _prefer_closest_name(_prefer_space_files(chosen, regs))
+    chosen = _prefer_closest_name(_prefer_space_files(_twin_block_dropped(chosen, infos), regs))
     links = []
     for c in chosen:
         r = regs[c.reg_idx]
@@ -1201,6 +1201,34 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
                           section_id=r.section_id))
     links.sort(key=lambda lk: (lk.peripheral or "", parse_int(lk.address) or 0, lk.register, lk.file, lk.line))
     return links
+
+
+def _twin_block_dropped(chosen: list[_Cand], infos: Sequence[SymInfo]) -> list[_Cand]:
+    """The same register block defined twice under the same names, in two files, with other values
+    (byte offsets ``SPI_FIFO 0x04`` ... in one header, word indices ``SPI_FIFO 0x01`` ... in another):
+    a register linked by one name in both is linked where the block sits at the datasheet's
+    addresses. The copy's link goes when its family links that register only while the other's
+    links ``FAMILY_MIN_LINKS`` or more, and the two families share three more names."""
+    fam_links = Counter(c.info.family for c in chosen)
+    names: dict[str, set[str]] = defaultdict(set)
+    for si in infos:
+        if si.family in fam_links:
+            names[si.family].add(si.sym.name)
+    by_key: dict[tuple[int, str], list[_Cand]] = defaultdict(list)
+    for c in chosen:
+        by_key[(c.reg_idx, c.info.sym.name)].append(c)
+    drop: set[int] = set()
+    for group in by_key.values():
+        if len({c.info.file for c in group}) < 2:
+            continue
+        best = max(group, key=lambda c: (fam_links[c.info.family], c.info.file))
+        if fam_links[best.info.family] < FAMILY_MIN_LINKS:
+            continue
+        for c in group:
+            if c is not best and c.info.file != best.info.file and fam_links[c.info.family] == 1 \
+                    and len((names[c.info.family] & names[best.info.family]) - {c.info.sym.name}) >= 3:
+                drop.add(id(c))
+    return [c for c in chosen if id(c) not in drop]
 
 
 def _meaning_fill(by_meaning: Sequence[_Cand], chosen: Sequence[_Cand], regs: Sequence[Register],
