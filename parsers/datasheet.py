@@ -47,7 +47,7 @@ from firmcorpus.parsers.pdf_grid import (
     ruling_segments,
 )
 from firmcorpus.parsers.pdf_headings import heading_registers
-from firmcorpus.parsers.pdf_layout import group_lines, name_runs
+from firmcorpus.parsers.pdf_layout import NAME_START, group_lines, name_runs
 from firmcorpus.parsers.pdf_matrix import find_matrices
 from firmcorpus.parsers.pdf_registers import (
     PageContext,
@@ -1036,10 +1036,12 @@ def _unruled_registers(page, pno: int, words, lines, page_regs: list[RawRegister
                 ds.warnings.append(f"page {pno} unruled table {n}: not read as a register map ({res.rejected})")
             continue
         taken.append((y0, y1))
+        block = _descriptor_set(lines, t.rows[0][0].top, res.group) if res.group else None
         for ur in res.registers:
             out.append(RawRegister(ur.name, ur.address, page=pno, source="table",
                                    confidence=round(0.9 * res.confidence, 3), table=f"p{pno}.c{n}",
-                                   region=(y0, y1), space=address_space(res.addr_header, res.name_header)))
+                                   region=(y0, y1), space=address_space(res.addr_header, res.name_header),
+                                   peripheral=block))
     if uctx is not None:
         # the table that ends lowest on this page (any reader), for a continuation on the next
         tabled = [r for r in list(page_regs) + out if r.region and r.table and not r.replaced]
@@ -1048,6 +1050,19 @@ def _unruled_registers(page, pno: int, words, lines, page_regs: list[RawRegister
             rows = [r for r in tabled if r.table == low.table]
             uctx.update(page=pno, bottom=low.region[1] / page.rect.height, last=rows[-1].address)
     return out
+
+
+def _descriptor_set(lines, top: float, group: str) -> str:
+    """The block of a list of full descriptors ("(0x0C, 0x37)"): the heading above it that
+    prints the set code ("3.1.2 3DM Command Set (0x0C)"), without its number and code; the
+    code itself where no heading prints it."""
+    code = re.compile(rf"\(?\s*(?:0x0*{group.lstrip('0') or '0'}|0*{group.lstrip('0') or '0'}h)\s*\)?", re.I)
+    for ln in reversed([ln for ln in lines if ln.bottom <= top + 1 and top - ln.bottom <= 80]):
+        if code.search(ln.text) and len(ln.words) <= 10:
+            name = re.sub(r"^[\d.]+\s+", "", code.sub("", ln.text)).strip(" :-")
+            if NAME_START.match(name or ""):
+                return name[:60]
+    return f"0x{group}"
 
 
 _CAPTION_ADDR = re.compile(r"address\s*(?:=\s*)?(0x[0-9a-f]+|[0-9a-f]+h)\b", re.I)

@@ -31,6 +31,8 @@ from bisect import insort
 from dataclasses import dataclass
 
 from firmcorpus.parsers.pdf_grid import (
+    CJK_NAME_HEAD,
+    CJK_NO_NAME_HEAD,
     FIELD_HEAD,
     OUTCOME_HEAD,
     VALUE_WORD,
@@ -38,6 +40,8 @@ from firmcorpus.parsers.pdf_grid import (
     addr_value,
     byte_registers,
     column_base,
+    descriptor_column,
+    descriptor_group,
     field_headed,
     other_columns_rejection,
     parse_addr_cell,
@@ -147,6 +151,11 @@ def _runs(lines: list[Line], col: list[Anchor], page_w: float, page_h: float) ->
     for a in col:
         if lines[a.line].top > 0.95 * page_h:
             continue
+        if cur and _group(a) and _group(a) != next((g for g in map(_group, reversed(cur)) if g), _group(a)):
+            # full descriptors of another set ("(0x0C, 0x01)" after "(0x01, 0x7E)"): the next
+            # set's table, which reuses the codes
+            runs.append(cur)
+            cur, pitches = [], []
         if cur:
             prev = cur[-1]
             gap = lines[a.line].y - lines[prev.line].y
@@ -163,6 +172,11 @@ def _runs(lines: list[Line], col: list[Anchor], page_w: float, page_h: float) ->
     if cur:
         runs.append(cur)
     return [r for r in runs if len(r) >= MIN_ROWS]
+
+
+def _group(a: Anchor) -> str:
+    c = parse_addr_cell(a.text)
+    return descriptor_group(c) if c is not None else ""
 
 
 def _walls(lines: list[Line], lo: float, hi: float) -> list[float]:
@@ -275,9 +289,10 @@ _NO_ADDR_HEAD = re.compile(r"^(bits?|bit\s*\w*|default|reset|value|values|size|w
                            r"init\w*|data|d\d|db\d|qty|count|min|max|typ|unit|units|r/w|access|type|settings?)\b", re.I)
 _ADDR_HEAD = re.compile(r"addr|offset|pointer|index|\breg\b|^reg(ister)?s?$|register\s*(#|no|num|0x|addr|index)|"
                         r"\bhex\b|\bcode\b|op-?code|command|cmd|instruction|sub-?address|format|地址|位址|偏移|索引", re.I)
-_NAME_HEAD = re.compile(r"name|register|symbol|mnemonic|abbrev|acronym|command|instruction|function|寄存器|名称|名稱|符号|\bmode\b", re.I)
+_NAME_HEAD = re.compile(r"name|register|symbol|mnemonic|abbrev|acronym|command|instruction|function|寄存器|名称|名稱|符号|"
+                        r"\bmode\b|" + CJK_NAME_HEAD, re.I)
 _NO_NAME_HEAD = re.compile(r"descr|comment|remark|content|value|data\s*type|default|reset|access|\bunits?\b|"
-                           r"\bbits?\b|r/w|operation", re.I)
+                           r"\bbits?\b|r/w|operation|" + CJK_NO_NAME_HEAD, re.I)
 _VALUE_HEAD = re.compile(r"\b(?:limit|threshold|minimum|maximum|typical|temperature|voltage|current|frequency|"
                          r"range|min|max|typ)\b", re.I)
 _ADDR_WORD = re.compile(r"addr|offset|pointer|index|\breg|code|command|instruction|cmd", re.I)
@@ -311,6 +326,7 @@ class UnruledResult:
     name_header: str = ""
     confidence: float = 0.0
     rejected: str | None = None
+    group: str = ""  # the set code shared by the rows' full descriptors ("(0x0C, 0x37)"), if any
 
 
 def _split(line: Line, xs: list[float]) -> list[list[Label]]:
@@ -420,6 +436,33 @@ def _share_centred(rows: list[list[Line]], rows_cells: list, ncol: int) -> dict[
     return copied
 
 
+_HEAD_WORD = re.compile(r"^(?:no\.?|#|symbol|name|default|reset|description|bits?|address|offset|r/w|access|type|"
+                        r"value|field|function)$", re.I)
+
+
+def _without_nested_fields(t: UnruledTable, parsed: list) -> list:
+    """The rows of a field table nested under a register row are no registers: a line that
+    repeats header words ("No. | Symbol | Default | Description") starts one, and its rows
+    (bit numbers "12", "14") run until a row whose address cell is of the kind the table's
+    rows had before it ("0x1B")."""
+    heads = [i for i, row in enumerate(t.rows)
+             if sum(1 for c in _cells(row[0]) if _HEAD_WORD.match(c.text.strip())) >= 3]
+    if not heads:
+        return parsed
+    kind = {i: c.kind for i, c in parsed}
+    drop: set[int] = set()
+    for h in heads:
+        before = [kind[i] for i in range(h) if i in kind]
+        if not before:
+            continue
+        outer = before[-1]
+        for i in range(h + 1, len(t.rows)):
+            if i in heads or kind.get(i) == outer:
+                break
+            drop.add(i)
+    return [(i, c) for i, c in parsed if i not in drop]
+
+
 def read_unruled(t: UnruledTable, min_named: int = MIN_ROWS) -> UnruledResult:
     """Type the columns of one unruled table by their content and read its register rows
     (``min_named``: fewer named rows suffice for the continuation of a table whose address
@@ -445,8 +488,10 @@ def read_unruled(t: UnruledTable, min_named: int = MIN_ROWS) -> UnruledResult:
         first.append([" ".join(c.text for c in per_line[0][k]) for k in range(ncol)])
         whole.append([_join([" ".join(c.text for c in pl[k]) for pl in per_line]) for k in range(ncol)])
     best = None
-    # a command list names its code column "Value" ("Instruction | Function | Value")
-    commands = [k for k in range(ncol) if re.search(r"^(?:instructions?|commands?)$", head[k].strip(), re.I)]
+    # a command list names its code column "Value" ("Instruction | Function | Value"), and so
+    # does a list of named codes ("Frame Names | Values"); a value -> meaning table heads its
+    # other column with a description, not with names
+    commands = [k for k in range(ncol) if re.search(r"^(?:instructions?|commands?)$|\bnames$", head[k].strip(), re.I)]
     for k in range(ncol):
         h = head[k]
         if _BUS_ADDR_HEAD.search(h) or _VALUE_CODE_HEAD.match(h.strip()):
@@ -489,6 +534,9 @@ def read_unruled(t: UnruledTable, min_named: int = MIN_ROWS) -> UnruledResult:
     if best is None:
         return UnruledResult([], rejected="no address column (cells that parse, unique, mostly ordered)")
     a_score, ak, base, parsed = best
+    parsed = _without_nested_fields(t, parsed)
+    if len(parsed) < min_named:
+        return UnruledResult([], addr_header=head[ak], rejected=f"{len(parsed)} register row(s) (an unruled table needs {min_named})")
     names = []
     for k in range(ncol):
         if k == ak:
@@ -514,6 +562,12 @@ def read_unruled(t: UnruledTable, min_named: int = MIN_ROWS) -> UnruledResult:
             - 0.06 * abs(k - ak)
         names.append((s, -abs(k - ak), k))
     res = UnruledResult([], addr_header=head[ak])
+    resolved, group = descriptor_column([c for _i, c in parsed])
+    if group is None:
+        res.rejected = "code pairs whose first code varies (coordinates or value pairs, not descriptors of one set)"
+        return res
+    parsed = [(i, c) for (i, _c), c in zip(parsed, resolved)]
+    res.group = group
     if re.search(r"(?<![\w.])(?:0x[0-9a-f]{1,4}|[0-9a-f]{1,4}h)(?![\w.])", head[ak], re.I):
         res.rejected = "the code column holds values of one register (its header names the register)"
         return res
@@ -530,8 +584,8 @@ def read_unruled(t: UnruledTable, min_named: int = MIN_ROWS) -> UnruledResult:
     steps = sorted(abs(b - a) for a, b in zip(vals, vals[1:]))
     inc = sum(1 for a, b in zip(vals, vals[1:]) if b > a)
     # (a scale is a run of numbers that keeps rising; codes that jump back down, "0x40" then
-    # "0x20", are commands in the order they are described)
-    if steps and steps[len(steps) // 2] > 16 and not _ADDR_WORD.search(head[ak]) \
+    # "0x20", are commands in the order they are described, and full descriptors are codes)
+    if steps and steps[len(steps) // 2] > 16 and not _ADDR_WORD.search(head[ak]) and not res.group \
             and max(inc, len(steps) - inc) >= 0.8 * len(steps) \
             and not (all(c.kind in ("0x", "h") for _, c in parsed) and 0 < min(inc, len(steps) - inc)):
         res.rejected = f"values step by {steps[len(steps) // 2]} (a scale of values, not addresses)"

@@ -288,6 +288,7 @@ class AddrCell:
     text: str  # the digits of the first value
     is_range: bool = False
     alts: tuple[str, ...] = ()  # further codes of a slash pair ("C7h/60h"): one register each
+    group: str = ""  # the set code of a "(set, code)" descriptor pair ("(0x0C, 0x37)"), its digits
 
 
 def parse_addr_cell(cell: str) -> AddrCell | None:
@@ -311,6 +312,16 @@ def parse_addr_cell(cell: str) -> AddrCell | None:
     if m:
         digits = m.group(2) or m.group(3)
         return AddrCell("0x", digits) if int(m.group(1)) == int(digits, 16) else None
+    # a full descriptor "(0x0C, 0x37)": a code (0x37) inside a set or class of codes (0x0C);
+    # where two consecutive codes are the bytes of one register instead ("(0x02, 0x03)") the
+    # column decides (``descriptor_group``)
+    m = re.fullmatch(r"\(\s*(?:0x([0-9a-f]{1,4})|([0-9a-f]{1,4})h)\s*,\s*(?:0x([0-9a-f]{1,4})|([0-9a-f]{1,4})h)\s*\)", s, re.I)
+    if m:
+        grp, code = m.group(1) or m.group(2), m.group(3) or m.group(4)
+        kind = "0x" if m.group(3) else "h"
+        if int(code, 16) == int(grp, 16) + 1:
+            return AddrCell(kind, grp, True, group=grp.upper().zfill(2))  # read as byte pair unless its column says not
+        return AddrCell(kind, code, group=grp.upper().zfill(2))
     if re.fullmatch(r"\([0-9A-Fa-f]{2,4}\)", s):
         return AddrCell("bare", s[1:-1])  # "(D9)": a parenthesised code, not "(D" and a footnote "9)"
     for _ in range(2):
@@ -378,6 +389,27 @@ def parse_addr_cell(cell: str) -> AddrCell | None:
         alts = _slash_alts(s, parts)
         return AddrCell("bare", first, rng and not alts, alts)
     return None
+
+
+def descriptor_group(c: AddrCell) -> str:
+    """The set code of a full descriptor, "" for a cell that is none or that may be the two
+    bytes of one register ("(0x02, 0x03)": consecutive codes)."""
+    return "" if c.is_range else c.group
+
+
+def descriptor_column(cells: list[AddrCell]) -> tuple[list[AddrCell], str | None]:
+    """A column's cells with its full descriptors resolved, and its set code: the codes of one
+    set ("(0x01, 0x02)" beside "(0x01, 0x05)": code 0x02 of set 0x01); a column of only
+    consecutive pairs holds byte pairs (the first byte is the address); ``None`` when the
+    sets vary (coordinates or value pairs)."""
+    groups = {descriptor_group(c) for c in cells} - {""}
+    if len(groups) > 1:
+        return cells, None
+    if not groups:
+        return cells, ""
+    g = groups.pop()
+    return [AddrCell(c.kind, f"{int(c.text, 16) + 1:02X}", group=g) if c.is_range and c.group == g else c
+            for c in cells], g
 
 
 def _slash_alts(s: str, parts: list[str]) -> tuple[str, ...]:
@@ -473,9 +505,14 @@ _NO_ADDR_HEAD = re.compile(r"^(bits?|bit\s*\w*|default|reset|value|values|size|w
 _ADDR_HEAD = re.compile(r"addr|offset|pointer|index|reg\b|^reg(ister)?s?$|register\s*(#|no|num|0x|addr|index)|\bhex\b|"
                         r"地址|位址|偏移|索引|"  # CJK: address, offset, index
                         r"\bcode\b|op-?code|command|cmd|instruction|sub-?address", re.I)
+# CJK header words of a name column ("item") and of columns that hold no names (description,
+# remark, meaning, default): Chinese register lists head their name column 项目
+CJK_NAME_HEAD = "项目|項目"
+CJK_NO_NAME_HEAD = "说明|說明|描述|备注|備註|含义|默认"
 _NAME_HEAD = re.compile(r"name|register|symbol|mnemonic|abbrev|acronym|command|instruction|function|寄存器|名称|名稱|符号|"
-                        r"description|\bmode\b", re.I)
-_NO_NAME_HEAD = re.compile(r"content|value|data\s*type|default|reset|access|\bunits?\b|\bbits?\b|r/w", re.I)
+                        r"description|\bmode\b|" + CJK_NAME_HEAD, re.I)
+_NO_NAME_HEAD = re.compile(r"content|value|data\s*type|default|reset|access|\bunits?\b|\bbits?\b|r/w|" + CJK_NO_NAME_HEAD,
+                           re.I)
 _VALUE_HEAD = re.compile(r"\b(?:limit|threshold|minimum|maximum|typical|temperature|voltage|current|frequency)\b",
                          re.I)  # a column of measured or limit values, not addresses
 _PARAM_HEAD = re.compile(r"parameter|coefficient|variable", re.I)  # a parameter table, not a register map
@@ -948,6 +985,7 @@ def byte_lanes(texts: list[str]) -> bool:
     return steps >= 0.7 * (len(lanes) - 1)
 
 
+PIN_NUMBERS = "a column of pin numbers (a pin table, not a register map)"
 COORDINATES = "cells are coordinate pairs ('(7E,01)': a memory or pixel layout, not registers)"
 _COORD = re.compile(r"^\(\s*[0-9A-Fa-f]{1,4}h?\s*,\s*[0-9A-Fa-f]{1,4}h?\s*\)$")
 
@@ -1038,7 +1076,20 @@ def other_columns_rejection(headers: list[str], cells: list[list[str]], names: l
         return BYTE_LANES
     if sum(1 for c in cells if coordinate_cells(c)) >= 2:
         return COORDINATES
+    if any(pin_numbers(h, c) for h, c in zip(headers, cells)):
+        return PIN_NUMBERS
     return None
+
+
+_PIN_HEAD = re.compile(r"^(?:\w+\s+)?pins?(?:\s*(?:numbers?|no\.?|#))?$", re.I)
+
+
+def pin_numbers(header: str, texts: list[str]) -> bool:
+    """A column of package pin numbers ("Module Pin Numbers": 15, 16, 17): the rows are pins,
+    and what parsed as their addresses are pin functions or command mnemonics ("D5")."""
+    filled = [t.strip() for t in texts if t and t.strip()]
+    return bool(_PIN_HEAD.match(header.strip())) and len(filled) >= 3 \
+        and sum(1 for t in filled if re.fullmatch(r"\d{1,3}", t)) >= 0.6 * len(filled)
 
 
 def size_cells(texts: list[str]) -> bool:

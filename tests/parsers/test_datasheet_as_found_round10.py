@@ -1,0 +1,178 @@
+"""Forms met on datasheets of manufacturers new to the development set (the ninth and tenth
+as-found rounds), on pages the test draws itself (the truth is what the test prints). Each
+test failed before its mechanism:
+
+* a protocol manual's command summary: one line per command, ``Name ... (0x0C, 0x37)``, a
+  full descriptor (set 0x0C, code 0x37) under a heading that prints the set's code; the
+  sets reuse codes, so each set is a block of its own, named by its heading;
+* parenthesised pairs whose first code varies from row to row are coordinates or value
+  pairs, not descriptors of one set, and consecutive pairs alone stay one register's bytes;
+* a list of named codes headed "Frame Names | Values", the codes in the order the functions
+  are described (not ascending): a code table, not a value -> meaning table;
+* a pin table (pin names, pin numbers, two-letter configuration mnemonics that parse as hex:
+  "D5") is no register map;
+* a Chinese register list heads its name column 项目 ("item") and its description column
+  数据类型及说明: the names are the items, not the descriptions (drawn and unruled alike);
+* a field table nested under a register row ("No. | Symbol | Default | Description", bit
+  numbers 12 and 14) holds fields, not registers at 0x12 and 0x14.
+"""
+
+from __future__ import annotations
+
+import pymupdf
+
+from firmcorpus.parsers.datasheet import parse_pdf
+from firmcorpus.parsers.pdf_grid import descriptor_column, parse_addr_cell
+
+SETS = [("Base Command Set", 0x01, [("Ping", 0x01), ("Set to Idle", 0x02), ("Get Device Information", 0x03),
+                                     ("Resume", 0x06), ("Device Reset", 0x7E)]),
+        ("Sensor Command Set", 0x0C, [("Poll Sensor Data", 0x01), ("Get Data Rate Base", 0x06),
+                                       ("Message Format", 0x08), ("Capture Gyro Bias", 0x39),
+                                       ("Device Status", 0x64)])]
+
+
+def _registers(doc):
+    return parse_pdf(doc.tobytes()).registers
+
+
+def test_full_descriptor_lists_under_set_headings():
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    page.insert_text((60, 60), "3. Command and Data Summary", fontsize=12)
+    page.insert_text((60, 80), "Commands are denoted by a descriptor set and a descriptor in that set.", fontsize=9)
+    y = 110
+    for k, (title, code, rows) in enumerate(SETS, 1):
+        page.insert_text((70, y), f"3.1.{k}   {title} (0x{code:02X})", fontsize=10)
+        y += 18
+        for name, c in rows:
+            page.insert_text((80, y), name, fontsize=9)
+            page.insert_text((420, y), f"(0x{code:02X}, 0x{c:02X})", fontsize=9)
+            y += 14
+        y += 24
+    got = {(r.peripheral, r.name, int(r.address, 16)) for r in _registers(doc)}
+    assert got == {(title, n, c) for title, _code, rows in SETS for n, c in rows}
+
+
+def test_pairs_whose_first_code_varies_are_no_descriptors():
+    cells = [parse_addr_cell(t) for t in ("(0x03, 0x02)", "(0x05, 0x02)", "(0x07, 0x09)", "(0x01, 0x04)")]
+    assert descriptor_column(cells)[1] is None
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    page.insert_text((60, 60), "Table 3. Pixel positions", fontsize=9)
+    for i, (n, t) in enumerate((("Start", "(0x03, 0x02)"), ("Corner", "(0x05, 0x02)"), ("Middle", "(0x07, 0x09)"),
+                                 ("End", "(0x01, 0x04)"))):
+        page.insert_text((80, 90 + 14 * i), n, fontsize=9)
+        page.insert_text((300, 90 + 14 * i), t, fontsize=9)
+    assert _registers(doc) == []
+
+
+def test_consecutive_pairs_alone_stay_byte_pairs():
+    cells = [parse_addr_cell(t) for t in ("(0x02, 0x03)", "(0x04, 0x05)", "(0x06, 0x07)")]
+    resolved, group = descriptor_column(cells)
+    assert group == "" and [int(c.text, 16) for c in resolved] == [2, 4, 6]
+    # beside descriptors of their set, a consecutive pair is a code of that set
+    cells = [parse_addr_cell(t) for t in ("(0x01, 0x01)", "(0x01, 0x02)", "(0x01, 0x07)")]
+    resolved, group = descriptor_column(cells)
+    assert group == "01" and [int(c.text, 16) for c in resolved] == [1, 2, 7]
+
+
+FRAMES = [("Modem Status", 0x8A), ("AT Command", 0x08), ("AT Command - Queue Value", 0x09),
+          ("AT Command Response", 0x88), ("Remote Command Request", 0x17), ("Remote Command Response", 0x97),
+          ("Transmit Request", 0x10), ("Explicit Addressing Frame", 0x11), ("Transmit Status", 0x8B),
+          ("Receive Packet", 0x90)]
+
+
+def test_named_codes_listed_out_of_order():
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    page.insert_text((60, 60), "The modules support the following API frames:", fontsize=9)
+    page.insert_text((200, 90), "Table 6-15. API Frame Names and Values", fontsize=9)
+    page.insert_text((150, 108), "API Frame Names", fontsize=9)
+    page.insert_text((380, 108), "Values", fontsize=9)
+    for i, (n, c) in enumerate(FRAMES):
+        w = pymupdf.get_text_length(n, fontsize=9)
+        page.insert_text((250 - w / 2, 124 + 14 * i), n, fontsize=9)  # names centred, as printed
+        page.insert_text((385, 124 + 14 * i), f"0x{c:02X}", fontsize=9)
+    assert {(r.name, int(r.address, 16)) for r in _registers(doc)} == set(FRAMES)
+
+
+def test_pin_tables_are_no_register_maps():
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    page.insert_text((60, 60), "Table 4-06.", fontsize=9)
+    page.insert_text((60, 76), "Module Pin Names", fontsize=9)
+    page.insert_text((170, 76), "Module Pin Numbers", fontsize=9)
+    page.insert_text((300, 76), "Configuration Command", fontsize=9)
+    for i, (n, p, c) in enumerate((("ASSOC/DIO5", 15, "D5"), ("RTS/DIO6", 16, "D6"), ("AD3/DIO3", 17, "D3"),
+                                    ("AD2/DIO2", 18, "D2"), ("AD1/DIO1", 19, "D1"), ("AD0/DIO0", 20, "D0"))):
+        y = 96 + 18 * i
+        page.insert_text((60, y), n, fontsize=9)
+        page.insert_text((180, y), str(p), fontsize=9)
+        page.insert_text((320, y), c, fontsize=9)
+    assert _registers(doc) == []
+
+
+CJK_ROWS = [("电压", 0x48, "16进制无符号数单位0.0001V"), ("电流", 0x49, "16进制无符号数单位0.0001A"),
+            ("有功功率", 0x4A, "16进制无符号数单位0.0001W"), ("有功电能", 0x4B, "16进制无符号数单位0.0001KWh"),
+            ("功率因数", 0x4C, "16进制无符号数单位0.001")]
+
+
+def _cjk_page(ruled: bool):
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    font = dict(fontsize=9, fontname="china-s")
+    page.insert_text((60, 60), "Modbus 协议电参数寄存器列表（每个地址 4 个字节）", **font)
+    xs = (70, 100, 170, 230, 260, 320, 520)
+    for x, h in zip(xs, ("序号", "项目", "", "字长", "读/写", "数据类型及说明")):
+        page.insert_text((x + 3, 90), h, **font)
+    page.insert_text((xs[2] + 3, 84), "寄存器", **font)  # a two-line header
+    page.insert_text((xs[2] + 3, 95), "地址", **font)
+    for i, (n, a, d) in enumerate(CJK_ROWS):
+        y = 114 + 22 * i
+        for x, v in zip(xs, (str(i + 1), n, f"{a:04X}H", "4", "读", d)):
+            # (the first row's description printed a little above it, as on the page)
+            page.insert_text((x + 3, y - 8 if i == 0 and x == xs[-2] else y), v, **font)
+    if ruled:
+        top, bottom = 78, 100 + 22 * len(CJK_ROWS)
+        for x in xs:
+            page.draw_line((x, top), (x, bottom))
+        for y in [top, 100] + [100 + 22 * (i + 1) for i in range(len(CJK_ROWS))]:
+            page.draw_line((xs[0], y), (xs[-1], y))
+    return doc
+
+
+def test_chinese_register_lists_name_their_items():
+    for ruled in (False, True):
+        got = {(r.name, int(r.address, 16)) for r in _registers(_cjk_page(ruled))}
+        assert got == {(n, a) for n, a, _d in CJK_ROWS}, ruled
+
+
+def test_field_tables_nested_under_register_rows():
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    page.insert_text((60, 50), "1.4 Register list", fontsize=10)
+    y = 80
+    for x, h in ((60, "Address"), (130, "Symbol"), (260, "Default"), (340, "Description")):
+        page.insert_text((x, y), h, fontsize=9)
+    y += 18
+    for a, n, d in ((0x17, "WA_CREEP", "Active power no-load threshold"), (0x18, "MODE", "User mode selection register")):
+        page.insert_text((60, y), f"0x{a:02X}", fontsize=9)
+        page.insert_text((130, y), n, fontsize=9)
+        page.insert_text((340, y), d, fontsize=9)
+        y += 16
+    for x, h in ((60, "No."), (130, "Symbol"), (260, "Default"), (340, "Description")):
+        page.insert_text((x, y), h, fontsize=9)
+    y += 16
+    for b, n in ((9, "AC_FREQ_SEL"), (12, "CF_UNABLE")):
+        page.insert_text((62, y), str(b), fontsize=9)
+        page.insert_text((130, y), n, fontsize=9)
+        page.insert_text((262, y), "0b0", fontsize=9)
+        page.insert_text((340, y), "selection", fontsize=9)
+        y += 16
+    for a, n, d in ((0x1B, "TPS_CTRL", "Temperature mode control register"), (0x1C, "TPS2_A", "Gain of sensor")):
+        page.insert_text((60, y), f"0x{a:02X}", fontsize=9)
+        page.insert_text((130, y), n, fontsize=9)
+        page.insert_text((340, y), d, fontsize=9)
+        y += 16
+    got = {(r.name, int(r.address, 16)) for r in _registers(doc)}
+    assert got == {("WA_CREEP", 0x17), ("MODE", 0x18), ("TPS_CTRL", 0x1B), ("TPS2_A", 0x1C)}
