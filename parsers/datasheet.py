@@ -47,7 +47,7 @@ from firmcorpus.parsers.pdf_grid import (
     ruling_segments,
 )
 from firmcorpus.parsers.pdf_headings import heading_registers
-from firmcorpus.parsers.pdf_layout import NAME_START, group_lines, name_runs
+from firmcorpus.parsers.pdf_layout import NAME_START, bilingual_name, group_lines, name_runs
 from firmcorpus.parsers.pdf_matrix import find_matrices
 from firmcorpus.parsers.pdf_registers import (
     PageContext,
@@ -1103,6 +1103,8 @@ def _finalise(raw: list[RawRegister], ds: Datasheet) -> list[Register]:
     order: list[tuple] = []
     by_addr: dict[tuple, list[tuple]] = {}
     tabled = {r.peripheral for r in raw if r.source == "table" and r.peripheral}
+    for r in raw:
+        r.name = bilingual_name(r.name)
     # table rows first: they carry the printed register-map names
     for r in sorted(raw, key=lambda r: 0 if r.source == "table" else 1):
         key = (r.peripheral or "", r.address, _norm(r.name))

@@ -507,6 +507,7 @@ _ADDR_HEAD = re.compile(r"addr|offset|pointer|index|reg\b|^reg(ister)?s?$|regist
                         r"\bcode\b|op-?code|command|cmd|instruction|sub-?address", re.I)
 # CJK header words of a name column ("item") and of columns that hold no names (description,
 # remark, meaning, default): Chinese register lists head their name column 项目
+RANGE_OPEN = re.compile(r"(?:~|～|–|—|-|\bto)$", re.I)  # an address range continued on the next line
 CJK_NAME_HEAD = "项目|項目"
 CJK_NO_NAME_HEAD = "说明|說明|描述|备注|備註|含义|默认"
 _NAME_HEAD = re.compile(r"name|register|symbol|mnemonic|abbrev|acronym|command|instruction|function|寄存器|名称|名稱|符号|"
@@ -985,6 +986,8 @@ def byte_lanes(texts: list[str]) -> bool:
     return steps >= 0.7 * (len(lanes) - 1)
 
 
+FRAME_FIELDS = "names are the fields of a bus message (device address, function code, check code): a frame, not registers"
+FUNCTION_CODES = "names are operations on many registers or coils (a bus protocol's function codes)"
 PIN_NUMBERS = "a column of pin numbers (a pin table, not a register map)"
 COORDINATES = "cells are coordinate pairs ('(7E,01)': a memory or pixel layout, not registers)"
 _COORD = re.compile(r"^\(\s*[0-9A-Fa-f]{1,4}h?\s*,\s*[0-9A-Fa-f]{1,4}h?\s*\)$")
@@ -1078,7 +1081,33 @@ def other_columns_rejection(headers: list[str], cells: list[list[str]], names: l
         return COORDINATES
     if any(pin_numbers(h, c) for h, c in zip(headers, cells)):
         return PIN_NUMBERS
+    if bus_function_codes(names):
+        return FUNCTION_CODES
+    if frame_fields(names):
+        return FRAME_FIELDS
     return None
+
+
+_FRAME_FIELD = re.compile(r"^(?:(?:device|slave)\s+address|function\s+code|check\s*code|crc(?:\s*check)?|checksum|"
+                          r"(?:start|starting)\s+address|byte\s+count|error\s+code|exception\s+code)\b", re.I)
+
+
+def frame_fields(names: list[str]) -> bool:
+    """The fields of one bus message ("Device address | function code | ... | Check code"), whose
+    "addresses" are the values sent: two or more kinds of frame field, a function or check code
+    among them."""
+    kinds = {re.sub(r"\s+", " ", m.group(0).lower()) for n in names if (m := _FRAME_FIELD.match((n or "").strip()))}
+    return len(kinds) >= 2 and any(k.startswith(("function", "check", "crc")) for k in kinds)
+
+
+_BUS_FUNCTION = re.compile(r"\b(?:read|write|preset|force)\b.*\b(?:registers|coils?|discrete\s+inputs?)\b", re.I)
+
+
+def bus_function_codes(names: list[str]) -> bool:
+    """A bus protocol's function codes ("Read holding registers 03h", "Write multiple registers
+    10h"): operations on many registers or coils, not registers of the device. (A command
+    reading one register, "Read Status Register-1", is a device command.)"""
+    return sum(1 for n in names if _BUS_FUNCTION.search(n or "")) >= max(2, 0.3 * len(names))
 
 
 _PIN_HEAD = re.compile(r"^(?:\w+\s+)?pins?(?:\s*(?:numbers?|no\.?|#))?$", re.I)
@@ -1400,6 +1429,12 @@ def _rows(bands, addr_col: int, name_col: int, base: str, open_below: set[int],
                     joined = parse_addr_cell(texts[i] + nxt)
                     if joined is not None:
                         c, skip = joined, i + 1
+            if c is not None and RANGE_OPEN.search(texts[i].strip()):
+                # a range left open at the line's end ("5122~" over "5129", the name between):
+                # the next address in the column closes it, one row
+                nxt = next((j for j in range(i + 1, len(lines)) if texts[j].strip()), None)
+                if nxt is not None and parse_addr_cell(texts[nxt]) is not None:
+                    skip = nxt
             if c is not None and not bit_label_line([_cell_text(cl) for cl in cells]):
                 anchors.append((i, c))
         if not anchors:

@@ -157,6 +157,20 @@ NAME_LETTERS = re.compile(rf"[A-Za-z]{{2}}|[{CJK}]{{2}}")
 NAME_START = re.compile(rf"[A-Za-z_{CJK}]")
 
 
+_BILINGUAL = re.compile(rf"^([{CJK}][{CJK}\d\s，、；（）()/]*?)\s+([A-Za-z][A-Za-z\d\s,'()/&.-]*[A-Za-z\d)])$"
+                        rf"|^([A-Za-z][A-Za-z\d\s,'()/&.-]*?)\s+([{CJK}][{CJK}\d\s，、；（）()/]*)$")
+
+
+def bilingual_name(s: str) -> str:
+    """A name cell printed in two languages, a CJK line and its English translation
+    ("获取告警 / Get alarm info" in either order): the English line, the one code spells."""
+    m = _BILINGUAL.match(s)
+    if not m:
+        return s
+    latin = m.group(2) or m.group(3)
+    return latin.strip() if re.search(r"[A-Za-z]{3,}", latin) else s
+
+
 def letter_count(s: str) -> int:
     return len(re.findall(rf"[A-Za-z{CJK}]", s))
 

@@ -28,6 +28,7 @@ from firmcorpus.parsers.models import Field, Peripheral
 from firmcorpus.parsers.pdf_grid import (
     OUTCOME_HEAD,
     PLACEHOLDER,
+    RANGE_OPEN,
     addr_value,
     command_groups,
     other_columns_rejection,
@@ -475,6 +476,12 @@ def read_tables(lines: list[Line], page_height: float) -> list[Table]:
                 anchors.append(idx)
             elif a_text.strip() and (idx == 0 or abs(data[idx - 1][0].y - ln.y) > 0):
                 stoppers.append(idx)
+        # a range left open at the line's end ("5122~" over "5129"): the next address closes it,
+        # on a line with no words of its own (a row's name and values are elsewhere)
+        anchors = [a for j, a in enumerate(anchors)
+                   if not (j and RANGE_OPEN.search(" ".join(w[4] for w in data[anchors[j - 1]][1][addr]).strip())
+                           and not any(re.search(r"[A-Za-z]{2}", w[4]) for k, ws in enumerate(data[a][1])
+                                       if k != addr for w in ws))]
         grouped = command_groups([" ".join(w[4] for w in data[i][1][addr]) for i in range(len(data))], anchors)
         if grouped is not None:
             # a command list: only the marked codes ("B6h") open a row; the unmarked values under

@@ -14,7 +14,14 @@ test failed before its mechanism:
 * a Chinese register list heads its name column 项目 ("item") and its description column
   数据类型及说明: the names are the items, not the descriptions (drawn and unruled alike);
 * a field table nested under a register row ("No. | Symbol | Default | Description", bit
-  numbers 12 and 14) holds fields, not registers at 0x12 and 0x14.
+  numbers 12 and 14) holds fields, not registers at 0x12 and 0x14;
+* a name printed in two languages (a CJK line over its English translation) is the English
+  line;
+* a bus protocol's function codes ("Read holding registers 03h") and the fields of one bus
+  message ("Device address | Function code | ... | Check code") are no register maps, while
+  a device's commands that read one register stay;
+* an address range left open at a line's end ("5122~" over "5129", the name between) is one
+  row at its first address, in drawn and unruled tables alike.
 """
 
 from __future__ import annotations
@@ -23,6 +30,8 @@ import pymupdf
 
 from firmcorpus.parsers.datasheet import parse_pdf
 from firmcorpus.parsers.pdf_grid import descriptor_column, parse_addr_cell
+from firmcorpus.parsers.pdf_layout import bilingual_name
+from tests.parsers.pdf_pages import ruled_table
 
 SETS = [("Base Command Set", 0x01, [("Ping", 0x01), ("Set to Idle", 0x02), ("Get Device Information", 0x03),
                                      ("Resume", 0x06), ("Device Reset", 0x7E)]),
@@ -176,3 +185,83 @@ def test_field_tables_nested_under_register_rows():
         y += 16
     got = {(r.name, int(r.address, 16)) for r in _registers(doc)}
     assert got == {("WA_CREEP", 0x17), ("MODE", 0x18), ("TPS_CTRL", 0x1B), ("TPS2_A", 0x1C)}
+
+
+def test_bilingual_names_are_their_english_line():
+    assert bilingual_name("设置充放电管理信息 Set value of charge, discharge management info") == \
+        "Set value of charge, discharge management info"
+    assert bilingual_name("关机 Turnoff") == "Turnoff"
+    assert bilingual_name("Get alarm info 获取告警") == "Get alarm info"
+    for kept in ("电压", "查询是否准备 OK", "播放第 Parm1 地址的声音", "ACC_X", "Cell over voltage limit"):
+        assert bilingual_name(kept) == kept
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    font = dict(fontsize=9, fontname="china-s")
+    page.insert_text((60, 60), "Table 5. Command information", **font)
+    page.insert_text((60, 80), "No", **font)
+    page.insert_text((100, 80), "Command", **font)
+    page.insert_text((360, 80), "Code", **font)
+    rows = [("获取告警", "Get alarm info", 0x44), ("获取系统参数", "Get system parameter", 0x47),
+            ("获取厂商信息", "Get manufacturer info", 0x51), ("关机", "Turnoff", 0x95)]
+    for i, (zh, en, c) in enumerate(rows):
+        y = 100 + 18 * i
+        page.insert_text((60, y), str(i + 1), **font)
+        page.insert_text((100, y), f"{zh} {en}", **font)
+        page.insert_text((360, y), f"{c:02X}H", **font)
+    assert {(r.name, int(r.address, 16)) for r in _registers(doc)} == {(en, c) for _zh, en, c in rows}
+
+
+def _ruled(rows, widths=(60, 220, 80)):
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    page.insert_text((60, 60), "Table 3.", fontsize=9)
+    ruled_table(page, 60, 70, list(widths), rows)
+    return doc
+
+
+def test_bus_function_codes_and_frames_are_no_register_maps():
+    functions = [["Code", "Function", "Note"], ["03H", "Read single or multiple word registers", ""],
+                 ["06H", "Write a single word register", ""], ["10H", "Write consecutive N word registers", ""],
+                 ["78H", "Restore factory default", ""], ["79H", "Clear history", ""]]
+    assert _registers(_ruled(functions)) == []
+    frame = [["Description", "Bytes", "Command"], ["Device address", "BYTE", "01H"], ["Function code", "BYTE", "78H"],
+             ["Supplement data", "WORD", "0000H"], ["Check code", "WORD", "CRC"]]
+    assert _registers(_ruled(frame, (120, 60, 100))) == []
+    commands = [["Code", "Command", "Note"], ["05H", "Read Status Register-1", ""], ["35H", "Read Status Register-2", ""],
+                ["01H", "Write Status Register", ""], ["06H", "Write Enable", ""], ["04H", "Write Disable", ""]]
+    assert {(r.name, int(r.address, 16)) for r in _registers(_ruled(commands))} == \
+        {(r[1], int(r[0][:-1], 16)) for r in commands[1:]}
+
+
+RANGED = [("5120", "", "Cell count"), ("5122~", "5129", "Battery name"), ("5130~", "5131", "Software Version"),
+          ("5200", "", "Cell over voltage limit"), ("5201", "", "Cell high voltage limit")]
+
+
+def _ranged_page(ruled: bool):
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    page.insert_text((60, 50), "PDU address allocation table", fontsize=9)
+    page.insert_text((60, 70), "Address (Decimal)", fontsize=9)
+    page.insert_text((140, 70), "R/W", fontsize=9)
+    page.insert_text((180, 70), "Description", fontsize=9)
+    y = 92
+    for start, end, name in RANGED:
+        page.insert_text((60, y), start, fontsize=9)
+        page.insert_text((140, y + (8 if end else 0)), "R", fontsize=9)
+        page.insert_text((180, y + (8 if end else 0)), name, fontsize=9)
+        if end:
+            page.insert_text((60, y + 16), end, fontsize=9)
+            y += 16
+        y += 20
+    if ruled:
+        for x in (55, 135, 175, 400):
+            page.draw_line((x, 58), (x, y))
+        for yy in (58, 76, y):
+            page.draw_line((55, yy), (400, yy))
+    return doc
+
+
+def test_address_ranges_left_open_at_the_line_end():
+    want = {(n, int(a.rstrip("~"))) for a, _e, n in RANGED}
+    for ruled in (False, True):
+        assert {(r.name, int(r.address, 16)) for r in _registers(_ranged_page(ruled))} == want, ruled
