@@ -501,9 +501,9 @@ def wrapped_ident(t: str) -> bool:
 _NOT_NAME = re.compile(r"^(reserved|reserve|rsvd|rsv|res\.?|-+|—|–|n[/.]?a\.?|unused|not used|[.:·…]+|none|x|保留\S*)$", re.I)
 _NO_ADDR_HEAD = re.compile(r"^(bits?|bit\s*\w*|default|reset|value|values|size|width|length|len|"
                            r"page|pin|por|init\w*|data|d\d|db\d|qty|count|#\s*of.*|"
-                           r"min|max|typ|unit|units|r/w|access|type|settings?)\b", re.I)
+                           r"min|max|typ|unit|units|r/w|access|type|settings?|数据|數據|数值|默认)\b", re.I)
 _ADDR_HEAD = re.compile(r"addr|offset|pointer|index|reg\b|^reg(ister)?s?$|register\s*(#|no|num|0x|addr|index)|\bhex\b|"
-                        r"地址|位址|偏移|索引|"  # CJK: address, offset, index
+                        r"地址|位址|偏移|索引|指令|命令|"  # CJK: address, offset, index, instruction, command
                         r"\bcode\b|op-?code|command|cmd|instruction|sub-?address", re.I)
 # CJK header words of a name column ("item") and of columns that hold no names (description,
 # remark, meaning, default): Chinese register lists head their name column 项目

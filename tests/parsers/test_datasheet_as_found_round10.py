@@ -21,7 +21,9 @@ test failed before its mechanism:
   message ("Device address | Function code | ... | Check code") are no register maps, while
   a device's commands that read one register stay;
 * an address range left open at a line's end ("5122~" over "5129", the name between) is one
-  row at its first address, in drawn and unruled tables alike.
+  row at its first address, in drawn and unruled tables alike;
+* a CJK table of data values and what each does ("数据（十六进制） | 功能": 00H -> play
+  segment 0) is a value -> meaning table, not a register map.
 """
 
 from __future__ import annotations
@@ -265,3 +267,22 @@ def test_address_ranges_left_open_at_the_line_end():
     want = {(n, int(a.rstrip("~"))) for a, _e, n in RANGED}
     for ruled in (False, True):
         assert {(r.name, int(r.address, 16)) for r in _registers(_ranged_page(ruled))} == want, ruled
+
+
+def test_cjk_data_value_tables_are_no_register_maps():
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    font = dict(fontsize=9, fontname="china-s")
+    page.insert_text((60, 60), "6.2. 语音地址对应关系", **font)
+    page.insert_text((120, 84), "数据（十六进制）", **font)
+    page.insert_text((330, 84), "功能", **font)
+    values = (0, 1, 2, None, 0xDD, 0xDE, 0xDF)
+    for i, v in enumerate(values):
+        page.insert_text((140, 104 + 16 * i), "……" if v is None else f"{v:02X}H", **font)
+        page.insert_text((310, 104 + 16 * i), "……" if v is None else f"播放第{v} 段语音", **font)
+    bottom = 92 + 16 * len(values)
+    for x in (100, 280, 450):  # drawn as a ruled table
+        page.draw_line((x, 70), (x, bottom))
+    for y in [70, 90] + [92 + 16 * (i + 1) for i in range(len(values))]:
+        page.draw_line((100, y), (450, y))
+    assert _registers(doc) == []
