@@ -43,6 +43,7 @@ from firmcorpus.parsers.pdf_grid import (
     descriptor_column,
     descriptor_group,
     field_headed,
+    listed_name,
     other_columns_rejection,
     parse_addr_cell,
 )
@@ -378,7 +379,7 @@ def bit_slices(names: list[str]) -> int:
     for st in stems:
         if st is not None:
             n_stem[st] = n_stem.get(st, 0) + 1
-    return sum(1 for n, st in zip(names, stems) if (st is not None and n_stem[st] >= 2) or "," in n or "，" in n)
+    return sum(1 for n, st in zip(names, stems) if (st is not None and n_stem[st] >= 2) or listed_name(n))
 
 
 def _name_cell(per_line, nk: int, ak: int) -> str:

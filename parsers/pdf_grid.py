@@ -44,6 +44,7 @@ from itertools import accumulate
 
 from firmcorpus.parsers.pdf_layout import (
     ARRAY_INDEX,
+    CJK,
     NAME_LETTERS,
     NAME_START,
     Line,
@@ -391,6 +392,13 @@ def parse_addr_cell(cell: str) -> AddrCell | None:
     return None
 
 
+def listed_name(name: str) -> bool:
+    """A list of identifiers ("TEMP_H, TEMP_L"), not a phrase with a comma in it ("Get analog
+    value, fixed point")."""
+    parts = re.split(r"\s*[,，]\s*", name.strip())
+    return len(parts) >= 2 and all(p and not re.search(r"\s", p) for p in parts)
+
+
 def descriptor_group(c: AddrCell) -> str:
     """The set code of a full descriptor, "" for a cell that is none or that may be the two
     bytes of one register ("(0x02, 0x03)": consecutive codes)."""
@@ -509,6 +517,7 @@ _ADDR_HEAD = re.compile(r"addr|offset|pointer|index|reg\b|^reg(ister)?s?$|regist
 # remark, meaning, default): Chinese register lists head their name column 项目
 RANGE_OPEN = re.compile(r"(?:~|～|–|—|-|\bto)$", re.I)  # an address range continued on the next line
 CJK_NAME_HEAD = "项目|項目"
+CONTENT_HEAD = re.compile(r"^(?:contents?|内容|內容)$", re.I)
 CJK_NO_NAME_HEAD = "说明|說明|描述|备注|備註|含义|默认"
 _NAME_HEAD = re.compile(r"name|register|symbol|mnemonic|abbrev|acronym|command|instruction|function|寄存器|名称|名稱|符号|"
                         r"description|\bmode\b|" + CJK_NAME_HEAD, re.I)
@@ -517,6 +526,7 @@ _NO_NAME_HEAD = re.compile(r"content|value|data\s*type|default|reset|access|\bun
 _VALUE_HEAD = re.compile(r"\b(?:limit|threshold|minimum|maximum|typical|temperature|voltage|current|frequency)\b",
                          re.I)  # a column of measured or limit values, not addresses
 _PARAM_HEAD = re.compile(r"parameter|coefficient|variable", re.I)  # a parameter table, not a register map
+_ADDR_WORD_ONLY = re.compile(r"addr|offset|pointer|index|\breg", re.I)  # ("Parameter Address" is an address)
 _BUS_ADDR_HEAD = re.compile(r"\b(?:slave|device|i2c|i²c|bus|\d-bit)\s*(?:address|addr)\b", re.I)  # a bus address, not a register
 _VALUE_CODE_HEAD = re.compile(r"^(?:values?|settings?)\s*\(?\s*hex\s*\)?$", re.I)  # values written, printed in hex
 _HEAD_VOCAB = re.compile(_ADDR_HEAD.pattern + "|" + _NAME_HEAD.pattern + "|" + _NO_ADDR_HEAD.pattern[1:]
@@ -809,6 +819,9 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
             ctx.xs, ctx.addr_col, ctx.name_col = xs, carried[0], carried[1]  # this page's walls from now on
         dc = ctx.dc_col if dc_col is None else dc_col
         regs = _rows(bands, ctx.addr_col, ctx.name_col, ctx.base, _open_below(g, xs, ctx.name_col), dc)
+        if outcome_names([r.name for r in regs]):
+            # the same header over a table of return codes ("VER error", "Normal"): another table
+            return GridTable(bbox, [], rejected=OUTCOME_NAMES)
         for r in regs:
             r.confidence = round(ctx.conf * 0.95, 3)
         ctx.page = page
@@ -856,7 +869,8 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
 
     signals = {k for k in range(ncol)
                if col_cells[k] and all(_SIGNAL_CELL.fullmatch(t.strip()) for _i, _c, t in col_cells[k])}
-    name_scores = []
+    name_scores: list[tuple[float, int]] = []
+    content_scores: list[tuple[float, int]] = []
     for k in range(ncol):
         if k == best_addr:
             continue
@@ -875,12 +889,16 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
         head = header_of[k]
         if _PARAM_HEAD.search(head) or _bit_head(head):
             continue  # parameter tables; a bit column ("D7", "Bit 7", "7") holds field names, not register names
-        if _NO_NAME_HEAD.search(head) and not _NAME_HEAD.search(re.sub(r"register\s+content", "", head, flags=re.I)):
+        vetoed = _NO_NAME_HEAD.search(head) and not _NAME_HEAD.search(re.sub(r"register\s+content", "", head, flags=re.I))
+        if vetoed and not CONTENT_HEAD.match(head):
             continue
         s = ident * 0.4 + short * 0.3 + uniq * 0.3 - prose * 0.5 + (0.2 if _NAME_HEAD.search(head) else 0.0) \
             - 0.06 * _apart(k, best_addr, header_of, signals)
         if short >= 0.6 and uniq >= 0.6:
-            name_scores.append((s, k))
+            (content_scores if vetoed else name_scores).append((s, k))
+    # a column headed "Content" names the rows only where no other column can ("No | Content |
+    # CID2 | Note": what each command does); beside a name column it holds values
+    name_scores = name_scores or content_scores
     if not name_scores:
         return GridTable(bbox, [], addr_header=header_of[best_addr], rejected="no name column")
     name_scores.sort(reverse=True)
@@ -899,6 +917,9 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
             continue
         regs += _rows(bands, k2, n2, base2, _open_below(g, xs, n2))
     t = GridTable(bbox, [], addr_header=header_of[best_addr], name_header=header_of[name_col])
+    if _PARAM_HEAD.search(header_of[best_addr]) and not _ADDR_WORD_ONLY.search(header_of[best_addr]):
+        t.rejected = "the code column holds a parameter's values ('Pin Command Parameter': a value -> meaning table)"
+        return t
     if field_headed(header_of, best_addr):
         t.rejected = "the code column is headed by a bit-field name (the values of that field)"
         return t
@@ -942,7 +963,7 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
     if sum(1 for r in regs if re.match(r"[a-z]+\s", r.name)) > 0.5 * len(regs):
         t.rejected = "names are lower-case phrases (a value -> meaning table)"
         return t
-    if sum(1 for r in regs if re.search(r"\[[^\]]*[:\-][^\]]*\]|[,，]", r.name)) > 0.4 * len(regs) \
+    if sum(1 for r in regs if re.search(r"\[[^\]]*[:\-][^\]]*\]", r.name) or listed_name(r.name)) > 0.4 * len(regs) \
             and not byte_registers([r.name for r in regs], [r.address for r in regs],
                                    2 if re.search(r"regist", header_of[name_col], re.I) else 3):
         t.rejected = "names are bit fields or lists (a parameter or data-layout table)"
@@ -986,6 +1007,7 @@ def byte_lanes(texts: list[str]) -> bool:
     return steps >= 0.7 * (len(lanes) - 1)
 
 
+OUTCOME_NAMES = "names are outcomes ('VER error', 'Invalid data', 'Normal': a return code -> meaning table)"
 FRAME_FIELDS = "names are the fields of a bus message (device address, function code, check code): a frame, not registers"
 FUNCTION_CODES = "names are operations on many registers or coils (a bus protocol's function codes)"
 PIN_NUMBERS = "a column of pin numbers (a pin table, not a register map)"
@@ -1085,7 +1107,18 @@ def other_columns_rejection(headers: list[str], cells: list[list[str]], names: l
         return FUNCTION_CODES
     if frame_fields(names):
         return FRAME_FIELDS
+    if outcome_names(names):
+        return OUTCOME_NAMES
     return None
+
+
+def outcome_names(names: list[str]) -> bool:
+    """Names that are outcomes of a request ("VER error", "CID2 invalid", "Normal"): a return
+    code -> meaning table."""
+    return len(names) >= 3 and sum(1 for n in names if _OUTCOME_NAME.search(n or "")) >= 0.6 * len(names)
+
+
+_OUTCOME_NAME = re.compile(r"\b(?:errors?|invalid|fail(?:ed|ure)?|normal|ok|success(?:ful)?)$|^(?:normal|ok|success)\b", re.I)
 
 
 _FRAME_FIELD = re.compile(r"^(?:(?:device|slave)\s+address|function\s+code|check\s*code|crc(?:\s*check)?|checksum|"
@@ -1202,17 +1235,28 @@ def _headers(line_cells, ncol: int) -> tuple[list[str], int]:
     """Header text per column (the lines above the first line with a parsing cell, unless the
     line is made of header words) and the number of header lines."""
     out = [""] * ncol
-    n = 0
-    for _ln, _b, cells in line_cells[:4]:
+    head: list[tuple[float, int, list[str]]] = []
+    data_y = None
+    for i, (ln, _b, cells) in enumerate(line_cells):
         texts = [_cell_text(c) for c in cells]
         vocab = sum(1 for t in texts if t and "_" not in t and _HEAD_VOCAB.search(t))  # identifiers are data
         if any(t and parse_addr_cell(t) is not None and not _DC_HEAD.match(t) for t in texts) and vocab < 2:
+            data_y = ln.y
             break  # ("D/C" reads as the slash pair D, C: a header word, not codes)
-        n += 1
+        if i >= 4:
+            break
+        latin = sum(1 for t in texts if t and _HEAD_VOCAB.search(re.sub(f"[{CJK}]+", " ", t)))
+        head.append((ln.y, latin, texts))
+    # the first line of a name centred on the first row's code ("获取告警" over "1 | 44H" over
+    # "Get alarm info"): no header word, nearer the code line than the header line above it
+    if data_y is not None and len(head) >= 2 and head[-1][1] == 0 and head[-2][1] \
+            and data_y - head[-1][0] < head[-1][0] - head[-2][0]:
+        head.pop()
+    for _y, _v, texts in head:
         for k, t in enumerate(texts):
             if t:
                 out[k] = (out[k] + " " + t).strip()
-    return out, n
+    return out, len(head)
 
 
 def code_matrix_run(code_cols: set[int], k: int, header_of: list[str], least: int = 3) -> list[int]:

@@ -10,7 +10,8 @@ test failed before its mechanism:
 * a list of named codes headed "Frame Names | Values", the codes in the order the functions
   are described (not ascending): a code table, not a value -> meaning table;
 * a pin table (pin names, pin numbers, two-letter configuration mnemonics that parse as hex:
-  "D5") is no register map;
+  "D5") is no register map, nor the table of a parameter's values below it ("Pin Command
+  Parameter | Description": 0 -> "Digital input, monitored");
 * a Chinese register list heads its name column 项目 ("item") and its description column
   数据类型及说明: the names are the items, not the descriptions (drawn and unruled alike);
 * a field table nested under a register row ("No. | Symbol | Default | Description", bit
@@ -23,7 +24,13 @@ test failed before its mechanism:
 * an address range left open at a line's end ("5122~" over "5129", the name between) is one
   row at its first address, in drawn and unruled tables alike;
 * a CJK table of data values and what each does ("数据（十六进制） | 功能": 00H -> play
-  segment 0) is a value -> meaning table, not a register map.
+  segment 0) is a value -> meaning table, not a register map;
+* a drawn command list whose name cells hold a CJK line over its English line, centred on
+  the code ("No | Content | CID2 | Note", no rules between rows): the first name's first line
+  is no header line, the "Content" column names the commands where nothing else does, and a
+  comma inside a phrase ("Get analog value, fixed point") makes no list of names;
+* a return-code table under the same header ("Normal", "VER error", "CID2 invalid") is no
+  register map, nor the rest of the command list above it.
 """
 
 from __future__ import annotations
@@ -286,3 +293,58 @@ def test_cjk_data_value_tables_are_no_register_maps():
     for y in [70, 90] + [92 + 16 * (i + 1) for i in range(len(values))]:
         page.draw_line((100, y), (450, y))
     assert _registers(doc) == []
+
+
+COMMANDS = [("获取模拟量数据，定点数", "Get analog value, fixed point", 0x42), ("获取告警，状态", "Get alarm info, status", 0x44),
+            ("获取系统参数，定点数", "Get system parameter, fixed point", 0x47),
+            ("获取通信协议版本", "Get protocol version", 0x4F), ("获取厂商信息", "Get manufacturer info", 0x51),
+            ("关机", "Turnoff", 0x95)]
+OUTCOMES = [("Normal", 0x00), ("VER error", 0x01), ("CHKSUM error", 0x02), ("CID2 invalid", 0x04),
+            ("Command format error", 0x05), ("ADR error", 0x90)]
+
+
+def test_centred_bilingual_command_cells_and_return_codes():
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    font = dict(fontsize=9, fontname="china-s")
+    xs = (50, 80, 440, 490, 570)
+
+    def frame(top: float, bottom: float, header_bottom: float) -> None:
+        for x in xs:
+            page.draw_line((x, top), (x, bottom))
+        for y in (top, header_bottom, bottom):
+            page.draw_line((xs[0], y), (xs[-1], y))
+
+    def header(y: float) -> None:
+        for x, h in zip(xs, ("No", "Content", "CID2", "Note")):
+            page.insert_text((x + 4, y), h, **font)
+
+    page.insert_text((60, 60), "2.5.2 CID2 command information", **font)
+    header(84)
+    y = 106
+    for i, (zh, en, code) in enumerate(COMMANDS, 1):
+        page.insert_text((xs[1] + 4, y), zh, **font)  # the name's two lines around the code's line
+        page.insert_text((xs[0] + 4, y + 7), str(i), **font)
+        page.insert_text((xs[2] + 4, y + 7), f"{code:02X}H", **font)
+        page.insert_text((xs[1] + 4, y + 14), en, **font)
+        y += 30
+    frame(70, y - 8, 90)
+    page.insert_text((60, y + 14), "response information", **font)
+    top = y + 24
+    header(top + 14)
+    yy = top + 36
+    for i, (name, code) in enumerate(OUTCOMES, 1):
+        for x, t in zip(xs, (str(i), name, f"{code:02X}H")):
+            page.insert_text((x + 4, yy), t, **font)
+        yy += 18
+    frame(top, yy, top + 20)
+    got = {(r.name, int(r.address, 16)) for r in _registers(doc)}
+    assert got == {(en, code) for _zh, en, code in COMMANDS}
+
+
+def test_parameter_value_tables_are_no_register_maps():
+    rows = [["Pin Command Parameter", "Description"], ["0", "Unmonitored digital input"],
+            ["1", "Reserved for alternate functions"], ["2", "Analog input, single ended"],
+            ["3", "Digital input, monitored"], ["4", "Digital output, default low"],
+            ["5", "Digital output, default high"]]
+    assert _registers(_ruled(rows, (120, 240))) == []
