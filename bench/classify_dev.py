@@ -56,7 +56,7 @@ def main() -> None:
         if args.calibrate:
             from firmcorpus.corpus.domains.jobs import calibrate_decision
             t0 = time.time()
-            cal = calibrate_decision(dev, str(model))
+            cal = calibrate_decision(dev, str(model), info.get("decision"))  # the given model's as the previous one
             info["decision"], info["calibration"] = cal["decision"], cal
             model.with_suffix(".json").write_text(json.dumps(info, indent=2, sort_keys=True) + "\n")
             print(f"decision {cal['decision']} (calibrated in {time.time() - t0:.0f}s; off/on "

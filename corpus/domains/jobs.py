@@ -42,11 +42,20 @@ from firmcorpus.corpus.domains.rules import supported_domains, weak_label
 from firmcorpus.corpus.steps.classify import DomainClassifier
 
 
+def shipped_decision() -> dict | None:
+    """The decision of the shipped model (its JSON beside it), or None."""
+    try:
+        return json.loads(default_model_path().with_suffix(".json").read_text()).get("decision")
+    except (OSError, ValueError):
+        return None
+
+
 def train_model(out: str | None = None, cap_scale: float = 1.0, epoch: int | None = None, dim: int | None = None,
                 bucket: int | None = None, seed: int = 0, fetch: bool = True, documents: str | None = None,
                 registry: bool = True) -> dict:
     """Train and save the model (default: the shipped one) and its provenance JSON beside it."""
     cfg = TrainConfig(seed=seed)
+    previous = shipped_decision()  # read before the shipped model may be overwritten
     if epoch is not None:
         cfg.epoch = epoch
     if dim is not None:
@@ -72,7 +81,8 @@ def train_model(out: str | None = None, cap_scale: float = 1.0, epoch: int | Non
     # the decision is learned on the development half of the held-out sources (never the aside half)
     dev = [e for e in build_sets(cap_scale=cap_scale, fetch=fetch)[1] if e.source not in ASIDE_SOURCES] \
         if registry else []
-    calibration = calibrate_decision(dev, str(path)) if dev else {"decision": dict(DEFAULT_DECISION), "files": 0}
+    calibration = calibrate_decision(dev, str(path), previous) if dev else \
+        {"decision": dict(DEFAULT_DECISION), "files": 0}
     summary = {
         "model": path.name, "path": str(path), "bytes": path.stat().st_size, "sha256": file_sha256(path),
         "config": cfg.to_dict(), "files": len(examples), "training_rows": len(rows),
@@ -139,10 +149,48 @@ def _decide(q, tau, margin):
     return np.where((best >= tau) & (best >= margin * q[:, g]), top, g)
 
 
-def calibrate_decision(examples: list, model_path: str) -> dict:
+_GRID = (("support_weight", SUPPORT_WEIGHTS), ("rule_weight", RULE_WEIGHTS), ("general_threshold", GENERAL_THRESHOLDS),
+         ("general_margin", GENERAL_MARGINS), ("folder_weight", FOLDER_WEIGHTS))
+
+
+def noise_floor(gold) -> float:
+    """What one file changes the calibration's objective by (the sum of two macro-F1s): a file of the smallest
+    domain moves that domain's F1 by about 1/n, the macro mean by 1/(n·k), each of the two figures once."""
+    counts = np.bincount(np.asarray(gold))
+    counts = counts[counts > 0]
+    return 2.0 / (counts.min() * len(counts)) if len(counts) else 0.0
+
+
+def _grid_steps(a: dict, b: dict) -> int:
+    """How many grid steps apart two decisions are (a value off the grid counts as one step)."""
+    steps = 0
+    for name, values in _GRID:
+        va, vb = a.get(name), b.get(name)
+        if va in values and vb in values:
+            steps += abs(values.index(va) - values.index(vb))
+        elif va != vb:
+            steps += 1
+    return steps
+
+
+def select_decision(scored: list, previous: dict | None = None, tolerance: float = 0.0) -> tuple:
+    """The decision among ``scored`` grid points, ``(objective, decision, off, on)`` each: the best objective
+    (ties to the earlier grid point); with ``previous`` (the shipped decision), the point nearest to it (fewest
+    grid steps) among those within ``tolerance`` of the best, so that a gain smaller than what one file is worth
+    does not move the decision (a new round's files then do not trade the other domains for noise)."""
+    best = max(scored, key=lambda r: r[0])
+    if previous is None or tolerance <= 0:
+        return best
+    near = [r for r in scored if r[0] >= best[0] - tolerance - 1e-9]
+    return min(near, key=lambda r: (_grid_steps(r[1], previous), -r[0]))
+
+
+def calibrate_decision(examples: list, model_path: str, previous: dict | None = None) -> dict:
     """The step's decision (``support_weight``, ``rule_weight``, ``general_threshold``,
     ``general_margin``, ``folder_weight``) that maximises the step's macro-F1 on held-out files, the sum of the
-    figures without and with folder context; a grid, ties to the earlier (smaller) values.
+    figures without and with folder context; a grid, ties to the earlier (smaller) values. With ``previous``
+    (the decision shipped before), a point within one file's worth of the best (``noise_floor``) that is
+    nearer to it is kept instead (``select_decision``).
 
     ``examples`` must be files of sources the model was not trained on (the development half of
     the evaluation repositories): a threshold learned on the training sources' own files does not
@@ -155,7 +203,7 @@ def calibrate_decision(examples: list, model_path: str) -> dict:
     for gi, idx in enumerate(groups.values()):
         member[idx] = gi
     counts = np.bincount(member)
-    best, tried = None, 0
+    scored = []  # in grid order, so that max() keeps the earlier (smaller) values on ties
     for a in SUPPORT_WEIGHTS:
         for b in RULE_WEIGHTS:
             z = ev["logp"] + a * ev["sup"] + b * ev["rule"]
@@ -169,14 +217,16 @@ def calibrate_decision(examples: list, model_path: str) -> dict:
                     off = _macro_f1(ev["gold"], _decide(q, tau, m))
                     for c in FOLDER_WEIGHTS:
                         on = _macro_f1(ev["gold"], _decide((1 - c) * q + c * mean, tau, m))
-                        tried += 1
-                        key = (round(off + on, 6), -a, -b, -tau, -m, -c)
-                        if best is None or key > best[0]:
-                            best = (key, {"support_weight": a, "rule_weight": b, "general_threshold": tau,
-                                          "general_margin": m, "folder_weight": c}, off, on)
-    _, decision, off, on = best
-    return {"decision": decision, "files": len(examples), "grid_points": tried,
+                        scored.append((round(off + on, 6), {"support_weight": a, "rule_weight": b,
+                                                            "general_threshold": tau, "general_margin": m,
+                                                            "folder_weight": c}, off, on))
+    tolerance = noise_floor(ev["gold"]) if previous else 0.0
+    best = select_decision(scored, None)
+    objective, decision, off, on = select_decision(scored, previous, tolerance)
+    return {"decision": decision, "files": len(examples), "grid_points": len(scored),
             "macro_f1_without_folder_context": round(off, 4), "macro_f1_with_folder_context": round(on, 4),
+            "best_decision": best[1], "best_objective": best[0], "objective": objective,
+            "previous_decision": previous, "noise_floor": round(tolerance, 6),
             "sources": sorted({e.source for e in examples}),
             "files_per_domain": dict(sorted(Counter(e.domain for e in examples).items()))}
 
