@@ -399,6 +399,13 @@ def listed_name(name: str) -> bool:
     return len(parts) >= 2 and all(p and not re.search(r"\s", p) for p in parts)
 
 
+def first_clause(text: str) -> str:
+    """A description's first clause, the name of a command whose table has no name column
+    ("调节音量。默认最大音量" -> "调节音量"; "连码播放，顺序播放..." -> "连码播放";
+    "停止当前工作（播放、连码等）" -> "停止当前工作")."""
+    return re.split(r"[。，；（(]|\.\s|,\s", text.strip(), maxsplit=1)[0].strip()
+
+
 def descriptor_group(c: AddrCell) -> str:
     """The set code of a full descriptor, "" for a cell that is none or that may be the two
     bytes of one register ("(0x02, 0x03)": consecutive codes)."""
@@ -518,7 +525,9 @@ _ADDR_HEAD = re.compile(r"addr|offset|pointer|index|reg\b|^reg(ister)?s?$|regist
 RANGE_OPEN = re.compile(r"(?:~|～|–|—|-|\bto)$", re.I)  # an address range continued on the next line
 CJK_NAME_HEAD = "项目|項目"
 CONTENT_HEAD = re.compile(r"^(?:contents?|内容|內容)$", re.I)
-CJK_NO_NAME_HEAD = "说明|說明|描述|备注|備註|含义|默认"
+# a command list with no name column names each command by its description's first sentence
+DESCRIPTION_HEAD = re.compile(r"^(?:说明|說明|描述)$")
+CJK_NO_NAME_HEAD = "说明|說明|描述|备注|備註|含义|默认|范例|範例|示例"
 _NAME_HEAD = re.compile(r"name|register|symbol|mnemonic|abbrev|acronym|command|instruction|function|寄存器|名称|名稱|符号|"
                         r"description|\bmode\b|" + CJK_NAME_HEAD, re.I)
 _NO_NAME_HEAD = re.compile(r"content|value|data\s*type|default|reset|access|\bunits?\b|\bbits?\b|r/w|" + CJK_NO_NAME_HEAD,
@@ -890,7 +899,7 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
         if _PARAM_HEAD.search(head) or _bit_head(head):
             continue  # parameter tables; a bit column ("D7", "Bit 7", "7") holds field names, not register names
         vetoed = _NO_NAME_HEAD.search(head) and not _NAME_HEAD.search(re.sub(r"register\s+content", "", head, flags=re.I))
-        if vetoed and not CONTENT_HEAD.match(head):
+        if vetoed and not CONTENT_HEAD.match(head) and not DESCRIPTION_HEAD.match(head):
             continue
         s = ident * 0.4 + short * 0.3 + uniq * 0.3 - prose * 0.5 + (0.2 if _NAME_HEAD.search(head) else 0.0) \
             - 0.06 * _apart(k, best_addr, header_of, signals)
@@ -904,7 +913,8 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
     name_scores.sort(reverse=True)
     name_col = name_scores[0][1]
     conf = max(0.0, min(1.0, 0.5 * scores[0][0] + 0.5 * name_scores[0][0]))
-    regs = _rows(bands, best_addr, name_col, base, _open_below(g, xs, name_col), dc_col)
+    regs = _rows(bands, best_addr, name_col, base, _open_below(g, xs, name_col), dc_col,
+                 clause=bool(DESCRIPTION_HEAD.match(header_of[name_col])))
     # a map printed in side-by-side halves ("Addr | Name | Addr | Name"): every other address
     # column with a name column at the same offset and the same header words reads too
     off = name_col - best_addr
@@ -1239,7 +1249,8 @@ def _headers(line_cells, ncol: int) -> tuple[list[str], int]:
     data_y = None
     for i, (ln, _b, cells) in enumerate(line_cells):
         texts = [_cell_text(c) for c in cells]
-        vocab = sum(1 for t in texts if t and "_" not in t and _HEAD_VOCAB.search(t))  # identifiers are data
+        # (identifiers are data, and so are sentences: "播放第 Parm1 地址的声音。" holds 地址 "address")
+        vocab = sum(1 for t in texts if t and "_" not in t and not re.search(r"[。，；：]", t) and _HEAD_VOCAB.search(t))
         if any(t and parse_addr_cell(t) is not None and not _DC_HEAD.match(t) for t in texts) and vocab < 2:
             data_y = ln.y
             break  # ("D/C" reads as the slash pair D, C: a header word, not codes)
@@ -1424,7 +1435,9 @@ def _dc_opens(flat, flat_band: list[int], flat_texts: list[str], dc_col: int) ->
 
 
 def _rows(bands, addr_col: int, name_col: int, base: str, open_below: set[int],
-          dc_col: int | None = None) -> list[GridRegister]:
+          dc_col: int | None = None, clause: bool = False) -> list[GridRegister]:
+    """Register rows of a drawn table (``clause``: names are descriptions, cut to their first
+    clause)."""
     out: list[GridRegister] = []
     flat = [(ln, cells) for b in sorted(bands) for ln, cells in bands[b]]
     flat_band = [b for b in sorted(bands) for _ in bands[b]]
@@ -1452,7 +1465,7 @@ def _rows(bands, addr_col: int, name_col: int, base: str, open_below: set[int],
             t = _cell_text(cells[name_col])
             if t and j is not None and not _NOT_NAME.match(t) and not _PARAM_LABEL.fullmatch(t):
                 regs[j].name = (regs[j].name + " " + t).strip()
-        return _named_rows(out)
+        return _named_rows(out, clause)
     last_band: int | None = None
     width = _digit_width(bands, addr_col)
     empty_named: list[tuple[int, GridRegister]] = []  # rows whose name cell is empty, by band
@@ -1525,10 +1538,13 @@ def _rows(bands, addr_col: int, name_col: int, base: str, open_below: set[int],
             src = named_at.get(b + 1)
         if src is not None:
             r.name, r.alt_copy = src.name, True
-    return _named_rows(out)
+    return _named_rows(out, clause)
 
 
-def _named_rows(out: list[GridRegister]) -> list[GridRegister]:
+def _named_rows(out: list[GridRegister], clause: bool = False) -> list[GridRegister]:
+    if clause:
+        for r in out:
+            r.name = first_clause(r.name)
     paired = []
     for r in out:
         paired.append(r)

@@ -30,7 +30,10 @@ test failed before its mechanism:
   is no header line, the "Content" column names the commands where nothing else does, and a
   comma inside a phrase ("Get analog value, fixed point") makes no list of names;
 * a return-code table under the same header ("Normal", "VER error", "CID2 invalid") is no
-  register map, nor the rest of the command list above it.
+  register map, nor the rest of the command list above it;
+* a CJK command list with no name column ("指令头 | 参数 1 | 参数 2 | 说明 | 范例") names each
+  command by its description's first clause, not by the example column, and a description
+  that mentions an address (地址) is no header line.
 """
 
 from __future__ import annotations
@@ -348,3 +351,30 @@ def test_parameter_value_tables_are_no_register_maps():
             ["3", "Digital input, monitored"], ["4", "Digital output, default low"],
             ["5", "Digital output, default high"]]
     assert _registers(_ruled(rows, (120, 240))) == []
+
+
+CJK_COMMANDS = [("F0", "播放第 Parm1 地址的声音。", "第 01 地址：F0 01"), ("F1", "调节音量。默认最大音量。", "F1 3F"),
+                ("F2", "播放第 Parm2 地址声音同时循环。", "F2 02 01"), ("F3", "连码播放，顺序播放地址的声音。", "F3 01 02"),
+                ("E0", "更换内部第 Parm1 地址声音。", "E0 01"), ("DF", "查询是否准备 OK。", "DF")]
+
+
+def test_cjk_command_lists_named_by_their_description():
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    font = dict(fontsize=9, fontname="china-s")
+    xs = (50, 100, 150, 200, 420, 560)
+    page.insert_text((50, 60), "6.3. 播放指令", **font)
+    for x, h in zip(xs, ("指令头", "参数 1", "参数 2", "说明", "范例")):
+        page.insert_text((x + 4, 86), h, **font)
+    y = 90
+    for code, desc, example in CJK_COMMANDS:
+        for x, t in zip(xs, (code, "Parm1", "\\", desc, example)):
+            page.insert_text((x + 4, y + 14), t, **font)
+        y += 22
+    for x in xs:
+        page.draw_line((x, 72), (x, y))
+    for yy in [72, 90] + [90 + 22 * (i + 1) for i in range(len(CJK_COMMANDS))]:
+        page.draw_line((xs[0], yy), (xs[-1], yy))
+    got = {(r.name, int(r.address, 16)) for r in _registers(doc)}
+    assert got == {("播放第 Parm1 地址的声音", 0xF0), ("调节音量", 0xF1), ("播放第 Parm2 地址声音同时循环", 0xF2),
+                   ("连码播放", 0xF3), ("更换内部第 Parm1 地址声音", 0xE0), ("查询是否准备 OK", 0xDF)}
