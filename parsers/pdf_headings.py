@@ -114,7 +114,7 @@ _CAPTION = re.compile(r"^\s*(?:table|figure|fig\.|tab\.)\s*\d", re.I)
 MAX_PER_PAGE = 6  # headings are sparse; more matches of one shape on one page are table cells
 _MAX_SHAPE = {"fields": 16}  # "Address: .., Name: .." lines stack densely on detail pages
 _TOC = re.compile(r"(\.\s?){4,}|(?<![=:])\s\d{1,4}\s*$")  # dot leaders, a trailing page number (not "= 01")
-_SHAPES = ("paren", "bracket", "regfirst", "prefixed", "fields", "pointer", "index", "multi", "pairs", "regname",
+_SHAPES = ("paren", "bracket", "regfirst", "prefixed", "fields", "pointer", "index", "multi", "pairs", "regname", "labelled",
            "section")
 # ``section``: a numbered heading that names a command, followed by a small table whose
 # "Command (hex)" column holds its code (and, after it, an "Address" column of the same command
@@ -241,7 +241,17 @@ def parse_heading(line: str) -> list[tuple[str, int, str, str]]:
     m = _REG_NAME.match(s)
     if m:
         return [(m.group("name"), int(m.group("a"), 16), "", "regname")]
+    m = _LABELLED_CODE_HEAD.match(s)
+    if m:
+        a = m.group("addr")
+        return [(m.group("id"), int(a) if a.isdigit() else _tok(a), "", "labelled")]
     return []
+
+
+# a numbered heading giving a code after a label word, then the identifier it stands for
+# ("4.3. Packet Type: 001 PMTK_ACK", "Message ID: 0x12 MSG_STATUS"): unmarked codes are decimal
+_LABELLED_CODE_HEAD = re.compile(r"^\d{1,2}(?:\.\d{1,2}){0,3}\.?\s+(?:[A-Za-z]+\s+){0,2}(?:type|id|code|command|opcode)\s*:\s*"
+                                 r"(?P<addr>0x[0-9a-f]{1,4}|[0-9a-f]{1,4}h|\d{1,4})\s+(?P<id>[A-Z][A-Z0-9_]{2,40})$", re.I)
 
 
 _RESERVED_REST = re.compile(r"^(?:\d{1,2}(?::\d{1,2})?\s+)?(?:[01_]{1,20}|0x[0-9a-f]{1,8}|[0-9a-f]{1,8}h|-)?\s*"

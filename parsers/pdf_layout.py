@@ -211,6 +211,8 @@ def clean_text(s: str) -> str:
     s = s.replace("\u00ad", "").replace("\u200b", "")
     if any("\ufb00" <= ch <= "\ufb06" for ch in s):
         s = s.translate(_LIGATURES)  # "Oﬀset" is "Offset"
+    if "\u00d7" in s:
+        s = re.sub(r"(?<![\w.])0\u00d7(?=[0-9A-Fa-f])", "0x", s)  # "0×60": a multiplication sign typed for the x of 0x
     return re.sub(r"\s+", " ", s).strip()
 
 

@@ -362,7 +362,10 @@ def column_addr_base(texts: list[str], header: str, bare_hex: bool) -> str | Non
     where every cell is an equal-width binary code of eight or more digits (``00011010``),
     'dec' where no cell has an A-F digit and the header says decimal/index or the numbers run
     across 09 -> 10 (``08, 09, 10, 11``), else None (cells read as printed)."""
-    cells = [c for c in (parse_addr_cell(t) for t in texts if t.strip()) if c is not None]
+    filled = [t.strip() for t in texts if t.strip()]
+    if len(filled) >= 3 and all(re.fullmatch(r"[1-9]\d{4}", t) for t in filled) and not re.search(r"\bhex\b|0x", header, re.I):
+        return "dec"  # five unpadded digits ("20000", "40001"): decimal, as hex is padded to even widths
+    cells = [c for c in (parse_addr_cell(t) for t in filled) if c is not None]
     if len(cells) < 2:
         return None
     if all(c.kind == "bin" for c in cells) and len({len(c.text) for c in cells}) == 1:
@@ -383,6 +386,8 @@ def addr_of(text: str, bare_hex: bool, base: str | None) -> tuple[int | None, bo
     """An address cell of a header-typed column: the column's base where its cells are bare or
     binary codes, else the classic cell grammar, else the tolerant one of ``pdf_grid``
     (quote-marked ``'h20``)."""
+    if base == "dec" and re.fullmatch(r"\d{1,6}", text.strip()):
+        return int(text.strip()), False
     c = parse_addr_cell(text) if base or not text[:1].isdigit() else None
     if c is not None and base and c.kind in ("bare", "bin"):
         return addr_value(c, base), c.is_range

@@ -33,7 +33,12 @@ test failed before its mechanism:
   register map, nor the rest of the command list above it;
 * a CJK command list with no name column ("指令头 | 参数 1 | 参数 2 | 说明 | 范例") names each
   command by its description's first clause, not by the example column, and a description
-  that mentions an address (地址) is no header line.
+  that mentions an address (地址) is no header line;
+* five unpadded digits in an address column ("20000", "20011") are decimal (hex is padded to
+  even widths);
+* "0×60", a multiplication sign typed for the x of 0x, is hex;
+* a numbered heading giving a code after a label word ("4.3. Packet Type: 001 PMTK_ACK")
+  names a register, the unmarked code in decimal.
 """
 
 from __future__ import annotations
@@ -378,3 +383,32 @@ def test_cjk_command_lists_named_by_their_description():
     got = {(r.name, int(r.address, 16)) for r in _registers(doc)}
     assert got == {("播放第 Parm1 地址的声音", 0xF0), ("调节音量", 0xF1), ("播放第 Parm2 地址声音同时循环", 0xF2),
                    ("连码播放", 0xF3), ("更换内部第 Parm1 地址声音", 0xE0), ("查询是否准备 OK", 0xDF)}
+
+
+def test_five_digit_decimal_addresses():
+    rows = [["Signal Name", "R/W", "Number", "Address"], ["Product Number", "RO", "1", "20000"],
+            ["Model Name", "RO", "10", "20001"], ["Serial Number", "RO", "12", "20011"],
+            ["Software Version", "RO", "6", "20023"], ["Rated Power", "RO", "2", "20035"]]
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    page.insert_text((60, 50), "Modbus register map", fontsize=9)
+    for i, row in enumerate(rows):
+        for x, t in zip((60, 200, 260, 330), row):
+            page.insert_text((x, 80 + 18 * i), t, fontsize=9)
+    assert {(r.name, int(r.address, 16)) for r in _registers(doc)} == {(r[0], int(r[3])) for r in rows[1:]}
+
+
+def test_multiplication_sign_for_hex_x():
+    assert parse_addr_cell("0\u00d760").text == "60" and parse_addr_cell("0\u00d7A5").kind == "0x"
+
+
+def test_labelled_code_headings():
+    doc = pymupdf.open()
+    codes = [(10, "PMTK_SYS_MSG"), (11, "PMTK_TXT_MSG"), (1, "PMTK_ACK"), (101, "PMTK_CMD_HOT_START"),
+             (102, "PMTK_CMD_WARM_START"), (161, "PMTK_CMD_STANDBY_MODE")]
+    for k, (c, n) in enumerate(codes, 1):
+        page = doc.new_page(width=612, height=792)
+        page.insert_text((60, 60), f"4.{k}. Packet Type: {c:03d} {n}", fontsize=12)
+        page.insert_text((60, 90), "Packet Meaning: what the packet does, in a sentence of prose.", fontsize=9)
+        page.insert_text((60, 110), f"Example: $PMTK{c:03d}*32<CR><LF>", fontsize=9)
+    assert {(r.name, int(r.address, 16)) for r in _registers(doc)} == {(n, c) for c, n in codes}
