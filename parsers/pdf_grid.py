@@ -527,6 +527,7 @@ CJK_NAME_HEAD = "项目|項目"
 CONTENT_HEAD = re.compile(r"^(?:contents?|内容|內容)$", re.I)
 # a command list with no name column names each command by its description's first sentence
 DESCRIPTION_HEAD = re.compile(r"^(?:说明|說明|描述)$")
+_COMMAND_HEAD = re.compile(r"指令|命令|command|instruction|op-?code|\bcode\b", re.I)
 CJK_NO_NAME_HEAD = "说明|說明|描述|备注|備註|含义|默认|范例|範例|示例"
 _NAME_HEAD = re.compile(r"name|register|symbol|mnemonic|abbrev|acronym|command|instruction|function|寄存器|名称|名稱|符号|"
                         r"description|\bmode\b|" + CJK_NAME_HEAD, re.I)
@@ -899,8 +900,8 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
         if _PARAM_HEAD.search(head) or _bit_head(head):
             continue  # parameter tables; a bit column ("D7", "Bit 7", "7") holds field names, not register names
         vetoed = _NO_NAME_HEAD.search(head) and not _NAME_HEAD.search(re.sub(r"register\s+content", "", head, flags=re.I))
-        if vetoed and not CONTENT_HEAD.match(head) and not DESCRIPTION_HEAD.match(head):
-            continue
+        if vetoed and not CONTENT_HEAD.match(head) and not (DESCRIPTION_HEAD.match(head) and _COMMAND_HEAD.search(header_of[best_addr])):
+            continue  # (a description names the rows of a command list only, not a value's meanings)
         s = ident * 0.4 + short * 0.3 + uniq * 0.3 - prose * 0.5 + (0.2 if _NAME_HEAD.search(head) else 0.0) \
             - 0.06 * _apart(k, best_addr, header_of, signals)
         if short >= 0.6 and uniq >= 0.6:
