@@ -175,6 +175,15 @@ def _runs(lines: list[Line], col: list[Anchor], page_w: float, page_h: float) ->
     return [r for r in runs if len(r) >= MIN_ROWS]
 
 
+def _names_registers(ln: Line) -> bool:
+    """A header line whose only codes are parenthesised register addresses beside column words
+    ("IC Type | Type | Voltage | (0x1A) | (0x12)": the columns below hold those registers' values)."""
+    cells = _cells(ln)
+    codes = [c for c in cells if parse_addr_cell(c.text) is not None]
+    return all(re.fullmatch(r"\(\s*(?:0x[0-9a-f]{1,4}|[0-9a-f]{1,4}h)\s*\)", c.text, re.I) for c in codes) \
+        and sum(1 for c in cells if re.search(r"[A-Za-z]{2}", c.text)) >= 2
+
+
 def _group(a: Anchor) -> str:
     c = parse_addr_cell(a.text)
     return descriptor_group(c) if c is not None else ""
@@ -255,7 +264,8 @@ def unruled_tables(lines: list[Line], page_w: float, page_h: float) -> list[Unru
             while head - 1 >= 0 and top - (head - 1) <= 3 \
                     and lines[head].top - lines[head - 1].bottom <= (wide if head == top else 14.0) \
                     and not _breaker(lines[head - 1], page_w, cx0) \
-                    and not any(parse_addr_cell(c.text) is not None for c in _cells(lines[head - 1])):
+                    and (not any(parse_addr_cell(c.text) is not None for c in _cells(lines[head - 1]))
+                         or _names_registers(lines[head - 1])):
                 head -= 1
             # rows run on below the last anchor line as far as one row pitch
             end = last

@@ -38,7 +38,9 @@ test failed before its mechanism:
   even widths);
 * "0×60", a multiplication sign typed for the x of 0x, is hex;
 * a numbered heading giving a code after a label word ("4.3. Packet Type: 001 PMTK_ACK")
-  names a register, the unmarked code in decimal.
+  names a register, the unmarked code in decimal;
+* a table whose header names registers in parentheses ("Number of the Parameter (0x1A)")
+  lists those registers' values per part, not registers at 0x0301, 0x0601.
 """
 
 from __future__ import annotations
@@ -412,3 +414,26 @@ def test_labelled_code_headings():
         page.insert_text((60, 90), "Packet Meaning: what the packet does, in a sentence of prose.", fontsize=9)
         page.insert_text((60, 110), f"Example: $PMTK{c:03d}*32<CR><LF>", fontsize=9)
     assert {(r.name, int(r.address, 16)) for r in _registers(doc)} == {(n, c) for c, n in codes}
+
+
+def test_values_under_a_header_naming_registers():
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    page.insert_text((60, 50), "Table 8. BATTERY PROFILE VS. REGISTER", fontsize=9)
+    cols = (60, 170, 230, 300, 400, 480)
+    for x, t in zip(cols[3:], ("Design", "Number of", "Change of")):
+        page.insert_text((x, 70), t, fontsize=8)
+    for x, t in zip(cols, ("", "Battery", "Nominal", "", "the Parameter", "the Parameter")):
+        page.insert_text((x, 80), t, fontsize=8)
+    for x, t in zip(cols, ("IC Type", "Type", "Voltage", "Capacity", "(0x1A)", "(0x12)")):
+        page.insert_text((x, 90), t, fontsize=8)
+    parts = [("LC70Fxx-01xx", "03", "0x0301"), ("LC70Fxx-03xx", "06", "0x0601"), ("LC70Fxx-04xx", "05", "0x0504"),
+             ("LC70Fxx-05xx", "07", "0x0706")]
+    y = 108
+    for name, kind, value in parts:
+        for x, t in zip(cols, (name, kind, "3.8 V", ">= 500 mAh", value, "0x0000")):
+            page.insert_text((x, y), t, fontsize=8)
+        page.insert_text((cols[1], y + 12), "01", fontsize=8)
+        page.insert_text((cols[5], y + 12), "0x0001", fontsize=8)
+        y += 26
+    assert _registers(doc) == []
