@@ -69,6 +69,7 @@ class Anchor:
     x0: float
     x1: float
     text: str
+    group: str = ""  # the set code of a full descriptor ("(0x0C, 0x37)"), from ``descriptor_group``
 
 
 def _cells(line: Line) -> list[Label]:
@@ -92,8 +93,9 @@ def anchors_of(lines: list[Line]) -> list[Anchor]:
             t = lab.text
             if len(t) > MAX_TOKEN_CHARS or not re.search(r"\d", t):
                 continue
-            if parse_addr_cell(t) is not None:
-                out.append(Anchor(i, lab.x0, lab.x1, t))
+            c = parse_addr_cell(t)
+            if c is not None:
+                out.append(Anchor(i, lab.x0, lab.x1, t, descriptor_group(c)))
     return out
 
 
@@ -149,14 +151,15 @@ def _runs(lines: list[Line], col: list[Anchor], page_w: float, page_h: float) ->
     cur: list[Anchor] = []
     pitches: list[float] = []
     x0 = min(a.x0 for a in col)
+    run_group = ""  # the set code of the run's full descriptors, once one is met
     for a in col:
         if lines[a.line].top > 0.95 * page_h:
             continue
-        if cur and _group(a) and _group(a) != next((g for g in map(_group, reversed(cur)) if g), _group(a)):
+        if cur and a.group and run_group and a.group != run_group:
             # full descriptors of another set ("(0x0C, 0x01)" after "(0x01, 0x7E)"): the next
             # set's table, which reuses the codes
             runs.append(cur)
-            cur, pitches = [], []
+            cur, pitches, run_group = [], [], ""
         if cur:
             prev = cur[-1]
             gap = lines[a.line].y - lines[prev.line].y
@@ -166,10 +169,11 @@ def _runs(lines: list[Line], col: list[Anchor], page_w: float, page_h: float) ->
             broken = gap > 160 or far or any(_breaker(lines[j], page_w, x0) for j in range(prev.line + 1, a.line))
             if broken:
                 runs.append(cur)
-                cur, pitches = [], []
+                cur, pitches, run_group = [], [], ""
             else:
                 insort(pitches, gap)  # the run's row pitches, kept sorted
         cur.append(a)
+        run_group = run_group or a.group
     if cur:
         runs.append(cur)
     return [r for r in runs if len(r) >= MIN_ROWS]
@@ -182,11 +186,6 @@ def _names_registers(ln: Line) -> bool:
     codes = [c for c in cells if parse_addr_cell(c.text) is not None]
     return all(re.fullmatch(r"\(\s*(?:0x[0-9a-f]{1,4}|[0-9a-f]{1,4}h)\s*\)", c.text, re.I) for c in codes) \
         and sum(1 for c in cells if re.search(r"[A-Za-z]{2}", c.text)) >= 2
-
-
-def _group(a: Anchor) -> str:
-    c = parse_addr_cell(a.text)
-    return descriptor_group(c) if c is not None else ""
 
 
 def _walls(lines: list[Line], lo: float, hi: float) -> list[float]:

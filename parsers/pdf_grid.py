@@ -520,15 +520,15 @@ _NO_ADDR_HEAD = re.compile(r"^(bits?|bit\s*\w*|default|reset|value|values|size|w
 _ADDR_HEAD = re.compile(r"addr|offset|pointer|index|reg\b|^reg(ister)?s?$|register\s*(#|no|num|0x|addr|index)|\bhex\b|"
                         r"地址|位址|偏移|索引|指令|命令|"  # CJK: address, offset, index, instruction, command
                         r"\bcode\b|op-?code|command|cmd|instruction|sub-?address", re.I)
-# CJK header words of a name column ("item") and of columns that hold no names (description,
-# remark, meaning, default): Chinese register lists head their name column 项目
 RANGE_OPEN = re.compile(r"(?:~|～|–|—|-|\bto)$", re.I)  # an address range continued on the next line
+# CJK header words of a name column ("item") and of columns that hold no names (description,
+# remark, meaning, default, example): Chinese register lists head their name column 项目
 CJK_NAME_HEAD = "项目|項目"
+CJK_NO_NAME_HEAD = "说明|說明|描述|备注|備註|含义|默认|范例|範例|示例"
 CONTENT_HEAD = re.compile(r"^(?:contents?|内容|內容)$", re.I)
-# a command list with no name column names each command by its description's first sentence
+# a command list with no name column names each command by its description's first clause
 DESCRIPTION_HEAD = re.compile(r"^(?:说明|說明|描述)$")
 _COMMAND_HEAD = re.compile(r"指令|命令|command|instruction|op-?code|\bcode\b", re.I)
-CJK_NO_NAME_HEAD = "说明|說明|描述|备注|備註|含义|默认|范例|範例|示例"
 _NAME_HEAD = re.compile(r"name|register|symbol|mnemonic|abbrev|acronym|command|instruction|function|寄存器|名称|名稱|符号|"
                         r"description|\bmode\b|" + CJK_NAME_HEAD, re.I)
 _NO_NAME_HEAD = re.compile(r"content|value|data\s*type|default|reset|access|\bunits?\b|\bbits?\b|r/w|" + CJK_NO_NAME_HEAD,
