@@ -21,7 +21,7 @@ from .files import BM25, STOPWORDS, file_tokens, query_tokens, symbol_usage
 from .models import STATUSES, FileScore, FolderInfo, MappingResult, SectionStatus, SymbolRef
 from .ranges import expand_ranges, folded_byte_halves, rows_of_members
 from .repo import SECONDARY_ROLES, folder_of, folder_role, part_numbers, prune
-from .symbols import link_fields, link_registers
+from .symbols import FAMILY_MIN_LINKS, link_fields, link_registers
 
 SYNTHETIC_SECTION = "registers"
 MAX_FILES_PER_SECTION = 8
@@ -119,6 +119,24 @@ def weaker_elsewhere_dropped(links: list, margin: float = 0.1) -> list:
                     and lk.score < b[0] - margin)]
 
 
+def stray_file_dropped(links: list, few: int = 2, ratio: int = 4) -> list:
+    """A file that links at most ``few`` registers, each of them also linked in a file that carries
+    ``ratio`` times as many links, is another part's map that shares a few register names and
+    addresses with ours (a sibling sensor's ``PADS_DEVICE_ID_REG 0x0F`` beside our
+    ``ITDS_DEVICE_ID_REG 0x0F``): its links go."""
+    per_file: dict[str, set] = defaultdict(set)
+    for lk in links:
+        per_file[lk.file].add((lk.peripheral, lk.register))
+    files_of: dict[tuple, set[str]] = defaultdict(set)
+    for f, regs in per_file.items():
+        for key in regs:
+            files_of[key].add(f)
+    stray = {f for f, regs in per_file.items() if len(regs) <= few
+             and all(any(len(per_file[g]) >= max(ratio * len(regs), FAMILY_MIN_LINKS) for g in files_of[key] - {f})
+                     for key in regs)}
+    return [lk for lk in links if lk.file not in stray]
+
+
 def map_pair(datasheet: Datasheet, files: Sequence[CodeFile], texts: Mapping[str, str] | None = None,
              **options: Any) -> MappingResult:
     """Map a datasheet onto a repository's parsed files.
@@ -136,8 +154,8 @@ def map_pair(datasheet: Datasheet, files: Sequence[CodeFile], texts: Mapping[str
     cands, profiles, part_score = prune(datasheet, code_files, texts, parts, options.get("max_folders", 12))
     t_prune = time.perf_counter()
 
-    links = folded_byte_halves(weaker_elsewhere_dropped(secondary_copies_dropped(
-        link_registers(expanded, cands, parts, code_files, members))), members)
+    links = folded_byte_halves(stray_file_dropped(weaker_elsewhere_dropped(secondary_copies_dropped(
+        link_registers(expanded, cands, parts, code_files, members)))), members)
     links = rows_of_members(links, members)
     field_links = link_fields(datasheet, cands, links, parts)
     t_link = time.perf_counter()

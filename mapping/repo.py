@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, Iterable, Mapping, Sequence
 
+from firmcorpus.parsers.cexpr import evaluate
 from firmcorpus.parsers.includes import resolve_include, suffix_index
 from firmcorpus.parsers.models import CodeFile, Datasheet
 
@@ -323,6 +324,7 @@ def prune(datasheet: Datasheet, files: Sequence[CodeFile], texts: Mapping[str, s
             for p in folders[d].files:
                 if _part_words(p) & words:
                     selected.add(p)
+        selected |= definition_dispatched(seeds, paths, texts, by_suffix)
     else:
         keys = register_name_keys(datasheet, parts)
         if keys:
@@ -527,6 +529,87 @@ def dispatched_includes(text: str, variants: Mapping[str, float]) -> list[tuple[
             (stack[-1]["branches"][-1][1] if stack else out).append((im.group(1), im.group(2)))
     for chain in reversed(stack):  # an unterminated #if: keep what it holds
         out.extend(inc for _, incs in chain["branches"] for inc in incs)
+    return out
+
+
+_OBJ_DEFINE = re.compile(r"^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)(?![\w(])[ \t]*([^\n]*)$", re.M)
+_DEFINED = re.compile(r"\bdefined\b\s*(?:\(\s*([A-Za-z_]\w*)\s*\)|([A-Za-z_]\w*))")
+
+
+def _branch_true(kind: str, cond: str, deciding: Mapping[str, str], known: Mapping[str, str]) -> bool | None:
+    """A conditional directive's truth under the macros ``known`` when it names one of the
+    ``deciding`` ones (None: it depends on something else)."""
+    cond = re.sub(r"/\*.*?\*/|//.*", "", cond).strip()
+    if kind in ("ifdef", "ifndef"):
+        name = cond.split()[0] if cond else ""
+        return (name in known) == (kind == "ifdef") if name in deciding else None
+    names = set(re.findall(r"[A-Za-z_]\w*", _DEFINED.sub("", cond)))
+    if not any(n in deciding for n in names) and not any((a or b) in deciding for a, b in _DEFINED.findall(cond)):
+        return None  # the condition is about something the definition header does not say
+    expr = _DEFINED.sub(lambda m: "1" if (m.group(1) or m.group(2)) in known else "0", cond)
+    v = evaluate(expr, {k: (v or "1") for k, v in known.items()})
+    return None if v is None else bool(v)
+
+
+def definition_dispatched(seeds: Iterable[str], paths: set[str], texts: Mapping[str, str] | None,
+                          by_suffix: Mapping[str, Sequence[str]]) -> set[str]:
+    """Headers chosen for the part by a device-definition header: a seed header that defines
+    the device's macros (``#define DEV_REV DEV_REV_A``) is included by a common header, which then
+    includes the register map the definition selects (``#if DEV_REV == DEV_REV_A`` /
+    ``#include "regmap_rev_a.h"``), a file that names no part. The includes of the branches whose
+    condition the seed's macros decide, and make true, are candidates; branches about anything
+    else are not followed."""
+    if not texts:
+        return set()
+    headers = [p for p in seeds if p.rsplit(".", 1)[-1].lower() in ("h", "hpp", "hh", "hxx")]
+    defs_of: dict[str, dict[str, str]] = {}
+    for h in headers:
+        d = {m.group(1): re.sub(r"/\*.*?\*/|//.*", "", m.group(2)).strip() for m in _OBJ_DEFINE.finditer(texts.get(h, ""))}
+        if d:
+            defs_of[h] = d
+    if not defs_of:
+        return set()
+    out: set[str] = set()
+    for q in sorted(paths):
+        t = texts.get(q, "")
+        if "#" not in t or "include" not in t:
+            continue
+        lines = t.splitlines()
+        incs = [(i, resolve_include(m.group(2), q, by_suffix, paths)) for i, line in enumerate(lines)
+                if (m := _INCLUDE_RE.match(line))]
+        mine = [h for h in defs_of if any(r == h for _, r in incs)]
+        if not mine:
+            continue
+        deciding = {k: v for h in mine for k, v in defs_of[h].items()}
+        # (the includer's own definitions complete the conditions: ``#define DEV_REV_A 0xA``)
+        known = {m.group(1): re.sub(r"/\*.*?\*/|//.*", "", m.group(2)).strip() for m in _OBJ_DEFINE.finditer(t)}
+        known.update(deciding)
+        # (state per open #if: a branch already taken, the current branch's truth)
+        stack: list[list] = []
+        inc_at = dict(incs)
+        for i, line in enumerate(lines):
+            m = _COND_RE.match(line)
+            if m:
+                kind, cond = m.group(1), m.group(2)
+                if kind in ("if", "ifdef", "ifndef"):
+                    v = _branch_true(kind, cond, deciding, known)
+                    stack.append([bool(v), v])
+                elif kind == "elif" and stack:
+                    v = _branch_true("if", cond, deciding, known)
+                    top = stack[-1]
+                    top[1] = False if top[0] else v
+                    top[0] = top[0] or bool(v)
+                elif kind == "else" and stack:
+                    top = stack[-1]
+                    top[1] = None if top[1] is None and not top[0] else not top[0]
+                    top[0] = True
+                elif kind == "endif" and stack:
+                    stack.pop()
+                continue
+            r = inc_at.get(i)
+            if r and r not in mine and stack and all(st[1] is not False for st in stack) \
+                    and any(st[1] is True for st in stack):
+                out.add(r)
     return out
 
 

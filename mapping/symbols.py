@@ -456,9 +456,24 @@ def _same_words(a: Sequence[str], b: Sequence[str]) -> bool:
                                                and (abbreviates(x, y) or abbreviates(y, x))) for x, y in zip(a, b))
 
 
+def _space_cut(salient: Sequence[str], spaces: Mapping[str, str] | None) -> tuple[tuple[str, ...], str] | None:
+    """The symbol's words less a first or last word (or two: ``mreg`` ``3``) that spell the name
+    of one of the datasheet's register spaces (``XA_ST_DATA_MREG3`` for XA_ST_DATA of bank MREG3),
+    and that space."""
+    if not spaces:
+        return None
+    for n in (1, 2):
+        if len(salient) > n:
+            if (sp := spaces.get("".join(salient[-n:]))) is not None:
+                return tuple(salient[:-n]), sp
+            if (sp := spaces.get("".join(salient[:n]))) is not None:
+                return tuple(salient[n:]), sp
+    return None
+
+
 def _keyed(by_key: Mapping[str, list], salient: Sequence[str],
            by_toks: Mapping[tuple[str, ...], list] | None = None, weights: Sequence[float] = (),
-           unprefixed: frozenset[str] | None = None) -> list:
+           unprefixed: frozenset[str] | None = None, spaces: Mapping[str, str] | None = None) -> list:
     """The register rows named like a symbol: exactly by all its salient tokens, else without a
     leading bank/page token (``B1_CTRL1``, ``bank0_config``: the bank says where, not which), else
     (``unprefixed``: the words of the datasheet's register names) without the leading words its file
@@ -478,6 +493,12 @@ def _keyed(by_key: Mapping[str, list], salient: Sequence[str],
         rows = by_key.get("".join(n), ())
         if rows:
             return list(rows)
+    # the name of the register's space spelt on the symbol (a bank suffix): that space's row only
+    cut = _space_cut(salient, spaces)
+    if cut:
+        rows = [r for r in by_key.get("".join(cut[0]), ()) if r[1] == cut[1]]
+        if rows:
+            return rows
     if by_toks:
         for n in names:
             hits = [t for t in by_toks if _same_words(n, t)]
@@ -506,6 +527,8 @@ def encoded_members(infos: Sequence[SymInfo], regs: Sequence[Register],
                 by_key["".join(toks)].append((a, r.peripheral))
                 by_toks[toks].append((a, r.peripheral))
     reg_words = frozenset(t for toks in by_toks for t in toks)
+    space_names = {re.sub(r"[^a-z0-9]", "", r.peripheral.lower()): r.peripheral for r in regs if r.peripheral}
+    space_names = space_names if len(space_names) > 1 else None
     fams: dict[str, list[SymInfo]] = defaultdict(list)
     for si in infos:
         if si.sym.kind != "field" and not si.instance and si.sym.int_value is not None:
@@ -513,7 +536,7 @@ def encoded_members(infos: Sequence[SymInfo], regs: Sequence[Register],
     out: list[SymInfo] = []
     for fam, members in fams.items():
         triples = sorted({(a, si.sym.int_value, sp) for si in members
-                          for a, sp in _keyed(by_key, si.salient, by_toks)},
+                          for a, sp in _keyed(by_key, si.salient, by_toks, spaces=space_names)},
                          key=lambda t: (t[0], t[1], t[2] or ""))  # (a list may mix banked and unbanked rows)
         unprefixed = None
         if len({(a, v) for a, v, _ in triples}) < MIN_FIT:
