@@ -1122,6 +1122,10 @@ def _finalise(raw: list[RawRegister], ds: Datasheet) -> list[Register]:
                  [] if r.peripheral else [k for (p, a), ks in by_addr.items() if a == r.address for k in ks])
             # (a peripheral no table row has, the part number of a running header over the detail
             # pages: the summary row of its own name is the register, whatever caption labels it)
+            if r.peripheral and r.name.startswith(r.peripheral + "_"):
+                # a block its own names spell (two units' maps from offset 0): only a row of a
+                # compatible name at its address is its summary row
+                same_addr = [k for k in same_addr if _compatible(merged[k].name, r.name)]
         target = None
         for k in same_addr:
             m = merged[k]

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from bisect import insort
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from firmcorpus.parsers.pdf_grid import (
     CJK_NAME_HEAD,
@@ -473,11 +473,30 @@ def _without_nested_fields(t: UnruledTable, parsed: list) -> list:
     return [(i, c) for i, c in parsed if i not in drop]
 
 
+def _header_like(text: str) -> bool:
+    return bool(text) and len(text.split()) <= 4 and not re.search(r"\d", text) \
+        and bool(_NAME_HEAD.search(text) or _NO_NAME_HEAD.search(text) or _ADDR_HEAD.search(text))
+
+
+def _header_row_promoted(t: UnruledTable) -> UnruledTable:
+    """A first row that is column words ("Register Name | Register Description") with no code
+    in it belongs to the header: a rotated or stacked header word can seat the header line
+    among the rows."""
+    if not t.rows:
+        return t
+    cells = [" ".join(c.text for c in cell).strip() for cell in _split(t.rows[0][0], t.xs)]
+    if any(parse_addr_cell(c) is not None for c in cells if c) \
+            or sum(1 for c in cells if _header_like(c)) < 2:
+        return t
+    return replace(t, header=t.header + t.rows[0], rows=t.rows[1:])
+
+
 def read_unruled(t: UnruledTable, min_named: int = MIN_ROWS) -> UnruledResult:
     """Type the columns of one unruled table by their content and read its register rows
     (``min_named``: fewer named rows suffice for the continuation of a table whose address
     rows, reserved ones included, already number ``MIN_ROWS``)."""
     ncol = len(t.xs) - 1
+    t = _header_row_promoted(t)
     head = [""] * ncol
     for ln in t.header:
         # a header label goes to the column it overlaps most (labels are often wider than
@@ -560,9 +579,15 @@ def read_unruled(t: UnruledTable, min_named: int = MIN_ROWS) -> UnruledResult:
         # reserved rows ("-", "Reserved") count for no column
         n_res = sum(1 for i, _c in parsed if whole[i][k] and _NOT_NAME.match(whole[i][k]))
         n_copied = sum(1 for i, _c in parsed if k in copied.get(i, ()))
-        if len(letters) < max(2, 0.6 * (len(parsed) - n_res - n_copied)):
+        if len(letters) < 2:
             continue
         ident = sum(1 for x in letters if _IDENT.match(x.split(" (")[0])) / len(letters)
+        # names of multi-byte registers sit once in a cell merged over their address rows,
+        # which leaves the other rows blank: a column headed for names, of identifiers, may
+        # fill fewer rows
+        fill = 0.4 if _NAME_HEAD.search(h) and not _NO_NAME_HEAD.search(h) and ident >= 0.8 else 0.6
+        if len(letters) < fill * (len(parsed) - n_res - n_copied):
+            continue
         short = sum(1 for x in letters if len(x.split()) <= 6 and len(x) <= 48) / len(letters)
         prose = sum(1 for x in letters if _PROSE.search(x)) / len(letters)
         uniq = len(set(letters)) / len(letters)

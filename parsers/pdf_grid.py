@@ -370,6 +370,10 @@ def parse_addr_cell(cell: str) -> AddrCell | None:
     m = re.fullmatch(r"0x\s?([0-9a-f]{2})((?:\s+(?:0x)?\s?[0-9a-f]{2}){1})", s, re.I)
     if m:
         return AddrCell("0x", m.group(1) + "".join(re.findall(r"[0-9a-f]{2}", m.group(2).replace("0x", " "), re.I)))
+    # a slash pair sharing one suffix, "C7/60H": both codes are hex
+    m = re.fullmatch(r"([0-9a-f]{2})\s*/\s*([0-9a-f]{2})h", s, re.I)
+    if m:
+        return AddrCell("h", m.group(1), False, (m.group(2),))
     # the first of a pair / list / range: "00h/80h", "0x02, 0x03", "00-0E", "0x01 to 0x1C"
     parts = [p for p in re.split(r"\s*(?:/|,|\.\.+|…|–|—|~|-|\bto\b|\band\b)\s*", s, flags=re.I) if p]
     if not parts or len(parts) > 4:
@@ -666,6 +670,30 @@ def _mostly_parse(cells: list[tuple[int, AddrCell | None, str]]) -> bool:
     return bool(real) and sum(1 for c in real if c is not None) >= 0.5 * len(real)
 
 
+def _join_across_open_walls(cells: list[list[Word]], xs: list[float], vsegs, y: float) -> None:
+    """A phrase centred in a cell merged over two sub-columns ("Relative X" across the "HIGH
+    byte | LOW byte" halves, no rule drawn at its height) is one cell: words a word space apart
+    across a wall that is not drawn at the line's height join the left cell."""
+    # (only on a row's line, one with an address in another cell: header words of two columns,
+    # "D/C# Hex", sit a word space apart in a header row drawn without walls)
+    texts = [_cell_text(c) for c in cells]
+    if not any(t and parse_addr_cell(t) is not None and not _DC_HEAD.match(t) and not _BIT_LABEL.fullmatch(t)
+               for t in texts):
+        return
+    for j in range(1, len(cells)):
+        left, right = cells[j - 1], cells[j]
+        if not left or not right:
+            continue
+        x = xs[j]
+        if any(abs(v.pos - x) <= 2.5 and v.a - 1 <= y <= v.b + 1 for v in vsegs):
+            continue
+        last = max(left, key=lambda w: w[2])
+        nxt = min(right, key=lambda w: w[0])
+        if -1.0 <= nxt[0] - last[2] <= 0.5 * (last[3] - last[1]):
+            left.extend(right)
+            right.clear()
+
+
 def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: int = 0) -> GridTable:
     """Type the columns of one drawn table by content and read its register rows."""
     inside = [w for w in words if g.x0 - 1 <= (w[0] + w[2]) / 2 <= g.x1 + 1
@@ -696,6 +724,7 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
                 xc = (w[0] + w[2]) / 2
                 k = max(0, min(ncol - 1, bisect_right(xs, xc) - 1))
                 cells[k].append(w)
+        _join_across_open_walls(cells, xs, g.vsegs, ln.y)
         line_cells.append((ln, band, cells))
     # band-level cell text (a multi-line cell of one row reads as one)
     bands: dict[int, list[tuple[Line, list[list[Word]]]]] = {}
@@ -743,6 +772,9 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
             continue
         if re.search(r"\b(?:d|db|bit)\s?\d{1,2}\b", head, re.I) or _VALUE_HEAD.search(head):
             continue  # a bit column (D7, DB3, Bit 5) under a table title, or a value column
+        if re.search(r"(?:^|\s)\d{2,5}$", head.strip()) and not re.search(r"byte|cycle|param|data|word", head, re.I) \
+                and all(c.kind in ("0x", "h") for c in parsed):
+            continue  # marked codes under a register's number ("Register 527"): that register's values
         if re.search(r"\bvalues?\b", head, re.I) \
                 and not re.match(r"\s*(?:addr|offset|pointer|index|reg\w*\s+(?:addr|#|no))", head, re.I) \
                 and not re.search(r"instruction|command|op-?code", head, re.I) \
@@ -773,7 +805,10 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
             # repeats and a second code, printed for some rows only, makes each row unique
             first = {i: addr_value(c, base) for i, c, _t in cs if c is not None}
             second = {i: c for i, c, _t in col_cells[k + 1] if c is not None and c.kind in ("0x", "h")}
-            if 0.3 * len(first) <= len(second) < 0.95 * len(first) and all(i in first for i in second):
+            # (a second code on all rows but one is a pair per row, a value or a coordinate, with
+            # a stray line; two-cycle commands leave the second cycle out of many rows)
+            if 0.3 * len(first) <= len(second) <= min(0.85 * len(first), len(first) - 2) \
+                    and all(i in first for i in second):
                 pairs = [(v, addr_value(second[i], "hex") if i in second else None) for i, v in first.items()]
                 if len(set(pairs)) == len(pairs):
                     uniq, paged = 1.0, True
@@ -904,6 +939,10 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
             continue  # (a description names the rows of a command list only, not a value's meanings)
         s = ident * 0.4 + short * 0.3 + uniq * 0.3 - prose * 0.5 + (0.2 if _NAME_HEAD.search(head) else 0.0) \
             - 0.06 * _apart(k, best_addr, header_of, signals)
+        # (a column that names few of the address rows, the low half of a split name cell, is
+        # not the name column when another names most of them)
+        if len(letters) < 0.5 * len(addr_lines):
+            s -= 0.3
         if short >= 0.6 and uniq >= 0.6:
             (content_scores if vetoed else name_scores).append((s, k))
     # a column headed "Content" names the rows only where no other column can ("No | Content |
@@ -1242,6 +1281,24 @@ def bit_label_line(texts: list[str]) -> bool:
     return steps == {-1} or steps == {1}
 
 
+def _numbers_over_codes(texts: list[str], below) -> bool:
+    """A line of bare decimal numbers under the header words, over columns of marked codes
+    ("Register" / "527 | 528" / "0x01 | 0x00"): the numbers head the sub-columns (the
+    registers whose values the columns list), they are no row."""
+    filled = [k for k, t in enumerate(texts) if t]
+    if len(filled) < 2 or not all(re.fullmatch(r"\d{1,5}", texts[k]) for k in filled) or not below:
+        return False
+    seen = 0
+    for _ln, _b, cells in below:
+        marks = [parse_addr_cell(t) for t in (_cell_text(cells[k]) for k in filled if k < len(cells)) if t]
+        if not marks:
+            continue  # a group title row between them
+        if not all(c is not None and c.kind in ("0x", "h") for c in marks):
+            return False
+        seen += 1
+    return seen > 0
+
+
 def _headers(line_cells, ncol: int) -> tuple[list[str], int]:
     """Header text per column (the lines above the first line with a parsing cell, unless the
     line is made of header words) and the number of header lines."""
@@ -1252,7 +1309,8 @@ def _headers(line_cells, ncol: int) -> tuple[list[str], int]:
         texts = [_cell_text(c) for c in cells]
         # (identifiers are data, and so are sentences: "播放第 Parm1 地址的声音。" holds 地址 "address")
         vocab = sum(1 for t in texts if t and "_" not in t and not re.search(r"[。，；：]", t) and _HEAD_VOCAB.search(t))
-        if any(t and parse_addr_cell(t) is not None and not _DC_HEAD.match(t) for t in texts) and vocab < 2:
+        if any(t and parse_addr_cell(t) is not None and not _DC_HEAD.match(t) for t in texts) and vocab < 2 \
+                and not (head and _numbers_over_codes(texts, line_cells[i + 1:i + 4])):
             data_y = ln.y
             break  # ("D/C" reads as the slash pair D, C: a header word, not codes)
         if i >= 4:

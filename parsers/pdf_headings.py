@@ -41,9 +41,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# a marked address token (never a bare number, which is a value or a count in prose)
-_TOK = r"(?:R[0-9A-F]{2,4}H|0[xX][0-9A-F]{1,4}|[0-9A-F]{1,4}h|\d{0,2}['’‘`]h[0-9A-F]{1,8})"
-_TOK_RE = re.compile(r"^(?:R(?P<r>[0-9A-F]{2,4})H|0x(?P<x>[0-9A-F]{1,4})|(?P<h>[0-9A-F]{1,4})h|\d{0,2}['’‘`]h(?P<v>[0-9A-F]{1,8}))$",
+# a marked address token (never a bare number, which is a value or a count in prose; "0x2Eh",
+# marked twice, is one hex token)
+_TOK = r"(?:R[0-9A-F]{2,4}H|0[xX][0-9A-F]{1,4}[hH]?|[0-9A-F]{1,4}h|\d{0,2}['’‘`]h[0-9A-F]{1,8})"
+_TOK_RE = re.compile(r"^(?:R(?P<r>[0-9A-F]{2,4})H|0x(?P<x>[0-9A-F]{1,4})h?|(?P<h>[0-9A-F]{1,4})h|\d{0,2}['’‘`]h(?P<v>[0-9A-F]{1,8}))$",
                      re.I)  # (the last: a hardware-description literal, 8'h0C)
 _NUMPFX = r"(?:\(\d{1,3}\)\s*|\d{1,3}(?:\.\d{1,3})*\.?\s+|[A-Z]\.\d{1,3}(?:\.\d{1,3})*\.?\s+)?"
 _ID = r"[A-Z][A-Za-z0-9_]*(?:\[\d{1,2}\])?"
@@ -115,7 +116,7 @@ MAX_PER_PAGE = 6  # headings are sparse; more matches of one shape on one page a
 _MAX_SHAPE = {"fields": 16}  # "Address: .., Name: .." lines stack densely on detail pages
 _TOC = re.compile(r"(\.\s?){4,}|(?<![=:])\s\d{1,4}\s*$")  # dot leaders, a trailing page number (not "= 01")
 _SHAPES = ("paren", "bracket", "regfirst", "prefixed", "fields", "pointer", "index", "multi", "pairs", "regname", "labelled",
-           "section")
+           "section", "sequence", "stacked")
 # ``section``: a numbered heading that names a command, followed by a small table whose
 # "Command (hex)" column holds its code (and, after it, an "Address" column of the same command
 # in a second protocol): "1.4.2" / "Stop continuous measurement" ... "Command (hex)" ... "0x0104"
@@ -124,6 +125,16 @@ _SEC_TITLE = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2}){1,4}\.?\s+)?(?P<t>[A-Z(][A-Za
 _SEC_NUM_TITLE = re.compile(r"^\d{1,2}(?:\.\d{1,2}){1,4}\.?\s+(?P<t>[A-Z(][A-Za-z0-9 ()\-/,&']{3,80})$")
 _SEC_HDR = re.compile(r"^(?i:command|cmd|address|register address)(?:\s*(?i:\(hex\)|code|id))?$")
 _SEC_TOK = re.compile(r"^(0x[0-9A-F]{2,4})(?![\w.])", re.I)
+# ``stacked``: a register's heading whose name and offset come out of the text layer as two lines
+# ("PISP_FE_CONTROL" / "0x0004": printed at the two ends of one heading bar), its bit table's
+# header ("Bits" / "Name" / "Description") within a few lines below
+_STACK_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|^[A-Z][A-Z0-9]{2,15}$")
+_STACK_BITS = re.compile(r"^(?i:bits?|bit\s*(?:#|no\.?|number)|bits?\s+(?:name|field|description).*)$")
+# ``sequence``: a numbered heading that names a command, its byte sequence printed under it one
+# byte to a line, the code first: "0x10," / "LengthL," / "LengthH" (or "0x4A or 0x4B" / "Length,")
+_SEQ_TITLE = re.compile(r"^\d{1,2}(?:\.\d{1,2}){1,4}\.?\s+(?P<t>[A-Z(][A-Za-z0-9 ()\-/,&'+.]{3,80})$")
+_SEQ_CODES = re.compile(r"^(?P<codes>0x[0-9A-F]{2}(?:\s*(?:,|or|/)\s*0x[0-9A-F]{2}){0,5})\s*(?P<comma>,)?$", re.I)
+_SEQ_OPERAND = re.compile(r"^[A-Za-z0-9_\[\]]{1,16}\s*,$")  # the next byte of the sequence: "LengthL,"
 
 
 @dataclass
@@ -291,6 +302,11 @@ def heading_registers(page_text: dict[int, str]) -> list[HeadingRegister]:
                         fam[shape].append(HeadingRegister(name, addr, pno, long, shape, bm.group("blk") if bm else ""))
                         at.setdefault(shape, []).append(i)
                 continue
+            if _STACK_NAME.match(s) and i + 1 < len(lines):
+                v = _tok(lines[i + 1])
+                if v is not None and any(_STACK_BITS.match(t) for t in lines[i + 2:i + 7]):
+                    fam["stacked"].append(HeadingRegister(s, v, pno, "", "stacked"))
+                    continue
             m = _INDEX_LINE.match(s)
             if m:
                 hr = _index_heading(lines, i, m, pno)
@@ -306,6 +322,7 @@ def heading_registers(page_text: dict[int, str]) -> list[HeadingRegister]:
                     if hr is not None:
                         fam["index"].append(hr)
         fam["section"].extend(_section_commands(lines, pno))
+        fam["sequence"].extend(_sequence_commands(lines, pno))
         for k, v in fam.items():
             # (only a shape that prints a name beside the keyword and the address, "REG[30h] Horizontal
             # Start Point (HSAW0)", may stand many to a page; "R12 (0Ch)" rows are a map's cells)
@@ -313,6 +330,7 @@ def heading_registers(page_text: dict[int, str]) -> list[HeadingRegister]:
                 del v[mark[k]:]  # a column of a table (a register map), not headings
     out: list[HeadingRegister] = []
     for regs in fam.values():
+        _prefix_blocks(regs)
         seen: set[tuple[str, str, int]] = set()
         uniq = []
         for r in regs:
@@ -324,6 +342,28 @@ def heading_registers(page_text: dict[int, str]) -> list[HeadingRegister]:
             continue
         out.extend(uniq)
     return out
+
+
+def _prefix_blocks(regs: list[HeadingRegister]) -> None:
+    """Blocks for a family of headings that reuses offsets (two units' maps, each from 0) where
+    the names say which unit: the shortest name prefix ("PISP_FE" / "PISP_BE") that splits the
+    family into groups of three or more, each with offsets of its own."""
+    free = [r for r in regs if not r.block]
+    if len({r.address for r in free}) == len(free) or any("_" not in r.name for r in free):
+        return
+    for k in (1, 2, 3):
+        groups: dict[str, list[HeadingRegister]] = {}
+        for r in free:
+            parts = r.name.split("_")
+            if len(parts) <= k:
+                break
+            groups.setdefault("_".join(parts[:k]), []).append(r)
+        else:
+            if len(groups) >= 2 and all(len(g) >= 3 and len({r.address for r in g}) == len(g) for g in groups.values()):
+                for key, g in groups.items():
+                    for r in g:
+                        r.block = key
+                return
 
 
 def _spread(lines_at: list[int]) -> bool:
@@ -359,6 +399,29 @@ def _section_commands(lines: list[str], pno: int) -> list[HeadingRegister]:
         n_tables += 1
         if n_tables == 2:
             title = None
+    return out
+
+
+def _sequence_commands(lines: list[str], pno: int) -> list[HeadingRegister]:
+    """Commands whose numbered heading is followed, within four lines, by the command's byte
+    sequence: a line of the code (or of alternative codes) that goes on to the next byte, a
+    trailing comma on it or on the operand line after it."""
+    out: list[HeadingRegister] = []
+    lines = [s for s in lines if s]
+    for i, s in enumerate(lines):
+        m = _SEQ_TITLE.match(s)
+        if m is None or _TOC.search(s):
+            continue
+        for j in range(i + 1, min(i + 5, len(lines))):
+            if _SEQ_TITLE.match(lines[j]):
+                break
+            c = _SEQ_CODES.match(lines[j])
+            if c is None:
+                continue
+            if c.group("comma") or (j + 1 < len(lines) and _SEQ_OPERAND.match(lines[j + 1])):
+                for tok in re.findall(r"0x[0-9A-F]{2}", c.group("codes"), re.I):
+                    out.append(HeadingRegister(_tidy(m.group("t")), int(tok, 16), pno, "", "sequence"))
+            break
     return out
 
 

@@ -734,6 +734,9 @@ def table_rejection(t: Table, regs: list[RawRegister]) -> str | None:
         return why
     if OUTCOME_HEAD.search(t.columns[t.addr_col].label.full):
         return "the code column lists outcome codes (an error or status code -> meaning table)"
+    if len(regs) >= 4 and sum(1 for r in regs if r.name.rstrip().endswith(".") and len(r.name.split()) >= 3) \
+            >= 0.6 * len(regs):
+        return "names are sentences (a description column: a data layout or value table)"
     if len(regs) >= 4 and sum(1 for r in regs if r.name == r.name.lower()) >= 0.6 * len(regs):
         offs = [addr_of(r.text(t.addr_col), t.columns[t.addr_col].qual != "dec", t.base)[0] for r in t.rows]
         for k in others:
