@@ -3,7 +3,8 @@
 ``parsers.code`` covers C/C++, assembly, device trees, Kconfig and linker scripts. Driver code
 for the same chips is also written as
 
-* Python module or class constants: ``_REG_CTRL = const(0x20)``, ``CHIP_ID_ADDR = 0xD0``, and
+* Python module or class constants: ``_REG_CTRL = const(0x20)``, ``CHIP_ID_ADDR = 0xD0``, upper-case
+  attributes a method sets, ``self.PART_CNTL1 = 0x1B``, and
   descriptor objects named by a string, ``Register('CONTROL', 0x04, fields=...)``;
 * Rust: ``pub enum Register { CTRL_REG1_A = 0x20, }`` and ``impl Register { pub const CONTROL: u8 = 0x07; }``
   or module ``const``s;
@@ -40,6 +41,8 @@ _PY_ATTR_CALL = re.compile(r"^[ \t]+([A-Za-z_]\w*)[ \t]*=[ \t]*([A-Z][\w.]*)\(\s
                            r"\s*[,)]")
 # an accessor of bits (``RWBit(0x00, 7)``, ``ROBits(4, 0x02, 0)``) is a field's, not a register's
 _BIT_CALL = re.compile(r"Bits?(?![a-z])")
+# an upper-case instance attribute set to a value inside a method: ``self.PART_CTRL1 = 0x1B  # doc``
+_PY_SELF_CONST = re.compile(r"^[ \t]+self\.([A-Z][A-Z0-9_]*)[ \t]*=[ \t]*(?!=)([^#]+?)[ \t]*(?:#.*)?$")
 _PY_CLASS = re.compile(r"^([ \t]*)class[ \t]+([A-Za-z_]\w*)")
 # the type may be a raw pointer (``const ADDRESS: *mut u8 = 0x25 as *mut u8;``: a memory-mapped register)
 _RS_CONST = re.compile(r"^\s*(?:pub(?:\([\w ]+\))?\s+)?(?:const|static)\s+([A-Za-z_]\w*)\s*:\s*(?:\*\s*(?:mut|const)\s+)?"
@@ -258,6 +261,15 @@ def parse_constants(path: str, text: str) -> CodeFile:
                         kind="variable", name=d.group(2), start_line=no, end_line=no, value=d.group(3), int_value=v,
                         parent=next((n for _, k, n in reversed(stack) if k == "class"), None), type="descriptor"))
             if in_def:
+                # a class whose method sets upper-case attributes to numbers (``self.PART_CTRL1 =
+                # 0x1B`` in ``__init__``) is a namespace of constants, like class-level ones
+                m = _PY_SELF_CONST.match(line)
+                cls = next((n for _, k, n in reversed(stack) if k == "class"), None)
+                if m and cls is not None:
+                    v = _value(m.group(2), lang, known)
+                    if v is not None:
+                        cf.symbols.append(Symbol(kind="variable", name=m.group(1), start_line=no, end_line=no,
+                                                 value=m.group(2).strip(), int_value=v, parent=cls))
                 continue
             m = _PY_ATTR_CALL.match(line)
             if m and stack and stack[-1][1] == "class" and not _PY_DESCRIPTOR.search(line) \

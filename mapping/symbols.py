@@ -708,18 +708,29 @@ def _name_keys(name: str, part_toks: frozenset[str]) -> list[tuple[str, ...]]:
     return keys + [a for a in alternative_names(name, part_toks) if a not in keys]
 
 
+# a register-width tag before the peripheral's name (``R32_ADC_STATR``, ``R16_UART_DLL``)
+_WIDTH_TAG = re.compile(r"^[A-Za-z](?:8|16|32|64)_(?=[A-Za-z])")
+
+
+def peripheral_stem(name: str) -> str:
+    """The register's printed name without a leading width tag: ``R32_ADC_STATR`` → ``ADC_STATR``."""
+    return _WIDTH_TAG.sub("", name)
+
+
 def name_peripheral(regs: Sequence[Register]) -> dict[int, str]:
     """Register index → peripheral for a register list without peripherals whose names nearly
-    all start with one word and ``_`` (``I2C_CR1``, ``I2C_OAR1``): that word."""
+    all start with one word and ``_`` (``I2C_CR1``, ``I2C_OAR1``), after a width tag the names
+    may carry (``R32_ADC_STATR``, ``R16_ADC_...``): that word."""
     if any(r.peripheral for r in regs):
         return {}
-    first = Counter(r.name.split("_", 1)[0] for r in regs if "_" in r.name.strip("_"))
+    stems = [peripheral_stem(r.name) for r in regs]
+    first = Counter(s.split("_", 1)[0] for s in stems if "_" in s.strip("_"))
     if not first:
         return {}
     word, n = first.most_common(1)[0]
     if n < 3 or n < 0.8 * len(regs) or not word[:1].isalpha():
         return {}
-    return {i: word for i, r in enumerate(regs) if r.name.startswith(word + "_")}
+    return {i: word for i, s in enumerate(stems) if s.startswith(word + "_")}
 
 
 _REGISTER_WORDS = frozenset({"reg", "regs", "register", "registers"})
@@ -934,7 +945,7 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
     # ``I2C_SR1`` ...) describes one peripheral's offsets: the prefix names it
     named_periph = name_peripheral(regs) if not bases else {}
     for i, p in named_periph.items():
-        reg_toks[i] = register_tokens(regs[i].name[len(p) + 1:], part_toks) or reg_toks[i]
+        reg_toks[i] = register_tokens(peripheral_stem(regs[i].name)[len(p) + 1:], part_toks) or reg_toks[i]
     # a register printed under two names (``Power Management 1 (PWR_MGMT_1)``, ``CTRL1/CTRL_REG1``)
     # answers to each of them
     reg_alts = [[t] + [a for a in alternative_names(regs[i].name, part_toks) if a != t] for i, t in enumerate(reg_toks)]
