@@ -312,7 +312,7 @@ _VALUE_CODE_HEAD = re.compile(r"^(?:values?|settings?)\s*\(?\s*hex\s*\)?$", re.I
 _IDENT = re.compile(r"^[A-Za-z][\w.\-/\[\]<>:]*$")
 _SOURCE_LINE = re.compile(r"#\s*(?:define|include|if|endif)\b|^\s*(?:typedef|static|const|void|u?int\d*_t)\b|;\s*$|//|/\*")
 _PROSE = re.compile(r"\b(the|is|are|be|to|of|when|this|will|shall|if)\b", re.I)
-_NOT_NAME = re.compile(r"^(reserved|rsvd|rsv|res\.?|-+|—|–|n[/.]?a\.?|unused|not used|\.\.\.|…|none|x|保留\S*)$", re.I)
+_NOT_NAME = re.compile(r"^[<(\[]?(reserved|rsvd|rsv|res\.?|-+|—|–|n[/.]?a\.?|unused|not used|\.\.\.|…|none|x|保留\S*)[>)\]]?$", re.I)  # (also "<unused>", "(reserved)")
 # a row that is not a register: a condition or value ("Pressure (oss = 1)"), a memory region
 # ("General Purpose Registers 96 Bytes"), a bank label, a header word read as a cell
 _NOT_REGISTER_ROW = re.compile(r"(?i:\($|^[^(]*=|\b\d+\s*(?:k?bytes?|words?)\b|^bank\s*\d+$|\breserved\b)|"

@@ -304,6 +304,8 @@ def parse_addr_cell(cell: str) -> AddrCell | None:
         s = m.group(1)
     if "$" in s:
         s = re.sub(r"(?<![\w$])\$(?=[0-9A-Fa-f])", "0x", s)  # "$3F ($5F)": the dollar sign marks hex
+    if re.fullmatch(r"0x[0-9a-f]{1,4}(?:_[0-9a-f]{4})+", s, re.I):
+        s = s.replace("_", "")  # "0x4000_00B8": digits grouped by fours
     if _PARAM_CELL.match(s):
         return None  # a parameter byte ("A[6:0]", "A[0]"), not an address with a bit range
     if "O" in s and re.fullmatch(r"O[0-9A-F]|[0-9A-F]O", s):
@@ -444,13 +446,13 @@ def column_base(cells: list[AddrCell], header: str) -> str:
     h = header.lower()
     kinds = {c.kind for c in cells}
     bare = [c.text for c in cells if c.kind == "bare"]
-    if re.search(r"\bdec(imal)?\b|\bindex\b|\bno\.|\bnumber\b|#", h) and not re.search(r"\bhex\b", h):
+    if re.search(r"\bdec(imal)?\b|\bindex\b|\bno\.|\bnumber\b|#", h) and not re.search(r"\bhex\b|(?:16|十六)\s*[进進]制", h):
         if all(t.isdigit() for t in bare):
             return "dec"
     if bare and all(re.fullmatch(r"[01]+", t) for t in bare) and len({len(t) for t in bare}) == 1 \
             and (len(bare[0]) >= 3 or (len(bare) >= 3 and sorted(int(t, 2) for t in bare) == list(range(len(bare))))):
         return "bin"  # equal-width 0/1 codes; two-digit ones when they count 00, 01, 10, 11 (pointer bits)
-    if kinds & {"0x", "h"} or re.search(r"\bhex\b", h):
+    if kinds & {"0x", "h"} or re.search(r"\bhex\b|(?:16|十六)\s*[进進]制", h):
         return "hex"
     if any(re.search(r"[a-f]", t, re.I) for t in bare):
         return "hex"
@@ -517,7 +519,7 @@ def wrapped_ident(t: str) -> bool:
     parts = t.split()
     return len(parts) >= 2 and all(_UPPER_PIECE.match(p) for p in parts) and any("_" in p for p in parts) \
         and _IDENT.match("".join(parts)) is not None
-_NOT_NAME = re.compile(r"^(reserved|reserve|rsvd|rsv|res\.?|-+|—|–|n[/.]?a\.?|unused|not used|[.:·…]+|none|x|保留\S*)$", re.I)
+_NOT_NAME = re.compile(r"^[<(\[]?(reserved|reserve|rsvd|rsv|res\.?|-+|—|–|n[/.]?a\.?|unused|not used|[.:·…]+|none|x|保留\S*)[>)\]]?$", re.I)  # (also "<unused>", "(reserved)")
 _NO_ADDR_HEAD = re.compile(r"^(bits?|bit\s*\w*|default|reset|value|values|size|width|length|len|"
                            r"page|pin|por|init\w*|data|d\d|db\d|qty|count|#\s*of.*|"
                            r"min|max|typ|unit|units|r/w|access|type|settings?|数据|數據|数值|默认)\b", re.I)
@@ -533,6 +535,7 @@ CONTENT_HEAD = re.compile(r"^(?:contents?|内容|內容)$", re.I)
 # a command list with no name column names each command by its description's first clause
 DESCRIPTION_HEAD = re.compile(r"^(?:说明|說明|描述)$")
 _COMMAND_HEAD = re.compile(r"指令|命令|command|instruction|op-?code|\bcode\b", re.I)
+_HEX_BASE_HEAD = re.compile(r"(?:16|十六)\s*[进進]制")
 _NAME_HEAD = re.compile(r"name|register|symbol|mnemonic|abbrev|acronym|command|instruction|function|寄存器|名称|名稱|符号|"
                         r"description|\bmode\b|" + CJK_NAME_HEAD, re.I)
 _NO_NAME_HEAD = re.compile(r"content|value|data\s*type|default|reset|access|\bunits?\b|\bbits?\b|r/w|" + CJK_NO_NAME_HEAD,
@@ -680,8 +683,10 @@ def _join_across_open_walls(cells: list[list[Word]], xs: list[float], vsegs, y: 
     if not any(t and parse_addr_cell(t) is not None and not _DC_HEAD.match(t) and not _BIT_LABEL.fullmatch(t)
                for t in texts):
         return
+    into: dict[int, int] = {}  # a cell emptied by a join -> the cell its words went to
     for j in range(1, len(cells)):
-        left, right = cells[j - 1], cells[j]
+        k = into.get(j - 1, j - 1)  # (a phrase over three sub-columns joins twice)
+        left, right = cells[k], cells[j]
         if not left or not right:
             continue
         x = xs[j]
@@ -692,6 +697,7 @@ def _join_across_open_walls(cells: list[list[Word]], xs: list[float], vsegs, y: 
         if -1.0 <= nxt[0] - last[2] <= 0.5 * (last[3] - last[1]):
             left.extend(right)
             right.clear()
+            into[j] = k
 
 
 def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: int = 0) -> GridTable:
@@ -827,6 +833,8 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
         if sum(1 for c in parsed if c.is_range) > 0.5 * len(parsed):
             continue  # mostly ranges ("0 - 50", "51 - 100"): a value scale, not an address list
         marked = sum(1 for c in parsed if c.kind in ("0x", "h", "bin")) / len(parsed)
+        if _HEX_BASE_HEAD.search(head):
+            marked = 1.0  # bare numbers under a header that says they are base 16 ("编号 (16 进制)")
         if marked < 0.5 and not _ADDR_HEAD.search(head):
             continue  # bare numbers under no address header: pin numbers, values, counts
         s = rate * 0.4 + uniq * 0.3 + mono * 0.2 + marked * 0.1 + (0.15 if _ADDR_HEAD.search(head) else 0.0)
@@ -916,6 +924,7 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
                if col_cells[k] and all(_SIGNAL_CELL.fullmatch(t.strip()) for _i, _c, t in col_cells[k])}
     name_scores: list[tuple[float, int]] = []
     content_scores: list[tuple[float, int]] = []
+    named_rows: dict[int, int] = {}
     for k in range(ncol):
         if k == best_addr:
             continue
@@ -935,16 +944,21 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
         if _PARAM_HEAD.search(head) or _bit_head(head):
             continue  # parameter tables; a bit column ("D7", "Bit 7", "7") holds field names, not register names
         vetoed = _NO_NAME_HEAD.search(head) and not _NAME_HEAD.search(re.sub(r"register\s+content", "", head, flags=re.I))
-        if vetoed and not CONTENT_HEAD.match(head) and not (DESCRIPTION_HEAD.match(head) and _COMMAND_HEAD.search(header_of[best_addr])):
+        # (a description names the rows of a command list, or of a register list numbered in hex
+        # with no name column: "编号 (16 进制) | 说明")
+        if vetoed and not CONTENT_HEAD.match(head) and not (DESCRIPTION_HEAD.match(head) and (
+                _COMMAND_HEAD.search(header_of[best_addr]) or _HEX_BASE_HEAD.search(header_of[best_addr]))):
             continue  # (a description names the rows of a command list only, not a value's meanings)
         s = ident * 0.4 + short * 0.3 + uniq * 0.3 - prose * 0.5 + (0.2 if _NAME_HEAD.search(head) else 0.0) \
             - 0.06 * _apart(k, best_addr, header_of, signals)
-        # (a column that names few of the address rows, the low half of a split name cell, is
-        # not the name column when another names most of them)
-        if len(letters) < 0.5 * len(addr_lines):
-            s -= 0.3
         if short >= 0.6 and uniq >= 0.6:
             (content_scores if vetoed else name_scores).append((s, k))
+            named_rows[k] = len(letters)
+    # (a column that names few of the address rows, the low half of a split name cell, is not the
+    # name column when another names most of them)
+    most = max(named_rows.values(), default=0)
+    if most >= 0.5 * len(addr_lines):
+        name_scores = [(s - 0.3 if named_rows[k] < 0.5 * len(addr_lines) else s, k) for s, k in name_scores]
     # a column headed "Content" names the rows only where no other column can ("No | Content |
     # CID2 | Note": what each command does); beside a name column it holds values
     name_scores = name_scores or content_scores

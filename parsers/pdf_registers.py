@@ -616,7 +616,7 @@ def opcode_tables(lines: list[Line], page_height: float) -> list[tuple[list[tupl
 
 
 _FOOTNOTE = re.compile(r"\s*(\(\d+\)|\[\d+\]|\*+|\(note \d+\))$", re.I)
-_NOT_NAME = re.compile(r"^(reserved|rsvd|res\.?|-+|—|–|n[/.]?a\.?|unused|not used|\.\.\.|…)$", re.I)
+_NOT_NAME = re.compile(r"^[<(\[]?(reserved|rsvd|res\.?|-+|—|–|n[/.]?a\.?|unused|not used|\.\.\.|…)[>)\]]?$", re.I)  # (also "<unused>", "(reserved)")
 
 
 def clean_field_name(s: str) -> str:

@@ -1,5 +1,5 @@
 """Forms met on datasheets of manufacturers new to the development set (the eleventh to
-thirteenth as-found rounds), on pages the test draws itself (the truth is what the test prints).
+fourteenth as-found rounds), on pages the test draws itself (the truth is what the test prints).
 Each test failed before its mechanism:
 
 * an unruled memory map whose column words ("Register Name | Register Description") sit on a
@@ -24,10 +24,16 @@ Each test failed before its mechanism:
   register; two units' maps that both start at offset 0 are kept apart by their names'
   prefixes, and a third unit's table at the same offsets does not absorb them;
 * a data layout in memory ("Field | Offset | Size | Description") whose descriptions are whole
-  sentences gives no register named by a sentence.
+  sentences gives no register named by a sentence;
+* a CJK register list headed "编号 (16 进制) | 说明" (number, base 16 | description): bare codes
+  that are hex, each register named by its description where no name column exists;
+* addresses grouped by fours ("0x4000_00B8") parse, and "<unused>" rows are no registers;
+* a phrase over three undrawn sub-columns (text walls in shared whitespace) joins whole.
 """
 
 from __future__ import annotations
+
+import re
 
 import pymupdf
 
@@ -266,3 +272,56 @@ def test_a_data_layouts_descriptions_are_no_register_names():
                 page.insert_text((x, y), t, fontsize=8)
             y += 13
     assert not any(r.name.endswith(".") for r in parse_pdf(doc.tobytes()).registers)
+
+
+def test_a_cjk_register_list_numbered_in_base_16_named_by_its_description():
+    """"编号 (16 进制) | 说明" ("number (base 16) | description"): bare two-digit codes that are
+    hex, each register named by its description's first clause where no name column exists."""
+    font = "china-s"
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    page.insert_text((60, 50), "寄存器的详细说明如下：", fontsize=10, fontname=font)
+    rows = [["编号\n(16 进制)", "说明"], ["01", "FIFO_DATA 数据口"], ["05", "FIFO_EXT 数据口"], ["11", "时钟频率设置1"],
+            ["19", "时钟频率设置2"], ["1B", "时钟频率设置3"], ["1D", "时钟频率设置4"], ["20", "FIFO_DATA 上限低8位"]]
+    y0 = 70.0
+    xs = [60.0, 140.0, 420.0]
+    y = y0
+    page.draw_line((xs[0], y), (xs[-1], y), width=0.8)
+    for i, (a, d) in enumerate(rows):
+        h = 28.0 if i == 0 else 18.0
+        for k, t in enumerate((a, d)):
+            for j, part in enumerate(t.split("\n")):
+                page.insert_text((xs[k] + 4, y + 12 + 11 * j), part, fontsize=9, fontname=font)
+        y += h
+        page.draw_line((xs[0], y), (xs[-1], y), width=0.8)
+    for x in xs:
+        page.draw_line((x, y0), (x, y), width=0.8)
+    got = {(re.sub(r"\s+", "", r.name), int(r.address, 16)) for r in parse_pdf(doc.tobytes()).registers}
+    assert got == {(re.sub(r"\s+", "", d), int(a, 16)) for a, d in rows[1:]}
+
+
+def test_addresses_grouped_by_fours_and_unused_rows():
+    c = parse_addr_cell("0x4000_00B8")
+    assert c is not None and int(c.text, 16) == 0x400000B8
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    page.insert_text((60, 50), "Table 1. Control registers", fontsize=9)
+    rows = [["Address", "Register"], ["0x4000_0000", "Control register"], ["0x4000_0004", "<unused>"],
+            ["0x4000_0008", "Core timer prescaler"], ["0x4000_000C", "GPU interrupts routing"],
+            ["0x4000_0010", "PMU interrupt routing set"], ["0x4000_0018", "<unused>"]]
+    ruled_table(page, 80, 70, [120, 220], rows)
+    got = {(r.name, int(r.address, 16)) for r in parse_pdf(doc.tobytes()).registers}
+    assert got == {(n, int(a.replace("_", ""), 16)) for a, n in rows[1:] if n != "<unused>"}
+
+
+def test_a_phrase_over_three_undrawn_sub_columns_joins_whole():
+    from firmcorpus.parsers.pdf_grid import _join_across_open_walls
+
+    def w(x0, x1, t):
+        return (x0, 100.0, x1, 112.0, t)
+    # "0x4000_00B8 | Core 3 | Mailbox 2 | write-set (WO)": text walls at 244 and 292 found in the
+    # whitespace the rows share, none of them drawn
+    cells = [[w(92, 155, "0x4000_00B8")], [w(213, 234, "Core"), w(237, 242.5, "3")],
+             [w(245, 283, "Mailbox"), w(285, 291, "2")], [w(293.5, 332, "write-set"), w(334.7, 360, "(WO)")]]
+    _join_across_open_walls(cells, [87.0, 207.0, 244.0, 292.0, 434.0], [], 106.0)
+    assert [" ".join(x[4] for x in c) for c in cells] == ["0x4000_00B8", "Core 3 Mailbox 2 write-set (WO)", "", ""]
