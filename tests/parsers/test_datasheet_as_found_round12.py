@@ -112,27 +112,26 @@ CATS = ["FIXTURE", "FIXTURE_FIXED", "FIXTURE_MOVING", "FIXTURE_OTHER", "ACCESSOR
         "ACCESSORY_YOKE", "ACCESSORY_OTHER", "PROJECTOR", "PROJECTOR_FIXED"]
 
 
-def test_two_codes_on_every_row_are_no_two_cycle_commands():
+def _category_table(head: list[list[str]], codes: list[tuple[int, int]]):
+    """A drawn table of named category codes, two codes a row, under ``head``."""
     doc = pymupdf.open()
     page = doc.new_page(width=612, height=792)
     page.insert_text((60, 50), "Table 2: Standardized Product Categories", fontsize=9)
-    rows = [["Product Category Defines", "Code", "Sub-code", "Comment"], ["CATEGORY_NOT_DECLARED", "0x00", "-", "-"]]
-    codes = [(1, 0), (2, 0), (1, 1), (2, 1), (1, 2), (2, 2), (3, 0), (1, 0xFF), (2, 0xFF), (3, 1)]
-    for name, (a, b) in zip(CATS, codes):
-        rows.append([f"CATEGORY_{name}", f"0x{a:02X}", f"0x{b:02X}", "-"])
+    rows = head + [[f"CATEGORY_{name}", f"0x{a:02X}", f"0x{b:02X}", "-"] for name, (a, b) in zip(CATS, codes)]
     ruled_table(page, 50, 70, [220, 60, 60, 150], rows)
+    return doc
+
+
+def test_two_codes_on_every_row_are_no_two_cycle_commands():
+    doc = _category_table([["Product Category Defines", "Code", "Sub-code", "Comment"],
+                           ["CATEGORY_NOT_DECLARED", "0x00", "-", "-"]],
+                          [(1, 0), (2, 0), (1, 1), (2, 1), (1, 2), (2, 2), (3, 0), (1, 0xFF), (2, 0xFF), (3, 1)])
     assert _registers(doc) == set()
 
 
 def test_register_numbers_over_columns_of_codes_head_them():
-    doc = pymupdf.open()
-    page = doc.new_page(width=612, height=792)
-    page.insert_text((60, 50), "Table 2: Standardized Product Categories", fontsize=9)
-    rows = [["Product Category Defines", "Register", "", "Comment"], ["", "527", "528", ""]]
-    codes = [(1, 0), (1, 1), (1, 2), (1, 0xFF), (2, 0), (2, 1), (2, 2), (2, 0xFF), (3, 0), (3, 1)]
-    for name, (a, b) in zip(CATS, codes):
-        rows.append([f"CATEGORY_{name}", f"0x{a:02X}", f"0x{b:02X}", "-"])
-    ruled_table(page, 50, 70, [220, 60, 60, 150], rows)
+    doc = _category_table([["Product Category Defines", "Register", "", "Comment"], ["", "527", "528", ""]],
+                          [(1, 0), (1, 1), (1, 2), (1, 0xFF), (2, 0), (2, 1), (2, 2), (2, 0xFF), (3, 0), (3, 1)])
     assert _registers(doc) == set()
 
 
