@@ -301,6 +301,23 @@ SOURCES: dict[str, Source] = {s.name: s for s in [
         ("bblanchon/ArduinoJson", "c6c0649d70f854f258f908ec4c1a7cb013c18e31", "eval", "src"),
         ("MaJerle/lwrb", "d07fe1767a9dc38fe73463c3ebfe1136daf88a19", "eval", "lwrb"),
         ("MaJerle/lwprintf", "55e506a104db0cd6eda989e4c75b8877c4c78363", "eval", "lwprintf"),
+        # round 14 (issue 20): dev files of Wi-Fi/BLE kinds the dev half lacked (a Wi-Fi mesh and provisioning
+        # component, C++ BLE libraries over an SoC's stack and over a co-processor's AT/SDEP link, a Wi-Fi connection
+        # manager, a BLE/classic host stack over raw HCI) and of general code (a unit-test harness, JSON and CBOR
+        # parsers, an FFT, a CLI, a CNC controller's application code, a serial-flash SFDP driver), dev only
+        ("espressif/esp-mesh-lite", "da20046fb3b0421881b0143d4dc130915d3bc952", "eval", "components"),
+        ("nkolban/esp32-snippets", "fe3d318acddf87c6918944f24e8b899d63c816dd", "eval", "cpp_utils"),
+        ("petzval/btferret", "4dedb1395e397df7030e18818e72f21ce158fd53", "eval", "btlib.h"),
+        ("tzapu/WiFiManager", "1327b40ac0cdb968cf62b2bab94ffb922a18e71f", "eval", "WiFiManager.h"),
+        ("adafruit/Adafruit_BluefruitLE_nRF51", "16412c28c5d25eb2577c0d5bbac85f3c7dc7baae", "eval", "Adafruit_BLE.h"),
+        ("T-vK/ESP32-BLE-Keyboard", "b7aaf9bb711a04216e4417f1e2a6b0ee0eaeaf66", "eval", "BleKeyboard.h"),
+        ("ThrowTheSwitch/Unity", "3a6eb6dfd7706b703adf60f5ce3bcad57f94de4f", "eval", "src"),
+        ("zserge/jsmn", "25647e692c7906b96ffd2b05ca54c097948e879c", "eval", "jsmn.h"),
+        ("mborgerding/kissfft", "6e9e673e420c4bf47d4a60c57c578f93e4ec192f", "eval", "kiss_fft.c"),
+        ("funbiscuit/embedded-cli", "8734a57033150954b00b479cf0a08223b4642ce6", "eval", "lib"),
+        ("intel/tinycbor", "aa3420c94df569c0cea2a7f811d1dd922cbb5b11", "eval", "src"),
+        ("gnea/grbl", "bfb67f0c7963fe3ce4aaf8a97f9009ea5a8db36e", "eval", "grbl"),
+        ("armink/SFUD", "6b4bef82e6c603b783a17968f1b75da89cc5e2f8", "eval", "sfud"),
     )],
 ]}
 
@@ -917,6 +934,33 @@ SLICES: list[Slice] = [
           "a header-only C++ JSON library for embedded systems", cap=40),
     Slice("git:MaJerle/lwrb", ("lwrb/src",), C_EXT, "general", "a ring buffer library", cap=5),
     Slice("git:MaJerle/lwprintf", ("lwprintf/src",), C_EXT, "general", "a small printf library", cap=6),
+    # round 14 (issue 20): Wi-Fi/BLE and general code of kinds the dev half lacked (dev only; neither training nor aside)
+    Slice("git:espressif/esp-mesh-lite", ("components/mesh_lite", "components/wifi_provisioning"), C_EXT,
+          "wireless_ble_wifi", "a Wi-Fi mesh (node join, routing, ESP-NOW) and Wi-Fi provisioning over SoftAP/BLE",
+          exclude=("*.pb-c.*",), cap=20),
+    Slice("git:nkolban/esp32-snippets", ("cpp_utils",), CXX_EXT, "wireless_ble_wifi",
+          "a C++ BLE library over an SoC's stack (server, client, GATT, advertising, scanning, security)",
+          name_glob=("BLE*",), cap=30),
+    Slice("git:petzval/btferret", (".", "leprofiles"), C_EXT, "wireless_ble_wifi",
+          "a Bluetooth classic/LE host stack over raw HCI, its servers, clients and LE profiles", cap=20),
+    Slice("git:tzapu/WiFiManager", (".",), CXX_EXT, "wireless_ble_wifi",
+          "a Wi-Fi connection manager (scan, join, configuration portal on a soft access point)",
+          name_glob=("WiFiManager*",), cap=2),
+    Slice("git:adafruit/Adafruit_BluefruitLE_nRF51", (".",), CXX_EXT, "wireless_ble_wifi",
+          "a C++ BLE library over a co-processor's AT/SDEP link (GATT, battery, beacons, MIDI)",
+          name_glob=("Adafruit_BLE*", "Adafruit_Bluefruit*"), cap=14),
+    Slice("git:T-vK/ESP32-BLE-Keyboard", (".",), CXX_EXT, "wireless_ble_wifi", "a BLE HID keyboard library", cap=2),
+    Slice("git:ThrowTheSwitch/Unity", ("src", "extras/fixture/src", "extras/memory/src", "extras/bdd/src"), C_EXT,
+          "general", "a unit-test harness for embedded C (assertions, fixtures, memory checks)", cap=10),
+    Slice("git:zserge/jsmn", (".",), C_EXT, "general", "a JSON tokenizer", cap=1),
+    Slice("git:mborgerding/kissfft", (".",), C_EXT, "general", "a fixed/floating-point FFT library", cap=12),
+    Slice("git:funbiscuit/embedded-cli", ("lib/src", "lib/include"), C_EXT, "general",
+          "a command-line interface for MCUs (line editing, history, completion)", cap=2),
+    Slice("git:intel/tinycbor", ("src",), C_EXT, "general", "a CBOR encoder, parser and validator", cap=20),
+    Slice("git:gnea/grbl", ("grbl",), C_EXT, "general",
+          "a CNC controller's application code (g-code parser, planner, stepper, spindle, serial protocol)", cap=30),
+    Slice("git:armink/SFUD", ("sfud/src", "sfud/inc"), C_EXT, "general",
+          "a serial NOR flash driver (SFDP discovery, read, erase, write)", cap=6),
 ]
 
 # The held-out repositories that are only scored (the "aside" half of the evaluation), never used to
