@@ -583,21 +583,50 @@ def opcode_tables(lines: list[Line], page_height: float) -> list[tuple[list[tupl
         cand: list[tuple[str, list[str], float, float]] = []  # (name, bits, y, bottom)
         prev_bottom = lines[hi].bottom
         bottom = prev_bottom
+        # line, its eight bits (None: no code), whether it is a code line, left text
+        body: list[tuple[Line, list[str] | None, bool, str]] = []
         for ln in lines[hi + 1:]:
             if ln.top - prev_bottom > 40 or ln.top > 0.94 * page_height or _SECTION_HEAD.match(ln.text):
                 break
             prev_bottom = ln.bottom
             cells = assign_columns(ln, bounds)
             bits = [" ".join(w[4] for w in cells[bit_at[b]]) for b in range(7, -1, -1)]
-            if not all(b in ("0", "1", "X", "x") for b in bits):
-                continue
             # the name is the first column's text (control-line columns such as RS, R/W, C/D sit
             # between it and the bits); a command number before it is dropped
             # (a 0/1 under a control column's label, not a digit ending the name beside it)
             ctl = {id(w) for k in range(1, first_bit) for w in cells[k] if w[4] in ("0", "1", "↑", "↓")
                    and cols[k].label.x0 - 6 <= (w[0] + w[2]) / 2 <= cols[k].label.x1 + 6}
-            name = " ".join(w[4] for w in sorted((w for k in range(first_bit) for w in cells[k] if id(w) not in ctl),
+            left = " ".join(w[4] for w in sorted((w for k in range(first_bit) for w in cells[k] if id(w) not in ctl),
                                                  key=lambda w: w[0]))
+            # (a code line: 0/1 under the control columns, or short cells under three or more bits;
+            # a name line's description may run into the last bit column)
+            coded_line = bool(ctl) or sum(1 for b in bits if 0 < len(b) <= 3) >= 3
+            if re.fullmatch(r"[01↑↓](?:\s+[01↑↓])*", left):
+                left, coded_line = "", True  # control-line values left of the bits, not a name
+            body.append((ln, bits if all(b in ("0", "1", "X", "x") for b in bits) else None, coded_line, left))
+        used: set[int] = set()
+        for j, (ln, bits, _coded, left) in enumerate(body):
+            if bits is None:
+                continue
+            # a name wrapped around its code line ("14. Display Offset" / bits / "Mode Set"): the
+            # lines with no code just above it (not taken by the row above, up to the line that
+            # numbers the row) and just below it (up to a line that heads the next code line)
+            parts = [left]
+            a = j - 1
+            while a >= 0 and a not in used and not body[a][2] and body[a][3] \
+                    and body[a + 1][0].top - body[a][0].bottom < 6 and not re.match(r"\d{1,3}[.)]?\s", parts[0]):
+                parts.insert(0, body[a][3])
+                used.add(a)
+                a -= 1
+            b = j + 1
+            while b < len(body) and not body[b][2] and body[b][3] and body[b][0].top - body[b - 1][0].bottom < 6 \
+                    and not re.match(r"\d{1,3}[.)]?\s", body[b][3]) \
+                    and not (b + 1 < len(body) and body[b + 1][2] and not body[b + 1][3]
+                             and body[b + 1][0].top - body[b][0].bottom < 6):
+                parts.append(body[b][3])
+                used.add(b)
+                b += 1
+            name = " ".join(p for p in parts if p)
             name = re.sub(r"^\d{1,3}[.)]?\s+", "", clean_text(name)).strip()
             if not re.search(r"[A-Za-z]{2}", name) or len(name) > 60:
                 continue

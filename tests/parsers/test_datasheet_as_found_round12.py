@@ -324,3 +324,37 @@ def test_a_phrase_over_three_undrawn_sub_columns_joins_whole():
              [w(245, 283, "Mailbox"), w(285, 291, "2")], [w(293.5, 332, "write-set"), w(334.7, 360, "(WO)")]]
     _join_across_open_walls(cells, [87.0, 207.0, 244.0, 292.0, 434.0], [], 106.0)
     assert [" ".join(x[4] for x in c) for c in cells] == ["0x4000_00B8", "Core 3 Mailbox 2 write-set (WO)", "", ""]
+
+
+def test_bit_column_commands_whose_names_wrap_around_the_code_line(tmp_path):
+    """A command table that prints each code only as bits under "A0 RD WR D7 .. D0", the name
+    of a row wrapped over the lines above and below its code line; rows with operand bits and
+    the data rows under a command are no codes."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    page.insert_text((60, 50), "Command Table", fontsize=11)
+    xs = [150 + 22 * k for k in range(11)]
+    for x, t in zip(xs, ["A0", "RD", "WR", "D7", "D6", "D5", "D4", "D3", "D2", "D1", "D0"]):
+        page.insert_text((x, 80), t, fontsize=8)
+    page.insert_text((60, 80), "Command", fontsize=8)
+    page.insert_text((400, 80), "Function", fontsize=8)
+    cmds = [(["5. The Contrast", "Control Mode Set"], 0x81), (["9 Multiplex Ration", "Mode Set"], 0xA8),
+            (["10. DC-DC Control", "Mode Set"], 0xAD), (["14. Display Offset", "Mode Set"], 0xD3),
+            (["15. Set Display Divide", "Ratio/Oscillator", "Frequency Mode", "Set"], 0xD5)]
+    y = 100.0
+    for parts, code in cmds:
+        for k, p in enumerate(parts):
+            page.insert_text((60, y + 10 * k), p, fontsize=8)
+        cy = y + 5  # the code line between the name's first and second lines
+        for x, t in zip(xs, "010" + f"{code:08b}"):
+            page.insert_text((x, cy), t, fontsize=8)
+        page.insert_text((400, y), "This command sets the mode; the", fontsize=8)
+        page.insert_text((400, y + 10), "value follows. (POR = 00H)", fontsize=8)
+        y += 10 * len(parts) + 4
+        page.insert_text((66, y), "Data Set", fontsize=8)  # the command's data row: operand bits
+        for x, t in zip(xs, ["0", "1", "0", "*", "*"]):
+            page.insert_text((x, y + 5), t, fontsize=8)
+        page.insert_text((xs[5], y + 5), "Value", fontsize=8)
+        y += 24
+    got = {(r.name, int(r.address, 16)) for r in parse_pdf(doc.tobytes()).registers}
+    assert got == {(" ".join(p).split(" ", 1)[1], c) for p, c in cmds}
