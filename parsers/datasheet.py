@@ -789,8 +789,20 @@ def _heading_family(heads, raw: list[RawRegister], ds: Datasheet) -> list[RawReg
     name (parameter rows of the command described below the heading) are dropped."""
     if not heads:
         return []
-    summary = {r.address for r in raw if r.table and (".w" in r.table or ".t" in r.table or ".c" in r.table)}
-    if sum(1 for h in heads if h.address in summary) >= 0.5 * len(heads):
+    tabled = [r for r in raw if r.table and (".w" in r.table or ".t" in r.table or ".c" in r.table)]
+    summary = {r.address for r in tabled}
+    named = {(r.address, _norm(r.name)) for r in tabled}
+    stems = {h.name.split("_", 1)[0] for h in heads if "_" in h.name and not h.block}
+    if summary and not any((h.address, _norm(h.name)) in named for h in heads) and len(stems) == 1 \
+            and sum(1 for h in heads if "_" in h.name and not h.block) >= 0.8 * len(heads):
+        # no heading names a table row at its address: another map over the same addresses (a
+        # command set beside a register table); the prefix its names share ("ID_...") is its
+        # block, so the table's rows do not absorb it
+        stem = stems.pop()
+        for h in heads:
+            if not h.block and h.name.startswith(stem + "_"):
+                h.block = stem
+    elif sum(1 for h in heads if h.address in summary) >= 0.5 * len(heads):
         heads = [h for h in heads if h.address in summary]
     else:
         named = {h.address: _norm(h.name) for h in heads}

@@ -116,7 +116,7 @@ MAX_PER_PAGE = 6  # headings are sparse; more matches of one shape on one page a
 _MAX_SHAPE = {"fields": 16}  # "Address: .., Name: .." lines stack densely on detail pages
 _TOC = re.compile(r"(\.\s?){4,}|(?<![=:])\s\d{1,4}\s*$")  # dot leaders, a trailing page number (not "= 01")
 _SHAPES = ("paren", "bracket", "regfirst", "prefixed", "fields", "pointer", "index", "multi", "pairs", "regname", "labelled",
-           "section", "sequence", "stacked")
+           "section", "sequence", "stacked", "caption", "assigned")
 # ``section``: a numbered heading that names a command, followed by a small table whose
 # "Command (hex)" column holds its code (and, after it, an "Address" column of the same command
 # in a second protocol): "1.4.2" / "Stop continuous measurement" ... "Command (hex)" ... "0x0104"
@@ -181,6 +181,12 @@ def parse_heading(line: str) -> list[tuple[str, int, str, str]]:
     s = line.strip()
     if not s or len(s) > 120 or _TOC.search(s) or _CAPTION.match(s):
         return []
+    m = _REG_CAPTION.match(s)
+    if m:
+        return [(m.group("mn"), _tok(m.group("addr")), m.group("long").strip(), "caption")]
+    m = _ASSIGNED_HEAD.match(s)
+    if m:
+        return [(m.group("mn"), _tok(m.group("addr")), m.group("long").strip(), "assigned")]
     m = _MULTI_HEAD.match(s)
     if m:
         return [(p.group("id"), _tok(p.group("addr")), "", "multi") for p in _MULTI_PART.finditer(s)]
@@ -257,6 +263,16 @@ def parse_heading(line: str) -> list[tuple[str, int, str, str]]:
         a = m.group("addr")
         return [(m.group("id"), int(a) if a.isdigit() else _tok(a), "", "labelled")]
     return []
+
+
+# a numbered heading whose long name is followed by its mnemonic assigned its code
+# ("1. Version information ID_GET_VERSION=0x01")
+_ASSIGNED_HEAD = re.compile(r"^\d{1,2}(?:\.\d{1,2}){0,3}\.?\s+(?P<long>[A-Z][A-Za-z0-9 /&,\-]{2,60}?)\s+"
+                            r"(?P<mn>[A-Z][A-Z0-9_]{2,40})\s*=\s*(?P<addr>" + _TOK + r")$")
+# a register's numbered caption, its long name, then its mnemonic and address
+# ("Register C.8: UART1 STATUS REGISTER UART1_STAT (0x104)", "Register 4-1: STATUS Register STATUS (03h)")
+_REG_CAPTION = re.compile(r"^(?i:register)\s+(?:[A-Z]\.?)?\d{1,3}(?:[.\-]\d{1,3})*\s*[:.]\s*(?P<long>[A-Za-z][A-Za-z0-9 /&,\-]{1,60}?)\s+"
+                          r"(?P<mn>[A-Z][A-Z0-9_]{1,30})\s*\(\s*(?P<addr>" + _TOK + r")\s*\)$")
 
 
 # a numbered heading giving a code after a label word, then the identifier it stands for

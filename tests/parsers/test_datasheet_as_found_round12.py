@@ -358,3 +358,35 @@ def test_bit_column_commands_whose_names_wrap_around_the_code_line(tmp_path):
         y += 24
     got = {(r.name, int(r.address, 16)) for r in parse_pdf(doc.tobytes()).registers}
     assert got == {(" ".join(p).split(" ", 1)[1], c) for p, c in cmds}
+
+
+def test_register_captions_with_a_long_name_and_a_mnemonic(tmp_path):
+    regs = [("GPIOA_PIN", 0x0), ("GPIOA_POUT", 0x4), ("UART1_CTRL", 0x100), ("UART1_STAT", 0x104),
+            ("TIMER1_CNTR", 0x604)]
+    pages = [["31      6   5   4   3   2   1   0", "0       0   0   0   0   0   0   0   Reset",
+              f"Register C.{k}: {n.replace('_', ' ')} REGISTER {n} (0x{a:x})", "EN   Enable the unit."]
+             for k, (n, a) in enumerate(regs, 1)]
+    got = {(r.name, int(r.address, 16)) for r in parse_pdf(text_pdf(tmp_path, pages)).registers}
+    assert got == set(regs)
+
+
+def test_a_command_set_beside_a_register_table_at_the_same_addresses(tmp_path):
+    """Numbered headings "Long name ID_NAME=0x01" define a command set whose codes reuse the
+    addresses of the register table printed elsewhere: both maps are kept."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    page.insert_text((60, 50), "I2C register list", fontsize=10)
+    table = [["Address", "Name", "R/W", "Description"], ["0x00", "DIST_LOW", "R", "Distance, low byte"],
+             ["0x01", "DIST_HIGH", "R", "Distance, high byte"], ["0x02", "AMP_LOW", "R", "Signal strength"],
+             ["0x03", "AMP_HIGH", "R", "Signal strength"], ["0x04", "TEMP_LOW", "R", "Chip temperature"],
+             ["0x05", "TEMP_HIGH", "R", "Chip temperature"]]
+    ruled_table(page, 60, 70, [60, 110, 40, 200], table)
+    cmds = [("Version information", "ID_GET_VERSION", 0x01), ("System software restore", "ID_SOFT_RESET", 0x02),
+            ("Output frequency", "ID_SAMPLE_FREQ", 0x03), ("Trigger mode", "ID_SAMPLE_TRIG", 0x04),
+            ("Output format setting", "ID_OUTPUT_FORMAT", 0x05)]
+    for k, (long, mn, code) in enumerate(cmds, 1):
+        page = doc.new_page(width=612, height=792)
+        page.insert_text((60, 60), f"{k}. {long} {mn}=0x{code:02X}", fontsize=10)
+        page.insert_text((60, 80), "Downward: byte 0 Head(0x5A), byte 1 Len, byte 2 ID, then Check_sum.", fontsize=9)
+    got = {(r.name, int(r.address, 16)) for r in parse_pdf(doc.tobytes()).registers}
+    assert got == {(n, int(a, 16)) for a, n, _rw, _d in table[1:]} | {(mn, c) for _l, mn, c in cmds}
