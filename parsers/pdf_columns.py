@@ -50,6 +50,7 @@ from firmcorpus.parsers.pdf_grid import (
 from firmcorpus.parsers.pdf_layout import (
     NAME_LETTERS,
     NAME_START,
+    NOT_NAME,
     Label,
     Line,
     field_row_cells,
@@ -312,7 +313,6 @@ _VALUE_CODE_HEAD = re.compile(r"^(?:values?|settings?)\s*\(?\s*hex\s*\)?$", re.I
 _IDENT = re.compile(r"^[A-Za-z][\w.\-/\[\]<>:]*$")
 _SOURCE_LINE = re.compile(r"#\s*(?:define|include|if|endif)\b|^\s*(?:typedef|static|const|void|u?int\d*_t)\b|;\s*$|//|/\*")
 _PROSE = re.compile(r"\b(the|is|are|be|to|of|when|this|will|shall|if)\b", re.I)
-_NOT_NAME = re.compile(r"^[<(\[]?(reserved|rsvd|rsv|res\.?|-+|—|–|n[/.]?a\.?|unused|not used|\.\.\.|…|none|x|保留\S*)[>)\]]?$", re.I)  # (also "<unused>", "(reserved)")
 # a row that is not a register: a condition or value ("Pressure (oss = 1)"), a memory region
 # ("General Purpose Registers 96 Bytes"), a bank label, a header word read as a cell
 _NOT_REGISTER_ROW = re.compile(r"(?i:\($|^[^(]*=|\b\d+\s*(?:k?bytes?|words?)\b|^bank\s*\d+$|\breserved\b)|"
@@ -573,11 +573,11 @@ def read_unruled(t: UnruledTable, min_named: int = MIN_ROWS) -> UnruledResult:
         h = head[k]
         if _NO_NAME_HEAD.search(h) and not _NAME_HEAD.search(h):
             continue
-        ts = [whole[i][k] for i, _c in parsed if whole[i][k] and not _NOT_NAME.match(whole[i][k])
+        ts = [whole[i][k] for i, _c in parsed if whole[i][k] and not NOT_NAME.match(whole[i][k])
               and k not in copied.get(i, ())]  # (a name centred over two rows counts once)
         letters = [x for x in ts if NAME_LETTERS.search(x)]
         # reserved rows ("-", "Reserved") count for no column
-        n_res = sum(1 for i, _c in parsed if whole[i][k] and _NOT_NAME.match(whole[i][k]))
+        n_res = sum(1 for i, _c in parsed if whole[i][k] and NOT_NAME.match(whole[i][k]))
         n_copied = sum(1 for i, _c in parsed if k in copied.get(i, ()))
         if len(letters) < 2:
             continue
@@ -650,7 +650,7 @@ def read_unruled(t: UnruledTable, min_named: int = MIN_ROWS) -> UnruledResult:
     regs = []
     for i, c in parsed:
         name = _clean(_name_cell(rows_cells[i], nk, ak))
-        if not name or _NOT_NAME.match(name) or not NAME_START.match(name) or len(name) > 60 \
+        if not name or NOT_NAME.match(name) or not NAME_START.match(name) or len(name) > 60 \
                 or letter_count(name) < 2:
             continue
         if re.sub(r"\W.*", "", name).lower() == re.sub(r"\W.*", "", first[i][ak].strip()).lower():

@@ -47,6 +47,7 @@ from firmcorpus.parsers.pdf_layout import (
     CJK,
     NAME_LETTERS,
     NAME_START,
+    NOT_NAME,
     Line,
     Word,
     array_indexed,
@@ -519,7 +520,6 @@ def wrapped_ident(t: str) -> bool:
     parts = t.split()
     return len(parts) >= 2 and all(_UPPER_PIECE.match(p) for p in parts) and any("_" in p for p in parts) \
         and _IDENT.match("".join(parts)) is not None
-_NOT_NAME = re.compile(r"^[<(\[]?(reserved|reserve|rsvd|rsv|res\.?|-+|—|–|n[/.]?a\.?|unused|not used|[.:·…]+|none|x|保留\S*)[>)\]]?$", re.I)  # (also "<unused>", "(reserved)")
 _NO_ADDR_HEAD = re.compile(r"^(bits?|bit\s*\w*|default|reset|value|values|size|width|length|len|"
                            r"page|pin|por|init\w*|data|d\d|db\d|qty|count|#\s*of.*|"
                            r"min|max|typ|unit|units|r/w|access|type|settings?|数据|數據|数值|默认)\b", re.I)
@@ -667,7 +667,7 @@ def _nibble_codes(cells: list[tuple[int, AddrCell | None, str]]) -> bool:
 
 def _mostly_parse(cells: list[tuple[int, AddrCell | None, str]]) -> bool:
     """At least half of a column's cells (filler and parameter-byte cells aside) are addresses."""
-    real = [c for _i, c, t in cells if not _NOT_NAME.match(t) and not _PARAM_CELL.match(t)]
+    real = [c for _i, c, t in cells if not NOT_NAME.match(t) and not _PARAM_CELL.match(t)]
     if command_groups([t for _i, _c, t in cells], [j for j, (_i, c, _t) in enumerate(cells) if c is not None]):
         return True  # a command list's codes among its parameter values
     return bool(real) and sum(1 for c in real if c is not None) >= 0.5 * len(real)
@@ -787,7 +787,7 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
                 or re.search(r"\b0x[0-9a-f]+\b|\b(?=[0-9a-f]*\d)[0-9a-f]{1,4}h\b", head, re.I) and len(head.split()) > 1:
             continue  # values written to one register ("Control register value (address 0xF4)")
         # parameter-byte rows ("A[6:0]") under a command code neither parse nor count against it
-        rate = len(parsed) / max(1, len([1 for _, c, t in cs if not _NOT_NAME.match(t) and not _PARAM_CELL.match(t)]))
+        rate = len(parsed) / max(1, len([1 for _, c, t in cs if not NOT_NAME.match(t) and not _PARAM_CELL.match(t)]))
         base = column_base(parsed, head)
         vals = [addr_value(c, base) for c in parsed]
         uniq = len(set(vals)) / len(vals)
@@ -930,7 +930,7 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
             continue
         # a cell that reads as a marked number ("H'7FFFFF", "0x1F", "7Fh") is a value, not a name
         ts = [t for c, t in row_texts(k) if c is None or (c.kind == "bare" and re.search(r"[g-zG-Z]", t))]
-        ts = [t for t in ts if not _NOT_NAME.match(t)]
+        ts = [t for t in ts if not NOT_NAME.match(t)]
         if len(ts) < 2 and not (ts and _NAME_HEAD.search(header_of[k])):
             continue
         letters = [t for t in ts if NAME_LETTERS.search(t)]
@@ -1536,7 +1536,7 @@ def _rows(bands, addr_col: int, name_col: int, base: str, open_below: set[int],
             j = min(starts[lo:hi], key=lambda j: abs(flat[j][0].y - flat[i][0].y)) if hi > lo else \
                 (starts[lo - 1] if lo else None)
             t = _cell_text(cells[name_col])
-            if t and j is not None and not _NOT_NAME.match(t) and not _PARAM_LABEL.fullmatch(t):
+            if t and j is not None and not NOT_NAME.match(t) and not _PARAM_LABEL.fullmatch(t):
                 regs[j].name = (regs[j].name + " " + t).strip()
         return _named_rows(out, clause)
     last_band: int | None = None
@@ -1629,7 +1629,7 @@ def _named_rows(out: list[GridRegister], clause: bool = False) -> list[GridRegis
     indexed = array_indexed([r.name for r in paired])
     for r in paired:
         name = _clean_name(r.name, keep_index=indexed)
-        if not name or _NOT_NAME.match(name) or not NAME_START.match(name) or \
+        if not name or NOT_NAME.match(name) or not NAME_START.match(name) or \
                 re.search(r"\b(?:reserved?|rsvd)\b", name, re.I) or \
                 letter_count(name) < 2 or name.lower().startswith("reserved") or len(name) > 60:
             continue

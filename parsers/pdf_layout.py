@@ -154,6 +154,10 @@ _RANGE_SEP = re.compile(r"\s*(?:\.\.+|…|–|—|-|\bto\b|:)\s*", re.I)
 # command "语音合成播放命令")
 CJK = "\u4e00-\u9fff\u3040-\u30ff\uac00-\ud7af"
 NAME_LETTERS = re.compile(rf"[A-Za-z]{{2}}|[{CJK}]{{2}}")
+# a cell that names no register: reserved rows, dashes, n/a, ellipses, placeholders, also in
+# brackets ("<unused>", "(reserved)")
+NOT_NAME = re.compile(r"^[<(\[]?(reserved|reserve|rsvd|rsv|res\.?|-+|—|–|n[/.]?a\.?|unused|not used|[.:·…]+|none|x|"
+                      r"保留\S*)[>)\]]?$", re.I)
 NAME_START = re.compile(rf"[A-Za-z_{CJK}]")
 
 

@@ -36,6 +36,7 @@ from firmcorpus.parsers.pdf_grid import (
 )
 from firmcorpus.parsers.pdf_layout import (
     ARRAY_INDEX,
+    NOT_NAME,
     Label,
     Line,
     Word,
@@ -645,7 +646,6 @@ def opcode_tables(lines: list[Line], page_height: float) -> list[tuple[list[tupl
 
 
 _FOOTNOTE = re.compile(r"\s*(\(\d+\)|\[\d+\]|\*+|\(note \d+\))$", re.I)
-_NOT_NAME = re.compile(r"^[<(\[]?(reserved|rsvd|res\.?|-+|—|–|n[/.]?a\.?|unused|not used|\.\.\.|…)[>)\]]?$", re.I)  # (also "<unused>", "(reserved)")
 
 
 def clean_field_name(s: str) -> str:
@@ -721,7 +721,7 @@ def registers_from_table(t: Table, page_no: int, rules: list[tuple[float, float,
         addr, is_range = addr_of(row.text(t.addr_col), bare_hex, t.base)
         raw_name = clean_text(row.name_text(t.name_col, t.addr_col))
         name = clean_name(raw_name) if not indexed or not ARRAY_INDEX.search(raw_name) else _clean_marks(raw_name)
-        if addr is None or not name or _NOT_NAME.match(name) or not re.search(r"[A-Za-z]", name):
+        if addr is None or not name or NOT_NAME.match(name) or not re.search(r"[A-Za-z]", name):
             continue
         if re.search(r"\b(?:reserved|rsvd)\b", name, re.I):
             continue  # "Reserved", "Vendor reserved": not a register
@@ -783,7 +783,7 @@ def _fields_from_lines(line_cells: list[list[list[Word]]], bits_k: int, field_k:
     for cells in line_cells:
         b = parse_bits(" ".join(w[4] for w in cells[bits_k]))
         name = clean_field_name(" ".join(w[4] for w in cells[field_k]))
-        if not b or not name or _NOT_NAME.match(name) or name.lower().startswith("reserved"):
+        if not b or not name or NOT_NAME.match(name) or name.lower().startswith("reserved"):
             continue
         acc = norm_access(" ".join(w[4] for w in cells[access_k])) if access_k is not None else None
         out.append(Field(name=name, bits=bit_spec(*b), access=acc))
@@ -833,7 +833,7 @@ def fields_from_bit_columns(row: Row, t: Table, bit_cols: list[int],
     used: set[int] = set()
     for lab in sorted(merged, key=lambda lb: lb.x0):
         name = clean_field_name(lab.text)
-        if not name or _NOT_NAME.match(name) or re.fullmatch(r"[01x]|na|NA", name) or not re.search(r"[A-Za-z]", name):
+        if not name or NOT_NAME.match(name) or re.fullmatch(r"[01x]|na|NA", name) or not re.search(r"[A-Za-z]", name):
             continue
         xc = (lab.x0 + lab.x1) / 2
         covered = [b for c, b in centres if lab.x0 - 0.15 * pitch <= c <= lab.x1 + 0.15 * pitch]
@@ -928,7 +928,7 @@ def peripherals_from_table(t: Table) -> list[Peripheral]:
         name = clean_name(row.text(t.name_col))
         if addr is None or not name or not re.fullmatch(r"[A-Za-z][\w]*(?:\s*/\s*[A-Za-z][\w]*)*", name):
             continue
-        if _NOT_NAME.match(name):
+        if NOT_NAME.match(name):
             continue
         out.append(Peripheral(name=name, base_address=f"0x{addr:x}"))
     return out
@@ -1120,7 +1120,7 @@ def name_row_tables(lines: list[Line]) -> list[tuple[str, list[Field], float]]:
             continue
         width = len(labs)
         fields = [Field(name=clean_field_name(lab.text), bits=str(width - 1 - k)) for k, lab in enumerate(labs)
-                  if re.match(r"[A-Za-z_]", lab.text) and not _NOT_NAME.match(lab.text)]
+                  if re.match(r"[A-Za-z_]", lab.text) and not NOT_NAME.match(lab.text)]
         out.append((caption[-1], fields, ln.top))
     return out
 
@@ -1154,7 +1154,7 @@ def _fields_from_bit_table(region: list[Line]) -> list[Field]:
                     cur.reset = None if r is None else f"0x{r:x}"
                 if desc_k is not None:
                     cur.description = clean_text(" ".join(w[4] for w in cells[desc_k]))
-                if not _NOT_NAME.match(ntxt):
+                if not NOT_NAME.match(ntxt):
                     out.append(cur)
             elif cur is not None and desc_k is not None and cells[desc_k]:
                 cur.description = clean_text(cur.description + " " + " ".join(w[4] for w in cells[desc_k]))
@@ -1215,7 +1215,7 @@ def _fields_from_diagram(region: list[Line]) -> list[Field]:
         if labs:
             for lab in labs:
                 name = clean_field_name(lab.text)
-                if not name or _NOT_NAME.match(name) or not re.search(r"[A-Za-z]", name):
+                if not name or NOT_NAME.match(name) or not re.search(r"[A-Za-z]", name):
                     continue
                 if re.fullmatch(r"(r|w|rw|r/w|rc_w1|rc_w0|rs|rt_w|w1c)(-\d)?", name.lower()):
                     continue
