@@ -373,6 +373,11 @@ def parse_addr_cell(cell: str) -> AddrCell | None:
     m = re.fullmatch(r"0x\s?([0-9a-f]{2})((?:\s+(?:0x)?\s?[0-9a-f]{2}){1})", s, re.I)
     if m:
         return AddrCell("0x", m.group(1) + "".join(re.findall(r"[0-9a-f]{2}", m.group(2).replace("0x", " "), re.I)))
+    # a register over a byte span, "02:03", "0E:11": padded, ascending, a few bytes (a bit range
+    # runs down, "15:8"): the first byte is its address
+    m = re.fullmatch(r"([0-9A-F]{2}):([0-9A-F]{2})", s)
+    if m and 0 < int(m.group(2), 16) - int(m.group(1), 16) <= 7:
+        return AddrCell("bare", m.group(1))
     # a slash pair sharing one suffix, "C7/60H": both codes are hex
     m = re.fullmatch(r"([0-9a-f]{2})\s*/\s*([0-9a-f]{2})h", s, re.I)
     if m:

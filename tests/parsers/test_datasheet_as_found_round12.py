@@ -390,3 +390,10 @@ def test_a_command_set_beside_a_register_table_at_the_same_addresses(tmp_path):
         page.insert_text((60, 80), "Downward: byte 0 Head(0x5A), byte 1 Len, byte 2 ID, then Check_sum.", fontsize=9)
     got = {(r.name, int(r.address, 16)) for r in parse_pdf(doc.tobytes()).registers}
     assert got == {(n, int(a, 16)) for a, n, _rw, _d in table[1:]} | {(mn, c) for _l, mn, c in cmds}
+
+
+def test_byte_span_addresses_and_bit_ranges():
+    """"02:03" / "0E:11" (padded, ascending, a few bytes) address a register by its first byte;
+    a bit range runs down ("15:8") or is unpadded and is no address."""
+    assert parse_addr_cell("02:03").text == "02" and parse_addr_cell("0E:11").text == "0E"
+    assert parse_addr_cell("15:08") is None and parse_addr_cell("7:0") is None and parse_addr_cell("00:40") is None
