@@ -791,9 +791,9 @@ def _heading_family(heads, raw: list[RawRegister], ds: Datasheet) -> list[RawReg
         return []
     tabled = [r for r in raw if r.table and (".w" in r.table or ".t" in r.table or ".c" in r.table)]
     summary = {r.address for r in tabled}
-    named = {(r.address, _norm(r.name)) for r in tabled}
+    table_names = {(r.address, _norm(r.name)) for r in tabled}
     stems = {h.name.split("_", 1)[0] for h in heads if "_" in h.name and not h.block}
-    if summary and not any((h.address, _norm(h.name)) in named for h in heads) and len(stems) == 1 \
+    if summary and not any((h.address, _norm(h.name)) in table_names for h in heads) and len(stems) == 1 \
             and sum(1 for h in heads if "_" in h.name and not h.block) >= 0.8 * len(heads):
         # no heading names a table row at its address: another map over the same addresses (a
         # command set beside a register table); the prefix its names share ("ID_...") is its

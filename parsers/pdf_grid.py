@@ -452,13 +452,14 @@ def column_base(cells: list[AddrCell], header: str) -> str:
     h = header.lower()
     kinds = {c.kind for c in cells}
     bare = [c.text for c in cells if c.kind == "bare"]
-    if re.search(r"\bdec(imal)?\b|\bindex\b|\bno\.|\bnumber\b|#", h) and not re.search(r"\bhex\b|(?:16|十六)\s*[进進]制", h):
+    if re.search(r"\bdec(imal)?\b|\bindex\b|\bno\.|\bnumber\b|#", h) and not re.search(r"\bhex\b", h) \
+            and not _HEX_BASE_HEAD.search(h):
         if all(t.isdigit() for t in bare):
             return "dec"
     if bare and all(re.fullmatch(r"[01]+", t) for t in bare) and len({len(t) for t in bare}) == 1 \
             and (len(bare[0]) >= 3 or (len(bare) >= 3 and sorted(int(t, 2) for t in bare) == list(range(len(bare))))):
         return "bin"  # equal-width 0/1 codes; two-digit ones when they count 00, 01, 10, 11 (pointer bits)
-    if kinds & {"0x", "h"} or re.search(r"\bhex\b|(?:16|十六)\s*[进進]制", h):
+    if kinds & {"0x", "h"} or re.search(r"\bhex\b", h) or _HEX_BASE_HEAD.search(h):
         return "hex"
     if any(re.search(r"[a-f]", t, re.I) for t in bare):
         return "hex"
@@ -682,26 +683,26 @@ def _join_across_open_walls(cells: list[list[Word]], xs: list[float], vsegs, y: 
     """A phrase centred in a cell merged over two sub-columns ("Relative X" across the "HIGH
     byte | LOW byte" halves, no rule drawn at its height) is one cell: words a word space apart
     across a wall that is not drawn at the line's height join the left cell."""
+    def joins(left: list[Word], right: list[Word], x: float) -> bool:
+        if not left or not right or any(abs(v.pos - x) <= 2.5 and v.a - 1 <= y <= v.b + 1 for v in vsegs):
+            return False
+        last = max(left, key=lambda w: w[2])
+        return -1.0 <= min(w[0] for w in right) - last[2] <= 0.5 * (last[3] - last[1])
+
+    # (most lines join nothing: that is settled before any cell is parsed)
+    if not any(joins(cells[j - 1], cells[j], xs[j]) for j in range(1, len(cells))):
+        return
     # (only on a row's line, one with an address in another cell: header words of two columns,
     # "D/C# Hex", sit a word space apart in a header row drawn without walls)
-    texts = [_cell_text(c) for c in cells]
     if not any(t and parse_addr_cell(t) is not None and not _DC_HEAD.match(t) and not _BIT_LABEL.fullmatch(t)
-               for t in texts):
+               for t in (_cell_text(c) for c in cells)):
         return
     into: dict[int, int] = {}  # a cell emptied by a join -> the cell its words went to
     for j in range(1, len(cells)):
         k = into.get(j - 1, j - 1)  # (a phrase over three sub-columns joins twice)
-        left, right = cells[k], cells[j]
-        if not left or not right:
-            continue
-        x = xs[j]
-        if any(abs(v.pos - x) <= 2.5 and v.a - 1 <= y <= v.b + 1 for v in vsegs):
-            continue
-        last = max(left, key=lambda w: w[2])
-        nxt = min(right, key=lambda w: w[0])
-        if -1.0 <= nxt[0] - last[2] <= 0.5 * (last[3] - last[1]):
-            left.extend(right)
-            right.clear()
+        if joins(cells[k], cells[j], xs[j]):
+            cells[k].extend(cells[j])
+            cells[j].clear()
             into[j] = k
 
 
