@@ -55,13 +55,16 @@ def is_part_token(tok: str) -> bool:
 
 
 _INSTANCE_N = re.compile(r"\b([A-Za-z]{2,}) N\b(?= )")
+# the element of a register array printed as a subscript with a label (``CHANNEL[CHN1] CFG``,
+# ``SLOT[ch0]``): the code names the element by its number (``CHANNEL[1].CFG``)
+_SUBSCRIPT_LABEL = re.compile(r"\[\s*[A-Za-z]*(\d+)\s*\]")
 
 
 def register_tokens(name: str, part_tokens: frozenset[str] = frozenset()) -> tuple[str, ...]:
     """Tokens of a datasheet register name with generic words and the part number removed, and the
     instance placeholder of a register printed once for every instance (``Port N MAC Control 0``:
     the code names it ``PORT_MAC_CTRL_0``)."""
-    name = _INSTANCE_N.sub(r"\1", name)
+    name = _SUBSCRIPT_LABEL.sub(r" \1 ", _INSTANCE_N.sub(r"\1", name))
     toks = [t for t in split_identifier(name.replace("..", " ")) if t not in GENERIC and t not in part_tokens]
     return tuple(toks) or split_identifier(name)
 

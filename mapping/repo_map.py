@@ -9,7 +9,9 @@ maps in about the time it takes to read it.
 from __future__ import annotations
 
 import os
+import re
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +21,40 @@ from firmcorpus.mapping.core import map_pair
 from firmcorpus.mapping.metrics import evaluate, load_truth, micro
 from firmcorpus.mapping.models import MappingResult
 from firmcorpus.mapping.repo import part_numbers, prefilter
+from firmcorpus.parsers.code import _BLANK_RE
 from firmcorpus.parsers.datasheet import load_datasheet
 from firmcorpus.parsers.includes import resolve_macro_values
 from firmcorpus.parsers.models import Datasheet, ParseError
 from firmcorpus.parsers.tree import MAX_FILE_BYTES, SKIP_DIRS, Progress, parse_selected, read_texts
+
+# `#define __RW volatile  /* read-write */`: an object-like macro that is nothing but type qualifiers,
+# a register struct's access tag (`__RW uint32_t CFG;`). The code parser knows the common tags; one
+# it does not know reads as a type and swallows the member's name, so the repository's own
+# definition is spelt out at each use before the parse (lines stay where they are).
+_QUALIFIER_DEFINE = re.compile(r"^[ \t]*#[ \t]*define[ \t]+(_\w+)[ \t]+((?:volatile|const)(?:[ \t]+(?:volatile|const))*)"
+                               r"[ \t]*(?:/\*.*?\*/[ \t]*|//.*)?$", re.M)
+_QUALIFIER_HINT = re.compile(r"define[ \t]+_\w+[ \t]+(?:volatile|const)\b")  # a literal scan first
+
+
+def qualifier_macros(texts: Mapping[str, str]) -> dict[str, str]:
+    """The repository's qualifier-only macros the code parser does not already blank: name → qualifiers."""
+    found: dict[str, str] = {}
+    for text in texts.values():
+        if _QUALIFIER_HINT.search(text):
+            for m in _QUALIFIER_DEFINE.finditer(text):
+                if not _BLANK_RE.fullmatch(m.group(1).encode()):
+                    found.setdefault(m.group(1), m.group(2))
+    return found
+
+
+def spell_qualifiers(text: str, quals: Mapping[str, str], pattern: re.Pattern[str]) -> str:
+    """``text`` with each use of a qualifier macro replaced by its qualifiers (definitions left alone)."""
+    out = []
+    for line in text.splitlines(keepends=True):
+        if pattern.search(line) and not line.lstrip().startswith("#"):
+            line = pattern.sub(lambda m: quals[m.group(0)], line)
+        out.append(line)
+    return "".join(out)
 
 
 def read_repo(root: str | os.PathLike, progress: Progress | None = None) -> dict[str, str]:
@@ -67,7 +99,12 @@ def map_repo(datasheet: Datasheet, texts: dict[str, str], progress: Progress | N
     selected = prefilter(datasheet, texts, parts)
     t1 = time.perf_counter()
     keep = [p for p in texts if selected is None or p in selected]
-    files = parse_selected({p: texts[p] for p in keep if language_of(p) is None}, None, progress)
+    c_texts = {p: texts[p] for p in keep if language_of(p) is None}
+    quals = qualifier_macros(texts)
+    if quals:
+        used = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(quals, key=len, reverse=True))) + r")\b")
+        c_texts = {p: spell_qualifiers(t, quals, used) if used.search(t) else t for p, t in c_texts.items()}
+    files = parse_selected(c_texts, None, progress)
     files += [parse_constants(p, texts[p]) for p in keep if language_of(p) is not None]
     # macros whose value needs a macro of an included header (``#define MR (IO_BASE + ...)``)
     resolve_macro_values({f.path: f for f in files if f.language in ("c", "cpp")})

@@ -351,6 +351,24 @@ def _descriptor_entry(s: Symbol) -> bool:
         and (s.value or "").startswith("{")
 
 
+def _array_elements(f: CodeFile) -> dict[str, tuple[str, int, int, int]]:
+    """The struct arrays of a file's overlay structs (``struct { … } CHANNEL[2];``, whose members the
+    parser gives the parent ``Outer.CHANNEL`` and offsets inside one element): parent → (array name,
+    its offset, the element's size, the number of elements), for arrays of two elements or more."""
+    ends: dict[str, int] = defaultdict(int)
+    for s in f.symbols:
+        if s.kind == "field" and s.parent and "." in s.parent and s.offset is not None and s.size:
+            ends[s.parent] = max(ends[s.parent], s.offset + s.size)
+    out = {}
+    for s in f.symbols:
+        if s.kind == "field" and s.type in ends and s.type == f"{s.parent}.{s.name}" and s.offset is not None \
+                and s.size:
+            size = ends[s.type]
+            if s.size % size == 0 and s.size // size >= 2:
+                out[s.type] = (s.name, s.offset, size, s.size // size)
+    return out
+
+
 def symbol_infos(files: Sequence[CodeFile], part_toks: frozenset[str],
                  others: Sequence[CodeFile] = ()) -> list[SymInfo]:
     """Symbols that can carry a register or a field, with their salient name tokens. ``others``:
@@ -373,6 +391,7 @@ def symbol_infos(files: Sequence[CodeFile], part_toks: frozenset[str],
     table_index = {s.name[len(s.parent) + 1:-1] for f in files for s in f.symbols if _descriptor_entry(s)}
     offsets = _accessor_constants(files)
     for f in files:
+        elements = _array_elements(f)
         named = [s for s in f.symbols if (s.kind in VALUE_KINDS or s.kind == "field")
                  and not (s.kind == "enumerator" and s.name in table_index)
                  and not (s.kind == "macro" and s.name in offsets)]
@@ -404,6 +423,16 @@ def symbol_infos(files: Sequence[CodeFile], part_toks: frozenset[str],
             if s.kind in VALUE_KINDS and s.int_value is None:
                 continue
             if s.kind == "field" and s.offset is None:
+                continue
+            if s.kind == "field" and s.parent in elements:
+                # a member of one element of a struct array (``struct { … CFG; … } CHANNEL[2];``):
+                # one register per element, at the array's offset + k × the element's size, named
+                # by the array, the element's number and the member (``CHANNEL 1 CFG``)
+                member, at, size, count = elements[s.parent]
+                fam = f"{f.path}::{s.parent}[]"
+                for k in range(min(count, MAX_INSTANCES)):
+                    salient, weights, _ = _salient_tokens(f"{member}_{k}_{s.name}", frequent, part_toks)
+                    out.append(SymInfo(f.path, replace(s, offset=at + k * size + s.offset), salient, weights, fam, k))
                 continue
             if _descriptor_entry(s):
                 # `regs[PRS_MR] = {0x06, 0x70, 4}`: named by its index (a field, most often)
@@ -805,17 +834,22 @@ def covering_structs(infos: Sequence[SymInfo], regs: Sequence[Register],
         for a in offs:
             by_offset[a].append(toks)
     count: Counter[tuple[str, str]] = Counter()
+    parents: dict[tuple[str, str], set[str]] = defaultdict(set)
     for si in infos:
         s = si.sym
         if s.kind != "field" or not s.parent or s.offset is None:
             continue
-        ftoks = register_tokens(s.name, part_toks)
+        # an element's member goes by the array, its number and the member (``_array_elements``)
+        ftoks = si.salient if si.instance is not None else register_tokens(s.name, part_toks)
         # the register's name at its offset, or the same words abbreviated or spelt out
         # (``RegGainCfg`` at GAIN_CONFIG's offset)
+        # (the members of a struct array's elements, parent ``Outer.SLOT``, count for the outer struct)
+        root = (si.file, s.parent.split(".", 1)[0])
+        parents[root].add(s.parent)
         if s.offset in want.get(ftoks, ()) or any(_same_words(ftoks, t) for t in by_offset.get(s.offset, ())):
-            count[(si.file, s.parent)] += 1
+            count[root] += 1
     best = max(count.values(), default=0)
-    return {k for k, n in count.items() if n == best} if best >= COVER_MIN else set()
+    return {(f, p) for (f, root), n in count.items() if n == best for p in parents[(f, root)]} if best >= COVER_MIN else set()
 
 
 def register_addresses(reg: Register, bases: dict[str, int]) -> list[tuple[int, str]]:
@@ -1086,9 +1120,9 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
         for c in sorted(cands, key=lambda c: (c.rank, -c.score, -c.sim, c.info.file, c.info.sym.start_line, c.info.sym.name)):
             rf = (c.reg_idx, c.info.file)
             # a struct field serves every instance of its peripheral kind (ADC_TypeDef.SR for
-            # ADC1, ADC2, ADC3); a macro carries one register
+            # ADC1, ADC2, ADC3), and one register per element of a struct array; a macro carries one register
             sk = (c.info.file, c.info.sym.name, c.info.sym.start_line,
-                  regs[c.reg_idx].peripheral if c.info.sym.kind == "field" else c.info.instance)
+                  (regs[c.reg_idx].peripheral, c.info.instance) if c.info.sym.kind == "field" else c.info.instance)
             if rf in taken_rf or sk in taken_sym:
                 continue
             taken_rf.add(rf)
@@ -1181,7 +1215,10 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
         near = _neighbour_spaces(chosen, regs) if spaced else None
         for c in address_only:
             fam = c.info.family
-            if fam_links[fam] < FAMILY_MIN_LINKS or c.info.sym.kind == "field" \
+            # a family too small to show FAMILY_MIN_LINKS links (a 3-macro block) whose every other
+            # member links is support enough for its last one
+            whole = FAMILY_SUPPORT <= fam_links[fam] == fam_size[fam] - 1
+            if (fam_links[fam] < FAMILY_MIN_LINKS and not whole) or c.info.sym.kind == "field" \
                     or (_DECIMAL.match(c.info.sym.value or "") and fam not in decimal_fam):
                 continue
             if near is not None and not _space_fits(c, near, regs):
