@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pymupdf
@@ -1041,13 +1042,21 @@ def _unruled_registers(page, pno: int, words, lines, page_regs: list[RawRegister
             # the previous page ended with a register table: its last rows may be all that
             # is left here; they must go on from its last address
             res2 = read_unruled(t, min_named=1)
-            if not res2.rejected and all(0 < r.address - uctx["last"] <= 0x40 for r in res2.registers):
+            if res2.rejected and uctx.get("header") and sum(len(ln.words) for ln in t.header) <= 2:
+                # a continuation printed without its header (at most a wrapped cell's tail above
+                # it): the previous page's header (same page layout, its labels over the same columns)
+                res2 = read_unruled(replace(t, header=uctx["header"]), min_named=1)
+            # (its rows go on from there: the first within a short step, none below it)
+            if not res2.rejected and 0 < res2.registers[0].address - uctx["last"] <= 0x40 \
+                    and all(r.address > uctx["last"] for r in res2.registers):
                 res = res2
         if res.rejected:
             if res.addr_header or res.name_header:
                 ds.warnings.append(f"page {pno} unruled table {n}: not read as a register map ({res.rejected})")
             continue
         taken.append((y0, y1))
+        if uctx is not None:
+            uctx.setdefault("heads", {})[f"p{pno}.c{n}"] = t.header or uctx.get("header")
         block = _descriptor_set(lines, t.rows[0][0].top, res.group) if res.group else None
         for ur in res.registers:
             out.append(RawRegister(ur.name, ur.address, page=pno, source="table",
@@ -1060,7 +1069,8 @@ def _unruled_registers(page, pno: int, words, lines, page_regs: list[RawRegister
         if tabled:
             low = max(tabled, key=lambda r: r.region[1])
             rows = [r for r in tabled if r.table == low.table]
-            uctx.update(page=pno, bottom=low.region[1] / page.rect.height, last=rows[-1].address)
+            uctx.update(page=pno, bottom=low.region[1] / page.rect.height, last=rows[-1].address,
+                        header=uctx.get("heads", {}).get(low.table))
     return out
 
 

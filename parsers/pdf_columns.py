@@ -38,11 +38,13 @@ from firmcorpus.parsers.pdf_grid import (
     VALUE_WORD,
     AddrCell,
     addr_value,
+    byte_pair_column,
     byte_registers,
     column_base,
     descriptor_column,
     descriptor_group,
     field_headed,
+    joined_byte_head,
     listed_name,
     other_columns_rejection,
     parse_addr_cell,
@@ -235,7 +237,10 @@ def unruled_tables(lines: list[Line], page_w: float, page_h: float) -> list[Unru
     anchors = anchors_of(lines)
     if len(anchors) < MIN_ROWS:
         return out
-    seen: set[tuple[int, int]] = set()
+    # (top, end) -> (index into out, distinct share of its seed's anchors): where two columns
+    # span the same lines, rows start at the one whose cells differ (the addresses, not a
+    # column of sizes "4, 4, 4" that a wrapped cell puts on its own line)
+    seen: dict[tuple[int, int], tuple[int, float]] = {}
     for col in _align_clusters(anchors):
         for run in _runs(lines, col, page_w, page_h):
             first, last = run[0].line, run[-1].line
@@ -273,9 +278,9 @@ def unruled_tables(lines: list[Line], page_w: float, page_h: float) -> list[Unru
                     and lines[end + 1].top < 0.95 * page_h and not _breaker(lines[end + 1], page_w, cx0) \
                     and not any(_overlaps(c, cx0, cx1) for c in _cells(lines[end + 1])):
                 end += 1
-            if (top, end) in seen:
+            distinct = len({a.text for a in run}) / len(run)
+            if (top, end) in seen and distinct <= seen[(top, end)][1] + 0.5:
                 continue
-            seen.add((top, end))
             data = lines[top:end + 1]
             lo = min(ln.x0 for ln in data)
             hi = max(max(w[2] for w in ln.words) for ln in data)
@@ -288,8 +293,13 @@ def unruled_tables(lines: list[Line], page_w: float, page_h: float) -> list[Unru
                     rows.append([lines[k]])
                 else:
                     rows[-1].append(lines[k])
-            out.append(UnruledTable(lines[head:top], rows, [lo - 1.0] + walls + [hi + 1.0],
-                                    (lo, lines[head].top, hi, lines[end].bottom)))
+            table = UnruledTable(lines[head:top], rows, [lo - 1.0] + walls + [hi + 1.0],
+                                 (lo, lines[head].top, hi, lines[end].bottom))
+            if (top, end) in seen:
+                out[seen[(top, end)][0]] = table
+            else:
+                out.append(table)
+            seen[(top, end)] = (len(out) - 1 if (top, end) not in seen else seen[(top, end)][0], distinct)
     out.sort(key=lambda t: (t.bbox[1], t.bbox[0]))
     return out
 
@@ -309,6 +319,8 @@ _VALUE_HEAD = re.compile(r"\b(?:limit|threshold|minimum|maximum|typical|temperat
 _ADDR_WORD = re.compile(r"addr|offset|pointer|index|\breg|code|command|instruction|cmd", re.I)
 _PARAM_HEAD = re.compile(r"parameter|coefficient|variable|calibration", re.I)
 _BUS_ADDR_HEAD = re.compile(r"\b(?:slave|device|i2c|i²c|bus|\d-bit)\s*(?:address|addr)\b", re.I)  # a bus address, not a register
+# the whole data-bus byte ("D0-D7", "DB7~DB0"): beside an "Instruction" column, the code written
+_BUS_BYTE_HEAD = re.compile(r"d\s?b?\s?(?:0\s*(?:[-–~:]|\.\.|to)\s*d?\s?b?\s?7|7\s*(?:[-–~:]|\.\.|to)\s*d?\s?b?\s?0)", re.I)
 _VALUE_CODE_HEAD = re.compile(r"^(?:values?|settings?)\s*\(?\s*hex\s*\)?$", re.I)  # values written, printed in hex
 _IDENT = re.compile(r"^[A-Za-z][\w.\-/\[\]<>:]*$")
 _SOURCE_LINE = re.compile(r"#\s*(?:define|include|if|endif)\b|^\s*(?:typedef|static|const|void|u?int\d*_t)\b|;\s*$|//|/\*")
@@ -371,6 +383,8 @@ def _join(parts: list[str]) -> str:
 
 def _clean(s: str) -> str:
     s = re.sub(r"(?<=[A-Za-z])\(\d{1,2}\)", "", s)
+    # a lone symbol glyph before the name (an arrow or bullet from a symbol font: "¢ Send")
+    s = re.sub(r"^[^\w\s(\[<\-]\s+(?=\w)", "", s)
     for _ in range(2):
         s = re.sub(r"\s*(\(\d+\)|\*+|\(note \d+\))$", "", s, flags=re.I)
     return s.strip(" ,;:")
@@ -491,12 +505,8 @@ def _header_row_promoted(t: UnruledTable) -> UnruledTable:
     return replace(t, header=t.header + t.rows[0], rows=t.rows[1:])
 
 
-def read_unruled(t: UnruledTable, min_named: int = MIN_ROWS) -> UnruledResult:
-    """Type the columns of one unruled table by their content and read its register rows
-    (``min_named``: fewer named rows suffice for the continuation of a table whose address
-    rows, reserved ones included, already number ``MIN_ROWS``)."""
+def _column_heads(t: UnruledTable) -> list[str]:
     ncol = len(t.xs) - 1
-    t = _header_row_promoted(t)
     head = [""] * ncol
     for ln in t.header:
         # a header label goes to the column it overlaps most (labels are often wider than
@@ -506,6 +516,83 @@ def read_unruled(t: UnruledTable, min_named: int = MIN_ROWS) -> UnruledResult:
             k = max(range(ncol), key=lambda i: ov[i])
             if ov[k] > 0 or (c.x0 >= t.xs[-1] - 40 and k == ncol - 1):
                 head[k] = (head[k] + " " + c.text).strip()
+    return head
+
+
+def _within(t: UnruledTable, lo: int, hi: int) -> UnruledTable:
+    """Columns ``lo`` .. ``hi - 1`` of a table as a table of their own (words by their centre)."""
+    x0, x1 = t.xs[lo], t.xs[hi]
+
+    def cut(ln: Line) -> Line | None:
+        ws = [w for w in ln.words if x0 <= (w[0] + w[2]) / 2 < x1]
+        return Line(ws) if ws else None
+
+    rows = [[c for c in map(cut, row) if c] for row in t.rows]
+    return replace(t, header=[c for c in map(cut, t.header) if c], rows=[r for r in rows if r], xs=t.xs[lo:hi + 1])
+
+
+def _repeat_split(labels: list[str]) -> int | None:
+    """The column where a run of two or more labels starts over ("A | B | A | B" -> 2)."""
+    norm = [re.sub(r"[^a-z0-9]", "", h.lower()) for h in labels]
+    for s in range(len(norm)):
+        for p in range(2, (len(norm) - s) // 2 + 1):
+            if all(norm[s:s + p]) and norm[s + p:s + 2 * p] == norm[s:s + p]:
+                return s + p
+    return None
+
+
+def _side_by_side(t: UnruledTable) -> list[UnruledTable]:
+    """A table printed in side-by-side halves ("Instruction | Code | Instruction | Code"): the
+    same run of two or more column labels twice in a row, in the header or in a first row that
+    holds no code (a header line the header band missed); each half is a table of its own."""
+    ncol = len(t.xs) - 1
+    cut = _repeat_split(_column_heads(t))
+    if cut is None and t.rows:
+        first = [" ".join(c.text for c in cell).strip() for cell in _split(t.rows[0][0], t.xs)]
+        cells = [parse_addr_cell(c) for c in first if c]
+        cut = None if any(c is not None and c.kind in ("0x", "h") for c in cells) else _repeat_split(first)
+        # (a run of labels: a word that is no code among them, "Instruction | D0-D7")
+        if cut is not None and not any(NAME_LETTERS.search(c) and parse_addr_cell(c) is None for c in first[:cut]):
+            cut = None
+        if cut is not None:  # (the lines above it were a caption or another table's)
+            t = replace(t, header=t.rows[0][:1], rows=t.rows[1:])
+    return [] if cut is None else [_within(t, 0, cut), _within(t, cut, ncol)]
+
+
+def _join_byte_halves(head: list[str], first: list[list[str]]) -> int | None:
+    """An address printed as two byte columns (``pdf_grid.byte_pair_column``) is one address
+    column, ``0x`` + high + low, in the low byte's place (the high column is emptied); returns
+    that column."""
+    k = byte_pair_column(head, [[c.strip() for c in row] for row in first], MIN_ROWS)
+    if k is None:
+        return None
+    for row in first:
+        a, b = row[k].strip(), row[k + 1].strip()
+        row[k], row[k + 1] = "", (f"0x{a}{b}" if a and b else "")
+    head[k + 1], head[k] = joined_byte_head(head[k + 1]), ""
+    return k + 1
+
+
+def read_unruled(t: UnruledTable, min_named: int = MIN_ROWS) -> UnruledResult:
+    """Type the columns of one unruled table by their content and read its register rows
+    (``min_named``: fewer named rows suffice for the continuation of a table whose address
+    rows, reserved ones included, already number ``MIN_ROWS``)."""
+    t = _header_row_promoted(t)
+    halves = [_read_one(h, min_named) for h in _side_by_side(t)]
+    if halves and not halves[0].rejected:
+        res = halves[0]
+        for h in halves[1:]:
+            if not h.rejected and h.group == res.group:
+                res.registers = res.registers + h.registers
+                res.confidence = min(res.confidence, h.confidence)
+        return res
+    return _read_one(t, min_named)
+
+
+def _read_one(t: UnruledTable, min_named: int) -> UnruledResult:
+    ncol = len(t.xs) - 1
+    t = _header_row_promoted(t)
+    head = _column_heads(t)
     # per row and column: the first line's cell (address) and the whole cell (name)
     first: list[list[str]] = []
     whole: list[list[str]] = []
@@ -516,6 +603,7 @@ def read_unruled(t: UnruledTable, min_named: int = MIN_ROWS) -> UnruledResult:
     for per_line in rows_cells:
         first.append([" ".join(c.text for c in per_line[0][k]) for k in range(ncol)])
         whole.append([_join([" ".join(c.text for c in pl[k]) for pl in per_line]) for k in range(ncol)])
+    joined = _join_byte_halves(head, first)
     best = None
     # a command list names its code column "Value" ("Instruction | Function | Value"), and so
     # does a list of named codes ("Frame Names | Values"); a value -> meaning table heads its
@@ -526,7 +614,8 @@ def read_unruled(t: UnruledTable, min_named: int = MIN_ROWS) -> UnruledResult:
         if _BUS_ADDR_HEAD.search(h) or _VALUE_CODE_HEAD.match(h.strip()):
             continue
         if _NO_ADDR_HEAD.match(h) and not _ADDR_HEAD.search(h) \
-                and not (commands and k not in commands and re.fullmatch(r"values?", h.strip(), re.I)):
+                and not (commands and k not in commands
+                         and (re.fullmatch(r"values?", h.strip(), re.I) or _BUS_BYTE_HEAD.fullmatch(h.strip()))):
             continue
         if _VALUE_HEAD.search(h) and not re.search(r"addr|offset|reg|command|code", h, re.I):
             continue  # limits, thresholds, measured values: not addresses
@@ -641,7 +730,9 @@ def read_unruled(t: UnruledTable, min_named: int = MIN_ROWS) -> UnruledResult:
                    [[whole[i][k] for i, _c in parsed] for k in range(ncol) if k not in (ak, nk)]):
         res.rejected = "offsets advance by each row's size and names are lower-case fields (a data layout)"
         return res
-    if _PARAM_HEAD.search(head[nk]) or _PARAM_HEAD.search(head[ak]):
+    # (a start address spelt in high and low bytes is a protocol's register map, whose names
+    # are "Parameters")
+    if (_PARAM_HEAD.search(head[nk]) and ak != joined) or _PARAM_HEAD.search(head[ak]):
         res.rejected = "a parameter or coefficient table (values of one register set)"
         return res
     if sum(1 for row in t.rows if _SOURCE_LINE.search(row[0].text)) > 0.5 * len(t.rows):

@@ -337,6 +337,9 @@ def parse_addr_cell(cell: str) -> AddrCell | None:
         s = s[1:-1].strip()
         if not re.fullmatch(r"\S+", s):
             return None  # "(0 - 7)": a bit or clock range under a header, not an address
+    # "+43H", "+10h": a marked code printed as following a prefix code (an escape sequence's
+    # second byte) or as an offset from a block's base; the token is its value
+    s = re.sub(r"^\+(?=0x[0-9a-f]|[0-9a-f]{1,4}h$)", "", s, flags=re.I)
     if _DATE.match(s):
         return None  # a date in a page footer ("2012/08/01"), not a list of three codes
     # a register of a named sub-device, "MMD 3.20": device 3, register 20 (the register
@@ -558,6 +561,28 @@ _PARAM_CELL = re.compile(r"^[A-Za-z]{1,2}\d{0,2}\s?\[\d{1,2}(?::\d{1,2})?\]$")
 _PROSE = re.compile(r"\b(the|is|are|be|to|of|when|this|will|shall|if)\b", re.I)
 
 
+# an address printed as two byte columns ("Start Address Hex: Hi byte | Lo byte", a Modbus map)
+HI_BYTE_HEAD = re.compile(r"\b(?:hi(?:gh)?|msb|upper)\b(?:\s*byte)?\s*$", re.I)
+LO_BYTE_HEAD = re.compile(r"\b(?:lo(?:w)?|lsb|lower)\b(?:\s*byte)?\s*$", re.I)
+_BYTE_CELL = re.compile(r"[0-9A-Fa-f]{2}")
+
+
+def byte_pair_column(head: list[str], texts: list[list[str]], min_rows: int = 3) -> int | None:
+    """The high-byte column of a "Hi byte | Lo byte" pair whose filled cells are all two hex
+    digits, in ``min_rows`` rows or more (``texts``: the data rows' cell texts)."""
+    for k in range(len(head) - 1):
+        if not (HI_BYTE_HEAD.search(head[k]) and LO_BYTE_HEAD.search(head[k + 1])):
+            continue
+        filled = [(row[k], row[k + 1]) for row in texts if row[k] or row[k + 1]]
+        if len(filled) >= min_rows and all(_BYTE_CELL.fullmatch(a) and _BYTE_CELL.fullmatch(b) for a, b in filled):
+            return k
+    return None
+
+
+def joined_byte_head(lo_head: str) -> str:
+    return (LO_BYTE_HEAD.sub("", lo_head).strip() + " address").strip()
+
+
 def _cell_text(ws: list[Word]) -> str:
     if len(ws) <= 1:
         return clean_text(ws[0][4]) if ws else ""
@@ -579,6 +604,7 @@ class GridContext:
     addr_head: str = ""  # the header of its address column
     closed: bool = False  # a drawn table with a header of its own followed it on its page
     dc_col: int | None = None  # its data/command select column ("D/CX"), if any
+    byte_pair: int | None = None  # its high-byte column, where the address is a "Hi byte | Lo byte" pair
 
 
 def _norm_head(h: str) -> str:
@@ -746,6 +772,23 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
     best_addr = None
     col_cells: list[list[tuple[int, AddrCell | None, str]]] = [[] for _ in range(ncol)]
     header_of, n_head = _headers(line_cells, ncol)
+    texts = [[_cell_text(c) for c in cells] for _ln, _b, cells in line_cells[n_head:]]
+    joined = byte_pair_column(header_of, texts)
+    if joined is None and ctx is not None and ctx.byte_pair is not None and ctx.byte_pair + 1 < ncol \
+            and not any(HI_BYTE_HEAD.search(h) for h in header_of) \
+            and byte_pair_column(["hi", "lo"], [row[ctx.byte_pair:ctx.byte_pair + 2] for row in texts], 1) == 0:
+        joined = ctx.byte_pair  # (a continuation without its header: the pair its page began)
+    if joined is not None:
+        # the pair is one address column, 0x + high + low, in the low byte's place
+        for _ln, _b, cells in line_cells[n_head:]:
+            hi, lo = cells[joined], cells[joined + 1]
+            if hi and lo:
+                both = hi + lo
+                cells[joined + 1][:] = [(min(w[0] for w in both), min(w[1] for w in both), max(w[2] for w in both),
+                                         max(w[3] for w in both), f"0x{_cell_text(hi)}{_cell_text(lo)}")]
+            cells[joined][:] = []
+        header_of[joined + 1] = joined_byte_head(header_of[joined + 1])
+        header_of[joined] = ""
     for idx, (_ln, _b, cells) in enumerate(line_cells):
         if idx < n_head or bit_label_line([_cell_text(c) for c in cells]):
             continue
@@ -947,8 +990,11 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
         prose = sum(1 for t in letters if _PROSE.search(t)) / len(letters)
         uniq = len(set(letters)) / len(letters)
         head = header_of[k]
-        if _PARAM_HEAD.search(head) or _bit_head(head):
-            continue  # parameter tables; a bit column ("D7", "Bit 7", "7") holds field names, not register names
+        # parameter tables (but a start address spelt in two byte columns is a protocol's
+        # register map, whose names are "Parameters"); a bit column ("D7", "Bit 7", "7") holds
+        # field names, not register names
+        if (_PARAM_HEAD.search(head) and joined is None) or _bit_head(head):
+            continue
         vetoed = _NO_NAME_HEAD.search(head) and not _NAME_HEAD.search(re.sub(r"register\s+content", "", head, flags=re.I))
         # (a description names the rows of a command list, or of a register list numbered in hex
         # with no name column: "编号 (16 进制) | 说明")
@@ -1046,7 +1092,7 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
     t.registers = regs
     if ctx is not None:
         ctx.xs, ctx.addr_col, ctx.name_col, ctx.base, ctx.conf, ctx.page = xs, best_addr, name_col, base, conf, page
-        ctx.addr_head, ctx.closed, ctx.dc_col = header_of[best_addr], False, dc_col
+        ctx.addr_head, ctx.closed, ctx.dc_col, ctx.byte_pair = header_of[best_addr], False, dc_col, joined
     return t
 
 

@@ -64,27 +64,37 @@ _BRACKET_HEAD = re.compile(
     r"^\s*" + _NUMPFX + r"(?P<id>[A-Z][A-Z0-9_]{1,30})\s*\((?P<long>[^()]{2,60})\)\s*"
     r"(?:\[\s*(?:R|W|RW|R/W|RO|WO|R/C|RC|W1C|R/W1C)\s*\]\s*)?"
     r"\[\s*(?P<addr>(?:0x)?[0-9A-F]{1,8}h?)\s*\](?:\s*\[\s*[^\]]{1,12}\])?\s*$", re.I)
+# a reset value closing a heading: ", Default 0000 0110", "; Reset value: 0x80", "(POR = 00h)"
+_RESET_TAIL = (r"\s*[,;]?\s*\(?(?i:default(?:\s+value)?|reset(?:\s+value)?|por)\s*[:=]?\s*"
+               r"(?:0x[0-9A-Fa-f]{1,8}|[0-9A-Fa-f]{1,8}h|[01]{4}(?:[ _][01]{4}){0,3}b?|\d{1,5})\)?")
+_RESET_END = re.compile(_RESET_TAIL + r"\s*$")
 _REGFIRST_HEAD = re.compile(
     r"^\s*" + _NUMPFX + r"(?:(?P<blk>[A-Z]{2,5})\s+)?(?i:register|reg\.?|address|offset|index)\s*[:#]?\s*(?P<ob>\[\s*)?"
-    r"(?P<addr>" + _TOK + r"|\d{1,3})(?![\w.])(?:\s*(?:\.\.|to|-|–|~)\s*(?P<end>" + _TOK + r"|\d{1,3}))?"
+    r"(?P<addr>" + _TOK + r"|\d{1,3})(?![\w.])(?:\s*(?:\.\.|to|-|–|~)\s*(?P<end>" + _TOK + r"|\d{1,3})(?![\w.]))?"
     r"(?(ob)\s*\])"  # "REG[01h]", "REG [C0h]": the address in brackets
     r"(?:\s*\(\s*(?P<paren>" + _TOK + r")\s*\))?\s*[:\-–—]?\s*"
     r"(?:[\"“”'‘’](?P<q>[^\"“”'‘’]{2,40})[\"“”'‘’]|\((?P<pid>" + _ID + r")\)|(?P<name>[A-Za-z][A-Za-z0-9_ /&\-]{1,60}?))"
     r"\s*(?:\((?P<mn>" + _MNEM + r")\))?(?:\s*[:\-–—]\s*(?P<desc>[A-Z][A-Za-z0-9 /&,\-]{1,60}))?"
-    r"(?:\s*\[[^\[\]]{1,30}\])?\s*$")  # a bracketed reset value or access after it: "[Reset = 0x80]"
+    r"(?:\s*\[[^\[\]]{1,30}\])?(?:" + _RESET_TAIL + r")?\s*$")  # a reset value after it: "[Reset = 0x80]"
 # a short prefix glued to the address by a hyphen, the name after a colon or dash:
 # "MX-02h: Speaker Output Volume", "Reg-0Ch - Record Mixer", "PR-39h: Power Control"
 _PREFIXED_HEAD = re.compile(
     r"^\s*" + _NUMPFX + r"(?P<pfx>[A-Za-z]{1,5})\s?-\s?(?P<addr>[0-9A-F]{1,4}h|0x[0-9A-F]{1,4})\s*[:：\-–—]\s*"
     r"(?P<name>[A-Za-z][A-Za-z0-9_ /&(),+\-']{1,60}?)\s*(?:\((?P<mn>" + _MNEM + r")\))?\s*$")
+# a decimal register number after a short prefix and "#", the name after it ("R#3 Color Table
+# Address (L)", "S#0 Status"): the prefix names the register space (a block); "R#32, R#33 Source X"
+# is one register over both numbers, at the first
+_HASH_HEAD = re.compile(r"^\s*" + _NUMPFX + r"(?P<pfx>[A-Z][A-Za-z]{0,3})\s?#\s?(?P<num>\d{1,3})(?:\s*,\s*(?P=pfx)\s?#\s?\d{1,3}){0,3}\s*[:\-–—]?\s+"
+                        r"(?P<name>[A-Z][A-Za-z0-9_ /&,+\-']{1,60}?(?:\s*\([A-Za-z0-9 ]{1,30}\))?)\s*$")
 # an R-prefixed address, a colon and the name, a long name after it in parentheses:
 # "R0Ah: GET_POWER_MODE (Read Display Power Mode)", "R80h: Gamma Control Register"
 _RCOLON_HEAD = re.compile(
     r"^\s*" + _NUMPFX + r"R(?P<addr>[0-9A-F]{2,4})[hH]\s*:\s*(?P<name>[A-Za-z][A-Za-z0-9_]*(?: [A-Za-z][A-Za-z0-9_]*){0,5}?)"
     r"\s*(?:\(\s*(?P<long>[^()]{1,60}?)\s*\))?(?:\s*\([^()]{0,12}\))?\s*$")
-_FIELDS_HEAD = re.compile(
-    r"^\s*(?i:address|addr|offset)\s*[:=]\s*(?P<addr>" + _TOK + r")\s*[,;]?.{0,40}?\b(?i:name)\s*[:=]\s*"
-    r"(?P<name>" + _ID + r")\s*$")
+_FIELDS_HEAD = re.compile(  # (either order; each label may say "Register": "Register Address : 0x00, Register Name : X")
+    r"^\s*(?:(?i:register|reg\.?)\s+)?(?:(?i:address|addr|offset)\s*[:=]\s*(?P<addr>" + _TOK + r")\s*[,;]?.{0,40}?\b(?i:name)\s*[:=]\s*"
+    r"(?P<name>" + _ID + r")|(?i:name)\s*[:=]\s*(?P<name2>" + _ID + r")\s*[,;]?.{0,40}?\b(?i:address|addr|offset)\s*[:=]\s*"
+    r"(?P<addr2>" + _TOK + r"))\s*$")
 _INDEX_LINE = re.compile(
     r"^\s*(?i:index|address|addr|offset|register\s+(?:address|index|number)|寄存器地址|地址|偏移地址)\s*"
     r"(?:\(\s*(?:(?i:in)\s+)?(?P<base>(?i:decimal|dec|hex|hexadecimal))\s*\))?\s*[:=]\s*"
@@ -114,6 +124,7 @@ _REG_NAME = re.compile(r"^\s*(?P<name>REG(?P<a>[0-9A-F]{2}))\b\s*(?:\([^()]{0,20
 _CAPTION = re.compile(r"^\s*(?:table|figure|fig\.|tab\.)\s*\d", re.I)
 MAX_PER_PAGE = 6  # headings are sparse; more matches of one shape on one page are table cells
 _MAX_SHAPE = {"fields": 16}  # "Address: .., Name: .." lines stack densely on detail pages
+_TOC_LEADER = re.compile(r"(\.\s?){4,}")
 _TOC = re.compile(r"(\.\s?){4,}|(?<![=:])\s\d{1,4}\s*$")  # dot leaders, a trailing page number (not "= 01")
 _SHAPES = ("paren", "bracket", "regfirst", "prefixed", "fields", "pointer", "index", "multi", "pairs", "regname", "labelled",
            "section", "sequence", "stacked", "caption", "assigned")
@@ -145,10 +156,11 @@ class HeadingRegister:
     long_name: str = ""
     shape: str = ""
     block: str = ""  # a device or bank prefix of the heading ("ACC Register 0x00"): two maps may share addresses
+    lead: str = ""  # the heading's first word ("register", "reg"): a map's rows and headings differ in it
 
 
 # the short upper-case prefix that names a block before the keyword: "ACC Register 0x02 (..)"
-_BLOCK_WORD = re.compile(r"^\s*" + _NUMPFX + r"(?P<blk>[A-Z]{2,5})\s+(?i:register|reg\.?)\b")
+_BLOCK_WORD = re.compile(r"^\s*" + _NUMPFX + r"(?:(?P<blk>[A-Z]{2,5})\s+(?i:register|reg\.?)\b|(?P<blk2>[A-Z][A-Za-z]{0,3})\s?#\s?\d)")
 
 
 def _tok(t: str) -> int | None:
@@ -179,7 +191,9 @@ _GENERIC = re.compile(r"^(?:instruction|command|register|address|data|byte|figur
 def parse_heading(line: str) -> list[tuple[str, int, str, str]]:
     """The registers one heading line names: [(name, address, long name, shape)]."""
     s = line.strip()
-    if not s or len(s) > 120 or _TOC.search(s) or _CAPTION.match(s):
+    # (a heading closed by a reset value has no page number: "Register 0 - Control 1, Default 0000 0110")
+    toc = _TOC_LEADER.search(s) if _RESET_END.search(s) else _TOC.search(s)
+    if not s or len(s) > 120 or toc or _CAPTION.match(s):
         return []
     m = _REG_CAPTION.match(s)
     if m:
@@ -225,13 +239,18 @@ def parse_heading(line: str) -> list[tuple[str, int, str, str]]:
         name = _tidy(m.group("mn") or m.group("name"))
         long = m.group("name").strip() if m.group("mn") else ""
         return [(name, _tok(m.group("addr")), long, "prefixed")]
+    m = _HASH_HEAD.match(s)
+    if m:
+        name = _tidy(m.group("name"))
+        return [] if _GENERIC.match(name) or re.fullmatch(r"(?i:n/?a|reserved|unused)", name) \
+            else [(name, int(m.group("num")), "", "prefixed")]
     m = _RCOLON_HEAD.match(s)
     if m:
         name = _tidy(m.group("name"))
         return [(name, int(m.group("addr"), 16), (m.group("long") or "").strip(), "prefixed")]
     m = _FIELDS_HEAD.match(s)
     if m:
-        return [(m.group("name"), _tok(m.group("addr")), "", "fields")]
+        return [(m.group("name") or m.group("name2"), _tok(m.group("addr") or m.group("addr2")), "", "fields")]
     m = _POINTER_HEAD.match(s)
     if m:
         a = m.group("addr")
@@ -315,7 +334,8 @@ def heading_registers(page_text: dict[int, str]) -> list[HeadingRegister]:
                 bm = _BLOCK_WORD.match(s)
                 for name, addr, long, shape in found:
                     if addr is not None:
-                        fam[shape].append(HeadingRegister(name, addr, pno, long, shape, bm.group("blk") if bm else ""))
+                        fam[shape].append(HeadingRegister(name, addr, pno, long, shape, (bm.group("blk") or bm.group("blk2")) if bm else "",
+                                                          _first_word(s)))
                         at.setdefault(shape, []).append(i)
                 continue
             if _STACK_NAME.match(s) and i + 1 < len(lines):
@@ -342,13 +362,32 @@ def heading_registers(page_text: dict[int, str]) -> list[HeadingRegister]:
         for k, v in fam.items():
             # (only a shape that prints a name beside the keyword and the address, "REG[30h] Horizontal
             # Start Point (HSAW0)", may stand many to a page; "R12 (0Ch)" rows are a map's cells)
-            if len(v) - mark[k] > _MAX_SHAPE.get(k, MAX_PER_PAGE) and not (k == "regfirst" and _spread(at.get(k, []))):
+            limit = _MAX_SHAPE.get(k, MAX_PER_PAGE)
+            if len(v) - mark[k] <= limit or (k == "regfirst" and _spread(at.get(k, []))):
+                continue
+            rows = at.get(k, [])
+            if len(rows) != len(v) - mark[k]:
                 del v[mark[k]:]  # a column of a table (a register map), not headings
+                continue
+            # a map's rows and the headings after it on one page differ in their first word
+            # ("Reg. 43 ..." rows, then "6.1.1 Register 0 - ..."): the limit holds per first word
+            first = [r.lead for r in v[mark[k]:]]
+            keep = [r for r in v[mark[k]:] if first.count(r.lead) <= limit]
+            del v[mark[k]:]
+            v.extend(keep)
     out: list[HeadingRegister] = []
     for regs in fam.values():
         _prefix_blocks(regs)
         seen: set[tuple[str, str, int]] = set()
         uniq = []
+        # one address named twice in one family by lines that start differently ("Reg. 15 A B"
+        # rows of a bit map, "Register 15 - Long name" headings): the more common start names it
+        leads = [r.lead for r in regs]
+        named: dict[tuple[str, int], set[str]] = {}
+        for r in regs:
+            named.setdefault((r.block, r.address), set()).add(r.lead)
+        regs = [r for r in regs if len(named[(r.block, r.address)]) == 1
+                or leads.count(r.lead) == max(leads.count(x) for x in named[(r.block, r.address)])]
         for r in regs:
             if (r.block, r.name, r.address) not in seen:  # (two blocks may hold one name at one address)
                 seen.add((r.block, r.name, r.address))
@@ -358,6 +397,11 @@ def heading_registers(page_text: dict[int, str]) -> list[HeadingRegister]:
             continue
         out.extend(uniq)
     return out
+
+
+def _first_word(line: str) -> str:
+    m = re.search(r"[A-Za-z]+", re.sub(r"^\s*" + _NUMPFX, "", line))
+    return m.group(0).lower() if m else ""
 
 
 def _prefix_blocks(regs: list[HeadingRegister]) -> None:

@@ -1,0 +1,216 @@
+"""Forms met on datasheets of manufacturers new to the development set (the seventeenth as-found
+round), on pages the test draws itself (the truth is what the test prints). Each test failed
+before its mechanism:
+
+* a register heading of labelled fields, "Register Address : 0x00, Register Name : NAME", in
+  either order, over each register's bit table;
+* a command list printed in side-by-side halves ("Instruction | D0-D7 | Instruction | D0-D7")
+  whose column words come out as the table's first row, a code printed as the second byte of a
+  sequence ("+43H") and a symbol glyph before a name;
+* a heading "Register 0 - Control 1, Default 0000 0110": the reset value closing it is neither a
+  page number nor part of the name, "0 - Co" is no address range, and a bit map's rows
+  ("Reg. 15 FieldA FieldB") do not rename the registers its headings name;
+* a protocol map that prints each start address as two byte columns ("Hi byte | Lo byte"), its
+  names headed "Parameter", one name wrapped over two lines around a cell of the size column;
+* the same map drawn as a ruled table, continued on the next page without its header (high
+  bytes other than 00 there);
+* headings "R#3 Name" / "S#0 Name": decimal numbers in two register spaces, "R#32, R#33 Name"
+  one register over both.
+"""
+
+from __future__ import annotations
+
+import pymupdf
+
+from firmcorpus.parsers.datasheet import parse_pdf
+from tests.parsers.pdf_pages import ruled_table
+
+
+def _registers(doc) -> set[tuple[str, int]]:
+    return {(r.name, int(r.address, 16)) for r in parse_pdf(doc.tobytes()).registers}
+
+
+def _bit_table(page, y: float, fields: list[tuple[str, str, str]]) -> float:
+    page.insert_text((60, y), "Bit", fontsize=8)
+    page.insert_text((100, y), "Bit Name", fontsize=8)
+    page.insert_text((200, y), "Default", fontsize=8)
+    page.insert_text((260, y), "Type", fontsize=8)
+    page.insert_text((320, y), "Description", fontsize=8)
+    for bits, name, desc in fields:
+        y += 14
+        page.insert_text((60, y), bits, fontsize=8)
+        page.insert_text((100, y), name, fontsize=8)
+        page.insert_text((200, y), "0", fontsize=8)
+        page.insert_text((260, y), "R/W", fontsize=8)
+        page.insert_text((320, y), desc, fontsize=8)
+    return y + 30
+
+
+FIELD_REGS = [(0x00, "OTG_CONFIG"), (0x01, "TOP"), (0x02, "FUNCTION"), (0x03, "IBUS"), (0x04, "VBUS")]
+
+
+def test_labelled_field_headings_either_order():
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_text((60, 50), "Register Descriptions", fontsize=11)
+    y = 80.0
+    for i, (addr, name) in enumerate(FIELD_REGS):
+        head = (f"Register Address : 0x{addr:02X}, Register Name : {name}" if i % 2 == 0
+                else f"Register Name : {name}, Register Address : 0x{addr:02X}")
+        page.insert_text((60, y), head, fontsize=9)
+        y = _bit_table(page, y + 18, [("7:4", f"{name}_HI", "Upper field"), ("3:0", f"{name}_LO", "Lower field")])
+    assert _registers(doc) >= {(n, a) for a, n in FIELD_REGS}
+
+
+LEFT = [("Back Space", "08H"), ("Horizontal Tab", "09H"), ("Line Feed", "0AH"), ("Form Feed", "0CH"),
+        ("Carriage Return", "0DH"), ("Clear Display", "0EH")]
+RIGHT = [("International Font", "18H"), ("Katakana Font", "19H"), ("Escape", "1BH"),
+         ("\u00a2 Send User Font", "+43H"), ("\u00a2 Position Cursor", "+48H"), ("\u00a2 Software Reset", "+49H")]
+
+
+def test_side_by_side_command_halves():
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_text((40, 60), "OPTICAL SPECIFICATIONS", fontsize=9)
+    page.insert_text((40, 74), "Luminance          700 cd/m2", fontsize=8)
+    page.insert_text((40, 92), "SOFTWARE COMMANDS", fontsize=9)
+    page.insert_text((40, 106), "Instruction", fontsize=8)
+    page.insert_text((150, 106), "D0-D7", fontsize=8)
+    page.insert_text((200, 106), "Instruction", fontsize=8)
+    page.insert_text((320, 106), "D0-D7", fontsize=8)
+    for i, ((ln, lc), (rn, rc)) in enumerate(zip(LEFT, RIGHT)):
+        y = 120 + 12 * i
+        page.insert_text((40, y), ln, fontsize=8)
+        page.insert_text((150, y), lc, fontsize=8)
+        page.insert_text((200, y), rn, fontsize=8)
+        page.insert_text((320, y), rc, fontsize=8)
+    got = _registers(doc)
+    want = {(n, int(c.strip("+H"), 16)) for n, c in LEFT} | \
+           {(n.replace("\u00a2 ", ""), int(c.strip("+H"), 16)) for n, c in RIGHT}
+    assert got >= want, sorted(want - got)
+
+
+HEADED = [(0, "Chip Control 1", "0000 0110"), (1, "Chip Control 2", "0101 1100"), (2, "Chip Power Management", "1100 0011"),
+          (3, "ADC Power Management", "1111 1100"), (4, "DAC Power Management", "1100 0000"), (5, "Chip Low Power 1", "0000 0000"),
+          (6, "Chip Low Power 2", "0000 0000"), (15, "ADC Control 7", "0011 0000")]
+
+
+def test_register_headings_closed_by_a_reset_value():
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_text((60, 50), "5 Register Map", fontsize=11)
+    # a bit map's rows: the register number, then its bit names (not names of registers)
+    page.insert_text((60, 70), "Reg. 15   ADCRampRate ADCSoftRamp", fontsize=8)
+    page.insert_text((60, 82), "Reg. 23   DACLRSWAP", fontsize=8)
+    y = 110.0
+    for i, (num, name, default) in enumerate(HEADED):
+        if i == 4:
+            page = doc.new_page()
+            y = 60.0
+        page.insert_text((60, y), f"6.1.{i + 1} Register {num} - {name}, Default {default}", fontsize=9)
+        y = _bit_table(page, y + 18, [("7", "FLAG_A", "Enable"), ("6:0", "LEVEL", "Level setting")])
+    got = _registers(doc)
+    assert got >= {(n, a) for a, n, _d in HEADED}, sorted({(n, a) for a, n, _d in HEADED} - got)
+    assert not any(a == 15 and n != "ADC Control 7" for n, a in got)
+
+
+MODBUS = [("30001", "Voltage", "00", "00"), ("30007", "Current", "00", "06"), ("30013", "Active power", "00", "0C"),
+          ("30019", "Apparent power", "00", "12"), ("30025", "Reactive power", "00", "18"),
+          ("30031", "Power factor", "00", "1E"), ("30071", "Frequency", "00", "46"),
+          ("30073", "Import active energy", "00", "48"), ("30077", "Import reactive energy", "00", "4C"),
+          ("30079", "Export reactive energy", "00", "4E")]
+
+
+def test_start_address_in_two_byte_columns():
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_text((60, 50), "3 Register Map", fontsize=11)
+    page.insert_text((300, 78), "Start Address Hex", fontsize=8)
+    for x, word in ((60, "Register"), (110, "Parameter"), (220, "Length"), (270, "Units"), (300, "Hi byte"),
+                    (350, "Lo byte")):
+        page.insert_text((x, 90), word, fontsize=8)
+    y = 106.0
+    for reg, name, hi, lo in MODBUS:
+        first, _sep, rest = name.partition(" ") if name.endswith("reactive energy") else (name, "", "")
+        if rest:  # a long name wraps; the size cell sits between its two lines
+            first, rest = name.rsplit(" ", 1)
+            page.insert_text((110, y), first, fontsize=8)
+            page.insert_text((220, y + 6), "4", fontsize=8)
+            page.insert_text((110, y + 12), rest, fontsize=8)
+        else:
+            page.insert_text((110, y), name, fontsize=8)
+            page.insert_text((220, y), "4", fontsize=8)
+        page.insert_text((60, y), reg, fontsize=8)
+        page.insert_text((270, y), "kWh", fontsize=8)
+        page.insert_text((300, y), hi, fontsize=8)
+        page.insert_text((350, y), lo, fontsize=8)
+        y += 26 if rest else 14
+    got = _registers(doc)
+    want = {(n, int(hi + lo, 16)) for _r, n, hi, lo in MODBUS}
+    assert got >= want, sorted(want - got)
+
+
+def test_unruled_byte_column_map_continued_without_header():
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_text((60, 50), "3 Register Map", fontsize=11)
+    for x, word in ((60, "Register"), (110, "Parameter"), (220, "Units"), (300, "Hi byte"), (350, "Lo byte")):
+        page.insert_text((x, 620), word, fontsize=8)
+    y = 636.0
+    for reg, name, hi, lo in MODBUS[:8]:
+        for x, text in ((60, reg), (110, name), (220, "kWh"), (300, hi), (350, lo)):
+            page.insert_text((x, y), text, fontsize=8)
+        y += 14
+    page = doc.new_page()
+    page.insert_text((110, 50), "demand", fontsize=8)  # the tail of a name wrapped at the page end
+    y = 64.0
+    for reg, name, hi, lo in [("30085", "Total system power demand", "00", "54"), ("30259", "Current demand", "01", "02"), ("30265", "Maximum current demand", "01", "08"),
+                              ("30343", "Total active energy", "01", "56"), ("30345", "Total reactive energy", "01", "58")]:
+        for x, text in ((60, reg), (110, name), (220, "kWh"), (300, hi), (350, lo)):
+            page.insert_text((x, y), text, fontsize=8)
+        y += 14
+    got = _registers(doc)
+    want = {("Total system power demand", 0x54), ("Current demand", 0x102), ("Maximum current demand", 0x108), ("Total active energy", 0x156),
+            ("Total reactive energy", 0x158)}
+    assert got >= want, sorted(want - got)
+
+
+HOLDING = [("40013", "Relay Pulse Width", "00", "0C"), ("40019", "Network Parity Stop", "00", "12"),
+           ("40021", "Meter ID", "00", "14"), ("40029", "Baud rate", "00", "1C"), ("40087", "Pulse output mode", "00", "56")]
+HOLDING_NEXT = [("463745", "Time of scroll display", "F9", "00"), ("463761", "Pulse output width", "F9", "10"),
+                ("463777", "Measurement mode", "F9", "20")]
+
+
+def test_ruled_byte_column_map_continued_without_header():
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_text((60, 50), "Holding registers (function 03 to read, 10 to write)", fontsize=9)
+    widths = [60, 130, 50, 50, 150]
+    rows = [["Register", "Parameter", "Hi byte", "Lo byte", "Description"]]
+    rows += [[r, n, hi, lo, "Float, kept at power-down"] for r, n, hi, lo in HOLDING]
+    ruled_table(page, 60, 500, widths, rows, row_h=40)
+    page = doc.new_page()
+    ruled_table(page, 60, 60, widths, [[r, n, hi, lo, "Float, kept at power-down"] for r, n, hi, lo in HOLDING_NEXT],
+                row_h=40)
+    got = _registers(doc)
+    want = {(n, int(hi + lo, 16)) for _r, n, hi, lo in HOLDING + HOLDING_NEXT}
+    assert got >= want, sorted(want - got)
+    assert not any(a in (0x00, 0x10, 0x20) for _n, a in got)
+
+
+def test_hash_numbered_headings_in_two_spaces():
+    doc = pymupdf.open()
+    page = doc.new_page()
+    y = 60.0
+    heads = [("R#0 Mode0", 0), ("R#1 Mode1", 1), ("R#2 Pattern Name Table Address", 2),
+             ("R#26 Horizontal Offset Register (By Character Units)", 26), ("R#32, R#33 Source X Register", 32),
+             ("S#0 Status", 0), ("S#3, S#4 Column Register", 3), ("S#7 Color register", 7)]
+    for text, _a in heads:
+        page.insert_text((60, y), text, fontsize=10)
+        page.insert_text((60, y + 16), "The bits of this register select the display mode and its options.", fontsize=8)
+        y += 60
+    got = parse_pdf(doc.tobytes()).registers
+    pairs = {(r.name, int(r.address, 16), r.peripheral) for r in got}
+    assert pairs >= {("Mode0", 0, "R"), ("Mode1", 1, "R"), ("Pattern Name Table Address", 2, "R"),
+                     ("Horizontal Offset Register (By Character Units)", 26, "R"), ("Source X Register", 32, "R"),
+                     ("Status", 0, "S"), ("Column Register", 3, "S"), ("Color register", 7, "S")}
