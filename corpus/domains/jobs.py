@@ -132,13 +132,19 @@ def _evidence(examples: list, model_path: str) -> dict:
     return {"logp": logp, "sup": sup, "rule": rule, "folders": folders, "gold": np.array(gold)}
 
 
-def _macro_f1(gold, pred) -> float:
+def _domain_f1(gold, pred) -> np.ndarray:
+    """The F1 of each domain present in ``gold`` (in ``np.unique(gold)`` order)."""
     f1s = []
     for d in np.unique(gold):
         tp = np.sum((gold == d) & (pred == d))
         fp, fn = np.sum((gold != d) & (pred == d)), np.sum((gold == d) & (pred != d))
         f1s.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
-    return float(np.mean(f1s)) if f1s else 0.0
+    return np.array(f1s, dtype=float)
+
+
+def _macro_f1(gold, pred) -> float:
+    f1s = _domain_f1(gold, pred)
+    return float(np.mean(f1s)) if len(f1s) else 0.0
 
 
 def _decide(q, tau, margin):
@@ -173,11 +179,32 @@ def _grid_steps(a: dict, b: dict) -> int:
     return steps
 
 
+DOMAIN_DROP = 0.02  # the most a domain's F1 may fall below the shipped decision's when the decision moves
+
+
+def domain_guard(scored: list, previous: dict | None, drop: float = DOMAIN_DROP) -> list:
+    """The grid points of ``scored`` whose per-domain F1s (``r[4]`` without, ``r[5]`` with folder context, when the
+    points carry them) are each at most ``drop`` below those of ``previous`` (the shipped decision) on the same
+    files: a decision that gains on the sum of the two macro-F1s by trading one domain's files for the others' is
+    not taken (the shipping bound, per domain, applied to the decision itself). Unchanged without ``previous``,
+    without per-domain figures, or when ``previous`` is not one of the points."""
+    if previous is None or not scored or len(scored[0]) < 6:
+        return scored
+    prev = next((r for r in scored if r[1] == previous), None)
+    if prev is None:
+        return scored
+    return [r for r in scored if np.all(np.asarray(r[4]) >= np.asarray(prev[4]) - drop - 1e-9)
+            and np.all(np.asarray(r[5]) >= np.asarray(prev[5]) - drop - 1e-9)]
+
+
 def select_decision(scored: list, previous: dict | None = None, tolerance: float = 0.0) -> tuple:
-    """The decision among ``scored`` grid points, ``(objective, decision, off, on)`` each: the best objective
-    (ties to the earlier grid point); with ``previous`` (the shipped decision), the point nearest to it (fewest
-    grid steps) among those within ``tolerance`` of the best, so that a gain smaller than what one file is worth
-    does not move the decision (a new round's files then do not trade the other domains for noise)."""
+    """The decision among ``scored`` grid points, ``(objective, decision, off, on[, off per domain, on per
+    domain])`` each: the best objective (ties to the earlier grid point); with ``previous`` (the shipped
+    decision), only points that lose no domain more than ``DOMAIN_DROP`` against it (``domain_guard``), and among
+    them the point nearest to it (fewest grid steps) within ``tolerance`` of their best, so that a gain smaller
+    than what one file is worth does not move the decision (a new round's files then do not trade the other
+    domains for noise)."""
+    scored = domain_guard(scored, previous)
     best = max(scored, key=lambda r: r[0])
     if previous is None or tolerance <= 0:
         return best
@@ -189,8 +216,9 @@ def calibrate_decision(examples: list, model_path: str, previous: dict | None = 
     """The step's decision (``support_weight``, ``rule_weight``, ``general_threshold``,
     ``general_margin``, ``folder_weight``) that maximises the step's macro-F1 on held-out files, the sum of the
     figures without and with folder context; a grid, ties to the earlier (smaller) values. With ``previous``
-    (the decision shipped before), a point within one file's worth of the best (``noise_floor``) that is
-    nearer to it is kept instead (``select_decision``).
+    (the decision shipped before), only points that lose no domain more than ``DOMAIN_DROP`` against it on the
+    same files are candidates (``domain_guard``), and a point within one file's worth of their best
+    (``noise_floor``) that is nearer to it is kept instead (``select_decision``).
 
     ``examples`` must be files of sources the model was not trained on (the development half of
     the evaluation repositories): a threshold learned on the training sources' own files does not
@@ -214,16 +242,19 @@ def calibrate_decision(examples: list, model_path: str, previous: dict | None = 
             mean = (sums / counts[:, None])[member]
             for tau in GENERAL_THRESHOLDS:
                 for m in GENERAL_MARGINS:
-                    off = _macro_f1(ev["gold"], _decide(q, tau, m))
+                    off_d = _domain_f1(ev["gold"], _decide(q, tau, m))
+                    off = float(np.mean(off_d)) if len(off_d) else 0.0
                     for c in FOLDER_WEIGHTS:
-                        on = _macro_f1(ev["gold"], _decide((1 - c) * q + c * mean, tau, m))
+                        on_d = _domain_f1(ev["gold"], _decide((1 - c) * q + c * mean, tau, m))
+                        on = float(np.mean(on_d)) if len(on_d) else 0.0
                         scored.append((round(off + on, 6), {"support_weight": a, "rule_weight": b,
                                                             "general_threshold": tau, "general_margin": m,
-                                                            "folder_weight": c}, off, on))
+                                                            "folder_weight": c}, off, on, off_d, on_d))
     tolerance = noise_floor(ev["gold"]) if previous else 0.0
     best = select_decision(scored, None)
-    objective, decision, off, on = select_decision(scored, previous, tolerance)
+    objective, decision, off, on = select_decision(scored, previous, tolerance)[:4]
     return {"decision": decision, "files": len(examples), "grid_points": len(scored),
+            "guarded_points": len(domain_guard(scored, previous)), "domain_drop": DOMAIN_DROP,
             "macro_f1_without_folder_context": round(off, 4), "macro_f1_with_folder_context": round(on, 4),
             "best_decision": best[1], "best_objective": best[0], "objective": objective,
             "previous_decision": previous, "noise_floor": round(tolerance, 6),
