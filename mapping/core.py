@@ -21,7 +21,7 @@ from .files import BM25, STOPWORDS, file_tokens, query_tokens, symbol_usage
 from .models import STATUSES, FileScore, FolderInfo, MappingResult, SectionStatus, SymbolRef
 from .ranges import expand_ranges, folded_byte_halves, rows_of_members
 from .repo import SECONDARY_ROLES, folder_of, folder_role, part_numbers, prune
-from .symbols import FAMILY_MIN_LINKS, link_fields, link_registers
+from .symbols import FAMILY_MIN_LINKS, link_fields, link_registers, trailing_comments
 
 SYNTHETIC_SECTION = "registers"
 MAX_FILES_PER_SECTION = 8
@@ -155,7 +155,8 @@ def map_pair(datasheet: Datasheet, files: Sequence[CodeFile], texts: Mapping[str
     t_prune = time.perf_counter()
 
     links = folded_byte_halves(stray_file_dropped(weaker_elsewhere_dropped(secondary_copies_dropped(
-        link_registers(expanded, cands, parts, code_files, members)))), members)
+        link_registers(expanded, cands, parts, code_files, members,
+                       comments=trailing_comments(cands, texts))))), members)
     links = rows_of_members(links, members)
     field_links = link_fields(datasheet, cands, links, parts)
     t_link = time.perf_counter()

@@ -21,7 +21,6 @@ from firmcorpus.mapping.core import map_pair
 from firmcorpus.mapping.metrics import evaluate, load_truth, micro
 from firmcorpus.mapping.models import MappingResult
 from firmcorpus.mapping.repo import part_numbers, prefilter
-from firmcorpus.parsers.code import _BLANK_RE
 from firmcorpus.parsers.datasheet import load_datasheet
 from firmcorpus.parsers.includes import resolve_macro_values
 from firmcorpus.parsers.models import Datasheet, ParseError
@@ -37,13 +36,13 @@ _QUALIFIER_HINT = re.compile(r"define[ \t]+_\w+[ \t]+(?:volatile|const)\b")  # a
 
 
 def qualifier_macros(texts: Mapping[str, str]) -> dict[str, str]:
-    """The repository's qualifier-only macros the code parser does not already blank: name → qualifiers."""
+    """The repository's qualifier-only macros: name → qualifiers (spelling out one the code parser
+    already blanks, ``__IO``, changes nothing: it reads ``volatile`` the same way)."""
     found: dict[str, str] = {}
     for text in texts.values():
         if _QUALIFIER_HINT.search(text):
             for m in _QUALIFIER_DEFINE.finditer(text):
-                if not _BLANK_RE.fullmatch(m.group(1).encode()):
-                    found.setdefault(m.group(1), m.group(2))
+                found.setdefault(m.group(1), m.group(2))
     return found
 
 

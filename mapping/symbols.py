@@ -773,6 +773,17 @@ def register_named(sym: Symbol) -> bool:
         or bool(_REGISTER_WORDS & set(split_identifier(sym.parent or "")))
 
 
+def _mask_named_register(sym: Symbol, reg_name: str) -> bool:
+    """A definition taken for a mask by its last word (``..._REG_INT_MASK``) that ends like the register's
+    own name (``REG_INT_MASK``, an interrupt-mask register) and whose value is no run of set bits
+    (0x1024a0): the register's address, not a mask."""
+    v = sym.int_value
+    if v is None or v <= 0 or ((v + (v & -v)) & v) == 0:
+        return False  # a single bit or one run of bits: a mask, whatever it is named
+    last = split_identifier(sym.name)[-1:]
+    return bool(last) and last == split_identifier(reg_name)[-1:]
+
+
 _SHIFTED = re.compile(r"^\(?\s*(0[xX][0-9a-fA-F]+|\d+)[uUlL]*\s*<<\s*(\d+)\s*\)?$")
 
 
@@ -941,13 +952,53 @@ def part_tokens(parts: Iterable[str], files: Sequence[CodeFile] = ()) -> frozens
     return frozenset(toks)
 
 
+_TRAILING_COMMENT = re.compile(r"(?:/\*(.*?)(?:\*/|$)|//(.*)$)")
+COMMENT_NAME_WORDS = 6  # a trailing comment longer than this is a sentence, not a register's name
+
+
+def trailing_comments(files: Sequence[CodeFile], texts: Mapping[str, str]) -> dict[tuple[str, int], str]:
+    """(file, line) → the comment that ends a value definition's first line (``#define X_VER 0x8140
+    /* Product ID */``, ``X = 0x10, // Status``), for the definitions of ``files`` whose text is given."""
+    out: dict[tuple[str, int], str] = {}
+    for f in files:
+        text = texts.get(f.path)
+        if not text:
+            continue
+        lines = text.split("\n")
+        for s in f.symbols:
+            if s.kind not in VALUE_KINDS or not 0 < s.start_line <= len(lines):
+                continue
+            line = lines[s.start_line - 1]
+            at = line.find(s.name)
+            m = _TRAILING_COMMENT.search(line, at + len(s.name)) if at >= 0 else None
+            if m:
+                body = (m.group(1) if m.group(1) is not None else m.group(2) or "").strip(" */!<")
+                if body:
+                    out[(f.path, s.start_line)] = body
+    return out
+
+
+def _comment_names(comment_toks: tuple[str, ...] | None, i: int, reg_toks: Sequence[tuple[str, ...]]) -> bool:
+    """The short trailing comment of a definition spells every word of register ``i``'s name, and no
+    other register's name has more words in it (``Touch Panel Status`` names ``Status``)."""
+    if not comment_toks or len(comment_toks) > COMMENT_NAME_WORDS or not reg_toks[i]:
+        return False
+    words = set(comment_toks)
+    if not set(reg_toks[i]) <= words:
+        return False
+    return not any(j != i and len(t) > len(reg_toks[i]) and set(t) <= words for j, t in enumerate(reg_toks))
+
+
 def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Iterable[str] = (),
                    others: Sequence[CodeFile] = (),
-                   range_members: Mapping[tuple[str | None, str], str] | None = None) -> list[Link]:
+                   range_members: Mapping[tuple[str | None, str], str] | None = None,
+                   comments: Mapping[tuple[str, int], str] | None = None) -> list[Link]:
     """Register links in the candidate ``files``; ``others`` (the rest of the repository) only lend
     helper macros (``symbol_infos``); ``range_members``: (peripheral, name) → row name of the registers a
-    range row was expanded into (``mapping.ranges``)."""
+    range row was expanded into (``mapping.ranges``); ``comments``: (file, line) → the trailing comment
+    of a definition (``trailing_comments``)."""
     part_toks = part_tokens(parts, files)
+    comment_toks = {k: register_tokens(v, part_toks) for k, v in (comments or {}).items()}
     infos = symbol_infos(files, part_toks, others)
     shifted = shifted_address_blocks(files)
     by_value: dict[int, list[SymInfo]] = defaultdict(list)
@@ -1008,7 +1059,8 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
                     pool += [si for si in by_offset.get(value, ()) if (si.file, si.sym.parent) in overlay]
             for si in pool:
                 if si.sym.role in ("base", "instance") or (si.sym.role == "bit" and not register_named(si.sym)
-                                                           and (si.file, si.sym.name) not in shifted):
+                                                           and (si.file, si.sym.name) not in shifted
+                                                           and not _mask_named_register(si.sym, r.name)):
                     continue  # a bit position or mask, or a peripheral's base: not one register
                 if si.spaces is not None and r.peripheral not in si.spaces:
                     continue  # a decoded member addresses its own bank or block only
@@ -1033,6 +1085,11 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
                         continue
                 sim, how = max((name_similarity(t, si.salient, si.weights) for t in reg_alts[i]),
                                key=lambda x: x[0])
+                if sim < STRONG_NAME and si.sym.kind != "field" and si.sym.role != "bit" and ev != "offset" \
+                        and _comment_names(comment_toks.get((si.file, si.sym.start_line)), i, reg_toks):
+                    # a name unlike the datasheet's (``GTP_REG_VERSION``) whose comment gives the
+                    # register's printed name (``/* Product ID */``) at its address
+                    sim, how = STRONG_NAME, "comment"
                 if ev == "offset" and si.sym.kind != "field" and not _names_peripheral(si, r.peripheral):
                     continue  # an offset macro must name its peripheral (UART_IER, not DESC_INTERFACE)
                 if sim < STRONG_NAME and len(rjoin) >= 2 and r.peripheral and ev != "offset":
@@ -1076,6 +1133,7 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
     for c in primary:
         if c.sim >= STRONG_NAME:
             fam_regs[c.info.family].add(c.reg_idx)
+    _sub_families_joined(infos, fam_regs)
     # a small family (a 2-4 member register enum) cannot show FAMILY_SUPPORT others: all its other
     # members strongly named is support enough
     fam_size = Counter(si.family for si in infos if si.sym.kind != "field" and si.instance is None)
@@ -1272,6 +1330,21 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
                           section_id=r.section_id))
     links.sort(key=lambda lk: (lk.peripheral or "", parse_int(lk.address) or 0, lk.register, lk.file, lk.line))
     return links
+
+
+def _sub_families_joined(infos: Sequence[SymInfo], fam_regs: Mapping[str, set[int]]) -> None:
+    """A macro family that links nothing by name and whose prefix is a linked family's plus one word
+    (``CHIP_LDO`` beside ``CHIP``, the word repeated so often that it became part of the prefix) is a
+    sub-block of that family's register block: the regulators the datasheet numbers ``REG4``-``REG7``
+    that the code calls ``LDO1``-``LDO4``. Its members join the linked family (in place), so its
+    support and its runs of register definitions count for them."""
+    strong = {f for f, rs in fam_regs.items() if len(rs) >= FAMILY_MIN_LINKS}
+    for si in infos:
+        if si.family in fam_regs or si.sym.kind != "macro" or si.sym.parent:
+            continue
+        parent = si.family.rsplit("_", 1)[0]
+        if parent != si.family and parent in strong and "::" in parent:
+            si.family = parent
 
 
 def _twin_block_dropped(chosen: list[_Cand], infos: Sequence[SymInfo]) -> list[_Cand]:
