@@ -1022,7 +1022,17 @@ def _unruled_registers(page, pno: int, words, lines, page_regs: list[RawRegister
             return min(y1, b) - max(y0, a) > 0.3 * min(y1 - y0, b - a + 1)
 
         res = None
-        if any(over(a, b) for a, b in taken):
+        mine = [r for r in out if r.region and over(*r.region)]
+        others = [r.region for r in page_regs if r.region and not r.replaced] + list(drawn or [])
+        if mine and not any(over(a, b) for a, b in others):
+            # only an earlier unruled table of this page read these rows, part of them (a run
+            # cut where a description wrapped around a row's line widened the gap): the
+            # reading that holds all of its registers and more replaces it
+            res = read_unruled(t)
+            if res.rejected or not {r.address for r in mine} < {u.address for u in res.registers}:
+                continue
+            out = [r for r in out if r not in mine]
+        elif any(over(a, b) for a, b in taken):
             # another reader already read this region; where that is the header reader alone
             # (no drawn table) and the content-typed reading finds clearly more rows (header
             # labels that cut the columns wrongly: a two-word label split at a wide space), the

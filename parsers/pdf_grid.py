@@ -1123,6 +1123,30 @@ def byte_lanes(texts: list[str]) -> bool:
     return steps >= 0.7 * (len(lanes) - 1)
 
 
+FIELD_POSITIONS = "a column of bit positions that tile one word (a register's bit-field table: its hex column holds defaults)"
+_BITS_HEAD = re.compile(r"(?:^|\s)(?:bits?|bit\s*(?:position|range|field)s?|位)$", re.I)  # (the header's last line)
+
+
+def field_positions(head: str, texts: list[str]) -> bool:
+    """A column headed "Bits" whose cells, on the rows with a code, are distinct bit ranges or
+    bit numbers that do not overlap ("0:7", "8:15"; "7", "6:0"): the fields of one register,
+    whose hex column is their defaults. (A register map's width column repeats "[7:0]".)"""
+    if not _BITS_HEAD.search(head.strip()):
+        return False
+    spans = []
+    for t in texts:
+        m = _BIT_RANGE.match(t.strip()) if t else None
+        if m:
+            a, b = int(m.group(1)), int(m.group(2))
+            spans.append((min(a, b), max(a, b)))
+        elif t and re.fullmatch(r"\d{1,2}", t.strip()):
+            spans.append((int(t), int(t)))
+    if len(spans) < 2 or len(spans) < 0.6 * sum(1 for t in texts if t) or max(hi for _lo, hi in spans) > 63:
+        return False
+    spans.sort()
+    return len(set(spans)) == len(spans) and all(b[0] > a[1] for a, b in zip(spans, spans[1:]))
+
+
 OUTCOME_NAMES = "names are outcomes ('VER error', 'Invalid data', 'Normal': a return code -> meaning table)"
 FRAME_FIELDS = "names are the fields of a bus message (device address, function code, check code): a frame, not registers"
 FUNCTION_CODES = "names are operations on many registers or coils (a bus protocol's function codes)"
@@ -1215,6 +1239,8 @@ def other_columns_rejection(headers: list[str], cells: list[list[str]], names: l
         return RAM_ROWS
     if any(byte_lanes(c) for c in cells):
         return BYTE_LANES
+    if any(field_positions(h, c) for h, c in zip(headers, at_starts)):
+        return FIELD_POSITIONS
     if sum(1 for c in cells if coordinate_cells(c)) >= 2:
         return COORDINATES
     if any(pin_numbers(h, c) for h, c in zip(headers, cells)):

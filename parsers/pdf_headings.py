@@ -188,11 +188,20 @@ _GENERIC = re.compile(r"^(?:instruction|command|register|address|data|byte|figur
                       r"inst|cmd|opcode|code|bits?|field|page|section|example)s?$", re.I)
 
 
-def parse_heading(line: str) -> list[tuple[str, int, str, str]]:
-    """The registers one heading line names: [(name, address, long name, shape)]."""
+def _contents_page(lines: list[str]) -> bool:
+    """A page of contents entries: dot leaders, or many lines closed by a page number."""
+    full = [ln for ln in lines if ln]
+    return sum(1 for ln in full if _TOC_LEADER.search(ln)) >= 3 \
+        or sum(1 for ln in full if _TOC.search(ln)) >= max(5, 0.3 * len(full))
+
+
+def parse_heading(line: str, page_numbers: bool = True) -> list[tuple[str, int, str, str]]:
+    """The registers one heading line names: [(name, address, long name, shape)]
+    (``page_numbers``: a number closing the line may be a contents entry's page number; off a
+    contents page, "S#0 Status register 0" ends in the register's own number)."""
     s = line.strip()
     # (a heading closed by a reset value has no page number: "Register 0 - Control 1, Default 0000 0110")
-    toc = _TOC_LEADER.search(s) if _RESET_END.search(s) else _TOC.search(s)
+    toc = _TOC_LEADER.search(s) if _RESET_END.search(s) or not page_numbers else _TOC.search(s)
     if not s or len(s) > 120 or toc or _CAPTION.match(s):
         return []
     m = _REG_CAPTION.match(s)
@@ -326,8 +335,9 @@ def heading_registers(page_text: dict[int, str]) -> list[HeadingRegister]:
         mark = {k: len(v) for k, v in fam.items()}
         at: dict[str, list[int]] = {}  # line numbers of each shape's matches on this page
         lines = [ln.strip() for ln in page_text[pno].splitlines()]
+        contents = _contents_page(lines)
         for i, s in enumerate(lines):
-            found = parse_heading(s)
+            found = parse_heading(s, contents)
             if found and _reserved_after(lines, i):
                 continue  # "R30 (1Eh)" then "8:0", "000000000", "Reserved": a reserved register
             if found:

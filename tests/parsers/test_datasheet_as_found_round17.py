@@ -15,7 +15,12 @@ before its mechanism:
 * the same map drawn as a ruled table, continued on the next page without its header (high
   bytes other than 00 there);
 * headings "R#3 Name" / "S#0 Name": decimal numbers in two register spaces, "R#32, R#33 Name"
-  one register over both.
+  one register over both; off a contents page, "S#0 Status register 0" ends in the register's
+  own number, not a page number;
+* a register's bit-field table ("Bits | Field Name | Default": "0:7 | X_LSB | 0x60") is no
+  register map: its hex column holds the fields' defaults;
+* an unruled map whose run of rows is cut where a description wraps around a row's line: the
+  reading of the whole run replaces the cut one.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from __future__ import annotations
 import pymupdf
 
 from firmcorpus.parsers.datasheet import parse_pdf
+from firmcorpus.parsers.pdf_layout import group_lines
 from tests.parsers.pdf_pages import ruled_table
 
 
@@ -214,3 +220,75 @@ def test_hash_numbered_headings_in_two_spaces():
     assert pairs >= {("Mode0", 0, "R"), ("Mode1", 1, "R"), ("Pattern Name Table Address", 2, "R"),
                      ("Horizontal Offset Register (By Character Units)", 26, "R"), ("Source X Register", 32, "R"),
                      ("Status", 0, "S"), ("Column Register", 3, "S"), ("Color register", 7, "S")}
+
+
+def test_heading_ending_in_its_own_number_off_a_contents_page():
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_text((60, 50), "Contents", fontsize=11)
+    entries = ["S#0 Status register 0", "S#1 Status register 1", "S#2 Status register 2", "S#3 Column register"]
+    for i, e in enumerate(entries):
+        page.insert_text((60, 80 + 16 * i), f"{e} {'.' * 30} {2 + i // 2}", fontsize=9)
+    page = doc.new_page()
+    y = 60.0
+    for e in entries:
+        page.insert_text((60, y), e, fontsize=10)
+        page.insert_text((60, y + 16), "The bits of this register report the state of the display engine.", fontsize=8)
+        y += 60
+    pairs = {(r.name, int(r.address, 16), r.peripheral, r.page) for r in parse_pdf(doc.tobytes()).registers}
+    assert pairs >= {("Status register 0", 0, "S", 2), ("Status register 1", 1, "S", 2),
+                     ("Status register 2", 2, "S", 2), ("Column register", 3, "S", 2)}
+
+
+def test_field_table_defaults_are_not_addresses():
+    doc = pymupdf.open()
+    page = doc.new_page()
+    y = 50.0
+    for num, (name, addr, fields) in enumerate([
+            ("PART_ID", 0x00, [("0:7", "PART_ID_LSB", "0x60", "read"), ("8:15", "PART_ID_MSB", "0x01", "read")]),
+            ("DATA_T", 0x30, [("0:7", "DATA_T_LSB", "0x8A", "read"), ("8:15", "DATA_T_MSB", "0x4A", "read")]),
+            ("DATA_RH", 0x32, [("0:7", "DATA_RH_LSB", "0x00", "read"), ("8:15", "DATA_RH_MSB", "0x64", "read")])], 1):
+        page.insert_text((60, y), f"16.2.{num}  {name} (Address 0x{addr:02X})", fontsize=10)
+        # (the caption row names the register in a cell merged over the others: its text over "Default")
+        rows = [[f"Address 0x{addr:02X}", "", name, "", ""], ["Bits", "Field Name", "Default", "Access", "Field Description"]]
+        rows += [[b, f, d, a, "Byte of the value"] for b, f, d, a in fields]
+        y = ruled_table(page, 60, y + 14, [60, 110, 60, 50, 160], rows) + 40
+    got = _registers(doc)
+    assert {("PART_ID", 0x00), ("DATA_T", 0x30), ("DATA_RH", 0x32)} <= got
+    assert not any(n.endswith(("_LSB", "_MSB")) for n, _a in got), sorted(got)
+
+
+def test_unruled_rows_after_a_description_wrapped_around_its_row(monkeypatch):
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_text((60, 260), "Registers Definitions", fontsize=11)
+    page.insert_text((60, 280), "Table 1      Register Function", fontsize=9)
+    words = [(59, 299, "Address"), (154, 299, "Name"), (306, 299, "Function"), (437, 299, "Table"), (490, 299, "Default"),
+             (68, 320, "00h"), (114, 320, "Shutdown Register"), (231, 320, "Set software shutdown mode"), (445, 320, "2"),
+             (58, 338, "01h~12h"), (114, 338, "PWM Register"), (231, 338, "18 channels PWM duty cycle data register"),
+             (445, 338, "3"),
+             (68, 356, "13h"), (114, 356, "LED Control Register1"), (231, 356, "Channel 1 to 6 enable bit"), (445, 356, "4"),
+             (68, 374, "14h"), (114, 374, "LED Control Register2"), (231, 374, "Channel 7 to 12 enable bit"), (445, 374, "5"),
+             (68, 392, "15h"), (114, 392, "LED Control Register3"), (231, 392, "Channel 13 to 18 enable bit"), (445, 392, "6"),
+             # a description wrapped around its row's line, a default value under it
+             (231, 409, "Load PWM Register and LED Control"), (68, 415, "16h"), (114, 415, "Update Register"),
+             (445, 414, "-"), (231, 421, "Register's data"), (490, 424, "xxxx xxxx"),
+             (68, 440, "17h"), (114, 440, "Reset Register"), (231, 439, "Reset all registers into default"), (445, 439, "-")]
+    for x, y, text in words:
+        page.insert_text((x, y), text, fontsize=9)
+    want = {("Shutdown Register", 0x00), ("LED Control Register3", 0x15), ("Update Register", 0x16),
+            ("Reset Register", 0x17)}
+    got = _registers(doc)
+    assert want <= got, sorted(got)
+    # the unruled reader alone, its cut run met first (the order its seeds come in varies with
+    # the page): the whole run's reading replaces the cut one's registers
+    import firmcorpus.parsers.datasheet as datasheet_module
+    from firmcorpus.parsers.models import Datasheet
+
+    tables = datasheet_module.unruled_tables(group_lines([tuple(w[:5]) for w in page.get_text("words")]),
+                                             page.rect.width, page.rect.height)
+    assert sorted(len(t.rows) for t in tables) == [5, 7]  # (the cut run and the whole one)
+    monkeypatch.setattr(datasheet_module, "unruled_tables", lambda *a: sorted(tables, key=lambda t: len(t.rows)))
+    regs = datasheet_module._unruled_registers(page, 1, [tuple(w[:5]) for w in page.get_text("words")], None, [],
+                                               Datasheet(source="t.pdf", pages=1), [], None)
+    assert want <= {(r.name, r.address) for r in regs}, sorted((r.name, r.address) for r in regs)
