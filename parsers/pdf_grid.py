@@ -993,8 +993,9 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
         # parameter tables (but a start address spelt in two byte columns is a protocol's
         # register map, whose names are "Parameters"); a bit column ("D7", "Bit 7", "7") holds
         # field names, not register names
-        if (_PARAM_HEAD.search(head) and joined is None) or _bit_head(head):
-            continue
+        if (_PARAM_HEAD.search(head) and joined is None and not re.search(r"\bnames?\b", head, re.I)) \
+                or _bit_head(head):
+            continue  # ("Variable Name" names the rows)
         vetoed = _NO_NAME_HEAD.search(head) and not _NAME_HEAD.search(re.sub(r"register\s+content", "", head, flags=re.I))
         # (a description names the rows of a command list, or of a register list numbered in hex
         # with no name column: "编号 (16 进制) | 说明")
@@ -1417,8 +1418,18 @@ def _headers(line_cells, ncol: int) -> tuple[list[str], int]:
     for _y, _v, texts in head:
         for k, t in enumerate(texts):
             if t:
-                out[k] = (out[k] + " " + t).strip()
+                out[k] = _join_header_line(out[k], t)
     return out, len(head)
+
+
+def _join_header_line(above: str, line: str) -> str:
+    """A header cell's next line; a word the cell's width broke ("Registe" / "r NO.") joins
+    whole when the two parts make a header word and the first does not."""
+    m = re.search(r"([A-Za-z]{3,})$", above)
+    n = re.match(r"([a-z]{1,3})\b\s*(.*)$", line)
+    if m and n and not _HEAD_VOCAB.fullmatch(m.group(1)) and _HEAD_VOCAB.fullmatch(m.group(1) + n.group(1)):
+        return (above + n.group(1) + " " + n.group(2)).strip()
+    return (above + " " + line).strip()
 
 
 def code_matrix_run(code_cols: set[int], k: int, header_of: list[str], least: int = 3) -> list[int]:

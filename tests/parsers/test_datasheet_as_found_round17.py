@@ -20,7 +20,9 @@ before its mechanism:
 * a register's bit-field table ("Bits | Field Name | Default": "0:7 | X_LSB | 0x60") is no
   register map: its hex column holds the fields' defaults;
 * an unruled map whose run of rows is cut where a description wraps around a row's line: the
-  reading of the whole run replaces the cut one.
+  reading of the whole run replaces the cut one;
+* a header word broken by its narrow cell ("Registe" / "r NO.") heads an address column, and a
+  column headed "Variable Name" names the rows.
 """
 
 from __future__ import annotations
@@ -292,3 +294,22 @@ def test_unruled_rows_after_a_description_wrapped_around_its_row(monkeypatch):
     regs = datasheet_module._unruled_registers(page, 1, [tuple(w[:5]) for w in page.get_text("words")], None, [],
                                                Datasheet(source="t.pdf", pages=1), [], None)
     assert want <= {(r.name, r.address) for r in regs}, sorted((r.name, r.address) for r in regs)
+
+
+GROUP = [("00", "OnOff", "Remote on or off"), ("01", "SafetyFuncEn", "Safety functions enable"),
+         ("02", "PFMemory", "Keep the power factor settings"), ("03", "ActivePRate", "Maximum output power percent"),
+         ("04", "ReactivePRate", "Maximum reactive power percent"), ("05", "PowerFactor", "Power factor setting"),
+         ("06", "PmaxH", "Rated power, high word"), ("07", "PmaxL", "Rated power, low word")]
+
+
+def test_header_word_broken_by_its_cell_and_variable_names():
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_text((60, 50), "4.1 Holding Reg", fontsize=10)
+    # the first column is too narrow for its header word: "Registe" / "r NO."
+    rows = [["Registe", "Variable", "Description", "Write", "Initial"], ["r NO.", "Name", "", "or not", "value"]]
+    rows += [[a, n, d, "W", "0"] for a, n, d in GROUP]
+    ruled_table(page, 60, 70, [36, 90, 200, 50, 50], rows)
+    got = _registers(doc)
+    want = {(n, int(a)) for a, n, _d in GROUP}
+    assert want <= got, sorted(want - got)
