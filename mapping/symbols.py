@@ -1207,6 +1207,7 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
         words = Counter(t for c in chosen if c.info.family == fam
                         for t in set(split_identifier(c.info.sym.name)) if t in GENERIC)
         marker[fam] = {t for t, n in words.items() if n >= 0.8 * fam_links[fam]}
+    suffix = _suffix_markers(chosen, regs, fam_links, marker)
     # a family's definitions in line order: an address-only member must stand in a run of
     # register definitions (a linked neighbour at a nearby address), not among bit values
     chosen_at = {(c.info.file, c.info.sym.start_line, c.info.sym.name): parse_int(regs[c.reg_idx].address)
@@ -1214,7 +1215,8 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
     order: dict[str, list[SymInfo]] = defaultdict(list)
     for si in infos:
         if si.family in fam_links and si.sym.kind != "field" and si.instance is None \
-                and marker[si.family] <= set(split_identifier(si.sym.name)):
+                and marker[si.family] <= set(split_identifier(si.sym.name)) \
+                and suffix.get(si.family) in (None, split_identifier(si.sym.name)[-1:][0]):
             order[si.family].append(si)  # the block: members that carry the family's register marker
     position: dict[tuple[str, int, str], tuple[str, int]] = {}
     for fam, members in order.items():
@@ -1330,6 +1332,27 @@ def link_registers(datasheet: Datasheet, files: Sequence[CodeFile], parts: Itera
                           section_id=r.section_id))
     links.sort(key=lambda lk: (lk.peripheral or "", parse_int(lk.address) or 0, lk.register, lk.file, lk.line))
     return links
+
+
+def _suffix_markers(chosen: Sequence[_Cand], regs: Sequence[Register], fam_links: Mapping[str, int],
+                    marker: Mapping[str, set[str]]) -> dict[str, str]:
+    """family → the last word its linked names add beyond the register's name (``SYS_CFG_ID``,
+    ``RX_FWTO_ID``: ``id``), where the family has no generic register marker and at least 80% of its links
+    (``FAMILY_MIN_LINKS`` or more) end so: its register block is the definitions ending in that word, not
+    the sub-register offsets, lengths and masks defined between them."""
+    ends: dict[str, Counter[str]] = defaultdict(Counter)
+    for c in chosen:
+        words = split_identifier(c.info.sym.name)
+        if words and len(words) > len(split_identifier(regs[c.reg_idx].name)):
+            ends[c.info.family][words[-1]] += 1
+    out: dict[str, str] = {}
+    for fam, counts in ends.items():
+        if marker.get(fam) or not counts:
+            continue
+        word, n = counts.most_common(1)[0]
+        if n >= FAMILY_MIN_LINKS and n >= 0.8 * fam_links[fam] and word not in GENERIC:
+            out[fam] = word
+    return out
 
 
 def _sub_families_joined(infos: Sequence[SymInfo], fam_regs: Mapping[str, set[int]]) -> None:
