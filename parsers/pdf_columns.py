@@ -295,11 +295,12 @@ def unruled_tables(lines: list[Line], page_w: float, page_h: float) -> list[Unru
                     rows[-1].append(lines[k])
             table = UnruledTable(lines[head:top], rows, [lo - 1.0] + walls + [hi + 1.0],
                                  (lo, lines[head].top, hi, lines[end].bottom))
-            if (top, end) in seen:
-                out[seen[(top, end)][0]] = table
-            else:
+            slot = seen[(top, end)][0] if (top, end) in seen else len(out)
+            if slot == len(out):
                 out.append(table)
-            seen[(top, end)] = (len(out) - 1 if (top, end) not in seen else seen[(top, end)][0], distinct)
+            else:
+                out[slot] = table
+            seen[(top, end)] = (slot, distinct)
     out.sort(key=lambda t: (t.bbox[1], t.bbox[0]))
     return out
 
