@@ -38,6 +38,12 @@ def _registers(doc) -> set[tuple[str, int]]:
     return {(r.name, int(r.address, 16)) for r in parse_pdf(doc.tobytes()).registers}
 
 
+def _put(page, y: float, cells, fontsize: float = 8) -> None:
+    """One printed line of an unruled table: (x, text) cells at baseline ``y``."""
+    for x, text in cells:
+        page.insert_text((x, y), text, fontsize=fontsize)
+
+
 def _bit_table(page, y: float, fields: list[tuple[str, str, str]]) -> float:
     page.insert_text((60, y), "Bit", fontsize=8)
     page.insert_text((100, y), "Bit Name", fontsize=8)
@@ -82,16 +88,9 @@ def test_side_by_side_command_halves():
     page.insert_text((40, 60), "OPTICAL SPECIFICATIONS", fontsize=9)
     page.insert_text((40, 74), "Luminance          700 cd/m2", fontsize=8)
     page.insert_text((40, 92), "SOFTWARE COMMANDS", fontsize=9)
-    page.insert_text((40, 106), "Instruction", fontsize=8)
-    page.insert_text((150, 106), "D0-D7", fontsize=8)
-    page.insert_text((200, 106), "Instruction", fontsize=8)
-    page.insert_text((320, 106), "D0-D7", fontsize=8)
+    _put(page, 106, [(40, "Instruction"), (150, "D0-D7"), (200, "Instruction"), (320, "D0-D7")])
     for i, ((ln, lc), (rn, rc)) in enumerate(zip(LEFT, RIGHT)):
-        y = 120 + 12 * i
-        page.insert_text((40, y), ln, fontsize=8)
-        page.insert_text((150, y), lc, fontsize=8)
-        page.insert_text((200, y), rn, fontsize=8)
-        page.insert_text((320, y), rc, fontsize=8)
+        _put(page, 120 + 12 * i, [(40, ln), (150, lc), (200, rn), (320, rc)])
     got = _registers(doc)
     want = {(n, int(c.strip("+H"), 16)) for n, c in LEFT} | \
            {(n.replace("\u00a2 ", ""), int(c.strip("+H"), 16)) for n, c in RIGHT}
@@ -134,25 +133,20 @@ def test_start_address_in_two_byte_columns():
     page = doc.new_page()
     page.insert_text((60, 50), "3 Register Map", fontsize=11)
     page.insert_text((300, 78), "Start Address Hex", fontsize=8)
-    for x, word in ((60, "Register"), (110, "Parameter"), (220, "Length"), (270, "Units"), (300, "Hi byte"),
-                    (350, "Lo byte")):
-        page.insert_text((x, 90), word, fontsize=8)
+    _put(page, 90, [(60, "Register"), (110, "Parameter"), (220, "Length"), (270, "Units"), (300, "Hi byte"),
+                    (350, "Lo byte")])
     y = 106.0
     for reg, name, hi, lo in MODBUS:
-        first, _sep, rest = name.partition(" ") if name.endswith("reactive energy") else (name, "", "")
-        if rest:  # a long name wraps; the size cell sits between its two lines
+        wrapped = name.endswith("reactive energy")  # a long name wraps; the size cell sits between its lines
+        if wrapped:
             first, rest = name.rsplit(" ", 1)
-            page.insert_text((110, y), first, fontsize=8)
-            page.insert_text((220, y + 6), "4", fontsize=8)
-            page.insert_text((110, y + 12), rest, fontsize=8)
+            _put(page, y, [(110, first)])
+            _put(page, y + 6, [(220, "4")])
+            _put(page, y + 12, [(110, rest)])
         else:
-            page.insert_text((110, y), name, fontsize=8)
-            page.insert_text((220, y), "4", fontsize=8)
-        page.insert_text((60, y), reg, fontsize=8)
-        page.insert_text((270, y), "kWh", fontsize=8)
-        page.insert_text((300, y), hi, fontsize=8)
-        page.insert_text((350, y), lo, fontsize=8)
-        y += 26 if rest else 14
+            _put(page, y, [(110, name), (220, "4")])
+        _put(page, y, [(60, reg), (270, "kWh"), (300, hi), (350, lo)])
+        y += 26 if wrapped else 14
     got = _registers(doc)
     want = {(n, int(hi + lo, 16)) for _r, n, hi, lo in MODBUS}
     assert got >= want, sorted(want - got)
@@ -162,24 +156,18 @@ def test_unruled_byte_column_map_continued_without_header():
     doc = pymupdf.open()
     page = doc.new_page()
     page.insert_text((60, 50), "3 Register Map", fontsize=11)
-    for x, word in ((60, "Register"), (110, "Parameter"), (220, "Units"), (300, "Hi byte"), (350, "Lo byte")):
-        page.insert_text((x, 620), word, fontsize=8)
-    y = 636.0
-    for reg, name, hi, lo in MODBUS[:8]:
-        for x, text in ((60, reg), (110, name), (220, "kWh"), (300, hi), (350, lo)):
-            page.insert_text((x, y), text, fontsize=8)
-        y += 14
+    _put(page, 620, [(60, "Register"), (110, "Parameter"), (220, "Units"), (300, "Hi byte"), (350, "Lo byte")])
+    for i, (reg, name, hi, lo) in enumerate(MODBUS[:8]):
+        _put(page, 636 + 14 * i, [(60, reg), (110, name), (220, "kWh"), (300, hi), (350, lo)])
     page = doc.new_page()
-    page.insert_text((110, 50), "demand", fontsize=8)  # the tail of a name wrapped at the page end
-    y = 64.0
-    for reg, name, hi, lo in [("30085", "Total system power demand", "00", "54"), ("30259", "Current demand", "01", "02"), ("30265", "Maximum current demand", "01", "08"),
-                              ("30343", "Total active energy", "01", "56"), ("30345", "Total reactive energy", "01", "58")]:
-        for x, text in ((60, reg), (110, name), (220, "kWh"), (300, hi), (350, lo)):
-            page.insert_text((x, y), text, fontsize=8)
-        y += 14
+    _put(page, 50, [(110, "demand")])  # the tail of a name wrapped at the page end
+    rows = [("30085", "Total system power demand", "00", "54"), ("30259", "Current demand", "01", "02"),
+            ("30265", "Maximum current demand", "01", "08"), ("30343", "Total active energy", "01", "56"),
+            ("30345", "Total reactive energy", "01", "58")]
+    for i, (reg, name, hi, lo) in enumerate(rows):
+        _put(page, 64 + 14 * i, [(60, reg), (110, name), (220, "kWh"), (300, hi), (350, lo)])
     got = _registers(doc)
-    want = {("Total system power demand", 0x54), ("Current demand", 0x102), ("Maximum current demand", 0x108), ("Total active energy", 0x156),
-            ("Total reactive energy", 0x158)}
+    want = {(n, int(hi + lo, 16)) for _r, n, hi, lo in rows}
     assert got >= want, sorted(want - got)
 
 
