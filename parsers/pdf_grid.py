@@ -935,6 +935,12 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
     if not scores:
         return GridTable(bbox, [], rejected="no address column (cells that parse, unique, mostly increasing)")
     scores.sort(reverse=True)
+    parallel = _parallel_columns([sc[2] for sc in scores], col_cells)
+    if parallel:
+        # three or more address columns that run side by side, row for row (a register's address
+        # in RAM and in each of several banks): the first printed is the register's own address,
+        # whichever of them a grouped header word happens to sit over
+        scores.sort(key=lambda sc: (sc[2] != min(parallel), -sc[0]))
     _s, _nk, best_addr, base, paged = scores[0]
     if base == "dec" and ctx is not None and ctx.base == "hex" and ctx.addr_head \
             and _norm_head(ctx.addr_head) == _norm_head(header_of[best_addr]) \
@@ -1430,6 +1436,27 @@ def _join_header_line(above: str, line: str) -> str:
     if m and n and not _HEAD_VOCAB.fullmatch(m.group(1)) and _HEAD_VOCAB.fullmatch(m.group(1) + n.group(1)):
         return (above + n.group(1) + " " + n.group(2)).strip()
     return (above + " " + line).strip()
+
+
+def _parallel_columns(cols: list[int], col_cells) -> list[int]:
+    """Three or more address columns whose cells fill the same rows and rise together (each row's
+    value above the previous row's in every column, at one step per row per column), or []."""
+    def values(k: int) -> dict[int, int]:
+        return {i: addr_value(c, "hex") for i, c, _t in col_cells[k] if c is not None}
+
+    vals = {k: values(k) for k in cols}
+    for k in sorted(cols):
+        group = [j for j in cols if vals[j].keys() == vals[k].keys()]
+        if len(group) < 3 or len(vals[k]) < MIN_PARALLEL_ROWS:
+            continue
+        rows = sorted(vals[k])
+        steps = {j: [vals[j][b] - vals[j][a] for a, b in zip(rows, rows[1:])] for j in group}
+        if all(steps[j] == steps[k] and all(d > 0 for d in steps[j]) for j in group):
+            return group
+    return []
+
+
+MIN_PARALLEL_ROWS = 4
 
 
 def code_matrix_run(code_cols: set[int], k: int, header_of: list[str], least: int = 3) -> list[int]:

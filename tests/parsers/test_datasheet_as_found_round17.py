@@ -22,7 +22,9 @@ before its mechanism:
 * an unruled map whose run of rows is cut where a description wraps around a row's line: the
   reading of the whole run replaces the cut one;
 * a header word broken by its narrow cell ("Registe" / "r NO.") heads an address column, and a
-  column headed "Variable Name" names the rows.
+  column headed "Variable Name" names the rows;
+* three or more address columns that run side by side (RAM and bank addresses) give the first,
+  wherever a grouped header word sits.
 """
 
 from __future__ import annotations
@@ -301,3 +303,22 @@ def test_header_word_broken_by_its_cell_and_variable_names():
     got = _registers(doc)
     want = {(n, int(a)) for a, n, _d in GROUP}
     assert want <= got, sorted(want - got)
+
+
+BANKED = [(0x10, "Primary Source and Shutdown Register"), (0x11, "VCO Band Register"),
+          (0x12, "Crystal X1 Load Capacitor Register"), (0x13, "Crystal X2 Load Capacitor Register"),
+          (0x15, "Reference Divider Register"), (0x16, "VCO Control Register")]
+
+
+def test_parallel_bank_address_columns_take_the_first():
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_text((60, 50), "Table 23. RAM Configuration Registers and OTP Configuration Registers", fontsize=9)
+    # the grouped header words sit over the middle columns, not over the first
+    rows = [["", "", "Register", "Address", "", ""], ["RAM", "CFG0", "CFG1", "CFG2", "CFG3", "Function"]]
+    rows += [[f"0x{a:02X}", f"0x{a:03X}", f"0x{a + 0x5A:03X}", f"0x{a + 0xB4:03X}", f"0x{a + 0x10E:03X}", n]
+             for a, n in BANKED]
+    ruled_table(page, 60, 70, [40, 45, 45, 45, 45, 200], rows)
+    got = _registers(doc)
+    want = {(n, a) for a, n in BANKED}
+    assert want <= got, sorted(got)
