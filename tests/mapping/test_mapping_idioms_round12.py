@@ -7,6 +7,7 @@ from __future__ import annotations
 from firmcorpus.mapping.core import map_pair
 from firmcorpus.parsers.code import parse_code
 from firmcorpus.parsers.models import Datasheet, Register
+from tests.mapping.idiom_pairs import repo_links as _repo_links
 
 
 def _links(files: dict[str, str], regs, title="QV2290 gyroscope") -> set[tuple[str, str, str, int]]:
@@ -41,13 +42,6 @@ def test_spi_command_constants_carry_the_address_under_an_access_prefix():
         ("GX_LO", "RdCmd_GX_LO", "qv2290_cmd.h", 7),
         ("GX_HI", "RdCmd_GX_HI", "qv2290_cmd.h", 8),
     }
-
-
-def _repo_links(texts: dict[str, str], regs, title) -> set[tuple[str, str, str, int]]:
-    from firmcorpus.mapping.repo_map import map_repo
-    sheet = Datasheet(source="m.pdf", pages=1, title=title, registers=[Register(name=n, address=a) for n, a in regs])
-    res, _ = map_repo(sheet, texts)
-    return {(lk.register, lk.symbol, lk.file, lk.line) for lk in res.links}
 
 
 # a small AVR-style course library: one source defines an I/O-space accessor (the literal is the

@@ -6,19 +6,9 @@ from __future__ import annotations
 
 from firmcorpus.mapping.constants import parse_constants
 from firmcorpus.mapping.core import map_pair
-from firmcorpus.mapping.repo_map import map_repo
 from firmcorpus.parsers.code import parse_code
-from firmcorpus.parsers.models import Datasheet, Register
-
-
-def _sheet(regs, title: str) -> Datasheet:
-    return Datasheet(source="m.pdf", pages=1, title=title, registers=[Register(name=n, address=a) for n, a in regs])
-
-
-def _repo_links(texts: dict[str, str], regs, title) -> set[tuple[str, str, str, int]]:
-    res, _ = map_repo(_sheet(regs, title), texts)
-    return {(lk.register, lk.symbol, lk.file, lk.line) for lk in res.links}
-
+from tests.mapping.idiom_pairs import repo_links as _repo_links
+from tests.mapping.idiom_pairs import sheet as _sheet
 
 _GO_REGS = [("Control A", "0x00"), ("Control B", "0x01"), ("Seconds", "0x02"), ("Minutes", "0x03"),
             ("Hours", "0x04"), ("Status", "0x10"), ("Mode", "0x11"), ("Threshold", "0x12")]

@@ -4,19 +4,7 @@ vendor code copied), each asserting the exact link."""
 
 from __future__ import annotations
 
-from firmcorpus.mapping.repo_map import map_repo
-from firmcorpus.parsers.models import Datasheet, Register
-
-
-def _sheet(regs, title: str) -> Datasheet:
-    return Datasheet(source="m.pdf", pages=1, title=title,
-                     registers=[Register(name=r[0], address=r[1], peripheral=r[2] if len(r) > 2 else None)
-                                for r in regs])
-
-
-def _repo_links(texts: dict[str, str], regs, title) -> set[tuple[str, str, str, int]]:
-    res, _ = map_repo(_sheet(regs, title), texts)
-    return {(lk.register, lk.symbol, lk.file, lk.line) for lk in res.links}
+from tests.mapping.idiom_pairs import repo_links as _repo_links
 
 
 def test_register_map_chosen_by_a_device_definition_header():

@@ -5,18 +5,7 @@ vendor code copied), each asserting the exact link."""
 from __future__ import annotations
 
 from firmcorpus.mapping.constants import parse_constants
-from firmcorpus.mapping.repo_map import map_repo
-from firmcorpus.parsers.models import Datasheet, Register
-
-
-def _sheet(regs, title: str) -> Datasheet:
-    return Datasheet(source="m.pdf", pages=1, title=title, registers=[Register(name=n, address=a) for n, a in regs])
-
-
-def _repo_links(texts: dict[str, str], regs, title) -> set[tuple[str, str, str, int]]:
-    res, _ = map_repo(_sheet(regs, title), texts)
-    return {(lk.register, lk.symbol, lk.file, lk.line) for lk in res.links}
-
+from tests.mapping.idiom_pairs import repo_links as _repo_links
 
 _PY_REGS = [("WHO_AM_I", "0x0f"), ("CTRL1", "0x18"), ("CTRL2", "0x19"), ("STATUS", "0x1a"),
             ("OUT_X", "0x20"), ("OUT_Y", "0x22"), ("FIFO_CFG", "0x30")]

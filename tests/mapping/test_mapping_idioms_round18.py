@@ -4,17 +4,7 @@ these tests, no vendor code copied), each asserting the exact links."""
 
 from __future__ import annotations
 
-from firmcorpus.mapping.repo_map import map_repo
-from firmcorpus.parsers.models import Datasheet, Register
-
-
-def _sheet(regs, title: str) -> Datasheet:
-    return Datasheet(source="m.pdf", pages=1, title=title, registers=[Register(name=n, address=a) for n, a in regs])
-
-
-def _repo_links(texts: dict[str, str], regs, title) -> set[tuple[str, str, str, int]]:
-    res, _ = map_repo(_sheet(regs, title), texts)
-    return {(lk.register, lk.symbol, lk.file, lk.line) for lk in res.links}
+from tests.mapping.idiom_pairs import repo_links as _repo_links
 
 
 def test_mask_named_register_at_a_wide_address_is_a_register():

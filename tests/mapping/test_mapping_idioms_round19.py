@@ -4,14 +4,7 @@ lines (written for these tests, no vendor code copied), each asserting the exact
 
 from __future__ import annotations
 
-from firmcorpus.mapping.repo_map import map_repo
-from firmcorpus.parsers.models import Datasheet, Register
-
-
-def _repo_links(texts: dict[str, str], regs, title) -> set[tuple[str, str, str, int]]:
-    sheet = Datasheet(source="m.pdf", pages=1, title=title, registers=[Register(name=n, address=a) for n, a in regs])
-    res, _ = map_repo(sheet, texts)
-    return {(lk.register, lk.symbol, lk.file, lk.line) for lk in res.links}
+from tests.mapping.idiom_pairs import repo_links as _repo_links
 
 
 def test_register_file_ids_marked_by_a_suffix_fill_a_renamed_member():
