@@ -56,6 +56,7 @@ from firmcorpus.parsers.pdf_layout import (
     group_lines,
     letter_count,
     name_runs,
+    parse_bits,
     strip_reset_label,
 )
 
@@ -772,12 +773,15 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
     best_addr = None
     col_cells: list[list[tuple[int, AddrCell | None, str]]] = [[] for _ in range(ncol)]
     header_of, n_head = _headers(line_cells, ncol)
-    texts = [[_cell_text(c) for c in cells] for _ln, _b, cells in line_cells[n_head:]]
-    joined = byte_pair_column(header_of, texts)
-    if joined is None and ctx is not None and ctx.byte_pair is not None and ctx.byte_pair + 1 < ncol \
-            and not any(HI_BYTE_HEAD.search(h) for h in header_of) \
-            and byte_pair_column(["hi", "lo"], [row[ctx.byte_pair:ctx.byte_pair + 2] for row in texts], 1) == 0:
-        joined = ctx.byte_pair  # (a continuation without its header: the pair its page began)
+    joined = None
+    hi_head = any(HI_BYTE_HEAD.search(h) for h in header_of)
+    if hi_head or (ctx is not None and ctx.byte_pair is not None and ctx.byte_pair + 1 < ncol):
+        # (cell texts only for a table that may hold the pair: most tables do not)
+        texts = [[_cell_text(c) for c in cells] for _ln, _b, cells in line_cells[n_head:]]
+        if hi_head:
+            joined = byte_pair_column(header_of, texts)
+        elif byte_pair_column(["hi", "lo"], [row[ctx.byte_pair:ctx.byte_pair + 2] for row in texts], 1) == 0:
+            joined = ctx.byte_pair  # (a continuation without its header: the pair its page began)
     if joined is not None:
         # the pair is one address column, 0x + high + low, in the low byte's place
         for _ln, _b, cells in line_cells[n_head:]:
@@ -997,11 +1001,11 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
         uniq = len(set(letters)) / len(letters)
         head = header_of[k]
         # parameter tables (but a start address spelt in two byte columns is a protocol's
-        # register map, whose names are "Parameters"); a bit column ("D7", "Bit 7", "7") holds
-        # field names, not register names
+        # register map, whose names are "Parameters", and a "Variable Name" column names the
+        # rows); a bit column ("D7", "Bit 7", "7") holds field names, not register names
         if (_PARAM_HEAD.search(head) and joined is None and not re.search(r"\bnames?\b", head, re.I)) \
                 or _bit_head(head):
-            continue  # ("Variable Name" names the rows)
+            continue
         vetoed = _NO_NAME_HEAD.search(head) and not _NAME_HEAD.search(re.sub(r"register\s+content", "", head, flags=re.I))
         # (a description names the rows of a command list, or of a register list numbered in hex
         # with no name column: "编号 (16 进制) | 说明")
@@ -1140,14 +1144,7 @@ def field_positions(head: str, texts: list[str]) -> bool:
     whose hex column is their defaults. (A register map's width column repeats "[7:0]".)"""
     if not _BITS_HEAD.search(head.strip()):
         return False
-    spans = []
-    for t in texts:
-        m = _BIT_RANGE.match(t.strip()) if t else None
-        if m:
-            a, b = int(m.group(1)), int(m.group(2))
-            spans.append((min(a, b), max(a, b)))
-        elif t and re.fullmatch(r"\d{1,2}", t.strip()):
-            spans.append((int(t), int(t)))
+    spans = [(lsb, msb) for msb, lsb in filter(None, (parse_bits(t) for t in texts if t))]
     if len(spans) < 2 or len(spans) < 0.6 * sum(1 for t in texts if t) or max(hi for _lo, hi in spans) > 63:
         return False
     spans.sort()
@@ -1439,12 +1436,11 @@ def _join_header_line(above: str, line: str) -> str:
 
 
 def _parallel_columns(cols: list[int], col_cells) -> list[int]:
-    """Three or more address columns whose cells fill the same rows and rise together (each row's
-    value above the previous row's in every column, at one step per row per column), or []."""
-    def values(k: int) -> dict[int, int]:
-        return {i: addr_value(c, "hex") for i, c, _t in col_cells[k] if c is not None}
-
-    vals = {k: values(k) for k in cols}
+    """Three or more address columns whose cells fill the same rows and rise together (every
+    column rising by the same steps from row to row), or []."""
+    if len(cols) < 3:
+        return []  # (most tables: one address column)
+    vals = {k: {i: addr_value(c, "hex") for i, c, _t in col_cells[k] if c is not None} for k in cols}
     for k in sorted(cols):
         group = [j for j in cols if vals[j].keys() == vals[k].keys()]
         if len(group) < 3 or len(vals[k]) < MIN_PARALLEL_ROWS:

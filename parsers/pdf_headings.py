@@ -125,7 +125,7 @@ _CAPTION = re.compile(r"^\s*(?:table|figure|fig\.|tab\.)\s*\d", re.I)
 MAX_PER_PAGE = 6  # headings are sparse; more matches of one shape on one page are table cells
 _MAX_SHAPE = {"fields": 16}  # "Address: .., Name: .." lines stack densely on detail pages
 _TOC_LEADER = re.compile(r"(\.\s?){4,}")
-_TOC = re.compile(r"(\.\s?){4,}|(?<![=:])\s\d{1,4}\s*$")  # dot leaders, a trailing page number (not "= 01")
+_TOC = re.compile(_TOC_LEADER.pattern + r"|(?<![=:])\s\d{1,4}\s*$")  # dot leaders, a trailing page number (not "= 01")
 _SHAPES = ("paren", "bracket", "regfirst", "prefixed", "fields", "pointer", "index", "multi", "pairs", "regname", "labelled",
            "section", "sequence", "stacked", "caption", "assigned")
 # ``section``: a numbered heading that names a command, followed by a small table whose
