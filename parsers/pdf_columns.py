@@ -34,6 +34,7 @@ from firmcorpus.parsers.pdf_grid import (
     CJK_NAME_HEAD,
     CJK_NO_NAME_HEAD,
     FIELD_HEAD,
+    NODE_HEAD,
     OUTCOME_HEAD,
     VALUE_WORD,
     AddrCell,
@@ -48,6 +49,7 @@ from firmcorpus.parsers.pdf_grid import (
     listed_name,
     other_columns_rejection,
     parse_addr_cell,
+    sized_rows,
 )
 from firmcorpus.parsers.pdf_layout import (
     NAME_LETTERS,
@@ -423,20 +425,6 @@ def _name_cell(per_line, nk: int, ak: int) -> str:
 _BYTE_LIST = re.compile(r"(?:0x[0-9a-f]{1,4}|[0-9a-f]{1,4}h)(?:\s*,\s*(?:0x[0-9a-f]{1,4}|[0-9a-f]{1,4}h))+", re.I)
 
 
-def _sized_rows(offs: list[int], names: list[str], others: list[list[str]]) -> bool:
-    """A file-format or structure layout: lower-case field names, and a column of small sizes by
-    which each row's offset advances to the next row's (``0x00 4 magic``, ``0x04 2 version``)."""
-    if len(names) < 4 or sum(1 for n in names if n and n == n.lower()) < 0.6 * len(names):
-        return False
-    for col in others:
-        sizes = [int(x) if x.strip().isdigit() and 0 < int(x) <= 64 else None for x in col]
-        pairs = [(a, b, z) for a, b, z in zip(offs, offs[1:], sizes) if z]
-        if len(pairs) >= 3 and any(z > 1 for _a, _b, z in pairs) \
-                and sum(1 for a, b, z in pairs if b - a == z) >= 0.8 * len(pairs):
-            return True
-    return False
-
-
 def _share_centred(rows: list[list[Line]], rows_cells: list, ncol: int) -> dict[int, set[int]]:
     """A cell centred over two row lines (the name of a value printed over its low and high byte
     rows, no rules to show the merge) sits on a line of its own half way between them: it belongs
@@ -720,6 +708,9 @@ def _read_one(t: UnruledTable, min_named: int) -> UnruledResult:
         return res
     n_score, _d, nk = max(names)
     res.name_header = head[nk]
+    if NODE_HEAD.match(head[nk].strip()):
+        res.rejected = "the names are nodes of a bus ('Module | Address': bus addresses, not registers)"
+        return res
     others = [k for k in range(ncol) if k not in (ak, nk)]
     why = other_columns_rejection([head[k] for k in others], [[whole[i][k] for i, _c in parsed] for k in others],
                                   [whole[i][nk] for i, _c in parsed], [addr_value(c, base) for _i, c in parsed],
@@ -727,7 +718,7 @@ def _read_one(t: UnruledTable, min_named: int) -> UnruledResult:
     if why:
         res.rejected = why
         return res
-    if _sized_rows([addr_value(c, base) for _i, c in parsed], [whole[i][nk] for i, _c in parsed],
+    if sized_rows([addr_value(c, base) for _i, c in parsed], [whole[i][nk] for i, _c in parsed],
                    [[whole[i][k] for i, _c in parsed] for k in range(ncol) if k not in (ak, nk)]):
         res.rejected = "offsets advance by each row's size and names are lower-case fields (a data layout)"
         return res

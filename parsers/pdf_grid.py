@@ -92,6 +92,11 @@ def field_headed(heads: list[str], k: int) -> bool:
 OUTCOME_HEAD = re.compile(r"\b(?:error|status|return|result|fault|exception|response)\s*(?:codes?|values?)\b"
                           r"|回传|返回值|错误码|状态码", re.I)  # (reply, return value, error code, status code)
 
+# the header of a name column that lists the nodes of a bus ("Module | Address": host, display,
+# remote unit): the addresses are theirs on the bus, not registers inside one device
+NODE_HEAD = re.compile(r"^(?:modules?|devices?|nodes?|slaves?|stations?|boards?|hosts?)(?:\s*(?:names?|types?))?$",
+                       re.I)
+
 # a cell of the code column that is a truth value or a switch state: the column holds values
 # of properties ("Reflect input | False", "Polynomial | 0x31"), not addresses
 VALUE_WORD = re.compile(r"^(?:true|false|yes|no|on|off|enabled?|disabled?)$", re.I)
@@ -535,7 +540,9 @@ _NO_ADDR_HEAD = re.compile(r"^(bits?|bit\s*\w*|default|reset|value|values|size|w
                            r"min|max|typ|unit|units|r/w|access|type|settings?|数据|數據|数值|默认)\b", re.I)
 _ADDR_HEAD = re.compile(r"addr|offset|pointer|index|reg\b|^reg(ister)?s?$|register\s*(#|no|num|0x|addr|index)|\bhex\b|"
                         r"地址|位址|偏移|索引|指令|命令|"  # CJK: address, offset, index, instruction, command
-                        r"\bcode\b|op-?code|command|cmd|instruction|sub-?address", re.I)
+                        r"\bcode\b|op-?code|command|cmd|instruction|sub-?address|"
+                        # the identifier of a message or command in a protocol ("Data ID", "Message ID")
+                        r"\b(?:message|msg|data|command|cmd|packet|frame|object|param(?:eter)?)\s*-?\s*id\b", re.I)
 RANGE_OPEN = re.compile(r"(?:~|～|–|—|-|\bto)$", re.I)  # an address range continued on the next line
 # CJK header words of a name column ("item") and of columns that hold no names (description,
 # remark, meaning, default, example): Chinese register lists head their name column 项目
@@ -772,7 +779,11 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
     # column statistics over lines (one row per line when bands hold several register lines)
     best_addr = None
     col_cells: list[list[tuple[int, AddrCell | None, str]]] = [[] for _ in range(ncol)]
-    header_of, n_head = _headers(line_cells, ncol)
+    # rows drawn across the whole table (a rule under only some columns splits a row into
+    # sub-rows, or a grouped header into its sub-headers)
+    full = sorted(h.pos for h in g.hsegs if h.a <= g.x0 + 3 and h.b >= g.x1 - 3)
+    header_of, n_head = _headers(line_cells, ncol, _group_rows(line_cells, xs, g.vsegs),
+                                 [bisect_right(full, ln.y) for ln, _b, _c in line_cells] if full else None)
     joined = None
     hi_head = any(HI_BYTE_HEAD.search(h) for h in header_of)
     if hi_head or (ctx is not None and ctx.byte_pair is not None and ctx.byte_pair + 1 < ncol):
@@ -1032,6 +1043,8 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
     conf = max(0.0, min(1.0, 0.5 * scores[0][0] + 0.5 * name_scores[0][0]))
     regs = _rows(bands, best_addr, name_col, base, _open_below(g, xs, name_col), dc_col,
                  clause=bool(DESCRIPTION_HEAD.match(header_of[name_col])))
+    # a bit's label ("bit5" over a waveform's 0/1 cells) names no register
+    regs = [r for r in regs if not re.fullmatch(r"bit\s?\d{1,2}", r.name, re.I)]
     # a map printed in side-by-side halves ("Addr | Name | Addr | Name"): every other address
     # column with a name column at the same offset and the same header words reads too
     off = name_col - best_addr
@@ -1057,6 +1070,9 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
         return t
     if any(VALUE_WORD.match(txt.strip()) for _i, _c, txt in col_cells[best_addr]):
         t.rejected = "the code column holds truth values (a property -> value table)"
+        return t
+    if NODE_HEAD.match(header_of[name_col].strip()):
+        t.rejected = "the names are nodes of a bus ('Module | Address': bus addresses, not registers)"
         return t
     for k in range(best_addr):
         # "0x5E:" over "0x1D": a register and an offset into the block it opens, in a column
@@ -1307,23 +1323,32 @@ def size_cells(texts: list[str]) -> bool:
     return len(filled) >= 3 and sum(1 for t in filled if _MEM_SIZE.match(t)) >= 0.6 * len(filled)
 
 
-def _sized_layout(regs: list[GridRegister], col_cells, addr_col: int, name_col: int, base: str) -> bool:
-    """A file-format or structure table ("Offset | Size | Field": 0x00 4 magic, 0x04 4 version):
-    a column of small sizes by which each row's offset advances to the next one's, under field
-    names in lower case (register names are mostly capitals)."""
-    if len(regs) < 4 or sum(1 for r in regs if r.name == r.name.lower()) < 0.6 * len(regs):
+def sized_rows(offs: list[int | None], names: list[str], others: list[list[str]]) -> bool:
+    """A file-format or structure layout ("Offset | Field | Size": 0 bLength 1, 1 bDescriptorType
+    1, 2 bcdUSB 2): field names that start in lower case ("magic", "bLength"; register names are
+    mostly capitals), and a column of small sizes by which each row's offset advances to the next
+    row's. ``offs`` and each of ``others`` run row by row (None: no offset on that row)."""
+    if len(names) < 4 or sum(1 for n in names if n[:1].islower()) < 0.6 * len(names):
         return False
-    offs = {i: addr_value(c, base) for i, c, _t in col_cells[addr_col] if c is not None}
-    rows = sorted(offs)
-    for k, cells in enumerate(col_cells):
-        if k in (addr_col, name_col):
-            continue
-        size = {i: int(t) for i, _c, t in cells if t.isdigit() and 0 < int(t) <= 64}
-        pairs = [(offs[a], offs[b], size[a]) for a, b in zip(rows, rows[1:]) if a in size]
-        if len(pairs) >= 3 and any(sz > 1 for _x, _y, sz in pairs) \
-                and sum(1 for x, y, sz in pairs if y - x == sz) >= 0.8 * len(pairs):
+    for col in others:
+        sizes = [int(x) if x.strip().isdigit() and 0 < int(x) <= 64 else None for x in col]
+        pairs = [(a, b, z) for a, b, z in zip(offs, offs[1:], sizes) if a is not None and b is not None and z]
+        if len(pairs) >= 3 and any(z > 1 for _a, _b, z in pairs) \
+                and sum(1 for a, b, z in pairs if b - a == z) >= 0.8 * len(pairs):
             return True
     return False
+
+
+def _sized_layout(regs: list[GridRegister], col_cells, addr_col: int, name_col: int, base: str) -> bool:
+    """``sized_rows`` over a drawn table's lines."""
+    offs = {i: addr_value(c, base) for i, c, _t in col_cells[addr_col] if c is not None}
+    rows = sorted(offs)
+    others = []
+    for k, cells in enumerate(col_cells):
+        if k not in (addr_col, name_col):
+            text = {i: t for i, _c, t in cells}
+            others.append([text.get(i, "") for i in rows])
+    return sized_rows([offs[i] for i in rows], [r.name for r in regs], others)
 
 
 # advance widths of Helvetica in 1/1000 em for the characters whose width differs most from
@@ -1395,24 +1420,59 @@ def _numbers_over_codes(texts: list[str], below) -> bool:
     return seen > 0
 
 
-def _headers(line_cells, ncol: int) -> tuple[list[str], int]:
+def _group_rows(line_cells, xs: list[float], vsegs) -> set[int]:
+    """Lines printed in a cell merged across columns ("Real-time data (read only)" centred over a
+    table's width): one phrase whose words run, a word space apart, over a wall that is drawn
+    elsewhere in the table but not at the line's height. Such a line groups the rows under it;
+    it heads no column."""
+    out: set[int] = set()
+    for i, (ln, _b, _cells) in enumerate(line_cells[:6]):
+        ws = sorted(ln.words, key=lambda w: w[0])
+        if any(b[0] - a[2] > 0.6 * (a[3] - a[1]) for a, b in zip(ws, ws[1:])):
+            continue  # (the whole line is one phrase: cells of a row stand apart)
+        for a, b in zip(ws, ws[1:]):
+            for x in xs[1:-1]:
+                if (a[0] + a[2]) / 2 < x < (b[0] + b[2]) / 2:
+                    along = [v for v in vsegs if abs(v.pos - x) <= 2.5]
+                    if along and not any(v.a - 1 <= ln.y <= v.b + 1 for v in along):
+                        out.add(i)
+    return out
+
+
+def _headers(line_cells, ncol: int, group_rows: set[int] = frozenset(),
+             row_of: list[int] | None = None) -> tuple[list[str], int]:
     """Header text per column (the lines above the first line with a parsing cell, unless the
-    line is made of header words) and the number of header lines."""
+    line is made of header words) and the number of header lines; a group row (``_group_rows``)
+    counts as a header line but heads no column."""
     out = [""] * ncol
     head: list[tuple[float, int, list[str]]] = []
+    grouping = 0  # group rows inside the header band
     data_y = None
+    row_of = row_of or [b for _ln, b, _c in line_cells]  # the drawn row of each line
     for i, (ln, _b, cells) in enumerate(line_cells):
+        if i in group_rows and any(h[1] >= 2 for h in head):
+            # (below the column header: a merged cell over the header itself, "Address" over
+            # "Hex | Dec", is a grouped header word, not a group row)
+            grouping += 1
+            continue
         texts = [_cell_text(c) for c in cells]
         # (identifiers are data, and so are sentences: "播放第 Parm1 地址的声音。" holds 地址 "address")
         vocab = sum(1 for t in texts if t and "_" not in t and not re.search(r"[。，；：]", t) and _HEAD_VOCAB.search(t))
         if any(t and parse_addr_cell(t) is not None and not _DC_HEAD.match(t) for t in texts) and vocab < 2 \
                 and not (head and _numbers_over_codes(texts, line_cells[i + 1:i + 4])):
-            data_y = ln.y
+            data_y, data_band = ln.y, row_of[i]
             break  # ("D/C" reads as the slash pair D, C: a header word, not codes)
         if i >= 4:
             break
         latin = sum(1 for t in texts if t and _HEAD_VOCAB.search(re.sub(f"[{CJK}]+", " ", t)))
-        head.append((ln.y, latin, texts))
+        head.append((ln.y, latin, texts, row_of[i]))
+    if data_y is not None and head:
+        # lines drawn in the first data row's band (a row whose code cell is centred lower than
+        # its first lines: "Send | Byte0~Byte7" over "0x90") are that row's, when a header row
+        # of its own is drawn above it
+        if any(h[3] < data_band for h in head):
+            head = [h for h in head if h[3] < data_band]
+    head = [h[:3] for h in head]
     # the first line of a name centred on the first row's code ("获取告警" over "1 | 44H" over
     # "Get alarm info"): no header word, nearer the code line than the header line above it
     if data_y is not None and len(head) >= 2 and head[-1][1] == 0 and head[-2][1] \
@@ -1422,7 +1482,7 @@ def _headers(line_cells, ncol: int) -> tuple[list[str], int]:
         for k, t in enumerate(texts):
             if t:
                 out[k] = _join_header_line(out[k], t)
-    return out, len(head)
+    return out, len(head) + grouping
 
 
 def _join_header_line(above: str, line: str) -> str:

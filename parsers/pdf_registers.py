@@ -33,6 +33,7 @@ from firmcorpus.parsers.pdf_grid import (
     command_groups,
     other_columns_rejection,
     parse_addr_cell,
+    sized_rows,
 )
 from firmcorpus.parsers.pdf_layout import (
     ARRAY_INDEX,
@@ -766,14 +767,9 @@ def table_rejection(t: Table, regs: list[RawRegister]) -> str | None:
     if len(regs) >= 4 and sum(1 for r in regs if r.name.rstrip().endswith(".") and len(r.name.split()) >= 3) \
             >= 0.6 * len(regs):
         return "names are sentences (a description column: a data layout or value table)"
-    if len(regs) >= 4 and sum(1 for r in regs if r.name == r.name.lower()) >= 0.6 * len(regs):
-        offs = [addr_of(r.text(t.addr_col), t.columns[t.addr_col].qual != "dec", t.base)[0] for r in t.rows]
-        for k in others:
-            sizes = [int(x) if x.isdigit() and 0 < int(x) <= 64 else None for x in (r.text(k) for r in t.rows)]
-            pairs = [(a, b, z) for a, b, z in zip(offs, offs[1:], sizes) if a is not None and b is not None and z]
-            if len(pairs) >= 3 and any(z > 1 for _a, _b, z in pairs) \
-                    and sum(1 for a, b, z in pairs if b - a == z) >= 0.8 * len(pairs):
-                return "offsets advance by each row's size and names are lower-case fields (a data layout)"
+    offs = [addr_of(r.text(t.addr_col), t.columns[t.addr_col].qual != "dec", t.base)[0] for r in t.rows]
+    if sized_rows(offs, [r.name for r in regs], [[r.text(k) for r in t.rows] for k in others]):
+        return "offsets advance by each row's size and names are lower-case fields (a data layout)"
     return None
 
 
