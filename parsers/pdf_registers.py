@@ -376,7 +376,9 @@ def column_addr_base(texts: list[str], header: str, bare_hex: bool) -> str | Non
     if not bare or len(bare) < 0.8 * len(cells) or not all(t.isdigit() for t in bare) \
             or re.search(r"\bhex\b|\(h\)|0x", header, re.I):
         return None
-    if not bare_hex or re.search(r"\bdec(imal)?\b|\bindex\b", header, re.I):
+    # (a number sign or "No." over the column counts registers in decimal, as in the drawn-table
+    # reader: "Register#" over 32, 33,34, 35 .. 40, 41)
+    if not bare_hex or re.search(r"\bdec(imal)?\b|\bindex\b|\bno\.|\bnumber\b|#", header, re.I):
         return "dec"
     vals = [int(t) for t in bare]
     if any(a == 9 and b == 10 for a, b in zip(vals, vals[1:])):

@@ -12,7 +12,9 @@ failed before its mechanism:
   row's, not a header line, and a "Data ID" column holds the codes;
 * a table of the nodes of a bus ("Module | Address": host, display, gateway) is no register map;
 * a structure layout ("Offset | Field | Size") whose field names start in lower case with a type
-  prefix ("bLength", "wTotalLength") is no register map, as one of all-lower-case names was not.
+  prefix ("bLength", "wTotalLength") is no register map, as one of all-lower-case names was not;
+* a "Register#" header over bare decimal numbers (32, 33,34, 41 .. 63) counts registers in
+  decimal in the header-word reader too (round 23).
 """
 
 from __future__ import annotations
@@ -148,3 +150,28 @@ def test_structure_layout_of_hungarian_field_names_is_no_register_map():
     ruled_table(page, 40, 70, [50, 120, 40, 60, 180], rows)
     got = _registers(doc)
     assert not any(n in {f for _o, f, _z, _v in fields} for n, _a in got), sorted(got)
+
+
+EEPROM_ROWS = [("32", "PROTOCOL", "Protocol number"), ("33,34", "CHKSUM", "Checksum of all cells"),
+               ("41", "LOOKUP", "Identifier for the table"), ("42,43", "PTAT25", "Output in digits at 25 C"),
+               ("44,45", "SLOPE", "Slope in digits per K"), ("46,47", "UZERO", "Offset of the output"),
+               ("50", "TOBJ1", "Value in C for the output"), ("63", "SLAVE_ADD", "Bus address with the pin bit")]
+
+
+def test_number_sign_header_counts_registers_in_decimal():
+    # "Register#" over 32, 33,34, 41 ... 63 (no A-F digit, no 09 -> 10 run): decimal numbers, as
+    # the drawn-table reader already read such a header; every reader types it the same way
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_text((40, 50), "Table 12: EEPROM content", fontsize=10)
+    y = 80
+    for x, h in ((50, "Register#"), (130, "Name"), (230, "Description")):
+        page.insert_text((x, y), h, fontsize=8)
+    for reg, name, desc in EEPROM_ROWS:
+        y += 14
+        page.insert_text((50, y), reg, fontsize=8)
+        page.insert_text((130, y), name, fontsize=8)
+        page.insert_text((230, y), desc, fontsize=8)
+    got = _registers(doc)
+    want = {(n, int(r.split(",")[0])) for r, n, _d in EEPROM_ROWS}
+    assert got >= want, sorted(want - got)
