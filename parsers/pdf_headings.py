@@ -43,9 +43,13 @@ from dataclasses import dataclass
 
 # a marked address token (never a bare number, which is a value or a count in prose; "0x2Eh",
 # marked twice, is one hex token)
-_TOK = r"(?:R[0-9A-F]{2,4}H|0[xX][0-9A-F]{1,4}[hH]?|[0-9A-F]{1,4}h|\d{0,2}['’‘`]h[0-9A-F]{1,8})"
-_TOK_RE = re.compile(r"^(?:R(?P<r>[0-9A-F]{2,4})H|0x(?P<x>[0-9A-F]{1,4})h?|(?P<h>[0-9A-F]{1,4})h|\d{0,2}['’‘`]h(?P<v>[0-9A-F]{1,8}))$",
-                     re.I)  # (the last: a hardware-description literal, 8'h0C)
+# ("0A Hex": the base as a word; its digits may carry the text layer's letter O for zero and
+# lower-case l for one, "OA Hex", "lB Hex", read as 0A and 1B)
+_TOK = (r"(?:R[0-9A-F]{2,4}H|0[xX][0-9A-F]{1,4}[hH]?|[0-9A-F]{1,4}h|\d{0,2}['’‘`]h[0-9A-F]{1,8}"
+        r"|(?:[0-9A-F]|[Ol](?=[0-9A-FOl]*\s))[0-9A-FOl]{0,3}\s(?i:hex)\b)")
+_TOK_RE = re.compile(r"^(?:R(?P<r>[0-9A-F]{2,4})H|0x(?P<x>[0-9A-F]{1,4})h?|(?P<h>[0-9A-F]{1,4})h|\d{0,2}['’‘`]h(?P<v>[0-9A-F]{1,8})"
+                     r"|(?P<w>[0-9A-FOl]{1,4})\s+hex)$", re.I)  # (a hardware-description literal, 8'h0C; the word form)
+_LOOKALIKE = str.maketrans("OoLlI", "00111")
 _NUMPFX = r"(?:\(\d{1,3}\)\s*|\d{1,3}(?:\.\d{1,3})*\.?\s+|[A-Z]\.\d{1,3}(?:\.\d{1,3})*\.?\s+)?"
 _ID = r"[A-Z][A-Za-z0-9_]*(?:\[\d{1,2}\])?"
 _MNEM = r"[A-Z][A-Z0-9_]{1,15}(?:\s*/\s*[A-Z][A-Z0-9_]{1,15})?"
@@ -167,6 +171,9 @@ def _tok(t: str) -> int | None:
     m = _TOK_RE.match(t.strip())
     if not m:
         return None
+    if m.group("w"):
+        digits = m.group("w").translate(_LOOKALIKE)
+        return int(digits, 16) if re.fullmatch(r"[0-9A-Fa-f]{1,4}", digits) else None
     return int(m.group("r") or m.group("x") or m.group("h") or m.group("v"), 16)
 
 

@@ -14,7 +14,9 @@ failed before its mechanism:
 * a structure layout ("Offset | Field | Size") whose field names start in lower case with a type
   prefix ("bLength", "wTotalLength") is no register map, as one of all-lower-case names was not;
 * a "Register#" header over bare decimal numbers (32, 33,34, 41 .. 63) counts registers in
-  decimal in the header-word reader too (round 23).
+  decimal in the header-word reader too (round 23);
+* headings "LF (OA Hex)": the base printed as a word after the code, whose digits carry a letter O
+  for zero and a lower-case l for one (round 24).
 """
 
 from __future__ import annotations
@@ -175,3 +177,22 @@ def test_number_sign_header_counts_registers_in_decimal():
     got = _registers(doc)
     want = {(n, int(r.split(",")[0])) for r, n, _d in EEPROM_ROWS}
     assert got >= want, sorted(want - got)
+
+
+CONTROL_CODES = [("LF", "OA", 0x0A), ("VTAB", "OB", 0x0B), ("CR", "OD", 0x0D), ("CAN", "18", 0x18), ("ESC", "lB", 0x1B)]
+
+
+def test_control_codes_named_with_the_base_as_a_word_and_lookalike_digits():
+    # "LF (OA Hex)  Causes ...": the base is a word after the digits, and the text layer carries a
+    # letter O for zero and a lower-case l for one (round 24)
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_text((40, 50), "5 HOST PROGRAMMING", fontsize=10)
+    page.insert_text((40, 70), "Codes from 00 to IF Hex are reserved for control functions as follows:", fontsize=9)
+    y = 90
+    for name, code, _v in CONTROL_CODES:
+        page.insert_text((40, y), f"{name} ({code} Hex)", fontsize=9)
+        page.insert_text((150, y), "Causes the printer to act on this code.", fontsize=9)
+        y += 24
+    got = _registers(doc)
+    assert got >= {(n, v) for n, _c, v in CONTROL_CODES}, sorted(got)
