@@ -97,6 +97,9 @@ OUTCOME_HEAD = re.compile(r"\b(?:error|status|return|result|fault|exception|resp
 NODE_HEAD = re.compile(r"^(?:modules?|devices?|nodes?|slaves?|stations?|boards?|hosts?)(?:\s*(?:names?|types?))?$",
                        re.I)
 
+# a bit's label ("bit5" over a waveform's 0/1 cells): it names no register
+_BIT_NAME = re.compile(r"bit\s?\d{1,2}", re.I)
+
 # a cell of the code column that is a truth value or a switch state: the column holds values
 # of properties ("Reflect input | False", "Polynomial | 0x31"), not addresses
 VALUE_WORD = re.compile(r"^(?:true|false|yes|no|on|off|enabled?|disabled?)$", re.I)
@@ -1043,8 +1046,7 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
     conf = max(0.0, min(1.0, 0.5 * scores[0][0] + 0.5 * name_scores[0][0]))
     regs = _rows(bands, best_addr, name_col, base, _open_below(g, xs, name_col), dc_col,
                  clause=bool(DESCRIPTION_HEAD.match(header_of[name_col])))
-    # a bit's label ("bit5" over a waveform's 0/1 cells) names no register
-    regs = [r for r in regs if not re.fullmatch(r"bit\s?\d{1,2}", r.name, re.I)]
+    regs = [r for r in regs if not _BIT_NAME.fullmatch(r.name)]
     # a map printed in side-by-side halves ("Addr | Name | Addr | Name"): every other address
     # column with a name column at the same offset and the same header words reads too
     off = name_col - best_addr
@@ -1425,17 +1427,15 @@ def _group_rows(line_cells, xs: list[float], vsegs) -> set[int]:
     table's width): one phrase whose words run, a word space apart, over a wall that is drawn
     elsewhere in the table but not at the line's height. Such a line groups the rows under it;
     it heads no column."""
+    along = {x: [v for v in vsegs if abs(v.pos - x) <= 2.5] for x in xs[1:-1]}  # each inner wall's segments
     out: set[int] = set()
     for i, (ln, _b, _cells) in enumerate(line_cells[:6]):
         ws = sorted(ln.words, key=lambda w: w[0])
         if any(b[0] - a[2] > 0.6 * (a[3] - a[1]) for a, b in zip(ws, ws[1:])):
             continue  # (the whole line is one phrase: cells of a row stand apart)
-        for a, b in zip(ws, ws[1:]):
-            for x in xs[1:-1]:
-                if (a[0] + a[2]) / 2 < x < (b[0] + b[2]) / 2:
-                    along = [v for v in vsegs if abs(v.pos - x) <= 2.5]
-                    if along and not any(v.a - 1 <= ln.y <= v.b + 1 for v in along):
-                        out.add(i)
+        if any(segs and (a[0] + a[2]) / 2 < x < (b[0] + b[2]) / 2 and not any(v.a - 1 <= ln.y <= v.b + 1 for v in segs)
+               for a, b in zip(ws, ws[1:]) for x, segs in along.items()):
+            out.add(i)
     return out
 
 
@@ -1445,7 +1445,7 @@ def _headers(line_cells, ncol: int, group_rows: set[int] = frozenset(),
     line is made of header words) and the number of header lines; a group row (``_group_rows``)
     counts as a header line but heads no column."""
     out = [""] * ncol
-    head: list[tuple[float, int, list[str]]] = []
+    head: list[tuple[float, int, list[str], int]] = []  # (y, header words, cell texts, drawn row)
     grouping = 0  # group rows inside the header band
     data_y = None
     row_of = row_of or [b for _ln, b, _c in line_cells]  # the drawn row of each line
@@ -1472,13 +1472,12 @@ def _headers(line_cells, ncol: int, group_rows: set[int] = frozenset(),
         # of its own is drawn above it
         if any(h[3] < data_band for h in head):
             head = [h for h in head if h[3] < data_band]
-    head = [h[:3] for h in head]
     # the first line of a name centred on the first row's code ("获取告警" over "1 | 44H" over
     # "Get alarm info"): no header word, nearer the code line than the header line above it
     if data_y is not None and len(head) >= 2 and head[-1][1] == 0 and head[-2][1] \
             and data_y - head[-1][0] < head[-1][0] - head[-2][0]:
         head.pop()
-    for _y, _v, texts in head:
+    for _y, _v, texts, _row in head:
         for k, t in enumerate(texts):
             if t:
                 out[k] = _join_header_line(out[k], t)

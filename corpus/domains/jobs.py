@@ -142,8 +142,8 @@ def _domain_f1(gold, pred) -> np.ndarray:
     return np.array(f1s, dtype=float)
 
 
-def _macro_f1(gold, pred) -> float:
-    f1s = _domain_f1(gold, pred)
+def _mean(f1s: np.ndarray) -> float:
+    """Macro-F1 from the per-domain figures of ``_domain_f1``."""
     return float(np.mean(f1s)) if len(f1s) else 0.0
 
 
@@ -243,10 +243,10 @@ def calibrate_decision(examples: list, model_path: str, previous: dict | None = 
             for tau in GENERAL_THRESHOLDS:
                 for m in GENERAL_MARGINS:
                     off_d = _domain_f1(ev["gold"], _decide(q, tau, m))
-                    off = float(np.mean(off_d)) if len(off_d) else 0.0
+                    off = _mean(off_d)
                     for c in FOLDER_WEIGHTS:
                         on_d = _domain_f1(ev["gold"], _decide((1 - c) * q + c * mean, tau, m))
-                        on = float(np.mean(on_d)) if len(on_d) else 0.0
+                        on = _mean(on_d)
                         scored.append((round(off + on, 6), {"support_weight": a, "rule_weight": b,
                                                             "general_threshold": tau, "general_margin": m,
                                                             "folder_weight": c}, off, on, off_d, on_d))

@@ -1,6 +1,7 @@
 """Small PDFs and page drawings written by the tests themselves: one text line per list item and one
 page per list (``text_pdf``), ruled tables (``ruled_table``), and the registers the parser reads from
-pages a test draws (``parse_drawn``, ``drawn_registers``)."""
+pages a test draws (``parse_drawn``, ``drawn_registers``, ``doc_registers``), and unruled lines of
+cells (``put_cells``)."""
 from __future__ import annotations
 
 import re
@@ -65,3 +66,16 @@ def parse_drawn(tmp_path, draw, name: str = "drawn.pdf") -> list:
 def drawn_registers(tmp_path, draw, name: str = "drawn.pdf") -> set[tuple[str, int]]:
     """(name with whitespace removed, address) of every register ``parse_drawn`` reads."""
     return {(re.sub(r"\s+", "", r.name), int(r.address, 16)) for r in parse_drawn(tmp_path, draw, name)}
+
+
+def doc_registers(doc) -> set[tuple[str, int]]:
+    """(name, address) of every register the parser reads from an open, unsaved document."""
+    from firmcorpus.parsers.datasheet import parse_pdf
+
+    return {(r.name, int(r.address, 16)) for r in parse_pdf(doc.tobytes()).registers}
+
+
+def put_cells(page, y: float, cells, fontsize: float = 8) -> None:
+    """One printed line of an unruled table: (x, text) cells at baseline ``y``."""
+    for x, text in cells:
+        page.insert_text((x, y), text, fontsize=fontsize)

@@ -33,17 +33,7 @@ import pymupdf
 
 from firmcorpus.parsers.datasheet import parse_pdf
 from firmcorpus.parsers.pdf_layout import group_lines
-from tests.parsers.pdf_pages import ruled_table
-
-
-def _registers(doc) -> set[tuple[str, int]]:
-    return {(r.name, int(r.address, 16)) for r in parse_pdf(doc.tobytes()).registers}
-
-
-def _put(page, y: float, cells, fontsize: float = 8) -> None:
-    """One printed line of an unruled table: (x, text) cells at baseline ``y``."""
-    for x, text in cells:
-        page.insert_text((x, y), text, fontsize=fontsize)
+from tests.parsers.pdf_pages import doc_registers, put_cells, ruled_table
 
 
 def _bit_table(page, y: float, fields: list[tuple[str, str, str]]) -> float:
@@ -75,7 +65,7 @@ def test_labelled_field_headings_either_order():
                 else f"Register Name : {name}, Register Address : 0x{addr:02X}")
         page.insert_text((60, y), head, fontsize=9)
         y = _bit_table(page, y + 18, [("7:4", f"{name}_HI", "Upper field"), ("3:0", f"{name}_LO", "Lower field")])
-    assert _registers(doc) >= {(n, a) for a, n in FIELD_REGS}
+    assert doc_registers(doc) >= {(n, a) for a, n in FIELD_REGS}
 
 
 LEFT = [("Back Space", "08H"), ("Horizontal Tab", "09H"), ("Line Feed", "0AH"), ("Form Feed", "0CH"),
@@ -90,10 +80,10 @@ def test_side_by_side_command_halves():
     page.insert_text((40, 60), "OPTICAL SPECIFICATIONS", fontsize=9)
     page.insert_text((40, 74), "Luminance          700 cd/m2", fontsize=8)
     page.insert_text((40, 92), "SOFTWARE COMMANDS", fontsize=9)
-    _put(page, 106, [(40, "Instruction"), (150, "D0-D7"), (200, "Instruction"), (320, "D0-D7")])
+    put_cells(page, 106, [(40, "Instruction"), (150, "D0-D7"), (200, "Instruction"), (320, "D0-D7")])
     for i, ((ln, lc), (rn, rc)) in enumerate(zip(LEFT, RIGHT)):
-        _put(page, 120 + 12 * i, [(40, ln), (150, lc), (200, rn), (320, rc)])
-    got = _registers(doc)
+        put_cells(page, 120 + 12 * i, [(40, ln), (150, lc), (200, rn), (320, rc)])
+    got = doc_registers(doc)
     want = {(n, int(c.strip("+H"), 16)) for n, c in LEFT} | \
            {(n.replace("\u00a2 ", ""), int(c.strip("+H"), 16)) for n, c in RIGHT}
     assert got >= want, sorted(want - got)
@@ -118,7 +108,7 @@ def test_register_headings_closed_by_a_reset_value():
             y = 60.0
         page.insert_text((60, y), f"6.1.{i + 1} Register {num} - {name}, Default {default}", fontsize=9)
         y = _bit_table(page, y + 18, [("7", "FLAG_A", "Enable"), ("6:0", "LEVEL", "Level setting")])
-    got = _registers(doc)
+    got = doc_registers(doc)
     assert got >= {(n, a) for a, n, _d in HEADED}, sorted({(n, a) for a, n, _d in HEADED} - got)
     assert not any(a == 15 and n != "ADC Control 7" for n, a in got)
 
@@ -135,21 +125,21 @@ def test_start_address_in_two_byte_columns():
     page = doc.new_page()
     page.insert_text((60, 50), "3 Register Map", fontsize=11)
     page.insert_text((300, 78), "Start Address Hex", fontsize=8)
-    _put(page, 90, [(60, "Register"), (110, "Parameter"), (220, "Length"), (270, "Units"), (300, "Hi byte"),
+    put_cells(page, 90, [(60, "Register"), (110, "Parameter"), (220, "Length"), (270, "Units"), (300, "Hi byte"),
                     (350, "Lo byte")])
     y = 106.0
     for reg, name, hi, lo in MODBUS:
         wrapped = name.endswith("reactive energy")  # a long name wraps; the size cell sits between its lines
         if wrapped:
             first, rest = name.rsplit(" ", 1)
-            _put(page, y, [(110, first)])
-            _put(page, y + 6, [(220, "4")])
-            _put(page, y + 12, [(110, rest)])
+            put_cells(page, y, [(110, first)])
+            put_cells(page, y + 6, [(220, "4")])
+            put_cells(page, y + 12, [(110, rest)])
         else:
-            _put(page, y, [(110, name), (220, "4")])
-        _put(page, y, [(60, reg), (270, "kWh"), (300, hi), (350, lo)])
+            put_cells(page, y, [(110, name), (220, "4")])
+        put_cells(page, y, [(60, reg), (270, "kWh"), (300, hi), (350, lo)])
         y += 26 if wrapped else 14
-    got = _registers(doc)
+    got = doc_registers(doc)
     want = {(n, int(hi + lo, 16)) for _r, n, hi, lo in MODBUS}
     assert got >= want, sorted(want - got)
 
@@ -158,17 +148,17 @@ def test_unruled_byte_column_map_continued_without_header():
     doc = pymupdf.open()
     page = doc.new_page()
     page.insert_text((60, 50), "3 Register Map", fontsize=11)
-    _put(page, 620, [(60, "Register"), (110, "Parameter"), (220, "Units"), (300, "Hi byte"), (350, "Lo byte")])
+    put_cells(page, 620, [(60, "Register"), (110, "Parameter"), (220, "Units"), (300, "Hi byte"), (350, "Lo byte")])
     for i, (reg, name, hi, lo) in enumerate(MODBUS[:8]):
-        _put(page, 636 + 14 * i, [(60, reg), (110, name), (220, "kWh"), (300, hi), (350, lo)])
+        put_cells(page, 636 + 14 * i, [(60, reg), (110, name), (220, "kWh"), (300, hi), (350, lo)])
     page = doc.new_page()
-    _put(page, 50, [(110, "demand")])  # the tail of a name wrapped at the page end
+    put_cells(page, 50, [(110, "demand")])  # the tail of a name wrapped at the page end
     rows = [("30085", "Total system power demand", "00", "54"), ("30259", "Current demand", "01", "02"),
             ("30265", "Maximum current demand", "01", "08"), ("30343", "Total active energy", "01", "56"),
             ("30345", "Total reactive energy", "01", "58")]
     for i, (reg, name, hi, lo) in enumerate(rows):
-        _put(page, 64 + 14 * i, [(60, reg), (110, name), (220, "kWh"), (300, hi), (350, lo)])
-    got = _registers(doc)
+        put_cells(page, 64 + 14 * i, [(60, reg), (110, name), (220, "kWh"), (300, hi), (350, lo)])
+    got = doc_registers(doc)
     want = {(n, int(hi + lo, 16)) for _r, n, hi, lo in rows}
     assert got >= want, sorted(want - got)
 
@@ -190,7 +180,7 @@ def test_ruled_byte_column_map_continued_without_header():
     page = doc.new_page()
     ruled_table(page, 60, 60, widths, [[r, n, hi, lo, "Float, kept at power-down"] for r, n, hi, lo in HOLDING_NEXT],
                 row_h=40)
-    got = _registers(doc)
+    got = doc_registers(doc)
     want = {(n, int(hi + lo, 16)) for _r, n, hi, lo in HOLDING + HOLDING_NEXT}
     assert got >= want, sorted(want - got)
     assert not any(a in (0x00, 0x10, 0x20) for _n, a in got)
@@ -245,7 +235,7 @@ def test_field_table_defaults_are_not_addresses():
         rows = [[f"Address 0x{addr:02X}", "", name, "", ""], ["Bits", "Field Name", "Default", "Access", "Field Description"]]
         rows += [[b, f, d, a, "Byte of the value"] for b, f, d, a in fields]
         y = ruled_table(page, 60, y + 14, [60, 110, 60, 50, 160], rows) + 40
-    got = _registers(doc)
+    got = doc_registers(doc)
     assert {("PART_ID", 0x00), ("DATA_T", 0x30), ("DATA_RH", 0x32)} <= got
     assert not any(n.endswith(("_LSB", "_MSB")) for n, _a in got), sorted(got)
 
@@ -270,7 +260,7 @@ def test_unruled_rows_after_a_description_wrapped_around_its_row(monkeypatch):
         page.insert_text((x, y), text, fontsize=9)
     want = {("Shutdown Register", 0x00), ("LED Control Register3", 0x15), ("Update Register", 0x16),
             ("Reset Register", 0x17)}
-    got = _registers(doc)
+    got = doc_registers(doc)
     assert want <= got, sorted(got)
     # the unruled reader alone, its cut run met first (the order its seeds come in varies with
     # the page): the whole run's reading replaces the cut one's registers
@@ -300,7 +290,7 @@ def test_header_word_broken_by_its_cell_and_variable_names():
     rows = [["Registe", "Variable", "Description", "Write", "Initial"], ["r NO.", "Name", "", "or not", "value"]]
     rows += [[a, n, d, "W", "0"] for a, n, d in GROUP]
     ruled_table(page, 60, 70, [36, 90, 200, 50, 50], rows)
-    got = _registers(doc)
+    got = doc_registers(doc)
     want = {(n, int(a)) for a, n, _d in GROUP}
     assert want <= got, sorted(want - got)
 
@@ -319,6 +309,6 @@ def test_parallel_bank_address_columns_take_the_first():
     rows += [[f"0x{a:02X}", f"0x{a:03X}", f"0x{a + 0x5A:03X}", f"0x{a + 0xB4:03X}", f"0x{a + 0x10E:03X}", n]
              for a, n in BANKED]
     ruled_table(page, 60, 70, [40, 45, 45, 45, 45, 200], rows)
-    got = _registers(doc)
+    got = doc_registers(doc)
     want = {(n, a) for a, n in BANKED}
     assert want <= got, sorted(got)

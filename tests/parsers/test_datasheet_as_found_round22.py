@@ -23,12 +23,7 @@ from __future__ import annotations
 
 import pymupdf
 
-from firmcorpus.parsers.datasheet import parse_pdf
-from tests.parsers.pdf_pages import ruled_table
-
-
-def _registers(doc) -> set[tuple[str, int]]:
-    return {(r.name, int(r.address, 16)) for r in parse_pdf(doc.tobytes()).registers}
+from tests.parsers.pdf_pages import doc_registers, put_cells, ruled_table
 
 
 def _grouped_table(page, y0: float, group: str, rows: list[tuple[str, str, str]]) -> float:
@@ -78,7 +73,7 @@ def test_group_row_merged_across_a_ruled_map_heads_no_column():
     page.insert_text((40, 50), "Register address list (Modbus input registers)", fontsize=10)
     y = _grouped_table(page, 80, "Rated data (read only) input register", RATED)
     _grouped_table(page, y + 30, "Real-time data (read only) input register", REAL_TIME)
-    got = _registers(doc)
+    got = doc_registers(doc)
     want = {(n, int(a, 16)) for n, a, _d in RATED + REAL_TIME}
     assert got >= want, sorted(want - got)
     assert not any(a == 3100 for _n, a in got)  # (0xC1C: the decimal reading)
@@ -116,7 +111,7 @@ def test_merged_code_cells_over_send_and_received_sub_rows():
         page.draw_line((x0, ly), (xs[-1], ly), width=0.5)
     for x in xs:
         page.draw_line((x, y0), (x, y), width=0.5)
-    got = _registers(doc)
+    got = doc_registers(doc)
     want = {(n, int(c, 16)) for n, c in MESSAGES}
     assert got >= want, sorted(want - got)
 
@@ -131,7 +126,7 @@ def test_bus_node_address_table_is_no_register_map():
     page.insert_text((40, 200), "Register map", fontsize=10)
     regs = [["Register", "Address"], ["CTRL", "0x00"], ["STATUS", "0x01"], ["DATA", "0x02"], ["CONFIG", "0x03"]]
     ruled_table(page, 40, 220, [200, 120], regs)
-    got = _registers(doc)
+    got = doc_registers(doc)
     assert got >= {("CTRL", 0), ("STATUS", 1), ("DATA", 2), ("CONFIG", 3)}
     assert not any(n in ("Battery master", "Wireless app", "Cellular gateway", "Upper computer", "Display panel")
                    for n, _a in got), sorted(got)
@@ -150,7 +145,7 @@ def test_structure_layout_of_hungarian_field_names_is_no_register_map():
     rows = [["Offset", "Field", "Size", "Value", "Description"]]
     rows += [[f"0x{int(o):02X}", f, z, v, "See the text"] for o, f, z, v in fields]
     ruled_table(page, 40, 70, [50, 120, 40, 60, 180], rows)
-    got = _registers(doc)
+    got = doc_registers(doc)
     assert not any(n in {f for _o, f, _z, _v in fields} for n, _a in got), sorted(got)
 
 
@@ -166,15 +161,10 @@ def test_number_sign_header_counts_registers_in_decimal():
     doc = pymupdf.open()
     page = doc.new_page()
     page.insert_text((40, 50), "Table 12: EEPROM content", fontsize=10)
-    y = 80
-    for x, h in ((50, "Register#"), (130, "Name"), (230, "Description")):
-        page.insert_text((x, y), h, fontsize=8)
-    for reg, name, desc in EEPROM_ROWS:
-        y += 14
-        page.insert_text((50, y), reg, fontsize=8)
-        page.insert_text((130, y), name, fontsize=8)
-        page.insert_text((230, y), desc, fontsize=8)
-    got = _registers(doc)
+    put_cells(page, 80, [(50, "Register#"), (130, "Name"), (230, "Description")])
+    for i, (reg, name, desc) in enumerate(EEPROM_ROWS):
+        put_cells(page, 94 + 14 * i, [(50, reg), (130, name), (230, desc)])
+    got = doc_registers(doc)
     want = {(n, int(r.split(",")[0])) for r, n, _d in EEPROM_ROWS}
     assert got >= want, sorted(want - got)
 
@@ -194,5 +184,5 @@ def test_control_codes_named_with_the_base_as_a_word_and_lookalike_digits():
         page.insert_text((40, y), f"{name} ({code} Hex)", fontsize=9)
         page.insert_text((150, y), "Causes the printer to act on this code.", fontsize=9)
         y += 24
-    got = _registers(doc)
+    got = doc_registers(doc)
     assert got >= {(n, v) for n, _c, v in CONTROL_CODES}, sorted(got)
