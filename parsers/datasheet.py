@@ -689,6 +689,11 @@ _MAP_HEADING = re.compile(r"^\d{1,2}(?:\.\d{1,2}){0,3}\.?\s+(\S.{0,60}?\b(?:regi
 # the same heading with its number set apart (a line of its own): a short title naming a
 # bank's or a page's register map, not a sentence
 _BANK_TITLE = re.compile(r"^((?:\w+\s+){0,3}(?:bank|page)\s*\d{1,2}\s+register\s*map)$", re.I)
+# a short title naming one of a field-bus protocol's register tables, each numbered from 0
+# ("0x03: Read Holding Register", "04 - Input Registers"): holding and input registers are two
+# address spaces
+_SPACE_TITLE = re.compile(r"^(?:(?:0x)?0?[34]\s*[:\-–—]?\s*)?(?:read\s+)?((?:holding|input)\s+registers?)\b[\w\s()]{0,30}$",
+                          re.I)
 
 
 def _note_captions(regs: list[RawRegister], lines, captions: dict[str, str]) -> None:
@@ -703,6 +708,10 @@ def _note_captions(regs: list[RawRegister], lines, captions: dict[str, str]) -> 
             m = _CAPTION.match(ln.text) or _MAP_HEADING.match(ln.text.strip()) or _BANK_TITLE.match(ln.text.strip())
             if m:
                 cap = m.group(1)
+                break
+            m = _SPACE_TITLE.match(ln.text.strip())
+            if m:
+                cap = re.sub(r"s$", "", m.group(1).lower())
                 break
         captions[r.table] = re.sub(r"\s*\(?\bcontinued\b\)?\s*", " ", cap, flags=re.I).strip()
 

@@ -47,8 +47,10 @@ from firmcorpus.parsers.pdf_grid import (
     field_headed,
     joined_byte_head,
     listed_name,
+    narrow_ranges,
     other_columns_rejection,
     parse_addr_cell,
+    single_bit_masks,
     sized_rows,
 )
 from firmcorpus.parsers.pdf_layout import (
@@ -311,7 +313,7 @@ def unruled_tables(lines: list[Line], page_w: float, page_h: float) -> list[Unru
 
 _NO_ADDR_HEAD = re.compile(r"^(bits?|bit\s*\w*|default|reset|value|values|size|width|length|len|page|pin|por|"
                            r"init\w*|data|d\d|db\d|qty|count|min|max|typ|unit|units|r/w|access|type|settings?|数据|數據|数值|默认)\b", re.I)
-_ADDR_HEAD = re.compile(r"addr|offset|pointer|index|\breg\b|^reg(ister)?s?$|register\s*(#|no|num|0x|addr|index)|"
+_ADDR_HEAD = re.compile(r"addr|\badr\b|offset|pointer|index|\breg\b|^reg(ister)?s?$|register\s*(#|no|num|0x|addr|index)|"
                         r"\bhex\b|\bcode\b|op-?code|command|cmd|instruction|sub-?address|format|地址|位址|偏移|索引|指令|命令", re.I)
 _NAME_HEAD = re.compile(r"name|register|symbol|mnemonic|abbrev|acronym|command|instruction|function|寄存器|名称|名稱|符号|"
                         r"\bmode\b|" + CJK_NAME_HEAD, re.I)
@@ -319,12 +321,13 @@ _NO_NAME_HEAD = re.compile(r"descr|comment|remark|content|value|data\s*type|defa
                            r"\bbits?\b|r/w|operation|" + CJK_NO_NAME_HEAD, re.I)
 _VALUE_HEAD = re.compile(r"\b(?:limit|threshold|minimum|maximum|typical|temperature|voltage|current|frequency|"
                          r"range|min|max|typ)\b", re.I)
-_ADDR_WORD = re.compile(r"addr|offset|pointer|index|\breg|code|command|instruction|cmd", re.I)
+_ADDR_WORD = re.compile(r"addr|\badr\b|offset|pointer|index|\breg|code|command|instruction|cmd", re.I)
 _PARAM_HEAD = re.compile(r"parameter|coefficient|variable|calibration", re.I)
 _BUS_ADDR_HEAD = re.compile(r"\b(?:slave|device|i2c|i²c|bus|\d-bit)\s*(?:address|addr)\b", re.I)  # a bus address, not a register
 # the whole data-bus byte ("D0-D7", "DB7~DB0"): beside an "Instruction" column, the code written
 _BUS_BYTE_HEAD = re.compile(r"d\s?b?\s?(?:0\s*(?:[-–~:]|\.\.|to)\s*d?\s?b?\s?7|7\s*(?:[-–~:]|\.\.|to)\s*d?\s?b?\s?0)", re.I)
 _VALUE_CODE_HEAD = re.compile(r"^(?:values?|settings?)\s*\(?\s*hex\s*\)?$", re.I)  # values written, printed in hex
+_MASK_HEAD = re.compile(r"\bmasks?\b", re.I)  # a flag or field's bit masks ("Status Bit Mask"): values
 _IDENT = re.compile(r"^[A-Za-z][\w.\-/\[\]<>:]*$")
 _SOURCE_LINE = re.compile(r"#\s*(?:define|include|if|endif)\b|^\s*(?:typedef|static|const|void|u?int\d*_t)\b|;\s*$|//|/\*")
 _PROSE = re.compile(r"\b(the|is|are|be|to|of|when|this|will|shall|if)\b", re.I)
@@ -600,7 +603,8 @@ def _read_one(t: UnruledTable, min_named: int) -> UnruledResult:
     commands = [k for k in range(ncol) if re.search(r"^(?:instructions?|commands?)$|\bnames$", head[k].strip(), re.I)]
     for k in range(ncol):
         h = head[k]
-        if _BUS_ADDR_HEAD.search(h) or _VALUE_CODE_HEAD.match(h.strip()):
+        if _BUS_ADDR_HEAD.search(h) or _VALUE_CODE_HEAD.match(h.strip()) \
+                or (_MASK_HEAD.search(h) and not _ADDR_HEAD.search(h)) or re.fullmatch(r"\s*modes?\s*", h, re.I):
             continue
         if _NO_ADDR_HEAD.match(h) and not _ADDR_HEAD.search(h) \
                 and not (commands and k not in commands
@@ -624,10 +628,13 @@ def _read_one(t: UnruledTable, min_named: int) -> UnruledResult:
             continue  # bare numbers under no address header: pin numbers, values, counts
         if marked < 0.5 and max(vals) <= 31 and dec > inc:
             continue  # bit numbers (7, 6, 5 .. 0)
-        # a value scale ("0 - 50", "51 - 100"); a comma list of marked codes ("0x02, 0x03", the
-        # bytes of one wider register) is no range
-        if sum(1 for i, c in parsed if c.is_range and not _BYTE_LIST.fullmatch(first[i][k].strip())) \
-                > 0.5 * len(parsed):
+        if single_bit_masks(vals):
+            continue  # 0x01, 0x02, 0x04, 0x08 ..: the masks of a flag word's bits, not addresses
+        # a value scale ("0 - 50", "51 - 100"), unless each range spans the few words of one wide
+        # register ("100-101"); a comma list of marked codes ("0x02, 0x03", the bytes of one wider
+        # register) is no range
+        ranged = [first[i][k].strip() for i, c in parsed if c.is_range and not _BYTE_LIST.fullmatch(first[i][k].strip())]
+        if len(ranged) > 0.5 * len(parsed) and not narrow_ranges(ranged, base):
             continue
         if all(c.kind == "bare" and re.fullmatch(r"[01]{1,4}", c.text) for _, c in parsed) \
                 and not re.search(r"addr|offset|pointer|index|\breg", h, re.I):

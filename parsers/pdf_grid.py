@@ -484,6 +484,52 @@ def column_base(cells: list[AddrCell], header: str) -> str:
     return "hex"
 
 
+_RANGE_CELL = re.compile(r"\s*(0x)?([0-9a-f]{1,6})h?\s*(?:-|–|—|~|～|\.\.+|\bto\b)\s*(0x)?([0-9a-f]{1,6})h?\s*", re.I)
+
+
+def range_spans(texts: list[str], base: str) -> list[int]:
+    """The spans (last - first) of the two-number range cells of a column ("100-101", "0x20 to
+    0x23"), the numbers read in ``base`` unless marked hex."""
+    out = []
+    for t in texts:
+        m = _RANGE_CELL.fullmatch(t or "")
+        if not m:
+            continue
+        marked = bool(m.group(1) or m.group(3)) or t.strip().lower().endswith("h")
+        digits = (m.group(2), m.group(4))
+        if base == "dec" and not marked and all(d.isdigit() for d in digits):
+            a, b = int(digits[0]), int(digits[1])
+        else:
+            a, b = int(digits[0], 16), int(digits[1], 16)
+        out.append(b - a)
+    return out
+
+
+def decimal_by_ranges(texts: list[str]) -> bool:
+    """Bare number ranges that are one to four words wide in decimal and not all so in hex
+    ("105-106", "107-108", "109-110"): the registers of several words of a decimal map (read as
+    hex, "109-110" would span seven)."""
+    bare = [t for t in texts if _RANGE_CELL.fullmatch(t or "") and re.fullmatch(r"[\d\s\-–—~～.to]+", t)]
+    if len(bare) < 2:
+        return False
+    dec = range_spans(bare, "dec")
+    return all(1 <= d <= 3 for d in dec) and range_spans(bare, "hex") != dec
+
+
+def narrow_ranges(texts: list[str], base: str) -> bool:
+    """Every range cell of a column spans one to three more addresses (the words or bytes of a
+    wide register: "100-101", "0x10-0x13"), unlike a value scale ("0 - 50", "51 - 100")."""
+    spans = range_spans(texts, base)
+    return bool(spans) and all(1 <= d <= 3 for d in spans)
+
+
+def single_bit_masks(vals: list[int]) -> bool:
+    """Four or more values, each one bit, each twice the one before (0x10, 0x20, 0x40, 0x80 or
+    0x10000, 0x20000 ..): the masks of a status or error word's bits."""
+    return len(vals) >= 4 and all(v > 0 and v & (v - 1) == 0 for v in vals) \
+        and all(b == 2 * a for a, b in zip(vals, vals[1:]))
+
+
 def strong_decimal(cells: list[AddrCell], header: str) -> bool:
     """Decimal by a header word or by a run crossing 9 -> 10, not by unpadded values alone."""
     if re.search(r"\bdec(imal)?\b|\bindex\b|\bno\.|\bnumber\b|#", header.lower()):
@@ -541,12 +587,13 @@ def wrapped_ident(t: str) -> bool:
 _NO_ADDR_HEAD = re.compile(r"^(bits?|bit\s*\w*|default|reset|value|values|size|width|length|len|"
                            r"page|pin|por|init\w*|data|d\d|db\d|qty|count|#\s*of.*|"
                            r"min|max|typ|unit|units|r/w|access|type|settings?|数据|數據|数值|默认)\b", re.I)
-_ADDR_HEAD = re.compile(r"addr|offset|pointer|index|reg\b|^reg(ister)?s?$|register\s*(#|no|num|0x|addr|index)|\bhex\b|"
+_ADDR_HEAD = re.compile(r"addr|\badr\b|offset|pointer|index|reg\b|^reg(ister)?s?$|register\s*(#|no|num|0x|addr|index)|\bhex\b|"
                         r"地址|位址|偏移|索引|指令|命令|"  # CJK: address, offset, index, instruction, command
                         r"\bcode\b|op-?code|command|cmd|instruction|sub-?address|"
                         # the identifier of a message or command in a protocol ("Data ID", "Message ID")
                         r"\b(?:message|msg|data|command|cmd|packet|frame|object|param(?:eter)?)\s*-?\s*id\b", re.I)
 RANGE_OPEN = re.compile(r"(?:~|～|–|—|-|\bto)$", re.I)  # an address range continued on the next line
+RANGE_CLOSE = re.compile(r"^(?:~|～|–|—|to\s)\s*(\S+)$", re.I)  # the end of a range begun on the line above
 # CJK header words of a name column ("item") and of columns that hold no names (description,
 # remark, meaning, default, example): Chinese register lists head their name column 项目
 CJK_NAME_HEAD = "项目|項目"
@@ -563,9 +610,10 @@ _NO_NAME_HEAD = re.compile(r"content|value|data\s*type|default|reset|access|\bun
 _VALUE_HEAD = re.compile(r"\b(?:limit|threshold|minimum|maximum|typical|temperature|voltage|current|frequency)\b",
                          re.I)  # a column of measured or limit values, not addresses
 _PARAM_HEAD = re.compile(r"parameter|coefficient|variable", re.I)  # a parameter table, not a register map
-_ADDR_WORD_ONLY = re.compile(r"addr|offset|pointer|index|\breg", re.I)  # ("Parameter Address" is an address)
+_ADDR_WORD_ONLY = re.compile(r"addr|\badr\b|offset|pointer|index|\breg", re.I)  # ("Parameter Address" is an address)
 _BUS_ADDR_HEAD = re.compile(r"\b(?:slave|device|i2c|i²c|bus|\d-bit)\s*(?:address|addr)\b", re.I)  # a bus address, not a register
 _VALUE_CODE_HEAD = re.compile(r"^(?:values?|settings?)\s*\(?\s*hex\s*\)?$", re.I)  # values written, printed in hex
+_MASK_HEAD = re.compile(r"\bmasks?\b", re.I)  # a flag or field's bit masks ("Status Bit Mask"): values
 _HEAD_VOCAB = re.compile(_ADDR_HEAD.pattern + "|" + _NAME_HEAD.pattern + "|" + _NO_ADDR_HEAD.pattern[1:]
                          + r"|descr|r/w|\bdec(?:imal)?\b", re.I)  # "Dec" under a grouped "Address" header
 _PARAM_CELL = re.compile(r"^[A-Za-z]{1,2}\d{0,2}\s?\[\d{1,2}(?::\d{1,2})?\]$")
@@ -839,7 +887,8 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
         head = header_of[k]
         if len(parsed) < 2 and not (parsed and _ADDR_HEAD.search(head)):
             continue  # one row is typed by its header only
-        if _BUS_ADDR_HEAD.search(head) or _VALUE_CODE_HEAD.match(head.strip()):
+        if _BUS_ADDR_HEAD.search(head) or _VALUE_CODE_HEAD.match(head.strip()) \
+                or (_MASK_HEAD.search(head) and not _ADDR_HEAD.search(head)) or re.fullmatch(r"\s*modes?\s*", head, re.I):
             continue
         if _NO_ADDR_HEAD.match(head.strip()) and not _ADDR_HEAD.search(head):
             continue
@@ -894,10 +943,13 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
             continue
         if _nibble_codes(cs) and not _POINTER_HEAD.search(head):
             continue  # nibble codes "0000".."1111": the values of a 4-bit field (a value -> meaning table)
+        if single_bit_masks(vals):
+            continue  # 0x10000, 0x20000, 0x40000 ..: the masks of a flag word's bits, not addresses
         if base == "bin" or all(c.kind == "bin" or re.fullmatch(r"[01]{1,7}", c.text) for c in parsed):
             if not any(c.kind == "bin" for c in parsed) and not _ADDR_HEAD.search(head):
                 continue  # short 0/1 codes: a value -> meaning table
-        if sum(1 for c in parsed if c.is_range) > 0.5 * len(parsed):
+        if sum(1 for c in parsed if c.is_range) > 0.5 * len(parsed) \
+                and not narrow_ranges([t for _i, c, t in cs if c is not None and c.is_range], base):
             continue  # mostly ranges ("0 - 50", "51 - 100"): a value scale, not an address list
         marked = sum(1 for c in parsed if c.kind in ("0x", "h", "bin")) / len(parsed)
         if _HEX_BASE_HEAD.search(head):
@@ -1017,7 +1069,9 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
         # parameter tables (but a start address spelt in two byte columns is a protocol's
         # register map, whose names are "Parameters", and a "Variable Name" column names the
         # rows); a bit column ("D7", "Bit 7", "7") holds field names, not register names
-        if (_PARAM_HEAD.search(head) and joined is None and not re.search(r"\bnames?\b", head, re.I)) \
+        # (a "Variable" column of identifiers names the rows as a "Variable Name" one does)
+        if (_PARAM_HEAD.search(head) and joined is None and not re.search(r"\bnames?\b", head, re.I)
+                and not (re.fullmatch(r"\s*variables?\s*", head, re.I) and ident >= 0.8)) \
                 or _bit_head(head):
             continue
         vetoed = _NO_NAME_HEAD.search(head) and not _NAME_HEAD.search(re.sub(r"register\s+content", "", head, flags=re.I))
@@ -1026,6 +1080,11 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
         if vetoed and not CONTENT_HEAD.match(head) and not (DESCRIPTION_HEAD.match(head) and (
                 _COMMAND_HEAD.search(header_of[best_addr]) or _HEX_BASE_HEAD.search(header_of[best_addr]))):
             continue  # (a description names the rows of a command list only, not a value's meanings)
+        if (DESCRIPTION_HEAD.match(head) or re.fullmatch(r"\s*descriptions?\s*", head, re.I)) \
+                and _COMMAND_HEAD.search(header_of[best_addr]):
+            # what each command does, the only name a command list prints: a sentence may run
+            # longer than a name ("Drive M1 / M2 With Signed Speed, Acceleration And Distance.")
+            short = sum(1 for t in letters if len(t.split()) <= 12 and len(t) <= 90) / len(letters)
         s = ident * 0.4 + short * 0.3 + uniq * 0.3 - prose * 0.5 + (0.2 if _NAME_HEAD.search(head) else 0.0) \
             - 0.06 * _apart(k, best_addr, header_of, signals)
         if short >= 0.6 and uniq >= 0.6:
@@ -1736,6 +1795,12 @@ def _rows(bands, addr_col: int, name_col: int, base: str, open_below: set[int],
                 nxt = next((j for j in range(i + 1, len(lines)) if texts[j].strip()), None)
                 if nxt is not None and parse_addr_cell(texts[nxt]) is not None:
                     skip = nxt
+            elif c is not None:
+                # or closed by the next line of the cell ("0x0007" over "~0x000D", the name between)
+                nxt = next((j for j in range(i + 1, len(lines)) if texts[j].strip()), None)
+                m = RANGE_CLOSE.match(texts[nxt].strip()) if nxt is not None else None
+                if m and parse_addr_cell(m.group(1)) is not None:
+                    skip = nxt
             if c is not None and not bit_label_line([_cell_text(cl) for cl in cells]):
                 anchors.append((i, c))
         if not anchors:
@@ -1751,7 +1816,11 @@ def _rows(bands, addr_col: int, name_col: int, base: str, open_below: set[int],
             i, c = anchors[0]
             # lines under the register line with a name and cells of their own in two or more
             # other columns (bits, access, reset) are its field rows, not a wrapped name
-            name = _cell_text([w for j, (_ln, cells) in enumerate(lines) if j <= i or not _sub_row(cells, addr_col, name_col)
+            # (unless the register line holds the address alone: a row whose cells are centred
+            # between the lines of a two-line address cell, "0x0007" over "~0x000D")
+            alone = all(not _cell_text(cl) for k, cl in enumerate(lines[i][1]) if k != addr_col)
+            name = _cell_text([w for j, (_ln, cells) in enumerate(lines)
+                               if j <= i or alone or not _sub_row(cells, addr_col, name_col)
                                for w in cells[name_col]])
             out.append(GridRegister(name, addr_value(c, base), lines[i][0].y, 0.0, alts=_alt_values(c, base)))
             if name:
