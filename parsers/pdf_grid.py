@@ -530,6 +530,18 @@ def single_bit_masks(vals: list[int]) -> bool:
         and all(b == 2 * a for a, b in zip(vals, vals[1:]))
 
 
+def value_lanes(lane_cols: list[int], col_cells) -> bool:
+    """Three or more "Byte N" columns that each hold marked numbers on most of their rows ("Byte
+    4 | .. | Byte 0": 0xD3 0xD3 .. 0x33): the bytes of one value per row. A command table's "Byte
+    1" column holds its codes while the other bytes hold operands ("A23-A16", "dummy")."""
+    full = 0
+    for k in lane_cols:
+        cs = [(i, c, t) for i, c, t in col_cells[k] if re.search(r"\w", t)]  # (not the arrows between rows)
+        if len(cs) >= 3 and sum(1 for _i, c, _t in cs if c is not None and c.kind in ("0x", "h")) >= 0.8 * len(cs):
+            full += 1
+    return full >= 3
+
+
 def strong_decimal(cells: list[AddrCell], header: str) -> bool:
     """Decimal by a header word or by a run crossing 9 -> 10, not by unpadded values alone."""
     if re.search(r"\bdec(imal)?\b|\bindex\b|\bno\.|\bnumber\b|#", header.lower()):
@@ -602,7 +614,7 @@ CONTENT_HEAD = re.compile(r"^(?:contents?|内容|內容)$", re.I)
 # a command list with no name column names each command by its description's first clause
 DESCRIPTION_HEAD = re.compile(r"^(?:说明|說明|描述)$")
 _COMMAND_HEAD = re.compile(r"指令|命令|command|instruction|op-?code|\bcode\b", re.I)
-_HEX_BASE_HEAD = re.compile(r"(?:16|十六)\s*[进進]制")
+_HEX_BASE_HEAD = re.compile(r"(?:16|十六)\s*[进進]制|\(\s*[hH]\s*\)")  # ("编号 (16 进制)", "地址(H)": base 16)
 _NAME_HEAD = re.compile(r"name|register|symbol|mnemonic|abbrev|acronym|command|instruction|function|寄存器|名称|名稱|符号|"
                         r"description|\bmode\b|" + CJK_NAME_HEAD, re.I)
 _NO_NAME_HEAD = re.compile(r"content|value|data\s*type|default|reset|access|\bunits?\b|\bbits?\b|r/w|" + CJK_NO_NAME_HEAD,
@@ -613,6 +625,7 @@ _PARAM_HEAD = re.compile(r"parameter|coefficient|variable", re.I)  # a parameter
 _ADDR_WORD_ONLY = re.compile(r"addr|\badr\b|offset|pointer|index|\breg", re.I)  # ("Parameter Address" is an address)
 _BUS_ADDR_HEAD = re.compile(r"\b(?:slave|device|i2c|i²c|bus|\d-bit)\s*(?:address|addr)\b", re.I)  # a bus address, not a register
 _VALUE_CODE_HEAD = re.compile(r"^(?:values?|settings?)\s*\(?\s*hex\s*\)?$", re.I)  # values written, printed in hex
+_BYTE_N = re.compile(r"byte\s*\d{1,2}", re.I)
 _MASK_HEAD = re.compile(r"\bmasks?\b", re.I)  # a flag or field's bit masks ("Status Bit Mask"): values
 _HEAD_VOCAB = re.compile(_ADDR_HEAD.pattern + "|" + _NAME_HEAD.pattern + "|" + _NO_ADDR_HEAD.pattern[1:]
                          + r"|descr|r/w|\bdec(?:imal)?\b", re.I)  # "Dec" under a grouped "Address" header
@@ -687,6 +700,23 @@ def _same_frame(a: list[float], b: list[float], addr_col: int) -> bool:
     k = addr_col
     return all(abs(a[i] - b[i]) <= 3.0 for i in (0, len(a) - 1, k, k + 1)) \
         and all(abs(x - y) <= 25.0 for x, y in zip(a, b))
+
+
+def _walls_within(a: list[float], b: list[float]) -> list[int] | None:
+    """Where each wall of ``a`` is among the walls of ``b`` (within 3 points), when ``b`` only adds
+    some (whitespace walls inside a wide cell, a sliver of a column at the frame's edge): the
+    index in ``b`` of each wall of ``a``, else None."""
+    if len(a) < 4 or not len(a) <= len(b) <= 2 * len(a):
+        return None
+    out, j = [], 0
+    for x in a:
+        while j < len(b) and b[j] < x - 3.0:
+            j += 1
+        if j == len(b) or abs(b[j] - x) > 3.0:
+            return None
+        out.append(j)
+        j += 1
+    return out
 
 
 def _bit_head(head: str) -> bool:
@@ -864,6 +894,14 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
                 col_cells[k].append((idx, parse_addr_cell(t), t))
     for k in range(ncol):
         col_cells[k] = _join_wrapped_codes(col_cells[k], line_cells)
+    # "Byte N" columns (by the header, or a line of such labels where no header was told apart)
+    # that hold values
+    lane_cols = [k for k in range(ncol) if _BYTE_N.fullmatch(header_of[k].strip())]
+    if len(lane_cols) < 3:
+        lane_cols = next(([k for k, c in enumerate(cells) if _BYTE_N.fullmatch(_cell_text(c).strip())]
+                          for _ln, _b, cells in line_cells
+                          if sum(1 for c in cells if _BYTE_N.fullmatch(_cell_text(c).strip())) >= 3), [])
+    lanes = set(lane_cols) if value_lanes(lane_cols, col_cells) else set()
     scores = []
     dc_col = _dc_column(header_of) if n_head else None
     if dc_col is not None:
@@ -887,6 +925,8 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
         head = header_of[k]
         if len(parsed) < 2 and not (parsed and _ADDR_HEAD.search(head)):
             continue  # one row is typed by its header only
+        if k in lanes:
+            continue  # "Byte 4 | Byte 3 .. Byte 0": the bytes of one value per row, not addresses
         if _BUS_ADDR_HEAD.search(head) or _VALUE_CODE_HEAD.match(head.strip()) \
                 or (_MASK_HEAD.search(head) and not _ADDR_HEAD.search(head)) or re.fullmatch(r"\s*modes?\s*", head, re.I):
             continue
@@ -977,13 +1017,25 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
         and not (ctx.addr_col < len(header_of)
                  and re.sub(r"\s+", "", header_of[ctx.addr_col]) == re.sub(r"\s+", "", ctx.addr_head))
     if ctx is not None and ctx.xs is not None and page - ctx.page <= 1 and not headed_here:
+        within = _walls_within(ctx.xs, xs) if page > ctx.page else None
         if _same_walls(ctx.xs, xs) or page > ctx.page and _same_frame(ctx.xs, xs, ctx.addr_col):
             carried = (ctx.addr_col, ctx.name_col)
+        elif within is not None and ctx.name_col + 1 < len(within):
+            carried = (within[ctx.addr_col], within[ctx.name_col])  # the same frame, walls added
+            if n_head and _norm_head(header_of[carried[0]]) != _norm_head(ctx.addr_head) \
+                    and re.search(r"[a-z]{2}", header_of[carried[0]], re.I) and parse_addr_cell(header_of[carried[0]]) is None:
+                carried = None  # a header of its own: another table in the same frame
         elif page > ctx.page and not ctx.closed:
             carried = _moved_columns(ctx.xs, xs, ctx.addr_col, ctx.name_col)
             if carried is not None and n_head and _norm_head(header_of[carried[0]]) != _norm_head(ctx.addr_head) \
                     and re.search(r"[a-z]{2}", header_of[carried[0]], re.I) and parse_addr_cell(header_of[carried[0]]) is None:
                 carried = None  # a header of its own: another table in the same frame
+    if carried is not None and not col_cells[carried[0]] and page > ctx.page \
+            and any(col_cells[k] for k in range(ncol)):
+        # a page of the table that holds only the field rows of a register begun above (its
+        # address column empty): the table goes on, and on the next page too
+        ctx.page = page
+        return GridTable(bbox, [], rejected="continued, field rows only", continued=True)
     if carried is not None and _mostly_parse(col_cells[carried[0]]) \
             and not (_nibble_codes(col_cells[carried[0]]) and not _POINTER_HEAD.search(header_of[carried[0]])):
         # the table goes on from the previous page: keep its column roles
@@ -1003,6 +1055,9 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
                                                                 and parse_addr_cell(h) is None for h in header_of):
         ctx.closed = True  # the table read before ends here (a headed table follows it)
     if not scores:
+        if lanes:
+            # (judged: no other reader takes its rows for registers)
+            return GridTable(bbox, [], addr_header=" ", rejected="byte lanes (the bytes of one value per row)")
         return GridTable(bbox, [], rejected="no address column (cells that parse, unique, mostly increasing)")
     scores.sort(reverse=True)
     parallel = _parallel_columns([sc[2] for sc in scores], col_cells)

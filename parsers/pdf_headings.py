@@ -15,7 +15,8 @@ printed shapes of the same fact "identifier + address token":
   address, a second one the reset value);
 * ``regfirst``: the keyword and address first, the name after it:
   ``Register 0x00 "CHIP_ID"``, ``Register 0x1A: IF_CONF``, ``Register 25 - Sample Rate Divider``
-  (a bare number after "Register" is a decimal register number);
+  (a bare number after "Register" is a decimal register number), and in CJK
+  ``寄存器 26. PLL1 参数``;
 * ``prefixed``: a short prefix glued to the address, the name after a colon or dash:
   ``MX-02h: Speaker Output Volume``, ``Reg-0Ch - Record Mixer``;
 * ``fields``: ``Address: 0x00, Reset: 0xAD, Name: DEVID_AD``;
@@ -80,6 +81,12 @@ _REGFIRST_HEAD = re.compile(
     r"(?:[\"“”'‘’](?P<q>[^\"“”'‘’]{2,40})[\"“”'‘’]|\((?P<pid>" + _ID + r")\)|(?P<name>[A-Za-z][A-Za-z0-9_ /&\-]{1,60}?))"
     r"\s*(?:\((?P<mn>" + _MNEM + r")\))?(?:\s*[:\-–—]\s*(?P<desc>[A-Z][A-Za-z0-9 /&,\-]{1,60}))?"
     r"(?:\s*\[[^\[\]]{1,30}\])?(?:" + _RESET_TAIL + r")?\s*$")  # a reset value after it: "[Reset = 0x80]"
+# the same order in CJK: "寄存器 26. PLL1 参数", "寄存器 149.扩频参数" (register N, a decimal number,
+# then its name); the name may mix CJK and Latin words
+_CJK_CHARS = "\u4e00-\u9fff"
+_CJK_REGFIRST_HEAD = re.compile(
+    r"^\s*" + _NUMPFX + r"(?:寄存器|暫存器)\s*(?P<addr>" + _TOK + r"|\d{1,3})(?![\w])\s*[.:：、]?\s*"
+    r"(?P<name>[" + _CJK_CHARS + r"A-Za-z][" + _CJK_CHARS + r"A-Za-z0-9_ /&\-]{0,30}?)\s*$")
 # a short prefix glued to the address by a hyphen, the name after a colon or dash:
 # "MX-02h: Speaker Output Volume", "Reg-0Ch - Record Mixer", "PR-39h: Power Control"
 _PREFIXED_HEAD = re.compile(
@@ -290,6 +297,11 @@ def parse_heading(line: str, page_numbers: bool = True) -> list[tuple[str, int, 
             return []  # "REG[C2h ~ C4h] for the key code": a range named in prose
         long = (m.group("name") or "").strip() if m.group("mn") else (m.group("desc") or "").strip()
         return [(name, v, long, "regfirst")]
+    m = _CJK_REGFIRST_HEAD.match(s)
+    if m and re.search("[" + _CJK_CHARS + "]", m.group("name")):
+        a = m.group("addr")
+        v = _tok(a) if not a.isdigit() else int(a)
+        return [] if v is None else [(_tidy(m.group("name")), v, "", "regfirst")]
     m = _REG_NAME.match(s)
     if m:
         return [(m.group("name"), int(m.group("a"), 16), "", "regname")]

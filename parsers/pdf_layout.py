@@ -158,7 +158,8 @@ NAME_LETTERS = re.compile(rf"[A-Za-z]{{2}}|[{CJK}]{{2}}")
 # brackets ("<unused>", "(reserved)")
 NOT_NAME = re.compile(r"^[<(\[]?(reserved|reserve|rsvd|rsv|res\.?|-+|—|–|n[/.]?a\.?|unused|not used|[.:·…]+|none|x|"
                       r"保留\S*)[>)\]]?$", re.I)
-NAME_START = re.compile(rf"[A-Za-z_{CJK}]")
+# (a CJK name may open with an ordinal, "0 号舵机地址": servo no. 0's register)
+NAME_START = re.compile(rf"[A-Za-z_{CJK}]|\d{{1,2}}\s?号")
 
 
 _BILINGUAL = re.compile(rf"^([{CJK}][{CJK}\d\s，、；（）()/]*?)\s+([A-Za-z][A-Za-z\d\s,'()/&.-]*[A-Za-z\d)])$"
@@ -172,7 +173,8 @@ def bilingual_name(s: str) -> str:
     if not m:
         return s
     latin = m.group(2) or m.group(3)
-    return latin.strip() if re.search(r"[A-Za-z]{3,}", latin) else s
+    # (an upper-case token, "OUT0 控制", "PLL 复位", qualifies the CJK noun: no translation)
+    return latin.strip() if re.search(r"[A-Za-z]{3,}", latin) and re.search(r"[a-z]", latin) else s
 
 
 def letter_count(s: str) -> int:
