@@ -667,7 +667,9 @@ def _not_a_register_map(names: list[str], addrs: list[int] | None = None) -> str
                 > 0.5 * len(names):
             return "codes are whole bus frames of operations (an operation -> frame table)"
         # an enumeration of values named by themselves ("SF5" = 5, "SF6" = 6)
-        same = sum(1 for n, a in zip(names, addrs) if re.search(rf"(?<!\d){a}$", n))
+        # (not registers numbered by a register designator, "CSR5", "BCR18", "REG7", "R12")
+        same = sum(1 for n, a in zip(names, addrs) if re.search(rf"(?<!\d){a}$", n)
+                   and not re.fullmatch(r"(?:[A-Z]{0,3}R|REG)_?\d{1,3}", n))
         if same > 0.6 * len(names):
             return "names carry their own code (an enumeration of values)"
     if sum(1 for n in names if re.search(r"\s[+±]\s|(?<![\w/])\d+/\d+(?![\w/])", n)) > 0.5 * len(names):
@@ -689,6 +691,9 @@ _MAP_HEADING = re.compile(r"^\d{1,2}(?:\.\d{1,2}){0,3}\.?\s+(\S.{0,60}?\b(?:regi
 # the same heading with its number set apart (a line of its own): a short title naming a
 # bank's or a page's register map, not a sentence
 _BANK_TITLE = re.compile(r"^((?:\w+\s+){0,3}(?:bank|page)\s*\d{1,2}\s+register\s*map)$", re.I)
+# a short title line that names a group of registers right above their table ("PCI Configuration
+# Registers", "Control and Status Registers"): two such tables may number their registers alike
+_REGS_TITLE = re.compile(r"^([A-Z][A-Za-z0-9 /&\-]{2,50}?\s(?i:registers))$")
 # a short title naming one of a field-bus protocol's register tables, each numbered from 0
 # ("0x03: Read Holding Register", "04 - Input Registers"): holding and input registers are two
 # address spaces
@@ -712,6 +717,10 @@ def _note_captions(regs: list[RawRegister], lines, captions: dict[str, str]) -> 
             m = _SPACE_TITLE.match(ln.text.strip())
             if m:
                 cap = re.sub(r"s$", "", m.group(1).lower())
+                break
+            m = _REGS_TITLE.match(ln.text.strip())
+            if m:
+                cap = m.group(1)
                 break
         captions[r.table] = re.sub(r"\s*\(?\bcontinued\b\)?\s*", " ", cap, flags=re.I).strip()
 

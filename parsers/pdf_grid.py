@@ -459,6 +459,17 @@ def _slash_alts(s: str, parts: list[str]) -> tuple[str, ...]:
     return (m.group(1),) if m else ((parts[1],) if _TOK_BARE.match(parts[1]) else ())
 
 
+def decimal_run(vals: list[int]) -> bool:
+    """Numbers counting across a decimal carry: 09 -> 10, or x9 -> (x+1)0 inside a run that steps
+    by one on both sides ("38, 39, 40, 41"; read as hex, 39 -> 40 would skip six)."""
+    for i, (a, b) in enumerate(zip(vals, vals[1:])):
+        if a == 9 and b == 10:
+            return True
+        if a % 10 == 9 and b == a + 1 and ((i > 0 and vals[i - 1] == a - 1) or (i + 2 < len(vals) and vals[i + 2] == b + 1)):
+            return True
+    return False
+
+
 def column_base(cells: list[AddrCell], header: str) -> str:
     """'hex' | 'dec' | 'bin' for the bare cells of one column, from the column's evidence."""
     h = header.lower()
@@ -476,9 +487,8 @@ def column_base(cells: list[AddrCell], header: str) -> str:
     if any(re.search(r"[a-f]", t, re.I) for t in bare):
         return "hex"
     vals = [int(t) for t in bare if t.isdigit()]
-    for a, b in zip(vals, vals[1:]):
-        if a == 9 and b == 10:
-            return "dec"
+    if decimal_run(vals):
+        return "dec"
     if vals and max(vals) >= 10 and not any(len(t) >= 2 and t.startswith("0") for t in bare):
         return "dec"  # unpadded numbers past 9 with no A-F digit anywhere: a decimal count
     return "hex"
@@ -547,7 +557,7 @@ def strong_decimal(cells: list[AddrCell], header: str) -> bool:
     if re.search(r"\bdec(imal)?\b|\bindex\b|\bno\.|\bnumber\b|#", header.lower()):
         return True
     vals = [int(c.text) for c in cells if c.kind == "bare" and c.text.isdigit()]
-    return any(a == 9 and b == 10 for a, b in zip(vals, vals[1:]))
+    return decimal_run(vals)
 
 
 def addr_value(c: AddrCell, base: str) -> int:
@@ -1124,12 +1134,14 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
         # parameter tables (but a start address spelt in two byte columns is a protocol's
         # register map, whose names are "Parameters", and a "Variable Name" column names the
         # rows); a bit column ("D7", "Bit 7", "7") holds field names, not register names
-        # (a "Variable" column of identifiers names the rows as a "Variable Name" one does)
-        if (_PARAM_HEAD.search(head) and joined is None and not re.search(r"\bnames?\b", head, re.I)
-                and not (re.fullmatch(r"\s*variables?\s*", head, re.I) and ident >= 0.8)) \
+        # (a "Variable" column names the rows as a "Variable Name" one does, its unit printed
+        # under the word or not: "VARIABLE ENG. UNIT")
+        var_head = re.match(r"\s*variables?\b", head, re.I) is not None
+        if (_PARAM_HEAD.search(head) and joined is None and not re.search(r"\bnames?\b", head, re.I) and not var_head) \
                 or _bit_head(head):
             continue
-        vetoed = _NO_NAME_HEAD.search(head) and not _NAME_HEAD.search(re.sub(r"register\s+content", "", head, flags=re.I))
+        vetoed = _NO_NAME_HEAD.search(head) and not var_head \
+            and not _NAME_HEAD.search(re.sub(r"register\s+content", "", head, flags=re.I))
         # (a description names the rows of a command list, or of a register list numbered in hex
         # with no name column: "编号 (16 进制) | 说明")
         if vetoed and not CONTENT_HEAD.match(head) and not (DESCRIPTION_HEAD.match(head) and (

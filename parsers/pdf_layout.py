@@ -153,7 +153,8 @@ _RANGE_SEP = re.compile(r"\s*(?:\.\.+|…|–|—|-|\bto\b|:)\s*", re.I)
 # a name's letters: Latin, or CJK ideographs / kana / hangul (a Chinese datasheet names a
 # command "语音合成播放命令")
 CJK = "\u4e00-\u9fff\u3040-\u30ff\uac00-\ud7af"
-NAME_LETTERS = re.compile(rf"[A-Za-z]{{2}}|[{CJK}]{{2}}")
+# (or a register numbered by its designator alone: "R0" .. "R31")
+NAME_LETTERS = re.compile(rf"[A-Za-z]{{2}}|[{CJK}]{{2}}|^R\d{{1,3}}$")
 # a cell that names no register: reserved rows, dashes, n/a, ellipses, placeholders, also in
 # brackets ("<unused>", "(reserved)")
 NOT_NAME = re.compile(r"^[<(\[]?(reserved|reserve|rsvd|rsv|res\.?|-+|—|–|n[/.]?a\.?|unused|not used|[.:·…]+|none|x|"
@@ -178,7 +179,8 @@ def bilingual_name(s: str) -> str:
 
 
 def letter_count(s: str) -> int:
-    return len(re.findall(rf"[A-Za-z{CJK}]", s))
+    """Letters in ``s``; a register designator with its number ("R7") counts as a name's two."""
+    return 2 if re.fullmatch(r"R\d{1,3}", s.strip()) else len(re.findall(rf"[A-Za-z{CJK}]", s))
 
 
 ARRAY_INDEX = re.compile(r"\[(\d{1,3})\]$")

@@ -32,6 +32,7 @@ from firmcorpus.parsers.pdf_grid import (
     addr_value,
     command_groups,
     decimal_by_ranges,
+    decimal_run,
     other_columns_rejection,
     parse_addr_cell,
     sized_rows,
@@ -382,7 +383,7 @@ def column_addr_base(texts: list[str], header: str, bare_hex: bool) -> str | Non
     if not bare_hex or re.search(r"\bdec(imal)?\b|\bindex\b|\bno\.|\bnumber\b|#", header, re.I):
         return "dec"
     vals = [int(t) for t in bare]
-    if any(a == 9 and b == 10 for a, b in zip(vals, vals[1:])) or decimal_by_ranges(filled):
+    if decimal_run(vals) or decimal_by_ranges(filled):
         return "dec"
     return None
 
