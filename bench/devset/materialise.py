@@ -324,7 +324,10 @@ def main():
     src = Sources(a.mirror_root, a.offline, a.clone_base)
     debs = DebTrees(a.offline)
     bad = 0
-    cleaned = set()  # code folders are emptied once per run, then filled by every row of that id
+    # a code folder is filled afresh beside the old one (``<folder>.partial``) by every row of its id
+    # and replaces it only when every row came out ok: a run that cannot fetch (offline, a package
+    # gone from the mirror) leaves the last good copy in place
+    staged = {}
     try:
         recipes = [(os.path.join(HERE, "datasheets", "SOURCES.csv"), "datasheets"),
                    (os.path.join(HERE, "mapping", "SOURCES.csv"), "mapping")]
@@ -344,10 +347,13 @@ def main():
                     try:
                         if kind in ("code", "deb-code"):
                             out = os.path.join(a.cache, sub, row["id"], "code")
-                            if out not in cleaned:
-                                shutil.rmtree(out, ignore_errors=True)
-                                cleaned.add(out)
-                            status = do_code(src, row, out) if kind == "code" else do_deb_code(debs, row, out)
+                            stage = out + ".partial"
+                            if out not in staged:
+                                shutil.rmtree(stage, ignore_errors=True)
+                                os.makedirs(stage)
+                                staged[out] = True
+                            status = do_code(src, row, stage) if kind == "code" else do_deb_code(debs, row, stage)
+                            staged[out] = staged[out] and status.startswith("ok")
                         else:
                             out = os.path.join(a.cache, sub, row["id"] + ".pdf")
                             status = do_file(src, row, out)
@@ -356,6 +362,15 @@ def main():
                     if not status.startswith("ok"):
                         bad += 1
                     print("%-16s %s/%s  %s@%s:%s" % (status, sub, row["id"], row["repo"], row["commit"][:12], row.get("path", "")))
+        for out, ok in staged.items():
+            stage = out + ".partial"
+            if ok:
+                shutil.rmtree(out, ignore_errors=True)
+                os.replace(stage, out)
+            else:
+                shutil.rmtree(stage, ignore_errors=True)
+                if os.path.isdir(out):
+                    print("kept previous  %s (this run could not make all of it)" % os.path.relpath(out, a.cache))
     finally:
         src.close()
         debs.close()
