@@ -31,9 +31,12 @@ from bisect import insort
 from dataclasses import dataclass, replace
 
 from firmcorpus.parsers.pdf_grid import (
+    BYTE_N,
     CJK_NAME_HEAD,
     CJK_NO_NAME_HEAD,
     FIELD_HEAD,
+    MASK_HEAD,
+    MODE_HEAD,
     NODE_HEAD,
     OUTCOME_HEAD,
     VALUE_WORD,
@@ -327,8 +330,6 @@ _BUS_ADDR_HEAD = re.compile(r"\b(?:slave|device|i2c|i²c|bus|\d-bit)\s*(?:addres
 # the whole data-bus byte ("D0-D7", "DB7~DB0"): beside an "Instruction" column, the code written
 _BUS_BYTE_HEAD = re.compile(r"d\s?b?\s?(?:0\s*(?:[-–~:]|\.\.|to)\s*d?\s?b?\s?7|7\s*(?:[-–~:]|\.\.|to)\s*d?\s?b?\s?0)", re.I)
 _VALUE_CODE_HEAD = re.compile(r"^(?:values?|settings?)\s*\(?\s*hex\s*\)?$", re.I)  # values written, printed in hex
-_BYTE_N = re.compile(r"byte\s*\d{1,2}", re.I)
-_MASK_HEAD = re.compile(r"\bmasks?\b", re.I)  # a flag or field's bit masks ("Status Bit Mask"): values
 _IDENT = re.compile(r"^[A-Za-z][\w.\-/\[\]<>:]*$")
 _SOURCE_LINE = re.compile(r"#\s*(?:define|include|if|endif)\b|^\s*(?:typedef|static|const|void|u?int\d*_t)\b|;\s*$|//|/\*")
 _PROSE = re.compile(r"\b(the|is|are|be|to|of|when|this|will|shall|if)\b", re.I)
@@ -604,12 +605,12 @@ def _read_one(t: UnruledTable, min_named: int) -> UnruledResult:
     commands = [k for k in range(ncol) if re.search(r"^(?:instructions?|commands?)$|\bnames$", head[k].strip(), re.I)]
     for k in range(ncol):
         h = head[k]
-        if _BYTE_N.fullmatch(h.strip()) and sum(
-                1 for j, x in enumerate(head) if _BYTE_N.fullmatch(x.strip())
+        if BYTE_N.fullmatch(h.strip()) and sum(
+                1 for j, x in enumerate(head) if BYTE_N.fullmatch(x.strip())
                 and sum(1 for row in first if parse_addr_cell(row[j]) is not None) >= max(3, 0.8 * len(first))) >= 3:
             continue  # "Byte 4 | Byte 3 .. Byte 0" holding values: the bytes of one value per row, not addresses
         if _BUS_ADDR_HEAD.search(h) or _VALUE_CODE_HEAD.match(h.strip()) \
-                or (_MASK_HEAD.search(h) and not _ADDR_HEAD.search(h)) or re.fullmatch(r"\s*modes?\s*", h, re.I):
+                or (MASK_HEAD.search(h) and not _ADDR_HEAD.search(h)) or MODE_HEAD.fullmatch(h):
             continue
         if _NO_ADDR_HEAD.match(h) and not _ADDR_HEAD.search(h) \
                 and not (commands and k not in commands

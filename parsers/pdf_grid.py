@@ -522,8 +522,7 @@ def decimal_by_ranges(texts: list[str]) -> bool:
     bare = [t for t in texts if _RANGE_CELL.fullmatch(t or "") and re.fullmatch(r"[\d\s\-–—~～.to]+", t)]
     if len(bare) < 2:
         return False
-    dec = range_spans(bare, "dec")
-    return all(1 <= d <= 3 for d in dec) and range_spans(bare, "hex") != dec
+    return narrow_ranges(bare, "dec") and range_spans(bare, "hex") != range_spans(bare, "dec")
 
 
 def narrow_ranges(texts: list[str], base: str) -> bool:
@@ -635,8 +634,9 @@ _PARAM_HEAD = re.compile(r"parameter|coefficient|variable", re.I)  # a parameter
 _ADDR_WORD_ONLY = re.compile(r"addr|\badr\b|offset|pointer|index|\breg", re.I)  # ("Parameter Address" is an address)
 _BUS_ADDR_HEAD = re.compile(r"\b(?:slave|device|i2c|i²c|bus|\d-bit)\s*(?:address|addr)\b", re.I)  # a bus address, not a register
 _VALUE_CODE_HEAD = re.compile(r"^(?:values?|settings?)\s*\(?\s*hex\s*\)?$", re.I)  # values written, printed in hex
-_BYTE_N = re.compile(r"byte\s*\d{1,2}", re.I)
-_MASK_HEAD = re.compile(r"\bmasks?\b", re.I)  # a flag or field's bit masks ("Status Bit Mask"): values
+BYTE_N = re.compile(r"byte\s*\d{1,2}", re.I)  # a byte-lane header ("Byte 0" .. "Byte 4")
+MASK_HEAD = re.compile(r"\bmasks?\b", re.I)  # a flag or field's bit masks ("Status Bit Mask"): values
+MODE_HEAD = re.compile(r"\s*modes?\s*", re.I)  # (fullmatch) a column of a mode field's values
 _HEAD_VOCAB = re.compile(_ADDR_HEAD.pattern + "|" + _NAME_HEAD.pattern + "|" + _NO_ADDR_HEAD.pattern[1:]
                          + r"|descr|r/w|\bdec(?:imal)?\b", re.I)  # "Dec" under a grouped "Address" header
 _PARAM_CELL = re.compile(r"^[A-Za-z]{1,2}\d{0,2}\s?\[\d{1,2}(?::\d{1,2})?\]$")
@@ -906,11 +906,11 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
         col_cells[k] = _join_wrapped_codes(col_cells[k], line_cells)
     # "Byte N" columns (by the header, or a line of such labels where no header was told apart)
     # that hold values
-    lane_cols = [k for k in range(ncol) if _BYTE_N.fullmatch(header_of[k].strip())]
+    lane_cols = [k for k in range(ncol) if BYTE_N.fullmatch(header_of[k].strip())]
     if len(lane_cols) < 3:
-        lane_cols = next(([k for k, c in enumerate(cells) if _BYTE_N.fullmatch(_cell_text(c).strip())]
+        lane_cols = next(([k for k, c in enumerate(cells) if BYTE_N.fullmatch(_cell_text(c).strip())]
                           for _ln, _b, cells in line_cells
-                          if sum(1 for c in cells if _BYTE_N.fullmatch(_cell_text(c).strip())) >= 3), [])
+                          if sum(1 for c in cells if BYTE_N.fullmatch(_cell_text(c).strip())) >= 3), [])
     lanes = set(lane_cols) if value_lanes(lane_cols, col_cells) else set()
     scores = []
     dc_col = _dc_column(header_of) if n_head else None
@@ -938,7 +938,7 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
         if k in lanes:
             continue  # "Byte 4 | Byte 3 .. Byte 0": the bytes of one value per row, not addresses
         if _BUS_ADDR_HEAD.search(head) or _VALUE_CODE_HEAD.match(head.strip()) \
-                or (_MASK_HEAD.search(head) and not _ADDR_HEAD.search(head)) or re.fullmatch(r"\s*modes?\s*", head, re.I):
+                or (MASK_HEAD.search(head) and not _ADDR_HEAD.search(head)) or MODE_HEAD.fullmatch(head):
             continue
         if _NO_ADDR_HEAD.match(head.strip()) and not _ADDR_HEAD.search(head):
             continue
