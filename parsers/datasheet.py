@@ -72,7 +72,10 @@ from firmcorpus.parsers.svd import parse_svd
 MAX_SECTION_CHARS = 2_000_000  # a pathological section (no headings, huge pages) is capped
 
 _CUE_WORDS = re.compile(r"\b(register|registers|offset|reset|default|r/w|read/write|bit\d*|bits|addr|address|"
-                        r"peripheral|boundary|memory map)\b", re.I)
+                        r"peripheral|boundary|memory map|"
+                        # the same in German, French, Spanish, Italian and Portuguese register maps
+                        r"adresse|registeradresse|registertabelle|registerliste|registerübersicht|registre|registres|"
+                        r"registro|registros|registri|direcci[oó]n|indirizzo|endere[cç]o)\b", re.I)
 # the same vocabulary in CJK datasheets (no word boundaries there): register, address, default,
 # reset value, read/write
 _CJK_CUE = re.compile(r"寄存器|地址|默认值|复位值|初始值|读/写|读写|位址|暫存器|預設值|命令|指令")  # (command, instruction)
@@ -90,6 +93,9 @@ _NIBBLE_LABEL = re.compile(r"(?<![\w/.])(?:[0-9A-F][x_]|x[0-9A-F])(?![\w/.])")
 # column headers of register and command tables that are not register vocabulary
 _TABLE_CUE = re.compile(r"\b(?:reg|index|command|opcode|op-code|instruction|mnemonic|abbrev\w*|pointer)\b", re.I)
 _DIGIT_LINE = re.compile(r"^\s*\d\s*$", re.M)
+# a line that is one five-digit decimal register number or range ("40001", "30775-30776": a Modbus
+# map's address cell)
+_DEC5_LINE = re.compile(r"^\s*(?:[1-5]\d{4}|6[0-5]\d{3})(?:\s*[-–~]\s*(?:[1-5]\d{4}|6[0-5]\d{3}))?\s*$", re.M)
 _CELL_LINE = re.compile(r"^\s*(?:0x[0-9a-f]{1,8}|\$[0-9a-f]{2,4}(?:\s*\(\$[0-9a-f]{2,4}\))?|\(?[0-9a-f]{1,4}h\)?|\d{0,2}['’‘]h[0-9a-f]{1,8}|[0-9A-F]{2,4}|[01]{4}[\s_]?[01]{4}b?"
                         r"|[01x]{4}(?:-[01x]{1,4}){1,2}|[01]{5,7})"
                         r"(?:\[\d{1,2}(?::\d{1,2})?\]|,\s*0x[0-9a-f]{1,8}|/[0-9a-f]{2}h)?\s*$",
@@ -181,7 +187,7 @@ def _parse(doc, name: str, pages: tuple[int, int] | None) -> Datasheet:
         hexes = len(_HEXLIKE.findall(txt))
         # structural evidence: text lines that are one address-like cell ("0Fh", "B0h", "(04h)",
         # "0x1A", "3C", "0010 0000"), as the cells of a table column come out of the text layer
-        cells = len(_CELL_LINE.findall(txt))
+        cells = len(_CELL_LINE.findall(txt)) + len(_DEC5_LINE.findall(txt))
         table_cues = cues + len(_TABLE_CUE.findall(txt))
         if (cues >= 2 and (hexes >= 4 or len(_BAREHEX.findall(txt)) >= 6)) or _BLOCK_CUE.search(txt) or (cues >= 4 and re.search(r"\b[Bb]it\s*7\b|\bD7\b|\b15\b", txt)) \
                 or (table_cues >= 1 and cells >= 4) or (table_cues >= 2 and cells >= 3) \

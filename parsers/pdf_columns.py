@@ -34,6 +34,11 @@ from firmcorpus.parsers.pdf_grid import (
     BYTE_N,
     CJK_NAME_HEAD,
     CJK_NO_NAME_HEAD,
+    EU_ADDR_HEAD,
+    EU_DESCRIPTION_HEAD,
+    EU_NAME_HEAD,
+    EU_NO_ADDR_HEAD,
+    EU_NO_NAME_HEAD,
     FIELD_HEAD,
     MASK_HEAD,
     MODE_HEAD,
@@ -315,13 +320,15 @@ def unruled_tables(lines: list[Line], page_w: float, page_h: float) -> list[Unru
 # --------------------------------------------------------------------------- typing by content
 
 _NO_ADDR_HEAD = re.compile(r"^(bits?|bit\s*\w*|default|reset|value|values|size|width|length|len|page|pin|por|"
-                           r"init\w*|data|d\d|db\d|qty|count|min|max|typ|unit|units|r/w|access|type|settings?|数据|數據|数值|默认)\b", re.I)
-_ADDR_HEAD = re.compile(r"addr|\badr\b|offset|pointer|index|\breg\b|^reg(ister)?s?$|register\s*(#|no|num|0x|addr|index)|"
+                           r"init\w*|data|d\d|db\d|qty|count|min|max|typ|unit|units|r/w|access|type|settings?|数据|數據|数值|默认|"
+                           + EU_NO_ADDR_HEAD + r")\b", re.I)
+_ADDR_HEAD = re.compile(EU_ADDR_HEAD + r"|addr|\badr\b|offset|pointer|index|\breg\b|^reg(ister)?s?$|register\s*(#|no|num|0x|addr|index)|"
                         r"\bhex\b|\bcode\b|op-?code|command|cmd|instruction|sub-?address|format|地址|位址|偏移|索引|指令|命令", re.I)
 _NAME_HEAD = re.compile(r"name|register|symbol|mnemonic|abbrev|acronym|command|instruction|function|寄存器|名称|名稱|符号|"
-                        r"\bmode\b|" + CJK_NAME_HEAD, re.I)
+                        r"\bmode\b|" + CJK_NAME_HEAD + "|" + EU_NAME_HEAD, re.I)
 _NO_NAME_HEAD = re.compile(r"descr|comment|remark|content|value|data\s*type|default|reset|access|\bunits?\b|"
-                           r"\bbits?\b|r/w|operation|" + CJK_NO_NAME_HEAD, re.I)
+                           r"\bbits?\b|r/w|operation|" + CJK_NO_NAME_HEAD + "|" + EU_NO_NAME_HEAD + "|" + EU_DESCRIPTION_HEAD,
+                           re.I)
 _VALUE_HEAD = re.compile(r"\b(?:limit|threshold|minimum|maximum|typical|temperature|voltage|current|frequency|"
                          r"range|min|max|typ)\b", re.I)
 _ADDR_WORD = re.compile(r"addr|\badr\b|offset|pointer|index|\breg|code|command|instruction|cmd", re.I)

@@ -413,7 +413,15 @@ def parse_addr_cell(cell: str) -> AddrCell | None:
     if _TOK_BARE.match(first) and all(_TOK_BARE.match(p) for p in parts):
         alts = _slash_alts(s, parts)
         return AddrCell("bare", first, rng and not alts, alts)
+    if all(_dec5(p) for p in parts):
+        # a five-digit decimal register number of a 16-bit address space ("40001", "30775-30776"),
+        # as Modbus maps print them; read in decimal by its column (no A-F digit, past 9)
+        return AddrCell("bare", first, rng, ())
     return None
+
+
+def _dec5(t: str) -> bool:
+    return len(t) == 5 and t.isdigit() and int(t) <= 0xFFFF
 
 
 def listed_name(name: str) -> bool:
@@ -605,10 +613,21 @@ def wrapped_ident(t: str) -> bool:
     parts = t.split()
     return len(parts) >= 2 and all(_UPPER_PIECE.match(p) for p in parts) and any("_" in p for p in parts) \
         and _IDENT.match("".join(parts)) is not None
+# header words of register maps printed in German, French, Spanish, Italian or Portuguese (Modbus maps of
+# European makers keep their own language): an address column, a name column, a description (which the
+# grid reader, like the English "Description", may take for names), and columns that hold no names
+EU_ADDR_HEAD = r"adresse|\badr\.|direcci[oó]n|indirizzo|endere[cç]o|registernummer"
+EU_NAME_HEAD = r"bezeichnung|benennung|\bnom\b|désignation|libellé|\bnombre\b|\bnome\b|denominazione"
+EU_DESCRIPTION_HEAD = r"beschreibung|descripci[oó]n|descrizione|descri[cç][aã]o"
+EU_NO_NAME_HEAD = (r"kommentar|hinweis|bemerkung|anmerkung|\bwert|einheit|datentyp|zugriff|commentaire|remarque|"
+                   r"valeur|unité|\bvalor|unidad|comentario|valore|unità|commento|observaci")
+EU_NO_ADDR_HEAD = (r"datentyp|typ|einheit|wert|werte|standardwert|zugriff|länge|anzahl|bereich|valeur|unité|tipo|"
+                   r"unidad|valor|valore|unità|longueur|longitud|lunghezza")
 _NO_ADDR_HEAD = re.compile(r"^(bits?|bit\s*\w*|default|reset|value|values|size|width|length|len|"
                            r"page|pin|por|init\w*|data|d\d|db\d|qty|count|#\s*of.*|"
-                           r"min|max|typ|unit|units|r/w|access|type|settings?|数据|數據|数值|默认)\b", re.I)
-_ADDR_HEAD = re.compile(r"addr|\badr\b|offset|pointer|index|reg\b|^reg(ister)?s?$|register\s*(#|no|num|0x|addr|index)|\bhex\b|"
+                           r"min|max|typ|unit|units|r/w|access|type|settings?|数据|數據|数值|默认|" + EU_NO_ADDR_HEAD + r")\b",
+                           re.I)
+_ADDR_HEAD = re.compile(EU_ADDR_HEAD + r"|addr|\badr\b|offset|pointer|index|reg\b|^reg(ister)?s?$|register\s*(#|no|num|0x|addr|index)|\bhex\b|"
                         r"地址|位址|偏移|索引|指令|命令|"  # CJK: address, offset, index, instruction, command
                         r"\bcode\b|op-?code|command|cmd|instruction|sub-?address|"
                         # the identifier of a message or command in a protocol ("Data ID", "Message ID")
@@ -625,8 +644,9 @@ DESCRIPTION_HEAD = re.compile(r"^(?:说明|說明|描述)$")
 _COMMAND_HEAD = re.compile(r"指令|命令|command|instruction|op-?code|\bcode\b", re.I)
 _HEX_BASE_HEAD = re.compile(r"(?:16|十六)\s*[进進]制|\(\s*[hH]\s*\)")  # ("编号 (16 进制)", "地址(H)": base 16)
 _NAME_HEAD = re.compile(r"name|register|symbol|mnemonic|abbrev|acronym|command|instruction|function|寄存器|名称|名稱|符号|"
-                        r"description|\bmode\b|" + CJK_NAME_HEAD, re.I)
-_NO_NAME_HEAD = re.compile(r"content|value|data\s*type|default|reset|access|\bunits?\b|\bbits?\b|r/w|" + CJK_NO_NAME_HEAD,
+                        r"description|\bmode\b|" + CJK_NAME_HEAD + "|" + EU_NAME_HEAD + "|" + EU_DESCRIPTION_HEAD, re.I)
+_NO_NAME_HEAD = re.compile(r"content|value|data\s*type|default|reset|access|\bunits?\b|\bbits?\b|r/w|" + CJK_NO_NAME_HEAD
+                           + "|" + EU_NO_NAME_HEAD,
                            re.I)
 _VALUE_HEAD = re.compile(r"\b(?:limit|threshold|minimum|maximum|typical|temperature|voltage|current|frequency)\b",
                          re.I)  # a column of measured or limit values, not addresses
