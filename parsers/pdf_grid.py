@@ -187,7 +187,7 @@ class Grid:
     hsegs: list[Seg] = field(default_factory=list)
 
 
-def join_collinear(segs: list[Seg], gap: float = 3.0) -> list[Seg]:
+def join_collinear(segs: list[Seg], gap: float = 5.0) -> list[Seg]:
     """Segments on one line with gaps of at most ``gap`` points become one segment: some
     tables draw each wall as one short stroke per text line, with hairline gaps between."""
     out: list[Seg] = []
@@ -286,6 +286,8 @@ _TOK_H = re.compile(r"^R?([0-9a-f]{1,8})x?h$", re.I)  # ("R0Ah": a register pref
 _TOK_QUOTE = re.compile(r"^(?:\d{0,2}['’‘]h|H['’‘])([0-9a-f]{1,8})$", re.I)
 # one nibble of a byte address in a display-memory map: "68HL" (low four bits), "68HU" (upper)
 _TOK_NIBBLE = re.compile(r"^([0-9A-F]{2})H[LU]$")
+# Verilog binary and decimal literals of a register index ("2'b10", "4'd12")
+_TOK_VERILOG = re.compile(r"^\d{0,2}['’‘]([bd])([0-9_]{1,16})$", re.I)
 _TOK_HPFX = re.compile(r"^h([0-9A-F]{2,4})$")  # a lower-case h before the digits: "h0A", "h15"
 _TOK_BIN = re.compile(r"^([01]{4}(?:[ _]?[01]{4}){0,3})\s*b?$", re.I)
 _TOK_BARE = re.compile(r"^[0-9a-f]{1,4}$", re.I)
@@ -349,6 +351,14 @@ def parse_addr_cell(cell: str) -> AddrCell | None:
     # "+43H", "+10h": a marked code printed as following a prefix code (an escape sequence's
     # second byte) or as an offset from a block's base; the token is its value
     s = re.sub(r"^\+(?=0x[0-9a-f]|[0-9a-f]{1,4}h$)", "", s, flags=re.I)
+    m = _TOK_VERILOG.match(s)
+    if m:
+        digits = m.group(2).replace("_", "")
+        if m.group(1).lower() == "b" and re.fullmatch(r"[01]+", digits):
+            return AddrCell("0x", f"{int(digits, 2):02X}")
+        if m.group(1).lower() == "d" and digits:
+            return AddrCell("0x", f"{int(digits):02X}")
+        return None
     if _DATE.match(s):
         return None  # a date in a page footer ("2012/08/01"), not a list of three codes
     # a register of a named sub-device, "MMD 3.20": device 3, register 20 (the register
@@ -394,8 +404,8 @@ def parse_addr_cell(cell: str) -> AddrCell | None:
     m = re.fullmatch(r"([0-9a-f]{2})\s*/\s*([0-9a-f]{2})h", s, re.I)
     if m:
         return AddrCell("h", m.group(1), False, (m.group(2),))
-    # the first of a pair / list / range: "00h/80h", "0x02, 0x03", "00-0E", "0x01 to 0x1C"
-    parts = [p for p in re.split(r"\s*(?:/|,|\.\.+|…|–|—|~|-|\bto\b|\band\b)\s*", s, flags=re.I) if p]
+    # the first of a pair / list / range: "00h/80h", "0x02, 0x03", "00-0E", "0x01 to 0x1C", "1020+1021"
+    parts = [p for p in re.split(r"\s*(?:/|,|\.\.+|…|–|—|~|-|\+|\bto\b|\band\b)\s*", s, flags=re.I) if p]
     if not parts or len(parts) > 4:
         return None
     rng = len(parts) > 1
@@ -792,13 +802,29 @@ def _join_wrapped_codes(cs: list[tuple[int, AddrCell | None, str]], line_cells) 
     code followed, in the same row band, by a line holding only one or two hex digits)."""
     out: list[tuple[int, AddrCell | None, str]] = []
     full = max((len(t) for _i, c, t in cs if c is not None and c.kind == "0x"), default=0)
+
+    def tail(j: int) -> str | None:
+        """The one or two hex digits of the column's next line below code ``j``, in its row band."""
+        i, c, _t = cs[j]
+        if j + 1 >= len(cs) or c is None or c.kind != "0x":
+            return None
+        i2, _c2, t2 = cs[j + 1]
+        # (the next of the column's lines in the same row band: a taller glyph in another cell
+        # can put a line of its own between the two)
+        ok = i2 <= i + 3 and line_cells[i2][1] == line_cells[i][1] and re.fullmatch(r"[0-9A-Fa-f]{1,2}", t2)
+        return t2 if ok else None
+
+    # a column so narrow that every code wraps at the same width ("0X300" over "1", "0X300" over
+    # "a"): no code is printed whole to measure the others by
+    codes = sum(1 for _i, c, _t in cs if c is not None and c.kind == "0x")
+    wrapped = [j for j in range(len(cs)) if tail(j) is not None]
+    all_wrapped = len(wrapped) >= 3 and len(wrapped) >= 0.6 * codes
     j = 0
     while j < len(cs):
         i, c, t = cs[j]
-        if j + 1 < len(cs) and c is not None and c.kind == "0x" and len(t) < full:
-            i2, _c2, t2 = cs[j + 1]
-            if i2 == i + 1 and line_cells[i2][1] == line_cells[i][1] and re.fullmatch(r"[0-9A-Fa-f]{1,2}", t2) \
-                    and len(t) + len(t2) == full:
+        t2 = tail(j)
+        if t2 is not None and (all_wrapped or len(t) < full):
+            if all_wrapped or len(t) + len(t2) == full:
                 joined = parse_addr_cell(t + t2)
                 if joined is not None:
                     out.append((i, joined, t + t2))
@@ -851,8 +877,51 @@ def _join_across_open_walls(cells: list[list[Word]], xs: list[float], vsegs, y: 
             into[j] = k
 
 
+def header_above(g: Grid, words: list[Word]) -> Grid:
+    """``g`` grown upwards over its header row when the header is printed right above the ruled
+    body with no rulings of its own (an exported sheet whose header cells are undrawn): up to three
+    lines ending just above the first wall, inside the table's width, no word across a column wall,
+    header words in two columns or more, while the body's own first line holds none, over a body of
+    three rows or more. The header band gets the body's column walls."""
+    first = [w for w in words if g.x0 - 1 <= (w[0] + w[2]) / 2 <= g.x1 + 1 and g.y0 <= (w[1] + w[3]) / 2 <= g.y0 + 14]
+    if not first or len(g.xs) < 4 or len(g.ys) < 4:
+        return g  # (a body of one or two rows under a line of words is a frame, not a sheet)
+    top_line = min(group_lines(first), key=lambda ln: ln.y)
+    if _vocab_columns(top_line.words, g.xs) >= 2:
+        return g  # the body begins with its header
+    above = [w for w in words if g.x0 - 1 <= (w[0] + w[2]) / 2 <= g.x1 + 1 and g.y0 - 40 <= w[1] and w[3] <= g.y0 + 1]
+    if not above:
+        return g
+    lines = sorted(group_lines(above), key=lambda ln: -ln.y)
+    block, bottom = [], g.y0
+    for ln in lines[:3]:  # upwards from the body, contiguous lines only
+        lo = max(w[3] for w in ln.words)
+        if bottom - lo > 8:
+            break
+        block.append(ln)
+        bottom = min(w[1] for w in ln.words)
+    ws = [w for ln in block for w in ln.words]
+    if not ws or any(w[0] + 2 < x < w[2] - 2 for w in ws for x in g.xs) or _PROSE.search(" ".join(w[4] for w in ws)):
+        return g
+    if _vocab_columns(ws, g.xs) < 2:
+        return g
+    top = bottom - 1
+    return Grid(g.x0, top, g.x1, g.y1, g.xs, [top] + list(g.ys),
+                g.vsegs + [Seg(False, x, top, g.y0) for x in g.xs], g.hsegs + [Seg(True, top, g.x0, g.x1)])
+
+
+def _vocab_columns(ws: list[Word], xs: list[float]) -> int:
+    """How many columns (between the walls ``xs``) hold a header word among ``ws``."""
+    cols: dict[int, list[str]] = {}
+    for w in ws:
+        k = bisect_right(xs, (w[0] + w[2]) / 2)
+        cols.setdefault(k, []).append(w[4])
+    return sum(1 for t in cols.values() if _HEAD_VOCAB.search(" ".join(t)))
+
+
 def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: int = 0) -> GridTable:
     """Type the columns of one drawn table by content and read its register rows."""
+    g = header_above(g, words)
     inside = [w for w in words if g.x0 - 1 <= (w[0] + w[2]) / 2 <= g.x1 + 1
               and g.y0 - 1 <= (w[1] + w[3]) / 2 <= g.y1 + 1]
     bbox = (g.x0, g.y0, g.x1, g.y1)
@@ -923,7 +992,18 @@ def read_grid(g: Grid, words: list[Word], ctx: GridContext | None = None, page: 
             if t:
                 col_cells[k].append((idx, parse_addr_cell(t), t))
     for k in range(ncol):
-        col_cells[k] = _join_wrapped_codes(col_cells[k], line_cells)
+        joined_cells = _join_wrapped_codes(col_cells[k], line_cells)
+        if len(joined_cells) != len(col_cells[k]):
+            # the rows read a cell's words, not this list: the fragments join there too
+            tails = {i for i, _c, _t in col_cells[k]} - {i for i, _c, _t in joined_cells}
+            for i, _c, txt in joined_cells:
+                cell = line_cells[i][2][k]
+                if cell and _cell_text(cell) != txt:
+                    w = cell[0]
+                    cell[:] = [(w[0], w[1], max(x[2] for x in cell), max(x[3] for x in cell), txt)]
+            for i in tails:
+                line_cells[i][2][k].clear()
+        col_cells[k] = joined_cells
     # "Byte N" columns (by the header, or a line of such labels where no header was told apart)
     # that hold values
     lane_cols = [k for k in range(ncol) if BYTE_N.fullmatch(header_of[k].strip())]
