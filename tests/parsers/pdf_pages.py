@@ -79,3 +79,15 @@ def put_cells(page, y: float, cells, fontsize: float = 8) -> None:
     """One printed line of an unruled table: (x, text) cells at baseline ``y``."""
     for x, text in cells:
         page.insert_text((x, y), text, fontsize=fontsize)
+
+
+def table_registers(widths: list[float], rows: list[list[str]], title: str = "", x0: float = 40,
+                    y0: float = 70) -> set[tuple[str, int]]:
+    """(name, address) of every register the parser reads from one page holding one ruled table
+    (``ruled_table``) under an optional title line."""
+    doc = pymupdf.open()
+    page = doc.new_page()
+    if title:
+        page.insert_text((50, 50), title, fontsize=10)
+    ruled_table(page, x0, y0, widths, rows)
+    return doc_registers(doc)

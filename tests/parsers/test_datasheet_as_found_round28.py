@@ -10,9 +10,7 @@ the test prints). Each test failed before its mechanism:
 
 from __future__ import annotations
 
-import pymupdf
-
-from tests.parsers.pdf_pages import doc_registers, ruled_table
+from tests.parsers.pdf_pages import table_registers
 
 STORAGE = ["Modell ID", "Länge", "Hersteller", "Gerätemodell", "Version Master", "Version Gateway", "Seriennummer",
            "Strom Summe", "Strom Phase A", "Strom Phase B", "Strom Phase C", "Skalierung Strom", "Spannung L1",
@@ -20,14 +18,10 @@ STORAGE = ["Modell ID", "Länge", "Hersteller", "Gerätemodell", "Version Master
 
 
 def test_german_header_and_five_digit_decimal_addresses():
-    doc = pymupdf.open()
-    page = doc.new_page()
-    page.insert_text((50, 50), "Registertabelle", fontsize=10)
-    ruled_table(page, 40, 70, [50, 120, 60, 110, 50, 40],
-                [["Adresse", "Beschreibung", "Datentyp", "Kommentar/Hinweis", "Einheit", "R/W"]]
-                + [[str(40000 + i), name, "uint16", "", "A" if "Strom" in name else "", "R"]
-                   for i, name in enumerate(STORAGE)])
-    got = doc_registers(doc)
+    got = table_registers([50, 120, 60, 110, 50, 40],
+                          [["Adresse", "Beschreibung", "Datentyp", "Kommentar/Hinweis", "Einheit", "R/W"]]
+                          + [[str(40000 + i), name, "uint16", "", "A" if "Strom" in name else "", "R"]
+                             for i, name in enumerate(STORAGE)], title="Registertabelle")
     want = {(name, 40000 + i) for i, name in enumerate(STORAGE)}
     assert got >= want, sorted(want - got)
     assert not any(a == 0x40000 or a < 40000 for _n, a in got)  # (not read as hex, no stray value)
@@ -37,11 +31,8 @@ def test_five_digit_register_ranges_under_an_english_header():
     rows = [("30201-30202", "Device status"), ("30203-30204", "Grid relay"), ("30513-30516", "Total yield"),
             ("30529-30530", "Operating time"), ("30775-30776", "Active power"), ("30783-30784", "Grid voltage L1"),
             ("30803-30804", "Grid frequency"), ("30953-30954", "Internal temperature")]
-    doc = pymupdf.open()
-    page = doc.new_page()
-    ruled_table(page, 40, 70, [80, 140, 50, 60, 40],
-                [["Address", "Description", "Type", "Format", "Access"]] + [[a, n, "U32", "FIX0", "RO"] for a, n in rows])
-    got = doc_registers(doc)
+    got = table_registers([80, 140, 50, 60, 40],
+                          [["Address", "Description", "Type", "Format", "Access"]] + [[a, n, "U32", "FIX0", "RO"] for a, n in rows])
     want = {(n, int(a.split("-")[0])) for a, n in rows}
     assert got >= want, sorted(want - got)
 
@@ -49,11 +40,7 @@ def test_five_digit_register_ranges_under_an_english_header():
 def test_spanish_header_names_the_columns():
     names = ["Tension fase 1", "Tension fase 2", "Tension fase 3", "Corriente fase 1", "Corriente fase 2",
              "Corriente fase 3", "Potencia activa", "Potencia reactiva", "Factor de potencia", "Frecuencia"]
-    doc = pymupdf.open()
-    page = doc.new_page()
-    ruled_table(page, 40, 70, [70, 150, 60, 60],
-                [["Dirección", "Nombre", "Tipo", "Unidad"]]
-                + [[f"{0x10 + 2 * i:04X}", n, "float", "V"] for i, n in enumerate(names)])
-    got = doc_registers(doc)
+    got = table_registers([70, 150, 60, 60], [["Dirección", "Nombre", "Tipo", "Unidad"]]
+                          + [[f"{0x10 + 2 * i:04X}", n, "float", "V"] for i, n in enumerate(names)])
     want = {(n, 0x10 + 2 * i) for i, n in enumerate(names)}
     assert got >= want, sorted(want - got)
