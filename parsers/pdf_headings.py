@@ -47,10 +47,12 @@ from dataclasses import dataclass
 # ("0A Hex": the base as a word; its digits may carry the text layer's letter O for zero and
 # lower-case l for one, "OA Hex", "lB Hex", read as 0A and 1B)
 _TOK = (r"(?:R[0-9A-F]{2,4}H|0[xX][0-9A-F]{1,4}[hH]?|[0-9A-F]{1,4}h|\d{0,2}['’‘`]h[0-9A-F]{1,8}"
-        r"|(?:[0-9A-F]|[Ol](?=[0-9A-FOl]*\s))[0-9A-FOl]{0,3}\s(?i:hex)\b)")
+        r"|(?:[0-9A-F]|[Ol](?=[0-9A-FOl]*\s))[0-9A-FOl]{0,3}\s(?i:hex)\b|\d{1,5}\s(?i:dec|decimal)\b)")
 _TOK_RE = re.compile(r"^(?:R(?P<r>[0-9A-F]{2,4})H|0x(?P<x>[0-9A-F]{1,4})h?|(?P<h>[0-9A-F]{1,4})h|\d{0,2}['’‘`]h(?P<v>[0-9A-F]{1,8})"
-                     r"|(?P<w>[0-9A-FOl]{1,4})\s+hex)$", re.I)  # (a hardware-description literal, 8'h0C; the word form)
+                     r"|(?P<w>[0-9A-FOl]{1,4})\s+hex|(?P<d>\d{1,5})\s+dec(?:imal)?)$", re.I)  # (a hardware-description literal, 8'h0C; the word form)
 _LOOKALIKE = str.maketrans("OoLlI", "00111")
+# a long name that opens with the mnemonic and a dash: "VMPR - Video Memory Page Register"
+_DASH_NAMED = re.compile(r"^([A-Z][A-Z0-9_]{1,15})\s+[-–—]\s+([A-Z].*)$")
 _NUMPFX = r"(?:\(\d{1,3}\)\s*|\d{1,3}(?:\.\d{1,3})*\.?\s+|[A-Z]\.\d{1,3}(?:\.\d{1,3})*\.?\s+)?"
 _ID = r"[A-Z][A-Za-z0-9_]*(?:\[\d{1,2}\])?"
 _MNEM = r"[A-Z][A-Z0-9_]{1,15}(?:\s*/\s*[A-Z][A-Z0-9_]{1,15})?"
@@ -63,7 +65,7 @@ _PAREN_HEAD = re.compile(
     r"^\s*" + _NUMPFX +
     r"(?:(?P<long>" + _LONG + r")\s*\((?P<mn>" + _MNEM + r")\)"
     r"|(?P<id>[A-Z][A-Za-z0-9_]{1,30})(?P<regword>\s+(?i:register|reg\.?))?"
-    r"|(?P<lname>[A-Z][A-Za-z0-9 &/+\-']{2,70}?\b(?i:register|registers|command)))\s*"
+    r"|(?P<lname>[A-Z][A-Za-z0-9 &/+\-']{2,70}?\b(?i:register|registers|command|port)))\s*"
     r"[(\[]\s*(?:(?P<kw>" + _KW + r")\s*[:=]?\s*)?(?P<addrs>" + _ADDRS + r")\s*[)\]]" + _TRAIL + r"$")
 _BRACKET_HEAD = re.compile(
     r"^\s*" + _NUMPFX + r"(?P<id>[A-Z][A-Z0-9_]{1,30})\s*\((?P<long>[^()]{2,60})\)\s*"
@@ -178,6 +180,8 @@ def _tok(t: str) -> int | None:
     m = _TOK_RE.match(t.strip())
     if not m:
         return None
+    if m.group("d"):
+        return int(m.group("d")) if int(m.group("d")) <= 0xFFFF else None  # ("252 dec": the base as a word)
     if m.group("w"):
         digits = m.group("w").translate(_LOOKALIKE)
         return int(digits, 16) if re.fullmatch(r"[0-9A-Fa-f]{1,4}", digits) else None
@@ -240,14 +244,18 @@ def parse_heading(line: str, page_numbers: bool = True) -> list[tuple[str, int, 
         if not vals:
             return []
         if m.group("lname") and not (m.group("kw") or re.match(r"R[0-9A-F]", m.group("addrs"), re.I)
-                                     or re.search(r"register", m.group("lname"), re.I)):
-            return []
+                                     or re.search(r"register", m.group("lname"), re.I)
+                                     or re.search(r"dec", m.group("addrs"), re.I)):
+            return []  # (a long name is a register's only with a keyword, or an address spelt with its base)
         name = _tidy(m.group("mn") or m.group("id") or m.group("lname"))
+        long = (m.group("long") or "").strip()
+        dash = m.group("lname") and _DASH_NAMED.match(name)
+        if dash:  # "VMPR - Video Memory Page Register": the mnemonic, its long name after the dash
+            name, long = dash.group(1), dash.group(2)
         if _GENERIC.match(name):
             return []
         if m.group("regword") and not re.search(r"[_\d]|^[A-Z0-9]+$", name):
             name = f"{name} {m.group('regword').strip()}"  # "Control Register": a word, not a mnemonic
-        long = (m.group("long") or "").strip()
         if len(vals) > 1 and not is_range and re.fullmatch(r"[A-Z][A-Za-z0-9_]*", name):
             # one heading for the bytes of one register: NAME_0, NAME_1, ...
             return [(f"{name}_{i}", v, long, "paren") for i, v in enumerate(vals)]

@@ -7,14 +7,16 @@ the test draws itself (the truth is what the test prints). Each test failed befo
 * "1020+1021", the two registers of one 32-bit value, is an address cell (its first register);
 * Verilog binary literals ("2'b00" .. "2'b11") are addresses;
 * a table drawn as separate cell boxes a few points apart is one table, and a code column so narrow
-  that every code wraps at the same width ("0X300" over "1") reads each code whole.
+  that every code wraps at the same width ("0X300" over "1") reads each code whole;
+* headings that spell a decimal address with its base, "VMPR - Video Memory Page Register (252 dec)" and
+  "BORDER port (254 dec)", define registers (the mnemonic before the dash is the name).
 """
 
 from __future__ import annotations
 
 import pymupdf
 
-from tests.parsers.pdf_pages import doc_registers
+from tests.parsers.pdf_pages import doc_registers, text_pdf
 
 CHARGER = [("1000", "Charge Point State"), ("1001", "Charge State"), ("1002", "EVSE State"), ("1004", "Cable State"),
            ("1006", "EVSE Error Code"), ("1008", "Current L1"), ("1010", "Current L2"), ("1012", "Current L3"),
@@ -93,3 +95,17 @@ def test_separate_cell_boxes_and_codes_wrapped_at_one_width():
     got = doc_registers(doc)
     want = {(n, 0x3000 + i) for i, n in enumerate(names)}
     assert got >= want, sorted(want - got)
+
+
+def test_headings_with_decimal_addresses_spelt_with_their_base(tmp_path):
+    from firmcorpus.parsers.datasheet import parse_pdf
+
+    body = ["This read/write register controls the paging.", "Bit 0 R/W BCD 1 of page control.", ""]
+    lines = ["INPUT/OUTPUT PORTS", ""]
+    for head in ("VMPR - Video Memory Page Register (252 dec)", "HMPR - High Memory Page Register (251 dec)",
+                 "LMPR - Low Memory Page Register (250 dec)", "BORDER port (254 dec)", "ATTRIBUTES port (255 dec)"):
+        lines += [head, ""] + body
+    regs = parse_pdf(text_pdf(tmp_path, [lines])).registers
+    got = {(r.name, int(r.address, 16)) for r in regs}
+    assert {("VMPR", 252), ("HMPR", 251), ("LMPR", 250)} <= got, sorted(got)
+    assert {254, 255} <= {a for _n, a in got}
