@@ -705,6 +705,13 @@ _REGS_TITLE = re.compile(r"^([A-Z][A-Za-z0-9 /&\-]{2,50}?\s(?i:registers))$")
 # address spaces
 _SPACE_TITLE = re.compile(r"^(?:(?:0x)?0?[34]\s*[:\-–—]?\s*)?(?:read\s+)?((?:holding|input)\s+registers?)\b[\w\s()]{0,30}$",
                           re.I)
+# a CJK title naming a bank of registers right above its table ("附录2 特殊功能寄存器总表（特殊存储体0）":
+# the special function register table of bank 0)
+_CJK_BANK_TITLE = re.compile(r"^(\S.{0,40}?(?:寄存器|暫存器).{0,30}?[(（][^()（）]{0,12}?(?:存储体|存儲體|存储区|bank|页|頁)\s*\d{1,2}[)）])\s*$",
+                             re.I)
+# a block named by a bank or page number: such maps often print a common area (the same registers at
+# the same addresses in every bank) beside the banked one
+_BANKED = re.compile(r"(?:bank|page|存储体|存儲體|存储区|页|頁)\s*\d{1,2}\s*$", re.I)
 
 
 def _note_captions(regs: list[RawRegister], lines, captions: dict[str, str]) -> None:
@@ -727,6 +734,10 @@ def _note_captions(regs: list[RawRegister], lines, captions: dict[str, str]) -> 
             m = _REGS_TITLE.match(ln.text.strip())
             if m:
                 cap = m.group(1)
+                break
+            m = _CJK_BANK_TITLE.match(ln.text.strip())
+            if m:
+                cap = m.group(1).replace("（", "(").replace("）", ")")
                 break
         captions[r.table] = re.sub(r"\s*\(?\bcontinued\b\)?\s*", " ", cap, flags=re.I).strip()
 
@@ -756,7 +767,9 @@ def _block_context(raw: list[RawRegister], captions: dict[str, str]) -> None:
             cap = last_cap
         if cap:
             group[tid] = cap
-            last_cap, last_page = cap, page
+            # (the page the table ends on: a captioned table read over two pages is continued by
+            # the one on the page after its last)
+            last_cap, last_page = cap, max(r.page or 0 for r in regs[tid])
     # the group of a table is its caption's parenthesised qualifier when it has one, compared
     # without spaces and object prefixes ("IOCON.BANK = 1" and "BANK = 1" are one block)
     label: dict[str, str] = {}
@@ -772,6 +785,7 @@ def _block_context(raw: list[RawRegister], captions: dict[str, str]) -> None:
             by_cap.setdefault(cap, {}).setdefault(r.address, set()).add(_norm(r.name))
     caps = list(by_cap)
     blocks: set[str] = set()
+    common: dict[str, set[int]] = {}  # a banked block's common area: the rows every bank prints alike
     for i, a in enumerate(caps):
         for b in caps[i + 1:]:
             shared = set(by_cap[a]) & set(by_cap[b])
@@ -780,10 +794,18 @@ def _block_context(raw: list[RawRegister], captions: dict[str, str]) -> None:
             differ = sum(1 for x in shared if not by_cap[a][x] & by_cap[b][x])
             if differ >= 0.5 * len(shared):
                 blocks.update((a, b))
+            elif differ >= 3 and _BANKED.search(label[a]) and _BANKED.search(label[b]):
+                # two banks of one map with a common area: the rows printed alike in both are one
+                # register each, the others the bank's own
+                alike = {x for x in shared if by_cap[a][x] & by_cap[b][x]}
+                for c in (a, b):
+                    common[c] = (common[c] & alike) if c in common else alike
+                blocks.update((a, b))
     for tid, cap in group.items():
         if cap in blocks:
             for r in regs[tid]:
-                r.peripheral = label[cap]
+                if r.address not in common.get(cap, ()):
+                    r.peripheral = label[cap]
 
 
 _CODE_NAME = re.compile(r"(?:0x[0-9a-f]{1,8}|[0-9][0-9a-f]*h?)(?:\s*[,/]\s*(?:0x[0-9a-f]{1,8}|[0-9][0-9a-f]*h?))*", re.I)
@@ -877,16 +899,18 @@ def _drop_restated_conflicts(raw: list[RawRegister], ds: Datasheet) -> list[RawR
                     ds.warnings.append(f"table {tid}: restates an earlier map at offsets from 0x{d:X}; "
                                        f"rows merged with it")
             continue
-        names = {_norm(r.name) for r in earlier}
-        addrs = {r.address for r in earlier}
+        # (rows of two blocks, banks that reuse addresses, never disagree)
+        def apart(a: RawRegister, b: RawRegister) -> bool:
+            return bool(a.peripheral and b.peripheral and a.peripheral != b.peripheral)
+
         # (a row with bit fields of its own carries the detail of a register: kept, merged later)
         bad = [r for r in rs if (_norm(r.name), r.address) not in pairs and not r.fields
-               and (_norm(r.name) in names or r.address in addrs)]
+               and any((_norm(e.name) == _norm(r.name) or e.address == r.address) and not apart(e, r) for e in earlier)]
         # where the restating table is larger than the excerpts it disagrees with, it is the map
         # (a register chapter after functional sections that quote a few rows): the excerpts'
         # disagreeing rows go instead
         against = [e for r in bad for e in earlier
-                   if (e.address == r.address) != (_norm(e.name) == _norm(r.name))]
+                   if (e.address == r.address) != (_norm(e.name) == _norm(r.name)) and not apart(e, r)]
         if bad and against and all(len(rows[e.table]) < len(rs) for e in against):
             drop.update(id(e) for e in against)
             ds.warnings.append(f"table {tid}: restates earlier excerpts of its map; {len(against)} of their "
