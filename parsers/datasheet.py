@@ -707,11 +707,12 @@ _SPACE_TITLE = re.compile(r"^(?:(?:0x)?0?[34]\s*[:\-–—]?\s*)?(?:read\s+)?((?
                           re.I)
 # a CJK title naming a bank of registers right above its table ("附录2 特殊功能寄存器总表（特殊存储体0）":
 # the special function register table of bank 0)
-_CJK_BANK_TITLE = re.compile(r"^(\S.{0,40}?(?:寄存器|暫存器).{0,30}?[(（][^()（）]{0,12}?(?:存储体|存儲體|存储区|bank|页|頁)\s*\d{1,2}[)）])\s*$",
+_BANK_WORD = r"(?:存储体|存儲體|存储区|bank|页|頁)"
+_CJK_BANK_TITLE = re.compile(r"^(\S.{0,40}?(?:寄存器|暫存器).{0,30}?[(（][^()（）]{0,12}?" + _BANK_WORD + r"\s*\d{1,2}[)）])\s*$",
                              re.I)
 # a block named by a bank or page number: such maps often print a common area (the same registers at
 # the same addresses in every bank) beside the banked one
-_BANKED = re.compile(r"(?:bank|page|存储体|存儲體|存储区|页|頁)\s*\d{1,2}\s*$", re.I)
+_BANKED = re.compile(r"(?:page|" + _BANK_WORD + r")\s*\d{1,2}\s*$", re.I)
 
 
 def _note_captions(regs: list[RawRegister], lines, captions: dict[str, str]) -> None:
@@ -903,9 +904,19 @@ def _drop_restated_conflicts(raw: list[RawRegister], ds: Datasheet) -> list[RawR
         def apart(a: RawRegister, b: RawRegister) -> bool:
             return bool(a.peripheral and b.peripheral and a.peripheral != b.peripheral)
 
+        # the blocks of the earlier rows by name and by address (looked up per row, not scanned)
+        blocks_of: dict[object, set[str | None]] = {}
+        for e in earlier:
+            blocks_of.setdefault(("n", _norm(e.name)), set()).add(e.peripheral)
+            blocks_of.setdefault(("a", e.address), set()).add(e.peripheral)
+
+        def meets(r: RawRegister) -> bool:
+            """An earlier row of ``r``'s name or address, in no other block than ``r``'s."""
+            near = blocks_of.get(("n", _norm(r.name)), set()) | blocks_of.get(("a", r.address), set())
+            return any(not (p and r.peripheral and p != r.peripheral) for p in near)
+
         # (a row with bit fields of its own carries the detail of a register: kept, merged later)
-        bad = [r for r in rs if (_norm(r.name), r.address) not in pairs and not r.fields
-               and any((_norm(e.name) == _norm(r.name) or e.address == r.address) and not apart(e, r) for e in earlier)]
+        bad = [r for r in rs if (_norm(r.name), r.address) not in pairs and not r.fields and meets(r)]
         # where the restating table is larger than the excerpts it disagrees with, it is the map
         # (a register chapter after functional sections that quote a few rows): the excerpts'
         # disagreeing rows go instead

@@ -817,12 +817,12 @@ def _join_wrapped_codes(cs: list[tuple[int, AddrCell | None, str]], line_cells) 
     # a column so narrow that every code wraps at the same width ("0X300" over "1", "0X300" over
     # "a"): no code is printed whole to measure the others by
     codes = sum(1 for _i, c, _t in cs if c is not None and c.kind == "0x")
-    wrapped = [j for j in range(len(cs)) if tail(j) is not None]
-    all_wrapped = len(wrapped) >= 3 and len(wrapped) >= 0.6 * codes
+    tails = {j: t2 for j in range(len(cs)) if (t2 := tail(j)) is not None}
+    all_wrapped = len(tails) >= 3 and len(tails) >= 0.6 * codes
     j = 0
     while j < len(cs):
         i, c, t = cs[j]
-        t2 = tail(j)
+        t2 = tails.get(j)
         if t2 is not None and (all_wrapped or len(t) < full):
             if all_wrapped or len(t) + len(t2) == full:
                 joined = parse_addr_cell(t + t2)
